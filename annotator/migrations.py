@@ -1,0 +1,110 @@
+"""The project schema, as sqlite-utils migrations.
+
+Each function is one step, applied once and recorded in ``_sqlite_migrations``. Never edit a
+step that has shipped; add a new one. A project that records a step this list does not know
+was written by a newer annotator and is refused.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from annotator.model import ORIGINS, STATUSES
+
+MIGRATION_SET = "annotator"
+migrations = Migrations(MIGRATION_SET)
+
+
+def _in(values: tuple[str, ...]) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+_SCHEMA_1 = [
+    """
+    CREATE TABLE project (
+        key TEXT PRIMARY KEY,
+        value TEXT CHECK (json_valid(value))
+    )""",
+    """
+    CREATE TABLE labels (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        color TEXT NOT NULL,
+        hotkey TEXT UNIQUE,
+        definition TEXT NOT NULL DEFAULT '',
+        position INTEGER NOT NULL DEFAULT 0
+    )""",
+    f"""
+    CREATE TABLE documents (
+        id INTEGER PRIMARY KEY,
+        external_id TEXT,
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        text_hash TEXT NOT NULL UNIQUE,
+        meta TEXT NOT NULL DEFAULT '{{}}' CHECK (json_valid(meta)),
+        status TEXT NOT NULL DEFAULT 'new' CHECK (status IN {_in(STATUSES)}),
+        source TEXT,
+        span_count INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX documents_status ON documents (status)",
+    f"""
+    CREATE TABLE spans (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        start INTEGER NOT NULL CHECK (start >= 0),
+        "end" INTEGER NOT NULL CHECK ("end" > start),
+        label_id INTEGER NOT NULL REFERENCES labels (id),
+        text TEXT NOT NULL,
+        annotator TEXT NOT NULL,
+        note TEXT,
+        origin TEXT NOT NULL DEFAULT 'manual' CHECK (origin IN {_in(ORIGINS)}),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX spans_document ON spans (document_id, start)",
+    "CREATE INDEX spans_label ON spans (label_id)",
+    "CREATE INDEX spans_annotator ON spans (annotator)",
+    """
+    CREATE TABLE changes (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        annotator TEXT NOT NULL,
+        action TEXT NOT NULL,
+        document_id INTEGER,
+        span_id INTEGER,
+        details TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(details))
+    )""",
+    "CREATE INDEX changes_document ON changes (document_id)",
+    # Keep documents.span_count true whoever writes, so the document list never counts spans.
+    """
+    CREATE TRIGGER spans_count_insert AFTER INSERT ON spans BEGIN
+        UPDATE documents SET span_count = span_count + 1 WHERE id = NEW.document_id;
+    END""",
+    """
+    CREATE TRIGGER spans_count_delete AFTER DELETE ON spans BEGIN
+        UPDATE documents SET span_count = span_count - 1 WHERE id = OLD.document_id;
+    END""",
+    # The history is append-only.
+    """
+    CREATE TRIGGER changes_no_update BEFORE UPDATE ON changes BEGIN
+        SELECT RAISE(ABORT, 'the change history is append-only');
+    END""",
+    """
+    CREATE TRIGGER changes_no_delete BEFORE DELETE ON changes BEGIN
+        SELECT RAISE(ABORT, 'the change history is append-only');
+    END""",
+]
+
+
+@migrations(name="0001_initial_schema")
+def initial_schema(db: Database) -> None:
+    for statement in _SCHEMA_1:
+        db.execute(statement)
+
+
+def known_names() -> set[str]:
+    """Every step this version knows (all of them are pending on an empty database)."""
+    return {m.name for m in migrations.pending(Database(memory=True))}

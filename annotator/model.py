@@ -1,0 +1,180 @@
+"""Plain data for documents, labels and spans, and the checks every offset goes through.
+
+Offsets are Python string indices (Unicode code points), half-open ``[start, end)``, into a
+document's stored text. Nothing here knows about SQLite or Qt.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+STATUSES = ("new", "in_progress", "done", "skipped")
+ORIGINS = ("manual", "imported", "suggested")
+
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_LABEL_NAME_MAX = 64
+
+
+class SpanError(ValueError):
+    """A span that does not fit its document: the message says why, in the analyst's words."""
+
+
+class LabelError(ValueError):
+    """A label that cannot be created or changed as asked."""
+
+
+@dataclass
+class Label:
+    name: str
+    color: str = "#888888"
+    hotkey: str | None = None
+    definition: str = ""
+    id: int | None = None
+    position: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Span:
+    document_id: int
+    start: int
+    end: int
+    label: str
+    text: str
+    annotator: str = ""
+    note: str | None = None
+    origin: str = "manual"
+    created_at: str = ""
+    updated_at: str = ""
+    id: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Document:
+    id: int
+    title: str
+    text: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    status: str = "new"
+    external_id: str | None = None
+    text_hash: str = ""
+    source: str | None = None
+    created_at: str = ""
+    updated_at: str = ""
+
+
+def utc_now() -> str:
+    """A timestamp that sorts as text: ISO 8601 in UTC with milliseconds."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def text_hash(text: str) -> str:
+    """The identity of a document: SHA-256 of its stored (normalised) text."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def check_span(text: str, start: Any, end: Any, span_text: Any = None) -> None:
+    """Refuse a span that does not describe a real, non-empty stretch of ``text``.
+
+    ``span_text``, when given, must equal ``text[start:end]`` exactly.
+    """
+    for name, value in (("start", start), ("end", end)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise SpanError(f"span {name} must be an integer, not {value!r}")
+    if start < 0:
+        raise SpanError(f"span start {start} is negative")
+    if end > len(text):
+        raise SpanError(f"span [{start}, {end}) ends after the text ({len(text)} characters)")
+    if end < start:
+        raise SpanError(f"span [{start}, {end}) is reversed")
+    if end == start:
+        raise SpanError(f"span [{start}, {end}) is empty")
+    if span_text is not None:
+        if not isinstance(span_text, str):
+            raise SpanError(f"span text must be a string, not {type(span_text).__name__}")
+        actual = text[start:end]
+        if actual != span_text:
+            raise SpanError(
+                f"span text {_preview(span_text)} differs from the text at [{start}, {end}):"
+                f" {_preview(actual)}"
+            )
+
+
+def check_label_name(name: Any) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise LabelError("a label needs a name")
+    if name != name.strip():
+        raise LabelError(f"label name {name!r} starts or ends with whitespace")
+    if len(name) > _LABEL_NAME_MAX:
+        raise LabelError(f"label name is longer than {_LABEL_NAME_MAX} characters")
+    if any(ch in name for ch in "\n\r\t"):
+        raise LabelError(f"label name {name!r} holds a line break or tab")
+    return name
+
+
+def check_color(color: Any) -> str:
+    if not isinstance(color, str) or not _COLOR.match(color):
+        raise LabelError(f"colour {color!r} is not of the form #rrggbb")
+    return color.lower()
+
+
+def check_hotkey(hotkey: Any) -> str | None:
+    if hotkey in (None, ""):
+        return None
+    if not isinstance(hotkey, str) or len(hotkey) != 1 or not hotkey.isprintable() or hotkey == " ":
+        raise LabelError(f"hotkey {hotkey!r} must be a single printable character")
+    return hotkey
+
+
+def _preview(s: str, limit: int = 40) -> str:
+    if len(s) > limit:
+        s = s[: limit - 1] + "…"
+    return repr(s)
+
+
+class LineEndings:
+    """Normalises ``\\r\\n`` and lone ``\\r`` to ``\\n`` and moves offsets with the text.
+
+    Only the ``\\r`` of each ``\\r\\n`` pair is removed, so an offset moves back by the number of
+    removed characters before it. An end that falls between ``\\r`` and ``\\n`` covered part of
+    that line break, so it is moved past the whole break: a span keeps covering the same
+    characters as before.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.original = text
+        if "\r" not in text:
+            self.text = text
+            self._removed: list[int] = []
+            return
+        self._removed = [m.start() for m in re.finditer("\r\n", text)]
+        self.text = text.replace("\r\n", "\n").replace("\r", "\n")
+
+    @property
+    def changed(self) -> bool:
+        return self.text != self.original
+
+    def start(self, offset: int) -> int:
+        return offset - bisect.bisect_left(self._removed, offset)
+
+    def end(self, offset: int) -> int:
+        shifted = offset - bisect.bisect_left(self._removed, offset)
+        i = bisect.bisect_left(self._removed, offset - 1)
+        if i < len(self._removed) and self._removed[i] == offset - 1:
+            # The end sits between "\r" and "\n": include the "\n".
+            shifted += 1
+        return shifted
+
+
+def normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -1,0 +1,837 @@
+"""The project database: one SQLite file per project, read and written through sqlite-utils.
+
+Every public method that changes something runs as its own committed transaction (or joins
+the caller's, inside ``with store.transaction():``) and records itself in the append-only
+``changes`` table. Methods return what they changed, so a view can update exactly that.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from annotator import __version__
+from annotator.migrations import MIGRATION_SET, known_names, migrations
+from annotator.model import (
+    ORIGINS,
+    STATUSES,
+    Document,
+    Label,
+    LabelError,
+    Span,
+    SpanError,
+    check_color,
+    check_hotkey,
+    check_label_name,
+    check_span,
+    utc_now,
+)
+from annotator.resources import default_labels
+
+BUSY_TIMEOUT_MS = 30_000
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_UNSET: Any = object()
+
+# Colours handed to new labels that were given none; readable on light and dark backgrounds.
+_PALETTE = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324"]
+
+_SPAN_COLUMNS = (
+    's.id, s.document_id, s.start, s."end", l.name, s.text, s.annotator, s.note, s.origin,'
+    " s.created_at, s.updated_at"
+)
+
+
+class ProjectError(Exception):
+    """A project file that cannot be opened or written as asked; the message is for the user."""
+
+
+class LabelInUse(LabelError):
+    def __init__(self, name: str, count: int) -> None:
+        self.count = count
+        noun = "span" if count == 1 else "spans"
+        super().__init__(
+            f"label {name!r} is used by {count} {noun}; deleting it would delete them too"
+        )
+
+
+@dataclass
+class DocumentRow:
+    """What the document list shows: everything but the text."""
+
+    id: int
+    title: str
+    status: str
+    span_count: int
+    external_id: str | None = None
+
+
+def default_annotator() -> str:
+    name = os.environ.get("ANNOTATOR_USER", "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name on some containers
+        return "annotator"
+
+
+def _span(row: Sequence[Any]) -> Span:
+    return Span(
+        id=row[0],
+        document_id=row[1],
+        start=row[2],
+        end=row[3],
+        label=row[4],
+        text=row[5],
+        annotator=row[6],
+        note=row[7],
+        origin=row[8],
+        created_at=row[9],
+        updated_at=row[10],
+    )
+
+
+def _sqlite_problem(path: Path, error: sqlite3.Error) -> ProjectError | None:
+    """Turn the SQLite errors a user can cause (or suffer) into one clear sentence."""
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        return ProjectError(
+            f"{path}: the project is busy in another program and did not free up within "
+            f"{BUSY_TIMEOUT_MS // 1000} s; nothing was changed, try again"
+        )
+    if "full" in text:
+        return ProjectError(f"{path}: the disk is full; the change was not saved")
+    if "readonly" in text or "read-only" in text:
+        return ProjectError(f"{path}: the project file or its folder is read-only")
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return ProjectError(f"{path}: the project file is damaged ({error})")
+    if "disk i/o" in text or "unable to open" in text:
+        return ProjectError(f"{path}: the project file could not be read or written ({error})")
+    return None
+
+
+class Store:
+    """An open project. Use as a context manager or call :meth:`close`."""
+
+    def __init__(self, path: str | os.PathLike[str], annotator: str | None = None) -> None:
+        self.path = Path(path)
+        self.annotator = annotator or default_annotator()
+        self._text_cache: dict[int, str] = {}
+        new = self._check_file()
+        try:
+            conn = sqlite3.connect(
+                str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+            )
+        except sqlite3.Error as e:
+            raise _sqlite_problem(self.path, e) or ProjectError(f"{self.path}: {e}") from None
+        self.conn = conn
+        try:
+            self.db = Database(conn)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            self._check_project(new)
+            if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            self._migrate(new)
+        except sqlite3.Error as e:
+            conn.close()
+            raise _sqlite_problem(self.path, e) or ProjectError(f"{self.path}: {e}") from None
+        except BaseException:
+            conn.close()
+            raise
+
+    # -- opening ---------------------------------------------------------------------------
+
+    def _check_file(self) -> bool:
+        """Refuse what is plainly not a project before SQLite touches it; True when new."""
+        p = self.path
+        if p.is_dir():
+            raise ProjectError(f"{p} is a folder, not a project file")
+        if not p.exists() or p.stat().st_size == 0:
+            if not p.parent.is_dir():
+                raise ProjectError(f"{p}: the folder {p.parent} does not exist")
+            if not os.access(p.parent, os.W_OK):
+                raise ProjectError(f"{p}: cannot create a project in read-only folder {p.parent}")
+            return True
+        try:
+            with open(p, "rb") as f:
+                head = f.read(len(_SQLITE_MAGIC))
+        except OSError as e:
+            raise ProjectError(f"{p}: cannot be read ({e.strerror})") from None
+        if head != _SQLITE_MAGIC:
+            raise ProjectError(f"{p} is not an annotator project (not an SQLite database)")
+        if not os.access(p, os.W_OK):
+            raise ProjectError(f"{p}: the project file is read-only; annotator needs to save")
+        if not os.access(p.parent, os.W_OK):
+            raise ProjectError(
+                f"{p}: its folder is read-only; SQLite needs to write its journal beside it"
+            )
+        return False
+
+    def _check_project(self, new: bool) -> None:
+        tables = set(self.db.table_names())
+        if new or not tables:
+            return
+        applied = {m.name for m in migrations.applied(self.db)}
+        if "documents" not in tables or not applied:
+            raise ProjectError(f"{self.path} is an SQLite database but not an annotator project")
+        unknown = applied - known_names()
+        if unknown:
+            raise ProjectError(
+                f"{self.path} was upgraded by a newer annotator (it records schema step "
+                f"{', '.join(sorted(unknown))}); install the newer annotator to open it. "
+                "The file was left untouched."
+            )
+
+    def _migrate(self, new: bool) -> None:
+        pending = migrations.pending(self.db)
+        if not pending:
+            return
+        if not new and migrations.applied(self.db):
+            self.backup(self._backup_path(f"before-{pending[0].name}"))
+        migrations.apply(self.db)
+        if new:
+            with self.transaction():
+                self.set_setting("created_at", utc_now())
+                self.set_setting("created_by", f"annotator {__version__}")
+                for position, spec in enumerate(default_labels()):
+                    self._insert_label(
+                        Label(
+                            name=spec["name"],
+                            color=spec["color"],
+                            hotkey=spec.get("hotkey"),
+                            definition=spec.get("definition", ""),
+                            position=position,
+                        )
+                    )
+
+    def _backup_path(self, tag: str) -> Path:
+        stamp = utc_now().replace(":", "").replace("-", "").replace(".", "")
+        return self.path.with_name(f"{self.path.name}.{tag}.{stamp}.bak")
+
+    def backup(self, destination: str | os.PathLike[str]) -> Path:
+        """A consistent copy of the live project, made with SQLite's online backup."""
+        dest = Path(destination)
+        if dest.is_dir():
+            dest = dest / self._backup_path("backup").name
+        tmp = dest.with_name(dest.name + ".partial")
+        try:
+            target = sqlite3.connect(str(tmp))
+            try:
+                self.conn.backup(target)
+                target.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                target.close()
+            os.replace(tmp, dest)
+        except (sqlite3.Error, OSError) as e:
+            tmp.unlink(missing_ok=True)
+            raise ProjectError(f"{dest}: the backup could not be written ({e})") from None
+        return dest
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transactions and history ----------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One committed write. Nested calls join the outer transaction."""
+        if self.conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            raise _sqlite_problem(self.path, e) or e from None
+        try:
+            yield
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as e:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise _sqlite_problem(self.path, e) or e from None
+
+    def _log(
+        self,
+        action: str,
+        document_id: int | None = None,
+        span_id: int | None = None,
+        **details: Any,
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO changes (at, annotator, action, document_id, span_id, details)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                utc_now(),
+                self.annotator,
+                action,
+                document_id,
+                span_id,
+                json.dumps(details, ensure_ascii=False),
+            ),
+        )
+
+    def history(self, document_id: int | None = None) -> list[dict[str, Any]]:
+        where, params = ("WHERE document_id = ?", [document_id]) if document_id else ("", [])
+        rows = self.db.query(f"SELECT * FROM changes {where} ORDER BY id", params)
+        return [{**r, "details": json.loads(r["details"])} for r in rows]
+
+    # -- project settings ------------------------------------------------------------------
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        row = self.conn.execute("SELECT value FROM project WHERE key = ?", (key,)).fetchone()
+        return default if row is None else json.loads(row[0])
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO project (key, value) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, json.dumps(value, ensure_ascii=False)),
+            )
+
+    # -- labels ----------------------------------------------------------------------------
+
+    def labels(self) -> list[Label]:
+        rows = self.conn.execute(
+            "SELECT name, color, hotkey, definition, id, position FROM labels ORDER BY position, id"
+        )
+        return [Label(*row) for row in rows]
+
+    def label(self, name: str) -> Label:
+        row = self.conn.execute(
+            "SELECT name, color, hotkey, definition, id, position FROM labels WHERE name = ?",
+            (name,),
+        ).fetchone()
+        if row is None:
+            raise LabelError(f"there is no label {name!r}")
+        return Label(*row)
+
+    def label_ids(self) -> dict[str, int]:
+        return dict(self.conn.execute("SELECT name, id FROM labels"))
+
+    def _check_label_free(self, name: str, hotkey: str | None, except_id: int | None) -> None:
+        for other in self.labels():
+            if other.id == except_id:
+                continue
+            if other.name.casefold() == name.casefold():
+                raise LabelError(f"there is already a label {other.name!r}")
+            if hotkey is not None and other.hotkey == hotkey:
+                raise LabelError(f"hotkey {hotkey!r} already belongs to label {other.name!r}")
+
+    def _insert_label(self, label: Label) -> Label:
+        name = check_label_name(label.name)
+        color = check_color(label.color)
+        hotkey = check_hotkey(label.hotkey)
+        self._check_label_free(name, hotkey, None)
+        cur = self.conn.execute(
+            "INSERT INTO labels (name, color, hotkey, definition, position) VALUES (?, ?, ?, ?, ?)",
+            (name, color, hotkey, label.definition or "", label.position),
+        )
+        self._log("add_label", label=name, color=color, hotkey=hotkey)
+        return Label(name, color, hotkey, label.definition or "", cur.lastrowid, label.position)
+
+    def add_label(
+        self,
+        name: str,
+        color: str | None = None,
+        hotkey: str | None = None,
+        definition: str = "",
+    ) -> Label:
+        with self.transaction():
+            existing = self.labels()
+            if color is None:
+                used = {lab.color for lab in existing}
+                color = next((c for c in _PALETTE if c not in used), _PALETTE[0])
+            position = max((lab.position for lab in existing), default=-1) + 1
+            return self._insert_label(Label(name, color, hotkey, definition, None, position))
+
+    def update_label(
+        self,
+        name: str,
+        *,
+        new_name: str = _UNSET,
+        color: str = _UNSET,
+        hotkey: str | None = _UNSET,
+        definition: str = _UNSET,
+    ) -> tuple[Label, Label]:
+        """Rename, recolour, re-key or redefine a label; spans follow a rename. Returns (before, after)."""
+        with self.transaction():
+            before = self.label(name)
+            after = Label(**before.to_dict())
+            if new_name is not _UNSET:
+                after.name = check_label_name(new_name)
+            if color is not _UNSET:
+                after.color = check_color(color)
+            if hotkey is not _UNSET:
+                after.hotkey = check_hotkey(hotkey)
+            if definition is not _UNSET:
+                after.definition = definition or ""
+            self._check_label_free(after.name, after.hotkey, before.id)
+            self.conn.execute(
+                "UPDATE labels SET name = ?, color = ?, hotkey = ?, definition = ? WHERE id = ?",
+                (after.name, after.color, after.hotkey, after.definition, before.id),
+            )
+            changed = {
+                k: [getattr(before, k), getattr(after, k)]
+                for k in ("name", "color", "hotkey", "definition")
+                if getattr(before, k) != getattr(after, k)
+            }
+            self._log("update_label", label=before.name, changed=changed)
+            return before, after
+
+    def rename_label(self, name: str, new_name: str) -> Label:
+        return self.update_label(name, new_name=new_name)[1]
+
+    def label_usage(self, name: str) -> int:
+        label = self.label(name)
+        return self.conn.execute(
+            "SELECT count(*) FROM spans WHERE label_id = ?", (label.id,)
+        ).fetchone()[0]
+
+    def delete_label(self, name: str, *, delete_spans: bool = False) -> int:
+        """Delete a label. A label in use is refused unless ``delete_spans``; returns spans deleted."""
+        with self.transaction():
+            label = self.label(name)
+            count = self.label_usage(name)
+            if count and not delete_spans:
+                raise LabelInUse(name, count)
+            self.conn.execute("DELETE FROM spans WHERE label_id = ?", (label.id,))
+            self.conn.execute("DELETE FROM labels WHERE id = ?", (label.id,))
+            self._log("delete_label", label=name, spans_deleted=count)
+            return count
+
+    # -- documents -------------------------------------------------------------------------
+
+    def count_documents(self, status: str | None = None) -> int:
+        if status:
+            sql, params = "SELECT count(*) FROM documents WHERE status = ?", (status,)
+        else:
+            sql, params = "SELECT count(*) FROM documents", ()
+        return self.conn.execute(sql, params).fetchone()[0]
+
+    def document(self, document_id: int) -> Document:
+        row = self.conn.execute(
+            "SELECT id, title, text, meta, status, external_id, text_hash, source, created_at,"
+            " updated_at FROM documents WHERE id = ?",
+            (document_id,),
+        ).fetchone()
+        if row is None:
+            raise KeyError(f"no document {document_id}")
+        doc = Document(*row)
+        doc.meta = json.loads(doc.meta)
+        self._remember_text(doc.id, doc.text)
+        return doc
+
+    def _remember_text(self, document_id: int, text: str) -> None:
+        if len(self._text_cache) > 4:
+            self._text_cache.clear()
+        self._text_cache[document_id] = text
+
+    def document_text(self, document_id: int) -> str:
+        """The stored text, which never changes after import (so it is safe to cache)."""
+        text = self._text_cache.get(document_id)
+        if text is None:
+            row = self.conn.execute(
+                "SELECT text FROM documents WHERE id = ?", (document_id,)
+            ).fetchone()
+            if row is None:
+                raise SpanError(f"there is no document {document_id}")
+            text = row[0]
+            self._remember_text(document_id, text)
+        return text
+
+    def document_rows(
+        self, status: str | None = None, search: str | None = None
+    ) -> list[DocumentRow]:
+        """The documents in project order, without their text."""
+        where, params = self._document_filter(status, search)
+        rows = self.conn.execute(
+            f"SELECT id, title, status, span_count, external_id FROM documents{where} ORDER BY id",
+            params,
+        )
+        return [DocumentRow(*r) for r in rows]
+
+    def document_ids(self, status: str | None = None, search: str | None = None) -> list[int]:
+        where, params = self._document_filter(status, search)
+        return [
+            r[0] for r in self.conn.execute(f"SELECT id FROM documents{where} ORDER BY id", params)
+        ]
+
+    def document_row(self, document_id: int) -> DocumentRow:
+        row = self.conn.execute(
+            "SELECT id, title, status, span_count, external_id FROM documents WHERE id = ?",
+            (document_id,),
+        ).fetchone()
+        if row is None:
+            raise KeyError(f"no document {document_id}")
+        return DocumentRow(*row)
+
+    @staticmethod
+    def _document_filter(status: str | None, search: str | None) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if status:
+            clauses.append("status = ?")
+            params.append(status)
+        if search:
+            clauses.append(
+                "(instr(lower(title), lower(?)) > 0 OR instr(lower(text), lower(?)) > 0)"
+            )
+            params += [search, search]
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+    def set_status(self, document_id: int, status: str) -> str:
+        """Set a document's status; returns the status it had."""
+        if status not in STATUSES:
+            raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+        with self.transaction():
+            old = self.document_row(document_id).status
+            if old != status:
+                self.conn.execute(
+                    "UPDATE documents SET status = ?, updated_at = ? WHERE id = ?",
+                    (status, utc_now(), document_id),
+                )
+                self._log("set_status", document_id, before=old, after=status)
+            return old
+
+    def next_open_document(self, after: int | None, *, wrap: bool = True) -> int | None:
+        """The next document (in project order) that is neither done nor skipped."""
+        sql = "SELECT id FROM documents WHERE status IN ('new', 'in_progress') AND id > ? ORDER BY id LIMIT 1"
+        row = self.conn.execute(sql, (after or 0,)).fetchone()
+        if row is None and wrap:
+            row = self.conn.execute(sql, (0,)).fetchone()
+        return row[0] if row else None
+
+    def neighbour_document(self, document_id: int, step: int) -> int | None:
+        """The document before (step -1) or after (step +1) in project order."""
+        if step > 0:
+            sql = "SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT 1"
+        else:
+            sql = "SELECT id FROM documents WHERE id < ? ORDER BY id DESC LIMIT 1"
+        row = self.conn.execute(sql, (document_id,)).fetchone()
+        return row[0] if row else None
+
+    def find_duplicate(self, hash_: str) -> int | None:
+        row = self.conn.execute("SELECT id FROM documents WHERE text_hash = ?", (hash_,)).fetchone()
+        return row[0] if row else None
+
+    def insert_document(
+        self,
+        *,
+        text: str,
+        text_hash: str,
+        title: str,
+        meta: dict[str, Any] | None = None,
+        external_id: str | None = None,
+        source: str | None = None,
+        status: str = "new",
+        created_at: str | None = None,
+    ) -> int | None:
+        """Insert one already-checked document; None when its text is already in the project.
+
+        The importer calls this inside its own transaction, so a refused file leaves nothing.
+        """
+        now = utc_now()
+        cur = self.conn.execute(
+            "INSERT INTO documents (external_id, title, text, text_hash, meta, status, source,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (text_hash) DO NOTHING",
+            (
+                external_id,
+                title,
+                text,
+                text_hash,
+                json.dumps(meta or {}, ensure_ascii=False),
+                status,
+                source,
+                created_at or now,
+                now,
+            ),
+        )
+        return cur.lastrowid if cur.rowcount == 1 else None
+
+    def insert_spans(self, rows: Iterable[tuple[Any, ...]]) -> int:
+        """Insert already-checked spans: (document_id, start, end, label_id, text, annotator,
+        note, origin, created_at, updated_at). Used by the importer inside its transaction."""
+        cur = self.conn.executemany(
+            'INSERT INTO spans (document_id, start, "end", label_id, text, annotator, note,'
+            " origin, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        return cur.rowcount
+
+    # -- spans -----------------------------------------------------------------------------
+
+    def spans(self, document_id: int) -> list[Span]:
+        rows = self.conn.execute(
+            f"SELECT {_SPAN_COLUMNS} FROM spans s JOIN labels l ON l.id = s.label_id"
+            ' WHERE s.document_id = ? ORDER BY s.start, s."end", s.id',
+            (document_id,),
+        )
+        return [_span(r) for r in rows]
+
+    def span(self, span_id: int) -> Span:
+        row = self.conn.execute(
+            f"SELECT {_SPAN_COLUMNS} FROM spans s JOIN labels l ON l.id = s.label_id"
+            " WHERE s.id = ?",
+            (span_id,),
+        ).fetchone()
+        if row is None:
+            raise SpanError(f"there is no span {span_id}")
+        return _span(row)
+
+    def _label_id(self, name: str) -> int:
+        row = self.conn.execute("SELECT id FROM labels WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            raise SpanError(f"unknown label {name!r}")
+        return row[0]
+
+    def add_span(
+        self,
+        document_id: int,
+        start: int,
+        end: int,
+        label: str,
+        *,
+        note: str | None = None,
+        origin: str = "manual",
+    ) -> Span:
+        """Tag ``text[start:end]`` with ``label``. The span's text is cut from the stored text."""
+        text = self.document_text(document_id)
+        check_span(text, start, end)
+        if origin not in ORIGINS:
+            raise SpanError(f"origin must be one of {', '.join(ORIGINS)}")
+        now = utc_now()
+        span = Span(
+            document_id=document_id,
+            start=start,
+            end=end,
+            label=label,
+            text=text[start:end],
+            annotator=self.annotator,
+            note=note or None,
+            origin=origin,
+            created_at=now,
+            updated_at=now,
+        )
+        return self.restore_span(span, action="add_span")
+
+    def restore_span(self, span: Span, *, action: str = "restore_span") -> Span:
+        """Put a span back exactly as it was (same id, author and times), for undo and redo."""
+        text = self.document_text(span.document_id)
+        check_span(text, span.start, span.end, span.text)
+        with self.transaction():
+            label_id = self._label_id(span.label)
+            cur = self.conn.execute(
+                'INSERT INTO spans (id, document_id, start, "end", label_id, text, annotator,'
+                " note, origin, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    span.id,
+                    span.document_id,
+                    span.start,
+                    span.end,
+                    label_id,
+                    span.text,
+                    span.annotator,
+                    span.note,
+                    span.origin,
+                    span.created_at,
+                    span.updated_at,
+                ),
+            )
+            restored = Span(**{**span.to_dict(), "id": cur.lastrowid})
+            self._log(
+                action,
+                span.document_id,
+                restored.id,
+                start=span.start,
+                end=span.end,
+                label=span.label,
+            )
+            self._mark_started(span.document_id)
+            return restored
+
+    def _mark_started(self, document_id: int) -> None:
+        cur = self.conn.execute(
+            "UPDATE documents SET status = 'in_progress', updated_at = ?"
+            " WHERE id = ? AND status = 'new'",
+            (utc_now(), document_id),
+        )
+        if cur.rowcount:
+            self._log("set_status", document_id, before="new", after="in_progress")
+
+    def delete_span(self, span_id: int) -> Span:
+        """Delete a span; returns it as it was, so it can be restored."""
+        with self.transaction():
+            span = self.span(span_id)
+            self.conn.execute("DELETE FROM spans WHERE id = ?", (span_id,))
+            self._log(
+                "delete_span",
+                span.document_id,
+                span_id,
+                start=span.start,
+                end=span.end,
+                label=span.label,
+            )
+            return span
+
+    def _update_span(self, span_id: int, action: str, **fields: Any) -> Span:
+        with self.transaction():
+            before = self.span(span_id)
+            after = Span(**{**before.to_dict(), **fields, "updated_at": utc_now()})
+            if "start" in fields or "end" in fields:
+                text = self.document_text(before.document_id)
+                check_span(text, after.start, after.end)
+                after.text = text[after.start : after.end]
+            self.conn.execute(
+                'UPDATE spans SET start = ?, "end" = ?, label_id = ?, text = ?, note = ?,'
+                " updated_at = ? WHERE id = ?",
+                (
+                    after.start,
+                    after.end,
+                    self._label_id(after.label),
+                    after.text,
+                    after.note,
+                    after.updated_at,
+                    span_id,
+                ),
+            )
+            changed = {
+                k: [getattr(before, k), getattr(after, k)]
+                for k in ("start", "end", "label", "note")
+                if getattr(before, k) != getattr(after, k)
+            }
+            self._log(action, before.document_id, span_id, **changed)
+            return after
+
+    def relabel_span(self, span_id: int, label: str) -> Span:
+        return self._update_span(span_id, "relabel_span", label=label)
+
+    def move_span(self, span_id: int, start: int, end: int) -> Span:
+        return self._update_span(span_id, "move_span", start=start, end=end)
+
+    def set_note(self, span_id: int, note: str | None) -> Span:
+        return self._update_span(span_id, "set_note", note=(note or None))
+
+    # -- export and statistics -------------------------------------------------------------
+
+    def iter_documents(
+        self,
+        *,
+        statuses: Sequence[str] | None = None,
+        labels: Sequence[str] | None = None,
+        annotators: Sequence[str] | None = None,
+    ) -> Iterator[tuple[Document, list[Span]]]:
+        """Every document in project order with its spans, streamed with two queries.
+
+        ``labels`` and ``annotators`` narrow the spans; ``statuses`` narrows the documents.
+        """
+        doc_where, doc_params = "", []
+        if statuses:
+            doc_where = f" WHERE status IN ({', '.join('?' * len(statuses))})"
+            doc_params = list(statuses)
+        span_clauses, span_params = [], []
+        if statuses:
+            span_clauses.append(f"s.document_id IN (SELECT id FROM documents{doc_where})")
+            span_params += doc_params
+        if labels:
+            span_clauses.append(f"l.name IN ({', '.join('?' * len(labels))})")
+            span_params += list(labels)
+        if annotators:
+            span_clauses.append(f"s.annotator IN ({', '.join('?' * len(annotators))})")
+            span_params += list(annotators)
+        span_where = " WHERE " + " AND ".join(span_clauses) if span_clauses else ""
+        # Two cursors on one connection, read in step: a read transaction keeps them consistent.
+        reader = sqlite3.connect(
+            str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+        )
+        try:
+            reader.execute("BEGIN")
+            docs = reader.execute(
+                "SELECT id, title, text, meta, status, external_id, text_hash, source,"
+                f" created_at, updated_at FROM documents{doc_where} ORDER BY id",
+                doc_params,
+            )
+            spans = reader.execute(
+                f"SELECT {_SPAN_COLUMNS} FROM spans s JOIN labels l ON l.id = s.label_id"
+                f'{span_where} ORDER BY s.document_id, s.start, s."end", s.id',
+                span_params,
+            )
+            pending = spans.fetchone()
+            for row in docs:
+                doc = Document(*row)
+                doc.meta = json.loads(doc.meta)
+                mine: list[Span] = []
+                while pending is not None and pending[1] < doc.id:
+                    pending = spans.fetchone()
+                while pending is not None and pending[1] == doc.id:
+                    mine.append(_span(pending))
+                    pending = spans.fetchone()
+                yield doc, mine
+            reader.execute("COMMIT")
+        finally:
+            reader.close()
+
+    def stats(self) -> dict[str, Any]:
+        by_status = dict.fromkeys(STATUSES, 0)
+        by_status.update(
+            self.conn.execute("SELECT status, count(*) FROM documents GROUP BY status")
+        )
+        by_label = {lab.name: 0 for lab in self.labels()}
+        by_label.update(
+            self.conn.execute(
+                "SELECT l.name, count(s.id) FROM labels l JOIN spans s ON s.label_id = l.id"
+                " GROUP BY l.id"
+            )
+        )
+        by_annotator = dict(
+            self.conn.execute(
+                "SELECT annotator, count(*) FROM spans GROUP BY annotator ORDER BY annotator"
+            )
+        )
+        return {
+            "documents": sum(by_status.values()),
+            "documents_by_status": by_status,
+            "spans": sum(by_label.values()),
+            "spans_by_label": by_label,
+            "spans_by_annotator": by_annotator,
+        }
+
+
+def copy_project(source: Path, destination: Path) -> None:
+    """Copy a closed project file (used for fixtures and restores)."""
+    shutil.copyfile(source, destination)
+
+
+__all__ = [
+    "MIGRATION_SET",
+    "DocumentRow",
+    "LabelInUse",
+    "ProjectError",
+    "Store",
+    "default_annotator",
+]
