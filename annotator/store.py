@@ -274,7 +274,7 @@ class Store:
                 self.conn.execute("ROLLBACK")
             raise _sqlite_problem(self.path, e) or e from None
 
-    def _log(
+    def record_change(
         self,
         action: str,
         document_id: int | None = None,
@@ -351,7 +351,7 @@ class Store:
             "INSERT INTO labels (name, color, hotkey, definition, position) VALUES (?, ?, ?, ?, ?)",
             (name, color, hotkey, label.definition or "", label.position),
         )
-        self._log("add_label", label=name, color=color, hotkey=hotkey)
+        self.record_change("add_label", label=name, color=color, hotkey=hotkey)
         return Label(name, color, hotkey, label.definition or "", cur.lastrowid, label.position)
 
     def add_label(
@@ -400,7 +400,7 @@ class Store:
                 for k in ("name", "color", "hotkey", "definition")
                 if getattr(before, k) != getattr(after, k)
             }
-            self._log("update_label", label=before.name, changed=changed)
+            self.record_change("update_label", label=before.name, changed=changed)
             return before, after
 
     def rename_label(self, name: str, new_name: str) -> Label:
@@ -421,7 +421,7 @@ class Store:
                 raise LabelInUse(name, count)
             self.conn.execute("DELETE FROM spans WHERE label_id = ?", (label.id,))
             self.conn.execute("DELETE FROM labels WHERE id = ?", (label.id,))
-            self._log("delete_label", label=name, spans_deleted=count)
+            self.record_change("delete_label", label=name, spans_deleted=count)
             return count
 
     # -- documents -------------------------------------------------------------------------
@@ -515,7 +515,7 @@ class Store:
                     "UPDATE documents SET status = ?, updated_at = ? WHERE id = ?",
                     (status, utc_now(), document_id),
                 )
-                self._log("set_status", document_id, before=old, after=status)
+                self.record_change("set_status", document_id, before=old, after=status)
             return old
 
     def next_open_document(self, after: int | None, *, wrap: bool = True) -> int | None:
@@ -664,7 +664,7 @@ class Store:
                 ),
             )
             restored = Span(**{**span.to_dict(), "id": cur.lastrowid})
-            self._log(
+            self.record_change(
                 action,
                 span.document_id,
                 restored.id,
@@ -682,14 +682,14 @@ class Store:
             (utc_now(), document_id),
         )
         if cur.rowcount:
-            self._log("set_status", document_id, before="new", after="in_progress")
+            self.record_change("set_status", document_id, before="new", after="in_progress")
 
     def delete_span(self, span_id: int) -> Span:
         """Delete a span; returns it as it was, so it can be restored."""
         with self.transaction():
             span = self.span(span_id)
             self.conn.execute("DELETE FROM spans WHERE id = ?", (span_id,))
-            self._log(
+            self.record_change(
                 "delete_span",
                 span.document_id,
                 span_id,
@@ -725,7 +725,7 @@ class Store:
                 for k in ("start", "end", "label", "note")
                 if getattr(before, k) != getattr(after, k)
             }
-            self._log(action, before.document_id, span_id, **changed)
+            self.record_change(action, before.document_id, span_id, **changed)
             return after
 
     def relabel_span(self, span_id: int, label: str) -> Span:

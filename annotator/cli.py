@@ -1,0 +1,334 @@
+"""The ``annotator`` command: thin click wrappers over the core, with messages and exit codes.
+
+Every user mistake ends in one clear sentence and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+import click
+
+from annotator import __version__
+from annotator.model import STATUSES, LabelError, SpanError
+from annotator.store import LabelInUse, ProjectError, Store
+
+_PROGRESS_BYTES = 2_000_000
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    from annotator.exporters import ExportError
+
+    try:
+        yield
+    except (ProjectError, ExportError, LabelError, SpanError) as e:
+        raise click.ClickException(str(e)) from None
+
+
+def _store(ctx: click.Context) -> Store:
+    from annotator.project import open_project
+
+    obj = ctx.ensure_object(dict)
+    if "store" not in obj:
+        with _user_errors():
+            obj["store"] = open_project(obj.get("db"), obj.get("user"))
+        ctx.call_on_close(obj["store"].close)
+    return obj["store"]
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="ANNOTATOR_DB",
+    help="Project file to use (also ANNOTATOR_DB). Default: a project in your data folder, "
+    "made with the sample articles on first use.",
+)
+@click.option(
+    "--user",
+    envvar="ANNOTATOR_USER",
+    help="Your name, recorded on every span you make (also ANNOTATOR_USER). Default: login name.",
+)
+@click.version_option(__version__, prog_name="annotator")
+@click.pass_context
+def cli(ctx: click.Context, db: Path | None, user: str | None) -> None:
+    """Tag claims, quotes, captions and concessions in news articles.
+
+    With no command, opens the annotation window on the project.
+    """
+    ctx.ensure_object(dict).update(db=db, user=user)
+    if ctx.invoked_subcommand is None:
+        sys.exit(_open_window(ctx))
+
+
+def _open_window(ctx: click.Context) -> int:
+    from annotator.project import default_project_path, open_project
+
+    db = ctx.obj.get("db")
+    if db is None:
+        with _user_errors():
+            open_project(None, ctx.obj.get("user")).close()  # create and seed on first use
+        db = default_project_path()
+    try:
+        from annotator.gui.app import run
+    except ImportError as e:
+        raise click.ClickException(
+            f"the window cannot start: {e}. The commands (import, export, stats, labels) still "
+            "work; see `annotator --help`."
+        ) from None
+    return run(str(db))
+
+
+@cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Import the good records of a file that has bad ones (by default a file with any bad "
+    "record is refused whole).",
+)
+@click.option(
+    "--create-labels", is_flag=True, help="Add labels that the files use but the project lacks."
+)
+@click.pass_context
+def import_command(
+    ctx: click.Context, paths: tuple[Path, ...], skip_invalid: bool, create_labels: bool
+) -> None:
+    """Import .txt/.md articles, folders of them, and .jsonl/.json tasks.
+
+    A task is {"text", "id"?, "title"?, "meta"?} with spans as Prodigy's
+    "spans": [{"start", "end", "label"}] or doccano's "label": [[start, end, "label"]].
+    Offsets count characters (code points), end exclusive.
+    """
+    from annotator.importers import collect_files, import_paths
+
+    store = _store(ctx)
+    files, _, _ = collect_files(paths)
+    total = 0
+    for f in files:
+        with suppress(OSError):
+            total += f.stat().st_size
+    show_bar = total >= _PROGRESS_BYTES and sys.stderr.isatty()
+    with _user_errors():
+        if show_bar:
+            with click.progressbar(length=total, label="Importing", file=sys.stderr) as bar:
+                state = {"done": 0}
+
+                def progress(done: int, _total: int) -> None:
+                    bar.update(done - state["done"])
+                    state["done"] = done
+
+                report = import_paths(
+                    store,
+                    paths,
+                    skip_invalid=skip_invalid,
+                    create_labels=create_labels,
+                    progress=progress,
+                )
+        else:
+            report = import_paths(
+                store, paths, skip_invalid=skip_invalid, create_labels=create_labels
+            )
+    for refusal in report.refused:
+        click.echo(str(refusal), err=True)
+    click.echo(report.summary())
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["annotator", "prodigy", "doccano"]),
+    default="annotator",
+    show_default=True,
+    help="annotator: lossless; prodigy: spans for Prodigy/spaCy; doccano: doccano's JSONL.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, allow_dash=True),
+    help="File to write ('-' for standard output). Default: a new file in ./exports/.",
+)
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice(STATUSES),
+    help="Only documents with this status (repeatable).",
+)
+@click.option("--label", "labels", multiple=True, help="Only spans with this label (repeatable).")
+@click.option(
+    "--annotator", "annotators", multiple=True, help="Only spans by this annotator (repeatable)."
+)
+@click.option(
+    "--only-with-spans", is_flag=True, help="Leave out documents that end up with no spans."
+)
+@click.option(
+    "--offsets",
+    type=click.Choice(["codepoints", "utf16"]),
+    default="codepoints",
+    show_default=True,
+    help="doccano only: utf16 gives offsets that doccano's browser view counts in.",
+)
+@click.pass_context
+def export_command(
+    ctx: click.Context,
+    fmt: str,
+    output: Path | None,
+    statuses: tuple[str, ...],
+    labels: tuple[str, ...],
+    annotators: tuple[str, ...],
+    only_with_spans: bool,
+    offsets: str,
+) -> None:
+    """Export the project as JSONL, one document per line."""
+    from annotator.exporters import export
+
+    store = _store(ctx)
+    with _user_errors():
+        report = export(
+            store,
+            fmt,
+            output,
+            statuses=statuses or None,
+            labels=labels or None,
+            annotators=annotators or None,
+            only_with_spans=only_with_spans,
+            offsets=offsets,
+        )
+    where = "standard output" if report.path is None else str(report.path)
+    click.echo(
+        f"Exported {report.documents} documents and {report.spans} spans ({fmt}) to {where}",
+        err=report.path is None,
+    )
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool) -> None:
+    """Documents by status, spans by label and by annotator."""
+    figures = _store(ctx).stats()
+    if as_json:
+        click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Documents: {figures['documents']}")
+    for status, count in figures["documents_by_status"].items():
+        click.echo(f"  {status:<12} {count}")
+    click.echo(f"Spans: {figures['spans']}")
+    for label, count in figures["spans_by_label"].items():
+        click.echo(f"  {label:<12} {count}")
+    click.echo("Spans by annotator:")
+    for name, count in figures["spans_by_annotator"].items():
+        click.echo(f"  {name:<12} {count}")
+
+
+@cli.group(invoke_without_command=True)
+@click.pass_context
+def labels(ctx: click.Context) -> None:
+    """List the labels, or change them with a sub-command."""
+    if ctx.invoked_subcommand is None:
+        store = _store(ctx)
+        for label in store.labels():
+            key = label.hotkey or "-"
+            click.echo(
+                f"{key}  {label.name:<16} {label.color}  {store.label_usage(label.name)} spans"
+            )
+
+
+@labels.command("add")
+@click.argument("name")
+@click.option("--color", help="#rrggbb; default: the next free colour.")
+@click.option("--hotkey", help="One character that applies the label in the window.")
+@click.option("--definition", default="", help="The guideline for this label.")
+@click.pass_context
+def labels_add(
+    ctx: click.Context, name: str, color: str | None, hotkey: str | None, definition: str
+) -> None:
+    """Add a label."""
+    with _user_errors():
+        label = _store(ctx).add_label(name, color, hotkey, definition)
+    click.echo(f"Added label {label.name!r} ({label.color})")
+
+
+@labels.command("rename")
+@click.argument("name")
+@click.argument("new_name")
+@click.pass_context
+def labels_rename(ctx: click.Context, name: str, new_name: str) -> None:
+    """Rename a label; its spans follow."""
+    store = _store(ctx)
+    with _user_errors():
+        label = store.rename_label(name, new_name)
+        count = store.label_usage(label.name)
+    click.echo(f"Renamed {name!r} to {label.name!r} ({count} spans)")
+
+
+@labels.command("color")
+@click.argument("name")
+@click.argument("color")
+@click.pass_context
+def labels_color(ctx: click.Context, name: str, color: str) -> None:
+    """Give a label a new colour (#rrggbb)."""
+    with _user_errors():
+        _, label = _store(ctx).update_label(name, color=color)
+    click.echo(f"{label.name!r} is now {label.color}")
+
+
+@labels.command("hotkey")
+@click.argument("name")
+@click.argument("key", required=False)
+@click.pass_context
+def labels_hotkey(ctx: click.Context, name: str, key: str | None) -> None:
+    """Give a label a hotkey (leave KEY out to remove it)."""
+    with _user_errors():
+        _, label = _store(ctx).update_label(name, hotkey=key)
+    click.echo(f"{label.name!r} hotkey: {label.hotkey or 'none'}")
+
+
+@labels.command("define")
+@click.argument("name")
+@click.argument("definition")
+@click.pass_context
+def labels_define(ctx: click.Context, name: str, definition: str) -> None:
+    """Set the guideline text of a label."""
+    with _user_errors():
+        _store(ctx).update_label(name, definition=definition)
+    click.echo(f"Updated the definition of {name!r}")
+
+
+@labels.command("delete")
+@click.argument("name")
+@click.option("--force", is_flag=True, help="Delete the label even if spans use it (they go too).")
+@click.pass_context
+def labels_delete(ctx: click.Context, name: str, force: bool) -> None:
+    """Delete a label. Refused while spans use it, unless --force."""
+    store = _store(ctx)
+    with _user_errors():
+        try:
+            count = store.delete_label(name, delete_spans=force)
+        except LabelInUse as e:
+            raise click.ClickException(f"{e}; add --force to do so") from None
+    click.echo(f"Deleted label {name!r}" + (f" and its {count} spans" if count else ""))
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.pass_context
+def backup(ctx: click.Context, path: Path | None) -> None:
+    """Copy the project, safely even while it is open, to PATH (a file or folder)."""
+    store = _store(ctx)
+    with _user_errors():
+        written = store.backup(path or store.path.parent)
+    click.echo(f"Backed up {store.path} to {written}")
+
+
+def main() -> None:
+    cli(prog_name="annotator")

@@ -1,0 +1,155 @@
+"""Turning a file's bytes into text without ever guessing silently.
+
+UTF-8 (with or without BOM) and UTF-16/UTF-32 with a BOM are read as they are. Anything else
+is handed to charset-normalizer; what it finds is named in the import summary so the analyst
+can check it, and a file it cannot place is refused.
+"""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_SNIFF = 8192
+# Candidates within this much "chaos" of the best are treated as equally plausible, and among
+# those the web's default for Western text wins: short Latin texts are otherwise often placed
+# in a Baltic or DOS code page, which would be mojibake.
+_CHAOS_MARGIN = 0.1
+_MAX_CHAOS = 0.2
+_PREFERRED = ("cp1252", "latin_1", "iso8859_15")
+_WESTERN_PUNCTUATION = set("\u00a0«»‹›“”‘’„‚–—…•·°±×÷€£¥¢§¶©®™¿¡¹²³¼½¾ªº´¨¸¯¦¤µ")
+
+
+class DecodeError(ValueError):
+    """The file is not text annotator can read; the message says why."""
+
+
+@dataclass
+class Decoded:
+    text: str
+    encoding: str
+    detected: bool  # True when the encoding was inferred rather than declared or UTF-8
+
+    @property
+    def note(self) -> str | None:
+        if not self.detected:
+            return None
+        return f"not UTF-8; read as {self.encoding} (detected). Check the text, or save the file as UTF-8"
+
+
+def sniff_bom(head: bytes) -> str | None:
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return name
+    return None
+
+
+def looks_binary(head: bytes) -> bool:
+    return b"\x00" in head
+
+
+def is_valid_utf8(path: Path, chunk: int = 1 << 20) -> bool:
+    """Check the whole file with an incremental decoder, without holding it in memory."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with open(path, "rb") as f:
+            while block := f.read(chunk):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def decode_bytes(data: bytes) -> Decoded:
+    """Decode a whole file's bytes, or raise DecodeError with a reason for the user."""
+    if not data:
+        raise DecodeError("the file is empty")
+    bom = sniff_bom(data[:4])
+    if bom:
+        try:
+            text = data.decode(bom)
+        except UnicodeDecodeError as e:
+            raise DecodeError(
+                f"it starts with a {bom} byte-order mark but is not {bom}: {e.reason}"
+            ) from None
+        return Decoded(text, "utf-8" if bom == "utf-8-sig" else bom, False)
+    if looks_binary(data[:_SNIFF]):
+        raise DecodeError(
+            "it is a binary file, not text (it holds NUL bytes; UTF-16 needs a byte-order mark)"
+        )
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8", False)
+    except UnicodeDecodeError:
+        pass
+    return _detect(data)
+
+
+def _western(data: bytes) -> str | None:
+    """The text as Windows-1252 when that reads as Western European prose, else None.
+
+    Short Latin-script texts are where detectors go wrong most (one "é" is little evidence),
+    so this common case is decided first: accented letters must be sparse among plain ones,
+    as in French, German or Spanish, and everything outside ASCII must be a letter or common
+    punctuation. Cyrillic or Greek bytes read this way come out as runs of accented letters.
+    """
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    letters = accented = 0
+    for ch in text:
+        if ch.isascii():
+            letters += ch.isalpha()
+            continue
+        if ch.isalpha():
+            letters += 1
+            accented += 1
+            if not unicodedata.name(ch, "").startswith("LATIN"):
+                return None
+        elif ch not in _WESTERN_PUNCTUATION:
+            return None
+    if letters == 0 or accented / letters > 0.3:
+        return None
+    return text
+
+
+def _detect(data: bytes) -> Decoded:
+    from charset_normalizer import from_bytes
+
+    western = _western(data)
+    if western is not None:
+        return Decoded(western, "cp1252", True)
+
+    results = list(from_bytes(data))
+    if not results:
+        raise DecodeError(
+            "it is not UTF-8 and its encoding could not be recognised; save it as UTF-8"
+        )
+    best = results[0]
+    if best.chaos > _MAX_CHAOS:
+        raise DecodeError(
+            f"it is not UTF-8 and reads as garbled text in every encoding tried (best guess "
+            f"{best.encoding}); save it as UTF-8"
+        )
+    chosen = best
+    for candidate in results:
+        if candidate.encoding in _PREFERRED and candidate.chaos <= best.chaos + _CHAOS_MARGIN:
+            chosen = candidate
+            break
+    text = str(chosen)
+    if any("\x80" <= ch <= "\x9f" for ch in text):
+        raise DecodeError(
+            f"it is not UTF-8, and read as {chosen.encoding} it holds control characters; "
+            "save it as UTF-8"
+        )
+    return Decoded(text, chosen.encoding, True)

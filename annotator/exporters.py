@@ -1,0 +1,270 @@
+"""Documents to JSONL: annotator's own lossless form, Prodigy and doccano.
+
+One document per line in project order. Every span is checked against the text before its
+line is written; a mismatch stops the export and leaves no file. Files are written to a
+temporary name and renamed into place, so a reader never sees half an export.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+from annotator.model import Document, Span
+from annotator.store import Store
+
+FORMATS = ("annotator", "prodigy", "doccano")
+OFFSET_UNITS = ("codepoints", "utf16")
+
+# Characters some JSONL readers take for line ends (str.splitlines does): always escaped.
+_LINE_BREAKERS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
+
+
+class ExportError(Exception):
+    """An export that could not be written; nothing was left under the destination name."""
+
+
+@dataclass
+class ExportReport:
+    format: str
+    path: Path | None  # None when written to standard output
+    documents: int = 0
+    spans: int = 0
+
+
+def default_export_path(
+    store: Store, fmt: str, directory: str | os.PathLike[str] = "exports"
+) -> Path:
+    """``exports/<project>-<format>-<time>.jsonl``, never overwriting an earlier export."""
+    folder = Path(directory)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    base = f"{store.path.stem}-{fmt}-{stamp}"
+    candidate = folder / f"{base}.jsonl"
+    n = 2
+    while candidate.exists():
+        candidate = folder / f"{base}-{n}.jsonl"
+        n += 1
+    return candidate
+
+
+def _dumps(record: dict[str, Any]) -> str:
+    line = json.dumps(record, ensure_ascii=False)
+    for ch, escaped in _LINE_BREAKERS.items():
+        if ch in line:
+            line = line.replace(ch, escaped)
+    return line
+
+
+def _hash32(*parts: str) -> int:
+    """A signed 32-bit hash, the type Prodigy uses for ``_input_hash`` and ``_task_hash``."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).digest()
+    return int.from_bytes(digest[:4], "little", signed=True)
+
+
+def export_id(doc: Document) -> str:
+    return doc.external_id if doc.external_id is not None else str(doc.id)
+
+
+def check_spans(doc: Document, spans: Iterable[Span]) -> None:
+    for s in spans:
+        if not (0 <= s.start < s.end <= len(doc.text)) or doc.text[s.start : s.end] != s.text:
+            raise ExportError(
+                f"document {doc.id} ({doc.title!r}): span {s.id} [{s.start}, {s.end}) "
+                f"does not match the text it was made on; nothing was exported"
+            )
+
+
+def native_record(doc: Document, spans: list[Span]) -> dict[str, Any]:
+    return {
+        "id": export_id(doc),
+        "title": doc.title,
+        "text": doc.text,
+        "meta": doc.meta,
+        "status": doc.status,
+        "spans": [
+            {
+                "start": s.start,
+                "end": s.end,
+                "label": s.label,
+                "text": s.text,
+                "annotator": s.annotator,
+                "note": s.note,
+                "origin": s.origin,
+                "created_at": s.created_at,
+                "updated_at": s.updated_at,
+            }
+            for s in spans
+        ],
+        "text_hash": doc.text_hash,
+        "source": doc.source,
+        "created_at": doc.created_at,
+        "updated_at": doc.updated_at,
+    }
+
+
+def prodigy_record(doc: Document, spans: list[Span]) -> dict[str, Any]:
+    out_spans = [{"start": s.start, "end": s.end, "label": s.label, "text": s.text} for s in spans]
+    input_hash = _hash32(doc.text)
+    task_hash = _hash32(str(input_hash), json.dumps([(s.start, s.end, s.label) for s in spans]))
+    return {
+        "text": doc.text,
+        "meta": doc.meta,
+        "spans": out_spans,
+        "_input_hash": input_hash,
+        "_task_hash": task_hash,
+        "answer": "accept",
+    }
+
+
+class _Utf16:
+    """Code-point offsets to UTF-16 units, for tools that count like a browser."""
+
+    def __init__(self, text: str) -> None:
+        self.astral = (
+            [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF] if not text.isascii() else []
+        )
+
+    def __call__(self, offset: int) -> int:
+        if not self.astral:
+            return offset
+        import bisect
+
+        return offset + bisect.bisect_left(self.astral, offset)
+
+
+def doccano_record(
+    doc: Document, spans: list[Span], meta_keys: Sequence[str], utf16: bool
+) -> dict[str, Any]:
+    unit = _Utf16(doc.text) if utf16 else int
+    record: dict[str, Any] = {
+        "id": export_id(doc),
+        "text": doc.text,
+        "label": [[unit(s.start), unit(s.end), s.label] for s in spans],
+    }
+    # doccano refuses a file whose lines do not all carry the same meta keys, or that holds
+    # null where other lines hold a value: every line gets every key, with "" for missing.
+    for key in meta_keys:
+        value = doc.meta.get(key)
+        record[_doccano_key(key)] = "" if value is None else value
+    return record
+
+
+def _doccano_key(key: str) -> str:
+    return f"meta_{key}" if key in ("id", "text", "label") else key
+
+
+def export(
+    store: Store,
+    fmt: str = "annotator",
+    destination: str | os.PathLike[str] | None = None,
+    *,
+    statuses: Sequence[str] | None = None,
+    labels: Sequence[str] | None = None,
+    annotators: Sequence[str] | None = None,
+    only_with_spans: bool = False,
+    offsets: str = "codepoints",
+    exports_dir: str | os.PathLike[str] = "exports",
+    progress: Callable[[int], None] | None = None,
+) -> ExportReport:
+    """Write the project (or the filtered part of it) as JSONL.
+
+    ``destination`` is a file path, ``"-"`` for standard output, or None for a new file in
+    ``exports_dir``. ``offsets="utf16"`` applies to the doccano format only.
+    """
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if offsets not in OFFSET_UNITS:
+        raise ExportError(f"offsets must be one of {', '.join(OFFSET_UNITS)}")
+    if offsets == "utf16" and fmt != "doccano":
+        raise ExportError("UTF-16 offsets are only offered for the doccano format")
+    known = {lab.name for lab in store.labels()}
+    unknown = [name for name in labels or () if name not in known]
+    if unknown:
+        raise ExportError(
+            f"unknown label {unknown[0]!r}; this project has {', '.join(sorted(known))}"
+        )
+
+    def documents() -> Iterable[tuple[Document, list[Span]]]:
+        for doc, spans in store.iter_documents(
+            statuses=statuses, labels=labels, annotators=annotators
+        ):
+            if only_with_spans and not spans:
+                continue
+            yield doc, spans
+
+    if fmt == "doccano":
+        keys: dict[str, None] = {}
+        for doc, _ in documents():
+            keys.update(dict.fromkeys(doc.meta))
+        meta_keys = list(keys)
+
+        def make(doc: Document, spans: list[Span]) -> dict[str, Any]:
+            return doccano_record(doc, spans, meta_keys, offsets == "utf16")
+    else:
+        make = native_record if fmt == "annotator" else prodigy_record
+
+    if destination is not None and str(destination) == "-":
+        report = ExportReport(fmt, None)
+        _write_lines(sys.stdout, documents(), make, report, progress)
+        sys.stdout.flush()
+        return report
+
+    path = (
+        Path(destination)
+        if destination is not None
+        else default_export_path(store, fmt, exports_dir)
+    )
+    if path.is_dir():
+        path = default_export_path(store, fmt, path)
+    report = ExportReport(fmt, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    except OSError as e:
+        raise ExportError(f"{path}: cannot write there ({e.strerror or e})") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            _write_lines(out, documents(), make, report, progress)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except OSError as e:
+        _discard(tmp)
+        raise ExportError(
+            f"{path}: the export could not be written ({e.strerror or e}); no file was left"
+        ) from None
+    except BaseException:
+        _discard(tmp)
+        raise
+    return report
+
+
+def _discard(tmp: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(tmp)
+
+
+def _write_lines(
+    out: IO[str],
+    documents: Iterable[tuple[Document, list[Span]]],
+    make: Callable[..., dict[str, Any]],
+    report: ExportReport,
+    progress: Callable[[int], None] | None,
+) -> None:
+    for doc, spans in documents:
+        check_spans(doc, spans)
+        out.write(_dumps(make(doc, spans)))
+        out.write("\n")
+        report.documents += 1
+        report.spans += len(spans)
+        if progress:
+            progress(report.documents)

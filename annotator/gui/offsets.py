@@ -1,0 +1,57 @@
+"""Code-point offsets (the core's unit) to Qt's UTF-16 positions and back.
+
+Qt counts UTF-16 units: a character outside the Basic Multilingual Plane (most emoji) is one
+code point in Python and two positions in a ``QTextDocument``. Every other character the stored
+text can hold, block breaks included (``\\n`` and U+2029 become one block break each), takes one
+position in both. This module imports no Qt so it can be tested on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+class OffsetMap:
+    """Exact conversion between code-point offsets and UTF-16 positions of one text.
+
+    Built once per document from the sorted code-point positions of its astral characters;
+    each conversion is a binary search.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.length = len(text)
+        self._astral_cp = [m.start() for m in _ASTRAL.finditer(text)]
+        # Where each astral character starts in UTF-16: shifted by the astral ones before it.
+        self._astral_u16 = [cp + i for i, cp in enumerate(self._astral_cp)]
+        self.u16_length = self.length + len(self._astral_cp)
+
+    @property
+    def is_identity(self) -> bool:
+        return not self._astral_cp
+
+    def to_qt(self, cp: int) -> int:
+        """The UTF-16 position of code-point offset ``cp`` (clamped to the text)."""
+        cp = min(max(cp, 0), self.length)
+        return cp + bisect_left(self._astral_cp, cp)
+
+    def from_qt(self, u16: int, *, round_up: bool = False) -> int:
+        """The code-point offset of UTF-16 position ``u16``.
+
+        A position between the two halves of a surrogate pair is not a character boundary: it
+        rounds down to the start of that character, or up past it with ``round_up``.
+        """
+        u16 = min(max(u16, 0), self.u16_length)
+        before = bisect_left(self._astral_u16, u16)  # astral characters starting before u16
+        if before and self._astral_u16[before - 1] == u16 - 1:
+            return self._astral_cp[before - 1] + (1 if round_up else 0)
+        return u16 - before
+
+    def span_to_qt(self, start: int, end: int) -> tuple[int, int]:
+        return self.to_qt(start), self.to_qt(end)
+
+    def span_from_qt(self, start: int, end: int) -> tuple[int, int]:
+        """A UTF-16 range widened, if need be, to whole code points."""
+        return self.from_qt(start), self.from_qt(end, round_up=True)
