@@ -202,10 +202,7 @@ def export(
             yield doc, spans
 
     if fmt == "doccano":
-        keys: dict[str, None] = {}
-        for doc, _ in documents():
-            keys.update(dict.fromkeys(doc.meta))
-        meta_keys = list(keys)
+        meta_keys = store.meta_keys(statuses=statuses)
 
         def make(doc: Document, spans: list[Span]) -> dict[str, Any]:
             return doccano_record(doc, spans, meta_keys, offsets == "utf16")

@@ -263,6 +263,10 @@ class Store:
             raise _sqlite_problem(self.path, e) or e from None
         try:
             yield
+        except sqlite3.Error as e:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise _sqlite_problem(self.path, e) or e from None
         except BaseException:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
@@ -795,6 +799,19 @@ class Store:
             reader.execute("COMMIT")
         finally:
             reader.close()
+
+    def meta_keys(self, *, statuses: Sequence[str] | None = None) -> list[str]:
+        """Every key used in the documents' meta, in order of first use (read by SQLite)."""
+        where, params = "", []
+        if statuses:
+            where = f" WHERE d.status IN ({', '.join('?' * len(statuses))})"
+            params = list(statuses)
+        rows = self.conn.execute(
+            f"SELECT j.key FROM documents d, json_each(d.meta) j{where}"
+            " GROUP BY j.key ORDER BY min(d.id), j.key",
+            params,
+        )
+        return [r[0] for r in rows]
 
     def stats(self) -> dict[str, Any]:
         by_status = dict.fromkeys(STATUSES, 0)
