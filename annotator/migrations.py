@@ -50,9 +50,11 @@ _SCHEMA_1 = [
         updated_at TEXT NOT NULL
     )""",
     "CREATE INDEX documents_status ON documents (status)",
+    # AUTOINCREMENT: a deleted span's id is never handed to another span, so undo can put a
+    # span back under its own id even after other windows have added spans.
     f"""
     CREATE TABLE spans (
-        id INTEGER PRIMARY KEY,
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
         document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
         start INTEGER NOT NULL CHECK (start >= 0),
         "end" INTEGER NOT NULL CHECK ("end" > start),

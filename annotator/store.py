@@ -650,6 +650,11 @@ class Store:
         check_span(text, span.start, span.end, span.text)
         with self.transaction():
             label_id = self._label_id(span.label)
+            if (
+                span.id is not None
+                and self.conn.execute("SELECT 1 FROM spans WHERE id = ?", (span.id,)).fetchone()
+            ):
+                raise SpanError(f"span {span.id} is already there")
             cur = self.conn.execute(
                 'INSERT INTO spans (id, document_id, start, "end", label_id, text, annotator,'
                 " note, origin, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
