@@ -171,7 +171,7 @@ class Store:
             raise ProjectError(f"{p}: cannot be read ({e.strerror})") from None
         if head != _SQLITE_MAGIC:
             raise ProjectError(f"{p} is not an annotator project (not an SQLite database)")
-        if not os.access(p, os.W_OK):
+        if not os.access(p, os.W_OK) or not p.stat().st_mode & 0o222:
             raise ProjectError(f"{p}: the project file is read-only; annotator needs to save")
         if not os.access(p.parent, os.W_OK):
             raise ProjectError(

@@ -1,0 +1,209 @@
+"""Nothing acknowledged is lost: a session killed at random moments, and two writers at once."""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from annotator.cli import cli
+from annotator.store import Store
+
+WORKER = Path(__file__).parent / "workers" / "scripted_session.py"
+ARTICLES = [
+    "Ministers said the bridge would open in 2027. “It is on budget,” Ana Ruiz said. 🚀 " * 3,
+    "Admittedly, costs rose.\nPhoto: the river at dawn (Staff)\n مرحبا بالعالم " * 4,
+    "Short text with NBSP\u00a0and a tab\tand 👍🏽 in it, then more words to tag. " * 3,
+]
+
+
+@pytest.fixture
+def project(tmp_path):
+    path = tmp_path / "crash.db"
+    with Store(path, "setup") as store, store.transaction():
+        from annotator.model import text_hash
+
+        for i, text in enumerate(ARTICLES):
+            store.insert_document(text=text, text_hash=text_hash(text), title=f"article {i}")
+    return path
+
+
+def _start(path: Path, seed: int, count: int, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, str(WORKER), str(path), str(seed), str(count), *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _apply(state: dict, record: dict, new_span_id: int | None = None) -> None:
+    spans, statuses = state["spans"], state["statuses"]
+    action = record["action"]
+    if action == "add":
+        spans[new_span_id if new_span_id is not None else record["span"]] = {
+            "document": record["document"],
+            "start": record["start"],
+            "end": record["end"],
+            "label": record["label"],
+            "note": None,
+        }
+        if statuses[record["document"]] == "new":
+            statuses[record["document"]] = "in_progress"
+    elif action == "relabel":
+        spans[record["span"]]["label"] = record["label"]
+    elif action == "note":
+        spans[record["span"]]["note"] = record["note"]
+    elif action == "delete":
+        del spans[record["span"]]
+    elif action == "status":
+        statuses[record["document"]] = record["status"]
+
+
+def _read(path: Path) -> dict:
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        spans = {
+            row[0]: {
+                "document": row[1],
+                "start": row[2],
+                "end": row[3],
+                "label": row[4],
+                "note": row[5],
+            }
+            for row in conn.execute(
+                'SELECT s.id, s.document_id, s.start, s."end", l.name, s.note'
+                " FROM spans s JOIN labels l ON l.id = s.label_id"
+            )
+        }
+        statuses = dict(conn.execute("SELECT id, status FROM documents"))
+        counts = dict(conn.execute("SELECT id, span_count FROM documents"))
+        real = dict(conn.execute("SELECT document_id, count(*) FROM spans GROUP BY document_id"))
+        assert all(counts[d] == real.get(d, 0) for d in counts), "span_count drifted"
+    finally:
+        conn.close()
+    return {"spans": spans, "statuses": statuses}
+
+
+def _expected_states(path_initial: dict, lines: list[str]) -> list[dict]:
+    """The state after every acknowledged action, and after the one in flight too."""
+    state = {"spans": {}, "statuses": dict(path_initial["statuses"])}
+    in_flight = None
+    for line in lines:
+        kind, _, payload = line.partition(" ")
+        if kind == "begin":
+            in_flight = json.loads(payload)
+        elif kind == "done":
+            record = json.loads(payload)
+            _apply(state, record)
+            in_flight = None
+    options = [state]
+    if in_flight is not None:
+        options.append(in_flight)
+    return options
+
+
+def _matches(db: dict, options: list) -> bool:
+    acknowledged = options[0]
+    if db == acknowledged:
+        return True
+    if len(options) == 1:
+        return False
+    record = options[1]
+    after = copy.deepcopy(acknowledged)
+    if record["action"] == "add":
+        extra = set(db["spans"]) - set(after["spans"])
+        if len(extra) != 1:
+            return False
+        _apply(after, record, new_span_id=extra.pop())
+    else:
+        _apply(after, record)
+    return db == after
+
+
+def test_session_killed_at_random_moments_keeps_every_acknowledged_change(project):
+    rng = random.Random(20261125)
+    initial = {"statuses": _read(project)["statuses"]}
+    runner = CliRunner()
+    for round_ in range(25):
+        worker = _start(project, seed=round_, count=100_000)
+        assert worker.stdout.readline().startswith("ready"), worker.stderr.read()
+        time.sleep(rng.uniform(0.0, 0.25))
+        worker.send_signal(signal.SIGKILL)
+        out, _ = worker.communicate()
+        lines = [line for line in out.split("\n") if line.startswith(("begin ", "done "))]
+        assert any(line.startswith("done ") for line in lines) or round_ % 5, (
+            "the worker did no work"
+        )
+        db = _read(project)
+        options = _expected_states(initial, lines)
+        assert _matches(db, options), f"round {round_}: the project lost an acknowledged change"
+        initial = {"statuses": db["statuses"]}
+        # The project still opens, in the command line too.
+        result = runner.invoke(cli, ["--db", str(project), "stats"])
+        assert result.exit_code == 0, result.output
+        # The next round starts from what is there now.
+        _reset_spans_baseline(project)
+
+
+def _reset_spans_baseline(path: Path) -> None:
+    """Remove the spans left by a round, so each round's model starts from no spans."""
+    with Store(path, "cleanup") as store:
+        for doc in store.document_ids():
+            for span in store.spans(doc):
+                store.delete_span(span.id)
+
+
+def test_two_processes_writing_one_project_lose_nothing(project):
+    workers = [_start(project, 100 + n, 1500, "adds-only") for n in range(2)]
+    outputs = [w.communicate(timeout=120) for w in workers]
+    for worker, (_out, err) in zip(workers, outputs, strict=True):
+        assert worker.returncode == 0, err
+        assert "locked" not in err and "Traceback" not in err
+    acknowledged = {
+        json.loads(line.partition(" ")[2])["span"]
+        for out, _ in outputs
+        for line in out.split("\n")
+        if line.startswith("done ")
+    }
+    assert len(acknowledged) == 3000
+    assert set(_read(project)["spans"]) == acknowledged
+
+
+def test_a_writer_waits_for_another_instead_of_failing(project):
+    """While one connection holds the write lock, the store's next change waits, then succeeds."""
+    blocker = sqlite3.connect(project, isolation_level=None, check_same_thread=False)
+    blocker.execute("BEGIN IMMEDIATE")
+    with Store(project, "waiter") as store:
+        doc = store.document_ids()[0]
+        release_at = time.monotonic() + 0.5
+        import threading
+
+        threading.Timer(0.5, lambda: blocker.execute("COMMIT")).start()
+        span = store.add_span(doc, 0, 9, "claim")
+        assert time.monotonic() >= release_at - 0.05
+        assert store.span(span.id).label == "claim"
+    blocker.close()
+
+
+def test_read_only_project_is_refused_untouched(project):
+    from annotator.store import ProjectError
+
+    before = project.read_bytes()
+    project.chmod(0o444)
+    try:
+        with pytest.raises(ProjectError, match="read-only"):
+            Store(project)
+    finally:
+        project.chmod(0o644)
+    assert project.read_bytes() == before
