@@ -207,3 +207,32 @@ def test_read_only_project_is_refused_untouched(project):
     finally:
         project.chmod(0o644)
     assert project.read_bytes() == before
+
+
+def test_export_killed_midway_leaves_no_file_under_its_name(tmp_path):
+    from annotator.model import text_hash
+
+    path = tmp_path / "big.db"
+    with Store(path, "setup") as store, store.transaction():
+        for i in range(20_000):
+            text = f"Article {i}: the council said the tram would run by 2027. 🚀 " * 20
+            store.insert_document(text=text, text_hash=text_hash(text), title=f"a{i}")
+    target = tmp_path / "out" / "export.jsonl"
+    for delay in (0.35, 0.5, 0.7):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "annotator", "--db", str(path), "export", "-o", str(target)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate()
+        if target.exists():  # it finished before the kill: then it must be whole
+            assert len(target.read_bytes().split(b"\n")) == 20_001
+            target.unlink()
+    proc = subprocess.run(
+        [sys.executable, "-m", "annotator", "--db", str(path), "export", "-o", str(target)],
+        capture_output=True,
+    )
+    assert proc.returncode == 0
+    assert len(target.read_bytes().split(b"\n")) == 20_001
