@@ -70,10 +70,11 @@ def _open_window(ctx: click.Context) -> int:
     from annotator.project import default_project_path, open_project
 
     db = ctx.obj.get("db")
-    if db is None:
-        with _user_errors():
-            open_project(None, ctx.obj.get("user")).close()  # create and seed on first use
-        db = default_project_path()
+    # Open it here first: the default project is made and seeded on first use, and a file
+    # that is not a project is refused with a message before any window appears.
+    with _user_errors():
+        open_project(db, ctx.obj.get("user")).close()
+    db = db or default_project_path()
     try:
         from annotator.gui.app import run
     except ImportError as e:
