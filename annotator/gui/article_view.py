@@ -1,0 +1,317 @@
+"""The article: read-only stored text, span highlights, and code-point ⇄ UTF-16 conversion.
+
+The text is set with ``setPlainText`` only, so markup shows as the characters it is. Every
+position leaving this widget is a code-point offset into the stored text (see ``offsets``).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QFont,
+    QFontDatabase,
+    QFontMetrics,
+    QMouseEvent,
+    QPalette,
+    QResizeEvent,
+    QTextCharFormat,
+    QTextCursor,
+)
+from PySide6.QtWidgets import QFrame, QPlainTextEdit, QTextEdit, QToolTip, QWidget
+
+from annotator.gui import theme
+from annotator.gui.highlighter import SpanHighlighter
+from annotator.gui.offsets import OffsetMap
+from annotator.gui.span_index import SpanIndex, block_starts, place_all
+from annotator.model import Span
+
+LINE_CHARACTERS = 80  # the widest the text column grows, in average characters
+_CLICK_SLOP = 4  # pixels a press may travel and still be a click
+
+
+class ArticleView(QPlainTextEdit):
+    """Shows one document. Emits ``spansClicked`` with the spans under a click, innermost first."""
+
+    spansClicked = Signal(list)  # [span_id, ...]
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("articleView")
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        # The margins left and right of the text column take the text's background.
+        self.setBackgroundRole(QPalette.ColorRole.Base)
+        self.setAutoFillBackground(True)
+        self.document().setDocumentMargin(16)
+        self.base_font = self._reading_font()
+        self.setFont(self.base_font)
+        self.text = ""
+        self.offsets = OffsetMap("")
+        self.spans: dict[int, Span] = {}
+        self.selected_span_id: int | None = None
+        self.highlighter = SpanHighlighter(self.document(), self.palette())
+        self._press: QPoint | None = None
+
+    # -- loading -------------------------------------------------------------------------
+
+    @staticmethod
+    def _reading_font() -> QFont:
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
+        size = font.pointSizeF()
+        font.setPointSizeF((size if size > 0 else 10) * 1.25)
+        return font
+
+    def load(self, text: str, spans: list[Span]) -> None:
+        """Show ``text`` with its spans; highlights are applied as the text is laid in."""
+        self.text = text
+        self.offsets = OffsetMap(text)
+        self.spans = {s.id: s for s in spans if s.id is not None}
+        self.selected_span_id = None
+        index = SpanIndex(block_starts(text, self.offsets))
+        place_all(index, spans, self.offsets)
+        self.highlighter.index = index
+        self.setExtraSelections([])
+        self.setPlainText(text)
+        if self.document().blockCount() != len(index.starts):  # never expected; stay exact
+            self._rebuild_from_document(spans)
+
+    def _rebuild_from_document(self, spans: list[Span]) -> None:
+        starts, block = [], self.document().firstBlock()
+        while block.isValid():
+            starts.append(block.position())
+            block = block.next()
+        index = SpanIndex(starts)
+        place_all(index, spans, self.offsets)
+        self.highlighter.index = index
+        self.highlighter.rehighlight()
+
+    def clear_document(self) -> None:
+        self.load("", [])
+
+    def set_label_colours(self, colours: dict[str, str]) -> None:
+        self.highlighter.set_colours(colours)
+        self.highlighter.rehighlight()
+        self._show_selected()
+
+    # -- span changes: repaint only the blocks a span touches ------------------------------
+
+    def add_span(self, span: Span) -> None:
+        assert span.id is not None
+        self.spans[span.id] = span
+        blocks = self.highlighter.index.add(
+            span.id, span.label, self.offsets.to_qt(span.start), self.offsets.to_qt(span.end)
+        )
+        self.highlighter.repaint_blocks(blocks)
+
+    def remove_span(self, span_id: int) -> None:
+        self.spans.pop(span_id, None)
+        self.highlighter.repaint_blocks(self.highlighter.index.remove(span_id))
+        if span_id == self.selected_span_id:
+            self.set_selected_span(None)
+
+    def update_span(self, span: Span) -> None:
+        assert span.id is not None
+        old = self.highlighter.index.remove(span.id)
+        self.spans[span.id] = span
+        new = self.highlighter.index.add(
+            span.id, span.label, self.offsets.to_qt(span.start), self.offsets.to_qt(span.end)
+        )
+        self.highlighter.repaint_blocks(
+            range(min(old.start, new.start), max(old.stop, new.stop)) if old else new
+        )
+        if span.id == self.selected_span_id:
+            self._show_selected()
+
+    # -- the selected span -------------------------------------------------------------------
+
+    def set_selected_span(self, span_id: int | None) -> None:
+        self.selected_span_id = span_id if span_id in self.spans else None
+        self._show_selected()
+
+    def _show_selected(self) -> None:
+        span = self.spans.get(self.selected_span_id) if self.selected_span_id else None
+        if span is None:
+            self.setExtraSelections([])
+            return
+        palette = self.palette()
+        colour = self.highlighter.colour(span.label)
+        fmt = QTextCharFormat()
+        fmt.setBackground(
+            theme.mix(palette.color(QPalette.ColorRole.Base), colour, theme.selected_alpha(palette))
+        )
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+        fmt.setUnderlineColor(palette.color(QPalette.ColorRole.Text))
+        selection = QTextEdit.ExtraSelection()
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.offsets.to_qt(span.start))
+        cursor.setPosition(self.offsets.to_qt(span.end), QTextCursor.MoveMode.KeepAnchor)
+        selection.cursor = cursor
+        selection.format = fmt
+        self.setExtraSelections([selection])
+
+    def reveal_span(self, span: Span) -> None:
+        """Scroll to a span and put the caret at its start, without selecting text."""
+        cursor = self.textCursor()
+        cursor.setPosition(self.offsets.to_qt(span.end))
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+        cursor.setPosition(self.offsets.to_qt(span.start))
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+
+    # -- positions ------------------------------------------------------------------------
+
+    def selection_cp(self) -> tuple[int, int] | None:
+        """The selected text as code-point offsets, widened to whole code points; None if empty."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        start, end = self.offsets.span_from_qt(cursor.selectionStart(), cursor.selectionEnd())
+        return (start, end) if start < end else None
+
+    def caret_cp(self) -> int:
+        return self.offsets.from_qt(self.textCursor().position())
+
+    def select_cp(self, start: int, end: int) -> None:
+        cursor = self.textCursor()
+        cursor.setPosition(self.offsets.to_qt(start))
+        cursor.setPosition(self.offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+
+    def clear_selection(self) -> None:
+        cursor = self.textCursor()
+        if cursor.hasSelection():
+            cursor.clearSelection()
+            self.setTextCursor(cursor)
+
+    def step_cp(self, cp: int, forward: bool) -> int:
+        """The next character edge after (or before) ``cp``: whole graphemes, never half an emoji."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.offsets.to_qt(cp))
+        op = (
+            QTextCursor.MoveOperation.NextCharacter
+            if forward
+            else QTextCursor.MoveOperation.PreviousCharacter
+        )
+        cursor.movePosition(op)
+        return self.offsets.from_qt(cursor.position(), round_up=forward)
+
+    def spans_at_cp(self, cp: int) -> list[int]:
+        """Ids of the spans covering the character at ``cp``, innermost first."""
+        return [p.span_id for p in self.highlighter.index.at(self.offsets.to_qt(cp))]
+
+    def _spans_under(self, point: QPoint) -> list[int]:
+        u16 = self.cursorForPosition(point).position()
+        hits = self.highlighter.index.at(u16)
+        if not hits and u16 > 0:  # the click fell on the right half of the character
+            hits = self.highlighter.index.at(u16 - 1)
+        return [p.span_id for p in hits]
+
+    # -- scroll position, kept in code points so zoom and width do not move it --------------
+
+    def first_visible_cp(self) -> int:
+        return self.offsets.from_qt(self.cursorForPosition(QPoint(0, 0)).position())
+
+    def scroll_to_cp(self, cp: int) -> None:
+        """Scroll so the line holding ``cp`` is at the top; the caret stays where it was."""
+        caret = self.textCursor()
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.maximum())  # from below, "make visible" puts the line at the top
+        probe = QTextCursor(self.document())
+        probe.setPosition(self.offsets.to_qt(cp))
+        self.setTextCursor(probe)
+        self.ensureCursorVisible()
+        top = bar.value()
+        self.setTextCursor(caret)
+        bar.setValue(top)
+
+    def spans_near_caret(self) -> list[int]:
+        """Spans at the caret, or ending right before it (a click on a span's last half)."""
+        cp = self.caret_cp()
+        return self.spans_at_cp(cp) or (self.spans_at_cp(cp - 1) if cp > 0 else [])
+
+    # -- zoom and the text column ----------------------------------------------------------
+
+    def zoom(self, steps: int) -> None:
+        """Larger (positive) or smaller text; 0 returns to the reading size."""
+        top = self.first_visible_cp()
+        font = QFont(self.font())
+        if steps == 0:
+            font = QFont(self.base_font)
+        else:
+            font.setPointSizeF(min(max(font.pointSizeF() + steps, 6.0), 48.0))
+        self._fit_column(self.width(), QFontMetrics(font))
+        self.setFont(font)  # lays the text out again, inside the new margins
+        QTimer.singleShot(0, lambda: self.scroll_to_cp(top))
+
+    def zoom_level(self) -> float:
+        return self.font().pointSizeF() - self.base_font.pointSizeF()
+
+    def _fit_column(self, width: int, metrics: QFontMetrics) -> None:
+        """Centre a column of at most LINE_CHARACTERS average characters."""
+        column = metrics.averageCharWidth() * LINE_CHARACTERS
+        column += 2 * int(self.document().documentMargin())
+        scrollbar = self.verticalScrollBar().sizeHint().width()
+        side = max((width - scrollbar - column) // 2, 0)
+        margins = self.viewportMargins()
+        if (margins.left(), margins.right()) != (side, side):
+            self.setViewportMargins(side, 0, side, 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        # Margins first: the base class then wraps the text to the narrowed viewport. (The
+        # viewport's own resizes arrive here too, so measure this widget, not the event.)
+        self._fit_column(self.width(), self.fontMetrics())
+        super().resizeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "highlighter"):
+            # the system switched between light and dark
+            self.highlighter.set_palette(self.palette())
+            self.highlighter.rehighlight()
+            self._show_selected()
+
+    # -- mouse: a click on a highlight selects its span; hovering lists the labels ---------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        self._press = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        super().mouseReleaseEvent(event)
+        press, self._press = self._press, None
+        point = event.position().toPoint()
+        if (
+            event.button() == Qt.MouseButton.LeftButton
+            and press is not None
+            and (point - press).manhattanLength() <= _CLICK_SLOP
+            and not self.textCursor().hasSelection()
+        ):
+            self.spansClicked.emit(self._spans_under(point))
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.ToolTip:
+            ids = self._spans_under(event.pos())
+            if ids:
+                lines = [self._describe(self.spans[i]) for i in ids if i in self.spans]
+                QToolTip.showText(event.globalPos(), "\n".join(lines), self.viewport())
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
+
+    def labels_at(self, cp: int) -> list[str]:
+        """What the tooltip lists at ``cp``: every span's label, innermost first."""
+        return [self._describe(self.spans[i]) for i in self.spans_at_cp(cp)]
+
+    @staticmethod
+    def _describe(span: Span) -> str:
+        return f"{span.label}: {span.note}" if span.note else span.label

@@ -1,0 +1,406 @@
+"""The window's dialogs: import report, export options, labels, guidelines and shortcuts.
+
+None of them is shown from here: the window opens them through methods that tests replace,
+so no dialog ever blocks a test.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QColorDialog,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.gui.document_list import STATUS_NAMES
+from annotator.model import STATUSES, Label, LabelError
+
+if TYPE_CHECKING:
+    from annotator.store import Store
+
+
+def colour_icon(colour: str, size: int = 14) -> QIcon:
+    pix = QPixmap(size, size)
+    pix.fill(QColor(colour))
+    return QIcon(pix)
+
+
+class ReportDialog(QDialog):
+    """A summary and a list (for example the importer's refusals) whose text can be copied."""
+
+    def __init__(
+        self, title: str, summary: str, details: list[str], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("reportDialog")
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        self.summary = QLabel(summary)
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.summary)
+        self.details = QPlainTextEdit("\n".join(details))
+        self.details.setObjectName("reportDetails")
+        self.details.setReadOnly(True)
+        self.details.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.details.setVisible(bool(details))
+        layout.addWidget(self.details, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(640, 360 if details else 160)
+
+
+def _checklist(items: list[tuple[str, str]], name: str) -> QListWidget:
+    """A list of checkboxes, all checked: "everything" unless the analyst narrows it."""
+    widget = QListWidget()
+    widget.setObjectName(name)
+    for value, text in items:
+        item = QListWidgetItem(text)
+        item.setData(Qt.ItemDataRole.UserRole, value)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Checked)
+        widget.addItem(item)
+    widget.setMaximumHeight(110)
+    return widget
+
+
+def _checked(widget: QListWidget) -> list[str] | None:
+    """The checked values; None when all are checked (no filter)."""
+    values, total = [], widget.count()
+    for i in range(total):
+        item = widget.item(i)
+        if item.checkState() == Qt.CheckState.Checked:
+            values.append(item.data(Qt.ItemDataRole.UserRole))
+    return None if len(values) == total else values
+
+
+class ExportDialog(QDialog):
+    """Format, filters and destination for ``exporters.export``."""
+
+    def __init__(
+        self, store: Store, formats: tuple[str, ...], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("exportDialog")
+        self.setWindowTitle("Export")
+        self.format = QComboBox()
+        self.format.setObjectName("exportFormat")
+        self.format.addItems(list(formats))
+        self.statuses = _checklist([(s, STATUS_NAMES[s]) for s in STATUSES], "exportStatuses")
+        self.labels = _checklist([(lab.name, lab.name) for lab in store.labels()], "exportLabels")
+        annotators = sorted(store.stats()["spans_by_annotator"])
+        self.annotators = _checklist([(a, a) for a in annotators], "exportAnnotators")
+        self.destination = QLineEdit(str(Path.cwd() / "exports"))
+        self.destination.setObjectName("exportDestination")
+        self.destination.setToolTip(
+            "A folder (a new file named after the project, format and time is made in it)"
+            " or a file name ending in .jsonl"
+        )
+        browse = QPushButton("Browse…")
+        browse.setObjectName("exportBrowse")
+        browse.clicked.connect(self._browse)
+        where = QHBoxLayout()
+        where.addWidget(self.destination, 1)
+        where.addWidget(browse)
+        form = QFormLayout()
+        form.addRow("Format", self.format)
+        form.addRow("Documents with status", self.statuses)
+        form.addRow("Spans with label", self.labels)
+        form.addRow("Spans made by", self.annotators)
+        form.addRow("Destination", where)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.choose_destination: Callable[[str], str | None] = self._ask_destination
+
+    def _ask_destination(self, current: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export to", current, "JSON Lines (*.jsonl)")
+        return path or None
+
+    def _browse(self) -> None:
+        chosen = self.choose_destination(self.destination.text())
+        if chosen:
+            self.destination.setText(chosen)
+
+    def options(self) -> dict[str, Any]:
+        """Keyword arguments for ``exporters.export`` (besides the store)."""
+        dest = Path(self.destination.text().strip() or "exports").expanduser()
+        is_file = dest.suffix.lower() in (".jsonl", ".json", ".ndjson") and not dest.is_dir()
+        return {
+            "fmt": self.format.currentText(),
+            "destination": dest if is_file else None,
+            "exports_dir": dest.parent if is_file else dest,
+            "statuses": _checked(self.statuses),
+            "labels": _checked(self.labels),
+            "annotators": _checked(self.annotators),
+        }
+
+
+class LabelsDialog(QDialog):
+    """Add, rename, recolour, re-key, redefine and delete labels; each change is saved at once."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        reserved_keys: set[str],
+        confirm: Callable[[str, str], bool],
+        ask_colour: Callable[[str], str | None] | None = None,
+        changed: Callable[[], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("labelsDialog")
+        self.setWindowTitle("Labels")
+        self.store = store
+        self.reserved_keys = {k.casefold() for k in reserved_keys}
+        self.confirm = confirm
+        self.ask_colour = ask_colour or self._pick_colour
+        self.changed = changed
+        self.list = QListWidget()
+        self.list.setObjectName("labelList")
+        self.name = QLineEdit()
+        self.name.setObjectName("labelName")
+        self.colour = QPushButton()
+        self.colour.setObjectName("labelColour")
+        self.colour.clicked.connect(self._recolour)
+        self.hotkey = QLineEdit()
+        self.hotkey.setObjectName("labelHotkey")
+        self.hotkey.setMaxLength(1)
+        self.definition = QPlainTextEdit()
+        self.definition.setObjectName("labelDefinition")
+        self.error = QLabel()
+        self.error.setObjectName("labelError")
+        self.error.setWordWrap(True)
+        self._colour = "#888888"
+        form = QFormLayout()
+        form.addRow("Name", self.name)
+        form.addRow("Colour", self.colour)
+        form.addRow("Hotkey", self.hotkey)
+        form.addRow("Definition", self.definition)
+        box = QGroupBox("Selected label")
+        box.setLayout(form)
+        self.apply = QPushButton("Save changes")
+        self.apply.setObjectName("labelSave")
+        self.add = QPushButton("Add label")
+        self.add.setObjectName("labelAdd")
+        self.delete = QPushButton("Delete label…")
+        self.delete.setObjectName("labelDelete")
+        close = QPushButton("Close")
+        self.apply.clicked.connect(self.save_selected)
+        self.add.clicked.connect(self.add_label)
+        self.delete.clicked.connect(self.delete_selected)
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        for b in (self.add, self.apply, self.delete):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        right = QVBoxLayout()
+        right.addWidget(box, 1)
+        right.addWidget(self.error)
+        main = QHBoxLayout()
+        main.addWidget(self.list, 1)
+        main.addLayout(right, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(main, 1)
+        layout.addLayout(buttons)
+        self.list.currentRowChanged.connect(self._show)
+        self.resize(640, 420)
+        self.reload()
+
+    def reload(self, select: str | None = None) -> None:
+        self.labels: list[Label] = self.store.labels()
+        self.list.blockSignals(True)
+        self.list.clear()
+        for lab in self.labels:
+            key = f"  [{lab.hotkey}]" if lab.hotkey else ""
+            self.list.addItem(QListWidgetItem(colour_icon(lab.color), lab.name + key))
+        self.list.blockSignals(False)
+        names = [lab.name for lab in self.labels]
+        row = names.index(select) if select in names else (0 if names else -1)
+        self.list.setCurrentRow(row)
+        self._show(row)
+
+    def _current(self) -> Label | None:
+        row = self.list.currentRow()
+        return self.labels[row] if 0 <= row < len(self.labels) else None
+
+    def _show(self, row: int) -> None:
+        lab = self.labels[row] if 0 <= row < len(self.labels) else None
+        self.name.setText(lab.name if lab else "")
+        self.hotkey.setText((lab.hotkey or "") if lab else "")
+        self.definition.setPlainText(lab.definition if lab else "")
+        self._set_colour(lab.color if lab else "#888888")
+        for w in (self.apply, self.delete):
+            w.setEnabled(lab is not None)
+        self.error.clear()
+
+    def _set_colour(self, colour: str) -> None:
+        self._colour = colour
+        self.colour.setText(colour)
+        self.colour.setIcon(colour_icon(colour))
+
+    def _pick_colour(self, current: str) -> str | None:
+        chosen = QColorDialog.getColor(QColor(current), self, "Label colour")
+        return chosen.name() if chosen.isValid() else None
+
+    def _recolour(self) -> None:
+        chosen = self.ask_colour(self._colour)
+        if chosen:
+            self._set_colour(chosen)
+
+    def _check_key(self, key: str | None) -> None:
+        if key and key.casefold() in self.reserved_keys:
+            raise LabelError(f"hotkey {key!r} is taken by another command of the window")
+
+    def save_selected(self) -> bool:
+        lab = self._current()
+        if lab is None:
+            return False
+        key = self.hotkey.text().strip() or None
+        try:
+            self._check_key(key)
+            _, after = self.store.update_label(
+                lab.name,
+                new_name=self.name.text().strip(),
+                color=self._colour,
+                hotkey=key,
+                definition=self.definition.toPlainText().strip(),
+            )
+        except LabelError as e:
+            self.error.setText(str(e))
+            return False
+        self.changed()
+        self.reload(after.name)
+        return True
+
+    def add_label(self) -> bool:
+        taken = {lab.name.casefold() for lab in self.labels}
+        n, name = 1, "new label"
+        while name.casefold() in taken:
+            n += 1
+            name = f"new label {n}"
+        try:
+            lab = self.store.add_label(name)
+        except LabelError as e:
+            self.error.setText(str(e))
+            return False
+        self.changed()
+        self.reload(lab.name)
+        self.name.setFocus()
+        self.name.selectAll()
+        return True
+
+    def delete_selected(self) -> bool:
+        lab = self._current()
+        if lab is None:
+            return False
+        count = self.store.label_usage(lab.name)
+        if count:
+            noun = "span" if count == 1 else "spans"
+            question = (
+                f"The label “{lab.name}” is used by {count} {noun}. "
+                f"Deleting it deletes those {count} {noun} too, in every document, "
+                "and this cannot be undone."
+            )
+            if not self.confirm(f"Delete {count} {noun}?", question):
+                return False
+        elif not self.confirm("Delete label?", f"Delete the unused label “{lab.name}”?"):
+            return False
+        self.store.delete_label(lab.name, delete_spans=True)
+        self.changed()
+        self.reload()
+        return True
+
+
+class GuidelinesDialog(QDialog):
+    """The labels' definitions: the annotation guidelines as the project states them."""
+
+    def __init__(self, labels: list[Label], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("guidelinesDialog")
+        self.setWindowTitle("Label guidelines")
+        parts = []
+        for lab in labels:
+            key = f" — hotkey <b>{html.escape(lab.hotkey)}</b>" if lab.hotkey else ""
+            parts.append(
+                f'<h3><span style="color:{lab.color}">■</span> {html.escape(lab.name)}{key}</h3>'
+                f"<p>{html.escape(lab.definition or 'No definition yet.')}</p>"
+            )
+        self.browser = QTextBrowser()
+        self.browser.setObjectName("guidelines")
+        self.browser.setHtml("".join(parts))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.browser)
+        self.resize(620, 520)
+
+
+def shortcut_rows(actions: list[QAction]) -> list[tuple[str, str]]:
+    """(what it does, keys) for every action that has a shortcut, in menu order."""
+    rows = []
+    for action in actions:
+        keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
+        keys = [k for k in keys if k]
+        if keys:
+            rows.append((action.text().replace("&", ""), ", ".join(keys)))
+    return rows
+
+
+class ShortcutSheet(QDialog):
+    """Every shortcut, read from the window's actions so the sheet cannot drift from them."""
+
+    def __init__(
+        self, actions: list[QAction], extra: list[tuple[str, str]], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("shortcutSheet")
+        self.setWindowTitle("Keyboard shortcuts")
+        rows = shortcut_rows(actions) + extra
+        self.table = QTableWidget(len(rows), 2)
+        self.table.setObjectName("shortcutTable")
+        self.table.setHorizontalHeaderLabels(["Action", "Keys"])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        for r, (what, keys) in enumerate(rows):
+            self.table.setItem(r, 0, QTableWidgetItem(what))
+            self.table.setItem(r, 1, QTableWidgetItem(keys))
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.ResizeToContents
+        )
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        self.resize(560, 640)

@@ -1,0 +1,86 @@
+"""Where each span of the open document sits in the view: Qt positions and text blocks.
+
+The highlighter asks "which spans touch block n?" for every block it paints, and a change asks
+"which blocks does this span touch?" so that only those are painted again. No Qt here.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from annotator.gui.offsets import OffsetMap
+from annotator.model import Span
+
+# setPlainText starts a new block after each of these (the stored text holds no "\r").
+_BLOCK_BREAK = re.compile("[\n\u2029]")
+
+
+@dataclass(slots=True)
+class Placed:
+    """A span in the view's units: UTF-16 positions and the blocks it covers."""
+
+    span_id: int
+    label: str
+    qs: int
+    qe: int
+    first_block: int
+    last_block: int
+
+    @property
+    def length(self) -> int:
+        return self.qe - self.qs
+
+
+def block_starts(text: str, offsets: OffsetMap) -> list[int]:
+    """The UTF-16 position where each block of ``setPlainText(text)`` starts."""
+    return [0] + [offsets.to_qt(m.end()) for m in _BLOCK_BREAK.finditer(text)]
+
+
+class SpanIndex:
+    def __init__(self, starts: list[int]) -> None:
+        self.starts = starts
+        self.placed: dict[int, Placed] = {}
+        self._by_block: dict[int, dict[int, Placed]] = {}
+
+    def block_of(self, u16: int) -> int:
+        return max(bisect_right(self.starts, u16) - 1, 0)
+
+    def add(self, span_id: int, label: str, qs: int, qe: int) -> range:
+        """Place a span; returns the blocks to paint again."""
+        p = Placed(span_id, label, qs, qe, self.block_of(qs), self.block_of(max(qe - 1, qs)))
+        self.placed[span_id] = p
+        for n in range(p.first_block, p.last_block + 1):
+            self._by_block.setdefault(n, {})[span_id] = p
+        return range(p.first_block, p.last_block + 1)
+
+    def remove(self, span_id: int) -> range:
+        p = self.placed.pop(span_id, None)
+        if p is None:
+            return range(0)
+        for n in range(p.first_block, p.last_block + 1):
+            here = self._by_block.get(n)
+            if here is not None:
+                here.pop(span_id, None)
+                if not here:
+                    del self._by_block[n]
+        return range(p.first_block, p.last_block + 1)
+
+    def in_block(self, n: int) -> list[Placed]:
+        here = self._by_block.get(n)
+        return list(here.values()) if here else []
+
+    def at(self, u16: int) -> list[Placed]:
+        """Spans covering the character that starts at ``u16``, innermost (shortest) first."""
+        hits = [p for p in self.in_block(self.block_of(u16)) if p.qs <= u16 < p.qe]
+        return sorted(hits, key=lambda p: (p.length, p.span_id))
+
+    def __len__(self) -> int:
+        return len(self.placed)
+
+
+def place_all(index: SpanIndex, spans: list[Span], offsets: OffsetMap) -> None:
+    for s in spans:
+        assert s.id is not None
+        index.add(s.id, s.label, offsets.to_qt(s.start), offsets.to_qt(s.end))

@@ -1,0 +1,166 @@
+"""The spans of the open document, in text order: colour, label, start of the text, note.
+
+Rows are inserted, removed and changed one at a time, so the list never rebuilds while the
+analyst works. The note column is editable; an edit goes to the window as an undoable change.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from annotator.model import Span
+
+_Index = QModelIndex | QPersistentModelIndex
+PREVIEW_CHARS = 60
+
+
+def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _key(span: Span) -> tuple[int, int, int]:
+    return (span.start, span.end, span.id or 0)
+
+
+class SpanListModel(QAbstractTableModel):
+    COLUMNS = ("Label", "Text", "Note")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.spans: list[Span] = []
+        self._keys: list[tuple[int, int, int]] = []
+        self._icons: dict[str, QIcon] = {}
+        self._colours: dict[str, str] = {}
+        self.note_edited: Callable[[int, str | None], None] | None = None
+
+    def set_colours(self, colours: dict[str, str]) -> None:
+        self._colours = dict(colours)
+        self._icons.clear()
+        if self.spans:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.spans) - 1, 0))
+
+    def _icon(self, label: str) -> QIcon:
+        icon = self._icons.get(label)
+        if icon is None:
+            pix = QPixmap(12, 12)
+            pix.fill(QColor(self._colours.get(label, "#888888")))
+            icon = self._icons[label] = QIcon(pix)
+        return icon
+
+    def reset(self, spans: list[Span]) -> None:
+        self.beginResetModel()
+        self.spans = sorted(spans, key=_key)
+        self._keys = [_key(s) for s in self.spans]
+        self.endResetModel()
+
+    def row_of(self, span: Span) -> int | None:
+        i = bisect_left(self._keys, _key(span))
+        return i if i < len(self.spans) and self.spans[i].id == span.id else None
+
+    def row_of_id(self, span_id: int) -> int | None:
+        return next((i for i, s in enumerate(self.spans) if s.id == span_id), None)
+
+    def insert(self, span: Span) -> int:
+        i = bisect_left(self._keys, _key(span))
+        self.beginInsertRows(QModelIndex(), i, i)
+        self.spans.insert(i, span)
+        self._keys.insert(i, _key(span))
+        self.endInsertRows()
+        return i
+
+    def remove(self, span: Span) -> None:
+        i = self.row_of(span)
+        if i is None:
+            return
+        self.beginRemoveRows(QModelIndex(), i, i)
+        del self.spans[i]
+        del self._keys[i]
+        self.endRemoveRows()
+
+    def replace(self, before: Span, after: Span) -> int | None:
+        """Show a changed span; a moved one changes place in the text order."""
+        i = self.row_of(before)
+        if i is None:
+            return None
+        if _key(before) == _key(after):
+            self.spans[i] = after
+            self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.COLUMNS) - 1))
+            return i
+        self.remove(before)
+        return self.insert(after)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.spans)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and index.column() == 2:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        span = self.spans[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (span.label, preview(span.text), span.note or "")[col]
+        if role == Qt.ItemDataRole.EditRole and col == 2:
+            return span.note or ""
+        if role == Qt.ItemDataRole.DecorationRole and col == 0:
+            return self._icon(span.label)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{span.label} [{span.start}, {span.end}) by {span.annotator}\n{span.text}"
+        return None
+
+    def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if not index.isValid() or index.column() != 2 or role != Qt.ItemDataRole.EditRole:
+            return False
+        span = self.spans[index.row()]
+        note = str(value).strip() or None
+        if note != span.note and self.note_edited is not None and span.id is not None:
+            self.note_edited(span.id, note)  # the change comes back through replace()
+        return True
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.COLUMNS[section]
+        return None
+
+
+def make_span_table(model: SpanListModel) -> QTableView:
+    view = QTableView()
+    view.setObjectName("spanList")
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(
+        QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+    )
+    view.setShowGrid(False)
+    view.setWordWrap(False)
+    view.verticalHeader().hide()
+    rows = view.verticalHeader()
+    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    rows.setDefaultSectionSize(view.fontMetrics().height() + 6)
+    # Fixed widths: "resize to contents" would measure every row on every change.
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+    header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+    char = view.fontMetrics().averageCharWidth()
+    header.resizeSection(0, 14 * char)
+    header.resizeSection(2, 14 * char)
+    return view

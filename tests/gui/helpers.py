@@ -1,0 +1,54 @@
+"""Texts and helpers shared by the GUI tests."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QTextCursor
+
+from annotator.store import Store
+
+# Astral emoji (one of them a ZWJ family, one with a skin tone), a tab, NBSP, U+2028 (stays in
+# its block), U+2029 (a block break), Arabic and Hebrew.
+HARD_TEXT = (
+    "Launch day\n"
+    "The 🚀 rocket rose at dawn 👍🏽 and the 👨‍👩‍👧 family cheered.\tThen\u00a0silence"
+    "\u2028fell over the pad.\u2029"
+    "In Arabic: مرحبا بالعالم and in Hebrew: שלום עולם, said the minister's aide.\n"
+    "Costs rose 3.5 percent, to 12,000 euros."
+)
+
+PLAIN_TEXT = (
+    "Council backs tram plan\n\n"
+    "The council approved the plan by seven votes to two. "
+    "\u201cWe waited twenty years,\u201d the mayor said.\n\n"
+    "Photo: A tram crosses the bridge.\n\n"
+    "Admittedly, the costs are high."
+)
+
+
+def select_cp(window, start: int, end: int) -> None:  # noqa: ANN001
+    """Select code points [start, end) in the article through a QTextCursor (UTF-16 inside)."""
+    view = window.article
+    cursor = view.textCursor()
+    cursor.setPosition(view.offsets.to_qt(start))
+    cursor.setPosition(view.offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+    view.setTextCursor(cursor)
+
+
+def store_spans(window) -> list[tuple[int, int, str, str]]:  # noqa: ANN001
+    """The open document's spans as the database has them (read through a fresh connection)."""
+    with Store(window.store.path) as other:
+        return [(s.start, s.end, s.label, s.text) for s in other.spans(window.current_document)]
+
+
+def click_cp(window, cp: int) -> None:  # noqa: ANN001
+    """Click the left half of the character at code point ``cp`` in the article."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    view = window.article
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(view.offsets.to_qt(cp))
+    rect = view.cursorRect(cursor)
+    QTest.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(rect.x() + 2, rect.center().y())
+    )

@@ -1,0 +1,94 @@
+"""Start-up: ``run(path)`` shows the window and opens the project after the first paint.
+
+``run`` execs and then quits the application, so it runs in a child process (quitting the
+test process's application would stop later tests' timers).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+CHILD = r"""
+import json, sys, time
+t0 = time.perf_counter()
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+import annotator.gui.main_window as mw
+
+shown = mw.MainWindow.show
+seen = {}
+
+
+class FirstPaint(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and "paint_ms" not in seen:
+            seen["paint_ms"] = (time.perf_counter() - t0) * 1000
+            seen["store_at_paint"] = any(
+                getattr(w, "store", None) is not None for w in QApplication.topLevelWidgets()
+            )
+        return False
+
+
+def show(self):
+    QApplication.instance().installEventFilter(watcher)
+    shown(self)
+    def look():
+        seen.setdefault("first_event_ms", (time.perf_counter() - t0) * 1000)
+        if self.store is None:
+            QTimer.singleShot(5, look)
+            return
+        seen["open_ms"] = (time.perf_counter() - t0) * 1000
+        seen["title"] = self.windowTitle()
+        seen["documents"] = self.documents.model.rowCount()
+        seen["app"] = [QApplication.applicationName(), QApplication.organizationName()]
+        self.close()
+    QTimer.singleShot(0, look)
+
+watcher = FirstPaint()
+mw.MainWindow.show = show
+from annotator.gui.app import run
+code = run(sys.argv[1])
+print(json.dumps(seen))
+sys.exit(code)
+"""
+
+
+def test_run_shows_the_window_then_opens_the_project(project, tmp_path) -> None:
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "XDG_CONFIG_HOME": str(tmp_path),
+        "ANNOTATOR_USER": "tester",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(project)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    print(
+        f"\nstart-up: first paint {seen['paint_ms']:.0f} ms, project open {seen['open_ms']:.0f} ms"
+    )
+    assert seen["title"] == "project.db — annotator"
+    assert seen["documents"] == 3
+    assert seen["app"] == ["annotator", "annotator"]
+    assert not seen["store_at_paint"]  # the window was painted before the project opened
+    assert seen["paint_ms"] < 2000  # (< 500 ms on an idle machine; the bound allows a busy one)
+
+
+def test_gui_package_and_window_module_import_light() -> None:
+    code = (
+        "import sys, annotator.gui\n"
+        "assert 'PySide6' not in sys.modules, 'annotator.gui imports Qt'\n"
+        "import annotator.gui.main_window\n"
+        "assert 'sqlite_utils' not in sys.modules, 'the window module imports sqlite-utils'\n"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code], check=True, env={"QT_QPA_PLATFORM": "offscreen", "PATH": ""}
+    )

@@ -1,0 +1,270 @@
+"""Import, export, labels and help through the window, with every dialog replaced or driven."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QPushButton
+
+from annotator.store import Store
+
+from .helpers import HARD_TEXT, select_cp
+
+
+@pytest.fixture
+def reports(window, monkeypatch):  # noqa: ANN001, ANN201
+    seen: list[tuple[str, str, list[str]]] = []
+    monkeypatch.setattr(
+        window,
+        "show_report",
+        lambda title, summary, details: seen.append((title, summary, details)),
+    )
+    return seen
+
+
+def test_import_files_adds_documents_and_reports(window, reports, tmp_path, monkeypatch) -> None:
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("A new article about 🚀 launches.\n", encoding="utf-8")
+    b.write_text("Another article.\n", encoding="utf-8")
+    monkeypatch.setattr(window, "choose_files", lambda title, filters: [str(a), str(b)])
+    QTest.keyClick(window.article, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    assert window.store.count_documents() == 5
+    assert window.documents.model.rowCount() == 5
+    (title, summary, details) = reports[0]
+    assert "2 documents added" in summary and details == []
+
+
+def test_import_folder_with_a_refused_file_lists_refusals_and_keeps_nothing_of_it(
+    window, reports, tmp_path, monkeypatch
+) -> None:
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    (folder / "good.txt").write_text("A good article.\n", encoding="utf-8")
+    lines = [json.dumps({"text": "First task."}), "{not json", json.dumps({"text": "Third task."})]
+    (folder / "bad.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(window, "choose_folder", lambda title: str(folder))
+    window.import_folder_action.trigger()
+    with Store(window.store.path) as other:
+        texts = {other.document_text(r.id) for r in other.document_rows()}
+    assert "A good article." in {t.strip() for t in texts}
+    assert not any("task" in t for t in texts)  # the refused file left nothing
+    title, summary, details = reports[0]
+    assert "refused" in title.lower()
+    assert len(details) == 1 and details[0].startswith(str(folder / "bad.jsonl") + ":2:")
+
+
+def test_report_dialog_text_is_selectable(window) -> None:
+    from annotator.gui.dialogs import ReportDialog
+
+    dialog = ReportDialog("Import", "1 record refused.", ["f.jsonl:2: not valid JSON"], window)
+    assert dialog.details.isReadOnly()
+    assert dialog.details.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
+    assert dialog.details.toPlainText() == "f.jsonl:2: not valid JSON"
+
+
+def test_export_dialog_writes_the_chosen_format_and_says_where(
+    window, tmp_path, monkeypatch
+) -> None:
+    start = HARD_TEXT.index("rocket")
+    select_cp(window, start, start + 6)
+    QTest.keyClick(window.article, Qt.Key.Key_1)
+    target = tmp_path / "out"
+    messages = []
+
+    def drive(dialog) -> bool:  # noqa: ANN001
+        assert dialog.objectName() == "exportDialog"
+        assert dialog.destination.text().endswith("exports")
+        dialog.format.setCurrentText("prodigy")
+        dialog.destination.setText(str(target))
+        for i in range(dialog.statuses.count()):  # only documents in progress
+            item = dialog.statuses.item(i)
+            if item.data(Qt.ItemDataRole.UserRole) != "in_progress":
+                item.setCheckState(Qt.CheckState.Unchecked)
+        return True
+
+    monkeypatch.setattr(window, "exec_dialog", drive)
+    monkeypatch.setattr(window, "show_message", lambda title, text: messages.append(text))
+    QTest.keyClick(window.article, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    (written,) = list(target.glob("*.jsonl"))
+    records = [json.loads(line) for line in written.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 1
+    assert records[0]["spans"] == [
+        {"start": start, "end": start + 6, "label": "claim", "text": "rocket"}
+    ]
+    assert str(written) in messages[0]
+
+
+def test_export_to_a_file_name_from_browse(window, tmp_path, monkeypatch) -> None:
+    target = tmp_path / "mine.jsonl"
+    monkeypatch.setattr(window, "choose_save_file", lambda title, current: str(target))
+
+    def drive(dialog) -> bool:  # noqa: ANN001
+        dialog.findChild(QPushButton, "exportBrowse").click()
+        return True
+
+    monkeypatch.setattr(window, "exec_dialog", drive)
+    monkeypatch.setattr(window, "show_message", lambda title, text: None)
+    report = window.export_dialog()
+    assert report.path == target and report.documents == 3
+    assert len(target.read_text(encoding="utf-8").splitlines()) == 3
+
+
+def test_export_error_is_shown_not_raised(window, tmp_path, monkeypatch) -> None:
+    errors = []
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    monkeypatch.setattr(
+        window,
+        "exec_dialog",
+        lambda dialog: dialog.destination.setText(str(blocker / "sub")) or True,
+    )
+    monkeypatch.setattr(window, "show_error", errors.append)
+    assert window.export_dialog() is None
+    assert errors and errors[0].startswith("Nothing was exported")
+
+
+def drive_labels(window, monkeypatch, steps) -> None:  # noqa: ANN001
+    def drive(dialog) -> bool:  # noqa: ANN001
+        steps(dialog)
+        return True
+
+    monkeypatch.setattr(window, "exec_dialog", drive)
+    QTest.keyClick(window.article, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_labels_dialog_renames_recolours_and_rekeys(window, monkeypatch) -> None:
+    def steps(dialog) -> None:  # noqa: ANN001
+        dialog.list.setCurrentRow(0)
+        dialog.name.setText("fact")
+        dialog.ask_colour = lambda current: "#112233"
+        dialog.colour.click()
+        dialog.hotkey.setText("f")
+        dialog.definition.setPlainText("A checkable assertion.")
+        assert dialog.save_selected()
+
+    drive_labels(window, monkeypatch, steps)
+    label = window.store.label("fact")
+    assert (label.color, label.hotkey, label.definition) == (
+        "#112233",
+        "f",
+        "A checkable assertion.",
+    )
+    assert window.findChild(QPushButton, "label:fact") is not None
+    start = HARD_TEXT.index("rocket")
+    select_cp(window, start, start + 6)
+    QTest.keyClick(window.article, Qt.Key.Key_F)
+    assert [s.label for s in window.store.spans(window.current_document)] == ["fact"]
+
+
+def test_labels_dialog_refuses_a_hotkey_a_command_uses(window, monkeypatch) -> None:
+    def steps(dialog) -> None:  # noqa: ANN001
+        dialog.list.setCurrentRow(1)
+        dialog.hotkey.setText("N")
+        assert not dialog.save_selected()
+        assert "taken" in dialog.error.text()
+
+    drive_labels(window, monkeypatch, steps)
+    assert window.store.label("quote").hotkey == "2"
+
+
+def test_deleting_a_label_in_use_asks_with_the_span_count(window, monkeypatch) -> None:
+    for word in ("rocket", "dawn"):
+        start = HARD_TEXT.index(word)
+        select_cp(window, start, start + len(word))
+        QTest.keyClick(window.article, Qt.Key.Key_2)
+    questions = []
+    answers = iter([False, True])
+    monkeypatch.setattr(
+        window, "confirm", lambda title, question: questions.append(question) or next(answers)
+    )
+
+    def steps(dialog) -> None:  # noqa: ANN001
+        dialog.list.setCurrentRow(1)  # quote
+        assert not dialog.delete_selected()
+        assert dialog.delete_selected()
+
+    drive_labels(window, monkeypatch, steps)
+    assert "2 spans" in questions[0]
+    assert [lab.name for lab in window.store.labels()] == ["claim", "caption", "concession"]
+    assert window.store.spans(window.current_document) == []
+    assert window.span_model.rowCount() == 0 and not window.article.highlighter.index.placed
+    assert window.findChild(QPushButton, "label:quote") is None
+
+
+def test_adding_a_label_makes_a_button(window, monkeypatch) -> None:
+    drive_labels(window, monkeypatch, lambda dialog: dialog.add_label())
+    assert window.findChild(QPushButton, "label:new label") is not None
+
+
+def test_shortcut_sheet_lists_every_action_shortcut(window) -> None:
+    window.shortcuts_action.trigger()
+    sheet = next(w for w in window._windows if w.objectName() == "shortcutSheet")
+    rows = {
+        sheet.table.item(r, 0).text(): sheet.table.item(r, 1).text()
+        for r in range(sheet.table.rowCount())
+    }
+    for action in window.all_actions():
+        if action.shortcuts():
+            assert action.text().replace("&", "") in rows
+    assert rows["Tag as claim"] == "1"
+    assert rows["Tag as claim, exact characters"] == QKeySequence("Alt+1").toString(
+        QKeySequence.SequenceFormat.NativeText
+    )
+    assert "Ctrl+Y" in rows["Redo"]
+
+
+def test_every_menu_action_has_a_shortcut(window) -> None:
+    missing = [a.text() for a in window.all_actions() if not a.shortcuts()]
+    assert missing == []
+
+
+def test_guidelines_show_label_definitions_as_text(window) -> None:
+    window.store.update_label("claim", definition="Use <b> carefully & check.")
+    window.reload_labels()
+    window.guidelines_action.trigger()
+    dialog = next(w for w in window._windows if w.objectName() == "guidelinesDialog")
+    assert "Use <b> carefully & check." in dialog.browser.toPlainText()
+
+
+def test_first_run_asks_the_name_once_and_remembers_it(project, monkeypatch, qtbot) -> None:
+    from annotator.gui import MainWindow
+
+    monkeypatch.delenv("ANNOTATOR_USER")
+    asked = []
+    monkeypatch.setattr(
+        MainWindow,
+        "ask_text",
+        lambda self, title, label, default="": asked.append(default) or "Ana",
+    )
+    window = MainWindow(project)
+    qtbot.addWidget(window)
+    assert window.store.annotator == "Ana" and len(asked) == 1 and asked[0]
+    window.close()
+    again = MainWindow(project)
+    qtbot.addWidget(again)
+    assert again.store.annotator == "Ana" and len(asked) == 1
+
+
+def test_new_and_recent_projects(window, tmp_path, monkeypatch) -> None:
+    fresh = tmp_path / "fresh.db"
+    monkeypatch.setattr(window, "choose_project", lambda title, save: str(fresh))
+    QTest.keyClick(window.article, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.store.path == fresh and window.store.count_documents() == 0
+    recent = [a.text() for a in window.recent_menu.actions()]
+    assert recent[0] == str(fresh.resolve()) and len(recent) == 2
+    window.recent_menu.actions()[1].trigger()
+    assert window.store.count_documents() == 3
+
+
+def test_unopenable_project_is_reported(window, tmp_path, monkeypatch) -> None:
+    bad = tmp_path / "not-a-project.db"
+    bad.write_text("hello")
+    errors = []
+    monkeypatch.setattr(window, "show_error", errors.append)
+    assert not window.open_project(bad, report_errors=True)
+    assert "not an annotator project" in errors[0]
+    assert window.store is not None and window.store.count_documents() == 3  # still open
