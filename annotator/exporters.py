@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import os
+import secrets
 import sys
-import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -211,8 +212,8 @@ def export(
 
     if destination is not None and str(destination) == "-":
         report = ExportReport(fmt, None)
-        _write_lines(sys.stdout, documents(), make, report, progress)
-        sys.stdout.flush()
+        with _stdout() as out:
+            _write_lines(out, documents(), make, report, progress)
         return report
 
     path = (
@@ -225,7 +226,10 @@ def export(
     report = ExportReport(fmt, path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+        # Not mkstemp: its files are private (0600), and the export would stay so after the
+        # rename. Created like any other file, the export gets the user's usual permissions.
+        tmp = str(path.parent / f".{path.name}.{secrets.token_hex(6)}.partial")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     except OSError as e:
         raise ExportError(f"{path}: cannot write there ({e.strerror or e})") from None
     try:
@@ -243,6 +247,23 @@ def export(
         _discard(tmp)
         raise
     return report
+
+
+@contextlib.contextmanager
+def _stdout() -> Iterator[IO[str]]:
+    """Standard output as UTF-8 with "\\n" line ends, as JSONL must be, whatever the console's
+    encoding (a pipe on Windows would otherwise be cp1252 with "\\r\\n")."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a text-only stand-in for the console
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    out = io.TextIOWrapper(buffer, encoding="utf-8", newline="\n")
+    try:
+        yield out
+    finally:
+        out.detach()  # flushes, and leaves sys.stdout open
 
 
 def _discard(tmp: str) -> None:

@@ -19,9 +19,12 @@ from annotator.decoding import DecodeError, decode_bytes, is_valid_utf8, looks_b
 from annotator.model import (
     ORIGINS,
     STATUSES,
+    LabelError,
     LineEndings,
     SpanError,
+    check_label_name,
     check_span,
+    normalise_newlines,
     text_hash,
     utc_now,
 )
@@ -37,6 +40,9 @@ MAX_JSON_BYTES = 200 * 1024 * 1024
 MAX_JSONL_BYTES = 4 * 1024 * 1024 * 1024
 MAX_RECORD_CHARS = 20 * 1024 * 1024
 _TITLE_CHARS = 200
+# Meta nested deeper than this is refused: no one writes it, and exporting it would need a
+# deep call stack.
+MAX_NESTING = 64
 _BATCH = 500
 
 Progress = Callable[[int, int], None]
@@ -260,7 +266,17 @@ def _text_records(path: Path, result: FileResult) -> Iterator[tuple[int, int, An
     title = _title(text)
     if path.suffix.lower() in {".md", ".markdown"}:
         title = title.lstrip("#").strip()
-    yield 1, len(text), {"text": text, "title": title or path.stem, "id": path.name}
+    yield (
+        1,
+        len(text),
+        {"text": text, "title": title or _as_text(path.stem), "id": _as_text(path.name)},
+    )
+
+
+def _as_text(name: str) -> str:
+    """A file name fit to store: bytes that are not UTF-8, which Python keeps in a name as lone
+    surrogates, become U+FFFD instead of making the name unstorable."""
+    return os.fsencode(name).decode("utf-8", "replace")
 
 
 def _jsonl_lines(path: Path, result: FileResult) -> Iterator[tuple[int, int, str]]:
@@ -312,11 +328,18 @@ def _json_records(path: Path, result: FileResult) -> Iterator[tuple[int, int, An
         raise DecodeError("the file holds no JSON, only white space")
     if text[pos] != "[":
         try:
-            value, _ = decoder.raw_decode(text, pos)
+            value, end = decoder.raw_decode(text, pos)
         except (ValueError, RecursionError):
-            value = None
+            value, end = None, pos
         if isinstance(value, dict):
-            # A single task on its own is accepted as a list of one.
+            # A single task on its own is accepted as a list of one, but only on its own:
+            # tasks one after another (JSON Lines saved as .json) must not lose all but the first.
+            end = _skip_ws(text, end)
+            if end < len(text):
+                raise DecodeError(
+                    f"line {_line_of(text, end)}: unexpected text after the task; a .json file "
+                    "holds one task or a list of tasks ([...]); use .jsonl for one task per line"
+                )
             yield _line_of(text, pos), len(text), value
             return
         raise DecodeError(
@@ -376,7 +399,7 @@ def _loads(line: str) -> Any:
 
 
 def _title(text: str) -> str:
-    for line in text.split("\n"):
+    for line in normalise_newlines(text).split("\n"):
         line = line.strip()
         if line:
             return line[:_TITLE_CHARS]
@@ -398,13 +421,34 @@ def _type_name(value: Any) -> str:
     }.get(type(value), type(value).__name__)
 
 
+def _depth(value: Any) -> int:
+    """How deeply lists and objects nest, counted without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in item)
+    return deepest
+
+
 def _encodable(value: Any, what: str) -> None:
+    """Refuse what cannot be stored as UTF-8 JSON: lone surrogates, and numbers such as 1e400
+    that Python reads as infinity."""
+    if _depth(value) > MAX_NESTING:
+        raise RecordError(f"{what} is nested more than {MAX_NESTING} levels deep")
     try:
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
+        json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8")
     except UnicodeEncodeError as e:
         raise RecordError(
             f"{what} holds an unpaired surrogate (\\u{ord(e.object[e.start]):04x}), which is not text"
         ) from None
+    except ValueError:
+        raise RecordError(f"{what} holds a number too large to store") from None
+    except RecursionError:
+        raise RecordError(f"{what} is nested too deeply to store") from None
 
 
 def _record(
@@ -436,6 +480,7 @@ def _record(
                 f'"id" must be a string or a whole number, not {_type_name(external)}'
             )
         external = str(external)
+        _encodable(external, '"id"')
     meta = value.get("meta", {})
     if meta is None:
         meta = {}
@@ -452,10 +497,12 @@ def _record(
     text = endings.text
     spans = []
     seen = set()
+    mine: set[str] = set()  # labels this record would add; kept only if the record is good
     for where, start, end, label, extra in _raw_spans(value):
         if isinstance(label, str) and label not in labels:
             if create_labels and label.strip() and label == label.strip():
-                new_labels.add(label)
+                _check_new_label(label, where, labels | new_labels | mine)
+                mine.add(label)
             else:
                 raise RecordError(
                     f"{where}: unknown label {label!r} (this project has: {', '.join(sorted(labels))})"
@@ -478,12 +525,15 @@ def _record(
         if origin not in ORIGINS:
             raise RecordError(f"{where}: origin must be one of {', '.join(ORIGINS)}")
         created = extra.get("created_at") if isinstance(extra.get("created_at"), str) else None
+        _encodable([note, annotator, created], where)
         new_start, new_end = endings.start(start), endings.end(end)
-        key = (new_start, new_end, label)
+        # The same span twice is imported once, but two annotators' identical spans are both kept.
+        key = (new_start, new_end, label, annotator)
         if key in seen:
             continue
         seen.add(key)
         spans.append((new_start, new_end, label, note, annotator, origin, created, None))
+    new_labels |= mine
     return _Record(
         line=line,
         text=text,
@@ -494,6 +544,18 @@ def _record(
         status=status,
         spans=spans,
     )
+
+
+def _check_new_label(label: str, where: str, known: set[str]) -> None:
+    """Refuse a label ``--create-labels`` could not add, before anything is written."""
+    try:
+        check_label_name(label)
+    except LabelError as e:
+        raise RecordError(f"{where}: {e}") from None
+    _encodable(label, f"{where}: the label")
+    for other in known:
+        if other != label and other.casefold() == label.casefold():
+            raise RecordError(f"{where}: label {label!r} differs from {other!r} only in case")
 
 
 def _raw_spans(value: dict[str, Any]) -> Iterator[tuple[str, Any, Any, Any, dict[str, Any]]]:
@@ -562,8 +624,10 @@ def _write(
     label_ids = store.label_ids()
     new_labels: set[str] = set()
     source = str(path)
+    stored_source = _as_text(source)
     now = utc_now()
     pending_spans: list[tuple[Any, ...]] = []
+    added_labels: list[str] = []
     try:
         with store.transaction():
             for number, read, value in records:
@@ -577,14 +641,14 @@ def _write(
                     continue  # keep checking, so every bad record is listed
                 for name in sorted(new_labels - label_ids.keys()):
                     label_ids[name] = store.add_label(name).id  # type: ignore[assignment]
-                    labels_created.append(name)
+                    added_labels.append(name)
                 document_id = store.insert_document(
                     text=record.text,
                     text_hash=text_hash(record.text),
                     title=record.title,
                     meta=record.meta,
                     external_id=record.external_id,
-                    source=source,
+                    source=stored_source,
                     status=record.status,
                 )
                 if document_id is None:
@@ -617,7 +681,7 @@ def _write(
             if result.documents_added:
                 store.record_change(
                     "import",
-                    source=source,
+                    source=stored_source,
                     documents=result.documents_added,
                     spans=result.spans_added,
                     duplicates=result.duplicates,
@@ -626,7 +690,8 @@ def _write(
     except _RollBack:
         result.rolled_back = True
         result.documents_added = result.duplicates = result.spans_added = 0
-        labels_created[:] = [n for n in labels_created if n not in new_labels]
+        return
+    labels_created.extend(added_labels)
 
 
 class _RollBack(Exception):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 STATUSES = ("new", "in_progress", "done", "skipped")
 ORIGINS = ("manual", "imported", "suggested")
 
-_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 _LABEL_NAME_MAX = 64
 
 
@@ -117,13 +118,15 @@ def check_label_name(name: Any) -> str:
         raise LabelError(f"label name {name!r} starts or ends with whitespace")
     if len(name) > _LABEL_NAME_MAX:
         raise LabelError(f"label name is longer than {_LABEL_NAME_MAX} characters")
-    if any(ch in name for ch in "\n\r\t"):
-        raise LabelError(f"label name {name!r} holds a line break or tab")
+    # Control characters (Cc) include tab and every line break str.splitlines knows except
+    # U+2028 and U+2029, which are checked by name.
+    if any(unicodedata.category(ch) == "Cc" or ch in "\u2028\u2029" for ch in name):
+        raise LabelError(f"label name {name!r} holds a line break, tab or control character")
     return name
 
 
 def check_color(color: Any) -> str:
-    if not isinstance(color, str) or not _COLOR.match(color):
+    if not isinstance(color, str) or not _COLOR.fullmatch(color):
         raise LabelError(f"colour {color!r} is not of the form #rrggbb")
     return color.lower()
 

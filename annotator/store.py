@@ -180,9 +180,9 @@ class Store:
         return False
 
     def _check_project(self, new: bool) -> None:
-        tables = set(self.db.table_names())
-        if new or not tables:
+        if new:
             return
+        tables = set(self.db.table_names())
         applied = {m.name for m in migrations.applied(self.db)}
         if "documents" not in tables or not applied:
             raise ProjectError(f"{self.path} is an SQLite database but not an annotator project")
@@ -225,6 +225,8 @@ class Store:
         dest = Path(destination)
         if dest.is_dir():
             dest = dest / self._backup_path("backup").name
+        if dest.resolve() == self.path.resolve():
+            raise ProjectError(f"{dest}: a backup cannot replace the project it copies")
         tmp = dest.with_name(dest.name + ".partial")
         try:
             target = sqlite3.connect(str(tmp))

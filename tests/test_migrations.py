@@ -1,0 +1,212 @@
+"""The schema as sqlite-utils migrations, and which files a Store refuses to open (untouched)."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import sqlite3
+
+import pytest
+from sqlite_utils import Database
+
+from annotator.migrations import MIGRATION_SET, known_names, migrations
+from annotator.store import ProjectError, Store
+
+
+def fingerprint(folder) -> dict[str, str]:
+    """Every file in the folder with the hash of its bytes: catches writes and side files."""
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir())
+        if p.is_file()
+    }
+
+
+def make_project(path) -> None:
+    Store(path, "tester").close()
+
+
+def assert_refused_untouched(path, match: str) -> None:
+    before = fingerprint(path.parent)
+    with pytest.raises(ProjectError, match=match):
+        Store(path, "tester")
+    assert fingerprint(path.parent) == before
+
+
+# -- applying the schema ------------------------------------------------------------------------
+
+
+def test_fresh_project_records_the_initial_schema_step(tmp_path):
+    make_project(tmp_path / "p.db")
+    conn = sqlite3.connect(tmp_path / "p.db")
+    rows = conn.execute("SELECT migration_set, name FROM _sqlite_migrations").fetchall()
+    conn.close()
+    assert rows == [("annotator", "0001_initial_schema")]
+
+
+def test_fresh_project_has_nothing_pending(store):
+    assert migrations.pending(store.db) == []
+    assert {m.name for m in migrations.applied(store.db)} == known_names()
+
+
+def test_known_steps_start_with_the_initial_schema():
+    assert MIGRATION_SET == "annotator"
+    assert "0001_initial_schema" in known_names()
+    assert sorted(known_names())[0] == "0001_initial_schema"
+
+
+def test_initial_schema_creates_the_project_tables(store):
+    tables = set(store.db.table_names())
+    assert {"project", "labels", "documents", "spans", "changes", "_sqlite_migrations"} <= tables
+    columns = {c.name for c in store.db["spans"].columns}
+    assert {"document_id", "start", "end", "label_id", "text", "annotator", "note"} <= columns
+
+
+def test_initial_schema_applies_to_an_empty_database_through_sqlite_utils():
+    db = Database(memory=True)
+    migrations.apply(db)
+    assert [m.name for m in migrations.applied(db)] == ["0001_initial_schema"]
+    assert db["documents"].exists()
+
+
+def test_reopening_a_project_applies_nothing_and_makes_no_backup(tmp_path):
+    make_project(tmp_path / "p.db")
+    make_project(tmp_path / "p.db")
+    conn = sqlite3.connect(tmp_path / "p.db")
+    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 1
+    conn.close()
+    assert not list(tmp_path.glob("*.bak"))
+
+
+def test_schema_refuses_a_span_that_ends_before_it_starts(store):
+    with pytest.raises(sqlite3.IntegrityError):
+        store.conn.execute(
+            "INSERT INTO documents (title, text, text_hash, created_at, updated_at)"
+            " VALUES ('t', 'text', 'h', 'now', 'now')"
+        )
+        store.conn.execute(
+            'INSERT INTO spans (document_id, start, "end", label_id, text, annotator,'
+            " created_at, updated_at) VALUES (1, 3, 3, 1, '', 't', 'now', 'now')"
+        )
+
+
+def test_schema_refuses_an_unknown_status(store):
+    with pytest.raises(sqlite3.IntegrityError):
+        store.conn.execute(
+            "INSERT INTO documents (title, text, text_hash, status, created_at, updated_at)"
+            " VALUES ('t', 'text', 'h', 'finished', 'now', 'now')"
+        )
+
+
+# -- refusing files -----------------------------------------------------------------------------
+
+
+def test_project_from_a_newer_annotator_is_refused_and_left_untouched(tmp_path):
+    path = tmp_path / "p.db"
+    make_project(path)
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
+        " VALUES ('annotator', '0002_from_the_future', '2030-01-01')"
+    )
+    conn.commit()
+    conn.close()
+    assert_refused_untouched(path, "newer")
+
+
+def test_project_from_a_newer_annotator_names_the_unknown_step(tmp_path):
+    path = tmp_path / "p.db"
+    make_project(path)
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
+        " VALUES ('annotator', '0009_spans_v2', '2030-01-01')"
+    )
+    conn.commit()
+    conn.close()
+    with pytest.raises(ProjectError, match="0009_spans_v2"):
+        Store(path)
+
+
+def test_migrations_of_another_set_do_not_count_as_newer(tmp_path):
+    path = tmp_path / "p.db"
+    make_project(path)
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
+        " VALUES ('some-plugin', '0001_plugin', '2030-01-01')"
+    )
+    conn.commit()
+    conn.close()
+    with Store(path) as store:
+        assert store.count_documents() == 0
+
+
+def test_a_file_that_is_not_sqlite_is_refused_and_left_untouched(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("These are my notes, not a database.\n" * 50)
+    assert_refused_untouched(path, "not an SQLite database")
+
+
+def test_an_sqlite_database_that_is_not_a_project_is_refused_and_left_untouched(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
+    conn.execute("INSERT INTO customers (name) VALUES ('Ada')")
+    conn.commit()
+    conn.close()
+    assert_refused_untouched(path, "not an annotator project")
+
+
+def test_a_database_with_a_documents_table_but_no_schema_record_is_refused(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE documents (id INTEGER PRIMARY KEY, body TEXT)")
+    conn.commit()
+    conn.close()
+    assert_refused_untouched(path, "not an annotator project")
+
+
+def test_an_empty_sqlite_database_is_refused_and_left_untouched(tmp_path):
+    path = tmp_path / "empty.db"
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 7")  # writes the header page: a real, empty database
+    conn.commit()
+    conn.close()
+    assert path.stat().st_size > 0
+    assert_refused_untouched(path, "not an annotator project")
+
+
+def test_a_corrupt_project_is_refused_and_left_untouched(tmp_path):
+    good = tmp_path / "good.db"
+    make_project(good)
+    path = tmp_path / "corrupt.db"
+    # A valid header and first page, then garbage where the tables should be.
+    path.write_bytes(good.read_bytes()[:100] + random.Random(7).randbytes(16 * 1024))
+    good.unlink()
+    assert_refused_untouched(path, "damaged")
+
+
+def test_a_file_with_only_the_sqlite_magic_and_garbage_is_refused_and_left_untouched(tmp_path):
+    path = tmp_path / "corrupt.db"
+    path.write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 20)
+    assert_refused_untouched(path, "damaged")
+
+
+def test_a_folder_is_refused_as_a_project(tmp_path):
+    (tmp_path / "folder.db").mkdir()
+    with pytest.raises(ProjectError, match="folder"):
+        Store(tmp_path / "folder.db")
+
+
+def test_a_project_in_a_missing_folder_is_refused_without_creating_it(tmp_path):
+    with pytest.raises(ProjectError, match="does not exist"):
+        Store(tmp_path / "missing" / "p.db")
+    assert not (tmp_path / "missing").exists()
+
+
+def test_an_empty_file_becomes_a_new_project(tmp_path):
+    path = tmp_path / "p.db"
+    path.touch()
+    with Store(path) as store:
+        assert len(store.labels()) == 4
