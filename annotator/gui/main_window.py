@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([260, 760, 300])
         self.setCentralWidget(self.splitter)
         self.documents.view.selectionModel().currentRowChanged.connect(self._document_chosen)
+        self.article.installEventFilter(self)
         self.documents.model.modelReset.connect(self._update_status)
 
     def _action(
@@ -734,6 +735,31 @@ class MainWindow(QMainWindow):
 
     def show_error(self, text: str) -> None:
         QMessageBox.warning(self, "annotator", text)
+
+    # -- keys the shortcut system did not take ---------------------------------------------
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:  # noqa: N802
+        """Run the action a key in the article belongs to when Qt's shortcut map did not.
+
+        Qt matches shortcuts only for the active window. When the window is not active (a
+        second screen grabbed focus, or a test drives a window it never activated), the key
+        reaches the article instead; this finds the action it stands for. When the shortcut
+        map did fire, the key never arrives here, so nothing runs twice.
+        """
+        if watched is self.article and event.type() == QEvent.Type.KeyPress:
+            action = self.action_for_key(QKeySequence(event.keyCombination()))
+            if action is not None:
+                action.trigger()
+                return True
+        return super().eventFilter(watched, event)
+
+    def action_for_key(self, keys: QKeySequence) -> QAction | None:
+        for action in self.all_actions():
+            if action.isEnabled() and any(
+                s.matches(keys) == QKeySequence.SequenceMatch.ExactMatch for s in action.shortcuts()
+            ):
+                return action
+        return None
 
     # -- closing ---------------------------------------------------------------------------
 

@@ -210,3 +210,25 @@ def test_plain_article_sample(make_project, open_window) -> None:
     end = PLAIN_TEXT.index("\u201d") + 1
     tag(window, quote, end, "quote")
     assert store_spans(window) == [(quote, end, "quote", PLAIN_TEXT[quote:end])]
+
+
+def test_hotkeys_work_in_a_window_that_was_never_activated(qtbot, project) -> None:
+    """Qt's shortcut map ignores inactive windows; the article still honours every key."""
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    from annotator.gui import MainWindow
+
+    window = MainWindow(project)
+    qtbot.addWidget(window)
+    assert not window.isActiveWindow()
+    view = window.findChild(QPlainTextEdit, "articleView")
+    start = HARD_TEXT.index("rocket")
+    select_cp(window, start, start + len("rocket"))
+    QTest.keyClick(view, Qt.Key.Key_1)
+    assert store_spans(window) == [(start, start + 6, "claim", "rocket")]
+    QTest.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert store_spans(window) == []
+    QTest.keyClick(
+        view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert store_spans(window) == [(start, start + 6, "claim", "rocket")]
