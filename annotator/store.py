@@ -305,6 +305,14 @@ class Store:
         rows = self.db.query(f"SELECT * FROM changes {where} ORDER BY id", params)
         return [{**r, "details": json.loads(r["details"])} for r in rows]
 
+    def data_version(self) -> int:
+        """A number that changes whenever another connection commits to the project.
+
+        A window compares it when it regains focus to see whether another program (or window)
+        changed the project meanwhile, without reading anything else.
+        """
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
     # -- project settings ------------------------------------------------------------------
 
     def get_setting(self, key: str, default: Any = None) -> Any:

@@ -553,3 +553,13 @@ def test_backup_refuses_to_overwrite_the_project_itself(store):
     with pytest.raises(ProjectError, match="cannot replace"):
         store.backup(store.path)
     assert store.path.read_bytes() == before
+
+
+def test_data_version_moves_when_another_connection_commits(store, add_doc):
+    doc = add_doc("Some text to tag.")
+    before = store.data_version()
+    store.add_span(doc, 0, 4, "claim")
+    assert store.data_version() == before  # our own commits do not count
+    with Store(store.path, "someone else") as other:
+        other.add_span(doc, 5, 9, "quote")
+    assert store.data_version() != before
