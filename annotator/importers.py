@@ -137,6 +137,7 @@ class RecordError(ValueError):
 class _Record:
     line: int
     text: str
+    text_hash: str
     title: str
     external_id: str | None
     meta: dict[str, Any]
@@ -434,17 +435,30 @@ def _depth(value: Any) -> int:
     return deepest
 
 
+def _surrogate(what: str, error: UnicodeEncodeError) -> str:
+    code = ord(error.object[error.start])
+    return f"{what} holds an unpaired surrogate (\\u{code:04x}), which is not text"
+
+
 def _encodable(value: Any, what: str) -> None:
     """Refuse what cannot be stored as UTF-8 JSON: lone surrogates, and numbers such as 1e400
     that Python reads as infinity."""
+    if value is None or isinstance(value, (bool, int)):
+        return
+    if isinstance(value, str):  # the common case, checked without building JSON
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as e:
+            raise RecordError(_surrogate(what, e)) from None
+        return
+    if isinstance(value, (dict, list)) and not value:
+        return
     if _depth(value) > MAX_NESTING:
         raise RecordError(f"{what} is nested more than {MAX_NESTING} levels deep")
     try:
         json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8")
     except UnicodeEncodeError as e:
-        raise RecordError(
-            f"{what} holds an unpaired surrogate (\\u{ord(e.object[e.start]):04x}), which is not text"
-        ) from None
+        raise RecordError(_surrogate(what, e)) from None
     except ValueError:
         raise RecordError(f"{what} holds a number too large to store") from None
     except RecursionError:
@@ -468,7 +482,10 @@ def _record(
         raise RecordError('"text" is empty')
     if len(raw_text) > MAX_RECORD_CHARS:
         raise RecordError(f'"text" is longer than {MAX_RECORD_CHARS:,} characters')
-    _encodable(raw_text, '"text"')
+    try:
+        encoded = raw_text.encode("utf-8")  # cheaper than _encodable, and hashed below
+    except UnicodeEncodeError as e:
+        raise RecordError(_surrogate('"text"', e)) from None
 
     title = value.get("title")
     if title is not None and not isinstance(title, str):
@@ -495,6 +512,7 @@ def _record(
 
     endings = LineEndings(raw_text)
     text = endings.text
+    digest = text_hash(encoded if text is raw_text else text)
     spans = []
     seen = set()
     mine: set[str] = set()  # labels this record would add; kept only if the record is good
@@ -525,7 +543,8 @@ def _record(
         if origin not in ORIGINS:
             raise RecordError(f"{where}: origin must be one of {', '.join(ORIGINS)}")
         created = extra.get("created_at") if isinstance(extra.get("created_at"), str) else None
-        _encodable([note, annotator, created], where)
+        for part in (note, annotator, created):
+            _encodable(part, where)
         new_start, new_end = endings.start(start), endings.end(end)
         # The same span twice is imported once, but two annotators' identical spans are both kept.
         key = (new_start, new_end, label, annotator)
@@ -537,6 +556,7 @@ def _record(
     return _Record(
         line=line,
         text=text,
+        text_hash=digest,
         title=(title if title and title.strip() else _title(text))[:_TITLE_CHARS]
         or f"record {line}",
         external_id=external,
@@ -644,12 +664,13 @@ def _write(
                     added_labels.append(name)
                 document_id = store.insert_document(
                     text=record.text,
-                    text_hash=text_hash(record.text),
+                    text_hash=record.text_hash,
                     title=record.title,
                     meta=record.meta,
                     external_id=record.external_id,
                     source=stored_source,
                     status=record.status,
+                    span_count=len(record.spans),
                 )
                 if document_id is None:
                     result.duplicates += 1

@@ -40,14 +40,15 @@ _SCHEMA_1 = [
         id INTEGER PRIMARY KEY,
         external_id TEXT,
         title TEXT NOT NULL,
-        text TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'new' CHECK (status IN {_in(STATUSES)}),
+        span_count INTEGER NOT NULL DEFAULT 0,
         text_hash TEXT NOT NULL UNIQUE,
         meta TEXT NOT NULL DEFAULT '{{}}' CHECK (json_valid(meta)),
-        status TEXT NOT NULL DEFAULT 'new' CHECK (status IN {_in(STATUSES)}),
         source TEXT,
-        span_count INTEGER NOT NULL DEFAULT 0,
         created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL
+        updated_at TEXT NOT NULL,
+        -- Last: the short columns before it are read without touching the text's pages.
+        text TEXT NOT NULL
     )""",
     "CREATE INDEX documents_status ON documents (status)",
     # AUTOINCREMENT: a deleted span's id is never handed to another span, so undo can put a
@@ -67,8 +68,6 @@ _SCHEMA_1 = [
         updated_at TEXT NOT NULL
     )""",
     "CREATE INDEX spans_document ON spans (document_id, start)",
-    "CREATE INDEX spans_label ON spans (label_id)",
-    "CREATE INDEX spans_annotator ON spans (annotator)",
     """
     CREATE TABLE changes (
         id INTEGER PRIMARY KEY,
@@ -80,15 +79,6 @@ _SCHEMA_1 = [
         details TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(details))
     )""",
     "CREATE INDEX changes_document ON changes (document_id)",
-    # Keep documents.span_count true whoever writes, so the document list never counts spans.
-    """
-    CREATE TRIGGER spans_count_insert AFTER INSERT ON spans BEGIN
-        UPDATE documents SET span_count = span_count + 1 WHERE id = NEW.document_id;
-    END""",
-    """
-    CREATE TRIGGER spans_count_delete AFTER DELETE ON spans BEGIN
-        UPDATE documents SET span_count = span_count - 1 WHERE id = OLD.document_id;
-    END""",
     # The history is append-only.
     """
     CREATE TRIGGER changes_no_update BEFORE UPDATE ON changes BEGIN

@@ -79,9 +79,13 @@ def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def text_hash(text: str) -> str:
-    """The identity of a document: SHA-256 of its stored (normalised) text."""
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+def text_hash(text: str | bytes) -> str:
+    """The identity of a document: SHA-256 of its stored (normalised) text in UTF-8.
+
+    Takes the UTF-8 bytes too, for callers that have already encoded the text.
+    """
+    data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+    return hashlib.sha256(data).hexdigest()
 
 
 def check_span(text: str, start: Any, end: Any, span_text: Any = None) -> None:

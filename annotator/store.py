@@ -433,6 +433,12 @@ class Store:
             count = self.label_usage(name)
             if count and not delete_spans:
                 raise LabelInUse(name, count)
+            self.conn.execute(
+                "UPDATE documents SET span_count = span_count - (SELECT count(*) FROM spans"
+                " WHERE spans.document_id = documents.id AND spans.label_id = ?)"
+                " WHERE id IN (SELECT document_id FROM spans WHERE label_id = ?)",
+                (label.id, label.id),
+            )
             self.conn.execute("DELETE FROM spans WHERE label_id = ?", (label.id,))
             self.conn.execute("DELETE FROM labels WHERE id = ?", (label.id,))
             self.record_change("delete_label", label=name, spans_deleted=count)
@@ -564,15 +570,19 @@ class Store:
         source: str | None = None,
         status: str = "new",
         created_at: str | None = None,
+        span_count: int = 0,
     ) -> int | None:
         """Insert one already-checked document; None when its text is already in the project.
 
         The importer calls this inside its own transaction, so a refused file leaves nothing.
+        ``span_count`` is the number of spans the caller then adds with :meth:`insert_spans` in
+        that transaction. (The count is kept by the store's methods, not by a trigger: a
+        trigger rewrites the whole document row, text and all, for every span imported.)
         """
         now = utc_now()
         cur = self.conn.execute(
             "INSERT INTO documents (external_id, title, text, text_hash, meta, status, source,"
-            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " span_count, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (text_hash) DO NOTHING",
             (
                 external_id,
@@ -582,6 +592,7 @@ class Store:
                 json.dumps(meta or {}, ensure_ascii=False),
                 status,
                 source,
+                span_count,
                 created_at or now,
                 now,
             ),
@@ -682,6 +693,7 @@ class Store:
                     span.updated_at,
                 ),
             )
+            self._count_spans(span.document_id, +1)
             restored = Span(**{**span.to_dict(), "id": cur.lastrowid})
             self.record_change(
                 action,
@@ -693,6 +705,11 @@ class Store:
             )
             self._mark_started(span.document_id)
             return restored
+
+    def _count_spans(self, document_id: int, change: int) -> None:
+        self.conn.execute(
+            "UPDATE documents SET span_count = span_count + ? WHERE id = ?", (change, document_id)
+        )
 
     def _mark_started(self, document_id: int) -> None:
         cur = self.conn.execute(
@@ -708,6 +725,7 @@ class Store:
         with self.transaction():
             span = self.span(span_id)
             self.conn.execute("DELETE FROM spans WHERE id = ?", (span_id,))
+            self._count_spans(span.document_id, -1)
             self.record_change(
                 "delete_span",
                 span.document_id,
