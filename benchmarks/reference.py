@@ -1,0 +1,199 @@
+"""The simplest code that does the same work as annotator, to time it against.
+
+No checks beyond what the work needs, no history, no abstractions: plain ``sqlite3``,
+``json`` and ``hashlib``. The import reference writes its own minimal schema (the same
+columns, a unique text hash and the spans-by-document index a reader needs); the export
+reference reads an annotator project and writes the same bytes annotator writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+from benchmarks.generate import LABELS
+
+_SCHEMA = """
+CREATE TABLE labels (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE documents (
+    id INTEGER PRIMARY KEY, external_id TEXT, title TEXT NOT NULL, text TEXT NOT NULL,
+    text_hash TEXT NOT NULL UNIQUE, meta TEXT NOT NULL, status TEXT NOT NULL, source TEXT,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+);
+CREATE TABLE spans (
+    id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL REFERENCES documents (id),
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, label_id INTEGER NOT NULL REFERENCES labels (id),
+    text TEXT NOT NULL, annotator TEXT NOT NULL, note TEXT, origin TEXT NOT NULL,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+);
+CREATE INDEX spans_document ON spans (document_id, start);
+"""
+
+
+def import_jsonl(db_path: Path, jsonl_path: Path, annotator: str = "bench") -> tuple[int, int]:
+    """Import annotator JSONL tasks: one transaction, WAL, sha256 of each text.
+
+    Returns (documents, spans) written.
+    """
+    now = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    source = str(jsonl_path)
+    conn = sqlite3.connect(str(db_path), isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.executescript(_SCHEMA)
+        conn.executemany("INSERT INTO labels (name) VALUES (?)", [(n,) for n in LABELS])
+        label_ids = dict(conn.execute("SELECT name, id FROM labels"))
+        documents = spans = 0
+        conn.execute("BEGIN")
+        with open(jsonl_path, encoding="utf-8") as f:
+            for line in f:
+                task = json.loads(line)
+                text = task["text"]
+                cur = conn.execute(
+                    "INSERT INTO documents (external_id, title, text, text_hash, meta, status,"
+                    " source, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'new', ?, ?, ?)",
+                    (
+                        task.get("id"),
+                        task.get("title", ""),
+                        text,
+                        hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                        json.dumps(task.get("meta", {}), ensure_ascii=False),
+                        source,
+                        now,
+                        now,
+                    ),
+                )
+                doc_id = cur.lastrowid
+                rows = [
+                    (
+                        doc_id,
+                        s["start"],
+                        s["end"],
+                        label_ids[s["label"]],
+                        text[s["start"] : s["end"]],
+                        annotator,
+                        "imported",
+                        now,
+                        now,
+                    )
+                    for s in task["spans"]
+                ]
+                conn.executemany(
+                    'INSERT INTO spans (document_id, start, "end", label_id, text, annotator,'
+                    " origin, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    rows,
+                )
+                documents += 1
+                spans += len(rows)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    return documents, spans
+
+
+def _hash32(*parts: str) -> int:
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()
+    return int.from_bytes(digest[:4], "little", signed=True)
+
+
+def export_jsonl(db_path: Path, fmt: str, destination: Path) -> tuple[int, int]:
+    """Export an annotator project: one SELECT for documents, one for spans, json.dumps a row.
+
+    Each span is checked against its text, as annotator does; the file is flushed to disk.
+    Returns (documents, spans) written.
+    """
+    conn = sqlite3.connect(str(db_path))
+    try:
+        labels = dict(conn.execute("SELECT id, name FROM labels"))
+        meta_keys: list[str] = []
+        if fmt == "doccano":  # every line carries every meta key, in order of first use
+            meta_keys = [
+                key
+                for (key,) in conn.execute(
+                    "SELECT j.key FROM documents d, json_each(d.meta) j"
+                    " GROUP BY j.key ORDER BY min(d.id), j.key"
+                )
+            ]
+        docs = conn.execute(
+            "SELECT id, external_id, title, text, meta, status, text_hash, source, created_at,"
+            " updated_at FROM documents ORDER BY id"
+        )
+        span_rows = conn.execute(
+            'SELECT document_id, start, "end", label_id, text, annotator, note, origin,'
+            ' created_at, updated_at FROM spans ORDER BY document_id, start, "end", id'
+        )
+        pending = span_rows.fetchone()
+        documents = spans = 0
+        with open(destination, "w", encoding="utf-8", newline="\n") as out:
+            for doc_id, ext, title, text, meta, status, text_hash, source, created, updated in docs:
+                mine = []
+                while pending is not None and pending[0] == doc_id:
+                    mine.append(pending)
+                    pending = span_rows.fetchone()
+                for s in mine:
+                    if text[s[1] : s[2]] != s[4]:
+                        raise ValueError(f"document {doc_id}: span {s[1]}-{s[2]} does not match")
+                meta = json.loads(meta)
+                if fmt == "annotator":
+                    record = {
+                        "id": ext if ext is not None else str(doc_id),
+                        "title": title,
+                        "text": text,
+                        "meta": meta,
+                        "status": status,
+                        "spans": [
+                            {
+                                "start": s[1],
+                                "end": s[2],
+                                "label": labels[s[3]],
+                                "text": s[4],
+                                "annotator": s[5],
+                                "note": s[6],
+                                "origin": s[7],
+                                "created_at": s[8],
+                                "updated_at": s[9],
+                            }
+                            for s in mine
+                        ],
+                        "text_hash": text_hash,
+                        "source": source,
+                        "created_at": created,
+                        "updated_at": updated,
+                    }
+                elif fmt == "prodigy":
+                    input_hash = _hash32(text)
+                    triples = [(s[1], s[2], labels[s[3]]) for s in mine]
+                    record = {
+                        "text": text,
+                        "meta": meta,
+                        "spans": [
+                            {"start": s[1], "end": s[2], "label": labels[s[3]], "text": s[4]}
+                            for s in mine
+                        ],
+                        "_input_hash": input_hash,
+                        "_task_hash": _hash32(str(input_hash), json.dumps(triples)),
+                        "answer": "accept",
+                    }
+                else:
+                    record = {
+                        "id": ext if ext is not None else str(doc_id),
+                        "text": text,
+                        "label": [[s[1], s[2], labels[s[3]]] for s in mine],
+                    }
+                    for key in meta_keys:
+                        value = meta.get(key)
+                        name = f"meta_{key}" if key in ("id", "text", "label") else key
+                        record[name] = "" if value is None else value
+                out.write(json.dumps(record, ensure_ascii=False))
+                out.write("\n")
+                documents += 1
+                spans += len(mine)
+            out.flush()
+            os.fsync(out.fileno())
+    finally:
+        conn.close()
+    return documents, spans

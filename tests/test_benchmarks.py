@@ -1,0 +1,122 @@
+"""The benchmarks keep working: every row runs once on tiny sizes. No timing is asserted."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/ is not installed
+
+from benchmarks import generate, gui_rows  # noqa: E402
+from benchmarks import run as runner  # noqa: E402
+from benchmarks.context import Context, Sizes  # noqa: E402
+
+GUI_ROWS = {"startup", "open-long", "edit-long", "big-project"}
+
+
+def _has_overlap(record: dict) -> bool:
+    spans = record["spans"]
+    return any(a["end"] > b["start"] for a, b in zip(spans, spans[1:], strict=False))
+
+
+def test_generator_gives_the_same_bytes_for_the_same_seed(tmp_path: Path) -> None:
+    first = generate.write_jsonl(tmp_path / "a.jsonl", generate.articles(20, seed=5))
+    second = generate.write_jsonl(tmp_path / "b.jsonl", generate.articles(20, seed=5))
+    other = generate.write_jsonl(tmp_path / "c.jsonl", generate.articles(20, seed=6))
+    assert first.read_bytes() == second.read_bytes()
+    assert first.read_bytes() != other.read_bytes()
+    long_a = generate.dumps(generate.long_article(chars=10_000, spans=50, seed=5))
+    long_b = generate.dumps(generate.long_article(chars=10_000, spans=50, seed=5))
+    assert long_a == long_b
+
+
+def test_generated_spans_are_valid_and_cover_the_hard_cases() -> None:
+    records = list(generate.articles(50))
+    assert len({r["text"] for r in records}) == 50  # distinct, so none is a duplicate
+    for r in records:
+        assert generate.check_spans(r) == []
+        assert len(r["spans"]) == 5
+        assert 2500 <= len(r["text"].encode("utf-8")) <= 4500
+    labels = {s["label"] for r in records for s in r["spans"]}
+    assert labels == set(generate.LABELS)
+    assert any(_has_overlap(r) for r in records)
+    assert not all(_has_overlap(r) for r in records)
+    texts = "".join(r["text"] for r in records)
+    assert "🚀" in texts and "👍🏽" in texts and "\u00a0" in texts
+    assert any("\u0600" <= ch <= "\u06ff" for ch in texts)  # Arabic
+    assert any(ord(ch) > 0xFFFF for r in records for s in r["spans"] for ch in s["text"])
+
+    long = generate.long_article(chars=10_000, spans=50)
+    assert len(long["spans"]) == 50
+    assert len({(s["start"], s["end"], s["label"]) for s in long["spans"]}) == 50
+    assert generate.check_spans(long) == []
+    assert len(long["text"]) >= 10_000
+
+
+def test_every_row_produces_figures_and_json(tmp_path: Path) -> None:
+    figures, path = runner.run(
+        Sizes.tiny(),
+        list(runner.ROWS),
+        cache=tmp_path / "cache",
+        results=tmp_path / "results",
+        mode="tiny",
+        log=False,
+    )
+    assert {f.row for f in figures} == set(runner.ROWS)
+    for f in figures:
+        if f.na is not None:
+            assert f.row in GUI_ROWS, f"{f.name}: {f.na}"
+            assert f.na.startswith(("window not available", "hook missing")), f.na
+            continue
+        for stats in (f.ours, f.reference, f.ratio):
+            assert stats is not None and stats.samples, f.name
+            assert all(v > 0 for v in stats.samples), f.name
+        assert f.met in (True, False), f.name
+    exports = [f for f in figures if f.row.startswith("export-")]
+    assert len(exports) == 3
+    assert all(f.extra["same_output"] for f in exports)
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["mode"] == "tiny"
+    assert [f["name"] for f in data["figures"]] == [f.name for f in figures]
+    table = runner.table(figures)
+    assert all(f.name in table for f in figures)
+    assert "import-10k" in runner.compare(path, figures)
+    assert not (tmp_path / "cache" / "work").exists()
+
+
+def test_only_picks_rows_by_name_or_prefix() -> None:
+    assert runner.select_rows(["export"]) == [
+        "export-annotator",
+        "export-prodigy",
+        "export-doccano",
+    ]
+    assert runner.select_rows(["startup,import-10k"]) == ["import-10k", "startup"]
+    with pytest.raises(SystemExit):
+        runner.select_rows(["nonsense"])
+
+
+def _context(tmp_path: Path) -> Context:
+    return Context(sizes=Sizes.tiny(), cache=tmp_path / "cache", work=tmp_path / "work", log=False)
+
+
+def test_startup_times_the_first_paint_line(tmp_path: Path, monkeypatch) -> None:
+    fake = [sys.executable, "-c", "print('first-paint 0.123', flush=True)"]
+    monkeypatch.setattr(gui_rows, "window_problem", lambda: None)
+    monkeypatch.setattr(gui_rows, "_hook_present", lambda: True)
+    monkeypatch.setattr(gui_rows, "annotator_command", lambda: fake)
+    [figure] = gui_rows.startup(_context(tmp_path))
+    assert figure.na is None
+    assert figure.ours is not None and figure.ours.samples[0] > 0
+    assert figure.extra["reported"] == [0.123]
+
+
+def test_startup_says_hook_missing_when_no_line_comes(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(gui_rows, "window_problem", lambda: None)
+    monkeypatch.setattr(gui_rows, "_hook_present", lambda: True)
+    monkeypatch.setattr(gui_rows, "annotator_command", lambda: [sys.executable, "-c", "pass"])
+    [figure] = gui_rows.startup(_context(tmp_path))
+    assert figure.na is not None and figure.na.startswith("hook missing")
