@@ -84,14 +84,36 @@ def decode_bytes(data: bytes) -> Decoded:
             ) from None
         return Decoded(text, "utf-8" if bom == "utf-8-sig" else bom, False)
     if looks_binary(data[:_SNIFF]):
-        raise DecodeError(
-            "it is a binary file, not text (it holds NUL bytes; UTF-16 needs a byte-order mark)"
-        )
+        utf16 = _utf16_without_bom(data)
+        if utf16 is not None:
+            return utf16
+        raise DecodeError("it is a binary file, not text (it holds NUL bytes)")
     try:
         return Decoded(data.decode("utf-8"), "utf-8", False)
     except UnicodeDecodeError:
         pass
     return _detect(data)
+
+
+def _utf16_without_bom(data: bytes) -> Decoded | None:
+    """UTF-16 saved without a byte-order mark, recognised by its NUL high bytes.
+
+    Text in Latin script has a NUL in every other byte; the file is taken as UTF-16 only if it
+    then decodes cleanly into printable text, which binary data practically never does.
+    """
+    if len(data) % 2:
+        return None
+    half = len(data) // 2
+    for encoding, nuls in (("utf-16-le", data[1::2].count(0)), ("utf-16-be", data[0::2].count(0))):
+        if nuls < half * 0.3:
+            continue
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if all(ch.isprintable() or ch in "\n\r\t" for ch in text):
+            return Decoded(text, encoding, True)
+    return None
 
 
 def _western(data: bytes) -> str | None:

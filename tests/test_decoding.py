@@ -90,9 +90,18 @@ def test_bytes_with_nul_are_refused_as_binary():
         decode_bytes(png)
 
 
-def test_utf16_without_a_bom_is_refused_as_binary_with_a_hint():
-    with pytest.raises(DecodeError, match="byte-order mark"):
-        decode_bytes("plain words".encode("utf-16-le"))
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_is_recognised_and_reported(encoding):
+    text = "Plain words, an accent (é), Arabic سلام and a rocket 🚀\r\n"
+    decoded = decode_bytes(text.encode(encoding))
+    assert decoded.text == text
+    assert decoded.detected and encoding in decoded.note
+
+
+def test_binary_with_nul_bytes_in_every_other_place_is_still_binary():
+    data = bytes(b for i in range(2000) for b in (i % 7 + 1, 0))  # control characters
+    with pytest.raises(DecodeError, match="binary"):
+        decode_bytes(data)
 
 
 def test_bytes_that_read_as_nothing_are_refused():
