@@ -706,3 +706,16 @@ def test_meta_nested_too_deeply_is_refused_with_its_line(store, write):
         f'{path}:2: "meta" is nested more than 64 levels deep'
     ]
     assert store.count_documents() == 0
+
+
+def test_a_huge_line_is_refused_with_its_line_and_the_rest_checked(store, write):
+    from annotator.importers import MAX_RECORD_CHARS
+
+    huge = json.dumps({"text": "x" * (MAX_RECORD_CHARS + 1)})
+    path = write("huge.jsonl", [{"text": "first"}, huge, "{not json"])
+    report = import_paths(store, [path])
+    assert [str(r) for r in report.refused] == [
+        f"{path}:2: \"text\" is longer than {MAX_RECORD_CHARS:,} characters",
+        f"{path}:3: not valid JSON (Expecting property name enclosed in double quotes at column 2)",
+    ]
+    assert store.count_documents() == 0
