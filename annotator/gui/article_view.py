@@ -103,6 +103,9 @@ class ArticleView(QPlainTextEdit):
 
     def add_span(self, span: Span) -> None:
         assert span.id is not None
+        if span.id in self.spans:  # shown already: place it anew, never twice
+            self.update_span(span)
+            return
         self.spans[span.id] = span
         blocks = self.highlighter.index.add(
             span.id, span.label, self.offsets.to_qt(span.start), self.offsets.to_qt(span.end)

@@ -4,20 +4,58 @@ transaction each) and then tell the window exactly what changed, so the view upd
 A command is pushed after its first write has succeeded (the window does that write, so a
 refused change never reaches the stack); the first redo() only updates the view. Do not give
 these classes an attribute named ``id``: it hides ``QUndoCommand.id()`` and crashes Qt.
+
+Another window or program may change the project between a step and its undo. An undo or redo
+first checks, in the same transaction as its write, that the span (or status) is still what
+this step left; if not, it is refused rather than written over the other's work, and the step
+is dropped from the stack.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtGui import QUndoCommand
 
-from annotator.model import Span
+from annotator.gui.span_list import preview
+from annotator.model import LabelError, Span, SpanError
 
 if TYPE_CHECKING:
     from annotator.store import Store
 
 _MOVE_ID = 1001  # lets consecutive edge moves of one span merge into one undo step
+
+
+class ChangedElsewhere(Exception):
+    """What an undo or redo would write over was changed by another window or program."""
+
+
+def _what(span: Span) -> str:
+    return f"the {span.label} span \u201c{preview(span.text, 40)}\u201d"
+
+
+def expect_stored(store: Store, span: Span) -> None:
+    """Refuse unless the store holds ``span`` as this window left it (edges, label, note)."""
+    assert span.id is not None
+    try:
+        stored = store.span(span.id)
+    except SpanError:
+        raise ChangedElsewhere(f"{_what(span)} was deleted in another window or program") from None
+    if (stored.start, stored.end, stored.label, stored.note) != (
+        span.start,
+        span.end,
+        span.label,
+        span.note,
+    ):
+        raise ChangedElsewhere(f"{_what(span)} was changed in another window or program")
+
+
+def _user_errors() -> tuple[type[Exception], ...]:
+    """What a user can cause or suffer; anything else is a bug and raises."""
+    from annotator.store import ProjectError  # the store pulls in sqlite-utils: not at import
+
+    return (ProjectError, SpanError, LabelError, sqlite3.Error, ChangedElsewhere)
 
 
 class ChangeListener(Protocol):
@@ -47,7 +85,7 @@ class _StoreCommand(QUndoCommand):
     def _run(self, step: object, *, write: bool) -> None:
         try:
             step(write)  # type: ignore[operator]
-        except Exception as e:  # the disk, a lock, another program: say so, drop the step
+        except _user_errors() as e:  # the disk, a lock, another program: say so, drop the step
             self.setObsolete(True)
             self.listener.change_failed(e)
 
@@ -69,7 +107,9 @@ class AddSpan(_StoreCommand):
         self.listener.span_added(self.span)
 
     def _backward(self, write: bool) -> None:
-        self.store.delete_span(self.span_id)
+        with self.store.transaction():
+            expect_stored(self.store, self.span)
+            self.store.delete_span(self.span_id)
         self.listener.span_removed(self.span)
 
     @property
@@ -86,7 +126,9 @@ class DeleteSpan(_StoreCommand):
     def _forward(self, write: bool) -> None:
         if write:
             assert self.span.id is not None
-            self.store.delete_span(self.span.id)
+            with self.store.transaction():
+                expect_stored(self.store, self.span)
+                self.store.delete_span(self.span.id)
         self.listener.span_removed(self.span)
 
     def _backward(self, write: bool) -> None:
@@ -109,11 +151,15 @@ class _UpdateSpan(_StoreCommand):
 
     def _forward(self, write: bool) -> None:
         if write:
-            self.after = self._write(self.after)
+            with self.store.transaction():
+                expect_stored(self.store, self.before)
+                self.after = self._write(self.after)
         self.listener.span_changed(self.before, self.after)
 
     def _backward(self, write: bool) -> None:
-        self.before = self._write(self.before)
+        with self.store.transaction():
+            expect_stored(self.store, self.after)
+            self.before = self._write(self.before)
         self.listener.span_changed(self.after, self.before)
 
 
@@ -165,9 +211,18 @@ class SetStatus(_StoreCommand):
 
     def _forward(self, write: bool) -> None:
         if write:
-            self.store.set_status(self.document_id, self.after)
+            self._write(self.before, self.after)
         self.listener.status_changed(self.document_id, self.after)
 
     def _backward(self, write: bool) -> None:
-        self.store.set_status(self.document_id, self.before)
+        self._write(self.after, self.before)
         self.listener.status_changed(self.document_id, self.before)
+
+    def _write(self, expected: str, status: str) -> None:
+        with self.store.transaction():
+            now = self.store.document_row(self.document_id).status
+            if now != expected:
+                raise ChangedElsewhere(
+                    f"the document was marked {now.replace('_', ' ')} in another window or program"
+                )
+            self.store.set_status(self.document_id, status)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QTime
+from PySide6.QtCore import QItemSelectionModel, QTime, QTimer
 from PySide6.QtGui import QUndoStack
 
 from annotator.gui.commands import AddSpan, DeleteSpan, MoveSpan, RelabelSpan, SetNote, SetStatus
@@ -55,6 +55,9 @@ class Editor:
             return action(*args)
         except SpanError as e:
             self._say(f"Not changed: {e}")
+            # perhaps another window or program changed the project: show it (after this
+            # gesture's button or action has finished, as a refresh may replace them)
+            QTimer.singleShot(0, self.window.refresh_if_changed)
         except ProjectError as e:
             self.window.show_error(str(e))
         return None
@@ -226,8 +229,13 @@ class Editor:
 
     def span_added(self, span: Span) -> None:
         if self._show_document_of(span.document_id):
-            self.view.add_span(span)
-            self.model.insert(span)
+            shown = self.view.spans.get(span.id) if span.id is not None else None
+            if shown is None:
+                self.view.add_span(span)
+                self.model.insert(span)
+            else:  # already read back from the store by a refresh
+                self.view.update_span(span)
+                self.model.replace(shown, span)
         self.select(span.id)
         self.window.document_changed(span.document_id)
         self._saved()
@@ -254,4 +262,36 @@ class Editor:
         self._saved()
 
     def change_failed(self, error: Exception) -> None:
-        self.window.show_error(f"The change could not be saved: {error}")
+        """An undo or redo was refused (or could not be written): show the project as it is
+        now, then say why. The command marked itself obsolete, so the stack drops the step."""
+        self.window.refresh()
+        self.window.show_error(
+            f"The change could not be made: {error}. It was taken off the undo history."
+        )
+
+    # -- a refresh: what other windows and programs changed --------------------------------
+
+    def show_stored_spans(self, spans: list[Span]) -> bool:
+        """Make highlights and the span list show ``spans`` (the store's, for the open
+        document), repainting only the spans that differ. True when any did."""
+        stored = {s.id: s for s in spans if s.id is not None}
+        shown = dict(self.view.spans)
+        differ = False
+        for span_id, old in shown.items():
+            if span_id not in stored:
+                self.view.remove_span(span_id)
+                self.model.remove(old)
+                differ = True
+        for span_id, new in stored.items():
+            old = shown.get(span_id)
+            if old is None:
+                self.view.add_span(new)
+                self.model.insert(new)
+                differ = True
+            elif old != new:
+                self.view.update_span(new)
+                self.model.replace(old, new)
+                differ = True
+        if differ:
+            self.select(self.selected)  # gone: deselected; moved: its row again
+        return differ

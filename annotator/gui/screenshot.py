@@ -13,7 +13,7 @@ from pathlib import Path
 
 # (label, text to find, optional note) on the first sample article.
 TAGS = [
-    ("claim", "approved a 12\u00a0km extension of the Line\u00a03 tram", None),
+    ("claim", "approved a 12\u00a0km extension of the Line 3 tram", None),
     ("claim", "passed by seven votes to two", None),
     ("claim", "is expected to cost €\u00a0184 million", "check the budget paper"),
     ("quote", "\u201cthe most important decision this chamber has made in a decade.\u201d", None),
@@ -29,23 +29,12 @@ TAGS = [
 
 
 def build_project(path: Path) -> None:
+    from annotator.importers import import_paths
     from annotator.resources import sample_articles
     from annotator.store import Store
 
     with Store(path, "sample analyst") as store:
-        try:
-            from annotator.importers import import_paths
-
-            import_paths(store, [str(p) for p in sample_articles()])
-        except ImportError:  # an older core without the importer
-            from annotator.model import text_hash
-
-            with store.transaction():
-                for p in sample_articles():
-                    text = p.read_text(encoding="utf-8")
-                    store.insert_document(
-                        text=text, text_hash=text_hash(text), title=text.splitlines()[0]
-                    )
+        import_paths(store, [str(p) for p in sample_articles()])
         first = store.document_rows()[0].id
         text = store.document_text(first)
         for label, needle, note in TAGS:

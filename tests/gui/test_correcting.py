@@ -209,3 +209,35 @@ def test_undo_in_another_document_opens_it(window) -> None:
     undo(window)
     assert window.current_document == first
     assert store_spans(window) == []
+
+
+def test_an_undo_the_project_refuses_is_shown_and_dropped(window, monkeypatch) -> None:
+    import sqlite3
+
+    add(window, ROCKET, ROCKET + 6)
+    errors: list[str] = []
+    monkeypatch.setattr(window, "show_error", errors.append)
+
+    def disk_error(span_id: int) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(window.store, "delete_span", disk_error)
+    undo(window)
+    (error,) = errors  # one sentence naming the file and the reason, no traceback
+    assert error.startswith("The change could not be made: ")
+    assert str(window.store.path) in error and "disk I/O error" in error
+    assert not window.editor.undo_stack.canUndo()
+    assert store_spans(window) == [(ROCKET, ROCKET + 6, "claim", "rocket")]
+    assert [s.label for s in window.span_model.spans] == ["claim"]  # the view shows the store
+
+
+def test_a_programming_error_in_undo_still_raises(window, monkeypatch) -> None:
+    add(window, ROCKET, ROCKET + 6)
+
+    def bug(span) -> None:  # noqa: ANN001
+        raise ZeroDivisionError("a bug, not the analyst's doing")
+
+    monkeypatch.setattr(window.editor, "span_removed", bug)
+    monkeypatch.setattr(window, "show_error", lambda text: pytest.fail(text))
+    with pytest.raises(ZeroDivisionError):
+        window.editor.undo_stack.undo()

@@ -163,3 +163,31 @@ def test_text_column_is_limited_and_centred(window) -> None:
     margins = view.viewportMargins()
     assert margins.left() > 0 and abs(margins.left() - margins.right()) <= 1
     assert view.viewport().width() < 100 * view.fontMetrics().averageCharWidth()
+
+
+def test_position_counts_the_filtered_list_and_follows_done_and_next(window) -> None:
+    docs = window.documents
+    docs.status.setCurrentIndex(docs.status.findData("new"))
+    assert window.position_label.text() == "Document 1 of 3"
+    QTest.keyClick(window.article, Qt.Key.Key_Return, CTRL)  # done, next
+    assert window.current_document == 2
+    # the finished document keeps its row (now "done") until the list is read again
+    assert window.position_label.text() == "Document 2 of 3"
+    assert docs.view.currentIndex().row() == 1
+    assert docs.model.rows[0].status == "done"
+    QTest.keyClick(window.article, Qt.Key.Key_F5)
+    assert [r.title for r in docs.model.rows] == ["Plain text", "Third"]
+    assert window.position_label.text() == "Document 1 of 2"
+    assert docs.view.currentIndex().row() == 0
+    docs.search.setText("three")
+    docs.reload()
+    assert [r.title for r in docs.model.rows] == ["Third"]
+    assert window.position_label.text() == "Document #2 (not in the list)"
+    QTest.keyClick(window.article, Qt.Key.Key_Return, CTRL)
+    assert window.current_document == 3
+    assert window.position_label.text() == "Document 1 of 1"
+    assert window.progress_label.text() == "Done 2/3"
+    QTest.keyClick(window.article, Qt.Key.Key_Z, CTRL)  # reopens document 2, outside the list
+    assert window.current_document == 2
+    assert window.position_label.text() == "Document #2 (not in the list)"
+    assert window.progress_label.text() == "Done 1/3"

@@ -1,0 +1,293 @@
+"""What the window does with the project as a whole: open, resume, import, export, labels, help.
+
+Each flow asks the analyst through the window's question methods (``choose_files``,
+``show_report``, ``exec_dialog`` ...), which tests replace on the window, and calls the Qt-free
+core for the work: one function, two faces (the CLI calls the same ones). The store and
+sqlite-utils are imported when a flow runs, never when the window module is imported.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QDialog, QProgressDialog
+
+from annotator.gui import settings as prefs
+from annotator.gui.actions import RESERVED_KEYS, WIDGET_KEYS, all_actions
+from annotator.gui.dialogs import ExportDialog, GuidelinesDialog, LabelsDialog, ShortcutSheet
+
+if TYPE_CHECKING:
+    from annotator.gui.main_window import MainWindow
+
+PROJECT_FILTER = "annotator projects (*.db *.sqlite *.annotator);;All files (*)"
+IMPORT_FILTER = "Articles and tasks (*.txt *.jsonl *.json);;All files (*)"
+LAST_DOCUMENT = "ui.last_document"
+
+
+def login_name() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name on some containers
+        return "annotator"
+
+
+class ProjectFlows:
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+
+    # -- opening and closing ---------------------------------------------------------------
+
+    def open_project(self, path: str | os.PathLike[str], *, report_errors: bool = False) -> bool:
+        """Open (or create) a project and resume where the analyst left off."""
+        from annotator.store import ProjectError, Store
+
+        w = self.window
+        try:
+            store = Store(path, w.annotator)
+        except ProjectError as e:
+            if not report_errors:
+                raise
+            w.show_error(str(e))
+            return False
+        self.close_project()
+        w.store = store
+        w.seen_version = store.data_version()
+        w.editor.undo_stack.clear()
+        w.setWindowTitle(f"{Path(path).name} — annotator")
+        self.rebuild_recent(prefs.remember_project(str(Path(path).resolve())))
+        w.reload_labels()
+        w.documents.set_store(store)
+        self.resume()
+        return True
+
+    def close_project(self) -> None:
+        w = self.window
+        if w.store is None:
+            return
+        self.remember_position()
+        w.editor.undo_stack.clear()
+        w.store.close()
+        w.store = None
+        w.current_document = None
+        w.article.clear_document()
+        w.span_model.reset([])
+        w.documents.set_store(None)
+
+    def resume(self) -> None:
+        """Open the document, caret and scroll position remembered in the project."""
+        w = self.window
+        assert w.store is not None
+        last = w.store.get_setting(LAST_DOCUMENT) or {}
+        doc = last.get("document") if isinstance(last, dict) else None
+        if doc is not None and self._exists(doc):
+            w.open_document(doc, remember=False)
+            caret, top = int(last.get("caret", 0)), int(last.get("scroll", 0))
+            w.article.select_cp(caret, caret)
+            QTimer.singleShot(0, lambda: w.article.scroll_to_cp(top))
+            return
+        first = w.store.next_open_document(None)
+        if first is None and w.documents.model.rows:
+            first = w.documents.model.rows[0].id
+        if first is not None:
+            w.open_document(first, remember=False)
+        else:
+            w.update_status()
+
+    def _exists(self, document_id: int) -> bool:
+        assert self.window.store is not None
+        try:
+            self.window.store.document_row(document_id)
+        except KeyError:
+            return False
+        return True
+
+    def remember_position(self) -> None:
+        """Where to resume: saved on document switch and on close, not on every scroll."""
+        w = self.window
+        if w.store is None or w.current_document is None:
+            return
+        position = {
+            "document": w.current_document,
+            "caret": w.article.caret_cp(),
+            "scroll": w.article.first_visible_cp(),
+        }
+        try:
+            w.store.set_setting(LAST_DOCUMENT, position)
+        except Exception as e:  # noqa: BLE001 (a full disk must not stop a document switch)
+            w.statusBar().showMessage(f"Could not remember the position: {e}", 5000)
+
+    def new_project(self) -> None:
+        path = self.window.choose_project("New project", save=True)
+        if path:
+            self.open_project(path, report_errors=True)
+
+    def open_project_dialog(self) -> None:
+        path = self.window.choose_project("Open project", save=False)
+        if path:
+            self.open_project(path, report_errors=True)
+
+    def rebuild_recent(self, recent: list[str] | None = None) -> None:
+        menu = self.window.recent_menu
+        menu.clear()
+        for n, path in enumerate(recent if recent is not None else prefs.recent_projects(), 1):
+            action = menu.addAction(path)
+            if n <= 9:
+                action.setShortcut(QKeySequence(f"Ctrl+Alt+{n}"))
+            action.triggered.connect(
+                lambda _=False, p=path: self.open_project(p, report_errors=True)
+            )
+        menu.setEnabled(not menu.isEmpty())
+
+    # -- the analyst's name ----------------------------------------------------------------
+
+    def annotator_name(self) -> str:
+        """ANNOTATOR_USER, else the remembered name, else asked once (default: login name)."""
+        env = os.environ.get("ANNOTATOR_USER", "").strip()
+        if env:
+            return env
+        s = prefs.settings()
+        name = str(s.value("user/name", "") or "").strip()
+        if not name:
+            default = login_name()
+            asked = self.window.ask_text(
+                "Your name", "Your name, recorded on every span you make:", default
+            )
+            name = (asked or "").strip() or default
+            s.setValue("user/name", name)
+        return name
+
+    def change_annotator(self) -> None:
+        w = self.window
+        asked = w.ask_text(
+            "Annotator name", "Your name, recorded on every span you make:", w.annotator
+        )
+        name = (asked or "").strip()
+        if not name:
+            return
+        prefs.settings().setValue("user/name", name)
+        w.annotator = name
+        if w.store is not None:
+            w.store.annotator = name
+        w.status.show_annotator(name)
+
+    # -- labels ----------------------------------------------------------------------------
+
+    def open_labels(self) -> None:
+        w = self.window
+        if w.store is None:
+            return
+        dialog = LabelsDialog(
+            w.store,
+            reserved_keys=RESERVED_KEYS,
+            confirm=w.confirm,
+            changed=self._labels_changed,
+            parent=w,
+        )
+        w.exec_dialog(dialog)
+
+    def _labels_changed(self) -> None:
+        """Renamed or deleted labels invalidate old undo steps; show the new state."""
+        w = self.window
+        w.editor.undo_stack.clear()
+        w.reload_labels()
+        w.documents.reload()
+        if w.current_document is not None:
+            w.open_document(w.current_document, remember=False)
+        w.mark_saved_now()
+
+    # -- import and export -----------------------------------------------------------------
+
+    def import_files(self) -> None:
+        paths = self.window.choose_files("Import articles or tasks", IMPORT_FILTER)
+        if paths:
+            self.import_paths(paths)
+
+    def import_folder(self) -> None:
+        folder = self.window.choose_folder("Import every article and task file in a folder")
+        if folder:
+            self.import_paths([folder])
+
+    def import_paths(self, paths: list[str]) -> Any:
+        """Import with a progress dialog; each file is all-or-nothing (the core's promise)."""
+        w = self.window
+        if w.store is None:
+            w.show_error("Open or create a project first.")
+            return None
+        from annotator.importers import import_paths
+        from annotator.store import ProjectError
+
+        progress = QProgressDialog("Importing…", "", 0, 1000, w)
+        progress.setObjectName("importProgress")
+        progress.setCancelButton(None)  # a file is one transaction; stopping midway buys nothing
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(400)
+
+        def step(done: int, total: int) -> None:
+            progress.setValue(int(1000 * done / total) if total else 1000)
+
+        try:
+            report = import_paths(w.store, paths, progress=step)
+        except (ProjectError, OSError) as e:
+            w.show_error(f"The import stopped: {e}")
+            return None
+        finally:
+            progress.reset()
+            progress.deleteLater()
+        w.documents.reload()
+        if report.labels_created:
+            w.reload_labels()
+        if w.current_document is None:
+            self.resume()
+        w.update_status()
+        w.mark_saved_now()
+        refused = [str(r) for r in report.refused]
+        w.show_report(
+            "Import refused some records" if refused else "Import", report.summary(), refused
+        )
+        return report
+
+    def export_dialog(self) -> Any:
+        w = self.window
+        if w.store is None:
+            w.show_error("Open a project first.")
+            return None
+        from annotator.exporters import FORMATS, ExportError, export
+
+        dialog = ExportDialog(w.store, FORMATS, w)
+        dialog.choose_destination = lambda current: w.choose_save_file("Export to", current)
+        if not w.exec_dialog(dialog):
+            return None
+        options = dialog.options()
+        try:
+            Path(options["exports_dir"]).mkdir(parents=True, exist_ok=True)
+            report = export(w.store, options.pop("fmt"), options.pop("destination"), **options)
+        except (ExportError, OSError) as e:
+            w.show_error(f"Nothing was exported: {e}")
+            return None
+        w.show_message(
+            "Export",
+            f"Wrote {report.documents} documents and {report.spans} spans "
+            f"({report.format} format) to\n{report.path}",
+        )
+        return report
+
+    # -- help ------------------------------------------------------------------------------
+
+    def show_guidelines(self) -> None:
+        self._show_window(GuidelinesDialog(self.window.labels, self.window))
+
+    def show_shortcuts(self) -> None:
+        self._show_window(ShortcutSheet(all_actions(self.window), WIDGET_KEYS, self.window))
+
+    def _show_window(self, dialog: QDialog) -> None:
+        """Non-modal: the help stays open beside the article, kept alive by the window."""
+        w = self.window
+        w._windows = [x for x in w._windows if x.isVisible()]
+        w._windows.append(dialog)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()

@@ -1,0 +1,54 @@
+"""The status bar's standing fields: where the open document is, progress, who, last save.
+
+Transient messages ("Not changed: ...") go through ``QStatusBar.showMessage``; these fields
+stay. The position counts rows of the document list as it is filtered now, so "Document k of
+n" is what the analyst sees in the list; a document outside the filter says so instead.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTime
+from PySide6.QtWidgets import QLabel, QStatusBar
+
+if TYPE_CHECKING:
+    from annotator.gui.document_list import DocumentListModel
+    from annotator.store import Store
+
+
+class StatusFields:
+    def __init__(self, bar: QStatusBar) -> None:
+        self.position = QLabel()
+        self.position.setObjectName("documentPosition")
+        self.progress = QLabel()
+        self.progress.setObjectName("projectProgress")
+        self.annotator = QLabel()
+        self.annotator.setObjectName("annotatorName")
+        self.saved = QLabel("No changes yet")
+        self.saved.setObjectName("savedState")
+        for w in (self.position, self.progress, self.annotator, self.saved):
+            bar.addPermanentWidget(w)
+
+    def show(self, store: Store | None, documents: DocumentListModel, current: int | None) -> None:
+        """Position of ``current`` in the list as shown, and the project's progress."""
+        if store is None:
+            self.position.clear()
+            self.progress.clear()
+            return
+        row = documents.row_of(current) if current is not None else None
+        if row is not None:
+            self.position.setText(f"Document {row + 1} of {documents.rowCount()}")
+        elif current is not None:
+            self.position.setText(f"Document #{current} (not in the list)")
+        else:
+            self.position.setText("No document")
+        done, total = store.count_documents("done"), store.count_documents()
+        self.progress.setText(f"Done {done}/{total}")
+
+    def show_annotator(self, name: str) -> None:
+        self.annotator.setText(f"Annotator: {name}")
+
+    def mark_saved(self, at: str | None = None) -> None:
+        """``at`` is a time of day as HH:mm:ss; now when not given."""
+        self.saved.setText(f"Saved {at or QTime.currentTime().toString('HH:mm:ss')}")
