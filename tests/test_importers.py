@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from annotator import importers
+from annotator import readers
 from annotator.importers import import_paths
 from annotator.model import text_hash
 
@@ -244,7 +244,7 @@ def test_a_file_with_nothing_in_it_is_refused_with_a_clear_message(
 def test_a_file_over_the_size_limit_is_refused_with_a_clear_message(
     store, write, monkeypatch, name, limit
 ):
-    monkeypatch.setattr(importers, limit, 1000)
+    monkeypatch.setattr(readers, limit, 1000)
     path = write(name, [{"text": "x" * 2000}] if name.startswith("a.json") else "x" * 2000)
     (line,) = refusal_lines(import_paths(store, [path]))
     assert line.startswith(f"{path}: ") and "over the" in line and "limit" in line
@@ -709,13 +709,13 @@ def test_meta_nested_too_deeply_is_refused_with_its_line(store, write):
 
 
 def test_a_huge_line_is_refused_with_its_line_and_the_rest_checked(store, write):
-    from annotator.importers import MAX_RECORD_CHARS
+    from annotator.tasks import MAX_RECORD_CHARS
 
     huge = json.dumps({"text": "x" * (MAX_RECORD_CHARS + 1)})
     path = write("huge.jsonl", [{"text": "first"}, huge, "{not json"])
     report = import_paths(store, [path])
     assert [str(r) for r in report.refused] == [
-        f"{path}:2: \"text\" is longer than {MAX_RECORD_CHARS:,} characters",
+        f'{path}:2: "text" is longer than {MAX_RECORD_CHARS:,} characters',
         f"{path}:3: not valid JSON (Expecting property name enclosed in double quotes at column 2)",
     ]
     assert store.count_documents() == 0

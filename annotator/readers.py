@@ -1,0 +1,188 @@
+"""Reading files into raw records, with the line each one starts on.
+
+A record is a JSON value (a task, or anything a file holds where a task should be) or a
+``RecordError`` for a line that is not JSON; whole-file problems raise ``DecodeError``. JSON
+Lines are split on "\\n" only: U+2028 and form feeds are legal inside JSON strings.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Protocol
+
+from annotator.decoding import DecodeError, decode_bytes, is_valid_utf8, looks_binary, sniff_bom
+from annotator.tasks import RecordError, loads, no_constant, title_of
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".html", ".htm"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+JSON_SUFFIXES = {".json"}
+KNOWN_SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES
+
+MAX_ARTICLE_BYTES = 20 * 1024 * 1024
+MAX_JSON_BYTES = 200 * 1024 * 1024
+MAX_JSONL_BYTES = 4 * 1024 * 1024 * 1024
+
+Records = Iterator[tuple[int, int, Any]]  # (line, bytes read so far, value or RecordError)
+
+
+class _Notes(Protocol):
+    note: str | None  # where a reader says what it had to infer (the encoding)
+
+
+def read_records(path: Path, result: _Notes) -> Records:
+    """The file's records, after refusing an empty or oversized file by its size alone."""
+    suffix = path.suffix.lower()
+    size = path.stat().st_size
+    limit = (
+        MAX_JSONL_BYTES
+        if suffix in JSONL_SUFFIXES
+        else MAX_JSON_BYTES
+        if suffix in JSON_SUFFIXES
+        else MAX_ARTICLE_BYTES
+    )
+    if size == 0:
+        raise DecodeError("the file is empty")
+    if size > limit:
+        raise DecodeError(
+            f"the file is {size / 1e6:.1f} MB, over the {limit / 1e6:.0f} MB limit for "
+            f"{suffix or 'text'} files"
+        )
+    if suffix in JSONL_SUFFIXES:
+        return _jsonl_records(path, result)
+    if suffix in JSON_SUFFIXES:
+        return _json_records(path, result)
+    return _text_records(path, result)
+
+
+def _read_text(path: Path, result: _Notes) -> str:
+    data = path.read_bytes()
+    decoded = decode_bytes(data)
+    result.note = decoded.note
+    return decoded.text
+
+
+def _text_records(path: Path, result: _Notes) -> Records:
+    text = _read_text(path, result)
+    if not text.strip():
+        raise DecodeError("the file holds no text, only white space")
+    title = title_of(text)
+    if path.suffix.lower() in {".md", ".markdown"}:
+        title = title.lstrip("#").strip()
+    yield (
+        1,
+        len(text),
+        {"text": text, "title": title or as_text(path.stem), "id": as_text(path.name)},
+    )
+
+
+def as_text(name: str) -> str:
+    """A file name fit to store: bytes that are not UTF-8, which Python keeps in a name as lone
+    surrogates, become U+FFFD instead of making the name unstorable."""
+    return os.fsencode(name).decode("utf-8", "replace")
+
+
+def _jsonl_lines(path: Path, result: _Notes) -> Iterator[tuple[int, int, str]]:
+    """(line number, bytes read so far, line) split on "\\n" only: U+2028 and form feeds are
+    legal inside JSON strings and must not end a record."""
+    with open(path, "rb") as f:
+        head = f.read(8192)
+    bom = sniff_bom(head[:4])
+    if bom is None and looks_binary(head):
+        raise DecodeError("it is a binary file, not JSON Lines text (it holds NUL bytes)")
+    if bom in (None, "utf-8-sig") and is_valid_utf8(path):
+        with open(path, "rb") as f:
+            read = 0
+            for number, raw in enumerate(f, start=1):
+                read += len(raw)
+                line = raw.decode("utf-8")
+                if number == 1 and line.startswith("\ufeff"):
+                    line = line[1:]
+                yield number, read, line
+        return
+    text = _read_text(path, result)
+    read = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        read += len(line) + 1
+        yield number, read, line
+
+
+def _jsonl_records(path: Path, result: _Notes) -> Records:
+    any_line = False
+    for number, read, line in _jsonl_lines(path, result):
+        if not line.strip():
+            continue
+        any_line = True
+        try:
+            yield number, read, loads(line)
+        except RecordError as e:
+            yield number, read, e
+    if not any_line:
+        raise DecodeError("the file holds no records, only blank lines")
+
+
+def _json_records(path: Path, result: _Notes) -> Records:
+    text = _read_text(path, result)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    decoder = json.JSONDecoder(strict=False, parse_constant=no_constant)
+    pos = _skip_ws(text, 0)
+    if pos >= len(text):
+        raise DecodeError("the file holds no JSON, only white space")
+    if text[pos] != "[":
+        try:
+            value, end = decoder.raw_decode(text, pos)
+        except (ValueError, RecursionError):
+            value, end = None, pos
+        if isinstance(value, dict):
+            # A single task on its own is accepted as a list of one, but only on its own:
+            # tasks one after another (JSON Lines saved as .json) must not lose all but the first.
+            end = _skip_ws(text, end)
+            if end < len(text):
+                raise DecodeError(
+                    f"line {_line_of(text, end)}: unexpected text after the task; a .json file "
+                    "holds one task or a list of tasks ([...]); use .jsonl for one task per line"
+                )
+            yield _line_of(text, pos), len(text), value
+            return
+        raise DecodeError(
+            f"line {_line_of(text, pos)}: a .json file must hold a list of tasks ([...]); "
+            "use .jsonl for one task per line"
+        )
+    pos = _skip_ws(text, pos + 1)
+    if pos < len(text) and text[pos] == "]":
+        raise DecodeError("the file holds an empty list of tasks")
+    while True:
+        line = _line_of(text, pos)
+        try:
+            value, pos = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError as e:
+            raise DecodeError(
+                f"line {e.lineno}: not valid JSON ({e.msg}); nothing can be read after it"
+            ) from None
+        except RecursionError:
+            raise DecodeError(f"line {line}: JSON nested too deeply to read") from None
+        except ValueError as e:
+            raise DecodeError(f"line {line}: {e}") from None
+        yield line, pos, value
+        pos = _skip_ws(text, pos)
+        if pos < len(text) and text[pos] == ",":
+            pos = _skip_ws(text, pos + 1)
+            continue
+        if pos < len(text) and text[pos] == "]":
+            if _skip_ws(text, pos + 1) < len(text):
+                raise DecodeError(f"line {_line_of(text, pos + 1)}: unexpected text after the list")
+            return
+        raise DecodeError(f"line {_line_of(text, pos)}: expected ',' or ']' between tasks")
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\r\n":
+        pos += 1
+    return pos
+
+
+def _line_of(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1

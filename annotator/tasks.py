@@ -1,0 +1,289 @@
+"""One task (a JSON object with a text and maybe spans) checked and made ready to store.
+
+Every reason a record is refused is said here, in words an analyst can act on. Offsets are
+checked against the text as given, then moved with it when its line endings are normalised.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from annotator.model import (
+    ORIGINS,
+    STATUSES,
+    LabelError,
+    LineEndings,
+    SpanError,
+    check_label_name,
+    check_span,
+    normalise_newlines,
+    text_hash,
+)
+
+MAX_RECORD_CHARS = 20 * 1024 * 1024
+TITLE_CHARS = 200
+# Meta nested deeper than this is refused: no one writes it, and exporting it would need a
+# deep call stack.
+MAX_NESTING = 64
+
+
+class RecordError(ValueError):
+    """One bad record; the message is the reason shown after ``file:line:``."""
+
+
+@dataclass
+class CheckedTask:
+    line: int
+    text: str
+    text_hash: str
+    title: str
+    external_id: str | None
+    meta: dict[str, Any]
+    status: str
+    spans: list[tuple[int, int, str, str | None, str | None, str, str | None, str | None]]
+
+
+def title_of(text: str) -> str:
+    """The first non-empty line, which is where a news article puts its headline."""
+    for line in normalise_newlines(text).split("\n"):
+        line = line.strip()
+        if line:
+            return line[:TITLE_CHARS]
+    return ""
+
+
+def loads(line: str) -> Any:
+    """Parse one JSON record the way every importer does: no NaN, control characters allowed."""
+    try:
+        return json.loads(line, strict=False, parse_constant=no_constant)
+    except json.JSONDecodeError as e:
+        raise RecordError(f"not valid JSON ({e.msg} at column {e.colno})") from None
+    except RecursionError:
+        raise RecordError("JSON nested too deeply to read") from None
+    except ValueError as e:
+        raise RecordError(str(e)) from None
+
+
+def no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _type_name(value: Any) -> str:
+    return {
+        dict: "an object",
+        list: "a list",
+        str: "a string",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and objects nest, counted without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in item)
+    return deepest
+
+
+def _surrogate(what: str, error: UnicodeEncodeError) -> str:
+    code = ord(error.object[error.start])
+    return f"{what} holds an unpaired surrogate (\\u{code:04x}), which is not text"
+
+
+def _encodable(value: Any, what: str) -> None:
+    """Refuse what cannot be stored as UTF-8 JSON: lone surrogates, and numbers such as 1e400
+    that Python reads as infinity."""
+    if value is None or isinstance(value, (bool, int)):
+        return
+    if isinstance(value, str):  # the common case, checked without building JSON
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as e:
+            raise RecordError(_surrogate(what, e)) from None
+        return
+    if isinstance(value, (dict, list)) and not value:
+        return
+    if _depth(value) > MAX_NESTING:
+        raise RecordError(f"{what} is nested more than {MAX_NESTING} levels deep")
+    try:
+        json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise RecordError(_surrogate(what, e)) from None
+    except ValueError:
+        raise RecordError(f"{what} holds a number too large to store") from None
+    except RecursionError:
+        raise RecordError(f"{what} is nested too deeply to store") from None
+
+
+def check_task(
+    value: Any, line: int, labels: set[str], create_labels: bool, new_labels: set[str]
+) -> CheckedTask:
+    """Check one task and normalise it; raises RecordError with the first reason found."""
+    if isinstance(value, RecordError):
+        raise value
+    if not isinstance(value, dict):
+        raise RecordError(f"a task must be a JSON object, not {_type_name(value)}")
+    if "text" not in value:
+        raise RecordError('no "text" field')
+    raw_text = value["text"]
+    if not isinstance(raw_text, str):
+        raise RecordError(f'"text" must be a string, not {_type_name(raw_text)}')
+    if not raw_text.strip():
+        raise RecordError('"text" is empty')
+    if len(raw_text) > MAX_RECORD_CHARS:
+        raise RecordError(f'"text" is longer than {MAX_RECORD_CHARS:,} characters')
+    try:
+        encoded = raw_text.encode("utf-8")  # cheaper than _encodable, and hashed below
+    except UnicodeEncodeError as e:
+        raise RecordError(_surrogate('"text"', e)) from None
+
+    title = value.get("title")
+    if title is not None and not isinstance(title, str):
+        raise RecordError(f'"title" must be a string, not {_type_name(title)}')
+    external = value.get("id")
+    if external is not None:
+        if isinstance(external, bool) or not isinstance(external, (str, int)):
+            raise RecordError(
+                f'"id" must be a string or a whole number, not {_type_name(external)}'
+            )
+        external = str(external)
+        _encodable(external, '"id"')
+    meta = value.get("meta", {})
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise RecordError(f'"meta" must be an object, not {_type_name(meta)}')
+    _encodable(meta, '"meta"')
+    if title is not None:
+        _encodable(title, '"title"')
+    status = value.get("status", "new")
+    if status not in STATUSES:
+        raise RecordError(f'"status" must be one of {", ".join(STATUSES)}, not {status!r}')
+
+    endings = LineEndings(raw_text)
+    text = endings.text
+    digest = text_hash(encoded if text is raw_text else text)
+    spans = []
+    seen = set()
+    mine: set[str] = set()  # labels this record would add; kept only if the record is good
+    for where, start, end, label, extra in _raw_spans(value):
+        if isinstance(label, str) and label not in labels:
+            if create_labels and label.strip() and label == label.strip():
+                _check_new_label(label, where, labels | new_labels | mine)
+                mine.add(label)
+            else:
+                raise RecordError(
+                    f"{where}: unknown label {label!r} (this project has: {', '.join(sorted(labels))})"
+                )
+        if not isinstance(label, str):
+            raise RecordError(f"{where}: the label must be a string, not {_type_name(label)}")
+        try:
+            check_span(raw_text, start, end, extra.get("text"))
+        except SpanError as e:
+            raise RecordError(
+                f"{where}: {e}{_utf16_hint(raw_text, start, end, extra.get('text'))}"
+            ) from None
+        note = extra.get("note")
+        if note is not None and not isinstance(note, str):
+            raise RecordError(f"{where}: the note must be a string, not {_type_name(note)}")
+        annotator = extra.get("annotator")
+        if annotator is not None and not isinstance(annotator, str):
+            raise RecordError(f"{where}: the annotator must be a string")
+        origin = extra.get("origin") or "imported"
+        if origin not in ORIGINS:
+            raise RecordError(f"{where}: origin must be one of {', '.join(ORIGINS)}")
+        created = extra.get("created_at") if isinstance(extra.get("created_at"), str) else None
+        for part in (note, annotator, created):
+            _encodable(part, where)
+        new_start, new_end = endings.start(start), endings.end(end)
+        # The same span twice is imported once, but two annotators' identical spans are both kept.
+        key = (new_start, new_end, label, annotator)
+        if key in seen:
+            continue
+        seen.add(key)
+        spans.append((new_start, new_end, label, note, annotator, origin, created, None))
+    new_labels |= mine
+    return CheckedTask(
+        line=line,
+        text=text,
+        text_hash=digest,
+        title=(title if title and title.strip() else title_of(text))[:TITLE_CHARS]
+        or f"record {line}",
+        external_id=external,
+        meta=meta,
+        status=status,
+        spans=spans,
+    )
+
+
+def _check_new_label(label: str, where: str, known: set[str]) -> None:
+    """Refuse a label ``--create-labels`` could not add, before anything is written."""
+    try:
+        check_label_name(label)
+    except LabelError as e:
+        raise RecordError(f"{where}: {e}") from None
+    _encodable(label, f"{where}: the label")
+    for other in known:
+        if other != label and other.casefold() == label.casefold():
+            raise RecordError(f"{where}: label {label!r} differs from {other!r} only in case")
+
+
+def _raw_spans(value: dict[str, Any]) -> Iterator[tuple[str, Any, Any, Any, dict[str, Any]]]:
+    """Spans in the Prodigy/native form, the doccano form and doccano's entity form."""
+    spans = value.get("spans")
+    if spans is not None:
+        if not isinstance(spans, list):
+            raise RecordError(f'"spans" must be a list, not {_type_name(spans)}')
+        for i, s in enumerate(spans):
+            where = f"spans[{i}]"
+            if not isinstance(s, dict):
+                raise RecordError(f"{where}: a span must be an object with start, end and label")
+            for key in ("start", "end", "label"):
+                if key not in s:
+                    raise RecordError(f'{where}: no "{key}"')
+            yield where, s["start"], s["end"], s["label"], s
+    labels = value.get("label")
+    if labels is not None:
+        if not isinstance(labels, list):
+            raise RecordError(
+                f'"label" must be a list of [start, end, label], not {_type_name(labels)}'
+            )
+        for i, s in enumerate(labels):
+            where = f"label[{i}]"
+            if not isinstance(s, list) or len(s) != 3:
+                raise RecordError(
+                    f'{where}: expected [start, end, "label"], got {json.dumps(s, ensure_ascii=False)[:60]}'
+                    " (labels for the whole text are not spans)"
+                )
+            yield where, s[0], s[1], s[2], {}
+    entities = value.get("entities")
+    if entities is not None:
+        if not isinstance(entities, list):
+            raise RecordError(f'"entities" must be a list, not {_type_name(entities)}')
+        for i, s in enumerate(entities):
+            where = f"entities[{i}]"
+            if not isinstance(s, dict) or not {"start_offset", "end_offset", "label"} <= s.keys():
+                raise RecordError(f"{where}: expected start_offset, end_offset and label")
+            yield where, s["start_offset"], s["end_offset"], s["label"], {}
+
+
+def _utf16_hint(text: str, start: Any, end: Any, span_text: Any) -> str:
+    """Say so when offsets only make sense as UTF-16 units (doccano and browsers count those)."""
+    if not isinstance(start, int) or not isinstance(end, int) or not isinstance(span_text, str):
+        return ""
+    encoded = text.encode("utf-16-le", "surrogatepass")
+    piece = encoded[2 * start : 2 * end].decode("utf-16-le", "ignore") if 0 <= start < end else ""
+    if piece == span_text:
+        return "; these offsets count UTF-16 units, but annotator counts characters (code points)"
+    return ""
