@@ -7,10 +7,8 @@ the caller's, inside ``with store.transaction():``) and records itself in the ap
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
-import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -21,47 +19,31 @@ from typing import Any
 from sqlite_utils import Database
 
 from annotator import __version__
+from annotator.labels import LabelInUse, LabelMethods
 from annotator.migrations import MIGRATION_SET, known_names, migrations
 from annotator.model import (
     ORIGINS,
     STATUSES,
     Document,
     Label,
-    LabelError,
     Span,
     SpanError,
-    check_color,
-    check_hotkey,
-    check_label_name,
     check_span,
     utc_now,
 )
+from annotator.project_file import (
+    BUSY_TIMEOUT_MS,
+    ProjectError,
+    check_file,
+    default_annotator,
+    sqlite_problem,
+)
 from annotator.resources import default_labels
-
-BUSY_TIMEOUT_MS = 30_000
-_SQLITE_MAGIC = b"SQLite format 3\x00"
-_UNSET: Any = object()
-
-# Colours handed to new labels that were given none; readable on light and dark backgrounds.
-_PALETTE = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324"]
 
 _SPAN_COLUMNS = (
     's.id, s.document_id, s.start, s."end", l.name, s.text, s.annotator, s.note, s.origin,'
     " s.created_at, s.updated_at"
 )
-
-
-class ProjectError(Exception):
-    """A project file that cannot be opened or written as asked; the message is for the user."""
-
-
-class LabelInUse(LabelError):
-    def __init__(self, name: str, count: int) -> None:
-        self.count = count
-        noun = "span" if count == 1 else "spans"
-        super().__init__(
-            f"label {name!r} is used by {count} {noun}; deleting it would delete them too"
-        )
 
 
 @dataclass
@@ -73,16 +55,6 @@ class DocumentRow:
     status: str
     span_count: int
     external_id: str | None = None
-
-
-def default_annotator() -> str:
-    name = os.environ.get("ANNOTATOR_USER", "").strip()
-    if name:
-        return name
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name on some containers
-        return "annotator"
 
 
 def _span(row: Sequence[Any]) -> Span:
@@ -101,39 +73,20 @@ def _span(row: Sequence[Any]) -> Span:
     )
 
 
-def _sqlite_problem(path: Path, error: sqlite3.Error) -> ProjectError | None:
-    """Turn the SQLite errors a user can cause (or suffer) into one clear sentence."""
-    text = str(error).lower()
-    if "locked" in text or "busy" in text:
-        return ProjectError(
-            f"{path}: the project is busy in another program and did not free up within "
-            f"{BUSY_TIMEOUT_MS // 1000} s; nothing was changed, try again"
-        )
-    if "full" in text:
-        return ProjectError(f"{path}: the disk is full; the change was not saved")
-    if "readonly" in text or "read-only" in text:
-        return ProjectError(f"{path}: the project file or its folder is read-only")
-    if "not a database" in text or "malformed" in text or "corrupt" in text:
-        return ProjectError(f"{path}: the project file is damaged ({error})")
-    if "disk i/o" in text or "unable to open" in text:
-        return ProjectError(f"{path}: the project file could not be read or written ({error})")
-    return None
-
-
-class Store:
+class Store(LabelMethods):
     """An open project. Use as a context manager or call :meth:`close`."""
 
     def __init__(self, path: str | os.PathLike[str], annotator: str | None = None) -> None:
         self.path = Path(path)
         self.annotator = annotator or default_annotator()
         self._text_cache: dict[int, str] = {}
-        new = self._check_file()
+        new = check_file(self.path)
         try:
             conn = sqlite3.connect(
                 str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
             )
         except sqlite3.Error as e:
-            raise _sqlite_problem(self.path, e) or ProjectError(f"{self.path}: {e}") from None
+            raise sqlite_problem(self.path, e) or ProjectError(f"{self.path}: {e}") from None
         self.conn = conn
         try:
             self.db = Database(conn)
@@ -146,38 +99,12 @@ class Store:
             self._migrate(new)
         except sqlite3.Error as e:
             conn.close()
-            raise _sqlite_problem(self.path, e) or ProjectError(f"{self.path}: {e}") from None
+            raise sqlite_problem(self.path, e) or ProjectError(f"{self.path}: {e}") from None
         except BaseException:
             conn.close()
             raise
 
     # -- opening ---------------------------------------------------------------------------
-
-    def _check_file(self) -> bool:
-        """Refuse what is plainly not a project before SQLite touches it; True when new."""
-        p = self.path
-        if p.is_dir():
-            raise ProjectError(f"{p} is a folder, not a project file")
-        if not p.exists() or p.stat().st_size == 0:
-            if not p.parent.is_dir():
-                raise ProjectError(f"{p}: the folder {p.parent} does not exist")
-            if not os.access(p.parent, os.W_OK):
-                raise ProjectError(f"{p}: cannot create a project in read-only folder {p.parent}")
-            return True
-        try:
-            with open(p, "rb") as f:
-                head = f.read(len(_SQLITE_MAGIC))
-        except OSError as e:
-            raise ProjectError(f"{p}: cannot be read ({e.strerror})") from None
-        if head != _SQLITE_MAGIC:
-            raise ProjectError(f"{p} is not an annotator project (not an SQLite database)")
-        if not os.access(p, os.W_OK) or not p.stat().st_mode & 0o222:
-            raise ProjectError(f"{p}: the project file is read-only; annotator needs to save")
-        if not os.access(p.parent, os.W_OK):
-            raise ProjectError(
-                f"{p}: its folder is read-only; SQLite needs to write its journal beside it"
-            )
-        return False
 
     def _check_project(self, new: bool) -> None:
         if new:
@@ -262,13 +189,13 @@ class Store:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as e:
-            raise _sqlite_problem(self.path, e) or e from None
+            raise sqlite_problem(self.path, e) or e from None
         try:
             yield
         except sqlite3.Error as e:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
-            raise _sqlite_problem(self.path, e) or e from None
+            raise sqlite_problem(self.path, e) or e from None
         except BaseException:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
@@ -278,7 +205,7 @@ class Store:
         except sqlite3.Error as e:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
-            raise _sqlite_problem(self.path, e) or e from None
+            raise sqlite_problem(self.path, e) or e from None
 
     def record_change(
         self,
@@ -326,123 +253,6 @@ class Store:
                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (key, json.dumps(value, ensure_ascii=False)),
             )
-
-    # -- labels ----------------------------------------------------------------------------
-
-    def labels(self) -> list[Label]:
-        rows = self.conn.execute(
-            "SELECT name, color, hotkey, definition, id, position FROM labels ORDER BY position, id"
-        )
-        return [Label(*row) for row in rows]
-
-    def label(self, name: str) -> Label:
-        row = self.conn.execute(
-            "SELECT name, color, hotkey, definition, id, position FROM labels WHERE name = ?",
-            (name,),
-        ).fetchone()
-        if row is None:
-            raise LabelError(f"there is no label {name!r}")
-        return Label(*row)
-
-    def label_ids(self) -> dict[str, int]:
-        return dict(self.conn.execute("SELECT name, id FROM labels"))
-
-    def _check_label_free(self, name: str, hotkey: str | None, except_id: int | None) -> None:
-        for other in self.labels():
-            if other.id == except_id:
-                continue
-            if other.name.casefold() == name.casefold():
-                raise LabelError(f"there is already a label {other.name!r}")
-            if hotkey is not None and other.hotkey == hotkey:
-                raise LabelError(f"hotkey {hotkey!r} already belongs to label {other.name!r}")
-
-    def _insert_label(self, label: Label) -> Label:
-        name = check_label_name(label.name)
-        color = check_color(label.color)
-        hotkey = check_hotkey(label.hotkey)
-        self._check_label_free(name, hotkey, None)
-        cur = self.conn.execute(
-            "INSERT INTO labels (name, color, hotkey, definition, position) VALUES (?, ?, ?, ?, ?)",
-            (name, color, hotkey, label.definition or "", label.position),
-        )
-        self.record_change("add_label", label=name, color=color, hotkey=hotkey)
-        return Label(name, color, hotkey, label.definition or "", cur.lastrowid, label.position)
-
-    def add_label(
-        self,
-        name: str,
-        color: str | None = None,
-        hotkey: str | None = None,
-        definition: str = "",
-    ) -> Label:
-        with self.transaction():
-            existing = self.labels()
-            if color is None:
-                used = {lab.color for lab in existing}
-                color = next((c for c in _PALETTE if c not in used), _PALETTE[0])
-            position = max((lab.position for lab in existing), default=-1) + 1
-            return self._insert_label(Label(name, color, hotkey, definition, None, position))
-
-    def update_label(
-        self,
-        name: str,
-        *,
-        new_name: str = _UNSET,
-        color: str = _UNSET,
-        hotkey: str | None = _UNSET,
-        definition: str = _UNSET,
-    ) -> tuple[Label, Label]:
-        """Rename, recolour, re-key or redefine a label; spans follow a rename. Returns (before, after)."""
-        with self.transaction():
-            before = self.label(name)
-            after = Label(**before.to_dict())
-            if new_name is not _UNSET:
-                after.name = check_label_name(new_name)
-            if color is not _UNSET:
-                after.color = check_color(color)
-            if hotkey is not _UNSET:
-                after.hotkey = check_hotkey(hotkey)
-            if definition is not _UNSET:
-                after.definition = definition or ""
-            self._check_label_free(after.name, after.hotkey, before.id)
-            self.conn.execute(
-                "UPDATE labels SET name = ?, color = ?, hotkey = ?, definition = ? WHERE id = ?",
-                (after.name, after.color, after.hotkey, after.definition, before.id),
-            )
-            changed = {
-                k: [getattr(before, k), getattr(after, k)]
-                for k in ("name", "color", "hotkey", "definition")
-                if getattr(before, k) != getattr(after, k)
-            }
-            self.record_change("update_label", label=before.name, changed=changed)
-            return before, after
-
-    def rename_label(self, name: str, new_name: str) -> Label:
-        return self.update_label(name, new_name=new_name)[1]
-
-    def label_usage(self, name: str) -> int:
-        label = self.label(name)
-        return self.conn.execute(
-            "SELECT count(*) FROM spans WHERE label_id = ?", (label.id,)
-        ).fetchone()[0]
-
-    def delete_label(self, name: str, *, delete_spans: bool = False) -> int:
-        """Delete a label. A label in use is refused unless ``delete_spans``; returns spans deleted."""
-        with self.transaction():
-            label = self.label(name)
-            count = self.label_usage(name)
-            if count and not delete_spans:
-                raise LabelInUse(name, count)
-            self.conn.execute(
-                "UPDATE documents SET span_count = span_count - (SELECT count(*) FROM spans"
-                " WHERE spans.document_id = documents.id AND spans.label_id = ?)"
-                " WHERE id IN (SELECT document_id FROM spans WHERE label_id = ?)",
-                (label.id, label.id),
-            )
-            self.conn.execute("DELETE FROM spans WHERE label_id = ?", (label.id,))
-            self.conn.execute("DELETE FROM labels WHERE id = ?", (label.id,))
-            self.record_change("delete_label", label=name, spans_deleted=count)
-            return count
 
     # -- documents -------------------------------------------------------------------------
 
@@ -553,10 +363,6 @@ class Store:
         else:
             sql = "SELECT id FROM documents WHERE id < ? ORDER BY id DESC LIMIT 1"
         row = self.conn.execute(sql, (document_id,)).fetchone()
-        return row[0] if row else None
-
-    def find_duplicate(self, hash_: str) -> int | None:
-        row = self.conn.execute("SELECT id FROM documents WHERE text_hash = ?", (hash_,)).fetchone()
         return row[0] if row else None
 
     def insert_document(
@@ -870,11 +676,6 @@ class Store:
             "spans_by_label": by_label,
             "spans_by_annotator": by_annotator,
         }
-
-
-def copy_project(source: Path, destination: Path) -> None:
-    """Copy a closed project file (used for fixtures and restores)."""
-    shutil.copyfile(source, destination)
 
 
 __all__ = [

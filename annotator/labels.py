@@ -1,0 +1,152 @@
+"""The project's label scheme: names, colours, hotkeys and the definitions analysts follow.
+
+A label is referred to by its id in ``spans``, so renaming one moves every span with it. A
+label in use is deleted only when asked to take its spans along, and only after saying how many.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
+
+from annotator.model import Label, LabelError, check_color, check_hotkey, check_label_name
+
+_UNSET: Any = object()
+
+# Colours handed to new labels that were given none; readable on light and dark backgrounds.
+_PALETTE = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324"]
+
+
+class LabelInUse(LabelError):
+    def __init__(self, name: str, count: int) -> None:
+        self.count = count
+        noun = "span" if count == 1 else "spans"
+        super().__init__(
+            f"label {name!r} is used by {count} {noun}; deleting it would delete them too"
+        )
+
+
+class LabelMethods:
+    """The label half of :class:`annotator.store.Store` (it brings ``conn``, ``transaction``
+    and ``record_change``)."""
+
+    conn: sqlite3.Connection
+    transaction: Callable[[], AbstractContextManager[None]]
+    record_change: Callable[..., None]
+
+    def labels(self) -> list[Label]:
+        rows = self.conn.execute(
+            "SELECT name, color, hotkey, definition, id, position FROM labels ORDER BY position, id"
+        )
+        return [Label(*row) for row in rows]
+
+    def label(self, name: str) -> Label:
+        row = self.conn.execute(
+            "SELECT name, color, hotkey, definition, id, position FROM labels WHERE name = ?",
+            (name,),
+        ).fetchone()
+        if row is None:
+            raise LabelError(f"there is no label {name!r}")
+        return Label(*row)
+
+    def label_ids(self) -> dict[str, int]:
+        return dict(self.conn.execute("SELECT name, id FROM labels"))
+
+    def _check_label_free(self, name: str, hotkey: str | None, except_id: int | None) -> None:
+        for other in self.labels():
+            if other.id == except_id:
+                continue
+            if other.name.casefold() == name.casefold():
+                raise LabelError(f"there is already a label {other.name!r}")
+            if hotkey is not None and other.hotkey == hotkey:
+                raise LabelError(f"hotkey {hotkey!r} already belongs to label {other.name!r}")
+
+    def _insert_label(self, label: Label) -> Label:
+        name = check_label_name(label.name)
+        color = check_color(label.color)
+        hotkey = check_hotkey(label.hotkey)
+        self._check_label_free(name, hotkey, None)
+        cur = self.conn.execute(
+            "INSERT INTO labels (name, color, hotkey, definition, position) VALUES (?, ?, ?, ?, ?)",
+            (name, color, hotkey, label.definition or "", label.position),
+        )
+        self.record_change("add_label", label=name, color=color, hotkey=hotkey)
+        return Label(name, color, hotkey, label.definition or "", cur.lastrowid, label.position)
+
+    def add_label(
+        self,
+        name: str,
+        color: str | None = None,
+        hotkey: str | None = None,
+        definition: str = "",
+    ) -> Label:
+        with self.transaction():
+            existing = self.labels()
+            if color is None:
+                used = {lab.color for lab in existing}
+                color = next((c for c in _PALETTE if c not in used), _PALETTE[0])
+            position = max((lab.position for lab in existing), default=-1) + 1
+            return self._insert_label(Label(name, color, hotkey, definition, None, position))
+
+    def update_label(
+        self,
+        name: str,
+        *,
+        new_name: str = _UNSET,
+        color: str = _UNSET,
+        hotkey: str | None = _UNSET,
+        definition: str = _UNSET,
+    ) -> tuple[Label, Label]:
+        """Rename, recolour, re-key or redefine a label; spans follow a rename. Returns (before, after)."""
+        with self.transaction():
+            before = self.label(name)
+            after = Label(**before.to_dict())
+            if new_name is not _UNSET:
+                after.name = check_label_name(new_name)
+            if color is not _UNSET:
+                after.color = check_color(color)
+            if hotkey is not _UNSET:
+                after.hotkey = check_hotkey(hotkey)
+            if definition is not _UNSET:
+                after.definition = definition or ""
+            self._check_label_free(after.name, after.hotkey, before.id)
+            self.conn.execute(
+                "UPDATE labels SET name = ?, color = ?, hotkey = ?, definition = ? WHERE id = ?",
+                (after.name, after.color, after.hotkey, after.definition, before.id),
+            )
+            changed = {
+                k: [getattr(before, k), getattr(after, k)]
+                for k in ("name", "color", "hotkey", "definition")
+                if getattr(before, k) != getattr(after, k)
+            }
+            self.record_change("update_label", label=before.name, changed=changed)
+            return before, after
+
+    def rename_label(self, name: str, new_name: str) -> Label:
+        return self.update_label(name, new_name=new_name)[1]
+
+    def label_usage(self, name: str) -> int:
+        label = self.label(name)
+        return self.conn.execute(
+            "SELECT count(*) FROM spans WHERE label_id = ?", (label.id,)
+        ).fetchone()[0]
+
+    def delete_label(self, name: str, *, delete_spans: bool = False) -> int:
+        """Delete a label. A label in use is refused unless ``delete_spans``; returns spans deleted."""
+        with self.transaction():
+            label = self.label(name)
+            count = self.label_usage(name)
+            if count and not delete_spans:
+                raise LabelInUse(name, count)
+            self.conn.execute(
+                "UPDATE documents SET span_count = span_count - (SELECT count(*) FROM spans"
+                " WHERE spans.document_id = documents.id AND spans.label_id = ?)"
+                " WHERE id IN (SELECT document_id FROM spans WHERE label_id = ?)",
+                (label.id, label.id),
+            )
+            self.conn.execute("DELETE FROM spans WHERE label_id = ?", (label.id,))
+            self.conn.execute("DELETE FROM labels WHERE id = ?", (label.id,))
+            self.record_change("delete_label", label=name, spans_deleted=count)
+            return count
