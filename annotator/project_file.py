@@ -55,7 +55,7 @@ def check_file(path: Path) -> bool:
     if not p.exists() or p.stat().st_size == 0:
         if not p.parent.is_dir():
             raise ProjectError(f"{p}: the folder {p.parent} does not exist")
-        if not os.access(p.parent, os.W_OK):
+        if not _writable(p.parent):
             raise ProjectError(f"{p}: cannot create a project in read-only folder {p.parent}")
         return True
     try:
@@ -65,10 +65,16 @@ def check_file(path: Path) -> bool:
         raise ProjectError(f"{p}: cannot be read ({e.strerror})") from None
     if head != _SQLITE_MAGIC:
         raise ProjectError(f"{p} is not an annotator project (not an SQLite database)")
-    if not os.access(p, os.W_OK) or not p.stat().st_mode & 0o222:
+    if not _writable(p):
         raise ProjectError(f"{p}: the project file is read-only; annotator needs to save")
-    if not os.access(p.parent, os.W_OK):
+    if not _writable(p.parent):
         raise ProjectError(
             f"{p}: its folder is read-only; SQLite needs to write its journal beside it"
         )
     return False
+
+
+def _writable(path: Path) -> bool:
+    """Writable, and not marked read-only: a mark is honoured even where the user (root) could
+    write anyway, because whoever set it meant the file to stay as it is."""
+    return os.access(path, os.W_OK) and bool(path.stat().st_mode & 0o222)

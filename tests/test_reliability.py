@@ -236,3 +236,90 @@ def test_export_killed_midway_leaves_no_file_under_its_name(tmp_path):
     )
     assert proc.returncode == 0
     assert len(target.read_bytes().split(b"\n")) == 20_001
+
+
+def test_project_in_a_read_only_folder_is_refused_untouched(project):
+    from annotator.store import ProjectError
+
+    before = project.read_bytes()
+    folder = project.parent
+    folder.chmod(0o555)
+    try:
+        with pytest.raises(ProjectError, match="folder is read-only"):
+            Store(project)
+        with pytest.raises(ProjectError, match="read-only folder"):
+            Store(folder / "new.db")
+    finally:
+        folder.chmod(0o755)
+    assert project.read_bytes() == before
+    assert not (folder / "new.db").exists()
+
+
+def _fill_disk(store: Store) -> None:
+    """Let the project grow by a couple of pages at most: SQLite then reports a full disk."""
+    pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+    store.conn.execute(f"PRAGMA max_page_count = {pages + 1}")
+
+
+def test_full_disk_during_a_change_says_so_and_leaves_the_project_consistent(project):
+    from annotator.model import text_hash
+    from annotator.store import ProjectError
+
+    with Store(project, "writer") as store:
+        doc = store.document_ids()[0]
+        kept = store.add_span(doc, 0, 9, "claim")
+        _fill_disk(store)
+        with pytest.raises(ProjectError, match="disk is full"), store.transaction():
+            for i in range(200):
+                text = f"a long article {i} " * 400
+                store.insert_document(text=text, text_hash=text_hash(text), title=str(i))
+        assert store.count_documents() == len(ARTICLES)
+        assert [s.id for s in store.spans(doc)] == [kept.id]
+    db = _read(project)
+    assert list(db["spans"]) == [kept.id]
+
+
+def test_full_disk_during_an_export_leaves_no_file(project, monkeypatch, tmp_path):
+    import errno
+
+    from annotator import exporters
+    from annotator.exporters import ExportError
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(exporters.os, "fsync", full)
+    target = tmp_path / "out" / "export.jsonl"
+    with Store(project) as store, pytest.raises(ExportError, match="No space left"):
+        exporters.export(store, "annotator", target)
+    assert list(target.parent.iterdir()) == []
+
+
+def test_a_backup_is_made_before_a_schema_upgrade(project, monkeypatch):
+    """A newer annotator's migration runs only after a consistent copy sits beside the file."""
+    from sqlite_utils.migrations import Migrations
+
+    import annotator.migrations as schema
+    import annotator.store as store_module
+
+    upgraded = Migrations(schema.MIGRATION_SET)
+    upgraded(name="0001_initial_schema")(schema.initial_schema)
+
+    @upgraded(name="0002_test_add_column")
+    def add_column(db):
+        db.execute("ALTER TABLE documents ADD COLUMN reviewer TEXT")
+
+    monkeypatch.setattr(schema, "migrations", upgraded)
+    monkeypatch.setattr(store_module, "migrations", upgraded)
+    with Store(project, "upgrader") as store:
+        columns = {c.name for c in store.db["documents"].columns}
+        assert "reviewer" in columns
+    (backup,) = project.parent.glob(f"{project.name}.before-0002_test_add_column.*.bak")
+    old = sqlite3.connect(backup)
+    try:
+        assert old.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        old_columns = {row[1] for row in old.execute("PRAGMA table_info(documents)")}
+        assert "reviewer" not in old_columns
+        assert old.execute("SELECT count(*) FROM documents").fetchone()[0] == len(ARTICLES)
+    finally:
+        old.close()
