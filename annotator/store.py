@@ -29,8 +29,10 @@ from annotator.model import (
     Span,
     SpanError,
     check_span,
+    normalise_newlines,
     utc_now,
 )
+from annotator.model import text_hash as hash_text
 from annotator.project_file import (
     BUSY_TIMEOUT_MS,
     ProjectError,
@@ -384,7 +386,12 @@ class Store(LabelMethods):
         ``span_count`` is the number of spans the caller then adds with :meth:`insert_spans` in
         that transaction. (The count is kept by the store's methods, not by a trigger: a
         trigger rewrites the whole document row, text and all, for every span imported.)
+        Stored text never holds "\\r": line endings that reach here unnormalised are
+        normalised (and the hash taken again), since every offset counts "\\n" as one.
         """
+        if "\r" in text:
+            text = normalise_newlines(text)
+            text_hash = hash_text(text)
         now = utc_now()
         cur = self.conn.execute(
             "INSERT INTO documents (external_id, title, text, text_hash, meta, status, source,"

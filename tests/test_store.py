@@ -563,3 +563,15 @@ def test_data_version_moves_when_another_connection_commits(store, add_doc):
     with Store(store.path, "someone else") as other:
         other.add_span(doc, 5, 9, "quote")
     assert store.data_version() != before
+
+
+def test_stored_text_never_holds_a_carriage_return(store):
+    from annotator.model import text_hash
+
+    doc = None
+    with store.transaction():
+        doc = store.insert_document(
+            text="Title\r\nBody\rend", text_hash=text_hash("Title\r\nBody\rend"), title="t"
+        )
+    assert store.document_text(doc) == "Title\nBody\nend"
+    assert store.document(doc).text_hash == text_hash("Title\nBody\nend")
