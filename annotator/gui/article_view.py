@@ -6,16 +6,20 @@ position leaving this widget is a code-point offset into the stored text (see ``
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QFont,
     QFontDatabase,
     QFontMetrics,
+    QImage,
     QMouseEvent,
+    QPainter,
+    QPaintEvent,
     QPalette,
     QResizeEvent,
     QTextCharFormat,
     QTextCursor,
+    QTextLayout,
 )
 from PySide6.QtWidgets import QFrame, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
@@ -57,6 +61,8 @@ class ArticleView(QPlainTextEdit):
         self.selected_span_id: int | None = None
         self.highlighter = SpanHighlighter(self.document(), self.palette())
         self._press: QPoint | None = None
+        self._kept: set[int] = set()  # numbers of the blocks whose shaped text is kept
+        self._selection_shown: tuple[object, ...] | None = None  # what _show_selected last set
 
     # -- loading -------------------------------------------------------------------------
 
@@ -77,6 +83,8 @@ class ArticleView(QPlainTextEdit):
         place_all(index, spans, self.offsets)
         self.highlighter.index = index
         self.setExtraSelections([])
+        self._selection_shown = None
+        self._kept = set()  # the blocks are about to be replaced
         self.setPlainText(text)
         if self.document().blockCount() != len(index.starts):  # never expected; stay exact
             self._rebuild_from_document(spans)
@@ -140,16 +148,23 @@ class ArticleView(QPlainTextEdit):
     def _show_selected(self) -> None:
         span = self.spans.get(self.selected_span_id) if self.selected_span_id else None
         if span is None:
-            self.setExtraSelections([])
+            if self._selection_shown is not None:
+                self._selection_shown = None
+                self.setExtraSelections([])
             return
         palette = self.palette()
         colour = self.highlighter.colour(span.label)
+        base, text = palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Text)
+        alpha = theme.selected_alpha(palette)
+        # A change of span calls this and then selects it again: build the selection once.
+        shown = (span.id, span.start, span.end, colour.rgba(), base.rgba(), text.rgba(), alpha)
+        if shown == self._selection_shown:
+            return
+        self._selection_shown = shown
         fmt = QTextCharFormat()
-        fmt.setBackground(
-            theme.mix(palette.color(QPalette.ColorRole.Base), colour, theme.selected_alpha(palette))
-        )
+        fmt.setBackground(theme.mix(base, colour, alpha))
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-        fmt.setUnderlineColor(palette.color(QPalette.ColorRole.Text))
+        fmt.setUnderlineColor(text)
         selection = QTextEdit.ExtraSelection()
         cursor = QTextCursor(self.document())
         cursor.setPosition(self.offsets.to_qt(span.start))
@@ -281,6 +296,37 @@ class ArticleView(QPlainTextEdit):
             self.highlighter.rehighlight()
             self._show_selected()
 
+    # -- painting: the lines on screen keep their shaped text ---------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        self._keep_visible_layouts()
+        super().paintEvent(event)
+
+    def _keep_visible_layouts(self) -> None:
+        """Let the blocks in view keep their shaped glyphs from one paint to the next.
+
+        A block's ``QTextLayout`` normally drops its glyphs after each draw, so every repaint
+        shaped every visible line again: about 40% of repainting the article. The blocks on
+        screen keep them (a change to a block lays it out, and shapes it, anew); a block that
+        leaves the screen drops them again, so the memory kept is about one screenful's.
+        """
+        doc = self.document()
+        offset = self.contentOffset()
+        bottom = self.viewport().rect().bottom()
+        shown: set[int] = set()
+        block = self.firstVisibleBlock()
+        while block.isValid():
+            block.layout().setCacheEnabled(True)  # before the layout below, which shapes it
+            shown.add(block.blockNumber())
+            if self.blockBoundingGeometry(block).translated(offset).bottom() > bottom:
+                break
+            block = block.next()
+        gone = [doc.findBlockByNumber(n) for n in self._kept - shown]
+        self._kept = shown
+        layouts = [b.layout() for b in gone if b.isValid()]
+        if layouts:
+            _drop_glyphs(layouts)
+
     # -- mouse: a click on a highlight selects its span; hovering lists the labels ---------
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
@@ -318,3 +364,18 @@ class ArticleView(QPlainTextEdit):
     @staticmethod
     def _describe(span: Span) -> str:
         return f"{span.label}: {span.note}" if span.note else span.label
+
+
+def _drop_glyphs(layouts: list[QTextLayout]) -> None:
+    """Stop keeping the glyphs of ``layouts`` and free them now, keeping their lines.
+
+    ``QTextLayout`` frees its glyphs at the end of a draw when caching is off; a draw clipped
+    to above the first line draws nothing, so it does just that.
+    """
+    image = QImage(1, 1, QImage.Format.Format_ARGB32_Premultiplied)
+    painter = QPainter(image)
+    above = QRectF(0.0, -1e6, 1.0, 1.0)
+    for layout in layouts:
+        layout.setCacheEnabled(False)
+        layout.draw(painter, QPointF(0.0, 0.0), [], above)
+    painter.end()

@@ -189,10 +189,28 @@ class Editor:
         self.selected = span_id if span_id in self.view.spans else None
         self.view.set_selected_span(self.selected)
         span = self.selected_span()
+        self._show_row(self.model.row_of(span) if span else None)
+        if span is not None and reveal:
+            self.view.reveal_span(span)
+        if span is not None:
+            self.window.statusBar().showMessage(
+                f"{span.label} [{span.start}, {span.end}) by {span.annotator}"
+                + (f" — {span.note}" if span.note else ""),
+                4000,
+            )
+
+    def _show_row(self, row: int | None) -> None:
+        """Make ``row`` the span list's current, selected row (None: no row), scrolled into
+        view. The selection model's signals are blocked, so this is never taken for the analyst
+        choosing a row (nor does it close a note being edited); the view, which is not told
+        either, repaints just the rows that were and are selected."""
         selection = self.table.selectionModel()
+        before = {index.row() for index in selection.selectedRows()}
+        current = selection.currentIndex()
+        if current.isValid():
+            before.add(current.row())
         blocked = selection.blockSignals(True)
         try:
-            row = self.model.row_of(span) if span else None
             if row is None:
                 selection.clearSelection()
                 selection.setCurrentIndex(
@@ -205,18 +223,17 @@ class Editor:
                     QItemSelectionModel.SelectionFlag.ClearAndSelect
                     | QItemSelectionModel.SelectionFlag.Rows,
                 )
-                self.table.scrollTo(index)
+                self.table.scrollTo(index)  # EnsureVisible: does not move a visible row
         finally:
             selection.blockSignals(blocked)
-        self.table.viewport().update()
-        if span is not None and reveal:
-            self.view.reveal_span(span)
-        if span is not None:
-            self.window.statusBar().showMessage(
-                f"{span.label} [{span.start}, {span.end}) by {span.annotator}"
-                + (f" — {span.note}" if span.note else ""),
-                4000,
-            )
+        if row is not None:
+            before.add(row)
+        viewport = self.table.viewport()
+        width = viewport.width()
+        for n in before:
+            cell = self.table.visualRect(self.model.index(n, 0))
+            if cell.isValid():
+                viewport.update(0, cell.y(), width, cell.height())
 
     # -- ChangeListener: what the commands report ------------------------------------------
 
@@ -246,6 +263,11 @@ class Editor:
                 self.select(None)
             self.view.remove_span(span.id)
             self.model.remove(span)
+            # The table lays itself out again after a row goes on a zero timer, a pass of the
+            # event loop after this change is painted: the rows below showed stale until then,
+            # and the whole list was painted twice. At once: one paint, right the first time.
+            # (After an add or a move, selecting the row does this through scrollTo.)
+            self.table.doItemsLayout()
         self.window.document_changed(span.document_id)
         self._saved()
 

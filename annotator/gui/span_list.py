@@ -2,6 +2,11 @@
 
 Rows are inserted, removed and changed one at a time, so the list never rebuilds while the
 analyst works. The note column is editable; an edit goes to the window as an undoable change.
+
+Painting asks ``data()`` about every visible cell for seven roles or so, and ``flags()`` once:
+a few hundred calls from C++ into Python per repaint. So each row's texts are worked out once
+(when the row is first painted) and kept until the span changes, the roles the list does not
+use are answered first with ``None``, and the flags are constants.
 """
 
 from __future__ import annotations
@@ -19,6 +24,17 @@ from annotator.model import Span
 _Index = QModelIndex | QPersistentModelIndex
 PREVIEW_CHARS = 60
 
+# Roles as plain ints: ``data()`` receives an int, and comparing with an int is the cheapest test.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_EDIT = int(Qt.ItemDataRole.EditRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_NOTE_COLUMN = 2
+# What QAbstractTableModel.flags() gives a valid index, and the note column's, made once.
+_CELL = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
+_NOTE_CELL = _CELL | Qt.ItemFlag.ItemIsEditable
+_NO_CELL = Qt.ItemFlag.NoItemFlags
+
 
 def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
     flat = " ".join(text.split())
@@ -29,6 +45,11 @@ def _key(span: Span) -> tuple[int, int, int]:
     return (span.start, span.end, span.id or 0)
 
 
+def _shown(span: Span) -> tuple[str, str, str]:
+    """What the three columns display for ``span``."""
+    return (span.label, preview(span.text), span.note or "")
+
+
 class SpanListModel(QAbstractTableModel):
     COLUMNS = ("Label", "Text", "Note")
 
@@ -36,6 +57,8 @@ class SpanListModel(QAbstractTableModel):
         super().__init__(parent)
         self.spans: list[Span] = []
         self._keys: list[tuple[int, int, int]] = []
+        # Per row, beside ``spans``: the displayed texts, made when the row is first painted.
+        self._texts: list[tuple[str, str, str] | None] = []
         self._icons: dict[str, QIcon] = {}
         self._colours: dict[str, str] = {}
         self.note_edited: Callable[[int, str | None], None] | None = None
@@ -58,6 +81,7 @@ class SpanListModel(QAbstractTableModel):
         self.beginResetModel()
         self.spans = sorted(spans, key=_key)
         self._keys = [_key(s) for s in self.spans]
+        self._texts = [None] * len(self.spans)
         self.endResetModel()
 
     def row_of(self, span: Span) -> int | None:
@@ -72,6 +96,7 @@ class SpanListModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), i, i)
         self.spans.insert(i, span)
         self._keys.insert(i, _key(span))
+        self._texts.insert(i, None)
         self.endInsertRows()
         return i
 
@@ -82,6 +107,7 @@ class SpanListModel(QAbstractTableModel):
         self.beginRemoveRows(QModelIndex(), i, i)
         del self.spans[i]
         del self._keys[i]
+        del self._texts[i]
         self.endRemoveRows()
 
     def replace(self, before: Span, after: Span) -> int | None:
@@ -89,12 +115,23 @@ class SpanListModel(QAbstractTableModel):
         i = self.row_of(before)
         if i is None:
             return None
-        if _key(before) == _key(after):
-            self.spans[i] = after
-            self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.COLUMNS) - 1))
-            return i
-        self.remove(before)
-        return self.insert(after)
+        key = _key(after)
+        to = bisect_left(self._keys, key)  # where it goes, counting its old row
+        if to not in (i, i + 1):
+            # Past a neighbour: the row moves, and a selection (or the current row) with it.
+            # Removing and inserting it would make the row after it current for a moment.
+            row = to - 1 if to > i else to  # its row once moved
+            self.beginMoveRows(QModelIndex(), i, i, QModelIndex(), to)
+            for rows in (self.spans, self._keys, self._texts):
+                rows.insert(row, rows.pop(i))
+            self.endMoveRows()
+            i = row
+        # In place (a relabel, a note, most edge moves): only this row is painted again.
+        self.spans[i] = after
+        self._keys[i] = key
+        self._texts[i] = None
+        self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.COLUMNS) - 1))
+        return i
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.spans)
@@ -103,28 +140,35 @@ class SpanListModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
-        flags = super().flags(index)
-        if index.isValid() and index.column() == 2:
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
-            return None
-        span = self.spans[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (span.label, preview(span.text), span.note or "")[col]
-        if role == Qt.ItemDataRole.EditRole and col == 2:
-            return span.note or ""
-        if role == Qt.ItemDataRole.DecorationRole and col == 0:
-            return self._icon(span.label)
-        if role == Qt.ItemDataRole.ToolTipRole:
+            return _NO_CELL
+        return _NOTE_CELL if index.column() == _NOTE_COLUMN else _CELL
+
+    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
+        # The delegate asks about seven roles per cell; most get None straight away.
+        if role == _DISPLAY:
+            if not index.isValid():
+                return None
+            row = index.row()
+            texts = self._texts[row]
+            if texts is None:
+                texts = self._texts[row] = _shown(self.spans[row])
+            return texts[index.column()]
+        if role == _DECORATION:
+            if index.column() != 0 or not index.isValid():
+                return None
+            return self._icon(self.spans[index.row()].label)
+        if role == _EDIT:
+            if index.column() != _NOTE_COLUMN or not index.isValid():
+                return None
+            return self.spans[index.row()].note or ""
+        if role == _TOOLTIP and index.isValid():
+            span = self.spans[index.row()]
             return f"{span.label} [{span.start}, {span.end}) by {span.annotator}\n{span.text}"
         return None
 
-    def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
-        if not index.isValid() or index.column() != 2 or role != Qt.ItemDataRole.EditRole:
+    def setData(self, index: _Index, value: Any, role: int = _EDIT) -> bool:  # noqa: N802
+        if not index.isValid() or index.column() != _NOTE_COLUMN or role != _EDIT:
             return False
         span = self.spans[index.row()]
         note = str(value).strip() or None
@@ -132,10 +176,8 @@ class SpanListModel(QAbstractTableModel):
             self.note_edited(span.id, note)  # the change comes back through replace()
         return True
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:  # noqa: N802
+        if role == _DISPLAY and orientation == Qt.Orientation.Horizontal:
             return self.COLUMNS[section]
         return None
 
