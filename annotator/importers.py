@@ -154,20 +154,21 @@ def import_paths(
             sizes.append(0)
     total = sum(sizes)
     done = 0
-    for f, size in zip(files, sizes, strict=False):
+    with store.bulk_writes():
+        for f, size in zip(files, sizes, strict=False):
 
-        def file_progress(read: int, _base: int = done, _size: int = size) -> None:
-            if progress:
-                progress(_base + min(read, _size), total)
+            def file_progress(read: int, _base: int = done, _size: int = size) -> None:
+                if progress:
+                    progress(_base + min(read, _size), total)
 
-        report.files.append(
-            _import_file(
-                store, f, skip_invalid, create_labels, report.labels_created, file_progress
+            report.files.append(
+                _import_file(
+                    store, f, skip_invalid, create_labels, report.labels_created, file_progress
+                )
             )
-        )
-        done += size
-        if progress:
-            progress(done, total)
+            done += size
+            if progress:
+                progress(done, total)
     return report
 
 

@@ -209,6 +209,33 @@ class Store(LabelMethods):
                 self.conn.execute("ROLLBACK")
             raise sqlite_problem(self.path, e) or e from None
 
+    @contextmanager
+    def bulk_writes(self) -> Iterator[None]:
+        """Settings for a big import: a larger page cache, and pages written only once.
+
+        In WAL mode every page of a transaction is written twice: into the WAL, then copied
+        into the file by the checkpoint after the commit, and for a big import that copy grows
+        faster than the import (0.09 s for 10,000 articles, 1.75 s for 100,000). A rollback
+        journal writes new pages straight into the file. SQLite only leaves WAL mode when no
+        other connection has the project open, so with another window or program on it the
+        import simply stays in WAL mode. Each file is still one transaction, as durable.
+        """
+        previous = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        self.conn.execute("PRAGMA cache_size = -65536")
+        switched = False
+        if not self.conn.in_transaction:
+            try:
+                mode = self.conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+                switched = mode == "delete"
+            except sqlite3.OperationalError:
+                switched = False
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA cache_size = {previous}")
+            if switched:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+
     def record_change(
         self,
         action: str,

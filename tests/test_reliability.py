@@ -323,3 +323,63 @@ def test_a_backup_is_made_before_a_schema_upgrade(project, monkeypatch):
         assert old.execute("SELECT count(*) FROM documents").fetchone()[0] == len(ARTICLES)
     finally:
         old.close()
+
+
+def _journal_mode(path: Path) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("PRAGMA journal_mode").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _articles_file(folder: Path, count: int) -> Path:
+    path = folder / "many.jsonl"
+    with open(path, "w", encoding="utf-8") as f:
+        for i in range(count):
+            text = f"Article {i}. The ministry said 🚀 exports rose {i} per cent. " * 30
+            f.write(json.dumps({"text": text, "spans": [{"start": 0, "end": 7, "label": "claim"}]}))
+            f.write("\n")
+    return path
+
+
+def test_an_import_returns_the_project_to_wal_mode(project, tmp_path):
+    from annotator.importers import import_paths
+
+    source = _articles_file(tmp_path, 50)
+    with Store(project, "importer") as store:
+        report = import_paths(store, [source])
+        assert report.documents_added == 50
+        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert _journal_mode(project) == "wal"
+
+
+def test_an_import_beside_another_open_connection_works_and_stays_in_wal(project, tmp_path):
+    from annotator.importers import import_paths
+
+    source = _articles_file(tmp_path, 50)
+    with Store(project, "window") as window, Store(project, "importer") as store:
+        doc = window.document_ids()[0]
+        report = import_paths(store, [source])
+        window.add_span(doc, 0, 7, "quote")  # the other connection keeps working
+        assert report.documents_added == 50
+        assert window.count_documents() == len(ARTICLES) + 50
+    assert _journal_mode(project) == "wal"
+
+
+def test_an_import_killed_midway_leaves_the_project_as_it_was(project, tmp_path):
+    source = _articles_file(tmp_path, 20_000)
+    before = _read(project)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "annotator", "--db", str(project), "import", str(source)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate()
+    after = _read(project)  # integrity_check inside
+    assert after == before
+    with Store(project) as store:  # it opens, and in WAL mode again
+        assert store.count_documents() == len(ARTICLES)
+    assert _journal_mode(project) == "wal"
