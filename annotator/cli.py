@@ -6,6 +6,7 @@ Every user mistake ends in one clear sentence and a non-zero exit code, never a 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -82,6 +83,8 @@ def _open_window(ctx: click.Context) -> int:
             f"the window cannot start: {e}. The commands (import, export, stats, labels) still "
             "work; see `annotator --help`."
         ) from None
+    if ctx.obj.get("user"):
+        os.environ["ANNOTATOR_USER"] = ctx.obj["user"]  # the window reads the name from here
     return run(str(db))
 
 
