@@ -390,3 +390,38 @@ def test_backup_without_a_path_goes_beside_the_project(filled):
     run("--db", str(filled), "backup")
     (copy,) = filled.parent.glob("project.db.backup.*.bak")
     assert count(copy, "SELECT count(*) FROM documents") == 2
+
+
+def test_no_command_opens_the_window_on_the_project_with_the_given_name(tmp_path, monkeypatch):
+    """Without a sub-command the window starts; a stand-in window records what it was given."""
+    import types
+
+    opened = {}
+
+    def run(path):
+        opened["path"] = path
+        opened["user"] = os.environ.get("ANNOTATOR_USER")
+        return 0
+
+    monkeypatch.setitem(sys.modules, "annotator.gui.app", types.SimpleNamespace(run=run))
+    monkeypatch.delenv("ANNOTATOR_USER", raising=False)
+    project = tmp_path / "p.db"
+    result = CliRunner().invoke(cli, ["--db", str(project), "--user", "alice"])
+    assert result.exit_code == 0, result.output
+    assert opened == {"path": str(project), "user": "alice"}
+    assert project.exists()
+
+
+def test_no_command_refuses_a_bad_project_before_any_window(tmp_path, monkeypatch):
+    import types
+
+    def run(path):  # pragma: no cover - must not be reached
+        raise AssertionError("the window was started")
+
+    monkeypatch.setitem(sys.modules, "annotator.gui.app", types.SimpleNamespace(run=run))
+    bad = tmp_path / "notes.db"
+    bad.write_text("not a project")
+    result = CliRunner().invoke(cli, ["--db", str(bad)])
+    assert result.exit_code == 1
+    assert "not an annotator project" in result.output
+    assert "Traceback" not in result.output
