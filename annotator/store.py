@@ -22,13 +22,11 @@ from annotator import __version__
 from annotator.labels import LabelInUse, LabelMethods
 from annotator.migrations import MIGRATION_SET, known_names, migrations
 from annotator.model import (
-    ORIGINS,
     STATUSES,
     Document,
     Label,
     Span,
     SpanError,
-    check_span,
     normalise_newlines,
     utc_now,
 )
@@ -41,11 +39,7 @@ from annotator.project_file import (
     sqlite_problem,
 )
 from annotator.resources import default_labels
-
-_SPAN_COLUMNS = (
-    's.id, s.document_id, s.start, s."end", l.name, s.text, s.annotator, s.note, s.origin,'
-    " s.created_at, s.updated_at"
-)
+from annotator.spans import SPAN_COLUMNS, SpanMethods, span_from_row
 
 
 @dataclass
@@ -59,23 +53,7 @@ class DocumentRow:
     external_id: str | None = None
 
 
-def _span(row: Sequence[Any]) -> Span:
-    return Span(
-        id=row[0],
-        document_id=row[1],
-        start=row[2],
-        end=row[3],
-        label=row[4],
-        text=row[5],
-        annotator=row[6],
-        note=row[7],
-        origin=row[8],
-        created_at=row[9],
-        updated_at=row[10],
-    )
-
-
-class Store(LabelMethods):
+class Store(LabelMethods, SpanMethods):
     """An open project. Use as a context manager or call :meth:`close`."""
 
     def __init__(self, path: str | os.PathLike[str], annotator: str | None = None) -> None:
@@ -449,171 +427,6 @@ class Store(LabelMethods):
         )
         return cur.rowcount
 
-    # -- spans -----------------------------------------------------------------------------
-
-    def spans(self, document_id: int) -> list[Span]:
-        rows = self.conn.execute(
-            f"SELECT {_SPAN_COLUMNS} FROM spans s JOIN labels l ON l.id = s.label_id"
-            ' WHERE s.document_id = ? ORDER BY s.start, s."end", s.id',
-            (document_id,),
-        )
-        return [_span(r) for r in rows]
-
-    def span(self, span_id: int) -> Span:
-        row = self.conn.execute(
-            f"SELECT {_SPAN_COLUMNS} FROM spans s JOIN labels l ON l.id = s.label_id"
-            " WHERE s.id = ?",
-            (span_id,),
-        ).fetchone()
-        if row is None:
-            raise SpanError(f"there is no span {span_id}")
-        return _span(row)
-
-    def _label_id(self, name: str) -> int:
-        row = self.conn.execute("SELECT id FROM labels WHERE name = ?", (name,)).fetchone()
-        if row is None:
-            raise SpanError(f"unknown label {name!r}")
-        return row[0]
-
-    def add_span(
-        self,
-        document_id: int,
-        start: int,
-        end: int,
-        label: str,
-        *,
-        note: str | None = None,
-        origin: str = "manual",
-    ) -> Span:
-        """Tag ``text[start:end]`` with ``label``. The span's text is cut from the stored text."""
-        text = self.document_text(document_id)
-        check_span(text, start, end)
-        if origin not in ORIGINS:
-            raise SpanError(f"origin must be one of {', '.join(ORIGINS)}")
-        now = utc_now()
-        span = Span(
-            document_id=document_id,
-            start=start,
-            end=end,
-            label=label,
-            text=text[start:end],
-            annotator=self.annotator,
-            note=note or None,
-            origin=origin,
-            created_at=now,
-            updated_at=now,
-        )
-        return self.restore_span(span, action="add_span")
-
-    def restore_span(self, span: Span, *, action: str = "restore_span") -> Span:
-        """Put a span back exactly as it was (same id, author and times), for undo and redo."""
-        text = self.document_text(span.document_id)
-        check_span(text, span.start, span.end, span.text)
-        with self.transaction():
-            label_id = self._label_id(span.label)
-            if (
-                span.id is not None
-                and self.conn.execute("SELECT 1 FROM spans WHERE id = ?", (span.id,)).fetchone()
-            ):
-                raise SpanError(f"span {span.id} is already there")
-            cur = self.conn.execute(
-                'INSERT INTO spans (id, document_id, start, "end", label_id, text, annotator,'
-                " note, origin, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    span.id,
-                    span.document_id,
-                    span.start,
-                    span.end,
-                    label_id,
-                    span.text,
-                    span.annotator,
-                    span.note,
-                    span.origin,
-                    span.created_at,
-                    span.updated_at,
-                ),
-            )
-            self._count_spans(span.document_id, +1)
-            restored = Span(**{**span.to_dict(), "id": cur.lastrowid})
-            self.record_change(
-                action,
-                span.document_id,
-                restored.id,
-                start=span.start,
-                end=span.end,
-                label=span.label,
-            )
-            self._mark_started(span.document_id)
-            return restored
-
-    def _count_spans(self, document_id: int, change: int) -> None:
-        self.conn.execute(
-            "UPDATE documents SET span_count = span_count + ? WHERE id = ?", (change, document_id)
-        )
-
-    def _mark_started(self, document_id: int) -> None:
-        cur = self.conn.execute(
-            "UPDATE documents SET status = 'in_progress', updated_at = ?"
-            " WHERE id = ? AND status = 'new'",
-            (utc_now(), document_id),
-        )
-        if cur.rowcount:
-            self.record_change("set_status", document_id, before="new", after="in_progress")
-
-    def delete_span(self, span_id: int) -> Span:
-        """Delete a span; returns it as it was, so it can be restored."""
-        with self.transaction():
-            span = self.span(span_id)
-            self.conn.execute("DELETE FROM spans WHERE id = ?", (span_id,))
-            self._count_spans(span.document_id, -1)
-            self.record_change(
-                "delete_span",
-                span.document_id,
-                span_id,
-                start=span.start,
-                end=span.end,
-                label=span.label,
-            )
-            return span
-
-    def _update_span(self, span_id: int, action: str, **fields: Any) -> Span:
-        with self.transaction():
-            before = self.span(span_id)
-            after = Span(**{**before.to_dict(), **fields, "updated_at": utc_now()})
-            if "start" in fields or "end" in fields:
-                text = self.document_text(before.document_id)
-                check_span(text, after.start, after.end)
-                after.text = text[after.start : after.end]
-            self.conn.execute(
-                'UPDATE spans SET start = ?, "end" = ?, label_id = ?, text = ?, note = ?,'
-                " updated_at = ? WHERE id = ?",
-                (
-                    after.start,
-                    after.end,
-                    self._label_id(after.label),
-                    after.text,
-                    after.note,
-                    after.updated_at,
-                    span_id,
-                ),
-            )
-            changed = {
-                k: [getattr(before, k), getattr(after, k)]
-                for k in ("start", "end", "label", "note")
-                if getattr(before, k) != getattr(after, k)
-            }
-            self.record_change(action, before.document_id, span_id, **changed)
-            return after
-
-    def relabel_span(self, span_id: int, label: str) -> Span:
-        return self._update_span(span_id, "relabel_span", label=label)
-
-    def move_span(self, span_id: int, start: int, end: int) -> Span:
-        return self._update_span(span_id, "move_span", start=start, end=end)
-
-    def set_note(self, span_id: int, note: str | None) -> Span:
-        return self._update_span(span_id, "set_note", note=(note or None))
-
     # -- export and statistics -------------------------------------------------------------
 
     def iter_documents(
@@ -654,7 +467,7 @@ class Store(LabelMethods):
                 doc_params,
             )
             spans = reader.execute(
-                f"SELECT {_SPAN_COLUMNS} FROM spans s JOIN labels l ON l.id = s.label_id"
+                f"SELECT {SPAN_COLUMNS} FROM spans s JOIN labels l ON l.id = s.label_id"
                 f'{span_where} ORDER BY s.document_id, s.start, s."end", s.id',
                 span_params,
             )
@@ -666,7 +479,7 @@ class Store(LabelMethods):
                 while pending is not None and pending[1] < doc.id:
                     pending = spans.fetchone()
                 while pending is not None and pending[1] == doc.id:
-                    mine.append(_span(pending))
+                    mine.append(span_from_row(pending))
                     pending = spans.fetchone()
                 yield doc, mine
             reader.execute("COMMIT")

@@ -1,0 +1,208 @@
+"""Spans: tagged stretches of a document's text, added, corrected and removed one at a time.
+
+Offsets are code points, half-open ``[start, end)``; a span's text is always cut from the
+stored text here, never taken from the caller. Each method is one committed transaction that
+also keeps the document's ``span_count`` and the change history up to date.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from typing import Any
+
+from annotator.model import ORIGINS, Span, SpanError, check_span, utc_now
+
+SPAN_COLUMNS = (
+    's.id, s.document_id, s.start, s."end", l.name, s.text, s.annotator, s.note, s.origin,'
+    " s.created_at, s.updated_at"
+)
+
+
+def span_from_row(row: Sequence[Any]) -> Span:
+    return Span(
+        id=row[0],
+        document_id=row[1],
+        start=row[2],
+        end=row[3],
+        label=row[4],
+        text=row[5],
+        annotator=row[6],
+        note=row[7],
+        origin=row[8],
+        created_at=row[9],
+        updated_at=row[10],
+    )
+
+
+class SpanMethods:
+    """The span half of :class:`annotator.store.Store` (it brings ``conn``, ``transaction``,
+    ``record_change`` and ``document_text``)."""
+
+    conn: sqlite3.Connection
+    transaction: Callable[[], AbstractContextManager[None]]
+    record_change: Callable[..., None]
+    document_text: Callable[[int], str]
+
+    def spans(self, document_id: int) -> list[Span]:
+        rows = self.conn.execute(
+            f"SELECT {SPAN_COLUMNS} FROM spans s JOIN labels l ON l.id = s.label_id"
+            ' WHERE s.document_id = ? ORDER BY s.start, s."end", s.id',
+            (document_id,),
+        )
+        return [span_from_row(r) for r in rows]
+
+    def span(self, span_id: int) -> Span:
+        row = self.conn.execute(
+            f"SELECT {SPAN_COLUMNS} FROM spans s JOIN labels l ON l.id = s.label_id WHERE s.id = ?",
+            (span_id,),
+        ).fetchone()
+        if row is None:
+            raise SpanError(f"there is no span {span_id}")
+        return span_from_row(row)
+
+    def _label_id(self, name: str) -> int:
+        row = self.conn.execute("SELECT id FROM labels WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            raise SpanError(f"unknown label {name!r}")
+        return row[0]
+
+    def add_span(
+        self,
+        document_id: int,
+        start: int,
+        end: int,
+        label: str,
+        *,
+        note: str | None = None,
+        origin: str = "manual",
+    ) -> Span:
+        """Tag ``text[start:end]`` with ``label``. The span's text is cut from the stored text."""
+        text = self.document_text(document_id)
+        check_span(text, start, end)
+        if origin not in ORIGINS:
+            raise SpanError(f"origin must be one of {', '.join(ORIGINS)}")
+        now = utc_now()
+        span = Span(
+            document_id=document_id,
+            start=start,
+            end=end,
+            label=label,
+            text=text[start:end],
+            annotator=self.annotator,
+            note=note or None,
+            origin=origin,
+            created_at=now,
+            updated_at=now,
+        )
+        return self.restore_span(span, action="add_span")
+
+    def restore_span(self, span: Span, *, action: str = "restore_span") -> Span:
+        """Put a span back exactly as it was (same id, author and times), for undo and redo."""
+        text = self.document_text(span.document_id)
+        check_span(text, span.start, span.end, span.text)
+        with self.transaction():
+            label_id = self._label_id(span.label)
+            if (
+                span.id is not None
+                and self.conn.execute("SELECT 1 FROM spans WHERE id = ?", (span.id,)).fetchone()
+            ):
+                raise SpanError(f"span {span.id} is already there")
+            cur = self.conn.execute(
+                'INSERT INTO spans (id, document_id, start, "end", label_id, text, annotator,'
+                " note, origin, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    span.id,
+                    span.document_id,
+                    span.start,
+                    span.end,
+                    label_id,
+                    span.text,
+                    span.annotator,
+                    span.note,
+                    span.origin,
+                    span.created_at,
+                    span.updated_at,
+                ),
+            )
+            self._count_spans(span.document_id, +1)
+            restored = Span(**{**span.to_dict(), "id": cur.lastrowid})
+            self.record_change(
+                action,
+                span.document_id,
+                restored.id,
+                start=span.start,
+                end=span.end,
+                label=span.label,
+            )
+            self._mark_started(span.document_id)
+            return restored
+
+    def _count_spans(self, document_id: int, change: int) -> None:
+        self.conn.execute(
+            "UPDATE documents SET span_count = span_count + ? WHERE id = ?", (change, document_id)
+        )
+
+    def _mark_started(self, document_id: int) -> None:
+        cur = self.conn.execute(
+            "UPDATE documents SET status = 'in_progress', updated_at = ?"
+            " WHERE id = ? AND status = 'new'",
+            (utc_now(), document_id),
+        )
+        if cur.rowcount:
+            self.record_change("set_status", document_id, before="new", after="in_progress")
+
+    def delete_span(self, span_id: int) -> Span:
+        """Delete a span; returns it as it was, so it can be restored."""
+        with self.transaction():
+            span = self.span(span_id)
+            self.conn.execute("DELETE FROM spans WHERE id = ?", (span_id,))
+            self._count_spans(span.document_id, -1)
+            self.record_change(
+                "delete_span",
+                span.document_id,
+                span_id,
+                start=span.start,
+                end=span.end,
+                label=span.label,
+            )
+            return span
+
+    def _update_span(self, span_id: int, action: str, **fields: Any) -> Span:
+        with self.transaction():
+            before = self.span(span_id)
+            after = Span(**{**before.to_dict(), **fields, "updated_at": utc_now()})
+            if "start" in fields or "end" in fields:
+                text = self.document_text(before.document_id)
+                check_span(text, after.start, after.end)
+                after.text = text[after.start : after.end]
+            self.conn.execute(
+                'UPDATE spans SET start = ?, "end" = ?, label_id = ?, text = ?, note = ?,'
+                " updated_at = ? WHERE id = ?",
+                (
+                    after.start,
+                    after.end,
+                    self._label_id(after.label),
+                    after.text,
+                    after.note,
+                    after.updated_at,
+                    span_id,
+                ),
+            )
+            changed = {
+                k: [getattr(before, k), getattr(after, k)]
+                for k in ("start", "end", "label", "note")
+                if getattr(before, k) != getattr(after, k)
+            }
+            self.record_change(action, before.document_id, span_id, **changed)
+            return after
+
+    def relabel_span(self, span_id: int, label: str) -> Span:
+        return self._update_span(span_id, "relabel_span", label=label)
+
+    def move_span(self, span_id: int, start: int, end: int) -> Span:
+        return self._update_span(span_id, "move_span", start=start, end=end)
+
+    def set_note(self, span_id: int, note: str | None) -> Span:
+        return self._update_span(span_id, "set_note", note=(note or None))
