@@ -30,7 +30,11 @@ _WESTERN_PUNCTUATION = set("\u00a0«»‹›“”‘’„‚–—…•·°±
 
 
 class DecodeError(ValueError):
-    """The file is not text annotator can read; the message says why."""
+    """The file is not text annotator can read; the message says why, ``line`` where."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 @dataclass

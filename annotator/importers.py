@@ -186,7 +186,7 @@ def _import_file(
         _write(store, path, records, result, skip_invalid, create_labels, labels_created, progress)
     except (DecodeError, OSError) as e:
         reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
-        result.refused.append(Refusal(str(path), None, reason))
+        result.refused.append(Refusal(str(path), getattr(e, "line", None), reason))
         result.documents_added = result.duplicates = result.spans_added = 0
     return result
 

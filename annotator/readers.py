@@ -142,14 +142,15 @@ def _json_records(path: Path, result: _Notes) -> Records:
             end = _skip_ws(text, end)
             if end < len(text):
                 raise DecodeError(
-                    f"line {_line_of(text, end)}: unexpected text after the task; a .json file "
-                    "holds one task or a list of tasks ([...]); use .jsonl for one task per line"
+                    "unexpected text after the task; a .json file holds one task or a list of "
+                    "tasks ([...]); use .jsonl for one task per line",
+                    _line_of(text, end),
                 )
             yield _line_of(text, pos), len(text), value
             return
         raise DecodeError(
-            f"line {_line_of(text, pos)}: a .json file must hold a list of tasks ([...]); "
-            "use .jsonl for one task per line"
+            "a .json file must hold a list of tasks ([...]); use .jsonl for one task per line",
+            _line_of(text, pos),
         )
     pos = _skip_ws(text, pos + 1)
     if pos < len(text) and text[pos] == "]":
@@ -160,12 +161,13 @@ def _json_records(path: Path, result: _Notes) -> Records:
             value, pos = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as e:
             raise DecodeError(
-                f"line {e.lineno}: not valid JSON ({e.msg}); nothing can be read after it"
+                f"not valid JSON ({e.msg} at column {e.colno}); nothing after it can be read",
+                e.lineno,
             ) from None
         except RecursionError:
-            raise DecodeError(f"line {line}: JSON nested too deeply to read") from None
+            raise DecodeError("JSON nested too deeply to read", line) from None
         except ValueError as e:
-            raise DecodeError(f"line {line}: {e}") from None
+            raise DecodeError(str(e), line) from None
         yield line, pos, value
         pos = _skip_ws(text, pos)
         if pos < len(text) and text[pos] == ",":
@@ -173,9 +175,9 @@ def _json_records(path: Path, result: _Notes) -> Records:
             continue
         if pos < len(text) and text[pos] == "]":
             if _skip_ws(text, pos + 1) < len(text):
-                raise DecodeError(f"line {_line_of(text, pos + 1)}: unexpected text after the list")
+                raise DecodeError("unexpected text after the list", _line_of(text, pos + 1))
             return
-        raise DecodeError(f"line {_line_of(text, pos)}: expected ',' or ']' between tasks")
+        raise DecodeError("expected ',' or ']' between tasks", _line_of(text, pos))
 
 
 def _skip_ws(text: str, pos: int) -> int:

@@ -390,7 +390,7 @@ def test_json_holding_several_tasks_without_a_list_is_refused_not_cut_short(stor
     path = write("t.json", '{"text": "alpha"}\n{"text": "beta"}\n')
     report = import_paths(store, [path])
     (refusal,) = refusal_lines(report)
-    assert refusal.startswith(f"{path}: line 2: ")
+    assert refusal.startswith(f"{path}:2: ")
     assert store.count_documents() == 0
 
 
@@ -410,7 +410,7 @@ def test_json_that_is_not_a_list_of_tasks_is_refused(store, write):
 def test_json_syntax_error_is_refused_with_its_line(store, write):
     path = write("t.json", '[\n {"text": "good"},\n {"text": "bad",,}\n]')
     (refusal,) = refusal_lines(import_paths(store, [path]))
-    assert refusal.startswith(f"{path}: line 3: not valid JSON")
+    assert refusal.startswith(f"{path}:3: not valid JSON")
     assert store.count_documents() == 0
 
 
