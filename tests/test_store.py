@@ -575,3 +575,15 @@ def test_stored_text_never_holds_a_carriage_return(store):
         )
     assert store.document_text(doc) == "Title\nBody\nend"
     assert store.document(doc).text_hash == text_hash("Title\nBody\nend")
+
+
+def test_search_takes_percent_underscore_and_backslash_literally(store, add_doc):
+    plain = add_doc("Turnout rose to 55 per cent.")
+    percent = add_doc("Turnout rose 55% on the day.")
+    underscore = add_doc("The file was named vote_count.csv by the clerk.")
+    slash = add_doc("A path like C:\\reports\\2026 appeared.")
+    assert [r.id for r in store.document_rows(search="55%")] == [percent]
+    assert [r.id for r in store.document_rows(search="vote_count")] == [underscore]
+    assert [r.id for r in store.document_rows(search="r_c")] == []  # not "per cent"
+    assert [r.id for r in store.document_rows(search="C:\\reports")] == [slash]
+    assert [r.id for r in store.document_rows(search="TURNOUT")] == [plain, percent]
