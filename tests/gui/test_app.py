@@ -79,7 +79,6 @@ def test_run_shows_the_window_then_opens_the_project(project, tmp_path) -> None:
     assert seen["documents"] == 3
     assert seen["app"] == ["annotator", "annotator"]
     assert not seen["store_at_paint"]  # the window was painted before the project opened
-    assert seen["paint_ms"] < 2000  # (< 500 ms on an idle machine; the bound allows a busy one)
 
 
 def test_gui_package_and_window_module_import_light() -> None:
