@@ -134,9 +134,12 @@ def check_task(
         raise value
     if not isinstance(value, dict):
         raise RecordError(f"a task must be a JSON object, not {_type_name(value)}")
-    if "text" not in value:
-        raise RecordError('no "text" field')
-    raw_text = value["text"]
+    if "text" in value:
+        raw_text = value["text"]
+    elif isinstance(value.get("data"), dict) and "text" in value["data"]:
+        raw_text = value["data"]["text"]  # Label Studio keeps the text in data.text
+    else:
+        raise RecordError('no "text" field (nor Label Studio\'s "data": {"text": ...})')
     if not isinstance(raw_text, str):
         raise RecordError(f'"text" must be a string, not {_type_name(raw_text)}')
     if not raw_text.strip():
@@ -240,7 +243,7 @@ def _check_new_label(label: str, where: str, known: set[str]) -> None:
 
 
 def _raw_spans(value: dict[str, Any]) -> Iterator[tuple[str, Any, Any, Any, dict[str, Any]]]:
-    """Spans in the Prodigy/native form, the doccano form and doccano's entity form."""
+    """Spans in the Prodigy/native form, the doccano forms and Label Studio's results."""
     spans = value.get("spans")
     if spans is not None:
         if not isinstance(spans, list):
@@ -276,6 +279,44 @@ def _raw_spans(value: dict[str, Any]) -> Iterator[tuple[str, Any, Any, Any, dict
             if not isinstance(s, dict) or not {"start_offset", "end_offset", "label"} <= s.keys():
                 raise RecordError(f"{where}: expected start_offset, end_offset and label")
             yield where, s["start_offset"], s["end_offset"], s["label"], {}
+    yield from _label_studio_spans(value)
+
+
+def _label_studio_spans(
+    value: dict[str, Any],
+) -> Iterator[tuple[str, Any, Any, Any, dict[str, Any]]]:
+    """Label Studio's span results: annotations come in as imported, predictions as suggested.
+
+    Results of other types (relations, choices) are not spans and are passed over, as are
+    annotations the annotator cancelled. A result with several labels gives one span each.
+    """
+    for key, origin in (("annotations", "imported"), ("predictions", "suggested")):
+        items = value.get(key)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            raise RecordError(f'"{key}" must be a list, not {_type_name(items)}')
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                raise RecordError(f"{key}[{i}]: expected an object with a result list")
+            if item.get("was_cancelled"):
+                continue
+            results = item.get("result") or []
+            if not isinstance(results, list):
+                raise RecordError(f'{key}[{i}]: "result" must be a list')
+            for j, result in enumerate(results):
+                where = f"{key}[{i}].result[{j}]"
+                if not isinstance(result, dict) or result.get("type") != "labels":
+                    continue
+                span = result.get("value")
+                if not isinstance(span, dict) or not {"start", "end", "labels"} <= span.keys():
+                    raise RecordError(f"{where}: expected value.start, value.end and value.labels")
+                names = span["labels"]
+                if not isinstance(names, list) or not names:
+                    raise RecordError(f"{where}: value.labels must be a non-empty list")
+                for name in names:
+                    extra = {"text": span.get("text"), "origin": origin}
+                    yield where, span["start"], span["end"], name, extra
 
 
 def _utf16_hint(text: str, start: Any, end: Any, span_text: Any) -> str:

@@ -224,3 +224,83 @@ def test_create_labels_refuses_two_new_labels_that_differ_only_in_case(store, wr
     report = import_paths(store, [path], create_labels=True)
     assert [r.line for r in report.refused] == [2]
     assert len(store.labels()) == 4
+
+
+# -- Label Studio -------------------------------------------------------------------------------
+
+LABEL_STUDIO_TEXT = "Ministers said 🚀 exports rose. “We are pleased,” Ana Ruiz said."
+
+
+def _label_studio_task(**extra):
+    quote_start = LABEL_STUDIO_TEXT.index("“")
+    quote_end = LABEL_STUDIO_TEXT.index("”") + 1
+    task = {
+        "id": 41,
+        "data": {"text": LABEL_STUDIO_TEXT},
+        "annotations": [
+            {
+                "completed_by": 3,
+                "result": [
+                    {
+                        "id": "a1",
+                        "from_name": "label",
+                        "to_name": "text",
+                        "type": "labels",
+                        "value": {
+                            "start": quote_start,
+                            "end": quote_end,
+                            "text": LABEL_STUDIO_TEXT[quote_start:quote_end],
+                            "labels": ["quote"],
+                        },
+                    },
+                    {"id": "r1", "type": "relation", "from_id": "a1", "to_id": "a2"},
+                ],
+            },
+            {
+                "was_cancelled": True,
+                "result": [
+                    {"type": "labels", "value": {"start": 0, "end": 9, "labels": ["claim"]}}
+                ],
+            },
+        ],
+        "predictions": [
+            {
+                "model_version": "v1",
+                "result": [
+                    {"type": "labels", "value": {"start": 15, "end": 29, "labels": ["claim"]}}
+                ],
+            }
+        ],
+    }
+    task.update(extra)
+    return task
+
+
+def test_label_studio_tasks_import_with_annotations_and_predictions(store, write):
+    path = write("ls.json", [_label_studio_task()])
+    report = import_paths(store, [path])
+    assert report.ok, refusal_lines(report)
+    assert docs(store) == [("41", LABEL_STUDIO_TEXT, LABEL_STUDIO_TEXT, {}, "new")]
+    spans = sorted((s[1], s[2], s[3], s[4], s[7]) for s in all_spans(store))
+    quote_start = LABEL_STUDIO_TEXT.index("“")
+    assert spans == [
+        (15, 29, "claim", "🚀 exports rose", "suggested"),
+        (quote_start, LABEL_STUDIO_TEXT.index("”") + 1, "quote", "“We are pleased,”", "imported"),
+    ]
+
+
+def test_label_studio_span_text_that_differs_is_refused_with_where(store, write):
+    task = _label_studio_task()
+    task["annotations"][0]["result"][0]["value"]["text"] = "We are pleased"  # trimmed quotes
+    path = write("ls.json", [task])
+    (line,) = refusal_lines(import_paths(store, [path]))
+    assert line.startswith(f"{path}:2: annotations[0].result[0]: span text")  # [ on line 1
+    assert store.count_documents() == 0
+
+
+def test_label_studio_result_without_offsets_is_refused(store, write):
+    task = _label_studio_task()
+    task["predictions"][0]["result"][0]["value"] = {"labels": ["claim"]}
+    path = write("ls.jsonl", [task])
+    (line,) = refusal_lines(import_paths(store, [path]))
+    assert "predictions[0].result[0]: expected value.start, value.end and value.labels" in line
