@@ -106,8 +106,9 @@ def import_command(
     """Import .txt/.md articles, folders of them, and .jsonl/.json tasks.
 
     A task is {"text", "id"?, "title"?, "meta"?} with spans as Prodigy's
-    "spans": [{"start", "end", "label"}] or doccano's "label": [[start, end, "label"]].
-    Offsets count characters (code points), end exclusive.
+    "spans": [{"start", "end", "label"}] or doccano's "label": [[start, end, "label"]];
+    Label Studio's JSON export is read too. Offsets count characters (code points), end
+    exclusive.
     """
     from annotator.importers import collect_files, import_paths
 
