@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from annotator.model import Document, Span
+from annotator.offsets import OffsetMap
 from annotator.store import Store
 
 FORMATS = ("annotator", "prodigy", "doccano")
@@ -126,26 +127,10 @@ def prodigy_record(doc: Document, spans: list[Span]) -> dict[str, Any]:
     }
 
 
-class _Utf16:
-    """Code-point offsets to UTF-16 units, for tools that count like a browser."""
-
-    def __init__(self, text: str) -> None:
-        self.astral = (
-            [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF] if not text.isascii() else []
-        )
-
-    def __call__(self, offset: int) -> int:
-        if not self.astral:
-            return offset
-        import bisect
-
-        return offset + bisect.bisect_left(self.astral, offset)
-
-
 def doccano_record(
     doc: Document, spans: list[Span], meta_keys: Sequence[str], utf16: bool
 ) -> dict[str, Any]:
-    unit = _Utf16(doc.text) if utf16 else int
+    unit = OffsetMap(doc.text).to_utf16 if utf16 else int
     record: dict[str, Any] = {
         "id": export_id(doc),
         "text": doc.text,

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import QFrame, QPlainTextEdit, QTextEdit, QToolTip, QWidg
 
 from annotator.gui import theme
 from annotator.gui.highlighter import SpanHighlighter
-from annotator.gui.offsets import OffsetMap
 from annotator.gui.span_index import SpanIndex, block_starts, place_all
 from annotator.model import Span
+from annotator.offsets import OffsetMap
 
 LINE_CHARACTERS = 80  # the widest the text column grows, in average characters
 _CLICK_SLOP = 4  # pixels a press may travel and still be a click
@@ -116,7 +116,7 @@ class ArticleView(QPlainTextEdit):
             return
         self.spans[span.id] = span
         blocks = self.highlighter.index.add(
-            span.id, span.label, self.offsets.to_qt(span.start), self.offsets.to_qt(span.end)
+            span.id, span.label, self.offsets.to_utf16(span.start), self.offsets.to_utf16(span.end)
         )
         self.highlighter.repaint_blocks(blocks)
 
@@ -131,7 +131,7 @@ class ArticleView(QPlainTextEdit):
         old = self.highlighter.index.remove(span.id)
         self.spans[span.id] = span
         new = self.highlighter.index.add(
-            span.id, span.label, self.offsets.to_qt(span.start), self.offsets.to_qt(span.end)
+            span.id, span.label, self.offsets.to_utf16(span.start), self.offsets.to_utf16(span.end)
         )
         self.highlighter.repaint_blocks(
             range(min(old.start, new.start), max(old.stop, new.stop)) if old else new
@@ -167,8 +167,8 @@ class ArticleView(QPlainTextEdit):
         fmt.setUnderlineColor(text)
         selection = QTextEdit.ExtraSelection()
         cursor = QTextCursor(self.document())
-        cursor.setPosition(self.offsets.to_qt(span.start))
-        cursor.setPosition(self.offsets.to_qt(span.end), QTextCursor.MoveMode.KeepAnchor)
+        cursor.setPosition(self.offsets.to_utf16(span.start))
+        cursor.setPosition(self.offsets.to_utf16(span.end), QTextCursor.MoveMode.KeepAnchor)
         selection.cursor = cursor
         selection.format = fmt
         self.setExtraSelections([selection])
@@ -176,10 +176,10 @@ class ArticleView(QPlainTextEdit):
     def reveal_span(self, span: Span) -> None:
         """Scroll to a span and put the caret at its start, without selecting text."""
         cursor = self.textCursor()
-        cursor.setPosition(self.offsets.to_qt(span.end))
+        cursor.setPosition(self.offsets.to_utf16(span.end))
         self.setTextCursor(cursor)
         self.ensureCursorVisible()
-        cursor.setPosition(self.offsets.to_qt(span.start))
+        cursor.setPosition(self.offsets.to_utf16(span.start))
         self.setTextCursor(cursor)
         self.ensureCursorVisible()
 
@@ -190,16 +190,16 @@ class ArticleView(QPlainTextEdit):
         cursor = self.textCursor()
         if not cursor.hasSelection():
             return None
-        start, end = self.offsets.span_from_qt(cursor.selectionStart(), cursor.selectionEnd())
+        start, end = self.offsets.span_from_utf16(cursor.selectionStart(), cursor.selectionEnd())
         return (start, end) if start < end else None
 
     def caret_cp(self) -> int:
-        return self.offsets.from_qt(self.textCursor().position())
+        return self.offsets.from_utf16(self.textCursor().position())
 
     def select_cp(self, start: int, end: int) -> None:
         cursor = self.textCursor()
-        cursor.setPosition(self.offsets.to_qt(start))
-        cursor.setPosition(self.offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        cursor.setPosition(self.offsets.to_utf16(start))
+        cursor.setPosition(self.offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
         self.ensureCursorVisible()
 
@@ -212,18 +212,18 @@ class ArticleView(QPlainTextEdit):
     def step_cp(self, cp: int, forward: bool) -> int:
         """The next character edge after (or before) ``cp``: whole graphemes, never half an emoji."""
         cursor = QTextCursor(self.document())
-        cursor.setPosition(self.offsets.to_qt(cp))
+        cursor.setPosition(self.offsets.to_utf16(cp))
         op = (
             QTextCursor.MoveOperation.NextCharacter
             if forward
             else QTextCursor.MoveOperation.PreviousCharacter
         )
         cursor.movePosition(op)
-        return self.offsets.from_qt(cursor.position(), round_up=forward)
+        return self.offsets.from_utf16(cursor.position(), round_up=forward)
 
     def spans_at_cp(self, cp: int) -> list[int]:
         """Ids of the spans covering the character at ``cp``, innermost first."""
-        return [p.span_id for p in self.highlighter.index.at(self.offsets.to_qt(cp))]
+        return [p.span_id for p in self.highlighter.index.at(self.offsets.to_utf16(cp))]
 
     def _spans_under(self, point: QPoint) -> list[int]:
         u16 = self.cursorForPosition(point).position()
@@ -235,7 +235,7 @@ class ArticleView(QPlainTextEdit):
     # -- scroll position, kept in code points so zoom and width do not move it --------------
 
     def first_visible_cp(self) -> int:
-        return self.offsets.from_qt(self.cursorForPosition(QPoint(0, 0)).position())
+        return self.offsets.from_utf16(self.cursorForPosition(QPoint(0, 0)).position())
 
     def scroll_to_cp(self, cp: int) -> None:
         """Scroll so the line holding ``cp`` is at the top; the caret stays where it was."""
@@ -243,7 +243,7 @@ class ArticleView(QPlainTextEdit):
         bar = self.verticalScrollBar()
         bar.setValue(bar.maximum())  # from below, "make visible" puts the line at the top
         probe = QTextCursor(self.document())
-        probe.setPosition(self.offsets.to_qt(cp))
+        probe.setPosition(self.offsets.to_utf16(cp))
         self.setTextCursor(probe)
         self.ensureCursorVisible()
         top = bar.value()

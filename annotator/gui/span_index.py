@@ -10,8 +10,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from annotator.gui.offsets import OffsetMap
 from annotator.model import Span
+from annotator.offsets import OffsetMap
 
 # setPlainText starts a new block after each of these (the stored text holds no "\r").
 _BLOCK_BREAK = re.compile("[\n\u2029]")
@@ -35,7 +35,7 @@ class Placed:
 
 def block_starts(text: str, offsets: OffsetMap) -> list[int]:
     """The UTF-16 position where each block of ``setPlainText(text)`` starts."""
-    return [0] + [offsets.to_qt(m.end()) for m in _BLOCK_BREAK.finditer(text)]
+    return [0] + [offsets.to_utf16(m.end()) for m in _BLOCK_BREAK.finditer(text)]
 
 
 class SpanIndex:
@@ -83,4 +83,4 @@ class SpanIndex:
 def place_all(index: SpanIndex, spans: list[Span], offsets: OffsetMap) -> None:
     for s in spans:
         assert s.id is not None
-        index.add(s.id, s.label, offsets.to_qt(s.start), offsets.to_qt(s.end))
+        index.add(s.id, s.label, offsets.to_utf16(s.start), offsets.to_utf16(s.end))

@@ -29,8 +29,8 @@ def select_cp(window, start: int, end: int) -> None:  # noqa: ANN001
     """Select code points [start, end) in the article through a QTextCursor (UTF-16 inside)."""
     view = window.article
     cursor = view.textCursor()
-    cursor.setPosition(view.offsets.to_qt(start))
-    cursor.setPosition(view.offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+    cursor.setPosition(view.offsets.to_utf16(start))
+    cursor.setPosition(view.offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
     view.setTextCursor(cursor)
 
 
@@ -47,7 +47,7 @@ def click_cp(window, cp: int) -> None:  # noqa: ANN001
 
     view = window.article
     cursor = QTextCursor(view.document())
-    cursor.setPosition(view.offsets.to_qt(cp))
+    cursor.setPosition(view.offsets.to_utf16(cp))
     rect = view.cursorRect(cursor)
     QTest.mouseClick(
         view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(rect.x() + 2, rect.center().y())

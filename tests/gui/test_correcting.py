@@ -125,7 +125,10 @@ def test_move_edges_by_characters_never_half_an_emoji(window) -> None:
     # the highlight followed
     view = window.article
     (placed,) = view.highlighter.index.placed.values()
-    assert (placed.qs, placed.qe) == (view.offsets.to_qt(start - 1), view.offsets.to_qt(start + 5))
+    assert (placed.qs, placed.qe) == (
+        view.offsets.to_utf16(start - 1),
+        view.offsets.to_utf16(start + 5),
+    )
     undo(window)  # consecutive moves are one undo step; every step was saved
     assert store_spans(window) == [(start, start + 6, "claim", "rocket")]
     redo(window)

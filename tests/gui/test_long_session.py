@@ -94,7 +94,7 @@ def check(window, model: Model) -> None:  # noqa: ANN001
     shown = {(s.id, *state(s)) for s in view.spans.values()}
     listed = {(s.id, *state(s)) for s in window.span_model.spans}
     placed = {
-        (p.span_id, view.offsets.from_qt(p.qs), view.offsets.from_qt(p.qe), p.label)
+        (p.span_id, view.offsets.from_utf16(p.qs), view.offsets.from_utf16(p.qe), p.label)
         for p in view.highlighter.index.placed.values()
     }
     assert stored == expected

@@ -13,7 +13,7 @@ ROCKET = HARD_TEXT.index("rocket")
 
 
 def background_at(view, cp: int) -> QColor:  # noqa: ANN001
-    u16 = view.offsets.to_qt(cp)
+    u16 = view.offsets.to_utf16(cp)
     block = view.document().findBlock(u16)
     for r in block.layout().formats():
         if r.start <= u16 - block.position() < r.start + r.length:
@@ -28,7 +28,7 @@ def test_tooltip_lists_every_label_at_the_point(window, qtbot) -> None:
     QTest.keyClick(window.article, Qt.Key.Key_2)
     view = window.article
     cursor = QTextCursor(view.document())
-    cursor.setPosition(view.offsets.to_qt(ROCKET + 2))
+    cursor.setPosition(view.offsets.to_utf16(ROCKET + 2))
     point = view.cursorRect(cursor).center() + QPoint(2, 0)
     event = QHelpEvent(QEvent.Type.ToolTip, point, view.viewport().mapToGlobal(point))
     QApplication.sendEvent(view.viewport(), event)

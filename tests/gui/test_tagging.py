@@ -55,8 +55,8 @@ def test_a_span_after_emoji_and_block_breaks_lands_on_its_characters(window) -> 
     placed = window.article.highlighter.index.placed
     (p,) = placed.values()
     assert (p.qs, p.qe) == (
-        window.article.offsets.to_qt(start),
-        window.article.offsets.to_qt(start + 6),
+        window.article.offsets.to_utf16(start),
+        window.article.offsets.to_utf16(start + 6),
     )
     assert len(HARD_TEXT[:start].encode("utf-16-le")) // 2 == p.qs
 
@@ -65,7 +65,7 @@ def test_selection_made_with_real_shift_arrow_keys(window) -> None:
     view = window.article
     start = HARD_TEXT.index("🚀")
     cursor = view.textCursor()
-    cursor.setPosition(view.offsets.to_qt(start))
+    cursor.setPosition(view.offsets.to_utf16(start))
     view.setTextCursor(cursor)
     for _ in range(9):  # 🚀, space, "rocket", space: the emoji (2 UTF-16 units) is one keypress
         QTest.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
@@ -79,7 +79,7 @@ def test_selection_by_word_with_shift_ctrl_arrows(window) -> None:
     view = window.article
     start = HARD_TEXT.index("Costs")
     cursor = view.textCursor()
-    cursor.setPosition(view.offsets.to_qt(start))
+    cursor.setPosition(view.offsets.to_utf16(start))
     view.setTextCursor(cursor)
     for _ in range(2):
         QTest.keyClick(
@@ -143,10 +143,10 @@ def test_span_is_highlighted_at_once(window) -> None:
     start = HARD_TEXT.index("rocket")
     tag(window, start, start + 6)
     view = window.article
-    block = view.document().findBlock(view.offsets.to_qt(start))
+    block = view.document().findBlock(view.offsets.to_utf16(start))
     formats = block.layout().formats()
     assert any(
-        f.start <= view.offsets.to_qt(start) - block.position() < f.start + f.length
+        f.start <= view.offsets.to_utf16(start) - block.position() < f.start + f.length
         and f.format.background().style() != Qt.BrushStyle.NoBrush
         for f in formats
     )
@@ -197,8 +197,8 @@ def test_keyboard_selection_never_splits_a_surrogate_pair(window) -> None:
     view = window.article
     start = HARD_TEXT.index("🚀")
     cursor = view.textCursor()
-    cursor.setPosition(view.offsets.to_qt(start) + 1)  # inside the pair, as setPosition allows
-    cursor.setPosition(view.offsets.to_qt(start + 1) + 1, QTextCursor.MoveMode.KeepAnchor)
+    cursor.setPosition(view.offsets.to_utf16(start) + 1)  # inside the pair, as setPosition allows
+    cursor.setPosition(view.offsets.to_utf16(start + 1) + 1, QTextCursor.MoveMode.KeepAnchor)
     view.setTextCursor(cursor)
     QTest.keyClick(view, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
     assert store_spans(window) == [(start, start + 2, "claim", "🚀 ")]

@@ -70,7 +70,7 @@ def shown(window) -> set[tuple[int, int, int, str]]:  # noqa: ANN001
     in_view = {(s.id, s.start, s.end, s.label) for s in view.spans.values()}
     listed = {(s.id, s.start, s.end, s.label) for s in window.span_model.spans}
     painted = {
-        (p.span_id, view.offsets.from_qt(p.qs), view.offsets.from_qt(p.qe), p.label)
+        (p.span_id, view.offsets.from_utf16(p.qs), view.offsets.from_utf16(p.qe), p.label)
         for p in view.highlighter.index.placed.values()
     }
     assert in_view == listed == painted

@@ -1,9 +1,10 @@
-"""Code-point offsets (the core's unit) to Qt's UTF-16 positions and back.
+"""Code-point offsets (the core's unit) to UTF-16 positions and back.
 
-Qt counts UTF-16 units: a character outside the Basic Multilingual Plane (most emoji) is one
-code point in Python and two positions in a ``QTextDocument``. Every other character the stored
-text can hold, block breaks included (``\\n`` and U+2029 become one block break each), takes one
-position in both. This module imports no Qt so it can be tested on its own.
+Qt, browsers and tools such as doccano count UTF-16 units: a character outside the Basic
+Multilingual Plane (most emoji) is one code point in Python and two UTF-16 units. Every other
+character the stored text can hold takes one of each, and in a ``QTextDocument`` a block break
+(``\\n`` or U+2029) is one position too. The window converts at its edge with this, and so
+does the doccano export.
 """
 
 from __future__ import annotations
@@ -32,12 +33,12 @@ class OffsetMap:
     def is_identity(self) -> bool:
         return not self._astral_cp
 
-    def to_qt(self, cp: int) -> int:
+    def to_utf16(self, cp: int) -> int:
         """The UTF-16 position of code-point offset ``cp`` (clamped to the text)."""
         cp = min(max(cp, 0), self.length)
         return cp + bisect_left(self._astral_cp, cp)
 
-    def from_qt(self, u16: int, *, round_up: bool = False) -> int:
+    def from_utf16(self, u16: int, *, round_up: bool = False) -> int:
         """The code-point offset of UTF-16 position ``u16``.
 
         A position between the two halves of a surrogate pair is not a character boundary: it
@@ -49,9 +50,9 @@ class OffsetMap:
             return self._astral_cp[before - 1] + (1 if round_up else 0)
         return u16 - before
 
-    def span_to_qt(self, start: int, end: int) -> tuple[int, int]:
-        return self.to_qt(start), self.to_qt(end)
+    def span_to_utf16(self, start: int, end: int) -> tuple[int, int]:
+        return self.to_utf16(start), self.to_utf16(end)
 
-    def span_from_qt(self, start: int, end: int) -> tuple[int, int]:
+    def span_from_utf16(self, start: int, end: int) -> tuple[int, int]:
         """A UTF-16 range widened, if need be, to whole code points."""
-        return self.from_qt(start), self.from_qt(end, round_up=True)
+        return self.from_utf16(start), self.from_utf16(end, round_up=True)
