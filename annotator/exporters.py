@@ -12,7 +12,6 @@ import hashlib
 import io
 import json
 import os
-import secrets
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -20,8 +19,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+from annotator.destinations import output, writes_in_place
 from annotator.model import Document, Span
 from annotator.offsets import OffsetMap
+from annotator.printable import printable
 from annotator.store import Store
 
 FORMATS = ("annotator", "prodigy", "doccano")
@@ -197,8 +198,19 @@ def export(
 
     if destination is not None and str(destination) == "-":
         report = ExportReport(fmt, None)
-        with _stdout() as out:
-            _write_lines(out, documents(), make, report, progress)
+        try:
+            with _stdout() as out:
+                _write_lines(out, documents(), make, report, progress)
+        except BrokenPipeError:
+            _quiet_stdout()
+            raise ExportError(
+                "standard output was closed before the export ended (the reading program "
+                f"stopped after {report.documents} documents)"
+            ) from None
+        except OSError as e:
+            raise ExportError(
+                f"standard output: the export could not be written ({e.strerror or e})"
+            ) from None
         return report
 
     path = (
@@ -209,29 +221,29 @@ def export(
     if path.is_dir():
         path = default_export_path(store, fmt, path)
     report = ExportReport(fmt, path)
+    shown = printable(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Not mkstemp: its files are private (0600), and the export would stay so after the
-        # rename. Created like any other file, the export gets the user's usual permissions.
-        tmp = str(path.parent / f".{path.name}.{secrets.token_hex(6)}.partial")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        if not writes_in_place(path):
+            path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise ExportError(f"{path}: cannot write there ({e.strerror or e})") from None
+        raise ExportError(f"{shown}: cannot write there ({e.strerror or e})") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+        with output(path) as out:
             _write_lines(out, documents(), make, report, progress)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
     except OSError as e:
-        _discard(tmp)
+        left = "" if writes_in_place(path) else "; no file was left"
         raise ExportError(
-            f"{path}: the export could not be written ({e.strerror or e}); no file was left"
+            f"{shown}: the export could not be written ({e.strerror or e}){left}"
         ) from None
-    except BaseException:
-        _discard(tmp)
-        raise
     return report
+
+
+def _quiet_stdout() -> None:
+    """After the reader of a pipe has gone, send what is left to nowhere, so that Python's
+    own flush at exit does not fail a second time."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 @contextlib.contextmanager
@@ -249,11 +261,6 @@ def _stdout() -> Iterator[IO[str]]:
         yield out
     finally:
         out.detach()  # flushes, and leaves sys.stdout open
-
-
-def _discard(tmp: str) -> None:
-    with contextlib.suppress(OSError):
-        os.unlink(tmp)
 
 
 def _write_lines(

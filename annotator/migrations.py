@@ -1,19 +1,30 @@
-"""The project schema, as sqlite-utils migrations.
+"""The project schema, as sqlite-utils migrations, and the check that a project still has it.
 
-Each function is one step, applied once and recorded in ``_sqlite_migrations``. Never edit a
-step that has shipped; add a new one. A project that records a step this list does not know
-was written by a newer annotator and is refused.
+Each step is a list of SQL statements, applied once and recorded in ``_sqlite_migrations`` by
+sqlite-utils. Never edit a step that has shipped; add a new one. A project that records a step
+this list does not know was written by a newer annotator and is refused. Because the steps
+are plain SQL, the schema a project must have after the steps it records can be rebuilt in
+memory with the standard ``sqlite3`` module and compared with the file's own (a dropped table
+or column is damage, and the project is refused rather than written into).
+
+sqlite-utils itself is imported only when a step is to be applied (a new project, or an
+upgrade): opening an existing project needs nothing but ``sqlite3``.
 """
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+import sqlite3
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from annotator.model import ORIGINS, STATUSES
 
+if TYPE_CHECKING:
+    from sqlite_utils.migrations import Migrations
+
 MIGRATION_SET = "annotator"
-migrations = Migrations(MIGRATION_SET)
+MIGRATIONS_TABLE = "_sqlite_migrations"
 
 
 def _in(values: tuple[str, ...]) -> str:
@@ -91,12 +102,120 @@ _SCHEMA_1 = [
 ]
 
 
-@migrations(name="0001_initial_schema")
-def initial_schema(db: Database) -> None:
-    for statement in _SCHEMA_1:
-        db.execute(statement)
+STEPS: list[tuple[str, list[str]]] = [("0001_initial_schema", _SCHEMA_1)]
 
 
 def known_names() -> set[str]:
-    """Every step this version knows (all of them are pending on an empty database)."""
-    return {m.name for m in migrations.pending(Database(memory=True))}
+    """Every step this version knows."""
+    return {name for name, _ in STEPS}
+
+
+def migration_set() -> Migrations:
+    """The steps as a sqlite-utils migration set (sqlite-utils is imported here, on demand)."""
+    from sqlite_utils.migrations import Migrations
+
+    migrations = Migrations(MIGRATION_SET)
+    for name, statements in STEPS:
+        migrations(name=name)(_runner(name, statements))
+    return migrations
+
+
+def _runner(name: str, statements: list[str]) -> Any:
+    def step(db: Any) -> None:
+        for statement in statements:
+            db.execute(statement)
+
+    step.__name__ = name
+    return step
+
+
+def applied_names(conn: sqlite3.Connection) -> list[str]:
+    """The steps a project records, in the order they were applied (a read, nothing more)."""
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (MIGRATIONS_TABLE,)
+    ).fetchone()
+    if not exists:
+        return []
+    rows = conn.execute(
+        f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ? ORDER BY rowid",
+        (MIGRATION_SET,),
+    )
+    return [r[0] for r in rows]
+
+
+def pending_names(applied: list[str]) -> list[str]:
+    done = set(applied)
+    return [name for name, _ in STEPS if name not in done]
+
+
+@dataclass(frozen=True)
+class Schema:
+    """What the steps make: tables with their columns, and the named indexes and triggers."""
+
+    tables: dict[str, tuple[tuple[str, str, bool, int], ...]] = field(default_factory=dict)
+    indexes: frozenset[str] = frozenset()
+    triggers: frozenset[str] = frozenset()
+
+
+def schema_of(conn: sqlite3.Connection) -> Schema:
+    tables: dict[str, tuple[tuple[str, str, bool, int], ...]] = {}
+    indexes: set[str] = set()
+    triggers: set[str] = set()
+    for kind, name in conn.execute("SELECT type, name FROM sqlite_master"):
+        if name.startswith("sqlite_") or name == MIGRATIONS_TABLE:
+            continue
+        if kind == "table":
+            tables[name] = tuple(
+                (row[1], str(row[2]).upper(), bool(row[3]), int(row[5]))
+                for row in conn.execute(f"PRAGMA table_info({_quote(name)})")
+            )
+        elif kind == "index":
+            indexes.add(name)
+        elif kind == "trigger":
+            triggers.add(name)
+    return Schema(tables, frozenset(indexes), frozenset(triggers))
+
+
+@lru_cache(maxsize=8)
+def expected_schema(applied: tuple[str, ...]) -> Schema:
+    """The schema the recorded steps make, rebuilt in an empty in-memory database."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        for name, statements in STEPS:
+            if name in applied:
+                for statement in statements:
+                    conn.execute(statement)
+        return schema_of(conn)
+    finally:
+        conn.close()
+
+
+def schema_problems(conn: sqlite3.Connection, applied: list[str]) -> list[str]:
+    """What the project lacks of the schema its recorded steps made, in words; [] when whole.
+
+    Extra tables, columns or indexes are allowed (someone may keep their own beside ours);
+    anything of ours that is missing or changed is damage.
+    """
+    want, have = expected_schema(tuple(applied)), schema_of(conn)
+    problems: list[str] = []
+    for table, columns in want.tables.items():
+        present = have.tables.get(table)
+        if present is None:
+            problems.append(f"the table {table} is missing")
+            continue
+        by_name = {c[0]: c for c in present}
+        for column in columns:
+            found = by_name.get(column[0])
+            if found is None:
+                problems.append(f"the column {table}.{column[0]} is missing")
+            elif found != column:
+                problems.append(f"the column {table}.{column[0]} was changed")
+    for index in sorted(want.indexes - have.indexes):
+        problems.append(f"the index {index} is missing")
+    for trigger in sorted(want.triggers - have.triggers):
+        problems.append(f"the trigger {trigger} is missing")
+    return problems
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'

@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 from sqlite_utils import Database
 
-from annotator.migrations import MIGRATION_SET, known_names, migrations
+from annotator.migrations import MIGRATION_SET, known_names, migration_set
 from annotator.store import ProjectError, Store
 
 
@@ -45,8 +45,8 @@ def test_fresh_project_records_the_initial_schema_step(tmp_path):
 
 
 def test_fresh_project_has_nothing_pending(store):
-    assert migrations.pending(store.db) == []
-    assert {m.name for m in migrations.applied(store.db)} == known_names()
+    assert migration_set().pending(store.db) == []
+    assert {m.name for m in migration_set().applied(store.db)} == known_names()
 
 
 def test_known_steps_start_with_the_initial_schema():
@@ -64,8 +64,8 @@ def test_initial_schema_creates_the_project_tables(store):
 
 def test_initial_schema_applies_to_an_empty_database_through_sqlite_utils():
     db = Database(memory=True)
-    migrations.apply(db)
-    assert [m.name for m in migrations.applied(db)] == ["0001_initial_schema"]
+    migration_set().apply(db)
+    assert [m.name for m in migration_set().applied(db)] == ["0001_initial_schema"]
     assert db["documents"].exists()
 
 

@@ -297,20 +297,13 @@ def test_full_disk_during_an_export_leaves_no_file(project, monkeypatch, tmp_pat
 
 def test_a_backup_is_made_before_a_schema_upgrade(project, monkeypatch):
     """A newer annotator's migration runs only after a consistent copy sits beside the file."""
-    from sqlite_utils.migrations import Migrations
-
     import annotator.migrations as schema
-    import annotator.store as store_module
 
-    upgraded = Migrations(schema.MIGRATION_SET)
-    upgraded(name="0001_initial_schema")(schema.initial_schema)
-
-    @upgraded(name="0002_test_add_column")
-    def add_column(db):
-        db.execute("ALTER TABLE documents ADD COLUMN reviewer TEXT")
-
-    monkeypatch.setattr(schema, "migrations", upgraded)
-    monkeypatch.setattr(store_module, "migrations", upgraded)
+    steps = [
+        *schema.STEPS,
+        ("0002_test_add_column", ["ALTER TABLE documents ADD COLUMN reviewer TEXT"]),
+    ]
+    monkeypatch.setattr(schema, "STEPS", steps)
     with Store(project, "upgrader") as store:
         columns = {c.name for c in store.db["documents"].columns}
         assert "reviewer" in columns
