@@ -8,6 +8,7 @@ can check it, and a file it cannot place is refused.
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,6 +75,58 @@ def is_valid_utf8(path: Path, chunk: int = 1 << 20) -> bool:
     return True
 
 
+_BAD_BYTE = re.compile("[\udc80-\udcff]")
+_GOOD_NON_ASCII = re.compile("[^\x00-\x7f\udc80-\udcff]")
+
+
+@dataclass
+class Utf8Damage:
+    """How a file that is not valid UTF-8 reads as UTF-8: characters that decode, bytes that
+    do not."""
+
+    good: int = 0  # characters outside ASCII that decoded as UTF-8
+    bad: int = 0  # bytes that are not part of any UTF-8 character
+
+    def add(self, text: str) -> None:
+        self.bad += len(_BAD_BYTE.findall(text))
+        self.good += len(_GOOD_NON_ASCII.findall(text))
+
+    @property
+    def mostly_utf8(self) -> bool:
+        """UTF-8 with a few bad bytes, rather than text in another encoding.
+
+        Text in a single-byte encoding such as cp1252 almost never forms a valid UTF-8
+        character (an accented letter is followed by a plain one), so a file where valid
+        UTF-8 characters outnumber the bad bytes (or a handful of bad bytes sit among valid
+        ones) was written as UTF-8. Reading it as anything else would garble every valid
+        character in it.
+        """
+        return self.good > 0 and self.bad <= max(self.good, 4)
+
+
+def utf8_damage(data: bytes) -> Utf8Damage:
+    damage = Utf8Damage()
+    damage.add(data.decode("utf-8", "surrogateescape"))
+    return damage
+
+
+def file_utf8_damage(path: Path, chunk: int = 1 << 20) -> Utf8Damage:
+    """The same count over a file, read a block at a time."""
+    damage = Utf8Damage()
+    decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            damage.add(decoder.decode(block))
+        damage.add(decoder.decode(b"", final=True))
+    return damage
+
+
+def bad_utf8_reason(error: UnicodeDecodeError, offset: int = 0) -> str:
+    """``not valid UTF-8 at byte N``: N counts from the start of the file, from 0."""
+    bad = error.object[error.start : error.start + 1]
+    return f"not valid UTF-8 at byte {offset + error.start} (0x{bad.hex()})"
+
+
 def decode_bytes(data: bytes) -> Decoded:
     """Decode a whole file's bytes, or raise DecodeError with a reason for the user."""
     if not data:
@@ -94,8 +147,9 @@ def decode_bytes(data: bytes) -> Decoded:
         raise DecodeError("it is a binary file, not text (it holds NUL bytes)")
     try:
         return Decoded(data.decode("utf-8"), "utf-8", False)
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as e:
+        if utf8_damage(data).mostly_utf8:
+            raise DecodeError(bad_utf8_reason(e), data.count(b"\n", 0, e.start) + 1) from None
     return _detect(data)
 
 

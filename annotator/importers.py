@@ -9,6 +9,7 @@ move with the text; nothing else in the text is touched.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,11 +17,19 @@ from typing import Any
 
 from annotator.decoding import DecodeError
 from annotator.model import utc_now
+from annotator.printable import printable
+from annotator.project_file import kind_of_file
 from annotator.readers import KNOWN_SUFFIXES, as_text, read_records
 from annotator.store import ProjectError, Store
-from annotator.tasks import RecordError, check_task
+from annotator.tasks import LABEL_STUDIO_PREDICTION_ID, CheckedTask, RecordError, check_task
 
 _BATCH = 500
+_WHY_PASSED_OVER = {
+    LABEL_STUDIO_PREDICTION_ID: (
+        " (Label Studio's JSON export lists predictions by id, without their spans; "
+        "its snapshot export holds them whole)"
+    ),
+}
 
 Progress = Callable[[int, int], None]
 
@@ -32,11 +41,8 @@ class Refusal:
     reason: str
 
     def __str__(self) -> str:
-        return (
-            f"{self.path}:{self.line}: {self.reason}"
-            if self.line
-            else f"{self.path}: {self.reason}"
-        )
+        name = printable(self.path)
+        return f"{name}:{self.line}: {self.reason}" if self.line else f"{name}: {self.reason}"
 
 
 @dataclass
@@ -45,6 +51,11 @@ class FileResult:
     documents_added: int = 0
     duplicates: int = 0
     spans_added: int = 0
+    # Of the duplicates: spans they brought that the stored document lacked (added to it),
+    # and spans it already had (left out).
+    spans_added_to_duplicates: int = 0
+    spans_already_there: int = 0
+    passed_over: dict[str, int] = field(default_factory=dict)  # what was not imported, why
     records: int = 0
     refused: list[Refusal] = field(default_factory=list)
     rolled_back: bool = False
@@ -70,6 +81,14 @@ class ImportReport:
         return sum(f.spans_added for f in self.files)
 
     @property
+    def spans_added_to_duplicates(self) -> int:
+        return sum(f.spans_added_to_duplicates for f in self.files)
+
+    @property
+    def spans_already_there(self) -> int:
+        return sum(f.spans_already_there for f in self.files)
+
+    @property
     def refused(self) -> list[Refusal]:
         return [r for f in self.files for r in f.refused]
 
@@ -86,7 +105,14 @@ class ImportReport:
             f"left out, {n(self.spans_added, 'span')} added, "
             f"{n(len(self.refused), 'record')} refused."
         ]
-        rolled_back = [f.path for f in self.files if f.rolled_back]
+        if self.spans_added_to_duplicates or self.spans_already_there:
+            lines.append(
+                f"The duplicates' text was already in the project: "
+                f"{n(self.spans_added_to_duplicates, 'new span')} from them "
+                f"{'was' if self.spans_added_to_duplicates == 1 else 'were'} added to the stored "
+                f"document, {n(self.spans_already_there, 'span')} it already had left out."
+            )
+        rolled_back = [printable(f.path) for f in self.files if f.rolled_back]
         if rolled_back:
             lines.append(
                 "Nothing was imported from "
@@ -95,7 +121,10 @@ class ImportReport:
             )
         for f in self.files:
             if f.note:
-                lines.append(f"{f.path}: {f.note}")
+                lines.append(f"{printable(f.path)}: {f.note}")
+            for what, count in f.passed_over.items():
+                why = _WHY_PASSED_OVER.get(what, "")
+                lines.append(f"{printable(f.path)}: {n(count, what)} passed over{why}")
         if self.labels_created:
             lines.append("New labels: " + ", ".join(self.labels_created))
         if self.skipped:
@@ -122,15 +151,33 @@ def collect_files(
                     f = Path(root) / name
                     if name.startswith("."):
                         continue
-                    if f.suffix.lower() in KNOWN_SUFFIXES:
-                        files.append(f)
-                    else:
+                    if f.suffix.lower() not in KNOWN_SUFFIXES:
                         skipped.append(str(f))
+                    elif (why := _not_regular(f)) is not None:
+                        missing.append(Refusal(str(f), None, why))
+                    else:
+                        files.append(f)
         elif p.is_file():
             files.append(p)
+        elif (why := _not_regular(p)) is not None:
+            missing.append(Refusal(str(p), None, why))
         else:
             missing.append(Refusal(str(p), None, "no such file or folder"))
     return files, skipped, missing
+
+
+def _not_regular(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a file (it exists but is a pipe, a device...), or None.
+
+    A named pipe is never opened: opening one waits until another program writes into it.
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return f"it is {kind_of_file(mode)}, not a regular file; annotator imports files"
 
 
 def import_paths(
@@ -144,8 +191,8 @@ def import_paths(
     """Import files and folders into ``store``; each file in its own transaction."""
     files, skipped, missing = collect_files(paths)
     report = ImportReport(skipped=skipped)
-    if missing:
-        report.files.append(FileResult(path=missing[0].path, refused=missing))
+    for refusal in missing:
+        report.files.append(FileResult(path=refusal.path, refused=[refusal]))
     sizes = []
     for f in files:
         try:
@@ -237,8 +284,16 @@ def _write(
                 )
                 if document_id is None:
                     result.duplicates += 1
+                    if record.spans:
+                        if pending_spans:
+                            result.spans_added += store.insert_spans(pending_spans)
+                            pending_spans.clear()
+                        _add_to_stored(store, record, label_ids, now, result)
+                    progress(read)
                     continue
                 result.documents_added += 1
+                for what, count in record.passed_over.items():
+                    result.passed_over[what] = result.passed_over.get(what, 0) + count
                 for start, end, label, note, annotator, origin, created, _ in record.spans:
                     pending_spans.append(
                         (
@@ -262,20 +317,64 @@ def _write(
                 raise _RollBack
             if pending_spans:
                 result.spans_added += store.insert_spans(pending_spans)
-            if result.documents_added:
+            if result.documents_added or result.spans_added:
                 store.record_change(
                     "import",
                     source=stored_source,
                     documents=result.documents_added,
                     spans=result.spans_added,
                     duplicates=result.duplicates,
+                    spans_added_to_duplicates=result.spans_added_to_duplicates,
                     refused=len(result.refused),
                 )
     except _RollBack:
         result.rolled_back = True
         result.documents_added = result.duplicates = result.spans_added = 0
+        result.spans_added_to_duplicates = result.spans_already_there = 0
+        result.passed_over.clear()
         return
     labels_created.extend(added_labels)
+
+
+def _add_to_stored(
+    store: Store, record: CheckedTask, label_ids: dict[str, int], now: str, result: FileResult
+) -> None:
+    """A record whose text is already stored brings its spans to the stored document.
+
+    A span the document already has (same start, end, label and analyst) is left out; any
+    other is added, so that the same text twice with different spans loses no one's work.
+    """
+    document_id = store.document_id_by_hash(record.text_hash)
+    if document_id is None:  # pragma: no cover - the insert just found it
+        return
+    have = store.span_keys(document_id)
+    rows = []
+    for start, end, label, note, annotator, origin, created, _ in record.spans:
+        who = annotator or store.annotator
+        key = (start, end, label_ids[label], who)
+        if key in have:
+            result.spans_already_there += 1
+            continue
+        have.add(key)
+        rows.append(
+            (
+                document_id,
+                start,
+                end,
+                label_ids[label],
+                record.text[start:end],
+                who,
+                note,
+                origin,
+                created or now,
+                now,
+            )
+        )
+    if rows:
+        added = store.insert_spans(rows)
+        store.count_new_spans(document_id, added)
+        result.spans_added += added
+        result.spans_added_to_duplicates += added
 
 
 class _RollBack(Exception):

@@ -9,12 +9,22 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
-from annotator.decoding import DecodeError, decode_bytes, is_valid_utf8, looks_binary, sniff_bom
-from annotator.tasks import RecordError, loads, no_constant, title_of
+from annotator.decoding import (
+    DecodeError,
+    bad_utf8_reason,
+    decode_bytes,
+    file_utf8_damage,
+    is_valid_utf8,
+    looks_binary,
+    sniff_bom,
+)
+from annotator.project_file import kind_of_file
+from annotator.tasks import DuplicateKey, RecordError, loads, no_constant, title_of, unique_keys
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -35,7 +45,12 @@ class _Notes(Protocol):
 def read_records(path: Path, result: _Notes) -> Records:
     """The file's records, after refusing an empty or oversized file by its size alone."""
     suffix = path.suffix.lower()
-    size = path.stat().st_size
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise DecodeError(
+            f"it is {kind_of_file(info.st_mode)}, not a regular file; annotator imports files"
+        )
+    size = info.st_size
     limit = (
         MAX_JSONL_BYTES
         if suffix in JSONL_SUFFIXES
@@ -84,34 +99,45 @@ def as_text(name: str) -> str:
     return os.fsencode(name).decode("utf-8", "replace")
 
 
-def _jsonl_lines(path: Path, result: _Notes) -> Iterator[tuple[int, int, str]]:
+def _jsonl_lines(path: Path, result: _Notes) -> Iterator[tuple[int, int, str | RecordError]]:
     """(line number, bytes read so far, line) split on "\\n" only: U+2028 and form feeds are
-    legal inside JSON strings and must not end a record."""
+    legal inside JSON strings and must not end a record.
+
+    A file written as UTF-8 with a few bad bytes is read as UTF-8: each line holding a bad
+    byte is refused on its own, and the rest are read as they are.
+    """
     with open(path, "rb") as f:
         head = f.read(8192)
     bom = sniff_bom(head[:4])
     if bom is None and looks_binary(head):
         raise DecodeError("it is a binary file, not JSON Lines text (it holds NUL bytes)")
-    if bom in (None, "utf-8-sig") and is_valid_utf8(path):
+    if bom in (None, "utf-8-sig") and (is_valid_utf8(path) or file_utf8_damage(path).mostly_utf8):
         with open(path, "rb") as f:
             read = 0
             for number, raw in enumerate(f, start=1):
+                try:
+                    line: str | RecordError = raw.decode("utf-8")
+                except UnicodeDecodeError as e:
+                    line = RecordError(bad_utf8_reason(e, read))
                 read += len(raw)
-                line = raw.decode("utf-8")
-                if number == 1 and line.startswith("\ufeff"):
+                if number == 1 and isinstance(line, str) and line.startswith("\ufeff"):
                     line = line[1:]
                 yield number, read, line
         return
     text = _read_text(path, result)
     read = 0
-    for number, line in enumerate(text.split("\n"), start=1):
-        read += len(line) + 1
-        yield number, read, line
+    for number, line_text in enumerate(text.split("\n"), start=1):
+        read += len(line_text) + 1
+        yield number, read, line_text
 
 
 def _jsonl_records(path: Path, result: _Notes) -> Records:
     any_line = False
     for number, read, line in _jsonl_lines(path, result):
+        if isinstance(line, RecordError):
+            any_line = True
+            yield number, read, line
+            continue
         if not line.strip():
             continue
         any_line = True
@@ -127,13 +153,18 @@ def _json_records(path: Path, result: _Notes) -> Records:
     text = _read_text(path, result)
     if text.startswith("\ufeff"):
         text = text[1:]
-    decoder = json.JSONDecoder(strict=False, parse_constant=no_constant)
+    decoder = json.JSONDecoder(
+        strict=False, parse_constant=no_constant, object_pairs_hook=unique_keys
+    )
+    lenient = json.JSONDecoder(strict=False, parse_constant=no_constant)
     pos = _skip_ws(text, 0)
     if pos >= len(text):
         raise DecodeError("the file holds no JSON, only white space")
     if text[pos] != "[":
         try:
             value, end = decoder.raw_decode(text, pos)
+        except DuplicateKey as e:
+            raise DecodeError(str(e), _line_of(text, pos)) from None
         except (ValueError, RecursionError):
             value, end = None, pos
         if isinstance(value, dict):
@@ -159,6 +190,9 @@ def _json_records(path: Path, result: _Notes) -> Records:
         line = _line_of(text, pos)
         try:
             value, pos = decoder.raw_decode(text, pos)
+        except DuplicateKey as e:
+            # The record is refused on its own; read past it to go on with the rest.
+            value, pos = RecordError(str(e)), lenient.raw_decode(text, pos)[1]
         except json.JSONDecodeError as e:
             raise DecodeError(
                 f"not valid JSON ({e.msg} at column {e.colno}); nothing after it can be read",

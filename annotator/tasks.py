@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.model import (
@@ -24,6 +24,7 @@ from annotator.model import (
 )
 
 MAX_RECORD_CHARS = 20 * 1024 * 1024
+LABEL_STUDIO_PREDICTION_ID = "Label Studio prediction id"
 TITLE_CHARS = 200
 # Meta nested deeper than this is refused: no one writes it, and exporting it would need a
 # deep call stack.
@@ -44,6 +45,7 @@ class CheckedTask:
     meta: dict[str, Any]
     status: str
     spans: list[tuple[int, int, str, str | None, str | None, str, str | None, str | None]]
+    passed_over: dict[str, int] = field(default_factory=dict)  # what was left out, counted
 
 
 def title_of(text: str) -> str:
@@ -55,10 +57,29 @@ def title_of(text: str) -> str:
     return ""
 
 
+class DuplicateKey(ValueError):
+    """An object that names one key twice: JSON readers differ on which value wins."""
+
+
+def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Build an object, refusing a key given twice (json's default keeps the last, silently)."""
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise DuplicateKey(f"duplicate key {json.dumps(key, ensure_ascii=False)}")
+            seen.add(key)
+    return obj
+
+
 def loads(line: str) -> Any:
-    """Parse one JSON record the way every importer does: no NaN, control characters allowed."""
+    """Parse one JSON record the way every importer does: no NaN, control characters allowed,
+    no key given twice."""
     try:
-        return json.loads(line, strict=False, parse_constant=no_constant)
+        return json.loads(
+            line, strict=False, parse_constant=no_constant, object_pairs_hook=unique_keys
+        )
     except json.JSONDecodeError as e:
         raise RecordError(f"not valid JSON ({e.msg} at column {e.colno})") from None
     except RecursionError:
@@ -180,7 +201,8 @@ def check_task(
     spans = []
     seen = set()
     mine: set[str] = set()  # labels this record would add; kept only if the record is good
-    for where, start, end, label, extra in _raw_spans(value):
+    passed_over: dict[str, int] = {}
+    for where, start, end, label, extra in _raw_spans(value, passed_over):
         if isinstance(label, str) and label not in labels:
             if create_labels and label.strip() and label == label.strip():
                 _check_new_label(label, where, labels | new_labels | mine)
@@ -227,6 +249,7 @@ def check_task(
         meta=meta,
         status=status,
         spans=spans,
+        passed_over=passed_over,
     )
 
 
@@ -242,7 +265,9 @@ def _check_new_label(label: str, where: str, known: set[str]) -> None:
             raise RecordError(f"{where}: label {label!r} differs from {other!r} only in case")
 
 
-def _raw_spans(value: dict[str, Any]) -> Iterator[tuple[str, Any, Any, Any, dict[str, Any]]]:
+def _raw_spans(
+    value: dict[str, Any], passed_over: dict[str, int]
+) -> Iterator[tuple[str, Any, Any, Any, dict[str, Any]]]:
     """Spans in the Prodigy/native form, the doccano forms and Label Studio's results."""
     spans = value.get("spans")
     if spans is not None:
@@ -279,16 +304,18 @@ def _raw_spans(value: dict[str, Any]) -> Iterator[tuple[str, Any, Any, Any, dict
             if not isinstance(s, dict) or not {"start_offset", "end_offset", "label"} <= s.keys():
                 raise RecordError(f"{where}: expected start_offset, end_offset and label")
             yield where, s["start_offset"], s["end_offset"], s["label"], {}
-    yield from _label_studio_spans(value)
+    yield from _label_studio_spans(value, passed_over)
 
 
 def _label_studio_spans(
-    value: dict[str, Any],
+    value: dict[str, Any], passed_over: dict[str, int]
 ) -> Iterator[tuple[str, Any, Any, Any, dict[str, Any]]]:
     """Label Studio's span results: annotations come in as imported, predictions as suggested.
 
     Results of other types (relations, choices) are not spans and are passed over, as are
     annotations the annotator cancelled. A result with several labels gives one span each.
+    Label Studio's JSON export lists a task's predictions by id only (``"predictions": [1]``);
+    such ids are counted and passed over (its snapshot export holds them whole).
     """
     for key, origin in (("annotations", "imported"), ("predictions", "suggested")):
         items = value.get(key)
@@ -297,6 +324,10 @@ def _label_studio_spans(
         if not isinstance(items, list):
             raise RecordError(f'"{key}" must be a list, not {_type_name(items)}')
         for i, item in enumerate(items):
+            if key == "predictions" and isinstance(item, int) and not isinstance(item, bool):
+                what = LABEL_STUDIO_PREDICTION_ID
+                passed_over[what] = passed_over.get(what, 0) + 1
+                continue
             if not isinstance(item, dict):
                 raise RecordError(f"{key}[{i}]: expected an object with a result list")
             if item.get("was_cancelled"):
