@@ -15,7 +15,9 @@ from pathlib import Path
 import click
 
 from annotator import __version__
+from annotator.destinations import writes_in_place
 from annotator.model import STATUSES, LabelError, SpanError
+from annotator.printable import printable
 from annotator.store import LabelInUse, ProjectError, Store
 
 _PROGRESS_BYTES = 2_000_000
@@ -119,6 +121,14 @@ def import_command(
         with suppress(OSError):
             total += f.stat().st_size
     show_bar = total >= _PROGRESS_BYTES and sys.stderr.isatty()
+
+    def waiting(waited: float) -> None:
+        click.echo(
+            f"{printable(store.path)}: another program is writing to the project; "
+            "waiting for it to finish...",
+            err=True,
+        )
+
     with _user_errors():
         if show_bar:
             with click.progressbar(length=total, label="Importing", file=sys.stderr) as bar:
@@ -134,10 +144,15 @@ def import_command(
                     skip_invalid=skip_invalid,
                     create_labels=create_labels,
                     progress=progress,
+                    on_wait=waiting,
                 )
         else:
             report = import_paths(
-                store, paths, skip_invalid=skip_invalid, create_labels=create_labels
+                store,
+                paths,
+                skip_invalid=skip_invalid,
+                create_labels=create_labels,
+                on_wait=waiting,
             )
     for refusal in report.refused:
         click.echo(str(refusal), err=True)
@@ -208,10 +223,12 @@ def export_command(
             only_with_spans=only_with_spans,
             offsets=offsets,
         )
-    where = "standard output" if report.path is None else str(report.path)
+    into_stream = report.path is None or writes_in_place(report.path)
+    where = "standard output" if report.path is None else printable(report.path)
     click.echo(
-        f"Exported {report.documents} documents and {report.spans} spans ({fmt}) to {where}",
-        err=report.path is None,
+        f"Exported {_n(report.documents, 'document')} and {_n(report.spans, 'span')} ({fmt}) "
+        f"to {where}",
+        err=into_stream,  # the export itself may be going to standard output
     )
 
 
@@ -244,7 +261,7 @@ def labels(ctx: click.Context) -> None:
         for label in store.labels():
             key = label.hotkey or "-"
             click.echo(
-                f"{key}  {label.name:<16} {label.color}  {store.label_usage(label.name)} spans"
+                f"{key}  {label.name:<16} {label.color}  {_n(store.label_usage(label.name), 'span')}"
             )
 
 
@@ -273,7 +290,7 @@ def labels_rename(ctx: click.Context, name: str, new_name: str) -> None:
     with _user_errors():
         label = store.rename_label(name, new_name)
         count = store.label_usage(label.name)
-    click.echo(f"Renamed {name!r} to {label.name!r} ({count} spans)")
+    click.echo(f"Renamed {name!r} to {label.name!r} ({_n(count, 'span')})")
 
 
 @labels.command("color")
@@ -321,7 +338,7 @@ def labels_delete(ctx: click.Context, name: str, force: bool) -> None:
             count = store.delete_label(name, delete_spans=force)
         except LabelInUse as e:
             raise click.ClickException(f"{e}; add --force to do so") from None
-    click.echo(f"Deleted label {name!r}" + (f" and its {count} spans" if count else ""))
+    click.echo(f"Deleted label {name!r}" + (f" and its {_n(count, 'span')}" if count else ""))
 
 
 @cli.command()
@@ -332,7 +349,14 @@ def backup(ctx: click.Context, path: Path | None) -> None:
     store = _store(ctx)
     with _user_errors():
         written = store.backup(path or store.path.parent)
-    click.echo(f"Backed up {store.path} to {written}")
+    click.echo(
+        f"Backed up {printable(store.path)} to {printable(written)}",
+        err=writes_in_place(written),  # the backup itself may be going to standard output
+    )
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def main() -> None:

@@ -32,8 +32,9 @@ PARTIAL_SUFFIX = ".partial"
 def writes_in_place(path: Path) -> bool:
     """True when ``path`` exists and is not a regular file that may be replaced.
 
-    Links into ``/proc`` or ``/dev`` (``/dev/stdout`` is ``/proc/self/fd/1``) stand for a
-    file another program opened: writing to them must go into that open file.
+    Names in ``/dev`` or ``/proc`` (``/dev/stdout`` is ``/proc/self/fd/1``) stand for a
+    file another program opened, even when that is a regular file (``> out.jsonl`` in a
+    shell): writing must go into that open file, at its end, not replace it.
     """
     try:
         mode = os.stat(path).st_mode
@@ -41,8 +42,9 @@ def writes_in_place(path: Path) -> bool:
         return False
     if not stat.S_ISREG(mode):
         return True
+    given = os.path.abspath(path)
     real = os.path.realpath(path)
-    return real.startswith(("/proc/", "/dev/"))
+    return any(p.startswith(("/proc/", "/dev/")) for p in (given, real))
 
 
 def partial_name(target: Path) -> str:
@@ -58,7 +60,9 @@ def output(path: str | os.PathLike[str], *, binary: bool = False) -> Iterator[IO
     """
     target = Path(path)
     if writes_in_place(target):
-        with open(target, "wb" if binary else "w", **_text_options(binary)) as out:
+        # Appending: a shell that opened the file with ">" has emptied it already, and one
+        # that opened it with ">>" means it to grow; for devices and pipes it is the same.
+        with open(target, "ab" if binary else "a", **_text_options(binary)) as out:
             yield out
             out.flush()
         return

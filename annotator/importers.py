@@ -8,6 +8,7 @@ move with the text; nothing else in the text is touched.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from collections.abc import Callable, Iterator, Sequence
@@ -187,8 +188,15 @@ def import_paths(
     skip_invalid: bool = False,
     create_labels: bool = False,
     progress: Progress | None = None,
+    on_wait: Callable[[float], None] | None = None,
 ) -> ImportReport:
-    """Import files and folders into ``store``; each file in its own transaction."""
+    """Import files and folders into ``store``; each file in its own transaction.
+
+    With ``on_wait``, a file whose turn to write comes while another program is writing
+    waits for it as long as it takes (another import may hold the project for minutes), and
+    ``on_wait`` is told once, after a second, so the user knows why nothing moves. Without
+    it, the store's usual 30-second wait applies.
+    """
     files, skipped, missing = collect_files(paths)
     report = ImportReport(skipped=skipped)
     for refusal in missing:
@@ -201,7 +209,7 @@ def import_paths(
             sizes.append(0)
     total = sum(sizes)
     done = 0
-    with store.bulk_writes():
+    with store.bulk_writes(), _patient(store, on_wait):
         for f, size in zip(files, sizes, strict=False):
 
             def file_progress(read: int, _base: int = done, _size: int = size) -> None:
@@ -217,6 +225,19 @@ def import_paths(
             if progress:
                 progress(done, total)
     return report
+
+
+@contextlib.contextmanager
+def _patient(store: Store, on_wait: Callable[[float], None] | None) -> Iterator[None]:
+    if on_wait is None:
+        yield
+        return
+    before = store.patient, store.on_wait
+    store.patient, store.on_wait = True, on_wait
+    try:
+        yield
+    finally:
+        store.patient, store.on_wait = before
 
 
 def _import_file(

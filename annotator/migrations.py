@@ -161,9 +161,9 @@ def schema_of(conn: sqlite3.Connection) -> Schema:
     tables: dict[str, tuple[tuple[str, str, bool, int], ...]] = {}
     indexes: set[str] = set()
     triggers: set[str] = set()
-    for kind, name in conn.execute("SELECT type, name FROM sqlite_master"):
-        if name.startswith("sqlite_") or name == MIGRATIONS_TABLE:
-            continue
+    for kind, name, table in conn.execute("SELECT type, name, tbl_name FROM sqlite_master"):
+        if name.startswith("sqlite_") or table == MIGRATIONS_TABLE:
+            continue  # SQLite's own, and sqlite-utils' record of the steps
         if kind == "table":
             tables[name] = tuple(
                 (row[1], str(row[2]).upper(), bool(row[3]), int(row[5]))

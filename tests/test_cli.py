@@ -299,8 +299,8 @@ def test_export_unknown_label_filter_exits_1(filled):
 def test_labels_lists_hotkey_name_colour_and_use(filled):
     lines = run("--db", str(filled), "labels").stdout.splitlines()
     assert [line.split() for line in lines] == [
-        ["1", "claim", "#4a90d9", "1", "spans"],
-        ["2", "quote", "#e8923a", "1", "spans"],
+        ["1", "claim", "#4a90d9", "1", "span"],
+        ["2", "quote", "#e8923a", "1", "span"],
         ["3", "caption", "#3fae6a", "0", "spans"],
         ["4", "concession", "#a86cc1", "0", "spans"],
     ]
@@ -321,7 +321,7 @@ def test_labels_add_with_a_taken_hotkey_exits_1(db):
 
 def test_labels_rename_takes_the_spans_along(filled):
     result = run("--db", str(filled), "labels", "rename", "claim", "assertion")
-    assert "(1 spans)" in result.stdout
+    assert "(1 span)" in result.stdout
     sql = (
         "SELECT count(*) FROM spans s JOIN labels l ON l.id = s.label_id WHERE l.name = 'assertion'"
     )
@@ -364,7 +364,7 @@ def test_labels_delete_refuses_a_label_in_use_and_says_how_many(filled):
 
 def test_labels_delete_force_removes_the_label_and_its_spans(filled):
     result = run("--db", str(filled), "labels", "delete", "claim", "--force")
-    assert "and its 1 spans" in result.stdout
+    assert "and its 1 span" in result.stdout
     assert count(filled, "SELECT count(*) FROM spans") == 1
     assert count(filled, "SELECT count(*) FROM labels WHERE name = 'claim'") == 0
 

@@ -210,3 +210,66 @@ def test_an_empty_file_becomes_a_new_project(tmp_path):
     path.touch()
     with Store(path) as store:
         assert len(store.labels()) == 4
+
+
+# -- a damaged schema ---------------------------------------------------------------------------
+
+
+def _damage(path, *statements: str) -> None:
+    conn = sqlite3.connect(path)
+    for statement in statements:
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize(
+    ("statements", "says"),
+    [
+        (["DROP TABLE spans"], "the table spans is missing"),
+        (["ALTER TABLE spans DROP COLUMN note"], "the column spans.note is missing"),
+        (["DROP INDEX spans_document"], "the index spans_document is missing"),
+        (["DROP TRIGGER changes_no_delete"], "the trigger changes_no_delete is missing"),
+        (
+            ["DROP TABLE labels", "CREATE TABLE labels (id INTEGER PRIMARY KEY, name BLOB)"],
+            "the column labels.name was changed",
+        ),
+    ],
+)
+def test_a_project_with_a_damaged_schema_is_refused_untouched(tmp_path, statements, says):
+    path = tmp_path / "p.db"
+    make_project(path)
+    _damage(path, "PRAGMA foreign_keys = OFF", *statements)
+    assert_refused_untouched(path, f"damaged: {says}")
+
+
+def test_a_damaged_project_is_refused_with_how_to_restore_it_from_its_backup(tmp_path):
+    path = tmp_path / "p.db"
+    make_project(path)
+    with Store(path, "tester") as store:
+        backup = store.backup(tmp_path)
+    _damage(path, "DROP TABLE spans")
+    with pytest.raises(ProjectError) as refused:
+        Store(path, "tester")
+    message = str(refused.value)
+    assert "left untouched" in message
+    assert "copy a backup over the project file" in message
+    assert backup.name in message
+    with Store(backup, "tester") as store:  # and the backup it names opens
+        assert store.count_documents() == 0
+
+
+def test_extra_tables_and_columns_of_ones_own_are_not_damage(tmp_path):
+    path = tmp_path / "p.db"
+    make_project(path)
+    _damage(path, "CREATE TABLE my_notes (x)", "ALTER TABLE documents ADD COLUMN mine TEXT")
+    Store(path, "tester").close()
+
+
+def test_the_expected_schema_is_what_sqlite_utils_applies():
+    """The schema rebuilt with plain sqlite3 is the one the migration set makes."""
+    from annotator.migrations import expected_schema, schema_of
+
+    db = Database(memory=True)
+    migration_set().apply(db)
+    assert schema_of(db.conn) == expected_schema(tuple(sorted(known_names())))
