@@ -62,19 +62,6 @@ def looks_binary(head: bytes) -> bool:
     return b"\x00" in head
 
 
-def is_valid_utf8(path: Path, chunk: int = 1 << 20) -> bool:
-    """Check the whole file with an incremental decoder, without holding it in memory."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with open(path, "rb") as f:
-            while block := f.read(chunk):
-                decoder.decode(block)
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
 _BAD_BYTE = re.compile("[\udc80-\udcff]")
 _GOOD_NON_ASCII = re.compile("[^\x00-\x7f\udc80-\udcff]")
 

@@ -20,7 +20,7 @@ from annotator.decoding import DecodeError
 from annotator.model import utc_now
 from annotator.printable import printable
 from annotator.project_file import kind_of_file
-from annotator.readers import KNOWN_SUFFIXES, as_text, read_records
+from annotator.readers import KNOWN_SUFFIXES, ReadAgain, as_text, read_records
 from annotator.store import ProjectError, Store
 from annotator.tasks import LABEL_STUDIO_PREDICTION_ID, CheckedTask, RecordError, check_task
 
@@ -250,8 +250,17 @@ def _import_file(
 ) -> FileResult:
     result = FileResult(path=str(path))
     try:
-        records = read_records(path, result)
-        _write(store, path, records, result, skip_invalid, create_labels, labels_created, progress)
+        try:
+            records = read_records(path, result)
+            _write(
+                store, path, records, result, skip_invalid, create_labels, labels_created, progress
+            )
+        except ReadAgain:  # not UTF-8 after all: the file's transaction was undone
+            result = FileResult(path=str(path))
+            records = read_records(path, result, utf8=False)
+            _write(
+                store, path, records, result, skip_invalid, create_labels, labels_created, progress
+            )
     except (DecodeError, OSError) as e:
         reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
         result.refused.append(Refusal(str(path), getattr(e, "line", None), reason))
@@ -297,7 +306,7 @@ def _write(
                     text=record.text,
                     text_hash=record.text_hash,
                     title=record.title,
-                    meta=record.meta,
+                    meta=record.meta_json,
                     external_id=record.external_id,
                     source=stored_source,
                     status=record.status,

@@ -19,7 +19,6 @@ from annotator.decoding import (
     bad_utf8_reason,
     decode_bytes,
     file_utf8_damage,
-    is_valid_utf8,
     looks_binary,
     sniff_bom,
 )
@@ -42,8 +41,20 @@ class _Notes(Protocol):
     note: str | None  # where a reader says what it had to infer (the encoding)
 
 
-def read_records(path: Path, result: _Notes) -> Records:
-    """The file's records, after refusing an empty or oversized file by its size alone."""
+class ReadAgain(Exception):
+    """A JSON Lines file read as UTF-8 turned out not to be UTF-8 at all: the caller undoes
+    what it did with the records so far and reads the file again with ``utf8=False``.
+
+    Reading on the guess that a file is UTF-8 (nearly always true) spares a whole pass over
+    the file to check it first.
+    """
+
+
+def read_records(path: Path, result: _Notes, *, utf8: bool = True) -> Records:
+    """The file's records, after refusing an empty or oversized file by its size alone.
+
+    ``utf8=False`` skips the first guess that a JSON Lines file is UTF-8 (see ReadAgain).
+    """
     suffix = path.suffix.lower()
     info = path.stat()
     if not stat.S_ISREG(info.st_mode):
@@ -66,7 +77,7 @@ def read_records(path: Path, result: _Notes) -> Records:
             f"{suffix or 'text'} files"
         )
     if suffix in JSONL_SUFFIXES:
-        return _jsonl_records(path, result)
+        return _jsonl_records(path, result, utf8)
     if suffix in JSON_SUFFIXES:
         return _json_records(path, result)
     return _text_records(path, result)
@@ -99,7 +110,9 @@ def as_text(name: str) -> str:
     return os.fsencode(name).decode("utf-8", "replace")
 
 
-def _jsonl_lines(path: Path, result: _Notes) -> Iterator[tuple[int, int, str | RecordError]]:
+def _jsonl_lines(
+    path: Path, result: _Notes, utf8: bool
+) -> Iterator[tuple[int, int, str | RecordError]]:
     """(line number, bytes read so far, line) split on "\\n" only: U+2028 and form feeds are
     legal inside JSON strings and must not end a record.
 
@@ -111,13 +124,18 @@ def _jsonl_lines(path: Path, result: _Notes) -> Iterator[tuple[int, int, str | R
     bom = sniff_bom(head[:4])
     if bom is None and looks_binary(head):
         raise DecodeError("it is a binary file, not JSON Lines text (it holds NUL bytes)")
-    if bom in (None, "utf-8-sig") and (is_valid_utf8(path) or file_utf8_damage(path).mostly_utf8):
+    if bom in (None, "utf-8-sig") and utf8:
         with open(path, "rb") as f:
             read = 0
+            mostly_utf8: bool | None = None
             for number, raw in enumerate(f, start=1):
                 try:
                     line: str | RecordError = raw.decode("utf-8")
                 except UnicodeDecodeError as e:
+                    if mostly_utf8 is None:
+                        mostly_utf8 = file_utf8_damage(path).mostly_utf8
+                    if not mostly_utf8:
+                        raise ReadAgain from None
                     line = RecordError(bad_utf8_reason(e, read))
                 read += len(raw)
                 if number == 1 and isinstance(line, str) and line.startswith("\ufeff"):
@@ -131,9 +149,9 @@ def _jsonl_lines(path: Path, result: _Notes) -> Iterator[tuple[int, int, str | R
         yield number, read, line_text
 
 
-def _jsonl_records(path: Path, result: _Notes) -> Records:
+def _jsonl_records(path: Path, result: _Notes, utf8: bool) -> Records:
     any_line = False
-    for number, read, line in _jsonl_lines(path, result):
+    for number, read, line in _jsonl_lines(path, result, utf8):
         if isinstance(line, RecordError):
             any_line = True
             yield number, read, line

@@ -487,7 +487,7 @@ class Store(LabelMethods, SpanMethods):
         text: str,
         text_hash: str,
         title: str,
-        meta: dict[str, Any] | None = None,
+        meta: dict[str, Any] | str | None = None,
         external_id: str | None = None,
         source: str | None = None,
         status: str = "new",
@@ -502,6 +502,7 @@ class Store(LabelMethods, SpanMethods):
         trigger rewrites the whole document row, text and all, for every span imported.)
         Stored text never holds "\\r": line endings that reach here unnormalised are
         normalised (and the hash taken again), since every offset counts "\\n" as one.
+        ``meta`` may be given as its JSON already (the importer built it to check it).
         """
         if "\r" in text:
             text = normalise_newlines(text)
@@ -516,7 +517,7 @@ class Store(LabelMethods, SpanMethods):
                 title,
                 text,
                 text_hash,
-                json.dumps(meta or {}, ensure_ascii=False),
+                meta if isinstance(meta, str) else json.dumps(meta or {}, ensure_ascii=False),
                 status,
                 source,
                 span_count,

@@ -43,6 +43,7 @@ class CheckedTask:
     title: str
     external_id: str | None
     meta: dict[str, Any]
+    meta_json: str
     status: str
     spans: list[tuple[int, int, str, str | None, str | None, str, str | None, str | None]]
     passed_over: dict[str, int] = field(default_factory=dict)  # what was left out, counted
@@ -122,29 +123,34 @@ def _surrogate(what: str, error: UnicodeEncodeError) -> str:
     return f"{what} holds an unpaired surrogate (\\u{code:04x}), which is not text"
 
 
-def _encodable(value: Any, what: str) -> None:
+def _encodable(value: Any, what: str) -> str | None:
     """Refuse what cannot be stored as UTF-8 JSON: lone surrogates, and numbers such as 1e400
-    that Python reads as infinity."""
+    that Python reads as infinity. Returns the JSON of a list or object, which was built to
+    check it (so it need not be built again to store it)."""
     if value is None or isinstance(value, (bool, int)):
-        return
+        return None
     if isinstance(value, str):  # the common case, checked without building JSON
         try:
             value.encode("utf-8")
         except UnicodeEncodeError as e:
             raise RecordError(_surrogate(what, e)) from None
-        return
-    if isinstance(value, (dict, list)) and not value:
-        return
+        return None
+    if isinstance(value, dict) and not value:
+        return "{}"
+    if isinstance(value, list) and not value:
+        return "[]"
     if _depth(value) > MAX_NESTING:
         raise RecordError(f"{what} is nested more than {MAX_NESTING} levels deep")
     try:
-        json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8")
+        encoded = json.dumps(value, ensure_ascii=False, allow_nan=False)
+        encoded.encode("utf-8")
     except UnicodeEncodeError as e:
         raise RecordError(_surrogate(what, e)) from None
     except ValueError:
         raise RecordError(f"{what} holds a number too large to store") from None
     except RecursionError:
         raise RecordError(f"{what} is nested too deeply to store") from None
+    return encoded
 
 
 def check_task(
@@ -188,7 +194,7 @@ def check_task(
         meta = {}
     if not isinstance(meta, dict):
         raise RecordError(f'"meta" must be an object, not {_type_name(meta)}')
-    _encodable(meta, '"meta"')
+    meta_json = _encodable(meta, '"meta"') or "{}"
     if title is not None:
         _encodable(title, '"title"')
     status = value.get("status", "new")
@@ -230,8 +236,11 @@ def check_task(
             raise RecordError(f"{where}: origin must be one of {', '.join(ORIGINS)}")
         created = extra.get("created_at") if isinstance(extra.get("created_at"), str) else None
         for part in (note, annotator, created):
-            _encodable(part, where)
-        new_start, new_end = endings.start(start), endings.end(end)
+            if part is not None:
+                _encodable(part, where)
+        if endings.changed:
+            start, end = endings.start(start), endings.end(end)
+        new_start, new_end = start, end
         # The same span twice is imported once, but two annotators' identical spans are both kept.
         key = (new_start, new_end, label, annotator)
         if key in seen:
@@ -247,6 +256,7 @@ def check_task(
         or f"record {line}",
         external_id=external,
         meta=meta,
+        meta_json=meta_json,
         status=status,
         spans=spans,
         passed_over=passed_over,

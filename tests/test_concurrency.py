@@ -54,7 +54,11 @@ def _held(db: Path, source: Path, hold: float) -> subprocess.Popen:
 
 
 def _finish(proc: subprocess.Popen, timeout: float = 120) -> tuple[int, str, str]:
-    out, err = proc.communicate(timeout=timeout)
+    """Wait for a process and read what it wrote; through the text streams, because a
+    readline() before may hold lines in their buffers that communicate() would not see."""
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.wait(timeout=timeout)
+    out, err = proc.stdout.read(), proc.stderr.read()
     return proc.returncode, out, err
 
 
@@ -84,7 +88,8 @@ def test_a_second_import_waits_for_the_first_and_both_land(project, tmp_path, ro
     assert code == 0, err
     assert "150 documents added" in out
     assert time.monotonic() - started >= 1.0  # it waited for the held import, then wrote
-    assert _finish(held)[0] == 0
+    code, out, err = _finish(held)
+    assert code == 0 and out.strip() == "done 200", err
     assert _count(project, "documents") == 350
     assert _count(project, "spans") == 350
 

@@ -6,7 +6,14 @@ import codecs
 
 import pytest
 
-from annotator.decoding import DecodeError, decode_bytes, is_valid_utf8, looks_binary, sniff_bom
+from annotator.decoding import (
+    DecodeError,
+    decode_bytes,
+    file_utf8_damage,
+    looks_binary,
+    sniff_bom,
+    utf8_damage,
+)
 
 TEXT = "Café “quoted” — 🚀 👍🏽\u00a0tab\there\r\nnext\rline e\u0301 \u2028 مرحبا שלום"
 
@@ -114,13 +121,21 @@ def test_looks_binary_checks_for_nul():
     assert not looks_binary("naïve".encode())
 
 
-def test_is_valid_utf8_reads_characters_split_across_chunks(tmp_path):
+def test_utf8_damage_reads_characters_split_across_chunks(tmp_path):
     path = tmp_path / "t.txt"
     path.write_bytes("🚀é".encode() * 100)
-    assert is_valid_utf8(path, chunk=3)
+    damage = file_utf8_damage(path, chunk=3)
+    assert (damage.good, damage.bad) == (200, 0)
 
 
-def test_is_valid_utf8_finds_a_bad_byte_at_the_very_end(tmp_path):
+def test_utf8_damage_finds_a_bad_byte_at_the_very_end(tmp_path):
     path = tmp_path / "t.txt"
-    path.write_bytes(b"ok " * 1000 + b"\xf0\x9f")  # a truncated 4-byte character
-    assert not is_valid_utf8(path, chunk=64)
+    path.write_bytes("é".encode() * 10 + b"ok " * 1000 + b"\xf0\x9f")  # a cut 4-byte character
+    damage = file_utf8_damage(path, chunk=64)
+    assert (damage.good, damage.bad) == (10, 2)
+    assert damage.mostly_utf8
+
+
+def test_text_in_a_single_byte_encoding_is_not_mostly_utf8():
+    assert not utf8_damage("Crème brûlée, déjà vu, où ça".encode("cp1252")).mostly_utf8
+    assert not utf8_damage(b"plain ascii \xff").mostly_utf8  # no valid character to go by

@@ -3,6 +3,7 @@ messages that say exactly what is wrong."""
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -218,3 +219,24 @@ def test_import_into_a_damaged_project_writes_nothing(tmp_path, write):
         assert "damaged: the table spans is missing" in result.output
         assert "Traceback" not in result.output
     assert db.read_bytes() == before
+
+
+def test_a_cp1252_jsonl_found_out_late_is_read_again_whole(store, write):
+    """Lines are read as UTF-8 until one is not; a file that is not UTF-8 at all is then read
+    again from the start in its own encoding, with nothing of the first reading kept."""
+    lines = [
+        json.dumps(
+            {"text": f"Plain line {i}.", "spans": [{"start": 0, "end": 5, "label": "rumour"}]}
+        )
+        for i in range(50)
+    ]
+    lines.append(json.dumps({"text": "Crème brûlée à la française, déjà vu."}, ensure_ascii=False))
+    path = write("late.jsonl", ("\n".join(lines) + "\n").encode("cp1252"))
+    report = import_paths(store, [path], create_labels=True)
+    assert report.ok, report.refused
+    assert report.documents_added == 51 and report.spans_added == 50
+    assert report.labels_created == ["rumour"]
+    assert "cp1252" in report.files[0].note
+    texts = {store.document(d).text for d in store.document_ids()}
+    assert "Crème brûlée à la française, déjà vu." in texts
+    assert store.count_documents() == 51

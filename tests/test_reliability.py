@@ -141,7 +141,11 @@ def test_session_killed_at_random_moments_keeps_every_acknowledged_change(projec
         assert worker.stdout.readline().startswith("ready"), worker.stderr.read()
         time.sleep(rng.uniform(0.0, 0.25))
         worker.send_signal(signal.SIGKILL)
-        out, _ = worker.communicate()
+        # Read on through the same text stream readline() used: communicate() would read the
+        # pipe beneath it and lose the lines readline() had already taken into its buffer.
+        out = worker.stdout.read()
+        worker.stderr.read()
+        worker.wait()
         lines = [line for line in out.split("\n") if line.startswith(("begin ", "done "))]
         acknowledged += sum(line.startswith("done ") for line in lines)
         db = _read(project)
