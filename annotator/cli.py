@@ -70,8 +70,17 @@ def cli(ctx: click.Context, db: Path | None, user: str | None) -> None:
 
 
 def _open_window(ctx: click.Context) -> int:
+    from annotator.desktop import window_problem
     from annotator.project import default_project_path, open_project
 
+    # Before anything is made: a desktop that cannot show the window gets a plain sentence
+    # naming the missing system library, not Qt's abort, and no new project is left behind.
+    problem = window_problem()
+    if problem:
+        raise click.ClickException(
+            f"{problem} The commands (import, export, stats, labels) still work; see "
+            "`annotator --help`."
+        )
     db = ctx.obj.get("db")
     # Open it here first: the default project is made and seeded on first use, and a file
     # that is not a project is refused with a message before any window appears.

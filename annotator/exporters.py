@@ -114,13 +114,22 @@ def native_record(doc: Document, spans: list[Span]) -> dict[str, Any]:
     }
 
 
+def prodigy_meta(doc: Document) -> dict[str, Any]:
+    """What Prodigy shows beside a task: the document's own meta, with its id, title and
+    source file added where the meta does not name them (a plain-text article has no meta)."""
+    shown: dict[str, Any] = {"id": export_id(doc), "title": doc.title}
+    if doc.source:
+        shown["source"] = doc.source
+    return {**shown, **doc.meta}
+
+
 def prodigy_record(doc: Document, spans: list[Span]) -> dict[str, Any]:
     out_spans = [{"start": s.start, "end": s.end, "label": s.label, "text": s.text} for s in spans]
     input_hash = _hash32(doc.text)
     task_hash = _hash32(str(input_hash), json.dumps([(s.start, s.end, s.label) for s in spans]))
     return {
         "text": doc.text,
-        "meta": doc.meta,
+        "meta": prodigy_meta(doc),
         "spans": out_spans,
         "_input_hash": input_hash,
         "_task_hash": task_hash,

@@ -25,18 +25,41 @@ def open_project(path: str | os.PathLike[str] | None, annotator: str | None = No
     if path is not None:
         return Store(path, annotator)
     target = default_project_path()
-    fresh = not target.exists()
-    if fresh:
+    if not target.exists():
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise ProjectError(
                 f"{target.parent}: cannot create the data folder ({e.strerror})"
             ) from None
-    store = Store(target, annotator)
-    if fresh:
-        seed_samples(store)
-    return store
+        _make_default_project(target, annotator)
+    return Store(target, annotator)
+
+
+def _make_default_project(target: Path, annotator: str | None) -> None:
+    """Made whole beside its place and renamed into it: a first start that is stopped midway
+    leaves no project without its samples (the next start would not add them)."""
+    building = target.with_name(f".{target.name}.{os.getpid()}.new")
+    for leftover in target.parent.glob(f".{target.name}.*.new*"):
+        if not _alive(leftover.name.split(".")[-2].split("-")[0]):
+            leftover.unlink(missing_ok=True)  # from a first start that was stopped
+    try:
+        with Store(building, annotator) as store:
+            seed_samples(store)
+        os.replace(building, target)
+    finally:
+        for part in (building, *(building.with_name(building.name + s) for s in ("-wal", "-shm"))):
+            part.unlink(missing_ok=True)
+
+
+def _alive(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except OSError:
+        return True  # someone else's process
+    return True
 
 
 def seed_samples(store: Store) -> None:

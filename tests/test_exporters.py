@@ -89,7 +89,8 @@ def test_prodigy_export_has_text_meta_spans_hashes_and_answer(store, project, tm
     export(store, "prodigy", out)
     first = read_jsonl(out)[0]
     assert first["text"] == TEXT_A
-    assert first["meta"] == {"source": "wire", "page": 3}
+    assert first["meta"]["source"] == "wire" and first["meta"]["page"] == 3  # its own meta wins
+    assert first["meta"]["title"] and first["meta"]["id"]
     assert [(s["start"], s["end"], s["label"]) for s in first["spans"]] == [
         (2, 21, "claim"),
         (35, 38, "quote"),
@@ -384,3 +385,18 @@ def test_doccano_export_reimports_with_the_same_spans(store, project, tmp_path):
         got = [(s.start, s.end, s.label, s.text) for _, sp in copy.iter_documents() for s in sp]
     want = [(s.start, s.end, s.label, s.text) for _, sp in store.iter_documents() for s in sp]
     assert got == want
+
+
+def test_prodigy_export_of_a_text_file_shows_its_title_and_source(store, write, tmp_path):
+    from annotator.importers import import_paths
+
+    article = write("bridge.txt", "Bridge to open in 2027\n\nThe minister said so.\n")
+    import_paths(store, [article])
+    out = tmp_path / "p.jsonl"
+    export(store, "prodigy", out)
+    (task,) = read_jsonl(out)
+    assert task["meta"] == {
+        "id": "bridge.txt",
+        "title": "Bridge to open in 2027",
+        "source": str(article),
+    }
