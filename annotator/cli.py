@@ -261,6 +261,71 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"  {name:<12} {count}")
 
 
+@cli.command()
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice(STATUSES),
+    help="Only documents with this status (repeatable).",
+)
+@click.option("--search", help="Only documents whose title or text holds this (any case).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per document.")
+@click.pass_context
+def documents(
+    ctx: click.Context, statuses: tuple[str, ...], search: str | None, as_json: bool
+) -> None:
+    """List the documents: number, id, status, spans and title."""
+    store = _store(ctx)
+    rows = [
+        row for row in store.document_rows(search=search) if not statuses or row.status in statuses
+    ]
+    for row in rows:
+        ident = row.external_id if row.external_id is not None else str(row.id)
+        if as_json:
+            record = {
+                "number": row.id,
+                "id": ident,
+                "status": row.status,
+                "spans": row.span_count,
+                "title": row.title,
+            }
+            click.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            click.echo(
+                f"{row.id:>6}  {row.status:<11} {row.span_count:>5}  {printable(row.title)}"
+                f"  [{printable(ident)}]"
+            )
+
+
+@cli.command()
+@click.argument("references", nargs=-1, required=True, metavar="DOCUMENT...")
+@click.pass_context
+def reopen(ctx: click.Context, references: tuple[str, ...]) -> None:
+    """Put documents marked done or skipped back in the queue.
+
+    DOCUMENT is a document's id as exports write it, or its number in `annotator documents`.
+    A reopened document is in progress when it has spans, else new.
+    """
+    store = _store(ctx)
+    unknown = [r for r in references if store.find_document(r) is None]
+    if unknown:
+        raise click.ClickException(
+            f"no document {printable(unknown[0])} in {printable(store.path)}; "
+            "`annotator documents` lists them"
+        )
+    with _user_errors():
+        for reference in references:
+            document_id = store.find_document(reference)
+            assert document_id is not None
+            before, after = store.reopen_document(document_id)
+            title = printable(store.document_row(document_id).title)
+            if before == after:
+                click.echo(f"{title!r} was not done or skipped; it stays {after}")
+            else:
+                click.echo(f"Reopened {title!r}: {before} -> {after}")
+
+
 @cli.group(invoke_without_command=True)
 @click.pass_context
 def labels(ctx: click.Context) -> None:

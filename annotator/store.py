@@ -464,6 +464,33 @@ class Store(LabelMethods, SpanMethods):
                 self.record_change("set_status", document_id, before=old, after=status)
             return old
 
+    def reopen_document(self, document_id: int) -> tuple[str, str]:
+        """Put a document marked done or skipped (by mistake) back in the queue.
+
+        It becomes in progress when it has spans, else new. Returns (before, after).
+        """
+        with self.transaction():
+            row = self.document_row(document_id)
+            after = "in_progress" if row.span_count else "new"
+            if row.status in ("done", "skipped"):
+                self.set_status(document_id, after)
+                return row.status, after
+            return row.status, row.status
+
+    def find_document(self, reference: str) -> int | None:
+        """The document a user names: its id as exports write it, or its number here."""
+        row = self.conn.execute(
+            "SELECT id FROM documents WHERE external_id = ? ORDER BY id LIMIT 1", (reference,)
+        ).fetchone()
+        if row:
+            return row[0]
+        if reference.isdigit():
+            row = self.conn.execute(
+                "SELECT id FROM documents WHERE id = ?", (int(reference),)
+            ).fetchone()
+            return row[0] if row else None
+        return None
+
     def next_open_document(self, after: int | None, *, wrap: bool = True) -> int | None:
         """The next document (in project order) that is neither done nor skipped."""
         sql = "SELECT id FROM documents WHERE status IN ('new', 'in_progress') AND id > ? ORDER BY id LIMIT 1"

@@ -14,6 +14,8 @@ from benchmarks import generate, gui_rows  # noqa: E402
 from benchmarks import run as runner  # noqa: E402
 from benchmarks.context import Context, Sizes  # noqa: E402
 
+pytestmark = pytest.mark.slow
+
 GUI_ROWS = {"startup", "open-long", "edit-long", "big-project"}
 
 

@@ -425,3 +425,37 @@ def test_no_command_refuses_a_bad_project_before_any_window(tmp_path, monkeypatc
     assert result.exit_code == 1
     assert "not an annotator project" in result.output
     assert "Traceback" not in result.output
+
+
+def test_documents_lists_number_status_spans_title_and_id(filled):
+    lines = run("--db", str(filled), "documents").stdout.splitlines()
+    assert [line.split() for line in lines] == [
+        ["1", "new", "1", "First", "text", "here.", "[a]"],
+        ["2", "done", "1", "Second", "text.", "[b]"],
+    ]
+    done = run("--db", str(filled), "documents", "--status", "done", "--json").stdout
+    assert [json.loads(line) for line in done.splitlines()] == [
+        {"number": 2, "id": "b", "status": "done", "spans": 1, "title": "Second text."}
+    ]
+
+
+def test_reopen_puts_a_done_document_back_in_progress(filled):
+    out = run("--db", str(filled), "reopen", "b").stdout
+    assert "Reopened 'Second text.': done -> in_progress" in out
+    with Store(filled) as store:
+        assert store.document_row(2).status == "in_progress"
+        assert store.history(2)[-1]["details"] == {"before": "done", "after": "in_progress"}
+
+
+def test_reopen_a_skipped_document_without_spans_makes_it_new(db, write):
+    run("--db", str(db), "import", str(write("s.jsonl", [{"text": "Skipped.", "status": "skipped"}])))
+    run("--db", str(db), "reopen", "1")
+    with Store(db) as store:
+        assert store.document_row(1).status == "new"
+
+
+def test_reopen_refuses_an_unknown_document_and_changes_nothing(filled):
+    result = run("--db", str(filled), "reopen", "b", "nope", expect=1)
+    assert "no document nope" in result.output
+    with Store(filled) as store:
+        assert store.document_row(2).status == "done"

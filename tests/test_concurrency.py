@@ -18,6 +18,8 @@ import pytest
 from annotator.importers import import_paths
 from annotator.store import Store
 
+pytestmark = pytest.mark.slow
+
 HELD_IMPORT = Path(__file__).parent / "workers" / "held_import.py"
 ROUNDS = 3
 

@@ -10,6 +10,7 @@ import json
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +18,8 @@ from annotator.exporters import FORMATS, export
 from annotator.importers import import_paths
 from annotator.model import LineEndings
 from annotator.store import Store
+
+pytestmark = pytest.mark.slow
 
 SETTINGS = settings(
     max_examples=150,

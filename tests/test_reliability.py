@@ -131,6 +131,7 @@ def _matches(db: dict, options: list) -> bool:
     return db == after
 
 
+@pytest.mark.slow
 def test_session_killed_at_random_moments_keeps_every_acknowledged_change(project):
     rng = random.Random(20261125)
     initial = {"statuses": _read(project)["statuses"]}
@@ -168,6 +169,7 @@ def _reset_spans_baseline(path: Path) -> None:
                 store.delete_span(span.id)
 
 
+@pytest.mark.slow
 def test_two_processes_writing_one_project_lose_nothing(project):
     workers = [_start(project, 100 + n, 1500, "adds-only") for n in range(2)]
     outputs = [w.communicate(timeout=120) for w in workers]
@@ -213,6 +215,7 @@ def test_read_only_project_is_refused_untouched(project):
     assert project.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_export_killed_midway_leaves_no_file_under_its_name(tmp_path):
     from annotator.model import text_hash
 
@@ -364,6 +367,7 @@ def test_an_import_beside_another_open_connection_works_and_stays_in_wal(project
     assert _journal_mode(project) == "wal"
 
 
+@pytest.mark.slow
 def test_an_import_killed_midway_leaves_the_project_as_it_was(project, tmp_path):
     source = _articles_file(tmp_path, 20_000)
     before = _read(project)
