@@ -448,7 +448,12 @@ def test_reopen_puts_a_done_document_back_in_progress(filled):
 
 
 def test_reopen_a_skipped_document_without_spans_makes_it_new(db, write):
-    run("--db", str(db), "import", str(write("s.jsonl", [{"text": "Skipped.", "status": "skipped"}])))
+    run(
+        "--db",
+        str(db),
+        "import",
+        str(write("s.jsonl", [{"text": "Skipped.", "status": "skipped"}])),
+    )
     run("--db", str(db), "reopen", "1")
     with Store(db) as store:
         assert store.document_row(1).status == "new"
