@@ -11,14 +11,19 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from annotator import __version__
-from annotator.destinations import writes_in_place
 from annotator.model import STATUSES, LabelError, SpanError
 from annotator.printable import printable
-from annotator.store import LabelInUse, ProjectError, Store
+
+if TYPE_CHECKING:
+    from annotator.store import Store
+
+# Each command imports what it uses when it runs: `annotator --version` or `--help` should
+# cost little more than starting Python and click.
 
 _PROGRESS_BYTES = 2_000_000
 
@@ -26,6 +31,7 @@ _PROGRESS_BYTES = 2_000_000
 @contextmanager
 def _user_errors() -> Iterator[None]:
     from annotator.exporters import ExportError
+    from annotator.store import ProjectError
 
     try:
         yield
@@ -232,6 +238,8 @@ def export_command(
             only_with_spans=only_with_spans,
             offsets=offsets,
         )
+    from annotator.destinations import writes_in_place
+
     into_stream = report.path is None or writes_in_place(report.path)
     where = "standard output" if report.path is None else printable(report.path)
     click.echo(
@@ -406,6 +414,8 @@ def labels_define(ctx: click.Context, name: str, definition: str) -> None:
 @click.pass_context
 def labels_delete(ctx: click.Context, name: str, force: bool) -> None:
     """Delete a label. Refused while spans use it, unless --force."""
+    from annotator.store import LabelInUse
+
     store = _store(ctx)
     with _user_errors():
         try:
@@ -420,6 +430,8 @@ def labels_delete(ctx: click.Context, name: str, force: bool) -> None:
 @click.pass_context
 def backup(ctx: click.Context, path: Path | None) -> None:
     """Copy the project, safely even while it is open, to PATH (a file or folder)."""
+    from annotator.destinations import writes_in_place
+
     store = _store(ctx)
     with _user_errors():
         written = store.backup(path or store.path.parent)

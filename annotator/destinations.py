@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,7 +47,7 @@ def writes_in_place(path: Path) -> bool:
 
 
 def partial_name(target: Path) -> str:
-    return f".{target.name}.{secrets.token_hex(6)}{PARTIAL_SUFFIX}"
+    return f".{target.name}.{os.urandom(6).hex()}{PARTIAL_SUFFIX}"
 
 
 @contextlib.contextmanager

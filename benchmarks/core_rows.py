@@ -1,13 +1,20 @@
-"""Rows that need no window: importing JSONL and exporting each format."""
+"""Rows that need no window: importing JSONL and exporting each format.
+
+Each is timed as the user meets it: the ``annotator`` command as a whole process (start-up,
+imports and all), beside the reference run as a process of its own
+(``python -m benchmarks.reference``), so both sides pay the same interpreter start.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import reference
-from benchmarks.context import ANNOTATOR, Context
+from benchmarks.context import ANNOTATOR, Context, child_env
 from benchmarks.measure import Figure, Stats, paired
 
 IMPORT_LIMIT = 2.0  # import-10k: at most this many times the reference
@@ -27,31 +34,57 @@ def _read_through(path: Path) -> None:
             pass
 
 
-def _import_pair(ctx: Context, n: int, runs: int, warmup: int) -> tuple[Stats, Stats, Stats]:
-    """Time annotator's import of ``articles(n)`` beside the reference's; keeps our project."""
-    from annotator.importers import import_paths
-    from annotator.store import Store
+def _process(args: list[str]) -> str:
+    """Run one measured process; its standard output, or an error with what it said."""
+    done = subprocess.run(args, capture_output=True, text=True, env=child_env(), check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(args[:6])}... failed: {done.stderr.strip()[-400:]}")
+    return done.stdout
 
+
+def annotator_command(db: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "annotator", "--db", str(db), "--user", ANNOTATOR, *args]
+
+
+def reference_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "benchmarks.reference", *args]
+
+
+def _stored(db: Path) -> tuple[int, int]:
+    conn = sqlite3.connect(db)
+    try:
+        return (
+            conn.execute("SELECT count(*) FROM documents").fetchone()[0],
+            conn.execute("SELECT count(*) FROM spans").fetchone()[0],
+        )
+    finally:
+        conn.close()
+
+
+def _import_pair(ctx: Context, n: int, runs: int, warmup: int) -> tuple[Stats, Stats, Stats]:
+    """Time `annotator import` of ``articles(n)`` beside the reference's; keeps our project."""
     source = ctx.articles_file(n)
     _read_through(source)
     ours_db, reference_db = ctx.work / f"import-{n}.db", ctx.work / f"import-{n}-reference.db"
     counts: dict[str, tuple[int, int]] = {}
 
     def ours() -> None:
-        with Store(ours_db, ANNOTATOR) as store:
-            report = import_paths(store, [source])
-        if not report.ok:
-            raise RuntimeError(f"the import refused records: {report.refused[:3]}")
-        counts["ours"] = (report.documents_added, report.spans_added)
+        out = _process(annotator_command(ours_db, "import", str(source)))
+        if "0 records refused" not in out:
+            raise RuntimeError(f"the import refused records: {out[:300]}")
 
     def plain() -> None:
-        counts["reference"] = reference.import_jsonl(reference_db, source, ANNOTATOR)
+        documents, spans = _process(
+            reference_command("import", str(reference_db), str(source))
+        ).split()
+        counts["reference"] = (int(documents), int(spans))
 
     def prepare(side: str) -> None:
         ctx.fresh_path((ours_db if side == "ours" else reference_db).name)
 
-    ctx.say(f"  importing {n:,} articles, {warmup + runs} times each")
+    ctx.say(f"  importing {n:,} articles, {warmup + runs} times each (whole processes)")
     result = paired(ours, plain, runs=runs, warmup=warmup, prepare=prepare)
+    counts["ours"] = _stored(ours_db)
     expected = (n, 5 * n)
     for side, got in counts.items():
         if got != expected:
@@ -68,7 +101,7 @@ def import_small(ctx: Context) -> list[Figure]:
         Figure(
             row="import-10k",
             name="import-10k",
-            what=f"import {s.articles:,} articles (~3 KB, 5 spans each) from JSONL",
+            what=f"`annotator import` of {s.articles:,} articles (~4 KB, 5 spans each) from JSONL",
             target=f"≤ {IMPORT_LIMIT:g}× reference",
             ours=ours,
             reference=plain,
@@ -97,7 +130,7 @@ def import_large(ctx: Context) -> list[Figure]:
         Figure(
             row="import-100k",
             name="import-100k",
-            what=f"import {s.many_articles:,} articles from JSONL",
+            what=f"`annotator import` of {s.many_articles:,} articles from JSONL",
             target=f"≤ {limit:g}× import-10k (linear)",
             ours=ours,
             reference=plain,
@@ -115,15 +148,17 @@ def import_large(ctx: Context) -> list[Figure]:
     ]
 
 
+def _lines(path: Path) -> int:
+    with open(path, "rb") as f:
+        return sum(1 for _ in f)
+
+
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def export_row(fmt: str) -> Callable[[Context], list[Figure]]:
     def row(ctx: Context) -> list[Figure]:
-        from annotator.exporters import export
-        from annotator.store import Store
-
         s = ctx.sizes
         project = ctx.project(s.articles)
         ours_file = ctx.work / f"export-{fmt}.jsonl"
@@ -131,19 +166,21 @@ def export_row(fmt: str) -> Callable[[Context], list[Figure]]:
         counts: dict[str, tuple[int, int]] = {}
 
         def ours() -> None:
-            with Store(project, ANNOTATOR) as store:
-                report = export(store, fmt, ours_file)
-            counts["ours"] = (report.documents, report.spans)
+            _process(annotator_command(project, "export", "--format", fmt, "-o", str(ours_file)))
+            counts["ours"] = (_lines(ours_file), -1)
 
         def plain() -> None:
-            counts["reference"] = reference.export_jsonl(project, fmt, reference_file)
+            documents, spans = _process(
+                reference_command("export", str(project), fmt, str(reference_file))
+            ).split()
+            counts["reference"] = (int(documents), int(spans))
 
         ctx.say(
             f"  exporting {s.articles:,} articles as {fmt}, {s.warmup + s.export_runs} times each"
         )
         ours_t, plain_t, ratio = paired(ours, plain, runs=s.export_runs, warmup=s.warmup)
         same = _digest(ours_file) == _digest(reference_file)
-        if counts["ours"] != counts["reference"] or counts["ours"][0] != s.articles:
+        if counts["ours"][0] != counts["reference"][0] or counts["ours"][0] != s.articles:
             raise RuntimeError(f"exported {counts} (documents, spans) from {s.articles} articles")
         ours_file.unlink()
         reference_file.unlink()
@@ -151,7 +188,7 @@ def export_row(fmt: str) -> Callable[[Context], list[Figure]]:
             Figure(
                 row=f"export-{fmt}",
                 name=f"export-{fmt}",
-                what=f"export {s.articles:,} articles as {fmt} JSONL",
+                what=f"`annotator export` of {s.articles:,} articles as {fmt} JSONL",
                 target=f"≤ {EXPORT_LIMIT:g}× reference",
                 ours=ours_t,
                 reference=plain_t,
@@ -163,3 +200,32 @@ def export_row(fmt: str) -> Callable[[Context], list[Figure]]:
         ]
 
     return row
+
+
+CLI_START_LIMIT = 0.1  # seconds: `annotator --version` from spawn to exit
+
+
+def cli_start(ctx: Context) -> list[Figure]:
+    """The cost of starting the command at all, which every import and export pays."""
+    s = ctx.sizes
+
+    def ours() -> None:
+        _process([sys.executable, "-m", "annotator", "--version"])
+
+    def plain() -> None:
+        _process([sys.executable, "-c", "pass"])
+
+    ctx.say(f"  starting `annotator --version` {s.warmup + s.startup_runs} times")
+    ours_t, plain_t, ratio = paired(ours, plain, runs=s.startup_runs, warmup=s.warmup)
+    return [
+        Figure(
+            row="cli-start",
+            name="cli-start",
+            what="`annotator --version`, spawn to exit, beside `python -c pass`",
+            target=f"median < {CLI_START_LIMIT * 1000:.0f} ms",
+            ours=ours_t,
+            reference=plain_t,
+            ratio=ratio,
+            met=ours_t.median < CLI_START_LIMIT,
+        )
+    ]

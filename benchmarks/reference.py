@@ -167,9 +167,12 @@ def export_jsonl(db_path: Path, fmt: str, destination: Path) -> tuple[int, int]:
                 elif fmt == "prodigy":
                     input_hash = _hash32(text)
                     triples = [(s[1], s[2], labels[s[3]]) for s in mine]
+                    shown = {"id": ext if ext is not None else str(doc_id), "title": title}
+                    if source:
+                        shown["source"] = source
                     record = {
                         "text": text,
-                        "meta": meta,
+                        "meta": {**shown, **meta},
                         "spans": [
                             {"start": s[1], "end": s[2], "label": labels[s[3]], "text": s[4]}
                             for s in mine
@@ -197,3 +200,27 @@ def export_jsonl(db_path: Path, fmt: str, destination: Path) -> tuple[int, int]:
     finally:
         conn.close()
     return documents, spans
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The reference as a process of its own, timed the way the user runs annotator:
+
+        python -m benchmarks.reference import DB FILE
+        python -m benchmarks.reference export DB FORMAT OUT
+
+    Prints the (documents, spans) it wrote.
+    """
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if args[0] == "import":
+        counts = import_jsonl(Path(args[1]), Path(args[2]))
+    elif args[0] == "export":
+        counts = export_jsonl(Path(args[1]), args[2], Path(args[3]))
+    else:
+        raise SystemExit(f"unknown work {args[0]!r}")
+    print(*counts)
+
+
+if __name__ == "__main__":
+    main()
