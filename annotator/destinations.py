@@ -18,7 +18,7 @@ import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 try:  # POSIX: a lock that dies with the process holding it
     import fcntl
@@ -51,7 +51,7 @@ def partial_name(target: Path) -> str:
 
 
 @contextlib.contextmanager
-def output(path: str | os.PathLike[str], *, binary: bool = False) -> Iterator[IO]:
+def output(path: str | os.PathLike[str], *, binary: bool = False) -> Iterator[IO[Any]]:
     """A file to write ``path``'s new content to; it takes effect when the block ends well.
 
     Errors are raised as ``OSError``: a full disk (``ENOSPC``) on a device included. When the
@@ -61,7 +61,7 @@ def output(path: str | os.PathLike[str], *, binary: bool = False) -> Iterator[IO
     if writes_in_place(target):
         # Appending: a shell that opened the file with ">" has emptied it already, and one
         # that opened it with ">>" means it to grow; for devices and pipes it is the same.
-        with open(target, "ab" if binary else "a", **_text_options(binary)) as out:
+        with _open_in_place(target, binary) as out:
             yield out
             out.flush()
         return
@@ -69,7 +69,7 @@ def output(path: str | os.PathLike[str], *, binary: bool = False) -> Iterator[IO
     remove_stale_partials(real)
     fd, tmp = _create_locked(real)
     try:
-        with os.fdopen(fd, "wb" if binary else "w", **_text_options(binary)) as out:
+        with _fdopen(fd, binary) as out:
             yield out
             out.flush()
             os.fsync(out.fileno())
@@ -80,8 +80,16 @@ def output(path: str | os.PathLike[str], *, binary: bool = False) -> Iterator[IO
         raise
 
 
-def _text_options(binary: bool) -> dict[str, str]:
-    return {} if binary else {"encoding": "utf-8", "newline": "\n"}
+def _open_in_place(target: Path, binary: bool) -> IO[Any]:
+    if binary:
+        return open(target, "ab")
+    return open(target, "a", encoding="utf-8", newline="\n")
+
+
+def _fdopen(fd: int, binary: bool) -> IO[Any]:
+    if binary:
+        return os.fdopen(fd, "wb")
+    return os.fdopen(fd, "w", encoding="utf-8", newline="\n")
 
 
 def _create_locked(real: Path) -> tuple[int, str]:

@@ -311,6 +311,7 @@ def _write(
                     source=stored_source,
                     status=record.status,
                     span_count=len(record.spans),
+                    now=now,
                 )
                 if document_id is None:
                     result.duplicates += 1

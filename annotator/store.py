@@ -371,10 +371,12 @@ class Store(LabelMethods, SpanMethods):
 
     def count_documents(self, status: str | None = None) -> int:
         if status:
-            sql, params = "SELECT count(*) FROM documents WHERE status = ?", (status,)
+            row = self.conn.execute(
+                "SELECT count(*) FROM documents WHERE status = ?", (status,)
+            ).fetchone()
         else:
-            sql, params = "SELECT count(*) FROM documents", ()
-        return self.conn.execute(sql, params).fetchone()[0]
+            row = self.conn.execute("SELECT count(*) FROM documents").fetchone()
+        return int(row[0])
 
     def document(self, document_id: int) -> Document:
         row = self.conn.execute(
@@ -384,8 +386,7 @@ class Store(LabelMethods, SpanMethods):
         ).fetchone()
         if row is None:
             raise KeyError(f"no document {document_id}")
-        doc = Document(*row)
-        doc.meta = json.loads(doc.meta)
+        doc = _document_from_row(row)
         self._remember_text(doc.id, doc.text)
         return doc
 
@@ -520,6 +521,7 @@ class Store(LabelMethods, SpanMethods):
         status: str = "new",
         created_at: str | None = None,
         span_count: int = 0,
+        now: str | None = None,
     ) -> int | None:
         """Insert one already-checked document; None when its text is already in the project.
 
@@ -534,7 +536,7 @@ class Store(LabelMethods, SpanMethods):
         if "\r" in text:
             text = normalise_newlines(text)
             text_hash = hash_text(text)
-        now = utc_now()
+        now = now or utc_now()
         cur = self.conn.execute(
             "INSERT INTO documents (external_id, title, text, text_hash, meta, status, source,"
             " span_count, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -631,8 +633,7 @@ class Store(LabelMethods, SpanMethods):
             )
             pending = spans.fetchone()
             for row in docs:
-                doc = Document(*row)
-                doc.meta = json.loads(doc.meta)
+                doc = _document_from_row(row)
                 mine: list[Span] = []
                 while pending is not None and pending[1] < doc.id:
                     pending = spans.fetchone()
@@ -681,6 +682,13 @@ class Store(LabelMethods, SpanMethods):
             "spans_by_label": by_label,
             "spans_by_annotator": by_annotator,
         }
+
+
+def _document_from_row(row: Sequence[Any]) -> Document:
+    """A Document from the ten columns the store selects, its meta read from JSON."""
+    doc = Document(*row)
+    doc.meta = json.loads(row[3])
+    return doc
 
 
 __all__ = [

@@ -35,6 +35,10 @@ class RecordError(ValueError):
     """One bad record; the message is the reason shown after ``file:line:``."""
 
 
+# (start, end, label, note, annotator, origin, created_at, updated_at), offsets in the stored text
+ImportedSpan = tuple[int, int, str, "str | None", "str | None", str, "str | None", "str | None"]
+
+
 @dataclass
 class CheckedTask:
     line: int
@@ -45,7 +49,7 @@ class CheckedTask:
     meta: dict[str, Any]
     meta_json: str
     status: str
-    spans: list[tuple[int, int, str, str | None, str | None, str, str | None, str | None]]
+    spans: list[ImportedSpan]
     passed_over: dict[str, int] = field(default_factory=dict)  # what was left out, counted
 
 
@@ -78,9 +82,7 @@ def loads(line: str) -> Any:
     """Parse one JSON record the way every importer does: no NaN, control characters allowed,
     no key given twice."""
     try:
-        return json.loads(
-            line, strict=False, parse_constant=no_constant, object_pairs_hook=unique_keys
-        )
+        return _DECODER.decode(line)
     except json.JSONDecodeError as e:
         raise RecordError(f"not valid JSON ({e.msg} at column {e.colno})") from None
     except RecursionError:
@@ -91,6 +93,10 @@ def loads(line: str) -> Any:
 
 def no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
+
+
+# One decoder for every record (json.loads with options would build one per call).
+_DECODER = json.JSONDecoder(strict=False, parse_constant=no_constant, object_pairs_hook=unique_keys)
 
 
 def _type_name(value: Any) -> str:
@@ -204,7 +210,7 @@ def check_task(
     endings = LineEndings(raw_text)
     text = endings.text
     digest = text_hash(encoded if text is raw_text else text)
-    spans = []
+    spans: list[ImportedSpan] = []
     seen = set()
     mine: set[str] = set()  # labels this record would add; kept only if the record is good
     passed_over: dict[str, int] = {}
