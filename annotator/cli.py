@@ -29,14 +29,27 @@ _PROGRESS_BYTES = 2_000_000
 
 
 @contextmanager
-def _user_errors() -> Iterator[None]:
+def _user_errors(project: Path | None = None) -> Iterator[None]:
+    """Turn what a user can cause or suffer into one sentence and exit code 1."""
+    import sqlite3
+
     from annotator.exporters import ExportError
+    from annotator.project_file import sqlite_problem
     from annotator.store import ProjectError
 
     try:
         yield
     except (ProjectError, ExportError, LabelError, SpanError) as e:
         raise click.ClickException(str(e)) from None
+    except sqlite3.DatabaseError as e:  # damage found only once the project was read
+        if project is None:
+            ctx = click.get_current_context(silent=True)
+            store = (ctx.obj or {}).get("store") if ctx else None
+            project = store.path if store is not None else Path("the project")
+        problem = sqlite_problem(project, e)
+        if problem is None:
+            raise
+        raise click.ClickException(str(problem)) from None
 
 
 def _store(ctx: click.Context) -> Store:
@@ -130,7 +143,7 @@ def import_command(
     from annotator.importers import collect_files, import_paths
 
     store = _store(ctx)
-    files, _, _ = collect_files(paths)
+    files = collect_files(paths)[0]
     total = 0
     for f in files:
         with suppress(OSError):
@@ -254,7 +267,8 @@ def export_command(
 @click.pass_context
 def stats(ctx: click.Context, as_json: bool) -> None:
     """Documents by status, spans by label and by annotator."""
-    figures = _store(ctx).stats()
+    with _user_errors():
+        figures = _store(ctx).stats()
     if as_json:
         click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
         return
@@ -285,9 +299,12 @@ def documents(
 ) -> None:
     """List the documents: number, id, status, spans and title."""
     store = _store(ctx)
-    rows = [
-        row for row in store.document_rows(search=search) if not statuses or row.status in statuses
-    ]
+    with _user_errors():
+        rows = [
+            row
+            for row in store.document_rows(search=search)
+            if not statuses or row.status in statuses
+        ]
     for row in rows:
         ident = row.external_id if row.external_id is not None else str(row.id)
         if as_json:
@@ -340,11 +357,11 @@ def labels(ctx: click.Context) -> None:
     """List the labels, or change them with a sub-command."""
     if ctx.invoked_subcommand is None:
         store = _store(ctx)
-        for label in store.labels():
+        with _user_errors():
+            listed = [(label, store.label_usage(label.name)) for label in store.labels()]
+        for label, used in listed:
             key = label.hotkey or "-"
-            click.echo(
-                f"{key}  {label.name:<16} {label.color}  {_n(store.label_usage(label.name), 'span')}"
-            )
+            click.echo(f"{key}  {label.name:<16} {label.color}  {_n(used, 'span')}")
 
 
 @labels.command("add")

@@ -67,6 +67,7 @@ class FileResult:
 class ImportReport:
     files: list[FileResult] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # files of a type not imported
+    empty_folders: list[str] = field(default_factory=list)  # folders with nothing to import
     labels_created: list[str] = field(default_factory=list)
 
     @property
@@ -128,6 +129,8 @@ class ImportReport:
                 lines.append(f"{printable(f.path)}: {n(count, what)} passed over{why}")
         if self.labels_created:
             lines.append("New labels: " + ", ".join(self.labels_created))
+        for folder in self.empty_folders:
+            lines.append(f"{printable(folder)}: the folder holds no files annotator reads")
         if self.skipped:
             lines.append(
                 f"{n(len(self.skipped), 'file')} of other types left alone "
@@ -138,14 +141,20 @@ class ImportReport:
 
 def collect_files(
     paths: Sequence[str | os.PathLike[str]],
-) -> tuple[list[Path], list[str], list[Refusal]]:
-    """Expand folders (recursively, skipping hidden entries) into the files to import."""
+) -> tuple[list[Path], list[str], list[Refusal], list[str]]:
+    """Expand folders (recursively, skipping hidden entries) into the files to import.
+
+    Returns the files, those of other types, refusals for what cannot be read, and the
+    folders that held nothing to import.
+    """
     files: list[Path] = []
     skipped: list[str] = []
     missing: list[Refusal] = []
+    empty: list[str] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
+            before = len(files) + len(missing)
             for root, dirs, names in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(names):
@@ -158,13 +167,15 @@ def collect_files(
                         missing.append(Refusal(str(f), None, why))
                     else:
                         files.append(f)
+            if len(files) + len(missing) == before:
+                empty.append(str(p))
         elif p.is_file():
             files.append(p)
         elif (why := _not_regular(p)) is not None:
             missing.append(Refusal(str(p), None, why))
         else:
             missing.append(Refusal(str(p), None, "no such file or folder"))
-    return files, skipped, missing
+    return files, skipped, missing, empty
 
 
 def _not_regular(path: Path) -> str | None:
@@ -197,8 +208,8 @@ def import_paths(
     ``on_wait`` is told once, after a second, so the user knows why nothing moves. Without
     it, the store's usual 30-second wait applies.
     """
-    files, skipped, missing = collect_files(paths)
-    report = ImportReport(skipped=skipped)
+    files, skipped, missing, empty = collect_files(paths)
+    report = ImportReport(skipped=skipped, empty_folders=empty)
     for refusal in missing:
         report.files.append(FileResult(path=refusal.path, refused=[refusal]))
     sizes = []

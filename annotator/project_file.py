@@ -62,7 +62,9 @@ def sqlite_problem(
     if "no such table" in text or "no such column" in text:
         return ProjectError(f"{name}: the project is damaged ({error}). {restore_advice(path)}")
     if "not a database" in text or "malformed" in text or "corrupt" in text:
-        return ProjectError(f"{name}: the project file is damaged ({error})")
+        return ProjectError(
+            f"{name}: the project file is damaged ({error}). {restore_advice(path)}"
+        )
     if "disk i/o" in text or "unable to open" in text:
         return ProjectError(f"{name}: the project file could not be read or written ({error})")
     return None

@@ -138,8 +138,8 @@ def _jsonl_lines(
                         raise ReadAgain from None
                     line = RecordError(bad_utf8_reason(e, read))
                 read += len(raw)
-                if number == 1 and isinstance(line, str) and line.startswith("\ufeff"):
-                    line = line[1:]
+                if isinstance(line, str) and line.startswith("\ufeff"):
+                    line = line[1:]  # a byte-order mark: files joined with `cat` carry several
                 yield number, read, line
         return
     text = _read_text(path, result)

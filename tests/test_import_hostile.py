@@ -240,3 +240,36 @@ def test_a_cp1252_jsonl_found_out_late_is_read_again_whole(store, write):
     texts = {store.document(d).text for d in store.document_ids()}
     assert "Crème brûlée à la française, déjà vu." in texts
     assert store.count_documents() == 51
+
+
+def test_jsonl_files_joined_with_cat_keep_every_record_despite_their_byte_order_marks(
+    store, write
+):
+    path = write("joined.jsonl", b'\xef\xbb\xbf{"text": "one"}\n\xef\xbb\xbf{"text": "two"}\n')
+    report = import_paths(store, [path])
+    assert report.ok and report.documents_added == 2
+    assert sorted(store.document(d).text for d in store.document_ids()) == ["one", "two"]
+
+
+def test_an_empty_folder_is_said_to_hold_nothing(store, tmp_path):
+    folder = tmp_path / "nothing.jsonl"
+    folder.mkdir()
+    report = import_paths(store, [folder])
+    assert "nothing.jsonl: the folder holds no files annotator reads" in report.summary()
+
+
+def test_a_truncated_project_is_refused_with_how_to_restore_it(tmp_path):
+    from annotator.store import ProjectError, Store
+
+    path = tmp_path / "p.db"
+    with Store(path, "t") as store, store.transaction():
+        from annotator.model import text_hash
+
+        for i in range(200):
+            text = f"article {i} " * 50
+            store.insert_document(text=text, text_hash=text_hash(text), title=str(i))
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ProjectError, match="damaged.*copy a backup over the project file"):
+        with Store(path, "t") as store:
+            store.stats()
