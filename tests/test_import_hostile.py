@@ -242,9 +242,7 @@ def test_a_cp1252_jsonl_found_out_late_is_read_again_whole(store, write):
     assert store.count_documents() == 51
 
 
-def test_jsonl_files_joined_with_cat_keep_every_record_despite_their_byte_order_marks(
-    store, write
-):
+def test_jsonl_files_joined_with_cat_keep_every_record_despite_their_byte_order_marks(store, write):
     path = write("joined.jsonl", b'\xef\xbb\xbf{"text": "one"}\n\xef\xbb\xbf{"text": "two"}\n')
     report = import_paths(store, [path])
     assert report.ok and report.documents_added == 2
