@@ -268,6 +268,8 @@ def test_a_truncated_project_is_refused_with_how_to_restore_it(tmp_path):
             store.insert_document(text=text, text_hash=text_hash(text), title=str(i))
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
-    with pytest.raises(ProjectError, match="damaged.*copy a backup over the project file"):
-        with Store(path, "t") as store:
-            store.stats()
+    with (
+        pytest.raises(ProjectError, match="damaged.*copy a backup over the project file"),
+        Store(path, "t") as store,
+    ):
+        store.stats()
