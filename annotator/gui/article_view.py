@@ -102,10 +102,17 @@ class ArticleView(QPlainTextEdit):
     def clear_document(self) -> None:
         self.load("", [])
 
-    def set_label_colours(self, colours: dict[str, str]) -> None:
+    def set_label_colours(self, colours: dict[str, str], *, repaint: bool = True) -> None:
+        """New label colours; ``repaint=False`` leaves repainting to :meth:`repaint_labels`."""
         self.highlighter.set_colours(colours)
-        self.highlighter.rehighlight()
+        if repaint:
+            self.highlighter.rehighlight()
+        self._selection_shown = None
         self._show_selected()
+
+    def repaint_labels(self, labels: set[str]) -> None:
+        """Paint again only the blocks holding spans of these labels (recoloured, renamed)."""
+        self.highlighter.repaint_blocks(sorted(self.highlighter.index.blocks_with(labels)))
 
     # -- span changes: repaint only the blocks a span touches ------------------------------
 

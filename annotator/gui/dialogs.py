@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.changes import Changes, changes_of
 from annotator.gui.document_list import STATUS_NAMES
 from annotator.model import STATUSES, Label, LabelError
 
@@ -178,7 +179,7 @@ class LabelsDialog(QDialog):
         reserved_keys: set[str],
         confirm: Callable[[str, str], bool],
         ask_colour: Callable[[str], str | None] | None = None,
-        changed: Callable[[], None],
+        changed: Callable[[Changes], None],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -293,7 +294,7 @@ class LabelsDialog(QDialog):
         key = self.hotkey.text().strip() or None
         try:
             self._check_key(key)
-            _, after = self.store.update_label(
+            pair = self.store.update_label(
                 lab.name,
                 new_name=self.name.text().strip(),
                 color=self._colour,
@@ -303,8 +304,8 @@ class LabelsDialog(QDialog):
         except LabelError as e:
             self.error.setText(str(e))
             return False
-        self.changed()
-        self.reload(after.name)
+        self.changed(changes_of(pair))
+        self.reload(pair[1].name)
         return True
 
     def add_label(self) -> bool:
@@ -318,7 +319,7 @@ class LabelsDialog(QDialog):
         except LabelError as e:
             self.error.setText(str(e))
             return False
-        self.changed()
+        self.changed(changes_of(lab))
         self.reload(lab.name)
         self.name.setFocus()
         self.name.selectAll()
@@ -340,8 +341,8 @@ class LabelsDialog(QDialog):
                 return False
         elif not self.confirm("Delete label?", f"Delete the unused label “{lab.name}”?"):
             return False
-        self.store.delete_label(lab.name, delete_spans=True)
-        self.changed()
+        count = self.store.delete_label(lab.name, delete_spans=True)
+        self.changed(changes_of(count))
         self.reload()
         return True
 

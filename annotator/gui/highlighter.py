@@ -7,6 +7,8 @@ touches (``rehighlightBlock``), never the whole article. Overlaps mix translucen
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtGui import QColor, QPalette, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
 from annotator.gui import theme
@@ -32,7 +34,7 @@ class SpanHighlighter(QSyntaxHighlighter):
     def colour(self, label: str) -> QColor:
         return self._colours.get(label, QColor("#888888"))
 
-    def repaint_blocks(self, blocks: range) -> None:
+    def repaint_blocks(self, blocks: Iterable[int]) -> None:
         doc = self.document()
         for n in blocks:
             block = doc.findBlockByNumber(n)

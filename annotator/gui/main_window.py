@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.changes import Change, Changes, apply_to_labels, compare_labels, compare_spans
 from annotator.gui import actions
 from annotator.gui import settings as prefs
 from annotator.gui.article_view import ArticleView
@@ -188,13 +190,16 @@ class MainWindow(QMainWindow):
         return actions.all_actions(self)
 
     def reload_labels(self) -> None:
-        """Label buttons, tag actions and colours from the store."""
+        """Label buttons, tag actions and colours from the store (on opening a project)."""
         assert self.store is not None
         self.labels = self.store.labels()
+        self._show_labels()
+
+    def _show_labels(self) -> None:
         keys, clashes = actions.build_label_actions(self, self.labels)
         self.label_bar.set_labels(self.labels, keys)
         colours = {lab.name: lab.color for lab in self.labels}
-        self.article.set_label_colours(colours)
+        self.article.set_label_colours(colours, repaint=False)
         self.span_model.set_colours(colours)
         if clashes:
             self.statusBar().showMessage(
@@ -215,7 +220,7 @@ class MainWindow(QMainWindow):
         self.editor.selected = None
         self.article.load(text, spans)
         self.span_model.reset(spans)
-        self.documents.refresh(document_id)
+        self.documents.model.show_span_count(document_id, len(spans))
         self.documents.show_current(document_id)
         self.update_status()
 
@@ -266,10 +271,63 @@ class MainWindow(QMainWindow):
             return
         self.open_document(target)
 
-    def document_changed(self, document_id: int) -> None:
-        """A document's span count or status changed: its row and the counters follow."""
-        self.documents.refresh(document_id)
+    # -- one road for every change ---------------------------------------------------------
+
+    def apply_changes(
+        self,
+        changes: Changes,
+        *,
+        document: int | None = None,
+        select: int | None = None,
+        ours: bool = True,
+    ) -> None:
+        """Show what a change changed: the analyst's own edits, undo and redo, the labels
+        dialog, an import and (``ours=False``) what a refresh found another program did.
+
+        ``document`` is opened first when another is open (an undo in another document), and
+        ``select`` is the span to select afterwards. Each view takes only its part: the
+        labels, the open document's spans, the rows of the documents whose status or span
+        count changed, and the progress. Nothing is read back that ``changes`` says.
+        """
+        if document is not None and document != self.current_document and self.store:
+            self.open_document(document)
+        if changes.labels:
+            self._apply_label_changes(changes)
+        if self.current_document is not None:
+            self.editor.show_span_changes(changes.spans_in(self.current_document))
+        for change in changes.documents.values():
+            if change.after is not None:
+                self.documents.model.show_state(change.after)
+        self.status.follow(changes)
+        if changes.document_list and self.store is not None:
+            self.documents.reload()
+            self.status.count(self.store)
+        if select is not None or self.editor.selected is not None:
+            self.editor.select(select if select is not None else self.editor.selected)
         self.update_status()
+        if ours and changes:
+            self.mark_saved_now()
+
+    def _apply_label_changes(self, changes: Changes) -> None:
+        renamed = changes.renamed_labels()
+        self.labels = apply_to_labels(self.labels, changes)
+        self._show_labels()
+        if renamed:
+            self.editor.follow_rename(renamed)
+            shown = self.article.spans.values()
+            self.editor.show_span_changes(
+                {
+                    s.id: Change(s, replace(s, label=renamed[s.label]))
+                    for s in shown
+                    if s.label in renamed and s.id is not None
+                }
+            )
+        touched = {c.before.name for c in changes.labels.values() if c.before is not None}
+        touched |= {c.after.name for c in changes.labels.values() if c.after is not None}
+        self.article.repaint_labels(touched)
+
+    def change_failed(self, error: Exception) -> None:
+        self.editor.change_failed(error)
 
     def focus_search(self) -> None:
         self.documents.search.setFocus()
@@ -280,11 +338,13 @@ class MainWindow(QMainWindow):
     def refresh(self) -> bool:
         """Show the project as it is now, with what other windows and programs changed.
 
-        Reads the labels, the document list (as filtered) and the open document's spans again.
-        A document's text never changes, so the article is not reloaded: the caret and the
-        scroll position stay, only spans that differ are painted again, and a selected span
-        stays selected while it exists. A text selection is dropped. False when the project
-        could not be read (said in the status bar).
+        Compares the labels and the open document's spans with the store's, and hands what
+        differs to :meth:`apply_changes` like any other change; the document list (as
+        filtered) and the progress are read again. A document's text never changes, so the
+        article is not reloaded: the caret and the scroll position stay, only spans that
+        differ are painted again, and a selected span stays selected while it exists. A text
+        selection is dropped. False when the project could not be read (said in the status
+        bar).
         """
         from annotator.store import ProjectError
 
@@ -292,12 +352,13 @@ class MainWindow(QMainWindow):
             return False
         try:
             self.seen_version = self.store.data_version()
-            if self.store.labels() != self.labels:
-                self.reload_labels()
-            self.documents.reload()
+            changes = compare_labels(self.labels, self.store.labels())
             if self.current_document is not None:
                 self.article.clear_selection()
-                self.editor.show_stored_spans(self.store.spans(self.current_document))
+                stored = self.store.spans(self.current_document)
+                changes = changes | compare_spans(dict(self.article.spans), stored)
+            changes.document_list = True
+            self.apply_changes(changes, ours=False)
         except (ProjectError, sqlite3.Error) as e:
             self.statusBar().showMessage(f"Could not read the project again: {e}", 8000)
             return False
@@ -326,7 +387,7 @@ class MainWindow(QMainWindow):
     # -- status bar ------------------------------------------------------------------------
 
     def update_status(self) -> None:
-        self.status.show(self.store, self.documents.model, self.current_document)
+        self.status.show(self.store is not None, self.documents.model, self.current_document)
 
     def mark_saved(self, at: str) -> None:
         self.status.mark_saved(at)

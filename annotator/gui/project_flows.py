@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QProgressDialog
 
+from annotator.changes import Changes, compare_labels
 from annotator.gui import settings as prefs
 from annotator.gui.actions import RESERVED_KEYS, WIDGET_KEYS, all_actions
 from annotator.gui.dialogs import ExportDialog, GuidelinesDialog, LabelsDialog, ShortcutSheet
@@ -62,6 +63,7 @@ class ProjectFlows:
         self.rebuild_recent(prefs.remember_project(str(Path(path).resolve())))
         w.reload_labels()
         w.documents.set_store(store)
+        w.status.count(store)
         self.resume()
         return True
 
@@ -190,15 +192,13 @@ class ProjectFlows:
         )
         w.exec_dialog(dialog)
 
-    def _labels_changed(self) -> None:
-        """Renamed or deleted labels invalidate old undo steps; show the new state."""
+    def _labels_changed(self, changes: Changes) -> None:
+        """A label was changed in the dialog: shown like any other change. Deleting one takes
+        spans along that older undo steps may still refer to, so those steps go."""
         w = self.window
-        w.editor.undo_stack.clear()
-        w.reload_labels()
-        w.documents.reload()
-        if w.current_document is not None:
-            w.open_document(w.current_document, remember=False)
-        w.mark_saved_now()
+        if any(c.removed for c in changes.labels.values()):
+            w.editor.undo_stack.clear()
+        w.apply_changes(changes)
 
     # -- import and export -----------------------------------------------------------------
 
@@ -238,13 +238,10 @@ class ProjectFlows:
         finally:
             progress.reset()
             progress.deleteLater()
-        w.documents.reload()
-        if report.labels_created:
-            w.reload_labels()
+        changes = Changes(document_list=True) | compare_labels(w.labels, w.store.labels())
+        w.apply_changes(changes)
         if w.current_document is None:
             self.resume()
-        w.update_status()
-        w.mark_saved_now()
         refused = [str(r) for r in report.refused]
         w.show_report(
             "Import refused some records" if refused else "Import", report.summary(), refused
