@@ -2,18 +2,17 @@
 
 Each gesture writes to the store first (so a refused change never reaches the undo stack),
 then pushes its command with what the write changed; every command hands its changes to the
-window's ``apply_changes``, and :meth:`Editor.show_span_changes` is the part of that road which
-updates the article and the span list.
+window's ``apply_changes``. The selected span is the document model's.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QTime, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QUndoStack
 
-from annotator.changes import Change, changes_of
+from annotator.changes import changes_of
 from annotator.gui.commands import AddSpan, DeleteSpan, MoveSpan, RelabelSpan, SetNote, SetStatus
 from annotator.gui.snapping import tidy_selection
 from annotator.model import Span, SpanError
@@ -32,7 +31,7 @@ class Editor:
         self.table = window.span_table
         self.undo_stack = QUndoStack(window)
         self.undo_stack.setUndoLimit(0)  # unlimited: every step is already saved
-        self.selected: int | None = None
+        self.document = window.document_model
         self.model.note_edited = self.set_note
         self.view.spansClicked.connect(self._clicked)
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
@@ -45,9 +44,6 @@ class Editor:
 
     def _say(self, message: str) -> None:
         self.window.statusBar().showMessage(message, 5000)
-
-    def _saved(self) -> None:
-        self.window.mark_saved(QTime.currentTime().toString("HH:mm:ss"))
 
     def _guard(self, action, *args):  # noqa: ANN001, ANN202
         """Run a store write; a refusal becomes one sentence in the status bar or a dialog."""
@@ -65,7 +61,7 @@ class Editor:
         return None
 
     def selected_span(self) -> Span | None:
-        return self.view.spans.get(self.selected) if self.selected is not None else None
+        return self.document.selected_span
 
     # -- gestures -------------------------------------------------------------------------
 
@@ -141,7 +137,7 @@ class Editor:
             self.set_note(span.id, note)
 
     def set_note(self, span_id: int, note: str | None) -> None:
-        span = self.view.spans.get(span_id)
+        span = self.document.spans.get(span_id)
         note = (note or "").strip() or None
         if span is None or note == span.note:
             return
@@ -187,7 +183,12 @@ class Editor:
         self.view.clear_selection()
         self.select(None)
 
-    # -- selection of a span --------------------------------------------------------------
+    # -- selection of a span (held by the document model) --------------------------------
+
+    @property
+    def selected(self) -> int | None:
+        span = self.document.selected_span
+        return span.id if span is not None else None
 
     def _clicked(self, ids: list[int]) -> None:
         """A click on a highlight selects its innermost span; clicking again cycles outward."""
@@ -204,89 +205,10 @@ class Editor:
             self.select(span.id, reveal=True)
 
     def select(self, span_id: int | None, *, reveal: bool = False) -> None:
-        self.selected = span_id if span_id in self.view.spans else None
-        self.view.set_selected_span(self.selected)
-        span = self.selected_span()
-        self._show_row(self.model.row_of(span) if span else None)
+        self.document.select(span_id)
+        span = self.document.selected_span
         if span is not None and reveal:
             self.view.reveal_span(span)
-        if span is not None:
-            self.window.statusBar().showMessage(
-                f"{span.label} [{span.start}, {span.end}) by {span.annotator}"
-                + (f" — {span.note}" if span.note else ""),
-                4000,
-            )
-
-    def _show_row(self, row: int | None) -> None:
-        """Make ``row`` the span list's current, selected row (None: no row), scrolled into
-        view. The selection model's signals are blocked, so this is never taken for the analyst
-        choosing a row (nor does it close a note being edited); the view, which is not told
-        either, repaints just the rows that were and are selected."""
-        selection = self.table.selectionModel()
-        before = {index.row() for index in selection.selectedRows()}
-        current = selection.currentIndex()
-        if current.isValid():
-            before.add(current.row())
-        blocked = selection.blockSignals(True)
-        try:
-            if row is None:
-                selection.clearSelection()
-                selection.setCurrentIndex(
-                    self.model.index(-1, 0), QItemSelectionModel.SelectionFlag.NoUpdate
-                )
-            else:
-                index = self.model.index(row, 0)
-                selection.setCurrentIndex(
-                    index,
-                    QItemSelectionModel.SelectionFlag.ClearAndSelect
-                    | QItemSelectionModel.SelectionFlag.Rows,
-                )
-                self.table.scrollTo(index)  # EnsureVisible: does not move a visible row
-        finally:
-            selection.blockSignals(blocked)
-        if row is not None:
-            before.add(row)
-        viewport = self.table.viewport()
-        width = viewport.width()
-        for n in before:
-            cell = self.table.visualRect(self.model.index(n, 0))
-            if cell.isValid():
-                viewport.update(0, cell.y(), width, cell.height())
-
-    # -- the article and the span list: their part of every change ----------------------
-
-    def show_span_changes(self, changes: dict[int, Change[Span]]) -> bool:
-        """Show the open document's span changes in the article and the span list, repainting
-        only those spans. A span added that is shown already (read back by a refresh or a
-        document switch) is updated, and one removed that is not shown is ignored. True when
-        anything differed from what was shown."""
-        differ = removed = False
-        for span_id, change in changes.items():
-            shown = self.view.spans.get(span_id)
-            after = change.after
-            if after is None:
-                if shown is None:
-                    continue
-                if self.selected == span_id:
-                    self.select(None)
-                self.view.remove_span(span_id)
-                self.model.remove(shown)
-                differ = removed = True
-            elif shown is None:
-                self.view.add_span(after)
-                self.model.insert(after)
-                differ = True
-            elif shown != after:
-                self.view.update_span(after)
-                self.model.replace(shown, after)
-                differ = True
-        if removed:
-            # The table lays itself out again after a row goes on a zero timer, a pass of the
-            # event loop after this change is painted: the rows below showed stale until then,
-            # and the whole list was painted twice. At once: one paint, right the first time.
-            # (After an add or a move, selecting the row does this through scrollTo.)
-            self.table.doItemsLayout()
-        return differ
 
     def change_failed(self, error: Exception) -> None:
         """An undo or redo was refused (or could not be written): show the project as it is

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.changes import Change, Changes, apply_to_labels, compare_labels, compare_spans
+from annotator.changes import Changes, apply_to_labels, compare_labels, compare_spans
+from annotator.document_model import DocumentModel, Selection
 from annotator.gui import actions
 from annotator.gui import settings as prefs
 from annotator.gui.article_view import ArticleView
@@ -41,12 +41,18 @@ from annotator.gui.editing import Editor
 from annotator.gui.find_bar import FindBar
 from annotator.gui.label_bar import LabelBar
 from annotator.gui.project_flows import PROJECT_FILTER, ProjectFlows
-from annotator.gui.span_list import SpanListModel, make_span_table
+from annotator.gui.span_list import SpanListModel, make_span_table, show_row
 from annotator.gui.status_bar import StatusFields
 
 if TYPE_CHECKING:
     from annotator.model import Label
     from annotator.store import Store
+
+
+def _labels_named(changes: Changes) -> set[str]:
+    """Every name the changed labels had or have: the highlights to paint again."""
+    names = {c.before.name for c in changes.labels.values() if c.before is not None}
+    return names | {c.after.name for c in changes.labels.values() if c.after is not None}
 
 
 class MainWindow(QMainWindow):
@@ -60,7 +66,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("mainWindow")
         self.store: Store | None = None
-        self.current_document: int | None = None
+        self.document_model = DocumentModel()
         # store.data_version() when this window last read the project (see ``refresh``)
         self.seen_version: int | None = None
         self.labels: list[Label] = []
@@ -73,6 +79,7 @@ class MainWindow(QMainWindow):
         actions.build_menus(self)
         self.flows.rebuild_recent()
         self.status = StatusFields(self.statusBar())
+        self.document_model.events.loaded.connect(self.update_status)
         self.position_label = self.status.position
         self.progress_label = self.status.progress
         self.annotator_label = self.status.annotator
@@ -87,12 +94,17 @@ class MainWindow(QMainWindow):
 
     def _build_panels(self) -> None:
         self.documents = DocumentList()
-        self.article = ArticleView()
+        self.article = ArticleView(self.document_model)
         self.find_bar = FindBar(self.article)
         self.label_bar = LabelBar()
         self.label_bar.tag.connect(lambda name, exact: self.editor.tag(name, exact))
         self.span_model = SpanListModel(self)
+        self.span_model.attach(self.document_model)
         self.span_table = make_span_table(self.span_model)
+        events = self.document_model.events
+        # after the list model's own handler: lay the rows out at once when one went
+        events.changed.connect(lambda found: found.removed and self.span_table.doItemsLayout())
+        events.selected.connect(self._span_selected)
         middle = QWidget()
         column = QVBoxLayout(middle)
         column.setContentsMargins(0, 0, 0, 0)
@@ -216,13 +228,21 @@ class MainWindow(QMainWindow):
             self.remember_position()
         text = self.store.document_text(document_id)
         spans = self.store.spans(document_id)
-        self.current_document = document_id
-        self.editor.selected = None
-        self.article.load(text, spans)
-        self.span_model.reset(spans)
         self.documents.model.show_span_count(document_id, len(spans))
         self.documents.show_current(document_id)
-        self.update_status()
+        self.document_model.load(document_id, text, spans)
+
+    @property
+    def current_document(self) -> int | None:
+        """The open document's id (the document model's)."""
+        return self.document_model.document_id
+
+    def _span_selected(self, now: Selection | None, previous: Selection | None) -> None:
+        """The span list's row and the status bar follow the selected span."""
+        span = self.document_model.selected_span
+        show_row(self.span_table, self.span_model, self.span_model.row_of(span) if span else None)
+        if span is not None and now != previous:
+            self.status.show_span(span)
 
     def _document_chosen(self, current: Any, _previous: Any) -> None:
         doc = self.documents.document_at(current.row()) if current.isValid() else None
@@ -293,8 +313,9 @@ class MainWindow(QMainWindow):
             self.open_document(document)
         if changes.labels:
             self._apply_label_changes(changes)
-        if self.current_document is not None:
-            self.editor.show_span_changes(changes.spans_in(self.current_document))
+        self.document_model.apply(changes)
+        if changes.labels:
+            self.article.repaint_labels(_labels_named(changes))
         for change in changes.documents.values():
             if change.after is not None:
                 self.documents.model.show_state(change.after)
@@ -302,29 +323,20 @@ class MainWindow(QMainWindow):
         if changes.document_list and self.store is not None:
             self.documents.reload()
             self.status.count(self.store)
-        if select is not None or self.editor.selected is not None:
-            self.editor.select(select if select is not None else self.editor.selected)
+        if select is not None:
+            self.editor.select(select)
         self.update_status()
         if ours and changes:
             self.mark_saved_now()
 
     def _apply_label_changes(self, changes: Changes) -> None:
-        renamed = changes.renamed_labels()
+        """The label bar, keys and colours follow; undo steps take renamed labels' new names
+        (the document model renames the spans it holds)."""
         self.labels = apply_to_labels(self.labels, changes)
         self._show_labels()
+        renamed = changes.renamed_labels()
         if renamed:
             self.editor.follow_rename(renamed)
-            shown = self.article.spans.values()
-            self.editor.show_span_changes(
-                {
-                    s.id: Change(s, replace(s, label=renamed[s.label]))
-                    for s in shown
-                    if s.label in renamed and s.id is not None
-                }
-            )
-        touched = {c.before.name for c in changes.labels.values() if c.before is not None}
-        touched |= {c.after.name for c in changes.labels.values() if c.after is not None}
-        self.article.repaint_labels(touched)
 
     def change_failed(self, error: Exception) -> None:
         self.editor.change_failed(error)
@@ -356,7 +368,7 @@ class MainWindow(QMainWindow):
             if self.current_document is not None:
                 self.article.clear_selection()
                 stored = self.store.spans(self.current_document)
-                changes = changes | compare_spans(dict(self.article.spans), stored)
+                changes = changes | compare_spans(dict(self.document_model.spans), stored)
             changes.document_list = True
             self.apply_changes(changes, ours=False)
         except (ProjectError, sqlite3.Error) as e:

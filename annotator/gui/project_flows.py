@@ -75,9 +75,7 @@ class ProjectFlows:
         w.editor.undo_stack.clear()
         w.store.close()
         w.store = None
-        w.current_document = None
-        w.article.clear_document()
-        w.span_model.reset([])
+        w.document_model.clear()
         w.documents.set_store(None)
 
     def resume(self) -> None:

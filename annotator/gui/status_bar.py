@@ -15,11 +15,13 @@ from PySide6.QtWidgets import QLabel, QStatusBar
 if TYPE_CHECKING:
     from annotator.changes import Changes
     from annotator.gui.document_list import DocumentListModel
+    from annotator.model import Span
     from annotator.store import Store
 
 
 class StatusFields:
     def __init__(self, bar: QStatusBar) -> None:
+        self.bar = bar
         self.position = QLabel()
         self.position.setObjectName("documentPosition")
         self.progress = QLabel()
@@ -57,6 +59,14 @@ class StatusFields:
             was = change.before is not None and change.before.status == "done"
             now = change.after is not None and change.after.status == "done"
             self.done += int(now) - int(was)
+
+    def show_span(self, span: Span) -> None:
+        """Say which span was selected: label, edges, author and note."""
+        self.bar.showMessage(
+            f"{span.label} [{span.start}, {span.end}) by {span.annotator}"
+            + (f" — {span.note}" if span.note else ""),
+            4000,
+        )
 
     def show_annotator(self, name: str) -> None:
         self.annotator.setText(f"Annotator: {name}")

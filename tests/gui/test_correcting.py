@@ -256,7 +256,7 @@ def test_a_programming_error_in_undo_still_raises(window, monkeypatch) -> None:
     def bug(span) -> None:  # noqa: ANN001
         raise ZeroDivisionError("a bug, not the analyst's doing")
 
-    monkeypatch.setattr(window.editor, "show_span_changes", bug)
+    monkeypatch.setattr(window.document_model, "apply", bug)
     monkeypatch.setattr(window, "show_error", lambda text: pytest.fail(text))
     with pytest.raises(ZeroDivisionError):
         window.editor.undo_stack.undo()
