@@ -68,14 +68,14 @@ class ChangeListener(Protocol):
     def change_failed(self, error: Exception) -> None: ...
 
 
-class _StoreCommand(QUndoCommand):
+class StoreCommand(QUndoCommand):
     def __init__(self, text: str, store: Store, listener: ChangeListener) -> None:
         super().__init__(text)
         self.store = store
         self.listener = listener
         self._first: Changes | None = None
 
-    def pushed_after(self, changes: Changes) -> _StoreCommand:
+    def pushed_after(self, changes: Changes) -> StoreCommand:
         """This command's first write was made already and changed ``changes``: its first
         redo() shows them instead of writing again."""
         self._first = changes
@@ -129,7 +129,7 @@ def _renamed(span: Span, old: str, new: str) -> Span:
     return Span(**{**span.to_dict(), "label": new})
 
 
-class _OneSpan(_StoreCommand):
+class _OneSpan(StoreCommand):
     span: Span
 
     @property
@@ -178,7 +178,7 @@ class DeleteSpan(_OneSpan):
         return changes_of(self.span)
 
 
-class _UpdateSpan(_StoreCommand):
+class _UpdateSpan(StoreCommand):
     """A change from one stored state of a span to another (label, edges or note)."""
 
     def __init__(
@@ -278,7 +278,7 @@ class SetNote(_UpdateSpan):
         return self.store.set_note(target.id, target.note)
 
 
-class SetStatus(_StoreCommand):
+class SetStatus(StoreCommand):
     def __init__(
         self, document: int, before: str, after: str, store: Store, listener: ChangeListener
     ) -> None:

@@ -15,19 +15,18 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QColorDialog,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
@@ -37,9 +36,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.changes import Changes, changes_of
 from annotator.gui.document_list import STATUS_NAMES
-from annotator.model import STATUSES, Label, LabelError
+from annotator.model import STATUSES, Label
 
 if TYPE_CHECKING:
     from annotator.store import Store
@@ -49,6 +47,20 @@ def colour_icon(colour: str, size: int = 14) -> QIcon:
     pix = QPixmap(size, size)
     pix.fill(QColor(colour))
     return QIcon(pix)
+
+
+def question_box(title: str, question: str, parent: QWidget | None = None) -> QMessageBox:
+    """A Yes / No question with No as the default: Enter never says yes to a deletion."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        title,
+        question,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        parent,
+    )
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    box.setEscapeButton(QMessageBox.StandardButton.No)
+    return box
 
 
 class ReportDialog(QDialog):
@@ -167,184 +179,6 @@ class ExportDialog(QDialog):
             "labels": _checked(self.labels),
             "annotators": _checked(self.annotators),
         }
-
-
-class LabelsDialog(QDialog):
-    """Add, rename, recolour, re-key, redefine and delete labels; each change is saved at once."""
-
-    def __init__(
-        self,
-        store: Store,
-        *,
-        reserved_keys: set[str],
-        confirm: Callable[[str, str], bool],
-        ask_colour: Callable[[str], str | None] | None = None,
-        changed: Callable[[Changes], None],
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName("labelsDialog")
-        self.setWindowTitle("Labels")
-        self.store = store
-        self.reserved_keys = {k.casefold() for k in reserved_keys}
-        self.confirm = confirm
-        self.ask_colour = ask_colour or self._pick_colour
-        self.changed = changed
-        self.list = QListWidget()
-        self.list.setObjectName("labelList")
-        self.name = QLineEdit()
-        self.name.setObjectName("labelName")
-        self.colour = QPushButton()
-        self.colour.setObjectName("labelColour")
-        self.colour.clicked.connect(self._recolour)
-        self.hotkey = QLineEdit()
-        self.hotkey.setObjectName("labelHotkey")
-        self.hotkey.setMaxLength(1)
-        self.definition = QPlainTextEdit()
-        self.definition.setObjectName("labelDefinition")
-        self.error = QLabel()
-        self.error.setObjectName("labelError")
-        self.error.setWordWrap(True)
-        self._colour = "#888888"
-        form = QFormLayout()
-        form.addRow("Name", self.name)
-        form.addRow("Colour", self.colour)
-        form.addRow("Hotkey", self.hotkey)
-        form.addRow("Definition", self.definition)
-        box = QGroupBox("Selected label")
-        box.setLayout(form)
-        self.apply = QPushButton("Save changes")
-        self.apply.setObjectName("labelSave")
-        self.add = QPushButton("Add label")
-        self.add.setObjectName("labelAdd")
-        self.delete = QPushButton("Delete label…")
-        self.delete.setObjectName("labelDelete")
-        close = QPushButton("Close")
-        self.apply.clicked.connect(self.save_selected)
-        self.add.clicked.connect(self.add_label)
-        self.delete.clicked.connect(self.delete_selected)
-        close.clicked.connect(self.accept)
-        buttons = QHBoxLayout()
-        for b in (self.add, self.apply, self.delete):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        buttons.addWidget(close)
-        right = QVBoxLayout()
-        right.addWidget(box, 1)
-        right.addWidget(self.error)
-        main = QHBoxLayout()
-        main.addWidget(self.list, 1)
-        main.addLayout(right, 2)
-        layout = QVBoxLayout(self)
-        layout.addLayout(main, 1)
-        layout.addLayout(buttons)
-        self.list.currentRowChanged.connect(self._show)
-        self.resize(640, 420)
-        self.reload()
-
-    def reload(self, select: str | None = None) -> None:
-        self.labels: list[Label] = self.store.labels()
-        self.list.blockSignals(True)
-        self.list.clear()
-        for lab in self.labels:
-            key = f"  [{lab.hotkey}]" if lab.hotkey else ""
-            self.list.addItem(QListWidgetItem(colour_icon(lab.color), lab.name + key))
-        self.list.blockSignals(False)
-        names = [lab.name for lab in self.labels]
-        row = names.index(select) if select in names else (0 if names else -1)
-        self.list.setCurrentRow(row)
-        self._show(row)
-
-    def _current(self) -> Label | None:
-        row = self.list.currentRow()
-        return self.labels[row] if 0 <= row < len(self.labels) else None
-
-    def _show(self, row: int) -> None:
-        lab = self.labels[row] if 0 <= row < len(self.labels) else None
-        self.name.setText(lab.name if lab else "")
-        self.hotkey.setText((lab.hotkey or "") if lab else "")
-        self.definition.setPlainText(lab.definition if lab else "")
-        self._set_colour(lab.color if lab else "#888888")
-        for w in (self.apply, self.delete):
-            w.setEnabled(lab is not None)
-        self.error.clear()
-
-    def _set_colour(self, colour: str) -> None:
-        self._colour = colour
-        self.colour.setText(colour)
-        self.colour.setIcon(colour_icon(colour))
-
-    def _pick_colour(self, current: str) -> str | None:
-        chosen = QColorDialog.getColor(QColor(current), self, "Label colour")
-        return chosen.name() if chosen.isValid() else None
-
-    def _recolour(self) -> None:
-        chosen = self.ask_colour(self._colour)
-        if chosen:
-            self._set_colour(chosen)
-
-    def _check_key(self, key: str | None) -> None:
-        if key and key.casefold() in self.reserved_keys:
-            raise LabelError(f"hotkey {key!r} is taken by another command of the window")
-
-    def save_selected(self) -> bool:
-        lab = self._current()
-        if lab is None:
-            return False
-        key = self.hotkey.text().strip() or None
-        try:
-            self._check_key(key)
-            pair = self.store.update_label(
-                lab.name,
-                new_name=self.name.text().strip(),
-                color=self._colour,
-                hotkey=key,
-                definition=self.definition.toPlainText().strip(),
-            )
-        except LabelError as e:
-            self.error.setText(str(e))
-            return False
-        self.changed(changes_of(pair))
-        self.reload(pair[1].name)
-        return True
-
-    def add_label(self) -> bool:
-        taken = {lab.name.casefold() for lab in self.labels}
-        n, name = 1, "new label"
-        while name.casefold() in taken:
-            n += 1
-            name = f"new label {n}"
-        try:
-            lab = self.store.add_label(name)
-        except LabelError as e:
-            self.error.setText(str(e))
-            return False
-        self.changed(changes_of(lab))
-        self.reload(lab.name)
-        self.name.setFocus()
-        self.name.selectAll()
-        return True
-
-    def delete_selected(self) -> bool:
-        lab = self._current()
-        if lab is None:
-            return False
-        count = self.store.label_usage(lab.name)
-        if count:
-            noun = "span" if count == 1 else "spans"
-            question = (
-                f"The label “{lab.name}” is used by {count} {noun}. "
-                f"Deleting it deletes those {count} {noun} too, in every document, "
-                "and this cannot be undone."
-            )
-            if not self.confirm(f"Delete {count} {noun}?", question):
-                return False
-        elif not self.confirm("Delete label?", f"Delete the unused label “{lab.name}”?"):
-            return False
-        count = self.store.delete_label(lab.name, delete_spans=True)
-        self.changed(changes_of(count))
-        self.reload()
-        return True
 
 
 class GuidelinesDialog(QDialog):

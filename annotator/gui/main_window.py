@@ -35,11 +35,12 @@ from annotator.document_model import DocumentModel, Selection
 from annotator.gui import actions
 from annotator.gui import settings as prefs
 from annotator.gui.article_view import ArticleView
-from annotator.gui.dialogs import ReportDialog
+from annotator.gui.dialogs import ReportDialog, question_box
 from annotator.gui.document_list import DocumentList
 from annotator.gui.editing import Editor
 from annotator.gui.find_bar import FindBar
 from annotator.gui.label_bar import LabelBar
+from annotator.gui.label_commands import LabelEditor
 from annotator.gui.project_flows import PROJECT_FILTER, ProjectFlows
 from annotator.gui.span_list import SpanListModel, make_span_table, show_row
 from annotator.gui.status_bar import StatusFields
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
         self._windows: list[QWidget] = []  # non-modal help windows kept alive
         self._build_panels()
         self.editor = Editor(self)
+        self.label_editor = LabelEditor(lambda: self.store, self.editor.undo_stack, self)
         self.flows = ProjectFlows(self)
         actions.build_actions(self)
         actions.build_menus(self)
@@ -433,8 +435,8 @@ class MainWindow(QMainWindow):
         return path or None
 
     def confirm(self, title: str, question: str) -> bool:
-        answer = QMessageBox.question(self, title, question)
-        return answer == QMessageBox.StandardButton.Yes
+        """A yes-or-no question whose default answer (Enter) is No."""
+        return question_box(title, question, self).exec() == QMessageBox.StandardButton.Yes
 
     def show_report(self, title: str, summary: str, details: list[str]) -> None:
         self.exec_dialog(ReportDialog(title, summary, details, self))

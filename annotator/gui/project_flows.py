@@ -20,7 +20,8 @@ from PySide6.QtWidgets import QDialog, QProgressDialog
 from annotator.changes import Changes, compare_labels
 from annotator.gui import settings as prefs
 from annotator.gui.actions import RESERVED_KEYS, WIDGET_KEYS, all_actions
-from annotator.gui.dialogs import ExportDialog, GuidelinesDialog, LabelsDialog, ShortcutSheet
+from annotator.gui.dialogs import ExportDialog, GuidelinesDialog, ShortcutSheet
+from annotator.gui.labels_dialog import LabelsDialog
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
@@ -182,21 +183,13 @@ class ProjectFlows:
         if w.store is None:
             return
         dialog = LabelsDialog(
-            w.store,
+            w.label_editor,
+            lambda: w.labels,
             reserved_keys=RESERVED_KEYS,
             confirm=w.confirm,
-            changed=self._labels_changed,
             parent=w,
         )
         w.exec_dialog(dialog)
-
-    def _labels_changed(self, changes: Changes) -> None:
-        """A label was changed in the dialog: shown like any other change. Deleting one takes
-        spans along that older undo steps may still refer to, so those steps go."""
-        w = self.window
-        if any(c.removed for c in changes.labels.values()):
-            w.editor.undo_stack.clear()
-        w.apply_changes(changes)
 
     # -- import and export -----------------------------------------------------------------
 
