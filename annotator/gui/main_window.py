@@ -57,9 +57,21 @@ def _labels_named(changes: Changes) -> set[str]:
 
 
 class MainWindow(QMainWindow):
-    """One project in one window. Its actions (``undo_action``, ``refresh_action`` ...) are
-    made by :func:`actions.build_actions`; opening, importing, exporting, labels and help are
-    :class:`ProjectFlows`, reached through the methods of the same names here."""
+    """One project in one window. Its actions are made from the table ``actions.ACTIONS``
+    (``window.action("undo")``, or ``window.undo_action``); opening, importing, exporting,
+    labels and help are :class:`ProjectFlows`, reached through the methods of the same names
+    here."""
+
+    def action(self, action_id: str) -> QAction:
+        """The action of one row of ``actions.ACTIONS``."""
+        return self.actions_by_id[action_id]
+
+    def __getattr__(self, name: str) -> Any:
+        # ``window.undo_action`` is ``window.action("undo")``
+        made = self.__dict__.get("actions_by_id")
+        if made is not None and name.endswith("_action") and name[: -len("_action")] in made:
+            return made[name[: -len("_action")]]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __init__(
         self, path: str | os.PathLike[str] | None = None, *, defer_open: bool = False
@@ -77,7 +89,7 @@ class MainWindow(QMainWindow):
         self.editor = Editor(self)
         self.label_editor = LabelEditor(lambda: self.store, self.editor.undo_stack, self)
         self.flows = ProjectFlows(self)
-        actions.build_actions(self)
+        self.actions_by_id = actions.build_actions(self)
         actions.build_menus(self)
         self.flows.rebuild_recent()
         self.status = StatusFields(self.statusBar())
