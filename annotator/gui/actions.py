@@ -174,6 +174,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         lambda w: w.done_and_next(),
     ),
     _spec("skip", "&Skip, next document", "Ctrl+Shift+S", "&Document", lambda w: w.skip_and_next()),
+    _spec("reopen", "&Reopen document", "Ctrl+Shift+R", "&Document", lambda w: w.reopen_document()),
     _spec("next_doc", "&Next document", "Ctrl+PgDown", "&Document", lambda w: w.step_document(1)),
     _spec(
         "prev_doc", "&Previous document", "Ctrl+PgUp", "&Document", lambda w: w.step_document(-1)

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -67,10 +68,17 @@ class ReportDialog(QDialog):
     """A summary and a list (for example the importer's refusals) whose text can be copied."""
 
     def __init__(
-        self, title: str, summary: str, details: list[str], parent: QWidget | None = None
+        self,
+        title: str,
+        summary: str,
+        details: list[str],
+        parent: QWidget | None = None,
+        *,
+        offer: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("reportDialog")
+        self.offer_taken = False
         self.setWindowTitle(title)
         layout = QVBoxLayout(self)
         self.summary = QLabel(summary)
@@ -85,8 +93,17 @@ class ReportDialog(QDialog):
         layout.addWidget(self.details, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        self.offer: QPushButton | None = None
+        if offer:  # e.g. "Import the good records": a second try the report suggests
+            self.offer = buttons.addButton(offer, QDialogButtonBox.ButtonRole.AcceptRole)
+            self.offer.setObjectName("reportOffer")
+            self.offer.clicked.connect(self._take_offer)
         layout.addWidget(buttons)
         self.resize(640, 360 if details else 160)
+
+    def _take_offer(self) -> None:
+        self.offer_taken = True
+        self.accept()
 
 
 def _checklist(items: list[tuple[str, str]], name: str) -> QListWidget:
@@ -146,7 +163,18 @@ class ExportDialog(QDialog):
         form.addRow("Documents with status", self.statuses)
         form.addRow("Spans with label", self.labels)
         form.addRow("Spans made by", self.annotators)
+        self.only_with_spans = QCheckBox("Only documents with at least one span")
+        self.only_with_spans.setObjectName("exportOnlyWithSpans")
+        form.addRow("", self.only_with_spans)
+        self.offsets = QComboBox()
+        self.offsets.setObjectName("exportOffsets")
+        self.offsets.addItem("Code points (Python string indices)", "codepoints")
+        self.offsets.addItem("UTF-16 units (JavaScript, doccano's web page)", "utf16")
+        self.offsets.setToolTip("UTF-16 offsets are written by the doccano format only")
+        form.addRow("Offsets", self.offsets)
         form.addRow("Destination", where)
+        self.format.currentTextChanged.connect(self._format_chosen)
+        self._format_chosen(self.format.currentText())
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -157,6 +185,13 @@ class ExportDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(buttons)
         self.choose_destination: Callable[[str], str | None] = self._ask_destination
+
+    def _format_chosen(self, fmt: str) -> None:
+        """UTF-16 offsets are a doccano option, as on the command line."""
+        doccano = fmt == "doccano"
+        if not doccano:
+            self.offsets.setCurrentIndex(0)
+        self.offsets.setEnabled(doccano)
 
     def _ask_destination(self, current: str) -> str | None:
         path, _ = QFileDialog.getSaveFileName(self, "Export to", current, "JSON Lines (*.jsonl)")
@@ -178,6 +213,8 @@ class ExportDialog(QDialog):
             "statuses": _checked(self.statuses),
             "labels": _checked(self.labels),
             "annotators": _checked(self.annotators),
+            "only_with_spans": self.only_with_spans.isChecked(),
+            "offsets": self.offsets.currentData(),
         }
 
 

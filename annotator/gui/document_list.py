@@ -7,16 +7,25 @@ returned, without asking the store.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    QTimer,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QMenu,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -148,6 +157,18 @@ class DocumentList(QWidget):
         self._debounce.timeout.connect(self.reload)
         self.search.textChanged.connect(self._debounce.start)
         self.status.currentIndexChanged.connect(self.reload)
+        # The window says what a row's context menu holds (Reopen ...).
+        self.menu_for: Callable[[int], QMenu] | None = None
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+
+    def _context_menu(self, point: QPoint) -> None:
+        index = self.view.indexAt(point)
+        document = self.document_at(index.row()) if index.isValid() else None
+        if document is not None and self.menu_for is not None:
+            menu = self.menu_for(document)
+            menu.exec(self.view.viewport().mapToGlobal(point))
+            menu.deleteLater()
 
     def set_store(self, store: Store | None) -> None:
         self.store = store

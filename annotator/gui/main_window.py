@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QVBoxLayout,
@@ -135,6 +136,7 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([260, 760, 300])
         self.setCentralWidget(self.splitter)
         self.documents.view.selectionModel().currentRowChanged.connect(self._document_chosen)
+        self.documents.menu_for = self._document_menu
         self.article.installEventFilter(self)
 
     # -- layout memory ---------------------------------------------------------------------
@@ -287,6 +289,37 @@ class MainWindow(QMainWindow):
 
     def skip_and_next(self) -> None:
         self._finish("skipped")
+
+    def reopen_document(self, document_id: int | None = None) -> bool:
+        """Take back "done" or "skipped" (the open document, or ``document_id``): in progress
+        again, or new when it has no spans. Undoable like any step."""
+        doc = self.current_document if document_id is None else document_id
+        if self.store is None or doc is None:
+            return False
+        row = self.documents.model.row_of(doc)
+        shown = self.documents.model.rows[row] if row is not None else None
+        if doc == self.current_document:
+            count = len(self.document_model.spans)
+        else:
+            count = (
+                shown.span_count if shown is not None else self.store.document_row(doc).span_count
+            )
+        status = shown.status if shown is not None else self.store.document_row(doc).status
+        if status not in ("done", "skipped"):
+            self.statusBar().showMessage("This document is not done or skipped: it is open.", 4000)
+            return False
+        return self.editor.set_status(doc, "in_progress" if count else "new")
+
+    def _document_menu(self, document_id: int) -> QMenu:
+        """The document list's context menu for one row."""
+        menu = QMenu(self)
+        reopen = menu.addAction("Reopen (back to in progress)")
+        reopen.setObjectName("reopenDocument")
+        row = self.documents.model.row_of(document_id)
+        status = self.documents.model.rows[row].status if row is not None else ""
+        reopen.setEnabled(status in ("done", "skipped"))
+        reopen.triggered.connect(lambda: self.reopen_document(document_id))
+        return menu
 
     def _finish(self, status: str) -> None:
         """Mark the document and open the next one neither done nor skipped, in project order.
@@ -450,8 +483,13 @@ class MainWindow(QMainWindow):
         """A yes-or-no question whose default answer (Enter) is No."""
         return question_box(title, question, self).exec() == QMessageBox.StandardButton.Yes
 
-    def show_report(self, title: str, summary: str, details: list[str]) -> None:
-        self.exec_dialog(ReportDialog(title, summary, details, self))
+    def show_report(
+        self, title: str, summary: str, details: list[str], *, offer: str | None = None
+    ) -> bool:
+        """A report with its details; True when the analyst chose the ``offer`` button."""
+        dialog = ReportDialog(title, summary, details, self, offer=offer)
+        self.exec_dialog(dialog)
+        return dialog.offer_taken
 
     def show_message(self, title: str, text: str) -> None:
         box = QMessageBox(

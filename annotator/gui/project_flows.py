@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,12 +23,25 @@ from annotator.gui import settings as prefs
 from annotator.gui.actions import RESERVED_KEYS, WIDGET_KEYS, all_actions
 from annotator.gui.dialogs import ExportDialog, GuidelinesDialog, ShortcutSheet
 from annotator.gui.labels_dialog import LabelsDialog
+from annotator.gui.words import plural
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
 
 PROJECT_FILTER = "annotator projects (*.db *.sqlite *.annotator);;All files (*)"
-IMPORT_FILTER = "Articles and tasks (*.txt *.jsonl *.json);;All files (*)"
+GOOD_RECORDS = "Import the good records"
+# The core's report names the command-line option; the window offers a button instead.
+_SKIP_INVALID = re.compile(r"use --skip-invalid to import the good records")
+
+
+def import_filter() -> str:
+    """The file dialog's filter: every suffix the importer reads."""
+    from annotator.readers import KNOWN_SUFFIXES
+
+    patterns = " ".join(f"*{suffix}" for suffix in sorted(KNOWN_SUFFIXES))
+    return f"Articles and tasks ({patterns});;All files (*)"
+
+
 LAST_DOCUMENT = "ui.last_document"
 
 
@@ -194,7 +208,7 @@ class ProjectFlows:
     # -- import and export -----------------------------------------------------------------
 
     def import_files(self) -> None:
-        paths = self.window.choose_files("Import articles or tasks", IMPORT_FILTER)
+        paths = self.window.choose_files("Import articles or tasks", import_filter())
         if paths:
             self.import_paths(paths)
 
@@ -203,8 +217,10 @@ class ProjectFlows:
         if folder:
             self.import_paths([folder])
 
-    def import_paths(self, paths: list[str]) -> Any:
-        """Import with a progress dialog; each file is all-or-nothing (the core's promise)."""
+    def import_paths(self, paths: list[str], *, skip_invalid: bool = False) -> Any:
+        """Import with a progress dialog; each file is all-or-nothing (the core's promise)
+        unless ``skip_invalid``. When a file was refused whole, the report offers to import
+        its good records."""
         w = self.window
         if w.store is None:
             w.show_error("Open or create a project first.")
@@ -222,7 +238,7 @@ class ProjectFlows:
             progress.setValue(int(1000 * done / total) if total else 1000)
 
         try:
-            report = import_paths(w.store, paths, progress=step)
+            report = import_paths(w.store, paths, skip_invalid=skip_invalid, progress=step)
         except (ProjectError, OSError) as e:
             w.show_error(f"The import stopped: {e}")
             return None
@@ -234,9 +250,14 @@ class ProjectFlows:
         if w.current_document is None:
             self.resume()
         refused = [str(r) for r in report.refused]
-        w.show_report(
-            "Import refused some records" if refused else "Import", report.summary(), refused
-        )
+        title = "Import refused some records" if refused else "Import"
+        rolled_back = [f.path for f in report.files if f.rolled_back]
+        if not rolled_back:
+            w.show_report(title, report.summary(), refused)
+            return report
+        summary = _SKIP_INVALID.sub(f"“{GOOD_RECORDS}” imports the rest", report.summary())
+        if w.show_report(title, summary, refused, offer=GOOD_RECORDS):
+            return self.import_paths(rolled_back, skip_invalid=True)
         return report
 
     def export_dialog(self) -> Any:
@@ -259,7 +280,7 @@ class ProjectFlows:
             return None
         w.show_message(
             "Export",
-            f"Wrote {report.documents} documents and {report.spans} spans "
+            f"Wrote {plural(report.documents, 'document')} and {plural(report.spans, 'span')} "
             f"({report.format} format) to\n{report.path}",
         )
         return report
