@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QFrame, QPlainTextEdit, QTextEdit, QToolTip, QWidg
 from annotator.document_model import DocumentModel, ItemChanges, Selection
 from annotator.gui import theme
 from annotator.gui.highlighter import SpanHighlighter
+from annotator.gui.spaced_layout import SpacedLayout, spaced_document
 from annotator.gui.span_index import SpanIndex, block_starts, place_all
 from annotator.model import Span
 from annotator.offsets import OffsetMap
@@ -46,6 +47,7 @@ class ArticleView(QPlainTextEdit):
         super().__init__(parent)
         self.setObjectName("articleView")
         self.model = model or DocumentModel()
+        self.setDocument(spaced_document(self))
         self.setReadOnly(True)
         self.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
@@ -60,6 +62,7 @@ class ArticleView(QPlainTextEdit):
         self.document().setDocumentMargin(16)
         self.base_font = self._reading_font()
         self.setFont(self.base_font)
+        self._space_paragraphs()
         self.offsets = OffsetMap("")
         self.highlighter = SpanHighlighter(self.document(), self.palette())
         self._press: QPoint | None = None
@@ -292,7 +295,13 @@ class ArticleView(QPlainTextEdit):
             font.setPointSizeF(min(max(font.pointSizeF() + steps, 6.0), 48.0))
         self._fit_column(self.width(), QFontMetrics(font))
         self.setFont(font)  # lays the text out again, inside the new margins
+        self._space_paragraphs()
         QTimer.singleShot(0, lambda: self.scroll_to_cp(top))
+
+    def _space_paragraphs(self) -> None:
+        layout = self.document().documentLayout()
+        if isinstance(layout, SpacedLayout):
+            layout.set_line_height(QFontMetrics(self.font()).lineSpacing())
 
     def zoom_level(self) -> float:
         return self.font().pointSizeF() - self.base_font.pointSizeF()

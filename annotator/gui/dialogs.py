@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
+from PySide6.QtGui import QAction, QFont, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -45,9 +45,9 @@ if TYPE_CHECKING:
 
 
 def colour_icon(colour: str, size: int = 14) -> QIcon:
-    pix = QPixmap(size, size)
-    pix.fill(QColor(colour))
-    return QIcon(pix)
+    from annotator.gui.span_list import swatch
+
+    return swatch(colour, size)
 
 
 def question_box(title: str, question: str, parent: QWidget | None = None) -> QMessageBox:
@@ -219,9 +219,12 @@ class ExportDialog(QDialog):
 
 
 class GuidelinesDialog(QDialog):
-    """The labels' definitions: the annotation guidelines as the project states them."""
+    """The labels' definitions: the annotation guidelines as the project states them, in the
+    article's reading size."""
 
-    def __init__(self, labels: list[Label], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, labels: list[Label], parent: QWidget | None = None, *, font: QFont | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("guidelinesDialog")
         self.setWindowTitle("Label guidelines")
@@ -234,9 +237,14 @@ class GuidelinesDialog(QDialog):
             )
         self.browser = QTextBrowser()
         self.browser.setObjectName("guidelines")
+        if font is not None:
+            self.browser.setFont(font)
         self.browser.setHtml("".join(parts))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser)
+        layout.addWidget(buttons)
         self.resize(620, 520)
 
 

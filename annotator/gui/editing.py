@@ -132,7 +132,7 @@ class Editor:
         if span is None:
             self._say("Click a span first to write a note on it.")
             return
-        note = self.window.ask_text("Note", f"Note on this {span.label}:", span.note or "")
+        note = self.window.ask_note("Note", f"Note on this {span.label}:", span.note or "")
         if note is not None:
             self.set_note(span.id, note)
 

@@ -43,7 +43,7 @@ from annotator.gui.find_bar import FindBar
 from annotator.gui.label_bar import LabelBar
 from annotator.gui.label_commands import LabelEditor
 from annotator.gui.project_flows import PROJECT_FILTER, ProjectFlows
-from annotator.gui.span_list import SpanListModel, make_span_table, show_row
+from annotator.gui.span_list import SpanListModel, fit_label_column, make_span_table, show_row
 from annotator.gui.status_bar import StatusFields
 
 if TYPE_CHECKING:
@@ -133,7 +133,8 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(middle)
         self.splitter.addWidget(self.span_table)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([260, 760, 300])
+        # Room for titles of about 40 characters and for the longest label in the span list.
+        self.splitter.setSizes([340, 640, 340])
         self.setCentralWidget(self.splitter)
         self.documents.view.selectionModel().currentRowChanged.connect(self._document_chosen)
         self.documents.menu_for = self._document_menu
@@ -229,6 +230,7 @@ class MainWindow(QMainWindow):
         colours = {lab.name: lab.color for lab in self.labels}
         self.article.set_label_colours(colours, repaint=False)
         self.span_model.set_colours(colours)
+        fit_label_column(self.span_table, [lab.name for lab in self.labels])
         if clashes:
             self.statusBar().showMessage(
                 f"Hotkeys of {', '.join(clashes)} clash with window commands; use their buttons.",
@@ -461,6 +463,11 @@ class MainWindow(QMainWindow):
 
     def ask_text(self, title: str, label: str, default: str = "") -> str | None:
         text, ok = QInputDialog.getText(self, title, label, text=default)
+        return text if ok else None
+
+    def ask_note(self, title: str, label: str, default: str = "") -> str | None:
+        """Several lines of text (a note on a span)."""
+        text, ok = QInputDialog.getMultiLineText(self, title, label, default)
         return text if ok else None
 
     def choose_files(self, title: str, filters: str) -> list[str]:

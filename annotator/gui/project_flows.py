@@ -288,7 +288,8 @@ class ProjectFlows:
     # -- help ------------------------------------------------------------------------------
 
     def show_guidelines(self) -> None:
-        self._show_window(GuidelinesDialog(self.window.labels, self.window))
+        w = self.window
+        self._show_window(GuidelinesDialog(w.labels, w, font=w.article.font()))
 
     def show_shortcuts(self) -> None:
         self._show_window(ShortcutSheet(all_actions(self.window), WIDGET_KEYS, self.window))

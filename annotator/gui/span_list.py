@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from annotator.document_model import DocumentModel, ItemChanges
@@ -92,9 +92,7 @@ class SpanListModel(QAbstractTableModel):
     def _icon(self, label: str) -> QIcon:
         icon = self._icons.get(label)
         if icon is None:
-            pix = QPixmap(12, 12)
-            pix.fill(QColor(self._colours.get(label, "#888888")))
-            icon = self._icons[label] = QIcon(pix)
+            icon = self._icons[label] = swatch(self._colours.get(label, "#888888"), 12)
         return icon
 
     def reset(self, spans: list[Span]) -> None:
@@ -200,6 +198,28 @@ class SpanListModel(QAbstractTableModel):
         if role == _DISPLAY and orientation == Qt.Orientation.Horizontal:
             return self.COLUMNS[section]
         return None
+
+
+def swatch(colour: str, size: int) -> QIcon:
+    """A colour square that a selected row shows untinted, framed so it stands out on the
+    selection's own colour."""
+    pix = QPixmap(size, size)
+    pix.fill(QColor(colour))
+    painter = QPainter(pix)
+    painter.setPen(QColor(0, 0, 0, 110))
+    painter.drawRect(0, 0, size - 1, size - 1)
+    painter.end()
+    icon = QIcon()
+    for mode in (QIcon.Mode.Normal, QIcon.Mode.Selected, QIcon.Mode.Active):
+        icon.addPixmap(pix, mode)
+    return icon
+
+
+def fit_label_column(view: QTableView, labels: list[str]) -> None:
+    """Make the label column wide enough for the longest label name, swatch and all."""
+    metrics = view.fontMetrics()
+    widest = max((metrics.horizontalAdvance(name) for name in labels), default=0)
+    view.horizontalHeader().resizeSection(0, max(widest + 12 + 28, 8 * metrics.averageCharWidth()))
 
 
 def make_span_table(model: SpanListModel) -> QTableView:

@@ -170,7 +170,7 @@ def test_note_with_n_key_and_undo(nested, monkeypatch) -> None:
     asked = []
     monkeypatch.setattr(
         nested,
-        "ask_text",
+        "ask_note",
         lambda title, label, default="": asked.append(default) or "  checks out  ",
     )
     click_cp(nested, ROCKET + 2)
