@@ -2,16 +2,26 @@
 
 A label is referred to by its id in ``spans``, so renaming one moves every span with it. A
 label in use is deleted only when asked to take its spans along, and only after saying how many.
+Every write returns its usual value with ``.changes`` (see :mod:`annotator.changes`).
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
-from annotator.model import Label, LabelError, check_color, check_hotkey, check_label_name
+from annotator.changes import Change, Changes, changes_of, with_changes
+from annotator.model import (
+    Label,
+    LabelError,
+    Span,
+    check_color,
+    check_hotkey,
+    check_label_name,
+)
+from annotator.spans import SPAN_COLUMNS, document_state, span_from_row
 
 _UNSET: Any = object()
 
@@ -29,12 +39,13 @@ class LabelInUse(LabelError):
 
 
 class LabelMethods:
-    """The label half of :class:`annotator.store.Store` (it brings ``conn``, ``transaction``
-    and ``record_change``)."""
+    """The label half of :class:`annotator.store.Store` (it brings ``conn``, ``transaction``,
+    ``record_change`` and ``restore_span``)."""
 
     conn: sqlite3.Connection
     transaction: Callable[[], AbstractContextManager[None]]
     record_change: Callable[..., None]
+    restore_span: Callable[[Span], Span]
 
     def labels(self) -> list[Label]:
         rows = self.conn.execute(
@@ -63,17 +74,33 @@ class LabelMethods:
             if hotkey is not None and other.hotkey == hotkey:
                 raise LabelError(f"hotkey {hotkey!r} already belongs to label {other.name!r}")
 
-    def _insert_label(self, label: Label) -> Label:
+    def _insert_label(self, label: Label, action: str = "add_label") -> Label:
         name = check_label_name(label.name)
         color = check_color(label.color)
         hotkey = check_hotkey(label.hotkey)
         self._check_label_free(name, hotkey, None)
+        if (
+            label.id is not None
+            and self.conn.execute("SELECT 1 FROM labels WHERE id = ?", (label.id,)).fetchone()
+        ):
+            raise LabelError(f"label {label.id} is already there")
         cur = self.conn.execute(
-            "INSERT INTO labels (name, color, hotkey, definition, position) VALUES (?, ?, ?, ?, ?)",
-            (name, color, hotkey, label.definition or "", label.position),
+            "INSERT INTO labels (id, name, color, hotkey, definition, position)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (label.id, name, color, hotkey, label.definition or "", label.position),
         )
-        self.record_change("add_label", label=name, color=color, hotkey=hotkey)
-        return Label(name, color, hotkey, label.definition or "", cur.lastrowid, label.position)
+        self.record_change(action, label=name, color=color, hotkey=hotkey)
+        added = Label(name, color, hotkey, label.definition or "", cur.lastrowid, label.position)
+        return with_changes(added, Changes(labels={added.id: Change(None, added)}))  # type: ignore[dict-item]
+
+    def restore_label(self, label: Label, spans: Sequence[Span] = ()) -> Label:
+        """Put a deleted label back with its id and place, and its spans with theirs (undo)."""
+        with self.transaction():
+            restored = self._insert_label(label, action="restore_label")
+            changes = changes_of(restored)
+            for span in spans:
+                changes = changes | changes_of(self.restore_span(span))
+            return with_changes(restored, changes)
 
     def add_label(
         self,
@@ -122,10 +149,11 @@ class LabelMethods:
                 if getattr(before, k) != getattr(after, k)
             }
             self.record_change("update_label", label=before.name, changed=changed)
-            return before, after
+            return with_changes((before, after), Changes(labels={before.id: Change(before, after)}))  # type: ignore[dict-item]
 
     def rename_label(self, name: str, new_name: str) -> Label:
-        return self.update_label(name, new_name=new_name)[1]
+        pair = self.update_label(name, new_name=new_name)
+        return with_changes(pair[1], changes_of(pair))
 
     def label_usage(self, name: str) -> int:
         label = self.label(name)
@@ -133,13 +161,29 @@ class LabelMethods:
             "SELECT count(*) FROM spans WHERE label_id = ?", (label.id,)
         ).fetchone()[0]
 
+    def label_spans(self, name: str) -> list[Span]:
+        """Every span with this label, in every document (what deleting it would take along)."""
+        label = self.label(name)
+        rows = self.conn.execute(
+            f"SELECT {SPAN_COLUMNS} FROM spans s JOIN labels l ON l.id = s.label_id"
+            ' WHERE s.label_id = ? ORDER BY s.document_id, s.start, s."end", s.id',
+            (label.id,),
+        )
+        return [span_from_row(r) for r in rows]
+
     def delete_label(self, name: str, *, delete_spans: bool = False) -> int:
-        """Delete a label. A label in use is refused unless ``delete_spans``; returns spans deleted."""
+        """Delete a label. A label in use is refused unless ``delete_spans``; returns spans deleted.
+
+        Its ``.changes`` name every span deleted, so an undo can put them back with their ids.
+        """
         with self.transaction():
             label = self.label(name)
             count = self.label_usage(name)
             if count and not delete_spans:
                 raise LabelInUse(name, count)
+            spans = self.label_spans(name) if count else []
+            documents = sorted({s.document_id for s in spans})
+            states_before = {d: document_state(self.conn, d) for d in documents}
             self.conn.execute(
                 "UPDATE documents SET span_count = span_count - (SELECT count(*) FROM spans"
                 " WHERE spans.document_id = documents.id AND spans.label_id = ?)"
@@ -149,4 +193,11 @@ class LabelMethods:
             self.conn.execute("DELETE FROM spans WHERE label_id = ?", (label.id,))
             self.conn.execute("DELETE FROM labels WHERE id = ?", (label.id,))
             self.record_change("delete_label", label=name, spans_deleted=count)
-            return count
+            changes = Changes(
+                spans={s.id: Change(s, None) for s in spans},  # type: ignore[misc]
+                documents={
+                    d: Change(states_before[d], document_state(self.conn, d)) for d in documents
+                },
+                labels={label.id: Change(label, None)},  # type: ignore[dict-item]
+            )
+            return with_changes(count, changes)

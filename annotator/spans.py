@@ -2,7 +2,8 @@
 
 Offsets are code points, half-open ``[start, end)``; a span's text is always cut from the
 stored text here, never taken from the caller. Each method is one committed transaction that
-also keeps the document's ``span_count`` and the change history up to date.
+also keeps the document's ``span_count`` and the change history up to date, and returns the
+span with ``.changes`` (see :mod:`annotator.changes`) saying what it changed.
 """
 
 from __future__ import annotations
@@ -12,12 +13,23 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
+from annotator.changes import Change, Changes, DocumentState, with_changes
 from annotator.model import ORIGINS, Span, SpanError, check_span, utc_now
 
 SPAN_COLUMNS = (
     's.id, s.document_id, s.start, s."end", l.name, s.text, s.annotator, s.note, s.origin,'
     " s.created_at, s.updated_at"
 )
+
+
+def document_state(conn: sqlite3.Connection, document_id: int) -> DocumentState:
+    """A document's status and span count as the current transaction sees them."""
+    row = conn.execute(
+        "SELECT status, span_count FROM documents WHERE id = ?", (document_id,)
+    ).fetchone()
+    if row is None:
+        raise SpanError(f"there is no document {document_id}")
+    return DocumentState(document_id, row[0], row[1])
 
 
 def span_from_row(row: Sequence[Any]) -> Span:
@@ -103,6 +115,7 @@ class SpanMethods:
         text = self.document_text(span.document_id)
         check_span(text, span.start, span.end, span.text)
         with self.transaction():
+            document_before = document_state(self.conn, span.document_id)
             label_id = self._label_id(span.label)
             if (
                 span.id is not None
@@ -137,7 +150,15 @@ class SpanMethods:
                 label=span.label,
             )
             self._mark_started(span.document_id)
-            return restored
+            changes = Changes(
+                spans={restored.id: Change(None, restored)},  # type: ignore[dict-item]
+                documents={
+                    span.document_id: Change(
+                        document_before, document_state(self.conn, span.document_id)
+                    )
+                },
+            )
+            return with_changes(restored, changes)
 
     def _count_spans(self, document_id: int, change: int) -> None:
         self.conn.execute(
@@ -157,6 +178,7 @@ class SpanMethods:
         """Delete a span; returns it as it was, so it can be restored."""
         with self.transaction():
             span = self.span(span_id)
+            document_before = document_state(self.conn, span.document_id)
             self.conn.execute("DELETE FROM spans WHERE id = ?", (span_id,))
             self._count_spans(span.document_id, -1)
             self.record_change(
@@ -167,7 +189,15 @@ class SpanMethods:
                 end=span.end,
                 label=span.label,
             )
-            return span
+            changes = Changes(
+                spans={span_id: Change(span, None)},
+                documents={
+                    span.document_id: Change(
+                        document_before, document_state(self.conn, span.document_id)
+                    )
+                },
+            )
+            return with_changes(span, changes)
 
     def _update_span(self, span_id: int, action: str, **fields: Any) -> Span:
         with self.transaction():
@@ -196,7 +226,7 @@ class SpanMethods:
                 if getattr(before, k) != getattr(after, k)
             }
             self.record_change(action, before.document_id, span_id, **changed)
-            return after
+            return with_changes(after, Changes(spans={span_id: Change(before, after)}))
 
     def relabel_span(self, span_id: int, label: str) -> Span:
         return self._update_span(span_id, "relabel_span", label=label)

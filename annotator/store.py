@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator import __version__
+from annotator.changes import Change, Changes, DocumentState, with_changes
 from annotator.destinations import output, writes_in_place
 from annotator.labels import LabelInUse, LabelMethods
 from annotator.migrations import (
@@ -452,18 +453,23 @@ class Store(LabelMethods, SpanMethods):
         return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
     def set_status(self, document_id: int, status: str) -> str:
-        """Set a document's status; returns the status it had."""
+        """Set a document's status; returns the status it had (with ``.changes``)."""
         if status not in STATUSES:
             raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
         with self.transaction():
-            old = self.document_row(document_id).status
+            before = self.document_row(document_id)
+            old = before.status
+            changes = Changes()
             if old != status:
                 self.conn.execute(
                     "UPDATE documents SET status = ?, updated_at = ? WHERE id = ?",
                     (status, utc_now(), document_id),
                 )
                 self.record_change("set_status", document_id, before=old, after=status)
-            return old
+                was = DocumentState(document_id, old, before.span_count)
+                now = DocumentState(document_id, status, before.span_count)
+                changes = Changes(documents={document_id: Change(was, now)})
+            return with_changes(old, changes)
 
     def reopen_document(self, document_id: int) -> tuple[str, str]:
         """Put a document marked done or skipped (by mistake) back in the queue.

@@ -1,12 +1,15 @@
-"""The window's commands as actions: their keys, the menus that hold them, and finding one by key.
+"""The window's commands, declared once: id, text, keys, menu and what each does.
 
-Every command the analyst can give is a ``QAction`` with a shortcut, placed in a menu. The
-shortcut sheet and the article's key fallback (``action_for_key``) read the same list, so a key
-that is listed is a key that works.
+:data:`ACTIONS` is the one table. The window's actions, its menus, the shortcut sheet and the
+article's key fallback (``action_for_key``) are all built from it (plus one action per label
+in the Tag menu), so a key that is listed is a key that works, and a test can check the table
+against the menus and the sheet.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -32,21 +35,209 @@ WIDGET_KEYS = [
 ]
 
 
+@dataclass(frozen=True)
+class ActionSpec:
+    """One command of the window: the table below is the only place it is declared."""
+
+    id: str
+    text: str
+    keys: tuple[str, ...]
+    menu: str  # the top-level menu that holds it
+    handler: Callable[[MainWindow], Any]
+    group: int = 0  # a separator between groups of one menu
+    in_article: bool = False  # only while the article has the focus (Tab, Esc)
+    checkable: bool = False
+
+
+def _spec(
+    id: str,  # noqa: A002
+    text: str,
+    keys: str | tuple[str, ...],
+    menu: str,
+    handler: Callable[[MainWindow], Any],
+    group: int = 0,
+    **kw: Any,
+) -> ActionSpec:
+    return ActionSpec(
+        id, text, (keys,) if isinstance(keys, str) else keys, menu, handler, group, **kw
+    )
+
+
+MENUS = ("&File", "&Edit", "&Tag", "&Document", "&View", "&Help")
+ACTIONS: tuple[ActionSpec, ...] = (
+    _spec("new", "&New project…", "Ctrl+N", "&File", lambda w: w.new_project()),
+    _spec("open", "&Open project…", "Ctrl+O", "&File", lambda w: w.open_project_dialog()),
+    _spec("import_files", "&Import files…", "Ctrl+I", "&File", lambda w: w.import_files(), 1),
+    _spec(
+        "import_folder", "Import &folder…", "Ctrl+Shift+I", "&File", lambda w: w.import_folder(), 1
+    ),
+    _spec("export", "&Export…", "Ctrl+E", "&File", lambda w: w.export_dialog(), 1),
+    _spec("name", "Annotator &name…", "Ctrl+Shift+N", "&File", lambda w: w.change_annotator(), 2),
+    _spec("quit", "&Quit", "Ctrl+Q", "&File", lambda w: w.close(), 2),
+    _spec("undo", "&Undo", "Ctrl+Z", "&Edit", lambda w: w.editor.undo_stack.undo()),
+    _spec(
+        "redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "&Edit", lambda w: w.editor.undo_stack.redo()
+    ),
+    _spec(
+        "delete",
+        "&Delete span",
+        ("Delete", "Backspace"),
+        "&Edit",
+        lambda w: w.editor.delete_selected(),
+        1,
+    ),
+    _spec("note", "Write a &note on the span…", "N", "&Edit", lambda w: w.editor.edit_note(), 1),
+    _spec(
+        "start_left",
+        "Move span start left",
+        "Ctrl+Alt+Left",
+        "&Edit",
+        lambda w: w.editor.move_edge("start", False),
+        1,
+    ),
+    _spec(
+        "start_right",
+        "Move span start right",
+        "Ctrl+Alt+Right",
+        "&Edit",
+        lambda w: w.editor.move_edge("start", True),
+        1,
+    ),
+    _spec(
+        "end_left",
+        "Move span end left",
+        "Alt+Shift+Left",
+        "&Edit",
+        lambda w: w.editor.move_edge("end", False),
+        1,
+    ),
+    _spec(
+        "end_right",
+        "Move span end right",
+        "Alt+Shift+Right",
+        "&Edit",
+        lambda w: w.editor.move_edge("end", True),
+        1,
+    ),
+    _spec(
+        "next_span",
+        "Next overlapping span",
+        "Tab",
+        "&Edit",
+        lambda w: w.editor.cycle(1),
+        1,
+        in_article=True,
+    ),
+    _spec(
+        "prev_span",
+        "Previous overlapping span",
+        "Shift+Tab",
+        "&Edit",
+        lambda w: w.editor.cycle(-1),
+        1,
+        in_article=True,
+    ),
+    _spec(
+        "deselect",
+        "Deselect span",
+        "Esc",
+        "&Edit",
+        lambda w: w.editor.deselect(),
+        1,
+        in_article=True,
+    ),
+    _spec("find", "&Find in article…", "Ctrl+F", "&Edit", lambda w: w.find_bar.open_bar(), 2),
+    _spec("find_next", "Find next", "F3", "&Edit", lambda w: w.find_bar.find(backward=False), 2),
+    _spec(
+        "find_prev",
+        "Find previous",
+        "Shift+F3",
+        "&Edit",
+        lambda w: w.find_bar.find(backward=True),
+        2,
+    ),
+    _spec(
+        "snap",
+        "&Snap selections to words",
+        "Ctrl+Shift+W",
+        "&Edit",
+        lambda w: w.snap_toggled(),
+        3,
+        checkable=True,
+    ),
+    _spec("labels", "&Labels…", "Ctrl+L", "&Edit", lambda w: w.open_labels(), 3),
+    _spec(
+        "done",
+        "&Done, next document",
+        ("Ctrl+Return", "Ctrl+Enter"),
+        "&Document",
+        lambda w: w.done_and_next(),
+    ),
+    _spec("skip", "&Skip, next document", "Ctrl+Shift+S", "&Document", lambda w: w.skip_and_next()),
+    _spec("reopen", "&Reopen document", "Ctrl+Shift+R", "&Document", lambda w: w.reopen_document()),
+    _spec("next_doc", "&Next document", "Ctrl+PgDown", "&Document", lambda w: w.step_document(1)),
+    _spec(
+        "prev_doc", "&Previous document", "Ctrl+PgUp", "&Document", lambda w: w.step_document(-1)
+    ),
+    _spec(
+        "search_docs",
+        "Search &documents",
+        "Ctrl+Shift+F",
+        "&Document",
+        lambda w: w.focus_search(),
+        1,
+    ),
+    _spec(
+        "focus_list",
+        "Go to document &list",
+        "Ctrl+Shift+D",
+        "&Document",
+        lambda w: w.documents.view.setFocus(),
+        1,
+    ),
+    _spec(
+        "focus_spans",
+        "Go to span lis&t",
+        "Ctrl+Shift+P",
+        "&Document",
+        lambda w: w.span_table.setFocus(),
+        1,
+    ),
+    _spec(
+        "focus_article",
+        "Go to &article",
+        "Ctrl+Shift+A",
+        "&Document",
+        lambda w: w.article.setFocus(),
+        1,
+    ),
+    _spec("refresh", "Re&fresh from the project", "F5", "&View", lambda w: w.refresh()),
+    _spec("zoom_in", "Zoom &in", ("Ctrl+=", "Ctrl++"), "&View", lambda w: w.zoom_article(1), 1),
+    _spec("zoom_out", "Zoom &out", "Ctrl+-", "&View", lambda w: w.zoom_article(-1), 1),
+    _spec("zoom_reset", "&Reset zoom", "Ctrl+0", "&View", lambda w: w.zoom_article(0), 1),
+    _spec("guidelines", "Label &guidelines", "F1", "&Help", lambda w: w.show_guidelines()),
+    _spec(
+        "shortcuts",
+        "&Keyboard shortcuts",
+        ("Ctrl+/", "Shift+F1"),
+        "&Help",
+        lambda w: w.show_shortcuts(),
+    ),
+)
+
+
 def make_action(
     window: MainWindow,
     text: str,
-    keys: str | list[str] | QKeySequence.StandardKey,
-    slot: Any,
+    keys: tuple[str, ...] | list[str],
+    slot: Callable[[], Any],
     *,
     widget: QWidget | None = None,
     checkable: bool = False,
 ) -> QAction:
     """An action with its shortcut(s); ``widget`` limits it to when that widget has focus."""
     action = QAction(text, window)
-    if isinstance(keys, QKeySequence.StandardKey):
-        action.setShortcuts(keys)
-    else:
-        action.setShortcuts([QKeySequence(k) for k in ([keys] if isinstance(keys, str) else keys)])
+    action.setShortcuts([QKeySequence(k) for k in keys])
     action.setCheckable(checkable)
     action.triggered.connect(lambda checked=False: slot())
     if widget is None:
@@ -57,105 +248,42 @@ def make_action(
     return action
 
 
-def build_actions(w: MainWindow) -> None:
-    """Create the window's fixed actions as its attributes (``w.undo_action``, ...)."""
-    ed = w.editor
-
-    def a(*args: Any, **kwargs: Any) -> QAction:
-        return make_action(w, *args, **kwargs)
-
-    w.new_action = a("&New project…", "Ctrl+N", w.new_project)
-    w.open_action = a("&Open project…", "Ctrl+O", w.open_project_dialog)
-    w.import_files_action = a("&Import files…", "Ctrl+I", w.import_files)
-    w.import_folder_action = a("Import &folder…", "Ctrl+Shift+I", w.import_folder)
-    w.export_action = a("&Export…", "Ctrl+E", w.export_dialog)
-    w.name_action = a("Annotator &name…", "Ctrl+Shift+N", w.change_annotator)
-    w.quit_action = a("&Quit", "Ctrl+Q", w.close)
-
-    w.undo_action = ed.undo_stack.createUndoAction(w, "&Undo")
-    w.undo_action.setShortcuts([QKeySequence("Ctrl+Z")])
-    w.redo_action = ed.undo_stack.createRedoAction(w, "&Redo")
-    w.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-    w.addActions([w.undo_action, w.redo_action])
-    w.delete_action = a("&Delete span", ["Delete", "Backspace"], ed.delete_selected)
-    w.note_action = a("Write a &note on the span…", "N", ed.edit_note)
-    w.start_left_action = a(
-        "Move span start left", "Ctrl+Alt+Left", lambda: ed.move_edge("start", False)
-    )
-    w.start_right_action = a(
-        "Move span start right", "Ctrl+Alt+Right", lambda: ed.move_edge("start", True)
-    )
-    w.end_left_action = a(
-        "Move span end left", "Alt+Shift+Left", lambda: ed.move_edge("end", False)
-    )
-    w.end_right_action = a(
-        "Move span end right", "Alt+Shift+Right", lambda: ed.move_edge("end", True)
-    )
-    w.next_span_action = a("Next overlapping span", "Tab", lambda: ed.cycle(1), widget=w.article)
-    w.prev_span_action = a(
-        "Previous overlapping span", "Shift+Tab", lambda: ed.cycle(-1), widget=w.article
-    )
-    w.deselect_action = a("Deselect span", "Esc", ed.deselect, widget=w.article)
-    w.find_action = a("&Find in article…", "Ctrl+F", w.find_bar.open_bar)
-    w.find_next_action = a("Find next", "F3", lambda: w.find_bar.find(backward=False))
-    w.find_prev_action = a("Find previous", "Shift+F3", lambda: w.find_bar.find(backward=True))
-    w.snap_action = a("&Snap selections to words", "Ctrl+Shift+W", w.snap_toggled, checkable=True)
-    w.snap_action.setChecked(prefs.flag("view/snap_words", True))
-    w.labels_action = a("&Labels…", "Ctrl+L", w.open_labels)
-
-    w.done_action = a("&Done, next document", ["Ctrl+Return", "Ctrl+Enter"], w.done_and_next)
-    w.skip_action = a("&Skip, next document", "Ctrl+Shift+S", w.skip_and_next)
-    w.next_doc_action = a("&Next document", "Ctrl+PgDown", lambda: w.step_document(1))
-    w.prev_doc_action = a("&Previous document", "Ctrl+PgUp", lambda: w.step_document(-1))
-    w.search_docs_action = a("Search &documents", "Ctrl+Shift+F", w.focus_search)
-    w.focus_list_action = a("Go to document &list", "Ctrl+Shift+D", w.documents.view.setFocus)
-    w.focus_spans_action = a("Go to span lis&t", "Ctrl+Shift+P", w.span_table.setFocus)
-    w.focus_article_action = a("Go to &article", "Ctrl+Shift+A", w.article.setFocus)
-
-    w.refresh_action = a("Re&fresh from the project", "F5", w.refresh)
-    w.zoom_in_action = a("Zoom &in", ["Ctrl+=", "Ctrl++"], lambda: w.zoom_article(1))
-    w.zoom_out_action = a("Zoom &out", "Ctrl+-", lambda: w.zoom_article(-1))
-    w.zoom_reset_action = a("&Reset zoom", "Ctrl+0", lambda: w.zoom_article(0))
-
-    w.guidelines_action = a("Label &guidelines", "F1", w.show_guidelines)
-    w.shortcuts_action = a("&Keyboard shortcuts", ["Ctrl+/", "Shift+F1"], w.show_shortcuts)
+def build_actions(w: MainWindow) -> dict[str, QAction]:
+    """One QAction per row of :data:`ACTIONS`, by id; the menus are built from the same rows."""
+    made: dict[str, QAction] = {}
+    for spec in ACTIONS:
+        made[spec.id] = make_action(
+            w,
+            spec.text,
+            spec.keys,
+            lambda spec=spec: spec.handler(w),
+            widget=w.article if spec.in_article else None,
+            checkable=spec.checkable,
+        )
+    stack = w.editor.undo_stack
+    made["undo"].setEnabled(stack.canUndo())
+    made["redo"].setEnabled(stack.canRedo())
+    stack.canUndoChanged.connect(made["undo"].setEnabled)
+    stack.canRedoChanged.connect(made["redo"].setEnabled)
+    made["snap"].setChecked(prefs.flag("view/snap_words", True))
+    return made
 
 
 def build_menus(w: MainWindow) -> None:
+    """The menu bar from :data:`ACTIONS`, plus the recent projects and the labels' Tag menu."""
     bar = w.menuBar()
-    file = bar.addMenu("&File")
-    file.addActions([w.new_action, w.open_action])
-    w.recent_menu = QMenu("Open &recent", w)
-    file.addMenu(w.recent_menu)
-    file.addSeparator()
-    file.addActions([w.import_files_action, w.import_folder_action, w.export_action])
-    file.addSeparator()
-    file.addActions([w.name_action, w.quit_action])
-    edit = bar.addMenu("&Edit")
-    edit.addActions([w.undo_action, w.redo_action])
-    edit.addSeparator()
-    edit.addActions([w.delete_action, w.note_action])
-    edit.addActions(
-        [w.start_left_action, w.start_right_action, w.end_left_action, w.end_right_action]
-    )
-    edit.addActions([w.next_span_action, w.prev_span_action, w.deselect_action])
-    edit.addSeparator()
-    edit.addActions([w.find_action, w.find_next_action, w.find_prev_action])
-    edit.addSeparator()
-    edit.addActions([w.snap_action, w.labels_action])
-    w.tag_menu = bar.addMenu("&Tag")
-    doc = bar.addMenu("&Document")
-    doc.addActions([w.done_action, w.skip_action, w.next_doc_action, w.prev_doc_action])
-    doc.addSeparator()
-    doc.addActions(
-        [w.search_docs_action, w.focus_list_action, w.focus_spans_action, w.focus_article_action]
-    )
-    view = bar.addMenu("&View")
-    view.addAction(w.refresh_action)
-    view.addSeparator()
-    view.addActions([w.zoom_in_action, w.zoom_out_action, w.zoom_reset_action])
-    help_menu = bar.addMenu("&Help")
-    help_menu.addActions([w.guidelines_action, w.shortcuts_action])
+    menus = {title: bar.addMenu(title) for title in MENUS}
+    w.tag_menu = menus["&Tag"]
+    last: dict[str, int] = {}
+    for spec in ACTIONS:
+        menu = menus[spec.menu]
+        if spec.menu in last and last[spec.menu] != spec.group:
+            menu.addSeparator()
+        last[spec.menu] = spec.group
+        menu.addAction(w.actions_by_id[spec.id])
+        if spec.id == "open":
+            w.recent_menu = QMenu("Open &recent", w)
+            menu.addMenu(w.recent_menu)
 
 
 def build_label_actions(w: MainWindow, labels: list[Label]) -> tuple[dict[str, str], list[str]]:

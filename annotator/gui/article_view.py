@@ -1,7 +1,10 @@
 """The article: read-only stored text, span highlights, and code-point ⇄ UTF-16 conversion.
 
-The text is set with ``setPlainText`` only, so markup shows as the characters it is. Every
-position leaving this widget is a code-point offset into the stored text (see ``offsets``).
+It draws a :class:`~annotator.document_model.DocumentModel` and listens to it: the text, the
+spans and the selected span are the model's, the widget keeps only what it draws them with
+(the UTF-16 map and the per-block span index). The text is set with ``setPlainText`` only, so
+markup shows as the characters it is. Every position leaving this widget is a code-point
+offset into the stored text (see ``offsets``).
 """
 
 from __future__ import annotations
@@ -23,8 +26,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFrame, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
+from annotator.document_model import DocumentModel, ItemChanges, Selection
 from annotator.gui import theme
 from annotator.gui.highlighter import SpanHighlighter
+from annotator.gui.spaced_layout import SpacedLayout, spaced_document
 from annotator.gui.span_index import SpanIndex, block_starts, place_all
 from annotator.model import Span
 from annotator.offsets import OffsetMap
@@ -38,9 +43,11 @@ class ArticleView(QPlainTextEdit):
 
     spansClicked = Signal(list)  # [span_id, ...]
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, model: DocumentModel | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("articleView")
+        self.model = model or DocumentModel()
+        self.setDocument(spaced_document(self))
         self.setReadOnly(True)
         self.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
@@ -55,14 +62,45 @@ class ArticleView(QPlainTextEdit):
         self.document().setDocumentMargin(16)
         self.base_font = self._reading_font()
         self.setFont(self.base_font)
-        self.text = ""
+        self._space_paragraphs()
         self.offsets = OffsetMap("")
-        self.spans: dict[int, Span] = {}
-        self.selected_span_id: int | None = None
         self.highlighter = SpanHighlighter(self.document(), self.palette())
         self._press: QPoint | None = None
         self._kept: set[int] = set()  # numbers of the blocks whose shaped text is kept
         self._selection_shown: tuple[object, ...] | None = None  # what _show_selected last set
+        self.model.events.loaded.connect(self._loaded)
+        self.model.events.changed.connect(self._changed)
+        self.model.events.selected.connect(self._selected)
+
+    # -- the model's, read here ------------------------------------------------------------
+
+    @property
+    def text(self) -> str:
+        return self.model.text
+
+    @property
+    def spans(self) -> dict[int, Span]:
+        return self.model.spans
+
+    @property
+    def selected_span_id(self) -> int | None:
+        span = self.model.selected_span
+        return span.id if span is not None else None
+
+    def _loaded(self) -> None:
+        self.load(self.model.text, list(self.model.spans.values()))
+
+    def _changed(self, found: ItemChanges[Span]) -> None:
+        for s in found.removed:
+            assert s.id is not None
+            self.remove_span(s.id)
+        for s in found.added:
+            self.add_span(s)
+        for _, after in found.updated:
+            self.update_span(after)
+
+    def _selected(self, now: Selection | None, previous: Selection | None) -> None:
+        self._show_selected()
 
     # -- loading -------------------------------------------------------------------------
 
@@ -74,11 +112,8 @@ class ArticleView(QPlainTextEdit):
         return font
 
     def load(self, text: str, spans: list[Span]) -> None:
-        """Show ``text`` with its spans; highlights are applied as the text is laid in."""
-        self.text = text
+        """Lay in ``text`` with its spans (the model's); highlights are applied as it is."""
         self.offsets = OffsetMap(text)
-        self.spans = {s.id: s for s in spans if s.id is not None}
-        self.selected_span_id = None
         index = SpanIndex(block_starts(text, self.offsets))
         place_all(index, spans, self.offsets)
         self.highlighter.index = index
@@ -99,54 +134,47 @@ class ArticleView(QPlainTextEdit):
         self.highlighter.index = index
         self.highlighter.rehighlight()
 
-    def clear_document(self) -> None:
-        self.load("", [])
-
-    def set_label_colours(self, colours: dict[str, str]) -> None:
+    def set_label_colours(self, colours: dict[str, str], *, repaint: bool = True) -> None:
+        """New label colours; ``repaint=False`` leaves repainting to :meth:`repaint_labels`."""
         self.highlighter.set_colours(colours)
-        self.highlighter.rehighlight()
+        if repaint:
+            self.highlighter.rehighlight()
+        self._selection_shown = None
         self._show_selected()
+
+    def repaint_labels(self, labels: set[str]) -> None:
+        """Paint again only the blocks holding spans of these labels (recoloured, renamed)."""
+        self.highlighter.repaint_blocks(sorted(self.highlighter.index.blocks_with(labels)))
 
     # -- span changes: repaint only the blocks a span touches ------------------------------
 
     def add_span(self, span: Span) -> None:
         assert span.id is not None
-        if span.id in self.spans:  # shown already: place it anew, never twice
+        if span.id in self.highlighter.index.placed:  # placed already: anew, never twice
             self.update_span(span)
             return
-        self.spans[span.id] = span
         blocks = self.highlighter.index.add(
             span.id, span.label, self.offsets.to_utf16(span.start), self.offsets.to_utf16(span.end)
         )
         self.highlighter.repaint_blocks(blocks)
 
     def remove_span(self, span_id: int) -> None:
-        self.spans.pop(span_id, None)
         self.highlighter.repaint_blocks(self.highlighter.index.remove(span_id))
-        if span_id == self.selected_span_id:
-            self.set_selected_span(None)
 
     def update_span(self, span: Span) -> None:
         assert span.id is not None
         old = self.highlighter.index.remove(span.id)
-        self.spans[span.id] = span
         new = self.highlighter.index.add(
             span.id, span.label, self.offsets.to_utf16(span.start), self.offsets.to_utf16(span.end)
         )
         self.highlighter.repaint_blocks(
             range(min(old.start, new.start), max(old.stop, new.stop)) if old else new
         )
-        if span.id == self.selected_span_id:
-            self._show_selected()
 
     # -- the selected span -------------------------------------------------------------------
 
-    def set_selected_span(self, span_id: int | None) -> None:
-        self.selected_span_id = span_id if span_id in self.spans else None
-        self._show_selected()
-
     def _show_selected(self) -> None:
-        span = self.spans.get(self.selected_span_id) if self.selected_span_id else None
+        span = self.model.selected_span
         if span is None:
             if self._selection_shown is not None:
                 self._selection_shown = None
@@ -267,7 +295,13 @@ class ArticleView(QPlainTextEdit):
             font.setPointSizeF(min(max(font.pointSizeF() + steps, 6.0), 48.0))
         self._fit_column(self.width(), QFontMetrics(font))
         self.setFont(font)  # lays the text out again, inside the new margins
+        self._space_paragraphs()
         QTimer.singleShot(0, lambda: self.scroll_to_cp(top))
+
+    def _space_paragraphs(self) -> None:
+        layout = self.document().documentLayout()
+        if isinstance(layout, SpacedLayout):
+            layout.set_line_height(QFontMetrics(self.font()).lineSpacing())
 
     def zoom_level(self) -> float:
         return self.font().pointSizeF() - self.base_font.pointSizeF()

@@ -1,5 +1,6 @@
 """Undoable changes. Each command's redo() and undo() write to the store (one committed
-transaction each) and then tell the window exactly what changed, so the view updates only that.
+transaction each) and hand what the write returned (its ``Changes``) to the window's one
+``apply_changes``, so every view updates only what it shows of it.
 
 A command is pushed after its first write has succeeded (the window does that write, so a
 refused change never reaches the stack); the first redo() only updates the view. Do not give
@@ -18,13 +19,12 @@ from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtGui import QUndoCommand
 
+from annotator.changes import Changes, changes_of
 from annotator.gui.span_list import preview
 from annotator.model import LabelError, Span, SpanError
 
 if TYPE_CHECKING:
     from annotator.store import Store
-
-_MOVE_ID = 1001  # lets consecutive edge moves of one span merge into one undo step
 
 
 class ChangedElsewhere(Exception):
@@ -59,84 +59,126 @@ def _user_errors() -> tuple[type[Exception], ...]:
 
 
 class ChangeListener(Protocol):
-    """What the window offers the commands: one call per kind of change."""
+    """What the window offers the commands: one road for every change, and a way to say that
+    one could not be made."""
 
-    def span_added(self, span: Span) -> None: ...
-    def span_removed(self, span: Span) -> None: ...
-    def span_changed(self, before: Span, after: Span) -> None: ...
-    def status_changed(self, document_id: int, status: str) -> None: ...
+    def apply_changes(
+        self, changes: Changes, *, document: int | None = None, select: int | None = None
+    ) -> None: ...
     def change_failed(self, error: Exception) -> None: ...
 
 
-class _StoreCommand(QUndoCommand):
+class StoreCommand(QUndoCommand):
     def __init__(self, text: str, store: Store, listener: ChangeListener) -> None:
         super().__init__(text)
         self.store = store
         self.listener = listener
-        self._first = True
+        self._first: Changes | None = None
+
+    def pushed_after(self, changes: Changes) -> StoreCommand:
+        """This command's first write was made already and changed ``changes``: its first
+        redo() shows them instead of writing again."""
+        self._first = changes
+        return self
 
     def redo(self) -> None:
-        first, self._first = self._first, False
-        self._run(self._forward, write=not first)
+        first, self._first = self._first, None
+        if first is not None:
+            self._show(first, forward=True)
+        else:
+            self._run(self._forward, forward=True)
 
     def undo(self) -> None:
-        self._run(self._backward, write=True)
+        self._run(self._backward, forward=False)
 
-    def _run(self, step: object, *, write: bool) -> None:
+    def _run(self, step: object, *, forward: bool) -> None:
         try:
-            step(write)  # type: ignore[operator]
+            changes = step()  # type: ignore[operator]
         except _user_errors() as e:  # the disk, a lock, another program: say so, drop the step
             self.setObsolete(True)
             self.listener.change_failed(e)
+            return
+        self._show(changes, forward=forward)
 
-    def _forward(self, write: bool) -> None:
+    def _show(self, changes: Changes, *, forward: bool) -> None:
+        self.listener.apply_changes(
+            changes, document=self.document_id, select=self._select(forward)
+        )
+
+    @property
+    def document_id(self) -> int | None:
+        """The document this step is in (opened to show it), if any."""
+        return None
+
+    def _select(self, forward: bool) -> int | None:
+        return None
+
+    def _forward(self) -> Changes:
         raise NotImplementedError
 
-    def _backward(self, write: bool) -> None:
+    def _backward(self) -> Changes:
         raise NotImplementedError
 
+    def follow_rename(self, old: str, new: str) -> None:
+        """A label was renamed: what this step remembers of spans takes the new name."""
 
-class AddSpan(_StoreCommand):
+
+def _renamed(span: Span, old: str, new: str) -> Span:
+    if span.label != old:
+        return span
+    return Span(**{**span.to_dict(), "label": new})
+
+
+class _OneSpan(StoreCommand):
+    span: Span
+
+    @property
+    def document_id(self) -> int | None:
+        return self.span.document_id
+
+    def follow_rename(self, old: str, new: str) -> None:
+        self.span = _renamed(self.span, old, new)
+
+
+class AddSpan(_OneSpan):
     def __init__(self, span: Span, store: Store, listener: ChangeListener) -> None:
         super().__init__(f"Tag {span.label}", store, listener)
         self.span = span
 
-    def _forward(self, write: bool) -> None:
-        if write:
-            self.span = self.store.restore_span(self.span)
-        self.listener.span_added(self.span)
+    def _select(self, forward: bool) -> int | None:
+        return self.span.id if forward else None
 
-    def _backward(self, write: bool) -> None:
+    def _forward(self) -> Changes:
+        self.span = self.store.restore_span(self.span)
+        return changes_of(self.span)
+
+    def _backward(self) -> Changes:
         with self.store.transaction():
             expect_stored(self.store, self.span)
-            self.store.delete_span(self.span_id)
-        self.listener.span_removed(self.span)
-
-    @property
-    def span_id(self) -> int:
-        assert self.span.id is not None
-        return self.span.id
+            assert self.span.id is not None
+            return changes_of(self.store.delete_span(self.span.id))
 
 
-class DeleteSpan(_StoreCommand):
+class DeleteSpan(_OneSpan):
     def __init__(self, span: Span, store: Store, listener: ChangeListener) -> None:
         super().__init__(f"Delete {span.label}", store, listener)
         self.span = span
 
-    def _forward(self, write: bool) -> None:
-        if write:
-            assert self.span.id is not None
-            with self.store.transaction():
-                expect_stored(self.store, self.span)
-                self.store.delete_span(self.span.id)
-        self.listener.span_removed(self.span)
+    def _select(self, forward: bool) -> int | None:
+        return None if forward else self.span.id
 
-    def _backward(self, write: bool) -> None:
+    def _forward(self) -> Changes:
+        assert self.span.id is not None
+        with self.store.transaction():
+            expect_stored(self.store, self.span)
+            return changes_of(self.store.delete_span(self.span.id))
+
+    def _backward(self) -> Changes:
         self.span = self.store.restore_span(self.span)
-        self.listener.span_added(self.span)
+        return changes_of(self.span)
 
 
-class _UpdateSpan(_StoreCommand):
+class _UpdateSpan(StoreCommand):
     """A change from one stored state of a span to another (label, edges or note)."""
 
     def __init__(
@@ -146,21 +188,31 @@ class _UpdateSpan(_StoreCommand):
         self.before = before
         self.after = after
 
+    @property
+    def document_id(self) -> int | None:
+        return self.after.document_id
+
+    def _select(self, forward: bool) -> int | None:
+        return self.after.id
+
+    def follow_rename(self, old: str, new: str) -> None:
+        self.before = _renamed(self.before, old, new)
+        self.after = _renamed(self.after, old, new)
+
     def _write(self, target: Span) -> Span:
         raise NotImplementedError
 
-    def _forward(self, write: bool) -> None:
-        if write:
-            with self.store.transaction():
-                expect_stored(self.store, self.before)
-                self.after = self._write(self.after)
-        self.listener.span_changed(self.before, self.after)
+    def _forward(self) -> Changes:
+        with self.store.transaction():
+            expect_stored(self.store, self.before)
+            self.after = self._write(self.after)
+        return changes_of(self.after)
 
-    def _backward(self, write: bool) -> None:
+    def _backward(self) -> Changes:
         with self.store.transaction():
             expect_stored(self.store, self.after)
             self.before = self._write(self.before)
-        self.listener.span_changed(self.after, self.before)
+        return changes_of(self.before)
 
 
 class RelabelSpan(_UpdateSpan):
@@ -172,20 +224,46 @@ class RelabelSpan(_UpdateSpan):
         return self.store.relabel_span(target.id, target.label)
 
 
+# Qt merges consecutive commands that return the same id(): one id per edge and direction,
+# so pressing the same key again extends the step, and any other key starts a new one.
+_MOVE_IDS = {
+    ("start", False): 1001,
+    ("start", True): 1002,
+    ("end", False): 1003,
+    ("end", True): 1004,
+}
+
+
 class MoveSpan(_UpdateSpan):
-    def __init__(self, before: Span, after: Span, store: Store, listener: ChangeListener) -> None:
+    def __init__(
+        self,
+        before: Span,
+        after: Span,
+        store: Store,
+        listener: ChangeListener,
+        *,
+        edge: str = "start",
+        forward: bool = True,
+    ) -> None:
         super().__init__(f"Move edge of {before.label}", before, after, store, listener)
+        self.edge = edge
+        self.forward = forward
 
     def _write(self, target: Span) -> Span:
         assert target.id is not None
         return self.store.move_span(target.id, target.start, target.end)
 
     def id(self) -> int:  # Qt's merge key, a method: never assign self.id
-        return _MOVE_ID
+        return _MOVE_IDS[(self.edge, self.forward)]
 
     def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802
-        """Arrow-key steps on one span become one undo step (each step is still saved)."""
-        if not isinstance(other, MoveSpan) or other.after.id != self.after.id:
+        """Presses of the same key on the same edge of one span are one undo step (each is
+        still saved); a different edge or direction is a step of its own."""
+        if (
+            not isinstance(other, MoveSpan)
+            or other.after.id != self.after.id
+            or (other.edge, other.forward) != (self.edge, self.forward)
+        ):
             return False
         self.after = other.after
         return True
@@ -200,29 +278,30 @@ class SetNote(_UpdateSpan):
         return self.store.set_note(target.id, target.note)
 
 
-class SetStatus(_StoreCommand):
+class SetStatus(StoreCommand):
     def __init__(
-        self, document_id: int, before: str, after: str, store: Store, listener: ChangeListener
+        self, document: int, before: str, after: str, store: Store, listener: ChangeListener
     ) -> None:
         super().__init__(f"Mark {after.replace('_', ' ')}", store, listener)
-        self.document_id = document_id
+        self._document = document
         self.before = before
         self.after = after
 
-    def _forward(self, write: bool) -> None:
-        if write:
-            self._write(self.before, self.after)
-        self.listener.status_changed(self.document_id, self.after)
+    @property
+    def document_id(self) -> int | None:
+        return self._document
 
-    def _backward(self, write: bool) -> None:
-        self._write(self.after, self.before)
-        self.listener.status_changed(self.document_id, self.before)
+    def _forward(self) -> Changes:
+        return self._write(self.before, self.after)
 
-    def _write(self, expected: str, status: str) -> None:
+    def _backward(self) -> Changes:
+        return self._write(self.after, self.before)
+
+    def _write(self, expected: str, status: str) -> Changes:
         with self.store.transaction():
-            now = self.store.document_row(self.document_id).status
+            now = self.store.document_row(self._document).status
             if now != expected:
                 raise ChangedElsewhere(
                     f"the document was marked {now.replace('_', ' ')} in another window or program"
                 )
-            self.store.set_status(self.document_id, status)
+            return changes_of(self.store.set_status(self._document, status))

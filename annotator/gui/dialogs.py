@@ -12,22 +12,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPixmap
+from PySide6.QtGui import QAction, QFont, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QColorDialog,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
@@ -38,26 +38,47 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.gui.document_list import STATUS_NAMES
-from annotator.model import STATUSES, Label, LabelError
+from annotator.model import STATUSES, Label
 
 if TYPE_CHECKING:
     from annotator.store import Store
 
 
 def colour_icon(colour: str, size: int = 14) -> QIcon:
-    pix = QPixmap(size, size)
-    pix.fill(QColor(colour))
-    return QIcon(pix)
+    from annotator.gui.span_list import swatch
+
+    return swatch(colour, size)
+
+
+def question_box(title: str, question: str, parent: QWidget | None = None) -> QMessageBox:
+    """A Yes / No question with No as the default: Enter never says yes to a deletion."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        title,
+        question,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        parent,
+    )
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    box.setEscapeButton(QMessageBox.StandardButton.No)
+    return box
 
 
 class ReportDialog(QDialog):
     """A summary and a list (for example the importer's refusals) whose text can be copied."""
 
     def __init__(
-        self, title: str, summary: str, details: list[str], parent: QWidget | None = None
+        self,
+        title: str,
+        summary: str,
+        details: list[str],
+        parent: QWidget | None = None,
+        *,
+        offer: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("reportDialog")
+        self.offer_taken = False
         self.setWindowTitle(title)
         layout = QVBoxLayout(self)
         self.summary = QLabel(summary)
@@ -72,8 +93,17 @@ class ReportDialog(QDialog):
         layout.addWidget(self.details, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        self.offer: QPushButton | None = None
+        if offer:  # e.g. "Import the good records": a second try the report suggests
+            self.offer = buttons.addButton(offer, QDialogButtonBox.ButtonRole.AcceptRole)
+            self.offer.setObjectName("reportOffer")
+            self.offer.clicked.connect(self._take_offer)
         layout.addWidget(buttons)
         self.resize(640, 360 if details else 160)
+
+    def _take_offer(self) -> None:
+        self.offer_taken = True
+        self.accept()
 
 
 def _checklist(items: list[tuple[str, str]], name: str) -> QListWidget:
@@ -133,7 +163,18 @@ class ExportDialog(QDialog):
         form.addRow("Documents with status", self.statuses)
         form.addRow("Spans with label", self.labels)
         form.addRow("Spans made by", self.annotators)
+        self.only_with_spans = QCheckBox("Only documents with at least one span")
+        self.only_with_spans.setObjectName("exportOnlyWithSpans")
+        form.addRow("", self.only_with_spans)
+        self.offsets = QComboBox()
+        self.offsets.setObjectName("exportOffsets")
+        self.offsets.addItem("Code points (Python string indices)", "codepoints")
+        self.offsets.addItem("UTF-16 units (JavaScript, doccano's web page)", "utf16")
+        self.offsets.setToolTip("UTF-16 offsets are written by the doccano format only")
+        form.addRow("Offsets", self.offsets)
         form.addRow("Destination", where)
+        self.format.currentTextChanged.connect(self._format_chosen)
+        self._format_chosen(self.format.currentText())
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -144,6 +185,13 @@ class ExportDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(buttons)
         self.choose_destination: Callable[[str], str | None] = self._ask_destination
+
+    def _format_chosen(self, fmt: str) -> None:
+        """UTF-16 offsets are a doccano option, as on the command line."""
+        doccano = fmt == "doccano"
+        if not doccano:
+            self.offsets.setCurrentIndex(0)
+        self.offsets.setEnabled(doccano)
 
     def _ask_destination(self, current: str) -> str | None:
         path, _ = QFileDialog.getSaveFileName(self, "Export to", current, "JSON Lines (*.jsonl)")
@@ -165,191 +213,18 @@ class ExportDialog(QDialog):
             "statuses": _checked(self.statuses),
             "labels": _checked(self.labels),
             "annotators": _checked(self.annotators),
+            "only_with_spans": self.only_with_spans.isChecked(),
+            "offsets": self.offsets.currentData(),
         }
 
 
-class LabelsDialog(QDialog):
-    """Add, rename, recolour, re-key, redefine and delete labels; each change is saved at once."""
+class GuidelinesDialog(QDialog):
+    """The labels' definitions: the annotation guidelines as the project states them, in the
+    article's reading size."""
 
     def __init__(
-        self,
-        store: Store,
-        *,
-        reserved_keys: set[str],
-        confirm: Callable[[str, str], bool],
-        ask_colour: Callable[[str], str | None] | None = None,
-        changed: Callable[[], None],
-        parent: QWidget | None = None,
+        self, labels: list[Label], parent: QWidget | None = None, *, font: QFont | None = None
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName("labelsDialog")
-        self.setWindowTitle("Labels")
-        self.store = store
-        self.reserved_keys = {k.casefold() for k in reserved_keys}
-        self.confirm = confirm
-        self.ask_colour = ask_colour or self._pick_colour
-        self.changed = changed
-        self.list = QListWidget()
-        self.list.setObjectName("labelList")
-        self.name = QLineEdit()
-        self.name.setObjectName("labelName")
-        self.colour = QPushButton()
-        self.colour.setObjectName("labelColour")
-        self.colour.clicked.connect(self._recolour)
-        self.hotkey = QLineEdit()
-        self.hotkey.setObjectName("labelHotkey")
-        self.hotkey.setMaxLength(1)
-        self.definition = QPlainTextEdit()
-        self.definition.setObjectName("labelDefinition")
-        self.error = QLabel()
-        self.error.setObjectName("labelError")
-        self.error.setWordWrap(True)
-        self._colour = "#888888"
-        form = QFormLayout()
-        form.addRow("Name", self.name)
-        form.addRow("Colour", self.colour)
-        form.addRow("Hotkey", self.hotkey)
-        form.addRow("Definition", self.definition)
-        box = QGroupBox("Selected label")
-        box.setLayout(form)
-        self.apply = QPushButton("Save changes")
-        self.apply.setObjectName("labelSave")
-        self.add = QPushButton("Add label")
-        self.add.setObjectName("labelAdd")
-        self.delete = QPushButton("Delete label…")
-        self.delete.setObjectName("labelDelete")
-        close = QPushButton("Close")
-        self.apply.clicked.connect(self.save_selected)
-        self.add.clicked.connect(self.add_label)
-        self.delete.clicked.connect(self.delete_selected)
-        close.clicked.connect(self.accept)
-        buttons = QHBoxLayout()
-        for b in (self.add, self.apply, self.delete):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        buttons.addWidget(close)
-        right = QVBoxLayout()
-        right.addWidget(box, 1)
-        right.addWidget(self.error)
-        main = QHBoxLayout()
-        main.addWidget(self.list, 1)
-        main.addLayout(right, 2)
-        layout = QVBoxLayout(self)
-        layout.addLayout(main, 1)
-        layout.addLayout(buttons)
-        self.list.currentRowChanged.connect(self._show)
-        self.resize(640, 420)
-        self.reload()
-
-    def reload(self, select: str | None = None) -> None:
-        self.labels: list[Label] = self.store.labels()
-        self.list.blockSignals(True)
-        self.list.clear()
-        for lab in self.labels:
-            key = f"  [{lab.hotkey}]" if lab.hotkey else ""
-            self.list.addItem(QListWidgetItem(colour_icon(lab.color), lab.name + key))
-        self.list.blockSignals(False)
-        names = [lab.name for lab in self.labels]
-        row = names.index(select) if select in names else (0 if names else -1)
-        self.list.setCurrentRow(row)
-        self._show(row)
-
-    def _current(self) -> Label | None:
-        row = self.list.currentRow()
-        return self.labels[row] if 0 <= row < len(self.labels) else None
-
-    def _show(self, row: int) -> None:
-        lab = self.labels[row] if 0 <= row < len(self.labels) else None
-        self.name.setText(lab.name if lab else "")
-        self.hotkey.setText((lab.hotkey or "") if lab else "")
-        self.definition.setPlainText(lab.definition if lab else "")
-        self._set_colour(lab.color if lab else "#888888")
-        for w in (self.apply, self.delete):
-            w.setEnabled(lab is not None)
-        self.error.clear()
-
-    def _set_colour(self, colour: str) -> None:
-        self._colour = colour
-        self.colour.setText(colour)
-        self.colour.setIcon(colour_icon(colour))
-
-    def _pick_colour(self, current: str) -> str | None:
-        chosen = QColorDialog.getColor(QColor(current), self, "Label colour")
-        return chosen.name() if chosen.isValid() else None
-
-    def _recolour(self) -> None:
-        chosen = self.ask_colour(self._colour)
-        if chosen:
-            self._set_colour(chosen)
-
-    def _check_key(self, key: str | None) -> None:
-        if key and key.casefold() in self.reserved_keys:
-            raise LabelError(f"hotkey {key!r} is taken by another command of the window")
-
-    def save_selected(self) -> bool:
-        lab = self._current()
-        if lab is None:
-            return False
-        key = self.hotkey.text().strip() or None
-        try:
-            self._check_key(key)
-            _, after = self.store.update_label(
-                lab.name,
-                new_name=self.name.text().strip(),
-                color=self._colour,
-                hotkey=key,
-                definition=self.definition.toPlainText().strip(),
-            )
-        except LabelError as e:
-            self.error.setText(str(e))
-            return False
-        self.changed()
-        self.reload(after.name)
-        return True
-
-    def add_label(self) -> bool:
-        taken = {lab.name.casefold() for lab in self.labels}
-        n, name = 1, "new label"
-        while name.casefold() in taken:
-            n += 1
-            name = f"new label {n}"
-        try:
-            lab = self.store.add_label(name)
-        except LabelError as e:
-            self.error.setText(str(e))
-            return False
-        self.changed()
-        self.reload(lab.name)
-        self.name.setFocus()
-        self.name.selectAll()
-        return True
-
-    def delete_selected(self) -> bool:
-        lab = self._current()
-        if lab is None:
-            return False
-        count = self.store.label_usage(lab.name)
-        if count:
-            noun = "span" if count == 1 else "spans"
-            question = (
-                f"The label “{lab.name}” is used by {count} {noun}. "
-                f"Deleting it deletes those {count} {noun} too, in every document, "
-                "and this cannot be undone."
-            )
-            if not self.confirm(f"Delete {count} {noun}?", question):
-                return False
-        elif not self.confirm("Delete label?", f"Delete the unused label “{lab.name}”?"):
-            return False
-        self.store.delete_label(lab.name, delete_spans=True)
-        self.changed()
-        self.reload()
-        return True
-
-
-class GuidelinesDialog(QDialog):
-    """The labels' definitions: the annotation guidelines as the project states them."""
-
-    def __init__(self, labels: list[Label], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("guidelinesDialog")
         self.setWindowTitle("Label guidelines")
@@ -362,9 +237,14 @@ class GuidelinesDialog(QDialog):
             )
         self.browser = QTextBrowser()
         self.browser.setObjectName("guidelines")
+        if font is not None:
+            self.browser.setFont(font)
         self.browser.setHtml("".join(parts))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser)
+        layout.addWidget(buttons)
         self.resize(620, 520)
 
 

@@ -1,20 +1,31 @@
 """The document list: a table model over ``store.document_rows()``, which carries no text.
 
 One model row per document and no widget per row, so 100,000 documents stay quick. Filtering
-asks the store again; a change to one document refreshes its one row.
+asks the store again; a change to one document repaints its one row from what the write
+returned, without asking the store.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    QTimer,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QMenu,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -23,6 +34,7 @@ from PySide6.QtWidgets import (
 from annotator.model import STATUSES
 
 if TYPE_CHECKING:  # the store pulls in sqlite-utils, which start-up does without
+    from annotator.changes import DocumentState
     from annotator.store import DocumentRow, Store
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -52,6 +64,19 @@ class DocumentListModel(QAbstractTableModel):
         if i is not None:
             self.rows[i] = row
             self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.COLUMNS) - 1))
+
+    def show_state(self, state: DocumentState) -> None:
+        """A document's status and span count as a write returned them."""
+        i = self._row_of.get(state.id)
+        if i is not None:
+            row = self.rows[i]
+            if (row.status, row.span_count) != (state.status, state.span_count):
+                self.replace(replace(row, status=state.status, span_count=state.span_count))
+
+    def show_span_count(self, document_id: int, count: int) -> None:
+        i = self._row_of.get(document_id)
+        if i is not None and self.rows[i].span_count != count:
+            self.replace(replace(self.rows[i], span_count=count))
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.rows)
@@ -116,8 +141,9 @@ class DocumentList(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
         metrics = self.fontMetrics()
-        header.resizeSection(1, metrics.horizontalAdvance("in progress") + 16)
-        header.resizeSection(2, metrics.horizontalAdvance("Spans") + 16)
+        header.resizeSection(1, metrics.horizontalAdvance("in progress") + 12)
+        header.resizeSection(2, metrics.horizontalAdvance("Spans") + 12)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.status)
@@ -132,6 +158,18 @@ class DocumentList(QWidget):
         self._debounce.timeout.connect(self.reload)
         self.search.textChanged.connect(self._debounce.start)
         self.status.currentIndexChanged.connect(self.reload)
+        # The window says what a row's context menu holds (Reopen ...).
+        self.menu_for: Callable[[int], QMenu] | None = None
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+
+    def _context_menu(self, point: QPoint) -> None:
+        index = self.view.indexAt(point)
+        document = self.document_at(index.row()) if index.isValid() else None
+        if document is not None and self.menu_for is not None:
+            menu = self.menu_for(document)
+            menu.exec(self.view.viewport().mapToGlobal(point))
+            menu.deleteLater()
 
     def set_store(self, store: Store | None) -> None:
         self.store = store
@@ -144,10 +182,6 @@ class DocumentList(QWidget):
             return
         search = self.search.text().strip() or None
         self.model.reset(self.store.document_rows(self.status.currentData(), search))
-
-    def refresh(self, document_id: int) -> None:
-        if self.store is not None and self.model.row_of(document_id) is not None:
-            self.model.replace(self.store.document_row(document_id))
 
     def show_current(self, document_id: int | None) -> None:
         """Select the open document's row without telling anyone it was chosen."""

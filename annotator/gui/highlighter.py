@@ -1,11 +1,14 @@
 """Painting spans into the article, one text block at a time.
 
 A ``QSyntaxHighlighter`` fed by :class:`SpanIndex`: a change repaints only the blocks its span
-touches (``rehighlightBlock``), never the whole article. Overlaps mix translucent label colours
-(outermost first) and, where spans nest, underline the text in the innermost label's colour.
+touches (``rehighlightBlock``), never the whole article. Where spans nest, the text takes the
+innermost span's own colour, readable at a glance, and a wavy underline in the colour of the
+span around it.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from PySide6.QtGui import QColor, QPalette, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
@@ -32,7 +35,7 @@ class SpanHighlighter(QSyntaxHighlighter):
     def colour(self, label: str) -> QColor:
         return self._colours.get(label, QColor("#888888"))
 
-    def repaint_blocks(self, blocks: range) -> None:
+    def repaint_blocks(self, blocks: Iterable[int]) -> None:
         doc = self.document()
         for n in blocks:
             block = doc.findBlockByNumber(n)
@@ -45,10 +48,12 @@ class SpanHighlighter(QSyntaxHighlighter):
             base = self._palette.color(QPalette.ColorRole.Base)
             colours = [self.colour(label) for label in layers]
             fmt = QTextCharFormat()
-            fmt.setBackground(theme.layered(base, colours, theme.layer_alpha(self._palette)))
+            # The innermost span's own colour, never a blend (orange over blue is not grey)...
+            fmt.setBackground(theme.mix(base, colours[-1], theme.layer_alpha(self._palette)))
             if len(layers) > 1:
-                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-                fmt.setUnderlineColor(theme.underline_colour(colours[-1], self._palette))
+                # ...and the span around it as a wavy line in that one's colour.
+                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+                fmt.setUnderlineColor(theme.underline_colour(colours[-2], self._palette))
             self._formats[layers] = fmt
         return fmt
 

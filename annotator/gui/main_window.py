@@ -24,22 +24,26 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
+from annotator.changes import Changes, apply_to_labels, compare_labels, compare_spans
+from annotator.document_model import DocumentModel, Selection
 from annotator.gui import actions
 from annotator.gui import settings as prefs
 from annotator.gui.article_view import ArticleView
-from annotator.gui.dialogs import ReportDialog
+from annotator.gui.dialogs import ReportDialog, question_box
 from annotator.gui.document_list import DocumentList
 from annotator.gui.editing import Editor
 from annotator.gui.find_bar import FindBar
 from annotator.gui.label_bar import LabelBar
+from annotator.gui.label_commands import LabelEditor
 from annotator.gui.project_flows import PROJECT_FILTER, ProjectFlows
-from annotator.gui.span_list import SpanListModel, make_span_table
+from annotator.gui.span_list import SpanListModel, fit_label_column, make_span_table, show_row
 from annotator.gui.status_bar import StatusFields
 
 if TYPE_CHECKING:
@@ -47,10 +51,28 @@ if TYPE_CHECKING:
     from annotator.store import Store
 
 
+def _labels_named(changes: Changes) -> set[str]:
+    """Every name the changed labels had or have: the highlights to paint again."""
+    names = {c.before.name for c in changes.labels.values() if c.before is not None}
+    return names | {c.after.name for c in changes.labels.values() if c.after is not None}
+
+
 class MainWindow(QMainWindow):
-    """One project in one window. Its actions (``undo_action``, ``refresh_action`` ...) are
-    made by :func:`actions.build_actions`; opening, importing, exporting, labels and help are
-    :class:`ProjectFlows`, reached through the methods of the same names here."""
+    """One project in one window. Its actions are made from the table ``actions.ACTIONS``
+    (``window.action("undo")``, or ``window.undo_action``); opening, importing, exporting,
+    labels and help are :class:`ProjectFlows`, reached through the methods of the same names
+    here."""
+
+    def action(self, action_id: str) -> QAction:
+        """The action of one row of ``actions.ACTIONS``."""
+        return self.actions_by_id[action_id]
+
+    def __getattr__(self, name: str) -> Any:
+        # ``window.undo_action`` is ``window.action("undo")``
+        made = self.__dict__.get("actions_by_id")
+        if made is not None and name.endswith("_action") and name[: -len("_action")] in made:
+            return made[name[: -len("_action")]]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __init__(
         self, path: str | os.PathLike[str] | None = None, *, defer_open: bool = False
@@ -58,7 +80,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("mainWindow")
         self.store: Store | None = None
-        self.current_document: int | None = None
+        self.document_model = DocumentModel()
         # store.data_version() when this window last read the project (see ``refresh``)
         self.seen_version: int | None = None
         self.labels: list[Label] = []
@@ -66,11 +88,13 @@ class MainWindow(QMainWindow):
         self._windows: list[QWidget] = []  # non-modal help windows kept alive
         self._build_panels()
         self.editor = Editor(self)
+        self.label_editor = LabelEditor(lambda: self.store, self.editor.undo_stack, self)
         self.flows = ProjectFlows(self)
-        actions.build_actions(self)
+        self.actions_by_id = actions.build_actions(self)
         actions.build_menus(self)
         self.flows.rebuild_recent()
         self.status = StatusFields(self.statusBar())
+        self.document_model.events.loaded.connect(self.update_status)
         self.position_label = self.status.position
         self.progress_label = self.status.progress
         self.annotator_label = self.status.annotator
@@ -85,12 +109,17 @@ class MainWindow(QMainWindow):
 
     def _build_panels(self) -> None:
         self.documents = DocumentList()
-        self.article = ArticleView()
+        self.article = ArticleView(self.document_model)
         self.find_bar = FindBar(self.article)
         self.label_bar = LabelBar()
         self.label_bar.tag.connect(lambda name, exact: self.editor.tag(name, exact))
         self.span_model = SpanListModel(self)
+        self.span_model.attach(self.document_model)
         self.span_table = make_span_table(self.span_model)
+        events = self.document_model.events
+        # after the list model's own handler: lay the rows out at once when one went
+        events.changed.connect(lambda found: found.removed and self.span_table.doItemsLayout())
+        events.selected.connect(self._span_selected)
         middle = QWidget()
         column = QVBoxLayout(middle)
         column.setContentsMargins(0, 0, 0, 0)
@@ -104,9 +133,11 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(middle)
         self.splitter.addWidget(self.span_table)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([260, 760, 300])
+        # Room for titles of about 40 characters and for the longest label in the span list.
+        self.splitter.setSizes([340, 640, 340])
         self.setCentralWidget(self.splitter)
         self.documents.view.selectionModel().currentRowChanged.connect(self._document_chosen)
+        self.documents.menu_for = self._document_menu
         self.article.installEventFilter(self)
 
     # -- layout memory ---------------------------------------------------------------------
@@ -188,14 +219,18 @@ class MainWindow(QMainWindow):
         return actions.all_actions(self)
 
     def reload_labels(self) -> None:
-        """Label buttons, tag actions and colours from the store."""
+        """Label buttons, tag actions and colours from the store (on opening a project)."""
         assert self.store is not None
         self.labels = self.store.labels()
+        self._show_labels()
+
+    def _show_labels(self) -> None:
         keys, clashes = actions.build_label_actions(self, self.labels)
         self.label_bar.set_labels(self.labels, keys)
         colours = {lab.name: lab.color for lab in self.labels}
-        self.article.set_label_colours(colours)
+        self.article.set_label_colours(colours, repaint=False)
         self.span_model.set_colours(colours)
+        fit_label_column(self.span_table, [lab.name for lab in self.labels])
         if clashes:
             self.statusBar().showMessage(
                 f"Hotkeys of {', '.join(clashes)} clash with window commands; use their buttons.",
@@ -211,13 +246,21 @@ class MainWindow(QMainWindow):
             self.remember_position()
         text = self.store.document_text(document_id)
         spans = self.store.spans(document_id)
-        self.current_document = document_id
-        self.editor.selected = None
-        self.article.load(text, spans)
-        self.span_model.reset(spans)
-        self.documents.refresh(document_id)
+        self.documents.model.show_span_count(document_id, len(spans))
         self.documents.show_current(document_id)
-        self.update_status()
+        self.document_model.load(document_id, text, spans)
+
+    @property
+    def current_document(self) -> int | None:
+        """The open document's id (the document model's)."""
+        return self.document_model.document_id
+
+    def _span_selected(self, now: Selection | None, previous: Selection | None) -> None:
+        """The span list's row and the status bar follow the selected span."""
+        span = self.document_model.selected_span
+        show_row(self.span_table, self.span_model, self.span_model.row_of(span) if span else None)
+        if span is not None and now != previous:
+            self.status.show_span(span)
 
     def _document_chosen(self, current: Any, _previous: Any) -> None:
         doc = self.documents.document_at(current.row()) if current.isValid() else None
@@ -249,6 +292,37 @@ class MainWindow(QMainWindow):
     def skip_and_next(self) -> None:
         self._finish("skipped")
 
+    def reopen_document(self, document_id: int | None = None) -> bool:
+        """Take back "done" or "skipped" (the open document, or ``document_id``): in progress
+        again, or new when it has no spans. Undoable like any step."""
+        doc = self.current_document if document_id is None else document_id
+        if self.store is None or doc is None:
+            return False
+        row = self.documents.model.row_of(doc)
+        shown = self.documents.model.rows[row] if row is not None else None
+        if doc == self.current_document:
+            count = len(self.document_model.spans)
+        else:
+            count = (
+                shown.span_count if shown is not None else self.store.document_row(doc).span_count
+            )
+        status = shown.status if shown is not None else self.store.document_row(doc).status
+        if status not in ("done", "skipped"):
+            self.statusBar().showMessage("This document is not done or skipped: it is open.", 4000)
+            return False
+        return self.editor.set_status(doc, "in_progress" if count else "new")
+
+    def _document_menu(self, document_id: int) -> QMenu:
+        """The document list's context menu for one row."""
+        menu = QMenu(self)
+        reopen = menu.addAction("Reopen (back to in progress)")
+        reopen.setObjectName("reopenDocument")
+        row = self.documents.model.row_of(document_id)
+        status = self.documents.model.rows[row].status if row is not None else ""
+        reopen.setEnabled(status in ("done", "skipped"))
+        reopen.triggered.connect(lambda: self.reopen_document(document_id))
+        return menu
+
     def _finish(self, status: str) -> None:
         """Mark the document and open the next one neither done nor skipped, in project order.
 
@@ -266,10 +340,55 @@ class MainWindow(QMainWindow):
             return
         self.open_document(target)
 
-    def document_changed(self, document_id: int) -> None:
-        """A document's span count or status changed: its row and the counters follow."""
-        self.documents.refresh(document_id)
+    # -- one road for every change ---------------------------------------------------------
+
+    def apply_changes(
+        self,
+        changes: Changes,
+        *,
+        document: int | None = None,
+        select: int | None = None,
+        ours: bool = True,
+    ) -> None:
+        """Show what a change changed: the analyst's own edits, undo and redo, the labels
+        dialog, an import and (``ours=False``) what a refresh found another program did.
+
+        ``document`` is opened first when another is open (an undo in another document), and
+        ``select`` is the span to select afterwards. Each view takes only its part: the
+        labels, the open document's spans, the rows of the documents whose status or span
+        count changed, and the progress. Nothing is read back that ``changes`` says.
+        """
+        if document is not None and document != self.current_document and self.store:
+            self.open_document(document)
+        if changes.labels:
+            self._apply_label_changes(changes)
+        self.document_model.apply(changes)
+        if changes.labels:
+            self.article.repaint_labels(_labels_named(changes))
+        for change in changes.documents.values():
+            if change.after is not None:
+                self.documents.model.show_state(change.after)
+        self.status.follow(changes)
+        if changes.document_list and self.store is not None:
+            self.documents.reload()
+            self.status.count(self.store)
+        if select is not None:
+            self.editor.select(select)
         self.update_status()
+        if ours and changes:
+            self.mark_saved_now()
+
+    def _apply_label_changes(self, changes: Changes) -> None:
+        """The label bar, keys and colours follow; undo steps take renamed labels' new names
+        (the document model renames the spans it holds)."""
+        self.labels = apply_to_labels(self.labels, changes)
+        self._show_labels()
+        renamed = changes.renamed_labels()
+        if renamed:
+            self.editor.follow_rename(renamed)
+
+    def change_failed(self, error: Exception) -> None:
+        self.editor.change_failed(error)
 
     def focus_search(self) -> None:
         self.documents.search.setFocus()
@@ -280,11 +399,13 @@ class MainWindow(QMainWindow):
     def refresh(self) -> bool:
         """Show the project as it is now, with what other windows and programs changed.
 
-        Reads the labels, the document list (as filtered) and the open document's spans again.
-        A document's text never changes, so the article is not reloaded: the caret and the
-        scroll position stay, only spans that differ are painted again, and a selected span
-        stays selected while it exists. A text selection is dropped. False when the project
-        could not be read (said in the status bar).
+        Compares the labels and the open document's spans with the store's, and hands what
+        differs to :meth:`apply_changes` like any other change; the document list (as
+        filtered) and the progress are read again. A document's text never changes, so the
+        article is not reloaded: the caret and the scroll position stay, only spans that
+        differ are painted again, and a selected span stays selected while it exists. A text
+        selection is dropped. False when the project could not be read (said in the status
+        bar).
         """
         from annotator.store import ProjectError
 
@@ -292,12 +413,13 @@ class MainWindow(QMainWindow):
             return False
         try:
             self.seen_version = self.store.data_version()
-            if self.store.labels() != self.labels:
-                self.reload_labels()
-            self.documents.reload()
+            changes = compare_labels(self.labels, self.store.labels())
             if self.current_document is not None:
                 self.article.clear_selection()
-                self.editor.show_stored_spans(self.store.spans(self.current_document))
+                stored = self.store.spans(self.current_document)
+                changes = changes | compare_spans(dict(self.document_model.spans), stored)
+            changes.document_list = True
+            self.apply_changes(changes, ours=False)
         except (ProjectError, sqlite3.Error) as e:
             self.statusBar().showMessage(f"Could not read the project again: {e}", 8000)
             return False
@@ -326,7 +448,7 @@ class MainWindow(QMainWindow):
     # -- status bar ------------------------------------------------------------------------
 
     def update_status(self) -> None:
-        self.status.show(self.store, self.documents.model, self.current_document)
+        self.status.show(self.store is not None, self.documents.model, self.current_document)
 
     def mark_saved(self, at: str) -> None:
         self.status.mark_saved(at)
@@ -341,6 +463,11 @@ class MainWindow(QMainWindow):
 
     def ask_text(self, title: str, label: str, default: str = "") -> str | None:
         text, ok = QInputDialog.getText(self, title, label, text=default)
+        return text if ok else None
+
+    def ask_note(self, title: str, label: str, default: str = "") -> str | None:
+        """Several lines of text (a note on a span)."""
+        text, ok = QInputDialog.getMultiLineText(self, title, label, default)
         return text if ok else None
 
     def choose_files(self, title: str, filters: str) -> list[str]:
@@ -360,11 +487,16 @@ class MainWindow(QMainWindow):
         return path or None
 
     def confirm(self, title: str, question: str) -> bool:
-        answer = QMessageBox.question(self, title, question)
-        return answer == QMessageBox.StandardButton.Yes
+        """A yes-or-no question whose default answer (Enter) is No."""
+        return question_box(title, question, self).exec() == QMessageBox.StandardButton.Yes
 
-    def show_report(self, title: str, summary: str, details: list[str]) -> None:
-        self.exec_dialog(ReportDialog(title, summary, details, self))
+    def show_report(
+        self, title: str, summary: str, details: list[str], *, offer: str | None = None
+    ) -> bool:
+        """A report with its details; True when the analyst chose the ``offer`` button."""
+        dialog = ReportDialog(title, summary, details, self, offer=offer)
+        self.exec_dialog(dialog)
+        return dialog.offer_taken
 
     def show_message(self, title: str, text: str) -> None:
         box = QMessageBox(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,15 +18,30 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QProgressDialog
 
+from annotator.changes import Changes, compare_labels
 from annotator.gui import settings as prefs
 from annotator.gui.actions import RESERVED_KEYS, WIDGET_KEYS, all_actions
-from annotator.gui.dialogs import ExportDialog, GuidelinesDialog, LabelsDialog, ShortcutSheet
+from annotator.gui.dialogs import ExportDialog, GuidelinesDialog, ShortcutSheet
+from annotator.gui.labels_dialog import LabelsDialog
+from annotator.gui.words import plural
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
 
 PROJECT_FILTER = "annotator projects (*.db *.sqlite *.annotator);;All files (*)"
-IMPORT_FILTER = "Articles and tasks (*.txt *.jsonl *.json);;All files (*)"
+GOOD_RECORDS = "Import the good records"
+# The core's report names the command-line option; the window offers a button instead.
+_SKIP_INVALID = re.compile(r"use --skip-invalid to import the good records")
+
+
+def import_filter() -> str:
+    """The file dialog's filter: every suffix the importer reads."""
+    from annotator.readers import KNOWN_SUFFIXES
+
+    patterns = " ".join(f"*{suffix}" for suffix in sorted(KNOWN_SUFFIXES))
+    return f"Articles and tasks ({patterns});;All files (*)"
+
+
 LAST_DOCUMENT = "ui.last_document"
 
 
@@ -62,6 +78,7 @@ class ProjectFlows:
         self.rebuild_recent(prefs.remember_project(str(Path(path).resolve())))
         w.reload_labels()
         w.documents.set_store(store)
+        w.status.count(store)
         self.resume()
         return True
 
@@ -73,9 +90,7 @@ class ProjectFlows:
         w.editor.undo_stack.clear()
         w.store.close()
         w.store = None
-        w.current_document = None
-        w.article.clear_document()
-        w.span_model.reset([])
+        w.document_model.clear()
         w.documents.set_store(None)
 
     def resume(self) -> None:
@@ -182,28 +197,18 @@ class ProjectFlows:
         if w.store is None:
             return
         dialog = LabelsDialog(
-            w.store,
+            w.label_editor,
+            lambda: w.labels,
             reserved_keys=RESERVED_KEYS,
             confirm=w.confirm,
-            changed=self._labels_changed,
             parent=w,
         )
         w.exec_dialog(dialog)
 
-    def _labels_changed(self) -> None:
-        """Renamed or deleted labels invalidate old undo steps; show the new state."""
-        w = self.window
-        w.editor.undo_stack.clear()
-        w.reload_labels()
-        w.documents.reload()
-        if w.current_document is not None:
-            w.open_document(w.current_document, remember=False)
-        w.mark_saved_now()
-
     # -- import and export -----------------------------------------------------------------
 
     def import_files(self) -> None:
-        paths = self.window.choose_files("Import articles or tasks", IMPORT_FILTER)
+        paths = self.window.choose_files("Import articles or tasks", import_filter())
         if paths:
             self.import_paths(paths)
 
@@ -212,8 +217,10 @@ class ProjectFlows:
         if folder:
             self.import_paths([folder])
 
-    def import_paths(self, paths: list[str]) -> Any:
-        """Import with a progress dialog; each file is all-or-nothing (the core's promise)."""
+    def import_paths(self, paths: list[str], *, skip_invalid: bool = False) -> Any:
+        """Import with a progress dialog; each file is all-or-nothing (the core's promise)
+        unless ``skip_invalid``. When a file was refused whole, the report offers to import
+        its good records."""
         w = self.window
         if w.store is None:
             w.show_error("Open or create a project first.")
@@ -231,24 +238,26 @@ class ProjectFlows:
             progress.setValue(int(1000 * done / total) if total else 1000)
 
         try:
-            report = import_paths(w.store, paths, progress=step)
+            report = import_paths(w.store, paths, skip_invalid=skip_invalid, progress=step)
         except (ProjectError, OSError) as e:
             w.show_error(f"The import stopped: {e}")
             return None
         finally:
             progress.reset()
             progress.deleteLater()
-        w.documents.reload()
-        if report.labels_created:
-            w.reload_labels()
+        changes = Changes(document_list=True) | compare_labels(w.labels, w.store.labels())
+        w.apply_changes(changes)
         if w.current_document is None:
             self.resume()
-        w.update_status()
-        w.mark_saved_now()
         refused = [str(r) for r in report.refused]
-        w.show_report(
-            "Import refused some records" if refused else "Import", report.summary(), refused
-        )
+        title = "Import refused some records" if refused else "Import"
+        rolled_back = [f.path for f in report.files if f.rolled_back]
+        if not rolled_back:
+            w.show_report(title, report.summary(), refused)
+            return report
+        summary = _SKIP_INVALID.sub(f"“{GOOD_RECORDS}” imports the rest", report.summary())
+        if w.show_report(title, summary, refused, offer=GOOD_RECORDS):
+            return self.import_paths(rolled_back, skip_invalid=True)
         return report
 
     def export_dialog(self) -> Any:
@@ -271,7 +280,7 @@ class ProjectFlows:
             return None
         w.show_message(
             "Export",
-            f"Wrote {report.documents} documents and {report.spans} spans "
+            f"Wrote {plural(report.documents, 'document')} and {plural(report.spans, 'span')} "
             f"({report.format} format) to\n{report.path}",
         )
         return report
@@ -279,7 +288,8 @@ class ProjectFlows:
     # -- help ------------------------------------------------------------------------------
 
     def show_guidelines(self) -> None:
-        self._show_window(GuidelinesDialog(self.window.labels, self.window))
+        w = self.window
+        self._show_window(GuidelinesDialog(w.labels, w, font=w.article.font()))
 
     def show_shortcuts(self) -> None:
         self._show_window(ShortcutSheet(all_actions(self.window), WIDGET_KEYS, self.window))

@@ -3,7 +3,8 @@
 The rules follow Unicode's word boundaries (UAX #29) closely enough for news text, without
 Qt: letters, digits and combining marks make words; ``minister's``, ``don't``, ``3.5`` and
 ``12,000`` stay whole; ``e`` + a combining accent, emoji with skin-tone modifiers and ZWJ
-sequences are never split; each Han or Hiragana character is a word of its own.
+sequences are never split; each Han or Hiragana character is a word of its own. Quotation marks right around quoted
+words join the span (:func:`include_quotes`).
 """
 
 from __future__ import annotations
@@ -86,10 +87,54 @@ def trim_whitespace(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+# Opening quotation mark → its closing one: straight, curly, guillemets and low-9 marks.
+QUOTE_PAIRS = {
+    '"': '"',
+    "'": "'",
+    "\u201c": "\u201d",  # “ ”
+    "\u2018": "\u2019",  # ‘ ’
+    "\u00ab": "\u00bb",  # « »
+    "\u201e": "\u201c",  # „ “
+    "\u201a": "\u2018",  # ‚ ‘
+}
+_INNER_SPACE = frozenset(" \t\u00a0\u202f")  # « Bonjour » keeps a space inside its marks
+_LINE_END = frozenset("\n\u2028\u2029")
+
+
+def include_quotes(text: str, start: int, end: int) -> tuple[int, int]:
+    """Take in the quotation marks around a selection that covers the quoted words.
+
+    An opening mark just before the start (or the selection's own first character) and its
+    matching closing mark after the end, past nothing but punctuation and spaces (``years,”``),
+    both join the span. When either is missing, or a word of the quotation is left out, the
+    selection is returned unchanged.
+    """
+    if start >= end:
+        return start, end
+    opening = start
+    if text[start] not in QUOTE_PAIRS:
+        k = start
+        while k > 0 and text[k - 1] in _INNER_SPACE:
+            k -= 1
+        if k == 0 or text[k - 1] not in QUOTE_PAIRS or (k >= 2 and _is_word(text[k - 2])):
+            return start, end
+        opening = k - 1
+    close = QUOTE_PAIRS[text[opening]]
+    if end - 1 > opening and text[end - 1] == close:
+        return opening, end
+    k = end
+    while k < len(text) and text[k] != close and text[k] not in _LINE_END and not _is_word(text[k]):
+        k += 1
+    if k < len(text) and text[k] == close and (k + 1 == len(text) or not _is_word(text[k + 1])):
+        return opening, k + 1
+    return start, end
+
+
 def snap_to_words(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Trim surrounding white space, then grow each edge that falls inside a word to that
-    word's edge. A selection already on word edges comes back unchanged. None when nothing
-    but white space was selected."""
+    word's edge, and take in the quotation marks around quoted words. A selection already on
+    word edges (and not just inside a quotation's marks) comes back unchanged. None when
+    nothing but white space was selected."""
     start, end = trim_whitespace(text, max(start, 0), min(end, len(text)))
     if start >= end:
         return None
@@ -97,7 +142,7 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int] | None:
         start -= 1
     while inside_word(text, end):
         end += 1
-    return start, end
+    return include_quotes(text, start, end)
 
 
 def tidy_selection(text: str, start: int, end: int, *, snap: bool) -> tuple[int, int] | None:

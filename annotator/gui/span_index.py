@@ -76,6 +76,14 @@ class SpanIndex:
         hits = [p for p in self.in_block(self.block_of(u16)) if p.qs <= u16 < p.qe]
         return sorted(hits, key=lambda p: (p.length, p.span_id))
 
+    def blocks_with(self, labels: set[str]) -> set[int]:
+        """The blocks holding a span of one of ``labels``."""
+        out: set[int] = set()
+        for p in self.placed.values():
+            if p.label in labels:
+                out.update(range(p.first_block, p.last_block + 1))
+        return out
+
     def __len__(self) -> int:
         return len(self.placed)
 

@@ -15,10 +15,17 @@ from bisect import bisect_left
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from annotator.document_model import DocumentModel, ItemChanges
 from annotator.model import Span
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -63,6 +70,19 @@ class SpanListModel(QAbstractTableModel):
         self._colours: dict[str, str] = {}
         self.note_edited: Callable[[int, str | None], None] | None = None
 
+    def attach(self, document: DocumentModel) -> None:
+        """Show ``document``'s spans and follow its changes, one row at a time."""
+        document.events.loaded.connect(lambda: self.reset(list(document.spans.values())))
+        document.events.changed.connect(self._changed)
+
+    def _changed(self, found: ItemChanges[Span]) -> None:
+        for span in found.removed:
+            self.remove(span)
+        for span in found.added:
+            self.insert(span)
+        for before, after in found.updated:
+            self.replace(before, after)
+
     def set_colours(self, colours: dict[str, str]) -> None:
         self._colours = dict(colours)
         self._icons.clear()
@@ -72,9 +92,7 @@ class SpanListModel(QAbstractTableModel):
     def _icon(self, label: str) -> QIcon:
         icon = self._icons.get(label)
         if icon is None:
-            pix = QPixmap(12, 12)
-            pix.fill(QColor(self._colours.get(label, "#888888")))
-            icon = self._icons[label] = QIcon(pix)
+            icon = self._icons[label] = swatch(self._colours.get(label, "#888888"), 12)
         return icon
 
     def reset(self, spans: list[Span]) -> None:
@@ -182,6 +200,28 @@ class SpanListModel(QAbstractTableModel):
         return None
 
 
+def swatch(colour: str, size: int) -> QIcon:
+    """A colour square that a selected row shows untinted, framed so it stands out on the
+    selection's own colour."""
+    pix = QPixmap(size, size)
+    pix.fill(QColor(colour))
+    painter = QPainter(pix)
+    painter.setPen(QColor(0, 0, 0, 110))
+    painter.drawRect(0, 0, size - 1, size - 1)
+    painter.end()
+    icon = QIcon()
+    for mode in (QIcon.Mode.Normal, QIcon.Mode.Selected, QIcon.Mode.Active):
+        icon.addPixmap(pix, mode)
+    return icon
+
+
+def fit_label_column(view: QTableView, labels: list[str]) -> None:
+    """Make the label column wide enough for the longest label name, swatch and all."""
+    metrics = view.fontMetrics()
+    widest = max((metrics.horizontalAdvance(name) for name in labels), default=0)
+    view.horizontalHeader().resizeSection(0, max(widest + 12 + 28, 8 * metrics.averageCharWidth()))
+
+
 def make_span_table(model: SpanListModel) -> QTableView:
     view = QTableView()
     view.setObjectName("spanList")
@@ -206,3 +246,42 @@ def make_span_table(model: SpanListModel) -> QTableView:
     header.resizeSection(0, 14 * char)
     header.resizeSection(2, 14 * char)
     return view
+
+
+def show_row(table: QTableView, model: SpanListModel, row: int | None) -> None:
+    """Make ``row`` the span list's current, selected row (None: no row), scrolled into view.
+
+    The selection model's signals are blocked, so this is never taken for the analyst
+    choosing a row (nor does it close a note being edited); the view, which is not told
+    either, repaints just the rows that were and are selected.
+    """
+    selection = table.selectionModel()
+    before = {index.row() for index in selection.selectedRows()}
+    current = selection.currentIndex()
+    if current.isValid():
+        before.add(current.row())
+    blocked = selection.blockSignals(True)
+    try:
+        if row is None:
+            selection.clearSelection()
+            selection.setCurrentIndex(
+                model.index(-1, 0), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
+        else:
+            index = model.index(row, 0)
+            selection.setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            table.scrollTo(index)  # EnsureVisible: does not move a visible row
+    finally:
+        selection.blockSignals(blocked)
+    if row is not None:
+        before.add(row)
+    viewport = table.viewport()
+    width = viewport.width()
+    for n in before:
+        cell = table.visualRect(model.index(n, 0))
+        if cell.isValid():
+            viewport.update(0, cell.y(), width, cell.height())

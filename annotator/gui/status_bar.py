@@ -13,12 +13,15 @@ from PySide6.QtCore import QTime
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 if TYPE_CHECKING:
+    from annotator.changes import Changes
     from annotator.gui.document_list import DocumentListModel
+    from annotator.model import Span
     from annotator.store import Store
 
 
 class StatusFields:
     def __init__(self, bar: QStatusBar) -> None:
+        self.bar = bar
         self.position = QLabel()
         self.position.setObjectName("documentPosition")
         self.progress = QLabel()
@@ -26,13 +29,14 @@ class StatusFields:
         self.annotator = QLabel()
         self.annotator.setObjectName("annotatorName")
         self.saved = QLabel("No changes yet")
+        self.done = self.total = 0
         self.saved.setObjectName("savedState")
         for w in (self.position, self.progress, self.annotator, self.saved):
             bar.addPermanentWidget(w)
 
-    def show(self, store: Store | None, documents: DocumentListModel, current: int | None) -> None:
+    def show(self, open_project: bool, documents: DocumentListModel, current: int | None) -> None:
         """Position of ``current`` in the list as shown, and the project's progress."""
-        if store is None:
+        if not open_project:
             self.position.clear()
             self.progress.clear()
             return
@@ -43,8 +47,26 @@ class StatusFields:
             self.position.setText(f"Document #{current} (not in the list)")
         else:
             self.position.setText("No document")
-        done, total = store.count_documents("done"), store.count_documents()
-        self.progress.setText(f"Done {done}/{total}")
+        self.progress.setText(f"Done {self.done}/{self.total}")
+
+    def count(self, store: Store) -> None:
+        """Read the project's progress (on opening, and when documents come or go)."""
+        self.done, self.total = store.count_documents("done"), store.count_documents()
+
+    def follow(self, changes: Changes) -> None:
+        """Keep the progress up to date from what writes changed, without asking the store."""
+        for change in changes.documents.values():
+            was = change.before is not None and change.before.status == "done"
+            now = change.after is not None and change.after.status == "done"
+            self.done += int(now) - int(was)
+
+    def show_span(self, span: Span) -> None:
+        """Say which span was selected: label, edges, author and note."""
+        self.bar.showMessage(
+            f"{span.label} [{span.start}, {span.end}) by {span.annotator}"
+            + (f" — {span.note}" if span.note else ""),
+            4000,
+        )
 
     def show_annotator(self, name: str) -> None:
         self.annotator.setText(f"Annotator: {name}")

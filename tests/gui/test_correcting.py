@@ -129,10 +129,26 @@ def test_move_edges_by_characters_never_half_an_emoji(window) -> None:
         view.offsets.to_utf16(start - 1),
         view.offsets.to_utf16(start + 5),
     )
-    undo(window)  # consecutive moves are one undo step; every step was saved
-    assert store_spans(window) == [(start, start + 6, "claim", "rocket")]
-    redo(window)
+    # each run of presses of one key is one undo step (every press was saved)
+    for edges in [(-2, 5), (-2, 7), (-2, 6), (0, 6)]:
+        undo(window)
+        assert [s[:2] for s in store_spans(window)] == [(start + edges[0], start + edges[1])]
+    for _ in range(4):
+        redo(window)
     assert store_spans(window) == [(start - 1, start + 5, "claim", " rocke")]
+
+
+def test_two_edge_moves_undo_one_at_a_time_and_never_take_the_span(window) -> None:
+    add(window, ROCKET, ROCKET + 6)  # "rocket"
+    key(window, Qt.Key.Key_Right, CTRL | ALT)  # start right: "ocket"
+    key(window, Qt.Key.Key_Left, ALT | SHIFT)  # end left: "ocke"
+    assert store_spans(window) == [(ROCKET + 1, ROCKET + 5, "claim", "ocke")]
+    undo(window)
+    assert store_spans(window) == [(ROCKET + 1, ROCKET + 6, "claim", "ocket")]
+    undo(window)
+    assert store_spans(window) == [(ROCKET, ROCKET + 6, "claim", "rocket")]
+    undo(window)  # only now the step that made it
+    assert store_spans(window) == []
 
 
 def test_move_skips_a_whole_grapheme_cluster(window) -> None:
@@ -154,7 +170,7 @@ def test_note_with_n_key_and_undo(nested, monkeypatch) -> None:
     asked = []
     monkeypatch.setattr(
         nested,
-        "ask_text",
+        "ask_note",
         lambda title, label, default="": asked.append(default) or "  checks out  ",
     )
     click_cp(nested, ROCKET + 2)
@@ -240,7 +256,7 @@ def test_a_programming_error_in_undo_still_raises(window, monkeypatch) -> None:
     def bug(span) -> None:  # noqa: ANN001
         raise ZeroDivisionError("a bug, not the analyst's doing")
 
-    monkeypatch.setattr(window.editor, "span_removed", bug)
+    monkeypatch.setattr(window.document_model, "apply", bug)
     monkeypatch.setattr(window, "show_error", lambda text: pytest.fail(text))
     with pytest.raises(ZeroDivisionError):
         window.editor.undo_stack.undo()

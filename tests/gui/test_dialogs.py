@@ -21,7 +21,7 @@ def reports(window, monkeypatch):  # noqa: ANN001, ANN201
     monkeypatch.setattr(
         window,
         "show_report",
-        lambda title, summary, details: seen.append((title, summary, details)),
+        lambda title, summary, details, offer=None: seen.append((title, summary, details)),
     )
     return seen
 
@@ -268,3 +268,73 @@ def test_unopenable_project_is_reported(window, tmp_path, monkeypatch) -> None:
     assert not window.open_project(bad, report_errors=True)
     assert "not an annotator project" in errors[0]
     assert window.store is not None and window.store.count_documents() == 3  # still open
+
+
+def test_import_offers_every_suffix_the_importer_reads(window, monkeypatch) -> None:
+    from annotator.readers import KNOWN_SUFFIXES
+
+    offered = []
+    monkeypatch.setattr(
+        window, "choose_files", lambda title, filters: offered.append(filters) or []
+    )
+    window.action("import_files").trigger()
+    for suffix in KNOWN_SUFFIXES | {".md", ".html"}:
+        assert f"*{suffix}" in offered[0].split(";;")[0]
+
+
+def test_a_refused_file_is_imported_again_without_its_bad_records_on_request(
+    window, tmp_path, monkeypatch
+) -> None:
+    lines = [json.dumps({"text": "First task."}), "{not json", json.dumps({"text": "Third task."})]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    seen = []
+
+    def report(title, summary, details, *, offer=None) -> bool:  # noqa: ANN001
+        seen.append((summary, offer))
+        return offer is not None
+
+    monkeypatch.setattr(window, "show_report", report)
+    window.import_paths([str(bad)])
+    (first, offer), (second, again) = seen
+    assert offer == "Import the good records" and "--skip-invalid" not in first
+    assert again is None and "2 documents added" in second
+    assert window.store.count_documents() == 5
+    assert window.documents.model.rowCount() == 5
+    assert window.progress_label.text() == "Done 0/5"
+
+
+def test_the_report_dialog_offers_its_button(window) -> None:
+    from annotator.gui.dialogs import ReportDialog
+
+    dialog = ReportDialog(
+        "Import", "refused", ["f:2: bad"], window, offer="Import the good records"
+    )
+    assert dialog.offer.text() == "Import the good records"
+    dialog.offer.click()
+    assert dialog.offer_taken and dialog.result() == dialog.DialogCode.Accepted
+
+
+def test_export_dialog_offers_the_cli_options(window, tmp_path, monkeypatch) -> None:
+    target = tmp_path / "out.jsonl"
+    start = HARD_TEXT.index("🚀")
+    select_cp(window, start, start + 1)
+    QTest.keyClick(window.article, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    texts = []
+
+    def drive(dialog) -> bool:  # noqa: ANN001
+        assert not dialog.offsets.isEnabled()  # the native format counts code points only
+        dialog.format.setCurrentText("doccano")
+        assert dialog.offsets.isEnabled()
+        dialog.offsets.setCurrentIndex(dialog.offsets.findData("utf16"))
+        dialog.only_with_spans.setChecked(True)
+        dialog.destination.setText(str(target))
+        return True
+
+    monkeypatch.setattr(window, "exec_dialog", drive)
+    monkeypatch.setattr(window, "show_message", lambda title, text: texts.append(text))
+    window.export_dialog()
+    (record,) = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    utf16 = len(HARD_TEXT[:start].encode("utf-16-le")) // 2
+    assert record["label"] == [[utf16, utf16 + 2, "claim"]]  # 🚀 is two UTF-16 units
+    assert texts[0].startswith("Wrote 1 document and 1 span ")

@@ -43,7 +43,7 @@ class Step:
     span_id: int
     before: State | None
     after: State | None
-    move: bool = False
+    move: tuple[str, bool] | None = None  # the edge moved and whether forward
 
 
 class Model:
@@ -63,8 +63,8 @@ class Model:
     def push(self, step: Step) -> None:
         del self.steps[self.index :]
         top = self.steps[-1] if self.steps else None
-        if step.move and top is not None and top.move and top.span_id == step.span_id:
-            top.after = step.after  # consecutive edge moves of one span are one undo step
+        if step.move and top is not None and top.move == step.move and top.span_id == step.span_id:
+            top.after = step.after  # presses of one key on one span's edge are one undo step
         else:
             self.steps.append(step)
             self.index += 1
@@ -160,7 +160,7 @@ def test_thousands_of_actions_keep_view_and_database_in_step(window) -> None:
                 QTest.keyClick(view, arrow, ALT | SHIFT)
             else:
                 editor.move_edge("end", forward=forward)
-            model.push(Step(span_id, (s, e, label, note), after, move=True))
+            model.push(Step(span_id, (s, e, label, note), after, move=("end", forward)))
             done["move"] += 1
         elif roll < 0.55:
             span_id = choose_span()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, Qt
-from PySide6.QtGui import QColor, QHelpEvent, QPalette, QTextCursor
+from PySide6.QtGui import QColor, QHelpEvent, QPalette, QTextCharFormat, QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QToolTip
 
@@ -48,3 +48,83 @@ def test_highlights_follow_a_dark_palette(window) -> None:
     shaded = background_at(view, ROCKET)
     assert shaded.lightnessF() < 0.45 < light.lightnessF()
     assert shaded != QColor("#1e1e1e")  # still visibly tinted
+
+
+def format_at(view, cp: int):  # noqa: ANN001, ANN201
+    u16 = view.offsets.to_utf16(cp)
+    block = view.document().findBlock(u16)
+    for r in block.layout().formats():
+        if r.start <= u16 - block.position() < r.start + r.length:
+            return QTextCharFormat(r.format)
+    raise AssertionError("no highlight there")
+
+
+def test_a_nested_span_shows_its_own_colour_and_the_outer_one_as_a_wavy_line(window) -> None:
+    from annotator.gui import theme
+
+    view = window.article
+    select_cp(window, ROCKET - 4, ROCKET + 11)  # "🚀 rocket rose" as a claim
+    QTest.keyClick(window.article, Qt.Key.Key_1)
+    select_cp(window, ROCKET, ROCKET + 6)  # "rocket" inside it as a quote
+    QTest.keyClick(window.article, Qt.Key.Key_2)
+    window.editor.select(None)
+    for palette_base in ("#ffffff", "#1e1e1e"):
+        palette = QPalette(view.palette())
+        palette.setColor(QPalette.ColorRole.Base, QColor(palette_base))
+        view.setPalette(palette)
+        outer, inner = format_at(view, ROCKET - 2), format_at(view, ROCKET + 1)
+        base = QColor(palette_base)
+        alpha = theme.layer_alpha(palette)
+        quote, claim = view.highlighter.colour("quote"), view.highlighter.colour("claim")
+        assert inner.background().color() == theme.mix(base, quote, alpha)  # not a blend
+        assert outer.background().color() == theme.mix(base, claim, alpha)
+        assert inner.underlineStyle() == inner.UnderlineStyle.WaveUnderline
+        assert inner.underlineColor() == theme.underline_colour(claim, palette)
+        assert outer.underlineStyle() == outer.UnderlineStyle.NoUnderline
+
+
+def test_paragraphs_one_newline_apart_are_spaced_without_changing_the_text(
+    make_project, open_window
+) -> None:
+    text = "First paragraph.\nSecond paragraph.\n\nThird, after an empty line.\nFourth."
+    window = open_window(make_project(("Dense", text)))
+    view = window.article
+    doc = view.document()
+    heights = [view.blockBoundingRect(doc.findBlockByNumber(n)).height() for n in range(5)]
+    line = view.fontMetrics().lineSpacing()
+    assert heights[0] > heights[1] >= line  # a gap below the first, none before the empty line
+    assert heights[3] == heights[0] > heights[1]  # and below the third
+    assert view.toPlainText() == text and doc.characterCount() == len(text) + 1
+    second = text.index("Second")
+    cursor = QTextCursor(doc)
+    cursor.setPosition(view.offsets.to_utf16(second + 2))
+    rect = view.cursorRect(cursor)
+    hit = view.cursorForPosition(QPoint(rect.x() + 1, rect.center().y())).position()
+    assert view.offsets.from_utf16(hit) == second + 2  # clicks land where they did
+
+
+def test_panels_have_room_for_titles_labels_and_swatches(window) -> None:
+    from PySide6.QtGui import QIcon
+
+    table = window.span_table
+    needed = table.fontMetrics().horizontalAdvance("concession") + 12
+    assert table.horizontalHeader().sectionSize(0) >= needed  # "concession", not "concess…"
+    titles = window.documents.view
+    assert titles.columnWidth(0) >= titles.fontMetrics().averageCharWidth() * 25
+    select_cp(window, ROCKET, ROCKET + 6)
+    QTest.keyClick(window.article, Qt.Key.Key_4)
+    icon = window.span_model.data(window.span_model.index(0, 0), Qt.ItemDataRole.DecorationRole)
+    normal = icon.pixmap(12, 12, QIcon.Mode.Normal).toImage().pixelColor(6, 6)
+    selected = icon.pixmap(12, 12, QIcon.Mode.Selected).toImage().pixelColor(6, 6)
+    assert normal == selected == QColor(window.store.label("concession").color)
+
+
+def test_guidelines_read_at_the_article_size_and_close_with_a_button(window) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    window.action("guidelines").trigger()
+    dialog = next(w for w in window._windows if w.objectName() == "guidelinesDialog")
+    assert dialog.browser.font().pointSizeF() == window.article.font().pointSizeF()
+    buttons = dialog.findChild(QDialogButtonBox)
+    buttons.button(QDialogButtonBox.StandardButton.Close).click()
+    assert not dialog.isVisible()

@@ -191,3 +191,26 @@ def test_position_counts_the_filtered_list_and_follows_done_and_next(window) -> 
     assert window.current_document == 2
     assert window.position_label.text() == "Document #2 (not in the list)"
     assert window.progress_label.text() == "Done 1/3"
+
+
+def test_a_document_marked_by_mistake_is_reopened_and_the_reopening_undone(window) -> None:
+    QTest.keyClick(window.article, Qt.Key.Key_Return, CTRL)
+    assert statuses(window)[0] == "done" and window.current_document == 2
+    menu = window._document_menu(1)  # the document list's context menu on its row
+    (reopen,) = [a for a in menu.actions() if a.objectName() == "reopenDocument"]
+    assert reopen.isEnabled()
+    reopen.trigger()
+    assert statuses(window)[0] == "new"  # no spans: back to new
+    assert window.documents.model.rows[0].status == "new"
+    assert window.progress_label.text() == "Done 0/3"
+    window.editor.undo_stack.undo()
+    assert statuses(window)[0] == "done"
+    window.open_document(1)
+    select_cp(window, 0, 6)
+    QTest.keyClick(window.article, Qt.Key.Key_1)
+    window.editor.set_status(1, "skipped")
+    QTest.keyClick(window.article, Qt.Key.Key_R, CTRL | SHIFT)  # Document → Reopen
+    assert statuses(window)[0] == "in_progress"  # it has a span
+    assert not window._document_menu(1).actions()[0].isEnabled()
+    window.editor.undo_stack.undo()
+    assert statuses(window)[0] == "skipped"

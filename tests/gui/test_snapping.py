@@ -44,6 +44,40 @@ def test_snap_grows_to_words_and_trims_space(text: str, fragment: str, expected:
     assert snap(text, fragment) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "fragment", "expected"),
+    [
+        ("\u201cWe waited,\u201d she said", "We waited", "\u201cWe waited,\u201d"),
+        ("\u201cWe waited,\u201d she said", "e waited,", "\u201cWe waited,\u201d"),
+        ("\u201cWe waited,\u201d she said", "\u201cWe wait", "\u201cWe waited,\u201d"),
+        ('he said "no way" twice', "no way", '"no way"'),
+        ("he said 'no way' twice", "o wa", "'no way'"),
+        ("\u2018Quite\u2019 so", "Quite", "\u2018Quite\u2019"),
+        (
+            "il dit \u00ab\u00a0Bonjour\u00a0\u00bb puis",
+            "Bonjour",
+            "\u00ab\u00a0Bonjour\u00a0\u00bb",
+        ),
+        ("er sagte \u201eNein\u201c laut", "Nein", "\u201eNein\u201c"),
+        ("er sagte \u201eNein, danke\u201c laut", "Nein", "Nein"),  # not all the quoted words
+        ("\u201cWe waited twenty years,\u201d", "waited twenty", "waited twenty"),
+        ("the minister\u2019s \u2018aide\u2019", "minister", "minister\u2019s"),
+        ("\u201cunclosed quote", "unclosed", "unclosed"),
+        ("\u201c🚀 launch\u201d", "🚀 launch", "\u201c🚀 launch\u201d"),
+    ],
+)
+def test_quotation_marks_around_the_quoted_words_join_the_span(
+    text: str, fragment: str, expected: str
+) -> None:
+    assert snap(text, fragment) == expected
+
+
+def test_exact_characters_leave_the_quotation_marks_out() -> None:
+    text = "\u201cWe waited,\u201d she said"
+    assert tidy_selection(text, 1, 10, snap=False) == (1, 10)
+    assert tidy_selection(text, 1, 10, snap=True) == (0, 12)
+
+
 def test_only_white_space_snaps_to_nothing() -> None:
     assert snap_to_words("a   b", 1, 4) is None
 
@@ -55,7 +89,7 @@ def test_exact_mode_keeps_every_character() -> None:
     assert tidy_selection(text, 5, 5, snap=False) is None
 
 
-@given(st.text(st.sampled_from("ab 1.,'’\u00a0\t\né🚀\u0301ש"), min_size=1), st.data())
+@given(st.text(st.sampled_from("ab 1.,'’\u00a0\t\né🚀\u0301ש\"“”«»„"), min_size=1), st.data())
 def test_snapped_span_covers_the_trimmed_selection_and_is_stable(text: str, data) -> None:  # noqa: ANN001
     start = data.draw(st.integers(0, len(text) - 1))
     end = data.draw(st.integers(start + 1, len(text)))

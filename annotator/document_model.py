@@ -1,0 +1,161 @@
+"""The open document as the window shows it: its text, its items and what is selected.
+
+The one copy of this state. Views (the article, the span list, the status bar) connect to the
+model's events and keep only what they need to draw; a change reaches the model as a
+:class:`~annotator.changes.Changes` and leaves it as one :class:`ItemChanges` per kind of item.
+Spans are the only kind today; relations and suggestions will be others, with the same events.
+
+No Qt: plain callbacks, so the model is tested without a QApplication (napari's layers emit
+events the same way, and its Qt widgets listen).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any, Generic, TypeVar
+
+from annotator.changes import Change, Changes
+from annotator.model import Span
+
+T = TypeVar("T")
+SPAN = "span"
+
+
+class Event:
+    """Callbacks called in the order they were connected, with what ``emit`` is given."""
+
+    def __init__(self) -> None:
+        self._callbacks: list[Callable[..., Any]] = []
+
+    def connect(self, callback: Callable[..., Any]) -> None:
+        if callback not in self._callbacks:
+            self._callbacks.append(callback)
+
+    def disconnect(self, callback: Callable[..., Any]) -> None:
+        self._callbacks.remove(callback)
+
+    def emit(self, *args: Any) -> None:
+        for callback in list(self._callbacks):
+            callback(*args)
+
+
+@dataclass(frozen=True)
+class ItemChanges(Generic[T]):
+    """What changed among one kind of item in the open document."""
+
+    kind: str
+    added: list[T] = field(default_factory=list)
+    removed: list[T] = field(default_factory=list)
+    updated: list[tuple[T, T]] = field(default_factory=list)  # (before, after)
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.updated)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The one selected item: its kind and id."""
+
+    kind: str
+    id: int
+
+
+class DocumentEvents:
+    """``loaded()``: a document (or none) was opened; ``changed(ItemChanges)``: items changed;
+    ``selected(Selection | None, previous)``: the selection moved (or what was selected
+    changed)."""
+
+    def __init__(self) -> None:
+        self.loaded = Event()
+        self.changed = Event()
+        self.selected = Event()
+
+
+class DocumentModel:
+    def __init__(self) -> None:
+        self.events = DocumentEvents()
+        self.document_id: int | None = None
+        self.text = ""
+        self.spans: dict[int, Span] = {}
+        self.selection: Selection | None = None
+
+    # -- opening ----------------------------------------------------------------------------
+
+    def load(self, document_id: int | None, text: str, spans: list[Span]) -> None:
+        """Show a document with its spans as the store has them (nothing selected)."""
+        self.document_id = document_id
+        self.text = text
+        self.spans = {s.id: s for s in spans if s.id is not None}
+        previous, self.selection = self.selection, None
+        self.events.loaded.emit()
+        if previous is not None:
+            self.events.selected.emit(None, previous)
+
+    def clear(self) -> None:
+        self.load(None, "", [])
+
+    # -- changes ----------------------------------------------------------------------------
+
+    def apply(self, changes: Changes) -> ItemChanges[Span]:
+        """Take this document's part of ``changes`` (and labels renamed in it); returns what
+        differed from what the model held, also emitted as ``changed``.
+
+        A span added that is here already (read by a switch or a refresh) is updated, and one
+        removed that is not here is ignored, so applying a change twice changes nothing.
+        """
+        found: ItemChanges[Span] = ItemChanges(SPAN)
+        if self.document_id is None:
+            return found
+        mine: dict[int, Change[Span]] = {}
+        renamed = changes.renamed_labels()
+        if renamed:
+            for s in self.spans.values():
+                if s.label in renamed and s.id is not None:
+                    mine[s.id] = Change(s, replace(s, label=renamed[s.label]))
+        mine.update(changes.spans_in(self.document_id))
+        for span_id, change in mine.items():
+            here = self.spans.get(span_id)
+            after = change.after
+            if after is None:
+                if here is not None:
+                    del self.spans[span_id]
+                    found.removed.append(here)
+            elif here is None:
+                self.spans[span_id] = after
+                found.added.append(after)
+            elif here != after:
+                self.spans[span_id] = after
+                found.updated.append((here, after))
+        if found:
+            self._emit(found)
+        return found
+
+    def _emit(self, found: ItemChanges[Span]) -> None:
+        chosen = self.selection
+        mine = chosen is not None and chosen.kind == SPAN
+        if mine and any(s.id == chosen.id for s in found.removed):  # type: ignore[union-attr]
+            # deselected before its row and highlight go, so no view picks a neighbour
+            self.selection = None
+            self.events.selected.emit(None, chosen)
+            mine = False
+        self.events.changed.emit(found)
+        if mine and any(a.id == chosen.id for _, a in found.updated):  # type: ignore[union-attr]
+            self.events.selected.emit(chosen, chosen)  # the same span, new edges or label
+
+    # -- the selection ----------------------------------------------------------------------
+
+    def select(self, span_id: int | None, kind: str = SPAN) -> Selection | None:
+        """Select an item of this document (None, or one not here: nothing selected)."""
+        chosen = Selection(kind, span_id) if span_id in self.spans else None
+        previous, self.selection = self.selection, chosen
+        if chosen != previous:
+            self.events.selected.emit(chosen, previous)
+        return chosen
+
+    @property
+    def selected_span(self) -> Span | None:
+        chosen = self.selection
+        if chosen is None or chosen.kind != SPAN:
+            return None
+        return self.spans.get(chosen.id)

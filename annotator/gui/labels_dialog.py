@@ -1,0 +1,254 @@
+"""The labels dialog: add, rename, recolour, re-key, redefine and delete labels.
+
+Each field is saved as it is edited (the name and hotkey when typed or left, the colour when
+picked, the definition when left or the dialog closes), each as one undoable step on the
+window's undo stack. Nothing is lost by closing, and nothing needs a Save button.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QColorDialog,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.gui.dialogs import colour_icon
+from annotator.gui.label_commands import LabelEditor
+from annotator.model import Label, LabelError
+
+
+class LabelsDialog(QDialog):
+    def __init__(
+        self,
+        editor: LabelEditor,
+        labels: Callable[[], list[Label]],
+        *,
+        reserved_keys: set[str],
+        confirm: Callable[[str, str], bool],
+        ask_colour: Callable[[str], str | None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("labelsDialog")
+        self.setWindowTitle("Labels")
+        self.editor = editor
+        self.current_labels = labels
+        self.reserved_keys = {k.casefold() for k in reserved_keys}
+        self.confirm = confirm
+        self.ask_colour = ask_colour or self._pick_colour
+        self.labels: list[Label] = []
+        self.list = QListWidget()
+        self.list.setObjectName("labelList")
+        self.name = QLineEdit()
+        self.name.setObjectName("labelName")
+        self.colour = QPushButton()
+        self.colour.setObjectName("labelColour")
+        self.hotkey = QLineEdit()
+        self.hotkey.setObjectName("labelHotkey")
+        self.hotkey.setMaxLength(1)
+        self.definition = QPlainTextEdit()
+        self.definition.setObjectName("labelDefinition")
+        self.error = QLabel()
+        self.error.setObjectName("labelError")
+        self.error.setWordWrap(True)
+        self._colour = "#888888"
+        form = QFormLayout()
+        form.addRow("Name", self.name)
+        form.addRow("Colour", self.colour)
+        form.addRow("Hotkey", self.hotkey)
+        form.addRow("Definition", self.definition)
+        box = QGroupBox("Selected label (each change is saved as you make it)")
+        box.setLayout(form)
+        self.add = QPushButton("Add label")
+        self.add.setObjectName("labelAdd")
+        self.delete = QPushButton("Delete label…")
+        self.delete.setObjectName("labelDelete")
+        close = QPushButton("Close")
+        close.setObjectName("labelClose")
+        self.add.clicked.connect(self.add_label)
+        self.delete.clicked.connect(self.delete_selected)
+        close.clicked.connect(self.accept)
+        self.name.editingFinished.connect(lambda: self.save_field("name"))
+        self.hotkey.textEdited.connect(lambda _: self.save_field("hotkey"))
+        self.colour.clicked.connect(self._recolour)
+        self.definition.installEventFilter(self)
+        buttons = QHBoxLayout()
+        for b in (self.add, self.delete):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        right = QVBoxLayout()
+        right.addWidget(box, 1)
+        right.addWidget(self.error)
+        main = QHBoxLayout()
+        main.addWidget(self.list, 1)
+        main.addLayout(right, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(main, 1)
+        layout.addLayout(buttons)
+        self.list.currentRowChanged.connect(self._row_changed)
+        self._row = -1
+        self.resize(640, 420)
+        self.reload()
+
+    # -- the list ---------------------------------------------------------------------------
+
+    def reload(self, select: int | None = None) -> None:
+        """Show the labels as the window has them, the one with id ``select`` chosen."""
+        self.labels = self.current_labels()
+        self.list.blockSignals(True)
+        self.list.clear()
+        for lab in self.labels:
+            key = f"  [{lab.hotkey}]" if lab.hotkey else ""
+            self.list.addItem(QListWidgetItem(colour_icon(lab.color), lab.name + key))
+        ids = [lab.id for lab in self.labels]
+        row = ids.index(select) if select in ids else (0 if ids else -1)
+        self.list.setCurrentRow(row)
+        self.list.blockSignals(False)
+        self._show(row)
+
+    def _current(self) -> Label | None:
+        return self.labels[self._row] if 0 <= self._row < len(self.labels) else None
+
+    def _row_changed(self, row: int) -> None:
+        self.save_field("definition")  # what was typed there is kept
+        chosen = self.labels[row].id if 0 <= row < len(self.labels) else None
+        self.reload(chosen)
+
+    def _show(self, row: int) -> None:
+        self._row = row
+        lab = self._current()
+        self.name.setText(lab.name if lab else "")
+        self.hotkey.setText((lab.hotkey or "") if lab else "")
+        self.definition.setPlainText(lab.definition if lab else "")
+        self._set_colour(lab.color if lab else "#888888")
+        for w in (self.name, self.colour, self.hotkey, self.definition, self.delete):
+            w.setEnabled(lab is not None)
+
+    def _set_colour(self, colour: str) -> None:
+        self._colour = colour
+        self.colour.setText(colour)
+        self.colour.setIcon(colour_icon(colour))
+
+    # -- saving, one field at a time ---------------------------------------------------------
+
+    def _value(self, field: str) -> Any:
+        if field == "name":
+            return self.name.text().strip()
+        if field == "color":
+            return self._colour
+        if field == "hotkey":
+            return self.hotkey.text().strip() or None
+        return self.definition.toPlainText().strip()
+
+    def save_field(self, field: str) -> bool:
+        """Save one field of the selected label if it was changed; False when refused."""
+        lab = self._current()
+        if lab is None:
+            return False
+        value = self._value(field)
+        if value == getattr(lab, field):
+            return True
+        try:
+            if field == "hotkey" and value and value.casefold() in self.reserved_keys:
+                raise LabelError(f"hotkey {value!r} is taken by another command of the window")
+            after = self.editor.update(lab, field, value)
+        except LabelError as e:
+            self.error.setText(str(e))
+            return False
+        self.error.clear()
+        self._refresh_row(after)
+        return True
+
+    def save_selected(self) -> bool:
+        """Save every field that differs from the stored label (each its own step)."""
+        return all([self.save_field(f) for f in ("name", "color", "hotkey", "definition")])
+
+    def _refresh_row(self, after: Label) -> None:
+        """The list shows the saved label; the fields keep what is being typed."""
+        self.labels = self.current_labels()
+        row = next((i for i, lab in enumerate(self.labels) if lab.id == after.id), -1)
+        if row >= 0:
+            key = f"  [{after.hotkey}]" if after.hotkey else ""
+            item = self.list.item(row)
+            item.setText(after.name + key)
+            item.setIcon(colour_icon(after.color))
+
+    def _pick_colour(self, current: str) -> str | None:
+        chosen = QColorDialog.getColor(QColor(current), self, "Label colour")
+        return chosen.name() if chosen.isValid() else None
+
+    def _recolour(self) -> None:
+        chosen = self.ask_colour(self._colour)
+        if chosen:
+            self._set_colour(chosen)
+            self.save_field("color")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.definition and event.type() == QEvent.Type.FocusOut:
+            self.save_field("definition")
+        return super().eventFilter(watched, event)
+
+    def done(self, result: int) -> None:
+        """Closing (Close, Esc, the title bar) saves what is still being typed."""
+        for field in ("name", "hotkey", "definition"):
+            self.save_field(field)
+        super().done(result)
+
+    # -- adding and deleting ------------------------------------------------------------------
+
+    def add_label(self) -> bool:
+        taken = {lab.name.casefold() for lab in self.labels}
+        n, name = 1, "new label"
+        while name.casefold() in taken:
+            n += 1
+            name = f"new label {n}"
+        try:
+            lab = self.editor.add(name)
+        except LabelError as e:
+            self.error.setText(str(e))
+            return False
+        self.reload(lab.id)
+        self.name.setFocus()
+        self.name.selectAll()
+        return True
+
+    def delete_selected(self) -> bool:
+        lab = self._current()
+        if lab is None:
+            return False
+        count = self.editor.usage(lab)
+        if count:
+            noun = "span" if count == 1 else "spans"
+            question = (
+                f"The label “{lab.name}” is used by {count} {noun}. "
+                f"Deleting it deletes {'that' if count == 1 else 'those'} {count} {noun} too, "
+                "in every document. Edit → Undo brings the label and its spans back."
+            )
+            if not self.confirm(f"Delete {count} {noun}?", question):
+                return False
+        elif not self.confirm("Delete label?", f"Delete the unused label “{lab.name}”?"):
+            return False
+        try:
+            self.editor.delete(lab)
+        except LabelError as e:
+            self.error.setText(str(e))
+            return False
+        self.reload()
+        return True

@@ -1,0 +1,42 @@
+"""Space between paragraphs in the article, without a character added or an offset moved.
+
+Scraped articles often separate paragraphs by a single newline, and ``QPlainTextEdit`` lays
+each block straight under the one before: the article reads as one dense block. Its layout
+ignores block margins and line heights, but every paint, hit test, caret rectangle and
+scroll bar asks the layout for each block's rectangle, so a block followed by another
+paragraph reports a taller rectangle: the gap appears below it, and the text is untouched.
+Blocks next to an empty line (paragraphs already apart) get no gap.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QTextBlock, QTextDocument
+from PySide6.QtWidgets import QPlainTextDocumentLayout
+
+PARAGRAPH_GAP = 0.6  # of a line's height
+
+
+class SpacedLayout(QPlainTextDocumentLayout):
+    def __init__(self, document: QTextDocument) -> None:
+        super().__init__(document)
+        self.gap = 0.0
+
+    def set_line_height(self, height: float) -> None:
+        self.gap = round(height * PARAGRAPH_GAP)
+
+    def blockBoundingRect(self, block: QTextBlock) -> QRectF:  # noqa: N802 (Qt's name)
+        rect = super().blockBoundingRect(block)
+        if self.gap and block.length() > 1:
+            following = block.next()
+            if following.isValid() and following.length() > 1:
+                rect.setHeight(rect.height() + self.gap)
+        return rect
+
+
+def spaced_document(parent: object) -> QTextDocument:
+    """A text document laid out by :class:`SpacedLayout`, for a ``QPlainTextEdit``."""
+    document = QTextDocument(parent)  # type: ignore[arg-type]
+    document.setDocumentLayout(SpacedLayout(document))
+    document.setUndoRedoEnabled(False)  # read-only: nothing to undo, nothing to keep
+    return document
