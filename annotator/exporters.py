@@ -93,6 +93,7 @@ def native_record(doc: Document, spans: list[Span]) -> dict[str, Any]:
         "text": doc.text,
         "meta": doc.meta,
         "status": doc.status,
+        "statuses": doc.statuses,
         "spans": [
             {
                 "start": s.start,

@@ -21,6 +21,7 @@ from annotator.model import utc_now
 from annotator.printable import printable
 from annotator.project_file import kind_of_file
 from annotator.readers import KNOWN_SUFFIXES, ReadAgain, as_text, read_records
+from annotator.statuses import write_status
 from annotator.store import ProjectError, Store
 from annotator.tasks import LABEL_STUDIO_PREDICTION_ID, CheckedTask, RecordError, check_task
 
@@ -320,12 +321,14 @@ def _write(
                     meta=record.meta_json,
                     external_id=record.external_id,
                     source=stored_source,
-                    status=record.status,
+                    status=record.status if record.statuses is None else "new",
                     span_count=len(record.spans),
                     now=now,
                 )
                 if document_id is None:
                     result.duplicates += 1
+                    if record.statuses:
+                        _add_statuses(store, store.document_id_by_hash(record.text_hash), record)
                     if record.spans:
                         if pending_spans:
                             result.spans_added += store.insert_spans(pending_spans)
@@ -334,6 +337,9 @@ def _write(
                     progress(read)
                     continue
                 result.documents_added += 1
+                if record.statuses:
+                    for who, status in record.statuses.items():
+                        write_status(store.conn, document_id, who, status, now)
                 for what, count in record.passed_over.items():
                     result.passed_over[what] = result.passed_over.get(what, 0) + count
                 for start, end, label, note, annotator, origin, created, _ in record.spans:
@@ -376,6 +382,16 @@ def _write(
         result.passed_over.clear()
         return
     labels_created.extend(added_labels)
+
+
+def _add_statuses(store: Store, document_id: int | None, record: CheckedTask) -> None:
+    """A repeated text's statuses, for analysts who have none yet on the stored document."""
+    if document_id is None or not record.statuses:
+        return
+    have = store.statuses_of(document_id)
+    for who, status in record.statuses.items():
+        if who not in have:
+            write_status(store.conn, document_id, who, status, utc_now())
 
 
 def _add_to_stored(

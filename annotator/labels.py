@@ -43,9 +43,10 @@ class LabelMethods:
     ``record_change`` and ``restore_span``)."""
 
     conn: sqlite3.Connection
+    annotator: str
     transaction: Callable[[], AbstractContextManager[None]]
     record_change: Callable[..., None]
-    restore_span: Callable[[Span], Span]
+    restore_span: Callable[..., Span]
 
     def labels(self) -> list[Label]:
         rows = self.conn.execute(
@@ -183,7 +184,7 @@ class LabelMethods:
                 raise LabelInUse(name, count)
             spans = self.label_spans(name) if count else []
             documents = sorted({s.document_id for s in spans})
-            states_before = {d: document_state(self.conn, d) for d in documents}
+            states_before = {d: document_state(self.conn, d, self.annotator) for d in documents}
             self.conn.execute(
                 "UPDATE documents SET span_count = span_count - (SELECT count(*) FROM spans"
                 " WHERE spans.document_id = documents.id AND spans.label_id = ?)"
@@ -196,7 +197,8 @@ class LabelMethods:
             changes = Changes(
                 spans={s.id: Change(s, None) for s in spans},  # type: ignore[misc]
                 documents={
-                    d: Change(states_before[d], document_state(self.conn, d)) for d in documents
+                    d: Change(states_before[d], document_state(self.conn, d, self.annotator))
+                    for d in documents
                 },
                 labels={label.id: Change(label, None)},  # type: ignore[dict-item]
             )

@@ -31,6 +31,12 @@ def _in(values: tuple[str, ...]) -> str:
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
+# The values each step allowed, frozen with it: a step that has shipped never changes.
+_STATUSES_1 = ("new", "in_progress", "done", "skipped")
+_ORIGINS_1 = ("manual", "imported", "suggested")
+_ORIGINS_2 = ("manual", "imported", "suggested", "curated")
+assert STATUSES == _STATUSES_1 and ORIGINS == _ORIGINS_2, "add a step for new values"
+
 _SCHEMA_1 = [
     """
     CREATE TABLE project (
@@ -51,7 +57,7 @@ _SCHEMA_1 = [
         id INTEGER PRIMARY KEY,
         external_id TEXT,
         title TEXT NOT NULL,
-        status TEXT NOT NULL DEFAULT 'new' CHECK (status IN {_in(STATUSES)}),
+        status TEXT NOT NULL DEFAULT 'new' CHECK (status IN {_in(_STATUSES_1)}),
         span_count INTEGER NOT NULL DEFAULT 0,
         text_hash TEXT NOT NULL UNIQUE,
         meta TEXT NOT NULL DEFAULT '{{}}' CHECK (json_valid(meta)),
@@ -74,7 +80,7 @@ _SCHEMA_1 = [
         text TEXT NOT NULL,
         annotator TEXT NOT NULL,
         note TEXT,
-        origin TEXT NOT NULL DEFAULT 'manual' CHECK (origin IN {_in(ORIGINS)}),
+        origin TEXT NOT NULL DEFAULT 'manual' CHECK (origin IN {_in(_ORIGINS_1)}),
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL
     )""",
@@ -102,7 +108,91 @@ _SCHEMA_1 = [
 ]
 
 
-STEPS: list[tuple[str, list[str]]] = [("0001_initial_schema", _SCHEMA_1)]
+_SPANS_2 = f"""
+    CREATE TABLE spans_next (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        start INTEGER NOT NULL CHECK (start >= 0),
+        "end" INTEGER NOT NULL CHECK ("end" > start),
+        label_id INTEGER NOT NULL REFERENCES labels (id),
+        text TEXT NOT NULL,
+        annotator TEXT NOT NULL,
+        note TEXT,
+        origin TEXT NOT NULL DEFAULT 'manual' CHECK (origin IN {_in(_ORIGINS_2)}),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )"""
+
+# Teams: each analyst's own status, a curated layer, and what was merged from where.
+_SCHEMA_2 = [
+    f"""
+    CREATE TABLE statuses (
+        document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        annotator TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN {_in(_STATUSES_1)}),
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (document_id, annotator)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX statuses_by_annotator ON statuses (annotator, status)",
+    # A document's status so far belongs to whoever set it: the last status change, else the
+    # analyst with most spans on it, else whoever imported its file, else the first analyst.
+    """
+    INSERT INTO statuses (document_id, annotator, status, updated_at)
+    SELECT d.id, COALESCE(
+        (SELECT c.annotator FROM changes c
+          WHERE c.document_id = d.id AND c.action = 'set_status' ORDER BY c.id DESC LIMIT 1),
+        (SELECT s.annotator FROM spans s
+          WHERE s.document_id = d.id GROUP BY s.annotator ORDER BY count(*) DESC, s.annotator
+          LIMIT 1),
+        (SELECT c.annotator FROM changes c
+          WHERE c.action = 'import' AND json_extract(c.details, '$.source') = d.source
+          ORDER BY c.id DESC LIMIT 1),
+        (SELECT c.annotator FROM changes c ORDER BY c.id LIMIT 1),
+        'annotator'
+    ), d.status, d.updated_at
+    FROM documents d WHERE d.status != 'new'""",
+    # Spans may now be curated: SQLite changes a CHECK only by rebuilding the table. Ids and
+    # the AUTOINCREMENT counter are kept, so no deleted span's id is ever handed out again.
+    _SPANS_2,
+    "INSERT INTO spans_next SELECT * FROM spans",
+    """
+    INSERT INTO sqlite_sequence (name, seq)
+    SELECT 'spans_next', seq FROM sqlite_sequence WHERE name = 'spans'
+      AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'spans_next')""",
+    """
+    UPDATE sqlite_sequence SET seq = max(seq, coalesce(
+        (SELECT seq FROM sqlite_sequence WHERE name = 'spans'), 0))
+    WHERE name = 'spans_next'""",
+    "DROP TABLE spans",
+    "ALTER TABLE spans_next RENAME TO spans",
+    "CREATE INDEX spans_document ON spans (document_id, start)",
+    "CREATE INDEX spans_annotator ON spans (annotator)",
+    # Merging: the last history entry taken from each project, and where each analyst's work on
+    # a document came from (absent: made in this project).
+    """
+    CREATE TABLE merges (
+        source_project TEXT PRIMARY KEY,
+        source_path TEXT NOT NULL,
+        last_change INTEGER NOT NULL,
+        merged_at TEXT NOT NULL
+    )""",
+    """
+    CREATE TABLE work_sources (
+        document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        annotator TEXT NOT NULL,
+        source_project TEXT NOT NULL,
+        PRIMARY KEY (document_id, annotator)
+    ) WITHOUT ROWID""",
+    # Every project has an id of its own, which merges use to know a file they have seen.
+    """
+    INSERT OR IGNORE INTO project (key, value)
+    VALUES ('id', json_quote(lower(hex(randomblob(16)))))""",
+]
+
+STEPS: list[tuple[str, list[str]]] = [
+    ("0001_initial_schema", _SCHEMA_1),
+    ("0002_teams", _SCHEMA_2),
+]
 
 
 def known_names() -> set[str]:

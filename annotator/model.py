@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 STATUSES = ("new", "in_progress", "done", "skipped")
-ORIGINS = ("manual", "imported", "suggested")
+ORIGINS = ("manual", "imported", "suggested", "curated")
 
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 _LABEL_NAME_MAX = 64
@@ -72,6 +72,7 @@ class Document:
     source: str | None = None
     created_at: str = ""
     updated_at: str = ""
+    statuses: dict[str, str] = field(default_factory=dict)  # each analyst's own, by name
 
 
 def utc_now() -> str:

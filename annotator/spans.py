@@ -15,6 +15,7 @@ from typing import Any
 
 from annotator.changes import Change, Changes, DocumentState, with_changes
 from annotator.model import ORIGINS, Span, SpanError, check_span, utc_now
+from annotator.statuses import MY_STATUS, status_of, write_status
 
 SPAN_COLUMNS = (
     's.id, s.document_id, s.start, s."end", l.name, s.text, s.annotator, s.note, s.origin,'
@@ -22,10 +23,12 @@ SPAN_COLUMNS = (
 )
 
 
-def document_state(conn: sqlite3.Connection, document_id: int) -> DocumentState:
-    """A document's status and span count as the current transaction sees them."""
+def document_state(conn: sqlite3.Connection, document_id: int, annotator: str) -> DocumentState:
+    """A document's status (``annotator``'s own) and span count as the current transaction
+    sees them."""
     row = conn.execute(
-        "SELECT status, span_count FROM documents WHERE id = ?", (document_id,)
+        f"SELECT {MY_STATUS}, d.span_count FROM documents d WHERE d.id = ?",
+        (annotator, document_id),
     ).fetchone()
     if row is None:
         raise SpanError(f"there is no document {document_id}")
@@ -53,6 +56,7 @@ class SpanMethods:
     ``record_change`` and ``document_text``)."""
 
     conn: sqlite3.Connection
+    annotator: str
     transaction: Callable[[], AbstractContextManager[None]]
     record_change: Callable[..., None]
     document_text: Callable[[int], str]
@@ -115,7 +119,7 @@ class SpanMethods:
         text = self.document_text(span.document_id)
         check_span(text, span.start, span.end, span.text)
         with self.transaction():
-            document_before = document_state(self.conn, span.document_id)
+            document_before = document_state(self.conn, span.document_id, self.annotator)
             label_id = self._label_id(span.label)
             if (
                 span.id is not None
@@ -149,12 +153,13 @@ class SpanMethods:
                 end=span.end,
                 label=span.label,
             )
-            self._mark_started(span.document_id)
+            if span.origin != "curated" and span.origin != "suggested":
+                self._mark_started(span.document_id, span.annotator)
             changes = Changes(
                 spans={restored.id: Change(None, restored)},  # type: ignore[dict-item]
                 documents={
                     span.document_id: Change(
-                        document_before, document_state(self.conn, span.document_id)
+                        document_before, document_state(self.conn, span.document_id, self.annotator)
                     )
                 },
             )
@@ -165,20 +170,20 @@ class SpanMethods:
             "UPDATE documents SET span_count = span_count + ? WHERE id = ?", (change, document_id)
         )
 
-    def _mark_started(self, document_id: int) -> None:
-        cur = self.conn.execute(
-            "UPDATE documents SET status = 'in_progress', updated_at = ?"
-            " WHERE id = ? AND status = 'new'",
-            (utc_now(), document_id),
-        )
-        if cur.rowcount:
-            self.record_change("set_status", document_id, before="new", after="in_progress")
+    def _mark_started(self, document_id: int, annotator: str) -> None:
+        """An analyst's first span on a document they had not begun puts it in progress."""
+        if status_of(self.conn, document_id, annotator) == "new":
+            write_status(self.conn, document_id, annotator, "in_progress", utc_now())
+            details = {"before": "new", "after": "in_progress"}
+            if annotator != self.annotator:
+                details["of"] = annotator
+            self.record_change("set_status", document_id, **details)
 
     def delete_span(self, span_id: int) -> Span:
         """Delete a span; returns it as it was, so it can be restored."""
         with self.transaction():
             span = self.span(span_id)
-            document_before = document_state(self.conn, span.document_id)
+            document_before = document_state(self.conn, span.document_id, self.annotator)
             self.conn.execute("DELETE FROM spans WHERE id = ?", (span_id,))
             self._count_spans(span.document_id, -1)
             self.record_change(
@@ -193,7 +198,7 @@ class SpanMethods:
                 spans={span_id: Change(span, None)},
                 documents={
                     span.document_id: Change(
-                        document_before, document_state(self.conn, span.document_id)
+                        document_before, document_state(self.conn, span.document_id, self.annotator)
                     )
                 },
             )

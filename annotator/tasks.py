@@ -51,6 +51,9 @@ class CheckedTask:
     status: str
     spans: list[ImportedSpan]
     passed_over: dict[str, int] = field(default_factory=dict)  # what was left out, counted
+    # Each analyst's own status, as annotator's export writes them; None: only ``status``,
+    # which is the importing analyst's.
+    statuses: dict[str, str] | None = None
 
 
 def title_of(text: str) -> str:
@@ -206,6 +209,7 @@ def check_task(
     status = value.get("status", "new")
     if status not in STATUSES:
         raise RecordError(f'"status" must be one of {", ".join(STATUSES)}, not {status!r}')
+    statuses = _statuses(value.get("statuses"))
 
     endings = LineEndings(raw_text)
     text = endings.text
@@ -266,7 +270,27 @@ def check_task(
         status=status,
         spans=spans,
         passed_over=passed_over,
+        statuses=statuses,
     )
+
+
+def _statuses(value: Any) -> dict[str, str] | None:
+    """``"statuses": {"ana": "done", ...}``: each analyst's own status for the document."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise RecordError(
+            f'"statuses" must be an object of analyst: status, not {_type_name(value)}'
+        )
+    for who, status in value.items():
+        if not who.strip():
+            raise RecordError('"statuses": an analyst\'s name is empty')
+        if status not in STATUSES:
+            raise RecordError(
+                f'"statuses": {who!r} has {status!r}; a status is one of {", ".join(STATUSES)}'
+            )
+        _encodable(who, '"statuses"')
+    return dict(value)
 
 
 def _check_new_label(label: str, where: str, known: set[str]) -> None:

@@ -120,7 +120,9 @@ def export_jsonl(db_path: Path, fmt: str, destination: Path) -> tuple[int, int]:
             ]
         docs = conn.execute(
             "SELECT id, external_id, title, text, meta, status, text_hash, source, created_at,"
-            " updated_at FROM documents ORDER BY id"
+            " updated_at, (SELECT json_group_object(annotator, status) FROM (SELECT annotator,"
+            " status FROM statuses WHERE document_id = documents.id ORDER BY annotator))"
+            " FROM documents ORDER BY id"
         )
         span_rows = conn.execute(
             'SELECT document_id, start, "end", label_id, text, annotator, note, origin,'
@@ -129,7 +131,11 @@ def export_jsonl(db_path: Path, fmt: str, destination: Path) -> tuple[int, int]:
         pending = span_rows.fetchone()
         documents = spans = 0
         with open(destination, "w", encoding="utf-8", newline="\n") as out:
-            for doc_id, ext, title, text, meta, status, text_hash, source, created, updated in docs:
+            for row in docs:
+                doc_id, ext, title, text, meta, status, text_hash, source, created, updated = row[
+                    :10
+                ]
+                statuses = json.loads(row[10])
                 mine = []
                 while pending is not None and pending[0] == doc_id:
                     mine.append(pending)
@@ -145,6 +151,7 @@ def export_jsonl(db_path: Path, fmt: str, destination: Path) -> tuple[int, int]:
                         "text": text,
                         "meta": meta,
                         "status": status,
+                        "statuses": statuses,
                         "spans": [
                             {
                                 "start": s[1],

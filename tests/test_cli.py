@@ -211,6 +211,9 @@ def test_stats_counts_a_folder_of_articles_and_tasks_with_prodigy_and_doccano_sp
     assert figures == {
         "documents": 4,
         "documents_by_status": {"new": 3, "in_progress": 0, "done": 1, "skipped": 0},
+        "documents_by_status_by_analyst": {
+            "tester": {"new": 3, "in_progress": 0, "done": 1, "skipped": 0}
+        },
         "spans": 4,
         "spans_by_label": {"claim": 2, "quote": 1, "caption": 1, "concession": 0},
         "spans_by_annotator": {"tester": 4},

@@ -41,7 +41,7 @@ def test_fresh_project_records_the_initial_schema_step(tmp_path):
     conn = sqlite3.connect(tmp_path / "p.db")
     rows = conn.execute("SELECT migration_set, name FROM _sqlite_migrations").fetchall()
     conn.close()
-    assert rows == [("annotator", "0001_initial_schema")]
+    assert rows == [("annotator", "0001_initial_schema"), ("annotator", "0002_teams")]
 
 
 def test_fresh_project_has_nothing_pending(store):
@@ -65,7 +65,7 @@ def test_initial_schema_creates_the_project_tables(store):
 def test_initial_schema_applies_to_an_empty_database_through_sqlite_utils():
     db = Database(memory=True)
     migration_set().apply(db)
-    assert [m.name for m in migration_set().applied(db)] == ["0001_initial_schema"]
+    assert [m.name for m in migration_set().applied(db)] == ["0001_initial_schema", "0002_teams"]
     assert db["documents"].exists()
 
 
@@ -73,7 +73,7 @@ def test_reopening_a_project_applies_nothing_and_makes_no_backup(tmp_path):
     make_project(tmp_path / "p.db")
     make_project(tmp_path / "p.db")
     conn = sqlite3.connect(tmp_path / "p.db")
-    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 1
+    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 2
     conn.close()
     assert not list(tmp_path.glob("*.bak"))
 
@@ -273,3 +273,79 @@ def test_the_expected_schema_is_what_sqlite_utils_applies():
     db = Database(memory=True)
     migration_set().apply(db)
     assert schema_of(db.conn) == expected_schema(tuple(sorted(known_names())))
+
+
+# -- the teams step -----------------------------------------------------------------------------
+
+
+def _project_at_step_one(path, monkeypatch) -> None:
+    """A project as annotator made it before the teams step, with work in it."""
+    import annotator.migrations as schema
+
+    with monkeypatch.context() as m:
+        m.setattr(schema, "STEPS", schema.STEPS[:1])
+        with Store(path, "ana") as store, store.transaction():
+            from annotator.model import text_hash
+
+            for i, status in enumerate(["done", "new", "skipped", "in_progress"]):
+                text = f"Document {i} with words."
+                store.conn.execute(
+                    "INSERT INTO documents (title, text, text_hash, status, created_at,"
+                    " updated_at) VALUES (?, ?, ?, ?, 'then', 'then')",
+                    (f"d{i}", text, text_hash(text), status),
+                )
+            for sid, (doc, who) in enumerate([(1, "ana"), (1, "ana"), (4, "bo")], start=1):
+                store.conn.execute(
+                    'INSERT INTO spans (id, document_id, start, "end", label_id, text,'
+                    " annotator, origin, created_at, updated_at)"
+                    " VALUES (?, ?, 0, 8, 1, 'Document', ?, 'manual', 'then', 'then')",
+                    (sid, doc, who),
+                )
+            store.conn.execute(
+                'INSERT INTO spans (id, document_id, start, "end", label_id, text, annotator,'
+                " origin, created_at, updated_at)"
+                " VALUES (40, 1, 0, 8, 1, 'Document', 'ana', 'manual', 'then', 'then')"
+            )
+            store.conn.execute("DELETE FROM spans WHERE id = 40")  # the highest id, deleted
+            store.record_change("set_status", 3, before="new", after="skipped")
+
+
+def test_the_teams_step_gives_each_status_to_the_analyst_who_set_it(tmp_path, monkeypatch):
+    path = tmp_path / "old.db"
+    _project_at_step_one(path, monkeypatch)
+    with Store(path, "lead") as store:
+        assert store.statuses_of(1) == {"ana": "done"}  # the analyst with its spans
+        assert store.statuses_of(2) == {}
+        assert store.statuses_of(3) == {"ana": "skipped"}  # who set it, by the history
+        assert store.statuses_of(4) == {"bo": "in_progress"}
+        assert [d.status for d, _ in store.iter_documents()] == [
+            "done",
+            "new",
+            "skipped",
+            "in_progress",
+        ]
+    assert list(tmp_path.glob("old.db.before-0002_teams.*.bak"))
+
+
+def test_the_teams_step_keeps_span_ids_and_never_reuses_a_deleted_one(tmp_path, monkeypatch):
+    path = tmp_path / "old.db"
+    _project_at_step_one(path, monkeypatch)
+    with Store(path, "ana") as store:
+        assert [s.id for s in store.spans(1)] == [1, 2]
+        added = store.add_span(2, 0, 8, "quote")
+        assert added.id == 41
+        store.add_span(2, 9, 13, "quote", origin="curated")
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    conn.close()
+
+
+def test_every_project_gets_an_id_of_its_own(tmp_path):
+    make_project(tmp_path / "a.db")
+    make_project(tmp_path / "b.db")
+    ids = []
+    for name in ("a.db", "b.db"):
+        with Store(tmp_path / name, "t") as store:
+            ids.append(store.get_setting("id"))
+    assert all(len(i) == 32 for i in ids) and ids[0] != ids[1]

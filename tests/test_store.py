@@ -517,6 +517,10 @@ def test_stats_count_documents_by_status_and_spans_by_label_and_annotator(store,
     assert store.stats() == {
         "documents": 3,
         "documents_by_status": {"new": 0, "in_progress": 2, "done": 0, "skipped": 1},
+        "documents_by_status_by_analyst": {
+            "alice": {"new": 2, "in_progress": 1, "done": 0, "skipped": 0},
+            "tester": {"new": 1, "in_progress": 1, "done": 0, "skipped": 1},
+        },
         "spans": 3,
         "spans_by_label": {"claim": 2, "quote": 1, "caption": 0, "concession": 0},
         "spans_by_annotator": {"alice": 1, "tester": 2},

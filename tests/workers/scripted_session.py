@@ -27,7 +27,7 @@ def main() -> None:
     path, seed, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     adds_only = len(sys.argv) > 4 and sys.argv[4] == "adds-only"
     rng = random.Random(seed)
-    store = Store(path, f"worker-{seed}")
+    store = Store(path, "worker")  # one analyst, session after session
     documents = {d: len(store.document_text(d)) for d in store.document_ids()}
     mine: list[int] = []
     say("ready", {})
