@@ -168,6 +168,7 @@ def export(
     labels: Sequence[str] | None = None,
     annotators: Sequence[str] | None = None,
     only_with_spans: bool = False,
+    curated: bool = False,
     offsets: str = "codepoints",
     exports_dir: str | os.PathLike[str] = "exports",
     progress: Callable[[int], None] | None = None,
@@ -175,7 +176,8 @@ def export(
     """Write the project (or the filtered part of it) as JSONL.
 
     ``destination`` is a file path, ``"-"`` for standard output, or None for a new file in
-    ``exports_dir``. ``offsets="utf16"`` applies to the doccano format only.
+    ``exports_dir``. ``offsets="utf16"`` applies to the doccano format only. ``curated``
+    exports the curated layer alone (the documents a curator settled, their curated spans).
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -192,7 +194,7 @@ def export(
 
     def documents() -> Iterable[tuple[Document, list[Span]]]:
         for doc, spans in store.iter_documents(
-            statuses=statuses, labels=labels, annotators=annotators
+            statuses=statuses, labels=labels, annotators=annotators, curated=curated
         ):
             if only_with_spans and not spans:
                 continue

@@ -183,6 +183,13 @@ _SCHEMA_2 = [
         source_project TEXT NOT NULL,
         PRIMARY KEY (document_id, annotator)
     ) WITHOUT ROWID""",
+    # The documents a curator has settled: their curated spans are the gold layer.
+    """
+    CREATE TABLE curations (
+        document_id INTEGER PRIMARY KEY REFERENCES documents (id) ON DELETE CASCADE,
+        curator TEXT NOT NULL,
+        curated_at TEXT NOT NULL
+    )""",
     # Every project has an id of its own, which merges use to know a file they have seen.
     """
     INSERT OR IGNORE INTO project (key, value)

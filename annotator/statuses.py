@@ -60,6 +60,11 @@ def write_status(
     conn.execute(_OVERALL, (document_id, document_id))
 
 
+def write_status_overall(conn: sqlite3.Connection, document_id: int) -> None:
+    """Write a document's overall status again from its analysts' (after one was removed)."""
+    conn.execute(_OVERALL, (document_id, document_id))
+
+
 class StatusMethods:
     """Mixed into :class:`~annotator.store.Store`."""
 

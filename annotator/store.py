@@ -559,12 +559,14 @@ class Store(LabelMethods, SpanMethods, StatusMethods):
         statuses: Sequence[str] | None = None,
         labels: Sequence[str] | None = None,
         annotators: Sequence[str] | None = None,
+        curated: bool = False,
     ) -> Iterator[tuple[Document, list[Span]]]:
         """Every document in project order with its spans, streamed with two queries.
 
         ``labels`` and ``annotators`` narrow the spans; ``statuses`` narrows the documents, by
         their overall status, or with ``annotators``, by any of those analysts' own status.
-        Each document carries every analyst's status in ``statuses``.
+        Each document carries every analyst's status in ``statuses``. ``curated`` keeps the
+        curated layer alone: the documents a curator settled, with their curated spans.
         """
         doc_where, doc_params = "", []
         marks = ", ".join("?" * len(statuses or ()))
@@ -578,10 +580,15 @@ class Store(LabelMethods, SpanMethods, StatusMethods):
         elif statuses:
             doc_where = f" WHERE status IN ({marks})"
             doc_params = list(statuses)
+        if curated:
+            joiner = " AND " if doc_where else " WHERE "
+            doc_where += f"{joiner}id IN (SELECT document_id FROM curations)"
         span_clauses, span_params = [], []
-        if statuses:
+        if statuses or curated:
             span_clauses.append(f"s.document_id IN (SELECT id FROM documents{doc_where})")
             span_params += doc_params
+        if curated:
+            span_clauses.append("s.origin = 'curated'")
         if labels:
             span_clauses.append(f"l.name IN ({', '.join('?' * len(labels))})")
             span_params += list(labels)

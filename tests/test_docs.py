@@ -25,12 +25,13 @@ COMMANDS = list(_commands(cli, []))
 
 def _rows() -> dict[str, str]:
     """Each row of the table by the command it names: the lower-case words of its first cell
-    (upper-case words such as NAME are its arguments)."""
+    (upper-case words such as NAME are its arguments, and --words its options)."""
     rows = {}
     for line in TABLE.splitlines():
         if line.startswith("| `annotator"):
             words = line.split("`")[1].split()
-            rows[" ".join(w for w in words if not w.strip("[].").isupper())] = line
+            command = [w for w in words if not w.startswith("-") and not w.strip("[].").isupper()]
+            rows[" ".join(command)] = line
     return rows
 
 

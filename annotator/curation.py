@@ -1,0 +1,198 @@
+"""The analysts' layers of a project, their agreement, and the curated (gold) layer.
+
+An analyst's layer is the spans they made or imported (not suggestions, not curated spans).
+The curated layer is the spans with origin ``curated``, made by a curator; a document is in it
+once a curator has settled it (``curations``), even if nothing in it was kept.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotator.agreement import PairAgreement, all_pairs, disagreements, pair_agreement
+from annotator.model import LabelError, utc_now
+from annotator.store import Store
+
+CURATED = "curated"  # the name the curated layer goes by in agreement tables
+ANALYST_ORIGINS = ("manual", "imported")
+
+
+def _labels(store: Store, wanted: Sequence[str] | None) -> list[str]:
+    names = [lab.name for lab in store.labels()]
+    if not wanted:
+        return names
+    unknown = [w for w in wanted if w not in names]
+    if unknown:
+        raise LabelError(f"unknown label {unknown[0]!r}; this project has {', '.join(names)}")
+    return list(dict.fromkeys(wanted))
+
+
+def analyst_layers(store: Store) -> dict[str, list[tuple[int, int, int, str]]]:
+    """Each analyst's spans as (document, start, end, label)."""
+    layers: dict[str, list[tuple[int, int, int, str]]] = {}
+    rows = store.conn.execute(
+        'SELECT s.annotator, s.document_id, s.start, s."end", l.name FROM spans s'
+        " JOIN labels l ON l.id = s.label_id WHERE s.origin IN ('manual', 'imported')"
+    )
+    for who, doc, start, end, label in rows:
+        layers.setdefault(who, []).append((doc, start, end, label))
+    return layers
+
+
+def curated_layer(store: Store) -> list[tuple[int, int, int, str]]:
+    rows = store.conn.execute(
+        'SELECT s.document_id, s.start, s."end", l.name FROM spans s'
+        " JOIN labels l ON l.id = s.label_id WHERE s.origin = 'curated'"
+    )
+    return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+def done_by(store: Store) -> dict[str, set[int]]:
+    done: dict[str, set[int]] = {}
+    for who, doc in store.conn.execute(
+        "SELECT annotator, document_id FROM statuses WHERE status = 'done'"
+    ):
+        done.setdefault(who, set()).add(doc)
+    return done
+
+
+def curated_documents(store: Store) -> set[int]:
+    return {r[0] for r in store.conn.execute("SELECT document_id FROM curations")}
+
+
+def lengths(store: Store) -> dict[int, int]:
+    """Each document's length in characters (code points, as SQLite's length() counts)."""
+    return dict(store.conn.execute("SELECT id, length(text) FROM documents"))
+
+
+@dataclass
+class AgreementReport:
+    pairs: list[PairAgreement]
+    documents: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"pairs": [p.to_json() for p in self.pairs], "documents": self.documents}
+
+
+def agreement(
+    store: Store, labels: Sequence[str] | None = None, *, against: str | None = None
+) -> AgreementReport:
+    """Every pair of analysts over the documents both marked done, or (``against="curated"``)
+    each analyst against the curated layer over the documents they did that were curated."""
+    chosen = _labels(store, labels)
+    layers = analyst_layers(store)
+    done = done_by(store)
+    analysts = sorted(set(layers) | set(done))
+    size = lengths(store)
+    if against is None:
+        pairs = all_pairs(analysts, done, size, layers, chosen)
+    elif against == CURATED:
+        settled = curated_documents(store)
+        both = {**layers, CURATED: curated_layer(store)}
+        pairs = [
+            pair_agreement(who, CURATED, sorted(done.get(who, set()) & settled), size, both, chosen)
+            for who in analysts
+        ]
+    else:
+        raise ValueError(f"agreement can be measured against {CURATED!r} only, not {against!r}")
+    rows = []
+    for doc, unmatched, exact in disagreements(pairs):
+        row = store.document_row(doc)
+        rows.append(
+            {
+                "number": doc,
+                "id": row.external_id if row.external_id is not None else str(doc),
+                "title": row.title,
+                "unmatched_spans": unmatched,
+                "exact_f1": exact,
+            }
+        )
+    return AgreementReport(pairs, rows)
+
+
+@dataclass
+class CurationReport:
+    documents: int = 0  # documents settled
+    spans: int = 0  # spans put into the curated layer
+    skipped: int = 0  # documents fewer than two analysts marked done
+
+    def summary(self) -> str:
+        def n(count: int, noun: str) -> str:
+            return f"{count} {noun}{'' if count == 1 else 's'}"
+
+        return (
+            f"{n(self.spans, 'agreed span')} put into the curated layer, over "
+            f"{n(self.documents, 'document')}; {n(self.skipped, 'document')} left out "
+            "(fewer than two analysts marked them done)."
+        )
+
+
+def curate_agreed(store: Store) -> CurationReport:
+    """The automatic part of curation: on every document at least two analysts marked done,
+    the spans that every analyst who marked it done made identically (same start, end and
+    label) go into the curated layer, by the current analyst as curator. A span already
+    curated is not added twice. One transaction."""
+    report = CurationReport()
+    done = done_by(store)
+    layers = analyst_layers(store)
+    by_doc: dict[int, list[str]] = {}
+    for who, docs in done.items():
+        for doc in docs:
+            by_doc.setdefault(doc, []).append(who)
+    label_ids = store.label_ids()
+    now = utc_now()
+    with store.transaction():
+        for doc in sorted(by_doc):
+            analysts = by_doc[doc]
+            if len(analysts) < 2:
+                report.skipped += 1
+                continue
+            counts = [
+                Counter((s, e, lab) for d, s, e, lab in layers.get(who, []) if d == doc)
+                for who in analysts
+            ]
+            agreed = counts[0]
+            for other in counts[1:]:
+                agreed &= other
+            have = Counter((s, e, lab) for d, s, e, lab in curated_layer_of(store, doc) if d == doc)
+            text = store.document_text(doc)
+            rows = []
+            for (start, end, label), count in sorted((agreed - have).items()):
+                rows += [
+                    (
+                        doc,
+                        start,
+                        end,
+                        label_ids[label],
+                        text[start:end],
+                        store.annotator,
+                        None,
+                        "curated",
+                        now,
+                        now,
+                    )
+                ] * count
+            if rows:
+                store.insert_spans(rows)
+                store.count_new_spans(doc, len(rows))
+                report.spans += len(rows)
+            store.conn.execute(
+                "INSERT INTO curations (document_id, curator, curated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (document_id) DO NOTHING",
+                (doc, store.annotator, now),
+            )
+            store.record_change("curate_agreed", doc, spans=len(rows))
+            report.documents += 1
+    return report
+
+
+def curated_layer_of(store: Store, document_id: int) -> list[tuple[int, int, int, str]]:
+    rows = store.conn.execute(
+        'SELECT s.document_id, s.start, s."end", l.name FROM spans s'
+        " JOIN labels l ON l.id = s.label_id WHERE s.origin = 'curated' AND s.document_id = ?",
+        (document_id,),
+    )
+    return [tuple(r) for r in rows]  # type: ignore[misc]
