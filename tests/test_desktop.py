@@ -101,11 +101,11 @@ def test_a_first_start_stopped_midway_leaves_no_project_without_samples(monkeypa
     def broken_seed(store):
         raise KeyboardInterrupt  # stopped while the samples went in
 
-    monkeypatch.setattr(project, "seed_samples", broken_seed)
-    with pytest.raises(KeyboardInterrupt):
-        project.open_project(None)
+    with monkeypatch.context() as patched:
+        patched.setattr(project, "seed_samples", broken_seed)
+        with pytest.raises(KeyboardInterrupt):
+            project.open_project(None)
     folder = project.default_project_path().parent
     assert list(folder.iterdir()) == []
-    monkeypatch.undo()
     with project.open_project(None) as store:
         assert store.count_documents() == 4
