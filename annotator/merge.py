@@ -48,6 +48,7 @@ class SourceReport:
     notes_changed: int = 0
     statuses_set: int = 0
     history_added: int = 0
+    curations_added: int = 0
     labels_added: list[str] = field(default_factory=list)
     labels_missing: list[str] = field(default_factory=list)  # the team has them, it has not
 
@@ -60,6 +61,7 @@ class SourceReport:
             or self.notes_changed
             or self.statuses_set
             or self.history_added
+            or self.curations_added
             or self.labels_added
         )
 
@@ -74,6 +76,7 @@ class SourceReport:
             "notes_changed": self.notes_changed,
             "statuses_set": self.statuses_set,
             "history_added": self.history_added,
+            "curations_added": self.curations_added,
             "labels_added": self.labels_added,
             "labels_missing": self.labels_missing,
         }
@@ -144,6 +147,7 @@ class _Source:
     spans: list[dict[str, Any]]
     statuses: list[tuple[int, str, str, str]]  # (document, analyst, status, updated_at)
     changes: list[dict[str, Any]]
+    curations: list[tuple[int, str, str]]  # (document, curator, curated_at)
 
 
 def _read_source(path: Path, renames: Mapping[str, str]) -> _Source:
@@ -242,7 +246,13 @@ def _take(path: Path, store: Store, renames: Mapping[str, str]) -> _Source:
                 "details": details,
             }
         )
-    return _Source(path, str(store.get_setting("id")), labels, documents, spans, statuses, changes)
+    curations = [
+        (r[0], who(r[1]), r[2])
+        for r in conn.execute("SELECT document_id, curator, curated_at FROM curations")
+    ]
+    return _Source(
+        path, str(store.get_setting("id")), labels, documents, spans, statuses, changes, curations
+    )
 
 
 def merge_projects(
@@ -386,6 +396,13 @@ def _merge_one(into: Store, source: _Source) -> SourceReport:
             f"{conflicts[0]}{more}. If these are two people, give one a name of their own "
             f"with --rename {sorted(conflicting)[0]}=NEW_NAME. Nothing was merged."
         )
+    for sdoc, curator, at in source.curations:  # documents a curator settled there
+        cur = conn.execute(
+            "INSERT INTO curations (document_id, curator, curated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (document_id) DO NOTHING",
+            (doc_map[sdoc], curator, at),
+        )
+        result.curations_added += cur.rowcount
     _copy_history(conn, source, doc_map, span_map, result)
     return result
 

@@ -225,3 +225,17 @@ def test_the_commands_merge_measure_curate_and_export(three, tmp_path):
     assert len(out.strip().split("\n")) == 3  # the third settled with no span agreed
     again = runner.invoke(cli, ["merge", *map(str, three), "--into", team])
     assert "Nothing new was merged" in again.output
+
+
+def test_a_curated_project_merged_brings_its_curated_layer(three, tmp_path):
+    curated = tmp_path / "curated.db"
+    with Store(curated, "lead") as store:
+        merge_projects(store, three)
+    with Store(curated, "cur") as store:
+        curate_agreed(store)
+    final = tmp_path / "final.db"
+    with Store(final, "lead") as store:
+        merge_projects(store, [curated])
+        out = tmp_path / "gold.jsonl"
+        report = export(store, "annotator", out, curated=True)
+    assert report.documents == 3 and report.spans == 2
