@@ -217,7 +217,7 @@ def export(
             _quiet_stdout()
             raise ExportError(
                 "standard output was closed before the export ended (the reading program "
-                f"stopped after {report.documents} documents)"
+                f"stopped after {report.documents} document{'' if report.documents == 1 else 's'})"
             ) from None
         except OSError as e:
             raise ExportError(
