@@ -196,9 +196,27 @@ _SCHEMA_2 = [
     VALUES ('id', json_quote(lower(hex(randomblob(16)))))""",
 ]
 
+# Suggestions: which suggester made a suggested span, its score, and what analysts rejected.
+_SCHEMA_3 = [
+    "ALTER TABLE spans ADD COLUMN suggester TEXT",
+    "ALTER TABLE spans ADD COLUMN score REAL CHECK (score IS NULL OR (score >= 0 AND score <= 1))",
+    """
+    CREATE TABLE rejections (
+        document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        suggester TEXT NOT NULL,
+        annotator TEXT NOT NULL,
+        rejected_at TEXT NOT NULL,
+        PRIMARY KEY (document_id, start, "end", label, suggester)
+    ) WITHOUT ROWID""",
+]
+
 STEPS: list[tuple[str, list[str]]] = [
     ("0001_initial_schema", _SCHEMA_1),
     ("0002_teams", _SCHEMA_2),
+    ("0003_suggestions", _SCHEMA_3),
 ]
 
 

@@ -55,6 +55,8 @@ class Span:
     created_at: str = ""
     updated_at: str = ""
     id: int | None = None
+    suggester: str | None = None  # for a suggestion: what proposed it
+    score: float | None = None  # and how sure it was (0 to 1)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -19,7 +19,7 @@ from annotator.statuses import MY_STATUS, status_of, write_status
 
 SPAN_COLUMNS = (
     's.id, s.document_id, s.start, s."end", l.name, s.text, s.annotator, s.note, s.origin,'
-    " s.created_at, s.updated_at"
+    " s.created_at, s.updated_at, s.suggester, s.score"
 )
 
 
@@ -48,6 +48,8 @@ def span_from_row(row: Sequence[Any]) -> Span:
         origin=row[8],
         created_at=row[9],
         updated_at=row[10],
+        suggester=row[11] if len(row) > 11 else None,
+        score=row[12] if len(row) > 12 else None,
     )
 
 
@@ -93,8 +95,13 @@ class SpanMethods:
         *,
         note: str | None = None,
         origin: str = "manual",
+        suggester: str | None = None,
+        score: float | None = None,
     ) -> Span:
-        """Tag ``text[start:end]`` with ``label``. The span's text is cut from the stored text."""
+        """Tag ``text[start:end]`` with ``label``. The span's text is cut from the stored text.
+
+        A suggestion has origin ``suggested``, the ``suggester`` that made it and a ``score``.
+        """
         text = self.document_text(document_id)
         check_span(text, start, end)
         if origin not in ORIGINS:
@@ -111,6 +118,8 @@ class SpanMethods:
             origin=origin,
             created_at=now,
             updated_at=now,
+            suggester=suggester,
+            score=score,
         )
         return self.restore_span(span, action="add_span")
 
@@ -128,7 +137,8 @@ class SpanMethods:
                 raise SpanError(f"span {span.id} is already there")
             cur = self.conn.execute(
                 'INSERT INTO spans (id, document_id, start, "end", label_id, text, annotator,'
-                " note, origin, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " note, origin, created_at, updated_at, suggester, score)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     span.id,
                     span.document_id,
@@ -141,6 +151,8 @@ class SpanMethods:
                     span.origin,
                     span.created_at,
                     span.updated_at,
+                    span.suggester,
+                    span.score,
                 ),
             )
             self._count_spans(span.document_id, +1)

@@ -543,13 +543,26 @@ class Store(LabelMethods, SpanMethods, StatusMethods):
 
     def insert_spans(self, rows: Iterable[tuple[Any, ...]]) -> int:
         """Insert already-checked spans: (document_id, start, end, label_id, text, annotator,
-        note, origin, created_at, updated_at). Used by the importer inside its transaction."""
-        cur = self.conn.executemany(
-            'INSERT INTO spans (document_id, start, "end", label_id, text, annotator, note,'
-            " origin, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-        return cur.rowcount
+        note, origin, created_at, updated_at), with (suggester, score) after them for
+        suggestions. Used by the importer inside its transaction."""
+        rows = list(rows)
+        plain = [r for r in rows if len(r) == 10]
+        suggested = [r for r in rows if len(r) == 12]
+        count = 0
+        if plain:
+            count += self.conn.executemany(
+                'INSERT INTO spans (document_id, start, "end", label_id, text, annotator, note,'
+                " origin, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                plain,
+            ).rowcount
+        if suggested:
+            count += self.conn.executemany(
+                'INSERT INTO spans (document_id, start, "end", label_id, text, annotator, note,'
+                " origin, created_at, updated_at, suggester, score)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                suggested,
+            ).rowcount
+        return count
 
     # -- export and statistics -------------------------------------------------------------
 

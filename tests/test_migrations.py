@@ -41,7 +41,11 @@ def test_fresh_project_records_the_initial_schema_step(tmp_path):
     conn = sqlite3.connect(tmp_path / "p.db")
     rows = conn.execute("SELECT migration_set, name FROM _sqlite_migrations").fetchall()
     conn.close()
-    assert rows == [("annotator", "0001_initial_schema"), ("annotator", "0002_teams")]
+    assert rows == [
+        ("annotator", "0001_initial_schema"),
+        ("annotator", "0002_teams"),
+        ("annotator", "0003_suggestions"),
+    ]
 
 
 def test_fresh_project_has_nothing_pending(store):
@@ -65,7 +69,11 @@ def test_initial_schema_creates_the_project_tables(store):
 def test_initial_schema_applies_to_an_empty_database_through_sqlite_utils():
     db = Database(memory=True)
     migration_set().apply(db)
-    assert [m.name for m in migration_set().applied(db)] == ["0001_initial_schema", "0002_teams"]
+    assert [m.name for m in migration_set().applied(db)] == [
+        "0001_initial_schema",
+        "0002_teams",
+        "0003_suggestions",
+    ]
     assert db["documents"].exists()
 
 
@@ -73,7 +81,7 @@ def test_reopening_a_project_applies_nothing_and_makes_no_backup(tmp_path):
     make_project(tmp_path / "p.db")
     make_project(tmp_path / "p.db")
     conn = sqlite3.connect(tmp_path / "p.db")
-    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 2
+    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 3
     conn.close()
     assert not list(tmp_path.glob("*.bak"))
 
