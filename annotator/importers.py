@@ -23,7 +23,13 @@ from annotator.project_file import kind_of_file
 from annotator.readers import KNOWN_SUFFIXES, ReadAgain, as_text, read_records
 from annotator.statuses import write_status
 from annotator.store import ProjectError, Store
-from annotator.tasks import LABEL_STUDIO_PREDICTION_ID, CheckedTask, RecordError, check_task
+from annotator.tasks import (
+    LABEL_STUDIO_PREDICTION_ID,
+    CheckedTask,
+    ImportedSpan,
+    RecordError,
+    check_task,
+)
 
 _BATCH = 500
 _WHY_PASSED_OVER = {
@@ -201,13 +207,16 @@ def import_paths(
     create_labels: bool = False,
     progress: Progress | None = None,
     on_wait: Callable[[float], None] | None = None,
+    as_suggestions: bool = False,
 ) -> ImportReport:
     """Import files and folders into ``store``; each file in its own transaction.
 
     With ``on_wait``, a file whose turn to write comes while another program is writing
     waits for it as long as it takes (another import may hold the project for minutes), and
     ``on_wait`` is told once, after a second, so the user knows why nothing moves. Without
-    it, the store's usual 30-second wait applies.
+    it, the store's usual 30-second wait applies. With ``as_suggestions`` every span a file
+    brings is stored as a suggestion (origin ``suggested``; its suggester is the span's own, or
+    "import <file name>"; its score the span's own ``score``).
     """
     files, skipped, missing, empty = collect_files(paths)
     report = ImportReport(skipped=skipped, empty_folders=empty)
@@ -230,7 +239,13 @@ def import_paths(
 
             report.files.append(
                 _import_file(
-                    store, f, skip_invalid, create_labels, report.labels_created, file_progress
+                    store,
+                    f,
+                    skip_invalid,
+                    create_labels,
+                    report.labels_created,
+                    file_progress,
+                    as_suggestions,
                 )
             )
             done += size
@@ -259,19 +274,36 @@ def _import_file(
     create_labels: bool,
     labels_created: list[str],
     progress: Callable[[int], None],
+    as_suggestions: bool = False,
 ) -> FileResult:
     result = FileResult(path=str(path))
     try:
         try:
             records = read_records(path, result)
             _write(
-                store, path, records, result, skip_invalid, create_labels, labels_created, progress
+                store,
+                path,
+                records,
+                result,
+                skip_invalid,
+                create_labels,
+                labels_created,
+                progress,
+                as_suggestions,
             )
         except ReadAgain:  # not UTF-8 after all: the file's transaction was undone
             result = FileResult(path=str(path))
             records = read_records(path, result, utf8=False)
             _write(
-                store, path, records, result, skip_invalid, create_labels, labels_created, progress
+                store,
+                path,
+                records,
+                result,
+                skip_invalid,
+                create_labels,
+                labels_created,
+                progress,
+                as_suggestions,
             )
     except (DecodeError, OSError) as e:
         reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
@@ -292,8 +324,10 @@ def _write(
     create_labels: bool,
     labels_created: list[str],
     progress: Callable[[int], None],
+    as_suggestions: bool = False,
 ) -> None:
     label_ids = store.label_ids()
+    suggester = f"import {as_text(path.name)}"
     new_labels: set[str] = set()
     source = str(path)
     stored_source = as_text(source)
@@ -311,6 +345,11 @@ def _write(
                     continue
                 if result.refused and not skip_invalid:
                     continue  # keep checking, so every bad record is listed
+                if as_suggestions:
+                    record.spans = [
+                        (*span[:5], "suggested", span[6], span[7], span[8] or suggester, span[9])
+                        for span in record.spans
+                    ]
                 for name in sorted(new_labels - label_ids.keys()):
                     label_ids[name] = store.add_label(name).id  # type: ignore[assignment]
                     added_labels.append(name)
@@ -322,7 +361,7 @@ def _write(
                     external_id=record.external_id,
                     source=stored_source,
                     status=record.status if record.statuses is None else "new",
-                    span_count=len(record.spans),
+                    span_count=sum(1 for s in record.spans if s[5] != "suggested"),
                     now=now,
                 )
                 if document_id is None:
@@ -342,20 +381,9 @@ def _write(
                         write_status(store.conn, document_id, who, status, now)
                 for what, count in record.passed_over.items():
                     result.passed_over[what] = result.passed_over.get(what, 0) + count
-                for start, end, label, note, annotator, origin, created, _ in record.spans:
+                for span in record.spans:
                     pending_spans.append(
-                        (
-                            document_id,
-                            start,
-                            end,
-                            label_ids[label],
-                            record.text[start:end],
-                            annotator or store.annotator,
-                            note,
-                            origin,
-                            created or now,
-                            now,
-                        )
+                        _row(document_id, record.text, span, label_ids, store.annotator, now)
                     )
                 if len(pending_spans) >= _BATCH:
                     result.spans_added += store.insert_spans(pending_spans)
@@ -407,32 +435,45 @@ def _add_to_stored(
         return
     have = store.span_keys(document_id)
     rows = []
-    for start, end, label, note, annotator, origin, created, _ in record.spans:
-        who = annotator or store.annotator
-        key = (start, end, label_ids[label], who)
+    for span in record.spans:
+        row = _row(document_id, record.text, span, label_ids, store.annotator, now)
+        key = (row[1], row[2], row[3], row[5])
         if key in have:
             result.spans_already_there += 1
             continue
         have.add(key)
-        rows.append(
-            (
-                document_id,
-                start,
-                end,
-                label_ids[label],
-                record.text[start:end],
-                who,
-                note,
-                origin,
-                created or now,
-                now,
-            )
-        )
+        rows.append(row)
     if rows:
         added = store.insert_spans(rows)
-        store.count_new_spans(document_id, added)
+        store.count_new_spans(document_id, sum(1 for r in rows if r[7] != "suggested"))
         result.spans_added += added
         result.spans_added_to_duplicates += added
+
+
+def _row(
+    document_id: int,
+    text: str,
+    span: ImportedSpan,
+    label_ids: dict[str, int],
+    annotator: str,
+    now: str,
+) -> tuple[Any, ...]:
+    """The row :meth:`Store.insert_spans` takes for one checked span (a suggestion's with its
+    suggester and score)."""
+    start, end, label, note, who, origin, created, _, suggester, score = span
+    row = (
+        document_id,
+        start,
+        end,
+        label_ids[label],
+        text[start:end],
+        who or annotator,
+        note,
+        origin,
+        created or now,
+        now,
+    )
+    return (*row, suggester, score) if origin == "suggested" else row
 
 
 class _RollBack(Exception):

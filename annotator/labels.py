@@ -187,7 +187,8 @@ class LabelMethods:
             states_before = {d: document_state(self.conn, d, self.annotator) for d in documents}
             self.conn.execute(
                 "UPDATE documents SET span_count = span_count - (SELECT count(*) FROM spans"
-                " WHERE spans.document_id = documents.id AND spans.label_id = ?)"
+                " WHERE spans.document_id = documents.id AND spans.label_id = ?"
+                " AND spans.origin != 'suggested')"
                 " WHERE id IN (SELECT document_id FROM spans WHERE label_id = ?)",
                 (label.id, label.id),
             )

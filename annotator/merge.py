@@ -497,10 +497,11 @@ def _replace_work(
                 span["updated_at"],
             )
         )
-    gone = [s["id"] for spans in free.values() for s in spans]
+    gone = [s for spans in free.values() for s in spans]
     if gone:
-        conn.executemany("DELETE FROM spans WHERE id = ?", [(i,) for i in gone])
-        into.count_new_spans(document_id, -len(gone))
+        conn.executemany("DELETE FROM spans WHERE id = ?", [(s["id"],) for s in gone])
+        counted = sum(1 for s in gone if s["origin"] != "suggested")
+        into.count_new_spans(document_id, -counted)
         result.spans_removed += len(gone)
     for span, row in zip(incoming, rows, strict=True):
         cur = conn.execute(
@@ -511,7 +512,7 @@ def _replace_work(
         assert cur.lastrowid is not None
         span_map[span["id"]] = cur.lastrowid
     if rows:
-        into.count_new_spans(document_id, len(rows))
+        into.count_new_spans(document_id, sum(1 for r in rows if r[7] != "suggested"))
         result.spans_added += len(rows)
 
 

@@ -155,7 +155,8 @@ class SpanMethods:
                     span.score,
                 ),
             )
-            self._count_spans(span.document_id, +1)
+            if span.origin != "suggested":  # suggestions are counted apart
+                self._count_spans(span.document_id, +1)
             restored = Span(**{**span.to_dict(), "id": cur.lastrowid})
             self.record_change(
                 action,
@@ -197,7 +198,8 @@ class SpanMethods:
             span = self.span(span_id)
             document_before = document_state(self.conn, span.document_id, self.annotator)
             self.conn.execute("DELETE FROM spans WHERE id = ?", (span_id,))
-            self._count_spans(span.document_id, -1)
+            if span.origin != "suggested":
+                self._count_spans(span.document_id, -1)
             self.record_change(
                 "delete_span",
                 span.document_id,

@@ -35,8 +35,12 @@ class RecordError(ValueError):
     """One bad record; the message is the reason shown after ``file:line:``."""
 
 
-# (start, end, label, note, annotator, origin, created_at, updated_at), offsets in the stored text
-ImportedSpan = tuple[int, int, str, "str | None", "str | None", str, "str | None", "str | None"]
+# (start, end, label, note, annotator, origin, created_at, updated_at, suggester, score), offsets
+# in the stored text; the last two only for suggestions.
+ImportedSpan = tuple[
+    int, int, str, "str | None", "str | None", str, "str | None", "str | None", "str | None",
+    "float | None",
+]  # fmt: skip
 
 
 @dataclass
@@ -256,7 +260,10 @@ def check_task(
         if key in seen:
             continue
         seen.add(key)
-        spans.append((new_start, new_end, label, note, annotator, origin, created, None))
+        suggester, score = _suggestion(extra, where, strict=origin == "suggested")
+        spans.append(
+            (new_start, new_end, label, note, annotator, origin, created, None, suggester, score)
+        )
     new_labels |= mine
     return CheckedTask(
         line=line,
@@ -291,6 +298,30 @@ def _statuses(value: Any) -> dict[str, str] | None:
             )
         _encodable(who, '"statuses"')
     return dict(value)
+
+
+def _suggestion(
+    extra: dict[str, Any], where: str, *, strict: bool
+) -> tuple[str | None, float | None]:
+    """A suggestion's suggester and score, each optional; a score is a number from 0 to 1.
+
+    On a span that is not a suggestion they are refused only ``strict``ly: other tools put
+    scores of their own there, kept only if the span is imported as a suggestion.
+    """
+    suggester = extra.get("suggester")
+    score = extra.get("score")
+    good_score = score is None or (
+        not isinstance(score, bool) and isinstance(score, (int, float)) and 0 <= score <= 1
+    )
+    if strict:
+        if suggester is not None and not isinstance(suggester, str):
+            raise RecordError(f"{where}: the suggester must be a string")
+        if not good_score:
+            raise RecordError(f"{where}: the score must be a number from 0 to 1, not {score!r}")
+    return (
+        suggester if isinstance(suggester, str) else None,
+        float(score) if score is not None and good_score else None,
+    )
 
 
 def _check_new_label(label: str, where: str, known: set[str]) -> None:
@@ -387,6 +418,9 @@ def _label_studio_spans(
                     raise RecordError(f"{where}: value.labels must be a non-empty list")
                 for name in names:
                     extra = {"text": span.get("text"), "origin": origin}
+                    if origin == "suggested":
+                        extra["suggester"] = str(item.get("model_version") or "Label Studio")
+                        extra["score"] = result.get("score", item.get("score"))
                     yield where, span["start"], span["end"], name, extra
 
 
