@@ -129,9 +129,18 @@ def _open_window(ctx: click.Context) -> int:
 @click.option(
     "--create-labels", is_flag=True, help="Add labels that the files use but the project lacks."
 )
+@click.option(
+    "--as-suggestions",
+    is_flag=True,
+    help="Store the files' spans as suggestions to accept or reject, not as annotations.",
+)
 @click.pass_context
 def import_command(
-    ctx: click.Context, paths: tuple[Path, ...], skip_invalid: bool, create_labels: bool
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    skip_invalid: bool,
+    create_labels: bool,
+    as_suggestions: bool,
 ) -> None:
     """Import .txt/.md articles, folders of them, and .jsonl/.json tasks.
 
@@ -173,6 +182,7 @@ def import_command(
                     create_labels=create_labels,
                     progress=progress,
                     on_wait=waiting,
+                    as_suggestions=as_suggestions,
                 )
         else:
             report = import_paths(
@@ -181,6 +191,7 @@ def import_command(
                 skip_invalid=skip_invalid,
                 create_labels=create_labels,
                 on_wait=waiting,
+                as_suggestions=as_suggestions,
             )
     for refusal in report.refused:
         click.echo(str(refusal), err=True)
@@ -219,6 +230,11 @@ def import_command(
     "--only-with-spans", is_flag=True, help="Leave out documents that end up with no spans."
 )
 @click.option(
+    "--include-suggestions",
+    is_flag=True,
+    help="Write suggestions too, each span with its origin, suggester and score.",
+)
+@click.option(
     "--curated",
     is_flag=True,
     help="Only the curated layer: the documents a curator settled, with their curated spans.",
@@ -239,6 +255,7 @@ def export_command(
     labels: tuple[str, ...],
     annotators: tuple[str, ...],
     only_with_spans: bool,
+    include_suggestions: bool,
     curated: bool,
     offsets: str,
 ) -> None:
@@ -256,6 +273,7 @@ def export_command(
             annotators=annotators or None,
             only_with_spans=only_with_spans,
             curated=curated,
+            include_suggestions=include_suggestions,
             offsets=offsets,
         )
     from annotator.destinations import writes_in_place
@@ -288,6 +306,11 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     click.echo("Spans by annotator:")
     for name, count in figures["spans_by_annotator"].items():
         click.echo(f"  {name:<12} {count}")
+    if figures["suggestions"]:
+        click.echo(f"Suggestions (not yet accepted or rejected): {figures['suggestions']}")
+        for name, by_label in figures["suggestions_by_suggester"].items():
+            parts = ", ".join(f"{label} {n}" for label, n in by_label.items())
+            click.echo(f"  {name:<12} {parts}")
 
 
 @cli.command()
@@ -480,6 +503,137 @@ def curate(ctx: click.Context, agreed: bool) -> None:
     with _user_errors():
         report = curate_agreed(store)
     click.echo(report.summary())
+
+
+@cli.command()
+@click.option(
+    "--suggester",
+    "suggesters",
+    multiple=True,
+    help="A built-in suggester to run (repeatable): quotes, captions, concessions, claims. "
+    "Default: quotes, captions and concessions.",
+)
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice(STATUSES),
+    help="Only documents with this status of yours (repeatable). Default: those not done.",
+)
+@click.option("--document", help="Only this document (its id as exports write it, or number).")
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Store only suggestions scored at least this (default: 0.5 for quotes and captions, "
+    "which leaves scare quotes out, 0 for the others and for --command).",
+)
+@click.option(
+    "--command",
+    help='Your own program: it reads {"id", "text", "meta"} lines on standard input and '
+    'writes {"id", "spans": [{"start", "end", "label", "score"}]} lines.',
+)
+@click.option(
+    "--name", default="command", show_default=True, help="The suggester name of --command."
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=300,
+    show_default=True,
+    help="Seconds --command may take before it is stopped.",
+)
+@click.option(
+    "--patterns",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="A patterns file for the built-in suggesters (default: <project>.patterns.jsonl "
+    "beside the project, else the defaults).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def suggest(
+    ctx: click.Context,
+    suggesters: tuple[str, ...],
+    statuses: tuple[str, ...],
+    document: str | None,
+    min_score: float | None,
+    command: str | None,
+    name: str,
+    timeout: float,
+    patterns: Path | None,
+    as_json: bool,
+) -> None:
+    """Propose spans to accept or reject, from built-in rules or your own program.
+
+    Suggestions are spans of origin `suggested`: drawn apart in the window, counted apart,
+    left out of exports unless --include-suggestions, and never proposed again where they
+    were rejected.
+    """
+    from annotator.suggesters.patterns import PatternError, load
+    from annotator.suggesting import (
+        SuggestError,
+        documents_to_suggest,
+        run_command,
+        run_suggesters,
+    )
+
+    store = _store(ctx)
+    with _user_errors():
+        try:
+            doc = None
+            if document is not None:
+                doc = store.find_document(document)
+                if doc is None:
+                    raise SuggestError(f"no document {printable(document)}")
+            chosen = documents_to_suggest(store, statuses or None, doc)
+            if command is not None:
+                if suggesters:
+                    raise SuggestError("give --command or --suggester, not both")
+                report, said = run_command(
+                    store,
+                    command,
+                    documents=chosen,
+                    name=name,
+                    timeout=timeout,
+                    min_score=min_score or 0.0,
+                )
+                if said:
+                    click.echo(f"{name} said:\n{said}", err=True)
+            else:
+                report = run_suggesters(
+                    store,
+                    suggesters or None,
+                    documents=chosen,
+                    min_score=min_score,
+                    patterns=load(patterns) if patterns else None,
+                )
+        except (SuggestError, PatternError) as e:
+            raise click.ClickException(str(e)) from None
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(report.summary())
+
+
+@cli.group()
+def patterns() -> None:
+    """The patterns file of the built-in suggesters."""
+
+
+@patterns.command("init")
+@click.pass_context
+def patterns_init(ctx: click.Context) -> None:
+    """Write a copy of the default patterns beside the project, to edit; suggest then uses it."""
+    import shutil
+
+    from annotator.suggesters.patterns import default_path, project_path
+
+    store = _store(ctx)
+    target = project_path(store.path)
+    if target.exists():
+        raise click.ClickException(f"{printable(target)} is already there; edit it")
+    shutil.copyfile(default_path(), target)
+    click.echo(f"Wrote {printable(target)}; `annotator suggest` now uses it")
 
 
 @cli.group(invoke_without_command=True)

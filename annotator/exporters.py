@@ -138,6 +138,22 @@ def prodigy_record(doc: Document, spans: list[Span]) -> dict[str, Any]:
     }
 
 
+def with_suggestion_fields(
+    make: Callable[[Document, list[Span]], dict[str, Any]],
+) -> Callable[[Document, list[Span]], dict[str, Any]]:
+    """``make``, with each span's origin, suggester and score (None where it has none)."""
+
+    def record(doc: Document, spans: list[Span]) -> dict[str, Any]:
+        out = make(doc, spans)
+        for written, span in zip(out["spans"], spans, strict=True):
+            written["origin"] = span.origin
+            written["suggester"] = span.suggester
+            written["score"] = span.score
+        return out
+
+    return record
+
+
 def doccano_record(
     doc: Document, spans: list[Span], meta_keys: Sequence[str], utf16: bool
 ) -> dict[str, Any]:
@@ -169,6 +185,7 @@ def export(
     annotators: Sequence[str] | None = None,
     only_with_spans: bool = False,
     curated: bool = False,
+    include_suggestions: bool = False,
     offsets: str = "codepoints",
     exports_dir: str | os.PathLike[str] = "exports",
     progress: Callable[[int], None] | None = None,
@@ -178,6 +195,8 @@ def export(
     ``destination`` is a file path, ``"-"`` for standard output, or None for a new file in
     ``exports_dir``. ``offsets="utf16"`` applies to the doccano format only. ``curated``
     exports the curated layer alone (the documents a curator settled, their curated spans).
+    Suggestions are left out unless ``include_suggestions``; then every span in the annotator
+    and Prodigy formats carries its ``origin``, ``suggester`` and ``score``.
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -194,19 +213,27 @@ def export(
 
     def documents() -> Iterable[tuple[Document, list[Span]]]:
         for doc, spans in store.iter_documents(
-            statuses=statuses, labels=labels, annotators=annotators, curated=curated
+            statuses=statuses,
+            labels=labels,
+            annotators=annotators,
+            curated=curated,
+            suggestions=include_suggestions,
         ):
             if only_with_spans and not spans:
                 continue
             yield doc, spans
 
+    make: Callable[[Document, list[Span]], dict[str, Any]]
     if fmt == "doccano":
         meta_keys = store.meta_keys(statuses=statuses)
 
-        def make(doc: Document, spans: list[Span]) -> dict[str, Any]:
+        def make_doccano(doc: Document, spans: list[Span]) -> dict[str, Any]:
             return doccano_record(doc, spans, meta_keys, offsets == "utf16")
+
+        make = make_doccano
     else:
-        make = native_record if fmt == "annotator" else prodigy_record
+        base = native_record if fmt == "annotator" else prodigy_record
+        make = with_suggestion_fields(base) if include_suggestions else base
 
     if destination is not None and str(destination) == "-":
         report = ExportReport(fmt, None)

@@ -573,6 +573,7 @@ class Store(LabelMethods, SpanMethods, StatusMethods):
         labels: Sequence[str] | None = None,
         annotators: Sequence[str] | None = None,
         curated: bool = False,
+        suggestions: bool = True,
     ) -> Iterator[tuple[Document, list[Span]]]:
         """Every document in project order with its spans, streamed with two queries.
 
@@ -580,6 +581,7 @@ class Store(LabelMethods, SpanMethods, StatusMethods):
         their overall status, or with ``annotators``, by any of those analysts' own status.
         Each document carries every analyst's status in ``statuses``. ``curated`` keeps the
         curated layer alone: the documents a curator settled, with their curated spans.
+        ``suggestions=False`` leaves suggested spans out.
         """
         doc_where, doc_params = "", []
         marks = ", ".join("?" * len(statuses or ()))
@@ -602,6 +604,8 @@ class Store(LabelMethods, SpanMethods, StatusMethods):
             span_params += doc_params
         if curated:
             span_clauses.append("s.origin = 'curated'")
+        if not suggestions:
+            span_clauses.append("s.origin != 'suggested'")
         if labels:
             span_clauses.append(f"l.name IN ({', '.join('?' * len(labels))})")
             span_params += list(labels)
@@ -663,14 +667,21 @@ class Store(LabelMethods, SpanMethods, StatusMethods):
         by_label.update(
             self.conn.execute(
                 "SELECT l.name, count(s.id) FROM labels l JOIN spans s ON s.label_id = l.id"
-                " GROUP BY l.id"
+                " WHERE s.origin != 'suggested' GROUP BY l.id"
             )
         )
         by_annotator = dict(
             self.conn.execute(
-                "SELECT annotator, count(*) FROM spans GROUP BY annotator ORDER BY annotator"
+                "SELECT annotator, count(*) FROM spans WHERE origin != 'suggested'"
+                " GROUP BY annotator ORDER BY annotator"
             )
         )
+        by_suggester: dict[str, dict[str, int]] = {}
+        for suggester, label, count in self.conn.execute(
+            "SELECT s.suggester, l.name, count(*) FROM spans s JOIN labels l ON l.id = s.label_id"
+            " WHERE s.origin = 'suggested' GROUP BY s.suggester, l.name ORDER BY 1, 2"
+        ):
+            by_suggester.setdefault(suggester or "", {})[label] = count
         return {
             "documents": sum(by_status.values()),
             "documents_by_status": by_status,
@@ -678,6 +689,8 @@ class Store(LabelMethods, SpanMethods, StatusMethods):
             "spans": sum(by_label.values()),
             "spans_by_label": by_label,
             "spans_by_annotator": by_annotator,
+            "suggestions": sum(sum(c.values()) for c in by_suggester.values()),
+            "suggestions_by_suggester": by_suggester,
         }
 
 

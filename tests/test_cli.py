@@ -217,6 +217,8 @@ def test_stats_counts_a_folder_of_articles_and_tasks_with_prodigy_and_doccano_sp
         "spans": 4,
         "spans_by_label": {"claim": 2, "quote": 1, "caption": 1, "concession": 0},
         "spans_by_annotator": {"tester": 4},
+        "suggestions": 0,
+        "suggestions_by_suggester": {},
     }
     text = run("--db", str(db), "stats").stdout
     assert "Documents: 4" in text and "Spans: 4" in text

@@ -524,6 +524,8 @@ def test_stats_count_documents_by_status_and_spans_by_label_and_annotator(store,
         "spans": 3,
         "spans_by_label": {"claim": 2, "quote": 1, "caption": 0, "concession": 0},
         "spans_by_annotator": {"alice": 1, "tester": 2},
+        "suggestions": 0,
+        "suggestions_by_suggester": {},
     }
 
 

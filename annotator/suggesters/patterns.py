@@ -7,7 +7,7 @@ In the spirit of Prodigy's patterns JSONL, each line names a suggester and one t
     {"suggester": "captions", "label": "caption", "regex": "^Photo:"}
     {"suggester": "concessions", "label": "concession", "phrase": "although", "score": 0.5}
 
-``phrase`` matches whole words, ignoring case; ``regex`` is a Python regular expression,
+``phrase`` and ``word`` match whole words (not inside a hyphenated one), ignoring case; ``regex`` is a Python regular expression,
 matched against each line (``^`` and ``$`` are a line's ends), ignoring case unless it sets
 ``"case": true``. A project uses ``<project>.patterns.jsonl`` beside it when there is one
 (``annotator patterns init`` writes a copy of the defaults there to edit), else the defaults
@@ -112,7 +112,8 @@ def _rule(data: Any) -> Rule:
     elif kind in ("word", "phrase"):
         if not isinstance(value, str) or not value.strip():
             raise ValueError(f'"{kind}" must be a non-empty string')
-        compiled = re.compile(r"(?<!\w)" + re.escape(value) + r"(?!\w)", re.IGNORECASE)
+        # Whole words, and not part of a hyphenated one ("so-called" is no speech verb).
+        compiled = re.compile(r"(?<![\w-])" + re.escape(value) + r"(?![\w-])", re.IGNORECASE)
     else:
         if not isinstance(value, str) or not value:
             raise ValueError('"regex" must be a non-empty string')

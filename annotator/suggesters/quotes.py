@@ -30,6 +30,8 @@ SCARE_SCORE = 0.3  # one or two words, no speech verb near
 _NEAR = 80  # characters around a quote searched for a speech verb
 _OPEN_BEFORE = set("([{—–-/:;\u00a0")
 _CLOSE_AFTER = set(".,;:!?)]}—–-…/\u00a0")
+_SPACED = set("«»‹›")
+_INNER_SPACE = {" ", "\u00a0", "\u202f"}
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
 
 
@@ -56,6 +58,8 @@ class _Marks:
             return False
         before = text[i - 1] if i > 0 else None
         after = text[i + 1] if i + 1 < len(text) else None
+        if ch in _SPACED and after in _INNER_SPACE and i + 2 < len(text):
+            after = text[i + 2]  # « pas question »: French sets guillemets off with a space
         if _is_space(after):
             return False
         if _letter(before):
@@ -68,6 +72,8 @@ class _Marks:
             return False
         before = text[i - 1] if i > 0 else None
         after = text[i + 1] if i + 1 < len(text) else None
+        if ch in _SPACED and before in _INNER_SPACE and i >= 2:
+            before = text[i - 2]
         if _is_space(before):
             return False
         if _letter(after):
@@ -75,7 +81,14 @@ class _Marks:
         return _is_space(after) or after in _CLOSE_AFTER or after in self.all
 
     def speech_near(self, text: str, start: int, end: int) -> bool:
-        window = text[max(0, start - _NEAR) : start] + " " + text[end : end + _NEAR]
+        """A speech verb in the same sentence, before or after the quote (not too far)."""
+        before = text[max(0, start - _NEAR) : start]
+        cut = max(before.rfind(c) for c in ".!?\n")
+        before = before[cut + 1 :]
+        after = text[end : end + _NEAR]
+        stops = [i for i in (after.find(c) for c in ".!?\n") if i != -1]
+        after = after[: min(stops) + 1] if stops else after
+        window = before + " " + after
         return any(v.search(window) for v in self.verbs)
 
 

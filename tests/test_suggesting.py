@@ -1,0 +1,174 @@
+"""Suggestions in the store: made, kept apart, accepted, rejected, and from a user's program."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from annotator.cli import cli
+from annotator.exporters import export
+from annotator.importers import import_paths
+from annotator.suggesting import (
+    SuggestError,
+    accept_suggestion,
+    reject_suggestion,
+    run_command,
+    run_suggesters,
+    suggestions,
+    unreject_suggestion,
+)
+
+MODEL = Path(__file__).parent / "workers" / "model.py"
+TEXT = (
+    "Council backs the tram\n"
+    "“We will build it,” the mayor said. Admittedly, costs rose.\n"
+    "Photo: The bridge at dawn. (Ana Ruiz / City Courier)\n"
+)
+
+
+@pytest.fixture
+def doc(add_doc):
+    return add_doc(TEXT, title="Tram")
+
+
+def test_suggestions_are_stored_apart_and_change_no_status(store, doc):
+    report = run_suggesters(store, documents=[doc])
+    found = {(TEXT[s.start : s.end], s.label, s.suggester) for s in suggestions(store, doc)}
+    assert found == {
+        ("“We will build it,”", "quote", "quotes"),
+        ("Admittedly, costs rose.", "concession", "concessions"),
+        ("Photo: The bridge at dawn. (Ana Ruiz / City Courier)", "caption", "captions"),
+    }
+    assert sum(sum(c.values()) for c in report.proposed.values()) == 3
+    assert store.document_row(doc).status == "new"
+    assert store.document_row(doc).span_count == 0  # counted apart
+    stats = store.stats()
+    assert stats["spans"] == 0 and stats["suggestions"] == 3
+
+
+def test_running_again_keeps_what_is_there_and_adds_nothing(store, doc):
+    run_suggesters(store, documents=[doc])
+    ids = {s.id for s in suggestions(store, doc)}
+    report = run_suggesters(store, documents=[doc])
+    assert {s.id for s in suggestions(store, doc)} == ids and report.kept == 3
+
+
+def test_default_export_has_no_suggestions_and_include_writes_them_whole(store, doc, tmp_path):
+    run_suggesters(store, documents=[doc])
+    plain, full = tmp_path / "plain.jsonl", tmp_path / "full.jsonl"
+    export(store, "annotator", plain)
+    export(store, "annotator", full, include_suggestions=True)
+    assert json.loads(plain.read_text())["spans"] == []
+    spans = json.loads(full.read_text())["spans"]
+    assert {s["origin"] for s in spans} == {"suggested"}
+    assert all(TEXT[s["start"] : s["end"]] == s["text"] and 0 <= s["score"] <= 1 for s in spans)
+    assert {s["suggester"] for s in spans} == {"quotes", "concessions", "captions"}
+
+
+def test_accepting_makes_it_the_analysts_span_and_the_history_says_from_what(store, doc, tmp_path):
+    run_suggesters(store, documents=[doc])
+    quote = next(s for s in suggestions(store, doc) if s.label == "quote")
+    span = accept_suggestion(store, quote.id)
+    assert (span.origin, span.annotator, span.label) == ("manual", "tester", "quote")
+    assert store.document_row(doc).status == "in_progress"
+    entry = next(c for c in store.history(doc) if c["action"] == "accept_suggestion")
+    assert entry["details"]["suggestion"] == quote.id and entry["details"]["suggester"] == "quotes"
+    out = tmp_path / "o.jsonl"
+    export(store, "annotator", out)
+    assert [s["text"] for s in json.loads(out.read_text())["spans"]] == ["“We will build it,”"]
+
+
+def test_accepting_with_another_label_or_moved_edges(store, doc):
+    run_suggesters(store, documents=[doc])
+    concession = next(s for s in suggestions(store, doc) if s.label == "concession")
+    span = accept_suggestion(store, concession.id, label="claim", end=concession.end - 1)
+    assert span.label == "claim" and span.end == concession.end - 1
+
+
+def test_a_rejected_suggestion_is_not_proposed_again_and_undo_brings_it_back(store, doc):
+    run_suggesters(store, documents=[doc])
+    caption = next(s for s in suggestions(store, doc) if s.label == "caption")
+    gone = reject_suggestion(store, caption.id)
+    run_suggesters(store, documents=[doc])
+    assert caption.id not in {s.id for s in suggestions(store, doc)}
+    assert all(s.label != "caption" for s in suggestions(store, doc))
+    unreject_suggestion(store, gone)
+    assert caption.id in {s.id for s in suggestions(store, doc)}
+
+
+def test_what_is_already_tagged_is_not_suggested(store, doc):
+    start = TEXT.index("Photo")
+    store.add_span(doc, start, TEXT.index(")") + 1, "caption")
+    run_suggesters(store, documents=[doc])
+    assert all(s.label != "caption" for s in suggestions(store, doc))
+
+
+def command(mode: str) -> str:
+    return f"{sys.executable} {MODEL} {mode}"
+
+
+def test_a_users_own_model_suggests_through_its_standard_streams(store, doc):
+    report, said = run_command(store, command("good"), documents=[doc], name="mine")
+    (s,) = suggestions(store, doc)
+    assert (s.start, s.end, s.label, s.suggester, s.score) == (0, 7, "claim", "mine", 0.7)
+    assert "read 1 tasks" in said and report.documents == 1
+
+
+@pytest.mark.parametrize(
+    ("mode", "says"),
+    [
+        ("garbage", "line 1: not JSON"),
+        ("out-of-range", "line 1: spans[0]: span [0, "),
+        ("fail", "failed (exit code 3)"),
+    ],
+)
+def test_a_bad_model_is_refused_and_nothing_is_stored(store, doc, mode, says):
+    with pytest.raises(SuggestError, match=re_escape(says)):
+        run_command(store, command(mode), documents=[doc])
+    assert suggestions(store, doc) == []
+
+
+def test_a_model_that_hangs_is_stopped_after_the_timeout(store, doc):
+    with pytest.raises(SuggestError, match="did not finish within 1 s"):
+        run_command(store, command("hang"), documents=[doc], timeout=1)
+    assert suggestions(store, doc) == []
+
+
+def re_escape(text: str) -> str:
+    import re
+
+    return re.escape(text)
+
+
+def test_import_as_suggestions(store, write):
+    path = write(
+        "model.jsonl",
+        [
+            {
+                "text": "Ana said so.",
+                "spans": [{"start": 0, "end": 3, "label": "quote", "score": 0.4}],
+            }
+        ],
+    )
+    import_paths(store, [path], as_suggestions=True)
+    (s,) = suggestions(store, 1)
+    assert (s.origin, s.suggester, s.score) == ("suggested", "import model.jsonl", 0.4)
+
+
+def test_the_suggest_command(tmp_path, write):
+    db = str(tmp_path / "p.db")
+    runner = CliRunner()
+    runner.invoke(cli, ["--db", db, "import", str(write("a.txt", TEXT))])
+    result = runner.invoke(cli, ["--db", db, "suggest"])
+    assert result.exit_code == 0, result.output
+    assert "quotes: 1 (quote 1)" in result.output and "captions: 1 (caption 1)" in result.output
+    stats = runner.invoke(cli, ["--db", db, "stats"]).output
+    assert "Suggestions (not yet accepted or rejected): 3" in stats
+    bad = runner.invoke(cli, ["--db", db, "suggest", "--command", command("garbage")])
+    assert bad.exit_code == 1 and "nothing was stored" in bad.output
+    out = runner.invoke(cli, ["--db", db, "export", "--include-suggestions", "-o", "-"]).stdout
+    assert len(json.loads(out)["spans"]) == 3
