@@ -136,6 +136,10 @@ def _scale(value: float, unit: str) -> tuple[float, str, int]:
         return 1, " MB", 0
     if unit == "x":
         return 1, "×", 2
+    if unit == "count":
+        return 1, "", 0
+    if unit == "fraction":  # precision, recall
+        return 1, "", 2
     if value >= 1:
         return 1, " s", 2
     if value >= 0.1:

@@ -29,7 +29,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: python benchmarks/run.py
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import core_rows, gui_rows
+from benchmarks import core_rows, gui_rows, suggest_rows
 from benchmarks.context import HERE, REPO, Context, Sizes
 from benchmarks.measure import Figure, format_stats, format_value
 
@@ -43,6 +43,8 @@ ROWS: dict[str, Row] = {
     "open-long": gui_rows.open_long,
     "edit-long": gui_rows.edit_long,
     "big-project": gui_rows.big_project,
+    "suggest-quality": suggest_rows.quality,
+    "suggest-actions": suggest_rows.actions,
 }
 RESULTS = HERE / "results"
 CACHE = HERE / ".cache"

@@ -73,6 +73,11 @@ def test_every_row_produces_figures_and_json(tmp_path: Path) -> None:
             assert f.row in GUI_ROWS, f"{f.name}: {f.na}"
             assert f.na.startswith(("window not available", "hook missing")), f.na
             continue
+        if f.unit == "fraction":  # precision and recall: counts, no clock, may be 0
+            assert f.ours is not None and f.reference is not None, f.name
+            assert all(0 <= v <= 1 for v in f.ours.samples + f.reference.samples), f.name
+            assert f.met in (True, False, None), f.name
+            continue
         for stats in (f.ours, f.reference, f.ratio):
             assert stats is not None and stats.samples, f.name
             assert all(v > 0 for v in stats.samples), f.name
@@ -122,3 +127,19 @@ def test_startup_says_hook_missing_when_no_line_comes(tmp_path: Path, monkeypatc
     monkeypatch.setattr(gui_rows, "annotator_command", lambda: [sys.executable, "-c", "pass"])
     [figure] = gui_rows.startup(_context(tmp_path))
     assert figure.na is not None and figure.na.startswith("hook missing")
+
+
+def test_suggester_scoring_matches_each_gold_span_once():
+    from benchmarks.suggest_rows import score
+
+    gold = [(0, 10), (20, 30)]
+    assert score([(0, 10), (0, 10), (21, 30)], gold, "exact") == (1, 3, 2)
+    assert score([(0, 10), (0, 10), (21, 30)], gold, "overlap") == (2, 3, 2)
+    assert score([(0, 7)], gold, "overlap") == (0, 1, 2)  # 70 % of the gold span is too little
+
+
+def test_the_gold_spans_cover_their_text():
+    from benchmarks.suggest_rows import gold_documents
+
+    for doc in gold_documents():
+        assert all(doc["text"][s["start"] : s["end"]] == s["text"] for s in doc["spans"])
