@@ -222,8 +222,11 @@ def check_task(
     seen = set()
     mine: set[str] = set()  # labels this record would add; kept only if the record is good
     passed_over: dict[str, int] = {}
+    length = len(raw_text)
     for where, start, end, label, extra in _raw_spans(value, passed_over):
-        if isinstance(label, str) and label not in labels:
+        if type(label) is str and label in labels:
+            pass  # the common case, decided at once
+        elif isinstance(label, str):
             if create_labels and label.strip() and label == label.strip():
                 _check_new_label(label, where, labels | new_labels | mine)
                 mine.add(label)
@@ -231,14 +234,21 @@ def check_task(
                 raise RecordError(
                     f"{where}: unknown label {label!r} (this project has: {', '.join(sorted(labels))})"
                 )
-        if not isinstance(label, str):
+        else:
             raise RecordError(f"{where}: the label must be a string, not {_type_name(label)}")
-        try:
-            check_span(raw_text, start, end, extra.get("text"))
-        except SpanError as e:
-            raise RecordError(
-                f"{where}: {e}{_utf16_hint(raw_text, start, end, extra.get('text'))}"
-            ) from None
+        span_text = extra.get("text")
+        if not (  # the common case checked inline; check_span says what is wrong otherwise
+            type(start) is int
+            and type(end) is int
+            and 0 <= start < end <= length
+            and (span_text is None or raw_text[start:end] == span_text)
+        ):
+            try:
+                check_span(raw_text, start, end, span_text)
+            except SpanError as e:
+                raise RecordError(
+                    f"{where}: {e}{_utf16_hint(raw_text, start, end, span_text)}"
+                ) from None
         note = extra.get("note")
         if note is not None and not isinstance(note, str):
             raise RecordError(f"{where}: the note must be a string, not {_type_name(note)}")
@@ -260,7 +270,9 @@ def check_task(
         if key in seen:
             continue
         seen.add(key)
-        suggester, score = _suggestion(extra, where, strict=origin == "suggested")
+        suggester = score = None
+        if origin == "suggested" or "score" in extra or "suggester" in extra:
+            suggester, score = _suggestion(extra, where, strict=origin == "suggested")
         spans.append(
             (new_start, new_end, label, note, annotator, origin, created, None, suggester, score)
         )
