@@ -90,7 +90,10 @@ class AgreementDialog(QDialog):
         metrics = self.fontMetrics()
         for col in range(1, len(HEADERS)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
-            header.resizeSection(col, metrics.horizontalAdvance(HEADERS[col]) + 24)
+            widest = max(
+                metrics.horizontalAdvance(HEADERS[col]), metrics.horizontalAdvance("−0.000")
+            )
+            header.resizeSection(col, widest + 24)
 
         self.documents = QTableWidget(0, 4)
         self.documents.setObjectName("agreementDocuments")

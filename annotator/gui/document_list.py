@@ -242,6 +242,8 @@ class DocumentList(QWidget):
     def show_team(self, shown: bool) -> None:
         """Show (or hide) the column of every analyst's status."""
         self.team_shown = shown
+        # the analyst's own status is in the Everyone column (a curator's own is no one's)
+        self.view.setColumnHidden(1, shown)
         self.reload()
 
     def show_settled(self, document_id: int, settled: bool) -> None:
@@ -269,11 +271,23 @@ class DocumentList(QWidget):
         if self.team_shown:
             self._fit_team_column()
 
+    def width_for_team(self) -> int:
+        """The width the list needs to show titles of about 25 characters beside the
+        Everyone column."""
+        header = self.view.horizontalHeader()
+        return (
+            25 * self.view.fontMetrics().averageCharWidth()
+            + header.sectionSize(2)
+            + header.sectionSize(self.model.TEAM)
+            + self.view.verticalScrollBar().sizeHint().width()
+            + 8
+        )
+
     def _fit_team_column(self) -> None:
         """Wide enough for every analyst's name and mark, up to half the list."""
         metrics = self.view.fontMetrics()
         sample = "★ " + " · ".join(f"{who} ✓" for who in self.model.analysts)
-        width = min(metrics.horizontalAdvance(sample) + 16, max(self.view.width() // 2, 160))
+        width = min(metrics.horizontalAdvance(sample) + 16, 40 * metrics.averageCharWidth())
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(self.model.TEAM, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(self.model.TEAM, width)

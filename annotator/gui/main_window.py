@@ -17,7 +17,7 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QEvent, Qt
+from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -415,6 +415,7 @@ class MainWindow(QMainWindow):
         self.action("everyone_statuses").setChecked(team)
         self.span_model_shows_analysts()
         self.documents.show_team(team)
+        QTimer.singleShot(0, self._room_for_team)  # once the splitter has its sizes
 
     def show_layer(self) -> None:
         """The open document's spans as the chosen layer has them: only the spans that
@@ -428,12 +429,25 @@ class MainWindow(QMainWindow):
     def span_model_shows_analysts(self) -> None:
         shown = self.layer.kind == EVERYONE and self.team_project
         self.span_model.show_annotators(shown)
-        if shown:
-            char = self.span_table.fontMetrics().averageCharWidth()
-            self.span_table.horizontalHeader().resizeSection(3, 10 * char)
+        if shown and self.store is not None:
+            metrics = self.span_table.fontMetrics()
+            names = [*self.store.analysts(), "By"]
+            widest = max(metrics.horizontalAdvance(n) for n in names)
+            width = min(widest + 20, 16 * metrics.averageCharWidth())
+            self.span_table.horizontalHeader().resizeSection(3, width)
 
     def show_team_statuses(self) -> None:
         self.documents.show_team(self.action("everyone_statuses").isChecked())
+        self._room_for_team()
+
+    def _room_for_team(self) -> None:
+        """Widen the document list for the Everyone column, taking the room from the article."""
+        if not self.documents.team_shown or self.store is None:
+            return
+        sizes = self.splitter.sizes()
+        need = self.documents.width_for_team()
+        if len(sizes) == 3 and sizes[0] < need and sizes[1] - (need - sizes[0]) > 400:
+            self.splitter.setSizes([need, sizes[1] - (need - sizes[0]), sizes[2]])
 
     def open_agreement(self) -> None:
         """View → Agreement: every pair of analysts, per label; documents by disagreement."""

@@ -194,6 +194,7 @@ class Review:
         self.panel.model.set_colours(colours, analysts)
         self.panel.model.set_spans(spans, self._curated_keys())
         self.panel.set_choices(analysts, labels)
+        self.panel.fit_labels(labels)
         self._show_settled(doc)
         if spans:
             self.panel.select_row(0)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont, QIcon
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -43,7 +43,7 @@ def who_made(analysts: tuple[str, ...]) -> str:
 
 
 class ReviewRowsModel(QAbstractTableModel):
-    COLUMNS = ("Curated", "Label", "Text", "Made by")
+    COLUMNS = ("Curated", "Label", "Text", "Characters", "Made by")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,6 +54,7 @@ class ReviewRowsModel(QAbstractTableModel):
         self.label: str | None = None
         self._label_colours: dict[str, str] = {}
         self._icons: dict[str, QIcon] = {}
+        self._dots: dict[str, QIcon] = {}
         self.analyst_colours: dict[str, str] = {}
 
     def set_spans(self, spans: list[LayerSpan], accepted: set[Key]) -> None:
@@ -92,6 +93,21 @@ class ReviewRowsModel(QAbstractTableModel):
             who: ANALYST_COLOURS[i % len(ANALYST_COLOURS)] for i, who in enumerate(analysts)
         }
 
+    def _dot(self, colour: str) -> QIcon:
+        """An analyst's colour as a round dot, never taken for a label's square."""
+        icon = self._dots.get(colour)
+        if icon is None:
+            pix = QPixmap(12, 12)
+            pix.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pix)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(QColor(0, 0, 0, 110))
+            painter.setBrush(QColor(colour))
+            painter.drawEllipse(1, 1, 10, 10)
+            painter.end()
+            icon = self._dots[colour] = QIcon(pix)
+        return icon
+
     def _icon(self, colour: str) -> QIcon:
         icon = self._icons.get(colour)
         if icon is None:
@@ -116,13 +132,17 @@ class ReviewRowsModel(QAbstractTableModel):
             if col == 1:
                 return span.label
             if col == 2:
-                return preview(span.text)
+                return preview(span.text, 160)
+            if col == 3:
+                return f"{span.start}–{span.end}"
             return who_made(span.analysts)
         if role == Qt.ItemDataRole.DecorationRole:
             if col == 1:
                 return self._icon(self._label_colours.get(span.label, "#888888"))
-            if col == 3 and len(span.analysts) == 1:
-                return self._icon(self.analyst_colours.get(span.analysts[0], "#888888"))
+            if col == 4 and len(span.analysts) == 1:
+                return self._dot(self.analyst_colours.get(span.analysts[0], "#888888"))
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == 3:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             state = "in the curated layer" if accepted else "not accepted"
             return (
@@ -181,7 +201,9 @@ class ReviewPanel(QWidget):
         header.resizeSection(1, 14 * char)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(3, 30 * char)
+        header.resizeSection(3, self.fontMetrics().horizontalAdvance("00000–00000") + 16)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(4, 30 * char)
         self.accept = QPushButton("&Accept")
         self.accept.setObjectName("reviewAccept")
         self.accept_agreed = QPushButton("Accept all a&greed")
@@ -215,6 +237,14 @@ class ReviewPanel(QWidget):
         layout.addLayout(buttons)
         self.analyst.currentIndexChanged.connect(self._filter)
         self.label.currentIndexChanged.connect(self._filter)
+
+    def fit_labels(self, labels: list[str]) -> None:
+        """The label column as wide as the longest label, swatch and all."""
+        metrics = self.table.fontMetrics()
+        widest = max((metrics.horizontalAdvance(name) for name in labels), default=0)
+        self.table.horizontalHeader().resizeSection(
+            1, max(widest + 40, 8 * metrics.averageCharWidth())
+        )
 
     def set_choices(self, analysts: list[str], labels: list[str]) -> None:
         """The analysts and labels the filters offer (the current choice kept when it is

@@ -220,7 +220,7 @@ def test_a_document_opened_from_the_agreement_dialog_opens_in_review_mode(as_ana
 def review_rows(window) -> list[tuple[tuple[int, int, str], str, str]]:  # noqa: ANN001
     model = window.review.panel.model
     return [
-        (s.key, model.data(model.index(r, 3)), model.data(model.index(r, 0)))
+        (s.key, model.data(model.index(r, 4)), model.data(model.index(r, 0)))
         for r, s in enumerate(model.rows)
     ]
 
