@@ -509,6 +509,7 @@ class MainWindow(QMainWindow):
                 changes = changes | compare_spans(dict(self.document_model.spans), stored)
             changes.document_list = True
             self.apply_changes(changes, ours=False)
+            self.review.reread()
         except (ProjectError, sqlite3.Error) as e:
             self.statusBar().showMessage(f"Could not read the project again: {e}", 8000)
             return False

@@ -199,6 +199,16 @@ class Review:
         if spans:
             self.panel.select_row(0)
 
+    def reread(self) -> None:
+        """The analysts' spans again, after a refresh (a merge may have brought more); the
+        chosen row stays where it was."""
+        if not self.active:
+            return
+        row = self.panel.table.currentIndex().row()
+        self._loaded()
+        if row >= 0:
+            self.panel.select_row(min(row, len(self.panel.model.rows) - 1))
+
     def _show_accepted(self) -> None:
         if self.active:
             self.panel.model.set_accepted(self._curated_keys())

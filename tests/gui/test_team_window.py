@@ -324,3 +324,12 @@ def test_accept_all_agreed_needs_two_analysts_done(as_analyst) -> None:
     window.action("accept_agreed").trigger()
     assert "nothing more" in window.statusBar().currentMessage()
     assert curated(window) == [(0, 20, "quote")]
+
+
+def test_a_refresh_in_review_mode_reads_the_analysts_spans_again(as_analyst) -> None:
+    window = as_analyst("lead")
+    window.action("review").trigger()
+    with Store(window.store.path, "cy") as other:
+        other.add_span(1, 13, 17, "quote")
+    window.action("refresh").trigger()
+    assert ((13, 17, "quote"), "cy", "") in review_rows(window)
