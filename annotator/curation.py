@@ -196,3 +196,133 @@ def curated_layer_of(store: Store, document_id: int) -> list[tuple[int, int, int
         (document_id,),
     )
     return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+# -- one document at a time, for the window's review mode -------------------------------------
+
+
+@dataclass(frozen=True)
+class LayerSpan:
+    """A span as one or more analysts made it: identical spans (same start, end and label)
+    are one, with everyone who made it."""
+
+    start: int
+    end: int
+    label: str
+    text: str
+    analysts: tuple[str, ...]
+
+    @property
+    def key(self) -> tuple[int, int, str]:
+        return (self.start, self.end, self.label)
+
+
+def document_layers(store: Store, document_id: int) -> list[LayerSpan]:
+    """Every analyst's spans on one document (made or imported; not suggestions, not curated),
+    identical ones once, in text order."""
+    rows = store.conn.execute(
+        'SELECT s.start, s."end", l.name, s.text, s.annotator FROM spans s'
+        " JOIN labels l ON l.id = s.label_id"
+        " WHERE s.document_id = ? AND s.origin IN ('manual', 'imported')"
+        ' ORDER BY s.start, s."end", l.position, l.name, s.annotator',
+        (document_id,),
+    )
+    found: dict[tuple[int, int, str], tuple[str, list[str]]] = {}
+    for start, end, label, text, who in rows:
+        _, analysts = found.setdefault((start, end, label), (text, []))
+        if who not in analysts:
+            analysts.append(who)
+    return [
+        LayerSpan(start, end, label, text, tuple(analysts))
+        for (start, end, label), (text, analysts) in found.items()
+    ]
+
+
+def done_on(store: Store, document_id: int) -> list[str]:
+    """The analysts who marked a document done, by name."""
+    rows = store.conn.execute(
+        "SELECT annotator FROM statuses WHERE document_id = ? AND status = 'done'"
+        " ORDER BY annotator",
+        (document_id,),
+    )
+    return [r[0] for r in rows]
+
+
+def agreed_spans(store: Store, document_id: int) -> list[tuple[int, int, str]]:
+    """What :func:`curate_agreed` puts into the curated layer for one document: the spans
+    every analyst who marked it done made identically (start, end, label), less those curated
+    already. Empty when fewer than two analysts marked it done."""
+    analysts = done_on(store, document_id)
+    if len(analysts) < 2:
+        return []
+    mine: dict[str, Counter[tuple[int, int, str]]] = {who: Counter() for who in analysts}
+    for who, start, end, label in store.conn.execute(
+        'SELECT s.annotator, s.start, s."end", l.name FROM spans s'
+        " JOIN labels l ON l.id = s.label_id"
+        " WHERE s.document_id = ? AND s.origin IN ('manual', 'imported')",
+        (document_id,),
+    ):
+        if who in mine:
+            mine[who][(start, end, label)] += 1
+    counts = list(mine.values())
+    agreed = counts[0]
+    for other in counts[1:]:
+        agreed &= other
+    have = Counter((s, e, lab) for _, s, e, lab in curated_layer_of(store, document_id))
+    out: list[tuple[int, int, str]] = []
+    for key, count in sorted((agreed - have).items()):
+        out += [key] * count
+    return out
+
+
+def is_settled(store: Store, document_id: int) -> bool:
+    row = store.conn.execute(
+        "SELECT 1 FROM curations WHERE document_id = ?", (document_id,)
+    ).fetchone()
+    return row is not None
+
+
+def settle(store: Store, document_id: int) -> bool:
+    """Mark a document settled by the current analyst as curator: its curated spans are its
+    gold layer, even when none was kept. True when it was not settled before."""
+    with store.transaction():
+        cur = store.conn.execute(
+            "INSERT INTO curations (document_id, curator, curated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (document_id) DO NOTHING",
+            (document_id, store.annotator, utc_now()),
+        )
+        if cur.rowcount:
+            store.record_change("settle", document_id)
+        return bool(cur.rowcount)
+
+
+def unsettle(store: Store, document_id: int) -> bool:
+    """Take a document out of the settled ones (its curated spans stay). True when it was
+    settled."""
+    with store.transaction():
+        cur = store.conn.execute("DELETE FROM curations WHERE document_id = ?", (document_id,))
+        if cur.rowcount:
+            store.record_change("unsettle", document_id)
+        return bool(cur.rowcount)
+
+
+def next_unsettled(store: Store, after: int | None) -> int | None:
+    """The next document in project order (wrapping round) that no curator has settled."""
+    sql = (
+        "SELECT d.id FROM documents d WHERE d.id > ? AND NOT EXISTS"
+        " (SELECT 1 FROM curations c WHERE c.document_id = d.id) ORDER BY d.id LIMIT 1"
+    )
+    row = store.conn.execute(sql, (after or 0,)).fetchone()
+    if row is None and after:
+        row = store.conn.execute(sql, (0,)).fetchone()
+    return row[0] if row else None
+
+
+def statuses_by_document(store: Store) -> dict[int, dict[str, str]]:
+    """Every analyst's status on every document they have one for (no entry: new)."""
+    out: dict[int, dict[str, str]] = {}
+    for doc, who, status in store.conn.execute(
+        "SELECT document_id, annotator, status FROM statuses ORDER BY annotator"
+    ):
+        out.setdefault(doc, {})[who] = status
+    return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -32,6 +33,8 @@ WIDGET_KEYS = [
     ("Next / previous match (find bar)", "Enter / Shift+Enter"),
     ("Close the find bar", "Esc"),
     ("Edit a note in the span list", "F2 or double-click the Note cell"),
+    ("Review panel: the previous / next span, shown in the article", "Up / Down"),
+    ("Review panel: one analyst's layer, one label", "Alt+T / Alt+B"),
 ]
 
 
@@ -47,6 +50,8 @@ class ActionSpec:
     group: int = 0  # a separator between groups of one menu
     in_article: bool = False  # only while the article has the focus (Tab, Esc)
     checkable: bool = False
+    # only while this widget of the window has the focus: a dotted path ("review.panel.table")
+    in_widget: str | None = None
 
 
 def _spec(
@@ -63,7 +68,7 @@ def _spec(
     )
 
 
-MENUS = ("&File", "&Edit", "&Tag", "&Document", "&View", "&Help")
+MENUS = ("&File", "&Edit", "&Tag", "&Document", "&Review", "&View", "&Help")
 ACTIONS: tuple[ActionSpec, ...] = (
     _spec("new", "&New project…", "Ctrl+N", "&File", lambda w: w.new_project()),
     _spec("open", "&Open project…", "Ctrl+O", "&File", lambda w: w.open_project_dialog()),
@@ -215,6 +220,59 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec("zoom_in", "Zoom &in", ("Ctrl+=", "Ctrl++"), "&View", lambda w: w.zoom_article(1), 1),
     _spec("zoom_out", "Zoom &out", "Ctrl+-", "&View", lambda w: w.zoom_article(-1), 1),
     _spec("zoom_reset", "&Reset zoom", "Ctrl+0", "&View", lambda w: w.zoom_article(0), 1),
+    _spec(
+        "everyone_spans",
+        "&Everyone's spans",
+        "Ctrl+Shift+E",
+        "&View",
+        lambda w: w.show_layer(),
+        2,
+        checkable=True,
+    ),
+    _spec(
+        "everyone_statuses",
+        "Everyone's s&tatuses",
+        "Ctrl+Shift+T",
+        "&View",
+        lambda w: w.show_team_statuses(),
+        2,
+        checkable=True,
+    ),
+    _spec("agreement", "&Agreement…", "F7", "&View", lambda w: w.open_agreement(), 2),
+    _spec("review", "&Review mode", "F6", "&Review", lambda w: w.review.toggled(), checkable=True),
+    _spec(
+        "accept",
+        "&Accept the span",
+        ("Return", "Enter"),
+        "&Review",
+        lambda w: w.review.accept_selected(),
+        1,
+        in_widget="review.panel.table",
+    ),
+    _spec(
+        "accept_agreed",
+        "Accept all a&greed",
+        "Ctrl+Shift+G",
+        "&Review",
+        lambda w: w.review.accept_agreed(),
+        1,
+    ),
+    _spec(
+        "accept_layer",
+        "Accept all of the &label from the analyst",
+        "Ctrl+Shift+L",
+        "&Review",
+        lambda w: w.review.accept_layer(),
+        1,
+    ),
+    _spec(
+        "focus_review",
+        "Go to the review &panel",
+        "Ctrl+Shift+V",
+        "&Review",
+        lambda w: w.review.focus(),
+        2,
+    ),
     _spec("guidelines", "Label &guidelines", "F1", "&Help", lambda w: w.show_guidelines()),
     _spec(
         "shortcuts",
@@ -248,6 +306,10 @@ def make_action(
     return action
 
 
+def _widget(w: MainWindow, path: str | None) -> QWidget | None:
+    return attrgetter(path)(w) if path else None
+
+
 def build_actions(w: MainWindow) -> dict[str, QAction]:
     """One QAction per row of :data:`ACTIONS`, by id; the menus are built from the same rows."""
     made: dict[str, QAction] = {}
@@ -257,7 +319,7 @@ def build_actions(w: MainWindow) -> dict[str, QAction]:
             spec.text,
             spec.keys,
             lambda spec=spec: spec.handler(w),
-            widget=w.article if spec.in_article else None,
+            widget=w.article if spec.in_article else _widget(w, spec.in_widget),
             checkable=spec.checkable,
         )
     stack = w.editor.undo_stack

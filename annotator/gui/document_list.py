@@ -39,15 +39,68 @@ if TYPE_CHECKING:  # the store pulls in sqlite-utils, which start-up does withou
 
 _Index = QModelIndex | QPersistentModelIndex
 STATUS_NAMES = {"new": "new", "in_progress": "in progress", "done": "done", "skipped": "skipped"}
+# Each analyst's status in the "Everyone" column: "ana ✓ · bo … · cy –"
+STATUS_MARKS = {"new": "–", "in_progress": "…", "done": "✓", "skipped": "↷"}
+TEAM_LEGEND = "✓ done, … in progress, ↷ skipped, – not begun; ★ settled by a curator"
 
 
 class DocumentListModel(QAbstractTableModel):
     COLUMNS = ("Title", "Status", "Spans")
+    TEAM = 3  # the "Everyone" column, each analyst's status, when it is shown
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: list[DocumentRow] = []
         self._row_of: dict[int, int] = {}
+        # With everyone's statuses shown: the analysts, their statuses by document, the
+        # documents a curator settled, and the current analyst (whose status rows carry).
+        self.team: dict[int, dict[str, str]] | None = None
+        self.analysts: list[str] = []
+        self.settled: set[int] = set()
+        self.me = ""
+
+    def set_team(
+        self,
+        team: dict[int, dict[str, str]] | None,
+        analysts: list[str],
+        settled: set[int],
+        me: str,
+    ) -> None:
+        """Everyone's statuses (None: the column is not shown); the rows follow with reset()."""
+        self.team, self.analysts, self.settled, self.me = team, analysts, settled, me
+
+    def team_text(self, row: DocumentRow) -> str:
+        assert self.team is not None
+        theirs = dict(self.team.get(row.id, {}))
+        theirs[self.me] = row.status  # the current analyst's, as the row shows it
+        names = list(self.analysts)
+        if self.me not in names and row.status != "new":
+            names = sorted([*names, self.me])
+        text = " · ".join(f"{who} {STATUS_MARKS.get(theirs.get(who, 'new'), '?')}" for who in names)
+        return ("★ " if row.id in self.settled else "") + text
+
+    def team_tooltip(self, row: DocumentRow) -> str:
+        assert self.team is not None
+        theirs = dict(self.team.get(row.id, {}))
+        theirs[self.me] = row.status
+        lines = [
+            f"{who}: {STATUS_NAMES.get(theirs.get(who, 'new'), '?')}"
+            for who in sorted(set(self.analysts) | {self.me})
+        ]
+        if row.id in self.settled:
+            lines.append("settled by a curator")
+        return "\n".join(lines)
+
+    def show_settled(self, document_id: int, settled: bool) -> None:
+        if (document_id in self.settled) == settled:
+            return
+        if settled:
+            self.settled.add(document_id)
+        else:
+            self.settled.discard(document_id)
+        i = self._row_of.get(document_id)
+        if i is not None and self.team is not None:
+            self.dataChanged.emit(self.index(i, self.TEAM), self.index(i, self.TEAM))
 
     def reset(self, rows: list[DocumentRow]) -> None:
         self.beginResetModel()
@@ -63,7 +116,7 @@ class DocumentListModel(QAbstractTableModel):
         i = self._row_of.get(row.id)
         if i is not None:
             self.rows[i] = row
-            self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.COLUMNS) - 1))
+            self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
 
     def show_state(self, state: DocumentState) -> None:
         """A document's status and span count as a write returned them."""
@@ -82,13 +135,19 @@ class DocumentListModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
+        return 0 if parent.isValid() else len(self.COLUMNS) + int(self.team is not None)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         row = self.rows[index.row()]
         col = index.column()
+        if col == self.TEAM:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.team_text(row)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self.team_tooltip(row)
+            return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if col == 0:
                 return row.title
@@ -102,8 +161,12 @@ class DocumentListModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section]
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section] if section < len(self.COLUMNS) else "Everyone"
+        if role == Qt.ItemDataRole.ToolTipRole and section == self.TEAM:
+            return TEAM_LEGEND
         return None
 
 
@@ -113,6 +176,7 @@ class DocumentList(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store: Store | None = None
+        self.team_shown = False
         self.model = DocumentListModel(self)
         self.status = QComboBox()
         self.status.setObjectName("statusFilter")
@@ -175,13 +239,58 @@ class DocumentList(QWidget):
         self.store = store
         self.reload()
 
+    def show_team(self, shown: bool) -> None:
+        """Show (or hide) the column of every analyst's status."""
+        self.team_shown = shown
+        # the analyst's own status is in the Everyone column (a curator's own is no one's)
+        self.view.setColumnHidden(1, shown)
+        self.reload()
+
+    def show_settled(self, document_id: int, settled: bool) -> None:
+        self.model.show_settled(document_id, settled)
+
     def reload(self) -> None:
         self._debounce.stop()
         if self.store is None:
+            self.model.set_team(None, [], set(), "")
             self.model.reset([])
             return
+        if self.team_shown:
+            from annotator.curation import curated_documents, statuses_by_document
+
+            self.model.set_team(
+                statuses_by_document(self.store),
+                self.store.analysts(),
+                curated_documents(self.store),
+                self.store.annotator,
+            )
+        else:
+            self.model.set_team(None, [], set(), "")
         search = self.search.text().strip() or None
         self.model.reset(self.store.document_rows(self.status.currentData(), search))
+        if self.team_shown:
+            self._fit_team_column()
+
+    def width_for_team(self) -> int:
+        """The width the list needs to show titles of about 25 characters beside the
+        Everyone column."""
+        header = self.view.horizontalHeader()
+        return (
+            25 * self.view.fontMetrics().averageCharWidth()
+            + header.sectionSize(2)
+            + header.sectionSize(self.model.TEAM)
+            + self.view.verticalScrollBar().sizeHint().width()
+            + 8
+        )
+
+    def _fit_team_column(self) -> None:
+        """Wide enough for every analyst's name and mark, up to half the list."""
+        metrics = self.view.fontMetrics()
+        sample = "★ " + " · ".join(f"{who} ✓" for who in self.model.analysts)
+        width = min(metrics.horizontalAdvance(sample) + 16, 40 * metrics.averageCharWidth())
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(self.model.TEAM, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(self.model.TEAM, width)
 
     def show_current(self, document_id: int | None) -> None:
         """Select the open document's row without telling anyone it was chosen."""

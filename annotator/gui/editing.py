@@ -63,6 +63,13 @@ class Editor:
     def selected_span(self) -> Span | None:
         return self.document.selected_span
 
+    def _own(self, span: Span) -> bool:
+        """Edits apply to the analyst's own spans (another's is shown, not changed)."""
+        if self.window.layer.editable(span):
+            return True
+        self._say(f"This {span.label} is {span.annotator}'s: you can change only your own spans.")
+        return False
+
     # -- gestures -------------------------------------------------------------------------
 
     def tag(self, label: str, exact: bool = False) -> Span | None:
@@ -82,7 +89,10 @@ class Editor:
         if edges is None:
             self._say("Only white space is selected: nothing to tag.")
             return None
-        span = self._guard(self.store.add_span, doc, edges[0], edges[1], label)
+        origin = self.window.layer.new_origin
+        span = self._guard(
+            lambda: self.store.add_span(doc, edges[0], edges[1], label, origin=origin)
+        )
         if span is None:
             return None
         self.view.clear_selection()
@@ -90,7 +100,7 @@ class Editor:
         return span
 
     def relabel(self, span: Span, label: str) -> Span | None:
-        if span.label == label:
+        if span.label == label or not self._own(span):
             return span
         after = self._guard(self.store.relabel_span, span.id, label)
         if after is not None:
@@ -102,6 +112,8 @@ class Editor:
         if span is None:
             self._say("Click a span first to delete it.")
             return
+        if not self._own(span):
+            return
         gone = self._guard(self.store.delete_span, span.id)
         if gone is not None:
             self._push(DeleteSpan(span, self.store, self.window), gone)
@@ -111,6 +123,8 @@ class Editor:
         span = self.selected_span()
         if span is None:
             self._say("Click a span first to move its edges.")
+            return
+        if not self._own(span):
             return
         start, end = span.start, span.end
         if edge == "start":
@@ -132,6 +146,8 @@ class Editor:
         if span is None:
             self._say("Click a span first to write a note on it.")
             return
+        if not self._own(span):
+            return
         note = self.window.ask_note("Note", f"Note on this {span.label}:", span.note or "")
         if note is not None:
             self.set_note(span.id, note)
@@ -139,7 +155,7 @@ class Editor:
     def set_note(self, span_id: int, note: str | None) -> None:
         span = self.document.spans.get(span_id)
         note = (note or "").strip() or None
-        if span is None or note == span.note:
+        if span is None or note == span.note or not self._own(span):
             return
         after = self._guard(self.store.set_note, span_id, note)
         if after is not None:

@@ -17,7 +17,7 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QEvent, Qt
+from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -42,7 +42,9 @@ from annotator.gui.editing import Editor
 from annotator.gui.find_bar import FindBar
 from annotator.gui.label_bar import LabelBar
 from annotator.gui.label_commands import LabelEditor
+from annotator.gui.layers import CURATED, EVERYONE, MINE, Layer
 from annotator.gui.project_flows import PROJECT_FILTER, ProjectFlows
+from annotator.gui.review import Review
 from annotator.gui.span_list import SpanListModel, fit_label_column, make_span_table, show_row
 from annotator.gui.status_bar import StatusFields
 
@@ -83,6 +85,7 @@ class MainWindow(QMainWindow):
         self.document_model = DocumentModel()
         # store.data_version() when this window last read the project (see ``refresh``)
         self.seen_version: int | None = None
+        self.team_project = False  # several analysts' work in it (see ``choose_layers``)
         self.labels: list[Label] = []
         self.label_actions: list[QAction] = []
         self._windows: list[QWidget] = []  # non-modal help windows kept alive
@@ -90,8 +93,10 @@ class MainWindow(QMainWindow):
         self.editor = Editor(self)
         self.label_editor = LabelEditor(lambda: self.store, self.editor.undo_stack, self)
         self.flows = ProjectFlows(self)
+        self.review = Review(self)
         self.actions_by_id = actions.build_actions(self)
         actions.build_menus(self)
+        self.review.connect_buttons()
         self.flows.rebuild_recent()
         self.status = StatusFields(self.statusBar())
         self.document_model.events.loaded.connect(self.update_status)
@@ -248,7 +253,7 @@ class MainWindow(QMainWindow):
         spans = self.store.spans(document_id)
         self.documents.model.show_span_count(document_id, len(spans))
         self.documents.show_current(document_id)
-        self.document_model.load(document_id, text, spans)
+        self.document_model.load(document_id, text, self.layer.spans(spans))
 
     @property
     def current_document(self) -> int | None:
@@ -287,10 +292,18 @@ class MainWindow(QMainWindow):
         self.open_document(target)
 
     def done_and_next(self) -> None:
-        self._finish("done")
+        """Done and next; in review mode, settle the document and go to the next one not
+        settled."""
+        if self.review.active:
+            self.review.settle_and_next()
+        else:
+            self._finish("done")
 
     def skip_and_next(self) -> None:
-        self._finish("skipped")
+        if self.review.active:
+            self.review.next_unsettled()
+        else:
+            self._finish("skipped")
 
     def reopen_document(self, document_id: int | None = None) -> bool:
         """Take back "done" or "skipped" (the open document, or ``document_id``): in progress
@@ -298,6 +311,9 @@ class MainWindow(QMainWindow):
         doc = self.current_document if document_id is None else document_id
         if self.store is None or doc is None:
             return False
+        if self.review.active and doc == self.current_document:
+            self.review.unsettle()
+            return True
         row = self.documents.model.row_of(doc)
         shown = self.documents.model.rows[row] if row is not None else None
         if doc == self.current_document:
@@ -362,7 +378,7 @@ class MainWindow(QMainWindow):
             self.open_document(document)
         if changes.labels:
             self._apply_label_changes(changes)
-        self.document_model.apply(changes)
+        self.document_model.apply(self.layer.changes(changes))
         if changes.labels:
             self.article.repaint_labels(_labels_named(changes))
         for change in changes.documents.values():
@@ -377,6 +393,79 @@ class MainWindow(QMainWindow):
         self.update_status()
         if ours and changes:
             self.mark_saved_now()
+
+    # -- whose spans and statuses are shown (see layers) ----------------------------------
+
+    @property
+    def layer(self) -> Layer:
+        """The spans the article shows: the curated layer in review mode, else the analyst's
+        own or (View → Everyone's spans) every analyst's."""
+        who = self.store.annotator if self.store is not None else self.annotator
+        if self.review.active:
+            return Layer(CURATED, who)
+        made = self.__dict__.get("actions_by_id")
+        everyone = made is not None and made["everyone_spans"].isChecked()
+        return Layer(EVERYONE if everyone else MINE, who)
+
+    def choose_layers(self, store: Store) -> None:
+        """On opening a project: one holding several analysts' work shows the analyst's own
+        spans and everyone's statuses; one analyst's work shows every span, as it always did."""
+        team = self.team_project = len(store.analysts()) > 1
+        self.action("everyone_spans").setChecked(not team)
+        self.action("everyone_statuses").setChecked(team)
+        self.span_model_shows_analysts()
+        self.documents.show_team(team)
+        QTimer.singleShot(0, self._room_for_team)  # once the splitter has its sizes
+
+    def show_layer(self) -> None:
+        """The open document's spans as the chosen layer has them: only the spans that
+        differ are painted again, and the caret and the scroll position stay."""
+        self.span_model_shows_analysts()
+        if self.store is None or self.current_document is None:
+            return
+        stored = self.layer.spans(self.store.spans(self.current_document))
+        self.document_model.apply(compare_spans(dict(self.document_model.spans), stored))
+
+    def span_model_shows_analysts(self) -> None:
+        shown = self.layer.kind == EVERYONE and self.team_project
+        self.span_model.show_annotators(shown)
+        if shown and self.store is not None:
+            metrics = self.span_table.fontMetrics()
+            names = [*self.store.analysts(), "By"]
+            widest = max(metrics.horizontalAdvance(n) for n in names)
+            width = min(widest + 20, 16 * metrics.averageCharWidth())
+            self.span_table.horizontalHeader().resizeSection(3, width)
+
+    def show_team_statuses(self) -> None:
+        self.documents.show_team(self.action("everyone_statuses").isChecked())
+        self._room_for_team()
+
+    def _room_for_team(self) -> None:
+        """Widen the document list for the Everyone column, taking the room from the article."""
+        if not self.documents.team_shown or self.store is None:
+            return
+        sizes = self.splitter.sizes()
+        need = self.documents.width_for_team()
+        if len(sizes) == 3 and sizes[0] < need and sizes[1] - (need - sizes[0]) > 400:
+            self.splitter.setSizes([need, sizes[1] - (need - sizes[0]), sizes[2]])
+
+    def open_agreement(self) -> None:
+        """View → Agreement: every pair of analysts, per label; documents by disagreement."""
+        from annotator.gui.agreement_dialog import AgreementDialog
+
+        if self.store is None:
+            return
+        dialog = AgreementDialog(self.store, self.open_from_agreement, self)
+        self._windows = [x for x in self._windows if x.isVisible()]
+        self._windows.append(dialog)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
+    def open_from_agreement(self, document_id: int, review: bool) -> None:
+        if review:
+            self.review.set_active(True)
+        self.open_document(document_id)
+        self.activateWindow()
 
     def _apply_label_changes(self, changes: Changes) -> None:
         """The label bar, keys and colours follow; undo steps take renamed labels' new names
@@ -416,10 +505,11 @@ class MainWindow(QMainWindow):
             changes = compare_labels(self.labels, self.store.labels())
             if self.current_document is not None:
                 self.article.clear_selection()
-                stored = self.store.spans(self.current_document)
+                stored = self.layer.spans(self.store.spans(self.current_document))
                 changes = changes | compare_spans(dict(self.document_model.spans), stored)
             changes.document_list = True
             self.apply_changes(changes, ours=False)
+            self.review.reread()
         except (ProjectError, sqlite3.Error) as e:
             self.statusBar().showMessage(f"Could not read the project again: {e}", 8000)
             return False

@@ -77,6 +77,7 @@ class ProjectFlows:
         w.setWindowTitle(f"{Path(path).name} — annotator")
         self.rebuild_recent(prefs.remember_project(str(Path(path).resolve())))
         w.reload_labels()
+        w.choose_layers(store)
         w.documents.set_store(store)
         w.status.count(store)
         self.resume()
@@ -188,6 +189,7 @@ class ProjectFlows:
         w.annotator = name
         if w.store is not None:
             w.store.annotator = name
+            w.show_layer()
         w.status.show_annotator(name)
 
     # -- labels ----------------------------------------------------------------------------

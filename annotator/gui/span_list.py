@@ -52,20 +52,23 @@ def _key(span: Span) -> tuple[int, int, int]:
     return (span.start, span.end, span.id or 0)
 
 
-def _shown(span: Span) -> tuple[str, str, str]:
-    """What the three columns display for ``span``."""
-    return (span.label, preview(span.text), span.note or "")
+def _shown(span: Span) -> tuple[str, str, str, str]:
+    """What the columns display for ``span`` (the fourth, its analyst, only with everyone's
+    spans shown)."""
+    return (span.label, preview(span.text), span.note or "", span.annotator)
 
 
 class SpanListModel(QAbstractTableModel):
     COLUMNS = ("Label", "Text", "Note")
+    BY_COLUMN = "By"  # a fourth column, each span's analyst, while everyone's spans are shown
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.spans: list[Span] = []
         self._keys: list[tuple[int, int, int]] = []
         # Per row, beside ``spans``: the displayed texts, made when the row is first painted.
-        self._texts: list[tuple[str, str, str] | None] = []
+        self._texts: list[tuple[str, str, str, str] | None] = []
+        self.columns = len(self.COLUMNS)
         self._icons: dict[str, QIcon] = {}
         self._colours: dict[str, str] = {}
         self.note_edited: Callable[[int, str | None], None] | None = None
@@ -94,6 +97,20 @@ class SpanListModel(QAbstractTableModel):
         if icon is None:
             icon = self._icons[label] = swatch(self._colours.get(label, "#888888"), 12)
         return icon
+
+    def show_annotators(self, shown: bool) -> None:
+        """Add (or take away) the column saying whose each span is."""
+        columns = len(self.COLUMNS) + int(shown)
+        if columns == self.columns:
+            return
+        if shown:
+            self.beginInsertColumns(QModelIndex(), self.columns, self.columns)
+            self.columns = columns
+            self.endInsertColumns()
+        else:
+            self.beginRemoveColumns(QModelIndex(), columns, columns)
+            self.columns = columns
+            self.endRemoveColumns()
 
     def reset(self, spans: list[Span]) -> None:
         self.beginResetModel()
@@ -148,14 +165,14 @@ class SpanListModel(QAbstractTableModel):
         self.spans[i] = after
         self._keys[i] = key
         self._texts[i] = None
-        self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.COLUMNS) - 1))
+        self.dataChanged.emit(self.index(i, 0), self.index(i, self.columns - 1))
         return i
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.spans)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
+        return 0 if parent.isValid() else self.columns
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -196,7 +213,7 @@ class SpanListModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:  # noqa: N802
         if role == _DISPLAY and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section]
+            return self.COLUMNS[section] if section < len(self.COLUMNS) else self.BY_COLUMN
         return None
 
 

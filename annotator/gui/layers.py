@@ -1,0 +1,66 @@
+"""Whose spans the article and the span list show: the analyst's own, everyone's, or the
+curated layer (review mode).
+
+In a project holding several analysts' work an analyst sees their own spans only, so that
+each annotates independently and agreement means something. The window keeps one
+:class:`Layer` and passes every span it loads, and every change it is handed, through it
+before the document model sees them; the model and its views never learn that other spans
+exist. Plain Python, no Qt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from annotator.changes import Change, Changes
+from annotator.model import Span
+
+MINE = "mine"
+EVERYONE = "everyone"
+CURATED = "curated"
+
+
+@dataclass(frozen=True)
+class Layer:
+    kind: str  # MINE, EVERYONE or CURATED
+    annotator: str  # the current analyst (the curator, in review mode)
+
+    def shows(self, span: Span) -> bool:
+        if self.kind == CURATED:
+            return span.origin == "curated"
+        if span.origin == "curated":
+            return False
+        return self.kind == EVERYONE or span.annotator == self.annotator
+
+    def editable(self, span: Span) -> bool:
+        """Edits apply to the analyst's own spans; in review mode, to the curated layer."""
+        return self.kind != EVERYONE or (
+            span.annotator == self.annotator and span.origin != "curated"
+        )
+
+    @property
+    def new_origin(self) -> str:
+        """The origin of a span made in this layer."""
+        return "curated" if self.kind == CURATED else "manual"
+
+    def spans(self, spans: Iterable[Span]) -> list[Span]:
+        return [s for s in spans if self.shows(s)]
+
+    def changes(self, changes: Changes) -> Changes:
+        """``changes`` with the spans this layer does not show left out (a span never changes
+        its analyst or origin, so a change is either wholly shown or not at all)."""
+        if all(self._shown(c) for c in changes.spans.values()):
+            return changes
+        spans = {k: c for k, c in changes.spans.items() if self._shown(c)}
+        return Changes(
+            spans=spans,
+            documents=changes.documents,
+            labels=changes.labels,
+            document_list=changes.document_list,
+            everything=changes.everything,
+        )
+
+    def _shown(self, change: Change[Span]) -> bool:
+        span = change.after or change.before
+        return span is not None and self.shows(span)
