@@ -7,9 +7,9 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("ANNOTATOR_USER", "tester")
 
-import pytest  # noqa: E402
+import pytest
 
-from annotator.store import Store  # noqa: E402
+from annotator.store import Store
 
 
 @pytest.fixture

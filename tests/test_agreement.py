@@ -27,7 +27,10 @@ def brute(lengths, a_spans, b_spans, labels, docs):
             if span in remaining:
                 remaining.remove(span)
                 m += 1
-        share = lambda x, y: x[0] == y[0] and x[1] < y[2] and y[1] < x[2]  # noqa: E731
+
+        def share(x, y):
+            return x[0] == y[0] and x[1] < y[2] and y[1] < x[2]
+
         a = sum(any(share(x, y) for y in B) for x in A)
         b = sum(any(share(y, x) for x in A) for y in B)
         codes_a, codes_b = [], []

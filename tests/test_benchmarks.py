@@ -10,9 +10,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/ is not installed
 
-from benchmarks import generate, gui_rows  # noqa: E402
-from benchmarks import run as runner  # noqa: E402
-from benchmarks.context import Context, Sizes  # noqa: E402
+from benchmarks import generate, gui_rows
+from benchmarks import run as runner
+from benchmarks.context import Context, Sizes
 
 pytestmark = pytest.mark.slow
 

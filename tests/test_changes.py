@@ -10,13 +10,13 @@ from annotator.store import Store
 
 
 @pytest.fixture
-def store(tmp_path):  # noqa: ANN001, ANN201
+def store(tmp_path):
     with Store(tmp_path / "p.db", "ana") as s:
         yield s
 
 
 @pytest.fixture
-def doc(store) -> int:  # noqa: ANN001
+def doc(store) -> int:
     text = "The 🚀 rocket rose at dawn."
     with store.transaction():
         return store.insert_document(text=text, text_hash=text_hash(text), title="Launch")

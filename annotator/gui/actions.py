@@ -55,7 +55,7 @@ class ActionSpec:
 
 
 def _spec(
-    id: str,  # noqa: A002
+    id: str,
     text: str,
     keys: str | tuple[str, ...],
     menu: str,

@@ -256,7 +256,7 @@ class MoveSpan(_UpdateSpan):
     def id(self) -> int:  # Qt's merge key, a method: never assign self.id
         return _MOVE_IDS[(self.edge, self.forward)]
 
-    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802
+    def mergeWith(self, other: QUndoCommand) -> bool:
         """Presses of the same key on the same edge of one span are one undo step (each is
         still saved); a different edge or direction is a step of its own."""
         if (

@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # the store pulls in sqlite-utils, which start-up does withou
     from annotator.store import DocumentRow, Store
 
 _Index = QModelIndex | QPersistentModelIndex
+_NO_PARENT = QModelIndex()  # the root, as Qt passes it when a view asks for the top level
 STATUS_NAMES = {"new": "new", "in_progress": "in progress", "done": "done", "skipped": "skipped"}
 # Each analyst's status in the "Everyone" column: "ana ✓ · bo … · cy –"
 STATUS_MARKS = {"new": "–", "in_progress": "…", "done": "✓", "skipped": "↷"}
@@ -131,10 +132,10 @@ class DocumentListModel(QAbstractTableModel):
         if i is not None and self.rows[i].span_count != count:
             self.replace(replace(self.rows[i], span_count=count))
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+    def rowCount(self, parent: _Index = _NO_PARENT) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+    def columnCount(self, parent: _Index = _NO_PARENT) -> int:
         return 0 if parent.isValid() else len(self.COLUMNS) + int(self.team is not None)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -160,7 +161,7 @@ class DocumentListModel(QAbstractTableModel):
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:  # noqa: N802
+    ) -> Any:
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole:

@@ -39,13 +39,13 @@ class Editor:
     # -- helpers --------------------------------------------------------------------------
 
     @property
-    def store(self):  # noqa: ANN201 (Store, imported lazily)
+    def store(self):
         return self.window.store
 
     def _say(self, message: str) -> None:
         self.window.statusBar().showMessage(message, 5000)
 
-    def _guard(self, action, *args):  # noqa: ANN001, ANN202
+    def _guard(self, action, *args):
         """Run a store write; a refusal becomes one sentence in the status bar or a dialog."""
         from annotator.store import ProjectError
 
@@ -170,7 +170,7 @@ class Editor:
             self._push(command, before)
         return True
 
-    def _push(self, command, result: object) -> None:  # noqa: ANN001
+    def _push(self, command, result: object) -> None:
         """Push a command whose first write returned ``result``; its first redo shows it."""
         self.undo_stack.push(command.pushed_after(changes_of(result)))
 
@@ -215,7 +215,7 @@ class Editor:
         else:
             self.select(ids[0])
 
-    def _row_chosen(self, current, _previous) -> None:  # noqa: ANN001
+    def _row_chosen(self, current, _previous) -> None:
         if current.isValid():
             span = self.model.spans[current.row()]
             self.select(span.id, reveal=True)

@@ -200,7 +200,7 @@ class LabelsDialog(QDialog):
             self._set_colour(chosen)
             self.save_field("color")
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.definition and event.type() == QEvent.Type.FocusOut:
             self.save_field("definition")
         return super().eventFilter(watched, event)

@@ -134,7 +134,7 @@ class ProjectFlows:
         }
         try:
             w.store.set_setting(LAST_DOCUMENT, position)
-        except Exception as e:  # noqa: BLE001 (a full disk must not stop a document switch)
+        except Exception as e:
             w.statusBar().showMessage(f"Could not remember the position: {e}", 5000)
 
     def new_project(self) -> None:

@@ -222,7 +222,7 @@ class Review:
         self.panel.show_settled(row[0] if row else None)
         self.window.documents.show_settled(doc, row is not None)
 
-    def _row_chosen(self, current, _previous) -> None:  # noqa: ANN001
+    def _row_chosen(self, current, _previous) -> None:
         """Show the chosen span in the article: its curated twin selected when accepted,
         else its text selected (a label key then makes it a curated span of that label)."""
         if not current.isValid() or not self.active:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # the core's curation reads the store, which start-up does wi
     from annotator.curation import LayerSpan
 
 _Index = QModelIndex | QPersistentModelIndex
+_NO_PARENT = QModelIndex()  # the root, as Qt passes it when a view asks for the top level
 Key = tuple[int, int, str]
 # Colours told apart on light and dark backgrounds, one per analyst in name order.
 ANALYST_COLOURS = ("#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#e15759", "#76b7b2", "#9c755f")
@@ -114,10 +115,10 @@ class ReviewRowsModel(QAbstractTableModel):
             icon = self._icons[colour] = swatch(colour, 12)
         return icon
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+    def rowCount(self, parent: _Index = _NO_PARENT) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+    def columnCount(self, parent: _Index = _NO_PARENT) -> int:
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -159,7 +160,7 @@ class ReviewRowsModel(QAbstractTableModel):
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:  # noqa: N802
+    ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.COLUMNS[section]
         return None

@@ -11,16 +11,16 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["ANNOTATOR_USER"] = "tester"
 
-from collections.abc import Callable, Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
-import pytest  # noqa: E402
-from PySide6.QtCore import QSettings  # noqa: E402
+import pytest
+from PySide6.QtCore import QSettings
 
-from annotator.model import text_hash  # noqa: E402
-from annotator.store import Store  # noqa: E402
+from annotator.model import text_hash
+from annotator.store import Store
 
-from .helpers import HARD_TEXT, PLAIN_TEXT  # noqa: E402
+from .helpers import HARD_TEXT, PLAIN_TEXT
 
 
 @pytest.fixture(autouse=True)
@@ -57,7 +57,7 @@ def project(make_project: Callable[..., Path]) -> Path:
 
 
 @pytest.fixture
-def open_window(qtbot):  # noqa: ANN001, ANN201
+def open_window(qtbot):
     """Build, show and activate a window on a project (shortcuts need an active window)."""
     from annotator.gui import MainWindow
 
@@ -75,5 +75,5 @@ def open_window(qtbot):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def window(open_window, project):  # noqa: ANN001, ANN201
+def window(open_window, project):
     return open_window(project)

@@ -25,7 +25,7 @@ PLAIN_TEXT = (
 )
 
 
-def select_cp(window, start: int, end: int) -> None:  # noqa: ANN001
+def select_cp(window, start: int, end: int) -> None:
     """Select code points [start, end) in the article through a QTextCursor (UTF-16 inside)."""
     view = window.article
     cursor = view.textCursor()
@@ -34,13 +34,13 @@ def select_cp(window, start: int, end: int) -> None:  # noqa: ANN001
     view.setTextCursor(cursor)
 
 
-def store_spans(window) -> list[tuple[int, int, str, str]]:  # noqa: ANN001
+def store_spans(window) -> list[tuple[int, int, str, str]]:
     """The open document's spans as the database has them (read through a fresh connection)."""
     with Store(window.store.path) as other:
         return [(s.start, s.end, s.label, s.text) for s in other.spans(window.current_document)]
 
 
-def click_cp(window, cp: int) -> None:  # noqa: ANN001
+def click_cp(window, cp: int) -> None:
     """Click the left half of the character at code point ``cp`` in the article."""
     from PySide6.QtCore import QPoint, Qt
     from PySide6.QtTest import QTest

@@ -8,14 +8,14 @@ from PySide6.QtGui import QKeySequence
 from annotator.gui.actions import ACTIONS
 
 
-def menu_actions(window) -> dict[str, list]:  # noqa: ANN001
+def menu_actions(window) -> dict[str, list]:
     out = {}
     for top in window.menuBar().actions():
         out[top.text()] = [a for a in top.menu().actions() if not a.isSeparator()]
     return out
 
 
-def sheet_rows(window) -> dict[str, str]:  # noqa: ANN001
+def sheet_rows(window) -> dict[str, str]:
     window.action("shortcuts").trigger()
     sheet = next(w for w in window._windows if w.objectName() == "shortcutSheet")
     table = sheet.table

@@ -20,28 +20,28 @@ ROCKET = HARD_TEXT.index("rocket")
 LAUNCH = HARD_TEXT.index("The 🚀 rocket rose")
 
 
-def key(window, k: Qt.Key, modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:  # noqa: ANN001
+def key(window, k: Qt.Key, modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
     QTest.keyClick(window.article, k, modifiers)
 
 
-def undo(window) -> None:  # noqa: ANN001
+def undo(window) -> None:
     key(window, Qt.Key.Key_Z, CTRL)
 
 
-def redo(window, ctrl_y: bool = False) -> None:  # noqa: ANN001
+def redo(window, ctrl_y: bool = False) -> None:
     if ctrl_y:
         key(window, Qt.Key.Key_Y, CTRL)
     else:
         key(window, Qt.Key.Key_Z, CTRL | SHIFT)
 
 
-def add(window, start: int, end: int, k: Qt.Key = Qt.Key.Key_1) -> None:  # noqa: ANN001
+def add(window, start: int, end: int, k: Qt.Key = Qt.Key.Key_1) -> None:
     select_cp(window, start, end)
     key(window, k)
 
 
 @pytest.fixture
-def nested(window):  # noqa: ANN001, ANN201
+def nested(window):
     """An outer claim over "The 🚀 rocket rose" and an inner quote over "rocket"."""
     add(window, LAUNCH, LAUNCH + len("The 🚀 rocket rose"), Qt.Key.Key_1)
     add(window, ROCKET, ROCKET + 6, Qt.Key.Key_2)
@@ -49,7 +49,7 @@ def nested(window):  # noqa: ANN001, ANN201
     return window
 
 
-def selected(window):  # noqa: ANN001, ANN201
+def selected(window):
     span = window.editor.selected_span()
     return None if span is None else (span.start, span.end, span.label)
 
@@ -253,7 +253,7 @@ def test_an_undo_the_project_refuses_is_shown_and_dropped(window, monkeypatch) -
 def test_a_programming_error_in_undo_still_raises(window, monkeypatch) -> None:
     add(window, ROCKET, ROCKET + 6)
 
-    def bug(span) -> None:  # noqa: ANN001
+    def bug(span) -> None:
         raise ZeroDivisionError("a bug, not the analyst's doing")
 
     monkeypatch.setattr(window.document_model, "apply", bug)

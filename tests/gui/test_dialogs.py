@@ -16,7 +16,7 @@ from .helpers import HARD_TEXT, select_cp
 
 
 @pytest.fixture
-def reports(window, monkeypatch):  # noqa: ANN001, ANN201
+def reports(window, monkeypatch):
     seen: list[tuple[str, str, list[str]]] = []
     monkeypatch.setattr(
         window,
@@ -75,7 +75,7 @@ def test_export_dialog_writes_the_chosen_format_and_says_where(
     target = tmp_path / "out"
     messages = []
 
-    def drive(dialog) -> bool:  # noqa: ANN001
+    def drive(dialog) -> bool:
         assert dialog.objectName() == "exportDialog"
         assert dialog.destination.text().endswith("exports")
         dialog.format.setCurrentText("prodigy")
@@ -102,7 +102,7 @@ def test_export_to_a_file_name_from_browse(window, tmp_path, monkeypatch) -> Non
     target = tmp_path / "mine.jsonl"
     monkeypatch.setattr(window, "choose_save_file", lambda title, current: str(target))
 
-    def drive(dialog) -> bool:  # noqa: ANN001
+    def drive(dialog) -> bool:
         dialog.findChild(QPushButton, "exportBrowse").click()
         return True
 
@@ -127,8 +127,8 @@ def test_export_error_is_shown_not_raised(window, tmp_path, monkeypatch) -> None
     assert errors and errors[0].startswith("Nothing was exported")
 
 
-def drive_labels(window, monkeypatch, steps) -> None:  # noqa: ANN001
-    def drive(dialog) -> bool:  # noqa: ANN001
+def drive_labels(window, monkeypatch, steps) -> None:
+    def drive(dialog) -> bool:
         steps(dialog)
         return True
 
@@ -137,7 +137,7 @@ def drive_labels(window, monkeypatch, steps) -> None:  # noqa: ANN001
 
 
 def test_labels_dialog_renames_recolours_and_rekeys(window, monkeypatch) -> None:
-    def steps(dialog) -> None:  # noqa: ANN001
+    def steps(dialog) -> None:
         dialog.list.setCurrentRow(0)
         dialog.name.setText("fact")
         dialog.ask_colour = lambda current: "#112233"
@@ -161,7 +161,7 @@ def test_labels_dialog_renames_recolours_and_rekeys(window, monkeypatch) -> None
 
 
 def test_labels_dialog_refuses_a_hotkey_a_command_uses(window, monkeypatch) -> None:
-    def steps(dialog) -> None:  # noqa: ANN001
+    def steps(dialog) -> None:
         dialog.list.setCurrentRow(1)
         dialog.hotkey.setText("N")
         assert not dialog.save_selected()
@@ -182,7 +182,7 @@ def test_deleting_a_label_in_use_asks_with_the_span_count(window, monkeypatch) -
         window, "confirm", lambda title, question: questions.append(question) or next(answers)
     )
 
-    def steps(dialog) -> None:  # noqa: ANN001
+    def steps(dialog) -> None:
         dialog.list.setCurrentRow(1)  # quote
         assert not dialog.delete_selected()
         assert dialog.delete_selected()
@@ -290,7 +290,7 @@ def test_a_refused_file_is_imported_again_without_its_bad_records_on_request(
     bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
     seen = []
 
-    def report(title, summary, details, *, offer=None) -> bool:  # noqa: ANN001
+    def report(title, summary, details, *, offer=None) -> bool:
         seen.append((summary, offer))
         return offer is not None
 
@@ -322,7 +322,7 @@ def test_export_dialog_offers_the_cli_options(window, tmp_path, monkeypatch) -> 
     QTest.keyClick(window.article, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
     texts = []
 
-    def drive(dialog) -> bool:  # noqa: ANN001
+    def drive(dialog) -> bool:
         assert not dialog.offsets.isEnabled()  # the native format counts code points only
         dialog.format.setCurrentText("doccano")
         assert dialog.offsets.isEnabled()

@@ -16,14 +16,14 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 TEXT = "\n".join(f"Paragraph {i} about the tram and its costs." for i in range(300))
 
 
-def key(window, k: Qt.Key, mods=Qt.KeyboardModifier.NoModifier) -> None:  # noqa: ANN001
+def key(window, k: Qt.Key, mods=Qt.KeyboardModifier.NoModifier) -> None:
     QTest.keyClick(window.article, k, mods)
 
 
-def in_dialog(window, monkeypatch, steps) -> None:  # noqa: ANN001
+def in_dialog(window, monkeypatch, steps) -> None:
     """Open the labels dialog (Ctrl+L), run ``steps`` on it, then close it."""
 
-    def drive(dialog) -> bool:  # noqa: ANN001
+    def drive(dialog) -> bool:
         steps(dialog)
         dialog.accept()
         return True
@@ -33,14 +33,14 @@ def in_dialog(window, monkeypatch, steps) -> None:  # noqa: ANN001
 
 
 @pytest.fixture
-def long_window(make_project, open_window, monkeypatch):  # noqa: ANN001, ANN201
+def long_window(make_project, open_window, monkeypatch):
     window = open_window(make_project(("Long", TEXT)))
     window.errors = []
     monkeypatch.setattr(window, "show_error", window.errors.append)
     return window
 
 
-def position(window) -> tuple[int, int]:  # noqa: ANN001
+def position(window) -> tuple[int, int]:
     return window.article.first_visible_cp(), window.article.caret_cp()
 
 
@@ -73,7 +73,7 @@ def test_label_steps_elsewhere_and_here_then_every_span_undone_keeps_the_reading
 
 
 def test_each_field_is_saved_as_it_is_edited_and_undone_one_at_a_time(window, monkeypatch) -> None:
-    def steps(dialog) -> None:  # noqa: ANN001
+    def steps(dialog) -> None:
         dialog.list.setCurrentRow(0)
         dialog.name.setText("fact")
         dialog.name.editingFinished.emit()  # as when the field is left, or Enter pressed
@@ -117,7 +117,7 @@ def test_deleting_a_label_in_use_is_undone_with_its_spans_and_their_ids(
     window.editor.select(ids[0])
     monkeypatch.setattr(window, "confirm", lambda title, question: True)
 
-    def steps(dialog) -> None:  # noqa: ANN001
+    def steps(dialog) -> None:
         dialog.list.setCurrentRow(1)  # quote
         assert dialog.delete_selected()
 

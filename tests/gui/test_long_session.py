@@ -81,11 +81,11 @@ class Model:
         self._set(step.span_id, step.after)
 
 
-def state(span) -> State:  # noqa: ANN001
+def state(span) -> State:
     return (span.start, span.end, span.label, span.note)
 
 
-def check(window, model: Model) -> None:  # noqa: ANN001
+def check(window, model: Model) -> None:
     view, stack = window.article, window.editor.undo_stack
     expected = {(i, *s) for i, s in model.spans.items()}
     with Store(window.store.path) as other:

@@ -12,7 +12,7 @@ from .helpers import HARD_TEXT, select_cp
 ROCKET = HARD_TEXT.index("rocket")
 
 
-def background_at(view, cp: int) -> QColor:  # noqa: ANN001
+def background_at(view, cp: int) -> QColor:
     u16 = view.offsets.to_utf16(cp)
     block = view.document().findBlock(u16)
     for r in block.layout().formats():
@@ -50,7 +50,7 @@ def test_highlights_follow_a_dark_palette(window) -> None:
     assert shaded != QColor("#1e1e1e")  # still visibly tinted
 
 
-def format_at(view, cp: int):  # noqa: ANN001, ANN201
+def format_at(view, cp: int):
     u16 = view.offsets.to_utf16(cp)
     block = view.document().findBlock(u16)
     for r in block.layout().formats():

@@ -12,7 +12,7 @@ from .helpers import HARD_TEXT, PLAIN_TEXT, select_cp
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
 
 
-def statuses(window) -> list[str]:  # noqa: ANN001
+def statuses(window) -> list[str]:
     with Store(window.store.path) as other:
         return [r.status for r in other.document_rows()]
 

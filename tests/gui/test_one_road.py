@@ -22,19 +22,19 @@ ROCKET = HARD_TEXT.index("rocket")
 DAWN = HARD_TEXT.index("dawn")
 
 
-def key(window, k: Qt.Key, mods=Qt.KeyboardModifier.NoModifier) -> None:  # noqa: ANN001
+def key(window, k: Qt.Key, mods=Qt.KeyboardModifier.NoModifier) -> None:
     QTest.keyClick(window.article, k, mods)
 
 
 @pytest.fixture
-def readers(monkeypatch):  # noqa: ANN001, ANN201
+def readers(monkeypatch):
     """Reads of documents, counts, spans or labels by the window's views (the undo commands'
     own checks, made inside their writes, are not views)."""
     seen: list[str] = []
     for name in ("document_row", "count_documents", "spans", "labels", "document_rows"):
         original = getattr(Store, name)
 
-        def spy(self, *args, _original=original, _name=name, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        def spy(self, *args, _original=original, _name=name, **kwargs):
             caller = sys._getframe(1).f_globals.get("__name__", "")
             if caller.startswith("annotator.gui") and caller != "annotator.gui.commands":
                 seen.append(f"{_name} from {caller}")

@@ -20,7 +20,7 @@ PARAGRAPH = (
 
 
 @pytest.fixture
-def big_project(tmp_path):  # noqa: ANN001, ANN201
+def big_project(tmp_path):
     random.seed(7)
     paragraphs = []
     while sum(map(len, paragraphs)) < 1_000_000:

@@ -90,7 +90,7 @@ def test_exact_mode_keeps_every_character() -> None:
 
 
 @given(st.text(st.sampled_from("ab 1.,'’\u00a0\t\né🚀\u0301ש\"“”«»„"), min_size=1), st.data())
-def test_snapped_span_covers_the_trimmed_selection_and_is_stable(text: str, data) -> None:  # noqa: ANN001
+def test_snapped_span_covers_the_trimmed_selection_and_is_stable(text: str, data) -> None:
     start = data.draw(st.integers(0, len(text) - 1))
     end = data.draw(st.integers(start + 1, len(text)))
     result = snap_to_words(text, start, end)

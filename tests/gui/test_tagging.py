@@ -21,7 +21,7 @@ KEYS = {
 }
 
 
-def tag(window, start: int, end: int, label: str = "claim", alt: bool = False) -> None:  # noqa: ANN001
+def tag(window, start: int, end: int, label: str = "claim", alt: bool = False) -> None:
     select_cp(window, start, end)
     modifier = Qt.KeyboardModifier.AltModifier if alt else Qt.KeyboardModifier.NoModifier
     QTest.keyClick(window.article, KEYS[label], modifier)

@@ -26,7 +26,7 @@ TEXTS = [
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
 
 
-def analyst_project(path, who, work, statuses):  # noqa: ANN001, ANN201
+def analyst_project(path, who, work, statuses):
     with Store(path, who) as store:
         with store.transaction():
             ids = [
@@ -42,7 +42,7 @@ def analyst_project(path, who, work, statuses):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def team(tmp_path):  # noqa: ANN001, ANN201
+def team(tmp_path):
     """Three analysts merged: on text 0 all made (0, 12) claim, ana (44, 61) and bo (44, 60);
     on text 1 ana and bo (both done) made (0, 20) quote and cy is still at it; text 2 only cy
     did."""
@@ -74,8 +74,8 @@ def team(tmp_path):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def as_analyst(monkeypatch, open_window, team):  # noqa: ANN001, ANN201
-    def make(name: str):  # noqa: ANN202
+def as_analyst(monkeypatch, open_window, team):
+    def make(name: str):
         monkeypatch.setenv("ANNOTATOR_USER", name)
         window = open_window(team)
         window.open_document(1)
@@ -84,13 +84,13 @@ def as_analyst(monkeypatch, open_window, team):  # noqa: ANN001, ANN201
     return make
 
 
-def shown(window) -> list[tuple[int, int, str, str]]:  # noqa: ANN001
+def shown(window) -> list[tuple[int, int, str, str]]:
     return sorted(
         (s.start, s.end, s.label, s.annotator) for s in window.document_model.spans.values()
     )
 
 
-def curated(window) -> list[tuple[int, int, str]]:  # noqa: ANN001
+def curated(window) -> list[tuple[int, int, str]]:
     """The curated spans of the open document, read through a connection of its own."""
     with Store(window.store.path) as other:
         return sorted(
@@ -158,7 +158,7 @@ def test_a_single_analysts_project_shows_every_span_and_no_team_column(
     assert window.span_model.columnCount() == 3 and window.documents.model.columnCount() == 3
 
 
-def agreement_dialog(window):  # noqa: ANN001, ANN201
+def agreement_dialog(window):
     window.action("agreement").trigger()
     return next(w for w in window._windows if w.objectName() == "agreementDialog")
 
@@ -217,7 +217,7 @@ def test_a_document_opened_from_the_agreement_dialog_opens_in_review_mode(as_ana
     assert window.current_document == first and window.review.active
 
 
-def review_rows(window) -> list[tuple[tuple[int, int, str], str, str]]:  # noqa: ANN001
+def review_rows(window) -> list[tuple[tuple[int, int, str], str, str]]:
     model = window.review.panel.model
     return [
         (s.key, model.data(model.index(r, 4)), model.data(model.index(r, 0)))

@@ -27,7 +27,7 @@ WORDS = [(m.start(), m.end()) for m in re.finditer(r"[A-Za-z]{3,}", HARD_TEXT)]
 
 
 @pytest.fixture
-def two(open_window, project, monkeypatch):  # noqa: ANN001, ANN201
+def two(open_window, project, monkeypatch):
     """Windows A and B on one project, both shown; B was shown last and is active. Their
     error dialogs are collected in ``window.errors``."""
     windows = []
@@ -39,7 +39,7 @@ def two(open_window, project, monkeypatch):  # noqa: ANN001, ANN201
     return windows
 
 
-def use(qtbot, window) -> None:  # noqa: ANN001
+def use(qtbot, window) -> None:
     """Click into ``window``: keys go to the active window only (QTest sends a key to the
     active window's shortcuts whichever widget it names)."""
     if not window.isActiveWindow():
@@ -49,23 +49,23 @@ def use(qtbot, window) -> None:  # noqa: ANN001
     window.article.setFocus()
 
 
-def tag(window, start: int, end: int, label: str = "claim") -> int:  # noqa: ANN001
+def tag(window, start: int, end: int, label: str = "claim") -> int:
     """Tag through the window's editor, as its label button does: works in any window."""
     select_cp(window, start, end)
     return window.editor.tag(label).id
 
 
-def key(window, k: Qt.Key, mods=Qt.KeyboardModifier.NoModifier) -> None:  # noqa: ANN001
+def key(window, k: Qt.Key, mods=Qt.KeyboardModifier.NoModifier) -> None:
     assert window.isActiveWindow()
     QTest.keyClick(window.article, k, mods)
 
 
-def stored(path) -> set[tuple[int, int, int, str]]:  # noqa: ANN001
+def stored(path) -> set[tuple[int, int, int, str]]:
     with Store(path) as other:
         return {(s.id, s.start, s.end, s.label) for d in (1, 2, 3) for s in other.spans(d)}
 
 
-def shown(window) -> set[tuple[int, int, int, str]]:  # noqa: ANN001
+def shown(window) -> set[tuple[int, int, int, str]]:
     view = window.article
     in_view = {(s.id, s.start, s.end, s.label) for s in view.spans.values()}
     listed = {(s.id, s.start, s.end, s.label) for s in window.span_model.spans}
