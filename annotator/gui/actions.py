@@ -152,13 +152,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         in_article=True,
     ),
     _spec("find", "&Find in article…", "Ctrl+F", "&Edit", lambda w: w.find_bar.open_bar(), 2),
-    _spec("find_next", "Find next", "F3", "&Edit", lambda w: w.find_bar.find(backward=False), 2),
+    _spec("find_next", "Find next", "F3", "&Edit", lambda w: w.find_bar.search(backward=False), 2),
     _spec(
         "find_prev",
         "Find previous",
         "Shift+F3",
         "&Edit",
-        lambda w: w.find_bar.find(backward=True),
+        lambda w: w.find_bar.search(backward=True),
         2,
     ),
     _spec(

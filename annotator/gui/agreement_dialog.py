@@ -179,6 +179,8 @@ class AgreementDialog(QDialog):
                 row = QTreeWidgetItem([name, *(figure(figures[k]) for k in FIGURES)])
                 top.addChild(row)
             for item in [top, *(top.child(i) for i in range(top.childCount()))]:
+                if item is None:
+                    continue
                 for col in range(1, len(HEADERS)):
                     item.setTextAlignment(
                         col, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -217,16 +219,23 @@ class AgreementDialog(QDialog):
         out = []
         for i in range(self.pairs.topLevelItemCount()):
             top = self.pairs.topLevelItem(i)
+            if top is None:
+                continue
             texts = [top.text(c) for c in range(1, len(HEADERS))]
             labels = {}
             for j in range(top.childCount()):
                 child = top.child(j)
-                labels[child.text(0)] = [child.text(c) for c in range(1, len(HEADERS))]
+                if child is not None:
+                    labels[child.text(0)] = [child.text(c) for c in range(1, len(HEADERS))]
             out.append({"title": top.text(0), "all": texts, "labels": labels})
         return out
 
     def shown_documents(self) -> list[list[str]]:
+        def text(r: int, c: int) -> str:
+            item = self.documents.item(r, c)
+            return item.text() if item is not None else ""
+
         return [
-            [self.documents.item(r, c).text() for c in range(self.documents.columnCount())]
+            [text(r, c) for c in range(self.documents.columnCount())]
             for r in range(self.documents.rowCount())
         ]

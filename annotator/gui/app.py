@@ -11,6 +11,7 @@ import sys
 import time
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from annotator.gui.settings import APPLICATION, ORGANISATION
@@ -24,7 +25,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName(APPLICATION)
     app.setOrganizationName(ORGANISATION)
-    app.setApplicationDisplayName("annotator")
+    QGuiApplication.setApplicationDisplayName("annotator")
     return app  # type: ignore[return-value]
 
 

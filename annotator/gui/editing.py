@@ -149,7 +149,7 @@ class Editor:
         if not self._own(span):
             return
         note = self.window.ask_note("Note", f"Note on this {span.label}:", span.note or "")
-        if note is not None:
+        if note is not None and span.id is not None:
             self.set_note(span.id, note)
 
     def set_note(self, span_id: int, note: str | None) -> None:

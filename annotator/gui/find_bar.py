@@ -72,13 +72,13 @@ class FindBar(QWidget):
         for b in (prev_button, next_button, close_button):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             layout.addWidget(b)
-        prev_button.clicked.connect(lambda: self.find(backward=True))
-        next_button.clicked.connect(lambda: self.find(backward=False))
+        prev_button.clicked.connect(lambda: self.search(backward=True))
+        next_button.clicked.connect(lambda: self.search(backward=False))
         close_button.clicked.connect(self.close_bar)
-        self.field.step.connect(lambda backward: self.find(backward=backward))
+        self.field.step.connect(lambda backward: self.search(backward=backward))
         self.field.closed.connect(self.close_bar)
         self.field.textEdited.connect(
-            lambda _: self.find(backward=False, from_selection_start=True)
+            lambda _: self.search(backward=False, from_selection_start=True)
         )
         self.hide()
 
@@ -94,7 +94,7 @@ class FindBar(QWidget):
         self.hide()
         self.view.setFocus()
 
-    def find(self, *, backward: bool = False, from_selection_start: bool = False) -> bool:
+    def search(self, *, backward: bool = False, from_selection_start: bool = False) -> bool:
         """Select the next (or previous) match; False, and says so, when there is none."""
         selected = self.view.selection_cp()
         caret = self.view.caret_cp()

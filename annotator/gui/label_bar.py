@@ -30,7 +30,7 @@ class LabelBar(QWidget):
         """``keys`` maps a label to the hotkey that really works (a clashing one has none)."""
         while self._layout.count():
             item = self._layout.takeAt(0)
-            old = item.widget()
+            old = item.widget() if item is not None else None
             if old is not None:  # gone from the window now, freed by Qt later
                 old.hide()
                 old.setParent(None)

@@ -17,7 +17,9 @@ def recent_projects() -> list[str]:
     value = settings().value("recent", [])
     if isinstance(value, str):  # QSettings returns a lone string for a one-item list
         value = [value]
-    return [str(v) for v in value or []]
+    if not isinstance(value, (list, tuple)):
+        return []
+    return [str(v) for v in value]
 
 
 def remember_project(path: str) -> list[str]:

@@ -117,11 +117,11 @@ def test_find_bar_next_previous_and_escape(window) -> None:
 def test_find_after_an_emoji_selects_the_right_characters(window) -> None:
     window.find_bar.open_bar()
     window.find_bar.field.setText("שלום")
-    assert window.find_bar.find()
+    assert window.find_bar.search()
     start = HARD_TEXT.index("שלום")
     assert window.article.selection_cp() == (start, start + 4)
     window.find_bar.field.setText("no such words")
-    assert not window.find_bar.find()
+    assert not window.find_bar.search()
 
 
 def test_status_bar_shows_position_progress_name_and_saved_time(window) -> None:
