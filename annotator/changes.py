@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from annotator.model import Label, Span
+from annotator.model import Label, Relation, RelationType, Span
 
 T = TypeVar("T")
 
@@ -66,6 +66,8 @@ class Changes:
     spans: dict[int, Change[Span]] = field(default_factory=dict)
     documents: dict[int, Change[DocumentState]] = field(default_factory=dict)
     labels: dict[int, Change[Label]] = field(default_factory=dict)
+    relations: dict[int, Change[Relation]] = field(default_factory=dict)
+    relation_types: dict[int, Change[RelationType]] = field(default_factory=dict)
     document_list: bool = False
     everything: bool = False
 
@@ -78,13 +80,21 @@ class Changes:
             spans=_merge(self.spans, other.spans),
             documents=_merge(self.documents, other.documents),
             labels=_merge(self.labels, other.labels),
+            relations=_merge(self.relations, other.relations),
+            relation_types=_merge(self.relation_types, other.relation_types),
             document_list=self.document_list or other.document_list,
             everything=self.everything or other.everything,
         )
 
     def __bool__(self) -> bool:
         return bool(
-            self.spans or self.documents or self.labels or self.document_list or self.everything
+            self.spans
+            or self.documents
+            or self.labels
+            or self.relations
+            or self.relation_types
+            or self.document_list
+            or self.everything
         )
 
     # -- questions views ask -------------------------------------------------------------

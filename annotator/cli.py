@@ -638,6 +638,87 @@ def patterns_init(ctx: click.Context) -> None:
 
 @cli.group(invoke_without_command=True)
 @click.pass_context
+def relations(ctx: click.Context) -> None:
+    """List the relation types, or change them with a sub-command."""
+    if ctx.invoked_subcommand is None:
+        store = _store(ctx)
+        with _user_errors():
+            kinds = store.relation_types()
+            used = dict(
+                store.conn.execute("SELECT type_id, count(*) FROM relations GROUP BY type_id")
+            )
+        for kind in kinds:
+            ends = f"{'/'.join(kind.heads) or 'any'} -> {'/'.join(kind.children) or 'any'}"
+            click.echo(
+                f"{kind.name:<16} {kind.color}  {ends:<28} {_n(used.get(kind.id, 0), 'relation')}"
+            )
+
+
+@relations.command("add")
+@click.argument("name")
+@click.option("--head", "heads", multiple=True, help="A label its head span may have (repeatable).")
+@click.option(
+    "--child", "children", multiple=True, help="A label its child span may have (repeatable)."
+)
+@click.option("--color", help="#rrggbb.")
+@click.option("--definition", default="", help="The guideline for this relation.")
+@click.pass_context
+def relations_add(
+    ctx: click.Context,
+    name: str,
+    heads: tuple[str, ...],
+    children: tuple[str, ...],
+    color: str | None,
+    definition: str,
+) -> None:
+    """Add a relation type (no --head or --child: any label at that end)."""
+    from annotator.relations import RelationError
+
+    with _user_errors():
+        try:
+            kind = _store(ctx).add_relation_type(name, color, heads, children, definition)
+        except RelationError as e:
+            raise click.ClickException(str(e)) from None
+    click.echo(f"Added relation type {kind.name!r}")
+
+
+@relations.command("rename")
+@click.argument("name")
+@click.argument("new_name")
+@click.pass_context
+def relations_rename(ctx: click.Context, name: str, new_name: str) -> None:
+    """Rename a relation type; its relations follow."""
+    from annotator.relations import RelationError
+
+    with _user_errors():
+        try:
+            kind = _store(ctx).rename_relation_type(name, new_name)
+        except RelationError as e:
+            raise click.ClickException(str(e)) from None
+    click.echo(f"Renamed {name!r} to {kind.name!r}")
+
+
+@relations.command("delete")
+@click.argument("name")
+@click.option("--force", is_flag=True, help="Delete it even if relations use it (they go too).")
+@click.pass_context
+def relations_delete(ctx: click.Context, name: str, force: bool) -> None:
+    """Delete a relation type. Refused while relations use it, unless --force."""
+    from annotator.relations import RelationError
+
+    with _user_errors():
+        try:
+            count = _store(ctx).delete_relation_type(name, delete_relations=force)
+        except RelationError as e:
+            hint = "; add --force to delete them too" if "used by" in str(e) else ""
+            raise click.ClickException(f"{e}{hint}") from None
+    click.echo(
+        f"Deleted relation type {name!r}" + (f" and its {_n(count, 'relation')}" if count else "")
+    )
+
+
+@cli.group(invoke_without_command=True)
+@click.pass_context
 def labels(ctx: click.Context) -> None:
     """List the labels, or change them with a sub-command."""
     if ctx.invoked_subcommand is None:

@@ -7,6 +7,7 @@ Every write returns its usual value with ``.changes`` (see :mod:`annotator.chang
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
@@ -38,6 +39,45 @@ class LabelInUse(LabelError):
         )
 
 
+def _label(row: Sequence[Any]) -> Label:
+    name, color, hotkey, definition, label_id, position, attributes = row
+    return Label(
+        name, color, hotkey, definition, label_id, position, json.loads(attributes or "[]")
+    )
+
+
+def check_attribute_declarations(value: Any) -> list[dict[str, Any]]:
+    """A label's attributes: each {"name", "kind": "text"} or {"name", "kind": "choice",
+    "values": [...]}, with an optional "definition"."""
+    if not isinstance(value, list):
+        raise LabelError("a label's attributes must be a list")
+    out, names = [], set()
+    for item in value:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            raise LabelError("each attribute needs a name")
+        name = item["name"].strip()
+        kind = item.get("kind", "text")
+        if not name or name in names:
+            raise LabelError(f"attribute name {name!r} is empty or given twice")
+        if kind not in ("text", "choice"):
+            raise LabelError(f"attribute {name!r}: kind must be text or choice")
+        clean: dict[str, Any] = {"name": name, "kind": kind}
+        if kind == "choice":
+            values = item.get("values")
+            if (
+                not isinstance(values, list)
+                or not values
+                or not all(isinstance(v, str) and v for v in values)
+            ):
+                raise LabelError(f"attribute {name!r}: a choice needs a list of values")
+            clean["values"] = list(dict.fromkeys(values))
+        if isinstance(item.get("definition"), str):
+            clean["definition"] = item["definition"]
+        names.add(name)
+        out.append(clean)
+    return out
+
+
 class LabelMethods:
     """The label half of :class:`annotator.store.Store` (it brings ``conn``, ``transaction``,
     ``record_change`` and ``restore_span``)."""
@@ -50,18 +90,20 @@ class LabelMethods:
 
     def labels(self) -> list[Label]:
         rows = self.conn.execute(
-            "SELECT name, color, hotkey, definition, id, position FROM labels ORDER BY position, id"
+            "SELECT name, color, hotkey, definition, id, position, attributes FROM labels"
+            " ORDER BY position, id"
         )
-        return [Label(*row) for row in rows]
+        return [_label(row) for row in rows]
 
     def label(self, name: str) -> Label:
         row = self.conn.execute(
-            "SELECT name, color, hotkey, definition, id, position FROM labels WHERE name = ?",
+            "SELECT name, color, hotkey, definition, id, position, attributes FROM labels"
+            " WHERE name = ?",
             (name,),
         ).fetchone()
         if row is None:
             raise LabelError(f"there is no label {name!r}")
-        return Label(*row)
+        return _label(row)
 
     def label_ids(self) -> dict[str, int]:
         return dict(self.conn.execute("SELECT name, id FROM labels"))
@@ -85,13 +127,24 @@ class LabelMethods:
             and self.conn.execute("SELECT 1 FROM labels WHERE id = ?", (label.id,)).fetchone()
         ):
             raise LabelError(f"label {label.id} is already there")
+        attributes = check_attribute_declarations(label.attributes)
         cur = self.conn.execute(
-            "INSERT INTO labels (id, name, color, hotkey, definition, position)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (label.id, name, color, hotkey, label.definition or "", label.position),
+            "INSERT INTO labels (id, name, color, hotkey, definition, position, attributes)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                label.id,
+                name,
+                color,
+                hotkey,
+                label.definition or "",
+                label.position,
+                json.dumps(attributes, ensure_ascii=False),
+            ),
         )
         self.record_change(action, label=name, color=color, hotkey=hotkey)
-        added = Label(name, color, hotkey, label.definition or "", cur.lastrowid, label.position)
+        added = Label(
+            name, color, hotkey, label.definition or "", cur.lastrowid, label.position, attributes
+        )
         return with_changes(added, Changes(labels={added.id: Change(None, added)}))  # type: ignore[dict-item]
 
     def restore_label(self, label: Label, spans: Sequence[Span] = ()) -> Label:

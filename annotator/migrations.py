@@ -213,10 +213,44 @@ _SCHEMA_3 = [
     ) WITHOUT ROWID""",
 ]
 
+# Relations between spans (who said a quote, which claim a concession answers), their types,
+# and attributes on spans that labels declare.
+_SCHEMA_4 = [
+    """
+    CREATE TABLE relation_types (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        color TEXT NOT NULL,
+        heads TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(heads)),
+        children TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(children)),
+        definition TEXT NOT NULL DEFAULT '',
+        position INTEGER NOT NULL DEFAULT 0
+    )""",
+    f"""
+    CREATE TABLE relations (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        head INTEGER NOT NULL REFERENCES spans (id) ON DELETE CASCADE,
+        child INTEGER NOT NULL REFERENCES spans (id) ON DELETE CASCADE,
+        type_id INTEGER NOT NULL REFERENCES relation_types (id),
+        annotator TEXT NOT NULL,
+        origin TEXT NOT NULL DEFAULT 'manual' CHECK (origin IN {_in(_ORIGINS_2)}),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        CHECK (head != child)
+    )""",
+    "CREATE INDEX relations_document ON relations (document_id)",
+    "CREATE INDEX relations_head ON relations (head)",
+    "CREATE INDEX relations_child ON relations (child)",
+    "ALTER TABLE spans ADD COLUMN attributes TEXT CHECK (attributes IS NULL OR json_valid(attributes))",
+    "ALTER TABLE labels ADD COLUMN attributes TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(attributes))",
+]
+
 STEPS: list[tuple[str, list[str]]] = [
     ("0001_initial_schema", _SCHEMA_1),
     ("0002_teams", _SCHEMA_2),
     ("0003_suggestions", _SCHEMA_3),
+    ("0004_relations", _SCHEMA_4),
 ]
 
 

@@ -37,6 +37,44 @@ class Label:
     definition: str = ""
     id: int | None = None
     position: int = 0
+    # What a span of this label may carry: [{"name", "kind": "text" | "choice", "values"?}]
+    attributes: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class RelationType:
+    """A kind of relation, and the labels its head and child spans may have (any when empty)."""
+
+    name: str
+    color: str = "#888888"
+    heads: list[str] = field(default_factory=list)
+    children: list[str] = field(default_factory=list)
+    definition: str = ""
+    id: int | None = None
+    position: int = 0
+
+    def fits(self, head_label: str, child_label: str) -> bool:
+        return (not self.heads or head_label in self.heads) and (
+            not self.children or child_label in self.children
+        )
+
+
+@dataclass
+class Relation:
+    """A directed link from one span (the head) to another (the child) in the same document."""
+
+    document_id: int
+    head: int
+    child: int
+    label: str
+    annotator: str = ""
+    origin: str = "manual"
+    created_at: str = ""
+    updated_at: str = ""
+    id: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -57,6 +95,7 @@ class Span:
     id: int | None = None
     suggester: str | None = None  # for a suggestion: what proposed it
     score: float | None = None  # and how sure it was (0 to 1)
+    attributes: dict[str, str] = field(default_factory=dict)  # as its label declares them
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -25,5 +25,10 @@ def default_labels() -> list[dict[str, Any]]:
         return json.load(f)
 
 
+def default_relation_types() -> list[dict[str, Any]]:
+    with open(resource_dir() / "relations.json", encoding="utf-8") as f:
+        return json.load(f)
+
+
 def sample_articles() -> list[Path]:
     return sorted((resource_dir() / "samples").glob("*.txt"))

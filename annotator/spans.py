@@ -8,18 +8,19 @@ span with ``.changes`` (see :mod:`annotator.changes`) saying what it changed.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
 from annotator.changes import Change, Changes, DocumentState, with_changes
-from annotator.model import ORIGINS, Span, SpanError, check_span, utc_now
+from annotator.model import ORIGINS, Relation, Span, SpanError, check_span, utc_now
 from annotator.statuses import MY_STATUS, status_of, write_status
 
 SPAN_COLUMNS = (
     's.id, s.document_id, s.start, s."end", l.name, s.text, s.annotator, s.note, s.origin,'
-    " s.created_at, s.updated_at, s.suggester, s.score"
+    " s.created_at, s.updated_at, s.suggester, s.score, s.attributes"
 )
 
 
@@ -33,6 +34,18 @@ def document_state(conn: sqlite3.Connection, document_id: int, annotator: str) -
     if row is None:
         raise SpanError(f"there is no document {document_id}")
     return DocumentState(document_id, row[0], row[1])
+
+
+def relations_of(conn: sqlite3.Connection, span_id: int) -> list[Relation]:
+    """The relations a span is an end of (before a delete takes them with it)."""
+    from annotator.relations import RELATION_COLUMNS, relation_from_row
+
+    rows = conn.execute(
+        f"SELECT {RELATION_COLUMNS} FROM relations r JOIN relation_types t ON t.id = r.type_id"
+        " WHERE r.head = ? OR r.child = ? ORDER BY r.id",
+        (span_id, span_id),
+    )
+    return [relation_from_row(r) for r in rows]
 
 
 def span_from_row(row: Sequence[Any]) -> Span:
@@ -50,6 +63,7 @@ def span_from_row(row: Sequence[Any]) -> Span:
         updated_at=row[10],
         suggester=row[11] if len(row) > 11 else None,
         score=row[12] if len(row) > 12 else None,
+        attributes=json.loads(row[13]) if len(row) > 13 and row[13] else {},
     )
 
 
@@ -137,8 +151,8 @@ class SpanMethods:
                 raise SpanError(f"span {span.id} is already there")
             cur = self.conn.execute(
                 'INSERT INTO spans (id, document_id, start, "end", label_id, text, annotator,'
-                " note, origin, created_at, updated_at, suggester, score)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " note, origin, created_at, updated_at, suggester, score, attributes)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     span.id,
                     span.document_id,
@@ -153,6 +167,7 @@ class SpanMethods:
                     span.updated_at,
                     span.suggester,
                     span.score,
+                    json.dumps(span.attributes, ensure_ascii=False) if span.attributes else None,
                 ),
             )
             if span.origin != "suggested":  # suggestions are counted apart
@@ -193,10 +208,20 @@ class SpanMethods:
             self.record_change("set_status", document_id, **details)
 
     def delete_span(self, span_id: int) -> Span:
-        """Delete a span; returns it as it was, so it can be restored."""
+        """Delete a span and its relations; returns it as it was, so it can be restored.
+
+        The relations it took are in the changes (``changes.relations``), each as it was, so
+        an undo can put them back after the span.
+        """
         with self.transaction():
             span = self.span(span_id)
             document_before = document_state(self.conn, span.document_id, self.annotator)
+            taken = relations_of(self.conn, span_id)
+            for relation in taken:
+                self.record_change(
+                    "delete_relation", relation.document_id, None, relation=relation.id,
+                    head=relation.head, child=relation.child, label=relation.label,
+                )  # fmt: skip
             self.conn.execute("DELETE FROM spans WHERE id = ?", (span_id,))
             if span.origin != "suggested":
                 self._count_spans(span.document_id, -1)
@@ -215,6 +240,7 @@ class SpanMethods:
                         document_before, document_state(self.conn, span.document_id, self.annotator)
                     )
                 },
+                relations={r.id: Change(r, None) for r in taken},  # type: ignore[misc]
             )
             return with_changes(span, changes)
 

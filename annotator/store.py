@@ -51,7 +51,8 @@ from annotator.project_file import (
     restore_advice,
     sqlite_problem,
 )
-from annotator.resources import default_labels
+from annotator.relations import RelationMethods, seed_relation_types
+from annotator.resources import default_labels, default_relation_types
 from annotator.spans import SPAN_COLUMNS, SpanMethods, span_from_row
 from annotator.statuses import MY_STATUS, StatusMethods, write_status
 
@@ -70,7 +71,7 @@ class DocumentRow:
     external_id: str | None = None
 
 
-class Store(LabelMethods, SpanMethods, StatusMethods):
+class Store(LabelMethods, SpanMethods, StatusMethods, RelationMethods):
     """An open project. Use as a context manager or call :meth:`close`."""
 
     def __init__(self, path: str | os.PathLike[str], annotator: str | None = None) -> None:
@@ -164,6 +165,10 @@ class Store(LabelMethods, SpanMethods, StatusMethods):
         if not new:
             self.backup(self._backup_path(f"before-{pending[0]}"))
         migration_set().apply(self.db)
+        if not new and "0004_relations" in pending:
+            with self.transaction():
+                self._add_missing_default_labels()
+                seed_relation_types(self, default_relation_types())
         if new:
             with self.transaction():
                 self.set_setting("created_at", utc_now())
@@ -176,8 +181,31 @@ class Store(LabelMethods, SpanMethods, StatusMethods):
                             hotkey=spec.get("hotkey"),
                             definition=spec.get("definition", ""),
                             position=position,
+                            attributes=spec.get("attributes", []),
                         )
                     )
+                seed_relation_types(self, default_relation_types())
+
+    def _add_missing_default_labels(self) -> None:
+        """After an upgrade, the default labels a project lacks (its hotkey only when free),
+        and the default attributes of labels it has that declare none."""
+        have = {lab.name: lab for lab in self.labels()}
+        keys = {lab.hotkey for lab in have.values() if lab.hotkey}
+        for spec in default_labels():
+            existing = have.get(spec["name"])
+            if existing is None:
+                self._insert_label(
+                    Label(
+                        name=spec["name"],
+                        color=spec["color"],
+                        hotkey=spec.get("hotkey") if spec.get("hotkey") not in keys else None,
+                        definition=spec.get("definition", ""),
+                        position=len(have),
+                        attributes=spec.get("attributes", []),
+                    )
+                )
+            elif spec.get("attributes") and not existing.attributes:
+                self.set_label_attributes(existing.name, spec["attributes"])
 
     def _backup_path(self, tag: str) -> Path:
         stamp = utc_now().replace(":", "").replace("-", "").replace(".", "")

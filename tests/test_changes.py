@@ -59,7 +59,7 @@ def test_status_changes_say_the_old_status_and_the_new(store, doc) -> None:
 
 
 def test_label_writes_name_the_label_and_a_delete_every_span_it_took(store, doc) -> None:
-    added = store.add_label("rumour", hotkey="5")
+    added = store.add_label("rumour", hotkey="6")
     assert changes_of(added).labels == {added.id: Change(None, added)}
     before, after = pair = store.update_label("rumour", new_name="gossip", color="#123456")
     assert changes_of(pair).renamed_labels() == {"rumour": "gossip"}

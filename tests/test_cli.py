@@ -215,7 +215,7 @@ def test_stats_counts_a_folder_of_articles_and_tasks_with_prodigy_and_doccano_sp
             "tester": {"new": 3, "in_progress": 0, "done": 1, "skipped": 0}
         },
         "spans": 4,
-        "spans_by_label": {"claim": 2, "quote": 1, "caption": 1, "concession": 0},
+        "spans_by_label": {"claim": 2, "quote": 1, "caption": 1, "concession": 0, "speaker": 0},
         "spans_by_annotator": {"tester": 4},
         "suggestions": 0,
         "suggestions_by_suggester": {},
@@ -308,20 +308,21 @@ def test_labels_lists_hotkey_name_colour_and_use(filled):
         ["2", "quote", "#e8923a", "1", "span"],
         ["3", "caption", "#3fae6a", "0", "spans"],
         ["4", "concession", "#a86cc1", "0", "spans"],
+        ["5", "speaker", "#c0504d", "0", "spans"],
     ]
 
 
 def test_labels_add_creates_a_label(db):
-    run("--db", str(db), "labels", "add", "rumour", "--color", "#112233", "--hotkey", "5")
+    run("--db", str(db), "labels", "add", "rumour", "--color", "#112233", "--hotkey", "6")
     with Store(db) as store:
         label = store.label("rumour")
-    assert (label.color, label.hotkey) == ("#112233", "5")
+    assert (label.color, label.hotkey) == ("#112233", "6")
 
 
 def test_labels_add_with_a_taken_hotkey_exits_1(db):
     result = run("--db", str(db), "labels", "add", "rumour", "--hotkey", "1", expect=1)
     assert "already belongs to label 'claim'" in result.stderr
-    assert count(db, "SELECT count(*) FROM labels") == 4
+    assert count(db, "SELECT count(*) FROM labels") == 5
 
 
 def test_labels_rename_takes_the_spans_along(filled):

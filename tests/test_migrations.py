@@ -45,6 +45,7 @@ def test_fresh_project_records_the_initial_schema_step(tmp_path):
         ("annotator", "0001_initial_schema"),
         ("annotator", "0002_teams"),
         ("annotator", "0003_suggestions"),
+        ("annotator", "0004_relations"),
     ]
 
 
@@ -73,6 +74,7 @@ def test_initial_schema_applies_to_an_empty_database_through_sqlite_utils():
         "0001_initial_schema",
         "0002_teams",
         "0003_suggestions",
+        "0004_relations",
     ]
     assert db["documents"].exists()
 
@@ -81,7 +83,7 @@ def test_reopening_a_project_applies_nothing_and_makes_no_backup(tmp_path):
     make_project(tmp_path / "p.db")
     make_project(tmp_path / "p.db")
     conn = sqlite3.connect(tmp_path / "p.db")
-    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 3
+    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 4
     conn.close()
     assert not list(tmp_path.glob("*.bak"))
 
@@ -217,7 +219,7 @@ def test_an_empty_file_becomes_a_new_project(tmp_path):
     path = tmp_path / "p.db"
     path.touch()
     with Store(path) as store:
-        assert len(store.labels()) == 4
+        assert len(store.labels()) == 5
 
 
 # -- a damaged schema ---------------------------------------------------------------------------
@@ -287,35 +289,44 @@ def test_the_expected_schema_is_what_sqlite_utils_applies():
 
 
 def _project_at_step_one(path, monkeypatch) -> None:
-    """A project as annotator made it before the teams step, with work in it."""
-    import annotator.migrations as schema
+    """A project as annotator made it before the teams step, with work in it, written with
+    plain SQL (today's store writes columns that step did not have)."""
+    from annotator.migrations import STEPS
+    from annotator.model import text_hash
 
-    with monkeypatch.context() as m:
-        m.setattr(schema, "STEPS", schema.STEPS[:1])
-        with Store(path, "ana") as store, store.transaction():
-            from annotator.model import text_hash
-
-            for i, status in enumerate(["done", "new", "skipped", "in_progress"]):
-                text = f"Document {i} with words."
-                store.conn.execute(
-                    "INSERT INTO documents (title, text, text_hash, status, created_at,"
-                    " updated_at) VALUES (?, ?, ?, ?, 'then', 'then')",
-                    (f"d{i}", text, text_hash(text), status),
-                )
-            for sid, (doc, who) in enumerate([(1, "ana"), (1, "ana"), (4, "bo")], start=1):
-                store.conn.execute(
-                    'INSERT INTO spans (id, document_id, start, "end", label_id, text,'
-                    " annotator, origin, created_at, updated_at)"
-                    " VALUES (?, ?, 0, 8, 1, 'Document', ?, 'manual', 'then', 'then')",
-                    (sid, doc, who),
-                )
-            store.conn.execute(
-                'INSERT INTO spans (id, document_id, start, "end", label_id, text, annotator,'
-                " origin, created_at, updated_at)"
-                " VALUES (40, 1, 0, 8, 1, 'Document', 'ana', 'manual', 'then', 'then')"
-            )
-            store.conn.execute("DELETE FROM spans WHERE id = 40")  # the highest id, deleted
-            store.record_change("set_status", 3, before="new", after="skipped")
+    conn = sqlite3.connect(path)
+    for statement in STEPS[0][1]:
+        conn.execute(statement)
+    conn.execute(
+        "CREATE TABLE _sqlite_migrations (migration_set TEXT, name TEXT, applied_at TEXT,"
+        " PRIMARY KEY (migration_set, name))"
+    )
+    conn.execute(
+        "INSERT INTO _sqlite_migrations VALUES ('annotator', '0001_initial_schema', 'then')"
+    )
+    conn.execute("INSERT INTO labels (name, color, hotkey) VALUES ('claim', '#4a90d9', '1')")
+    conn.execute("INSERT INTO labels (name, color, hotkey) VALUES ('quote', '#e8923a', '2')")
+    for i, status in enumerate(["done", "new", "skipped", "in_progress"]):
+        text = f"Document {i} with words."
+        conn.execute(
+            "INSERT INTO documents (title, text, text_hash, status, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, 'then', 'then')",
+            (f"d{i}", text, text_hash(text), status),
+        )
+    for sid, (doc, who) in enumerate([(1, "ana"), (1, "ana"), (4, "bo"), (1, "ana")], start=1):
+        conn.execute(
+            'INSERT INTO spans (id, document_id, start, "end", label_id, text, annotator, origin,'
+            " created_at, updated_at) VALUES (?, ?, 0, 8, 1, 'Document', ?, 'manual', 'then',"
+            " 'then')",
+            (sid if sid < 4 else 40, doc, who),
+        )
+    conn.execute("DELETE FROM spans WHERE id = 40")  # the highest id, deleted
+    conn.execute(
+        "INSERT INTO changes (at, annotator, action, document_id, details)"
+        " VALUES ('then', 'ana', 'set_status', 3, '{\"before\": \"new\", \"after\": \"skipped\"}')"
+    )
+    conn.commit()
+    conn.close()
 
 
 def test_the_teams_step_gives_each_status_to_the_analyst_who_set_it(tmp_path, monkeypatch):
@@ -357,3 +368,15 @@ def test_every_project_gets_an_id_of_its_own(tmp_path):
         with Store(tmp_path / name, "t") as store:
             ids.append(store.get_setting("id"))
     assert all(len(i) == 32 for i in ids) and ids[0] != ids[1]
+
+
+def test_an_upgraded_project_gets_the_relation_types_and_the_missing_default_labels(
+    tmp_path, monkeypatch
+):
+    path = tmp_path / "old.db"
+    _project_at_step_one(path, monkeypatch)
+    with Store(path, "ana") as store:
+        assert [k.name for k in store.relation_types()] == ["said_by", "concedes"]
+        names = [lab.name for lab in store.labels()]
+        assert names[:2] == ["claim", "quote"] and "speaker" in names
+        assert store.label("quote").attributes  # its default speaker attribute

@@ -60,8 +60,8 @@ def test_store_autocommits_outside_its_transactions(store):
 
 def test_new_project_has_the_default_label_scheme(store):
     labels = store.labels()
-    assert [lab.name for lab in labels] == ["claim", "quote", "caption", "concession"]
-    assert [lab.hotkey for lab in labels] == ["1", "2", "3", "4"]
+    assert [lab.name for lab in labels] == ["claim", "quote", "caption", "concession", "speaker"]
+    assert [lab.hotkey for lab in labels] == ["1", "2", "3", "4", "5"]
     spec = {d["name"]: d for d in default_labels()}
     for lab in labels:
         assert lab.color == spec[lab.name]["color"].lower()
@@ -71,9 +71,9 @@ def test_new_project_has_the_default_label_scheme(store):
 
 def test_default_label_file_has_distinct_names_hotkeys_and_colours():
     spec = default_labels()
-    assert len({d["name"] for d in spec}) == len(spec) == 4
-    assert len({d["hotkey"] for d in spec}) == 4
-    assert len({d["color"].lower() for d in spec}) == 4
+    assert len({d["name"] for d in spec}) == len(spec) == 5
+    assert len({d["hotkey"] for d in spec}) == 5
+    assert len({d["color"].lower() for d in spec}) == 5
     assert all(d["definition"].strip() for d in spec)
 
 
@@ -85,7 +85,7 @@ def test_new_project_records_when_and_by_what_it_was_made(store):
 def test_reopening_a_project_does_not_add_the_default_labels_again(tmp_path):
     Store(tmp_path / "p.db").close()
     with Store(tmp_path / "p.db") as again:
-        assert len(again.labels()) == 4
+        assert len(again.labels()) == 5
 
 
 # -- every change is committed on return -------------------------------------------------------
@@ -358,23 +358,23 @@ def test_document_text_is_unchanged_by_span_edits(store, add_doc, raw):
 
 
 def test_add_label_appends_it_with_a_free_colour(store, raw):
-    label = store.add_label("source", hotkey="5", definition="Who said it.")
+    label = store.add_label("source", hotkey="6", definition="Who said it.")
     assert store.labels()[-1] == label
     assert label.color not in {lab.color for lab in store.labels()[:-1]}
     row = raw.execute("SELECT color, hotkey, definition FROM labels WHERE name = 'source'")
-    assert row.fetchone() == (label.color, "5", "Who said it.")
+    assert row.fetchone() == (label.color, "6", "Who said it.")
 
 
 def test_add_label_refuses_a_name_that_differs_only_in_case(store, raw):
     with pytest.raises(LabelError, match="already"):
         store.add_label("Claim")
-    assert raw.execute("SELECT count(*) FROM labels").fetchone()[0] == 4
+    assert raw.execute("SELECT count(*) FROM labels").fetchone()[0] == 5
 
 
 def test_add_label_refuses_a_hotkey_already_taken(store, raw):
     with pytest.raises(LabelError, match="hotkey '1' already belongs to label 'claim'"):
         store.add_label("source", hotkey="1")
-    assert raw.execute("SELECT count(*) FROM labels").fetchone()[0] == 4
+    assert raw.execute("SELECT count(*) FROM labels").fetchone()[0] == 5
 
 
 def test_rename_label_takes_its_spans_along(store, raw, add_doc):
@@ -522,7 +522,7 @@ def test_stats_count_documents_by_status_and_spans_by_label_and_annotator(store,
             "tester": {"new": 1, "in_progress": 1, "done": 0, "skipped": 1},
         },
         "spans": 3,
-        "spans_by_label": {"claim": 2, "quote": 1, "caption": 0, "concession": 0},
+        "spans_by_label": {"claim": 2, "quote": 1, "caption": 0, "concession": 0, "speaker": 0},
         "spans_by_annotator": {"alice": 1, "tester": 2},
         "suggestions": 0,
         "suggestions_by_suggester": {},

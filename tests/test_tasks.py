@@ -210,7 +210,7 @@ def test_create_labels_refuses_a_label_the_project_cannot_hold(store, write, lab
     report = import_paths(store, [path], create_labels=True)
     (refusal,) = refusal_lines(report)
     assert refusal.startswith(f"{path}:1: label[0]: ") and why in refusal
-    assert len(store.labels()) == 4
+    assert len(store.labels()) == 5
 
 
 def test_create_labels_refuses_two_new_labels_that_differ_only_in_case(store, write):
@@ -223,7 +223,7 @@ def test_create_labels_refuses_two_new_labels_that_differ_only_in_case(store, wr
     )
     report = import_paths(store, [path], create_labels=True)
     assert [r.line for r in report.refused] == [2]
-    assert len(store.labels()) == 4
+    assert len(store.labels()) == 5
 
 
 # -- Label Studio -------------------------------------------------------------------------------

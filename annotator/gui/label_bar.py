@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from annotator.gui.dialogs import colour_icon
@@ -54,6 +54,11 @@ class LabelBar(QWidget):
         if not labels:
             self._layout.addWidget(QLabel("No labels yet: add some with Edit → Labels…"))
         self._layout.addStretch(1)
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as the window wants: with many labels the last buttons are cut off at
+        the edge rather than forcing the whole window wider (their keys still work)."""
+        return QSize(0, super().minimumSizeHint().height())
 
     def _clicked(self, name: str) -> None:
         alt = bool(QApplication.keyboardModifiers() & Qt.KeyboardModifier.AltModifier)

@@ -189,7 +189,12 @@ def test_deleting_a_label_in_use_asks_with_the_span_count(window, monkeypatch) -
 
     drive_labels(window, monkeypatch, steps)
     assert "2 spans" in questions[0]
-    assert [lab.name for lab in window.store.labels()] == ["claim", "caption", "concession"]
+    assert [lab.name for lab in window.store.labels()] == [
+        "claim",
+        "caption",
+        "concession",
+        "speaker",
+    ]
     assert window.store.spans(window.current_document) == []
     assert window.span_model.rowCount() == 0 and not window.article.highlighter.index.placed
     assert window.findChild(QPushButton, "label:quote") is None

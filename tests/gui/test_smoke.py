@@ -16,7 +16,13 @@ def test_window_builds_with_named_widgets(window) -> None:
         for b in window.findChildren(QPushButton)
         if b.objectName().startswith("label:")
     }
-    assert names == {"label:claim", "label:quote", "label:caption", "label:concession"}
+    assert names == {
+        "label:claim",
+        "label:quote",
+        "label:caption",
+        "label:concession",
+        "label:speaker",
+    }
     assert window.article.text == HARD_TEXT
 
 

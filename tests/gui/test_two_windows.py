@@ -189,7 +189,7 @@ def test_refresh_keeps_caret_and_scroll_and_drops_the_text_selection(
     assert top > 0
     with Store(window.store.path) as other:
         other.add_span(1, target + 10, target + 13, "quote")
-        other.add_label("rumour", hotkey="5")
+        other.add_label("rumour", hotkey="6")
     window.refresh_action.trigger()
     assert window.article.caret_cp() == target + 9
     assert window.article.selection_cp() is None
@@ -279,5 +279,5 @@ def test_a_tag_refused_for_a_label_deleted_elsewhere_brings_the_labels_up_to_dat
     key(window, Qt.Key.Key_4)
     assert "unknown label 'concession'" in window.statusBar().currentMessage()
     qtbot.waitUntil(lambda: window.findChild(QPushButton, "label:concession") is None)
-    assert [lab.name for lab in window.labels] == ["claim", "quote", "caption"]
+    assert [lab.name for lab in window.labels] == ["claim", "quote", "caption", "speaker"]
     assert stored(window.store.path) == set()
