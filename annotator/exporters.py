@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -94,25 +95,66 @@ def native_record(doc: Document, spans: list[Span]) -> dict[str, Any]:
         "meta": doc.meta,
         "status": doc.status,
         "statuses": doc.statuses,
-        "spans": [
+        "spans": [_native_span(s) for s in spans],
+        "relations": [
             {
-                "start": s.start,
-                "end": s.end,
-                "label": s.label,
-                "text": s.text,
-                "annotator": s.annotator,
-                "note": s.note,
-                "origin": s.origin,
-                "created_at": s.created_at,
-                "updated_at": s.updated_at,
+                "head": r.head,
+                "child": r.child,
+                "label": r.label,
+                "annotator": r.annotator,
+                "origin": r.origin,
+                "created_at": r.created_at,
+                "updated_at": r.updated_at,
             }
-            for s in spans
+            for r in doc.relations
         ],
         "text_hash": doc.text_hash,
         "source": doc.source,
         "created_at": doc.created_at,
         "updated_at": doc.updated_at,
     }
+
+
+def _native_span(s: Span) -> dict[str, Any]:
+    """A span as annotator writes it: ``id`` is its id in the project, which the document's
+    relations name (on import they are references within the record)."""
+    out: dict[str, Any] = {
+        "id": s.id,
+        "start": s.start,
+        "end": s.end,
+        "label": s.label,
+        "text": s.text,
+        "annotator": s.annotator,
+        "note": s.note,
+        "origin": s.origin,
+        "created_at": s.created_at,
+        "updated_at": s.updated_at,
+    }
+    if s.attributes:
+        out["attributes"] = s.attributes
+    return out
+
+
+_TOKEN = re.compile(r"\w+(?:[’'.-]\w+)*|[^\w\s]")
+
+
+def tokens(text: str) -> list[dict[str, Any]]:
+    """Prodigy's tokens: words (with inner apostrophes, hyphens and points) and single marks,
+    each with its character offsets and whether white space follows it."""
+    out = []
+    for i, m in enumerate(_TOKEN.finditer(text)):
+        after = text[m.end() : m.end() + 1]
+        out.append(
+            {"text": m.group(), "start": m.start(), "end": m.end(), "id": i, "ws": after.isspace()}
+        )
+    return out
+
+
+def _token_range(toks: list[dict[str, Any]], start: int, end: int) -> tuple[int, int]:
+    """The first and last token (inclusive, as Prodigy counts) a span touches."""
+    first = next((t["id"] for t in toks if t["end"] > start), len(toks) - 1)
+    last = next((t["id"] for t in reversed(toks) if t["start"] < end), first)
+    return first, max(first, last)
 
 
 def prodigy_meta(doc: Document) -> dict[str, Any]:
@@ -126,6 +168,8 @@ def prodigy_meta(doc: Document) -> dict[str, Any]:
 
 def prodigy_record(doc: Document, spans: list[Span]) -> dict[str, Any]:
     out_spans = [{"start": s.start, "end": s.end, "label": s.label, "text": s.text} for s in spans]
+    if doc.relations:
+        return _prodigy_with_relations(doc, spans, out_spans)
     input_hash = _hash32(doc.text)
     task_hash = _hash32(str(input_hash), json.dumps([(s.start, s.end, s.label) for s in spans]))
     return {
@@ -154,15 +198,55 @@ def with_suggestion_fields(
     return record
 
 
-def doccano_record(
-    doc: Document, spans: list[Span], meta_keys: Sequence[str], utf16: bool
+def _prodigy_with_relations(
+    doc: Document, spans: list[Span], out_spans: list[dict[str, Any]]
 ) -> dict[str, Any]:
+    """A document with relations as Prodigy's relation interface writes it: tokens, each span's
+    first and last token, and relations whose head and child are the index of the last token
+    of each end, with the two spans repeated."""
+    toks = tokens(doc.text)
+    by_id: dict[int | None, dict[str, Any]] = {}
+    for span, out in zip(spans, out_spans, strict=True):
+        out["token_start"], out["token_end"] = _token_range(toks, span.start, span.end)
+        by_id[span.id] = out
+    record = prodigy_record(Document(**{**doc.__dict__, "relations": []}), spans)
+    record["spans"] = out_spans
+    record["tokens"] = toks
+    record["relations"] = [
+        {
+            "head": by_id[r.head]["token_end"],
+            "child": by_id[r.child]["token_end"],
+            "head_span": dict(by_id[r.head]),
+            "child_span": dict(by_id[r.child]),
+            "label": r.label,
+        }
+        for r in doc.relations
+    ]
+    return record
+
+
+def doccano_record(
+    doc: Document,
+    spans: list[Span],
+    meta_keys: Sequence[str],
+    utf16: bool,
+    entities: bool = False,
+) -> dict[str, Any]:
+    """doccano's JSONL; with ``entities``, its relation form: ``entities`` with ids and
+    ``relations`` from one entity id to another (every line in that form, as doccano wants)."""
     unit = OffsetMap(doc.text).to_utf16 if utf16 else int
-    record: dict[str, Any] = {
-        "id": export_id(doc),
-        "text": doc.text,
-        "label": [[unit(s.start), unit(s.end), s.label] for s in spans],
-    }
+    record: dict[str, Any] = {"id": export_id(doc), "text": doc.text}
+    if entities:
+        record["entities"] = [
+            {"id": s.id, "label": s.label, "start_offset": unit(s.start), "end_offset": unit(s.end)}
+            for s in spans
+        ]
+        record["relations"] = [
+            {"id": r.id, "from_id": r.head, "to_id": r.child, "type": r.label}
+            for r in doc.relations
+        ]
+    else:
+        record["label"] = [[unit(s.start), unit(s.end), s.label] for s in spans]
     # doccano refuses a file whose lines do not all carry the same meta keys, or that holds
     # null where other lines hold a value: every line gets every key, with "" for missing.
     for key in meta_keys:
@@ -227,8 +311,10 @@ def export(
     if fmt == "doccano":
         meta_keys = store.meta_keys(statuses=statuses)
 
+        entities = store.has_relations()
+
         def make_doccano(doc: Document, spans: list[Span]) -> dict[str, Any]:
-            return doccano_record(doc, spans, meta_keys, offsets == "utf16")
+            return doccano_record(doc, spans, meta_keys, offsets == "utf16", entities)
 
         make = make_doccano
     else:

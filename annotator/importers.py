@@ -9,6 +9,7 @@ move with the text; nothing else in the text is touched.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import stat
 from collections.abc import Callable, Iterator, Sequence
@@ -28,6 +29,7 @@ from annotator.tasks import (
     CheckedTask,
     ImportedSpan,
     RecordError,
+    Scheme,
     check_task,
 )
 
@@ -59,6 +61,7 @@ class FileResult:
     documents_added: int = 0
     duplicates: int = 0
     spans_added: int = 0
+    relations_added: int = 0
     # Of the duplicates: spans they brought that the stored document lacked (added to it),
     # and spans it already had (left out).
     spans_added_to_duplicates: int = 0
@@ -327,6 +330,11 @@ def _write(
     as_suggestions: bool = False,
 ) -> None:
     label_ids = store.label_ids()
+    scheme = Scheme(
+        attributes={lab.name: lab.attributes for lab in store.labels()},
+        relation_types={kind.name: kind for kind in store.relation_types()},
+    )
+    relation_ids = {n: k.id for n, k in scheme.relation_types.items() if k.id is not None}
     suggester = f"import {as_text(path.name)}"
     new_labels: set[str] = set()
     source = str(path)
@@ -339,7 +347,9 @@ def _write(
             for number, read, value in records:
                 result.records += 1
                 try:
-                    record = check_task(value, number, set(label_ids), create_labels, new_labels)
+                    record = check_task(
+                        value, number, set(label_ids), create_labels, new_labels, scheme
+                    )
                 except RecordError as e:
                     result.refused.append(Refusal(source, number, str(e)))
                     continue
@@ -347,7 +357,7 @@ def _write(
                     continue  # keep checking, so every bad record is listed
                 if as_suggestions:
                     record.spans = [
-                        (*span[:5], "suggested", span[6], span[7], span[8] or suggester, span[9])
+                        (*span[:5], "suggested", *span[6:8], span[8] or suggester, *span[9:])
                         for span in record.spans
                     ]
                 for name in sorted(new_labels - label_ids.keys()):
@@ -381,10 +391,16 @@ def _write(
                         write_status(store.conn, document_id, who, status, now)
                 for what, count in record.passed_over.items():
                     result.passed_over[what] = result.passed_over.get(what, 0) + count
-                for span in record.spans:
-                    pending_spans.append(
-                        _row(document_id, record.text, span, label_ids, store.annotator, now)
+                if record.relations:
+                    result.spans_added += _with_relations(
+                        store, document_id, record, label_ids, relation_ids, now
                     )
+                    result.relations_added += len(record.relations)
+                else:
+                    for span in record.spans:
+                        pending_spans.append(
+                            _row(document_id, record.text, span, label_ids, store.annotator, now)
+                        )
                 if len(pending_spans) >= _BATCH:
                     result.spans_added += store.insert_spans(pending_spans)
                     pending_spans.clear()
@@ -450,6 +466,37 @@ def _add_to_stored(
         result.spans_added_to_duplicates += added
 
 
+def _with_relations(
+    store: Store,
+    document_id: int,
+    record: CheckedTask,
+    label_ids: dict[str, int],
+    relation_ids: dict[str, int],
+    now: str,
+) -> int:
+    """A record's spans one at a time (each new id is needed), then its relations."""
+    ids = [
+        store.insert_span(_row(document_id, record.text, span, label_ids, store.annotator, now))
+        for span in record.spans
+    ]
+    for head, child, label, annotator, origin, created in record.relations:
+        store.conn.execute(
+            "INSERT INTO relations (document_id, head, child, type_id, annotator, origin,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                document_id,
+                ids[head],
+                ids[child],
+                relation_ids[label],
+                annotator or record.spans[head][4] or store.annotator,
+                origin,
+                created or now,
+                now,
+            ),
+        )
+    return len(ids)
+
+
 def _row(
     document_id: int,
     text: str,
@@ -458,10 +505,11 @@ def _row(
     annotator: str,
     now: str,
 ) -> tuple[Any, ...]:
-    """The row :meth:`Store.insert_spans` takes for one checked span (a suggestion's with its
-    suggester and score)."""
-    start, end, label, note, who, origin, created, _, suggester, score = span
-    row = (
+    """The row :meth:`Store.insert_spans` takes for one checked span."""
+    start, end, label, note, who, origin, created, _, suggester, score, attributes = span
+    if origin != "suggested":
+        suggester = score = None
+    return (
         document_id,
         start,
         end,
@@ -472,8 +520,10 @@ def _row(
         origin,
         created or now,
         now,
+        suggester,
+        score,
+        json.dumps(attributes, ensure_ascii=False) if attributes else None,
     )
-    return (*row, suggester, score) if origin == "suggested" else row
 
 
 class _RollBack(Exception):

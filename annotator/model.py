@@ -114,6 +114,7 @@ class Document:
     created_at: str = ""
     updated_at: str = ""
     statuses: dict[str, str] = field(default_factory=dict)  # each analyst's own, by name
+    relations: list[Relation] = field(default_factory=list)  # filled where they are read
 
 
 def utc_now() -> str:

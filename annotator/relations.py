@@ -204,6 +204,9 @@ class RelationMethods:
 
     # -- relations -----------------------------------------------------------------------
 
+    def has_relations(self) -> bool:
+        return self.conn.execute("SELECT 1 FROM relations LIMIT 1").fetchone() is not None
+
     def relations(self, document_id: int) -> list[Relation]:
         rows = self.conn.execute(
             f"SELECT {RELATION_COLUMNS} FROM relations r JOIN relation_types t ON t.id = r.type_id"

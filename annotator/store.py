@@ -51,7 +51,12 @@ from annotator.project_file import (
     restore_advice,
     sqlite_problem,
 )
-from annotator.relations import RelationMethods, seed_relation_types
+from annotator.relations import (
+    RELATION_COLUMNS,
+    RelationMethods,
+    relation_from_row,
+    seed_relation_types,
+)
 from annotator.resources import default_labels, default_relation_types
 from annotator.spans import SPAN_COLUMNS, SpanMethods, span_from_row
 from annotator.statuses import MY_STATUS, StatusMethods, write_status
@@ -571,26 +576,27 @@ class Store(LabelMethods, SpanMethods, StatusMethods, RelationMethods):
 
     def insert_spans(self, rows: Iterable[tuple[Any, ...]]) -> int:
         """Insert already-checked spans: (document_id, start, end, label_id, text, annotator,
-        note, origin, created_at, updated_at), with (suggester, score) after them for
-        suggestions. Used by the importer inside its transaction."""
-        rows = list(rows)
-        plain = [r for r in rows if len(r) == 10]
-        suggested = [r for r in rows if len(r) == 12]
-        count = 0
-        if plain:
-            count += self.conn.executemany(
-                'INSERT INTO spans (document_id, start, "end", label_id, text, annotator, note,'
-                " origin, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                plain,
-            ).rowcount
-        if suggested:
-            count += self.conn.executemany(
-                'INSERT INTO spans (document_id, start, "end", label_id, text, annotator, note,'
-                " origin, created_at, updated_at, suggester, score)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                suggested,
-            ).rowcount
-        return count
+        note, origin, created_at, updated_at), optionally followed by (suggester, score) or
+        (suggester, score, attributes as JSON). Used by the importer inside its transaction."""
+        full = [r if len(r) == 13 else (*r, *(None,) * (13 - len(r))) for r in rows]
+        return self.conn.executemany(
+            'INSERT INTO spans (document_id, start, "end", label_id, text, annotator, note,'
+            " origin, created_at, updated_at, suggester, score, attributes)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            full,
+        ).rowcount
+
+    def insert_span(self, row: tuple[Any, ...]) -> int:
+        """One span as :meth:`insert_spans` takes them; its new id (for relations to it)."""
+        full = row if len(row) == 13 else (*row, *(None,) * (13 - len(row)))
+        cur = self.conn.execute(
+            'INSERT INTO spans (document_id, start, "end", label_id, text, annotator, note,'
+            " origin, created_at, updated_at, suggester, score, attributes)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            full,
+        )
+        assert cur.lastrowid is not None
+        return cur.lastrowid
 
     # -- export and statistics -------------------------------------------------------------
 
@@ -659,7 +665,12 @@ class Store(LabelMethods, SpanMethods, StatusMethods, RelationMethods):
                 f'{span_where} ORDER BY s.document_id, s.start, s."end", s.id',
                 span_params,
             )
+            relations = reader.execute(
+                f"SELECT {RELATION_COLUMNS} FROM relations r JOIN relation_types t"
+                " ON t.id = r.type_id ORDER BY r.document_id, r.id"
+            )
             pending = spans.fetchone()
+            linked = relations.fetchone()
             for row in docs:
                 doc = _document_from_row(row)
                 mine: list[Span] = []
@@ -668,6 +679,15 @@ class Store(LabelMethods, SpanMethods, StatusMethods, RelationMethods):
                 while pending is not None and pending[1] == doc.id:
                     mine.append(span_from_row(pending))
                     pending = spans.fetchone()
+                while linked is not None and linked[1] < doc.id:
+                    linked = relations.fetchone()
+                if linked is not None and linked[1] == doc.id:
+                    shown = {s.id for s in mine}
+                    while linked is not None and linked[1] == doc.id:
+                        relation = relation_from_row(linked)
+                        if relation.head in shown and relation.child in shown:
+                            doc.relations.append(relation)  # both ends are in this export
+                        linked = relations.fetchone()
                 yield doc, mine
             reader.execute("COMMIT")
         finally:

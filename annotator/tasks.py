@@ -16,6 +16,7 @@ from annotator.model import (
     STATUSES,
     LabelError,
     LineEndings,
+    RelationType,
     SpanError,
     check_label_name,
     check_span,
@@ -39,8 +40,19 @@ class RecordError(ValueError):
 # in the stored text; the last two only for suggestions.
 ImportedSpan = tuple[
     int, int, str, "str | None", "str | None", str, "str | None", "str | None", "str | None",
-    "float | None",
+    "float | None", "dict[str, str] | None",
 ]  # fmt: skip
+# (head, child) as indices into the record's spans, then label, annotator, origin, created_at
+ImportedRelation = tuple[int, int, str, "str | None", str, "str | None"]
+
+
+@dataclass
+class Scheme:
+    """What a record is checked against beyond label names: the attributes each label
+    declares and the relation types (by name)."""
+
+    attributes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    relation_types: dict[str, RelationType] = field(default_factory=dict)
 
 
 @dataclass
@@ -55,6 +67,7 @@ class CheckedTask:
     status: str
     spans: list[ImportedSpan]
     passed_over: dict[str, int] = field(default_factory=dict)  # what was left out, counted
+    relations: list[ImportedRelation] = field(default_factory=list)
     # Each analyst's own status, as annotator's export writes them; None: only ``status``,
     # which is the importing analyst's.
     statuses: dict[str, str] | None = None
@@ -167,9 +180,20 @@ def _encodable(value: Any, what: str) -> str | None:
 
 
 def check_task(
-    value: Any, line: int, labels: set[str], create_labels: bool, new_labels: set[str]
+    value: Any,
+    line: int,
+    labels: set[str],
+    create_labels: bool,
+    new_labels: set[str],
+    scheme: Scheme | None = None,
 ) -> CheckedTask:
-    """Check one task and normalise it; raises RecordError with the first reason found."""
+    """Check one task and normalise it; raises RecordError with the first reason found.
+
+    Relations come in annotator's form (ends named by the record's own span ``id``s), Prodigy's
+    (``head_span`` and ``child_span``) and doccano's (``from_id`` and ``to_id`` of its
+    ``entities``); each must join two spans of the record with labels its type allows.
+    """
+    scheme = scheme or Scheme()
     if isinstance(value, RecordError):
         raise value
     if not isinstance(value, dict):
@@ -219,7 +243,9 @@ def check_task(
     text = endings.text
     digest = text_hash(encoded if text is raw_text else text)
     spans: list[ImportedSpan] = []
-    seen = set()
+    seen: dict[tuple[Any, ...], int] = {}  # span → its place in ``spans``
+    refs: dict[Any, int] = {}  # a span's id within the record → its place
+    by_offsets: dict[tuple[int, int, str], int] = {}  # as given, before line ends moved
     mine: set[str] = set()  # labels this record would add; kept only if the record is good
     passed_over: dict[str, int] = {}
     length = len(raw_text)
@@ -267,15 +293,32 @@ def check_task(
         new_start, new_end = start, end
         # The same span twice is imported once, but two annotators' identical spans are both kept.
         key = (new_start, new_end, label, annotator)
+        ref = extra.get("id")
         if key in seen:
+            if ref is not None and not isinstance(ref, (dict, list)):
+                refs[ref] = seen[key]
             continue
-        seen.add(key)
+        seen[key] = len(spans)
+        if ref is not None and not isinstance(ref, (dict, list)):
+            if ref in refs:
+                raise RecordError(f"{where}: span id {ref!r} is given twice in this record")
+            refs[ref] = len(spans)
+        by_offsets.setdefault((start, end, label), len(spans))
+        attributes = None
+        if "attributes" in extra and extra["attributes"] is not None:
+            attributes = _attributes(
+                extra["attributes"], scheme.attributes.get(label), label, where
+            )
         suggester = score = None
         if origin == "suggested" or "score" in extra or "suggester" in extra:
             suggester, score = _suggestion(extra, where, strict=origin == "suggested")
         spans.append(
-            (new_start, new_end, label, note, annotator, origin, created, None, suggester, score)
-        )
+            (
+                new_start, new_end, label, note, annotator, origin, created, None, suggester,
+                score, attributes,
+            )
+        )  # fmt: skip
+    relations = _relations(value, spans, refs, by_offsets, scheme)
     new_labels |= mine
     return CheckedTask(
         line=line,
@@ -290,6 +333,7 @@ def check_task(
         spans=spans,
         passed_over=passed_over,
         statuses=statuses,
+        relations=relations,
     )
 
 
@@ -310,6 +354,107 @@ def _statuses(value: Any) -> dict[str, str] | None:
             )
         _encodable(who, '"statuses"')
     return dict(value)
+
+
+def _attributes(
+    value: Any, declared: list[dict[str, Any]] | None, label: str, where: str
+) -> dict[str, str] | None:
+    """A span's attributes, checked against what its label declares."""
+    if not isinstance(value, dict):
+        raise RecordError(f'{where}: "attributes" must be an object, not {_type_name(value)}')
+    specs = {a["name"]: a for a in declared or []}
+    out: dict[str, str] = {}
+    for name, item in value.items():
+        spec = specs.get(name)
+        if spec is None:
+            known = ", ".join(specs) or "none"
+            raise RecordError(
+                f"{where}: label {label!r} has no attribute {name!r} (it has: {known})"
+            )
+        if item is None or item == "":
+            continue
+        if not isinstance(item, str):
+            raise RecordError(f"{where}: attribute {name!r} must be text, not {_type_name(item)}")
+        if spec.get("kind") == "choice" and item not in spec.get("values", []):
+            raise RecordError(
+                f"{where}: attribute {name!r} must be one of {', '.join(spec['values'])}, "
+                f"not {item!r}"
+            )
+        _encodable(item, where)
+        out[name] = item
+    return out or None
+
+
+def _relations(
+    value: dict[str, Any],
+    spans: list[ImportedSpan],
+    refs: dict[Any, int],
+    by_offsets: dict[tuple[int, int, str], int],
+    scheme: Scheme,
+) -> list[ImportedRelation]:
+    raw = value.get("relations")
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise RecordError(f'"relations" must be a list, not {_type_name(raw)}')
+    out: list[ImportedRelation] = []
+    seen: set[tuple[int, int, str]] = set()
+    for i, rel in enumerate(raw):
+        where = f"relations[{i}]"
+        if not isinstance(rel, dict):
+            raise RecordError(f"{where}: a relation must be an object")
+        label = rel.get("label", rel.get("type"))
+        if not isinstance(label, str):
+            raise RecordError(f'{where}: no "label" (the relation type)')
+        if "head_span" in rel or "child_span" in rel:  # Prodigy
+            head = _end_by_offsets(rel.get("head_span"), by_offsets, f"{where}: head_span")
+            child = _end_by_offsets(rel.get("child_span"), by_offsets, f"{where}: child_span")
+        elif "from_id" in rel or "to_id" in rel:  # doccano
+            head = _end_by_ref(rel.get("from_id"), refs, f"{where}: from_id")
+            child = _end_by_ref(rel.get("to_id"), refs, f"{where}: to_id")
+        else:
+            head = _end_by_ref(rel.get("head"), refs, f"{where}: head")
+            child = _end_by_ref(rel.get("child"), refs, f"{where}: child")
+        kind = scheme.relation_types.get(label)
+        if kind is None:
+            known = ", ".join(scheme.relation_types) or "none"
+            raise RecordError(
+                f"{where}: unknown relation type {label!r} (this project has: {known})"
+            )
+        head_label, child_label = spans[head][2], spans[child][2]
+        if head == child:
+            raise RecordError(f"{where}: a span cannot be related to itself")
+        if not kind.fits(head_label, child_label):
+            raise RecordError(
+                f"{where}: {label} goes from {' or '.join(kind.heads) or 'any label'} to "
+                f"{' or '.join(kind.children) or 'any label'}, not from {head_label} to "
+                f"{child_label}"
+            )
+        annotator = rel.get("annotator") if isinstance(rel.get("annotator"), str) else None
+        origin = str(rel["origin"]) if rel.get("origin") in ORIGINS else "imported"
+        created = rel.get("created_at") if isinstance(rel.get("created_at"), str) else None
+        if (head, child, label) in seen:
+            continue
+        seen.add((head, child, label))
+        out.append((head, child, label, annotator, origin, created))
+    return out
+
+
+def _end_by_ref(ref: Any, refs: dict[Any, int], where: str) -> int:
+    if isinstance(ref, (dict, list)) or ref not in refs:
+        raise RecordError(f"{where}: {ref!r} is not the id of a span in this record")
+    return refs[ref]
+
+
+def _end_by_offsets(span: Any, by_offsets: dict[tuple[int, int, str], int], where: str) -> int:
+    if not isinstance(span, dict):
+        raise RecordError(f"{where}: expected a span with start, end and label")
+    key = (span.get("start"), span.get("end"), span.get("label"))
+    if key not in by_offsets:
+        raise RecordError(
+            f"{where}: no span [{key[0]}, {key[1]}) {key[2]!r} in this record's spans"
+        )
+    return by_offsets[key]  # type: ignore[index]
 
 
 def _suggestion(
@@ -386,7 +531,7 @@ def _raw_spans(
             where = f"entities[{i}]"
             if not isinstance(s, dict) or not {"start_offset", "end_offset", "label"} <= s.keys():
                 raise RecordError(f"{where}: expected start_offset, end_offset and label")
-            yield where, s["start_offset"], s["end_offset"], s["label"], {}
+            yield where, s["start_offset"], s["end_offset"], s["label"], {"id": s.get("id")}
     yield from _label_studio_spans(value, passed_over)
 
 

@@ -126,7 +126,8 @@ def export_jsonl(db_path: Path, fmt: str, destination: Path) -> tuple[int, int]:
         )
         span_rows = conn.execute(
             'SELECT document_id, start, "end", label_id, text, annotator, note, origin,'
-            ' created_at, updated_at FROM spans ORDER BY document_id, start, "end", id'
+            " created_at, updated_at, id FROM spans WHERE origin != 'suggested'"
+            ' ORDER BY document_id, start, "end", id'
         )
         pending = span_rows.fetchone()
         documents = spans = 0
@@ -154,6 +155,7 @@ def export_jsonl(db_path: Path, fmt: str, destination: Path) -> tuple[int, int]:
                         "statuses": statuses,
                         "spans": [
                             {
+                                "id": s[10],
                                 "start": s[1],
                                 "end": s[2],
                                 "label": labels[s[3]],
@@ -166,6 +168,7 @@ def export_jsonl(db_path: Path, fmt: str, destination: Path) -> tuple[int, int]:
                             }
                             for s in mine
                         ],
+                        "relations": [],  # the generated corpus has none
                         "text_hash": text_hash,
                         "source": source,
                         "created_at": created,
