@@ -65,6 +65,7 @@ class ArticleView(QPlainTextEdit):
         self._space_paragraphs()
         self.offsets = OffsetMap("")
         self.highlighter = SpanHighlighter(self.document(), self.palette())
+        self.highlighter.in_view = self.blocks_in_view
         self._press: QPoint | None = None
         self._kept: set[int] = set()  # numbers of the blocks whose shaped text is kept
         self._selection_shown: tuple[object, ...] | None = None  # what _show_selected last set
@@ -112,27 +113,27 @@ class ArticleView(QPlainTextEdit):
         return font
 
     def load(self, text: str, spans: list[Span]) -> None:
-        """Lay in ``text`` with its spans (the model's); highlights are applied as it is."""
+        """Lay in ``text`` with its spans (the model's). The blocks on screen are highlighted
+        as they are first painted, the others while the window is idle (see ``highlighter``)."""
         self.offsets = OffsetMap(text)
         index = SpanIndex(block_starts(text, self.offsets))
         place_all(index, spans, self.offsets)
-        self.highlighter.index = index
         self.setExtraSelections([])
         self._selection_shown = None
         self._kept = set()  # the blocks are about to be replaced
         self.setPlainText(text)
         if self.document().blockCount() != len(index.starts):  # never expected; stay exact
-            self._rebuild_from_document(spans)
+            index = self._index_from_document(spans)
+        self.highlighter.reset(index)
 
-    def _rebuild_from_document(self, spans: list[Span]) -> None:
+    def _index_from_document(self, spans: list[Span]) -> SpanIndex:
         starts, block = [], self.document().firstBlock()
         while block.isValid():
             starts.append(block.position())
             block = block.next()
         index = SpanIndex(starts)
         place_all(index, spans, self.offsets)
-        self.highlighter.index = index
-        self.highlighter.rehighlight()
+        return index
 
     def set_label_colours(self, colours: dict[str, str], *, repaint: bool = True) -> None:
         """New label colours; ``repaint=False`` leaves repainting to :meth:`repaint_labels`."""
@@ -333,11 +334,25 @@ class ArticleView(QPlainTextEdit):
     # -- painting: the lines on screen keep their shaped text ---------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        self._keep_visible_layouts()
+        self._prepare_visible_blocks()
         super().paintEvent(event)
 
-    def _keep_visible_layouts(self) -> None:
-        """Let the blocks in view keep their shaped glyphs from one paint to the next.
+    def blocks_in_view(self) -> range:
+        """Numbers of the blocks on screen, the one cut by the bottom edge included."""
+        block = self.firstVisibleBlock()
+        first = last = block.blockNumber()
+        offset = self.contentOffset()
+        bottom = self.viewport().rect().bottom()
+        while block.isValid():
+            last = block.blockNumber()
+            if self.blockBoundingGeometry(block).translated(offset).bottom() > bottom:
+                break
+            block = block.next()
+        return range(first, last + 1)
+
+    def _prepare_visible_blocks(self) -> None:
+        """Before a paint: give the blocks in view their highlights if they are still due, and
+        let them keep their shaped glyphs from one paint to the next.
 
         A block's ``QTextLayout`` normally drops its glyphs after each draw, so every repaint
         shaped every visible line again: about 40% of repainting the article. The blocks on
@@ -347,9 +362,12 @@ class ArticleView(QPlainTextEdit):
         doc = self.document()
         offset = self.contentOffset()
         bottom = self.viewport().rect().bottom()
+        highlighter = self.highlighter
         shown: set[int] = set()
         block = self.firstVisibleBlock()
         while block.isValid():
+            # formats first: setting them drops the lines laid out below
+            highlighter.format_if_due(block)
             block.layout().setCacheEnabled(True)  # before the layout below, which shapes it
             shown.add(block.blockNumber())
             if self.blockBoundingGeometry(block).translated(offset).bottom() > bottom:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 
 from annotator.model import Span
 from annotator.offsets import OffsetMap
@@ -35,7 +36,8 @@ class Placed:
 
 def block_starts(text: str, offsets: OffsetMap) -> list[int]:
     """The UTF-16 position where each block of ``setPlainText(text)`` starts."""
-    return [0] + [offsets.to_utf16(m.end()) for m in _BLOCK_BREAK.finditer(text)]
+    pieces = _BLOCK_BREAK.split(text) if "\u2029" in text else text.split("\n")
+    return offsets.to_utf16_all(list(accumulate((len(p) + 1 for p in pieces[:-1]), initial=0)))
 
 
 class SpanIndex:
@@ -67,6 +69,10 @@ class SpanIndex:
                     del self._by_block[n]
         return range(p.first_block, p.last_block + 1)
 
+    def blocks(self) -> list[int]:
+        """The blocks holding at least one span, in text order."""
+        return sorted(self._by_block)
+
     def in_block(self, n: int) -> list[Placed]:
         here = self._by_block.get(n)
         return list(here.values()) if here else []
@@ -89,6 +95,19 @@ class SpanIndex:
 
 
 def place_all(index: SpanIndex, spans: list[Span], offsets: OffsetMap) -> None:
-    for s in spans:
-        assert s.id is not None
-        index.add(s.id, s.label, offsets.to_utf16(s.start), offsets.to_utf16(s.end))
+    """Place a whole document's spans: what :meth:`SpanIndex.add` does for each, in one pass."""
+    starts, placed, by_block = index.starts, index.placed, index._by_block
+    qs_all = offsets.to_utf16_all([s.start for s in spans])
+    qe_all = offsets.to_utf16_all([s.end for s in spans])
+    for s, qs, qe in zip(spans, qs_all, qe_all, strict=True):
+        span_id = s.id
+        assert span_id is not None
+        first = bisect_right(starts, qs) - 1
+        last = bisect_right(starts, qe - 1 if qe > qs else qs) - 1
+        p = placed[span_id] = Placed(span_id, s.label, qs, qe, first, last)
+        for n in range(first, last + 1):
+            here = by_block.get(n)
+            if here is None:
+                by_block[n] = {span_id: p}
+            else:
+                here[span_id] = p
