@@ -151,7 +151,7 @@ class ArticleView(QPlainTextEdit):
 
     def add_span(self, span: Span) -> None:
         assert span.id is not None
-        if span.id in self.highlighter.index.placed:  # placed already: anew, never twice
+        if span.id in self.highlighter.index:  # placed already: anew, never twice
             self.update_span(span)
             return
         blocks = self.highlighter.index.add(

@@ -76,11 +76,11 @@ class SpanHighlighter(QObject):
     # -- what is due -----------------------------------------------------------------------
 
     def reset(self, index: SpanIndex) -> None:
-        """A new text in fresh blocks (no formats yet) with its spans: every block holding a
-        span is due."""
+        """A new text in fresh blocks (no formats yet) with its spans: every block is due
+        (one without spans costs nothing to format)."""
         self.index = index
         self._formatted = set()
-        self._queue = index.blocks()
+        self._queue = list(range(len(index.starts)))
         self._due = set(self._queue)
         self._schedule()
 
@@ -151,12 +151,15 @@ class SpanHighlighter(QObject):
         """Format due blocks off screen for a few milliseconds, then let the loop run."""
         deadline = time.perf_counter() + IDLE_CHUNK_SECONDS
         queue, due, doc = self._queue, self._due, self._document
+        index, formatted = self.index, self._formatted
         view = self.in_view()
         taken = 0
         for n in queue:
             taken += 1
             if n in due:
                 due.discard(n)
+                if n not in formatted and not index.in_block(n):
+                    continue  # no spans, no formats: nothing to do
                 # on screen only if the view scrolled and has not painted yet
                 self._format(doc.findBlockByNumber(n), relayout=n in view)
                 if time.perf_counter() > deadline:
@@ -216,6 +219,7 @@ class SpanHighlighter(QObject):
                 events.append((s, 1, p.span_id))
                 events.append((e, 0, p.span_id))
         events.sort()
+        here = {p.span_id: p for p in placed}
         runs: list[list] = []  # [start, end, format]; neighbours that look the same are one
         active: dict[int, tuple[int, int, str]] = {}
         at = 0
@@ -230,7 +234,7 @@ class SpanHighlighter(QObject):
                     runs.append([at, pos, fmt])
             at = pos
             if starts:
-                p = self.index.placed[span_id]
+                p = here[span_id]
                 active[span_id] = (-p.length, span_id, p.label)
             else:
                 active.pop(span_id, None)
