@@ -9,6 +9,8 @@ offset into the stored text (see ``offsets``).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QFont,
@@ -20,6 +22,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QResizeEvent,
+    QTextBlock,
     QTextCharFormat,
     QTextCursor,
     QTextLayout,
@@ -339,16 +342,29 @@ class ArticleView(QPlainTextEdit):
 
     def blocks_in_view(self) -> range:
         """Numbers of the blocks on screen, the one cut by the bottom edge included."""
-        block = self.firstVisibleBlock()
-        first = last = block.blockNumber()
-        offset = self.contentOffset()
-        bottom = self.viewport().rect().bottom()
-        while block.isValid():
+        first, last = self.firstVisibleBlock().blockNumber(), -1
+        for block in self._visible_blocks():
             last = block.blockNumber()
-            if self.blockBoundingGeometry(block).translated(offset).bottom() > bottom:
-                break
+        return range(first, max(last, first) + 1)
+
+    def _visible_blocks(self) -> Iterator[QTextBlock]:
+        """The blocks on screen, top to bottom (each is laid out once it has been yielded).
+
+        ``blockBoundingGeometry`` walks from the first visible block to the one asked about,
+        so asking it of each block in turn costs the square of their number: each block is
+        placed below the one before by its own height, from the top of the first (which is
+        where the content offset puts it).
+        """
+        block = self.firstVisibleBlock()
+        layout = self.document().documentLayout()
+        bottom = self.viewport().rect().bottom()
+        top = self.contentOffset().y()
+        while block.isValid():
+            yield block
+            top += layout.blockBoundingRect(block).height()
+            if top > bottom:
+                return
             block = block.next()
-        return range(first, last + 1)
 
     def _prepare_visible_blocks(self) -> None:
         """Before a paint: give the blocks in view their highlights if they are still due, and
@@ -360,19 +376,13 @@ class ArticleView(QPlainTextEdit):
         leaves the screen drops them again, so the memory kept is about one screenful's.
         """
         doc = self.document()
-        offset = self.contentOffset()
-        bottom = self.viewport().rect().bottom()
         highlighter = self.highlighter
         shown: set[int] = set()
-        block = self.firstVisibleBlock()
-        while block.isValid():
-            # formats first: setting them drops the lines laid out below
+        for block in self._visible_blocks():
+            # formats first: setting them drops the lines the walk lays out next
             highlighter.format_if_due(block)
-            block.layout().setCacheEnabled(True)  # before the layout below, which shapes it
+            block.layout().setCacheEnabled(True)  # before it is laid out, which shapes it
             shown.add(block.blockNumber())
-            if self.blockBoundingGeometry(block).translated(offset).bottom() > bottom:
-                break
-            block = block.next()
         gone = [doc.findBlockByNumber(n) for n in self._kept - shown]
         self._kept = shown
         layouts = [b.layout() for b in gone if b.isValid()]
