@@ -24,6 +24,7 @@ FIRST_PAINT_ENV = "ANNOTATOR_BENCH_FIRST_PAINT"
 FIRST_PAINT_LINE = "first-paint"
 STARTUP_LIMIT = 0.5
 OPEN_LONG_LIMIT = 0.3
+OPEN_LONG_RATIO = 4.0
 EDIT_P95_LIMIT = 0.016
 BIG_OPEN_LIMIT = 1.0
 BIG_MEMORY_LIMIT_MB = 300
@@ -193,8 +194,8 @@ def _long_what(ctx: Context) -> str:
 
 def open_long(ctx: Context) -> list[Figure]:
     s = ctx.sizes
-    what = f"open {_long_what(ctx)} until every highlight is shown"
-    target = f"< {OPEN_LONG_LIMIT * 1000:.0f} ms median"
+    what = f"open {_long_what(ctx)}, the visible part painted with its highlights"
+    target = f"≤ {OPEN_LONG_RATIO:g}× median, < {OPEN_LONG_LIMIT * 1000:.0f} ms"
     problem = window_problem()
     if problem:
         return [_na("open-long", "open-long", what, target, f"window not available: {problem}")]
@@ -205,7 +206,9 @@ def open_long(ctx: Context) -> list[Figure]:
     if "na" in data:
         return [_na("open-long", "open-long", what, target, data["na"])]
     ours, plain = Stats(data["ours"]), Stats(data["reference"])
+    ratio = Stats([a / b for a, b in zip(data["ours"], data["reference"], strict=True)])
     missing = data["extra"]["unhighlighted_blocks"]
+    idle = data["extra"].get("idle_highlighting") or [0.0]
     return [
         Figure(
             row="open-long",
@@ -214,10 +217,15 @@ def open_long(ctx: Context) -> list[Figure]:
             target=target,
             ours=ours,
             reference=plain,
-            ratio=Stats([a / b for a, b in zip(data["ours"], data["reference"], strict=True)]),
-            met=ours.median < OPEN_LONG_LIMIT and missing == 0,
-            note="reference: setPlainText alone; "
-            + (f"{missing} blocks left unhighlighted" if missing else "every highlight applied"),
+            ratio=ratio,
+            met=ratio.median <= OPEN_LONG_RATIO and ours.median < OPEN_LONG_LIMIT and missing == 0,
+            note="reference: setPlainText in a read-only QPlainTextEdit; "
+            + (
+                f"{missing} blocks left unhighlighted"
+                if missing
+                else "every highlight applied once idle"
+            )
+            + f" ({Stats(idle).median * 1000:.0f} ms later)",
             extra=data["extra"],
         )
     ]

@@ -9,6 +9,8 @@ offset into the stored text (see ``offsets``).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QFont,
@@ -20,6 +22,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QResizeEvent,
+    QTextBlock,
     QTextCharFormat,
     QTextCursor,
     QTextLayout,
@@ -65,6 +68,7 @@ class ArticleView(QPlainTextEdit):
         self._space_paragraphs()
         self.offsets = OffsetMap("")
         self.highlighter = SpanHighlighter(self.document(), self.palette())
+        self.highlighter.in_view = self.blocks_in_view
         self._press: QPoint | None = None
         self._kept: set[int] = set()  # numbers of the blocks whose shaped text is kept
         self._selection_shown: tuple[object, ...] | None = None  # what _show_selected last set
@@ -112,27 +116,27 @@ class ArticleView(QPlainTextEdit):
         return font
 
     def load(self, text: str, spans: list[Span]) -> None:
-        """Lay in ``text`` with its spans (the model's); highlights are applied as it is."""
+        """Lay in ``text`` with its spans (the model's). The blocks on screen are highlighted
+        as they are first painted, the others while the window is idle (see ``highlighter``)."""
         self.offsets = OffsetMap(text)
         index = SpanIndex(block_starts(text, self.offsets))
         place_all(index, spans, self.offsets)
-        self.highlighter.index = index
         self.setExtraSelections([])
         self._selection_shown = None
         self._kept = set()  # the blocks are about to be replaced
         self.setPlainText(text)
         if self.document().blockCount() != len(index.starts):  # never expected; stay exact
-            self._rebuild_from_document(spans)
+            index = self._index_from_document(spans)
+        self.highlighter.reset(index)
 
-    def _rebuild_from_document(self, spans: list[Span]) -> None:
+    def _index_from_document(self, spans: list[Span]) -> SpanIndex:
         starts, block = [], self.document().firstBlock()
         while block.isValid():
             starts.append(block.position())
             block = block.next()
         index = SpanIndex(starts)
         place_all(index, spans, self.offsets)
-        self.highlighter.index = index
-        self.highlighter.rehighlight()
+        return index
 
     def set_label_colours(self, colours: dict[str, str], *, repaint: bool = True) -> None:
         """New label colours; ``repaint=False`` leaves repainting to :meth:`repaint_labels`."""
@@ -150,7 +154,7 @@ class ArticleView(QPlainTextEdit):
 
     def add_span(self, span: Span) -> None:
         assert span.id is not None
-        if span.id in self.highlighter.index.placed:  # placed already: anew, never twice
+        if span.id in self.highlighter.index:  # placed already: anew, never twice
             self.update_span(span)
             return
         blocks = self.highlighter.index.add(
@@ -333,11 +337,38 @@ class ArticleView(QPlainTextEdit):
     # -- painting: the lines on screen keep their shaped text ---------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        self._keep_visible_layouts()
+        self._prepare_visible_blocks()
         super().paintEvent(event)
 
-    def _keep_visible_layouts(self) -> None:
-        """Let the blocks in view keep their shaped glyphs from one paint to the next.
+    def blocks_in_view(self) -> range:
+        """Numbers of the blocks on screen, the one cut by the bottom edge included."""
+        first, last = self.firstVisibleBlock().blockNumber(), -1
+        for block in self._visible_blocks():
+            last = block.blockNumber()
+        return range(first, max(last, first) + 1)
+
+    def _visible_blocks(self) -> Iterator[QTextBlock]:
+        """The blocks on screen, top to bottom (each is laid out once it has been yielded).
+
+        ``blockBoundingGeometry`` walks from the first visible block to the one asked about,
+        so asking it of each block in turn costs the square of their number: each block is
+        placed below the one before by its own height, from the top of the first (which is
+        where the content offset puts it).
+        """
+        block = self.firstVisibleBlock()
+        layout = self.document().documentLayout()
+        bottom = self.viewport().rect().bottom()
+        top = self.contentOffset().y()
+        while block.isValid():
+            yield block
+            top += layout.blockBoundingRect(block).height()
+            if top > bottom:
+                return
+            block = block.next()
+
+    def _prepare_visible_blocks(self) -> None:
+        """Before a paint: give the blocks in view their highlights if they are still due, and
+        let them keep their shaped glyphs from one paint to the next.
 
         A block's ``QTextLayout`` normally drops its glyphs after each draw, so every repaint
         shaped every visible line again: about 40% of repainting the article. The blocks on
@@ -345,16 +376,13 @@ class ArticleView(QPlainTextEdit):
         leaves the screen drops them again, so the memory kept is about one screenful's.
         """
         doc = self.document()
-        offset = self.contentOffset()
-        bottom = self.viewport().rect().bottom()
+        highlighter = self.highlighter
         shown: set[int] = set()
-        block = self.firstVisibleBlock()
-        while block.isValid():
-            block.layout().setCacheEnabled(True)  # before the layout below, which shapes it
+        for block in self._visible_blocks():
+            # formats first: setting them drops the lines the walk lays out next
+            highlighter.format_if_due(block)
+            block.layout().setCacheEnabled(True)  # before it is laid out, which shapes it
             shown.add(block.blockNumber())
-            if self.blockBoundingGeometry(block).translated(offset).bottom() > bottom:
-                break
-            block = block.next()
         gone = [doc.findBlockByNumber(n) for n in self._kept - shown]
         self._kept = shown
         layouts = [b.layout() for b in gone if b.isValid()]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable
+from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import (
@@ -113,9 +114,14 @@ class SpanListModel(QAbstractTableModel):
             self.endRemoveColumns()
 
     def reset(self, spans: list[Span]) -> None:
+        # The store hands spans over in text order already: sort only when they are not.
+        keys = [(s.start, s.end, s.id or 0) for s in spans]
+        if any(a > b for a, b in pairwise(keys)):
+            order = sorted(range(len(keys)), key=keys.__getitem__)
+            spans, keys = [spans[i] for i in order], [keys[i] for i in order]
         self.beginResetModel()
-        self.spans = sorted(spans, key=_key)
-        self._keys = [_key(s) for s in self.spans]
+        self.spans = list(spans)
+        self._keys = keys
         self._texts = [None] * len(self.spans)
         self.endResetModel()
 
