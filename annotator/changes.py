@@ -135,7 +135,7 @@ class ChangedStatus(str):
     changes: Changes
 
 
-class ChangedPair(tuple):  # type: ignore[type-arg]
+class ChangedPair(tuple):
     """A (before, after) pair that also says what changed."""
 
     changes: Changes
@@ -155,7 +155,7 @@ def with_changes(value: T, changes: Changes) -> T:
     else:
         wrapped = value
     wrapped.changes = changes
-    return wrapped  # type: ignore[no-any-return]
+    return wrapped
 
 
 def changes_of(value: object) -> Changes:

@@ -47,7 +47,7 @@ def curated_layer(store: Store) -> list[tuple[int, int, int, str]]:
         'SELECT s.document_id, s.start, s."end", l.name FROM spans s'
         " JOIN labels l ON l.id = s.label_id WHERE s.origin = 'curated'"
     )
-    return [tuple(r) for r in rows]  # type: ignore[misc]
+    return [tuple(r) for r in rows]
 
 
 def done_by(store: Store) -> dict[str, set[int]]:
@@ -195,7 +195,7 @@ def curated_layer_of(store: Store, document_id: int) -> list[tuple[int, int, int
         " JOIN labels l ON l.id = s.label_id WHERE s.origin = 'curated' AND s.document_id = ?",
         (document_id,),
     )
-    return [tuple(r) for r in rows]  # type: ignore[misc]
+    return [tuple(r) for r in rows]
 
 
 # -- one document at a time, for the window's review mode -------------------------------------

@@ -310,7 +310,7 @@ class RelationMethods:
                 "delete_relation", relation.document_id, None, relation=relation_id,
                 head=relation.head, child=relation.child, label=relation.label,
             )  # fmt: skip
-            return with_changes(relation, Changes(relations={relation_id: Change(relation, None)}))  # type: ignore[dict-item]
+            return with_changes(relation, Changes(relations={relation_id: Change(relation, None)}))
 
     # -- attributes ------------------------------------------------------------------------
 

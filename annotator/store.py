@@ -565,7 +565,7 @@ class Store(LabelMethods, SpanMethods, StatusMethods, RelationMethods):
             'SELECT start, "end", label_id, annotator FROM spans WHERE document_id = ?',
             (document_id,),
         )
-        return {tuple(r) for r in rows}  # type: ignore[misc]
+        return {tuple(r) for r in rows}
 
     def count_new_spans(self, document_id: int, added: int) -> None:
         """Keep a document's span count right after :meth:`insert_spans` added to it."""

@@ -454,7 +454,7 @@ def _end_by_offsets(span: Any, by_offsets: dict[tuple[int, int, str], int], wher
         raise RecordError(
             f"{where}: no span [{key[0]}, {key[1]}) {key[2]!r} in this record's spans"
         )
-    return by_offsets[key]  # type: ignore[index]
+    return by_offsets[key]
 
 
 def _suggestion(

@@ -12,17 +12,17 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["ANNOTATOR_USER"] = "bench"
 
-import json  # noqa: E402
-import random  # noqa: E402
-import resource  # noqa: E402
-import sqlite3  # noqa: E402
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from typing import Any  # noqa: E402
+import json
+import random
+import resource
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from typing import Any
 
-from benchmarks.generate import LABELS  # noqa: E402
+from benchmarks.generate import LABELS
 
 
 class Unavailable(Exception):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -318,7 +319,7 @@ def build_actions(w: MainWindow) -> dict[str, QAction]:
             w,
             spec.text,
             spec.keys,
-            lambda spec=spec: spec.handler(w),
+            partial(spec.handler, w),
             widget=w.article if spec.in_article else _widget(w, spec.in_widget),
             checkable=spec.checkable,
         )
@@ -369,13 +370,13 @@ def build_label_actions(w: MainWindow, labels: list[Label]) -> tuple[dict[str, s
         if key:
             keys[lab.name] = key
         tag = make_action(
-            w, f"Tag as {lab.name}", [key] if key else [], lambda n=lab.name: w.editor.tag(n)
+            w, f"Tag as {lab.name}", [key] if key else [], partial(w.editor.tag, lab.name)
         )
         exact = make_action(
             w,
             f"Tag as {lab.name}, exact characters",
             [f"Alt+{key}"] if key else [],
-            lambda n=lab.name: w.editor.tag(n, exact=True),
+            partial(w.editor.tag, lab.name, exact=True),
         )
         w.label_actions += [tag, exact]
         w.tag_menu.addActions([tag, exact])
@@ -388,14 +389,16 @@ def all_actions(w: MainWindow) -> list[QAction]:
 
     def walk(menu: QMenu) -> None:
         for action in menu.actions():
-            if action.menu() is not None:
-                walk(action.menu())
+            sub = action.menu()
+            if isinstance(sub, QMenu):
+                walk(sub)
             elif not action.isSeparator() and action not in seen:
                 seen.append(action)
 
     for top in w.menuBar().actions():
-        if top.menu() is not None:
-            walk(top.menu())
+        sub = top.menu()
+        if isinstance(sub, QMenu):
+            walk(sub)
     seen += [x for x in w.actions() + w.article.actions() if x not in seen]
     return seen
 

@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QFont,
     QFontDatabase,
     QFontMetrics,
+    QHelpEvent,
     QImage,
     QMouseEvent,
     QPainter,
@@ -320,13 +321,13 @@ class ArticleView(QPlainTextEdit):
         if (margins.left(), margins.right()) != (side, side):
             self.setViewportMargins(side, 0, side, 0)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+    def resizeEvent(self, event: QResizeEvent) -> None:
         # Margins first: the base class then wraps the text to the narrowed viewport. (The
         # viewport's own resizes arrive here too, so measure this widget, not the event.)
         self._fit_column(self.width(), self.fontMetrics())
         super().resizeEvent(event)
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange and hasattr(self, "highlighter"):
             # the system switched between light and dark
@@ -336,7 +337,7 @@ class ArticleView(QPlainTextEdit):
 
     # -- painting: the lines on screen keep their shaped text ---------------------------------
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+    def paintEvent(self, event: QPaintEvent) -> None:
         self._prepare_visible_blocks()
         super().paintEvent(event)
 
@@ -391,11 +392,11 @@ class ArticleView(QPlainTextEdit):
 
     # -- mouse: a click on a highlight selects its span; hovering lists the labels ---------
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         self._press = event.position().toPoint()
         super().mousePressEvent(event)
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)
         press, self._press = self._press, None
         point = event.position().toPoint()
@@ -407,8 +408,8 @@ class ArticleView(QPlainTextEdit):
         ):
             self.spansClicked.emit(self._spans_under(point))
 
-    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.ToolTip:
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             ids = self._spans_under(event.pos())
             if ids:
                 lines = [self._describe(self.spans[i]) for i in ids if i in self.spans]

@@ -29,7 +29,7 @@ class Editor:
         self.view = window.article
         self.model = window.span_model
         self.table = window.span_table
-        self.undo_stack = QUndoStack(window)
+        self.undo_stack: QUndoStack = QUndoStack(window)
         self.undo_stack.setUndoLimit(0)  # unlimited: every step is already saved
         self.document = window.document_model
         self.model.note_edited = self.set_note

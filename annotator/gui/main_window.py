@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QSplitter,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -85,6 +86,21 @@ class MainWindow(QMainWindow):
     (``window.action("undo")``, or ``window.undo_action``); opening, importing, exporting,
     labels and help are :class:`ProjectFlows`, reached through the methods of the same names
     here."""
+
+    # Made in __init__ and _build_panels; named here so that the actions table (which reaches
+    # them through the window) is checked against their types.
+    editor: Editor
+    find_bar: FindBar
+    documents: DocumentList
+    span_table: QTableView
+    article: ArticleView
+    review: Review
+    tag_menu: QMenu
+    recent_menu: QMenu
+
+    def _lay_out_rows_if_one_went(self, found: Any) -> None:
+        if found.removed:  # after the list model's own handler: lay the rows out at once
+            self.span_table.doItemsLayout()
 
     def action(self, action_id: str) -> QAction:
         """The action of one row of ``actions.ACTIONS``."""
@@ -144,7 +160,7 @@ class MainWindow(QMainWindow):
         self.span_table = make_span_table(self.span_model)
         events = self.document_model.events
         # after the list model's own handler: lay the rows out at once when one went
-        events.changed.connect(lambda found: found.removed and self.span_table.doItemsLayout())
+        events.changed.connect(self._lay_out_rows_if_one_went)
         events.selected.connect(self._span_selected)
         middle = QWidget()
         column = QVBoxLayout(middle)
@@ -178,7 +194,7 @@ class MainWindow(QMainWindow):
         splitter = s.value("window/splitter")
         if isinstance(splitter, QByteArray) and not splitter.isEmpty():
             self.splitter.restoreState(splitter)
-        zoom = float(s.value("view/zoom", 0) or 0)
+        zoom = float(str(s.value("view/zoom", 0) or 0))
         if zoom:
             self.article.zoom(int(zoom))
 
@@ -552,7 +568,7 @@ class MainWindow(QMainWindow):
             return False
         return changed and self.refresh()
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
             self.refresh_if_changed()
@@ -622,7 +638,7 @@ class MainWindow(QMainWindow):
 
     # -- keys the shortcut system did not take ---------------------------------------------
 
-    def eventFilter(self, watched: Any, event: Any) -> bool:  # noqa: N802
+    def eventFilter(self, watched: Any, event: Any) -> bool:
         """Run the action a key in the article belongs to when Qt's shortcut map did not.
 
         Qt matches shortcuts only for the active window. When the window is not active (a
@@ -642,7 +658,7 @@ class MainWindow(QMainWindow):
 
     # -- closing ---------------------------------------------------------------------------
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
         self.close_project()
         super().closeEvent(event)

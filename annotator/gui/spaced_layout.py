@@ -15,7 +15,7 @@ alone and repaints only its rectangle (the whole view still when its height chan
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QObject, QRectF
 from PySide6.QtGui import QTextBlock, QTextDocument
 from PySide6.QtWidgets import QPlainTextDocumentLayout
 
@@ -45,7 +45,7 @@ class SpacedLayout(QPlainTextDocumentLayout):
         finally:
             self._quiet = False
 
-    def documentChanged(self, position: int, removed: int, added: int) -> None:  # noqa: N802
+    def documentChanged(self, position: int, removed: int, added: int) -> None:
         if self._quiet:
             return
         if removed == added > 0:
@@ -54,7 +54,7 @@ class SpacedLayout(QPlainTextDocumentLayout):
                 removed = 0  # within one block: the base class then lays out just that one
         super().documentChanged(position, removed, added)
 
-    def blockBoundingRect(self, block: QTextBlock) -> QRectF:  # noqa: N802 (Qt's name)
+    def blockBoundingRect(self, block: QTextBlock) -> QRectF:
         rect = super().blockBoundingRect(block)
         if self.gap and block.length() > 1:
             following = block.next()
@@ -63,9 +63,9 @@ class SpacedLayout(QPlainTextDocumentLayout):
         return rect
 
 
-def spaced_document(parent: object) -> QTextDocument:
+def spaced_document(parent: QObject | None) -> QTextDocument:
     """A text document laid out by :class:`SpacedLayout`, for a ``QPlainTextEdit``."""
-    document = QTextDocument(parent)  # type: ignore[arg-type]
+    document = QTextDocument(parent)
     document.setDocumentLayout(SpacedLayout(document))
     document.setUndoRedoEnabled(False)  # read-only: nothing to undo, nothing to keep
     return document

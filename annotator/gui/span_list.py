@@ -163,8 +163,9 @@ class SpanListModel(QAbstractTableModel):
             # Removing and inserting it would make the row after it current for a moment.
             row = to - 1 if to > i else to  # its row once moved
             self.beginMoveRows(QModelIndex(), i, i, QModelIndex(), to)
-            for rows in (self.spans, self._keys, self._texts):
-                rows.insert(row, rows.pop(i))
+            self.spans.insert(row, self.spans.pop(i))
+            self._keys.insert(row, self._keys.pop(i))
+            self._texts.insert(row, self._texts.pop(i))
             self.endMoveRows()
             i = row
         # In place (a relabel, a note, most edge moves): only this row is painted again.
@@ -174,10 +175,10 @@ class SpanListModel(QAbstractTableModel):
         self.dataChanged.emit(self.index(i, 0), self.index(i, self.columns - 1))
         return i
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.spans)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self.columns
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
@@ -208,7 +209,7 @@ class SpanListModel(QAbstractTableModel):
             return f"{span.label} [{span.start}, {span.end}) by {span.annotator}\n{span.text}"
         return None
 
-    def setData(self, index: _Index, value: Any, role: int = _EDIT) -> bool:  # noqa: N802
+    def setData(self, index: _Index, value: Any, role: int = _EDIT) -> bool:
         if not index.isValid() or index.column() != _NOTE_COLUMN or role != _EDIT:
             return False
         span = self.spans[index.row()]
@@ -217,7 +218,7 @@ class SpanListModel(QAbstractTableModel):
             self.note_edited(span.id, note)  # the change comes back through replace()
         return True
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
         if role == _DISPLAY and orientation == Qt.Orientation.Horizontal:
             return self.COLUMNS[section] if section < len(self.COLUMNS) else self.BY_COLUMN
         return None

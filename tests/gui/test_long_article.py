@@ -22,7 +22,7 @@ def _text() -> str:
     )
 
 
-def _project(make_project):  # noqa: ANN001, ANN202
+def _project(make_project):
     text = _text()
     path = make_project(("Long", text), ("Other", "Short."))
     labels = ["claim", "quote", "caption"]
@@ -38,19 +38,19 @@ def _project(make_project):  # noqa: ANN001, ANN202
     return path
 
 
-def _grab(window) -> QImage:  # noqa: ANN001
+def _grab(window) -> QImage:
     window.documents.search.setFocus()  # no caret in the picture
     window.article.viewport().repaint()
     return window.article.viewport().grab().toImage()
 
 
-def _reopen(window) -> None:  # noqa: ANN001
+def _reopen(window) -> None:
     """Open the long article afresh (its blocks new, none highlighted yet)."""
     window.open_document(2)
     window.open_document(1)
 
 
-def _unhighlighted(view) -> list[int]:  # noqa: ANN001
+def _unhighlighted(view) -> list[int]:
     doc = view.document()
     return [
         n

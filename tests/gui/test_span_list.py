@@ -25,7 +25,7 @@ from .helpers import HARD_TEXT, select_cp
 LABEL_COLOURS = {"claim": "#d62728", "quote": "#1f77b4", "caption": "#2ca02c"}
 
 
-def tag(window, start: int, end: int, label: str) -> int:  # noqa: ANN001
+def tag(window, start: int, end: int, label: str) -> int:
     select_cp(window, start, end)
     span = window.editor.tag(label, exact=True)
     assert span is not None and span.id is not None
@@ -44,12 +44,12 @@ def expected_rows(spans: list[Span]) -> list[tuple[str, str, str]]:
     return [(s.label, preview(s.text), s.note or "") for s in ordered]
 
 
-def current_row(window) -> int | None:  # noqa: ANN001
+def current_row(window) -> int | None:
     index = window.span_table.selectionModel().currentIndex()
     return index.row() if index.isValid() else None
 
 
-def selected_rows(window) -> list[int]:  # noqa: ANN001
+def selected_rows(window) -> list[int]:
     return sorted(i.row() for i in window.span_table.selectionModel().selectedRows())
 
 
@@ -77,7 +77,7 @@ def _span(
     return Span(1, start, end, label, f"text {span_id}  of\nspan", "tester", note, id=span_id)
 
 
-def test_rows_stay_in_text_order_through_insert_replace_and_remove(qapp) -> None:  # noqa: ANN001
+def test_rows_stay_in_text_order_through_insert_replace_and_remove(qapp) -> None:
     model = SpanListModel()
     spans = [_span(i, 10 * i, 10 * i + 5) for i in range(1, 8)]
     model.reset(spans[::-1])
@@ -101,7 +101,7 @@ def test_rows_stay_in_text_order_through_insert_replace_and_remove(qapp) -> None
     assert model.row_of(spans[0]) == [s.id for s in model.spans].index(1)
 
 
-def test_cells_colours_tooltips_and_editable_note(qapp) -> None:  # noqa: ANN001
+def test_cells_colours_tooltips_and_editable_note(qapp) -> None:
     model = SpanListModel()
     model.set_colours(LABEL_COLOURS)
     model.reset([_span(1, 0, 4, "quote", note="check"), _span(2, 5, 9, "claim")])
@@ -133,7 +133,7 @@ def test_cells_colours_tooltips_and_editable_note(qapp) -> None:  # noqa: ANN001
 # -- in the window ------------------------------------------------------------------------------
 
 
-def test_the_list_follows_adds_relabels_notes_deletes_and_undo(window) -> None:  # noqa: ANN001
+def test_the_list_follows_adds_relabels_notes_deletes_and_undo(window) -> None:
     store, doc = window.store, window.current_document
     model = window.span_model
     fragments = ["rocket", "Launch", "family", "dawn", "The 🚀", "silence"]
@@ -163,7 +163,7 @@ def test_the_list_follows_adds_relabels_notes_deletes_and_undo(window) -> None: 
     assert model.data(model.index(model.row_of(store.span(ids[2])), 2)) == ""
 
 
-def test_selecting_in_the_article_moves_the_selected_row(window) -> None:  # noqa: ANN001
+def test_selecting_in_the_article_moves_the_selected_row(window) -> None:
     first = tag(window, HARD_TEXT.index("rocket"), HARD_TEXT.index("rocket") + 6, "claim")
     second = tag(window, HARD_TEXT.index("Costs"), HARD_TEXT.index("Costs") + 5, "quote")
     model = window.span_model
@@ -176,7 +176,7 @@ def test_selecting_in_the_article_moves_the_selected_row(window) -> None:  # noq
     assert selected_rows(window) == [] and current_row(window) is None
 
 
-def test_moving_an_edge_past_a_neighbour_keeps_the_caret_and_the_row(window) -> None:  # noqa: ANN001
+def test_moving_an_edge_past_a_neighbour_keeps_the_caret_and_the_row(window) -> None:
     view = window.article
     rocket = HARD_TEXT.index("rocket rose")
     tag(window, rocket, rocket + len("rocket rose"), "claim")
@@ -196,7 +196,7 @@ def test_moving_an_edge_past_a_neighbour_keeps_the_caret_and_the_row(window) -> 
         )
 
 
-def test_the_selected_span_takes_its_new_label_colour(window) -> None:  # noqa: ANN001
+def test_the_selected_span_takes_its_new_label_colour(window) -> None:
     start = HARD_TEXT.index("rocket")
     tag(window, start, start + 6, "claim")
     window.editor.tag("quote")
@@ -221,13 +221,13 @@ def _long_text() -> str:
     )
 
 
-def _grab(window) -> QImage:  # noqa: ANN001
+def _grab(window) -> QImage:
     window.documents.search.setFocus()  # no caret in the picture
     window.article.viewport().repaint()
     return window.article.viewport().grab().toImage()
 
 
-def test_highlights_after_changes_paint_as_a_fresh_load(make_project, open_window) -> None:  # noqa: ANN001
+def test_highlights_after_changes_paint_as_a_fresh_load(make_project, open_window) -> None:
     text = _long_text()
     window = open_window(make_project(("Long", text), ("Other", "Short.")))
     doc = window.current_document
@@ -251,7 +251,7 @@ def test_highlights_after_changes_paint_as_a_fresh_load(make_project, open_windo
     assert _grab(window) == changed
 
 
-def test_only_the_blocks_on_screen_keep_their_glyphs(make_project, open_window) -> None:  # noqa: ANN001
+def test_only_the_blocks_on_screen_keep_their_glyphs(make_project, open_window) -> None:
     window = open_window(make_project(("Long", _long_text())))
     view = window.article
 
@@ -287,7 +287,7 @@ def test_gui_package_turns_off_qt_threaded_fills_unless_set() -> None:
     assert out.stdout.strip() == "0"
 
 
-def test_what_is_on_screen_is_what_a_full_repaint_shows(make_project, open_window) -> None:  # noqa: ANN001
+def test_what_is_on_screen_is_what_a_full_repaint_shows(make_project, open_window) -> None:
     """Each change repaints only what it touched (rows of the list, blocks of the article):
     after every step the window must still look exactly as if all of it were repainted."""
     text = _long_text()
