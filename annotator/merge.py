@@ -49,6 +49,9 @@ class SourceReport:
     statuses_set: int = 0
     history_added: int = 0
     curations_added: int = 0
+    relations_added: int = 0
+    relations_removed: int = 0
+    relation_types_added: list[str] = field(default_factory=list)
     labels_added: list[str] = field(default_factory=list)
     labels_missing: list[str] = field(default_factory=list)  # the team has them, it has not
 
@@ -62,6 +65,9 @@ class SourceReport:
             or self.statuses_set
             or self.history_added
             or self.curations_added
+            or self.relations_added
+            or self.relations_removed
+            or self.relation_types_added
             or self.labels_added
         )
 
@@ -77,6 +83,9 @@ class SourceReport:
             "statuses_set": self.statuses_set,
             "history_added": self.history_added,
             "curations_added": self.curations_added,
+            "relations_added": self.relations_added,
+            "relations_removed": self.relations_removed,
+            "relation_types_added": self.relation_types_added,
             "labels_added": self.labels_added,
             "labels_missing": self.labels_missing,
         }
@@ -107,6 +116,12 @@ class MergeReport:
                     f"{s.spans_removed} removed, {n(s.notes_changed, 'note')} changed; "
                     f"{_statuses(s.statuses_set)} set; {entries} added."
                 )
+            if s.relations_added or s.relations_removed:
+                lines.append(
+                    f"  relations: {s.relations_added} added, {s.relations_removed} removed"
+                )
+            if s.relation_types_added:
+                lines.append(f"  relation types added from it: {', '.join(s.relation_types_added)}")
             if s.labels_added:
                 lines.append(f"  labels added from it: {', '.join(s.labels_added)}")
             if s.labels_missing:
@@ -148,6 +163,8 @@ class _Source:
     statuses: list[tuple[int, str, str, str]]  # (document, analyst, status, updated_at)
     changes: list[dict[str, Any]]
     curations: list[tuple[int, str, str]]  # (document, curator, curated_at)
+    relation_types: list[dict[str, Any]]
+    relations: list[dict[str, Any]]
 
 
 def _read_source(path: Path, renames: Mapping[str, str]) -> _Source:
@@ -218,10 +235,34 @@ def _take(path: Path, store: Store, renames: Mapping[str, str]) -> _Source:
             "origin": r[8],
             "created_at": r[9],
             "updated_at": r[10],
+            "suggester": r[11],
+            "score": r[12],
+            "attributes": r[13],
         }
         for r in conn.execute(
             'SELECT id, document_id, start, "end", label_id, text, annotator, note, origin,'
-            " created_at, updated_at FROM spans ORDER BY id"
+            " created_at, updated_at, suggester, score, attributes FROM spans ORDER BY id"
+        )
+    ]
+    relation_types = [
+        {"name": t.name, "color": t.color, "heads": t.heads, "children": t.children,
+         "definition": t.definition}
+        for t in store.relation_types()
+    ]  # fmt: skip
+    relations = [
+        {
+            "document": r[0],
+            "head": r[1],
+            "child": r[2],
+            "label": r[3],
+            "annotator": who(r[4]),
+            "origin": r[5],
+            "created_at": r[6],
+            "updated_at": r[7],
+        }
+        for r in conn.execute(
+            "SELECT r.document_id, r.head, r.child, t.name, r.annotator, r.origin, r.created_at,"
+            " r.updated_at FROM relations r JOIN relation_types t ON t.id = r.type_id ORDER BY r.id"
         )
     ]
     statuses = [
@@ -251,7 +292,16 @@ def _take(path: Path, store: Store, renames: Mapping[str, str]) -> _Source:
         for r in conn.execute("SELECT document_id, curator, curated_at FROM curations")
     ]
     return _Source(
-        path, str(store.get_setting("id")), labels, documents, spans, statuses, changes, curations
+        path,
+        str(store.get_setting("id")),
+        labels,
+        documents,
+        spans,
+        statuses,
+        changes,
+        curations,
+        relation_types,
+        relations,
     )
 
 
@@ -302,6 +352,13 @@ def _merge_one(into: Store, source: _Source) -> SourceReport:
             if hotkey:
                 used_keys.add(hotkey)
             result.labels_added.append(label.name)
+    team_types = {kind.name for kind in into.relation_types()}
+    for spec in source.relation_types:
+        if spec["name"] not in team_types:
+            heads = [h for h in spec["heads"] if h in team_labels]
+            children = [c for c in spec["children"] if c in team_labels]
+            into.add_relation_type(spec["name"], spec["color"], heads, children, spec["definition"])
+            result.relation_types_added.append(spec["name"])
     names = {spec["name"] for spec in source.labels.values()}
     result.labels_missing = sorted(set(team_labels) - names)
     label_ids = {name: lab.id for name, lab in team_labels.items()}
@@ -345,6 +402,7 @@ def _merge_one(into: Store, source: _Source) -> SourceReport:
     conflicts: list[str] = []
     conflicting: set[str] = set()
     span_map: dict[int, int] = {}
+    replaced: list[tuple[int, int, str]] = []  # (source document, team document, analyst)
     for sdoc, who in sorted(keys):
         tdoc = doc_map[sdoc]
         mine = work.get((sdoc, who), [])
@@ -375,6 +433,7 @@ def _merge_one(into: Store, source: _Source) -> SourceReport:
             conflicting.add(who)
             continue
         _replace_work(into, tdoc, who, mine, theirs, label_ids, span_map, result)
+        replaced.append((sdoc, tdoc, who))
         if status is not None and (team_status is None or team_status[0] != status[0]):
             write_status(conn, tdoc, who, status[0], status[1])
             result.statuses_set += 1
@@ -396,6 +455,7 @@ def _merge_one(into: Store, source: _Source) -> SourceReport:
             f"{conflicts[0]}{more}. If these are two people, give one a name of their own "
             f"with --rename {sorted(conflicting)[0]}=NEW_NAME. Nothing was merged."
         )
+    _replace_relations(into, source, replaced, span_map, result)
     for sdoc, curator, at in source.curations:  # documents a curator settled there
         cur = conn.execute(
             "INSERT INTO curations (document_id, curator, curated_at) VALUES (?, ?, ?)"
@@ -414,11 +474,73 @@ def _source_path(conn: sqlite3.Connection, project_id: str) -> str:
     return printable(row[0]) if row else f"project {project_id}"
 
 
+def _replace_relations(
+    into: Store,
+    source: _Source,
+    replaced: list[tuple[int, int, str]],
+    span_map: Mapping[int, int],
+    result: SourceReport,
+) -> None:
+    """Each replaced piece of work's relations become the file's: an analyst's relations on
+    a document, their ends mapped to the team project's spans."""
+    conn = into.conn
+    type_ids = {kind.name: kind.id for kind in into.relation_types()}
+    by_work: dict[tuple[int, str], list[dict[str, Any]]] = {}
+    for rel in source.relations:
+        by_work.setdefault((rel["document"], rel["annotator"]), []).append(rel)
+    for sdoc, tdoc, who in replaced:
+        have = {
+            (r[1], r[2], r[3]): r[0]
+            for r in conn.execute(
+                "SELECT r.id, r.head, r.child, t.name FROM relations r JOIN relation_types t"
+                " ON t.id = r.type_id WHERE r.document_id = ? AND r.annotator = ?",
+                (tdoc, who),
+            )
+        }
+        wanted = []
+        for rel in by_work.get((sdoc, who), []):
+            head, child = span_map.get(rel["head"]), span_map.get(rel["child"])
+            if head is not None and child is not None and rel["label"] in type_ids:
+                wanted.append(((head, child, rel["label"]), rel))
+        keep = {key for key, _ in wanted}
+        for key, rid in have.items():
+            if key not in keep:
+                conn.execute("DELETE FROM relations WHERE id = ?", (rid,))
+                result.relations_removed += 1
+        for key, rel in wanted:
+            if key in have:
+                continue
+            conn.execute(
+                "INSERT INTO relations (document_id, head, child, type_id, annotator, origin,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    tdoc,
+                    key[0],
+                    key[1],
+                    type_ids[key[2]],
+                    who,
+                    rel["origin"],
+                    rel["created_at"],
+                    rel["updated_at"],
+                ),
+            )
+            have[key] = -1
+            result.relations_added += 1
+
+
 def _team_work(conn: sqlite3.Connection, document_id: int, who: str) -> list[dict[str, Any]]:
     return [
-        {"id": r[0], "start": r[1], "end": r[2], "label": r[3], "origin": r[4], "note": r[5]}
+        {
+            "id": r[0],
+            "start": r[1],
+            "end": r[2],
+            "label": r[3],
+            "origin": r[4],
+            "note": r[5],
+            "attributes": r[6],
+        }
         for r in conn.execute(
-            'SELECT s.id, s.start, s."end", l.name, s.origin, s.note FROM spans s'
+            'SELECT s.id, s.start, s."end", l.name, s.origin, s.note, s.attributes FROM spans s'
             " JOIN labels l ON l.id = s.label_id WHERE s.document_id = ? AND s.annotator = ?"
             " ORDER BY s.id",
             (document_id, who),
@@ -475,10 +597,10 @@ def _replace_work(
         if match:
             kept = match.pop(0)
             span_map[span["id"]] = kept["id"]
-            if kept["note"] != span["note"]:
+            if (kept["note"], kept["attributes"]) != (span["note"], span["attributes"]):
                 conn.execute(
-                    "UPDATE spans SET note = ?, updated_at = ? WHERE id = ?",
-                    (span["note"], span["updated_at"], kept["id"]),
+                    "UPDATE spans SET note = ?, attributes = ?, updated_at = ? WHERE id = ?",
+                    (span["note"], span["attributes"], span["updated_at"], kept["id"]),
                 )
                 result.notes_changed += 1
             continue
@@ -495,6 +617,9 @@ def _replace_work(
                 span["origin"],
                 span["created_at"],
                 span["updated_at"],
+                span["suggester"],
+                span["score"],
+                span["attributes"],
             )
         )
     gone = [s for spans in free.values() for s in spans]
@@ -504,13 +629,7 @@ def _replace_work(
         into.count_new_spans(document_id, -counted)
         result.spans_removed += len(gone)
     for span, row in zip(incoming, rows, strict=True):
-        cur = conn.execute(
-            'INSERT INTO spans (document_id, start, "end", label_id, text, annotator, note,'
-            " origin, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            row,
-        )
-        assert cur.lastrowid is not None
-        span_map[span["id"]] = cur.lastrowid
+        span_map[span["id"]] = into.insert_span(row)
     if rows:
         into.count_new_spans(document_id, sum(1 for r in rows if r[7] != "suggested"))
         result.spans_added += len(rows)

@@ -219,6 +219,7 @@ def edit_long(project: str, reference_project: str, ops: int) -> dict[str, Any]:
         for i, (start, end) in enumerate(ranges):
             label = labels[i % 4]
             view.select_cp(start, end)
+            app.processEvents()  # the selection is on screen before the key, as for a user
 
             def tag(label: str = label) -> None:
                 actions[label].trigger()

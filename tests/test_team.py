@@ -239,3 +239,27 @@ def test_a_curated_project_merged_brings_its_curated_layer(three, tmp_path):
         out = tmp_path / "gold.jsonl"
         report = export(store, "annotator", out, curated=True)
     assert report.documents == 3 and report.spans == 2
+
+
+def test_merge_carries_relations_and_attributes_and_again_adds_nothing(tmp_path):
+    text = "“We will build it,” said Mayor Ana Ruiz."
+    path = tmp_path / "ana.db"
+    with Store(path, "ana") as store:
+        with store.transaction():
+            doc = store.insert_document(text=text, text_hash=text_hash(text), title="t")
+        quote = store.add_span(doc, 0, 19, "quote")
+        speaker = store.add_span(doc, 25, 39, "speaker")
+        store.add_relation(quote.id, speaker.id, "said_by")
+        store.set_attributes(quote.id, {"speaker": "the mayor"})
+        store.set_status(doc, "done")
+    team = tmp_path / "team.db"
+    with Store(team, "lead") as store:
+        report = merge_projects(store, [path])
+        assert report.sources[0].relations_added == 1
+        (relation,) = store.relations(1)
+        spans = {s.id: s for s in store.spans(1)}
+        assert (spans[relation.head].label, spans[relation.child].label) == ("quote", "speaker")
+        assert spans[relation.head].attributes == {"speaker": "the mayor"}
+        again = merge_projects(store, [path])
+        assert not again.sources[0].added_anything
+        assert len(store.relations(1)) == 1
