@@ -48,10 +48,12 @@ def _preview(text: str) -> str:
     return flat if len(flat) <= PREVIEW_CHARS else flat[: PREVIEW_CHARS - 1] + "…"
 
 
-def made_by(span: Span) -> str:
-    """The suggester and its score: "quotes (0.90)"."""
+def made_by(span: Span, *, short: bool = False) -> str:
+    """The suggester and its score: "quotes (0.90)", or "quotes 0.90" where room is short."""
     who = span.suggester or "a suggester"
-    return f"{who} ({span.score:.2f})" if span.score is not None else who
+    if span.score is None:
+        return who
+    return f"{who} {span.score:.2f}" if short else f"{who} ({span.score:.2f})"
 
 
 def describe(span: Span) -> str:
@@ -150,7 +152,7 @@ class SuggestionListModel(QAbstractTableModel):
         span = self.spans[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (span.label, _preview(span.text), made_by(span))[column]
+            return (span.label, _preview(span.text), made_by(span, short=True))[column]
         if role == Qt.ItemDataRole.ForegroundRole:
             return self._grey
         if role == Qt.ItemDataRole.FontRole:
@@ -203,9 +205,9 @@ class SuggestionPanel(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        char = self.table.fontMetrics().averageCharWidth()
-        header.resizeSection(0, 14 * char)
-        header.resizeSection(2, 15 * char)
+        metrics = self.table.fontMetrics()
+        header.resizeSection(0, metrics.horizontalAdvance("concession") + 40)
+        header.resizeSection(2, metrics.horizontalAdvance("concessions 0.55") + 16)
         top = QHBoxLayout()
         top.setContentsMargins(6, 4, 4, 0)
         top.addWidget(self.heading, 1)

@@ -128,8 +128,11 @@ class Suggestions:
             w.status.show_counts(None)
         else:
             w.status.show_counts(len(self.document.spans), suggested)
+            columns = w.documents.model.columnCount()
             w.documents.model.show_suggested(doc, suggested)
-            w.documents.show_suggested_column()
+            if w.documents.model.columnCount() != columns:  # the Suggested column came or went
+                w.documents.show_suggested_column()
+                w.documents.show_current(doc)
         self.column.setStretchFactor(self.panel, 2 if suggested else 0)
 
     # -- selection: the list row, the status bar, clicks and hovering ----------------------

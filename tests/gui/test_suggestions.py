@@ -77,7 +77,7 @@ def test_suggesting_from_the_window_shows_them_apart_from_the_spans(suggested) -
         "concession",
         "caption",
     ]
-    assert rows.index(0, 2).data() == "quotes (0.90)"
+    assert rows.index(0, 2).data() == "quotes 0.90"
     assert not window.article.highlighter.index.placed  # no filled highlight for a suggestion
     assert "] goes to the next one" in window.statusBar().currentMessage()
 
