@@ -3,7 +3,10 @@
 The one copy of this state. Views (the article, the span list, the status bar) connect to the
 model's events and keep only what they need to draw; a change reaches the model as a
 :class:`~annotator.changes.Changes` and leaves it as one :class:`ItemChanges` per kind of item.
-Spans are the only kind today; relations and suggestions will be others, with the same events.
+Two kinds today: spans (the annotations) and suggestions (spans of origin ``suggested``, kept
+apart so that no view takes a proposal for an annotation); relations would be another, with the
+same events. Ids are unique across kinds (they are rows of one table), so ``select(id)`` finds
+the item whatever its kind.
 
 No Qt: plain callbacks, so the model is tested without a QApplication (napari's layers emit
 events the same way, and its Qt widgets listen).
@@ -20,6 +23,12 @@ from annotator.model import Span
 
 T = TypeVar("T")
 SPAN = "span"
+SUGGESTION = "suggestion"
+
+
+def kind_of(span: Span) -> str:
+    """Which kind of item a stored span is in the window: an annotation or a suggestion."""
+    return SUGGESTION if span.origin == "suggested" else SPAN
 
 
 class Event:
@@ -62,9 +71,9 @@ class Selection:
 
 
 class DocumentEvents:
-    """``loaded()``: a document (or none) was opened; ``changed(ItemChanges)``: items changed;
-    ``selected(Selection | None, previous)``: the selection moved (or what was selected
-    changed)."""
+    """``loaded()``: a document (or none) was opened; ``changed(ItemChanges)``: items of one
+    kind changed (a listener looks at ``kind``, and once per kind); ``selected(Selection | None,
+    previous)``: the selection moved (or what was selected changed)."""
 
     def __init__(self) -> None:
         self.loaded = Event()
@@ -78,15 +87,18 @@ class DocumentModel:
         self.document_id: int | None = None
         self.text = ""
         self.spans: dict[int, Span] = {}
+        self.suggestions: dict[int, Span] = {}
         self.selection: Selection | None = None
 
     # -- opening ----------------------------------------------------------------------------
 
     def load(self, document_id: int | None, text: str, spans: list[Span]) -> None:
-        """Show a document with its spans as the store has them (nothing selected)."""
+        """Show a document with its spans as the store has them (nothing selected); the
+        suggestions among them go to ``suggestions``."""
         self.document_id = document_id
         self.text = text
-        self.spans = {s.id: s for s in spans if s.id is not None}
+        self.spans = {s.id: s for s in spans if s.id is not None and kind_of(s) == SPAN}
+        self.suggestions = {s.id: s for s in spans if s.id is not None and kind_of(s) == SUGGESTION}
         previous, self.selection = self.selection, None
         self.events.loaded.emit()
         if previous is not None:
@@ -99,41 +111,40 @@ class DocumentModel:
 
     def apply(self, changes: Changes) -> ItemChanges[Span]:
         """Take this document's part of ``changes`` (and labels renamed in it); returns what
-        differed from what the model held, also emitted as ``changed``.
+        differed among the spans (annotations), and emits ``changed`` once for each kind that
+        differed, spans first.
 
         A span added that is here already (read by a switch or a refresh) is updated, and one
-        removed that is not here is ignored, so applying a change twice changes nothing.
+        removed that is not here is ignored, so applying a change twice changes nothing. A
+        span never changes kind: accepting a suggestion removes it and adds a span.
         """
         found: ItemChanges[Span] = ItemChanges(SPAN)
         if self.document_id is None:
             return found
+        proposed: ItemChanges[Span] = ItemChanges(SUGGESTION)
         mine: dict[int, Change[Span]] = {}
         renamed = changes.renamed_labels()
         if renamed:
-            for s in self.spans.values():
+            for s in [*self.spans.values(), *self.suggestions.values()]:
                 if s.label in renamed and s.id is not None:
                     mine[s.id] = Change(s, replace(s, label=renamed[s.label]))
         mine.update(changes.spans_in(self.document_id))
         for span_id, change in mine.items():
-            here = self.spans.get(span_id)
-            after = change.after
-            if after is None:
-                if here is not None:
-                    del self.spans[span_id]
-                    found.removed.append(here)
-            elif here is None:
-                self.spans[span_id] = after
-                found.added.append(after)
-            elif here != after:
-                self.spans[span_id] = after
-                found.updated.append((here, after))
+            either = change.after or change.before
+            assert either is not None
+            if kind_of(either) == SPAN:
+                _take(self.spans, span_id, change.after, found)
+            else:
+                _take(self.suggestions, span_id, change.after, proposed)
         if found:
             self._emit(found)
+        if proposed:
+            self._emit(proposed)
         return found
 
     def _emit(self, found: ItemChanges[Span]) -> None:
         chosen = self.selection
-        mine = chosen is not None and chosen.kind == SPAN
+        mine = chosen is not None and chosen.kind == found.kind
         if mine and any(s.id == chosen.id for s in found.removed):  # type: ignore[union-attr]
             # deselected before its row and highlight go, so no view picks a neighbour
             self.selection = None
@@ -145,9 +156,16 @@ class DocumentModel:
 
     # -- the selection ----------------------------------------------------------------------
 
-    def select(self, span_id: int | None, kind: str = SPAN) -> Selection | None:
-        """Select an item of this document (None, or one not here: nothing selected)."""
-        chosen = Selection(kind, span_id) if span_id in self.spans else None
+    def select(self, span_id: int | None, kind: str | None = None) -> Selection | None:
+        """Select an item of this document: a span or a suggestion, whichever has this id
+        (None, or one not here: nothing selected)."""
+        chosen: Selection | None = None
+        if span_id is not None:
+            found = SPAN if span_id in self.spans else None
+            if found is None and span_id in self.suggestions:
+                found = SUGGESTION
+            if found is not None and kind in (None, found):
+                chosen = Selection(found, span_id)
         previous, self.selection = self.selection, chosen
         if chosen != previous:
             self.events.selected.emit(chosen, previous)
@@ -159,3 +177,30 @@ class DocumentModel:
         if chosen is None or chosen.kind != SPAN:
             return None
         return self.spans.get(chosen.id)
+
+    @property
+    def selected_suggestion(self) -> Span | None:
+        chosen = self.selection
+        if chosen is None or chosen.kind != SUGGESTION:
+            return None
+        return self.suggestions.get(chosen.id)
+
+    def all_spans(self) -> dict[int, Span]:
+        """Spans and suggestions by id: what the store holds of this document, as shown."""
+        return {**self.spans, **self.suggestions}
+
+
+def _take(
+    items: dict[int, Span], span_id: int, after: Span | None, found: ItemChanges[Span]
+) -> None:
+    here = items.get(span_id)
+    if after is None:
+        if here is not None:
+            del items[span_id]
+            found.removed.append(here)
+    elif here is None:
+        items[span_id] = after
+        found.added.append(after)
+    elif here != after:
+        items[span_id] = after
+        found.updated.append((here, after))

@@ -269,6 +269,14 @@ def suggestions(store: Store, document_id: int) -> list[Span]:
     return [s for s in store.spans(document_id) if s.origin == "suggested"]
 
 
+def suggestion_counts(store: Store) -> dict[int, int]:
+    """How many suggestions each document has; documents with none are left out."""
+    rows = store.conn.execute(
+        "SELECT document_id, count(*) FROM spans WHERE origin = 'suggested' GROUP BY document_id"
+    )
+    return {doc: n for doc, n in rows}
+
+
 # -- a program of the user's own --------------------------------------------------------------
 
 

@@ -77,3 +77,25 @@ def test_selecting_something_not_here_selects_nothing() -> None:
     model.select(1)
     model.load(2, TEXT, [])
     assert model.selection is None and model.selected_span is None
+
+
+def test_suggestions_are_items_of_their_own_kind() -> None:
+    from dataclasses import replace
+
+    from annotator.document_model import SUGGESTION
+
+    model = DocumentModel()
+    rocket = span(1, 6, 12)
+    proposed = replace(span(2, 21, 25, "quote"), origin="suggested", suggester="quotes")
+    model.load(1, TEXT, [rocket, proposed])
+    assert model.spans == {1: rocket} and model.suggestions == {2: proposed}
+    seen = recorded(model)
+    assert model.select(2) == Selection(SUGGESTION, 2)
+    assert model.selected_span is None and model.selected_suggestion == proposed
+    accepted = span(3, 21, 25, "quote")
+    found = model.apply(span_changes(proposed, None) | span_changes(None, accepted))
+    assert found.added == [accepted] and model.suggestions == {}
+    kinds = [(e[1].kind, e[1].added, e[1].removed) for e in seen if e[0] == "changed"]
+    assert kinds == [("span", [accepted], []), (SUGGESTION, [], [proposed])]
+    assert ("selected", None, Selection(SUGGESTION, 2)) in seen  # it went, so deselected
+    assert model.all_spans() == {1: rocket, 3: accepted}

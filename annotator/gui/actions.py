@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from annotator.model import Label
 
 # Keys without modifiers that window commands use; a label cannot take them as hotkey.
-RESERVED_KEYS = {"n"}
+RESERVED_KEYS = {"n", "[", "]"}
 # Keys handled by widgets rather than actions, listed on the shortcut sheet too.
 WIDGET_KEYS = [
     ("Move the caret in the article", "Arrow keys, Home, End, PgUp, PgDown"),
@@ -36,6 +36,8 @@ WIDGET_KEYS = [
     ("Edit a note in the span list", "F2 or double-click the Note cell"),
     ("Review panel: the previous / next span, shown in the article", "Up / Down"),
     ("Review panel: one analyst's layer, one label", "Alt+T / Alt+B"),
+    ("Accept the selected suggestion as another label", "That label's hotkey"),
+    ("Move the selected suggestion's start / end", "Ctrl+Alt+Left/Right / Alt+Shift+Left/Right"),
 ]
 
 
@@ -86,7 +88,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     _spec(
         "delete",
-        "&Delete span",
+        "&Delete span, reject suggestion",
         ("Delete", "Backspace"),
         "&Edit",
         lambda w: w.editor.delete_selected(),
@@ -217,6 +219,51 @@ ACTIONS: tuple[ActionSpec, ...] = (
         lambda w: w.article.setFocus(),
         1,
     ),
+    _spec(
+        "suggest_document",
+        "&Suggest for this document",
+        "F8",
+        "&Tag",
+        lambda w: w.suggestions.suggest_document(),
+        1,
+    ),
+    _spec(
+        "suggest_all",
+        "Suggest for all &documents not done…",
+        "Shift+F8",
+        "&Tag",
+        lambda w: w.suggestions.suggest_all(),
+        1,
+    ),
+    _spec(
+        "next_suggestion", "&Next suggestion", "]", "&Tag", lambda w: w.suggestions.step(True), 2
+    ),
+    _spec(
+        "prev_suggestion",
+        "&Previous suggestion",
+        "[",
+        "&Tag",
+        lambda w: w.suggestions.step(False),
+        2,
+    ),
+    _spec(
+        "accept_suggestion",
+        "&Accept the suggestion",
+        ("Return", "Enter"),
+        "&Tag",
+        lambda w: w.suggestions.accept(),
+        2,
+        in_article=True,
+    ),
+    _spec(
+        "accept_suggested_label",
+        "Accept all suggested of &its label",
+        ("Shift+Return", "Shift+Enter"),
+        "&Tag",
+        lambda w: w.suggestions.accept_selected_label(),
+        2,
+        in_article=True,
+    ),
     _spec("refresh", "Re&fresh from the project", "F5", "&View", lambda w: w.refresh()),
     _spec("zoom_in", "Zoom &in", ("Ctrl+=", "Ctrl++"), "&View", lambda w: w.zoom_article(1), 1),
     _spec("zoom_out", "Zoom &out", "Ctrl+-", "&View", lambda w: w.zoom_article(-1), 1),
@@ -329,6 +376,11 @@ def build_actions(w: MainWindow) -> dict[str, QAction]:
     stack.canUndoChanged.connect(made["undo"].setEnabled)
     stack.canRedoChanged.connect(made["redo"].setEnabled)
     made["snap"].setChecked(prefs.flag("view/snap_words", True))
+    # Enter accepts from the list of suggestions too; both keys wait for a suggestion to be
+    # selected, and leave Enter to other widgets meanwhile
+    w.suggestions.panel.table.addAction(made["accept_suggestion"])
+    for name in ("accept_suggestion", "accept_suggested_label"):
+        made[name].setEnabled(False)
     return made
 
 
@@ -347,6 +399,15 @@ def build_menus(w: MainWindow) -> None:
         if spec.id == "open":
             w.recent_menu = QMenu("Open &recent", w)
             menu.addMenu(w.recent_menu)
+    _add_suggestion_menu(w)
+
+
+def _add_suggestion_menu(w: MainWindow) -> None:
+    """Tag → Accept all suggested: one item per label, filled as the menu opens."""
+    menu = QMenu("Accept all su&ggested", w)
+    menu.setObjectName("acceptAllSuggested")
+    menu.aboutToShow.connect(lambda: w.suggestions.fill_accept_menu(menu))
+    w.tag_menu.addMenu(menu)
 
 
 def build_label_actions(w: MainWindow, labels: list[Label]) -> tuple[dict[str, str], list[str]]:
@@ -380,6 +441,14 @@ def build_label_actions(w: MainWindow, labels: list[Label]) -> tuple[dict[str, s
         )
         w.label_actions += [tag, exact]
         w.tag_menu.addActions([tag, exact])
+    group: int | None = None
+    for spec in ACTIONS:  # the table's own rows of the Tag menu, after the labels
+        if spec.menu == "&Tag":
+            if spec.group != group:
+                w.tag_menu.addSeparator()
+                group = spec.group
+            w.tag_menu.addAction(w.actions_by_id[spec.id])
+    _add_suggestion_menu(w)
     return keys, clashes
 
 
@@ -404,8 +473,12 @@ def all_actions(w: MainWindow) -> list[QAction]:
 
 
 def action_for_key(w: MainWindow, keys: QKeySequence) -> QAction | None:
-    """The enabled action one of whose shortcuts is exactly ``keys``."""
+    """The enabled action one of whose shortcuts is exactly ``keys`` in the article: a
+    window-wide one, or one of the article's own (another widget's keys are its own)."""
     for action in all_actions(w):
+        scoped = action.shortcutContext() == Qt.ShortcutContext.WidgetWithChildrenShortcut
+        if scoped and w.article not in action.associatedObjects():
+            continue
         if action.isEnabled() and any(
             s.matches(keys) == QKeySequence.SequenceMatch.ExactMatch for s in action.shortcuts()
         ):

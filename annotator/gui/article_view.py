@@ -30,7 +30,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFrame, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
-from annotator.document_model import DocumentModel, ItemChanges, Selection
+from annotator.document_model import SPAN, DocumentModel, ItemChanges, Selection
 from annotator.gui import theme
 from annotator.gui.highlighter import SpanHighlighter
 from annotator.gui.spaced_layout import SpacedLayout, spaced_document
@@ -96,6 +96,8 @@ class ArticleView(QPlainTextEdit):
         self.load(self.model.text, list(self.model.spans.values()))
 
     def _changed(self, found: ItemChanges[Span]) -> None:
+        if found.kind != SPAN:  # suggestions are drawn apart (suggestion_overlay)
+            return
         for s in found.removed:
             assert s.id is not None
             self.remove_span(s.id)

@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -48,6 +49,7 @@ TEAM_LEGEND = "✓ done, … in progress, ↷ skipped, – not begun; ★ settle
 class DocumentListModel(QAbstractTableModel):
     COLUMNS = ("Title", "Status", "Spans")
     TEAM = 3  # the "Everyone" column, each analyst's status, when it is shown
+    SUGGESTED = "Suggested"  # the last column: suggestions waiting, apart from the spans
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,6 +61,10 @@ class DocumentListModel(QAbstractTableModel):
         self.analysts: list[str] = []
         self.settled: set[int] = set()
         self.me = ""
+        # Suggestions waiting on each document (those with none are left out), in a last
+        # column shown while there are any; the Spans column counts annotations only.
+        self.suggested: dict[int, int] = {}
+        self._suggested_shown = False
 
     def set_team(
         self,
@@ -105,6 +111,7 @@ class DocumentListModel(QAbstractTableModel):
 
     def reset(self, rows: list[DocumentRow]) -> None:
         self.beginResetModel()
+        self._suggested_shown = bool(self.suggested)
         self.rows = rows
         self._row_of = {r.id: i for i, r in enumerate(rows)}
         self.endResetModel()
@@ -127,6 +134,33 @@ class DocumentListModel(QAbstractTableModel):
             if (row.status, row.span_count) != (state.status, state.span_count):
                 self.replace(replace(row, status=state.status, span_count=state.span_count))
 
+    @property
+    def suggested_column(self) -> int:
+        return len(self.COLUMNS) + int(self.team is not None)
+
+    def show_suggested(self, document_id: int, count: int) -> None:
+        """A document's number of suggestions, as the open document's model has it."""
+        if self.suggested.get(document_id, 0) == count:
+            return
+        if count:
+            self.suggested[document_id] = count
+        else:
+            self.suggested.pop(document_id, None)
+        column = self.suggested_column
+        if bool(self.suggested) != self._suggested_shown:
+            if self.suggested:
+                self.beginInsertColumns(_NO_PARENT, column, column)
+                self._suggested_shown = True
+                self.endInsertColumns()
+            else:
+                self.beginRemoveColumns(_NO_PARENT, column, column)
+                self._suggested_shown = False
+                self.endRemoveColumns()
+            return
+        i = self._row_of.get(document_id)
+        if i is not None:
+            self.dataChanged.emit(self.index(i, column), self.index(i, column))
+
     def show_span_count(self, document_id: int, count: int) -> None:
         i = self._row_of.get(document_id)
         if i is not None and self.rows[i].span_count != count:
@@ -136,13 +170,15 @@ class DocumentListModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: _Index = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS) + int(self.team is not None)
+        return 0 if parent.isValid() else self.suggested_column + int(self._suggested_shown)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         row = self.rows[index.row()]
         col = index.column()
+        if col == self.suggested_column:
+            return self._suggested_data(row, role)
         if col == self.TEAM:
             if role == Qt.ItemDataRole.DisplayRole:
                 return self.team_text(row)
@@ -159,11 +195,27 @@ class DocumentListModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
+    def _suggested_data(self, row: DocumentRow, role: int) -> Any:
+        count = self.suggested.get(row.id, 0)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return count or ""
+        if role == Qt.ItemDataRole.ToolTipRole and count:
+            return f"{count} suggested, not yet accepted or rejected (not counted in Spans)"
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QColor("#808080")
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation != Qt.Orientation.Horizontal:
             return None
+        if role == Qt.ItemDataRole.DisplayRole and section == self.suggested_column:
+            return self.SUGGESTED
+        if role == Qt.ItemDataRole.ToolTipRole and section == self.suggested_column:
+            return "Suggestions waiting to be accepted or rejected; Spans counts annotations"
         if role == Qt.ItemDataRole.DisplayRole:
             return self.COLUMNS[section] if section < len(self.COLUMNS) else "Everyone"
         if role == Qt.ItemDataRole.ToolTipRole and section == self.TEAM:
@@ -208,6 +260,7 @@ class DocumentList(QWidget):
         metrics = self.fontMetrics()
         header.resizeSection(1, metrics.horizontalAdvance("in progress") + 12)
         header.resizeSection(2, metrics.horizontalAdvance("Spans") + 12)
+        self._suggested_width = metrics.horizontalAdvance(DocumentListModel.SUGGESTED) + 12
         self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
@@ -268,9 +321,23 @@ class DocumentList(QWidget):
         else:
             self.model.set_team(None, [], set(), "")
         search = self.search.text().strip() or None
+        from annotator.suggesting import suggestion_counts
+
+        self.model.suggested = suggestion_counts(self.store)
         self.model.reset(self.store.document_rows(self.status.currentData(), search))
         if self.team_shown:
             self._fit_team_column()
+        self.show_suggested_column()
+
+    def show_suggested_column(self) -> None:
+        """The Suggested column, while some document has suggestions, keeps its width."""
+        column = self.model.suggested_column
+        if column < self.model.columnCount():
+            header = self.view.horizontalHeader()
+            if header.sectionResizeMode(column) != QHeaderView.ResizeMode.Fixed:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            if header.sectionSize(column) != self._suggested_width:
+                header.resizeSection(column, self._suggested_width)
 
     def width_for_team(self) -> int:
         """The width the list needs to show titles of about 25 characters beside the

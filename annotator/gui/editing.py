@@ -78,6 +78,8 @@ class Editor:
         if self.store is None or doc is None:
             return None
         selected = self.view.selection_cp()
+        if selected is None and self.document.selected_suggestion is not None:
+            return self.window.suggestions.accept(label)  # accepted as this label
         if selected is None:
             span = self.selected_span()
             if span is None:
@@ -108,6 +110,9 @@ class Editor:
         return after
 
     def delete_selected(self) -> None:
+        if self.document.selected_suggestion is not None:
+            self.window.suggestions.reject()
+            return
         span = self.selected_span()
         if span is None:
             self._say("Click a span first to delete it.")
@@ -119,8 +124,9 @@ class Editor:
             self._push(DeleteSpan(span, self.store, self.window), gone)
 
     def move_edge(self, edge: str, forward: bool) -> None:
-        """Move the selected span's start or end by one character (a whole grapheme)."""
-        span = self.selected_span()
+        """Move the selected span's (or suggestion's) start or end by one character (a whole
+        grapheme)."""
+        span = self.selected_span() or self.document.selected_suggestion
         if span is None:
             self._say("Click a span first to move its edges.")
             return
@@ -142,6 +148,9 @@ class Editor:
             self._push(command, after)
 
     def edit_note(self) -> None:
+        if self.document.selected_suggestion is not None:
+            self._say("Accept the suggestion first (Enter), then write a note on it.")
+            return
         span = self.selected_span()
         if span is None:
             self._say("Click a span first to write a note on it.")

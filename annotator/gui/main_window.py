@@ -51,6 +51,7 @@ from annotator.gui.project_flows import PROJECT_FILTER, ProjectFlows
 from annotator.gui.review import Review
 from annotator.gui.span_list import SpanListModel, fit_label_column, make_span_table, show_row
 from annotator.gui.status_bar import StatusFields
+from annotator.gui.suggestions import Suggestions, annotation_count
 
 if TYPE_CHECKING:
     from annotator.model import Label
@@ -128,6 +129,9 @@ class MainWindow(QMainWindow):
         self._windows: list[QWidget] = []  # non-modal help windows kept alive
         self._build_panels()
         self.editor = Editor(self)
+        self.suggestions: Suggestions = Suggestions(
+            self
+        )  # after the editor: clicks reach it second
         self.label_editor = LabelEditor(lambda: self.store, self.editor.undo_stack, self)
         self.flows = ProjectFlows(self)
         self.review = Review(self)
@@ -289,7 +293,7 @@ class MainWindow(QMainWindow):
         with _collector_paused():
             text = self.store.document_text(document_id)
             spans = self.store.spans(document_id)
-            self.documents.model.show_span_count(document_id, len(spans))
+            self.documents.model.show_span_count(document_id, annotation_count(spans))
             self.documents.show_current(document_id)
             self.document_model.load(document_id, text, self.layer.spans(spans))
 
@@ -462,7 +466,7 @@ class MainWindow(QMainWindow):
         if self.store is None or self.current_document is None:
             return
         stored = self.layer.spans(self.store.spans(self.current_document))
-        self.document_model.apply(compare_spans(dict(self.document_model.spans), stored))
+        self.document_model.apply(compare_spans(self.document_model.all_spans(), stored))
 
     def span_model_shows_analysts(self) -> None:
         shown = self.layer.kind == EVERYONE and self.team_project
@@ -544,7 +548,7 @@ class MainWindow(QMainWindow):
             if self.current_document is not None:
                 self.article.clear_selection()
                 stored = self.layer.spans(self.store.spans(self.current_document))
-                changes = changes | compare_spans(dict(self.document_model.spans), stored)
+                changes = changes | compare_spans(self.document_model.all_spans(), stored)
             changes.document_list = True
             self.apply_changes(changes, ours=False)
             self.review.reread()

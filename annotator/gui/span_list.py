@@ -26,7 +26,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from annotator.document_model import DocumentModel, ItemChanges
+from annotator.document_model import SPAN, DocumentModel, ItemChanges
 from annotator.model import Span
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -80,6 +80,8 @@ class SpanListModel(QAbstractTableModel):
         document.events.changed.connect(self._changed)
 
     def _changed(self, found: ItemChanges[Span]) -> None:
+        if found.kind != SPAN:  # suggestions have a list of their own (suggestion_list)
+            return
         for span in found.removed:
             self.remove(span)
         for span in found.added:

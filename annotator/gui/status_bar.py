@@ -24,6 +24,8 @@ class StatusFields:
         self.bar = bar
         self.position = QLabel()
         self.position.setObjectName("documentPosition")
+        self.counts = QLabel()  # the open document's spans, and its suggestions apart
+        self.counts.setObjectName("documentCounts")
         self.progress = QLabel()
         self.progress.setObjectName("projectProgress")
         self.annotator = QLabel()
@@ -31,7 +33,7 @@ class StatusFields:
         self.saved = QLabel("No changes yet")
         self.done = self.total = 0
         self.saved.setObjectName("savedState")
-        for w in (self.position, self.progress, self.annotator, self.saved):
+        for w in (self.position, self.counts, self.progress, self.annotator, self.saved):
             bar.addPermanentWidget(w)
 
     def show(self, open_project: bool, documents: DocumentListModel, current: int | None) -> None:
@@ -48,6 +50,15 @@ class StatusFields:
         else:
             self.position.setText("No document")
         self.progress.setText(f"Done {self.done}/{self.total}")
+
+    def show_counts(self, spans: int | None, suggested: int = 0) -> None:
+        """The open document's annotations, and its suggestions apart: "12 spans · 5
+        suggested" (None: no document open)."""
+        if spans is None:
+            self.counts.clear()
+            return
+        text = f"{spans} span{'' if spans == 1 else 's'}"
+        self.counts.setText(text + (f" · {suggested} suggested" if suggested else ""))
 
     def count(self, store: Store) -> None:
         """Read the project's progress (on opening, and when documents come or go)."""
