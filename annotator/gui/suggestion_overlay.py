@@ -49,12 +49,23 @@ def _x(found: object) -> float:
 
 
 class _Placement:
-    """The suggestions by text block, in UTF-16 positions."""
+    """The suggestions by text block, in UTF-16 positions.
 
-    def __init__(self, starts: list[int]) -> None:
-        self.starts = starts
+    The blocks' starts are found only once a suggestion is placed: most documents have none,
+    and finding them in a long article costs more than the rest of opening it.
+    """
+
+    def __init__(self, starts: Callable[[], list[int]]) -> None:
+        self._find_starts = starts
+        self._starts: list[int] | None = None
         self.placed: dict[int, _Placed] = {}
         self.by_block: dict[int, dict[int, _Placed]] = {}
+
+    @property
+    def starts(self) -> list[int]:
+        if self._starts is None:
+            self._starts = self._find_starts()
+        return self._starts
 
     def _block_of(self, u16: int) -> int:
         return max(bisect_right(self.starts, u16) - 1, 0)
@@ -92,7 +103,7 @@ class SuggestionOverlay(QWidget):
         self.view = view
         self.model = view.model
         self.colours = colours
-        self.placement = _Placement([0])
+        self.placement = _Placement(lambda: [0])
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         view.viewport().installEventFilter(self)
@@ -107,7 +118,10 @@ class SuggestionOverlay(QWidget):
 
     def _loaded(self) -> None:
         text, offsets = self.model.text, self.view.offsets
-        starts = [0] + [offsets.to_utf16(m.end()) for m in _BLOCK_BREAK.finditer(text)]
+
+        def starts() -> list[int]:
+            return [0] + [offsets.to_utf16(m.end()) for m in _BLOCK_BREAK.finditer(text)]
+
         self.placement = _Placement(starts)
         for s in self.model.suggestions.values():
             self._place(s)
