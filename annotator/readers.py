@@ -125,28 +125,41 @@ def _jsonl_lines(
     if bom is None and looks_binary(head):
         raise DecodeError("it is a binary file, not JSON Lines text (it holds NUL bytes)")
     if bom in (None, "utf-8-sig") and utf8:
-        with open(path, "rb") as f:
-            read = 0
-            mostly_utf8: bool | None = None
-            for number, raw in enumerate(f, start=1):
-                try:
-                    line: str | RecordError = raw.decode("utf-8")
-                except UnicodeDecodeError as e:
-                    if mostly_utf8 is None:
-                        mostly_utf8 = file_utf8_damage(path).mostly_utf8
-                    if not mostly_utf8:
-                        raise ReadAgain from None
-                    line = RecordError(bad_utf8_reason(e, read))
-                read += len(raw)
-                if isinstance(line, str) and line.startswith("\ufeff"):
-                    line = line[1:]  # a byte-order mark: files joined with `cat` carry several
-                yield number, read, line
+        read = 0
+        mostly_utf8: bool | None = None
+        for number, (raw, size) in enumerate(_raw_lines(path), start=1):
+            try:
+                line: str | RecordError = raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                if mostly_utf8 is None:
+                    mostly_utf8 = file_utf8_damage(path).mostly_utf8
+                if not mostly_utf8:
+                    raise ReadAgain from None
+                line = RecordError(bad_utf8_reason(e, read))
+            read += size
+            if isinstance(line, str) and line.startswith("\ufeff"):
+                line = line[1:]  # a byte-order mark: files joined with `cat` carry several
+            yield number, read, line
         return
     text = _read_text(path, result)
     read = 0
     for number, line_text in enumerate(text.split("\n"), start=1):
         read += len(line_text) + 1
         yield number, read, line_text
+
+
+def _raw_lines(path: Path, block: int = 1 << 20) -> Iterator[tuple[bytes, int]]:
+    """The file's lines without their "\\n", and each one's size in the file with it, read a
+    block at a time (splitting a block in one call is cheaper than asking for each line)."""
+    with open(path, "rb") as f:
+        rest = b""
+        while chunk := f.read(block):
+            lines = (rest + chunk).split(b"\n") if rest else chunk.split(b"\n")
+            rest = lines.pop()
+            for raw in lines:
+                yield raw, len(raw) + 1
+        if rest:
+            yield rest, len(rest)
 
 
 def _jsonl_records(path: Path, result: _Notes, utf8: bool) -> Records:

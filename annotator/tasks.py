@@ -165,8 +165,6 @@ def _encodable(value: Any, what: str) -> str | None:
         return "{}"
     if isinstance(value, list) and not value:
         return "[]"
-    if _depth(value) > MAX_NESTING:
-        raise RecordError(f"{what} is nested more than {MAX_NESTING} levels deep")
     try:
         encoded = json.dumps(value, ensure_ascii=False, allow_nan=False)
         encoded.encode("utf-8")
@@ -176,6 +174,9 @@ def _encodable(value: Any, what: str) -> str | None:
         raise RecordError(f"{what} holds a number too large to store") from None
     except RecursionError:
         raise RecordError(f"{what} is nested too deeply to store") from None
+    # Only JSON with this many brackets can nest this deep: count them before walking it.
+    if encoded.count("{") + encoded.count("[") > MAX_NESTING and _depth(value) > MAX_NESTING:
+        raise RecordError(f"{what} is nested more than {MAX_NESTING} levels deep")
     return encoded
 
 
