@@ -16,12 +16,15 @@ import re
 import sys
 from dataclasses import dataclass
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from annotator.store import Store
 
 from .helpers import HARD_TEXT, select_cp
+
+pytestmark = pytest.mark.slow  # thousands of steps
 
 ALT, CTRL, SHIFT = (
     Qt.KeyboardModifier.AltModifier,

@@ -13,6 +13,8 @@ import pytest
 from annotator.model import text_hash
 from annotator.store import Store
 
+pytestmark = pytest.mark.slow  # 100,000 documents, a 1 MB article
+
 PARAGRAPH = (
     "The council approved the 🚀 plan by seven votes to two, said the mayor\u00a0today. "
     "Critics note that the costs are high; admittedly the consultants agreed. "
