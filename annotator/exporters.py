@@ -302,6 +302,7 @@ def export(
             annotators=annotators,
             curated=curated,
             suggestions=include_suggestions,
+            with_statuses=fmt == "annotator",
         ):
             if only_with_spans and not spans:
                 continue
