@@ -82,6 +82,12 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+_PANEL_SIZES = (340, 640, 340)  # document list, article, span list
+_ARTICLE_MIN_WIDTH = 320
+_MIN_RESTORED = (700, 450)
+_DEFAULT_SIZE = (1320, 820)  # a desktop's window manager fits it to a smaller screen
+
+
 class MainWindow(QMainWindow):
     """One project in one window. Its actions are made from the table ``actions.ACTIONS``
     (``window.action("undo")``, or ``window.undo_action``); opening, importing, exporting,
@@ -179,8 +185,12 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(middle)
         self.splitter.addWidget(self.span_table)
         self.splitter.setStretchFactor(1, 1)
+        # The article can never be squeezed away: no panel collapses, and it keeps room for a
+        # line of text whatever size a window is restored at.
+        self.splitter.setChildrenCollapsible(False)
+        middle.setMinimumWidth(_ARTICLE_MIN_WIDTH)
         # Room for titles of about 40 characters and for the longest label in the span list.
-        self.splitter.setSizes([340, 640, 340])
+        self.splitter.setSizes(list(_PANEL_SIZES))
         self.setCentralWidget(self.splitter)
         self.documents.view.selectionModel().currentRowChanged.connect(self._document_chosen)
         self.documents.menu_for = self._document_menu
@@ -193,11 +203,17 @@ class MainWindow(QMainWindow):
         geometry = s.value("window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
-        else:
-            self.resize(1320, 820)
+        if not (isinstance(geometry, QByteArray) and not geometry.isEmpty()) or (
+            self.width() < _MIN_RESTORED[0] or self.height() < _MIN_RESTORED[1]
+        ):
+            # Nothing saved, or a size no one works at (saved by a window that never really
+            # showed, say): the default.
+            self.resize(*_DEFAULT_SIZE)
         splitter = s.value("window/splitter")
         if isinstance(splitter, QByteArray) and not splitter.isEmpty():
             self.splitter.restoreState(splitter)
+            if self.splitter.sizes()[1] < _ARTICLE_MIN_WIDTH:
+                self.splitter.setSizes(list(_PANEL_SIZES))
         zoom = float(str(s.value("view/zoom", 0) or 0))
         if zoom:
             self.article.zoom(int(zoom))

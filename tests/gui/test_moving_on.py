@@ -214,3 +214,15 @@ def test_a_document_marked_by_mistake_is_reopened_and_the_reopening_undone(windo
     assert not window._document_menu(1).actions()[0].isEnabled()
     window.editor.undo_stack.undo()
     assert statuses(window)[0] == "skipped"
+
+
+def test_a_layout_saved_too_small_or_squeezed_is_not_restored(project, open_window) -> None:
+    """A window closed before it was really shown can save a size no one works at, and a
+    splitter with the article squeezed away: the next start uses the default layout."""
+    window = open_window(project)
+    window.resize(400, 200)
+    window.splitter.setSizes([600, 0, 200])
+    window.close()
+    again = open_window(project)
+    assert again.width() >= 700 and again.height() >= 450
+    assert again.splitter.sizes()[1] >= 320
