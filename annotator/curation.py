@@ -42,6 +42,47 @@ def analyst_layers(store: Store) -> dict[str, list[tuple[int, int, int, str]]]:
     return layers
 
 
+RelationKey = tuple[int, tuple[int, int, str], tuple[int, int, str], str]  # doc, head, child, type
+
+
+def relation_layers(store: Store, *, curated: bool = False) -> dict[str, list[RelationKey]]:
+    """Each analyst's relations (or, with ``curated``, the curated layer's under CURATED), each
+    by its document, its two ends (start, end, label) and its type: a relation agrees with
+    another when all of these do."""
+    origin = "= 'curated'" if curated else "IN ('manual', 'imported')"
+    rows = store.conn.execute(
+        'SELECT h.annotator, r.document_id, h.start, h."end", hl.name, c.start, c."end",'
+        " cl.name, t.name FROM relations r JOIN relation_types t ON t.id = r.type_id"
+        " JOIN spans h ON h.id = r.head JOIN labels hl ON hl.id = h.label_id"
+        " JOIN spans c ON c.id = r.child JOIN labels cl ON cl.id = c.label_id"
+        f" WHERE h.origin {origin} AND c.origin {origin}"
+    )
+    out: dict[str, list[RelationKey]] = {}
+    for who, doc, hs, he, hl, cs, ce, cl, kind in rows:
+        out.setdefault(CURATED if curated else who, []).append(
+            (doc, (hs, he, hl), (cs, ce, cl), kind)
+        )
+    return out
+
+
+def relation_agreement(
+    a: list[RelationKey], b: list[RelationKey], documents: set[int], types: list[str]
+) -> dict[str, dict[str, Any]]:
+    """Per relation type: how many each analyst made, and exact F1 (ends and type agree)."""
+    out: dict[str, dict[str, Any]] = {}
+    for kind in types:
+        mine = Counter(r for r in a if r[3] == kind and r[0] in documents)
+        theirs = Counter(r for r in b if r[3] == kind and r[0] in documents)
+        total = sum(mine.values()) + sum(theirs.values())
+        matched = sum((mine & theirs).values())
+        out[kind] = {
+            "a_relations": sum(mine.values()),
+            "b_relations": sum(theirs.values()),
+            "exact_f1": 2 * matched / total if total else None,
+        }
+    return out
+
+
 def curated_layer(store: Store) -> list[tuple[int, int, int, str]]:
     rows = store.conn.execute(
         'SELECT s.document_id, s.start, s."end", l.name FROM spans s'
@@ -72,9 +113,16 @@ def lengths(store: Store) -> dict[int, int]:
 class AgreementReport:
     pairs: list[PairAgreement]
     documents: list[dict[str, Any]] = field(default_factory=list)
+    relations: list[dict[str, dict[str, Any]]] = field(default_factory=list)  # by pair
 
     def to_json(self) -> dict[str, Any]:
-        return {"pairs": [p.to_json() for p in self.pairs], "documents": self.documents}
+        pairs = []
+        for i, pair in enumerate(self.pairs):
+            data = pair.to_json()
+            if i < len(self.relations):
+                data["relations"] = self.relations[i]
+            pairs.append(data)
+        return {"pairs": pairs, "documents": self.documents}
 
 
 def agreement(
@@ -98,6 +146,14 @@ def agreement(
         ]
     else:
         raise ValueError(f"agreement can be measured against {CURATED!r} only, not {against!r}")
+    linked = relation_layers(store)
+    if against == CURATED:
+        linked.update(relation_layers(store, curated=True))
+    types = [kind.name for kind in store.relation_types()]
+    by_pair = [
+        relation_agreement(linked.get(p.a, []), linked.get(p.b, []), set(p.documents), types)
+        for p in pairs
+    ]
     rows = []
     for doc, unmatched, exact in disagreements(pairs):
         row = store.document_row(doc)
@@ -110,7 +166,7 @@ def agreement(
                 "exact_f1": exact,
             }
         )
-    return AgreementReport(pairs, rows)
+    return AgreementReport(pairs, rows, by_pair)
 
 
 @dataclass
@@ -118,13 +174,15 @@ class CurationReport:
     documents: int = 0  # documents settled
     spans: int = 0  # spans put into the curated layer
     skipped: int = 0  # documents fewer than two analysts marked done
+    relations: int = 0  # relations put into the curated layer
 
     def summary(self) -> str:
         def n(count: int, noun: str) -> str:
             return f"{count} {noun}{'' if count == 1 else 's'}"
 
+        relations = f" and {n(self.relations, 'agreed relation')}" if self.relations else ""
         return (
-            f"{n(self.spans, 'agreed span')} put into the curated layer, over "
+            f"{n(self.spans, 'agreed span')}{relations} put into the curated layer, over "
             f"{n(self.documents, 'document')}; {n(self.skipped, 'document')} left out "
             "(fewer than two analysts marked them done)."
         )
@@ -159,8 +217,10 @@ def curate_agreed(store: Store) -> CurationReport:
                 agreed &= other
             have = Counter((s, e, lab) for d, s, e, lab in curated_layer_of(store, doc) if d == doc)
             text = store.document_text(doc)
+            given = _attributes_given(store, doc, analysts)
             rows = []
             for (start, end, label), count in sorted((agreed - have).items()):
+                alike = given.get((start, end, label))
                 rows += [
                     (
                         doc,
@@ -173,12 +233,16 @@ def curate_agreed(store: Store) -> CurationReport:
                         "curated",
                         now,
                         now,
+                        None,
+                        None,
+                        alike,
                     )
                 ] * count
             if rows:
                 store.insert_spans(rows)
                 store.count_new_spans(doc, len(rows))
                 report.spans += len(rows)
+            report.relations += _curate_relations(store, doc, analysts, now)
             store.conn.execute(
                 "INSERT INTO curations (document_id, curator, curated_at) VALUES (?, ?, ?)"
                 " ON CONFLICT (document_id) DO NOTHING",
@@ -187,6 +251,53 @@ def curate_agreed(store: Store) -> CurationReport:
             store.record_change("curate_agreed", doc, spans=len(rows))
             report.documents += 1
     return report
+
+
+def _attributes_given(
+    store: Store, doc: int, analysts: list[str]
+) -> dict[tuple[int, int, str], str | None]:
+    """For each span the analysts made, the attributes (as stored, JSON) when they all gave
+    them alike, else None."""
+    seen: dict[tuple[int, int, str], set[str | None]] = {}
+    marks = ", ".join("?" * len(analysts))
+    for start, end, label, attributes in store.conn.execute(
+        'SELECT s.start, s."end", l.name, s.attributes FROM spans s JOIN labels l'
+        f" ON l.id = s.label_id WHERE s.document_id = ? AND s.annotator IN ({marks})"
+        " AND s.origin IN ('manual', 'imported')",
+        (doc, *analysts),
+    ):
+        seen.setdefault((start, end, label), set()).add(attributes)
+    return {key: next(iter(values)) if len(values) == 1 else None for key, values in seen.items()}
+
+
+def _curate_relations(store: Store, doc: int, analysts: list[str], now: str) -> int:
+    """The relations every analyst made identically on a document, between its curated spans
+    (both ends must be there already). Returns how many were added."""
+    linked = relation_layers(store)
+    counts = [Counter(r for r in linked.get(who, []) if r[0] == doc) for who in analysts]
+    agreed = counts[0]
+    for other in counts[1:]:
+        agreed &= other
+    have = Counter(r for r in relation_layers(store, curated=True).get(CURATED, []) if r[0] == doc)
+    ends: dict[tuple[int, int, str], int] = {}
+    for sid, start, end, label in store.conn.execute(
+        'SELECT s.id, s.start, s."end", l.name FROM spans s JOIN labels l ON l.id = s.label_id'
+        " WHERE s.document_id = ? AND s.origin = 'curated' ORDER BY s.id",
+        (doc,),
+    ):
+        ends.setdefault((start, end, label), sid)
+    type_ids = {kind.name: kind.id for kind in store.relation_types()}
+    added = 0
+    for (_, head, child, kind), count in sorted((agreed - have).items()):
+        if head in ends and child in ends and kind in type_ids:
+            for _ in range(count):
+                store.conn.execute(
+                    "INSERT INTO relations (document_id, head, child, type_id, annotator, origin,"
+                    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'curated', ?, ?)",
+                    (doc, ends[head], ends[child], type_ids[kind], store.annotator, now, now),
+                )
+                added += 1
+    return added
 
 
 def curated_layer_of(store: Store, document_id: int) -> list[tuple[int, int, int, str]]:

@@ -263,3 +263,69 @@ def test_merge_carries_relations_and_attributes_and_again_adds_nothing(tmp_path)
         again = merge_projects(store, [path])
         assert not again.sources[0].added_anything
         assert len(store.relations(1)) == 1
+
+
+def _with_relation(path, who, speaker_end):
+    text = "“We will build it,” said Mayor Ana Ruiz."
+    with Store(path, who) as store:
+        with store.transaction():
+            doc = store.insert_document(text=text, text_hash=text_hash(text), title="t")
+        quote = store.add_span(doc, 0, 19, "quote")
+        speaker = store.add_span(doc, 25, speaker_end, "speaker")
+        store.add_relation(quote.id, speaker.id, "said_by")
+        store.set_status(doc, "done")
+    return path
+
+
+def test_relations_agree_when_both_ends_and_the_type_agree(tmp_path):
+    ana = _with_relation(tmp_path / "ana.db", "ana", 39)
+    bo = _with_relation(tmp_path / "bo.db", "bo", 39)
+    cy = _with_relation(tmp_path / "cy.db", "cy", 30)  # another end: no agreement
+    with Store(tmp_path / "team.db", "lead") as store:
+        merge_projects(store, [ana, bo, cy])
+        pairs = {(p["a"], p["b"]): p for p in agreement(store).to_json()["pairs"]}
+    assert pairs[("ana", "bo")]["relations"]["said_by"] == {
+        "a_relations": 1,
+        "b_relations": 1,
+        "exact_f1": 1.0,
+    }
+    assert pairs[("ana", "cy")]["relations"]["said_by"]["exact_f1"] == 0.0
+    assert pairs[("ana", "bo")]["relations"]["concedes"]["exact_f1"] is None
+
+
+def test_curate_agreed_carries_the_relations_all_analysts_made(tmp_path):
+    ana = _with_relation(tmp_path / "ana.db", "ana", 39)
+    bo = _with_relation(tmp_path / "bo.db", "bo", 39)
+    team = tmp_path / "team.db"
+    with Store(team, "lead") as store:
+        merge_projects(store, [ana, bo])
+    with Store(team, "cur") as store:
+        report = curate_agreed(store)
+        assert report.relations == 1
+        out = tmp_path / "gold.jsonl"
+        export(store, "annotator", out, curated=True)
+    (record,) = [json.loads(line) for line in out.read_text().splitlines()]
+    by_id = {s["id"]: s for s in record["spans"]}
+    (relation,) = record["relations"]
+    assert (by_id[relation["head"]]["label"], by_id[relation["child"]]["label"]) == (
+        "quote",
+        "speaker",
+    )
+    assert all(s["origin"] == "curated" for s in record["spans"])
+
+
+def test_curated_spans_keep_the_attributes_all_analysts_gave_them(tmp_path):
+    paths = []
+    for who in ("ana", "bo"):
+        path = _with_relation(tmp_path / f"{who}.db", who, 39)
+        with Store(path, who) as store:
+            quote = next(s for s in store.spans(1) if s.label == "quote")
+            store.set_attributes(quote.id, {"speaker": "the mayor"})
+        paths.append(path)
+    team = tmp_path / "team.db"
+    with Store(team, "lead") as store:
+        merge_projects(store, paths)
+    with Store(team, "cur") as store:
+        curate_agreed(store)
+        curated = [s for s in store.spans(1) if s.origin == "curated" and s.label == "quote"]
+        assert [s.attributes for s in curated] == [{"speaker": "the mayor"}]
