@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDialog, QProgressDialog
+from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog
 
 from annotator.changes import Changes, compare_labels
 from annotator.gui import settings as prefs
@@ -239,8 +239,17 @@ class ProjectFlows:
         def step(done: int, total: int) -> None:
             progress.setValue(int(1000 * done / total) if total else 1000)
 
+        def waiting(_waited: float) -> None:
+            # Another program (an import from the command line) holds the project: wait for it
+            # as long as it takes, and say so, instead of failing after 30 s.
+            progress.setLabelText("Waiting for another program to finish writing to the project…")
+            progress.show()
+            QApplication.processEvents()
+
         try:
-            report = import_paths(w.store, paths, skip_invalid=skip_invalid, progress=step)
+            report = import_paths(
+                w.store, paths, skip_invalid=skip_invalid, progress=step, on_wait=waiting
+            )
         except (ProjectError, OSError) as e:
             w.show_error(f"The import stopped: {e}")
             return None
