@@ -311,7 +311,8 @@ class MainWindow(QMainWindow):
             spans = self.store.spans(document_id)
             self.documents.model.show_span_count(document_id, annotation_count(spans))
             self.documents.show_current(document_id)
-            self.document_model.load(document_id, text, self.layer.spans(spans))
+            relations = self.store.relations(document_id)
+            self.document_model.load(document_id, text, self.layer.spans(spans), relations)
 
     @property
     def current_document(self) -> int | None:
@@ -482,7 +483,8 @@ class MainWindow(QMainWindow):
         if self.store is None or self.current_document is None:
             return
         stored = self.layer.spans(self.store.spans(self.current_document))
-        self.document_model.apply(compare_spans(self.document_model.all_spans(), stored))
+        changes = compare_spans(self.document_model.all_spans(), stored)
+        self.document_model.apply(changes | self._relations_compared())
 
     def span_model_shows_analysts(self) -> None:
         shown = self.layer.kind == EVERYONE and self.team_project
@@ -565,6 +567,7 @@ class MainWindow(QMainWindow):
                 self.article.clear_selection()
                 stored = self.layer.spans(self.store.spans(self.current_document))
                 changes = changes | compare_spans(self.document_model.all_spans(), stored)
+                changes = changes | self._relations_compared()
             changes.document_list = True
             self.apply_changes(changes, ours=False)
             self.review.reread()
@@ -572,6 +575,15 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Could not read the project again: {e}", 8000)
             return False
         return True
+
+    def _relations_compared(self) -> Changes:
+        """The open document's relations as the store has them, against the model's."""
+        from annotator.gui.relation_commands import compare_relations
+
+        if self.store is None or self.current_document is None:
+            return Changes()
+        stored = self.store.relations(self.current_document)
+        return compare_relations(self.document_model.relations, stored)
 
     def refresh_if_changed(self) -> bool:
         """Refresh when another connection committed since this window last read the project.
