@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from annotator.model import Label
 
 # Keys without modifiers that window commands use; a label cannot take them as hotkey.
-RESERVED_KEYS = {"n", "[", "]"}
+RESERVED_KEYS = {"n", "r", "[", "]"}
 # Keys handled by widgets rather than actions, listed on the shortcut sheet too.
 WIDGET_KEYS = [
     ("Move the caret in the article", "Arrow keys, Home, End, PgUp, PgDown"),
@@ -263,6 +263,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         lambda w: w.suggestions.accept_selected_label(),
         2,
         in_article=True,
+    ),
+    _spec(
+        "relate",
+        "&Relate the span to another…",
+        "R",
+        "&Tag",
+        lambda w: w.relating.start(),
+        3,
     ),
     _spec("refresh", "Re&fresh from the project", "F5", "&View", lambda w: w.refresh()),
     _spec("zoom_in", "Zoom &in", ("Ctrl+=", "Ctrl++"), "&View", lambda w: w.zoom_article(1), 1),

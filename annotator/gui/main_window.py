@@ -48,6 +48,7 @@ from annotator.gui.label_bar import LabelBar
 from annotator.gui.label_commands import LabelEditor
 from annotator.gui.layers import CURATED, EVERYONE, MINE, Layer
 from annotator.gui.project_flows import PROJECT_FILTER, ProjectFlows
+from annotator.gui.relating import Relating
 from annotator.gui.review import Review
 from annotator.gui.span_list import SpanListModel, fit_label_column, make_span_table, show_row
 from annotator.gui.status_bar import StatusFields
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
     # Made in __init__ and _build_panels; named here so that the actions table (which reaches
     # them through the window) is checked against their types.
     editor: Editor
+    relating: Relating
     find_bar: FindBar
     documents: DocumentList
     span_table: QTableView
@@ -138,6 +140,7 @@ class MainWindow(QMainWindow):
         self.suggestions: Suggestions = Suggestions(
             self
         )  # after the editor: clicks reach it second
+        self.relating = Relating(self)  # its key filter on the article after the window's
         self.label_editor = LabelEditor(lambda: self.store, self.editor.undo_stack, self)
         self.flows = ProjectFlows(self)
         self.review = Review(self)

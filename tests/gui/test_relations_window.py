@@ -77,3 +77,61 @@ def test_a_relation_made_elsewhere_is_shown_on_refresh(related) -> None:
         other.delete_relation(made.id)
     window.refresh()
     assert shown_relations(window) == []
+
+
+def test_a_relation_made_from_the_keyboard_is_saved_exported_and_undone(related, tmp_path) -> None:
+    import json
+
+    from annotator.exporters import export
+
+    window, quote, speaker = related
+    window.editor.select(quote.id)
+    key(window, Qt.Key.Key_R)
+    assert window.relating.active
+    assert "Relation from quote" in window.statusBar().currentMessage()
+    key(window, Qt.Key.Key_Tab)
+    assert window.editor.selected_span().id == speaker.id
+    key(window, Qt.Key.Key_Return)
+    assert not window.relating.active
+    [made] = stored_relations(window)
+    assert made[1:] == (quote.id, speaker.id, "said_by")
+    assert shown_relations(window) == [made]
+
+    out = tmp_path / "out.jsonl"
+    export(window.store, "annotator", out)
+    [record] = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["label"] for r in record["relations"]] == ["said_by"]
+
+    key(window, Qt.Key.Key_Z, CTRL)
+    assert stored_relations(window) == []
+    assert shown_relations(window) == []
+    key(window, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert stored_relations(window) == [made]  # back under its own id
+
+
+def test_no_fitting_type_is_said_and_esc_cancels(related) -> None:
+    window, quote, speaker = related
+    window.editor.select(speaker.id)
+    key(window, Qt.Key.Key_R)
+    key(window, Qt.Key.Key_Left)  # back to the quote: speaker → quote fits no type
+    assert window.editor.selected_span().id == quote.id
+    key(window, Qt.Key.Key_Enter)
+    assert "No relation type goes from speaker to quote" in window.statusBar().currentMessage()
+    assert window.relating.active
+    key(window, Qt.Key.Key_Escape)
+    assert not window.relating.active
+    assert window.editor.selected_span().id == speaker.id
+    assert stored_relations(window) == []
+
+
+def test_several_fitting_types_are_chosen_by_number(related) -> None:
+    window, quote, speaker = related
+    window.store.add_relation_type("attributed", heads=["quote"], children=["speaker"])
+    window.editor.select(quote.id)
+    key(window, Qt.Key.Key_R)
+    key(window, Qt.Key.Key_Down)
+    key(window, Qt.Key.Key_Return)
+    assert "1 said_by · 2 attributed" in window.statusBar().currentMessage()
+    key(window, Qt.Key.Key_2)
+    assert [r[3] for r in stored_relations(window)] == ["attributed"]
+    assert len(window.document_model.spans) == 2  # the number key tagged nothing
