@@ -37,6 +37,9 @@ WIDGET_KEYS = [
     ("Review panel: the previous / next span, shown in the article", "Up / Down"),
     ("Review panel: one analyst's layer, one label", "Alt+T / Alt+B"),
     ("Accept the selected suggestion as another label", "That label's hotkey"),
+    ("Making a relation: the other span / link / cancel", "Tab or arrows, or click / Enter / Esc"),
+    ("Making a relation: choose among the types that fit", "Their number keys"),
+    ("Relations panel: delete the chosen relation", "Delete or Backspace"),
     ("Move the selected suggestion's start / end", "Ctrl+Alt+Left/Right / Alt+Shift+Left/Right"),
 ]
 

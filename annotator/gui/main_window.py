@@ -49,6 +49,7 @@ from annotator.gui.label_commands import LabelEditor
 from annotator.gui.layers import CURATED, EVERYONE, MINE, Layer
 from annotator.gui.project_flows import PROJECT_FILTER, ProjectFlows
 from annotator.gui.relating import Relating
+from annotator.gui.relation_panel import RelationPanel
 from annotator.gui.review import Review
 from annotator.gui.span_list import SpanListModel, fit_label_column, make_span_table, show_row
 from annotator.gui.status_bar import StatusFields
@@ -141,6 +142,7 @@ class MainWindow(QMainWindow):
             self
         )  # after the editor: clicks reach it second
         self.relating = Relating(self)  # its key filter on the article after the window's
+        self.relation_panel = RelationPanel(self)  # under the suggestions' list
         self.label_editor = LabelEditor(lambda: self.store, self.editor.undo_stack, self)
         self.flows = ProjectFlows(self)
         self.review = Review(self)

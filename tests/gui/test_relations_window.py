@@ -135,3 +135,29 @@ def test_several_fitting_types_are_chosen_by_number(related) -> None:
     key(window, Qt.Key.Key_2)
     assert [r[3] for r in stored_relations(window)] == ["attributed"]
     assert len(window.document_model.spans) == 2  # the number key tagged nothing
+
+
+def test_relations_are_drawn_listed_chosen_and_deleted_from_the_panel(related, qtbot) -> None:
+    window, quote, speaker = related
+    relation = window.store.add_relation(quote.id, speaker.id, "said_by")
+    window.apply_changes(relation.changes)
+    panel = window.relation_panel
+    assert panel.rows() == [
+        "said_by: \u201c\u201cWe waited twenty years,\u201d\u201d \u2192 \u201cthe mayor\u201d"
+    ]
+    window.article.viewport().repaint()
+    panel.overlay.repaint()
+    assert panel.overlay.drawn == [relation.id]
+
+    window.editor.select(None)
+    panel.choose(relation.id)
+    assert panel.overlay.chosen == relation.id
+    assert window.editor.selected_span().id == quote.id
+    panel.list.setFocus()
+    QTest.keyClick(panel.list, Qt.Key.Key_Delete)
+    assert stored_relations(window) == []
+    assert panel.rows() == []
+    assert quote.id in window.document_model.spans  # the span stays
+    key(window, Qt.Key.Key_Z, CTRL)
+    assert stored_relations(window) == [(relation.id, quote.id, speaker.id, "said_by")]
+    assert len(panel.rows()) == 1
