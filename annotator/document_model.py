@@ -3,10 +3,11 @@
 The one copy of this state. Views (the article, the span list, the status bar) connect to the
 model's events and keep only what they need to draw; a change reaches the model as a
 :class:`~annotator.changes.Changes` and leaves it as one :class:`ItemChanges` per kind of item.
-Two kinds today: spans (the annotations) and suggestions (spans of origin ``suggested``, kept
-apart so that no view takes a proposal for an annotation); relations would be another, with the
-same events. Ids are unique across kinds (they are rows of one table), so ``select(id)`` finds
-the item whatever its kind.
+Three kinds: spans (the annotations), suggestions (spans of origin ``suggested``, kept apart so
+that no view takes a proposal for an annotation) and relations (between two of the spans shown,
+head to child). Span and suggestion ids are unique across those two kinds (they are rows of one
+table), so ``select(id)`` finds the span whatever its kind; relations are rows of another table
+and are not selected here (the relations panel shows which one is chosen).
 
 No Qt: plain callbacks, so the model is tested without a QApplication (napari's layers emit
 events the same way, and its Qt widgets listen).
@@ -19,11 +20,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
 from annotator.changes import Change, Changes
-from annotator.model import Span
+from annotator.model import Relation, Span
 
 T = TypeVar("T")
 SPAN = "span"
 SUGGESTION = "suggestion"
+RELATION = "relation"
 
 
 def kind_of(span: Span) -> str:
@@ -88,17 +90,28 @@ class DocumentModel:
         self.text = ""
         self.spans: dict[int, Span] = {}
         self.suggestions: dict[int, Span] = {}
+        self.relations: dict[int, Relation] = {}
         self.selection: Selection | None = None
 
     # -- opening ----------------------------------------------------------------------------
 
-    def load(self, document_id: int | None, text: str, spans: list[Span]) -> None:
+    def load(
+        self,
+        document_id: int | None,
+        text: str,
+        spans: list[Span],
+        relations: list[Relation] | None = None,
+    ) -> None:
         """Show a document with its spans as the store has them (nothing selected); the
-        suggestions among them go to ``suggestions``."""
+        suggestions among them go to ``suggestions``, and the relations between two of the
+        spans to ``relations``."""
         self.document_id = document_id
         self.text = text
         self.spans = {s.id: s for s in spans if s.id is not None and kind_of(s) == SPAN}
         self.suggestions = {s.id: s for s in spans if s.id is not None and kind_of(s) == SUGGESTION}
+        self.relations = {
+            r.id: r for r in relations or [] if r.id is not None and self._joins_shown(r)
+        }
         previous, self.selection = self.selection, None
         self.events.loaded.emit()
         if previous is not None:
@@ -136,10 +149,42 @@ class DocumentModel:
                 _take(self.spans, span_id, change.after, found)
             else:
                 _take(self.suggestions, span_id, change.after, proposed)
+        related = self._apply_relations(changes)
         if found:
             self._emit(found)
         if proposed:
             self._emit(proposed)
+        if related:
+            self.events.changed.emit(related)
+        return found
+
+    def _joins_shown(self, relation: Relation) -> bool:
+        return relation.head in self.spans and relation.child in self.spans
+
+    def _apply_relations(self, changes: Changes) -> ItemChanges[Relation]:
+        """This document's relation changes, after its spans': a relation is held while both
+        its ends are shown (one whose span went, by a change that did not say so, goes too)."""
+        found: ItemChanges[Relation] = ItemChanges(RELATION)
+        for key, change in changes.relations.items():
+            either = change.after or change.before
+            if either is None or either.document_id != self.document_id:
+                continue
+            after = change.after if change.after and self._joins_shown(change.after) else None
+            here = self.relations.get(key)
+            if after is None:
+                if here is not None:
+                    del self.relations[key]
+                    found.removed.append(here)
+            elif here is None:
+                self.relations[key] = after
+                found.added.append(after)
+            elif here != after:
+                self.relations[key] = after
+                found.updated.append((here, after))
+        for key, relation in list(self.relations.items()):
+            if not self._joins_shown(relation):
+                del self.relations[key]
+                found.removed.append(relation)
         return found
 
     def _emit(self, found: ItemChanges[Span]) -> None:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from annotator.model import Label
 
 # Keys without modifiers that window commands use; a label cannot take them as hotkey.
-RESERVED_KEYS = {"n", "[", "]"}
+RESERVED_KEYS = {"n", "r", "[", "]"}
 # Keys handled by widgets rather than actions, listed on the shortcut sheet too.
 WIDGET_KEYS = [
     ("Move the caret in the article", "Arrow keys, Home, End, PgUp, PgDown"),
@@ -37,6 +37,9 @@ WIDGET_KEYS = [
     ("Review panel: the previous / next span, shown in the article", "Up / Down"),
     ("Review panel: one analyst's layer, one label", "Alt+T / Alt+B"),
     ("Accept the selected suggestion as another label", "That label's hotkey"),
+    ("Making a relation: the other span / link / cancel", "Tab or arrows, or click / Enter / Esc"),
+    ("Making a relation: choose among the types that fit", "Their number keys"),
+    ("Relations panel: delete the chosen relation", "Delete or Backspace"),
     ("Move the selected suggestion's start / end", "Ctrl+Alt+Left/Right / Alt+Shift+Left/Right"),
 ]
 
@@ -263,6 +266,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         lambda w: w.suggestions.accept_selected_label(),
         2,
         in_article=True,
+    ),
+    _spec(
+        "relate",
+        "&Relate the span to another…",
+        "R",
+        "&Tag",
+        lambda w: w.relating.start(),
+        3,
     ),
     _spec("refresh", "Re&fresh from the project", "F5", "&View", lambda w: w.refresh()),
     _spec("zoom_in", "Zoom &in", ("Ctrl+=", "Ctrl++"), "&View", lambda w: w.zoom_article(1), 1),

@@ -21,7 +21,7 @@ from PySide6.QtGui import QUndoCommand
 
 from annotator.changes import Changes, changes_of
 from annotator.gui.span_list import preview
-from annotator.model import LabelError, Span, SpanError
+from annotator.model import LabelError, Relation, Span, SpanError
 
 if TYPE_CHECKING:
     from annotator.store import Store
@@ -53,9 +53,10 @@ def expect_stored(store: Store, span: Span) -> None:
 
 def _user_errors() -> tuple[type[Exception], ...]:
     """What a user can cause or suffer; anything else is a bug and raises."""
+    from annotator.relations import RelationError
     from annotator.store import ProjectError  # the store pulls in sqlite-utils: not at import
 
-    return (ProjectError, SpanError, LabelError, sqlite3.Error, ChangedElsewhere)
+    return (ProjectError, SpanError, LabelError, RelationError, sqlite3.Error, ChangedElsewhere)
 
 
 class ChangeListener(Protocol):
@@ -160,9 +161,19 @@ class AddSpan(_OneSpan):
 
 
 class DeleteSpan(_OneSpan):
+    """Deleting a span deletes its relations; the undo puts the span back, then them."""
+
     def __init__(self, span: Span, store: Store, listener: ChangeListener) -> None:
         super().__init__(f"Delete {span.label}", store, listener)
         self.span = span
+        self.relations: list[Relation] = []
+
+    def pushed_after(self, changes: Changes) -> StoreCommand:
+        self._keep_relations(changes)
+        return super().pushed_after(changes)
+
+    def _keep_relations(self, changes: Changes) -> None:
+        self.relations = [c.before for c in changes.relations.values() if c.before is not None]
 
     def _select(self, forward: bool) -> int | None:
         return None if forward else self.span.id
@@ -171,11 +182,17 @@ class DeleteSpan(_OneSpan):
         assert self.span.id is not None
         with self.store.transaction():
             expect_stored(self.store, self.span)
-            return changes_of(self.store.delete_span(self.span.id))
+            changes = changes_of(self.store.delete_span(self.span.id))
+        self._keep_relations(changes)
+        return changes
 
     def _backward(self) -> Changes:
-        self.span = self.store.restore_span(self.span)
-        return changes_of(self.span)
+        with self.store.transaction():
+            self.span = self.store.restore_span(self.span)
+            changes = changes_of(self.span)
+            for relation in self.relations:
+                changes = changes | changes_of(self.store.restore_relation(relation))
+        return changes
 
 
 class _UpdateSpan(StoreCommand):

@@ -57,6 +57,8 @@ class Layer:
             spans=spans,
             documents=changes.documents,
             labels=changes.labels,
+            relations=changes.relations,
+            relation_types=changes.relation_types,
             document_list=changes.document_list,
             everything=changes.everything,
         )

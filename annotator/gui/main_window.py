@@ -48,6 +48,8 @@ from annotator.gui.label_bar import LabelBar
 from annotator.gui.label_commands import LabelEditor
 from annotator.gui.layers import CURATED, EVERYONE, MINE, Layer
 from annotator.gui.project_flows import PROJECT_FILTER, ProjectFlows
+from annotator.gui.relating import Relating
+from annotator.gui.relation_panel import RelationPanel
 from annotator.gui.review import Review
 from annotator.gui.span_list import SpanListModel, fit_label_column, make_span_table, show_row
 from annotator.gui.status_bar import StatusFields
@@ -97,6 +99,7 @@ class MainWindow(QMainWindow):
     # Made in __init__ and _build_panels; named here so that the actions table (which reaches
     # them through the window) is checked against their types.
     editor: Editor
+    relating: Relating
     find_bar: FindBar
     documents: DocumentList
     span_table: QTableView
@@ -138,6 +141,8 @@ class MainWindow(QMainWindow):
         self.suggestions: Suggestions = Suggestions(
             self
         )  # after the editor: clicks reach it second
+        self.relating = Relating(self)  # its key filter on the article after the window's
+        self.relation_panel = RelationPanel(self)  # under the suggestions' list
         self.label_editor = LabelEditor(lambda: self.store, self.editor.undo_stack, self)
         self.flows = ProjectFlows(self)
         self.review = Review(self)
@@ -311,7 +316,8 @@ class MainWindow(QMainWindow):
             spans = self.store.spans(document_id)
             self.documents.model.show_span_count(document_id, annotation_count(spans))
             self.documents.show_current(document_id)
-            self.document_model.load(document_id, text, self.layer.spans(spans))
+            relations = self.store.relations(document_id)
+            self.document_model.load(document_id, text, self.layer.spans(spans), relations)
 
     @property
     def current_document(self) -> int | None:
@@ -482,7 +488,8 @@ class MainWindow(QMainWindow):
         if self.store is None or self.current_document is None:
             return
         stored = self.layer.spans(self.store.spans(self.current_document))
-        self.document_model.apply(compare_spans(self.document_model.all_spans(), stored))
+        changes = compare_spans(self.document_model.all_spans(), stored)
+        self.document_model.apply(changes | self._relations_compared())
 
     def span_model_shows_analysts(self) -> None:
         shown = self.layer.kind == EVERYONE and self.team_project
@@ -565,6 +572,7 @@ class MainWindow(QMainWindow):
                 self.article.clear_selection()
                 stored = self.layer.spans(self.store.spans(self.current_document))
                 changes = changes | compare_spans(self.document_model.all_spans(), stored)
+                changes = changes | self._relations_compared()
             changes.document_list = True
             self.apply_changes(changes, ours=False)
             self.review.reread()
@@ -572,6 +580,15 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Could not read the project again: {e}", 8000)
             return False
         return True
+
+    def _relations_compared(self) -> Changes:
+        """The open document's relations as the store has them, against the model's."""
+        from annotator.gui.relation_commands import compare_relations
+
+        if self.store is None or self.current_document is None:
+            return Changes()
+        stored = self.store.relations(self.current_document)
+        return compare_relations(self.document_model.relations, stored)
 
     def refresh_if_changed(self) -> bool:
         """Refresh when another connection committed since this window last read the project.

@@ -1,0 +1,163 @@
+"""Relations in the window: kept with the open document, made from the keyboard, undone."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from annotator.store import Store
+
+from .helpers import PLAIN_TEXT, select_cp
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+QUOTE = PLAIN_TEXT.index("\u201cWe waited")
+QUOTE_END = PLAIN_TEXT.index(",\u201d") + 2
+MAYOR = PLAIN_TEXT.index("the mayor")
+
+
+def key(window, k: Qt.Key, modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+    QTest.keyClick(window.article, k, modifiers)
+
+
+def tag(window, start: int, end: int, k: Qt.Key):
+    select_cp(window, start, end)
+    key(window, k)
+    return window.editor.selected_span()
+
+
+@pytest.fixture
+def related(open_window, make_project):
+    """A window on an article with a quote, a speaker and said_by between them."""
+    window = open_window(make_project(("Tram", PLAIN_TEXT)))
+    quote = tag(window, QUOTE, QUOTE_END, Qt.Key.Key_2)
+    speaker = tag(window, MAYOR, MAYOR + len("the mayor"), Qt.Key.Key_5)
+    assert (quote.label, speaker.label) == ("quote", "speaker")
+    return window, quote, speaker
+
+
+def stored_relations(window) -> list[tuple[int | None, int, int, str]]:
+    with Store(window.store.path) as other:
+        return [(r.id, r.head, r.child, r.label) for r in other.relations(window.current_document)]
+
+
+def shown_relations(window) -> list[tuple[int | None, int, int, str]]:
+    return [(r.id, r.head, r.child, r.label) for r in window.document_model.relations.values()]
+
+
+def test_deleting_a_span_takes_its_relation_and_undo_brings_both_back(related) -> None:
+    window, quote, speaker = related
+    relation = window.store.add_relation(quote.id, speaker.id, "said_by")
+    window.apply_changes(relation.changes)
+    assert shown_relations(window) == [(relation.id, quote.id, speaker.id, "said_by")]
+
+    window.editor.select(quote.id)
+    key(window, Qt.Key.Key_Delete)
+    assert stored_relations(window) == []
+    assert shown_relations(window) == []
+    assert quote.id not in window.document_model.spans
+
+    key(window, Qt.Key.Key_Z, CTRL)
+    assert quote.id in window.document_model.spans
+    assert stored_relations(window) == [(relation.id, quote.id, speaker.id, "said_by")]
+    assert shown_relations(window) == [(relation.id, quote.id, speaker.id, "said_by")]
+
+    key(window, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert stored_relations(window) == []
+    assert shown_relations(window) == []
+
+
+def test_a_relation_made_elsewhere_is_shown_on_refresh(related) -> None:
+    window, quote, speaker = related
+    with Store(window.store.path) as other:
+        made = other.add_relation(quote.id, speaker.id, "said_by")
+    window.refresh()
+    assert shown_relations(window) == [(made.id, quote.id, speaker.id, "said_by")]
+    with Store(window.store.path) as other:
+        other.delete_relation(made.id)
+    window.refresh()
+    assert shown_relations(window) == []
+
+
+def test_a_relation_made_from_the_keyboard_is_saved_exported_and_undone(related, tmp_path) -> None:
+    import json
+
+    from annotator.exporters import export
+
+    window, quote, speaker = related
+    window.editor.select(quote.id)
+    key(window, Qt.Key.Key_R)
+    assert window.relating.active
+    assert "Relation from quote" in window.statusBar().currentMessage()
+    key(window, Qt.Key.Key_Tab)
+    assert window.editor.selected_span().id == speaker.id
+    key(window, Qt.Key.Key_Return)
+    assert not window.relating.active
+    [made] = stored_relations(window)
+    assert made[1:] == (quote.id, speaker.id, "said_by")
+    assert shown_relations(window) == [made]
+
+    out = tmp_path / "out.jsonl"
+    export(window.store, "annotator", out)
+    [record] = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["label"] for r in record["relations"]] == ["said_by"]
+
+    key(window, Qt.Key.Key_Z, CTRL)
+    assert stored_relations(window) == []
+    assert shown_relations(window) == []
+    key(window, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert stored_relations(window) == [made]  # back under its own id
+
+
+def test_no_fitting_type_is_said_and_esc_cancels(related) -> None:
+    window, quote, speaker = related
+    window.editor.select(speaker.id)
+    key(window, Qt.Key.Key_R)
+    key(window, Qt.Key.Key_Left)  # back to the quote: speaker → quote fits no type
+    assert window.editor.selected_span().id == quote.id
+    key(window, Qt.Key.Key_Enter)
+    assert "No relation type goes from speaker to quote" in window.statusBar().currentMessage()
+    assert window.relating.active
+    key(window, Qt.Key.Key_Escape)
+    assert not window.relating.active
+    assert window.editor.selected_span().id == speaker.id
+    assert stored_relations(window) == []
+
+
+def test_several_fitting_types_are_chosen_by_number(related) -> None:
+    window, quote, speaker = related
+    window.store.add_relation_type("attributed", heads=["quote"], children=["speaker"])
+    window.editor.select(quote.id)
+    key(window, Qt.Key.Key_R)
+    key(window, Qt.Key.Key_Down)
+    key(window, Qt.Key.Key_Return)
+    assert "1 said_by · 2 attributed" in window.statusBar().currentMessage()
+    key(window, Qt.Key.Key_2)
+    assert [r[3] for r in stored_relations(window)] == ["attributed"]
+    assert len(window.document_model.spans) == 2  # the number key tagged nothing
+
+
+def test_relations_are_drawn_listed_chosen_and_deleted_from_the_panel(related, qtbot) -> None:
+    window, quote, speaker = related
+    relation = window.store.add_relation(quote.id, speaker.id, "said_by")
+    window.apply_changes(relation.changes)
+    panel = window.relation_panel
+    assert panel.rows() == [
+        "said_by: \u201c\u201cWe waited twenty years,\u201d\u201d \u2192 \u201cthe mayor\u201d"
+    ]
+    window.article.viewport().repaint()
+    panel.overlay.repaint()
+    assert panel.overlay.drawn == [relation.id]
+
+    window.editor.select(None)
+    panel.choose(relation.id)
+    assert panel.overlay.chosen == relation.id
+    assert window.editor.selected_span().id == quote.id
+    panel.list.setFocus()
+    QTest.keyClick(panel.list, Qt.Key.Key_Delete)
+    assert stored_relations(window) == []
+    assert panel.rows() == []
+    assert quote.id in window.document_model.spans  # the span stays
+    key(window, Qt.Key.Key_Z, CTRL)
+    assert stored_relations(window) == [(relation.id, quote.id, speaker.id, "said_by")]
+    assert len(panel.rows()) == 1
