@@ -14,6 +14,7 @@ longer locked by anyone, and the next write to the same destination removes it.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 from collections.abc import Iterator
@@ -66,6 +67,7 @@ def output(path: str | os.PathLike[str], *, binary: bool = False) -> Iterator[IO
             out.flush()
         return
     real = Path(os.path.realpath(target))
+    refuse_read_only(real)
     remove_stale_partials(real)
     fd, tmp = _create_locked(real)
     try:
@@ -78,6 +80,17 @@ def output(path: str | os.PathLike[str], *, binary: bool = False) -> Iterator[IO
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def refuse_read_only(real: Path) -> None:
+    """A file marked read-only is not replaced, even by a user (root) who could: whoever
+    marked it meant it to stay as it is (the same rule as for project files)."""
+    try:
+        mode = os.stat(real).st_mode
+    except OSError:
+        return
+    if not mode & 0o222 or not os.access(real, os.W_OK):
+        raise PermissionError(errno.EACCES, "the file is marked read-only", str(real))
 
 
 def _open_in_place(target: Path, binary: bool) -> IO[Any]:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator import __version__
-from annotator.destinations import output, writes_in_place
+from annotator.destinations import output, refuse_read_only, writes_in_place
 from annotator.labels import LabelInUse, LabelMethods
 from annotator.migrations import (
     MIGRATION_SET,
@@ -233,6 +233,7 @@ class Store(LabelMethods, SpanMethods, StatusMethods, RelationMethods):
                 self._backup_into(dest)
             else:
                 real = Path(os.path.realpath(dest))
+                refuse_read_only(real)
                 tmp = real.with_name(real.name + ".partial")
                 try:
                     self._backup_to(tmp)

@@ -164,3 +164,22 @@ def test_an_export_that_fails_midway_leaves_the_old_file_and_no_partial(tmp_path
         raise RuntimeError("stopped")
     assert target.read_text() == "the earlier export\n"
     assert [p.name for p in tmp_path.iterdir()] == ["o.jsonl"]
+
+
+def test_a_read_only_file_is_not_replaced_even_by_root(project, tmp_path):
+    target = tmp_path / "kept.jsonl"
+    target.write_text("keep me\n")
+    target.chmod(0o444)
+    with Store(project, "tester") as store, pytest.raises(ExportError, match="read-only"):
+        export(store, "annotator", target)
+    assert target.read_text() == "keep me\n"
+    assert not list(tmp_path.glob(".kept.jsonl.*"))
+
+
+def test_a_backup_does_not_replace_a_read_only_file(project, tmp_path):
+    target = tmp_path / "old.bak"
+    target.write_bytes(b"an older backup")
+    target.chmod(0o444)
+    with Store(project, "tester") as store, pytest.raises(ProjectError, match="read-only"):
+        store.backup(target)
+    assert target.read_bytes() == b"an older backup"
