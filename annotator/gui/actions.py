@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from annotator.model import Label
 
 # Keys without modifiers that window commands use; a label cannot take them as hotkey.
-RESERVED_KEYS = {"n", "r", "[", "]"}
+RESERVED_KEYS = {"n", "r", "a", "[", "]"}
 # Keys handled by widgets rather than actions, listed on the shortcut sheet too.
 WIDGET_KEYS = [
     ("Move the caret in the article", "Arrow keys, Home, End, PgUp, PgDown"),
@@ -98,6 +98,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         1,
     ),
     _spec("note", "Write a &note on the span…", "N", "&Edit", lambda w: w.editor.edit_note(), 1),
+    _spec(
+        "attributes",
+        "Span &attributes…",
+        "A",
+        "&Edit",
+        lambda w: w.editor.edit_attributes(),
+        1,
+    ),
     _spec(
         "start_left",
         "Move span start left",

@@ -295,6 +295,15 @@ class SetNote(_UpdateSpan):
         return self.store.set_note(target.id, target.note)
 
 
+class SetAttributes(_UpdateSpan):
+    def __init__(self, before: Span, after: Span, store: Store, listener: ChangeListener) -> None:
+        super().__init__("Edit attributes", before, after, store, listener)
+
+    def _write(self, target: Span) -> Span:
+        assert target.id is not None
+        return self.store.set_attributes(target.id, target.attributes)
+
+
 class SetStatus(StoreCommand):
     def __init__(
         self, document: int, before: str, after: str, store: Store, listener: ChangeListener

@@ -13,7 +13,15 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QUndoStack
 
 from annotator.changes import changes_of
-from annotator.gui.commands import AddSpan, DeleteSpan, MoveSpan, RelabelSpan, SetNote, SetStatus
+from annotator.gui.commands import (
+    AddSpan,
+    DeleteSpan,
+    MoveSpan,
+    RelabelSpan,
+    SetAttributes,
+    SetNote,
+    SetStatus,
+)
 from annotator.gui.snapping import tidy_selection
 from annotator.model import Span, SpanError
 
@@ -160,6 +168,31 @@ class Editor:
         note = self.window.ask_note("Note", f"Note on this {span.label}:", span.note or "")
         if note is not None and span.id is not None:
             self.set_note(span.id, note)
+
+    def edit_attributes(self) -> None:
+        """The selected span's attributes, as its label declares them (A)."""
+        span = self.selected_span()
+        if span is None:
+            self._say("Click a span first to give it attributes.")
+            return
+        if not self._own(span):
+            return
+        declared = self.store.label(span.label).attributes
+        if not declared:
+            self._say(f"The label {span.label} declares no attributes (Edit → Labels…).")
+            return
+        values = self.window.ask_attributes(span.label, declared, dict(span.attributes))
+        if values is not None and span.id is not None:
+            self.set_attributes(span.id, values)
+
+    def set_attributes(self, span_id: int, values: dict[str, str]) -> None:
+        span = self.document.spans.get(span_id)
+        clean = {k: v.strip() for k, v in values.items() if v and v.strip()}
+        if span is None or clean == span.attributes or not self._own(span):
+            return
+        after = self._guard(self.store.set_attributes, span_id, clean)
+        if after is not None:
+            self._push(SetAttributes(span, after, self.store, self.window), after)
 
     def set_note(self, span_id: int, note: str | None) -> None:
         span = self.document.spans.get(span_id)

@@ -630,6 +630,17 @@ class MainWindow(QMainWindow):
         text, ok = QInputDialog.getText(self, title, label, text=default)
         return text if ok else None
 
+    def ask_attributes(
+        self, label: str, declared: list[dict[str, Any]], current: dict[str, str]
+    ) -> dict[str, str] | None:
+        """The values of a span's attributes, asked in a small form (None: cancelled)."""
+        from annotator.gui.attributes_dialog import AttributesDialog
+
+        dialog = AttributesDialog(label, declared, current, self)
+        if not self.exec_dialog(dialog):
+            return None
+        return dialog.values()
+
     def ask_note(self, title: str, label: str, default: str = "") -> str | None:
         """Several lines of text (a note on a span)."""
         text, ok = QInputDialog.getMultiLineText(self, title, label, default)

@@ -208,7 +208,10 @@ class SpanListModel(QAbstractTableModel):
             return self.spans[index.row()].note or ""
         if role == _TOOLTIP and index.isValid():
             span = self.spans[index.row()]
-            return f"{span.label} [{span.start}, {span.end}) by {span.annotator}\n{span.text}"
+            tip = f"{span.label} [{span.start}, {span.end}) by {span.annotator}\n{span.text}"
+            if span.attributes:
+                tip += "\n" + "\n".join(f"{k}: {v}" for k, v in span.attributes.items())
+            return tip
         return None
 
     def setData(self, index: _Index, value: Any, role: int = _EDIT) -> bool:
