@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import click
 
 from annotator import __version__
-from annotator.model import STATUSES, LabelError, SpanError
+from annotator.model import STATUSES, LabelError, Refused, SpanError
 from annotator.printable import printable
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ def _user_errors(project: Path | None = None) -> Iterator[None]:
 
     try:
         yield
-    except (ProjectError, ExportError, LabelError, SpanError) as e:
+    except (ProjectError, ExportError, LabelError, SpanError, Refused) as e:
         raise click.ClickException(str(e)) from None
     except sqlite3.DatabaseError as e:  # damage found only once the project was read
         if project is None:
@@ -412,16 +412,13 @@ def merge(
     history entry keeps its analyst. Merging the same files again adds only what changed in
     them. The same analyst with other work on a document in two files is refused.
     """
-    from annotator.merge import MergeError, merge_projects, parse_renames
+    from annotator.merge import merge_projects, parse_renames
     from annotator.store import Store
 
     with _user_errors():
-        try:
-            names = parse_renames(renames)
-            with Store(into, ctx.obj.get("user")) as team:
-                report = merge_projects(team, sources, names)
-        except MergeError as e:
-            raise click.ClickException(str(e)) from None
+        names = parse_renames(renames)
+        with Store(into, ctx.obj.get("user")) as team:
+            report = merge_projects(team, sources, names)
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -569,7 +566,7 @@ def suggest(
     left out of exports unless --include-suggestions, and never proposed again where they
     were rejected.
     """
-    from annotator.suggesters.patterns import PatternError, load
+    from annotator.suggesters.patterns import load
     from annotator.suggesting import (
         SuggestError,
         documents_to_suggest,
@@ -579,36 +576,33 @@ def suggest(
 
     store = _store(ctx)
     with _user_errors():
-        try:
-            doc = None
-            if document is not None:
-                doc = store.find_document(document)
-                if doc is None:
-                    raise SuggestError(f"no document {printable(document)}")
-            chosen = documents_to_suggest(store, statuses or None, doc)
-            if command is not None:
-                if suggesters:
-                    raise SuggestError("give --command or --suggester, not both")
-                report, said = run_command(
-                    store,
-                    command,
-                    documents=chosen,
-                    name=name,
-                    timeout=timeout,
-                    min_score=min_score or 0.0,
-                )
-                if said:
-                    click.echo(f"{name} said:\n{said}", err=True)
-            else:
-                report = run_suggesters(
-                    store,
-                    suggesters or None,
-                    documents=chosen,
-                    min_score=min_score,
-                    patterns=load(patterns) if patterns else None,
-                )
-        except (SuggestError, PatternError) as e:
-            raise click.ClickException(str(e)) from None
+        doc = None
+        if document is not None:
+            doc = store.find_document(document)
+            if doc is None:
+                raise SuggestError(f"no document {printable(document)}")
+        chosen = documents_to_suggest(store, statuses or None, doc)
+        if command is not None:
+            if suggesters:
+                raise SuggestError("give --command or --suggester, not both")
+            report, said = run_command(
+                store,
+                command,
+                documents=chosen,
+                name=name,
+                timeout=timeout,
+                min_score=min_score or 0.0,
+            )
+            if said:
+                click.echo(f"{name} said:\n{said}", err=True)
+        else:
+            report = run_suggesters(
+                store,
+                suggesters or None,
+                documents=chosen,
+                min_score=min_score,
+                patterns=load(patterns) if patterns else None,
+            )
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -672,13 +666,8 @@ def relations_add(
     definition: str,
 ) -> None:
     """Add a relation type (no --head or --child: any label at that end)."""
-    from annotator.relations import RelationError
-
     with _user_errors():
-        try:
-            kind = _store(ctx).add_relation_type(name, color, heads, children, definition)
-        except RelationError as e:
-            raise click.ClickException(str(e)) from None
+        kind = _store(ctx).add_relation_type(name, color, heads, children, definition)
     click.echo(f"Added relation type {kind.name!r}")
 
 
@@ -688,13 +677,8 @@ def relations_add(
 @click.pass_context
 def relations_rename(ctx: click.Context, name: str, new_name: str) -> None:
     """Rename a relation type; its relations follow."""
-    from annotator.relations import RelationError
-
     with _user_errors():
-        try:
-            kind = _store(ctx).rename_relation_type(name, new_name)
-        except RelationError as e:
-            raise click.ClickException(str(e)) from None
+        kind = _store(ctx).rename_relation_type(name, new_name)
     click.echo(f"Renamed {name!r} to {kind.name!r}")
 
 

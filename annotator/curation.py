@@ -201,6 +201,8 @@ def curate_agreed(store: Store) -> CurationReport:
         for doc in docs:
             by_doc.setdefault(doc, []).append(who)
     label_ids = store.label_ids()
+    linked = relation_layers(store)  # read once for every document
+    curated_links = relation_layers(store, curated=True).get(CURATED, [])
     now = utc_now()
     with store.transaction():
         for doc in sorted(by_doc):
@@ -242,7 +244,7 @@ def curate_agreed(store: Store) -> CurationReport:
                 store.insert_spans(rows)
                 store.count_new_spans(doc, len(rows))
                 report.spans += len(rows)
-            report.relations += _curate_relations(store, doc, analysts, now)
+            report.relations += _curate_relations(store, doc, analysts, linked, curated_links, now)
             store.conn.execute(
                 "INSERT INTO curations (document_id, curator, curated_at) VALUES (?, ?, ?)"
                 " ON CONFLICT (document_id) DO NOTHING",
@@ -270,15 +272,22 @@ def _attributes_given(
     return {key: next(iter(values)) if len(values) == 1 else None for key, values in seen.items()}
 
 
-def _curate_relations(store: Store, doc: int, analysts: list[str], now: str) -> int:
-    """The relations every analyst made identically on a document, between its curated spans
-    (both ends must be there already). Returns how many were added."""
-    linked = relation_layers(store)
+def _curate_relations(
+    store: Store,
+    doc: int,
+    analysts: list[str],
+    linked: dict[str, list[RelationKey]],
+    curated_links: list[RelationKey],
+    now: str,
+) -> int:
+    """The relations every analyst made identically on a document (``linked``: each analyst's
+    relations), between its curated spans (both ends must be there already). Returns how many
+    were added."""
     counts = [Counter(r for r in linked.get(who, []) if r[0] == doc) for who in analysts]
     agreed = counts[0]
     for other in counts[1:]:
         agreed &= other
-    have = Counter(r for r in relation_layers(store, curated=True).get(CURATED, []) if r[0] == doc)
+    have = Counter(r for r in curated_links if r[0] == doc)
     ends: dict[tuple[int, int, str], int] = {}
     for sid, start, end, label in store.conn.execute(
         'SELECT s.id, s.start, s."end", l.name FROM spans s JOIN labels l ON l.id = s.label_id'

@@ -281,33 +281,26 @@ def _import_file(
 ) -> FileResult:
     result = FileResult(path=str(path))
     try:
-        try:
-            records = read_records(path, result)
-            _write(
-                store,
-                path,
-                records,
-                result,
-                skip_invalid,
-                create_labels,
-                labels_created,
-                progress,
-                as_suggestions,
-            )
-        except ReadAgain:  # not UTF-8 after all: the file's transaction was undone
+        # Read as UTF-8 first; a file that is not UTF-8 at all is read again in its own
+        # encoding, its first reading's transaction undone (ReadAgain).
+        for utf8 in (True, False):
             result = FileResult(path=str(path))
-            records = read_records(path, result, utf8=False)
-            _write(
-                store,
-                path,
-                records,
-                result,
-                skip_invalid,
-                create_labels,
-                labels_created,
-                progress,
-                as_suggestions,
-            )
+            records = read_records(path, result, utf8=utf8)
+            try:
+                _write(
+                    store,
+                    path,
+                    records,
+                    result,
+                    skip_invalid,
+                    create_labels,
+                    labels_created,
+                    progress,
+                    as_suggestions,
+                )
+                break
+            except ReadAgain:
+                continue
     except (DecodeError, OSError) as e:
         reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
         result.refused.append(Refusal(str(path), getattr(e, "line", None), reason))

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.model import utc_now
+from annotator.model import Refused, utc_now
 from annotator.printable import printable
 from annotator.project_file import ProjectError
 from annotator.statuses import write_status, write_status_overall
@@ -33,7 +33,7 @@ from annotator.store import Store
 SpanKey = tuple[int, int, str, str]  # (start, end, label, origin)
 
 
-class MergeError(ValueError):
+class MergeError(Refused):
     """A merge that cannot be made as asked; nothing was written."""
 
 

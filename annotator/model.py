@@ -21,6 +21,11 @@ _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 _LABEL_NAME_MAX = 64
 
 
+class Refused(ValueError):
+    """An operation refused as asked (a merge, a relation, a suggester's output...); the
+    message is one sentence for the user, and nothing was changed."""
+
+
 class SpanError(ValueError):
     """A span that does not fit its document: the message says why, in the analyst's words."""
 

@@ -21,6 +21,7 @@ from annotator.model import (
     ORIGINS,
     Label,
     LabelError,
+    Refused,
     Relation,
     RelationType,
     Span,
@@ -36,7 +37,7 @@ RELATION_COLUMNS = (
 )
 
 
-class RelationError(ValueError):
+class RelationError(Refused):
     """A relation that cannot be made as asked; the message says why."""
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.changes import Changes, with_changes
-from annotator.model import Span, SpanError, check_span, utc_now
+from annotator.model import Refused, Span, SpanError, check_span, utc_now
 from annotator.printable import printable
 from annotator.store import Store
 from annotator.suggesters import DEFAULT, Suggestion, built_in
@@ -35,7 +35,7 @@ DEFAULT_MIN_SCORES = {"quotes": 0.5, "captions": 0.5, "concessions": 0.0, "claim
 COMMAND_TIMEOUT = 300.0
 
 
-class SuggestError(ValueError):
+class SuggestError(Refused):
     """Suggestions that cannot be made or stored; nothing was stored."""
 
 

@@ -12,38 +12,29 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, Qt
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPen, QPolygonF, QTextCursor
-from PySide6.QtWidgets import QWidget
 
 from annotator.document_model import RELATION, ItemChanges
 from annotator.gui import theme
 from annotator.gui.article_view import ArticleView
+from annotator.gui.overlay import ViewportOverlay
 from annotator.model import Relation, Span
 
 LINE_WIDTH = 1.2
 CHOSEN_WIDTH = 2.5
 
 
-class RelationOverlay(QWidget):
-    """``colours()`` gives each relation type's colour by name (read when painting)."""
+class RelationOverlay(ViewportOverlay):
+    """Draws the open document's relations over ``view``, each in its type's colour."""
 
     def __init__(self, view: ArticleView, colours: Callable[[], dict[str, str]]) -> None:
-        super().__init__(view)
-        self.setObjectName("relationOverlay")
-        self.view = view
-        self.model = view.model
-        self.colours = colours
+        super().__init__(view, colours, "relationOverlay")
         self.chosen: int | None = None  # the relation chosen in the panel
         self.drawn: list[int] = []  # the relations the last paint drew (for tests)
-        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        view.viewport().installEventFilter(self)
-        view.updateRequest.connect(self._view_updated)
         self.model.events.loaded.connect(self.update)
         self.model.events.changed.connect(self._changed)
-        self._fit()
-        self.raise_()
+        self.show_on_top()
 
     def choose(self, relation_id: int | None) -> None:
         if relation_id != self.chosen:
@@ -54,19 +45,9 @@ class RelationOverlay(QWidget):
         if found.kind == RELATION or self.model.relations:  # a span moved: its arcs too
             self.update()
 
-    def _fit(self) -> None:
-        geometry = self.view.viewport().geometry()
-        if self.geometry() != geometry:
-            self.setGeometry(geometry)
-
     def _view_updated(self, rect: QRect, dy: int) -> None:
         if self.model.relations:
             self.update()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.Resize, QEvent.Type.Move):
-            self._fit()
-        return False
 
     # -- where the ends are -------------------------------------------------------------------
 

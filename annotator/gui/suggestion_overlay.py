@@ -18,13 +18,13 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRect, QRectF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QTextBlock
-from PySide6.QtWidgets import QWidget
 
 from annotator.document_model import SUGGESTION, ItemChanges, Selection
 from annotator.gui import theme
 from annotator.gui.article_view import ArticleView
+from annotator.gui.overlay import ViewportOverlay
 from annotator.model import Span
 
 # setPlainText starts a new block after each of these (the stored text holds no "\r").
@@ -93,26 +93,16 @@ class _Placement:
         return list(here.values()) if here else []
 
 
-class SuggestionOverlay(QWidget):
-    """Draws the open document's suggestions over ``view``. ``colours()`` gives each label's
-    colour by name (read when painting, so a recoloured label shows at the next paint)."""
+class SuggestionOverlay(ViewportOverlay):
+    """Draws the open document's suggestions over ``view``, each in its label's colour."""
 
     def __init__(self, view: ArticleView, colours: Callable[[], dict[str, str]]) -> None:
-        super().__init__(view)
-        self.setObjectName("suggestionOverlay")
-        self.view = view
-        self.model = view.model
-        self.colours = colours
+        super().__init__(view, colours, "suggestionOverlay")
         self.placement = _Placement(lambda: [0])
-        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        view.viewport().installEventFilter(self)
-        view.updateRequest.connect(self._view_updated)
         self.model.events.loaded.connect(self._loaded)
         self.model.events.changed.connect(self._changed)
         self.model.events.selected.connect(self._selected)
-        self._fit()
-        self.raise_()
+        self.show_on_top()
 
     # -- following the model -------------------------------------------------------------
 
@@ -150,22 +140,11 @@ class SuggestionOverlay(QWidget):
 
     # -- following the view ---------------------------------------------------------------
 
-    def _fit(self) -> None:
-        geometry = self.view.viewport().geometry()
-        if self.geometry() != geometry:
-            self.setGeometry(geometry)
-
     def _view_updated(self, rect: QRect, dy: int) -> None:
         if dy or rect.contains(self.rect()):
             self.update()
         else:
             self.update(rect)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        kind = event.type()
-        if kind in (QEvent.Type.Resize, QEvent.Type.Move):
-            self._fit()
-        return False
 
     # -- where the suggestions are on screen ----------------------------------------------
 

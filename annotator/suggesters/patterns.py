@@ -22,13 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from annotator.model import Refused
 from annotator.printable import printable
 from annotator.resources import resource_dir
 
 KINDS = ("pair", "word", "regex", "phrase")
 
 
-class PatternError(ValueError):
+class PatternError(Refused):
     """A patterns file that cannot be used; the message names the file and line."""
 
 
