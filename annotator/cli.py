@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import click
 
 from annotator import __version__
+from annotator.formats import FORMATS, FORMATS_BY_NAME
 from annotator.model import STATUSES, LabelError, Refused, SpanError
 from annotator.printable import printable
 
@@ -204,10 +205,10 @@ def import_command(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["annotator", "prodigy", "doccano"]),
+    type=click.Choice(FORMATS),
     default="annotator",
     show_default=True,
-    help="annotator: lossless; prodigy: spans for Prodigy/spaCy; doccano: doccano's JSONL.",
+    help="; ".join(f"{f.name}: {f.summary}" for f in FORMATS_BY_NAME.values()) + ".",
 )
 @click.option(
     "-o",
@@ -259,7 +260,7 @@ def export_command(
     curated: bool,
     offsets: str,
 ) -> None:
-    """Export the project as JSONL, one document per line."""
+    """Export the project in one of the formats below (JSONL by default)."""
     from annotator.exporters import export
 
     store = _store(ctx)
@@ -280,11 +281,14 @@ def export_command(
 
     into_stream = report.path is None or writes_in_place(report.path)
     where = "standard output" if report.path is None else printable(report.path)
+    details = "".join(f"; {n} {what}" for what, n in report.details.items())
     click.echo(
         f"Exported {_n(report.documents, 'document')} and {_n(report.spans, 'span')} ({fmt}) "
-        f"to {where}",
+        f"to {where}{details}",
         err=into_stream,  # the export itself may be going to standard output
     )
+    for extra in report.also_written:
+        click.echo(f"Also wrote {printable(extra)}", err=into_stream)
 
 
 @cli.command()

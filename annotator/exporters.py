@@ -1,32 +1,37 @@
-"""Documents to JSONL: annotator's own lossless form, Prodigy and doccano.
+"""Exports: the filters, the destination and the report, shared by every format; and the
+JSONL formats (annotator's own lossless form, Prodigy and doccano).
 
-One document per line in project order. Every span is checked against the text before its
-line is written; a mismatch stops the export and leaves no file. Files are written to a
-temporary name and renamed into place, so a reader never sees half an export.
+Documents go out in project order. Every span is checked against the text before it is
+written; a mismatch stops the export and leaves no file. Files are written to a temporary
+name and renamed into place, so a reader never sees half an export. The other formats' writers
+live in modules of their own, named in ``annotator.formats``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
 import io
 import json
 import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
 from annotator.destinations import output, writes_in_place
+from annotator.formats import FORMATS, FORMATS_BY_NAME
 from annotator.model import Document, Span
 from annotator.offsets import OffsetMap
 from annotator.printable import printable
 from annotator.store import Store
 
-FORMATS = ("annotator", "prodigy", "doccano")
+__all__ = ["FORMATS", "ExportError", "ExportJob", "ExportOptions", "ExportReport", "export"]
+
 OFFSET_UNITS = ("codepoints", "utf16")
 
 # Characters some JSONL readers take for line ends (str.splitlines does): always escaped.
@@ -43,6 +48,60 @@ class ExportReport:
     path: Path | None  # None when written to standard output
     documents: int = 0
     spans: int = 0
+    #: Counts a format reports besides these, in the order they are shown, each as
+    #: "<count> <key>" (spaCy's {"exact": 9, "snapped": 2, "dropped": 1}, say).
+    details: dict[str, int] = field(default_factory=dict)
+    #: Files written beside ``path`` (a Label Studio config, say).
+    also_written: list[Path] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What some formats take besides the filters; each format reads only its own."""
+
+    #: doccano: "codepoints" or "utf16".
+    offsets: str = "codepoints"
+    #: spaCy: the key of ``doc.spans`` the spans go under.
+    spans_key: str = "sc"
+    #: spaCy: what to do with a span off token boundaries: "strict", "contract" or "expand".
+    align: str = "strict"
+    #: spaCy: the language code for ``spacy.blank``.
+    lang: str = "en"
+
+
+@dataclass
+class ExportJob:
+    """One export as a writer sees it: the project, what is asked for, and the documents."""
+
+    store: Store
+    format: str
+    options: ExportOptions
+    include_suggestions: bool
+    curated: bool
+    documents: Callable[[], Iterable[tuple[Document, list[Span]]]]
+    statuses: Sequence[str] | None = None
+    progress: Callable[[int], None] | None = None
+
+    def counted(self, report: ExportReport) -> Iterator[tuple[Document, list[Span]]]:
+        """The documents, each checked against its text and counted into ``report`` (and the
+        progress callback) as it is handed out."""
+        for doc, spans in self.documents():
+            check_spans(doc, spans)
+            yield doc, spans
+            report.documents += 1
+            report.spans += len(spans)
+            if self.progress:
+                self.progress(report.documents)
+
+
+#: ``write(job, out, report)``: write the documents to ``out`` (a text or binary file from
+#: ``destinations.output``, or the destination folder for a format whose suffix is "").
+Writer = Callable[[ExportJob, Any, ExportReport], None]
+
+
+def writer_for(fmt: str) -> Writer:
+    module, name = FORMATS_BY_NAME[fmt].writer.split(":")
+    return getattr(importlib.import_module(module), name)
 
 
 def default_export_path(
@@ -52,10 +111,11 @@ def default_export_path(
     folder = Path(directory)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     base = f"{store.path.stem}-{fmt}-{stamp}"
-    candidate = folder / f"{base}.jsonl"
+    suffix = FORMATS_BY_NAME[fmt].suffix if fmt in FORMATS_BY_NAME else ".jsonl"
+    candidate = folder / f"{base}{suffix}"
     n = 2
     while candidate.exists():
-        candidate = folder / f"{base}-{n}.jsonl"
+        candidate = folder / f"{base}-{n}{suffix}"
         n += 1
     return candidate
 
@@ -271,16 +331,20 @@ def export(
     curated: bool = False,
     include_suggestions: bool = False,
     offsets: str = "codepoints",
+    spans_key: str = "sc",
+    align: str = "strict",
+    lang: str = "en",
     exports_dir: str | os.PathLike[str] = "exports",
     progress: Callable[[int], None] | None = None,
 ) -> ExportReport:
-    """Write the project (or the filtered part of it) as JSONL.
+    """Write the project (or the filtered part of it) in format ``fmt``.
 
-    ``destination`` is a file path, ``"-"`` for standard output, or None for a new file in
-    ``exports_dir``. ``offsets="utf16"`` applies to the doccano format only. ``curated``
-    exports the curated layer alone (the documents a curator settled, their curated spans).
-    Suggestions are left out unless ``include_suggestions``; then every span in the annotator
-    and Prodigy formats carries its ``origin``, ``suggester`` and ``score``.
+    ``destination`` is a file path (a folder's for brat), ``"-"`` for standard output (text
+    formats), or None for a new file in ``exports_dir``. ``offsets="utf16"`` applies to the
+    doccano format only; ``spans_key``, ``align`` and ``lang`` to spaCy. ``curated`` exports
+    the curated layer alone (the documents a curator settled, their curated spans).
+    Suggestions are left out unless ``include_suggestions``; then every span in the formats
+    that can say so carries its ``origin``, ``suggester`` and ``score``.
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -294,6 +358,8 @@ def export(
         raise ExportError(
             f"unknown label {unknown[0]!r}; this project has {', '.join(sorted(known))}"
         )
+    spec = FORMATS_BY_NAME[fmt]
+    write = writer_for(fmt)
 
     def documents() -> Iterable[tuple[Document, list[Span]]]:
         for doc, spans in store.iter_documents(
@@ -308,25 +374,24 @@ def export(
                 continue
             yield doc, spans
 
-    make: Callable[[Document, list[Span]], dict[str, Any]]
-    if fmt == "doccano":
-        meta_keys = store.meta_keys(statuses=statuses)
-
-        entities = store.has_relations()
-
-        def make_doccano(doc: Document, spans: list[Span]) -> dict[str, Any]:
-            return doccano_record(doc, spans, meta_keys, offsets == "utf16", entities)
-
-        make = make_doccano
-    else:
-        base = native_record if fmt == "annotator" else prodigy_record
-        make = with_suggestion_fields(base) if include_suggestions else base
+    job = ExportJob(
+        store,
+        fmt,
+        ExportOptions(offsets=offsets, spans_key=spans_key, align=align, lang=lang),
+        include_suggestions,
+        curated,
+        documents,
+        statuses,
+        progress,
+    )
 
     if destination is not None and str(destination) == "-":
+        if not spec.streams:
+            raise ExportError(f"the {fmt} format cannot be written to standard output; name a file")
         report = ExportReport(fmt, None)
         try:
             with _stdout() as out:
-                _write_lines(out, documents(), make, report, progress)
+                write(job, out, report)
         except BrokenPipeError:
             _quiet_stdout()
             raise ExportError(
@@ -344,7 +409,7 @@ def export(
         if destination is not None
         else default_export_path(store, fmt, exports_dir)
     )
-    if path.is_dir():
+    if path.is_dir() and spec.suffix:
         path = default_export_path(store, fmt, path)
     report = ExportReport(fmt, path)
     shown = printable(path)
@@ -354,14 +419,41 @@ def export(
     except OSError as e:
         raise ExportError(f"{shown}: cannot write there ({e.strerror or e})") from None
     try:
-        with output(path) as out:
-            _write_lines(out, documents(), make, report, progress)
+        if not spec.suffix:
+            write(job, path, report)
+        else:
+            with output(path, binary=spec.suffix in BINARY_SUFFIXES) as out:
+                write(job, out, report)
     except OSError as e:
         left = "" if writes_in_place(path) else "; no file was left"
         raise ExportError(
             f"{shown}: the export could not be written ({e.strerror or e}){left}"
         ) from None
     return report
+
+
+#: Formats whose file is bytes, not text.
+BINARY_SUFFIXES = (".spacy", ".parquet")
+
+
+def write_jsonl(job: ExportJob, out: IO[str], report: ExportReport) -> None:
+    """annotator's, Prodigy's and doccano's JSONL: one document per line."""
+    make: Callable[[Document, list[Span]], dict[str, Any]]
+    if job.format == "doccano":
+        meta_keys = job.store.meta_keys(statuses=job.statuses)
+        entities = job.store.has_relations()
+        utf16 = job.options.offsets == "utf16"
+
+        def make_doccano(doc: Document, spans: list[Span]) -> dict[str, Any]:
+            return doccano_record(doc, spans, meta_keys, utf16, entities)
+
+        make = make_doccano
+    else:
+        base = native_record if job.format == "annotator" else prodigy_record
+        make = with_suggestion_fields(base) if job.include_suggestions else base
+    for doc, spans in job.counted(report):
+        out.write(_dumps(make(doc, spans)))
+        out.write("\n")
 
 
 def _quiet_stdout() -> None:
@@ -387,20 +479,3 @@ def _stdout() -> Iterator[IO[str]]:
         yield out
     finally:
         out.detach()  # flushes, and leaves sys.stdout open
-
-
-def _write_lines(
-    out: IO[str],
-    documents: Iterable[tuple[Document, list[Span]]],
-    make: Callable[..., dict[str, Any]],
-    report: ExportReport,
-    progress: Callable[[int], None] | None,
-) -> None:
-    for doc, spans in documents:
-        check_spans(doc, spans)
-        out.write(_dumps(make(doc, spans)))
-        out.write("\n")
-        report.documents += 1
-        report.spans += len(spans)
-        if progress:
-            progress(report.documents)

@@ -1,0 +1,54 @@
+"""The export formats annotator writes, named once for the command line, the window and
+``exporters.export``.
+
+This module imports nothing, so that ``annotator --help`` and the CLI's option choices cost
+nothing. Each writer lives in its own module, imported only when its format is asked for (so
+spaCy or pyarrow are loaded only by an export that needs them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    #: "module:function" of the writer; see ``exporters.Writer``.
+    writer: str
+    #: What a new export in a folder is called after (".jsonl"; "" for a folder of files).
+    suffix: str
+    #: Offered for standard output (text formats only).
+    streams: bool
+    #: One line for the command line's help and the Export dialog.
+    summary: str
+
+
+FORMATS_BY_NAME: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format(
+            "annotator",
+            "annotator.exporters:write_jsonl",
+            ".jsonl",
+            True,
+            "lossless JSONL: spans with ids, attributes, relations and statuses",
+        ),
+        Format(
+            "prodigy",
+            "annotator.exporters:write_jsonl",
+            ".jsonl",
+            True,
+            "Prodigy's JSONL (spans; tokens and relations where there are relations)",
+        ),
+        Format(
+            "doccano",
+            "annotator.exporters:write_jsonl",
+            ".jsonl",
+            True,
+            "doccano's sequence-labelling JSONL (entities and relations form with relations)",
+        ),
+    )
+}
+
+FORMATS: tuple[str, ...] = tuple(FORMATS_BY_NAME)
