@@ -78,6 +78,40 @@ def check_attribute_declarations(value: Any) -> list[dict[str, Any]]:
     return out
 
 
+def attributes_as_lines(declared: list[dict[str, Any]]) -> str:
+    """A label's attributes as the labels dialog shows them: one a line, ``name`` for free
+    text or ``name: value | value`` for a choice."""
+    lines = []
+    for item in declared:
+        if item.get("kind") == "choice":
+            lines.append(f"{item['name']}: {' | '.join(item.get('values', []))}")
+        else:
+            lines.append(item["name"])
+    return "\n".join(lines)
+
+
+def attributes_from_lines(text: str, before: Sequence[dict[str, Any]] = ()) -> list[dict[str, Any]]:
+    """The attributes written one a line (see :func:`attributes_as_lines`), checked; an
+    attribute that keeps its name keeps its definition from ``before``."""
+    definitions = {d["name"]: d["definition"] for d in before if "definition" in d}
+    out: list[dict[str, Any]] = []
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line:
+            continue
+        name, colon, rest = line.partition(":")
+        item: dict[str, Any] = {"name": name.strip(), "kind": "text"}
+        if colon:
+            values = [v.strip() for v in rest.split("|") if v.strip()]
+            if not values:
+                raise LabelError(f"line {n}: after the colon, give the values (a | b | c)")
+            item = {"name": name.strip(), "kind": "choice", "values": values}
+        if item["name"] in definitions:
+            item["definition"] = definitions[item["name"]]
+        out.append(item)
+    return check_attribute_declarations(out)
+
+
 class LabelMethods:
     """The label half of :class:`annotator.store.Store` (it brings ``conn``, ``transaction``,
     ``record_change`` and ``restore_span``)."""

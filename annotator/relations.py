@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
-from annotator.changes import Change, Changes, with_changes
+from annotator.changes import Change, Changes, changes_of, with_changes
 from annotator.model import (
     ORIGINS,
     Label,
@@ -160,35 +160,123 @@ class RelationMethods:
             return with_changes(added, Changes(relation_types={added.id: Change(None, added)}))  # type: ignore[dict-item]
 
     def rename_relation_type(self, name: str, new_name: str) -> RelationType:
-        new_name = check_label_name(new_name)
+        return self.update_relation_type(name, new_name=new_name)[1]
+
+    def update_relation_type(
+        self,
+        name: str,
+        *,
+        new_name: str | None = None,
+        color: str | None = None,
+        heads: Sequence[str] | None = None,
+        children: Sequence[str] | None = None,
+        definition: str | None = None,
+    ) -> tuple[RelationType, RelationType]:
+        """Change a type's name, colour, allowed ends or definition; returns (before, after).
+
+        New ends are refused while relations of the type join labels they would not allow
+        (the message says how many), so no stored relation is ever left unfit. A rename is
+        seen in every relation of the type, which the change lists.
+        """
         with self.transaction():
             before = self.relation_type(name)
+            target = new_name if new_name is not None else before.name
+            target = check_label_name(target)
             if (
-                new_name != name
+                target != before.name
                 and self.conn.execute(
-                    "SELECT 1 FROM relation_types WHERE name = ?", (new_name,)
+                    "SELECT 1 FROM relation_types WHERE name = ?", (target,)
                 ).fetchone()
             ):
-                raise RelationError(f"there is already a relation type {new_name!r}")
-            self.conn.execute(
-                "UPDATE relation_types SET name = ? WHERE id = ?", (new_name, before.id)
+                raise RelationError(f"there is already a relation type {target!r}")
+            colour = check_color(color) if color is not None else before.color
+            new_heads = list(dict.fromkeys(heads)) if heads is not None else before.heads
+            new_children = (
+                list(dict.fromkeys(children)) if children is not None else before.children
             )
-            self.record_change("rename_relation_type", relation_type=name, to=new_name)
-            after = self.relation_type(new_name)
-            return with_changes(after, Changes(relation_types={after.id: Change(before, after)}))  # type: ignore[dict-item]
+            for label in [*new_heads, *new_children]:
+                self.label(label)  # refuses an unknown label
+            used = self.relations_of_type(before)
+            if heads is not None or children is not None:
+                proposed = RelationType(target, colour, new_heads, new_children)
+                ends = {r.id: (self.span(r.head).label, self.span(r.child).label) for r in used}
+                unfit = [r for r in used if not proposed.fits(*ends[r.id])]
+                if unfit:
+                    raise RelationError(
+                        f"{len(unfit)} {before.name} relation"
+                        f"{' joins' if len(unfit) == 1 else 's join'} labels these ends would "
+                        "not allow; delete or change them first"
+                    )
+            self.conn.execute(
+                "UPDATE relation_types SET name = ?, color = ?, heads = ?, children = ?,"
+                " definition = ? WHERE id = ?",
+                (
+                    target,
+                    colour,
+                    json.dumps(new_heads),
+                    json.dumps(new_children),
+                    definition if definition is not None else before.definition,
+                    before.id,
+                ),
+            )
+            after = self.relation_type(target)
+            if target != before.name:
+                self.record_change("rename_relation_type", relation_type=name, to=target)
+            else:
+                self.record_change("update_relation_type", relation_type=name)
+            changes = Changes(relation_types={after.id: Change(before, after)})  # type: ignore[dict-item]
+            if target != before.name:
+                changes.relations = {
+                    r.id: Change(r, Relation(**{**r.__dict__, "label": target}))  # type: ignore[misc]
+                    for r in used
+                }
+            return with_changes((before, after), changes)
+
+    def restore_relation_type(
+        self, kind: RelationType, relations: Sequence[Relation] = ()
+    ) -> RelationType:
+        """Put a deleted type back under its id and place, with the relations it took along
+        (an undo of a deletion)."""
+        with self.transaction():
+            if self.conn.execute(
+                "SELECT 1 FROM relation_types WHERE name = ?", (kind.name,)
+            ).fetchone():
+                raise RelationError(f"there is already a relation type {kind.name!r}")
+            self.conn.execute(
+                "INSERT INTO relation_types (id, name, color, heads, children, definition,"
+                " position) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    kind.id,
+                    kind.name,
+                    kind.color,
+                    json.dumps(kind.heads),
+                    json.dumps(kind.children),
+                    kind.definition,
+                    kind.position,
+                ),
+            )
+            self.record_change("restore_relation_type", relation_type=kind.name)
+            restored = self.relation_type(kind.name)
+            changes = Changes(relation_types={restored.id: Change(None, restored)})  # type: ignore[dict-item]
+            for relation in relations:
+                changes = changes | changes_of(self.restore_relation(relation))
+            return with_changes(restored, changes)
+
+    def relations_of_type(self, kind: RelationType) -> list[Relation]:
+        return [
+            relation_from_row(r)
+            for r in self.conn.execute(
+                f"SELECT {RELATION_COLUMNS} FROM relations r JOIN relation_types t"
+                " ON t.id = r.type_id WHERE r.type_id = ?",
+                (kind.id,),
+            )
+        ]
 
     def delete_relation_type(self, name: str, *, delete_relations: bool = False) -> int:
         """Delete a type; refused while relations use it, unless ``delete_relations``."""
         with self.transaction():
             kind = self.relation_type(name)
-            used = [
-                relation_from_row(r)
-                for r in self.conn.execute(
-                    f"SELECT {RELATION_COLUMNS} FROM relations r JOIN relation_types t"
-                    " ON t.id = r.type_id WHERE r.type_id = ?",
-                    (kind.id,),
-                )
-            ]
+            used = self.relations_of_type(kind)
             if used and not delete_relations:
                 raise RelationError(
                     f"relation type {name!r} is used by {len(used)} relation"

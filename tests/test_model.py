@@ -209,3 +209,23 @@ def test_line_endings_start_a_span_that_starts_on_the_lf_of_a_crlf_at_that_lf():
     assert endings.start(4) == 3
     assert endings.start(3) == 3
     assert endings.text[endings.start(4) : endings.end(8)] == "\ntwo"
+
+
+def test_attributes_written_one_a_line_read_back_and_keep_definitions():
+    from annotator.labels import attributes_as_lines, attributes_from_lines
+
+    declared = [
+        {"name": "speaker", "kind": "text", "definition": "who said it"},
+        {"name": "stance", "kind": "choice", "values": ["for", "against"]},
+    ]
+    lines = attributes_as_lines(declared)
+    assert lines == "speaker\nstance: for | against"
+    assert attributes_from_lines(lines + "\n\n", declared) == declared
+    assert attributes_from_lines("speaker: a | b", declared)[0] == {
+        "name": "speaker",
+        "kind": "choice",
+        "values": ["a", "b"],
+        "definition": "who said it",
+    }
+    with pytest.raises(LabelError, match="given twice"):
+        attributes_from_lines("speaker\nspeaker")

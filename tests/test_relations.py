@@ -125,3 +125,35 @@ def test_relation_types_are_managed_from_the_command_line(tmp_path):
     assert refused.exit_code == 1 and "used by 1 relation; add --force" in refused.output
     forced = runner.invoke(cli, ["--db", db, "relations", "delete", "refers", "--force"])
     assert "and its 1 relation" in forced.output
+
+
+def test_a_type_changes_its_ends_only_where_every_relation_still_fits(store, spans):
+    doc, quote, speaker, _concession, _claim = spans
+    said = store.add_relation(quote.id, speaker.id, "said_by")
+    with pytest.raises(RelationError, match="1 said_by relation joins labels these ends"):
+        store.update_relation_type("said_by", heads=["claim"])
+    before, after = store.update_relation_type("said_by", heads=["quote", "claim"], color="#112233")
+    assert (before.heads, after.heads, after.color) == (["quote"], ["quote", "claim"], "#112233")
+    with pytest.raises(Exception, match="no label 'nothing'"):
+        store.update_relation_type("said_by", children=["nothing"])
+    pair = store.update_relation_type("said_by", new_name="attributed_to")
+    changes = changes_of(pair)
+    assert [c.after.label for c in changes.relations.values()] == ["attributed_to"]
+    assert [r.label for r in store.relations(doc)] == ["attributed_to"]
+    assert store.relation(said.id).label == "attributed_to"
+
+
+def test_a_deleted_type_comes_back_with_its_relations_under_their_ids(store, spans):
+    doc, quote, speaker, _concession, _claim = spans
+    said = store.add_relation(quote.id, speaker.id, "said_by")
+    kind = store.relation_type("said_by")
+    used = store.relations_of_type(kind)
+    assert store.delete_relation_type("said_by", delete_relations=True) == 1
+    back = store.restore_relation_type(kind, used)
+    assert (back.id, back.position, back.heads) == (kind.id, kind.position, kind.heads)
+    assert [(r.id, r.head, r.child) for r in store.relations(doc)] == [
+        (said.id, quote.id, speaker.id)
+    ]
+    assert set(changes_of(back).relations) == {said.id}
+    with pytest.raises(RelationError, match="already a relation type 'said_by'"):
+        store.restore_relation_type(kind)

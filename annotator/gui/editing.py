@@ -7,7 +7,7 @@ window's ``apply_changes``. The selected span is the document model's.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QUndoStack
@@ -43,6 +43,7 @@ class Editor:
         self.model.note_edited = self.set_note
         self.view.spansClicked.connect(self._clicked)
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
+        self.table.doubleClicked.connect(self._cell_double_clicked)
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -168,6 +169,14 @@ class Editor:
         note = self.window.ask_note("Note", f"Note on this {span.label}:", span.note or "")
         if note is not None and span.id is not None:
             self.set_note(span.id, note)
+
+    def _cell_double_clicked(self, index: Any) -> None:
+        """Double-clicking a span's Attributes cell edits them, as A does (the row was made
+        the selected span by the first click)."""
+        from annotator.gui.span_list import ATTRIBUTES_COLUMN
+
+        if index.isValid() and index.column() == ATTRIBUTES_COLUMN:
+            self.edit_attributes()
 
     def edit_attributes(self) -> None:
         """The selected span's attributes, as its label declares them (A)."""

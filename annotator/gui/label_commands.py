@@ -83,6 +83,26 @@ class UpdateLabel(StoreCommand):
         return self._write(self.after, self.before)
 
 
+class SetLabelAttributes(StoreCommand):
+    """The attributes a label declares, replaced as one step."""
+
+    def __init__(self, before: Label, after: Label, store: Store, listener: ChangeListener) -> None:
+        super().__init__(f"Set the attributes of label {before.name}", store, listener)
+        self.before = before
+        self.after = after
+
+    def _write(self, expected: Label, target: Label) -> Changes:
+        with self.store.transaction():
+            _stored(self.store, expected)
+            return changes_of(self.store.set_label_attributes(expected.name, target.attributes))
+
+    def _forward(self) -> Changes:
+        return self._write(self.before, self.after)
+
+    def _backward(self) -> Changes:
+        return self._write(self.after, self.before)
+
+
 class DeleteLabel(StoreCommand):
     def __init__(
         self, label: Label, spans: list[Span], store: Store, listener: ChangeListener
@@ -134,6 +154,14 @@ class LabelEditor:
         pair = self.store.update_label(label.name, **{keyword: value})
         before, after = pair
         self._push(UpdateLabel(before, after, field, self.store, self.window), pair)
+        return after
+
+    def set_attributes(self, label: Label, attributes: list[dict[str, Any]]) -> Label:
+        """Declare ``label``'s attributes; returns the label as it is now."""
+        if attributes == label.attributes:
+            return label
+        after = self.store.set_label_attributes(label.name, attributes)
+        self._push(SetLabelAttributes(label, after, self.store, self.window), after)
         return after
 
     def usage(self, label: Label) -> int:

@@ -1,8 +1,9 @@
-"""The labels dialog: add, rename, recolour, re-key, redefine and delete labels.
+"""The labels dialog: add, rename, recolour, re-key, redefine and delete labels, declare the
+attributes their spans carry, and (on its second page) edit the relation types.
 
 Each field is saved as it is edited (the name and hotkey when typed or left, the colour when
-picked, the definition when left or the dialog closes), each as one undoable step on the
-window's undo stack. Nothing is lost by closing, and nothing needs a Save button.
+picked, the definition and attributes when left or the dialog closes), each as one undoable
+step on the window's undo stack. Nothing is lost by closing, and nothing needs a Save button.
 """
 
 from __future__ import annotations
@@ -24,12 +25,16 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from annotator.gui.dialogs import colour_icon
 from annotator.gui.label_commands import LabelEditor
+from annotator.gui.relation_type_commands import RelationTypeEditor
+from annotator.gui.relation_types_page import RelationTypesPage
+from annotator.labels import attributes_as_lines, attributes_from_lines
 from annotator.model import Label, LabelError
 
 
@@ -42,6 +47,7 @@ class LabelsDialog(QDialog):
         reserved_keys: set[str],
         confirm: Callable[[str, str], bool],
         ask_colour: Callable[[str], str | None] | None = None,
+        relation_types: RelationTypeEditor | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -64,6 +70,14 @@ class LabelsDialog(QDialog):
         self.hotkey.setMaxLength(1)
         self.definition = QPlainTextEdit()
         self.definition.setObjectName("labelDefinition")
+        self.attributes = QPlainTextEdit()
+        self.attributes.setObjectName("labelAttributes")
+        self.attributes.setPlaceholderText("speaker\nstance: for | against | neutral")
+        self.attributes.setToolTip(
+            "One attribute a line: a name for free text, or name: value | value for a choice."
+            " A selected span's attributes are set with A."
+        )
+        self.attributes.setMaximumHeight(80)
         self.error = QLabel()
         self.error.setObjectName("labelError")
         self.error.setWordWrap(True)
@@ -73,6 +87,7 @@ class LabelsDialog(QDialog):
         form.addRow("Colour", self.colour)
         form.addRow("Hotkey", self.hotkey)
         form.addRow("Definition", self.definition)
+        form.addRow("Attributes", self.attributes)
         box = QGroupBox("Selected label (each change is saved as you make it)")
         box.setLayout(form)
         self.add = QPushButton("Add label")
@@ -88,24 +103,52 @@ class LabelsDialog(QDialog):
         self.hotkey.textEdited.connect(lambda _: self.save_field("hotkey"))
         self.colour.clicked.connect(self._recolour)
         self.definition.installEventFilter(self)
+        self.attributes.installEventFilter(self)
         buttons = QHBoxLayout()
         for b in (self.add, self.delete):
             buttons.addWidget(b)
         buttons.addStretch(1)
-        buttons.addWidget(close)
         right = QVBoxLayout()
         right.addWidget(box, 1)
         right.addWidget(self.error)
         main = QHBoxLayout()
         main.addWidget(self.list, 1)
         main.addLayout(right, 2)
+        page = QWidget()
+        page.setObjectName("labelsPage")
+        column = QVBoxLayout(page)
+        column.addLayout(main, 1)
+        column.addLayout(buttons)
+        self.pages = QTabWidget()
+        self.pages.setObjectName("labelsPages")
+        self.pages.addTab(page, "Labels")
+        self.relation_types: RelationTypesPage | None = None
+        if relation_types is not None:
+            self.relation_types = RelationTypesPage(
+                relation_types, self.current_labels, confirm=confirm, ask_colour=ask_colour
+            )
+            self.pages.addTab(self.relation_types, "Relation types")
+            self.pages.currentChanged.connect(self._page_changed)
+        closing = QHBoxLayout()
+        closing.addStretch(1)
+        closing.addWidget(close)
         layout = QVBoxLayout(self)
-        layout.addLayout(main, 1)
-        layout.addLayout(buttons)
+        layout.addWidget(self.pages, 1)
+        layout.addLayout(closing)
         self.list.currentRowChanged.connect(self._row_changed)
         self._row = -1
-        self.resize(640, 420)
+        self.resize(720, 520)
         self.reload()
+
+    def _page_changed(self, index: int) -> None:
+        """Each page shows the scheme as it is now (a label renamed on one is on the other)."""
+        self.save_selected()
+        if self.relation_types is not None and index == 1:
+            current = self.relation_types._current()
+            self.relation_types.reload(current.id if current else None)
+        elif index == 0:
+            current_label = self._current()
+            self.reload(current_label.id if current_label else None)
 
     # -- the list ---------------------------------------------------------------------------
 
@@ -128,6 +171,7 @@ class LabelsDialog(QDialog):
 
     def _row_changed(self, row: int) -> None:
         self.save_field("definition")  # what was typed there is kept
+        self.save_field("attributes")
         chosen = self.labels[row].id if 0 <= row < len(self.labels) else None
         self.reload(chosen)
 
@@ -137,8 +181,16 @@ class LabelsDialog(QDialog):
         self.name.setText(lab.name if lab else "")
         self.hotkey.setText((lab.hotkey or "") if lab else "")
         self.definition.setPlainText(lab.definition if lab else "")
+        self.attributes.setPlainText(attributes_as_lines(lab.attributes) if lab else "")
         self._set_colour(lab.color if lab else "#888888")
-        for w in (self.name, self.colour, self.hotkey, self.definition, self.delete):
+        for w in (
+            self.name,
+            self.colour,
+            self.hotkey,
+            self.definition,
+            self.attributes,
+            self.delete,
+        ):
             w.setEnabled(lab is not None)
 
     def _set_colour(self, colour: str) -> None:
@@ -155,6 +207,10 @@ class LabelsDialog(QDialog):
             return self._colour
         if field == "hotkey":
             return self.hotkey.text().strip() or None
+        if field == "attributes":
+            lab = self._current()
+            before = lab.attributes if lab else []
+            return attributes_from_lines(self.attributes.toPlainText(), before)
         return self.definition.toPlainText().strip()
 
     def save_field(self, field: str) -> bool:
@@ -162,13 +218,16 @@ class LabelsDialog(QDialog):
         lab = self._current()
         if lab is None:
             return False
-        value = self._value(field)
-        if value == getattr(lab, field):
-            return True
         try:
+            value = self._value(field)
+            if value == getattr(lab, field):
+                return True
             if field == "hotkey" and value and value.casefold() in self.reserved_keys:
                 raise LabelError(f"hotkey {value!r} is taken by another command of the window")
-            after = self.editor.update(lab, field, value)
+            if field == "attributes":
+                after = self.editor.set_attributes(lab, value)
+            else:
+                after = self.editor.update(lab, field, value)
         except LabelError as e:
             self.error.setText(str(e))
             return False
@@ -178,7 +237,8 @@ class LabelsDialog(QDialog):
 
     def save_selected(self) -> bool:
         """Save every field that differs from the stored label (each its own step)."""
-        return all([self.save_field(f) for f in ("name", "color", "hotkey", "definition")])
+        fields = ("name", "color", "hotkey", "definition", "attributes")
+        return all([self.save_field(f) for f in fields])
 
     def _refresh_row(self, after: Label) -> None:
         """The list shows the saved label; the fields keep what is being typed."""
@@ -201,14 +261,19 @@ class LabelsDialog(QDialog):
             self.save_field("color")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.definition and event.type() == QEvent.Type.FocusOut:
-            self.save_field("definition")
+        if event.type() == QEvent.Type.FocusOut:
+            if watched is self.definition:
+                self.save_field("definition")
+            elif watched is self.attributes:
+                self.save_field("attributes")
         return super().eventFilter(watched, event)
 
     def done(self, result: int) -> None:
         """Closing (Close, Esc, the title bar) saves what is still being typed."""
-        for field in ("name", "hotkey", "definition"):
+        for field in ("name", "hotkey", "definition", "attributes"):
             self.save_field(field)
+        if self.relation_types is not None:
+            self.relation_types.save_all()
         super().done(result)
 
     # -- adding and deleting ------------------------------------------------------------------

@@ -50,6 +50,7 @@ from annotator.gui.layers import CURATED, EVERYONE, MINE, Layer
 from annotator.gui.project_flows import PROJECT_FILTER, ProjectFlows
 from annotator.gui.relating import Relating
 from annotator.gui.relation_panel import RelationPanel
+from annotator.gui.relation_type_commands import RelationTypeEditor
 from annotator.gui.review import Review
 from annotator.gui.span_list import SpanListModel, fit_label_column, make_span_table, show_row
 from annotator.gui.status_bar import StatusFields
@@ -144,6 +145,9 @@ class MainWindow(QMainWindow):
         self.relating = Relating(self)  # its key filter on the article after the window's
         self.relation_panel = RelationPanel(self)  # under the suggestions' list
         self.label_editor = LabelEditor(lambda: self.store, self.editor.undo_stack, self)
+        self.relation_type_editor = RelationTypeEditor(
+            lambda: self.store, self.editor.undo_stack, self
+        )
         self.flows = ProjectFlows(self)
         self.review = Review(self)
         self.actions_by_id = actions.build_actions(self)
@@ -442,6 +446,8 @@ class MainWindow(QMainWindow):
             self.open_document(document)
         if changes.labels:
             self._apply_label_changes(changes)
+        if changes.relation_types:
+            self.relation_panel.follow_types(changes)
         self.document_model.apply(self.layer.changes(changes))
         if changes.labels:
             self.article.repaint_labels(_labels_named(changes))
@@ -499,7 +505,7 @@ class MainWindow(QMainWindow):
             names = [*self.store.analysts(), "By"]
             widest = max(metrics.horizontalAdvance(n) for n in names)
             width = min(widest + 20, 16 * metrics.averageCharWidth())
-            self.span_table.horizontalHeader().resizeSection(3, width)
+            self.span_table.horizontalHeader().resizeSection(len(SpanListModel.COLUMNS), width)
 
     def show_team_statuses(self) -> None:
         self.documents.show_team(self.action("everyone_statuses").isChecked())

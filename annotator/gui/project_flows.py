@@ -203,6 +203,7 @@ class ProjectFlows:
             lambda: w.labels,
             reserved_keys=RESERVED_KEYS,
             confirm=w.confirm,
+            relation_types=w.relation_type_editor,
             parent=w,
         )
         w.exec_dialog(dialog)

@@ -13,7 +13,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from annotator.changes import changes_of
+from annotator.changes import Changes, changes_of
 from annotator.document_model import RELATION, SPAN, ItemChanges
 from annotator.gui.relation_commands import DeleteRelation
 from annotator.gui.relation_overlay import RelationOverlay
@@ -56,6 +56,17 @@ class RelationPanel(QObject):
         store = self.window.store
         self._colours = {t.name: t.color for t in store.relation_types()} if store else {}
         self._fill()
+
+    def follow_types(self, changes: Changes) -> None:
+        """Relation types added, renamed, recoloured or deleted: the arcs and rows take the
+        new colours (the relations' own changes come with the same ``changes``)."""
+        for change in changes.relation_types.values():
+            if change.before is not None:
+                self._colours.pop(change.before.name, None)
+            if change.after is not None:
+                self._colours[change.after.name] = change.after.color
+        self._fill()
+        self.overlay.update()
 
     def _changed(self, found: ItemChanges[Any]) -> None:
         if found.kind == RELATION or (found.kind == SPAN and found.updated):

@@ -38,6 +38,7 @@ _DECORATION = int(Qt.ItemDataRole.DecorationRole)
 _EDIT = int(Qt.ItemDataRole.EditRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _NOTE_COLUMN = 2
+ATTRIBUTES_COLUMN = 3  # double-clicking it edits the span's attributes (as A does)
 # What QAbstractTableModel.flags() gives a valid index, and the note column's, made once.
 _CELL = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
 _NOTE_CELL = _CELL | Qt.ItemFlag.ItemIsEditable
@@ -53,22 +54,23 @@ def _key(span: Span) -> tuple[int, int, int]:
     return (span.start, span.end, span.id or 0)
 
 
-def _shown(span: Span) -> tuple[str, str, str, str]:
-    """What the columns display for ``span`` (the fourth, its analyst, only with everyone's
+def _shown(span: Span) -> tuple[str, str, str, str, str]:
+    """What the columns display for ``span`` (the fifth, its analyst, only with everyone's
     spans shown)."""
-    return (span.label, preview(span.text), span.note or "", span.annotator)
+    attributes = "; ".join(f"{k}: {v}" for k, v in span.attributes.items())
+    return (span.label, preview(span.text), span.note or "", attributes, span.annotator)
 
 
 class SpanListModel(QAbstractTableModel):
-    COLUMNS = ("Label", "Text", "Note")
-    BY_COLUMN = "By"  # a fourth column, each span's analyst, while everyone's spans are shown
+    COLUMNS = ("Label", "Text", "Note", "Attributes")
+    BY_COLUMN = "By"  # a fifth column, each span's analyst, while everyone's spans are shown
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.spans: list[Span] = []
         self._keys: list[tuple[int, int, int]] = []
         # Per row, beside ``spans``: the displayed texts, made when the row is first painted.
-        self._texts: list[tuple[str, str, str, str] | None] = []
+        self._texts: list[tuple[str, str, str, str, str] | None] = []
         self.columns = len(self.COLUMNS)
         self._icons: dict[str, QIcon] = {}
         self._colours: dict[str, str] = {}
@@ -271,9 +273,11 @@ def make_span_table(model: SpanListModel) -> QTableView:
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
     header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
     header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+    header.setSectionResizeMode(ATTRIBUTES_COLUMN, QHeaderView.ResizeMode.Interactive)
     char = view.fontMetrics().averageCharWidth()
     header.resizeSection(0, 14 * char)
     header.resizeSection(2, 14 * char)
+    header.resizeSection(ATTRIBUTES_COLUMN, 14 * char)
     return view
 
 

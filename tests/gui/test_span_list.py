@@ -32,16 +32,24 @@ def tag(window, start: int, end: int, label: str) -> int:
     return span.id
 
 
-def shown_rows(model: SpanListModel) -> list[tuple[str, str, str]]:
+def shown_rows(model: SpanListModel) -> list[tuple[str, ...]]:
     return [
         tuple(model.data(model.index(r, c)) for c in range(model.columnCount()))
         for r in range(model.rowCount())
     ]
 
 
-def expected_rows(spans: list[Span]) -> list[tuple[str, str, str]]:
+def expected_rows(spans: list[Span]) -> list[tuple[str, ...]]:
     ordered = sorted(spans, key=lambda s: (s.start, s.end, s.id))
-    return [(s.label, preview(s.text), s.note or "") for s in ordered]
+    return [
+        (
+            s.label,
+            preview(s.text),
+            s.note or "",
+            "; ".join(f"{k}: {v}" for k, v in s.attributes.items()),
+        )
+        for s in ordered
+    ]
 
 
 def current_row(window) -> int | None:

@@ -103,14 +103,14 @@ def curated(window) -> list[tuple[int, int, str]]:
 def test_an_analyst_sees_only_their_own_spans_until_everyones_are_asked_for(as_analyst) -> None:
     window = as_analyst("ana")
     assert shown(window) == [(0, 12, "claim", "ana"), (44, 61, "claim", "ana")]
-    assert window.span_model.rowCount() == 2 and window.span_model.columnCount() == 3
+    assert window.span_model.rowCount() == 2 and window.span_model.columnCount() == 4
     window.action("everyone_spans").trigger()
     assert sorted(who for *_, who in shown(window)) == ["ana", "ana", "bo", "bo", "cy"]
     model = window.span_model
-    assert model.columnCount() == 4 and model.headerData(3, Qt.Orientation.Horizontal) == "By"
-    assert {model.data(model.index(r, 3)) for r in range(model.rowCount())} == {"ana", "bo", "cy"}
+    assert model.columnCount() == 5 and model.headerData(4, Qt.Orientation.Horizontal) == "By"
+    assert {model.data(model.index(r, 4)) for r in range(model.rowCount())} == {"ana", "bo", "cy"}
     window.action("everyone_spans").trigger()
-    assert len(shown(window)) == 2 and model.columnCount() == 3
+    assert len(shown(window)) == 2 and model.columnCount() == 4
 
 
 def test_with_everyones_spans_shown_another_analysts_span_is_not_changed(as_analyst) -> None:
@@ -155,7 +155,7 @@ def test_a_single_analysts_project_shows_every_span_and_no_team_column(
     window = open_window(path)  # as "tester", who has done nothing here yet
     window.open_document(1)
     assert shown(window) == [(0, 12, "claim", "someone")]
-    assert window.span_model.columnCount() == 3 and window.documents.model.columnCount() == 3
+    assert window.span_model.columnCount() == 4 and window.documents.model.columnCount() == 3
 
 
 def agreement_dialog(window):
