@@ -8,10 +8,10 @@ Not part of the test suite: it needs a Label Studio server and its API token.
         --token <token> [--db study.db]
 
 It exports the project (by default a small one made here: emoji, overlapping spans, two
-analysts, relations, an attribute and a note) as label-studio, creates a Label Studio project
+analysts, relations, an attribute and a note) as label-studio, suggestions included, creates a Label Studio project
 with the config written beside the export, imports the tasks through the API, exports them
 again through the API, and checks that every span (start, end, label, text) and every
-relation came back. It then imports Label Studio's own export into an empty annotator project
+relation came back (and that every prediction was taken in). It then imports Label Studio's own export into an empty annotator project
 and checks that it holds the same spans (offsets, label, analyst, note, attributes) and
 relations as the source. Prints what it found; exits 1 on any difference.
 """
@@ -63,6 +63,7 @@ def make_sample(path: Path) -> None:
         claim = store.add_span(1, *at("The line opens in 2027"), "claim")
         store.add_relation(quote.id, speaker.id, "said_by")
         store.add_relation(concession.id, claim.id, "concedes")
+        store.add_span(1, *at("officials said"), "claim", origin="suggested", suggester="claims", score=0.4)  # fmt: skip
 
 
 class Studio:
@@ -165,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
             make_sample(source)
         exported = folder / "tasks.json"
         with Store(source, "check") as store:
-            report = export(store, "label-studio", exported)
+            report = export(store, "label-studio", exported, include_suggestions=True)
         print(f"annotator wrote {report.documents} tasks, {report.spans} spans: {exported.name}")
         config = exported.with_suffix(".xml").read_text(encoding="utf-8")
         tasks = json.loads(exported.read_text(encoding="utf-8"))
@@ -174,15 +175,19 @@ def main(argv: list[str] | None = None) -> int:
             "POST", "/api/projects", {"title": "annotator check", "label_config": config}
         )
         imported = studio.call("POST", f"/api/projects/{project['id']}/import", tasks)
+        predictions = sum(len(t.get("predictions", [])) for t in tasks)
         print(
             f"Label Studio imported {imported.get('task_count')} tasks, "
-            f"{imported.get('annotation_count')} annotations into project {project['id']}"
+            f"{imported.get('annotation_count')} annotations and "
+            f"{imported.get('prediction_count')} predictions (of {predictions}) "
+            f"into project {project['id']}"
         )
+        ok = imported.get("prediction_count") == predictions
         back = studio.call(
             "GET",
             f"/api/projects/{project['id']}/export?exportType=JSON&download_all_tasks=true",
         )
-        ok = len(back) == len(tasks)
+        ok &= len(back) == len(tasks)
         print(f"Label Studio exported {len(back)} tasks")
         by_doc = {t["data"]["doc_id"]: t for t in back}
         expected_spans: Counter[Any] = Counter()
