@@ -186,6 +186,14 @@ def test_the_config_beside_names_every_label_relation_type_and_attribute(source,
         "true",
         "text",
     )
+    # Every result of the export names a control of the config.
+    controls = {e.get("name") for e in root.iter() if e.get("toName") == "text"}
+    tasks = json.loads((tmp_path / "out" / "tasks.json").read_text(encoding="utf-8"))
+    named = {
+        r["from_name"] for t in tasks for a in t["annotations"] for r in a["result"]
+        if r["type"] != "relation"
+    }  # fmt: skip
+    assert named == controls == {"label", "quote_speaker"}
 
 
 def test_a_choice_attribute_becomes_per_region_choices(store, add_doc, tmp_path):
