@@ -5,7 +5,8 @@ beside them where they do not clash), one annotation per analyst and, with sugge
 prediction per suggester. Spans are ``labels`` results on a ``<Text name="text">``; relations
 are ``relation`` results between two regions of the same annotation, since Label Studio has no
 way to relate regions of two annotations. Offsets are code points, which is what Label Studio
-stores in ``value.start`` / ``value.end`` for text (it counts UTF-16 only while drawing).
+stores in ``value.start`` / ``value.end`` for text: its editor turns a selection's UTF-16
+offsets into code points before saving one (``charsToCodePoints`` in its selection tools).
 
 Label Studio gives an imported annotation to the user who imports it (``completed_by`` must be
 the id or e-mail of one of its own users), so the analyst's name goes with every region, in
@@ -24,6 +25,7 @@ from typing import IO, Any
 from annotator.destinations import output, writes_in_place
 from annotator.exporters import ExportError, ExportJob, ExportReport, export_id
 from annotator.model import Document, Label, Relation, RelationType, Span
+from annotator.printable import printable
 
 #: The names of the ``<Labels>`` and ``<Text>`` tags every result points at.
 FROM_NAME = "label"
@@ -57,8 +59,14 @@ def write_label_studio(job: ExportJob, out: IO[str], report: ExportReport) -> No
         report.details[ACROSS_LAYERS] = across
     beside = config_path(report.path)
     if beside is not None:
-        with output(beside) as config:
-            config.write(label_config(labels, job.store.relation_types()))
+        try:
+            with output(beside) as config:
+                config.write(label_config(labels, job.store.relation_types()))
+        except OSError as e:
+            raise ExportError(
+                f"{printable(beside)}: the labelling config could not be written "
+                f"({e.strerror or e}); no export was left"
+            ) from None
         report.also_written.append(beside)
 
 

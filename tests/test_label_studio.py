@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from annotator.exporters import export
+from annotator.exporters import ExportError, export
 from annotator.importers import import_paths
 from annotator.label_studio import ACROSS_LAYERS
 from annotator.model import text_hash
@@ -410,3 +410,16 @@ def test_per_region_results_for_no_attribute_are_passed_over_and_counted(store, 
     assert quote.attributes == {"speaker": "Ana"}  # a control named for the attribute alone
     (passed,) = report.files[0].passed_over.values()
     assert passed == 1
+
+
+def test_a_config_that_cannot_be_written_leaves_no_export(source, tmp_path):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    config = folder / "tasks.xml"
+    config.write_text("<View/>", encoding="utf-8")
+    config.chmod(0o444)  # read-only files are not replaced
+    with Store(source, "ana") as store, pytest.raises(ExportError) as refused:
+        export(store, "label-studio", folder / "tasks.json")
+    assert "tasks.xml: the labelling config could not be written" in str(refused.value)
+    assert sorted(p.name for p in folder.iterdir()) == ["tasks.xml"]
+    assert config.read_text(encoding="utf-8") == "<View/>"
