@@ -215,7 +215,20 @@ def main(argv: list[str] | None = None) -> int:
         studio_file = folder / "from-label-studio.json"
         studio_file.write_text(json.dumps(back, ensure_ascii=False), encoding="utf-8")
         again = folder / "again.db"
+        with Store(source, "check") as store:
+            labels, kinds = store.labels(), store.relation_types()
         with Store(again, "check") as store:
+            # The source's labels (with their attributes) and relation types, for what comes in.
+            have = {lab.name for lab in store.labels()}
+            for label in labels:
+                if label.name not in have:
+                    store.add_label(label.name, label.color)
+                if label.attributes:
+                    store.set_label_attributes(label.name, label.attributes)
+            have = {kind.name for kind in store.relation_types()}
+            for kind in kinds:
+                if kind.name not in have:
+                    store.add_relation_type(kind.name, kind.color, kind.heads, kind.children)
             result = import_paths(store, [studio_file])
         if not result.ok:
             for refusal in result.refused:

@@ -423,3 +423,15 @@ def test_a_config_that_cannot_be_written_leaves_no_export(source, tmp_path):
     assert "tasks.xml: the labelling config could not be written" in str(refused.value)
     assert sorted(p.name for p in folder.iterdir()) == ["tasks.xml"]
     assert config.read_text(encoding="utf-8") == "<View/>"
+
+
+def test_the_curated_layer_is_the_ground_truth(store, add_doc, tmp_path):
+    doc = add_doc("The tram costs 3 million.")
+    with Store(store.path, "bo") as bo:
+        bo.add_span(doc, 4, 25, "claim")
+    with Store(store.path, "lead") as lead:
+        lead.add_span(doc, 4, 25, "claim", origin="curated")
+    export(store, "label-studio", tmp_path / "g.json")
+    (task,) = json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))
+    truth = {a["result"][0]["meta"]["annotator"]: a["ground_truth"] for a in task["annotations"]}
+    assert truth == {"bo": False, "lead": True}
