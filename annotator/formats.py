@@ -48,6 +48,13 @@ FORMATS_BY_NAME: dict[str, Format] = {
             True,
             "doccano's sequence-labelling JSONL (entities and relations form with relations)",
         ),
+        Format(
+            "label-studio",
+            "annotator.label_studio:write_label_studio",
+            ".json",
+            True,
+            "Label Studio's JSON tasks (an annotation per analyst, relations), config beside",
+        ),
     )
 }
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from annotator.model import (
     ORIGINS,
@@ -217,9 +217,16 @@ def check_task(
         raise RecordError(_surrogate('"text"', e)) from None
 
     title = value.get("title")
+    external = value.get("id")
+    data = value.get("data")
+    if "text" not in value and isinstance(data, dict):
+        # Label Studio: its own task id is no document's; annotator's export names it doc_id.
+        if "doc_id" in data:
+            external = data["doc_id"]
+        if title is None and isinstance(data.get("title"), str):
+            title = data["title"]
     if title is not None and not isinstance(title, str):
         raise RecordError(f'"title" must be a string, not {_type_name(title)}')
-    external = value.get("id")
     if external is not None:
         if isinstance(external, bool) or not isinstance(external, (str, int)):
             raise RecordError(
@@ -250,7 +257,8 @@ def check_task(
     mine: set[str] = set()  # labels this record would add; kept only if the record is good
     passed_over: dict[str, int] = {}
     length = len(raw_text)
-    for where, start, end, label, extra in _raw_spans(value, passed_over):
+    studio_relations: list[tuple[str, dict[str, Any]]] = []
+    for where, start, end, label, extra in _raw_spans(value, passed_over, scheme, studio_relations):
         if type(label) is str and label in labels:
             pass  # the common case, decided at once
         elif isinstance(label, str):
@@ -319,7 +327,7 @@ def check_task(
                 score, attributes,
             )
         )  # fmt: skip
-    relations = _relations(value, spans, refs, by_offsets, scheme)
+    relations = _relations(value, spans, refs, by_offsets, scheme, studio_relations)
     new_labels |= mine
     return CheckedTask(
         line=line,
@@ -392,19 +400,32 @@ def _relations(
     refs: dict[Any, int],
     by_offsets: dict[tuple[int, int, str], int],
     scheme: Scheme,
+    studio: list[tuple[str, dict[str, Any]]],
 ) -> list[ImportedRelation]:
+    """The record's relations, and Label Studio's relation results (``studio``, already in
+    doccano's form with ends scoped to their annotation)."""
     raw = value.get("relations")
-    if raw is None:
-        return []
-    if not isinstance(raw, list):
-        raise RecordError(f'"relations" must be a list, not {_type_name(raw)}')
+    items = list(studio)
+    if raw is not None:
+        if not isinstance(raw, list):
+            raise RecordError(f'"relations" must be a list, not {_type_name(raw)}')
+        items[:0] = [(f"relations[{i}]", rel) for i, rel in enumerate(raw)]
     out: list[ImportedRelation] = []
     seen: set[tuple[int, int, str]] = set()
-    for i, rel in enumerate(raw):
-        where = f"relations[{i}]"
+    for where, rel in items:
         if not isinstance(rel, dict):
             raise RecordError(f"{where}: a relation must be an object")
         label = rel.get("label", rel.get("type"))
+        if label is None and isinstance(rel.get("from_id"), RegionRef):
+            # Label Studio allows a relation without a type: the one type that fits, if any.
+            head = _end_by_ref(rel["from_id"], refs, f"{where}: from_id")
+            child = _end_by_ref(rel.get("to_id"), refs, f"{where}: to_id")
+            label = _only_fitting_type(spans[head][2], spans[child][2], scheme)
+            if label is None:
+                raise RecordError(
+                    f"{where}: the relation has no type, and not exactly one of the "
+                    "project's relation types fits its two ends"
+                )
         if not isinstance(label, str):
             raise RecordError(f'{where}: no "label" (the relation type)')
         if "head_span" in rel or "child_span" in rel:  # Prodigy
@@ -441,8 +462,22 @@ def _relations(
     return out
 
 
+def _only_fitting_type(head_label: str, child_label: str, scheme: Scheme) -> str | None:
+    """The one relation type of the project that fits these two labels, if only one does."""
+    fitting = [n for n, kind in scheme.relation_types.items() if kind.fits(head_label, child_label)]
+    return fitting[0] if len(fitting) == 1 else None
+
+
+def _hashable(ref: Any) -> Any:
+    return None if isinstance(ref, (dict, list)) else ref
+
+
 def _end_by_ref(ref: Any, refs: dict[Any, int], where: str) -> int:
     if isinstance(ref, (dict, list)) or ref not in refs:
+        if isinstance(ref, RegionRef):
+            raise RecordError(
+                f"{where}: {ref.region!r} is not the id of a region of this annotation"
+            )
         raise RecordError(f"{where}: {ref!r} is not the id of a span in this record")
     return refs[ref]
 
@@ -495,7 +530,10 @@ def _check_new_label(label: str, where: str, known: set[str]) -> None:
 
 
 def _raw_spans(
-    value: dict[str, Any], passed_over: dict[str, int]
+    value: dict[str, Any],
+    passed_over: dict[str, int],
+    scheme: Scheme,
+    studio_relations: list[tuple[str, dict[str, Any]]],
 ) -> Iterator[tuple[str, Any, Any, Any, dict[str, Any]]]:
     """Spans in the Prodigy/native form, the doccano forms and Label Studio's results."""
     spans = value.get("spans")
@@ -533,18 +571,37 @@ def _raw_spans(
             if not isinstance(s, dict) or not {"start_offset", "end_offset", "label"} <= s.keys():
                 raise RecordError(f"{where}: expected start_offset, end_offset and label")
             yield where, s["start_offset"], s["end_offset"], s["label"], {"id": s.get("id")}
-    yield from _label_studio_spans(value, passed_over)
+    yield from _label_studio_spans(value, passed_over, scheme, studio_relations)
+
+
+class RegionRef(NamedTuple):
+    """A Label Studio region id within its annotation or prediction: ids are unique only
+    there (an annotation made from a prediction keeps the prediction's ids)."""
+
+    layer: str
+    region: Any
+
+
+LABEL_STUDIO_UNMATCHED = "Label Studio per-region result naming no attribute of its span's label"
 
 
 def _label_studio_spans(
-    value: dict[str, Any], passed_over: dict[str, int]
+    value: dict[str, Any],
+    passed_over: dict[str, int],
+    scheme: Scheme,
+    relations: list[tuple[str, dict[str, Any]]],
 ) -> Iterator[tuple[str, Any, Any, Any, dict[str, Any]]]:
     """Label Studio's span results: annotations come in as imported, predictions as suggested.
 
-    Results of other types (relations, choices) are not spans and are passed over, as are
-    annotations the annotator cancelled. A result with several labels gives one span each.
-    Label Studio's JSON export lists a task's predictions by id only (``"predictions": [1]``);
-    such ids are counted and passed over (its snapshot export holds them whole).
+    A result with several labels gives one span each. Relation results between two regions of
+    one annotation are added to ``relations``; per-region ``textarea`` and ``choices`` results
+    whose control is named for an attribute of the region's label (``quote_speaker``, or just
+    ``speaker``) become that span's attribute. A region's ``meta.text`` is its note, and its
+    ``meta.annotator`` (which annotator's export writes) the analyst, else the annotation's
+    ``completed_by`` when it is a name or an e-mail, else the importing analyst. Cancelled
+    annotations and choices about the whole text are passed over. Label Studio's JSON export
+    lists a task's predictions by id only (``"predictions": [1]``); such ids are counted and
+    passed over (its snapshot export holds them whole).
     """
     for key, origin in (("annotations", "imported"), ("predictions", "suggested")):
         items = value.get(key)
@@ -564,8 +621,26 @@ def _label_studio_spans(
             results = item.get("result") or []
             if not isinstance(results, list):
                 raise RecordError(f'{key}[{i}]: "result" must be a list')
+            layer = f"{key}[{i}]"
+            analyst = _studio_analyst(item.get("completed_by"))
+            per_region: dict[Any, list[tuple[str, dict[str, Any]]]] = {}
             for j, result in enumerate(results):
-                where = f"{key}[{i}].result[{j}]"
+                if not isinstance(result, dict):
+                    continue
+                where = f"{layer}.result[{j}]"
+                if result.get("type") == "relation":
+                    relations.extend(_studio_relations(result, layer, where))
+                elif (
+                    result.get("type") in ("textarea", "choices")
+                    and _hashable(result.get("id")) is not None
+                    and isinstance(result.get("value"), dict)
+                    and "start" in result["value"]
+                ):
+                    per_region.setdefault(result["id"], []).append((where, result))
+            used: set[str] = set()
+            regions: set[Any] = set()
+            for j, result in enumerate(results):
+                where = f"{layer}.result[{j}]"
                 if not isinstance(result, dict) or result.get("type") != "labels":
                     continue
                 span = result.get("value")
@@ -574,12 +649,101 @@ def _label_studio_spans(
                 names = span["labels"]
                 if not isinstance(names, list) or not names:
                     raise RecordError(f"{where}: value.labels must be a non-empty list")
+                meta = result["meta"] if isinstance(result.get("meta"), dict) else {}
+                who = meta.get("annotator") if isinstance(meta.get("annotator"), str) else analyst
+                note = _studio_text(meta.get("text"), f"{where}: meta.text")
+                region = _hashable(result.get("id"))
                 for name in names:
-                    extra = {"text": span.get("text"), "origin": origin}
+                    extra: dict[str, Any] = {
+                        "text": span.get("text"),
+                        "origin": origin,
+                        "annotator": who,
+                        "note": note,
+                    }
+                    if region is not None and region not in regions:
+                        regions.add(region)  # a relation names the region's first span
+                        extra["id"] = RegionRef(layer, region)
+                    attributes = _studio_attributes(per_region.get(region, []), name, scheme, used)
+                    if attributes:
+                        extra["attributes"] = attributes
                     if origin == "suggested":
                         extra["suggester"] = str(item.get("model_version") or "Label Studio")
                         extra["score"] = result.get("score", item.get("score"))
                     yield where, span["start"], span["end"], name, extra
+            unmatched = sum(
+                1 for found in per_region.values() for where, _ in found if where not in used
+            )
+            if unmatched:
+                what = LABEL_STUDIO_UNMATCHED
+                passed_over[what] = passed_over.get(what, 0) + unmatched
+
+
+def _studio_analyst(completed_by: Any) -> str | None:
+    """The analyst an annotation names: Label Studio writes its user's id (a number, which
+    means nothing here) or, in snapshots, an object with the user's e-mail."""
+    if isinstance(completed_by, str) and completed_by.strip():
+        return completed_by
+    if isinstance(completed_by, dict) and isinstance(completed_by.get("email"), str):
+        return str(completed_by["email"])
+    return None
+
+
+def _studio_text(value: Any, where: str) -> str | None:
+    """Label Studio's texts are lists of strings (one per line a text area was given)."""
+    if value is None or value == [] or value == "":
+        return None
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RecordError(f"{where} must be a list of strings, not {_type_name(value)}")
+    return "\n".join(value)
+
+
+def _studio_attributes(
+    found: list[tuple[str, dict[str, Any]]], label: str, scheme: Scheme, used: set[str]
+) -> dict[str, Any]:
+    """The attributes a region's per-region results give a span of ``label``."""
+    declared = [a["name"] for a in scheme.attributes.get(label) or []]
+    out: dict[str, Any] = {}
+    for where, result in found:
+        control = result.get("from_name")
+        name = next((a for a in declared if control in (a, f"{label}_{a}")), None)
+        if name is None:
+            continue
+        used.add(where)
+        value = result["value"]
+        if result.get("type") == "textarea":
+            out[name] = _studio_text(value.get("text"), f"{where}: value.text")
+            continue
+        choices = value.get("choices")
+        if not isinstance(choices, list) or len(choices) > 1:
+            raise RecordError(f"{where}: attribute {name!r} takes one choice, not {choices!r}")
+        out[name] = choices[0] if choices else None
+    return out
+
+
+def _studio_relations(
+    result: dict[str, Any], layer: str, where: str
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """A Label Studio relation result as relations in doccano's form (one per label), its
+    ends scoped to the annotation it is in."""
+    head, child = result.get("from_id"), result.get("to_id")
+    if head is None or child is None:
+        raise RecordError(f"{where}: a relation needs from_id and to_id")
+    if result.get("direction") == "left":
+        head, child = child, head
+    ends = {
+        "from_id": RegionRef(layer, _hashable(head)),
+        "to_id": RegionRef(layer, _hashable(child)),
+    }
+    labels = result.get("labels")
+    if labels is None or labels == []:
+        yield where, ends  # its type is the one that fits, if only one does
+        return
+    if not isinstance(labels, list) or not all(isinstance(v, str) for v in labels):
+        raise RecordError(f"{where}: labels must be a list of relation types")
+    for name in labels:
+        yield where, {**ends, "label": name}
 
 
 def _utf16_hint(text: str, start: Any, end: Any, span_text: Any) -> str:

@@ -253,7 +253,6 @@ def _label_studio_task(**extra):
                             "labels": ["quote"],
                         },
                     },
-                    {"id": "r1", "type": "relation", "from_id": "a1", "to_id": "a2"},
                 ],
             },
             {
