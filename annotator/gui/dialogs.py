@@ -131,27 +131,32 @@ def _checked(widget: QListWidget) -> list[str] | None:
 
 
 class ExportDialog(QDialog):
-    """Format, filters and destination for ``exporters.export``."""
+    """Format, filters, the formats' own options and the destination for
+    ``exporters.export``: the command line's export, option for option."""
 
     def __init__(
         self, store: Store, formats: tuple[str, ...], parent: QWidget | None = None
     ) -> None:
+        from annotator.formats import FORMATS_BY_NAME
+
         super().__init__(parent)
         self.setObjectName("exportDialog")
         self.setWindowTitle("Export")
         self.format = QComboBox()
         self.format.setObjectName("exportFormat")
-        self.format.addItems(list(formats))
+        for i, name in enumerate(formats):
+            self.format.addItem(name)
+            self.format.setItemData(i, FORMATS_BY_NAME[name].summary, Qt.ItemDataRole.ToolTipRole)
+        self.summary = QLabel()
+        self.summary.setObjectName("exportSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setEnabled(False)
         self.statuses = _checklist([(s, STATUS_NAMES[s]) for s in STATUSES], "exportStatuses")
         self.labels = _checklist([(lab.name, lab.name) for lab in store.labels()], "exportLabels")
         annotators = sorted(store.stats()["spans_by_annotator"])
         self.annotators = _checklist([(a, a) for a in annotators], "exportAnnotators")
         self.destination = QLineEdit(str(Path.cwd() / "exports"))
         self.destination.setObjectName("exportDestination")
-        self.destination.setToolTip(
-            "A folder (a new file named after the project, format and time is made in it)"
-            " or a file name ending in .jsonl"
-        )
         browse = QPushButton("Browse…")
         browse.setObjectName("exportBrowse")
         browse.clicked.connect(self._browse)
@@ -160,18 +165,42 @@ class ExportDialog(QDialog):
         where.addWidget(browse)
         form = QFormLayout()
         form.addRow("Format", self.format)
+        form.addRow("", self.summary)
         form.addRow("Documents with status", self.statuses)
         form.addRow("Spans with label", self.labels)
         form.addRow("Spans made by", self.annotators)
         self.only_with_spans = QCheckBox("Only documents with at least one span")
         self.only_with_spans.setObjectName("exportOnlyWithSpans")
         form.addRow("", self.only_with_spans)
+        self.include_suggestions = QCheckBox("Suggestions too, each with its suggester and score")
+        self.include_suggestions.setObjectName("exportIncludeSuggestions")
+        form.addRow("", self.include_suggestions)
+        self.curated = QCheckBox("Only the curated layer (the documents a curator settled)")
+        self.curated.setObjectName("exportCurated")
+        form.addRow("", self.curated)
         self.offsets = QComboBox()
         self.offsets.setObjectName("exportOffsets")
         self.offsets.addItem("Code points (Python string indices)", "codepoints")
         self.offsets.addItem("UTF-16 units (JavaScript, doccano's web page)", "utf16")
         self.offsets.setToolTip("UTF-16 offsets are written by the doccano format only")
         form.addRow("Offsets", self.offsets)
+        self.spans_key = QLineEdit("sc")
+        self.spans_key.setObjectName("exportSpansKey")
+        self.align = QComboBox()
+        self.align.setObjectName("exportAlign")
+        self.align.addItem("strict: leave out spans off token boundaries", "strict")
+        self.align.addItem("contract: shrink them to the tokens inside", "contract")
+        self.align.addItem("expand: grow them to the tokens they touch", "expand")
+        self.lang = QLineEdit("en")
+        self.lang.setObjectName("exportLang")
+        self.lang.setToolTip("The language code spaCy's blank tokenizer is made for (en, de, fr…)")
+        spacy = QHBoxLayout()
+        spacy.addWidget(QLabel("doc.spans key"))
+        spacy.addWidget(self.spans_key)
+        spacy.addWidget(QLabel("language"))
+        spacy.addWidget(self.lang)
+        form.addRow("spaCy", spacy)
+        form.addRow("", self.align)
         form.addRow("Destination", where)
         self.format.currentTextChanged.connect(self._format_chosen)
         self._format_chosen(self.format.currentText())
@@ -186,15 +215,38 @@ class ExportDialog(QDialog):
         layout.addWidget(buttons)
         self.choose_destination: Callable[[str], str | None] = self._ask_destination
 
+    def _suffix(self) -> str:
+        from annotator.formats import FORMATS_BY_NAME
+
+        return FORMATS_BY_NAME[self.format.currentText()].suffix
+
     def _format_chosen(self, fmt: str) -> None:
-        """UTF-16 offsets are a doccano option, as on the command line."""
+        """Each format's own options are offered with it alone, as on the command line."""
+        from annotator.formats import FORMATS_BY_NAME
+
+        self.summary.setText(FORMATS_BY_NAME[fmt].summary)
         doccano = fmt == "doccano"
         if not doccano:
             self.offsets.setCurrentIndex(0)
         self.offsets.setEnabled(doccano)
+        for w in (self.spans_key, self.align, self.lang):
+            w.setEnabled(fmt == "spacy")
+        suffix = FORMATS_BY_NAME[fmt].suffix
+        self.destination.setToolTip(
+            "A folder (a new one named after the project, format and time is made in it)"
+            if not suffix
+            else "A folder (a new file named after the project, format and time is made in "
+            f"it) or a file name ending in {suffix}"
+        )
 
     def _ask_destination(self, current: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export to", current, "JSON Lines (*.jsonl)")
+        suffix = self._suffix()
+        if not suffix:
+            path = QFileDialog.getExistingDirectory(self, "Export into", current)
+        else:
+            path, _ = QFileDialog.getSaveFileName(
+                self, "Export to", current, f"{self.format.currentText()} (*{suffix})"
+            )
         return path or None
 
     def _browse(self) -> None:
@@ -205,7 +257,11 @@ class ExportDialog(QDialog):
     def options(self) -> dict[str, Any]:
         """Keyword arguments for ``exporters.export`` (besides the store)."""
         dest = Path(self.destination.text().strip() or "exports").expanduser()
-        is_file = dest.suffix.lower() in (".jsonl", ".json", ".ndjson") and not dest.is_dir()
+        suffix = self._suffix()
+        if suffix:
+            is_file = dest.suffix.lower() == suffix and not dest.is_dir()
+        else:  # a folder format: a folder that is not there yet is the export itself
+            is_file = not dest.exists()
         return {
             "fmt": self.format.currentText(),
             "destination": dest if is_file else None,
@@ -214,7 +270,12 @@ class ExportDialog(QDialog):
             "labels": _checked(self.labels),
             "annotators": _checked(self.annotators),
             "only_with_spans": self.only_with_spans.isChecked(),
+            "include_suggestions": self.include_suggestions.isChecked(),
+            "curated": self.curated.isChecked(),
             "offsets": self.offsets.currentData(),
+            "spans_key": self.spans_key.text().strip() or "sc",
+            "align": self.align.currentData(),
+            "lang": self.lang.text().strip() or "en",
         }
 
 

@@ -290,10 +290,12 @@ class ProjectFlows:
         except (ExportError, OSError) as e:
             w.show_error(f"Nothing was exported: {e}")
             return None
+        details = "".join(f"; {n} {what}" for what, n in report.details.items())
+        beside = "".join(f"\nand {extra}" for extra in report.also_written)
         w.show_message(
             "Export",
             f"Wrote {plural(report.documents, 'document')} and {plural(report.spans, 'span')} "
-            f"({report.format} format) to\n{report.path}",
+            f"({report.format} format{details}) to\n{report.path}{beside}",
         )
         return report
 
