@@ -210,3 +210,17 @@ def done_per_period(
     for (_, who), at in done.items():
         times.setdefault(who, []).append(at)
     return {who: count_by_period(times[who], period) for who in sorted(times)}
+
+
+def format_seconds(seconds: float | None) -> str:
+    """A duration as people read it: "45 s", "12 min 5 s", "3 h 07 min"; "–" for None."""
+    if seconds is None:
+        return "–"
+    whole = int(round(seconds))
+    if whole < 60:
+        return f"{seconds:.1f} s" if seconds < 10 and seconds != whole else f"{whole} s"
+    minutes, secs = divmod(whole, 60)
+    if minutes < 60:
+        return f"{minutes} min {secs} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"

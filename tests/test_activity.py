@@ -43,12 +43,11 @@ def clock():
 def project(tmp_path, clock):
     """Three documents, and a store for each of two analysts on the same file."""
     path = tmp_path / "team.db"
-    with Store(path, "ana", clock=clock) as ana:
-        with ana.transaction():
-            ids = [
-                ana.insert_document(text=t, text_hash=text_hash(t), title=f"t{i}")
-                for i, t in enumerate(TEXTS)
-            ]
+    with Store(path, "ana", clock=clock) as ana, ana.transaction():
+        ids = [
+            ana.insert_document(text=t, text_hash=text_hash(t), title=f"t{i}")
+            for i, t in enumerate(TEXTS)
+        ]
     ana = Store(path, "ana", clock=clock)
     bo = Store(path, "bo", clock=clock)
     yield ana, bo, ids
