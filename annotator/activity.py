@@ -5,7 +5,8 @@ suggestion taken or turned down) is in the ``changes`` table with its time and a
 analyst's changes, all documents together, are put in time order; each gap between two
 consecutive changes is time spent working towards the later one, and is credited to the
 later change's document, unless it is longer than ``break_after`` seconds (300 by default),
-when it is a break and counts nothing. So:
+when it is a break and counts nothing (no fixed allowance either: how much of a long gap was
+work, nothing in the history says, and a figure that cannot be checked is not added). So:
 
 - the first change of a working stretch (the analyst's first ever, or the first after a
   break) counts 0 s: nothing says how long they read before it. A lone change is 0 s;
