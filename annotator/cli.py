@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -291,13 +291,37 @@ def export_command(
         click.echo(f"Also wrote {printable(extra)}", err=into_stream)
 
 
+def _progress_options(command: Any) -> Any:
+    """The options of the commands that measure progress (``stats`` and ``report``)."""
+    command = click.option(
+        "--break-after",
+        type=click.FloatRange(min=0),
+        default=300.0,
+        show_default=True,
+        metavar="SECONDS",
+        help="A gap longer than this between an analyst's changes is a break, not work.",
+    )(command)
+    return click.option(
+        "--period",
+        type=click.Choice(["day", "week"]),
+        default="day",
+        show_default=True,
+        help="Count documents done, and follow agreement, per UTC day or ISO week.",
+    )(command)
+
+
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@_progress_options
 @click.pass_context
-def stats(ctx: click.Context, as_json: bool) -> None:
-    """Documents by status, spans by label and by annotator."""
+def stats(ctx: click.Context, as_json: bool, break_after: float, period: str) -> None:
+    """Documents by status, spans by label and by annotator, active time, documents done per
+    day, spans per hour and agreement over time."""
+    from annotator.statistics import figures as gather
+    from annotator.statistics import progress_lines
+
     with _user_errors():
-        figures = _store(ctx).stats()
+        figures = gather(_store(ctx), break_after=break_after, period=period)
     if as_json:
         click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
         return
@@ -315,6 +339,32 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         for name, by_label in figures["suggestions_by_suggester"].items():
             parts = ", ".join(f"{label} {n}" for label, n in by_label.items())
             click.echo(f"  {name:<12} {parts}")
+    for line in progress_lines(figures):
+        click.echo(line)
+
+
+@cli.command()
+@click.option(
+    "-o",
+    "--output",
+    "destination",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The HTML file to write (replaced whole when it is complete).",
+)
+@_progress_options
+@click.pass_context
+def report(ctx: click.Context, destination: Path, break_after: float, period: str) -> None:
+    """Write one self-contained HTML page of the project's progress: the tables and charts
+    of `stats`, readable offline."""
+    from annotator.report import ReportError, write_report
+
+    with _user_errors():
+        try:
+            written = write_report(_store(ctx), destination, break_after=break_after, period=period)
+        except ReportError as e:
+            raise click.ClickException(str(e)) from None
+    click.echo(f"Wrote the report to {printable(written)}")
 
 
 @cli.command()

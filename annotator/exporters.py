@@ -17,7 +17,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -147,7 +147,13 @@ def check_spans(doc: Document, spans: Iterable[Span]) -> None:
             )
 
 
-def native_record(doc: Document, spans: list[Span]) -> dict[str, Any]:
+def native_record(
+    doc: Document, spans: list[Span], lead_times: Mapping[str, float] | None = None
+) -> dict[str, Any]:
+    """annotator's own record. ``lead_times`` is each analyst's active time on the document in
+    seconds (``activity.lead_times``); ``lead_time`` is their sum, 0.0 when no one's work on
+    it is in the history."""
+    lead = dict(lead_times or {})
     return {
         "id": export_id(doc),
         "title": doc.title,
@@ -155,6 +161,8 @@ def native_record(doc: Document, spans: list[Span]) -> dict[str, Any]:
         "meta": doc.meta,
         "status": doc.status,
         "statuses": doc.statuses,
+        "lead_time": round(sum(lead.values()), 3),
+        "lead_times": lead,
         "spans": [_native_span(s) for s in spans],
         "relations": [
             {
@@ -448,9 +456,17 @@ def write_jsonl(job: ExportJob, out: IO[str], report: ExportReport) -> None:
             return doccano_record(doc, spans, meta_keys, utf16, entities)
 
         make = make_doccano
+    elif job.format == "annotator":
+        from annotator.activity import lead_times, per_document_by_analyst
+
+        leads = per_document_by_analyst(lead_times(job.store))
+
+        def make_native(doc: Document, spans: list[Span]) -> dict[str, Any]:
+            return native_record(doc, spans, leads.get(doc.id))
+
+        make = with_suggestion_fields(make_native) if job.include_suggestions else make_native
     else:
-        base = native_record if job.format == "annotator" else prodigy_record
-        make = with_suggestion_fields(base) if job.include_suggestions else base
+        make = with_suggestion_fields(prodigy_record) if job.include_suggestions else prodigy_record
     for doc, spans in job.counted(report):
         out.write(_dumps(make(doc, spans)))
         out.write("\n")

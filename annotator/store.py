@@ -79,9 +79,17 @@ class DocumentRow:
 class Store(LabelMethods, SpanMethods, StatusMethods, RelationMethods):
     """An open project. Use as a context manager or call :meth:`close`."""
 
-    def __init__(self, path: str | os.PathLike[str], annotator: str | None = None) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        annotator: str | None = None,
+        *,
+        clock: Callable[[], str] | None = None,
+    ) -> None:
         self.path = Path(path)
         self.annotator = annotator or default_annotator()
+        #: The time each history entry records (``utc_now``'s form); a test may set its own.
+        self.clock: Callable[[], str] = clock or utc_now
         self._text_cache: dict[int, str] = {}
         self._database: Database | None = None
         self.on_wait: Callable[[float], None] | None = None
@@ -364,7 +372,7 @@ class Store(LabelMethods, SpanMethods, StatusMethods, RelationMethods):
             "INSERT INTO changes (at, annotator, action, document_id, span_id, details)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             (
-                utc_now(),
+                self.clock(),
                 self.annotator,
                 action,
                 document_id,

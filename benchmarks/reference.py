@@ -129,6 +129,19 @@ def export_jsonl(db_path: Path, fmt: str, destination: Path) -> tuple[int, int]:
             " created_at, updated_at, id FROM spans WHERE origin != 'suggested'"
             ' ORDER BY document_id, start, "end", id'
         )
+        # Each analyst's active time on each document: the gaps of 300 s or less between their
+        # consecutive changes, each credited to the later change's document.
+        lead: dict[int, dict[str, float]] = {}
+        if fmt == "annotator":
+            for doc_id, who, seconds in conn.execute(
+                "SELECT document_id, annotator, round(sum(CASE WHEN gap <= 300.0005 THEN gap"
+                " ELSE 0 END), 3) FROM (SELECT document_id, annotator, (day - lag(day) OVER"
+                " (PARTITION BY annotator ORDER BY day, id)) * 86400.0 AS gap FROM (SELECT id,"
+                " document_id, annotator, julianday(at) AS day FROM changes WHERE document_id"
+                " IS NOT NULL AND julianday(at) IS NOT NULL)) GROUP BY document_id, annotator"
+                " ORDER BY annotator"
+            ):
+                lead.setdefault(doc_id, {})[who] = float(seconds)
         pending = span_rows.fetchone()
         documents = spans = 0
         with open(destination, "w", encoding="utf-8", newline="\n") as out:
@@ -153,6 +166,8 @@ def export_jsonl(db_path: Path, fmt: str, destination: Path) -> tuple[int, int]:
                         "meta": meta,
                         "status": status,
                         "statuses": statuses,
+                        "lead_time": round(sum(lead.get(doc_id, {}).values()), 3),
+                        "lead_times": lead.get(doc_id, {}),
                         "spans": [
                             {
                                 "id": s[10],

@@ -1,0 +1,102 @@
+"""A team project whose history was made at known times, for the statistics and report tests."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from annotator.merge import merge_projects
+from annotator.model import text_hash
+from annotator.store import Store
+
+START = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)  # a Monday
+TEXTS = [
+    "The minister said the bridge opens in 2027. Critics doubt it.",
+    "“We are on budget,” said Ana Ruiz. Costs rose anyway.",
+    "Photo: the river at dawn. Admittedly, the works are late.",
+    "Rates stay high, the bank said. <b>Markets</b> & traders shrugged.",
+]
+TITLES = ["Bridge", "Budget", "River", "Rates <script>alert(1)</script> & co"]
+
+
+class Clock:
+    """The time a store records: set by hand, in seconds after START."""
+
+    def __init__(self) -> None:
+        self.now = START
+
+    def at(self, seconds: float) -> None:
+        self.now = START + timedelta(seconds=seconds)
+
+    def __call__(self) -> str:
+        return self.now.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+DAY = 86400
+
+# Each analyst's work: (seconds after START, document index, action, argument).
+WORK = {
+    "ana": [
+        (0, 0, "span", (0, 12, "claim")),
+        (90, 0, "span", (44, 61, "claim")),
+        (120, 0, "done", None),  # day 1
+        (150, 1, "span", (0, 20, "quote")),
+        (200, 1, "done", None),
+        (DAY + 0, 2, "span", (0, 24, "caption")),
+        (DAY + 500, 2, "done", None),  # a break before: counts nothing
+        (DAY + 530, 3, "span", (0, 5, "claim")),
+    ],
+    "bo": [
+        (10, 0, "span", (0, 12, "claim")),
+        (70, 0, "span", (44, 60, "claim")),
+        (DAY + 100, 0, "done", None),  # day 2
+        (DAY + 130, 1, "span", (0, 20, "quote")),
+        (DAY + 160, 1, "done", None),
+        (2 * DAY, 2, "span", (0, 24, "caption")),
+        (2 * DAY + 45, 2, "done", None),  # day 3
+    ],
+}
+
+# What the history above comes to (break after 300 s).
+ACTIVE = {  # (document index, analyst): seconds
+    (0, "ana"): 120.0,
+    (1, "ana"): 80.0,
+    (2, "ana"): 0.0,
+    (3, "ana"): 30.0,
+    (0, "bo"): 60.0,
+    (1, "bo"): 60.0,
+    (2, "bo"): 45.0,
+}
+DONE_PER_DAY = {
+    "ana": {"2026-11-30": 2, "2026-12-01": 1},
+    "bo": {"2026-12-01": 2, "2026-12-02": 1},
+}
+# Overall: done when the last of its analysts finished (document 3 is ana's alone, in
+# progress).
+DONE_OVERALL = {"2026-12-01": 2, "2026-12-02": 1}
+
+
+def analyst_project(path, who, clock):
+    with Store(path, who, clock=clock) as store:
+        with store.transaction():
+            ids = [
+                store.insert_document(text=t, text_hash=text_hash(t), title=title)
+                for t, title in zip(TEXTS, TITLES, strict=True)
+            ]
+        for seconds, index, action, argument in WORK[who]:
+            clock.at(seconds)
+            if action == "span":
+                start, end, label = argument
+                store.add_span(ids[index], start, end, label)
+            else:
+                store.set_status(ids[index], "done")
+    return path
+
+
+def team_project(tmp_path):
+    """The team project (merged from ana's and bo's files); its path."""
+    clock = Clock()
+    sources = [analyst_project(tmp_path / f"{who}.db", who, clock) for who in WORK]
+    team = tmp_path / "team.db"
+    with Store(team, "lead") as store:
+        merge_projects(store, sources)
+    return team
