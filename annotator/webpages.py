@@ -50,12 +50,14 @@ _NEVER_ARTICLE_WORDS = {
     "navigation", "menu",
 }  # fmt: skip
 _NEVER_ARTICLE_TAGS = {"nav", "menu"}
+_NEVER_ARTICLE_CHARS = 500  # a block this short may go even when it is most of the page
 _DECLARED = re.compile(
     rb"""<meta[^>]+?charset\s*=\s*["']?\s*([a-z0-9_.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([a-z0-9_.:-]+)""",
     re.IGNORECASE,
 )
 # A page that says it is Latin-1 or ASCII is read as Windows-1252, as browsers read it.
 _AS_BROWSERS_READ = {"iso8859-1": "cp1252", "latin-1": "cp1252", "ascii": "cp1252"}
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _QUIET = ("trafilatura", "htmldate", "courlan", "justext", "readability")
 
 
@@ -136,6 +138,8 @@ def _parse(html: str) -> HtmlElement:
 
     if "\x00" in html:
         html = html.replace("\x00", "")
+    # An XHTML page's <?xml encoding=...?> was read already; lxml refuses text that has one.
+    html = _XML_DECLARATION.sub("", html, count=1)
     parser = HTMLParser(no_network=True, remove_comments=True, remove_pis=True, collect_ids=False)
     try:
         return document_fromstring(html, parser=parser)
@@ -188,9 +192,13 @@ def _extract(tree: HtmlElement) -> Any:
 
 def _never_article(tree: HtmlElement) -> Iterator[HtmlElement]:
     """Elements that are plainly not the article, and hold nothing that could be: no
-    ``<article>``, ``<main>`` or ``<h1>`` (a page-wide wrapper may well be called "has-nav")."""
+    ``<article>``, ``<main>`` or ``<h1>``, and not most of the page's text (a page-wide
+    wrapper may well be called "has-nav")."""
     body = tree.find("body")
-    for element in (body if body is not None else tree).iterdescendants():
+    if body is None:
+        body = tree
+    most = max(_NEVER_ARTICLE_CHARS, _text_size(body) // 2)
+    for element in body.iterdescendants():
         if not isinstance(element.tag, str):
             continue
         unseen = hidden(element)
@@ -203,7 +211,14 @@ def _never_article(tree: HtmlElement) -> Iterator[HtmlElement]:
             continue
         if next(element.iterdescendants("article", "main", "h1"), None) is not None:
             continue
+        if _text_size(element) > most:
+            continue
         yield element
+
+
+def _text_size(element: Element) -> int:
+    """Characters other than white space in the element's text."""
+    return sum(len("".join(piece.split())) for piece in element.itertext())
 
 
 def _paragraphs(element: Element) -> Iterator[str]:
@@ -302,7 +317,7 @@ def _title(tree: HtmlElement, sitename: str | None) -> str | None:
     og = _meta(tree, prop="og:title")
     if og:
         return og
-    element = tree.find(".//title")
+    element = tree.find("head/title")  # not an icon's <svg><title> in the body
     if element is not None:
         title = HTML_SPACE.sub(" ", element.text_content()).strip()
         if title and sitename:

@@ -235,6 +235,24 @@ def test_the_refusal_names_the_file_and_leaves_the_project_as_it_was(store, writ
     assert store.count_documents() == 0
 
 
+def test_a_wrapper_named_for_its_menu_that_holds_the_article_is_not_taken_out():
+    more = (
+        "<p>The board's engineer said the channel had silted up faster than expected after two "
+        "wet winters, and that the sandbank at the harbour mouth had grown by a third.</p>"
+        "<p>Work will start in September and last about six weeks, with the channel closed to "
+        "larger vessels for two days at a time while the dredger works the narrowest stretch.</p>"
+    )
+    html = (
+        "<html><body><div class='page page--with-nav'><h2>Dredging to start</h2>"
+        + BODY
+        + more
+        + "<div class='share-bar'>Share on Facebook</div></div></body></html>"
+    )
+    record = article_from_html(html, "wrapped.html")
+    assert "The harbour board met on Monday" in record["text"]
+    assert "Share on Facebook" not in record["text"]
+
+
 # -- title and metadata ---------------------------------------------------------------------
 
 
@@ -291,6 +309,11 @@ def test_title_is_og_title_else_title_less_the_named_site_else_h1(head, body, ti
     assert article_from_html(page(head, body), "p.html")["title"] == title
 
 
+def test_an_icons_svg_title_is_not_the_pages_title():
+    body = "<svg><title>Facebook</title></svg><h1>Channel to be dredged</h1>" + BODY
+    assert article_from_html(page("", body), "p.html")["title"] == "Channel to be dredged"
+
+
 def test_the_canonical_link_is_the_url_before_og_url():
     head = (
         "<link rel='canonical' href='https://quay.example/a'>"
@@ -312,6 +335,18 @@ def test_a_page_is_read_in_the_charset_it_declares():
     record = article(MYRTILLE)
     assert "fixé à 14 €" in record["text"]
     assert "« On en a fait cuire toute la nuit »" in record["text"]
+
+
+def test_an_xhtml_page_is_read_in_the_encoding_its_xml_declaration_names():
+    xhtml = (
+        '<?xml version="1.0" encoding="iso-8859-15"?>\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>Quai</title></head><body>'
+        + BODY.replace("forty thousand pounds", "quarante mille €")
+        + "</body></html>"
+    ).encode("iso-8859-15")
+    decoded = decode_page(xhtml)
+    assert decoded.encoding == "iso8859-15" and decoded.note is None
+    assert "quarante mille €" in article_from_html(decoded.text, "quai.xhtml.html")["text"]
 
 
 def test_a_declared_charset_the_bytes_do_not_fit_falls_back_to_the_usual_reading():
