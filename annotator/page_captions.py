@@ -67,6 +67,7 @@ _CREDIT_AGENCY = re.compile(
 )
 _CREDIT_CHARS = 300  # a longer run of text is a paragraph that mentions a photo
 _CAPTION_CHARS = 600  # a longer "caption" element is a wrapper, not a caption
+_LOOSE = 20  # a caption this long found inside a paragraph's words is in it (shorter: by chance)
 
 HTML_SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML's white space; a no-break space is text
 _CLASS_PARTS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
@@ -342,8 +343,11 @@ def with_captions(body: HtmlElement, paragraphs: list[str]) -> tuple[str, list[l
     for caption in captions:
         key = _key(caption.text)
         holder = next((i for i, p in enumerate(body) if p.holds(caption.start, caption.end)), None)
-        if holder is None:
-            holder = next((i for i, k in enumerate(keys) if k == key), None)
+        if holder is None:  # not found where it stood, but its words are in a paragraph
+            holder = next(
+                (i for i, k in enumerate(keys) if k == key or (len(key) >= _LOOSE and key in k)),
+                None,
+            )
         if holder is not None:
             inside.setdefault(holder, []).append(caption)
             continue
@@ -369,15 +373,19 @@ def with_captions(body: HtmlElement, paragraphs: list[str]) -> tuple[str, list[l
         start = length + (2 if out else 0)
         add(paragraph.text, False)
         for caption in inside.get(i, []):
-            at = paragraph.text.find(caption.text)
-            if at < 0:
-                at = paragraph.text.casefold().find(caption.text.casefold())
-            if at >= 0:
-                spans.append([start + at, start + at + len(caption.text)])
+            found = _words(caption.text).search(paragraph.text)
+            if found:
+                spans.append([start + found.start(), start + found.end()])
         for caption in after.get(i, []):
             add(caption.text, True)
     spans.sort()
     return "\n\n".join(out), spans
+
+
+def _words(text: str) -> re.Pattern[str]:
+    """The text's words in order with any white space between (the extractor may have
+    turned a no-break space or a line break into a space)."""
+    return re.compile(r"\s+".join(re.escape(word) for word in text.split()))
 
 
 def _article_captions(page: _Page, located: list[_Located]) -> list[_Caption]:
