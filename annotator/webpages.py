@@ -67,15 +67,30 @@ _QUIET = ("trafilatura", "htmldate", "courlan", "justext", "readability")
 def decode_page(data: bytes) -> Decoded:
     """The page's text, in the charset it declares (``<meta charset>``, or the http-equiv
     Content-Type); without one, or when its bytes do not fit the declared charset, the way
-    annotator reads any text file (UTF-8, else a detected encoding named in the report)."""
+    annotator reads any text file (UTF-8, else a detected encoding named in the report).
+
+    Bytes that are valid UTF-8 beyond ASCII are read as UTF-8 whatever the page declares: a
+    page saved again by an editor keeps its old declaration, and text in another encoding
+    practically never forms valid UTF-8.
+    """
     if sniff_bom(data[:4]) is None:
         declared = declared_charset(data)
-        if declared is not None:
+        if declared is not None and not _utf8_beyond_ascii(data):
             try:
                 return Decoded(data.decode(declared), declared, False)
             except UnicodeDecodeError:
                 pass
     return decode_bytes(data)
+
+
+def _utf8_beyond_ascii(data: bytes) -> bool:
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def declared_charset(data: bytes) -> str | None:

@@ -356,6 +356,11 @@ def test_a_declared_charset_the_bytes_do_not_fit_falls_back_to_the_usual_reading
     assert "東京" in decode_page(shift_jis).text
 
 
+def test_a_page_in_utf8_that_declares_another_charset_is_read_as_utf8():
+    data = "<meta charset='windows-1252'><p>Grüße aus Köln — 5 €</p>".encode()
+    assert decode_page(data).text == data.decode("utf-8")
+
+
 def test_an_undeclared_page_not_in_utf8_is_read_as_any_file_and_the_summary_says_so(store, write):
     html = page(body=BODY.replace("forty thousand pounds", "quarante mille € — déjà voté"))
     report = import_paths(store, [write("quai.html", html.encode("cp1252"))])
