@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -358,28 +359,63 @@ def with_captions(body: HtmlElement, paragraphs: list[str]) -> tuple[str, list[l
     spans: list[list[int]] = []
     length = 0
 
-    def add(paragraph: str, is_caption: bool) -> None:
+    def add(paragraph: str, is_caption: bool, marked: Sequence[tuple[int, int]] = ()) -> None:
         nonlocal length
         if out:
             length += 2
         out.append(paragraph)
         if is_caption:
             spans.append([length, length + len(paragraph)])
+        spans.extend([length + s, length + e] for s, e in marked)
         length += len(paragraph)
 
     for caption in after.get(-1, []):
         add(caption.text, True)
     for i, paragraph in enumerate(body):
-        start = length + (2 if out else 0)
-        add(paragraph.text, False)
-        for caption in inside.get(i, []):
-            found = _words(caption.text).search(paragraph.text)
-            if found:
-                spans.append([start + found.start(), start + found.end()])
+        for piece, is_caption, marked in _split(paragraph.text, inside.get(i, [])):
+            add(piece, is_caption, marked)
         for caption in after.get(i, []):
             add(caption.text, True)
     spans.sort()
     return "\n\n".join(out), spans
+
+
+def _split(
+    paragraph: str, captions: list[_Caption]
+) -> list[tuple[str, bool, list[tuple[int, int]]]]:
+    """A paragraph that holds captions, as (text, is a caption, captions marked within).
+
+    A caption that stood in the page as a block of its own (a figure the extractor ran into
+    the text around it) becomes a paragraph again; one that stood inside a sentence (a credit
+    in a ``<span>``) is marked where it is.
+    """
+    found = []
+    for caption in captions:
+        match = _words(caption.text).search(paragraph)
+        if match:
+            found.append((match.start(), match.end(), caption.element.tag not in _INLINE))
+    found.sort()
+    pieces: list[tuple[str, bool, list[tuple[int, int]]]] = []
+    rest, offset = paragraph, 0  # what is left of the paragraph, and where it starts in it
+    marked: list[tuple[int, int]] = []
+    for start, end, block in found:
+        if start < offset:
+            continue  # overlaps one already taken
+        if not block:
+            marked.append((start - offset, end - offset))
+            continue
+        before = rest[: start - offset]
+        if before.strip():
+            text = before.rstrip()
+            lead = len(before) - len(before.lstrip())
+            pieces.append((text.lstrip(), False, [(s - lead, e - lead) for s, e in marked]))
+        marked = []
+        pieces.append((paragraph[start:end], True, []))
+        rest, offset = paragraph[end:], end
+    if rest.strip():
+        lead = len(rest) - len(rest.lstrip())
+        pieces.append((rest.strip(), False, [(s - lead, e - lead) for s, e in marked]))
+    return pieces
 
 
 def _words(text: str) -> re.Pattern[str]:

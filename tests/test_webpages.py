@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from project_reading import docs, refusal_lines
 
 from annotator.cli import cli
@@ -463,3 +465,39 @@ def test_the_command_line_loads_no_extractor_until_a_page_is_imported():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == []
+
+
+# -- captions anywhere among the paragraphs -------------------------------------------------
+
+WORDS = [
+    "the", "council", "harbour", "ferry", "quay", "vote", "budget", "residents", "said", "on",
+    "Monday", "would", "bridge", "water", "école", "Köln", "naïve", "🚀", "12", "000", "£76",
+    "“quoted”", "it’s",
+]  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    paragraphs=st.lists(
+        st.lists(st.sampled_from(WORDS), min_size=12, max_size=40), min_size=2, max_size=6
+    ),
+    figures=st.lists(
+        st.tuples(st.integers(0, 6), st.lists(st.sampled_from(WORDS), min_size=4, max_size=14)),
+        min_size=1,
+        max_size=4,
+    ),
+)
+def test_every_caption_comes_back_once_and_its_offsets_cover_it(paragraphs, figures):
+    texts = [" ".join(words) + f" (paragraph {i})." for i, words in enumerate(paragraphs)]
+    captions = [" ".join(words) + f" Photo {i}." for i, (_, words) in enumerate(figures)]
+    blocks: list[str] = [f"<p>{t}</p>" for t in texts]
+    for (place, _), caption in sorted(zip(figures, captions, strict=True), key=lambda f: f[0][0]):
+        at = min(place, len(blocks))
+        blocks.insert(at, f"<figure><img src='x.jpg'><figcaption>{caption}</figcaption></figure>")
+    record = article_from_html(page(body="<h1>Harbour</h1>" + "".join(blocks)), "p.html")
+    assert sorted(caption_texts(record)) == sorted(captions)
+    parts = record["text"].split("\n\n")
+    for caption in captions:
+        assert parts.count(caption) == 1
+    for text in texts:  # the extractor may run paragraphs together, but keeps their words
+        assert text in record["text"]
