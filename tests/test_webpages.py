@@ -119,6 +119,25 @@ def test_paragraphs_are_separated_by_a_blank_line_and_hold_no_markup():
         assert "  " not in paragraph
 
 
+def test_table_cells_and_list_items_are_paragraphs_in_order():
+    body = (
+        BODY + "<table><tr><th>Party</th><th>Seats</th></tr><tr><td>Harbour First</td>"
+        "<td>12</td></tr></table><ul><li>Dredging in September</li><li>Closures of two days"
+        "<ul><li>at most twice a week</li></ul></li></ul><p>The board meets again in the "
+        "spring, when the cost of the work will be known and the contract can be signed.</p>"
+    )
+    parts = article_from_html(page(body=body), "t.html")["text"].split("\n\n")
+    assert parts[2:9] == [
+        "Party",
+        "Seats",
+        "Harbour First",
+        "12",
+        "Dredging in September",
+        "Closures of two days",
+        "at most twice a week",
+    ]
+
+
 def test_script_and_style_content_never_appears():
     for path in (FERRY, ALLOTMENTS, RESERVOIR):
         dumped = json.dumps(article(path), ensure_ascii=False)
@@ -401,6 +420,7 @@ def test_annotator_import_of_a_page_then_suggest_proposes_its_captions(tmp_path)
     result = runner.invoke(cli, ["--db", db, "import", str(RESERVOIR)])
     assert result.exit_code == 0, result.output
     assert "1 document added" in result.output
+    assert "WARNING" not in result.output and "trafilatura" not in result.output
     result = runner.invoke(cli, ["--db", db, "suggest", "--suggester", "captions"])
     assert result.exit_code == 0, result.output
     from annotator.store import Store
