@@ -135,6 +135,12 @@ def _open_window(ctx: click.Context) -> int:
     is_flag=True,
     help="Store the files' spans as suggestions to accept or reject, not as annotations.",
 )
+@click.option(
+    "--raw",
+    is_flag=True,
+    help="Import .html/.htm files as the characters they hold, markup and all, instead of "
+    "the article in them.",
+)
 @click.pass_context
 def import_command(
     ctx: click.Context,
@@ -142,8 +148,10 @@ def import_command(
     skip_invalid: bool,
     create_labels: bool,
     as_suggestions: bool,
+    raw: bool,
 ) -> None:
-    """Import .txt/.md articles, folders of them, and .jsonl/.json tasks.
+    """Import .txt/.md articles, saved web pages (.html), Word files (.docx), folders of
+    them, and .jsonl/.json tasks.
 
     A task is {"text", "id"?, "title"?, "meta"?} with spans as Prodigy's
     "spans": [{"start", "end", "label"}] or doccano's "label": [[start, end, "label"]];
@@ -184,6 +192,7 @@ def import_command(
                     progress=progress,
                     on_wait=waiting,
                     as_suggestions=as_suggestions,
+                    raw=raw,
                 )
         else:
             report = import_paths(
@@ -193,6 +202,7 @@ def import_command(
                 create_labels=create_labels,
                 on_wait=waiting,
                 as_suggestions=as_suggestions,
+                raw=raw,
             )
     for refusal in report.refused:
         click.echo(str(refusal), err=True)

@@ -211,6 +211,7 @@ def import_paths(
     progress: Progress | None = None,
     on_wait: Callable[[float], None] | None = None,
     as_suggestions: bool = False,
+    raw: bool = False,
 ) -> ImportReport:
     """Import files and folders into ``store``; each file in its own transaction.
 
@@ -219,7 +220,8 @@ def import_paths(
     ``on_wait`` is told once, after a second, so the user knows why nothing moves. Without
     it, the store's usual 30-second wait applies. With ``as_suggestions`` every span a file
     brings is stored as a suggestion (origin ``suggested``; its suggester is the span's own, or
-    "import <file name>"; its score the span's own ``score``).
+    "import <file name>"; its score the span's own ``score``). With ``raw``, a web page
+    (.html, .htm) is imported as the characters it holds, not as the article in it.
     """
     files, skipped, missing, empty = collect_files(paths)
     report = ImportReport(skipped=skipped, empty_folders=empty)
@@ -249,6 +251,7 @@ def import_paths(
                     report.labels_created,
                     file_progress,
                     as_suggestions,
+                    raw,
                 )
             )
             done += size
@@ -278,6 +281,7 @@ def _import_file(
     labels_created: list[str],
     progress: Callable[[int], None],
     as_suggestions: bool = False,
+    raw: bool = False,
 ) -> FileResult:
     result = FileResult(path=str(path))
     try:
@@ -285,7 +289,7 @@ def _import_file(
         # encoding, its first reading's transaction undone (ReadAgain).
         for utf8 in (True, False):
             result = FileResult(path=str(path))
-            records = read_records(path, result, utf8=utf8)
+            records = read_records(path, result, utf8=utf8, raw=raw)
             try:
                 _write(
                     store,

@@ -26,11 +26,14 @@ from annotator.project_file import kind_of_file
 from annotator.tasks import DuplicateKey, RecordError, loads, no_constant, title_of, unique_keys
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".html", ".htm"}
+WEB_PAGE_SUFFIXES = {".html", ".htm"}  # read as articles (webpages.py), or with raw as text
+WORD_SUFFIXES = {".docx"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 JSON_SUFFIXES = {".json"}
-KNOWN_SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES
+KNOWN_SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES | WORD_SUFFIXES
 
 MAX_ARTICLE_BYTES = 20 * 1024 * 1024
+MAX_WORD_BYTES = 100 * 1024 * 1024  # pictures make a .docx far larger than its text
 MAX_JSON_BYTES = 200 * 1024 * 1024
 MAX_JSONL_BYTES = 4 * 1024 * 1024 * 1024
 
@@ -50,10 +53,11 @@ class ReadAgain(Exception):
     """
 
 
-def read_records(path: Path, result: _Notes, *, utf8: bool = True) -> Records:
+def read_records(path: Path, result: _Notes, *, utf8: bool = True, raw: bool = False) -> Records:
     """The file's records, after refusing an empty or oversized file by its size alone.
 
     ``utf8=False`` skips the first guess that a JSON Lines file is UTF-8 (see ReadAgain).
+    ``raw`` reads a web page as the characters it holds, markup and all, not as an article.
     """
     suffix = path.suffix.lower()
     info = path.stat()
@@ -67,6 +71,8 @@ def read_records(path: Path, result: _Notes, *, utf8: bool = True) -> Records:
         if suffix in JSONL_SUFFIXES
         else MAX_JSON_BYTES
         if suffix in JSON_SUFFIXES
+        else MAX_WORD_BYTES
+        if suffix in WORD_SUFFIXES
         else MAX_ARTICLE_BYTES
     )
     if size == 0:
@@ -80,6 +86,10 @@ def read_records(path: Path, result: _Notes, *, utf8: bool = True) -> Records:
         return _jsonl_records(path, result, utf8)
     if suffix in JSON_SUFFIXES:
         return _json_records(path, result)
+    if suffix in WORD_SUFFIXES:
+        return _word_records(path)
+    if suffix in WEB_PAGE_SUFFIXES and not raw:
+        return _web_page_records(path, result)
     return _text_records(path, result)
 
 
@@ -102,6 +112,23 @@ def _text_records(path: Path, result: _Notes) -> Records:
         len(text),
         {"text": text, "title": title or as_text(path.stem), "id": as_text(path.name)},
     )
+
+
+def _web_page_records(path: Path, result: _Notes) -> Records:
+    """A saved web page as one article: its main text and captions (see webpages.py)."""
+    from annotator.webpages import article_from_html, decode_page
+
+    data = path.read_bytes()
+    decoded = decode_page(data)
+    result.note = decoded.note
+    yield 1, len(data), article_from_html(decoded.text, as_text(path.name))
+
+
+def _word_records(path: Path) -> Records:
+    """A Word document as one article (see wordfiles.py); binary, so never read as text."""
+    from annotator.wordfiles import article_from_docx
+
+    yield 1, path.stat().st_size, article_from_docx(path, as_text(path.name))
 
 
 def as_text(name: str) -> str:

@@ -1,0 +1,499 @@
+"""Image captions found in a web page and put back into the article extracted from it.
+
+Extractors leave captions out, so they are taken from the page: a ``<figure>``'s
+``<figcaption>`` (with any credit beside it), an element whose class says caption or credit,
+and a short element whose text is a picture credit ("Photo: ...", "Photograph: X/Getty
+Images", "(Image: ...)"). Captions in a menu, an aside, a teaser, a related-links or
+"read more" block (one that holds none of the article's paragraphs) are not the article's.
+
+Where a caption goes is found by the text before it: the page's visible text is laid out in
+document order without white space, each extracted paragraph is found in it, and the caption
+follows the nearest paragraph before its element. A caption the extractor kept is marked
+where it is, never added twice.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from lxml.etree import _Element as Element
+    from lxml.html import HtmlElement
+
+# What lies outside the reader's view of a page, never text of the article.
+_UNSEEN = {"script", "style", "template", "noscript", "head", "title", "meta", "link", "svg"}
+_UNSEEN |= {"iframe", "object", "embed", "canvas", "button", "select", "option", "textarea"}
+# Tags within which text runs on; any other tag ends a run (with a space between).
+_INLINE = {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd"}
+_INLINE |= {"mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u"}
+_INLINE |= {"var", "wbr", "font", "ins", "del"}
+_MEDIA = {"img", "picture", "video", "audio", "svg", "canvas", "iframe", "object", "embed"}
+ARTICLE_LIKE = {"article", "main"}
+
+# Class names (split at "-", "_" and case changes) that say "caption" or "picture credit".
+_CAPTION_WORDS = {"caption", "captions", "figcaption", "credit", "credits", "imagecredit"}
+_CAPTION_WORDS |= {"photocredit", "photocaption", "imagecaption", "wpcaption"}
+_PICTURE_WORDS = {"photo", "photos", "image", "images", "img", "picture", "pic", "media"}
+_CREDIT_WORDS = {"byline", "source", "copyright", "credit"}
+# Blocks that are never the article: a caption inside one (which holds none of the article's
+# paragraphs) belongs to a teaser, a menu or an advert.
+_BOILERPLATE_TAGS = {"nav", "aside", "footer", "form", "menu"}
+_BOILERPLATE_ROLES = {"navigation", "complementary", "contentinfo", "search", "dialog"}
+_BOILERPLATE_WORDS = {
+    "nav", "navbar", "navigation", "menu", "breadcrumb", "breadcrumbs", "related", "recommended",
+    "recommendation", "recommendations", "promo", "promoted", "sponsored", "sidebar", "share",
+    "sharing", "sharebar", "social", "comment", "comments", "cookie", "cookies", "consent",
+    "gdpr", "newsletter", "subscribe", "subscription", "signup", "footer", "teaser", "teasers",
+    "outbrain", "taboola", "widget", "advert", "advertisement", "ad", "ads", "popular",
+    "trending", "readmore", "mostread", "morestories", "alsoread", "readnext", "seealso",
+}  # fmt: skip
+
+# A line that is a picture credit by its words: "Photo: ...", "Photograph: X/Getty Images",
+# "(Image: ...)", "AP Photo/...", "REUTERS/...". Agency names are matched at word edges, so
+# "AP" in "Chapter" does not count.
+_CREDIT_START = re.compile(
+    r"^\(?\s*(photo(graph)?s?|pictures?|pictured|images?|illustration|graphic|credit|foto)"
+    r"(\s+(by|credit|courtesy( of)?))?\s*[:|]\s*\S",
+    re.IGNORECASE,
+)
+_CREDIT_AGENCY = re.compile(
+    r"(\bAP Photo\s*/|\b(REUTERS|AFP|EPA|EPA-EFE|ANP|DPA|XINHUA|ANSA)\s*/\s*\w"
+    r"|(/|\(|–|—|\bvia\s)\s*(Getty Images|AFP via Getty Images|Getty|Shutterstock|Alamy|Reuters"
+    r"|AP|AFP|EPA|PA Wire|PA Media|Bloomberg|NurPhoto|SOPA Images)\)?\s*$)"
+)
+_CREDIT_CHARS = 300  # a longer run of text is a paragraph that mentions a photo
+_CAPTION_CHARS = 600  # a longer "caption" element is a wrapper, not a caption
+_LOOSE = 20  # a caption this long found inside a paragraph's words is in it (shorter: by chance)
+
+HTML_SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML's white space; a no-break space is text
+_CLASS_PARTS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+
+
+def hidden(element: Element) -> bool:
+    """Hidden from the reader by its markup (a banner shown only by a script, say)."""
+    if element.get("hidden") is not None:
+        return True
+    style = (element.get("style") or "").replace(" ", "").lower()
+    return "display:none" in style or "visibility:hidden" in style
+
+
+def class_words(element: Element) -> set[str]:
+    """The words of an element's class and id: "related-links" gives related, links and
+    relatedlinks; "byLinePhoto" gives by, line, photo and their pairs joined."""
+    words: set[str] = set()
+    for name in f"{element.get('class') or ''} {element.get('id') or ''}".split():
+        parts = [p.lower() for p in _CLASS_PARTS.findall(name)]
+        words.update(parts)
+        words.update(a + b for a, b in zip(parts, parts[1:], strict=False))
+        words.add("".join(parts))
+    return words
+
+
+def _key(text: str) -> str:
+    """Text compared without its white space: markup puts spaces and line breaks where the
+    extractor puts others."""
+    return "".join(unicodedata.normalize("NFC", text).split())
+
+
+# -- the page in document order -------------------------------------------------------------
+
+
+class _Page:
+    """The page's visible text in document order, without white space, with where each
+    element starts and ends in it: the common ground between the page and the paragraphs
+    the extractor took from it."""
+
+    def __init__(self, body: HtmlElement) -> None:
+        from lxml import etree
+
+        chunks: list[str] = []
+        self.starts: dict[Any, int] = {}
+        self.ends: dict[Any, int] = {}
+        self.owners: list[tuple[int, Any]] = []  # (offset, element whose text starts there)
+        length = 0
+
+        def add(text: str | None, owner: Any) -> None:
+            nonlocal length
+            key = _key(text) if text else ""
+            if key:
+                self.owners.append((length, owner))
+                chunks.append(key)
+                length += len(key)
+
+        walker = etree.iterwalk(body, events=("start", "end"))
+        for event, element in walker:
+            if event == "start":
+                self.starts[element] = length
+                if not isinstance(element.tag, str) or element.tag in _UNSEEN:
+                    walker.skip_subtree()
+                else:
+                    add(element.text, element)
+            else:
+                self.ends[element] = length
+                if element is not body:
+                    add(element.tail, element.getparent())
+        self.root = body
+        self.text = "".join(chunks)
+        self._offsets = [offset for offset, _ in self.owners]
+
+    def owner(self, offset: int) -> Any:
+        """The element whose own text holds the character at ``offset``."""
+        i = bisect.bisect_right(self._offsets, offset) - 1
+        return self.owners[max(i, 0)][1] if self.owners else None
+
+    def seen(self, element: Any) -> bool:
+        """Whether the element's text is part of the page's visible text."""
+        return element in self.ends and element.tag not in _UNSEEN
+
+    def size(self, element: Any) -> int:
+        """How many characters other than white space the element's text holds."""
+        return self.ends[element] - self.starts[element]
+
+
+@dataclass
+class _Located:
+    text: str
+    start: int | None = None  # where it was found in the page's text, or None
+    end: int | None = None
+
+    def within(self, start: int, end: int) -> bool:
+        return (
+            self.start is not None
+            and self.end is not None
+            and start <= self.start <= self.end <= end
+        )
+
+    def holds(self, start: int, end: int) -> bool:
+        return (
+            self.start is not None
+            and self.end is not None
+            and self.start <= start <= end <= self.end
+        )
+
+
+@dataclass
+class _Caption:
+    element: Any
+    text: str
+    start: int
+    end: int
+
+
+def _locate(page: _Page, paragraphs: list[str]) -> list[_Located]:
+    """Each paragraph found in the page's text, in order; found again from the start, or by
+    its first or last words, when the extractor reordered or trimmed it."""
+    located = []
+    cursor = 0
+    for text in paragraphs:
+        key = _key(text)
+        found = _find(page.text, key, cursor)
+        if found is None:
+            located.append(_Located(text))
+            continue
+        start, end = found
+        located.append(_Located(text, start, end))
+        cursor = end
+    return located
+
+
+def _find(haystack: str, key: str, cursor: int) -> tuple[int, int] | None:
+    for start_at in (cursor, 0):
+        at = haystack.find(key, start_at)
+        if at >= 0:
+            return at, at + len(key)
+    if len(key) > 60:
+        head, tail = key[:30], key[-30:]
+        for start_at in (cursor, 0):
+            at = haystack.find(head, start_at)
+            if at >= 0:
+                end = haystack.find(tail, at)
+                limit = at + 2 * len(key)
+                return at, end + len(tail) if 0 <= end < limit else at + len(head)
+    return None
+
+
+def _find_captions(page: _Page, body: HtmlElement) -> list[_Caption]:
+    """Every caption on the page, in document order: a figure's caption (its
+    ``<figcaption>`` and any credit beside it), an element whose class says caption or
+    credit, and a short element whose text is a picture credit."""
+    found: list[_Caption] = []
+    taken: set[Any] = set()
+    for element in body.iterdescendants():
+        if not isinstance(element.tag, str) or not page.seen(element):
+            continue
+        if any(a in taken for a in element.iterancestors()):
+            continue
+        if element.tag == "figure":
+            parts = _figure_parts(element)
+            if not parts:
+                continue
+            text = " ".join(visible_text(p) for p in parts).strip()
+        elif page.size(element) <= _CAPTION_CHARS and _is_caption(element):
+            text = visible_text(element)
+        else:
+            continue
+        if not text or len(text) > _CAPTION_CHARS:
+            continue
+        taken.add(element)
+        caption = _Caption(element, text, page.starts[element], page.ends[element])
+        if found and _one_caption(found[-1], caption):
+            # A caption and its credit in two elements side by side: one caption.
+            last = found[-1]
+            found[-1] = _Caption(last.element, f"{last.text} {text}", last.start, caption.end)
+            taken.add(element)
+        else:
+            found.append(caption)
+    return found
+
+
+def _one_caption(first: _Caption, second: _Caption) -> bool:
+    """Two caption elements next to each other under one parent, with no text between (a
+    caption paragraph, then its credit); two figures in a row are two pictures."""
+    return (
+        first.end == second.start
+        and first.element.getparent() is second.element.getparent()
+        and "figure" not in (first.element.tag, second.element.tag)
+    )
+
+
+def _figure_parts(figure: Any) -> list[Any]:
+    """The caption parts of a picture's figure, outermost first; none for a figure that
+    frames a quotation (its figcaption names the speaker)."""
+    media = next(figure.iterdescendants(*_MEDIA), None) is not None
+    if not media and next(figure.iterdescendants("blockquote"), None) is not None:
+        return []
+    parts: list[Any] = []
+    for element in figure.iterdescendants():
+        if not isinstance(element.tag, str) or any(a in parts for a in element.iterancestors()):
+            continue
+        if element.tag == "figcaption" or _is_caption(element):
+            parts.append(element)
+    return parts
+
+
+def _is_caption(element: Any) -> bool:
+    words = class_words(element)
+    if words & _CAPTION_WORDS or element.get("itemprop") in ("caption", "copyrightHolder"):
+        return True
+    if words & _PICTURE_WORDS and words & _CREDIT_WORDS:
+        return True
+    if element.tag in _INLINE - {"span", "small", "em", "i", "cite"}:
+        return False
+    text = visible_text(element)
+    return 0 < len(text) <= _CREDIT_CHARS and bool(
+        _CREDIT_START.search(text) or _CREDIT_AGENCY.search(text)
+    )
+
+
+def visible_text(element: Any) -> str:
+    """An element's text as a reader sees it: scripts and the like left out, a space where
+    one block ends and the next begins, white space collapsed."""
+    pieces: list[str] = []
+
+    def walk(el: Any) -> None:
+        if el.text:
+            pieces.append(el.text)
+        for child in el:
+            if isinstance(child.tag, str) and child.tag not in _UNSEEN:
+                boundary = child.tag not in _INLINE or _is_part(child)
+                if boundary:
+                    pieces.append(" ")
+                walk(child)
+                if boundary:
+                    pieces.append(" ")
+            if child.tail:
+                pieces.append(child.tail)
+
+    walk(element)
+    return unicodedata.normalize("NFC", HTML_SPACE.sub(" ", "".join(pieces)).strip())
+
+
+def _is_part(element: Any) -> bool:
+    words = class_words(element)
+    return bool(words & _CAPTION_WORDS or (words & _PICTURE_WORDS and words & _CREDIT_WORDS))
+
+
+def _boilerplate(element: Any) -> bool:
+    role = element.get("role")
+    return (
+        element.tag in _BOILERPLATE_TAGS
+        or role in _BOILERPLATE_ROLES
+        or bool(class_words(element) & _BOILERPLATE_WORDS)
+    )
+
+
+# -- putting captions back ------------------------------------------------------------------
+
+
+def with_captions(body: HtmlElement, paragraphs: list[str]) -> tuple[str, list[list[int]]]:
+    """The article's text with each caption as a paragraph after the extracted paragraph
+    that comes before it in the page, and the captions' [start, end] in that text."""
+    page = _Page(body)
+    located = _locate(page, paragraphs)
+    captions = _article_captions(page, located)
+    # A paragraph the extractor took from inside a caption is that caption, put back whole.
+    body = [p for p in located if not any(p.within(c.start, c.end) for c in captions)]
+    after: dict[int, list[_Caption]] = {}  # paragraph index (-1: before the first) → captions
+    inside: dict[int, list[_Caption]] = {}  # captions already within a paragraph's text
+    keys = [_key(p.text) for p in body]
+    for caption in captions:
+        key = _key(caption.text)
+        holder = next((i for i, p in enumerate(body) if p.holds(caption.start, caption.end)), None)
+        if holder is None:  # not found where it stood, but its words are in a paragraph
+            holder = next(
+                (i for i, k in enumerate(keys) if k == key or (len(key) >= _LOOSE and key in k)),
+                None,
+            )
+        if holder is not None:
+            inside.setdefault(holder, []).append(caption)
+            continue
+        before = [i for i, p in enumerate(body) if p.start is not None and p.start < caption.start]
+        after.setdefault(before[-1] if before else -1, []).append(caption)
+
+    out: list[str] = []
+    spans: list[list[int]] = []
+    length = 0
+
+    def add(paragraph: str, is_caption: bool, marked: Sequence[tuple[int, int]] = ()) -> None:
+        nonlocal length
+        if out:
+            length += 2
+        out.append(paragraph)
+        if is_caption:
+            spans.append([length, length + len(paragraph)])
+        spans.extend([length + s, length + e] for s, e in marked)
+        length += len(paragraph)
+
+    for caption in after.get(-1, []):
+        add(caption.text, True)
+    for i, paragraph in enumerate(body):
+        for piece, is_caption, marked in _split(paragraph.text, inside.get(i, [])):
+            add(piece, is_caption, marked)
+        for caption in after.get(i, []):
+            add(caption.text, True)
+    spans.sort()
+    return "\n\n".join(out), spans
+
+
+def _split(
+    paragraph: str, captions: list[_Caption]
+) -> list[tuple[str, bool, list[tuple[int, int]]]]:
+    """A paragraph that holds captions, as (text, is a caption, captions marked within).
+
+    A caption that stood in the page as a block of its own (a figure the extractor ran into
+    the text around it) becomes a paragraph again; one that stood inside a sentence (a credit
+    in a ``<span>``) is marked where it is.
+    """
+    found = []
+    for caption in captions:
+        match = _words(caption.text).search(paragraph)
+        if match:
+            found.append((match.start(), match.end(), caption.element.tag not in _INLINE))
+    found.sort()
+    pieces: list[tuple[str, bool, list[tuple[int, int]]]] = []
+    rest, offset = paragraph, 0  # what is left of the paragraph, and where it starts in it
+    marked: list[tuple[int, int]] = []
+    for start, end, block in found:
+        if start < offset:
+            continue  # overlaps one already taken
+        if not block:
+            marked.append((start - offset, end - offset))
+            continue
+        before = rest[: start - offset]
+        if before.strip():
+            text = before.rstrip()
+            lead = len(before) - len(before.lstrip())
+            pieces.append((text.lstrip(), False, [(s - lead, e - lead) for s, e in marked]))
+        marked = []
+        pieces.append((paragraph[start:end], True, []))
+        rest, offset = paragraph[end:], end
+    if rest.strip():
+        lead = len(rest) - len(rest.lstrip())
+        pieces.append((rest.strip(), False, [(s - lead, e - lead) for s, e in marked]))
+    return pieces
+
+
+def _words(text: str) -> re.Pattern[str]:
+    """The text's words in order with any white space between (the extractor may have
+    turned a no-break space or a line break into a space)."""
+    return re.compile(r"\s+".join(re.escape(word) for word in text.split()))
+
+
+def _article_captions(page: _Page, located: list[_Located]) -> list[_Caption]:
+    """The page's captions that belong to the article: within its ``<article>`` or
+    ``<main>`` (or the element holding all its paragraphs), or between its headline and its
+    last paragraph; none from a menu, aside or teaser block that holds none of its
+    paragraphs; each text once."""
+    starts = sorted(p.start for p in located if p.start is not None)
+    if not starts:
+        return []
+    ends = [p.end for p in located if p.end is not None]
+    region = _region(page, starts)
+    first, last = starts[0], max(ends)
+    headline = [
+        page.starts[h]
+        for h in page.starts
+        if isinstance(h.tag, str) and h.tag == "h1" and page.starts[h] <= first
+    ]
+    span_start = max(headline) if headline else first
+    kept: list[_Caption] = []
+    seen: set[str] = set()
+    for caption in _find_captions(page, page.root):
+        key = _key(caption.text)
+        if key in seen:
+            continue
+        within = region is not None and (
+            caption.element is region or any(a is region for a in caption.element.iterancestors())
+        )
+        if not within and not span_start <= caption.start <= last:
+            continue
+        if _in_boilerplate(page, caption.element, starts):
+            continue
+        seen.add(key)
+        kept.append(caption)
+    return kept
+
+
+def _region(page: _Page, starts: list[int]) -> Any:
+    """The element that holds the article: the ``<article>``/``<main>`` around the lowest
+    element holding all its paragraphs, else that element."""
+    paths = []
+    for offset in starts:
+        owner = page.owner(offset)
+        if owner is None:
+            continue
+        paths.append([*reversed(list(owner.iterancestors())), owner])
+    if not paths:
+        return None
+    common = None
+    for level in zip(*paths, strict=False):  # as deep as the shallowest
+        if all(el is level[0] for el in level):
+            common = level[0]
+        else:
+            break
+    if common is None:
+        return None
+    for element in [common, *common.iterancestors()]:
+        if element.tag in ARTICLE_LIKE or element.get("itemprop") == "articleBody":
+            return element
+    return common
+
+
+def _in_boilerplate(page: _Page, element: Any, starts: list[int]) -> bool:
+    """Whether the element sits in a menu, aside, teaser or the like that holds none of the
+    article's paragraphs (one that holds some is part of the article, whatever its name)."""
+    for ancestor in [element, *element.iterancestors()]:
+        if ancestor.tag in ("body", "html"):
+            break
+        if not _boilerplate(ancestor) and not hidden(ancestor):
+            continue
+        lo, hi = page.starts[ancestor], page.ends[ancestor]
+        i = bisect.bisect_left(starts, lo)
+        if i >= len(starts) or starts[i] >= hi:
+            return True
+    return False

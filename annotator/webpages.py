@@ -1,0 +1,397 @@
+"""A saved web page made into an article: its main text, its image captions, and its metadata.
+
+The main text comes from trafilatura, which leaves out navigation, related links, share
+buttons, comments and the like, and also leaves out image captions. Captions are what an
+analyst tags, so they are taken from the page itself (``<figure>``/``<figcaption>``, elements
+whose class says caption or credit, and picture-credit lines such as "Photograph: ... /
+Getty Images") and each is put back as a paragraph of its own after the extracted paragraph
+that comes before it in the page. ``meta["captions"]`` lists their ``[start, end]`` offsets
+(code points, end exclusive), which the captions suggester proposes.
+
+The page is parsed, never run or rendered: no script, no style sheet, no image, nothing is
+fetched. trafilatura and lxml are imported only when a page is read.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import copy
+import json
+import logging
+import re
+import unicodedata
+from collections.abc import Collection, Iterator
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
+
+from annotator.decoding import Decoded, DecodeError, decode_bytes, sniff_bom
+from annotator.page_captions import (
+    ARTICLE_LIKE,
+    HTML_SPACE,
+    class_words,
+    hidden,
+    visible_text,
+    with_captions,
+)
+
+if TYPE_CHECKING:
+    from lxml.etree import _Element as Element
+    from lxml.html import HtmlElement
+
+NO_TEXT = "no article text found in the page; import it with --raw to keep its characters"
+
+# Blocks taken out of the page before extraction (the surest of page_captions' boilerplate),
+# because an extractor may take one for the article when it is the page's largest text (a
+# cookie banner on a page of links).
+_NEVER_ARTICLE_WORDS = {
+    "cookie", "cookies", "consent", "gdpr", "share", "sharing", "sharebar", "social",
+    "breadcrumb", "breadcrumbs", "newsletter", "signup", "readmore", "related", "nav", "navbar",
+    "navigation", "menu",
+}  # fmt: skip
+_NEVER_ARTICLE_TAGS = {"nav", "menu"}
+_NEVER_ARTICLE_CHARS = 500  # a block this short may go even when it is most of the page
+_DECLARED = re.compile(
+    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([a-z0-9_.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([a-z0-9_.:-]+)""",
+    re.IGNORECASE,
+)
+# A page that says it is Latin-1 or ASCII is read as Windows-1252, as browsers read it.
+_AS_BROWSERS_READ = {"iso8859-1": "cp1252", "latin-1": "cp1252", "ascii": "cp1252"}
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_QUIET = ("trafilatura", "htmldate", "courlan", "justext", "readability")
+
+
+# -- bytes to text --------------------------------------------------------------------------
+
+
+def decode_page(data: bytes) -> Decoded:
+    """The page's text, in the charset it declares (``<meta charset>``, or the http-equiv
+    Content-Type); without one, or when its bytes do not fit the declared charset, the way
+    annotator reads any text file (UTF-8, else a detected encoding named in the report).
+
+    Bytes that are valid UTF-8 beyond ASCII are read as UTF-8 whatever the page declares: a
+    page saved again by an editor keeps its old declaration, and text in another encoding
+    practically never forms valid UTF-8.
+    """
+    if sniff_bom(data[:4]) is None:
+        declared = declared_charset(data)
+        if declared is not None and not _utf8_beyond_ascii(data):
+            try:
+                return Decoded(data.decode(declared), declared, False)
+            except UnicodeDecodeError:
+                pass
+    return decode_bytes(data)
+
+
+def _utf8_beyond_ascii(data: bytes) -> bool:
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset the page names in its first few kilobytes, when it is one Python reads and
+    not a Unicode one (UTF-8 is read as annotator reads any file; a page cannot truly be
+    UTF-16 and also say so in bytes readable as ASCII)."""
+    match = _DECLARED.search(data[:4096])
+    if match is None:
+        return None
+    name = (match.group(1) or match.group(2)).decode("ascii").lower()
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        return None
+    if codec.startswith("utf"):
+        return None
+    return _AS_BROWSERS_READ.get(codec, codec)
+
+
+# -- the article ----------------------------------------------------------------------------
+
+
+def article_from_html(html: str, source_name: str) -> dict[str, Any]:
+    """A task record (``text``, ``title``, ``id``, ``meta``) for the article in ``html``.
+
+    Raises DecodeError when the page holds no article text. ``source_name`` (the file's name)
+    is the record's id.
+    """
+    tree = _parse(html)
+    body = tree.find("body")
+    if body is None:
+        body = tree
+    extracted = _extract(tree)
+    if extracted is None:
+        raise DecodeError(NO_TEXT)
+    paragraphs = [p for p in _paragraphs(extracted.body) if p.strip() and not _link_line(p)]
+    if not paragraphs:
+        raise DecodeError(NO_TEXT)
+    text, captions = with_captions(body, paragraphs)
+    # trafilatura falls back on the host name, which names no site.
+    sitename = _sitename(tree) or (
+        extracted.sitename if extracted.sitename != extracted.hostname else None
+    )
+    meta: dict[str, Any] = {
+        "url": _url(tree) or extracted.url or None,
+        "author": extracted.author or _meta(tree, name="author") or None,
+        "date": extracted.date or _date(tree),
+    }
+    if sitename:
+        meta["sitename"] = sitename
+    meta["captions"] = captions
+    title = _title(tree, sitename) or extracted.title or PurePath(source_name).stem
+    return {"text": text, "title": title, "id": source_name, "meta": meta}
+
+
+def _parse(html: str) -> HtmlElement:
+    """The page as a tree; lxml's HTML parser reads no DTD and fetches nothing."""
+    from lxml import etree
+    from lxml.html import HTMLParser, document_fromstring
+
+    if "\x00" in html:
+        html = html.replace("\x00", "")
+    # An XHTML page's <?xml encoding=...?> was read already; lxml refuses text that has one.
+    html = _XML_DECLARATION.sub("", html, count=1)
+    parser = HTMLParser(no_network=True, remove_comments=True, remove_pis=True, collect_ids=False)
+    try:
+        return document_fromstring(html, parser=parser)
+    except (etree.ParserError, ValueError):
+        raise DecodeError(NO_TEXT) from None
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """trafilatura logs what it discards; that is not news to the analyst."""
+    loggers = [logging.getLogger(name) for name in _QUIET]
+    before = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, before, strict=True):
+            logger.setLevel(level)
+
+
+def _extract(tree: HtmlElement) -> Any:
+    """trafilatura's main text (as its XML tree) and metadata, from a copy of the page with
+    cookie banners, share bars, breadcrumbs and menus taken out first."""
+    import trafilatura
+
+    pruned = copy.deepcopy(tree)
+    for element in list(_never_article(pruned)):
+        if element.getparent() is not None:
+            element.drop_tree()
+    with _quiet():
+        try:
+            return trafilatura.bare_extraction(
+                pruned,
+                include_comments=False,
+                include_tables=True,
+                include_images=False,
+                include_formatting=False,
+                include_links=False,
+                with_metadata=True,
+                date_extraction_params={
+                    "extensive_search": False,
+                    "original_date": True,
+                    "outputformat": "%Y-%m-%d",
+                },
+            )
+        except (ValueError, TypeError, RecursionError):
+            return None
+
+
+def _never_article(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """Elements that are plainly not the article, and hold nothing that could be: no
+    ``<article>``, ``<main>`` or ``<h1>``, and not most of the page's text (a page-wide
+    wrapper may well be called "has-nav")."""
+    body = tree.find("body")
+    if body is None:
+        body = tree
+    most = max(_NEVER_ARTICLE_CHARS, _text_size(body) // 2)
+    for element in body.iterdescendants():
+        if not isinstance(element.tag, str):
+            continue
+        unseen = hidden(element)
+        marked = (
+            element.tag in _NEVER_ARTICLE_TAGS
+            or element.get("role") == "navigation"
+            or bool(class_words(element) & _NEVER_ARTICLE_WORDS)
+        )
+        if not (unseen or marked) or element.tag in ARTICLE_LIKE:
+            continue
+        if next(element.iterdescendants("article", "main", "h1"), None) is not None:
+            continue
+        if _text_size(element) > most:
+            continue
+        yield element
+
+
+def _text_size(element: Element) -> int:
+    """Characters other than white space in the element's text."""
+    return sum(len("".join(piece.split())) for piece in element.itertext())
+
+
+def _paragraphs(element: Element) -> Iterator[str]:
+    """trafilatura's XML (p, head, list/item, quote, table/row/cell, code) as paragraphs, in
+    order; a table gives one paragraph per cell (as a .docx does)."""
+    tag = element.tag
+    if tag == "graphic":
+        return
+    if tag in ("p", "head", "code"):
+        yield _flat(element, keep_lines=tag == "code")
+        return
+    if tag in ("item", "cell"):
+        # Its own text, then any list or table inside it, each of those in its own paragraphs.
+        nested = {"list", "table"}
+        yield _flat(element, skip=nested)
+        for child in element:
+            if child.tag in nested:
+                yield from _paragraphs(child)
+        return
+    if element.text and element.text.strip():
+        yield _clean(element.text)
+    for child in element:
+        if isinstance(child.tag, str):
+            yield from _paragraphs(child)
+        if child.tail and child.tail.strip():
+            yield _clean(child.tail)
+
+
+_LINK_LINE = re.compile(
+    r"^(read more|read next|read also|also read|more on this( story)?|more from|related"
+    r"( stories| articles| content)?|see also|recommended|most read|watch|listen|share( this"
+    r"( article| story)?| on \w+)?|follow us( on \w+)?)\s*([:|»›>–—-]|$)",
+    re.IGNORECASE,
+)
+
+
+def _link_line(paragraph: str) -> bool:
+    """A "Read more: ..." or "Share this article" line an extractor kept between paragraphs."""
+    return len(paragraph) <= 200 and _LINK_LINE.search(paragraph) is not None
+
+
+def _flat(element: Element, *, skip: Collection[str] = (), keep_lines: bool = False) -> str:
+    """An element's text with its line breaks (``<lb/>``) as "\\n", white space collapsed."""
+    pieces: list[str] = []
+
+    def walk(el: Element) -> None:
+        if el.text:
+            pieces.append(el.text)
+        for child in el:
+            if isinstance(child.tag, str) and child.tag not in skip:
+                if child.tag == "lb":
+                    pieces.append(_BREAK)
+                else:
+                    walk(child)
+            if child.tail:
+                pieces.append(child.tail)
+
+    walk(element)
+    text = "".join(pieces)
+    if keep_lines:
+        text = text.replace(_BREAK, "\n").strip("\n")
+        return "\n".join(line.rstrip() for line in text.split("\n"))
+    return _clean(text)
+
+
+_BREAK = "\x00"  # where a line break (``<lb/>``) stood; the parser took out every NUL
+
+
+def _clean(text: str) -> str:
+    """White space collapsed, line breaks kept as "\\n"."""
+    lines = (HTML_SPACE.sub(" ", line).strip() for line in text.split(_BREAK))
+    return unicodedata.normalize("NFC", "\n".join(line for line in lines if line))
+
+
+# -- metadata -------------------------------------------------------------------------------
+
+
+def _meta(tree: HtmlElement, *, name: str | None = None, prop: str | None = None) -> str | None:
+    for element in tree.iter("meta"):
+        if (name and (element.get("name") or "").lower() == name) or (
+            prop and (element.get("property") or "").lower() == prop
+        ):
+            content = HTML_SPACE.sub(" ", element.get("content") or "").strip()
+            if content:
+                return content
+    return None
+
+
+def _sitename(tree: HtmlElement) -> str | None:
+    return _meta(tree, prop="og:site_name") or _meta(tree, name="application-name")
+
+
+def _title(tree: HtmlElement, sitename: str | None) -> str | None:
+    """og:title; else ``<title>``, less a " | Site" or " - Site" ending when the page names
+    its site; else the first ``<h1>``."""
+    og = _meta(tree, prop="og:title")
+    if og:
+        return og
+    element = tree.find("head/title")  # not an icon's <svg><title> in the body
+    if element is not None:
+        title = HTML_SPACE.sub(" ", element.text_content()).strip()
+        if title and sitename:
+            for separator in (" | ", " - ", " – ", " — ", " :: ", " · ", " / "):
+                if title.casefold().endswith((separator + sitename).casefold()):
+                    title = title[: -len(separator + sitename)].rstrip()
+                    break
+        if title:
+            return title
+    h1 = next(tree.iter("h1"), None)
+    if h1 is not None:
+        text = visible_text(h1)
+        if text:
+            return text
+    return None
+
+
+def _url(tree: HtmlElement) -> str | None:
+    for link in tree.iter("link"):
+        rel = (link.get("rel") or "").lower().split()
+        href = (link.get("href") or "").strip()
+        if "canonical" in rel and href:
+            return href
+    return _meta(tree, prop="og:url")
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _date(tree: HtmlElement) -> str | None:
+    """The publication date from the page's tags, when trafilatura found none."""
+    candidates = [
+        _meta(tree, prop="article:published_time"),
+        _meta(tree, name="date"),
+        _meta(tree, name="pubdate"),
+        *(t.get("datetime") for t in tree.iter("time")),
+        *_json_ld_dates(tree),
+    ]
+    for value in candidates:
+        if value and (match := _ISO_DATE.match(value.strip())):
+            return match.group()
+    return None
+
+
+def _json_ld_dates(tree: HtmlElement) -> Iterator[str]:
+    for script in tree.iter("script"):
+        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text)
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                value = item.get("datePublished")
+                if isinstance(value, str):
+                    yield value
+                stack.extend(v for v in item.values() if isinstance(v, (list, dict)))

@@ -1,0 +1,523 @@
+"""Saved web pages imported as articles: main text, captions put back in place, metadata, the
+page's charset, --raw, and the refusal of a page with no article in it."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from project_reading import docs, refusal_lines
+
+from annotator.cli import cli
+from annotator.decoding import DecodeError
+from annotator.importers import import_paths
+from annotator.suggesting import run_suggesters, suggestions
+from annotator.webpages import NO_TEXT, article_from_html, declared_charset, decode_page
+
+PAGES = Path(__file__).parent / "fixtures" / "webpages"
+FERRY = PAGES / "lakeside-ferry.html"
+ALLOTMENTS = PAGES / "brackwater-allotments.html"
+RESERVOIR = PAGES / "harrowfield-reservoir.html"
+MYRTILLE = PAGES / "echo-myrtille-latin1.html"
+
+FERRY_CAPTIONS = [
+    "The MV Ostermere Lass moored at Pellham quay on Wednesday, the day before her first sea "
+    "trial. Photograph: Tomas Reinholt/Lakeside Gazette",
+    "One of the two new engines being lowered into the hull in January. Photograph: Pellham "
+    "Marine Engineering",
+]
+ALLOTMENT_CAPTIONS = [
+    "Plot holders at the Mill Lane allotments, where rents will rise from £38 to £76 a year. "
+    "Picture: Sam Oduya",
+    "Allotment holders outside the town hall before Tuesday’s meeting. Photograph: Lee "
+    "Carver/Getty Images",
+]
+RESERVOIR_CAPTIONS = [
+    "Cracked mud where the water line stood in June, on the east bank of Harrowfield "
+    "reservoir. Photo: Aoife Lindgren for the Northern Ledger",
+    "A sailing club's jetty now ends forty metres short of the water.",
+    "The roofs of Low Sowerby, drowned when the valley was flooded, have reappeared. (Image: "
+    "Pennine Water)",
+]
+MYRTILLE_CAPTIONS = [
+    "Les bénévoles ont vendu plus de deux tonnes de tartes aux myrtilles. Photo : Benoît Schaller"
+]
+
+
+def article(path: Path) -> dict:
+    return article_from_html(decode_page(path.read_bytes()).text, path.name)
+
+
+def paragraphs(record: dict) -> list[str]:
+    return record["text"].split("\n\n")
+
+
+def caption_texts(record: dict) -> list[str]:
+    return [record["text"][s:e] for s, e in record["meta"]["captions"]]
+
+
+BODY = (
+    "<p>The harbour board met on Monday and agreed to dredge the eastern channel before the "
+    "autumn storms, at a cost of forty thousand pounds.</p>"
+    "<p>Fishing crews had warned for a year that boats were grounding at low tide, and two "
+    "trawlers were stuck on the bar in March.</p>"
+)
+
+
+def page(head: str = "", body: str = BODY) -> str:
+    return f"<!DOCTYPE html><html><head>{head}</head><body><article>{body}</article></body></html>"
+
+
+# -- the article's text ---------------------------------------------------------------------
+
+
+def test_a_news_page_keeps_its_paragraphs_and_captions_and_leaves_out_the_page_around_them():
+    record = article(FERRY)
+    text = record["text"]
+    for kept in (
+        "The Ostermere ferry will carry passengers across the lake again from Saturday",
+        "“People have been driving forty minutes round the south shore to get to work,” said "
+        "Ines Varga",
+        "The first sailing on Saturday leaves Pellham at 7.15am.",
+        *FERRY_CAPTIONS,
+    ):
+        assert kept in text
+    for left_out in (
+        "We use cookies",  # cookie banner
+        "Accept all cookies",
+        "What's on",  # site navigation
+        "Transport",  # breadcrumb
+        "Ferry refit delayed again",  # related links
+        "Rust on the hull",  # a teaser's caption in the related block
+        "Read more",
+        "Lake levels fall",
+        "Share on Facebook",  # share buttons
+        "WhatsApp",
+        "About time too",  # comments
+        "School catchment",  # most read
+        "All rights reserved",  # footer
+        "Privacy policy",
+    ):
+        assert left_out not in text, left_out
+
+
+def test_paragraphs_are_separated_by_a_blank_line_and_hold_no_markup():
+    record = article(FERRY)
+    assert "\n\n\n" not in record["text"]
+    assert paragraphs(record)[1].startswith("The Ostermere ferry will carry passengers")
+    assert paragraphs(record)[1].endswith("£1.9m more than it had budgeted.")
+    for paragraph in paragraphs(record):
+        assert paragraph == paragraph.strip() and "\n" not in paragraph
+        assert "<" not in paragraph and ">" not in paragraph and "&pound;" not in paragraph
+        assert "  " not in paragraph
+
+
+def test_table_cells_and_list_items_are_paragraphs_in_order():
+    body = (
+        BODY + "<table><tr><th>Party</th><th>Seats</th></tr><tr><td>Harbour First</td>"
+        "<td>12</td></tr></table><ul><li>Dredging in September</li><li>Closures of two days"
+        "<ul><li>at most twice a week</li></ul></li></ul><p>The board meets again in the "
+        "spring, when the cost of the work will be known and the contract can be signed.</p>"
+    )
+    parts = article_from_html(page(body=body), "t.html")["text"].split("\n\n")
+    assert parts[2:9] == [
+        "Party",
+        "Seats",
+        "Harbour First",
+        "12",
+        "Dredging in September",
+        "Closures of two days",
+        "at most twice a week",
+    ]
+
+
+def test_script_and_style_content_never_appears():
+    for path in (FERRY, ALLOTMENTS, RESERVOIR):
+        dumped = json.dumps(article(path), ensure_ascii=False)
+        assert "SHOULD-NEVER-APPEAR" not in dumped
+        assert "dataLayer" not in dumped and "STYLE-RULE-TEXT" not in dumped
+    inline = page(
+        body="<p>The harbour board met on Monday <script>document.write('INLINE-X')</script>and "
+        "agreed to dredge the eastern channel before the autumn storms this year.</p>"
+        "<noscript><p>NOSCRIPT-X please turn on scripts to see the video.</p></noscript>" + BODY
+    )
+    text = article_from_html(inline, "inline.html")["text"]
+    assert "INLINE-X" not in text and "NOSCRIPT-X" not in text and "document.write" not in text
+    assert "The harbour board met on Monday and agreed" in text
+
+
+def test_each_caption_is_a_paragraph_after_the_paragraph_before_its_figure():
+    record = article(FERRY)
+    parts = paragraphs(record)
+    # The lead picture comes before any paragraph of the article.
+    assert parts[0] == FERRY_CAPTIONS[0]
+    inline = parts.index(FERRY_CAPTIONS[1])
+    assert parts[inline - 1].startswith("The council’s cabinet member for transport")
+    assert parts[inline + 1].startswith("Opposition councillors have asked")
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        (FERRY, FERRY_CAPTIONS),
+        (ALLOTMENTS, ALLOTMENT_CAPTIONS),
+        (RESERVOIR, RESERVOIR_CAPTIONS),
+        (MYRTILLE, MYRTILLE_CAPTIONS),
+    ],
+)
+def test_meta_captions_cover_exactly_each_caption_paragraph(path, expected):
+    record = article(path)
+    assert caption_texts(record) == expected
+    text = record["text"]
+    for start, end in record["meta"]["captions"]:
+        assert start == 0 or text[start - 2 : start] == "\n\n"
+        assert end == len(text) or text[end : end + 2] == "\n\n"
+    for caption in expected:
+        assert text.count(caption) == 1
+
+
+def test_a_caption_after_an_img_without_a_figure_is_kept_with_its_credit():
+    record = article(ALLOTMENTS)
+    parts = paragraphs(record)
+    # The caption and the credit line under the picture are one caption, before the text.
+    assert ALLOTMENT_CAPTIONS[0] in parts
+    assert parts.index(ALLOTMENT_CAPTIONS[0]) < parts.index(
+        next(p for p in parts if p.startswith("Allotment holders in Brackwater"))
+    )
+    # A credit line the extractor kept as a paragraph is marked, not added a second time.
+    assert record["text"].count("Photograph: Lee Carver/Getty Images") == 1
+    for left_out in (
+        "A burst main",  # a caption in the related stories
+        "Read more",
+        "Water bills to rise",
+        "Share this article",
+        "This website uses cookies",
+        "Most popular",
+        "Registered in England",
+        "Announcements",
+    ):
+        assert left_out not in record["text"], left_out
+
+
+def test_captions_in_asides_teasers_and_quotation_figures_are_not_taken():
+    record = article(RESERVOIR)
+    text = record["text"]
+    for left_out in (
+        "A garden sprinkler",  # a figure in "More on this story"
+        "Fans queue",  # trending, in the sidebar
+        "Get the Ledger’s environment newsletter",
+        "214 partners",  # a hidden consent banner
+        "Skip to content",
+    ):
+        assert left_out not in text, left_out
+    # A pull quote's figcaption names the speaker; it is not a picture's caption.
+    assert "Dr Hannah Meyers, hydrologist" not in caption_texts(record)
+    # Two pictures side by side are two captions.
+    assert RESERVOIR_CAPTIONS[1] in paragraphs(record)
+    assert RESERVOIR_CAPTIONS[2] in paragraphs(record)
+
+
+def test_a_caption_the_extractor_kept_inside_a_paragraph_is_marked_there_once():
+    html = page(
+        body=BODY + "<p>The dredger <span class='photo-credit'>Photo: Harbour Board</span> "
+        "arrives from Rotterdam next week and will work day and night for a month.</p>"
+    )
+    record = article_from_html(html, "dredger.html")
+    assert record["text"].count("Photo: Harbour Board") == 1
+    assert caption_texts(record) == ["Photo: Harbour Board"]
+
+
+def test_a_page_with_no_article_text_is_refused():
+    for html in (
+        "<html><head><title>Home</title></head><body></body></html>",
+        "<html><body><nav><ul><li><a href='/a'>News</a></li><li><a href='/b'>Sport</a></li>"
+        "</ul></nav><div class='cookie-banner'><p>We use cookies to improve your experience. "
+        "Accept all cookies to keep browsing.</p></div></body></html>",
+        "   ",
+    ):
+        with pytest.raises(DecodeError) as caught:
+            article_from_html(html, "home.html")
+        assert str(caught.value) == NO_TEXT
+
+
+def test_the_refusal_names_the_file_and_leaves_the_project_as_it_was(store, write):
+    path = write("home.html", "<html><body><nav><a href='/'>Home</a></nav></body></html>")
+    report = import_paths(store, [path])
+    assert refusal_lines(report) == [
+        f"{path}: no article text found in the page; import it with --raw to keep its characters"
+    ]
+    assert store.count_documents() == 0
+
+
+def test_a_wrapper_named_for_its_menu_that_holds_the_article_is_not_taken_out():
+    more = (
+        "<p>The board's engineer said the channel had silted up faster than expected after two "
+        "wet winters, and that the sandbank at the harbour mouth had grown by a third.</p>"
+        "<p>Work will start in September and last about six weeks, with the channel closed to "
+        "larger vessels for two days at a time while the dredger works the narrowest stretch.</p>"
+    )
+    html = (
+        "<html><body><div class='page page--with-nav'><h2>Dredging to start</h2>"
+        + BODY
+        + more
+        + "<div class='share-bar'>Share on Facebook</div></div></body></html>"
+    )
+    record = article_from_html(html, "wrapped.html")
+    assert "The harbour board met on Monday" in record["text"]
+    assert "Share on Facebook" not in record["text"]
+
+
+# -- title and metadata ---------------------------------------------------------------------
+
+
+def test_title_url_author_and_date_of_each_page():
+    ferry = article(FERRY)
+    assert ferry["title"] == "Harbour ferry returns after two-year refit"  # " | Site" dropped
+    assert ferry["id"] == "lakeside-ferry.html"
+    assert ferry["meta"]["url"] == (
+        "https://www.lakesidegazette.example/news/2025/apr/17/harbour-ferry-returns"
+    )
+    assert ferry["meta"]["author"] == "Greta Halvorsen"
+    assert ferry["meta"]["date"] == "2025-04-17"
+    assert ferry["meta"]["sitename"] == "The Lakeside Gazette"
+
+    reservoir = article(RESERVOIR)
+    assert reservoir["title"] == "The reservoir that ran out of summer"  # og:title
+    assert reservoir["meta"]["url"] == (
+        "https://northernledger.example/environment/harrowfield-reservoir-drought"
+    )
+    assert reservoir["meta"]["author"] == "Colm Breslin"  # from JSON-LD
+    assert reservoir["meta"]["date"] == "2025-08-22"
+
+    allotments = article(ALLOTMENTS)
+    # No site name anywhere: the title is kept whole.
+    assert allotments["title"] == "Allotment rents to double from May - Brackwater Evening Post"
+    assert allotments["meta"]["url"] is None
+    assert "sitename" not in allotments["meta"]
+
+    myrtille = article(MYRTILLE)
+    assert myrtille["title"] == "À Gérardmer, la fête de la myrtille attire 12 000 visiteurs"
+    assert myrtille["meta"]["author"] == "Élodie Marchetti"
+    assert myrtille["meta"]["date"] == "2024-07-14"
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "title"),
+    [
+        (
+            "<meta property='og:title' content='Dredging to start'><title>Harbour | Post</title>",
+            BODY,
+            "Dredging to start",
+        ),
+        (
+            "<meta property='og:site_name' content='Quay Post'><title>Dredging to start - Quay "
+            "Post</title>",
+            BODY,
+            "Dredging to start",
+        ),
+        ("<title>Dredging to start - Quay Post</title>", BODY, "Dredging to start - Quay Post"),
+        ("", "<h1>Channel to be dredged</h1>" + BODY, "Channel to be dredged"),
+    ],
+)
+def test_title_is_og_title_else_title_less_the_named_site_else_h1(head, body, title):
+    assert article_from_html(page(head, body), "p.html")["title"] == title
+
+
+def test_an_icons_svg_title_is_not_the_pages_title():
+    body = "<svg><title>Facebook</title></svg><h1>Channel to be dredged</h1>" + BODY
+    assert article_from_html(page("", body), "p.html")["title"] == "Channel to be dredged"
+
+
+def test_the_canonical_link_is_the_url_before_og_url():
+    head = (
+        "<link rel='canonical' href='https://quay.example/a'>"
+        "<meta property='og:url' content='https://quay.example/b'>"
+    )
+    assert article_from_html(page(head), "p.html")["meta"]["url"] == "https://quay.example/a"
+    head = "<meta property='og:url' content='https://quay.example/b'>"
+    assert article_from_html(page(head), "p.html")["meta"]["url"] == "https://quay.example/b"
+
+
+# -- charset --------------------------------------------------------------------------------
+
+
+def test_a_page_is_read_in_the_charset_it_declares():
+    data = MYRTILLE.read_bytes()
+    assert declared_charset(data) == "cp1252"  # ISO-8859-1 is read as browsers read it
+    decoded = decode_page(data)
+    assert decoded.note is None
+    record = article(MYRTILLE)
+    assert "fixé à 14 €" in record["text"]
+    assert "« On en a fait cuire toute la nuit »" in record["text"]
+
+
+def test_an_xhtml_page_is_read_in_the_encoding_its_xml_declaration_names():
+    xhtml = (
+        '<?xml version="1.0" encoding="iso-8859-15"?>\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>Quai</title></head><body>'
+        + BODY.replace("forty thousand pounds", "quarante mille €")
+        + "</body></html>"
+    ).encode("iso-8859-15")
+    decoded = decode_page(xhtml)
+    assert decoded.encoding == "iso8859-15" and decoded.note is None
+    assert "quarante mille €" in article_from_html(decoded.text, "quai.xhtml.html")["text"]
+
+
+def test_a_declared_charset_the_bytes_do_not_fit_falls_back_to_the_usual_reading():
+    html = "<meta charset='utf-8'><p>café</p>".encode("cp1252")
+    assert decode_page(html).note is not None  # detected, and said so, as for any file
+    shift_jis = "<meta charset='shift_jis'><p>東京</p>".encode("shift_jis")
+    assert "東京" in decode_page(shift_jis).text
+
+
+def test_a_page_in_utf8_that_declares_another_charset_is_read_as_utf8():
+    data = "<meta charset='windows-1252'><p>Grüße aus Köln — 5 €</p>".encode()
+    assert decode_page(data).text == data.decode("utf-8")
+
+
+def test_an_undeclared_page_not_in_utf8_is_read_as_any_file_and_the_summary_says_so(store, write):
+    html = page(body=BODY.replace("forty thousand pounds", "quarante mille € — déjà voté"))
+    report = import_paths(store, [write("quai.html", html.encode("cp1252"))])
+    assert report.ok
+    assert "read as cp1252 (detected)" in report.summary()
+    assert "quarante mille € — déjà voté" in docs(store)[0][2]
+
+
+# -- import ---------------------------------------------------------------------------------
+
+
+def test_import_stores_the_article_with_its_meta(store):
+    report = import_paths(store, [FERRY])
+    assert report.ok and report.documents_added == 1
+    ((external_id, title, text, meta, _),) = docs(store)
+    assert (external_id, title) == (
+        "lakeside-ferry.html",
+        "Harbour ferry returns after two-year refit",
+    )
+    assert [text[s:e] for s, e in meta["captions"]] == FERRY_CAPTIONS
+
+
+def test_raw_keeps_the_characters_of_the_page(store, write):
+    html = "<html><body><script>alert('x')</script><p>Tags &amp; all.</p></body></html>\r\n"
+    path = write("raw.html", html)
+    report = import_paths(store, [path], raw=True)
+    assert report.ok
+    ((_, _, text, meta, _),) = docs(store)
+    assert text == html.replace("\r\n", "\n")
+    assert meta == {}
+
+
+def test_annotator_import_of_a_page_then_suggest_proposes_its_captions(tmp_path):
+    db = str(tmp_path / "p.db")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--db", db, "import", str(RESERVOIR)])
+    assert result.exit_code == 0, result.output
+    assert "1 document added" in result.output
+    assert "WARNING" not in result.output and "trafilatura" not in result.output
+    result = runner.invoke(cli, ["--db", db, "suggest", "--suggester", "captions"])
+    assert result.exit_code == 0, result.output
+    from annotator.store import Store
+
+    store = Store(Path(db), "tester")
+    try:
+        ((doc, _),) = list(store.iter_documents())
+        proposed = {doc.text[s.start : s.end] for s in suggestions(store, doc.id)}
+    finally:
+        store.close()
+    # Every caption is proposed, also the one with no credit for the patterns to find.
+    assert set(RESERVOIR_CAPTIONS) <= proposed
+
+
+def test_annotator_import_raw_through_the_command_line(tmp_path):
+    db = str(tmp_path / "p.db")
+    result = CliRunner().invoke(cli, ["--db", db, "import", "--raw", str(FERRY)])
+    assert result.exit_code == 0, result.output
+    from annotator.store import Store
+
+    store = Store(Path(db), "tester")
+    try:
+        ((_, _, text, _, _),) = docs(store)
+    finally:
+        store.close()
+    assert text == FERRY.read_text(encoding="utf-8")
+    assert "TRACKING-SCRIPT-SHOULD-NEVER-APPEAR" in text  # the characters, as they are
+
+
+def test_suggest_proposes_meta_captions_a_pattern_would_not_find(store):
+    import_paths(store, [RESERVOIR])
+    ((doc, _),) = list(store.iter_documents())
+    run_suggesters(store, ["captions"], documents=[doc.id])
+    proposed = {(doc.text[s.start : s.end], s.label) for s in suggestions(store, doc.id)}
+    assert (RESERVOIR_CAPTIONS[1], "caption") in proposed
+
+
+# -- nothing is fetched, nothing loads early ------------------------------------------------
+
+
+def test_reading_a_page_opens_no_connection(monkeypatch):
+    attempts = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args)
+        raise OSError("no network in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    for path in (FERRY, ALLOTMENTS, RESERVOIR, MYRTILLE):
+        assert article(path)["text"]
+    assert attempts == []
+
+
+def test_the_command_line_loads_no_extractor_until_a_page_is_imported():
+    code = (
+        "import json, sys\n"
+        "import annotator.cli, annotator.importers, annotator.readers\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('trafilatura', 'lxml', 'docx', 'htmldate', 'justext'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == []
+
+
+# -- captions anywhere among the paragraphs -------------------------------------------------
+
+WORDS = [
+    "the", "council", "harbour", "ferry", "quay", "vote", "budget", "residents", "said", "on",
+    "Monday", "would", "bridge", "water", "école", "Köln", "naïve", "🚀", "12", "000", "£76",
+    "“quoted”", "it’s",
+]  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    paragraphs=st.lists(
+        st.lists(st.sampled_from(WORDS), min_size=12, max_size=40), min_size=2, max_size=6
+    ),
+    figures=st.lists(
+        st.tuples(st.integers(0, 6), st.lists(st.sampled_from(WORDS), min_size=4, max_size=14)),
+        min_size=1,
+        max_size=4,
+    ),
+)
+def test_every_caption_comes_back_once_and_its_offsets_cover_it(paragraphs, figures):
+    texts = [" ".join(words) + f" (paragraph {i})." for i, words in enumerate(paragraphs)]
+    captions = [" ".join(words) + f" Photo {i}." for i, (_, words) in enumerate(figures)]
+    blocks: list[str] = [f"<p>{t}</p>" for t in texts]
+    for (place, _), caption in sorted(zip(figures, captions, strict=True), key=lambda f: f[0][0]):
+        at = min(place, len(blocks))
+        blocks.insert(at, f"<figure><img src='x.jpg'><figcaption>{caption}</figcaption></figure>")
+    record = article_from_html(page(body="<h1>Harbour</h1>" + "".join(blocks)), "p.html")
+    assert sorted(caption_texts(record)) == sorted(captions)
+    parts = record["text"].split("\n\n")
+    for caption in captions:
+        assert parts.count(caption) == 1
+    for text in texts:  # the extractor may run paragraphs together, but keeps their words
+        assert text in record["text"]
