@@ -238,7 +238,7 @@ def progress_lines(figures: Mapping[str, Any]) -> list[str]:
     rates = figures["spans_per_hour"]
     for who, seconds in active["by_analyst"].items():
         rate = rates.get(who, {}).get("spans_per_hour")
-        shown = "–" if rate is None else f"{rate:g}"
+        shown = "–" if rate is None else f"{rate:.1f}"
         lines.append(f"  {who:<12} {format_seconds(seconds):<14} {shown} spans per hour")
     lines.append(
         f"Active time per document: median {format_seconds(active['median_per_document'])}"

@@ -15,7 +15,7 @@ TEXTS = [
     "Photo: the river at dawn. Admittedly, the works are late.",
     "Rates stay high, the bank said. <b>Markets</b> & traders shrugged.",
 ]
-TITLES = ["Bridge", "Budget", "River", "Rates <script>alert(1)</script> & co"]
+TITLES = ["Bridge", "Budget <script>alert(1)</script> & co", "River", "Rates"]
 
 
 class Clock:
@@ -59,11 +59,11 @@ WORK = {
 # What the history above comes to (break after 300 s).
 ACTIVE = {  # (document index, analyst): seconds
     (0, "ana"): 120.0,
-    (1, "ana"): 80.0,
-    (2, "ana"): 0.0,
-    (3, "ana"): 30.0,
-    (0, "bo"): 60.0,
-    (1, "bo"): 60.0,
+    (1, "ana"): 50.0,
+    (2, "ana"): 0.0,  # a break between its two changes
+    (3, "ana"): 0.0,  # a lone change
+    (0, "bo"): 60.0,  # the done a day later is after a break
+    (1, "bo"): 30.0,
     (2, "bo"): 45.0,
 }
 DONE_PER_DAY = {

@@ -103,16 +103,15 @@ def test_two_analysts_interleaving_on_one_document_each_have_their_own_time(proj
     assert activity.active_times(ana) == {(d1, "ana"): 120.0, (d1, "bo"): 220.0}
 
 
-def test_time_between_documents_goes_to_the_one_moved_to(project, clock):
+def test_each_document_is_measured_along_its_own_changes(project, clock):
     ana, _, (d1, d2, _) = project
     tag(ana, clock, 0, d1)
-    tag(ana, clock, 60, d2)  # 60 s reading d2 before its first span
+    tag(ana, clock, 60, d2)  # the first change on d2: 0 s, the reading before it unknown
     tag(ana, clock, 100, d2)
-    tag(ana, clock, 160, d1)  # back: 60 s more on d1
+    tag(ana, clock, 160, d1)  # back on d1 within the limit: its 160 s gap counts
+    tag(ana, clock, 700, d1)  # after a break: nothing
     times = activity.active_times(ana)
-    assert times == {(d1, "ana"): 60.0, (d2, "ana"): 100.0}
-    # Never more than the time that passed.
-    assert sum(times.values()) == 160.0
+    assert times == {(d1, "ana"): 160.0, (d2, "ana"): 40.0}
 
 
 def test_history_without_a_document_takes_no_part(project, clock):
@@ -229,7 +228,7 @@ def test_the_annotator_export_writes_each_documents_lead_times(project, clock, t
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert [(r["lead_time"], r["lead_times"]) for r in records] == [
         (13.75, {"ana": 12.5, "bo": 1.25}),
-        (57.5, {"ana": 57.5}),
+        (0.0, {"ana": 0.0}),  # a lone change
         (0.0, {}),
     ]
 

@@ -29,19 +29,18 @@ def test_the_counts_stats_gave_before_are_all_still_there(team):
 def test_active_time_per_document_and_analyst(team):
     active = figures(team)["active_time"]
     assert active["break_after"] == 300.0
-    assert active["by_analyst"] == {"ana": 230.0, "bo": 165.0}
-    assert active["total"] == 395.0
+    assert active["by_analyst"] == {"ana": 170.0, "bo": 135.0}
+    assert active["total"] == 305.0
     per_doc = {}
     for (index, _), seconds in ACTIVE.items():
         per_doc[index] = per_doc.get(index, 0) + seconds
-    assert sorted(per_doc.values()) == [30.0, 45.0, 140.0, 180.0]
+    assert sorted(per_doc.values()) == [0.0, 45.0, 80.0, 180.0]
     assert active["documents"] == 4
-    assert active["median_per_document"] == 92.5
+    assert active["median_per_document"] == 62.5
     assert [(d["title"], d["seconds"]) for d in active["slowest"]] == [
         (TITLES[0], 180.0),
-        (TITLES[1], 140.0),
-        (TITLES[2], 45.0),
-        (TITLES[3], 30.0),
+        (TITLES[1], 80.0),
+        (TITLES[2], 45.0),  # the last document's lone change took no measurable time
     ]
     assert [d["id"] for d in active["slowest"]][:1] == ["1"]
     assert [d["title"] for d in figures(team, slowest=2)["active_time"]["slowest"]] == TITLES[:2]
@@ -49,8 +48,8 @@ def test_active_time_per_document_and_analyst(team):
 
 def test_a_shorter_break_limit_counts_less(team):
     active = figures(team, break_after=50)["active_time"]
-    # ana: 30 and 30 + 50 on the first two documents, 30 on the last; bo: 30 + 30 and 45.
-    assert active["by_analyst"] == {"ana": 140.0, "bo": 105.0}
+    # ana: 30 (the 90 s gap is a break) and 50 (exactly the limit); bo: 30 and 45.
+    assert active["by_analyst"] == {"ana": 80.0, "bo": 75.0}
 
 
 def test_documents_done_per_day_and_per_week(team):
@@ -78,8 +77,8 @@ def test_spans_per_label_per_analyst_and_spans_per_hour(team):
     }
     assert got["spans_by_label_by_analyst"]["bo"]["claim"] == 2
     assert got["spans_per_hour"] == {
-        "ana": {"spans": 5, "active_seconds": 230.0, "spans_per_hour": 78.2609},
-        "bo": {"spans": 4, "active_seconds": 165.0, "spans_per_hour": 87.2727},
+        "ana": {"spans": 5, "active_seconds": 170.0, "spans_per_hour": 105.8824},
+        "bo": {"spans": 4, "active_seconds": 135.0, "spans_per_hour": 106.6667},
     }
 
 
@@ -129,7 +128,7 @@ def test_stats_json_gives_every_figure(team):
     )
     printed = json.loads(result.output)
     assert printed["done"]["period"] == "week"
-    assert printed["active_time"]["by_analyst"] == {"ana": 140.0, "bo": 105.0}
+    assert printed["active_time"]["by_analyst"] == {"ana": 80.0, "bo": 75.0}
 
 
 def test_stats_prints_the_counts_then_the_progress(team):
@@ -138,8 +137,8 @@ def test_stats_prints_the_counts_then_the_progress(team):
     out = result.output
     assert out.startswith("Documents: 4\n")
     assert "Spans by annotator:" in out
-    assert "Active time (a gap over 300 s between changes is a break): 6 min 35 s" in out
-    assert "  ana          3 min 50 s     78.2609 spans per hour" in out
+    assert "Active time (a gap over 300 s between changes is a break): 5 min 5 s" in out
+    assert "  ana          2 min 50 s     105.9 spans per hour" in out
     assert "  2026-12-01   2  (ana 1, bo 2)" in out
     assert "  2026-12-02   0.750  (3 documents)" in out
 
