@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
+from annotator import activity
 from annotator.destinations import output, writes_in_place
 from annotator.exporters import ExportError, ExportJob, ExportReport, export_id
 from annotator.model import Document, Label, Relation, RelationType, Span
@@ -47,10 +48,11 @@ def write_label_studio(job: ExportJob, out: IO[str], report: ExportReport) -> No
     """
     labels = job.store.labels()
     controls = _attribute_controls(labels)
+    leads = activity.per_document_by_analyst(activity.lead_times(job.store))
     across = 0
     out.write("[")
     for n, (doc, spans) in enumerate(job.counted(report)):
-        task, left_out = task_record(doc, spans, controls)
+        task, left_out = task_record(doc, spans, controls, leads.get(doc.id, {}))
         across += left_out
         out.write(",\n" if n else "\n")
         out.write(json.dumps(task, ensure_ascii=False))
@@ -82,10 +84,13 @@ def config_path(export: Path | None) -> Path | None:
 
 
 def task_record(
-    doc: Document, spans: list[Span], controls: dict[tuple[str, str], str]
+    doc: Document,
+    spans: list[Span],
+    controls: dict[tuple[str, str], str],
+    lead_times: Mapping[str, float] | None = None,
 ) -> tuple[dict[str, Any], int]:
     """One task, and how many of the document's relations could not go in it (their ends are
-    in two analysts' annotations)."""
+    in two analysts' annotations). ``lead_times`` is each analyst's active time on it."""
     data: dict[str, Any] = {"text": doc.text, "title": doc.title, "doc_id": export_id(doc)}
     for name, value in doc.meta.items():
         data.setdefault(name, value)
@@ -111,7 +116,8 @@ def task_record(
     for key, members in layers.items():
         results = _results(members, relations.get(key, []), controls)
         if key[0] == "annotation":
-            annotations.append(annotation_fields(key[1], members, results))
+            lead = (lead_times or {}).get(key[1], 0.0)
+            annotations.append(annotation_fields(key[1], members, results, lead))
         else:
             predictions.append(prediction_fields(key[1], members, results))
     task: dict[str, Any] = {"data": data, "annotations": annotations}
@@ -122,18 +128,20 @@ def task_record(
 
 
 def annotation_fields(
-    analyst: str, spans: list[Span], results: list[dict[str, Any]]
+    analyst: str, spans: list[Span], results: list[dict[str, Any]], lead_time: float = 0.0
 ) -> dict[str, Any]:
     """One analyst's annotation: every per-annotation field is made here.
 
     ``ground_truth`` must be given, since Label Studio takes a missing one as true; the
-    curated layer is the ground truth. Label Studio keeps ``lead_time`` (seconds) on import
-    but sets its own times, so the times here serve other readers.
+    curated layer is the ground truth. ``lead_time`` is the analyst's active time on the
+    document in seconds (see ``annotator.activity``), which Label Studio keeps on import; it
+    sets its own created and updated times, so the times here serve other readers.
     """
     return {
         "result": results,
         "was_cancelled": False,
         "ground_truth": all(s.origin == "curated" for s in spans),
+        "lead_time": lead_time,
         "created_at": min(s.created_at for s in spans),
         "updated_at": max(s.updated_at for s in spans),
     }

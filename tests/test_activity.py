@@ -266,3 +266,23 @@ def test_merged_history_keeps_each_analysts_times(tmp_path, clock):
     with Store(tmp_path / "team.db", "lead") as team:
         merge_projects(team, [tmp_path / "ana.db", tmp_path / "bo.db"])
         assert activity.by_analyst(activity.active_times(team)) == {"ana": 40.0, "bo": 45.0}
+
+
+def test_the_label_studio_export_gives_each_annotation_its_analysts_lead_time(
+    project, clock, tmp_path
+):
+    ana, bo, (d1, d2, _) = project
+    tag(ana, clock, 0, d1)
+    tag(ana, clock, 12.5, d1)
+    tag(bo, clock, 20, d1)
+    tag(bo, clock, 21.25, d1)
+    tag(ana, clock, 400, d2)
+    tag(ana, clock, 1000, d2)  # after a break: 0 s
+    out = tmp_path / "tasks.json"
+    export(ana, "label-studio", out)
+    tasks = json.loads(out.read_text())
+    got = [
+        sorted((a["result"][0]["meta"]["annotator"], a["lead_time"]) for a in t["annotations"])
+        for t in tasks
+    ]
+    assert got == [[("ana", 12.5), ("bo", 1.25)], [("ana", 0.0)], []]
