@@ -17,7 +17,7 @@ import io
 import json
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +28,8 @@ from annotator.printable import printable
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+    from annotator.charts import Chart
 
     from annotator.store import Store
 
@@ -78,11 +80,21 @@ figure svg { max-width: 100%; height: auto; }
 _POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
-def render(figures: Mapping[str, Any], *, project: str, made_at: str) -> str:
-    """The whole page as text."""
+def render(
+    figures: Mapping[str, Any],
+    *,
+    project: str,
+    made_at: str,
+    draw: Callable[[Chart], str] | None = None,
+    with_data: bool = True,
+) -> str:
+    """The whole page as text. ``draw`` gives each chart's markup (inline SVG by default; the
+    window's Statistics view puts images of its own there), and ``with_data=False`` leaves
+    the figures' JSON out."""
     from annotator.charts import charts
 
     drawn = {chart.key: chart for chart in charts(figures)}
+    markup = draw or (lambda chart: svg_of(chart.figure, chart.key))
     body: list[str] = [
         f"<h1>Progress of {_e(project)}</h1>",
         f'<p class="note">Made {_e(made_at)} (UTC). The same figures as '
@@ -93,7 +105,7 @@ def render(figures: Mapping[str, Any], *, project: str, made_at: str) -> str:
         if key in drawn:
             body.append(
                 f'<figure id="chart-{key}"><figcaption>{_e(drawn[key].title)}</figcaption>'
-                f"{svg_of(drawn[key].figure, key)}</figure>"
+                f"{markup(drawn[key])}</figure>"
             )
 
     body.append("<h2>Documents by status</h2>")
@@ -151,10 +163,11 @@ def render(figures: Mapping[str, Any], *, project: str, made_at: str) -> str:
     active = figures["active_time"]
     body.append("<h2>Active time</h2>")
     body.append(
-        '<p class="note">From the change history: each gap between an analyst\'s consecutive '
-        "changes is time spent on the document of the later change, unless it is longer than "
-        f"{_span(('active_time', 'break_after'), figures)} seconds, when it is a break and "
-        "counts nothing. The first change after a break counts nothing either.</p>"
+        '<p class="note">From the change history: the gaps between an analyst\'s consecutive '
+        "changes on a document, added up; a gap longer than "
+        f"{_span(('active_time', 'break_after'), figures)} seconds is a break and counts "
+        "nothing. The first change on a document, and the first after a break, count "
+        "nothing either.</p>"
     )
     chart("active")
     body.append(_table("active-time", ["", "seconds", ""], [
@@ -215,6 +228,8 @@ def render(figures: Mapping[str, Any], *, project: str, made_at: str) -> str:
                 for j, p in enumerate(pair["points"])
             ]))  # fmt: skip
 
+    if not with_data:
+        return "<html><body>" + "\n".join(body) + "</body></html>"
     data = json.dumps(figures, ensure_ascii=False, indent=1)
     # Data, not script: "<" is escaped so nothing in a title can end the element.
     data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
