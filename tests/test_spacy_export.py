@@ -247,3 +247,16 @@ def test_the_command_refuses_spacy_options_with_another_format(project, tmp_path
     assert result.exit_code == 2
     assert f"{option[0]} applies to the spacy format only" in result.output
     assert not out.exists()
+
+
+def test_meta_that_user_data_cannot_hold_is_refused_by_document(tmp_path):
+    path = tmp_path / "big.db"
+    with Store(path, "ana") as store:
+        with store.transaction():
+            store.insert_document(
+                text="A count.", text_hash=text_hash("A count."), title="t", meta={"n": 2**70}
+            )
+        out = tmp_path / "big.spacy"
+        with pytest.raises(ExportError, match=r"document 1 \('t'\): its meta cannot be stored"):
+            export(store, "spacy", out)
+    assert not out.exists()
