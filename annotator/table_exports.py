@@ -4,7 +4,7 @@ document, for DuckDB, pandas, polars and Spark.
 CSV choices, each made for the person who opens the file:
 
 - A file starts with a UTF-8 byte-order mark, which Excel needs to read the file as UTF-8
-  (LibreOffice, and Python's csv module with ``encoding="utf-8-sig"``, take it too). Standard
+  (LibreOffice with UTF-8 chosen, and Python with ``encoding="utf-8-sig"``, skip it). Standard
   output, a pipe or a device gets none: programs read those, and a mark in front of the first
   column's name would only get in their way.
 - Rows end in CRLF as RFC 4180 has it; a field holding a line break, a comma or a quotation
