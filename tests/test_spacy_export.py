@@ -4,8 +4,12 @@ of each span, in each alignment mode."""
 from __future__ import annotations
 
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from annotator.exporters import ExportError, export
 from annotator.model import text_hash
@@ -260,3 +264,60 @@ def test_meta_that_user_data_cannot_hold_is_refused_by_document(tmp_path):
         with pytest.raises(ExportError, match=r"document 1 \('t'\): its meta cannot be stored"):
             export(store, "spacy", out)
     assert not out.exists()
+
+
+PIECES = ["🚀", "👨\u200d👩\u200d👧", "e\u0301", "مرحبا", ",", '"', "'", "\n", "\u2028", " ", "  "]
+PIECES += ["word", "Dr.", "U.S.", "don't", "2027.", "\u00a0", "\t", "(", ")"]
+
+
+@st.composite
+def documents(draw):
+    text = draw(
+        st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=3)), min_size=1, max_size=20)
+        .map("".join)
+        .map(lambda t: t.replace("\r", "\n").replace("\x00", " "))
+        .filter(lambda t: t.strip())
+    )
+    spans = draw(
+        st.lists(
+            st.tuples(st.integers(0, len(text) - 1), st.integers(1, len(text))).filter(
+                lambda p: p[0] < p[1]
+            ),
+            max_size=5,
+        )
+    )
+    return text, spans
+
+
+@pytest.mark.slow
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents(), st.sampled_from(["strict", "contract", "expand"]))
+def test_any_span_is_kept_exactly_snapped_the_right_way_or_counted_as_dropped(case, align):
+    text, pairs = case
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        with Store(folder / "p.db", "ana") as store:
+            with store.transaction():
+                doc = store.insert_document(text=text, text_hash=text_hash(text), title="t")
+            for start, end in pairs:
+                store.add_span(doc, start, end, "claim")
+            report = export(store, "spacy", folder / "s.spacy", align=align)
+        (made,) = read(folder / "s.spacy")
+    assert made.text == text
+    details = report.details
+    assert details["exact"] + details["snapped"] + details["dropped"] == len(pairs)
+    group, data = made.spans["sc"], made.user_data["spans"]
+    assert len(group) == len(data) == details["exact"] + details["snapped"]
+    snapped = 0
+    for piece, annotated in zip(group, data, strict=True):
+        start, end = annotated["start"], annotated["end"]
+        assert (start, end) in pairs and len(piece) > 0
+        if (piece.start_char, piece.end_char) == (start, end):
+            continue
+        snapped += 1
+        if align == "contract":
+            assert start <= piece.start_char < piece.end_char <= end
+        else:
+            assert align == "expand"
+            assert piece.start_char <= start < end <= piece.end_char
+    assert snapped == details["snapped"]

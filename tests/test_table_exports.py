@@ -7,8 +7,12 @@ import csv
 import io
 import json
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from annotator import table_exports
 from annotator.exporters import ExportError, export
@@ -306,3 +310,77 @@ def test_without_pyarrow_the_export_says_how_to_install_it(project, tmp_path, mo
 def test_parquet_cannot_go_to_standard_output(project):
     with Store(project, "ana") as store, pytest.raises(ExportError, match="standard output"):
         export(store, "parquet", "-")
+
+
+# -- any text, any spans ------------------------------------------------------------------------
+
+PIECES = [
+    "🚀",
+    "👨\u200d👩\u200d👧",
+    "e\u0301",
+    "مرحبا",
+    ",",
+    '"',
+    "'",
+    "\n",
+    "\u2028",
+    "=",
+    "+",
+    "-",
+]
+PIECES += ["@", "\t", " ", "word", "\u00a0", "\ufeff", ";"]
+
+
+@st.composite
+def documents(draw):
+    text = draw(
+        st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=3)), min_size=1, max_size=20)
+        .map("".join)
+        .map(lambda t: t.replace("\r", "\n").replace("\x00", " "))
+        .filter(lambda t: t.strip())
+    )
+    spans = draw(
+        st.lists(
+            st.tuples(
+                st.integers(0, len(text) - 1),
+                st.integers(1, len(text)),
+                st.sampled_from(["claim", "quote", "speaker"]),
+            ).filter(lambda p: p[0] < p[1]),
+            max_size=5,
+        )
+    )
+    note = draw(st.one_of(st.none(), st.text(max_size=8).filter(lambda t: "\x00" not in t)))
+    return text, spans, note
+
+
+@pytest.mark.slow
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents())
+def test_any_text_and_spans_come_back_exactly_from_csv_and_parquet(case):
+    pq = pytest.importorskip("pyarrow.parquet")
+    text, pairs, note = case
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        with Store(folder / "p.db", "ana") as store:
+            with store.transaction():
+                doc = store.insert_document(text=text, text_hash=text_hash(text), title=text)
+            for start, end, label in pairs:
+                store.add_span(doc, start, end, label, note=note)
+            stored = store.spans(doc)
+            export(store, "csv", folder / "s.csv")
+            export(store, "parquet", folder / "s.parquet")
+        expected = sorted((s.start, s.end, s.label, s.text, s.note or "") for s in stored)
+        rows = read_csv(folder / "s.csv")
+        got = [(int(r["start"]), int(r["end"]), r["label"], r["text"], r["note"]) for r in rows]
+        assert sorted(got) == expected
+        assert [g[:2] for g in got] == sorted(g[:2] for g in got)  # in text order
+        assert all(r["title"] == text for r in rows)
+        (row,) = pq.read_table(folder / "s.parquet").to_pylist()
+        assert row["text"] == row["title"] == text
+        assert (
+            sorted(
+                (s["start"], s["end"], s["label"], s["text"], s["note"] or "") for s in row["spans"]
+            )
+            == expected
+        )
+        assert all(text[s["start"] : s["end"]] == s["text"] for s in row["spans"])
