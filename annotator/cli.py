@@ -257,6 +257,26 @@ def import_command(
     show_default=True,
     help="doccano only: utf16 gives offsets that doccano's browser view counts in.",
 )
+@click.option(
+    "--spans-key",
+    default="sc",
+    show_default=True,
+    help="spacy only: the doc.spans key the spans go under (sc is the span categorizer's).",
+)
+@click.option(
+    "--align",
+    type=click.Choice(["strict", "contract", "expand"]),
+    default="strict",
+    show_default=True,
+    help="spacy only: a span off token boundaries is dropped (strict), shrunk to the tokens "
+    "inside it (contract) or widened to the tokens it touches (expand).",
+)
+@click.option(
+    "--lang",
+    default="en",
+    show_default=True,
+    help="spacy only: the language whose tokenizer splits the text (spacy.blank's code).",
+)
 @click.pass_context
 def export_command(
     ctx: click.Context,
@@ -269,10 +289,18 @@ def export_command(
     include_suggestions: bool,
     curated: bool,
     offsets: str,
+    spans_key: str,
+    align: str,
+    lang: str,
 ) -> None:
     """Export the project in one of the formats below (JSONL by default)."""
     from annotator.exporters import export
 
+    if fmt != "spacy":
+        for name in ("spans_key", "align", "lang"):
+            if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT:
+                option = "--" + name.replace("_", "-")
+                raise click.UsageError(f"{option} applies to the spacy format only")
     store = _store(ctx)
     with _user_errors():
         report = export(
@@ -286,6 +314,9 @@ def export_command(
             curated=curated,
             include_suggestions=include_suggestions,
             offsets=offsets,
+            spans_key=spans_key,
+            align=align,
+            lang=lang,
         )
     from annotator.destinations import writes_in_place
 

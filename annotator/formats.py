@@ -55,6 +55,27 @@ FORMATS_BY_NAME: dict[str, Format] = {
             True,
             "Label Studio's JSON tasks (an annotation per analyst, relations), config beside",
         ),
+        Format(
+            "spacy",
+            "annotator.spacy_export:write_docbin",
+            ".spacy",
+            False,
+            "spaCy DocBin: spans in a span group, relations and notes in user data",
+        ),
+        Format(
+            "csv",
+            "annotator.table_exports:write_csv",
+            ".csv",
+            True,
+            "CSV, one row per span, for spreadsheets",
+        ),
+        Format(
+            "parquet",
+            "annotator.table_exports:write_parquet",
+            ".parquet",
+            False,
+            "Parquet, one row per document with its spans and relations as lists",
+        ),
     )
 }
 

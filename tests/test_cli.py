@@ -112,7 +112,7 @@ def test_user_option_credits_imported_spans_to_that_person(db, write):
     "args",
     [
         ["import"],
-        ["export", "--format", "csv"],
+        ["export", "--format", "xlsx"],
         ["export", "--status", "finished"],
         ["export", "--offsets", "bytes"],
         ["frobnicate"],

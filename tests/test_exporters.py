@@ -165,7 +165,7 @@ def test_utf16_offsets_are_refused_for_formats_other_than_doccano(store, project
 
 def test_unknown_format_is_refused(store, tmp_path):
     with pytest.raises(ExportError, match="unknown format"):
-        export(store, "csv", tmp_path / "x.jsonl")
+        export(store, "xlsx", tmp_path / "x.jsonl")
 
 
 def test_export_escapes_characters_that_other_readers_take_for_line_ends(store, add_doc, tmp_path):
