@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from annotator.charts import Chart
-
     from annotator.store import Store
 
 
