@@ -306,6 +306,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         checkable=True,
     ),
     _spec("agreement", "&Agreement…", "F7", "&View", lambda w: w.open_agreement(), 2),
+    _spec("statistics", "&Statistics…", "F9", "&View", lambda w: w.open_statistics(), 2),
     _spec("review", "&Review mode", "F6", "&Review", lambda w: w.review.toggled(), checkable=True),
     _spec(
         "accept",

@@ -239,14 +239,17 @@ class ExportDialog(QDialog):
             f"it) or a file name ending in {suffix}"
         )
 
-    def _ask_destination(self, current: str) -> str | None:
+    def file_filter(self) -> str | None:
+        """The save dialog's filter for the chosen format; None for a folder format."""
         suffix = self._suffix()
-        if not suffix:
+        return f"{self.format.currentText()} (*{suffix})" if suffix else None
+
+    def _ask_destination(self, current: str) -> str | None:
+        filters = self.file_filter()
+        if filters is None:
             path = QFileDialog.getExistingDirectory(self, "Export into", current)
         else:
-            path, _ = QFileDialog.getSaveFileName(
-                self, "Export to", current, f"{self.format.currentText()} (*{suffix})"
-            )
+            path, _ = QFileDialog.getSaveFileName(self, "Export to", current, filters)
         return path or None
 
     def _browse(self) -> None:

@@ -532,6 +532,18 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
 
+    def open_statistics(self) -> None:
+        """View → Statistics: progress, time spent and charts, as the report shows them."""
+        from annotator.gui.statistics_window import StatisticsWindow
+
+        if self.store is None:
+            return
+        window = StatisticsWindow(self.store, self.choose_save_file, self)
+        self._windows = [x for x in self._windows if x.isVisible()]
+        self._windows.append(window)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.show()
+
     def open_from_agreement(self, document_id: int, review: bool) -> None:
         if review:
             self.review.set_active(True)
@@ -664,8 +676,10 @@ class MainWindow(QMainWindow):
         path, _ = ask(self, title, str(Path.cwd()), PROJECT_FILTER)
         return path or None
 
-    def choose_save_file(self, title: str, current: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(self, title, current, "JSON Lines (*.jsonl)")
+    def choose_save_file(
+        self, title: str, current: str, filters: str = "JSON Lines (*.jsonl)"
+    ) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(self, title, current, filters)
         return path or None
 
     def confirm(self, title: str, question: str) -> bool:

@@ -280,7 +280,14 @@ class ProjectFlows:
         from annotator.exporters import FORMATS, ExportError, export
 
         dialog = ExportDialog(w.store, FORMATS, w)
-        dialog.choose_destination = lambda current: w.choose_save_file("Export to", current)
+
+        def choose(current: str) -> str | None:
+            filters = dialog.file_filter()
+            if filters is None:
+                return w.choose_folder("Export into a new folder in")
+            return w.choose_save_file("Export to", current, filters)
+
+        dialog.choose_destination = choose
         if not w.exec_dialog(dialog):
             return None
         options = dialog.options()

@@ -100,7 +100,7 @@ def test_export_dialog_writes_the_chosen_format_and_says_where(
 
 def test_export_to_a_file_name_from_browse(window, tmp_path, monkeypatch) -> None:
     target = tmp_path / "mine.jsonl"
-    monkeypatch.setattr(window, "choose_save_file", lambda title, current: str(target))
+    monkeypatch.setattr(window, "choose_save_file", lambda title, current, filters: str(target))
 
     def drive(dialog) -> bool:
         dialog.findChild(QPushButton, "exportBrowse").click()

@@ -1,0 +1,49 @@
+"""View → Statistics (F9): the report's tables and charts in the window, from the same
+figures as `annotator stats --json`."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+from progress_project import team_project
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QImage, QTextDocument
+from PySide6.QtTest import QTest
+
+from annotator.cli import cli
+
+
+def test_f9_shows_the_figures_of_stats_json_with_every_chart_drawn(
+    open_window, tmp_path, monkeypatch
+) -> None:
+    team = team_project(tmp_path)
+    monkeypatch.setenv("ANNOTATOR_USER", "lead")
+    window = open_window(team)
+    QTest.keyClick(window.article, Qt.Key.Key_F9)
+    [stats] = [w for w in window._windows if w.objectName() == "statisticsWindow"]
+    printed = CliRunner().invoke(cli, ["--db", str(team), "stats", "--json"]).output
+    assert json.loads(json.dumps(stats.figures)) == json.loads(printed)
+
+    text = stats.view.toPlainText()
+    for heading in ("Documents by status", "Spans by label", "Active time", "Agreement over time"):
+        assert heading in text
+    assert "Budget <script>alert(1)</script> & co" in text  # a title is text, never markup
+    keys = set(stats.view.images)
+    assert {"status", "labels", "done", "active", "rate"} <= keys
+    assert any(k.startswith("agreement-") for k in keys)
+    for key in keys:
+        image = stats.view.loadResource(
+            int(QTextDocument.ResourceType.ImageResource), QUrl(f"chart:{key}")
+        )
+        assert isinstance(image, QImage) and not image.isNull() and image.width() > 300
+
+    stats.period.setCurrentIndex(stats.period.findData("week"))  # shown again, per week
+    assert stats.figures["done"]["period"] == "week"
+    assert "Documents done per week" in stats.view.toPlainText()
+
+    target = tmp_path / "report.html"
+    stats.save_as = lambda title, current, filters: str(target)
+    assert stats.save_report() == str(target)
+    assert "<svg" in target.read_text(encoding="utf-8")
+    assert str(target) in stats.said.text()
