@@ -40,6 +40,7 @@ class AttributesDialog(QDialog):
             if spec.get("definition"):
                 field.setToolTip(spec["definition"])
             field.setObjectName(f"attribute:{name}")
+            field.setMinimumWidth(30 * field.fontMetrics().averageCharWidth())
             form.addRow(name, field)
             self.fields[name] = field
         buttons = QDialogButtonBox(
