@@ -79,6 +79,10 @@ def source(tmp_path) -> Path:
         hedge = bo.add_span(1, *at("The council approved the budget"), "hedged claim")
         bo.set_attributes(hedge.id, {"how sure": "not: sure"})
         bo.set_note(hedge.id, "notes: follow up; ask ana")
+        ana_spans = {(s.start, s.end, s.label): s for s in bo.spans(1) if s.annotator == "ana"}
+        rtl_quote = ana_spans[(*at("قال الوزير إن الخط سيفتح"), "quote")]
+        mayor = ana_spans[(*at("Mayor Ana Ruiz"), "speaker")]
+        bo.add_relation(rtl_quote.id, mayor.id, "said_by")  # bo relates two of ana's spans
     return path
 
 
@@ -130,6 +134,7 @@ def test_a_brat_export_imports_back_with_nothing_lost(source, tmp_path):
         assert doc.external_id == "news_01_a_"
     assert spans_of(again) == spans_of(source)
     assert relations_of(again) == relations_of(source) != set()
+    assert {r[1] for r in relations_of(again)} == {"ana", "bo"}
     assert len(spans_of(source)) == 11
 
 
@@ -421,3 +426,33 @@ def test_a_span_that_starts_or_ends_on_a_line_break_comes_back_exactly(tmp_path)
     with Store(again, "bo") as store:
         assert import_paths(store, [tmp_path / "out"]).ok
     assert {s[:3] for s in spans_of(again)} == {(5, 12, "claim"), (10, 18, "quote")}
+
+
+def test_suggestions_come_back_as_suggestions(tmp_path):
+    text = "The line opens in 2027.\n"
+    path = tmp_path / "p.db"
+    with Store(path, "ana") as store:
+        with store.transaction():
+            doc = store.insert_document(text=text, text_hash=text_hash(text), title="t")
+        assert doc is not None
+        store.conn.execute(
+            "INSERT INTO spans (document_id, start, \"end\", label_id, text, annotator, origin,"
+            " created_at, updated_at, suggester, score) VALUES (?, 0, 8, ?, 'The line', 'ana',"
+            " 'suggested', 'now', 'now', 'claims', 0.25)",
+            (doc, store.label_ids()["claim"]),
+        )
+        store.conn.commit()
+        export(store, "brat", tmp_path / "out", include_suggestions=True)
+    again = tmp_path / "again.db"
+    with Store(again, "bo") as store:
+        assert import_paths(store, [tmp_path / "out"]).ok
+        (span,) = store.spans(store.document_ids()[0])
+        assert (span.origin, span.suggester, span.score) == ("suggested", "claims", 0.25)
+
+
+def test_a_file_where_the_folder_should_be_is_refused(source, tmp_path):
+    taken = tmp_path / "out"
+    taken.write_text("a file")
+    with Store(source, "ana") as store, pytest.raises(ExportError, match="not a folder"):
+        export(store, "brat", taken)
+    assert taken.read_text() == "a file"
