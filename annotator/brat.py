@@ -12,6 +12,7 @@ line as ``key: value`` items.
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import os
 import re
@@ -21,7 +22,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.destinations import partial_name
+from annotator.destinations import PARTIAL_SUFFIX, partial_name
+
+try:  # POSIX: a lock that dies with the process holding it
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 from annotator.exporters import ExportError, ExportJob, ExportReport, export_id
 from annotator.model import Document, Label, RelationType, Span
 from annotator.printable import printable
@@ -320,7 +326,11 @@ def _write_file(path: Path, content: str) -> None:
 
 def write_brat(job: ExportJob, folder: Path, report: ExportReport) -> None:
     """The export as a brat folder, which appears whole: it is built under a hidden name beside
-    ``folder`` and renamed into place. A folder that exists and holds anything is refused."""
+    ``folder`` and renamed into place. A folder that exists and holds anything is refused.
+
+    The folder being built is locked while it is written; one left by a killed export is no
+    longer locked by anyone, and the next export to the same place removes it.
+    """
     shown = printable(folder)
     if folder.exists() or folder.is_symlink():
         if not folder.is_dir():
@@ -329,22 +339,54 @@ def write_brat(job: ExportJob, folder: Path, report: ExportReport) -> None:
             raise ExportError(
                 f"{shown}: the folder is not empty; a brat export goes into a new or empty folder"
             )
+        folder = Path(os.path.realpath(folder))  # through a link, the folder it names
+    _remove_stale(folder)
     building = folder.parent / partial_name(folder)
     building.mkdir()
+    lock = _lock(building)
     try:
         _write_folder(job, building, report)
-        with contextlib.suppress(OSError):
-            fd = os.open(building, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+        if lock is not None:
+            os.fsync(lock)
         if folder.is_dir():
             folder.rmdir()  # empty, as checked; renaming onto it is not portable
         os.rename(building, folder)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
+    finally:
+        if lock is not None:
+            os.close(lock)
+
+
+def _lock(folder: Path) -> int | None:
+    """Hold ``folder`` locked (a lock that ends with the process holding it)."""
+    if fcntl is None:  # pragma: no cover - Windows
+        return None
+    fd = os.open(folder, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def _remove_stale(folder: Path) -> None:
+    """Remove folders a killed export of ``folder`` was building, which no one holds."""
+    if fcntl is None:  # pragma: no cover - Windows
+        return
+    with contextlib.suppress(OSError):
+        for candidate in folder.parent.glob(f".{glob.escape(folder.name)}.*{PARTIAL_SUFFIX}"):
+            if candidate.is_symlink() or not candidate.is_dir():
+                continue
+            try:
+                fd = os.open(candidate, os.O_RDONLY)
+            except OSError:
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                shutil.rmtree(candidate)
+            except OSError:
+                pass
+            finally:
+                os.close(fd)
 
 
 def _write_folder(job: ExportJob, folder: Path, report: ExportReport) -> None:

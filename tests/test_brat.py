@@ -4,12 +4,15 @@ into a project with the same spans, relations, attributes, notes and analysts.""
 from __future__ import annotations
 
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from annotator.brat import fragments, note_text, parse_note
+from annotator.brat import LINE_BREAKS, fragments, note_text, parse_note
 from annotator.cli import cli
 from annotator.exporters import ExportError, export
 from annotator.importers import import_paths
@@ -436,7 +439,7 @@ def test_suggestions_come_back_as_suggestions(tmp_path):
             doc = store.insert_document(text=text, text_hash=text_hash(text), title="t")
         assert doc is not None
         store.conn.execute(
-            "INSERT INTO spans (document_id, start, \"end\", label_id, text, annotator, origin,"
+            'INSERT INTO spans (document_id, start, "end", label_id, text, annotator, origin,'
             " created_at, updated_at, suggester, score) VALUES (?, 0, 8, ?, 'The line', 'ana',"
             " 'suggested', 'now', 'now', 'claims', 0.25)",
             (doc, store.label_ids()["claim"]),
@@ -456,3 +459,90 @@ def test_a_file_where_the_folder_should_be_is_refused(source, tmp_path):
     with Store(source, "ana") as store, pytest.raises(ExportError, match="not a folder"):
         export(store, "brat", taken)
     assert taken.read_text() == "a file"
+
+
+# -- any text, any spans ------------------------------------------------------------------------
+
+PIECES = [
+    "🚀", "👍🏽", "👨\u200d👩\u200d👧", "e\u0301", "مرحبا", "\u200f", "\u00a0", "\t", "\n", "\n\n",
+    "\u2028", "\u2029", "\x85", "\x0c", "\x0b", "\x1c", " ", "  ", "word", ";", "\\", ":", "Ω",
+]  # fmt: skip
+LABELS = ["claim", "quote", "caption", "concession", "speaker"]
+
+
+@st.composite
+def documents(draw):
+    """A text (never empty of words; no NUL or leading U+FEFF, which a .txt cannot carry) and
+    spans by several analysts, each with a note or none."""
+    text = "x" + "".join(draw(st.lists(st.sampled_from(PIECES), min_size=1, max_size=25)))
+    spans = {}
+    for _ in range(draw(st.integers(0, 8))):
+        start = draw(st.integers(0, len(text) - 1))
+        end = draw(st.integers(start + 1, len(text)))
+        label = draw(st.sampled_from(LABELS))
+        who = draw(st.sampled_from(["ana", "bo", "a; b\\n", " c: d "]))
+        note = draw(st.none() | st.text(min_size=1, max_size=12).filter(lambda t: t.strip()))
+        spans[(start, end, label, who)] = note
+    return text, spans
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents())
+def test_any_text_and_spans_come_back_from_brat(case):
+    text, spans = case
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for who in {key[3] for key in spans} | {"ana"}:
+            with Store(folder / "p.db", who) as store:
+                if not store.document_ids():
+                    with store.transaction():
+                        store.insert_document(text=text, text_hash=text_hash(text), title="t")
+                for (start, end, label, by), note in spans.items():
+                    if by == who:
+                        span = store.add_span(1, start, end, label)
+                        if note is not None:
+                            store.set_note(span.id, note)
+        with Store(folder / "p.db", "ana") as store:
+            report = export(store, "brat", folder / "out")
+        kept = {
+            (start, end, label, who, note)
+            for (start, end, label, who), note in spans.items()
+            if text[start:end].strip(LINE_BREAKS)
+        }
+        assert report.details.get("left out (nothing but line breaks)", 0) == len(spans) - len(kept)
+        with Store(folder / "again.db", "cy") as store:
+            imported = import_paths(store, [folder / "out"])
+            assert imported.ok, [str(r) for r in imported.refused]
+            (doc,) = store.document_ids()
+            assert store.document(doc).text == text
+            got = {(s.start, s.end, s.label, s.annotator, s.note) for s in store.spans(doc)}
+    assert got == kept
+
+
+def test_a_killed_exports_folder_is_removed_by_the_next_but_a_running_ones_is_kept(
+    source, tmp_path
+):
+    import fcntl
+    import os
+
+    killed = tmp_path / ".out.0123456789ab.partial"
+    killed.mkdir()
+    (killed / "half.txt").write_text("half")
+    running = tmp_path / ".out.ba9876543210.partial"
+    running.mkdir()
+    held = os.open(running, os.O_RDONLY)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        exported(source, tmp_path / "out")
+        assert not killed.exists() and running.is_dir()
+    finally:
+        os.close(held)
+
+
+def test_a_link_to_an_empty_folder_is_written_through(source, tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    exported(source, link)
+    assert link.is_symlink() and (real / "annotation.conf").is_file()
