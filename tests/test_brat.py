@@ -546,3 +546,12 @@ def test_a_link_to_an_empty_folder_is_written_through(source, tmp_path):
     link.symlink_to(real)
     exported(source, link)
     assert link.is_symlink() and (real / "annotation.conf").is_file()
+
+
+def test_an_ann_line_that_is_not_utf8_is_refused_by_line(store, tmp_path):
+    folder = write_pair(tmp_path / "in", "One two\n", "")
+    (folder / "doc.ann").write_bytes(b"T1\tclaim 0 3\tOne\n#1\tAnnotatorNotes T1\tbad \xff\n")
+    report = import_paths(store, [folder])
+    (refusal,) = [str(r) for r in report.refused]
+    assert refusal == f"{folder / 'doc.ann'}:2: not valid UTF-8 at byte 42 (0xff)"
+    assert store.count_documents() == 0
