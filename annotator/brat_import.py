@@ -70,7 +70,6 @@ def _written_names(folder: Path) -> dict[str, str]:
 
 @dataclass
 class _Entity:
-    line: int
     label: str
     pieces: list[tuple[int, int]]
     items: list[tuple[str, str]] = field(default_factory=list)
@@ -154,11 +153,16 @@ class _AnnParser:
             if not line.strip():
                 continue
             self.line(number, line)
-        for number, kind, fields in self.later:
-            if kind == "#":
+        # Lines may name annotations given further down: relations once every T is known,
+        # then attributes and notes, which may name relations.
+        for number, kind, fields in sorted(self.later, key=lambda later: later[1] != "R"):
+            if kind == "R":
+                self.relation(number, fields)
+            elif kind == "#":
                 self.note(number, fields)
             else:
                 self.attribute(number, fields)
+        self.errors.sort(key=lambda error: error[0])
 
     def line(self, number: int, line: str) -> None:
         kind = line[0]
@@ -168,7 +172,7 @@ class _AnnParser:
         elif kind == "T":
             self.entity(number, line.split("\t", 2))
         elif kind == "R":
-            self.relation(number, fields)
+            self.later.append((number, "R", fields))
         elif kind in "AM":
             self.later.append((number, "A", fields))
         elif kind == "#":
@@ -216,7 +220,7 @@ class _AnnParser:
         if tid in self.entities or tid in self.relation_ids:
             self.refuse(number, f"{tid} is given twice")
             return
-        self.entities[tid] = _Entity(number, self.names.get(label, label), pieces)
+        self.entities[tid] = _Entity(self.names.get(label, label), pieces)
 
     def relation(self, number: int, fields: list[str]) -> None:
         rid = fields[0]

@@ -555,3 +555,24 @@ def test_an_ann_line_that_is_not_utf8_is_refused_by_line(store, tmp_path):
     (refusal,) = [str(r) for r in report.refused]
     assert refusal == f"{folder / 'doc.ann'}:2: not valid UTF-8 at byte 42 (0xff)"
     assert store.count_documents() == 0
+
+
+def test_lines_may_name_annotations_given_further_down(store, tmp_path):
+    ann = (
+        "#1\tAnnotatorNotes R1\tannotator: bo\n"
+        "A1\tcertainty T1 low\n"
+        "R1\tsaid_by Arg1:T1 Arg2:T2\n"
+        "T2\tspeaker 12 14\tBo\n"
+        "T1\tquote 0 6\t“Yes,”\n"
+    )
+    store.set_label_attributes(
+        "quote", [{"name": "certainty", "kind": "choice", "values": ["low", "high"]}]
+    )
+    folder = write_pair(tmp_path / "in", "“Yes,” said Bo.\n", ann)
+    report = import_paths(store, [folder])
+    assert report.ok, [str(r) for r in report.refused]
+    doc = store.document_ids()[0]
+    (quote,) = [s for s in store.spans(doc) if s.label == "quote"]
+    assert quote.attributes == {"certainty": "low"}
+    (relation,) = store.relations(doc)
+    assert (relation.head, relation.annotator) == (quote.id, "bo")
