@@ -151,7 +151,7 @@ def import_command(
     raw: bool,
 ) -> None:
     """Import .txt/.md articles, saved web pages (.html), Word files (.docx), folders of
-    them, and .jsonl/.json tasks.
+    them, .jsonl/.json tasks and brat folders (each .txt with its .ann).
 
     A task is {"text", "id"?, "title"?, "meta"?} with spans as Prodigy's
     "spans": [{"start", "end", "label"}] or doccano's "label": [[start, end, "label"]];
