@@ -151,7 +151,7 @@ def import_command(
     raw: bool,
 ) -> None:
     """Import .txt/.md articles, saved web pages (.html), Word files (.docx), folders of
-    them, and .jsonl/.json tasks.
+    them, .jsonl/.json tasks and brat folders (each .txt with its .ann).
 
     A task is {"text", "id"?, "title"?, "meta"?} with spans as Prodigy's
     "spans": [{"start", "end", "label"}] or doccano's "label": [[start, end, "label"]];
@@ -320,7 +320,9 @@ def export_command(
         )
     from annotator.destinations import writes_in_place
 
-    into_stream = report.path is None or writes_in_place(report.path)
+    into_stream = report.path is None or (
+        writes_in_place(report.path) and not report.path.is_dir()  # a brat folder is not
+    )
     where = "standard output" if report.path is None else printable(report.path)
     details = "".join(f"; {n} {what}" for what, n in report.details.items())
     click.echo(

@@ -76,6 +76,13 @@ FORMATS_BY_NAME: dict[str, Format] = {
             False,
             "Parquet, one row per document with its spans and relations as lists",
         ),
+        Format(
+            "brat",
+            "annotator.brat:write_brat",
+            "",
+            False,
+            "a brat folder: a .txt and .ann per document, annotation.conf and visual.conf",
+        ),
     )
 }
 

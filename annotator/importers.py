@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from annotator.brat_import import PART as BRAT_PART
+from annotator.brat_import import brat_role
 from annotator.decoding import DecodeError
 from annotator.model import utc_now
 from annotator.printable import printable
@@ -172,15 +174,26 @@ def collect_files(
                     if name.startswith("."):
                         continue
                     if f.suffix.lower() not in KNOWN_SUFFIXES:
-                        skipped.append(str(f))
+                        if (role := brat_role(f)) is None:
+                            skipped.append(str(f))
+                        elif role != BRAT_PART:
+                            missing.append(Refusal(str(f), None, role))
                     elif (why := _not_regular(f)) is not None:
                         missing.append(Refusal(str(f), None, why))
                     else:
                         files.append(f)
             if len(files) + len(missing) == before:
                 empty.append(str(p))
+        elif p.is_file() and (role := brat_role(p)) is not None:
+            if role != BRAT_PART:
+                missing.append(Refusal(str(p), None, role))
+            elif p.suffix.lower() != ".ann":
+                skipped.append(str(p))  # a brat folder's .conf
+            elif p.with_suffix(".txt") not in files:
+                files.append(p.with_suffix(".txt"))  # the document is its .txt with this .ann
         elif p.is_file():
-            files.append(p)
+            if p not in files or p.suffix.lower() != ".txt":  # a brat .txt, named with its .ann
+                files.append(p)
         elif (why := _not_regular(p)) is not None:
             missing.append(Refusal(str(p), None, why))
         else:
@@ -348,7 +361,8 @@ def _write(
                         value, number, set(label_ids), create_labels, new_labels, scheme
                     )
                 except RecordError as e:
-                    result.refused.append(Refusal(source, number, str(e)))
+                    # A brat .ann's line names the .ann, not the .txt read with it.
+                    result.refused.append(Refusal(getattr(e, "path", source), number, str(e)))
                     continue
                 if result.refused and not skip_invalid:
                     continue  # keep checking, so every bad record is listed

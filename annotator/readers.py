@@ -82,6 +82,10 @@ def read_records(path: Path, result: _Notes, *, utf8: bool = True, raw: bool = F
             f"the file is {size / 1e6:.1f} MB, over the {limit / 1e6:.0f} MB limit for "
             f"{suffix or 'text'} files"
         )
+    if (brat := _brat_annotations(path)) is not None:
+        from annotator.brat_import import read_brat
+
+        return read_brat(path, brat, result)
     if suffix in JSONL_SUFFIXES:
         return _jsonl_records(path, result, utf8)
     if suffix in JSON_SUFFIXES:
@@ -91,6 +95,14 @@ def read_records(path: Path, result: _Notes, *, utf8: bool = True, raw: bool = F
     if suffix in WEB_PAGE_SUFFIXES and not raw:
         return _web_page_records(path, result)
     return _text_records(path, result)
+
+
+def _brat_annotations(path: Path) -> Path | None:
+    """The brat ``.ann`` beside a ``.txt`` of the same name: the two are one document."""
+    if path.suffix.lower() != ".txt":
+        return None
+    ann = path.with_suffix(".ann")
+    return ann if ann.is_file() else None
 
 
 def _read_text(path: Path, result: _Notes) -> str:
