@@ -343,3 +343,60 @@ def test_export_dialog_offers_the_cli_options(window, tmp_path, monkeypatch) -> 
     utf16 = len(HARD_TEXT[:start].encode("utf-16-le")) // 2
     assert record["label"] == [[utf16, utf16 + 2, "claim"]]  # 🚀 is two UTF-16 units
     assert texts[0].startswith("Wrote 1 document and 1 span ")
+
+
+def test_a_folder_format_exports_into_a_new_folder_named_or_made_inside(
+    window, tmp_path, monkeypatch
+) -> None:
+    start = HARD_TEXT.index("rocket")
+    select_cp(window, start, start + 6)
+    QTest.keyClick(window.article, Qt.Key.Key_1)
+    messages: list[str] = []
+    destination = {"path": tmp_path / "corpus"}
+
+    def drive(dialog) -> bool:
+        dialog.format.setCurrentText("brat")
+        assert dialog.file_filter() is None and not dialog.spans_key.isEnabled()
+        dialog.destination.setText(str(destination["path"]))
+        return True
+
+    monkeypatch.setattr(window, "exec_dialog", drive)
+    monkeypatch.setattr(window, "show_message", lambda title, text: messages.append(text))
+    report = window.export_dialog()
+    assert report.path == tmp_path / "corpus"
+    assert (tmp_path / "corpus" / "annotation.conf").is_file()
+    anns = sorted((tmp_path / "corpus").glob("*.ann"))
+    assert len(anns) == 3 and any("\tclaim " in a.read_text(encoding="utf-8") for a in anns)
+    # an existing folder gets a new folder inside, named after the project, format and time
+    destination["path"] = tmp_path
+    second = window.export_dialog()
+    assert second.path.parent == tmp_path and second.path.name.startswith("project-brat-")
+    assert str(second.path) in messages[-1]
+
+
+def test_the_spacy_options_reach_the_export_and_its_counts_are_said(
+    window, tmp_path, monkeypatch
+) -> None:
+    start = HARD_TEXT.index("rocket")
+    select_cp(window, start + 1, start + 4)  # inside a word: off token boundaries
+    QTest.keyClick(window.article, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    messages: list[str] = []
+
+    def drive(dialog) -> bool:
+        dialog.format.setCurrentText("spacy")
+        assert dialog.spans_key.isEnabled() and dialog.align.isEnabled()
+        dialog.spans_key.setText("news")
+        dialog.align.setCurrentIndex(dialog.align.findData("expand"))
+        dialog.destination.setText(str(tmp_path / "out.spacy"))
+        return True
+
+    monkeypatch.setattr(window, "exec_dialog", drive)
+    monkeypatch.setattr(window, "show_message", lambda title, text: messages.append(text))
+    report = window.export_dialog()
+    assert report.details["snapped"] == 1 and "1 snapped" in messages[0]
+    import spacy
+    from spacy.tokens import DocBin
+
+    docs = list(DocBin().from_disk(tmp_path / "out.spacy").get_docs(spacy.blank("en").vocab))
+    [span] = [s for d in docs for s in d.spans.get("news", [])]
+    assert (span.text, span.label_) == ("rocket", "claim")
