@@ -80,7 +80,9 @@ def _grouped_bars(
             axes.bar_label(bars, fontsize=8)
     axes.set_xticks(range(len(categories)), categories)
     if count > 1:
-        axes.legend(frameon=False, fontsize=8, ncols=min(count, 6))
+        axes.legend(
+            frameon=False, fontsize=8, ncols=min(count, 6), loc="lower right", bbox_to_anchor=(1, 1)
+        )
 
 
 def _integers(axes: Axes) -> None:
@@ -254,5 +256,5 @@ def agreement_chart(pair: Mapping[str, Any]) -> Figure | None:
         [k[5:] if period == "day" else k for k in shown][::step],
     )
     axes.set_xlim(-0.5, len(shown) - 0.5)
-    axes.legend(frameon=False, fontsize=8, ncols=3)
+    axes.legend(frameon=False, fontsize=8, ncols=3, loc="lower right", bbox_to_anchor=(1, 1))
     return figure
