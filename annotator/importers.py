@@ -23,7 +23,14 @@ from annotator.decoding import DecodeError
 from annotator.model import utc_now
 from annotator.printable import printable
 from annotator.project_file import kind_of_file
-from annotator.readers import KNOWN_SUFFIXES, ReadAgain, as_text, read_records
+from annotator.readers import (
+    KNOWN_SUFFIXES,
+    WEB_PAGE_SUFFIXES,
+    WORD_SUFFIXES,
+    ReadAgain,
+    as_text,
+    read_records,
+)
 from annotator.statuses import write_status
 from annotator.store import ProjectError, Store
 from annotator.tasks import (
@@ -34,6 +41,8 @@ from annotator.tasks import (
     Scheme,
     check_task,
 )
+
+CAPTIONED_SUFFIXES = WEB_PAGE_SUFFIXES | WORD_SUFFIXES
 
 _BATCH = 500
 _WHY_PASSED_OVER = {
@@ -64,6 +73,8 @@ class FileResult:
     duplicates: int = 0
     spans_added: int = 0
     relations_added: int = 0
+    # Captions of web pages and Word files, proposed as caption suggestions.
+    captions_suggested: int = 0
     # Of the duplicates: spans they brought that the stored document lacked (added to it),
     # and spans it already had (left out).
     spans_added_to_duplicates: int = 0
@@ -139,6 +150,12 @@ class ImportReport:
             for what, count in f.passed_over.items():
                 why = _WHY_PASSED_OVER.get(what, "")
                 lines.append(f"{printable(f.path)}: {n(count, what)} passed over{why}")
+        captions = sum(f.captions_suggested for f in self.files)
+        if captions:
+            lines.append(
+                f"{n(captions, 'image caption')} proposed as caption suggestions "
+                "(accept them with Enter in the window, or reject them)."
+            )
         if self.labels_created:
             lines.append("New labels: " + ", ".join(self.labels_created))
         for folder in self.empty_folders:
@@ -352,6 +369,9 @@ def _write(
     now = utc_now()
     pending_spans: list[tuple[Any, ...]] = []
     added_labels: list[str] = []
+    # A page's or Word file's captions (meta "captions"), proposed once it is in.
+    articles = path.suffix.lower() in CAPTIONED_SUFFIXES and not as_suggestions
+    captioned: list[int] = []
     try:
         with store.transaction():
             for number, read, value in records:
@@ -397,6 +417,8 @@ def _write(
                     progress(read)
                     continue
                 result.documents_added += 1
+                if articles and record.meta.get("captions"):
+                    captioned.append(document_id)
                 if record.statuses:
                     for who, status in record.statuses.items():
                         write_status(store.conn, document_id, who, status, now)
@@ -420,6 +442,8 @@ def _write(
                 raise _RollBack
             if pending_spans:
                 result.spans_added += store.insert_spans(pending_spans)
+            if captioned:
+                result.captions_suggested = _suggest_captions(store, captioned)
             if result.documents_added or result.spans_added:
                 store.record_change(
                     "import",
@@ -437,6 +461,15 @@ def _write(
         result.passed_over.clear()
         return
     labels_created.extend(added_labels)
+
+
+def _suggest_captions(store: Store, documents: list[int]) -> int:
+    """The captions a web page or Word file brought, as caption suggestions (the captions
+    suggester reads them from the meta); how many were proposed."""
+    from annotator.suggesting import run_suggesters
+
+    report = run_suggesters(store, ["captions"], documents=documents)
+    return sum(report.proposed["captions"].values())
 
 
 def _add_statuses(store: Store, document_id: int | None, record: CheckedTask) -> None:
