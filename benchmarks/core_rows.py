@@ -8,6 +8,7 @@ imports and all), beside the reference run as a process of its own
 from __future__ import annotations
 
 import hashlib
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -200,6 +201,56 @@ def export_row(fmt: str) -> Callable[[Context], list[Figure]]:
         ]
 
     return row
+
+
+# The other formats, each timed against annotator's own JSONL export of the same project: what
+# a format costs on top of reading the project and writing one line per document.
+OTHER_FORMATS = {  # format: (file name, target: at most this many times the JSONL export)
+    "label-studio": ("out.json", 2.0),
+    "csv": ("out.csv", 2.0),
+    "parquet": ("out.parquet", 2.0),
+    "brat": ("out-brat", 4.0),
+    "spacy": ("out.spacy", 6.0),  # tokenizing every article with spaCy
+}
+
+
+def other_formats(ctx: Context) -> list[Figure]:
+    s = ctx.sizes
+    project = ctx.project(s.articles)
+    baseline = ctx.work / "export-baseline.jsonl"
+    figures = []
+    for fmt, (name, limit) in OTHER_FORMATS.items():
+        target = ctx.work / name
+
+        def ours(fmt: str = fmt, target: Path = target) -> None:
+            if target.is_dir():
+                shutil.rmtree(target)
+            _process(annotator_command(project, "export", "--format", fmt, "-o", str(target)))
+
+        def jsonl() -> None:
+            _process(annotator_command(project, "export", "-o", str(baseline)))
+
+        ctx.say(f"  exporting {s.articles:,} articles as {fmt}, against the JSONL export")
+        ours_t, base_t, ratio = paired(ours, jsonl, runs=max(3, s.export_runs - 2), warmup=1)
+        figures.append(
+            Figure(
+                row="export-formats",
+                name=f"export-{fmt}",
+                what=f"`annotator export --format {fmt}` of {s.articles:,} articles",
+                target=f"≤ {limit:g}× the annotator JSONL export",
+                ours=ours_t,
+                reference=base_t,
+                ratio=ratio,
+                met=ratio.median <= limit,
+                note="reference: the same project exported as annotator JSONL",
+            )
+        )
+        if target.is_dir():
+            shutil.rmtree(target)
+        else:
+            target.unlink()
+    baseline.unlink()
+    return figures
 
 
 CLI_START_LIMIT = 0.1  # seconds: `annotator --version` from spawn to exit

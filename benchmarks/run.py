@@ -38,6 +38,7 @@ ROWS: dict[str, Row] = {
     "import-10k": core_rows.import_small,
     "import-100k": core_rows.import_large,
     **{f"export-{fmt}": core_rows.export_row(fmt) for fmt in core_rows.EXPORT_FORMATS},
+    "export-formats": core_rows.other_formats,
     "cli-start": core_rows.cli_start,
     "startup": gui_rows.startup,
     "open-long": gui_rows.open_long,

@@ -82,9 +82,15 @@ def test_every_row_produces_figures_and_json(tmp_path: Path) -> None:
             assert stats is not None and stats.samples, f.name
             assert all(v > 0 for v in stats.samples), f.name
         assert f.met in (True, False), f.name
-    exports = [f for f in figures if f.row.startswith("export-")]
+    exports = [
+        f for f in figures if f.row in ("export-annotator", "export-prodigy", "export-doccano")
+    ]
     assert len(exports) == 3
     assert all(f.extra["same_output"] for f in exports)
+    others = [f.name for f in figures if f.row == "export-formats"]
+    assert others == [
+        f"export-{fmt}" for fmt in ("label-studio", "csv", "parquet", "brat", "spacy")
+    ]
 
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["mode"] == "tiny"
@@ -100,6 +106,7 @@ def test_only_picks_rows_by_name_or_prefix() -> None:
         "export-annotator",
         "export-prodigy",
         "export-doccano",
+        "export-formats",
     ]
     assert runner.select_rows(["startup,import-10k"]) == ["import-10k", "startup"]
     with pytest.raises(SystemExit):
