@@ -9,6 +9,7 @@ project again; Save as report… writes the self-contained HTML page.
 from __future__ import annotations
 
 import io
+import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -115,10 +116,15 @@ class StatisticsWindow(QDialog):
         """Read the figures again and show them."""
         from annotator.report import render
         from annotator.statistics import figures
+        from annotator.store import ProjectError
 
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            self.figures = figures(self.store, **self.options())
+            try:
+                self.figures = figures(self.store, **self.options())
+            except (ProjectError, sqlite3.Error) as e:
+                self.said.setText(f"The figures could not be read: {e}")
+                return
             self.view.images = {}
             page = render(
                 self.figures,
