@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -320,8 +321,44 @@ def _write_file(path: Path, content: str) -> None:
     # newline="": the text goes out exactly as stored, so offsets count the same characters.
     with open(path, "w", encoding="utf-8", newline="") as f:
         f.write(content)
-        f.flush()
-        os.fsync(f.fileno())
+
+
+def _sync_folder(folder: Path) -> None:
+    """Every file written in ``folder`` on the disk before the folder takes its name.
+
+    Linux's ``syncfs`` does it for the whole file system in one call, which for a corpus of
+    thousands of files is many times faster than a ``fsync`` per file; elsewhere each file
+    is synced in turn.
+    """
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        if _syncfs(fd):
+            return
+        for entry in os.scandir(folder):
+            if entry.is_file(follow_symlinks=False):
+                with open(entry.path, "rb") as f:
+                    os.fsync(f.fileno())
+        with contextlib.suppress(OSError):  # not every system syncs a folder
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _syncfs(fd: int) -> bool:
+    """``syncfs(fd)`` where the C library has it (Linux); False where it does not."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        call = libc.syncfs
+    except (OSError, AttributeError):
+        return False
+    if call(fd) != 0:
+        error = ctypes.get_errno()
+        raise OSError(error, os.strerror(error))
+    return True
 
 
 def write_brat(job: ExportJob, folder: Path, report: ExportReport) -> None:
@@ -346,8 +383,7 @@ def write_brat(job: ExportJob, folder: Path, report: ExportReport) -> None:
     lock = _lock(building)
     try:
         _write_folder(job, building, report)
-        if lock is not None:
-            os.fsync(lock)
+        _sync_folder(building)
         if folder.is_dir():
             folder.rmdir()  # empty, as checked; renaming onto it is not portable
         os.rename(building, folder)

@@ -3,6 +3,7 @@ into a project with the same spans, relations, attributes, notes and analysts.""
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 from pathlib import Path
@@ -576,3 +577,29 @@ def test_lines_may_name_annotations_given_further_down(store, tmp_path):
     assert quote.attributes == {"certainty": "low"}
     (relation,) = store.relations(doc)
     assert (relation.head, relation.annotator) == (quote.id, "bo")
+
+
+def test_the_folder_is_on_disk_before_it_takes_its_name(source, tmp_path, monkeypatch):
+    from annotator import brat
+
+    synced: list[str] = []
+    real_fsync = brat.os.fsync
+
+    def counted(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    # Where the system has no syncfs, each file is synced in turn.
+    monkeypatch.setattr(brat, "_syncfs", lambda fd: False)
+    monkeypatch.setattr(brat.os, "fsync", counted)
+    with Store(source, "ana") as store:
+        export(store, "brat", tmp_path / "out")
+    written = {p.name for p in (tmp_path / "out").iterdir()}
+    assert {Path(p).name for p in synced if not p.endswith(".partial")} >= written
+    # With syncfs, one call for the whole file system.
+    calls: list[int] = []
+    monkeypatch.setattr(brat, "_syncfs", lambda fd: calls.append(fd) or True)
+    synced.clear()
+    with Store(source, "ana") as store:
+        export(store, "brat", tmp_path / "again")
+    assert len(calls) == 1 and synced == []
