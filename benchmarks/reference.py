@@ -227,11 +227,71 @@ def export_jsonl(db_path: Path, fmt: str, destination: Path) -> tuple[int, int]:
     return documents, spans
 
 
+def _documents_with_spans(conn: sqlite3.Connection):
+    """(id, title, text, [(start, end, label)]) in project order, two queries in step."""
+    labels = dict(conn.execute("SELECT id, name FROM labels"))
+    spans: dict[int, list[tuple[int, int, str]]] = {}
+    for doc, start, end, label in conn.execute(
+        "SELECT document_id, start, \"end\", label_id FROM spans WHERE origin != 'suggested'"
+        ' ORDER BY document_id, start, "end", id'
+    ):
+        spans.setdefault(doc, []).append((start, end, labels[label]))
+    for doc, title, text in conn.execute("SELECT id, title, text FROM documents ORDER BY id"):
+        yield doc, title, text, spans.get(doc, [])
+
+
+def export_docbin(db_path: Path, destination: Path) -> tuple[int, int]:
+    """The spaCy work alone: each text tokenized by ``spacy.blank("en")``, the spans that lie
+    on token edges in ``doc.spans["sc"]``, the id and title in user data, one DocBin."""
+    import spacy
+    from spacy.tokens import DocBin
+
+    nlp = spacy.blank("en")
+    docs = DocBin(store_user_data=True)
+    conn = sqlite3.connect(str(db_path))
+    documents = written = 0
+    try:
+        for doc_id, title, text, spans in _documents_with_spans(conn):
+            made = nlp.make_doc(text)
+            group = [made.char_span(a, b, label=label) for a, b, label in spans]
+            made.spans["sc"] = [g for g in group if g is not None]
+            made.user_data["id"], made.user_data["title"] = str(doc_id), title
+            docs.add(made)
+            documents += 1
+            written += len(made.spans["sc"])
+    finally:
+        conn.close()
+    docs.to_disk(destination)
+    return documents, written
+
+
+def export_brat(db_path: Path, destination: Path) -> tuple[int, int]:
+    """A folder of .txt and .ann pairs (T lines only), synced to disk once at the end."""
+    destination.mkdir()
+    conn = sqlite3.connect(str(db_path))
+    documents = written = 0
+    try:
+        for doc_id, _title, text, spans in _documents_with_spans(conn):
+            (destination / f"{doc_id}.txt").write_text(text, encoding="utf-8", newline="")
+            lines = [
+                f"T{n}\t{label} {a} {b}\t{text[a:b]}\n" for n, (a, b, label) in enumerate(spans, 1)
+            ]
+            (destination / f"{doc_id}.ann").write_text("".join(lines), encoding="utf-8")
+            documents += 1
+            written += len(spans)
+    finally:
+        conn.close()
+    os.sync()
+    return documents, written
+
+
 def main(argv: list[str] | None = None) -> None:
     """The reference as a process of its own, timed the way the user runs annotator:
 
         python -m benchmarks.reference import DB FILE
         python -m benchmarks.reference export DB FORMAT OUT
+        python -m benchmarks.reference docbin DB OUT
+        python -m benchmarks.reference brat DB FOLDER
 
     Prints the (documents, spans) it wrote.
     """
@@ -242,6 +302,10 @@ def main(argv: list[str] | None = None) -> None:
         counts = import_jsonl(Path(args[1]), Path(args[2]))
     elif args[0] == "export":
         counts = export_jsonl(Path(args[1]), args[2], Path(args[3]))
+    elif args[0] == "docbin":
+        counts = export_docbin(Path(args[1]), Path(args[2]))
+    elif args[0] == "brat":
+        counts = export_brat(Path(args[1]), Path(args[2]))
     else:
         raise SystemExit(f"unknown work {args[0]!r}")
     print(*counts)
