@@ -104,7 +104,10 @@ def test_agreement_grows_as_documents_both_finished_come_in(team):
         assert last["labels"][label]["exact_f1"] == expected
 
 
-def test_a_project_of_one_analyst_has_no_agreement_and_no_history_is_no_time(store):
+def test_a_project_of_one_analyst_has_no_agreement_and_no_history_is_no_time(tmp_path):
+    # One instant for every change: the span and the status it sets are not a millisecond
+    # apart, whatever the machine's speed.
+    store = Store(tmp_path / "one.db", "tester", clock=lambda: "2026-11-30T09:00:00.000Z")
     doc = store.insert_document(text="Some words here.", text_hash="x" * 64, title="t")
     got = figures(store)
     assert got["agreement_over_time"] == []
@@ -117,6 +120,7 @@ def test_a_project_of_one_analyst_has_no_agreement_and_no_history_is_no_time(sto
         "tester": {"spans": 1, "active_seconds": 0.0, "spans_per_hour": None}
     }
     json.dumps(got)  # plain data
+    store.close()
 
 
 def test_stats_json_gives_every_figure(team):
