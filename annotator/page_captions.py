@@ -33,13 +33,20 @@ _INLINE = {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", 
 _INLINE |= {"mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u"}
 _INLINE |= {"var", "wbr", "font", "ins", "del"}
 _MEDIA = {"img", "picture", "video", "audio", "svg", "canvas", "iframe", "object", "embed"}
+_MEDIA |= {"amp-img", "amp-anim", "amp-video", "amp-iframe"}  # an AMP page's pictures
 ARTICLE_LIKE = {"article", "main"}
 
 # Class names (split at "-", "_" and case changes) that say "caption" or "picture credit".
 _CAPTION_WORDS = {"caption", "captions", "figcaption", "credit", "credits", "imagecredit"}
 _CAPTION_WORDS |= {"photocredit", "photocaption", "imagecaption", "wpcaption"}
+# A newsroom's word for a caption, and the French and Spanish ones ("légende", "leyenda").
+_CAPTION_WORDS |= {"cutline", "cutlines", "legend", "legende", "leyenda"}
 _PICTURE_WORDS = {"photo", "photos", "image", "images", "img", "picture", "pic", "media"}
 _CREDIT_WORDS = {"byline", "source", "copyright", "credit"}
+# Screen-reader-only text ("Image caption, " before a caption), by the class names the common
+# frameworks and themes give it (Bootstrap's sr-only, WordPress's screen-reader-text, ...).
+_SCREEN_READER_WORDS = {"sronly", "visuallyhidden", "screenreader", "screenreadertext"}
+_SCREEN_READER_WORDS |= {"screenreaderonly", "readeronly", "srtext", "offscreen", "a11yhidden"}
 # Blocks that are never the article: a caption inside one (which holds none of the article's
 # paragraphs) belongs to a teaser, a menu or an advert.
 _BOILERPLATE_TAGS = {"nav", "aside", "footer", "form", "menu"}
@@ -51,13 +58,15 @@ _BOILERPLATE_WORDS = {
     "gdpr", "newsletter", "subscribe", "subscription", "signup", "footer", "teaser", "teasers",
     "outbrain", "taboola", "widget", "advert", "advertisement", "ad", "ads", "popular",
     "trending", "readmore", "mostread", "morestories", "alsoread", "readnext", "seealso",
+    "recirculation", "mostpopular", "tags", "topics", "bio", "authorbio", "authorbox",
 }  # fmt: skip
 
 # A line that is a picture credit by its words: "Photo: ...", "Photograph: X/Getty Images",
 # "(Image: ...)", "AP Photo/...", "REUTERS/...". Agency names are matched at word edges, so
 # "AP" in "Chapter" does not count.
 _CREDIT_START = re.compile(
-    r"^\(?\s*(photo(graph)?s?|pictures?|pictured|images?|illustration|graphic|credit|foto)"
+    r"^\(?\s*(photo(graph)?s?|pictures?|pictured|images?|illustration|graphic|credit|foto"
+    r"|crédit|bild|تصوير|صورة|צילום)"
     r"(\s+(by|credit|courtesy( of)?))?\s*[:|]\s*\S",
     re.IGNORECASE,
 )
@@ -65,6 +74,12 @@ _CREDIT_AGENCY = re.compile(
     r"(\bAP Photo\s*/|\b(REUTERS|AFP|EPA|EPA-EFE|ANP|DPA|XINHUA|ANSA)\s*/\s*\w"
     r"|(/|\(|–|—|\bvia\s)\s*(Getty Images|AFP via Getty Images|Getty|Shutterstock|Alamy|Reuters"
     r"|AP|AFP|EPA|PA Wire|PA Media|Bloomberg|NurPhoto|SOPA Images)\)?\s*$)"
+)
+# Any agency's credit in the wire style, closing the caption: an upper-case name, a slash and
+# the photographer's first and last names ("NORDPRESS/Lena Sato", ".../File Photo").
+_CREDIT_WIRE = re.compile(
+    r"(^|\s)[A-Z]{2,}(-[A-Z]{2,})?\s?/\s?[A-ZÀ-ÖØ-Þ][^\W\d_]*([ '’-][A-ZÀ-ÖØ-Þ][^\W\d_.]*\.?)+"
+    r"(/(File|Pool|Handout)( Photo)?)?\s*$"
 )
 _CREDIT_CHARS = 300  # a longer run of text is a paragraph that mentions a photo
 _CAPTION_CHARS = 600  # a longer "caption" element is a wrapper, not a caption
@@ -75,18 +90,25 @@ _CLASS_PARTS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
 def hidden(element: Element) -> bool:
-    """Hidden from the reader by its markup (a banner shown only by a script, say)."""
-    if element.get("hidden") is not None:
+    """Hidden from the reader by its markup: a banner shown only by a script, a carousel's
+    copy of a slide (``aria-hidden``), text meant only for screen readers."""
+    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
         return True
     style = (element.get("style") or "").replace(" ", "").lower()
-    return "display:none" in style or "visibility:hidden" in style
+    if "display:none" in style or "visibility:hidden" in style:
+        return True
+    return bool(element.get("class")) and bool(class_words(element) & _SCREEN_READER_WORDS)
+
+
+_NAMING = ("class", "id", "data-component", "data-testid", "data-module", "aria-label")
 
 
 def class_words(element: Element) -> set[str]:
-    """The words of an element's class and id: "related-links" gives related, links and
-    relatedlinks; "byLinePhoto" gives by, line, photo and their pairs joined."""
+    """The words of the names an element is given (class, id, the ``data-component`` and
+    ``data-testid`` that component frameworks write, ``aria-label``): "related-links" gives
+    related, links and relatedlinks; "byLinePhoto" gives by, line, photo and their pairs."""
     words: set[str] = set()
-    for name in f"{element.get('class') or ''} {element.get('id') or ''}".split():
+    for name in " ".join(element.get(a) or "" for a in _NAMING).split():
         parts = [p.lower() for p in _CLASS_PARTS.findall(name)]
         words.update(parts)
         words.update(a + b for a, b in zip(parts, parts[1:], strict=False))
@@ -115,6 +137,7 @@ class _Page:
         self.starts: dict[Any, int] = {}
         self.ends: dict[Any, int] = {}
         self.owners: list[tuple[int, Any]] = []  # (offset, element whose text starts there)
+        self.unseen: set[Any] = set()  # elements whose text the reader does not see
         length = 0
 
         def add(text: str | None, owner: Any) -> None:
@@ -129,7 +152,8 @@ class _Page:
         for event, element in walker:
             if event == "start":
                 self.starts[element] = length
-                if not isinstance(element.tag, str) or element.tag in _UNSEEN:
+                if not isinstance(element.tag, str) or element.tag in _UNSEEN or hidden(element):
+                    self.unseen.add(element)
                     walker.skip_subtree()
                 else:
                     add(element.text, element)
@@ -148,7 +172,7 @@ class _Page:
 
     def seen(self, element: Any) -> bool:
         """Whether the element's text is part of the page's visible text."""
-        return element in self.ends and element.tag not in _UNSEEN
+        return element in self.ends and element not in self.unseen
 
     def size(self, element: Any) -> int:
         """How many characters other than white space the element's text holds."""
@@ -271,9 +295,14 @@ def _figure_parts(figure: Any) -> list[Any]:
     for element in figure.iterdescendants():
         if not isinstance(element.tag, str) or any(a in parts for a in element.iterancestors()):
             continue
-        if element.tag == "figcaption" or _is_caption(element):
+        if element.tag == "figcaption" or _is_caption(element) or _is_credit(element):
             parts.append(element)
     return parts
+
+
+def _is_credit(element: Any) -> bool:
+    """Within a figure, an element named for a credit or copyright is the picture's."""
+    return bool(class_words(element) & _CREDIT_WORDS - {"byline"}) and not hidden(element)
 
 
 def _is_caption(element: Any) -> bool:
@@ -286,7 +315,7 @@ def _is_caption(element: Any) -> bool:
         return False
     text = visible_text(element)
     return 0 < len(text) <= _CREDIT_CHARS and bool(
-        _CREDIT_START.search(text) or _CREDIT_AGENCY.search(text)
+        _CREDIT_START.search(text) or _CREDIT_AGENCY.search(text) or _CREDIT_WIRE.search(text)
     )
 
 
@@ -299,7 +328,7 @@ def visible_text(element: Any) -> str:
         if el.text:
             pieces.append(el.text)
         for child in el:
-            if isinstance(child.tag, str) and child.tag not in _UNSEEN:
+            if isinstance(child.tag, str) and child.tag not in _UNSEEN and not hidden(child):
                 boundary = child.tag not in _INLINE or _is_part(child)
                 if boundary:
                     pieces.append(" ")
@@ -334,7 +363,7 @@ def with_captions(body: HtmlElement, paragraphs: list[str]) -> tuple[str, list[l
     """The article's text with each caption as a paragraph after the extracted paragraph
     that comes before it in the page, and the captions' [start, end] in that text."""
     page = _Page(body)
-    located = _locate(page, paragraphs)
+    located = _after_the_body_left_out(page, _locate(page, paragraphs))
     captions = _article_captions(page, located)
     # A paragraph the extractor took from inside a caption is that caption, put back whole.
     body = [p for p in located if not any(p.within(c.start, c.end) for c in captions)]
@@ -422,6 +451,41 @@ def _words(text: str) -> re.Pattern[str]:
     """The text's words in order with any white space between (the extractor may have
     turned a no-break space or a line break into a space)."""
     return re.compile(r"\s+".join(re.escape(word) for word in text.split()))
+
+
+# How publishing systems name the element that holds an article's paragraphs.
+_BODY_WORDS = {"articlebody", "storybody", "entrycontent", "postcontent", "articlecontent"}
+_BODY_WORDS |= {"storycontent", "articletext", "storytext", "postbody", "entrybody"}
+_BODY_SHARE = 0.8  # the named body must hold this share of the text to be the article's
+
+
+def _after_the_body_left_out(page: _Page, located: list[_Located]) -> list[_Located]:
+    """The paragraphs, less those after the end of the element the page names as the
+    article's body (``itemprop="articleBody"``, a class such as "article-body"): an author's
+    biography, a sign-off box. Only when that element holds most of the text, so that a page
+    which names something else so loses nothing of its article."""
+    bodies = [
+        element
+        for element in page.starts
+        if isinstance(element.tag, str)
+        and element not in page.unseen
+        and (
+            "articleBody" in (element.get("itemprop") or "", element.get("name") or "")
+            or bool(class_words(element) & _BODY_WORDS)
+        )
+    ]
+    if not bodies:
+        return located
+    spans = [(page.starts[b], page.ends[b]) for b in bodies]
+    inside = sum(
+        len(p.text)
+        for p in located
+        if any(p.start is not None and lo <= p.start < hi for lo, hi in spans)
+    )
+    if inside < _BODY_SHARE * sum(len(p.text) for p in located):
+        return located
+    end = max(hi for _, hi in spans)
+    return [p for p in located if p.start is None or p.start < end]
 
 
 def _article_captions(page: _Page, located: list[_Located]) -> list[_Caption]:

@@ -43,12 +43,28 @@ NO_TEXT = "no article text found in the page; import it with --raw to keep its c
 
 # Blocks taken out of the page before extraction (the surest of page_captions' boilerplate),
 # because an extractor may take one for the article when it is the page's largest text (a
-# cookie banner on a page of links).
+# cookie banner on a page of links), or keep a piece of one (the heading of a list of links,
+# a promotion's blurb between two paragraphs). These are the names publishing systems and
+# themes commonly give such blocks, in class, id, data-component or aria-label.
 _NEVER_ARTICLE_WORDS = {
     "cookie", "cookies", "consent", "gdpr", "share", "sharing", "sharebar", "social",
-    "breadcrumb", "breadcrumbs", "newsletter", "signup", "readmore", "related", "nav", "navbar",
-    "navigation", "menu",
+    "breadcrumb", "breadcrumbs", "newsletter", "signup", "subscribe", "subscription", "readmore",
+    "related", "nav", "navbar", "navigation", "menu", "promo", "promos", "promoted", "sponsored",
+    "advert", "advertisement", "ad", "ads", "adslot", "outbrain", "taboola", "recirculation",
+    "readnext", "alsoread", "seealso", "morestories", "mostread", "mostpopular", "popular",
+    "trending", "recommended", "tags", "taglist", "topics", "links", "bio", "authorbio",
+    "authorbox", "comments",
 }  # fmt: skip
+# A layout table (a page of the 2000s) holds blocks in its cells, or tables, or pictures; a
+# table of data holds words and numbers. Layout is read as the blocks it lays out.
+_BLOCKS = {"p", "div", "table", "ul", "ol", "dl", "blockquote", "figure", "form", "section"}
+_BLOCKS |= {"article", "aside", "header", "footer", "nav", "main", "h1", "h2", "h3", "h4"}
+_BLOCKS |= {"h5", "h6", "pre", "hr", "address", "img", "picture", "iframe", "object"}
+_COLUMN_CHARS = 500  # a layout row's cell this large is the article, not a side column
+_LINK_SHARE = 0.7  # a block with this share of its text in links is a list of links
+_LINK_LIST_TAGS = ("p", "div", "ul", "ol", "li", "td", "section", "aside", "header", "footer")
+_NO_SPLIT = {"p", "pre", "code", "textarea", "script", "style", "li", "h1", "h2", "h3", "h4"}
+_NO_SPLIT |= {"h5", "h6", "a", "button", "option", "select", "caption", "figcaption"}
 _NEVER_ARTICLE_TAGS = {"nav", "menu"}
 _NEVER_ARTICLE_CHARS = 500  # a block this short may go even when it is most of the page
 _DECLARED = re.compile(
@@ -185,6 +201,13 @@ def _extract(tree: HtmlElement) -> Any:
     for element in list(_never_article(pruned)):
         if element.getparent() is not None:
             element.drop_tree()
+    for table in list(pruned.iter("table")):
+        if _lays_out(table):
+            _as_blocks(table)
+    _split_at_blank_lines(pruned)
+    for element in list(_link_lists(pruned)):
+        if element.getparent() is not None:
+            element.drop_tree()
     with _quiet():
         try:
             return trafilatura.bare_extraction(
@@ -229,6 +252,141 @@ def _never_article(tree: HtmlElement) -> Iterator[HtmlElement]:
         if _text_size(element) > most:
             continue
         yield element
+
+
+def _own_cells(table: Element) -> list[Element]:
+    """The cells of a table's own rows (not those of a table inside one of them)."""
+    rows = table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
+    return [cell for row in rows for cell in row if cell.tag in ("td", "th")]
+
+
+def _lays_out(table: Element) -> bool:
+    """A table used for layout: said so (``role="presentation"``), or with blocks, tables or
+    pictures in its cells rather than words and numbers under headings."""
+    if (table.get("role") or "").lower() in ("presentation", "none"):
+        return True
+    if next(table.iter("th", "caption", "thead"), None) is not None:
+        return False
+    for cell in _own_cells(table):
+        if next((d for d in cell.iterdescendants() if d.tag in _BLOCKS), None) is not None:
+            return True
+        if _blank_line(cell):
+            return True
+    return False
+
+
+def _as_blocks(table: Element) -> None:
+    """A layout table's rows and cells as the blocks they are to a reader; beside the cell
+    that holds the article, the narrow columns of menus and adverts are left out."""
+    for row in table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr"):
+        cells = [cell for cell in row if cell.tag in ("td", "th")]
+        sizes = [_text_size(cell) for cell in cells]
+        if len(cells) > 1 and max(sizes) >= _COLUMN_CHARS:
+            for cell, size in zip(cells, sizes, strict=True):
+                if size * 3 < max(sizes) and next(cell.iter("h1"), None) is None:
+                    cell.drop_tree()
+        for cell in row:
+            if cell.tag in ("td", "th"):
+                cell.tag = "div"
+        row.tag = "div"
+    for section in table.xpath("./thead|./tbody|./tfoot"):
+        section.tag = "div"
+    table.tag = "div"
+
+
+def _blank_line(element: Element) -> bool:
+    """Whether two line breaks in a row (``<br><br>``, text between them only white space)
+    stand among the element's children: how paragraphs were made before CSS."""
+    for child in element:
+        if child.tag == "br" and not (child.tail or "").strip():
+            following = child.getnext()
+            if following is not None and following.tag == "br":
+                return True
+    return False
+
+
+def _split_at_blank_lines(tree: Element) -> None:
+    """Text that runs on between ``<br><br>`` breaks made into ``<p>`` paragraphs, so the
+    extractor sees the paragraphs the reader sees."""
+    for element in reversed(list(tree.iter())):  # the innermost first
+        if isinstance(element.tag, str) and element.tag not in _NO_SPLIT and _blank_line(element):
+            _regroup(element)
+
+
+_BLANK = object()  # where a blank line stood among an element's children
+
+
+def _regroup(element: Element) -> None:
+    """An element's children and text as paragraphs, split where a blank line stood and
+    around the blocks among them."""
+    from lxml import etree
+
+    pieces: list[Any] = [element.text]
+    children = list(element)
+    for child in children:
+        pieces.append(child)
+        pieces.append(child.tail)
+        child.tail = None
+        element.remove(child)
+    element.text = None
+    # Runs of breaks with only white space between them are one blank line.
+    flat: list[Any] = []
+    for piece in pieces:
+        if piece is None:
+            continue
+        if isinstance(piece, str) and not piece.strip() and flat and _is_break(flat[-1]):
+            continue
+        if _is_break(piece) and flat and (_is_break(flat[-1]) or flat[-1] is _BLANK):
+            flat[-1] = _BLANK
+            continue
+        flat.append(piece)
+
+    groups: list[Element] = []
+    current = etree.Element("p")
+
+    def close() -> None:
+        nonlocal current
+        if len(current) or (current.text or "").strip():
+            groups.append(current)
+        current = etree.Element("p")
+
+    for piece in flat:
+        if piece is _BLANK:
+            close()
+        elif isinstance(piece, str):
+            if len(current):
+                current[-1].tail = (current[-1].tail or "") + piece
+            else:
+                current.text = (current.text or "") + piece
+        elif isinstance(piece.tag, str) and piece.tag in _BLOCKS:
+            close()
+            groups.append(piece)
+        else:
+            current.append(piece)
+    close()
+    element.extend(groups)
+    if element.tag not in _BLOCKS:
+        element.tag = "div"  # a <font> or <span> that holds paragraphs now
+
+
+def _is_break(piece: Any) -> bool:
+    return piece is not _BLANK and not isinstance(piece, str) and piece.tag == "br"
+
+
+def _link_lists(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """Blocks that are mostly links (two or more, and most of their text): menus, "other
+    stories" lists, "Print | Email | Back" lines; outermost first, as in ``_never_article``."""
+    body = tree.find("body")
+    if body is None:
+        body = tree
+    most = max(_NEVER_ARTICLE_CHARS, _text_size(body) // 2)
+    for element in body.iterdescendants(*_LINK_LIST_TAGS):
+        size = _text_size(element)
+        if size == 0 or size > most or next(element.iter("h1"), None) is not None:
+            continue
+        links = [a for a in element.iter("a") if _text_size(a)]
+        if len(links) >= 2 and sum(_text_size(a) for a in links) >= _LINK_SHARE * size:
+            yield element
 
 
 def _text_size(element: Element) -> int:

@@ -521,3 +521,161 @@ def test_every_caption_comes_back_once_and_its_offsets_cover_it(paragraphs, figu
         assert parts.count(caption) == 1
     for text in texts:  # the extractor may run paragraphs together, but keeps their words
         assert text in record["text"]
+
+
+# -- pages as publishing systems make them --------------------------------------------------
+# Each page in fixtures/webpages/expected/ is described by a JSON file of the same name: its
+# article paragraphs and captions as a reader sees them, the text around them that is not the
+# article ("absent"), and the title, url, author and date the page states.
+
+EXPECTED = sorted((PAGES / "expected").glob("*.json"))
+
+
+def kind_of_page(expected: Path) -> tuple[Path, dict]:
+    (path,) = [p for p in PAGES.glob(expected.stem + ".*") if p.suffix in (".html", ".htm")]
+    return path, json.loads(expected.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("expected", EXPECTED, ids=lambda p: p.stem)
+def test_each_kind_of_page_keeps_its_paragraphs_and_captions_and_nothing_around_them(expected):
+    path, want = kind_of_page(expected)
+    record = article(path)
+    text, parts = record["text"], paragraphs(record)
+    # Every paragraph of the article, whole, once, in the page's order.
+    for paragraph in want["paragraphs"]:
+        assert parts.count(paragraph) == 1, paragraph
+    at = [parts.index(p) for p in want["paragraphs"]]
+    assert at == sorted(at)
+    # Every caption, as a paragraph of its own, and in meta at exactly its offsets.
+    assert caption_texts(record) == want["captions"]
+    for caption in want["captions"]:
+        assert parts.count(caption) == 1, caption
+    # None of the page around the article, and nothing of its scripts, styles or data.
+    for left_out in want["absent"]:
+        assert left_out not in text, left_out
+    for code in ("SHOULD-NEVER-APPEAR", '{"', "</", "function(", "window.", "@context"):
+        assert code not in text, code
+    assert record["title"] == want["title"]
+    assert record["meta"]["url"] == want["url"]
+    assert record["meta"]["author"] == want["author"]
+    assert record["meta"]["date"] == want["date"]
+
+
+def test_there_is_a_page_of_each_kind():
+    assert len(EXPECTED) >= 8
+    for expected in EXPECTED:
+        _, want = kind_of_page(expected)
+        assert want["paragraphs"] and want["captions"] and want["absent"]
+
+
+ALL_PAGES = sorted(p for p in PAGES.iterdir() if p.suffix in (".html", ".htm"))
+
+
+@pytest.mark.parametrize("path", ALL_PAGES, ids=lambda p: p.stem)
+def test_every_meta_caption_slices_to_a_caption_paragraph_and_paragraphs_are_apart(path):
+    record = article(path)
+    text = record["text"]
+    parts = paragraphs(record)
+    assert "\n\n\n" not in text and text == text.strip()
+    for part in parts:
+        assert part and part == part.strip()
+    captions = record["meta"]["captions"]
+    assert captions == sorted(captions)
+    previous_end = -1
+    for start, end in captions:
+        assert 0 <= start < end <= len(text) and start >= previous_end
+        previous_end = end
+        assert text[start:end] in parts
+        assert start == 0 or text[start - 2 : start] == "\n\n"
+        assert end == len(text) or text[end : end + 2] == "\n\n"
+
+
+def test_text_for_screen_readers_only_is_not_in_a_caption():
+    body = BODY + (
+        "<figure><img src='q.jpg'><span class='copyright'><span class='visually-hidden'>Image "
+        "source, </span>Harbour Board</span><figcaption><span class='sr-only'>Image caption, "
+        "</span>The dredger at work off the quay</figcaption></figure>"
+    )
+    record = article_from_html(page(body=body), "sr.html")
+    assert caption_texts(record) == ["Harbour Board The dredger at work off the quay"]
+    assert "Image caption" not in record["text"] and "Image source" not in record["text"]
+
+
+def test_a_wire_style_credit_from_any_agency_makes_a_caption():
+    body = BODY + (
+        "<div><img src='q.jpg'><p>The dredger Maasvlakte arrives off Brackwater, May 2, 2025. "
+        "NORDPRESS/Lena Sato</p></div>"
+        "<p>The crew will work in shifts until the channel is clear, the harbour master said.</p>"
+    )
+    record = article_from_html(page(body=body), "wire.html")
+    assert caption_texts(record) == [
+        "The dredger Maasvlakte arrives off Brackwater, May 2, 2025. NORDPRESS/Lena Sato"
+    ]
+    # An upper-case word and a slash inside a sentence is not a credit.
+    plain = BODY + "<p>Talks between the EU/UK teams on fishing rights resume on Monday.</p>"
+    assert caption_texts(article_from_html(page(body=plain), "eu.html")) == []
+
+
+def test_a_slide_a_carousel_copies_for_its_loop_is_one_caption():
+    slide = "<div{}><figure><img src='a.jpg'><figcaption>{}</figcaption></figure></div>"
+    body = BODY + (
+        slide.format(" aria-hidden='true'", "The quay at dawn. Photo: Ana Ruiz")
+        + slide.format("", "The quay at dawn. Photo: Ana Ruiz")
+        + slide.format("", "The dredger at noon. Photo: Ana Ruiz")
+        + "<p>The harbour master said the channel would be marked with new buoys in June.</p>"
+    )
+    record = article_from_html(page(body=body), "gallery.html")
+    assert caption_texts(record) == [
+        "The quay at dawn. Photo: Ana Ruiz",
+        "The dredger at noon. Photo: Ana Ruiz",
+    ]
+
+
+def test_a_block_of_links_between_paragraphs_is_left_out():
+    body = (
+        BODY[: BODY.index("<p>Fishing")]
+        + "<div><b>Other stories:</b> <a href='/a'>Lifeboat launched twice in a night</a> "
+        "<a href='/b'>Quay car park to charge from May</a></div>" + BODY[BODY.index("<p>Fishing") :]
+    )
+    text = article_from_html(page(body=body), "links.html")["text"]
+    assert "Other stories" not in text and "Lifeboat" not in text
+    assert "Fishing crews had warned" in text
+
+
+def test_a_layout_table_is_read_as_its_paragraphs_without_its_side_columns():
+    story = (
+        "The harbour board met on Monday and agreed to dredge the eastern channel before the "
+        "autumn storms, at a cost of forty thousand pounds.<br><br>Fishing crews had warned for "
+        "a year that boats were grounding at low tide, and two trawlers were stuck on the bar in "
+        "March.<br><br>The board's engineer said the channel had silted up faster than expected "
+        "after two wet winters, and that the sandbank at the harbour mouth had grown by a third, "
+        "so that work would start in September and last about six weeks.<br><br>The channel "
+        "will be closed to larger vessels for two days at a time while the dredger works the "
+        "narrowest stretch, and the ferry will run to a reduced timetable in those weeks."
+    )
+    html = (
+        "<html><body><table><tr><td><p>Sections<br>Harbour news<br>Weather<br>Tide tables</p>"
+        f"<p>Our sponsor: Quayside Chandlery</p></td><td><h1>Dredging to start</h1>{story}"
+        "</td><td>Advertise here: call 0100 555 0100</td></tr></table></body></html>"
+    )
+    parts = article_from_html(html, "old.html")["text"].split("\n\n")
+    assert (
+        "Fishing crews had warned for a year that boats were grounding at low tide, and two "
+        "trawlers were stuck on the bar in March."
+    ) in parts
+    starts = ("The harbour", "Fishing", "The board", "The channel")
+    assert len([p for p in parts if p.startswith(starts)]) == 4
+    text = "\n\n".join(parts)
+    assert "Tide tables" not in text and "Chandlery" not in text and "Advertise" not in text
+
+
+def test_text_after_the_named_article_body_is_left_out():
+    bio = "<div><p>Ines Varga writes about the harbour and the fleet for the Quay Post.</p></div>"
+    html = page(body=f"<h1>Dredging</h1><div itemprop='articleBody'>{BODY}</div>{bio}")
+    assert "writes about the harbour" not in article_from_html(html, "bio.html")["text"]
+    # A body that holds little of the text is not taken at its word.
+    html = page(
+        body=f"<div class='article-body'>{BODY[: BODY.index('<p>Fishing')]}</div>"
+        f"{BODY[BODY.index('<p>Fishing') :]}"
+    )
+    assert "Fishing crews had warned" in article_from_html(html, "short.html")["text"]
