@@ -15,6 +15,7 @@ where it is, never added twice.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -35,6 +36,7 @@ _INLINE |= {"var", "wbr", "font", "ins", "del"}
 _MEDIA = {"img", "picture", "video", "audio", "svg", "canvas", "iframe", "object", "embed"}
 _MEDIA |= {"amp-img", "amp-anim", "amp-video", "amp-iframe"}  # an AMP page's pictures
 ARTICLE_LIKE = {"article", "main"}
+_HOLDS_ARTICLE = ("article", "main", "h1")
 
 # Class names (split at "-", "_" and case changes) that say "caption" or "picture credit".
 _CAPTION_WORDS = {"caption", "captions", "figcaption", "credit", "credits", "imagecredit"}
@@ -90,9 +92,10 @@ _CLASS_PARTS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
 def hidden(element: Element) -> bool:
-    """Hidden from the reader by its markup: a banner shown only by a script, a carousel's
-    copy of a slide (``aria-hidden``), text meant only for screen readers."""
-    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
+    """Hidden from the reader by its markup (a banner shown only by a script), or text meant
+    only for screen readers. ``aria-hidden`` is not: carousels give it to every slide but
+    the one in view."""
+    if element.get("hidden") is not None:
         return True
     style = (element.get("style") or "").replace(" ", "").lower()
     if "display:none" in style or "visibility:hidden" in style:
@@ -101,6 +104,12 @@ def hidden(element: Element) -> bool:
 
 
 _NAMING = ("class", "id", "data-component", "data-testid", "data-module", "aria-label")
+
+
+def _conceals(element: Element) -> bool:
+    """Hidden, and holding no article: a page saved while a dialog was open has the rest of
+    the page marked ``aria-hidden``, the article with it."""
+    return hidden(element) and next(element.iterdescendants(*_HOLDS_ARTICLE), None) is None
 
 
 def class_words(element: Element) -> set[str]:
@@ -152,7 +161,7 @@ class _Page:
         for event, element in walker:
             if event == "start":
                 self.starts[element] = length
-                if not isinstance(element.tag, str) or element.tag in _UNSEEN or hidden(element):
+                if not isinstance(element.tag, str) or element.tag in _UNSEEN or _conceals(element):
                     self.unseen.add(element)
                     walker.skip_subtree()
                 else:
@@ -366,23 +375,26 @@ def with_captions(body: HtmlElement, paragraphs: list[str]) -> tuple[str, list[l
     located = _after_the_body_left_out(page, _locate(page, paragraphs))
     captions = _article_captions(page, located)
     # A paragraph the extractor took from inside a caption is that caption, put back whole.
-    body = [p for p in located if not any(p.within(c.start, c.end) for c in captions)]
+    caption_starts = [c.start for c in captions]  # in page order, none within another
+
+    def in_a_caption(paragraph: _Located) -> bool:
+        if paragraph.start is None:
+            return False
+        j = bisect.bisect_right(caption_starts, paragraph.start) - 1
+        return j >= 0 and paragraph.within(captions[j].start, captions[j].end)
+
+    body = [p for p in located if not in_a_caption(p)]
+    order = _Order(body)
     after: dict[int, list[_Caption]] = {}  # paragraph index (-1: before the first) → captions
     inside: dict[int, list[_Caption]] = {}  # captions already within a paragraph's text
-    keys = [_key(p.text) for p in body]
     for caption in captions:
-        key = _key(caption.text)
-        holder = next((i for i, p in enumerate(body) if p.holds(caption.start, caption.end)), None)
+        holder = order.holder(caption)
         if holder is None:  # not found where it stood, but its words are in a paragraph
-            holder = next(
-                (i for i, k in enumerate(keys) if k == key or (len(key) >= _LOOSE and key in k)),
-                None,
-            )
+            holder = order.holding_words(_key(caption.text))
         if holder is not None:
             inside.setdefault(holder, []).append(caption)
             continue
-        before = [i for i, p in enumerate(body) if p.start is not None and p.start < caption.start]
-        after.setdefault(before[-1] if before else -1, []).append(caption)
+        after.setdefault(order.last_before(caption.start), []).append(caption)
 
     out: list[str] = []
     spans: list[list[int]] = []
@@ -407,6 +419,59 @@ def with_captions(body: HtmlElement, paragraphs: list[str]) -> tuple[str, list[l
             add(caption.text, True)
     spans.sort()
     return "\n\n".join(out), spans
+
+
+class _Order:
+    """Where captions fall among the paragraphs: by bisection when the paragraphs were found
+    in page order without overlapping (as they almost always are), else one by one."""
+
+    def __init__(self, body: list[_Located]) -> None:
+        self.body = body
+        found = [(p.start, p.end, i) for i, p in enumerate(body) if p.start is not None]
+        self.starts = [start for start, _, _ in found]
+        self.indexes = [i for _, _, i in found]
+        self.ordered = all(
+            a[1] is not None and a[1] <= b[0] and a[2] < b[2]
+            for a, b in zip(found, found[1:], strict=False)
+        )
+        self.keys = [_key(p.text) for p in body]
+        self.joined = _SEPARATOR.join(self.keys)
+        self.key_starts = list(itertools.accumulate((len(k) + 1 for k in self.keys), initial=0))
+        self.exact: dict[str, int] = {}
+        for i, key in enumerate(self.keys):
+            self.exact.setdefault(key, i)
+
+    def holder(self, caption: _Caption) -> int | None:
+        """The paragraph whose place in the page holds the caption's."""
+        if not self.ordered:
+            return next(
+                (i for i, p in enumerate(self.body) if p.holds(caption.start, caption.end)), None
+            )
+        j = bisect.bisect_right(self.starts, caption.start) - 1
+        if j >= 0 and self.body[self.indexes[j]].holds(caption.start, caption.end):
+            return self.indexes[j]
+        return None
+
+    def holding_words(self, key: str) -> int | None:
+        """The first paragraph that is the caption's words, or holds them when they are too
+        many to be there by chance."""
+        if len(key) < _LOOSE:
+            return self.exact.get(key)
+        at = self.joined.find(key)
+        return None if at < 0 else bisect.bisect_right(self.key_starts, at) - 1
+
+    def last_before(self, offset: int) -> int:
+        """The last paragraph that starts before ``offset`` in the page (-1: none)."""
+        if not self.ordered:
+            before = [
+                i for i, p in enumerate(self.body) if p.start is not None and p.start < offset
+            ]
+            return before[-1] if before else -1
+        j = bisect.bisect_left(self.starts, offset) - 1
+        return self.indexes[j] if j >= 0 else -1
+
+
+_SEPARATOR = "\x00"  # between paragraphs' keys: no key holds one (the parser took them out)
 
 
 def _split(
@@ -464,28 +529,35 @@ def _after_the_body_left_out(page: _Page, located: list[_Located]) -> list[_Loca
     article's body (``itemprop="articleBody"``, a class such as "article-body"): an author's
     biography, a sign-off box. Only when that element holds most of the text, so that a page
     which names something else so loses nothing of its article."""
-    bodies = [
-        element
-        for element in page.starts
-        if isinstance(element.tag, str)
-        and element not in page.unseen
-        and (
-            "articleBody" in (element.get("itemprop") or "", element.get("name") or "")
-            or bool(class_words(element) & _BODY_WORDS)
-        )
-    ]
-    if not bodies:
+    spans: list[tuple[int, int]] = []  # the outermost named bodies, in page order
+    for element in page.starts:
+        if not isinstance(element.tag, str) or element in page.unseen or not _named_body(element):
+            continue
+        start, end = page.starts[element], page.ends[element]
+        if spans and start < spans[-1][1]:
+            continue  # within the one before
+        spans.append((start, end))
+    if not spans:
         return located
-    spans = [(page.starts[b], page.ends[b]) for b in bodies]
-    inside = sum(
-        len(p.text)
-        for p in located
-        if any(p.start is not None and lo <= p.start < hi for lo, hi in spans)
-    )
-    if inside < _BODY_SHARE * sum(len(p.text) for p in located):
+    starts = [lo for lo, _ in spans]
+
+    def inside(paragraph: _Located) -> bool:
+        if paragraph.start is None:
+            return False
+        i = bisect.bisect_right(starts, paragraph.start) - 1
+        return i >= 0 and paragraph.start < spans[i][1]
+
+    held = sum(len(p.text) for p in located if inside(p))
+    if held < _BODY_SHARE * sum(len(p.text) for p in located):
         return located
-    end = max(hi for _, hi in spans)
+    end = spans[-1][1]
     return [p for p in located if p.start is None or p.start < end]
+
+
+def _named_body(element: Any) -> bool:
+    if "articleBody" in (element.get("itemprop") or "", element.get("name") or ""):
+        return True
+    return bool(element.get("class")) and bool(class_words(element) & _BODY_WORDS)
 
 
 def _article_captions(page: _Page, located: list[_Located]) -> list[_Caption]:
@@ -505,11 +577,10 @@ def _article_captions(page: _Page, located: list[_Located]) -> list[_Caption]:
         if isinstance(h.tag, str) and h.tag == "h1" and page.starts[h] <= first
     ]
     span_start = max(headline) if headline else first
-    kept: list[_Caption] = []
-    seen: set[str] = set()
+    kept: dict[str, _Caption] = {}  # by text: a caption is kept once
     for caption in _find_captions(page, page.root):
         key = _key(caption.text)
-        if key in seen:
+        if key in kept and _copy_rank(kept[key]) <= _copy_rank(caption):
             continue
         within = region is not None and (
             caption.element is region or any(a is region for a in caption.element.iterancestors())
@@ -518,9 +589,24 @@ def _article_captions(page: _Page, located: list[_Located]) -> list[_Caption]:
             continue
         if _in_boilerplate(page, caption.element, starts):
             continue
-        seen.add(key)
-        kept.append(caption)
-    return kept
+        kept[key] = caption
+    return sorted(kept.values(), key=lambda c: c.start)
+
+
+def _copy_rank(caption: _Caption) -> int:
+    """Which of a caption's copies to keep: a carousel repeats its first and last slides at
+    either end to loop, marking the copies "cloned" or "duplicate" and hiding them from
+    screen readers (``aria-hidden``); the slide itself is kept where it stands."""
+    rank = 0
+    for element in [caption.element, *caption.element.iterancestors()]:
+        if class_words(element) & _COPY_WORDS:
+            rank = max(rank, 2)
+        elif element.get("aria-hidden") == "true":
+            rank = max(rank, 1)
+    return rank
+
+
+_COPY_WORDS = {"clone", "cloned", "duplicate"}
 
 
 def _region(page: _Page, starts: list[int]) -> Any:

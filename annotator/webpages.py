@@ -48,12 +48,17 @@ NO_TEXT = "no article text found in the page; import it with --raw to keep its c
 # themes commonly give such blocks, in class, id, data-component or aria-label.
 _NEVER_ARTICLE_WORDS = {
     "cookie", "cookies", "consent", "gdpr", "share", "sharing", "sharebar", "social",
-    "breadcrumb", "breadcrumbs", "newsletter", "signup", "subscribe", "subscription", "readmore",
-    "related", "nav", "navbar", "navigation", "menu", "promo", "promos", "promoted", "sponsored",
-    "advert", "advertisement", "ad", "ads", "adslot", "outbrain", "taboola", "recirculation",
-    "readnext", "alsoread", "seealso", "morestories", "mostread", "mostpopular", "popular",
-    "trending", "recommended", "tags", "taglist", "topics", "links", "bio", "authorbio",
-    "authorbox", "comments",
+    "breadcrumb", "breadcrumbs", "newsletter", "signup", "readmore", "related", "nav", "navbar",
+    "navigation", "menu",
+}  # fmt: skip
+# Names that also serve as a wrapper's modifier ("has-ads", "with-tags"): a block so named
+# goes only when it holds at most a third of the page's paragraphs.
+_NOT_ARTICLE_WORDS = {
+    "subscribe", "subscription", "promo", "promos", "promoted", "sponsored", "advert",
+    "advertisement", "ad", "ads", "adslot", "outbrain", "taboola", "recirculation", "readnext",
+    "alsoread", "seealso", "morestories", "mostread", "mostpopular", "popular", "trending",
+    "recommended", "tags", "taglist", "topics", "links", "bio", "authorbio", "authorbox",
+    "comments",
 }  # fmt: skip
 # A layout table (a page of the 2000s) holds blocks in its cells, or tables, or pictures; a
 # table of data holds words and numbers. Layout is read as the blocks it lays out.
@@ -63,7 +68,7 @@ _BLOCKS |= {"h5", "h6", "pre", "hr", "address", "img", "picture", "iframe", "obj
 _COLUMN_CHARS = 500  # a layout row's cell this large is the article, not a side column
 _LINK_SHARE = 0.7  # a block with this share of its text in links is a list of links
 _LINK_LIST_TAGS = ("p", "div", "ul", "ol", "li", "td", "section", "aside", "header", "footer")
-_NO_SPLIT = {"p", "pre", "code", "textarea", "script", "style", "li", "h1", "h2", "h3", "h4"}
+_NO_SPLIT = {"pre", "code", "textarea", "script", "style", "li", "h1", "h2", "h3", "h4"}
 _NO_SPLIT |= {"h5", "h6", "a", "button", "option", "select", "caption", "figcaption"}
 _NEVER_ARTICLE_TAGS = {"nav", "menu"}
 _NEVER_ARTICLE_CHARS = 500  # a block this short may go even when it is most of the page
@@ -74,6 +79,8 @@ _DECLARED = re.compile(
 # A page that says it is Latin-1 or ASCII is read as Windows-1252, as browsers read it.
 _AS_BROWSERS_READ = {"iso8859-1": "cp1252", "latin-1": "cp1252", "ascii": "cp1252"}
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# The mark a browser leaves at the top of a page it saves: <!-- saved from url=(0042)https://... -->
+_SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.IGNORECASE)
 _QUIET = ("trafilatura", "htmldate", "courlan", "justext", "readability")
 
 
@@ -151,7 +158,7 @@ def article_from_html(html: str, source_name: str) -> dict[str, Any]:
         extracted.sitename if extracted.sitename != extracted.hostname else None
     )
     meta: dict[str, Any] = {
-        "url": _url(tree) or extracted.url or None,
+        "url": _url(tree) or extracted.url or _saved_from(html),
         "author": extracted.author or _meta(tree, name="author") or None,
         "date": extracted.date or _date(tree),
     }
@@ -230,28 +237,36 @@ def _extract(tree: HtmlElement) -> Any:
 
 def _never_article(tree: HtmlElement) -> Iterator[HtmlElement]:
     """Elements that are plainly not the article, and hold nothing that could be: no
-    ``<article>``, ``<main>`` or ``<h1>``, and not most of the page's text (a page-wide
-    wrapper may well be called "has-nav")."""
+    ``<article>``, ``<main>`` or ``<h1>``, not most of the page's text, and not a good part
+    of its paragraphs (a page-wide wrapper may well be called "has-nav", an article's body
+    "with-ads")."""
     body = tree.find("body")
     if body is None:
         body = tree
     most = max(_NEVER_ARTICLE_CHARS, _text_size(body) // 2)
+    prose = _prose_size(body) // 3
     for element in body.iterdescendants():
-        if not isinstance(element.tag, str):
+        if not isinstance(element.tag, str) or element.tag in ARTICLE_LIKE:
             continue
-        unseen = hidden(element)
-        marked = (
-            element.tag in _NEVER_ARTICLE_TAGS
+        words = class_words(element)
+        surely = (
+            hidden(element)
+            or element.tag in _NEVER_ARTICLE_TAGS
             or element.get("role") == "navigation"
-            or bool(class_words(element) & _NEVER_ARTICLE_WORDS)
+            or bool(words & _NEVER_ARTICLE_WORDS)
         )
-        if not (unseen or marked) or element.tag in ARTICLE_LIKE:
+        if not surely and not words & _NOT_ARTICLE_WORDS:
             continue
         if next(element.iterdescendants("article", "main", "h1"), None) is not None:
             continue
-        if _text_size(element) > most:
+        if _text_size(element) > most or (not surely and _prose_size(element) > prose):
             continue
         yield element
+
+
+def _prose_size(element: Element) -> int:
+    """Characters other than white space in the element's paragraphs (``<p>``)."""
+    return sum(_text_size(p) for p in element.iter("p"))
 
 
 def _own_cells(table: Element) -> list[Element]:
@@ -365,8 +380,8 @@ def _regroup(element: Element) -> None:
             current.append(piece)
     close()
     element.extend(groups)
-    if element.tag not in _BLOCKS:
-        element.tag = "div"  # a <font> or <span> that holds paragraphs now
+    if element.tag == "p" or element.tag not in _BLOCKS:
+        element.tag = "div"  # a <p>, <font> or <span> that holds paragraphs now
 
 
 def _is_break(piece: Any) -> bool:
@@ -420,17 +435,31 @@ def _paragraphs(element: Element) -> Iterator[str]:
             yield _clean(child.tail)
 
 
+# A newsletter or app promotion written as a line of the article ("Sign up for our free
+# Morning Briefing newsletter here").
+_PROMO_LINE = re.compile(
+    r"^(sign up|subscribe|register|get|receive|download|join)\b.{0,80}\b(newsletters?|briefing|"
+    r"bulletin|alerts|app|podcast)\b",
+    re.IGNORECASE,
+)
+_PROMO_WORDS = re.compile(r"\b(our|free|here|now|today|inbox|e-?mail)\b", re.IGNORECASE)
 _LINK_LINE = re.compile(
     r"^(read more|read next|read also|also read|more on this( story)?|more from|related"
-    r"( stories| articles| content)?|see also|recommended|most read|watch|listen|share( this"
-    r"( article| story)?| on \w+)?|follow us( on \w+)?)\s*([:|»›>–—-]|$)",
+    r"( stories| articles| content| topics)?|see also|recommended|most read|most popular|watch"
+    r"|listen|share( this( article| story)?| on \w+)?|follow us( on \w+)?|continue reading"
+    r"|keep reading|click here|print( this)?( story| article| page)?|email( this)?( story"
+    r"| article)?( to a friend)?|back to \w+|also in( the)? \w+|more (stories|news|on \w+))"
+    r"\s*([:|»›>–—-]|$)",
     re.IGNORECASE,
 )
 
 
 def _link_line(paragraph: str) -> bool:
     """A "Read more: ..." or "Share this article" line an extractor kept between paragraphs."""
-    return len(paragraph) <= 200 and _LINK_LINE.search(paragraph) is not None
+    return len(paragraph) <= 200 and bool(
+        _LINK_LINE.search(paragraph)
+        or (_PROMO_LINE.search(paragraph) and _PROMO_WORDS.search(paragraph))
+    )
 
 
 def _flat(element: Element, *, skip: Collection[str] = (), keep_lines: bool = False) -> str:
@@ -515,6 +544,14 @@ def _url(tree: HtmlElement) -> str | None:
         if "canonical" in rel and href:
             return href
     return _meta(tree, prop="og:url")
+
+
+def _saved_from(html: str) -> str | None:
+    """The address a browser noted when it saved the page, for a page that names none."""
+    match = _SAVED_FROM.search(html[:2048])
+    if match is None or not match.group(1).lower().startswith(("http://", "https://")):
+        return None
+    return match.group(1)
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -679,3 +679,50 @@ def test_text_after_the_named_article_body_is_left_out():
         f"{BODY[BODY.index('<p>Fishing') :]}"
     )
     assert "Fishing crews had warned" in article_from_html(html, "short.html")["text"]
+
+
+def test_promotion_and_link_lines_among_the_paragraphs_are_left_out():
+    lines = [
+        "<p><em>Sign up for our free Morning Quay newsletter <a href='/n'>here</a>.</em></p>",
+        "<p><strong>RELATED:</strong> <a href='/r'>Dredger hired from Rotterdam</a></p>",
+        "<p>Continue reading: <a href='/c'>the board's full report</a></p>",
+        "<p>Get ready for the briefing, the harbour master told the crews on Monday.</p>",
+    ]
+    text = article_from_html(page(body=BODY + "".join(lines)), "promo.html")["text"]
+    for left_out in ("Sign up", "Morning Quay", "RELATED", "Dredger hired", "Continue reading"):
+        assert left_out not in text, left_out
+    # A sentence of the article that happens to begin the same way stays.
+    assert "Get ready for the briefing, the harbour master told the crews on Monday." in text
+
+
+def test_a_page_that_names_no_address_gets_the_one_the_browser_noted_when_saving_it():
+    saved = "<!-- saved from url=(0028)https://quay.example/dredge -->\n"
+    assert (
+        article_from_html(saved + page(), "p.html")["meta"]["url"] == "https://quay.example/dredge"
+    )
+    head = "<link rel='canonical' href='https://quay.example/a'>"
+    assert (
+        article_from_html(saved + page(head), "p.html")["meta"]["url"] == "https://quay.example/a"
+    )
+    local = "<!-- saved from url=(0014)about:internet -->\n"
+    assert article_from_html(local + page(), "p.html")["meta"]["url"] is None
+
+
+def test_an_article_body_named_for_its_adverts_is_not_taken_out():
+    more = (
+        "<p>The board's engineer said the channel had silted up faster than expected after two "
+        "wet winters, and that the sandbank at the harbour mouth had grown by a third.</p>"
+        "<p>Work will start in September and last about six weeks, with the channel closed to "
+        "larger vessels for two days at a time while the dredger works the narrowest stretch.</p>"
+    )
+    footer = "".join(
+        f"<li><a href='/s{i}'>Section number {i} of the Quay Post's many sections</a></li>"
+        for i in range(40)
+    )
+    html = (
+        "<html><body><div><h2>Dredging to start</h2>"
+        f"<div class='story-body has-ads'>{BODY}{more}</div></div>"
+        f"<div class='site-map'><ul>{footer}</ul></div></body></html>"
+    )
+    text = article_from_html(html, "ads.html")["text"]
+    assert "The harbour board met on Monday" in text and "Work will start in September" in text
