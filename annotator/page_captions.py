@@ -372,7 +372,7 @@ def with_captions(body: HtmlElement, paragraphs: list[str]) -> tuple[str, list[l
     """The article's text with each caption as a paragraph after the extracted paragraph
     that comes before it in the page, and the captions' [start, end] in that text."""
     page = _Page(body)
-    located = _after_the_body_left_out(page, _locate(page, paragraphs))
+    located = _asides_left_out(page, _after_the_body_left_out(page, _locate(page, paragraphs)))
     captions = _article_captions(page, located)
     # A paragraph the extractor took from inside a caption is that caption, put back whole.
     caption_starts = [c.start for c in captions]  # in page order, none within another
@@ -516,6 +516,55 @@ def _words(text: str) -> re.Pattern[str]:
     """The text's words in order with any white space between (the extractor may have
     turned a no-break space or a line break into a space)."""
     return re.compile(r"\s+".join(re.escape(word) for word in text.split()))
+
+
+# Names of blocks set among an article's paragraphs that are not the article: promotions,
+# adverts, tag and link lists, author boxes. They also serve as a wrapper's modifier
+# ("has-ads", "with-tags"), so a block so named is left out only when it holds little of the
+# text, never when it holds the article.
+_ASIDE_WORDS = {
+    "promo", "promos", "promoted", "sponsored", "advert", "advertisement", "ad", "ads",
+    "adslot", "outbrain", "taboola", "recirculation", "readnext", "alsoread", "seealso",
+    "morestories", "mostread", "mostpopular", "popular", "trending", "recommended", "tags",
+    "taglist", "topics", "links", "bio", "authorbio", "authorbox", "subscribe", "subscription",
+    "newsletter", "signup", "related", "share", "sharing", "social", "comments",
+}  # fmt: skip
+_ASIDE_SHARE = 0.25  # a block holding more of the text than this is the article's
+
+
+def _asides_left_out(page: _Page, located: list[_Located]) -> list[_Located]:
+    """The paragraphs, less those the extractor took from a promotion, an advert's label, a
+    tag list or an author box among them: a block so named that holds at most a quarter of
+    the text (a wrapper named "with-ads" around the article holds all of it)."""
+    found = sorted((p.start, len(p.text)) for p in located if p.start is not None)
+    starts = [start for start, _ in found]
+    sums = list(itertools.accumulate((size for _, size in found), initial=0))
+    total = sums[-1]
+    verdicts: dict[Any, bool] = {}
+
+    def aside(element: Any) -> bool:
+        if element not in verdicts:
+            held = 0
+            if (
+                element.tag not in ARTICLE_LIKE
+                and class_words(element) & _ASIDE_WORDS
+                and next(element.iter("h1"), None) is None  # a headline's header "with-share"
+            ):
+                lo = bisect.bisect_left(starts, page.starts[element])
+                hi = bisect.bisect_left(starts, page.ends[element])
+                held = sums[hi] - sums[lo]
+            verdicts[element] = 0 < held <= _ASIDE_SHARE * total
+        return verdicts[element]
+
+    kept = []
+    for paragraph in located:
+        owner = None if paragraph.start is None else page.owner(paragraph.start)
+        if owner is not None and any(
+            aside(a) for a in [owner, *owner.iterancestors()] if isinstance(a.tag, str)
+        ):
+            continue
+        kept.append(paragraph)
+    return kept
 
 
 # How publishing systems name the element that holds an article's paragraphs.

@@ -44,21 +44,13 @@ NO_TEXT = "no article text found in the page; import it with --raw to keep its c
 # Blocks taken out of the page before extraction (the surest of page_captions' boilerplate),
 # because an extractor may take one for the article when it is the page's largest text (a
 # cookie banner on a page of links), or keep a piece of one (the heading of a list of links,
-# a promotion's blurb between two paragraphs). These are the names publishing systems and
-# themes commonly give such blocks, in class, id, data-component or aria-label.
+# the heading of a list of links). These are the names publishing systems and themes commonly
+# give such blocks, in class, id, data-component or aria-label; page_captions leaves out what
+# the extractor keeps of promotions, adverts, tag lists and author boxes.
 _NEVER_ARTICLE_WORDS = {
     "cookie", "cookies", "consent", "gdpr", "share", "sharing", "sharebar", "social",
     "breadcrumb", "breadcrumbs", "newsletter", "signup", "readmore", "related", "nav", "navbar",
     "navigation", "menu",
-}  # fmt: skip
-# Names that also serve as a wrapper's modifier ("has-ads", "with-tags"): a block so named
-# goes only when it holds at most a third of the page's paragraphs.
-_NOT_ARTICLE_WORDS = {
-    "subscribe", "subscription", "promo", "promos", "promoted", "sponsored", "advert",
-    "advertisement", "ad", "ads", "adslot", "outbrain", "taboola", "recirculation", "readnext",
-    "alsoread", "seealso", "morestories", "mostread", "mostpopular", "popular", "trending",
-    "recommended", "tags", "taglist", "topics", "links", "bio", "authorbio", "authorbox",
-    "comments",
 }  # fmt: skip
 # A layout table (a page of the 2000s) holds blocks in its cells, or tables, or pictures; a
 # table of data holds words and numbers. Layout is read as the blocks it lays out.
@@ -237,36 +229,28 @@ def _extract(tree: HtmlElement) -> Any:
 
 def _never_article(tree: HtmlElement) -> Iterator[HtmlElement]:
     """Elements that are plainly not the article, and hold nothing that could be: no
-    ``<article>``, ``<main>`` or ``<h1>``, not most of the page's text, and not a good part
-    of its paragraphs (a page-wide wrapper may well be called "has-nav", an article's body
-    "with-ads")."""
+    ``<article>``, ``<main>`` or ``<h1>``, and not most of the page's text (a page-wide
+    wrapper may well be called "has-nav")."""
     body = tree.find("body")
     if body is None:
         body = tree
     most = max(_NEVER_ARTICLE_CHARS, _text_size(body) // 2)
-    prose = _prose_size(body) // 3
     for element in body.iterdescendants():
         if not isinstance(element.tag, str) or element.tag in ARTICLE_LIKE:
             continue
-        words = class_words(element)
-        surely = (
+        marked = (
             hidden(element)
             or element.tag in _NEVER_ARTICLE_TAGS
             or element.get("role") == "navigation"
-            or bool(words & _NEVER_ARTICLE_WORDS)
+            or bool(class_words(element) & _NEVER_ARTICLE_WORDS)
         )
-        if not surely and not words & _NOT_ARTICLE_WORDS:
+        if not marked:
             continue
         if next(element.iterdescendants("article", "main", "h1"), None) is not None:
             continue
-        if _text_size(element) > most or (not surely and _prose_size(element) > prose):
+        if _text_size(element) > most:
             continue
         yield element
-
-
-def _prose_size(element: Element) -> int:
-    """Characters other than white space in the element's paragraphs (``<p>``)."""
-    return sum(_text_size(p) for p in element.iter("p"))
 
 
 def _own_cells(table: Element) -> list[Element]:

@@ -726,3 +726,24 @@ def test_an_article_body_named_for_its_adverts_is_not_taken_out():
     )
     text = article_from_html(html, "ads.html")["text"]
     assert "The harbour board met on Monday" in text and "Work will start in September" in text
+
+
+def test_an_article_of_divs_in_a_wrapper_named_for_its_adverts_is_kept_and_a_promotion_is_not():
+    sentences = [
+        "The harbour board met on Monday and agreed to dredge the eastern channel before the "
+        "autumn storms, at a cost of forty thousand pounds.",
+        "Fishing crews had warned for a year that boats were grounding at low tide, and two "
+        "trawlers were stuck on the bar in March.",
+        "Work will start in September and last about six weeks, with the channel closed to "
+        "larger vessels for two days at a time.",
+    ]
+    divs = [f"<div class='css-1x{i}'>{s}</div>" for i, s in enumerate(sentences)]
+    promo = "<div class='css-7p story-promo'>Also on the Quay Post: the tide tables for May</div>"
+    menu = "".join(f"<li><a href='/s{i}'>Section {i} of the Quay Post</a></li>" for i in range(30))
+    html = (
+        f"<html><body><nav><ul>{menu}</ul></nav><main><header class='head with-share'><h1>"
+        f"Dredging to start</h1></header><div class='css-9q with-ads'>{divs[0]}{divs[1]}{promo}"
+        f"{divs[2]}</div></main><footer><ul>{menu}</ul></footer></body></html>"
+    )
+    parts = article_from_html(html, "divs.html")["text"].split("\n\n")
+    assert parts == ["Dredging to start", *sentences]
