@@ -265,9 +265,9 @@ def _find_captions(page: _Page, body: HtmlElement) -> list[_Caption]:
             parts = _figure_parts(element)
             if not parts:
                 continue
-            text = " ".join(visible_text(p) for p in parts).strip()
+            text = " ".join(visible_text(p, controls=False) for p in parts).strip()
         elif page.size(element) <= _CAPTION_CHARS and _is_caption(element):
-            text = visible_text(element)
+            text = visible_text(element, controls=False)
         else:
             continue
         if not text or len(text) > _CAPTION_CHARS:
@@ -328,16 +328,19 @@ def _is_caption(element: Any) -> bool:
     )
 
 
-def visible_text(element: Any) -> str:
+def visible_text(element: Any, *, controls: bool = True) -> str:
     """An element's text as a reader sees it: scripts and the like left out, a space where
-    one block ends and the next begins, white space collapsed."""
+    one block ends and the next begins, white space collapsed; without ``controls``, also
+    without a gallery's counter and the labels of links that work the picture ("Enlarge",
+    "Buy photo")."""
     pieces: list[str] = []
 
     def walk(el: Any) -> None:
         if el.text:
             pieces.append(el.text)
         for child in el:
-            if isinstance(child.tag, str) and child.tag not in _UNSEEN and not hidden(child):
+            shown = isinstance(child.tag, str) and child.tag not in _UNSEEN and not hidden(child)
+            if shown and (controls or not _control(child)):
                 boundary = child.tag not in _INLINE or _is_part(child)
                 if boundary:
                     pieces.append(" ")
@@ -348,7 +351,30 @@ def visible_text(element: Any) -> str:
                 pieces.append(child.tail)
 
     walk(element)
-    return unicodedata.normalize("NFC", HTML_SPACE.sub(" ", "".join(pieces)).strip())
+    text = unicodedata.normalize("NFC", HTML_SPACE.sub(" ", "".join(pieces)).strip())
+    return text if controls else _COUNTER.sub("", text)
+
+
+# The labels of what works a picture, never its caption.
+_CONTROL_LABEL = re.compile(
+    r"^((show|hide|toggle|view|close|expand) (the )?caption|enlarge( this)?( image| photo)?"
+    r"|expand( this)?( image| photo)?|(buy|purchase)( this)? (photo|image|print|reprint"
+    r"|licensing rights)(, opens new tab)?|open (the )?(gallery|image|slideshow)|close"
+    r"|fullscreen|full screen|zoom|(previous|next)( image| photo| slide)?)$",
+    re.IGNORECASE,
+)
+_COUNTER_WORDS = {"counter", "count", "slidecount", "gallerycount", "pagination", "pager"}
+_COUNTER = re.compile(r"^\(?\d{1,3}\s?/\s?\d{1,3}\)?\s+(?=\S)")  # "3/12 " before a slide's caption
+
+
+def _control(element: Any) -> bool:
+    """A gallery's "3 of 12" counter, or a link or button that works the picture."""
+    if class_words(element) & _COUNTER_WORDS:
+        return True
+    if element.tag not in _INLINE:
+        return False
+    text = HTML_SPACE.sub(" ", element.text_content()).strip()
+    return bool(text) and _CONTROL_LABEL.match(text) is not None
 
 
 def _is_part(element: Any) -> bool:

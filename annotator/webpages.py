@@ -59,6 +59,8 @@ _BLOCKS |= {"article", "aside", "header", "footer", "nav", "main", "h1", "h2", "
 _BLOCKS |= {"h5", "h6", "pre", "hr", "address", "img", "picture", "iframe", "object"}
 _COLUMN_CHARS = 500  # a layout row's cell this large is the article, not a side column
 _LINK_SHARE = 0.7  # a block with this share of its text in links is a list of links
+_ALL_LINK_SHARE = 0.9  # a paragraph with this share of its text in one link is that link
+_HEADLINE_CHARS = 200  # and is a headline when it is no longer than this
 _LINK_LIST_TAGS = ("p", "div", "ul", "ol", "li", "td", "section", "aside", "header", "footer")
 _NO_SPLIT = {"pre", "code", "textarea", "script", "style", "li", "h1", "h2", "h3", "h4"}
 _NO_SPLIT |= {"h5", "h6", "a", "button", "option", "select", "caption", "figcaption"}
@@ -374,7 +376,8 @@ def _is_break(piece: Any) -> bool:
 
 def _link_lists(tree: HtmlElement) -> Iterator[HtmlElement]:
     """Blocks that are mostly links (two or more, and most of their text): menus, "other
-    stories" lists, "Print | Email | Back" lines; outermost first, as in ``_never_article``."""
+    stories" lists, "Print | Email | Back" lines; and a short paragraph or item that is all
+    one link (another story's headline). Outermost first, as in ``_never_article``."""
     body = tree.find("body")
     if body is None:
         body = tree
@@ -383,9 +386,17 @@ def _link_lists(tree: HtmlElement) -> Iterator[HtmlElement]:
         size = _text_size(element)
         if size == 0 or size > most or next(element.iter("h1"), None) is not None:
             continue
-        links = [a for a in element.iter("a") if _text_size(a)]
-        if len(links) >= 2 and sum(_text_size(a) for a in links) >= _LINK_SHARE * size:
+        links = [a for a in element.iter("a") if a.get("href") is not None and _text_size(a)]
+        linked = sum(_text_size(a) for a in links)
+        if len(links) >= 2 and linked >= _LINK_SHARE * size:
             yield element
+        elif (
+            links
+            and element.tag in ("p", "li", "div")
+            and size <= _HEADLINE_CHARS
+            and linked >= _ALL_LINK_SHARE * size
+        ):
+            yield element  # another story's headline set among the paragraphs
 
 
 def _text_size(element: Element) -> int:

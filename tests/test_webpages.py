@@ -747,3 +747,30 @@ def test_an_article_of_divs_in_a_wrapper_named_for_its_adverts_is_kept_and_a_pro
     )
     parts = article_from_html(html, "divs.html")["text"].split("\n\n")
     assert parts == ["Dredging to start", *sentences]
+
+
+def test_another_storys_headline_set_among_the_paragraphs_is_left_out():
+    head, tail = BODY[: BODY.index("<p>Fishing")], BODY[BODY.index("<p>Fishing") :]
+    body = (
+        head + "<p><strong><a href='/news/lifeboat'>Lifeboat launched twice in one night</a>"
+        "</strong></p><ul><li><a href='/news/car-park'>Quay car park to charge from May</a></li>"
+        "</ul>" + tail
+    )
+    text = article_from_html(page(body=body), "headline.html")["text"]
+    assert "Lifeboat" not in text and "car park" not in text
+    assert "Fishing crews had warned" in text
+
+
+def test_a_captions_counter_and_picture_controls_are_not_part_of_it():
+    body = BODY + (
+        "<figure><img src='a.jpg'><figcaption><span class='gallery-count'>2 of 9</span> The "
+        "dredger off the quay at dawn. <span class='credit'>Photo: Ana Ruiz</span> <a "
+        "href='/buy'>Buy photo</a> <button>Enlarge</button></figcaption></figure>"
+        "<figure><img src='b.jpg'><figcaption>3/9 The crew at work on the sandbank. Photo: "
+        "Ana Ruiz <a href='#'>Expand image</a></figcaption></figure>"
+    )
+    record = article_from_html(page(body=body), "counter.html")
+    assert caption_texts(record) == [
+        "The dredger off the quay at dawn. Photo: Ana Ruiz",
+        "The crew at work on the sandbank. Photo: Ana Ruiz",
+    ]
