@@ -152,7 +152,7 @@ def article_from_html(html: str, source_name: str) -> dict[str, Any]:
         extracted.sitename if extracted.sitename != extracted.hostname else None
     )
     meta: dict[str, Any] = {
-        "url": _url(tree) or extracted.url or _saved_from(html),
+        "url": _url(tree, html) or extracted.url or _saved_from(html),
         "author": extracted.author or _meta(tree, name="author") or None,
         "date": extracted.date or _date(tree),
     }
@@ -443,7 +443,15 @@ _LINK_LINE = re.compile(
     r"( stories| articles| content| topics)?|see also|recommended|most read|most popular|watch"
     r"|listen|share( this( article| story)?| on \w+)?|follow us( on \w+)?|continue reading"
     r"|keep reading|click here|print( this)?( story| article| page)?|email( this)?( story"
-    r"| article)?( to a friend)?|back to \w+|also in( the)? \w+|more (stories|news|on \w+))"
+    r"| article)?( to a friend)?|back to \w+|also in( the)? \w+|more (stories|news|on \w+)"
+    # An advert's label left where the advert stood.
+    r"|advertisement|advertising|sponsored( content)?|(story|article) continues below"
+    r"( (this )?advertisement)?|scroll to continue( with content)?"
+    # "Read also" and "read more" as French, German, Spanish, Portuguese, Italian, Dutch,
+    # Arabic, Hebrew and Russian pages write them.
+    r"|(à )?lire aussi|voir aussi|lesen sie auch|mehr zum thema|lee también|leer más"
+    r"|leia também|leggi anche|lees ook|اقرأ أيضا|اقرأ أيضاً|اقرأ المزيد|اقرأ ايضا|קרא עוד"
+    r"|קראו עוד|קראו גם|читайте также)"
     r"\s*([:|»›>–—-]|$)",
     re.IGNORECASE,
 )
@@ -532,13 +540,22 @@ def _title(tree: HtmlElement, sitename: str | None) -> str | None:
     return None
 
 
-def _url(tree: HtmlElement) -> str | None:
+def _url(tree: HtmlElement, html: str) -> str | None:
+    """The canonical link, else og:url; a canonical path without a host is completed from
+    og:url, ``<base href>`` or the address the page was saved from."""
+    from urllib.parse import urljoin, urlsplit
+
+    og = _meta(tree, prop="og:url")
     for link in tree.iter("link"):
         rel = (link.get("rel") or "").lower().split()
         href = (link.get("href") or "").strip()
         if "canonical" in rel and href:
-            return href
-    return _meta(tree, prop="og:url")
+            if urlsplit(href).netloc:
+                return href
+            base = next((b.get("href") for b in tree.iter("base") if b.get("href")), None)
+            base = og or base or _saved_from(html)
+            return urljoin(base, href) if base and urlsplit(base).netloc else href
+    return og
 
 
 def _saved_from(html: str) -> str | None:

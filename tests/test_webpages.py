@@ -687,9 +687,15 @@ def test_promotion_and_link_lines_among_the_paragraphs_are_left_out():
         "<p><strong>RELATED:</strong> <a href='/r'>Dredger hired from Rotterdam</a></p>",
         "<p>Continue reading: <a href='/c'>the board's full report</a></p>",
         "<p>Get ready for the briefing, the harbour master told the crews on Monday.</p>",
+        "<div>Advertisement</div><div>Story continues below advertisement</div>",
+        "<p>Lire aussi : <a href='/fr'>Le port de Brest dragué à son tour</a></p>",
+        "<p dir='rtl'>اقرأ أيضاً: <a href='/ar'>ميناء جديد على الساحل</a></p>",
     ]
     text = article_from_html(page(body=BODY + "".join(lines)), "promo.html")["text"]
-    for left_out in ("Sign up", "Morning Quay", "RELATED", "Dredger hired", "Continue reading"):
+    for left_out in (
+        "Sign up", "Morning Quay", "RELATED", "Dredger hired", "Continue reading",
+        "Advertisement", "continues below", "Lire aussi", "Brest", "اقرأ", "ميناء",
+    ):  # fmt: skip
         assert left_out not in text, left_out
     # A sentence of the article that happens to begin the same way stays.
     assert "Get ready for the briefing, the harbour master told the crews on Monday." in text
@@ -774,3 +780,15 @@ def test_a_captions_counter_and_picture_controls_are_not_part_of_it():
         "The dredger off the quay at dawn. Photo: Ana Ruiz",
         "The crew at work on the sandbank. Photo: Ana Ruiz",
     ]
+
+
+def test_a_canonical_path_without_a_host_is_completed_from_the_pages_address():
+    head = "<link rel='canonical' href='/news/dredge'>"
+    og = "<meta property='og:url' content='https://quay.example/news/dredge?src=share'>"
+    assert article_from_html(page(head + og), "p.html")["meta"]["url"] == (
+        "https://quay.example/news/dredge"
+    )
+    saved = "<!-- saved from url=(0035)https://quay.example/news/dredge?x=1 -->\n"
+    assert article_from_html(saved + page(head), "p.html")["meta"]["url"] == (
+        "https://quay.example/news/dredge"
+    )
