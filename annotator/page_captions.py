@@ -341,6 +341,9 @@ def visible_text(element: Any, *, controls: bool = True) -> str:
         for child in el:
             shown = isinstance(child.tag, str) and child.tag not in _UNSEEN and not hidden(child)
             if shown and (controls or not _control(child)):
+                before = child.getprevious()
+                if not controls and before is not None and not before.tail:
+                    pieces.append(_JOIN)  # two elements side by side, nothing between
                 boundary = child.tag not in _INLINE or _is_part(child)
                 if boundary:
                     pieces.append(" ")
@@ -351,8 +354,17 @@ def visible_text(element: Any, *, controls: bool = True) -> str:
                 pieces.append(child.tail)
 
     walk(element)
-    text = unicodedata.normalize("NFC", HTML_SPACE.sub(" ", "".join(pieces)).strip())
+    text = "".join(pieces)
+    if not controls:
+        text = _JOINED_WORDS.sub(" ", text).replace(_JOIN, "")
+    text = unicodedata.normalize("NFC", HTML_SPACE.sub(" ", text).strip())
     return text if controls else _COUNTER.sub("", text)
+
+
+# A caption's parts written side by side with nothing between (minified markup): where one
+# ends a word or sentence and the next begins one, the reader sees them apart.
+_JOIN = "\x01"
+_JOINED_WORDS = re.compile(r"(?<=[\w.!?:;)\]”’\"])\x01+(?=[\w(“‘\"])")
 
 
 # The labels of what works a picture, never its caption.

@@ -4,6 +4,7 @@ page's charset, --raw, and the refusal of a page with no article in it."""
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -792,3 +793,13 @@ def test_a_canonical_path_without_a_host_is_completed_from_the_pages_address():
     assert article_from_html(saved + page(head), "p.html")["meta"]["url"] == (
         "https://quay.example/news/dredge"
     )
+
+
+@pytest.mark.parametrize("path", ALL_PAGES, ids=lambda p: p.stem)
+def test_a_page_minified_or_with_scripts_between_its_paragraphs_reads_the_same(path):
+    html = decode_page(path.read_bytes()).text
+    expected = article_from_html(html, path.name)
+    minified = re.sub(r">\s+<", "><", html)  # as a build step or a browser's save writes it
+    assert article_from_html(minified, path.name) == expected
+    scripted = html.replace("</p>", "</p><script>var slot = {'a': 1};</script><!-- ad -->")
+    assert article_from_html(scripted, path.name) == expected
