@@ -649,14 +649,20 @@ def _named_body(element: Any) -> bool:
 
 def _article_captions(page: _Page, located: list[_Located]) -> list[_Caption]:
     """The page's captions that belong to the article: within its ``<article>`` or
-    ``<main>`` (or the element holding all its paragraphs), or between its headline and its
-    last paragraph; none from a menu, aside or teaser block that holds none of its
-    paragraphs; each text once."""
+    ``<main>`` (or the element holding all its paragraphs), above it in the page's
+    ``<main>``, or between its headline and its last paragraph; none from a menu, aside or
+    teaser block that holds none of its paragraphs; each text once."""
     starts = sorted(p.start for p in located if p.start is not None)
     if not starts:
         return []
     ends = [p.end for p in located if p.end is not None]
     region = _region(page, starts)
+    main = None
+    if region is not None:
+        main = next(
+            (a for a in region.iterancestors() if a.tag == "main" or a.get("role") == "main"),
+            None,
+        )
     first, last = starts[0], max(ends)
     headline = [
         page.starts[h]
@@ -669,10 +675,16 @@ def _article_captions(page: _Page, located: list[_Located]) -> list[_Caption]:
         key = _key(caption.text)
         if key in kept and _copy_rank(kept[key]) <= _copy_rank(caption):
             continue
-        within = region is not None and (
-            caption.element is region or any(a is region for a in caption.element.iterancestors())
+        ancestors = [caption.element, *caption.element.iterancestors()]
+        within = region is not None and any(a is region for a in ancestors)
+        # A lead picture set above the article, in the page's <main>.
+        lead = (
+            main is not None
+            and region is not None
+            and caption.start < page.starts[region]
+            and any(a is main for a in ancestors)
         )
-        if not within and not span_start <= caption.start <= last:
+        if not (within or lead or span_start <= caption.start < last):
             continue
         if _in_boilerplate(page, caption.element, starts):
             continue

@@ -803,3 +803,18 @@ def test_a_page_minified_or_with_scripts_between_its_paragraphs_reads_the_same(p
     assert article_from_html(minified, path.name) == expected
     scripted = html.replace("</p>", "</p><script>var slot = {'a': 1};</script><!-- ad -->")
     assert article_from_html(scripted, path.name) == expected
+
+
+def test_a_lead_picture_above_the_article_is_its_and_a_teaser_after_it_is_not():
+    html = (
+        "<html><body><header><nav><a href='/'>Home</a> <a href='/n'>News</a></nav></header>"
+        "<main><div class='hero'><figure><img src='a.jpg'><figcaption>The eastern channel at "
+        "low tide. Photo: Ana Ruiz</figcaption></figure></div><article><h1>Dredging to start"
+        f"</h1>{BODY}</article><section class='more-from-section'><figure><img src='b.jpg'>"
+        "<figcaption>The new lifeboat on trials. Photo: Tom Orr</figcaption></figure><a "
+        "href='/o'>Lifeboat on trials</a></section></main></body></html>"
+    )
+    record = article_from_html(html, "hero.html")
+    assert caption_texts(record) == ["The eastern channel at low tide. Photo: Ana Ruiz"]
+    assert paragraphs(record)[0] == "The eastern channel at low tide. Photo: Ana Ruiz"
+    assert "lifeboat" not in record["text"].lower()
