@@ -61,6 +61,7 @@ _COLUMN_CHARS = 500  # a layout row's cell this large is the article, not a side
 _LINK_SHARE = 0.7  # a block with this share of its text in links is a list of links
 _ALL_LINK_SHARE = 0.9  # a paragraph with this share of its text in one link is that link
 _HEADLINE_CHARS = 200  # and is a headline when it is no longer than this
+_UNSEEN_TAGS = {"script", "style", "noscript", "template"}
 _LINK_LIST_TAGS = ("p", "div", "ul", "ol", "li", "td", "section", "aside", "header", "footer")
 _NO_SPLIT = {"pre", "code", "textarea", "script", "style", "li", "h1", "h2", "h3", "h4"}
 _NO_SPLIT |= {"h5", "h6", "a", "button", "option", "select", "caption", "figcaption"}
@@ -394,9 +395,26 @@ def _link_lists(tree: HtmlElement) -> Iterator[HtmlElement]:
             links
             and element.tag in ("p", "li", "div")
             and size <= _HEADLINE_CHARS
-            and linked >= _ALL_LINK_SHARE * size
+            and (linked >= _ALL_LINK_SHARE * size or _link_line(_unlinked_text(element)))
         ):
-            yield element  # another story's headline set among the paragraphs
+            yield element  # another story's headline, bare or labelled "Related"
+
+
+def _unlinked_text(element: Element) -> str:
+    """The element's text outside its links: "Related:" before a linked headline."""
+    pieces: list[str] = []
+
+    def walk(el: Element) -> None:
+        if el.text and el.tag != "a":
+            pieces.append(el.text)
+        for child in el:
+            if isinstance(child.tag, str) and child.tag != "a" and child.tag not in _UNSEEN_TAGS:
+                walk(child)
+            if child.tail:
+                pieces.append(child.tail)
+
+    walk(element)
+    return HTML_SPACE.sub(" ", " ".join(pieces)).strip()
 
 
 def _text_size(element: Element) -> int:

@@ -761,10 +761,12 @@ def test_another_storys_headline_set_among_the_paragraphs_is_left_out():
     body = (
         head + "<p><strong><a href='/news/lifeboat'>Lifeboat launched twice in one night</a>"
         "</strong></p><ul><li><a href='/news/car-park'>Quay car park to charge from May</a></li>"
-        "</ul>" + tail
+        "</ul>" + tail + "<div class='css-q1'><h3>Related</h3><a href='/x'><div class='css-q2'>"
+        "Harbour master to retire after thirty years</div></a></div>"
     )
     text = article_from_html(page(body=body), "headline.html")["text"]
     assert "Lifeboat" not in text and "car park" not in text
+    assert "Related" not in text and "retire" not in text
     assert "Fishing crews had warned" in text
 
 
@@ -818,3 +820,17 @@ def test_a_lead_picture_above_the_article_is_its_and_a_teaser_after_it_is_not():
     assert caption_texts(record) == ["The eastern channel at low tide. Photo: Ana Ruiz"]
     assert paragraphs(record)[0] == "The eastern channel at low tide. Photo: Ana Ruiz"
     assert "lifeboat" not in record["text"].lower()
+
+
+def test_a_page_that_names_every_paragraph_for_an_advert_after_it_keeps_them_all():
+    sentences = [p.split("</p>")[0] for p in BODY.split("<p>")[1:]] + [
+        "The board's engineer said the channel had silted up faster than expected after two "
+        "wet winters.",
+        "Work will start in September and last about six weeks, with the channel closed to "
+        "larger vessels for two days at a time.",
+        "The ferry will run to a reduced timetable while the dredger works the narrowest "
+        "stretch of the channel.",
+    ]
+    body = "".join(f"<div class='para has-ad-after'><p>{s}</p></div>" for s in sentences)
+    parts = article_from_html(page(body=body), "paras.html")["text"].split("\n\n")
+    assert parts == sentences
