@@ -462,6 +462,9 @@ _LINK_LINE = re.compile(
     r"|listen|share( this( article| story)?| on \w+)?|follow us( on \w+)?|continue reading"
     r"|keep reading|click here|print( this)?( story| article| page)?|email( this)?( story"
     r"| article)?( to a friend)?|back to \w+|also in( the)? \w+|more (stories|news|on \w+)"
+    r"|most (viewed|shared|commented)|you (may|might) also (like|be interested in)|top stories"
+    r"|recommended for you|explore more( on these topics)?|topics|tags|trending( now)?"
+    r"|popular( now)?|editor'?s'? picks|more in \w+"
     # An advert's label left where the advert stood.
     r"|advertisement|advertising|sponsored( content)?|(story|article) continues below"
     r"( (this )?advertisement)?|scroll to continue( with content)?"
