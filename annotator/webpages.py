@@ -144,7 +144,12 @@ def article_from_html(html: str, source_name: str) -> dict[str, Any]:
     extracted = _extract(tree)
     if extracted is None:
         raise DecodeError(NO_TEXT)
-    paragraphs = [p for p in _paragraphs(extracted.body) if p.strip() and not _link_line(p)]
+    author = extracted.author or _meta(tree, name="author") or None
+    paragraphs = [
+        p
+        for p in _paragraphs(extracted.body)
+        if p.strip() and not _link_line(p) and not _byline(p, author)
+    ]
     if not paragraphs:
         raise DecodeError(NO_TEXT)
     text, captions = with_captions(body, paragraphs)
@@ -154,7 +159,7 @@ def article_from_html(html: str, source_name: str) -> dict[str, Any]:
     )
     meta: dict[str, Any] = {
         "url": _url(tree, html) or extracted.url or _saved_from(html),
-        "author": extracted.author or _meta(tree, name="author") or None,
+        "author": author,
         "date": extracted.date or _date(tree),
     }
     if sitename:
@@ -484,6 +489,25 @@ def _link_line(paragraph: str) -> bool:
         _LINK_LINE.search(paragraph)
         or (_PROMO_LINE.search(paragraph) and _PROMO_WORDS.search(paragraph))
     )
+
+
+_BY = re.compile(r"^(by|von|par|por|di|door|av|af|przez|بقلم|מאת)\s+", re.IGNORECASE)
+_AND = re.compile(r"(^|\s)(and|und|et|y|e|en|og|och|i|و|ו)(\s|$)|[,;|·•/&–—-]", re.IGNORECASE)
+_ROLE_CHARS = 40  # what may follow the names: "Political editor", a date
+
+
+def _byline(paragraph: str, author: str | None) -> bool:
+    """A paragraph that is the byline: the author's names, after "By" perhaps, with a role or
+    a date at most (the names are in ``meta``)."""
+    if not author or len(paragraph) > 150 or "\n" in paragraph:
+        return False
+    rest = _BY.sub("", paragraph.strip())
+    names = [n.strip() for n in author.split(";") if n.strip()]
+    if not names or not rest.startswith(tuple(names)):
+        return False
+    for name in names:
+        rest = rest.replace(name, " ")
+    return len(_AND.sub(" ", rest).strip()) <= _ROLE_CHARS and not rest.rstrip().endswith(".")
 
 
 def _flat(element: Element, *, skip: Collection[str] = (), keep_lines: bool = False) -> str:

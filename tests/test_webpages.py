@@ -836,3 +836,16 @@ def test_a_page_that_names_every_paragraph_for_an_advert_after_it_keeps_them_all
     body = "".join(f"<div class='para has-ad-after'><p>{s}</p></div>" for s in sentences)
     parts = article_from_html(page(body=body), "paras.html")["text"].split("\n\n")
     assert parts == sentences
+
+
+def test_a_byline_the_extractor_kept_is_left_out_and_its_names_are_in_meta():
+    byline = (
+        "<span itemprop='author' itemscope itemtype='https://schema.org/Person'><span "
+        "itemprop='name'>Ines Varga</span></span>"
+    )
+    tail = "<p>Ines Varga contributed to this report from the quay.</p>"
+    record = article_from_html(page(body=f"<h1>Dredging</h1>{byline}{BODY}{tail}"), "by.html")
+    assert record["meta"]["author"] == "Ines Varga"
+    assert "Ines Varga" not in paragraphs(record)
+    # A sentence that begins with the name is the article's.
+    assert "Ines Varga contributed to this report from the quay." in paragraphs(record)
