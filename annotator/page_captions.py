@@ -15,6 +15,7 @@ where it is, never added twice.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 import unicodedata
@@ -64,12 +65,13 @@ _BOILERPLATE_WORDS = {
 }  # fmt: skip
 
 # A line that is a picture credit by its words: "Photo: ...", "Photograph: X/Getty Images",
+# "تصوير: ...", "צילום: ...", "写真：...",
 # "(Image: ...)", "AP Photo/...", "REUTERS/...". Agency names are matched at word edges, so
 # "AP" in "Chapter" does not count.
 _CREDIT_START = re.compile(
     r"^\(?\s*(photo(graph)?s?|pictures?|pictured|images?|illustration|graphic|credit|foto"
-    r"|crédit|bild|تصوير|صورة|צילום)"
-    r"(\s+(by|credit|courtesy( of)?))?\s*[:|]\s*\S",
+    r"|crédit|bild|تصوير|صورة|צילום|写真|照片|图片|圖片|사진)"
+    r"(\s+(by|credit|courtesy( of)?))?\s*[:|：]\s*\S",
     re.IGNORECASE,
 )
 _CREDIT_AGENCY = re.compile(
@@ -82,6 +84,13 @@ _CREDIT_AGENCY = re.compile(
 _CREDIT_WIRE = re.compile(
     r"(^|\s)[A-Z]{2,}(-[A-Z]{2,})?\s?/\s?[A-ZÀ-ÖØ-Þ][^\W\d_]*([ '’-][A-ZÀ-ÖØ-Þ][^\W\d_.]*\.?)+"
     r"(/(File|Pool|Handout)( Photo)?)?\s*$"
+)
+# The same credit closing a caption, after its last sentence or a dash.
+_CREDIT_END = re.compile(
+    r"([.!?…»”\"]\s+|\s[–—-]\s+|\s\(|^)(photo(graph)?s?|pictures?|images?|foto|credit|crédit"
+    r"|bild|تصوير|صورة|צילום|写真|照片|图片|圖片|사진)(\s+(by|credit|courtesy( of)?))?\s*[:|：]"
+    r"\s*[^.!?:]{1,80}\)?\s*$",
+    re.IGNORECASE,
 )
 _CREDIT_CHARS = 300  # a longer run of text is a paragraph that mentions a photo
 _CAPTION_CHARS = 600  # a longer "caption" element is a wrapper, not a caption
@@ -112,17 +121,23 @@ def _conceals(element: Element) -> bool:
     return hidden(element) and next(element.iterdescendants(*_HOLDS_ARTICLE), None) is None
 
 
-def class_words(element: Element) -> set[str]:
+def class_words(element: Element) -> frozenset[str]:
     """The words of the names an element is given (class, id, the ``data-component`` and
     ``data-testid`` that component frameworks write, ``aria-label``): "related-links" gives
     related, links and relatedlinks; "byLinePhoto" gives by, line, photo and their pairs."""
+    return _name_words(" ".join(element.get(a) or "" for a in _NAMING))
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_words(names: str) -> frozenset[str]:
+    """The words of a page's names, once for each name it repeats on every paragraph."""
     words: set[str] = set()
-    for name in " ".join(element.get(a) or "" for a in _NAMING).split():
+    for name in names.split():
         parts = [p.lower() for p in _CLASS_PARTS.findall(name)]
         words.update(parts)
         words.update(a + b for a, b in zip(parts, parts[1:], strict=False))
         words.add("".join(parts))
-    return words
+    return frozenset(words)
 
 
 def _key(text: str) -> str:
@@ -291,6 +306,7 @@ def _one_caption(first: _Caption, second: _Caption) -> bool:
         first.end == second.start
         and first.element.getparent() is second.element.getparent()
         and "figure" not in (first.element.tag, second.element.tag)
+        and not _pictures(second.element)  # a credit has no picture of its own
     )
 
 
@@ -323,9 +339,39 @@ def _is_caption(element: Any) -> bool:
     if element.tag in _INLINE - {"span", "small", "em", "i", "cite"}:
         return False
     text = visible_text(element)
-    return 0 < len(text) <= _CREDIT_CHARS and bool(
-        _CREDIT_START.search(text) or _CREDIT_AGENCY.search(text) or _CREDIT_WIRE.search(text)
+    if not 0 < len(text) <= _CREDIT_CHARS:
+        return False
+    if _CREDIT_START.search(text) or _CREDIT_AGENCY.search(text):
+        return True
+    # A credit at the end ("... on Tuesday. Photo: Ana Ruiz", "... AGENCY/Ana Ruiz") makes
+    # a caption of a line set beside a picture; elsewhere it may be a sentence's end.
+    return bool(_CREDIT_WIRE.search(text) or _CREDIT_END.search(text)) and _by_a_picture(element)
+
+
+def _by_a_picture(element: Any) -> bool:
+    """Whether the element frames one picture with its line, follows one, or shares a frame
+    only with one (a frame of several pictures is a gallery, each with its own caption)."""
+    if next(element.iterdescendants("figure"), None) is not None:
+        return False
+    if _pictures(element) == 1:
+        return True
+    if _pictures(element):
+        return False
+    before = element.getprevious()
+    while before is not None and not isinstance(before.tag, str):
+        before = before.getprevious()
+    if before is not None and (before.tag in _MEDIA or _pictures(before) == 1):
+        return True
+    parent = element.getparent()
+    return (
+        parent is not None
+        and _pictures(parent) == 1
+        and _key(visible_text(parent)) == _key(visible_text(element))
     )
+
+
+def _pictures(element: Any) -> int:
+    return sum(1 for _ in element.iterdescendants(*_MEDIA))
 
 
 def visible_text(element: Any, *, controls: bool = True) -> str:

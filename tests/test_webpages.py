@@ -612,9 +612,29 @@ def test_a_wire_style_credit_from_any_agency_makes_a_caption():
     assert caption_texts(record) == [
         "The dredger Maasvlakte arrives off Brackwater, May 2, 2025. NORDPRESS/Lena Sato"
     ]
-    # An upper-case word and a slash inside a sentence is not a credit.
-    plain = BODY + "<p>Talks between the EU/UK teams on fishing rights resume on Monday.</p>"
+    # An upper-case word and a slash inside a sentence is not a credit, nor at its end away
+    # from any picture.
+    plain = BODY + (
+        "<p>Talks between the EU/UK teams on fishing rights resume on Monday.</p><p>The "
+        "report on the harbour's water was written for the UN/World Health Organization</p>"
+    )
     assert caption_texts(article_from_html(page(body=plain), "eu.html")) == []
+
+
+def test_a_line_beside_a_picture_that_ends_with_its_credit_is_a_caption():
+    body = (
+        BODY[: BODY.index("<p>Fishing")]
+        + "<div><img src='d.jpg' width='800'><p>ספינת החפירה ליד הרציף בבוקר. צילום: דנה לוי</p>"
+        "</div><p><img src='e.jpg'><br>The channel at low water on Sunday. Photo: Ana Ruiz</p>"
+        + BODY[BODY.index("<p>Fishing") :]
+        + "<p>The board's report, written after the survey in March, was signed off by the "
+        "harbour master. Photo: none was taken</p>"
+    )
+    record = article_from_html(page(body=body), "beside.html")
+    assert caption_texts(record) == [
+        "ספינת החפירה ליד הרציף בבוקר. צילום: דנה לוי",
+        "The channel at low water on Sunday. Photo: Ana Ruiz",
+    ]
 
 
 def test_a_slide_a_carousel_copies_for_its_loop_is_one_caption():
