@@ -2,9 +2,16 @@
 
 Extractors leave captions out, so they are taken from the page: a ``<figure>``'s
 ``<figcaption>`` (with any credit beside it), an element whose class says caption or credit,
-and a short element whose text is a picture credit ("Photo: ...", "Photograph: X/Getty
-Images", "(Image: ...)"). Captions in a menu, an aside, a teaser, a related-links or
-"read more" block (one that holds none of the article's paragraphs) are not the article's.
+a short element whose text is a picture credit ("Photo: ...", "Photograph: X/Getty
+Images", "(Image: ...)"), and a line beside a picture that ends with one ("... on Sunday.
+Photo: X", "... AGENCY/First Last"). Text for screen readers only, a gallery's counter and
+the labels of picture controls are not part of a caption; of a carousel's copies of a slide,
+one is kept. Captions in a menu, an aside, a teaser, a related-links or "read more" block
+(one that holds none of the article's paragraphs) are not the article's.
+
+The paragraphs are checked against the page too: those taken from a promotion, an advert's
+label, a tag list or an author box among them, and those after the element the page names
+as the article's body, are left out.
 
 Where a caption goes is found by the text before it: the page's visible text is laid out in
 document order without white space, each extracted paragraph is found in it, and the caption
@@ -116,8 +123,8 @@ _NAMING = ("class", "id", "data-component", "data-testid", "data-module", "aria-
 
 
 def _conceals(element: Element) -> bool:
-    """Hidden, and holding no article: a page saved while a dialog was open has the rest of
-    the page marked ``aria-hidden``, the article with it."""
+    """Hidden, and holding no article: a page saved before its scripts had shown it (an app
+    kept at ``visibility: hidden`` until it loads) still has its article."""
     return hidden(element) and next(element.iterdescendants(*_HOLDS_ARTICLE), None) is None
 
 

@@ -8,6 +8,12 @@ Getty Images") and each is put back as a paragraph of its own after the extracte
 that comes before it in the page. ``meta["captions"]`` lists their ``[start, end]`` offsets
 (code points, end exclusive), which the captions suggester proposes.
 
+Before extraction, a copy of the page loses what is plainly not the article (cookie banners,
+menus, share bars, hidden blocks, lists of links, another story's headline), a table used
+for layout becomes the blocks it lays out (without its side columns), and text broken by
+``<br><br>`` becomes paragraphs. After it, lines such as "Read more: ...", "Advertisement" or
+"Sign up for our newsletter", and the byline, are dropped.
+
 The page is parsed, never run or rendered: no script, no style sheet, no image, nothing is
 fetched. trafilatura and lxml are imported only when a page is read.
 """
@@ -43,10 +49,10 @@ NO_TEXT = "no article text found in the page; import it with --raw to keep its c
 
 # Blocks taken out of the page before extraction (the surest of page_captions' boilerplate),
 # because an extractor may take one for the article when it is the page's largest text (a
-# cookie banner on a page of links), or keep a piece of one (the heading of a list of links,
-# the heading of a list of links). These are the names publishing systems and themes commonly
-# give such blocks, in class, id, data-component or aria-label; page_captions leaves out what
-# the extractor keeps of promotions, adverts, tag lists and author boxes.
+# cookie banner on a page of links), or keep a piece of one (the heading of a list of links).
+# These are the names publishing systems and themes commonly give such blocks, in class, id,
+# data-component or aria-label; page_captions leaves out what the extractor keeps of
+# promotions, adverts, tag lists and author boxes.
 _NEVER_ARTICLE_WORDS = {
     "cookie", "cookies", "consent", "gdpr", "share", "sharing", "sharebar", "social",
     "breadcrumb", "breadcrumbs", "newsletter", "signup", "readmore", "related", "nav", "navbar",

@@ -869,3 +869,18 @@ def test_a_byline_the_extractor_kept_is_left_out_and_its_names_are_in_meta():
     assert "Ines Varga" not in paragraphs(record)
     # A sentence that begins with the name is the article's.
     assert "Ines Varga contributed to this report from the quay." in paragraphs(record)
+
+
+def test_a_page_saved_before_its_scripts_showed_it_still_has_its_article_and_captions():
+    figure = (
+        "<figure><img src='a.jpg'><figcaption>The dredger off the quay. Photo: Ana Ruiz"
+        "</figcaption></figure>"
+    )
+    html = (
+        "<html><body><div id='app' style='visibility: hidden'><main><article><h1>Dredging</h1>"
+        f"{BODY[: BODY.index('<p>Fishing')]}{figure}{BODY[BODY.index('<p>Fishing') :]}"
+        "</article></main></div><div class='cookie-banner'>We use cookies.</div></body></html>"
+    )
+    record = article_from_html(html, "app.html")
+    assert caption_texts(record) == ["The dredger off the quay. Photo: Ana Ruiz"]
+    assert "Fishing crews had warned" in record["text"] and "cookies" not in record["text"]
