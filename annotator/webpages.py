@@ -278,9 +278,10 @@ def _lays_out(table: Element) -> bool:
     pictures in its cells rather than words and numbers under headings."""
     if (table.get("role") or "").lower() in ("presentation", "none"):
         return True
-    if next(table.iter("th", "caption", "thead"), None) is not None:
-        return False
-    for cell in _own_cells(table):
+    cells = _own_cells(table)
+    if table.xpath("./caption|./thead") or any(cell.tag == "th" for cell in cells):
+        return False  # headings: a table of data (a table inside one of its cells may be)
+    for cell in cells:
         if next((d for d in cell.iterdescendants() if d.tag in _BLOCKS), None) is not None:
             return True
         if _blank_line(cell):

@@ -677,6 +677,8 @@ def test_a_layout_table_is_read_as_its_paragraphs_without_its_side_columns():
     html = (
         "<html><body><table><tr><td><p>Sections<br>Harbour news<br>Weather<br>Tide tables</p>"
         f"<p>Our sponsor: Quayside Chandlery</p></td><td><h1>Dredging to start</h1>{story}"
+        "<table><tr><th>Vessel</th><th>Draught</th></tr><tr><td>Ostermere Lass</td><td>2.4 m"
+        "</td></tr></table>"
         "</td><td>Advertise here: call 0100 555 0100</td></tr></table></body></html>"
     )
     parts = article_from_html(html, "old.html")["text"].split("\n\n")
@@ -686,6 +688,13 @@ def test_a_layout_table_is_read_as_its_paragraphs_without_its_side_columns():
     ) in parts
     starts = ("The harbour", "Fishing", "The board", "The channel")
     assert len([p for p in parts if p.startswith(starts)]) == 4
+    # A table of data inside the layout is still read cell by cell.
+    assert [p for p in parts if p in ("Vessel", "Draught", "Ostermere Lass", "2.4 m")] == [
+        "Vessel",
+        "Draught",
+        "Ostermere Lass",
+        "2.4 m",
+    ]
     text = "\n\n".join(parts)
     assert "Tide tables" not in text and "Chandlery" not in text and "Advertise" not in text
 
