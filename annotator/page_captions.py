@@ -283,7 +283,11 @@ def _find_captions(page: _Page, body: HtmlElement) -> list[_Caption]:
             continue
         if any(a in taken for a in element.iterancestors()):
             continue
-        if element.tag == "figure":
+        if element.tag == "figure" and next(element.iterdescendants("figure"), None) is not None:
+            continue  # a gallery of figures: each its own caption, and the gallery's, below
+        if element.tag == "figcaption" and _of_a_gallery(element):
+            text = visible_text(element, controls=False)  # a gallery's own caption
+        elif element.tag == "figure":
             parts = _figure_parts(element)
             if not parts:
                 continue
@@ -304,6 +308,16 @@ def _find_captions(page: _Page, body: HtmlElement) -> list[_Caption]:
         else:
             found.append(caption)
     return found
+
+
+def _of_a_gallery(figcaption: Any) -> bool:
+    """Whether the figcaption is that of a figure made of figures."""
+    figure = figcaption.getparent()
+    return (
+        figure is not None
+        and figure.tag == "figure"
+        and next(figure.iterdescendants("figure"), None) is not None
+    )
 
 
 def _one_caption(first: _Caption, second: _Caption) -> bool:

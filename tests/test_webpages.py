@@ -893,3 +893,20 @@ def test_a_page_saved_before_its_scripts_showed_it_still_has_its_article_and_cap
     record = article_from_html(html, "app.html")
     assert caption_texts(record) == ["The dredger off the quay. Photo: Ana Ruiz"]
     assert "Fishing crews had warned" in record["text"] and "cookies" not in record["text"]
+
+
+def test_a_gallery_of_figures_gives_each_pictures_caption_and_its_own():
+    gallery = (
+        "<figure class='wp-block-gallery has-nested-images'>"
+        "<figure class='wp-block-image'><img src='a.jpg'><figcaption>The quay at dawn."
+        "</figcaption></figure><figure class='wp-block-image'><img src='b.jpg'><figcaption>"
+        "The dredger at noon.</figcaption></figure><figcaption class='blocks-gallery-caption'>"
+        "A day on the channel. Photos: Ana Ruiz</figcaption></figure>"
+    )
+    html = page(body=BODY[: BODY.index("<p>Fishing")] + gallery + BODY[BODY.index("<p>Fishing") :])
+    record = article_from_html(html, "wpgallery.html")
+    assert caption_texts(record) == [
+        "The quay at dawn.",
+        "The dredger at noon.",
+        "A day on the channel. Photos: Ana Ruiz",
+    ]
