@@ -68,6 +68,8 @@ _LINK_SHARE = 0.7  # a block with this share of its text in links is a list of l
 _ALL_LINK_SHARE = 0.9  # a paragraph with this share of its text in one link is that link
 _HEADLINE_CHARS = 200  # and is a headline when it is no longer than this
 _UNSEEN_TAGS = {"script", "style", "noscript", "template"}
+_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+_HEADING_CHARS = 80  # a list of links' heading is no longer than this
 _LINK_LIST_TAGS = ("p", "div", "ul", "ol", "li", "td", "section", "aside", "header", "footer")
 _NO_SPLIT = {"pre", "code", "textarea", "script", "style", "li", "h1", "h2", "h3", "h4"}
 _NO_SPLIT |= {"h5", "h6", "a", "button", "option", "select", "caption", "figcaption"}
@@ -401,7 +403,11 @@ def _link_lists(tree: HtmlElement) -> Iterator[HtmlElement]:
             continue
         links = [a for a in element.iter("a") if a.get("href") is not None and _text_size(a)]
         linked = sum(_text_size(a) for a in links)
-        if len(links) >= 2 and linked >= _LINK_SHARE * size:
+        # A list's heading ("More from the coast") is no text of its own.
+        headings = sum(
+            _text_size(h) for h in element.iter(*_HEADINGS) if h.find(".//a[@href]") is None
+        )
+        if len(links) >= 2 and linked >= _LINK_SHARE * (size - min(headings, _HEADING_CHARS)):
             yield element
         elif (
             links

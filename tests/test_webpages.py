@@ -794,10 +794,13 @@ def test_another_storys_headline_set_among_the_paragraphs_is_left_out():
         "</strong></p><ul><li><a href='/news/car-park'>Quay car park to charge from May</a></li>"
         "</ul>" + tail + "<div class='css-q1'><h3>Related</h3><a href='/x'><div class='css-q2'>"
         "Harbour master to retire after thirty years</div></a></div>"
+        "<section class='css-c3'><h2>More from the coast</h2><div><a href='/z1'>Pier reopens"
+        "</a></div><div><a href='/z2'>Beach huts for sale</a></div></section>"
     )
     text = article_from_html(page(body=body), "headline.html")["text"]
     assert "Lifeboat" not in text and "car park" not in text
     assert "Related" not in text and "retire" not in text
+    assert "More from the coast" not in text and "Beach huts" not in text
     assert "Fishing crews had warned" in text
 
 
