@@ -94,7 +94,7 @@ _CREDIT_WIRE = re.compile(
 )
 # The same credit closing a caption, after its last sentence or a dash.
 _CREDIT_END = re.compile(
-    r"([.!?…»”\"]\s+|\s[–—-]\s+|\s\(|^)(photo(graph)?s?|pictures?|images?|foto|credit|crédit"
+    r"([.!?…»”\"]\s+|[。！？」』＝]\s*|\s[–—-]\s+|\s\(|^)(photo(graph)?s?|pictures?|images?|foto|credit|crédit"
     r"|bild|تصوير|صورة|צילום|写真|照片|图片|圖片|사진)(\s+(by|credit|courtesy( of)?))?\s*[:|：]"
     r"\s*[^.!?:]{1,80}\)?\s*$",
     re.IGNORECASE,
@@ -254,6 +254,65 @@ def _locate(page: _Page, paragraphs: list[str]) -> list[_Located]:
         located.append(_Located(text, start, end))
         cursor = end
     return located
+
+
+# Blocks that are each a paragraph to the reader.
+_PARAGRAPH_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "dt", "dd"}
+
+
+def _split_at_blocks(page: _Page, located: list[_Located]) -> list[_Located]:
+    """Each paragraph that runs several of the page's paragraphs together (an extractor's
+    fallback on a short article joins them with a space) split back into them, when each is
+    found in it in order; the text between them (a caption, say) a piece of its own."""
+    blocks = [
+        (page.starts[e], page.ends[e], e)
+        for e in page.starts
+        if isinstance(e.tag, str)
+        and e.tag in _PARAGRAPH_TAGS
+        and e not in page.unseen
+        and page.ends[e] > page.starts[e]
+        and next((d for d in e.iterdescendants(*_PARAGRAPH_TAGS)), None) is None
+    ]
+    starts = [start for start, _, _ in blocks]
+    out: list[_Located] = []
+    for paragraph in located:
+        if paragraph.start is None or paragraph.end is None:
+            out.append(paragraph)
+            continue
+        inside = []
+        for i in range(bisect.bisect_left(starts, paragraph.start), len(blocks)):
+            start, end, element = blocks[i]
+            if start >= paragraph.end:
+                break
+            if end <= paragraph.end:
+                inside.append(blocks[i])
+        pieces = _pieces(paragraph, inside) if len(inside) > 1 else None
+        out.extend(pieces or [paragraph])
+    return out
+
+
+def _pieces(paragraph: _Located, blocks: list[tuple[int, int, Any]]) -> list[_Located] | None:
+    """The paragraph cut where each block's text begins and ends, or None when a block's
+    text is not found in it in order."""
+    if paragraph.start is None or paragraph.end is None:
+        return None
+    pieces: list[_Located] = []
+    at, page_at = 0, paragraph.start
+    text = paragraph.text
+    for start, end, element in blocks:
+        words = visible_text(element)
+        match = _words(words).search(text, at) if words.split() else None
+        if match is None:
+            return None
+        between = text[at : match.start()].strip()
+        if between:
+            pieces.append(_Located(between, page_at, start))
+        pieces.append(_Located(match.group(), start, end))
+        at, page_at = match.end(), end
+    rest = text[at:].strip()
+    if rest:
+        pieces.append(_Located(rest, page_at, paragraph.end))
+    return pieces
 
 
 def _find(haystack: str, key: str, cursor: int) -> tuple[int, int] | None:
@@ -477,7 +536,8 @@ def with_captions(body: HtmlElement, paragraphs: list[str]) -> tuple[str, list[l
     """The article's text with each caption as a paragraph after the extracted paragraph
     that comes before it in the page, and the captions' [start, end] in that text."""
     page = _Page(body)
-    located = _asides_left_out(page, _after_the_body_left_out(page, _locate(page, paragraphs)))
+    located = _split_at_blocks(page, _locate(page, paragraphs))
+    located = _asides_left_out(page, _after_the_body_left_out(page, located))
     captions = _article_captions(page, located)
     # A paragraph the extractor took from inside a caption is that caption, put back whole.
     caption_starts = [c.start for c in captions]  # in page order, none within another

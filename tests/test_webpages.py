@@ -913,3 +913,20 @@ def test_a_gallery_of_figures_gives_each_pictures_caption_and_its_own():
         "The dredger at noon.",
         "A day on the channel. Photos: Ana Ruiz",
     ]
+
+
+def test_a_short_article_the_extractor_runs_together_is_one_paragraph_per_block_again():
+    body = (
+        "<h1>Ferry back</h1><p>The ferry is back.</p><p>It sails at seven, the council said.</p>"
+        "<figure><img src='a.jpg'><figcaption>The ferry. Photo: Ana Ruiz</figcaption></figure>"
+        "<p>Fares stay the same.</p>"
+    )
+    record = article_from_html(page(body=body), "short.html")
+    assert paragraphs(record) == [
+        "Ferry back",
+        "The ferry is back.",
+        "It sails at seven, the council said.",
+        "The ferry. Photo: Ana Ruiz",
+        "Fares stay the same.",
+    ]
+    assert caption_texts(record) == ["The ferry. Photo: Ana Ruiz"]
