@@ -692,7 +692,8 @@ _ASIDE_WORDS = {
     "adslot", "outbrain", "taboola", "recirculation", "readnext", "alsoread", "seealso",
     "morestories", "mostread", "mostpopular", "popular", "trending", "recommended", "tags",
     "taglist", "topics", "links", "bio", "authorbio", "authorbox", "subscribe", "subscription",
-    "newsletter", "signup", "related", "share", "sharing", "social", "comments",
+    "newsletter", "signup", "related", "share", "sharing", "social", "comments", "topic",
+    "topiclist", "tagcloud", "keywords",
 }  # fmt: skip
 _ASIDE_SHARE = 0.25  # a block holding more of the text than this is the article's
 

@@ -721,12 +721,13 @@ def test_promotion_and_link_lines_among_the_paragraphs_are_left_out():
         "<p>Lire aussi : <a href='/fr'>Le port de Brest dragué à son tour</a></p>",
         "<p dir='rtl'>اقرأ أيضاً: <a href='/ar'>ميناء جديد على الساحل</a></p>",
         "<h2>You may also like</h2><p>Tags: harbour, dredging, Brackwater</p>",
+        "<div data-component='topic-list'><span>Harbours and ports</span></div>",
     ]
     text = article_from_html(page(body=BODY + "".join(lines)), "promo.html")["text"]
     for left_out in (
         "Sign up", "Morning Quay", "RELATED", "Dredger hired", "Continue reading",
         "Advertisement", "continues below", "Lire aussi", "Brest", "اقرأ", "ميناء",
-        "also like", "Tags", "dredging, Brackwater",
+        "also like", "Tags", "dredging, Brackwater", "Harbours and ports",
     ):  # fmt: skip
         assert left_out not in text, left_out
     # A sentence of the article that happens to begin the same way stays.
