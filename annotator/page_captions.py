@@ -44,6 +44,8 @@ _INLINE |= {"var", "wbr", "font", "ins", "del"}
 _MEDIA = {"img", "picture", "video", "audio", "svg", "canvas", "iframe", "object", "embed"}
 _MEDIA |= {"amp-img", "amp-anim", "amp-video", "amp-iframe"}  # an AMP page's pictures
 ARTICLE_LIKE = {"article", "main"}
+# The attribute webpages marks what it took out before extraction with: not the article.
+LEFT_OUT = "data-annotator-left-out"
 _HOLDS_ARTICLE = ("article", "main", "h1")
 
 # Class names (split at "-", "_" and case changes) that say "caption" or "picture credit".
@@ -123,8 +125,10 @@ _NAMING = ("class", "id", "data-component", "data-testid", "data-module", "aria-
 
 
 def _conceals(element: Element) -> bool:
-    """Hidden, and holding no article: a page saved before its scripts had shown it (an app
-    kept at ``visibility: hidden`` until it loads) still has its article."""
+    """Taken out before extraction, or hidden and holding no article: a page saved before
+    its scripts had shown it (an app kept at ``visibility: hidden``) still has its article."""
+    if element.get(LEFT_OUT) is not None:
+        return True
     return hidden(element) and next(element.iterdescendants(*_HOLDS_ARTICLE), None) is None
 
 
@@ -256,22 +260,25 @@ def _locate(page: _Page, paragraphs: list[str]) -> list[_Located]:
     return located
 
 
-# Blocks that are each a paragraph to the reader.
+# Blocks that are each a paragraph to the reader: these, and any block holding none of them
+# (an advert's label in a <div>, a caption).
 _PARAGRAPH_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "dt", "dd"}
+_PIECE_TAGS = _PARAGRAPH_TAGS | {"div", "figcaption", "section", "aside", "td", "th"}
+_PIECE_TAGS |= {"header", "footer", "article", "main", "address"}
 
 
 def _split_at_blocks(page: _Page, located: list[_Located]) -> list[_Located]:
     """Each paragraph that runs several of the page's paragraphs together (an extractor's
-    fallback on a short article joins them with a space) split back into them, when each is
-    found in it in order; the text between them (a caption, say) a piece of its own."""
+    fallback on a short article joins them with a space) split back into them, when it is
+    their texts one after the other."""
     blocks = [
         (page.starts[e], page.ends[e], e)
         for e in page.starts
         if isinstance(e.tag, str)
-        and e.tag in _PARAGRAPH_TAGS
+        and e.tag in _PIECE_TAGS
         and e not in page.unseen
         and page.ends[e] > page.starts[e]
-        and next((d for d in e.iterdescendants(*_PARAGRAPH_TAGS)), None) is None
+        and next((d for d in e.iterdescendants(*_PIECE_TAGS)), None) is None
     ]
     starts = [start for start, _, _ in blocks]
     out: list[_Located] = []
@@ -292,26 +299,26 @@ def _split_at_blocks(page: _Page, located: list[_Located]) -> list[_Located]:
 
 
 def _pieces(paragraph: _Located, blocks: list[tuple[int, int, Any]]) -> list[_Located] | None:
-    """The paragraph cut where each block's text begins and ends, or None when a block's
-    text is not found in it in order."""
+    """The paragraph cut where each block's text ends, when it is the blocks' texts one after
+    the other (a block the extractor left out, a menu, is passed over); else None."""
     if paragraph.start is None or paragraph.end is None:
         return None
     pieces: list[_Located] = []
-    at, page_at = 0, paragraph.start
     text = paragraph.text
+    at = 0
     for start, end, element in blocks:
-        words = visible_text(element)
-        match = _words(words).search(text, at) if words.split() else None
+        words = visible_text(element).split()
+        if not words:
+            continue
+        while at < len(text) and text[at].isspace():
+            at += 1
+        match = _words(" ".join(words)).match(text, at)
         if match is None:
-            return None
-        between = text[at : match.start()].strip()
-        if between:
-            pieces.append(_Located(between, page_at, start))
+            continue
         pieces.append(_Located(match.group(), start, end))
-        at, page_at = match.end(), end
-    rest = text[at:].strip()
-    if rest:
-        pieces.append(_Located(rest, page_at, paragraph.end))
+        at = match.end()
+    if text[at:].strip() or len(pieces) < 2:
+        return None
     return pieces
 
 
@@ -696,12 +703,14 @@ _ASIDE_WORDS = {
     "topiclist", "tagcloud", "keywords",
 }  # fmt: skip
 _ASIDE_SHARE = 0.25  # a block holding more of the text than this is the article's
+_LABEL_CHARS = 40  # unless it is a label ("Advertisement") beside a very short article
 
 
 def _asides_left_out(page: _Page, located: list[_Located]) -> list[_Located]:
     """The paragraphs, less those the extractor took from a promotion, an advert's label, a
     tag list or an author box among them: a block so named that holds at most a quarter of
-    the text (a wrapper named "with-ads" around the article holds all of it)."""
+    the text, or a label's few words and less than half of it (a wrapper named "with-ads"
+    around the article holds all of it)."""
     found = sorted((p.start, len(p.text)) for p in located if p.start is not None)
     starts = [start for start, _ in found]
     sums = list(itertools.accumulate((size for _, size in found), initial=0))
@@ -719,7 +728,9 @@ def _asides_left_out(page: _Page, located: list[_Located]) -> list[_Located]:
                 lo = bisect.bisect_left(starts, page.starts[element])
                 hi = bisect.bisect_left(starts, page.ends[element])
                 held = sums[hi] - sums[lo]
-            verdicts[element] = 0 < held <= _ASIDE_SHARE * total
+            verdicts[element] = held > 0 and (
+                held <= _ASIDE_SHARE * total or (held <= _LABEL_CHARS and 2 * held < total)
+            )
         return verdicts[element]
 
     kept = []
@@ -732,7 +743,8 @@ def _asides_left_out(page: _Page, located: list[_Located]) -> list[_Located]:
         kept.append(paragraph)
     # A page whose every paragraph sits in a block so named ("para has-ad-after") names its
     # blocks otherwise: it loses nothing.
-    if sum(len(p.text) for p in kept) < (1 - _ASIDE_SHARE) * sum(len(p.text) for p in located):
+    whole = sum(len(p.text) for p in located)
+    if whole - sum(len(p.text) for p in kept) > max(_ASIDE_SHARE * whole, 2 * _LABEL_CHARS):
         return located
     return kept
 

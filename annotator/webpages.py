@@ -35,6 +35,7 @@ from annotator.decoding import Decoded, DecodeError, decode_bytes, sniff_bom
 from annotator.page_captions import (
     ARTICLE_LIKE,
     HTML_SPACE,
+    LEFT_OUT,
     class_words,
     hidden,
     visible_text,
@@ -56,7 +57,7 @@ NO_TEXT = "no article text found in the page; import it with --raw to keep its c
 _NEVER_ARTICLE_WORDS = {
     "cookie", "cookies", "consent", "gdpr", "share", "sharing", "sharebar", "social",
     "breadcrumb", "breadcrumbs", "newsletter", "signup", "readmore", "related", "nav", "navbar",
-    "navigation", "menu",
+    "navigation", "menu", "authorbio", "authorbox", "authorinfo", "aboutauthor", "bio",
 }  # fmt: skip
 # A layout table (a page of the 2000s) holds blocks in its cells, or tables, or pictures; a
 # table of data holds words and numbers. Layout is read as the blocks it lays out.
@@ -209,12 +210,20 @@ def _quiet() -> Iterator[None]:
 
 def _extract(tree: HtmlElement) -> Any:
     """trafilatura's main text (as its XML tree) and metadata, from a copy of the page with
-    cookie banners, share bars, breadcrumbs and menus taken out first."""
+    cookie banners, share bars, breadcrumbs, menus and lists of links taken out first.
+
+    What is taken out is marked in ``tree`` too (``LEFT_OUT``), so that the paragraphs are
+    found in the page's text as the extractor saw it, without a menu between two of them."""
     import trafilatura
 
+    for element in list(_never_article(tree)):
+        element.set(LEFT_OUT, "")
+    for element in list(_link_lists(tree)):
+        if not any(a.get(LEFT_OUT) is not None for a in element.iterancestors()):
+            element.set(LEFT_OUT, "")
     pruned = copy.deepcopy(tree)
-    for element in list(_never_article(pruned)):
-        if element.getparent() is not None:
+    for element in list(pruned.iter()):
+        if element.get(LEFT_OUT) is not None and element.getparent() is not None:
             element.drop_tree()
     for table in list(pruned.iter("table")):
         if _lays_out(table):
@@ -401,6 +410,8 @@ def _link_lists(tree: HtmlElement) -> Iterator[HtmlElement]:
         size = _text_size(element)
         if size == 0 or size > most or next(element.iter("h1"), None) is not None:
             continue
+        if element.get(LEFT_OUT) is not None or _holds_a_caption(element):
+            continue  # a gallery's pictures, each a link with its caption
         links = [a for a in element.iter("a") if a.get("href") is not None and _text_size(a)]
         linked = sum(_text_size(a) for a in links)
         # A list's heading ("More from the coast") is no text of its own.
@@ -416,6 +427,15 @@ def _link_lists(tree: HtmlElement) -> Iterator[HtmlElement]:
             and (linked >= _ALL_LINK_SHARE * size or _link_line(_unlinked_text(element)))
         ):
             yield element  # another story's headline, bare or labelled "Related"
+
+
+def _holds_a_caption(element: Element) -> bool:
+    return next(element.iter("figure", "figcaption"), None) is not None or any(
+        class_words(d) & _CAPTION_CLASS_WORDS for d in element.iter() if isinstance(d.tag, str)
+    )
+
+
+_CAPTION_CLASS_WORDS = {"caption", "captions", "figcaption", "wpcaption", "cutline"}
 
 
 def _unlinked_text(element: Element) -> str:

@@ -931,3 +931,56 @@ def test_a_short_article_the_extractor_runs_together_is_one_paragraph_per_block_
         "Fares stay the same.",
     ]
     assert caption_texts(record) == ["The ferry. Photo: Ana Ruiz"]
+
+
+# Blocks of a page that are not its article, each with a word no article paragraph holds.
+NOISE = [
+    "<nav class='main-nav'><ul><li><a href='/a'>Qvnav sport</a></li><li><a href='/b'>Qvnav "
+    "weather</a></li><li><a href='/c'>Qvnav jobs</a></li></ul></nav>",
+    "<div class='cookie-banner' role='dialog'><p>Qvcookie: we use cookies to improve the site."
+    "</p><button>Accept</button></div>",
+    "<aside class='related-links'><h2>Related</h2><ul><li><a href='/r1'>Qvrelated lifeboat "
+    "launched</a></li><li><a href='/r2'>Qvrelated pier reopens</a></li></ul></aside>",
+    "<div class='share-buttons'><a href='/f'>Qvshare Facebook</a> <a href='/x'>Qvshare X</a></div>",
+    "<div class='ad-slot'><span>Advertisement</span><ins class='adsbygoogle'></ins></div>",
+    "<div class='newsletter-signup'><h3>Qvletter morning email</h3><p>Qvletter: the day's "
+    "news in your inbox.</p><form><input type='email'><button>Sign up</button></form></div>",
+    "<p>Read more: <a href='/m'>Qvmore harbour history</a></p>",
+    "<script>var qvscript = {'slot': 1};</script><style>.qvstyle{color:red}</style>",
+    "<div class='author-bio'><p>Qvbio writes about the coast for the Quay Post.</p></div>",
+]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    paragraphs=st.lists(
+        st.lists(st.sampled_from(WORDS), min_size=8, max_size=40), min_size=1, max_size=6
+    ),
+    figures=st.lists(
+        st.tuples(st.integers(0, 6), st.lists(st.sampled_from(WORDS), min_size=4, max_size=14)),
+        max_size=3,
+    ),
+    noise=st.lists(st.tuples(st.integers(0, 8), st.sampled_from(NOISE)), min_size=1, max_size=5),
+)
+def test_noise_anywhere_among_the_paragraphs_stays_out_and_the_article_stays_whole(
+    paragraphs, figures, noise
+):
+    texts = [" ".join(words) + f" (paragraph {i})." for i, words in enumerate(paragraphs)]
+    captions = [" ".join(words) + f" Photo {i}." for i, (_, words) in enumerate(figures)]
+    blocks: list[str] = [f"<p>{t}</p>" for t in texts]
+    inserts = [
+        (place, f"<figure><img src='x.jpg'><figcaption>{caption}</figcaption></figure>")
+        for (place, _), caption in zip(figures, captions, strict=True)
+    ] + noise
+    for place, block in sorted(inserts, key=lambda item: item[0], reverse=True):
+        blocks.insert(min(place, len(blocks)), block)
+    html = (
+        "<html><body>" + NOISE[0] + "<main><article><h1>Harbour</h1>" + "".join(blocks)
+        + "</article></main><footer><p>Qvfooter © Quay Post</p></footer></body></html>"
+    )  # fmt: skip
+    record = article_from_html(html, "noise.html")
+    parts = record["text"].split("\n\n")
+    for text in texts:
+        assert parts.count(text) == 1, text
+    assert sorted(caption_texts(record)) == sorted(captions)
+    assert "qv" not in record["text"].lower() and "Advertisement" not in record["text"]
