@@ -270,7 +270,8 @@ _PIECE_TAGS |= {"header", "footer", "article", "main", "address"}
 def _split_at_blocks(page: _Page, located: list[_Located]) -> list[_Located]:
     """Each paragraph that runs several of the page's paragraphs together (an extractor's
     fallback on a short article joins them with a space) split back into them, when it is
-    their texts one after the other."""
+    their texts one after the other; one not found in the page's text (something the
+    extractor left out stood between its parts) found so among the blocks that follow."""
     blocks = [
         (page.starts[e], page.ends[e], e)
         for e in page.starts
@@ -281,45 +282,58 @@ def _split_at_blocks(page: _Page, located: list[_Located]) -> list[_Located]:
         and next((d for d in e.iterdescendants(*_PIECE_TAGS)), None) is None
     ]
     starts = [start for start, _, _ in blocks]
+    keys: dict[Any, str] = {}
     out: list[_Located] = []
+    cursor = 0  # where the last paragraph found ends in the page's text
     for paragraph in located:
-        if paragraph.start is None or paragraph.end is None:
-            out.append(paragraph)
-            continue
-        inside = []
-        for i in range(bisect.bisect_left(starts, paragraph.start), len(blocks)):
-            start, end, element = blocks[i]
-            if start >= paragraph.end:
-                break
-            if end <= paragraph.end:
-                inside.append(blocks[i])
-        pieces = _pieces(paragraph, inside) if len(inside) > 1 else None
+        if (
+            paragraph.start is None
+            or paragraph.end is None
+            or paragraph.end - paragraph.start < len(_key(paragraph.text))  # found by its head
+        ):
+            from_ = cursor if paragraph.start is None else paragraph.start
+            first = bisect.bisect_left(starts, from_)
+            pieces = _cut(paragraph.text, blocks[first : first + _LOOKAHEAD], keys)
+        else:
+            inside = []
+            for i in range(bisect.bisect_left(starts, paragraph.start), len(blocks)):
+                start, end, _ = blocks[i]
+                if start >= paragraph.end:
+                    break
+                if end <= paragraph.end:
+                    inside.append(blocks[i])
+            pieces = _cut(paragraph.text, inside, keys) if len(inside) > 1 else None
+        if pieces is not None and len(pieces) < 2:
+            pieces = None  # one block: the paragraph as found, or not found at all
         out.extend(pieces or [paragraph])
+        ends = [p.end for p in pieces or [paragraph] if p.end is not None]
+        cursor = max([cursor, *ends])
     return out
 
 
-def _pieces(paragraph: _Located, blocks: list[tuple[int, int, Any]]) -> list[_Located] | None:
-    """The paragraph cut where each block's text ends, when it is the blocks' texts one after
-    the other (a block the extractor left out, a menu, is passed over); else None."""
-    if paragraph.start is None or paragraph.end is None:
-        return None
+_LOOKAHEAD = 300  # blocks after the last paragraph found among which to find the next
+
+
+def _cut(
+    text: str, blocks: list[tuple[int, int, Any]], keys: dict[Any, str]
+) -> list[_Located] | None:
+    """The text cut where each block's text ends, when it is the blocks' texts one after
+    the other (a block the extractor left out, a menu, is passed over); else None. Texts are
+    compared without white space; ``keys`` keeps each block's."""
+    at = [i for i, ch in enumerate(text) if not ch.isspace()]  # where each key character is
+    key = "".join(text[i] for i in at)
     pieces: list[_Located] = []
-    text = paragraph.text
-    at = 0
+    k = 0
     for start, end, element in blocks:
-        words = visible_text(element).split()
-        if not words:
-            continue
-        while at < len(text) and text[at].isspace():
-            at += 1
-        match = _words(" ".join(words)).match(text, at)
-        if match is None:
-            continue
-        pieces.append(_Located(match.group(), start, end))
-        at = match.end()
-    if text[at:].strip() or len(pieces) < 2:
-        return None
-    return pieces
+        if k == len(key):
+            break
+        block = keys.get(element)
+        if block is None:
+            block = keys[element] = _key(visible_text(element))
+        if block and key.startswith(block, k):
+            pieces.append(_Located(text[at[k] : at[k + len(block) - 1] + 1], start, end))
+            k += len(block)
+    return pieces if pieces and k == len(key) else None
 
 
 def _find(haystack: str, key: str, cursor: int) -> tuple[int, int] | None:

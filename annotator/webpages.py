@@ -57,7 +57,10 @@ NO_TEXT = "no article text found in the page; import it with --raw to keep its c
 _NEVER_ARTICLE_WORDS = {
     "cookie", "cookies", "consent", "gdpr", "share", "sharing", "sharebar", "social",
     "breadcrumb", "breadcrumbs", "newsletter", "signup", "readmore", "related", "nav", "navbar",
-    "navigation", "menu", "authorbio", "authorbox", "authorinfo", "aboutauthor", "bio",
+    "navigation", "menu", "authorbio", "authorbox", "authorinfo", "aboutauthor", "bio", "promo",
+    "promos", "promoted", "sponsored", "advert", "advertisement", "adslot", "outbrain",
+    "taboola", "recirculation", "readnext", "alsoread", "seealso", "morestories", "mostread",
+    "mostpopular", "tagcloud", "taglist", "topiclist",
 }  # fmt: skip
 # A layout table (a page of the 2000s) holds blocks in its cells, or tables, or pictures; a
 # table of data holds words and numbers. Layout is read as the blocks it lays out.
@@ -217,6 +220,8 @@ def _extract(tree: HtmlElement) -> Any:
     import trafilatura
 
     for element in list(_never_article(tree)):
+        element.set(LEFT_OUT, "")
+    for element in tree.iter("noscript", "template"):  # what a reader with scripts never sees
         element.set(LEFT_OUT, "")
     for element in list(_link_lists(tree)):
         if not any(a.get(LEFT_OUT) is not None for a in element.iterancestors()):

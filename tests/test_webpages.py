@@ -948,6 +948,19 @@ NOISE = [
     "<p>Read more: <a href='/m'>Qvmore harbour history</a></p>",
     "<script>var qvscript = {'slot': 1};</script><style>.qvstyle{color:red}</style>",
     "<div class='author-bio'><p>Qvbio writes about the coast for the Quay Post.</p></div>",
+    "<ol class='breadcrumb'><li><a href='/'>Qvcrumb home</a></li><li><a href='/n'>Qvcrumb "
+    "news</a></li></ol>",
+    "<p><a href='/other'>Qvheadline of another story about the quay</a></p>",
+    "<div style='display: none'><p>Qvhidden text that only a script would show.</p></div>",
+    "<noscript><p>Qvnoscript: turn on scripts to see the video.</p></noscript>",
+    "<div class='tags'><span>Tags:</span> <a href='/t/a'>Qvtag harbour</a> <a href='/t/b'>"
+    "Qvtag ferry</a></div>",
+    "<aside class='most-read'><h2>Most read</h2><ol><li><a href='/1'>Qvread one</a></li><li>"
+    "<a href='/2'>Qvread two</a></li></ol></aside>",
+    "<p><strong>Related:</strong> <a href='/rel'>Qvrelated dredger arrives</a></p>",
+    "<section class='comments'><h3>Comments</h3><div class='comment'><p>Qvcomment: about time"
+    " too, the channel has been silting for years.</p></div></section>",
+    "<div class='promo-box'><p>Qvpromo: subscribe for a pound a week.</p></div>",
 ]
 
 
