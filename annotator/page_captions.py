@@ -844,10 +844,23 @@ def _article_captions(page: _Page, located: list[_Located]) -> list[_Caption]:
         )
         if not (within or lead or span_start <= caption.start < last):
             continue
-        if _in_boilerplate(page, caption.element, starts):
+        if _in_boilerplate(page, caption.element, starts) or teaser(caption.element):
             continue
         kept[key] = caption
     return sorted(kept.values(), key=lambda c: c.start)
+
+
+_PICTURE_FILE = re.compile(r"\.(jpe?g|png|gif|webp|avif|tiff?)([?#].*)?$", re.IGNORECASE)
+
+
+def teaser(element: Any) -> bool:
+    """A "caption" inside a link to another page is a teaser's headline; inside a link to
+    the picture itself (a gallery's), it is the picture's."""
+    for link in element.iterancestors("a"):
+        href = (link.get("href") or "").strip()
+        if href and not href.startswith("#") and not _PICTURE_FILE.search(href):
+            return True
+    return False
 
 
 def _copy_rank(caption: _Caption) -> int:

@@ -38,6 +38,7 @@ from annotator.page_captions import (
     LEFT_OUT,
     class_words,
     hidden,
+    teaser,
     visible_text,
     with_captions,
 )
@@ -435,8 +436,12 @@ def _link_lists(tree: HtmlElement) -> Iterator[HtmlElement]:
 
 
 def _holds_a_caption(element: Element) -> bool:
-    return next(element.iter("figure", "figcaption"), None) is not None or any(
-        class_words(d) & _CAPTION_CLASS_WORDS for d in element.iter() if isinstance(d.tag, str)
+    """Whether a picture's caption is within (not a teaser's "caption" in a link elsewhere)."""
+    return any(
+        (d.tag in ("figure", "figcaption") or class_words(d) & _CAPTION_CLASS_WORDS)
+        and not teaser(d)
+        for d in element.iter()
+        if isinstance(d.tag, str)
     )
 
 

@@ -961,6 +961,10 @@ NOISE = [
     "<section class='comments'><h3>Comments</h3><div class='comment'><p>Qvcomment: about time"
     " too, the channel has been silting for years.</p></div></section>",
     "<div class='promo-box'><p>Qvpromo: subscribe for a pound a week.</p></div>",
+    "<aside class='related-stories'><figure><img src='t.jpg'><figcaption>Qvteaser: the old "
+    "pier. Photo: Archive</figcaption></figure><a href='/pier'>Qvteaser pier story</a></aside>",
+    "<div class='story-card'><a href='/s'><img src='s.jpg'><span class='caption'>Qvcard "
+    "headline of another story</span></a></div>",
 ]
 
 
@@ -997,3 +1001,24 @@ def test_noise_anywhere_among_the_paragraphs_stays_out_and_the_article_stays_who
         assert parts.count(text) == 1, text
     assert sorted(caption_texts(record)) == sorted(captions)
     assert "qv" not in record["text"].lower() and "Advertisement" not in record["text"]
+
+
+def test_a_caption_in_a_link_to_its_picture_is_kept_and_a_teasers_in_a_link_elsewhere_is_not():
+    slides = "".join(
+        f"<li><a href='/img/quay-{i}.jpg?w=1600'><img src='/img/quay-{i}-s.jpg'><span "
+        f"class='caption'>The quay, view {i}. Photo: Ana Ruiz</span></a></li>"
+        for i in (1, 2)
+    )
+    card = (
+        "<div class='card'><a href='/news/pier'><img src='p.jpg'><span class='caption'>Pier "
+        "to reopen after storm repairs</span></a></div>"
+    )
+    head, tail = BODY[: BODY.index("<p>Fishing")], BODY[BODY.index("<p>Fishing") :]
+    record = article_from_html(
+        page(body=f"{head}<ul class='gallery'>{slides}</ul>{card}{tail}"), "g.html"
+    )
+    assert caption_texts(record) == [
+        "The quay, view 1. Photo: Ana Ruiz",
+        "The quay, view 2. Photo: Ana Ruiz",
+    ]
+    assert "Pier to reopen" not in record["text"]
