@@ -82,6 +82,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec(
         "import_folder", "Import &folder…", "Ctrl+Shift+I", "&File", lambda w: w.import_folder(), 1
     ),
+    _spec(
+        "import_raw",
+        "Import web pages as &raw text…",
+        "Ctrl+Alt+I",
+        "&File",
+        lambda w: w.import_pages_raw(),
+        1,
+    ),
     _spec("export", "&Export…", "Ctrl+E", "&File", lambda w: w.export_dialog(), 1),
     _spec("name", "Annotator &name…", "Ctrl+Shift+N", "&File", lambda w: w.change_annotator(), 2),
     _spec("quit", "&Quit", "Ctrl+Q", "&File", lambda w: w.close(), 2),

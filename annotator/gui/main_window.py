@@ -271,6 +271,9 @@ class MainWindow(QMainWindow):
     def import_folder(self) -> None:
         self.flows.import_folder()
 
+    def import_pages_raw(self) -> None:
+        self.flows.import_pages_raw()
+
     def import_paths(self, paths: list[str]) -> Any:
         """Import with a progress dialog; returns the importer's report (None if stopped)."""
         return self.flows.import_paths(paths)

@@ -220,7 +220,17 @@ class ProjectFlows:
         if folder:
             self.import_paths([folder])
 
-    def import_paths(self, paths: list[str], *, skip_invalid: bool = False) -> Any:
+    def import_pages_raw(self) -> None:
+        """Web pages as the characters they hold, markup and all (the command line's --raw)."""
+        paths = self.window.choose_files(
+            "Import web pages as their characters", "Web pages (*.html *.htm);;All files (*)"
+        )
+        if paths:
+            self.import_paths(paths, raw=True)
+
+    def import_paths(
+        self, paths: list[str], *, skip_invalid: bool = False, raw: bool = False
+    ) -> Any:
         """Import with a progress dialog; each file is all-or-nothing (the core's promise)
         unless ``skip_invalid``. When a file was refused whole, the report offers to import
         its good records."""
@@ -249,7 +259,12 @@ class ProjectFlows:
 
         try:
             report = import_paths(
-                w.store, paths, skip_invalid=skip_invalid, progress=step, on_wait=waiting
+                w.store,
+                paths,
+                skip_invalid=skip_invalid,
+                progress=step,
+                on_wait=waiting,
+                raw=raw,
             )
         except (ProjectError, OSError) as e:
             w.show_error(f"The import stopped: {e}")
@@ -269,7 +284,7 @@ class ProjectFlows:
             return report
         summary = _SKIP_INVALID.sub(f"“{GOOD_RECORDS}” imports the rest", report.summary())
         if w.show_report(title, summary, refused, offer=GOOD_RECORDS):
-            return self.import_paths(rolled_back, skip_invalid=True)
+            return self.import_paths(rolled_back, skip_invalid=True, raw=raw)
         return report
 
     def export_dialog(self) -> Any:

@@ -400,3 +400,28 @@ def test_the_spacy_options_reach_the_export_and_its_counts_are_said(
     docs = list(DocBin().from_disk(tmp_path / "out.spacy").get_docs(spacy.blank("en").vocab))
     [span] = [s for d in docs for s in d.spans.get("news", [])]
     assert (span.text, span.label_) == ("rocket", "claim")
+
+
+def test_a_web_page_imports_as_an_article_with_its_captions_or_raw_as_its_characters(
+    window, reports, monkeypatch
+) -> None:
+    from pathlib import Path
+
+    page = Path(__file__).parent.parent / "fixtures" / "webpages" / "harrowfield-reservoir.html"
+    monkeypatch.setattr(window, "choose_files", lambda title, filters: [str(page)])
+    QTest.keyClick(window.article, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    assert "proposed as caption suggestions" in reports[-1][1]
+    article = window.store.document(window.store.document_ids()[-1])
+    assert "<" not in article.text and article.meta["captions"]
+    # File → Import web pages as raw text: the same page, markup and all (a text of its own)
+    filters: list[str] = []
+    monkeypatch.setattr(window, "choose_files", lambda title, f: filters.append(f) or [str(page)])
+    QTest.keyClick(
+        window.article,
+        Qt.Key.Key_I,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier,
+    )
+    assert "*.html" in filters[0]
+    raw = window.store.document(window.store.document_ids()[-1])
+    assert raw.text == page.read_text(encoding="utf-8") and "captions" not in raw.meta
+    assert "1 document added" in reports[-1][1]
