@@ -8,60 +8,25 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from annotator import __version__
+from annotator import __version__, cli_scheme, cli_suggest, cli_team
+from annotator.cli_common import n, store_of, user_errors
 from annotator.formats import FORMATS, FORMATS_BY_NAME
-from annotator.model import STATUSES, LabelError, Refused, SpanError
+from annotator.model import STATUSES
 from annotator.printable import printable
 
 if TYPE_CHECKING:
-    from annotator.store import Store
+    pass
 
 # Each command imports what it uses when it runs: `annotator --version` or `--help` should
 # cost little more than starting Python and click.
 
 _PROGRESS_BYTES = 2_000_000
-
-
-@contextmanager
-def _user_errors(project: Path | None = None) -> Iterator[None]:
-    """Turn what a user can cause or suffer into one sentence and exit code 1."""
-    import sqlite3
-
-    from annotator.exporters import ExportError
-    from annotator.project_file import sqlite_problem
-    from annotator.store import ProjectError
-
-    try:
-        yield
-    except (ProjectError, ExportError, LabelError, SpanError, Refused) as e:
-        raise click.ClickException(str(e)) from None
-    except sqlite3.DatabaseError as e:  # damage found only once the project was read
-        if project is None:
-            ctx = click.get_current_context(silent=True)
-            store = (ctx.obj or {}).get("store") if ctx else None
-            project = store.path if store is not None else Path("the project")
-        problem = sqlite_problem(project, e)
-        if problem is None:
-            raise
-        raise click.ClickException(str(problem)) from None
-
-
-def _store(ctx: click.Context) -> Store:
-    from annotator.project import open_project
-
-    obj = ctx.ensure_object(dict)
-    if "store" not in obj:
-        with _user_errors():
-            obj["store"] = open_project(obj.get("db"), obj.get("user"))
-        ctx.call_on_close(obj["store"].close)
-    return obj["store"]
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -104,7 +69,7 @@ def _open_window(ctx: click.Context) -> int:
     db = ctx.obj.get("db")
     # Open it here first: the default project is made and seeded on first use, and a file
     # that is not a project is refused with a message before any window appears.
-    with _user_errors():
+    with user_errors():
         open_project(db, ctx.obj.get("user")).close()
     db = db or default_project_path()
     try:
@@ -160,7 +125,7 @@ def import_command(
     """
     from annotator.importers import collect_files, import_paths
 
-    store = _store(ctx)
+    store = store_of(ctx)
     files = collect_files(paths)[0]
     total = 0
     for f in files:
@@ -175,7 +140,7 @@ def import_command(
             err=True,
         )
 
-    with _user_errors():
+    with user_errors():
         if show_bar:
             with click.progressbar(length=total, label="Importing", file=sys.stderr) as bar:
                 state = {"done": 0}
@@ -301,8 +266,8 @@ def export_command(
             if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT:
                 option = "--" + name.replace("_", "-")
                 raise click.UsageError(f"{option} applies to the spacy format only")
-    store = _store(ctx)
-    with _user_errors():
+    store = store_of(ctx)
+    with user_errors():
         report = export(
             store,
             fmt,
@@ -326,7 +291,7 @@ def export_command(
     where = "standard output" if report.path is None else printable(report.path)
     details = "".join(f"; {n} {what}" for what, n in report.details.items())
     click.echo(
-        f"Exported {_n(report.documents, 'document')} and {_n(report.spans, 'span')} ({fmt}) "
+        f"Exported {n(report.documents, 'document')} and {n(report.spans, 'span')} ({fmt}) "
         f"to {where}{details}",
         err=into_stream,  # the export itself may be going to standard output
     )
@@ -363,8 +328,8 @@ def stats(ctx: click.Context, as_json: bool, break_after: float, period: str) ->
     from annotator.statistics import figures as gather
     from annotator.statistics import progress_lines
 
-    with _user_errors():
-        figures = gather(_store(ctx), break_after=break_after, period=period)
+    with user_errors():
+        figures = gather(store_of(ctx), break_after=break_after, period=period)
     if as_json:
         click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
         return
@@ -402,9 +367,11 @@ def report(ctx: click.Context, destination: Path, break_after: float, period: st
     of `stats`, readable offline."""
     from annotator.report import ReportError, write_report
 
-    with _user_errors():
+    with user_errors():
         try:
-            written = write_report(_store(ctx), destination, break_after=break_after, period=period)
+            written = write_report(
+                store_of(ctx), destination, break_after=break_after, period=period
+            )
         except ReportError as e:
             raise click.ClickException(str(e)) from None
     click.echo(f"Wrote the report to {printable(written)}")
@@ -425,8 +392,8 @@ def documents(
     ctx: click.Context, statuses: tuple[str, ...], search: str | None, as_json: bool
 ) -> None:
     """List the documents: number, id, status, spans and title."""
-    store = _store(ctx)
-    with _user_errors():
+    store = store_of(ctx)
+    with user_errors():
         rows = [
             row
             for row in store.document_rows(search=search)
@@ -459,14 +426,14 @@ def reopen(ctx: click.Context, references: tuple[str, ...]) -> None:
     DOCUMENT is a document's id as exports write it, or its number in `annotator documents`.
     A reopened document is in progress when it has spans, else new.
     """
-    store = _store(ctx)
+    store = store_of(ctx)
     unknown = [r for r in references if store.find_document(r) is None]
     if unknown:
         raise click.ClickException(
             f"no document {printable(unknown[0])} in {printable(store.path)}; "
             "`annotator documents` lists them"
         )
-    with _user_errors():
+    with user_errors():
         for reference in references:
             document_id = store.find_document(reference)
             assert document_id is not None
@@ -479,425 +446,14 @@ def reopen(ctx: click.Context, references: tuple[str, ...]) -> None:
 
 
 @cli.command()
-@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--into",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="The team project to merge into (created when missing).",
-)
-@click.option(
-    "--rename",
-    "renames",
-    multiple=True,
-    metavar="OLD=NEW",
-    help="Give an analyst another name while merging (repeatable): two people who share a "
-    "name are kept apart.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@click.pass_context
-def merge(
-    ctx: click.Context,
-    sources: tuple[Path, ...],
-    into: Path,
-    renames: tuple[str, ...],
-    as_json: bool,
-) -> None:
-    """Merge analysts' projects into one team project.
-
-    Documents are matched by their text, labels by name; every span, note, status and
-    history entry keeps its analyst. Merging the same files again adds only what changed in
-    them. The same analyst with other work on a document in two files is refused.
-    """
-    from annotator.merge import merge_projects, parse_renames
-    from annotator.store import Store
-
-    with _user_errors():
-        names = parse_renames(renames)
-        with Store(into, ctx.obj.get("user")) as team:
-            report = merge_projects(team, sources, names)
-    if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
-    else:
-        click.echo(report.summary())
-
-
-@cli.command()
-@click.option("--label", "labels", multiple=True, help="Only this label (repeatable).")
-@click.option(
-    "--against",
-    type=click.Choice(["curated"]),
-    help="Score each analyst against the curated layer instead of against each other.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-@click.pass_context
-def agreement(
-    ctx: click.Context, labels: tuple[str, ...], against: str | None, as_json: bool
-) -> None:
-    """How far analysts agree, pair by pair, over the documents both marked done.
-
-    Per label and for all labels together: exact F1 (same start and end), overlap F1 (at
-    least one character shared) and Cohen's kappa over characters; then the documents with
-    the most disagreement first.
-    """
-    from annotator.curation import agreement as measure
-
-    store = _store(ctx)
-    with _user_errors():
-        report = measure(store, labels or None, against=against)
-    if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
-        return
-    if not report.pairs:
-        click.echo("No pair of analysts to compare: agreement needs two analysts' work.")
-        return
-
-    def figure(value: float | None) -> str:
-        return "   -  " if value is None else f"{value:6.3f}"
-
-    for pair in report.pairs:
-        data = pair.to_json()
-        click.echo(f"{pair.a} and {pair.b}: {_n(data['documents'], 'document')} both marked done")
-        click.echo(
-            f"  {'label':<14} {'spans':>11}  {'exact F1':>8}  {'overlap F1':>10}  {'kappa':>6}"
-        )
-        for name, row in [*data["labels"].items(), ("all labels", data["all"])]:
-            spans = f"{row['a_spans']}/{row['b_spans']}"
-            click.echo(
-                f"  {name:<14} {spans:>11}  {figure(row['exact_f1']):>8}  "
-                f"{figure(row['overlap_f1']):>10}  {figure(row['kappa']):>6}"
-            )
-    if report.documents:
-        click.echo("Documents by disagreement (spans the other analyst did not make exactly):")
-        for row in report.documents[:20]:
-            click.echo(
-                f"  {row['number']:>6}  {row['unmatched_spans']:>4}  {printable(row['title'])}"
-            )
-
-
-@cli.command()
-@click.option(
-    "--agreed",
-    is_flag=True,
-    required=True,
-    help="Put the spans every analyst who marked a document done made identically into the "
-    "curated layer.",
-)
-@click.pass_context
-def curate(ctx: click.Context, agreed: bool) -> None:
-    """Build the curated (gold) layer from what the analysts agree on.
-
-    On each document at least two analysts marked done, the spans all of them made with the
-    same start, end and label become curated spans, with you (--user) as curator. The rest is
-    settled in the window's review mode.
-    """
-    from annotator.curation import curate_agreed
-
-    store = _store(ctx)
-    with _user_errors():
-        report = curate_agreed(store)
-    click.echo(report.summary())
-
-
-@cli.command()
-@click.option(
-    "--suggester",
-    "suggesters",
-    multiple=True,
-    help="A built-in suggester to run (repeatable): quotes, captions, concessions, claims. "
-    "Default: quotes, captions and concessions.",
-)
-@click.option(
-    "--status",
-    "statuses",
-    multiple=True,
-    type=click.Choice(STATUSES),
-    help="Only documents with this status of yours (repeatable). Default: those not done.",
-)
-@click.option("--document", help="Only this document (its id as exports write it, or number).")
-@click.option(
-    "--min-score",
-    type=click.FloatRange(0, 1),
-    default=None,
-    help="Store only suggestions scored at least this (default: 0.5 for quotes and captions, "
-    "which leaves scare quotes out, 0 for the others and for --command).",
-)
-@click.option(
-    "--command",
-    help='Your own program: it reads {"id", "text", "meta"} lines on standard input and '
-    'writes {"id", "spans": [{"start", "end", "label", "score"}]} lines.',
-)
-@click.option(
-    "--name", default="command", show_default=True, help="The suggester name of --command."
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.1),
-    default=300,
-    show_default=True,
-    help="Seconds --command may take before it is stopped.",
-)
-@click.option(
-    "--patterns",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="A patterns file for the built-in suggesters (default: <project>.patterns.jsonl "
-    "beside the project, else the defaults).",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@click.pass_context
-def suggest(
-    ctx: click.Context,
-    suggesters: tuple[str, ...],
-    statuses: tuple[str, ...],
-    document: str | None,
-    min_score: float | None,
-    command: str | None,
-    name: str,
-    timeout: float,
-    patterns: Path | None,
-    as_json: bool,
-) -> None:
-    """Propose spans to accept or reject, from built-in rules or your own program.
-
-    Suggestions are spans of origin `suggested`: drawn apart in the window, counted apart,
-    left out of exports unless --include-suggestions, and never proposed again where they
-    were rejected.
-    """
-    from annotator.suggesters.patterns import load
-    from annotator.suggesting import (
-        SuggestError,
-        documents_to_suggest,
-        run_command,
-        run_suggesters,
-    )
-
-    store = _store(ctx)
-    with _user_errors():
-        doc = None
-        if document is not None:
-            doc = store.find_document(document)
-            if doc is None:
-                raise SuggestError(f"no document {printable(document)}")
-        chosen = documents_to_suggest(store, statuses or None, doc)
-        if command is not None:
-            if suggesters:
-                raise SuggestError("give --command or --suggester, not both")
-            report, said = run_command(
-                store,
-                command,
-                documents=chosen,
-                name=name,
-                timeout=timeout,
-                min_score=min_score or 0.0,
-            )
-            if said:
-                click.echo(f"{name} said:\n{said}", err=True)
-        else:
-            report = run_suggesters(
-                store,
-                suggesters or None,
-                documents=chosen,
-                min_score=min_score,
-                patterns=load(patterns) if patterns else None,
-            )
-    if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
-    else:
-        click.echo(report.summary())
-
-
-@cli.group()
-def patterns() -> None:
-    """The patterns file of the built-in suggesters."""
-
-
-@patterns.command("init")
-@click.pass_context
-def patterns_init(ctx: click.Context) -> None:
-    """Write a copy of the default patterns beside the project, to edit; suggest then uses it."""
-    import shutil
-
-    from annotator.suggesters.patterns import default_path, project_path
-
-    store = _store(ctx)
-    target = project_path(store.path)
-    if target.exists():
-        raise click.ClickException(f"{printable(target)} is already there; edit it")
-    shutil.copyfile(default_path(), target)
-    click.echo(f"Wrote {printable(target)}; `annotator suggest` now uses it")
-
-
-@cli.group(invoke_without_command=True)
-@click.pass_context
-def relations(ctx: click.Context) -> None:
-    """List the relation types, or change them with a sub-command."""
-    if ctx.invoked_subcommand is None:
-        store = _store(ctx)
-        with _user_errors():
-            kinds = store.relation_types()
-            used = dict(
-                store.conn.execute("SELECT type_id, count(*) FROM relations GROUP BY type_id")
-            )
-        for kind in kinds:
-            ends = f"{'/'.join(kind.heads) or 'any'} -> {'/'.join(kind.children) or 'any'}"
-            click.echo(
-                f"{kind.name:<16} {kind.color}  {ends:<28} {_n(used.get(kind.id, 0), 'relation')}"
-            )
-
-
-@relations.command("add")
-@click.argument("name")
-@click.option("--head", "heads", multiple=True, help="A label its head span may have (repeatable).")
-@click.option(
-    "--child", "children", multiple=True, help="A label its child span may have (repeatable)."
-)
-@click.option("--color", help="#rrggbb.")
-@click.option("--definition", default="", help="The guideline for this relation.")
-@click.pass_context
-def relations_add(
-    ctx: click.Context,
-    name: str,
-    heads: tuple[str, ...],
-    children: tuple[str, ...],
-    color: str | None,
-    definition: str,
-) -> None:
-    """Add a relation type (no --head or --child: any label at that end)."""
-    with _user_errors():
-        kind = _store(ctx).add_relation_type(name, color, heads, children, definition)
-    click.echo(f"Added relation type {kind.name!r}")
-
-
-@relations.command("rename")
-@click.argument("name")
-@click.argument("new_name")
-@click.pass_context
-def relations_rename(ctx: click.Context, name: str, new_name: str) -> None:
-    """Rename a relation type; its relations follow."""
-    with _user_errors():
-        kind = _store(ctx).rename_relation_type(name, new_name)
-    click.echo(f"Renamed {name!r} to {kind.name!r}")
-
-
-@relations.command("delete")
-@click.argument("name")
-@click.option("--force", is_flag=True, help="Delete it even if relations use it (they go too).")
-@click.pass_context
-def relations_delete(ctx: click.Context, name: str, force: bool) -> None:
-    """Delete a relation type. Refused while relations use it, unless --force."""
-    from annotator.relations import RelationError
-
-    with _user_errors():
-        try:
-            count = _store(ctx).delete_relation_type(name, delete_relations=force)
-        except RelationError as e:
-            hint = "; add --force to delete them too" if "used by" in str(e) else ""
-            raise click.ClickException(f"{e}{hint}") from None
-    click.echo(
-        f"Deleted relation type {name!r}" + (f" and its {_n(count, 'relation')}" if count else "")
-    )
-
-
-@cli.group(invoke_without_command=True)
-@click.pass_context
-def labels(ctx: click.Context) -> None:
-    """List the labels, or change them with a sub-command."""
-    if ctx.invoked_subcommand is None:
-        store = _store(ctx)
-        with _user_errors():
-            listed = [(label, store.label_usage(label.name)) for label in store.labels()]
-        for label, used in listed:
-            key = label.hotkey or "-"
-            click.echo(f"{key}  {label.name:<16} {label.color}  {_n(used, 'span')}")
-
-
-@labels.command("add")
-@click.argument("name")
-@click.option("--color", help="#rrggbb; default: the next free colour.")
-@click.option("--hotkey", help="One character that applies the label in the window.")
-@click.option("--definition", default="", help="The guideline for this label.")
-@click.pass_context
-def labels_add(
-    ctx: click.Context, name: str, color: str | None, hotkey: str | None, definition: str
-) -> None:
-    """Add a label."""
-    with _user_errors():
-        label = _store(ctx).add_label(name, color, hotkey, definition)
-    click.echo(f"Added label {label.name!r} ({label.color})")
-
-
-@labels.command("rename")
-@click.argument("name")
-@click.argument("new_name")
-@click.pass_context
-def labels_rename(ctx: click.Context, name: str, new_name: str) -> None:
-    """Rename a label; its spans follow."""
-    store = _store(ctx)
-    with _user_errors():
-        label = store.rename_label(name, new_name)
-        count = store.label_usage(label.name)
-    click.echo(f"Renamed {name!r} to {label.name!r} ({_n(count, 'span')})")
-
-
-@labels.command("color")
-@click.argument("name")
-@click.argument("color")
-@click.pass_context
-def labels_color(ctx: click.Context, name: str, color: str) -> None:
-    """Give a label a new colour (#rrggbb)."""
-    with _user_errors():
-        _, label = _store(ctx).update_label(name, color=color)
-    click.echo(f"{label.name!r} is now {label.color}")
-
-
-@labels.command("hotkey")
-@click.argument("name")
-@click.argument("key", required=False)
-@click.pass_context
-def labels_hotkey(ctx: click.Context, name: str, key: str | None) -> None:
-    """Give a label a hotkey (leave KEY out to remove it)."""
-    with _user_errors():
-        _, label = _store(ctx).update_label(name, hotkey=key)
-    click.echo(f"{label.name!r} hotkey: {label.hotkey or 'none'}")
-
-
-@labels.command("define")
-@click.argument("name")
-@click.argument("definition")
-@click.pass_context
-def labels_define(ctx: click.Context, name: str, definition: str) -> None:
-    """Set the guideline text of a label."""
-    with _user_errors():
-        _store(ctx).update_label(name, definition=definition)
-    click.echo(f"Updated the definition of {name!r}")
-
-
-@labels.command("delete")
-@click.argument("name")
-@click.option("--force", is_flag=True, help="Delete the label even if spans use it (they go too).")
-@click.pass_context
-def labels_delete(ctx: click.Context, name: str, force: bool) -> None:
-    """Delete a label. Refused while spans use it, unless --force."""
-    from annotator.store import LabelInUse
-
-    store = _store(ctx)
-    with _user_errors():
-        try:
-            count = store.delete_label(name, delete_spans=force)
-        except LabelInUse as e:
-            raise click.ClickException(f"{e}; add --force to do so") from None
-    click.echo(f"Deleted label {name!r}" + (f" and its {_n(count, 'span')}" if count else ""))
-
-
-@cli.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.pass_context
 def backup(ctx: click.Context, path: Path | None) -> None:
     """Copy the project, safely even while it is open, to PATH (a file or folder)."""
     from annotator.destinations import writes_in_place
 
-    store = _store(ctx)
-    with _user_errors():
+    store = store_of(ctx)
+    with user_errors():
         written = store.backup(path or store.path.parent)
     click.echo(
         f"Backed up {printable(store.path)} to {printable(written)}",
@@ -905,8 +461,16 @@ def backup(ctx: click.Context, path: Path | None) -> None:
     )
 
 
-def _n(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+for _command in (
+    cli_team.merge,
+    cli_team.agreement,
+    cli_team.curate,
+    cli_suggest.suggest,
+    cli_suggest.patterns,
+    cli_scheme.relations,
+    cli_scheme.labels,
+):
+    cli.add_command(_command)
 
 
 def main() -> None:

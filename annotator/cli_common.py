@@ -1,0 +1,58 @@
+"""What every command shares: the project it works on, and user mistakes as one sentence.
+
+Every user mistake ends in one clear sentence and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from annotator.model import LabelError, Refused, SpanError
+
+if TYPE_CHECKING:
+    from annotator.store import Store
+
+
+@contextmanager
+def user_errors(project: Path | None = None) -> Iterator[None]:
+    """Turn what a user can cause or suffer into one sentence and exit code 1."""
+    import sqlite3
+
+    from annotator.exporters import ExportError
+    from annotator.project_file import sqlite_problem
+    from annotator.store import ProjectError
+
+    try:
+        yield
+    except (ProjectError, ExportError, LabelError, SpanError, Refused) as e:
+        raise click.ClickException(str(e)) from None
+    except sqlite3.DatabaseError as e:  # damage found only once the project was read
+        if project is None:
+            ctx = click.get_current_context(silent=True)
+            store = (ctx.obj or {}).get("store") if ctx else None
+            project = store.path if store is not None else Path("the project")
+        problem = sqlite_problem(project, e)
+        if problem is None:
+            raise
+        raise click.ClickException(str(problem)) from None
+
+
+def store_of(ctx: click.Context) -> Store:
+    from annotator.project import open_project
+
+    obj = ctx.ensure_object(dict)
+    if "store" not in obj:
+        with user_errors():
+            obj["store"] = open_project(obj.get("db"), obj.get("user"))
+        ctx.call_on_close(obj["store"].close)
+    return obj["store"]
+
+
+def n(count: int, noun: str) -> str:
+    """``count`` and ``noun``, plural when it is not 1."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
