@@ -69,9 +69,24 @@ def article_from_docx(path: Path, source_name: str) -> dict[str, Any]:
     }
 
 
+#: What a .docx may unpack to. python-docx reads every part into memory, so a small file that
+#: unpacks to gigabytes (damaged, or made to do that) is refused before it is opened.
+MAX_UNPACKED_BYTES = 512 * 1024 * 1024
+
+
 def _open(path: Path) -> Any:
     if not zipfile.is_zipfile(path):
         raise DecodeError(NOT_DOCX)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as e:
+        raise DecodeError(f"it is a damaged zip file, not a readable .docx ({e})") from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise DecodeError(
+            f"it unpacks to {unpacked / 1e6:.0f} MB, over the {MAX_UNPACKED_BYTES / 1e6:.0f} MB "
+            "a Word document is read to; it is damaged or not an ordinary .docx"
+        )
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from lxml.etree import XMLSyntaxError

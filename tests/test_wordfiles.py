@@ -265,3 +265,14 @@ def test_annotator_import_of_a_docx_then_suggest_proposes_its_caption(tmp_path):
     finally:
         store.close()
     assert {CAPTION, "Councillors toured the site in April."} <= proposed
+
+
+def test_a_docx_that_unpacks_to_too_much_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    from annotator import wordfiles
+
+    path = save(quarry_document(), tmp_path)
+    monkeypatch.setattr(wordfiles, "MAX_UNPACKED_BYTES", 1000)  # the file holds more than that
+    with pytest.raises(DecodeError, match=r"unpacks to \d+ MB, over the 0 MB"):
+        article_from_docx(path, path.name)
+    with zipfile.ZipFile(path) as archive:
+        assert sum(i.file_size for i in archive.infolist()) > 1000
