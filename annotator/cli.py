@@ -242,6 +242,12 @@ def import_command(
     show_default=True,
     help="spacy only: the language whose tokenizer splits the text (spacy.blank's code).",
 )
+@click.option(
+    "--bom",
+    is_flag=True,
+    help="csv only: begin the file with a UTF-8 byte-order mark, which Microsoft Excel needs "
+    "to read a double-clicked file as UTF-8.",
+)
 @click.pass_context
 def export_command(
     ctx: click.Context,
@@ -257,6 +263,7 @@ def export_command(
     spans_key: str,
     align: str,
     lang: str,
+    bom: bool,
 ) -> None:
     """Export the project in one of the formats below (JSONL by default)."""
     from annotator.exporters import export
@@ -266,6 +273,8 @@ def export_command(
             if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT:
                 option = "--" + name.replace("_", "-")
                 raise click.UsageError(f"{option} applies to the spacy format only")
+    if bom and fmt != "csv":
+        raise click.UsageError("--bom applies to the csv format only")
     store = store_of(ctx)
     with user_errors():
         report = export(
@@ -282,6 +291,7 @@ def export_command(
             spans_key=spans_key,
             align=align,
             lang=lang,
+            bom=bom,
         )
     from annotator.destinations import writes_in_place
 
@@ -289,7 +299,7 @@ def export_command(
         writes_in_place(report.path) and not report.path.is_dir()  # a brat folder is not
     )
     where = "standard output" if report.path is None else printable(report.path)
-    details = "".join(f"; {n} {what}" for what, n in report.details.items())
+    details = "".join(f"; {count} {what}" for what, count in report.details.items())
     click.echo(
         f"Exported {n(report.documents, 'document')} and {n(report.spans, 'span')} ({fmt}) "
         f"to {where}{details}",

@@ -67,6 +67,8 @@ class ExportOptions:
     align: str = "strict"
     #: spaCy: the language code for ``spacy.blank``.
     lang: str = "en"
+    #: CSV: begin the file with a UTF-8 byte-order mark, for Microsoft Excel.
+    bom: bool = False
 
 
 @dataclass
@@ -342,6 +344,7 @@ def export(
     spans_key: str = "sc",
     align: str = "strict",
     lang: str = "en",
+    bom: bool = False,
     exports_dir: str | os.PathLike[str] = "exports",
     progress: Callable[[int], None] | None = None,
 ) -> ExportReport:
@@ -349,7 +352,7 @@ def export(
 
     ``destination`` is a file path (a folder's for brat), ``"-"`` for standard output (text
     formats), or None for a new file in ``exports_dir``. ``offsets="utf16"`` applies to the
-    doccano format only; ``spans_key``, ``align`` and ``lang`` to spaCy. ``curated`` exports
+    doccano format only; ``spans_key``, ``align`` and ``lang`` to spaCy; ``bom`` to CSV. ``curated`` exports
     the curated layer alone (the documents a curator settled, their curated spans).
     Suggestions are left out unless ``include_suggestions``; then every span in the formats
     that can say so carries its ``origin``, ``suggester`` and ``score``.
@@ -385,7 +388,7 @@ def export(
     job = ExportJob(
         store,
         fmt,
-        ExportOptions(offsets=offsets, spans_key=spans_key, align=align, lang=lang),
+        ExportOptions(offsets=offsets, spans_key=spans_key, align=align, lang=lang, bom=bom),
         include_suggestions,
         curated,
         documents,

@@ -3,10 +3,10 @@ document, for DuckDB, pandas, polars and Spark.
 
 CSV choices, each made for the person who opens the file:
 
-- A file starts with a UTF-8 byte-order mark, which Excel needs to read the file as UTF-8
-  (LibreOffice with UTF-8 chosen, and Python with ``encoding="utf-8-sig"``, skip it). Standard
-  output, a pipe or a device gets none: programs read those, and a mark in front of the first
-  column's name would only get in their way.
+- Plain UTF-8 by default, which Python's ``csv`` module, pandas, DuckDB, LibreOffice and
+  Google Sheets read as it is. ``bom`` (``--bom``) begins a file with a UTF-8 byte-order mark,
+  which Microsoft Excel needs to read a double-clicked file as UTF-8 (Python then reads it with
+  ``encoding="utf-8-sig"``); standard output, a pipe or a device never gets one.
 - Rows end in CRLF as RFC 4180 has it; a field holding a line break, a comma or a quotation
   mark is quoted, so ``csv.reader`` gives it back exactly. The file object from
   ``destinations.output`` translates no line ends (``newline="\\n"``), so no ``\\r`` is doubled.
@@ -65,7 +65,7 @@ def csv_columns(job: ExportJob) -> list[str]:
 def write_csv(job: ExportJob, out: IO[str], report: ExportReport) -> None:
     """One row per span, with its document's id and title, under a header row."""
     columns = csv_columns(job)
-    if report.path is not None and not writes_in_place(report.path):
+    if job.options.bom and report.path is not None and not writes_in_place(report.path):
         out.write(BOM)
     rows = csv.writer(out, lineterminator="\r\n")
     rows.writerow(columns)

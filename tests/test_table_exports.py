@@ -82,7 +82,8 @@ def all_spans(path) -> list[tuple]:
 
 
 def read_csv(path) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8-sig", newline="") as f:
+    """As a program reads it: plain UTF-8, Python's csv module."""
+    with open(path, encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
 
 
@@ -117,12 +118,12 @@ def test_csv_gives_back_every_field_of_every_span(project, tmp_path):
     assert [r["note"] for r in rows if r["note"]] == ['line one\r\n"two", 3', "=1+1"]
 
 
-def test_csv_file_starts_with_a_bom_and_ends_rows_in_crlf_without_doubling(project, tmp_path):
+def test_csv_is_plain_utf8_and_ends_rows_in_crlf_without_doubling(project, tmp_path):
     out = tmp_path / "s.csv"
     with Store(project, "ana") as store:
         export(store, "csv", out)
     data = out.read_bytes()
-    assert data.startswith("\ufeffdocument_id,title,".encode())
+    assert data.startswith(b"document_id,title,")
     assert b"\r\r" not in data
     assert data.endswith(b"\r\n")
     # Line breaks inside a cell stay as they were, inside quotes.
@@ -133,14 +134,22 @@ def test_csv_file_starts_with_a_bom_and_ends_rows_in_crlf_without_doubling(proje
     assert data.count(b"\r\n") == 1 + 9 + 7 + 1
 
 
-def test_csv_to_standard_output_has_no_bom(project, tmp_path, monkeypatch):
+def test_csv_for_excel_begins_with_a_bom_but_never_on_standard_output(
+    project, tmp_path, monkeypatch
+):
     raw = io.BytesIO()
     monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(raw, encoding="utf-8"))
     with Store(project, "ana") as store:
-        export(store, "csv", "-")
+        export(store, "csv", "-", bom=True)
         sys.stdout.flush()
-        export(store, "csv", tmp_path / "f.csv")
-    assert raw.getvalue() == (tmp_path / "f.csv").read_bytes()[len("\ufeff".encode()) :]
+        export(store, "csv", tmp_path / "excel.csv", bom=True)
+        export(store, "csv", tmp_path / "plain.csv")
+    excel = (tmp_path / "excel.csv").read_bytes()
+    assert excel.startswith("\ufeffdocument_id,".encode())
+    assert excel[len("\ufeff".encode()) :] == (tmp_path / "plain.csv").read_bytes()
+    assert raw.getvalue() == (tmp_path / "plain.csv").read_bytes()
+    with open(tmp_path / "excel.csv", encoding="utf-8-sig", newline="") as f:
+        assert list(csv.DictReader(f)) == read_csv(tmp_path / "plain.csv")
 
 
 def test_csv_with_suggestions_has_their_columns(project, tmp_path):
@@ -166,7 +175,7 @@ def test_csv_has_no_attributes_column_when_no_label_declares_any(project, tmp_pa
         store.set_label_attributes("quote", [])
         out = tmp_path / "s.csv"
         export(store, "csv", out)
-    with open(out, encoding="utf-8-sig", newline="") as f:
+    with open(out, encoding="utf-8", newline="") as f:
         header = next(csv.reader(f))
     assert header == list(table_exports.CSV_COLUMNS)
 
@@ -176,7 +185,7 @@ def test_csv_of_an_empty_selection_is_the_header_alone(project, tmp_path):
     with Store(project, "ana") as store:
         export(store, "csv", out, labels=["caption"])
     header = ",".join([*table_exports.CSV_COLUMNS, "attributes"])
-    assert out.read_bytes() == f"\ufeff{header}\r\n".encode()
+    assert out.read_bytes() == f"{header}\r\n".encode()
 
 
 # -- Parquet ------------------------------------------------------------------------------------
@@ -384,3 +393,18 @@ def test_any_text_and_spans_come_back_exactly_from_csv_and_parquet(case):
             == expected
         )
         assert all(text[s["start"] : s["end"]] == s["text"] for s in row["spans"])
+
+
+def test_bom_is_asked_for_on_the_command_line_and_refused_for_other_formats(project, tmp_path):
+    from click.testing import CliRunner
+
+    from annotator.cli import cli
+
+    out = tmp_path / "excel.csv"
+    done = CliRunner().invoke(
+        cli, ["--db", str(project), "export", "--format", "csv", "--bom", "-o", str(out)]
+    )
+    assert done.exit_code == 0, done.output
+    assert out.read_bytes().startswith("\ufeffdocument_id".encode())
+    refused = CliRunner().invoke(cli, ["--db", str(project), "export", "--bom", "-o", "x.jsonl"])
+    assert refused.exit_code == 2 and "--bom applies to the csv format only" in refused.output

@@ -201,6 +201,13 @@ class ExportDialog(QDialog):
         spacy.addWidget(self.lang)
         form.addRow("spaCy", spacy)
         form.addRow("", self.align)
+        self.bom = QCheckBox("Begin with a byte-order mark, for Microsoft Excel")
+        self.bom.setObjectName("exportBom")
+        self.bom.setToolTip(
+            "Excel reads a double-clicked CSV file as UTF-8 only when it begins with one;"
+            " other programs do not need it"
+        )
+        form.addRow("CSV", self.bom)
         form.addRow("Destination", where)
         self.format.currentTextChanged.connect(self._format_chosen)
         self._format_chosen(self.format.currentText())
@@ -231,6 +238,9 @@ class ExportDialog(QDialog):
         self.offsets.setEnabled(doccano)
         for w in (self.spans_key, self.align, self.lang):
             w.setEnabled(fmt == "spacy")
+        self.bom.setEnabled(fmt == "csv")
+        if fmt != "csv":
+            self.bom.setChecked(False)
         suffix = FORMATS_BY_NAME[fmt].suffix
         self.destination.setToolTip(
             "A folder (a new one named after the project, format and time is made in it)"
@@ -279,6 +289,7 @@ class ExportDialog(QDialog):
             "spans_key": self.spans_key.text().strip() or "sc",
             "align": self.align.currentData(),
             "lang": self.lang.text().strip() or "en",
+            "bom": self.bom.isChecked(),
         }
 
 
