@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QFont, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QColor, QFont, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QColorDialog,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -48,6 +49,60 @@ def colour_icon(colour: str, size: int = 14) -> QIcon:
     from annotator.gui.span_list import swatch
 
     return swatch(colour, size)
+
+
+class ColourButton(QPushButton):
+    """A colour shown as its swatch and #rrggbb; clicking it asks for another (``ask``, the
+    colour dialog unless a test or caller gives its own)."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = title
+        self.value = "#888888"
+        self.show_colour(self.value)
+
+    def show_colour(self, colour: str) -> None:
+        self.value = colour
+        self.setText(colour)
+        self.setIcon(colour_icon(colour))
+
+    def ask(self, current: str) -> str | None:
+        chosen = QColorDialog.getColor(QColor(current), self, self.title)
+        return chosen.name() if chosen.isValid() else None
+
+    def pick(self, ask: Callable[[str], str | None]) -> bool:
+        """Ask for a colour and show it; False when none was chosen."""
+        chosen = ask(self.value)
+        if chosen:
+            self.show_colour(chosen)
+        return bool(chosen)
+
+
+def free_name(taken: set[str], first: str, numbered: Callable[[int], str]) -> str:
+    """``first``, or ``numbered(2)``, ``numbered(3)``... whichever no name in ``taken``
+    (compared without case) is."""
+    folded = {name.casefold() for name in taken}
+    n, name = 1, first
+    while name.casefold() in folded:
+        n += 1
+        name = numbered(n)
+    return name
+
+
+def confirm_deletion(
+    confirm: Callable[[str, str], bool], what: str, name: str, count: int, used_by: str
+) -> bool:
+    """Ask before deleting ``what`` (“label”) ``name``; when ``count`` ``used_by`` (“span”)
+    use it, say they go too and that undo brings them back."""
+    if not count:
+        return confirm(f"Delete {what}?", f"Delete the unused {what} “{name}”?")
+    noun = used_by if count == 1 else f"{used_by}s"
+    question = (
+        f"The {what} “{name}” is used by {count} {noun}. Deleting it deletes "
+        f"{'that' if count == 1 else 'those'} {count} {noun} too, in every document. "
+        f"Edit → Undo brings the {what} and its {used_by}s back."
+    )
+    return confirm(f"Delete {count} {noun}?", question)
 
 
 def question_box(title: str, question: str, parent: QWidget | None = None) -> QMessageBox:

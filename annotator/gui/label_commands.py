@@ -9,11 +9,11 @@ along, and its undo puts the label and every one of those spans back with their 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from annotator.changes import Changes, changes_of
 from annotator.gui.commands import ChangedElsewhere, ChangeListener, StoreCommand
-from annotator.model import Label, LabelError, Span
+from annotator.model import Label, LabelError, RelationType, Span
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QUndoStack
@@ -29,15 +29,23 @@ _WHAT = {
 }
 
 
+T = TypeVar("T", Label, RelationType)
+
+
+def as_left(now: list[T], item: T, what: str) -> T:
+    """``item`` as ``now`` (the store's current list) has it; refused when another window or
+    program changed or deleted it since this window wrote it. ``what`` names it."""
+    assert item.id is not None
+    stored = next((x for x in now if x.id == item.id), None)
+    if stored is None:
+        raise ChangedElsewhere(f"{what} {item.name!r} was deleted in another window or program")
+    if stored != item:
+        raise ChangedElsewhere(f"{what} {item.name!r} was changed in another window or program")
+    return stored
+
+
 def _stored(store: Store, label: Label) -> Label:
-    """The label as the store has it now; refused when another program changed or deleted it."""
-    assert label.id is not None
-    now = next((lab for lab in store.labels() if lab.id == label.id), None)
-    if now is None:
-        raise ChangedElsewhere(f"the label {label.name!r} was deleted in another window or program")
-    if now != label:
-        raise ChangedElsewhere(f"the label {label.name!r} was changed in another window or program")
-    return now
+    return as_left(store.labels(), label, "the label")
 
 
 class AddLabel(StoreCommand):
@@ -120,11 +128,11 @@ class DeleteLabel(StoreCommand):
         return changes_of(self.store.restore_label(self.label, self.spans))
 
 
-class LabelEditor:
-    """What the labels dialog does: each write made, then pushed as its own undo step.
+class SchemeEditor:
+    """What a page of the labels dialog does: each write made, then pushed as its own undo
+    step. ``refusal`` is the error a page shows (raised here when no project is open)."""
 
-    A refused write raises :class:`LabelError` with the reason, for the dialog to show.
-    """
+    refusal: type[Exception] = LabelError
 
     def __init__(
         self, store: Callable[[], Store | None], stack: QUndoStack, window: ChangeListener
@@ -137,8 +145,16 @@ class LabelEditor:
     def store(self) -> Store:
         store = self._store()
         if store is None:
-            raise LabelError("no project is open")
+            raise self.refusal("no project is open")
         return store
+
+    def _push(self, command: StoreCommand, result: object) -> None:
+        self.stack.push(command.pushed_after(changes_of(result)))
+
+
+class LabelEditor(SchemeEditor):
+    """The Labels page's writes. A refused write raises :class:`LabelError` with the reason,
+    for the dialog to show."""
 
     def add(self, name: str) -> Label:
         label = self.store.add_label(name)
@@ -175,6 +191,3 @@ class LabelEditor:
             count = store.delete_label(label.name, delete_spans=True)
         self._push(DeleteLabel(label, spans, store, self.window), count)
         return int(count)
-
-    def _push(self, command: StoreCommand, result: object) -> None:
-        self.stack.push(command.pushed_after(changes_of(result)))

@@ -12,9 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QColorDialog,
     QDialog,
     QFormLayout,
     QGroupBox,
@@ -30,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.gui.dialogs import colour_icon
+from annotator.gui.dialogs import ColourButton, colour_icon, confirm_deletion, free_name
 from annotator.gui.label_commands import LabelEditor
 from annotator.gui.relation_type_commands import RelationTypeEditor
 from annotator.gui.relation_types_page import RelationTypesPage
@@ -57,13 +55,13 @@ class LabelsDialog(QDialog):
         self.current_labels = labels
         self.reserved_keys = {k.casefold() for k in reserved_keys}
         self.confirm = confirm
-        self.ask_colour = ask_colour or self._pick_colour
+        self.ask_colour = ask_colour
         self.labels: list[Label] = []
         self.list = QListWidget()
         self.list.setObjectName("labelList")
         self.name = QLineEdit()
         self.name.setObjectName("labelName")
-        self.colour = QPushButton()
+        self.colour = ColourButton("Label colour")
         self.colour.setObjectName("labelColour")
         self.hotkey = QLineEdit()
         self.hotkey.setObjectName("labelHotkey")
@@ -81,7 +79,6 @@ class LabelsDialog(QDialog):
         self.error = QLabel()
         self.error.setObjectName("labelError")
         self.error.setWordWrap(True)
-        self._colour = "#888888"
         form = QFormLayout()
         form.addRow("Name", self.name)
         form.addRow("Colour", self.colour)
@@ -185,7 +182,7 @@ class LabelsDialog(QDialog):
         self.hotkey.setText((lab.hotkey or "") if lab else "")
         self.definition.setPlainText(lab.definition if lab else "")
         self.attributes.setPlainText(attributes_as_lines(lab.attributes) if lab else "")
-        self._set_colour(lab.color if lab else "#888888")
+        self.colour.show_colour(lab.color if lab else "#888888")
         for w in (
             self.name,
             self.colour,
@@ -196,18 +193,13 @@ class LabelsDialog(QDialog):
         ):
             w.setEnabled(lab is not None)
 
-    def _set_colour(self, colour: str) -> None:
-        self._colour = colour
-        self.colour.setText(colour)
-        self.colour.setIcon(colour_icon(colour))
-
     # -- saving, one field at a time ---------------------------------------------------------
 
     def _value(self, field: str) -> Any:
         if field == "name":
             return self.name.text().strip()
         if field == "color":
-            return self._colour
+            return self.colour.value
         if field == "hotkey":
             return self.hotkey.text().strip() or None
         if field == "attributes":
@@ -253,14 +245,8 @@ class LabelsDialog(QDialog):
             item.setText(after.name + key)
             item.setIcon(colour_icon(after.color))
 
-    def _pick_colour(self, current: str) -> str | None:
-        chosen = QColorDialog.getColor(QColor(current), self, "Label colour")
-        return chosen.name() if chosen.isValid() else None
-
     def _recolour(self) -> None:
-        chosen = self.ask_colour(self._colour)
-        if chosen:
-            self._set_colour(chosen)
+        if self.colour.pick(self.ask_colour or self.colour.ask):
             self.save_field("color")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -282,11 +268,7 @@ class LabelsDialog(QDialog):
     # -- adding and deleting ------------------------------------------------------------------
 
     def add_label(self) -> bool:
-        taken = {lab.name.casefold() for lab in self.labels}
-        n, name = 1, "new label"
-        while name.casefold() in taken:
-            n += 1
-            name = f"new label {n}"
+        name = free_name({lab.name for lab in self.labels}, "new label", lambda n: f"new label {n}")
         try:
             lab = self.editor.add(name)
         except LabelError as e:
@@ -301,17 +283,7 @@ class LabelsDialog(QDialog):
         lab = self._current()
         if lab is None:
             return False
-        count = self.editor.usage(lab)
-        if count:
-            noun = "span" if count == 1 else "spans"
-            question = (
-                f"The label “{lab.name}” is used by {count} {noun}. "
-                f"Deleting it deletes {'that' if count == 1 else 'those'} {count} {noun} too, "
-                "in every document. Edit → Undo brings the label and its spans back."
-            )
-            if not self.confirm(f"Delete {count} {noun}?", question):
-                return False
-        elif not self.confirm("Delete label?", f"Delete the unused label “{lab.name}”?"):
+        if not confirm_deletion(self.confirm, "label", lab.name, self.editor.usage(lab), "span"):
             return False
         try:
             self.editor.delete(lab)

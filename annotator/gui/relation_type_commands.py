@@ -10,7 +10,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from annotator.changes import Changes, changes_of
-from annotator.gui.commands import ChangedElsewhere, ChangeListener, StoreCommand
+from annotator.gui.commands import ChangeListener, StoreCommand
+from annotator.gui.label_commands import SchemeEditor, as_left
 from annotator.model import Relation, RelationType
 
 if TYPE_CHECKING:
@@ -29,17 +30,7 @@ _WHAT = {
 
 
 def _stored(store: Store, kind: RelationType) -> RelationType:
-    """The type as the store has it now; refused when another program changed or deleted it."""
-    now = next((t for t in store.relation_types() if t.id == kind.id), None)
-    if now is None:
-        raise ChangedElsewhere(
-            f"the relation type {kind.name!r} was deleted in another window or program"
-        )
-    if now != kind:
-        raise ChangedElsewhere(
-            f"the relation type {kind.name!r} was changed in another window or program"
-        )
-    return now
+    return as_left(store.relation_types(), kind, "the relation type")
 
 
 class AddRelationType(StoreCommand):
@@ -112,25 +103,17 @@ class DeleteRelationType(StoreCommand):
         return changes_of(self.store.restore_relation_type(self.kind, self.relations))
 
 
-class RelationTypeEditor:
-    """What the labels dialog's Relation types page does: each write made, then pushed as its
-    own undo step. A refused write raises ``RelationError`` for the dialog to show."""
+class RelationTypeEditor(SchemeEditor):
+    """The Relation types page's writes. A refused write raises ``RelationError`` for the
+    dialog to show."""
 
     def __init__(
         self, store: Callable[[], Store | None], stack: QUndoStack, window: ChangeListener
     ) -> None:
-        self._store = store
-        self.stack = stack
-        self.window = window
-
-    @property
-    def store(self) -> Store:
         from annotator.relations import RelationError
 
-        store = self._store()
-        if store is None:
-            raise RelationError("no project is open")
-        return store
+        super().__init__(store, stack, window)
+        self.refusal = RelationError
 
     def types(self) -> list[RelationType]:
         store = self._store()
@@ -163,6 +146,3 @@ class RelationTypeEditor:
             count = store.delete_relation_type(kind.name, delete_relations=True)
         self._push(DeleteRelationType(kind, relations, store, self.window), count)
         return int(count)
-
-    def _push(self, command: StoreCommand, result: object) -> None:
-        self.stack.push(command.pushed_after(changes_of(result)))

@@ -11,9 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QColorDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -27,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.gui.dialogs import colour_icon
+from annotator.gui.dialogs import ColourButton, colour_icon, confirm_deletion, free_name
 from annotator.gui.relation_type_commands import RelationTypeEditor
 from annotator.model import Label, LabelError, Refused, RelationType
 
@@ -53,13 +51,13 @@ class RelationTypesPage(QWidget):
         self.editor = editor
         self.current_labels = labels
         self.confirm = confirm
-        self.ask_colour = ask_colour or self._pick_colour
+        self.ask_colour = ask_colour
         self.types: list[RelationType] = []
         self.list = QListWidget()
         self.list.setObjectName("relationTypeList")
         self.name = QLineEdit()
         self.name.setObjectName("relationTypeName")
-        self.colour = QPushButton()
+        self.colour = ColourButton("Relation colour")
         self.colour.setObjectName("relationTypeColour")
         self.head_labels = self._label_list("relationTypeHeads")
         self.child_labels = self._label_list("relationTypeChildren")
@@ -69,7 +67,6 @@ class RelationTypesPage(QWidget):
         self.error = QLabel()
         self.error.setObjectName("relationTypeError")
         self.error.setWordWrap(True)
-        self._colour = "#888888"
         ends = QHBoxLayout()
         for title, box in (("From (head)", self.head_labels), ("To (child)", self.child_labels)):
             column = QVBoxLayout()
@@ -149,7 +146,7 @@ class RelationTypesPage(QWidget):
         kind = self._current()
         self.name.setText(kind.name if kind else "")
         self.definition.setPlainText(kind.definition if kind else "")
-        self._set_colour(kind.color if kind else "#888888")
+        self.colour.show_colour(kind.color if kind else "#888888")
         names = [lab.name for lab in self.current_labels()]
         for box, chosen in (
             (self.head_labels, kind.heads if kind else []),
@@ -175,11 +172,6 @@ class RelationTypesPage(QWidget):
         ):
             w.setEnabled(kind is not None)
 
-    def _set_colour(self, colour: str) -> None:
-        self._colour = colour
-        self.colour.setText(colour)
-        self.colour.setIcon(colour_icon(colour))
-
     # -- saving, one field at a time ---------------------------------------------------------
 
     def _ticked(self, box: QListWidget) -> list[str]:
@@ -193,7 +185,7 @@ class RelationTypesPage(QWidget):
         if field == "name":
             return self.name.text().strip()
         if field == "color":
-            return self._colour
+            return self.colour.value
         if field == "heads":
             return self._ticked(self.head_labels)
         if field == "children":
@@ -227,14 +219,8 @@ class RelationTypesPage(QWidget):
         for field in ("name", "definition"):
             self.save_field(field)
 
-    def _pick_colour(self, current: str) -> str | None:
-        chosen = QColorDialog.getColor(QColor(current), self, "Relation colour")
-        return chosen.name() if chosen.isValid() else None
-
     def _recolour(self) -> None:
-        chosen = self.ask_colour(self._colour)
-        if chosen:
-            self._set_colour(chosen)
+        if self.colour.pick(self.ask_colour or self.colour.ask):
             self.save_field("color")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -245,11 +231,8 @@ class RelationTypesPage(QWidget):
     # -- adding and deleting ------------------------------------------------------------------
 
     def add_type(self) -> bool:
-        taken = {k.name.casefold() for k in self.types}
-        n, name = 1, "new_relation"
-        while name.casefold() in taken:
-            n += 1
-            name = f"new_relation_{n}"
+        taken = {k.name for k in self.types}
+        name = free_name(taken, "new_relation", lambda n: f"new_relation_{n}")
         try:
             kind = self.editor.add(name)
         except (Refused, LabelError) as e:
@@ -265,18 +248,7 @@ class RelationTypesPage(QWidget):
         if kind is None:
             return False
         count = self.editor.usage(kind)
-        if count:
-            noun = "relation" if count == 1 else "relations"
-            question = (
-                f"The relation type “{kind.name}” is used by {count} {noun}. Deleting it "
-                f"deletes {'that' if count == 1 else 'those'} {count} {noun} too, in every "
-                "document. Edit → Undo brings the type and its relations back."
-            )
-            if not self.confirm(f"Delete {count} {noun}?", question):
-                return False
-        elif not self.confirm(
-            "Delete relation type?", f"Delete the unused relation type “{kind.name}”?"
-        ):
+        if not confirm_deletion(self.confirm, "relation type", kind.name, count, "relation"):
             return False
         try:
             self.editor.delete(kind)
