@@ -196,11 +196,17 @@ class RelationMethods:
             )
             for label in [*new_heads, *new_children]:
                 self.label(label)  # refuses an unknown label
-            used = self.relations_of_type(before)
+            renamed = self.relations_of_type(before) if target != before.name else []
             if heads is not None or children is not None:
                 proposed = RelationType(target, colour, new_heads, new_children)
-                ends = {r.id: (self.span(r.head).label, self.span(r.child).label) for r in used}
-                unfit = [r for r in used if not proposed.fits(*ends[r.id])]
+                ends = self.conn.execute(
+                    "SELECT hl.name, cl.name FROM relations r"
+                    " JOIN spans h ON h.id = r.head JOIN labels hl ON hl.id = h.label_id"
+                    " JOIN spans c ON c.id = r.child JOIN labels cl ON cl.id = c.label_id"
+                    " WHERE r.type_id = ?",
+                    (before.id,),
+                )
+                unfit = [pair for pair in ends if not proposed.fits(*pair)]
                 if unfit:
                     raise RelationError(
                         f"{len(unfit)} {before.name} relation"
@@ -224,12 +230,13 @@ class RelationMethods:
                 self.record_change("rename_relation_type", relation_type=name, to=target)
             else:
                 self.record_change("update_relation_type", relation_type=name)
-            changes = Changes(relation_types={after.id: Change(before, after)})  # type: ignore[dict-item]
-            if target != before.name:
-                changes.relations = {
+            changes = Changes(
+                relation_types={after.id: Change(before, after)},  # type: ignore[dict-item]
+                relations={
                     r.id: Change(r, Relation(**{**r.__dict__, "label": target}))  # type: ignore[misc]
-                    for r in used
-                }
+                    for r in renamed
+                },
+            )
             return with_changes((before, after), changes)
 
     def restore_relation_type(

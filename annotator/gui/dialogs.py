@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.formats import FORMATS_BY_NAME
 from annotator.gui.document_list import STATUS_NAMES
 from annotator.model import STATUSES, Label
 
@@ -192,8 +193,6 @@ class ExportDialog(QDialog):
     def __init__(
         self, store: Store, formats: tuple[str, ...], parent: QWidget | None = None
     ) -> None:
-        from annotator.formats import FORMATS_BY_NAME
-
         super().__init__(parent)
         self.setObjectName("exportDialog")
         self.setWindowTitle("Export")
@@ -278,14 +277,10 @@ class ExportDialog(QDialog):
         self.choose_destination: Callable[[str], str | None] = self._ask_destination
 
     def _suffix(self) -> str:
-        from annotator.formats import FORMATS_BY_NAME
-
         return FORMATS_BY_NAME[self.format.currentText()].suffix
 
     def _format_chosen(self, fmt: str) -> None:
         """Each format's own options are offered with it alone, as on the command line."""
-        from annotator.formats import FORMATS_BY_NAME
-
         self.summary.setText(FORMATS_BY_NAME[fmt].summary)
         doccano = fmt == "doccano"
         if not doccano:
