@@ -12,7 +12,6 @@ line as ``key: value`` items.
 from __future__ import annotations
 
 import contextlib
-import glob
 import json
 import os
 import re
@@ -23,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.destinations import PARTIAL_SUFFIX, partial_name
+from annotator.destinations import partial_name, remove_stale_partials
 
 try:  # POSIX: a lock that dies with the process holding it
     import fcntl
@@ -377,7 +376,7 @@ def write_brat(job: ExportJob, folder: Path, report: ExportReport) -> None:
                 f"{shown}: the folder is not empty; a brat export goes into a new or empty folder"
             )
         folder = Path(os.path.realpath(folder))  # through a link, the folder it names
-    _remove_stale(folder)
+    remove_stale_partials(folder)
     building = folder.parent / partial_name(folder)
     building.mkdir()
     lock = _lock(building)
@@ -402,27 +401,6 @@ def _lock(folder: Path) -> int | None:
     fd = os.open(folder, os.O_RDONLY)
     fcntl.flock(fd, fcntl.LOCK_EX)
     return fd
-
-
-def _remove_stale(folder: Path) -> None:
-    """Remove folders a killed export of ``folder`` was building, which no one holds."""
-    if fcntl is None:  # pragma: no cover - Windows
-        return
-    with contextlib.suppress(OSError):
-        for candidate in folder.parent.glob(f".{glob.escape(folder.name)}.*{PARTIAL_SUFFIX}"):
-            if candidate.is_symlink() or not candidate.is_dir():
-                continue
-            try:
-                fd = os.open(candidate, os.O_RDONLY)
-            except OSError:
-                continue
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                shutil.rmtree(candidate)
-            except OSError:
-                pass
-            finally:
-                os.close(fd)
 
 
 def _write_folder(job: ExportJob, folder: Path, report: ExportReport) -> None:

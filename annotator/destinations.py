@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -123,7 +124,7 @@ def _create_locked(real: Path) -> tuple[int, str]:
 
 
 def remove_stale_partials(real: Path) -> list[Path]:
-    """Remove temporary files for ``real`` that no running process is writing."""
+    """Remove temporary files (or folders) for ``real`` that no running process is writing."""
     removed: list[Path] = []
     try:
         candidates = list(real.parent.glob(f".{_glob_escape(real.name)}.*{PARTIAL_SUFFIX}"))
@@ -136,9 +137,19 @@ def remove_stale_partials(real: Path) -> list[Path]:
 
 
 def _remove_if_unheld(candidate: Path) -> bool:
+    """Remove a temporary file, or a folder being built (a brat export), unless its writer
+    still holds it locked."""
+    folder = candidate.is_dir() and not candidate.is_symlink()
+
+    def remove() -> None:
+        if folder:
+            shutil.rmtree(candidate)
+        else:
+            candidate.unlink()
+
     if fcntl is None:
         try:  # Windows refuses to delete a file a writer has open
-            candidate.unlink()
+            remove()
         except OSError:
             return False
         return True
@@ -148,7 +159,7 @@ def _remove_if_unheld(candidate: Path) -> bool:
         return False
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        candidate.unlink()
+        remove()
     except OSError:
         return False
     finally:
