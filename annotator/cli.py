@@ -176,6 +176,10 @@ def import_command(
         sys.exit(1)
 
 
+#: Options of one format each, refused with any other.
+_FORMAT_OPTIONS = {"spans_key": "spacy", "align": "spacy", "lang": "spacy", "bom": "csv"}
+
+
 @cli.command("export")
 @click.option(
     "--format",
@@ -268,13 +272,11 @@ def export_command(
     """Export the project in one of the formats below (JSONL by default)."""
     from annotator.exporters import export
 
-    if fmt != "spacy":
-        for name in ("spans_key", "align", "lang"):
-            if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT:
-                option = "--" + name.replace("_", "-")
-                raise click.UsageError(f"{option} applies to the spacy format only")
-    if bom and fmt != "csv":
-        raise click.UsageError("--bom applies to the csv format only")
+    for name, owner in _FORMAT_OPTIONS.items():
+        given = ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT
+        if given and fmt != owner:
+            option = "--" + name.replace("_", "-")
+            raise click.UsageError(f"{option} applies to the {owner} format only")
     store = store_of(ctx)
     with user_errors():
         report = export(
