@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
+from PySide6.QtTest import QTest
 
 from annotator.store import Store
 
@@ -52,3 +54,27 @@ def click_cp(window, cp: int) -> None:
     QTest.mouseClick(
         view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(rect.x() + 2, rect.center().y())
     )
+
+
+# Where PLAIN_TEXT's quote and the speaker it is attributed to are.
+QUOTE = PLAIN_TEXT.index("\u201cWe waited")
+QUOTE_END = PLAIN_TEXT.index(",\u201d") + 2
+MAYOR = PLAIN_TEXT.index("the mayor")
+
+
+def key(window, k: Qt.Key, mods: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+    QTest.keyClick(window.article, k, mods)
+
+
+def tag(window, start: int, end: int, k: Qt.Key):
+    """Select [start, end) and press a label's key; the span made."""
+    select_cp(window, start, end)
+    key(window, k)
+    return window.editor.selected_span()
+
+
+def quote_and_speaker(window):
+    """PLAIN_TEXT's quote (key 2) and its speaker (key 5), tagged in ``window``."""
+    quote = tag(window, QUOTE, QUOTE_END, Qt.Key.Key_2)
+    speaker = tag(window, MAYOR, MAYOR + len("the mayor"), Qt.Key.Key_5)
+    return quote, speaker

@@ -8,30 +8,16 @@ from PySide6.QtTest import QTest
 
 from annotator.store import Store
 
-from .helpers import PLAIN_TEXT, select_cp
+from .helpers import PLAIN_TEXT, key, quote_and_speaker
 
 CTRL = Qt.KeyboardModifier.ControlModifier
-QUOTE = PLAIN_TEXT.index("\u201cWe waited")
-QUOTE_END = PLAIN_TEXT.index(",\u201d") + 2
-MAYOR = PLAIN_TEXT.index("the mayor")
-
-
-def key(window, k: Qt.Key, modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
-    QTest.keyClick(window.article, k, modifiers)
-
-
-def tag(window, start: int, end: int, k: Qt.Key):
-    select_cp(window, start, end)
-    key(window, k)
-    return window.editor.selected_span()
 
 
 @pytest.fixture
 def related(open_window, make_project):
-    """A window on an article with a quote, a speaker and said_by between them."""
+    """A window on an article with a quote and a speaker."""
     window = open_window(make_project(("Tram", PLAIN_TEXT)))
-    quote = tag(window, QUOTE, QUOTE_END, Qt.Key.Key_2)
-    speaker = tag(window, MAYOR, MAYOR + len("the mayor"), Qt.Key.Key_5)
+    quote, speaker = quote_and_speaker(window)
     assert (quote.label, speaker.label) == ("quote", "speaker")
     return window, quote, speaker
 

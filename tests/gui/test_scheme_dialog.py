@@ -5,34 +5,20 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtTest import QTest
 
 from annotator.gui.span_list import ATTRIBUTES_COLUMN
 from annotator.store import Store
 
-from .helpers import PLAIN_TEXT, select_cp
+from .helpers import PLAIN_TEXT, key, quote_and_speaker, tag
 
 CTRL = Qt.KeyboardModifier.ControlModifier
-QUOTE = PLAIN_TEXT.index("\u201cWe waited")
-QUOTE_END = PLAIN_TEXT.index(",\u201d") + 2
-MAYOR = PLAIN_TEXT.index("the mayor")
-
-
-def key(window, k: Qt.Key, mods=Qt.KeyboardModifier.NoModifier) -> None:
-    QTest.keyClick(window.article, k, mods)
-
-
-def tag(window, start: int, end: int, k: Qt.Key):
-    select_cp(window, start, end)
-    key(window, k)
-    return window.editor.selected_span()
 
 
 @pytest.fixture
 def related(open_window, make_project):
+    """A window on an article with a quote, a speaker and said_by between them."""
     window = open_window(make_project(("Tram", PLAIN_TEXT)))
-    quote = tag(window, QUOTE, QUOTE_END, Qt.Key.Key_2)
-    speaker = tag(window, MAYOR, MAYOR + len("the mayor"), Qt.Key.Key_5)
+    quote, speaker = quote_and_speaker(window)
     relation = window.store.add_relation(quote.id, speaker.id, "said_by")
     window.apply_changes(relation.changes)
     return window, quote, speaker
