@@ -24,6 +24,7 @@ documents: an export of 100,000 documents asks once.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timezone
 from statistics import median
@@ -69,8 +70,8 @@ def active_times(
     An analyst whose changes on a document were all first of their stretch has 0.0. One
     query over the history, whatever the size of the project.
     """
-    if break_after < 0:
-        raise ValueError("break_after is a number of seconds, 0 or more")
+    if not 0 <= break_after < math.inf:  # NaN too, which every comparison lets through
+        raise ValueError("break_after is a finite number of seconds, 0 or more")
     # Read once and walked in Python: faster than SQLite's window functions here, the sort
     # being over nearly sorted lists.
     timelines: dict[tuple[int, str], list[float]] = {}

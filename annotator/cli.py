@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from annotator import __version__, cli_scheme, cli_suggest, cli_team
-from annotator.cli_common import n, store_of, user_errors
+from annotator.cli_common import Number, n, store_of, user_errors
 from annotator.formats import FORMATS, FORMATS_BY_NAME
 from annotator.model import STATUSES
 from annotator.printable import printable
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 # cost little more than starting Python and click.
 
 _PROGRESS_BYTES = 2_000_000
+BREAK_AFTER = Number(0, 7 * 86400, low_open=True, what="a number of seconds")  # a week at most
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -315,11 +316,12 @@ def _progress_options(command: Any) -> Any:
     """The options of the commands that measure progress (``stats`` and ``report``)."""
     command = click.option(
         "--break-after",
-        type=click.FloatRange(min=0),
+        type=BREAK_AFTER,
         default=300.0,
         show_default=True,
         metavar="SECONDS",
-        help="A gap longer than this between an analyst's changes is a break, not work.",
+        help="A gap longer than this between an analyst's changes is a break, not work "
+        f"({BREAK_AFTER.describe()}).",
     )(command)
     return click.option(
         "--period",
@@ -343,7 +345,7 @@ def stats(ctx: click.Context, as_json: bool, break_after: float, period: str) ->
     with user_errors():
         figures = gather(store_of(ctx), break_after=break_after, period=period)
     if as_json:
-        click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(figures, ensure_ascii=False, indent=2, allow_nan=False))
         return
     click.echo(f"Documents: {figures['documents']}")
     for status, count in figures["documents_by_status"].items():
@@ -421,7 +423,7 @@ def documents(
                 "spans": row.span_count,
                 "title": row.title,
             }
-            click.echo(json.dumps(record, ensure_ascii=False))
+            click.echo(json.dumps(record, ensure_ascii=False, allow_nan=False))
         else:
             click.echo(
                 f"{row.id:>6}  {row.status:<11} {row.span_count:>5}  {printable(row.title)}"

@@ -5,10 +5,11 @@ Every user mistake ends in one clear sentence and a non-zero exit code, never a 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -56,3 +57,40 @@ def store_of(ctx: click.Context) -> Store:
 def n(count: int, noun: str) -> str:
     """``count`` and ``noun``, plural when it is not 1."""
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+class Number(click.ParamType):
+    """A number typed on the command line: finite, and in the range where the option means
+    something.
+
+    Python reads "nan", "inf" and "1e309" as floats, and NaN passes every comparison, so a
+    plain range lets them in, and what is computed from them is not even JSON. Every numeric
+    option of every command takes its value through this type.
+    """
+
+    name = "number"
+
+    def __init__(
+        self, low: float, high: float, *, low_open: bool = False, what: str = "a number"
+    ) -> None:
+        self.low, self.high, self.low_open, self.what = low, high, low_open, what
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError, OverflowError):
+            number = math.nan
+        if not (math.isfinite(number) and self._above_low(number) and number <= self.high):
+            self.fail(f"{value!r} is not {self.describe()}.", param, ctx)
+        return number
+
+    def _above_low(self, number: float) -> bool:
+        return number > self.low if self.low_open else number >= self.low
+
+    def describe(self) -> str:
+        """The range in words, as the help and the refusal say it."""
+        if self.low_open:
+            return f"{self.what} over {self.low:g} and at most {self.high:g}"
+        return f"{self.what} from {self.low:g} to {self.high:g}"

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import click
 
-from annotator.cli_common import store_of, user_errors
+from annotator.cli_common import Number, store_of, user_errors
 from annotator.model import STATUSES
 from annotator.printable import printable
+
+TIMEOUT = Number(0, 86400, low_open=True, what="a number of seconds")  # a day at most
 
 
 @click.command()
@@ -30,10 +32,11 @@ from annotator.printable import printable
 @click.option("--document", help="Only this document (its id as exports write it, or number).")
 @click.option(
     "--min-score",
-    type=click.FloatRange(0, 1),
+    type=Number(0, 1),
     default=None,
-    help="Store only suggestions scored at least this (default: 0.5 for quotes and captions, "
-    "which leaves scare quotes out, 0 for the others and for --command).",
+    metavar="SCORE",
+    help="Store only suggestions scored at least this, from 0 to 1 (default: 0.5 for quotes "
+    "and captions, which leaves scare quotes out, 0 for the others and for --command).",
 )
 @click.option(
     "--command",
@@ -45,10 +48,11 @@ from annotator.printable import printable
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0.1),
+    type=TIMEOUT,
     default=300,
     show_default=True,
-    help="Seconds --command may take before it is stopped.",
+    metavar="SECONDS",
+    help=f"Seconds --command may take before it is stopped ({TIMEOUT.describe()}).",
 )
 @click.option(
     "--patterns",
@@ -114,7 +118,7 @@ def suggest(
                 patterns=load(patterns) if patterns else None,
             )
     if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2, allow_nan=False))
     else:
         click.echo(report.summary())
 

@@ -50,7 +50,7 @@ def merge(
         with Store(into, ctx.obj.get("user")) as team:
             report = merge_projects(team, sources, names)
     if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2, allow_nan=False))
     else:
         click.echo(report.summary())
 
@@ -79,7 +79,7 @@ def agreement(
     with user_errors():
         report = measure(store, labels or None, against=against)
     if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2, allow_nan=False))
         return
     if not report.pairs:
         click.echo("No pair of analysts to compare: agreement needs two analysts' work.")

@@ -229,7 +229,7 @@ def render(
 
     if not with_data:
         return "<html><body>" + "\n".join(body) + "</body></html>"
-    data = json.dumps(figures, ensure_ascii=False, indent=1)
+    data = json.dumps(figures, ensure_ascii=False, indent=1, allow_nan=False)
     # Data, not script: "<" is escaped so nothing in a title can end the element.
     data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return (

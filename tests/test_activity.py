@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -83,8 +84,9 @@ def test_the_limit_is_a_parameter(project, clock):
         tag(ana, clock, t, d1)
     assert activity.active_times(ana, break_after=120) == {(d1, "ana"): 100.0}
     assert activity.active_times(ana, break_after=150) == {(d1, "ana"): 250.0}
-    with pytest.raises(ValueError):
-        activity.active_times(ana, break_after=-1)
+    for wrong in (-1, math.nan, math.inf):
+        with pytest.raises(ValueError):
+            activity.active_times(ana, break_after=wrong)
 
 
 def test_a_lone_change_counts_nothing(project, clock):
