@@ -292,9 +292,7 @@ def run_command(
     """Ask the user's program for suggestions on ``documents``; returns the report and what
     the program wrote on its standard error. Raises SuggestError, storing nothing, when the
     program fails, hangs past ``timeout`` seconds, or writes anything that is not right."""
-    args = shlex.split(command)
-    if not args:
-        raise SuggestError("--command is empty")
+    args = command_words(command)
     tasks = []
     for doc in documents:
         d = store.document(doc)
@@ -339,6 +337,21 @@ def run_command(
             keep_suggestions(store, doc, name, found, report)
             report.documents += 1
     return report, stderr
+
+
+def command_words(command: str) -> list[str]:
+    """The program and its arguments, split as a POSIX shell would (no shell runs them)."""
+    try:
+        args = shlex.split(command)
+    except ValueError as e:  # shlex's own words: "No closing quotation", "No escaped character"
+        why = {
+            "No closing quotation": "a quotation mark is not closed",
+            "No escaped character": "it ends in a backslash with nothing after it",
+        }.get(str(e), str(e))
+        raise SuggestError(f"--command cannot be read, {why}: {printable(command)}") from None
+    if not args:
+        raise SuggestError("--command is empty")
+    return args
 
 
 def _read_output(

@@ -138,6 +138,26 @@ def test_a_model_that_hangs_is_stopped_after_the_timeout(store, doc):
     assert suggestions(store, doc) == []
 
 
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ('python "my model.py', 'a quotation mark is not closed: python "my model.py'),
+        ("python model.py 'fast", "a quotation mark is not closed"),
+        ("python model.py \\", "it ends in a backslash with nothing after it"),
+        ("  ", "--command is empty"),
+    ],
+)
+def test_a_command_that_cannot_be_split_is_refused_in_a_sentence(tmp_path, dump, typed, says):
+    db = tmp_path / "p.db"
+    runner = CliRunner()
+    runner.invoke(cli, ["--db", str(db), "suggest"])
+    before = dump(db)
+    result = runner.invoke(cli, ["--db", str(db), "suggest", "--command", typed])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert says in result.output and "Traceback" not in result.output
+    assert dump(db) == before
+
+
 def re_escape(text: str) -> str:
     import re
 
