@@ -15,7 +15,9 @@ checked as an import is; a bad line stores nothing.
 from __future__ import annotations
 
 import json
+import os
 import shlex
+import signal
 import subprocess
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -298,31 +300,13 @@ def run_command(
         d = store.document(doc)
         tasks.append(json.dumps({"id": doc, "text": d.text, "meta": d.meta}, ensure_ascii=False))
     feed = ("\n".join(tasks) + "\n") if tasks else ""
-    try:
-        done = subprocess.run(
-            args,
-            input=feed.encode("utf-8"),
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-        )
-    except FileNotFoundError:
-        raise SuggestError(f"{printable(args[0])}: no such program") from None
-    except PermissionError:
-        raise SuggestError(f"{printable(args[0])}: cannot be run (permission denied)") from None
-    except subprocess.TimeoutExpired as e:
-        said = (e.stderr or b"").decode("utf-8", "replace").strip()
+    returncode, stdout, stderr = _run_program(args, feed.encode("utf-8"), timeout)
+    if returncode != 0:
         raise SuggestError(
-            f"{printable(args[0])} did not finish within {timeout:g} s and was stopped; nothing "
-            "was stored" + (f". It said: {said[-800:]}" if said else "")
-        ) from None
-    stderr = done.stderr.decode("utf-8", "replace").strip()
-    if done.returncode != 0:
-        raise SuggestError(
-            f"{printable(args[0])} failed (exit code {done.returncode}); nothing was stored"
+            f"{printable(args[0])} failed (exit code {returncode}); nothing was stored"
             + (f". It said: {stderr[-800:]}" if stderr else "")
         )
-    by_document, problems = _read_output(store, done.stdout, set(documents))
+    by_document, problems = _read_output(store, stdout, set(documents))
     if problems:
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
         raise SuggestError(
@@ -337,6 +321,73 @@ def run_command(
             keep_suggestions(store, doc, name, found, report)
             report.documents += 1
     return report, stderr
+
+
+def _run_program(args: list[str], feed: bytes, timeout: float) -> tuple[int, bytes, str]:
+    """Run the user's program on ``feed``: its exit code, standard output and what it said on
+    standard error. It runs in a session of its own, so that on a timeout (or Ctrl+C) every
+    process it started is stopped with it; its pipes are read for ``timeout`` seconds at most,
+    even when something it started keeps them open after it ended."""
+    program = printable(args[0])
+    try:
+        process = subprocess.Popen(
+            args,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+    except FileNotFoundError:
+        raise SuggestError(f"{program}: no such program") from None
+    except PermissionError:
+        raise SuggestError(f"{program}: cannot be run (permission denied)") from None
+    except OSError as e:  # not a program at all, such as a script with no #! line
+        raise SuggestError(f"{program}: cannot be run ({e.strerror or e})") from None
+    with process:
+        try:
+            stdout, stderr = process.communicate(feed, timeout=timeout)
+        except subprocess.TimeoutExpired as e:
+            ended = _has_ended(process)
+            _stop_all(process)
+            said = (e.stderr or b"").decode("utf-8", "replace").strip()
+            why = (
+                ": it ended, but a process it started kept its output open. Every process it "
+                "started was stopped"
+                if ended
+                else " and was stopped, with every process it started"
+            )
+            raise SuggestError(
+                f"{program} did not finish within {timeout:g} s{why}; nothing was stored"
+                + (f". It said: {said[-800:]}" if said else "")
+            ) from None
+        except BaseException:  # Ctrl+C reaches only this process now: stop the program too
+            _stop_all(process)
+            raise
+    return process.returncode, stdout, stderr.decode("utf-8", "replace").strip()
+
+
+def _has_ended(process: subprocess.Popen[bytes]) -> bool:
+    """Whether the program itself has ended, leaving it unreaped: until it is reaped, its
+    process id cannot be another's, so its process group can still be stopped safely."""
+    if process.returncode is not None:
+        return True
+    if not hasattr(os, "waitid"):  # pragma: no cover - Windows
+        return False
+    flags = os.WEXITED | os.WNOHANG | os.WNOWAIT
+    return os.waitid(os.P_PID, process.pid, flags) is not None
+
+
+def _stop_all(process: subprocess.Popen[bytes]) -> None:
+    """Kill the program and every process it started (its process group), then reap it."""
+    if process.returncode is None:  # once reaped, its id may be another process's
+        try:
+            if hasattr(os, "killpg"):
+                os.killpg(process.pid, signal.SIGKILL)
+            else:  # pragma: no cover - Windows has no process groups to kill
+                process.kill()
+        except OSError:  # already gone
+            pass
+    process.wait()
 
 
 def command_words(command: str) -> list[str]:

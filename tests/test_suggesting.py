@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import shlex
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -156,6 +162,106 @@ def test_a_command_that_cannot_be_split_is_refused_in_a_sentence(tmp_path, dump,
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
     assert says in result.output and "Traceback" not in result.output
     assert dump(db) == before
+
+
+# A model that starts a helper: the helper holds standard output open, and either the model
+# ends at once, leaving it running ("ends"), or waits for it ("waits").
+HELPERS = {
+    "ends": "sleep 60 & echo $! > {pid}",
+    "waits": "sleep 60 & echo $! > {pid}; wait",
+}
+STOPPED = {
+    "ends": "it ended, but a process it started kept its output open",
+    "waits": "was stopped, with every process it started",
+}
+
+
+def _helper_command(mode: str, pidfile: Path) -> str:
+    return "sh -c " + shlex.quote(HELPERS[mode].format(pid=shlex.quote(str(pidfile))))
+
+
+def _running(pid: int) -> bool:
+    """Whether a process runs (a zombie that no one has reaped yet does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc: ask the system
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+    return state != "Z"
+
+
+def _stopped_soon(pid: int) -> bool:
+    deadline = time.monotonic() + 5
+    while _running(pid):
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)  # leave nothing behind, whatever the test says
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def _read_pid(pidfile: Path, within: float = 20) -> int:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError, ValueError):
+            return int(pidfile.read_text())
+        time.sleep(0.05)
+    raise AssertionError(f"{pidfile} was never written")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="process groups are POSIX")
+@pytest.mark.parametrize("mode", ["ends", "waits"])
+def test_on_timeout_every_process_the_model_started_is_stopped(tmp_path, write, dump, mode):
+    db = str(tmp_path / "p.db")
+    runner = CliRunner()
+    runner.invoke(cli, ["--db", db, "import", str(write("a.txt", TEXT))])
+    before = dump(db)
+    for round in range(2):
+        pidfile = tmp_path / f"helper-{round}"
+        command = _helper_command(mode, pidfile)
+        started = time.monotonic()
+        result = runner.invoke(cli, ["--db", db, "suggest", "--command", command, "--timeout", "1"])
+        took = time.monotonic() - started
+        helper = _read_pid(pidfile)
+        assert _stopped_soon(helper), "the helper the model started is still running"
+        assert result.exit_code == 1, result.output
+        assert f"sh did not finish within 1 s{'' if mode == 'ends' else ' and'}" in result.output
+        assert STOPPED[mode] in result.output and "nothing was stored" in result.output
+        assert took < 4, f"suggest took {took:.1f} s with a timeout of 1 s"
+        assert dump(db) == before
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="process groups are POSIX")
+def test_ctrl_c_on_suggest_stops_every_process_the_model_started(tmp_path, write):
+    db = str(tmp_path / "p.db")
+    CliRunner().invoke(cli, ["--db", db, "import", str(write("a.txt", TEXT))])
+    pidfile = tmp_path / "helper"
+    args = ["--db", db, "suggest", "--command", _helper_command("waits", pidfile)]
+    suggest = subprocess.Popen(
+        [sys.executable, "-m", "annotator", *args], stderr=subprocess.PIPE, text=True
+    )
+    try:
+        helper = _read_pid(pidfile)
+        suggest.send_signal(signal.SIGINT)  # what Ctrl+C sends to the terminal's foreground
+        _, said = suggest.communicate(timeout=30)
+    finally:
+        suggest.kill()
+    assert _stopped_soon(helper), "the helper the model started is still running"
+    assert suggest.returncode != 0 and "Traceback" not in said
+
+
+def test_a_file_that_is_no_program_is_refused_in_a_sentence(store, doc, tmp_path):
+    script = tmp_path / "model"
+    script.write_text("print('no #! line')\n")
+    script.chmod(0o755)
+    with pytest.raises(SuggestError, match="model: cannot be run"):
+        run_command(store, str(script), documents=[doc])
+    assert suggestions(store, doc) == []
 
 
 def re_escape(text: str) -> str:
