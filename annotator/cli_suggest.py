@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import click
@@ -132,13 +133,22 @@ def patterns() -> None:
 @click.pass_context
 def patterns_init(ctx: click.Context) -> None:
     """Write a copy of the default patterns beside the project, to edit; suggest then uses it."""
-    import shutil
-
-    from annotator.suggesters.patterns import default_path, project_path
+    from annotator.suggesters.patterns import project_path, write_defaults
 
     store = store_of(ctx)
     target = project_path(store.path)
-    if target.exists():
+    if _holds_something(target):  # an empty file is what a failed write used to leave
         raise click.ClickException(f"{printable(target)} is already there; edit it")
-    shutil.copyfile(default_path(), target)
+    with user_errors():
+        write_defaults(target)
     click.echo(f"Wrote {printable(target)}; `annotator suggest` now uses it")
+
+
+def _holds_something(path: Path) -> bool:
+    """Whether ``path`` exists as anything but an empty regular file."""
+    if not os.path.lexists(path):
+        return False
+    try:
+        return not path.is_file() or path.stat().st_size > 0
+    except OSError:  # cannot be looked at: leave it alone
+        return True

@@ -298,3 +298,76 @@ def test_the_suggest_command(tmp_path, write):
     assert bad.exit_code == 1 and "nothing was stored" in bad.output
     out = runner.invoke(cli, ["--db", db, "export", "--include-suggestions", "-o", "-"]).stdout
     assert len(json.loads(out)["spans"]) == 3
+
+
+# -- the patterns file ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def project_db(tmp_path, write):
+    db = tmp_path / "p.db"
+    CliRunner().invoke(cli, ["--db", str(db), "import", str(write("a.txt", TEXT))])
+    return db
+
+
+def test_patterns_init_on_a_full_disk_says_so_and_leaves_no_file(project_db, monkeypatch):
+    import errno
+
+    from annotator import destinations
+    from annotator.suggesters.patterns import default_path
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    runner = CliRunner()
+    monkeypatch.setattr(destinations.os, "fsync", full)
+    result = runner.invoke(cli, ["--db", str(project_db), "patterns", "init"])
+    assert result.exit_code == 1, result.output
+    assert "p.db.patterns.jsonl: could not be written (the disk is full); no file was left" in (
+        result.output
+    )
+    assert "Traceback" not in result.output
+    assert not [p.name for p in project_db.parent.iterdir() if "patterns" in p.name]
+    monkeypatch.undo()
+    result = runner.invoke(cli, ["--db", str(project_db), "patterns", "init"])
+    assert result.exit_code == 0, result.output
+    written = project_db.with_name("p.db.patterns.jsonl")
+    assert written.read_bytes() == default_path().read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"", "p.db.patterns.jsonl: holds no patterns, so the suggesters would find nothing"),
+        (b"\n  \n", "p.db.patterns.jsonl: holds no patterns"),
+        (b"// the quotes\n", "p.db.patterns.jsonl: holds no patterns"),
+        (b'{"suggester": "quotes", "wo', "p.db.patterns.jsonl:1: "),
+        (b"\xff\xfe{}", "p.db.patterns.jsonl: cannot be read"),
+    ],
+)
+def test_suggest_says_what_is_wrong_with_an_empty_or_broken_patterns_file(
+    project_db, dump, content, says
+):
+    patterns = project_db.with_name("p.db.patterns.jsonl")
+    patterns.write_bytes(content)
+    before = dump(project_db)
+    runner = CliRunner()
+    for given in ([], ["--patterns", str(patterns)]):
+        result = runner.invoke(cli, ["--db", str(project_db), "suggest", *given])
+        assert result.exit_code == 1, result.output
+        assert says in result.output and "Traceback" not in result.output
+    assert dump(project_db) == before
+
+
+def test_patterns_init_replaces_an_empty_file_and_no_other(project_db):
+    """An empty file is what a full disk left before patterns were written whole."""
+    patterns = project_db.with_name("p.db.patterns.jsonl")
+    patterns.write_bytes(b"")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--db", str(project_db), "patterns", "init"])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(cli, ["--db", str(project_db), "suggest"]).exit_code == 0
+    patterns.write_text('{"suggester": "quotes", "word": "said"}\n')
+    again = runner.invoke(cli, ["--db", str(project_db), "patterns", "init"])
+    assert again.exit_code == 1 and "is already there; edit it" in again.output
+    assert patterns.read_text() == '{"suggester": "quotes", "word": "said"}\n'

@@ -16,6 +16,7 @@ in ``resources/patterns.jsonl``. A bad line is refused as ``file:line: why``.
 
 from __future__ import annotations
 
+import errno
 import json
 import re
 from dataclasses import dataclass, field
@@ -79,7 +80,26 @@ def load(path: Path) -> Patterns:
             rules.append(_rule(json.loads(line)))
         except (ValueError, TypeError, re.error) as e:
             raise PatternError(f"{shown}:{number}: {e}") from None
+    if not rules:  # the suggesters would find nothing, and say nothing of why
+        raise PatternError(
+            f"{shown}: holds no patterns, so the suggesters would find nothing; add some (one "
+            "JSON object per line), or remove the file to use the default patterns"
+        )
     return Patterns(rules, str(path))
+
+
+def write_defaults(target: Path) -> None:
+    """Write a copy of the default patterns to ``target``, whole or not at all: a full disk
+    must not leave an empty file that would stand for the defaults."""
+    from annotator.destinations import output
+
+    shown = printable(target)
+    try:
+        with output(target, binary=True) as out:
+            out.write(default_path().read_bytes())
+    except OSError as e:
+        why = "the disk is full" if e.errno == errno.ENOSPC else (e.strerror or str(e))
+        raise PatternError(f"{shown}: could not be written ({why}); no file was left") from None
 
 
 def _rule(data: Any) -> Rule:
