@@ -14,20 +14,19 @@ from annotator.cli_common import Number
 from annotator.store import Store
 
 
-def _options(command: click.Command, path: list[str]):
+def _params(command: click.Command, path: list[str]):
     for param in command.params:
-        if isinstance(param, click.Option):
-            yield " ".join([*path, param.name or ""]), param
+        yield " ".join([*path, param.name or ""]), param
     if isinstance(command, click.Group):
         for name, sub in sorted(command.commands.items()):
-            yield from _options(sub, [*path, name])
+            yield from _params(sub, [*path, name])
 
 
-def test_every_numeric_option_takes_its_value_through_the_number_type():
+def test_every_numeric_option_or_argument_takes_its_value_through_the_number_type():
     plain = (click.types.FloatParamType, click.types.IntParamType)
-    loose = [name for name, opt in _options(cli, []) if isinstance(opt.type, plain)]
-    assert loose == [], f"numeric options that let NaN or infinity in: {loose}"
-    checked = {name for name, opt in _options(cli, []) if isinstance(opt.type, Number)}
+    loose = [name for name, opt in _params(cli, []) if isinstance(opt.type, plain)]
+    assert loose == [], f"numbers that let NaN or infinity in: {loose}"
+    checked = {name for name, opt in _params(cli, []) if isinstance(opt.type, Number)}
     assert {"stats break_after", "report break_after", "suggest timeout"} <= checked
     assert "suggest min_score" in checked
 
