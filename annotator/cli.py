@@ -125,7 +125,7 @@ def import_command(
     """
     from annotator.importers import collect_files, import_paths
 
-    store = store_of(ctx)
+    store = store_of(ctx, create=True)
     files = collect_files(paths)[0]
     total = 0
     for f in files:

@@ -44,7 +44,9 @@ def relations_add(
 ) -> None:
     """Add a relation type (no --head or --child: any label at that end)."""
     with user_errors():
-        kind = store_of(ctx).add_relation_type(name, color, heads, children, definition)
+        kind = store_of(ctx, create=True).add_relation_type(
+            name, color, heads, children, definition
+        )
     click.echo(f"Added relation type {kind.name!r}")
 
 
@@ -55,7 +57,7 @@ def relations_add(
 def relations_rename(ctx: click.Context, name: str, new_name: str) -> None:
     """Rename a relation type; its relations follow."""
     with user_errors():
-        kind = store_of(ctx).rename_relation_type(name, new_name)
+        kind = store_of(ctx, create=True).rename_relation_type(name, new_name)
     click.echo(f"Renamed {name!r} to {kind.name!r}")
 
 
@@ -69,7 +71,7 @@ def relations_delete(ctx: click.Context, name: str, force: bool) -> None:
 
     with user_errors():
         try:
-            count = store_of(ctx).delete_relation_type(name, delete_relations=force)
+            count = store_of(ctx, create=True).delete_relation_type(name, delete_relations=force)
         except RelationError as e:
             hint = "; add --force to delete them too" if "used by" in str(e) else ""
             raise click.ClickException(f"{e}{hint}") from None
@@ -102,7 +104,7 @@ def labels_add(
 ) -> None:
     """Add a label."""
     with user_errors():
-        label = store_of(ctx).add_label(name, color, hotkey, definition)
+        label = store_of(ctx, create=True).add_label(name, color, hotkey, definition)
     click.echo(f"Added label {label.name!r} ({label.color})")
 
 
@@ -112,7 +114,7 @@ def labels_add(
 @click.pass_context
 def labels_rename(ctx: click.Context, name: str, new_name: str) -> None:
     """Rename a label; its spans follow."""
-    store = store_of(ctx)
+    store = store_of(ctx, create=True)
     with user_errors():
         label = store.rename_label(name, new_name)
         count = store.label_usage(label.name)
@@ -126,7 +128,7 @@ def labels_rename(ctx: click.Context, name: str, new_name: str) -> None:
 def labels_color(ctx: click.Context, name: str, color: str) -> None:
     """Give a label a new colour (#rrggbb)."""
     with user_errors():
-        _, label = store_of(ctx).update_label(name, color=color)
+        _, label = store_of(ctx, create=True).update_label(name, color=color)
     click.echo(f"{label.name!r} is now {label.color}")
 
 
@@ -137,7 +139,7 @@ def labels_color(ctx: click.Context, name: str, color: str) -> None:
 def labels_hotkey(ctx: click.Context, name: str, key: str | None) -> None:
     """Give a label a hotkey (leave KEY out to remove it)."""
     with user_errors():
-        _, label = store_of(ctx).update_label(name, hotkey=key)
+        _, label = store_of(ctx, create=True).update_label(name, hotkey=key)
     click.echo(f"{label.name!r} hotkey: {label.hotkey or 'none'}")
 
 
@@ -148,7 +150,7 @@ def labels_hotkey(ctx: click.Context, name: str, key: str | None) -> None:
 def labels_define(ctx: click.Context, name: str, definition: str) -> None:
     """Set the guideline text of a label."""
     with user_errors():
-        store_of(ctx).update_label(name, definition=definition)
+        store_of(ctx, create=True).update_label(name, definition=definition)
     click.echo(f"Updated the definition of {name!r}")
 
 
@@ -160,7 +162,7 @@ def labels_delete(ctx: click.Context, name: str, force: bool) -> None:
     """Delete a label. Refused while spans use it, unless --force."""
     from annotator.store import LabelInUse
 
-    store = store_of(ctx)
+    store = store_of(ctx, create=True)
     with user_errors():
         try:
             count = store.delete_label(name, delete_spans=force)

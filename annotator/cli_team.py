@@ -126,7 +126,7 @@ def curate(ctx: click.Context, agreed: bool) -> None:
     """
     from annotator.curation import curate_agreed
 
-    store = store_of(ctx)
+    store = store_of(ctx, create=True)
     with user_errors():
         report = curate_agreed(store)
     click.echo(report.summary())

@@ -102,8 +102,12 @@ def kind_of_file(mode: int) -> str:
     return "not a regular file"
 
 
-def check_file(path: Path) -> bool:
-    """Refuse what is plainly not a project before SQLite touches it; True when new."""
+def check_file(path: Path, *, create: bool = True) -> bool:
+    """Refuse what is plainly not a project before SQLite touches it; True when new.
+
+    Without ``create``, a missing or empty file is refused too: a command that only reads
+    must not leave an empty project behind a mistyped path.
+    """
     p = path
     name = printable(p)
     if p.is_dir():
@@ -119,6 +123,8 @@ def check_file(path: Path) -> bool:
             f"{name} is {kind_of_file(mode)}, not a project file; a project is a regular file"
         )
     if mode is None or p.stat().st_size == 0:
+        if not create:
+            raise ProjectError(_no_project(name, missing=mode is None))
         if not p.parent.is_dir():
             raise ProjectError(f"{name}: the folder {printable(p.parent)} does not exist")
         if not _writable(p.parent):
@@ -140,6 +146,14 @@ def check_file(path: Path) -> bool:
             f"{name}: its folder is read-only; SQLite needs to write its journal beside it"
         )
     return False
+
+
+def _no_project(name: str, *, missing: bool) -> str:
+    what = "no such project file" if missing else "the file is empty, not a project"
+    return (
+        f"{name}: {what}; nothing was created (a command that adds to a project, such as "
+        "import, creates it)"
+    )
 
 
 def _writable(path: Path) -> bool:

@@ -85,7 +85,12 @@ class Store(LabelMethods, SpanMethods, StatusMethods, RelationMethods):
         annotator: str | None = None,
         *,
         clock: Callable[[], str] | None = None,
+        create: bool = True,
     ) -> None:
+        """Open the project at ``path``; a missing one is made unless ``create`` is False.
+
+        ``annotator`` is who the changes are recorded for (default: ``default_annotator``).
+        """
         self.path = Path(path)
         self.annotator = annotator or default_annotator()
         #: The time each history entry records (``utc_now``'s form); a test may set its own.
@@ -95,7 +100,7 @@ class Store(LabelMethods, SpanMethods, StatusMethods, RelationMethods):
         self.on_wait: Callable[[float], None] | None = None
         self.patient = False
         self._savepoints = 0
-        new = check_file(self.path)
+        new = check_file(self.path, create=create)
         try:
             conn = sqlite3.connect(
                 str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
