@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from annotator.cli_common import n, store_of, user_errors
+from annotator.printable import printable
 
 
 @click.group(invoke_without_command=True)
@@ -21,7 +22,7 @@ def relations(ctx: click.Context) -> None:
         for kind in kinds:
             ends = f"{'/'.join(kind.heads) or 'any'} -> {'/'.join(kind.children) or 'any'}"
             click.echo(
-                f"{kind.name:<16} {kind.color}  {ends:<28} {n(used.get(kind.id, 0), 'relation')}"
+                f"{printable(kind.name):<16} {kind.color}  {ends:<28} {n(used.get(kind.id, 0), 'relation')}"
             )
 
 
@@ -90,7 +91,9 @@ def labels(ctx: click.Context) -> None:
             listed = [(label, store.label_usage(label.name)) for label in store.labels()]
         for label, used in listed:
             key = label.hotkey or "-"
-            click.echo(f"{key}  {label.name:<16} {label.color}  {n(used, 'span')}")
+            click.echo(
+                f"{printable(key)}  {printable(label.name):<16} {label.color}  {n(used, 'span')}"
+            )
 
 
 @labels.command("add")

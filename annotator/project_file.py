@@ -11,6 +11,7 @@ import sqlite3
 import stat
 from pathlib import Path
 
+from annotator.model import AnalystNameError, check_analyst_name
 from annotator.printable import printable
 
 BUSY_TIMEOUT_MS = 30_000
@@ -22,12 +23,27 @@ class ProjectError(Exception):
 
 
 def default_annotator() -> str:
-    name = os.environ.get("ANNOTATOR_USER", "").strip()
-    if name:
-        return name
+    """The analyst ANNOTATOR_USER names, else the login name."""
+    return named_analyst() or login_name()
+
+
+def named_analyst() -> str | None:
+    """ANNOTATOR_USER's name, checked as every analyst's name is; None when it is unset."""
+    value = os.environ.get("ANNOTATOR_USER", "")
+    if not value:
+        return None
     try:
-        return getpass.getuser()
-    except Exception:  # no login name on some containers
+        return check_analyst_name(value)
+    except AnalystNameError as e:
+        raise AnalystNameError(f"ANNOTATOR_USER: {e}") from None
+
+
+def login_name() -> str:
+    """The login name, or "annotator" where there is none (some containers) or it could not
+    be printed as typed (it comes from $USER or $LOGNAME, which anyone can set)."""
+    try:
+        return check_analyst_name(getpass.getuser())
+    except Exception:
         return "annotator"
 
 

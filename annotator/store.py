@@ -37,6 +37,7 @@ from annotator.model import (
     Label,
     Span,
     SpanError,
+    check_analyst_name,
     normalise_newlines,
     utc_now,
 )
@@ -92,7 +93,7 @@ class Store(LabelMethods, SpanMethods, StatusMethods, RelationMethods):
         ``annotator`` is who the changes are recorded for (default: ``default_annotator``).
         """
         self.path = Path(path)
-        self.annotator = annotator or default_annotator()
+        self.annotator = annotator if annotator is not None else default_annotator()
         #: The time each history entry records (``utc_now``'s form); a test may set its own.
         self.clock: Callable[[], str] = clock or utc_now
         self._text_cache: dict[int, str] = {}
@@ -123,6 +124,16 @@ class Store(LabelMethods, SpanMethods, StatusMethods, RelationMethods):
         except BaseException:
             conn.close()
             raise
+
+    @property
+    def annotator(self) -> str:
+        """The analyst every change is recorded for; checked whenever it is set, so no road
+        stores a name that prints as something else."""
+        return self._annotator
+
+    @annotator.setter
+    def annotator(self, name: str) -> None:
+        self._annotator = check_analyst_name(name)
 
     @property
     def db(self) -> Database:
