@@ -50,9 +50,22 @@ def cli(ctx: click.Context, db: Path | None, user: str | None) -> None:
 
     With no command, opens the annotation window on the project.
     """
-    ctx.ensure_object(dict).update(db=db, user=user)
+    ctx.ensure_object(dict).update(db=db, user=_analyst(ctx, user))
     if ctx.invoked_subcommand is None:
         sys.exit(_open_window(ctx))
+
+
+def _analyst(ctx: click.Context, user: str | None) -> str | None:
+    """The name --user (or ANNOTATOR_USER) gives, checked before any project is opened."""
+    from annotator.model import AnalystNameError, check_analyst_name
+
+    if user is None:
+        return None
+    given = ctx.get_parameter_source("user") is click.core.ParameterSource.ENVIRONMENT
+    try:
+        return check_analyst_name(user)
+    except AnalystNameError as e:
+        raise click.ClickException(f"{'ANNOTATOR_USER' if given else '--user'}: {e}") from None
 
 
 def _open_window(ctx: click.Context) -> int:
@@ -126,7 +139,7 @@ def import_command(
     """
     from annotator.importers import collect_files, import_paths
 
-    store = store_of(ctx)
+    store = store_of(ctx, create=True)
     files = collect_files(paths)[0]
     total = 0
     for f in files:
@@ -352,15 +365,15 @@ def stats(ctx: click.Context, as_json: bool, break_after: float, period: str) ->
         click.echo(f"  {status:<12} {count}")
     click.echo(f"Spans: {figures['spans']}")
     for label, count in figures["spans_by_label"].items():
-        click.echo(f"  {label:<12} {count}")
+        click.echo(f"  {printable(label):<12} {count}")
     click.echo("Spans by annotator:")
     for name, count in figures["spans_by_annotator"].items():
-        click.echo(f"  {name:<12} {count}")
+        click.echo(f"  {printable(name):<12} {count}")
     if figures["suggestions"]:
         click.echo(f"Suggestions (not yet accepted or rejected): {figures['suggestions']}")
         for name, by_label in figures["suggestions_by_suggester"].items():
-            parts = ", ".join(f"{label} {n}" for label, n in by_label.items())
-            click.echo(f"  {name:<12} {parts}")
+            parts = ", ".join(f"{printable(label)} {n}" for label, n in by_label.items())
+            click.echo(f"  {printable(name):<12} {parts}")
     for line in progress_lines(figures):
         click.echo(line)
 

@@ -43,13 +43,16 @@ def user_errors(project: Path | None = None) -> Iterator[None]:
         raise click.ClickException(str(problem)) from None
 
 
-def store_of(ctx: click.Context) -> Store:
+def store_of(ctx: click.Context, *, create: bool = False) -> Store:
+    """The project the command works on. Only a command that adds to a project passes
+    ``create``: one that reads refuses a ``--db`` that names no file, instead of leaving an
+    empty project behind a mistyped path."""
     from annotator.project import open_project
 
     obj = ctx.ensure_object(dict)
     if "store" not in obj:
         with user_errors():
-            obj["store"] = open_project(obj.get("db"), obj.get("user"))
+            obj["store"] = open_project(obj.get("db"), obj.get("user"), create=create)
         ctx.call_on_close(obj["store"].close)
     return obj["store"]
 

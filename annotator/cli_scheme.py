@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from annotator.cli_common import n, store_of, user_errors
+from annotator.printable import printable
 
 
 @click.group(invoke_without_command=True)
@@ -21,7 +22,7 @@ def relations(ctx: click.Context) -> None:
         for kind in kinds:
             ends = f"{'/'.join(kind.heads) or 'any'} -> {'/'.join(kind.children) or 'any'}"
             click.echo(
-                f"{kind.name:<16} {kind.color}  {ends:<28} {n(used.get(kind.id, 0), 'relation')}"
+                f"{printable(kind.name):<16} {kind.color}  {ends:<28} {n(used.get(kind.id, 0), 'relation')}"
             )
 
 
@@ -44,7 +45,9 @@ def relations_add(
 ) -> None:
     """Add a relation type (no --head or --child: any label at that end)."""
     with user_errors():
-        kind = store_of(ctx).add_relation_type(name, color, heads, children, definition)
+        kind = store_of(ctx, create=True).add_relation_type(
+            name, color, heads, children, definition
+        )
     click.echo(f"Added relation type {kind.name!r}")
 
 
@@ -55,7 +58,7 @@ def relations_add(
 def relations_rename(ctx: click.Context, name: str, new_name: str) -> None:
     """Rename a relation type; its relations follow."""
     with user_errors():
-        kind = store_of(ctx).rename_relation_type(name, new_name)
+        kind = store_of(ctx, create=True).rename_relation_type(name, new_name)
     click.echo(f"Renamed {name!r} to {kind.name!r}")
 
 
@@ -69,7 +72,7 @@ def relations_delete(ctx: click.Context, name: str, force: bool) -> None:
 
     with user_errors():
         try:
-            count = store_of(ctx).delete_relation_type(name, delete_relations=force)
+            count = store_of(ctx, create=True).delete_relation_type(name, delete_relations=force)
         except RelationError as e:
             hint = "; add --force to delete them too" if "used by" in str(e) else ""
             raise click.ClickException(f"{e}{hint}") from None
@@ -88,7 +91,9 @@ def labels(ctx: click.Context) -> None:
             listed = [(label, store.label_usage(label.name)) for label in store.labels()]
         for label, used in listed:
             key = label.hotkey or "-"
-            click.echo(f"{key}  {label.name:<16} {label.color}  {n(used, 'span')}")
+            click.echo(
+                f"{printable(key)}  {printable(label.name):<16} {label.color}  {n(used, 'span')}"
+            )
 
 
 @labels.command("add")
@@ -102,7 +107,7 @@ def labels_add(
 ) -> None:
     """Add a label."""
     with user_errors():
-        label = store_of(ctx).add_label(name, color, hotkey, definition)
+        label = store_of(ctx, create=True).add_label(name, color, hotkey, definition)
     click.echo(f"Added label {label.name!r} ({label.color})")
 
 
@@ -112,7 +117,7 @@ def labels_add(
 @click.pass_context
 def labels_rename(ctx: click.Context, name: str, new_name: str) -> None:
     """Rename a label; its spans follow."""
-    store = store_of(ctx)
+    store = store_of(ctx, create=True)
     with user_errors():
         label = store.rename_label(name, new_name)
         count = store.label_usage(label.name)
@@ -126,7 +131,7 @@ def labels_rename(ctx: click.Context, name: str, new_name: str) -> None:
 def labels_color(ctx: click.Context, name: str, color: str) -> None:
     """Give a label a new colour (#rrggbb)."""
     with user_errors():
-        _, label = store_of(ctx).update_label(name, color=color)
+        _, label = store_of(ctx, create=True).update_label(name, color=color)
     click.echo(f"{label.name!r} is now {label.color}")
 
 
@@ -137,7 +142,7 @@ def labels_color(ctx: click.Context, name: str, color: str) -> None:
 def labels_hotkey(ctx: click.Context, name: str, key: str | None) -> None:
     """Give a label a hotkey (leave KEY out to remove it)."""
     with user_errors():
-        _, label = store_of(ctx).update_label(name, hotkey=key)
+        _, label = store_of(ctx, create=True).update_label(name, hotkey=key)
     click.echo(f"{label.name!r} hotkey: {label.hotkey or 'none'}")
 
 
@@ -148,7 +153,7 @@ def labels_hotkey(ctx: click.Context, name: str, key: str | None) -> None:
 def labels_define(ctx: click.Context, name: str, definition: str) -> None:
     """Set the guideline text of a label."""
     with user_errors():
-        store_of(ctx).update_label(name, definition=definition)
+        store_of(ctx, create=True).update_label(name, definition=definition)
     click.echo(f"Updated the definition of {name!r}")
 
 
@@ -160,7 +165,7 @@ def labels_delete(ctx: click.Context, name: str, force: bool) -> None:
     """Delete a label. Refused while spans use it, unless --force."""
     from annotator.store import LabelInUse
 
-    store = store_of(ctx)
+    store = store_of(ctx, create=True)
     with user_errors():
         try:
             count = store.delete_label(name, delete_spans=force)

@@ -89,7 +89,7 @@ def suggest(
         run_suggesters,
     )
 
-    store = store_of(ctx)
+    store = store_of(ctx, create=True)
     with user_errors():
         doc = None
         if document is not None:

@@ -90,14 +90,17 @@ def agreement(
 
     for pair in report.pairs:
         data = pair.to_json()
-        click.echo(f"{pair.a} and {pair.b}: {n(data['documents'], 'document')} both marked done")
+        click.echo(
+            f"{printable(pair.a)} and {printable(pair.b)}: "
+            f"{n(data['documents'], 'document')} both marked done"
+        )
         click.echo(
             f"  {'label':<14} {'spans':>11}  {'exact F1':>8}  {'overlap F1':>10}  {'kappa':>6}"
         )
         for name, row in [*data["labels"].items(), ("all labels", data["all"])]:
             spans = f"{row['a_spans']}/{row['b_spans']}"
             click.echo(
-                f"  {name:<14} {spans:>11}  {figure(row['exact_f1']):>8}  "
+                f"  {printable(name):<14} {spans:>11}  {figure(row['exact_f1']):>8}  "
                 f"{figure(row['overlap_f1']):>10}  {figure(row['kappa']):>6}"
             )
     if report.documents:
@@ -126,7 +129,7 @@ def curate(ctx: click.Context, agreed: bool) -> None:
     """
     from annotator.curation import curate_agreed
 
-    store = store_of(ctx)
+    store = store_of(ctx, create=True)
     with user_errors():
         report = curate_agreed(store)
     click.echo(report.summary())

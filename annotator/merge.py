@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.model import Refused, utc_now
+from annotator.model import AnalystNameError, Refused, check_analyst_name, utc_now
 from annotator.printable import printable
 from annotator.project_file import ProjectError
 from annotator.statuses import write_status, write_status_overall
@@ -102,7 +102,7 @@ class MergeReport:
 
         lines = []
         for s in self.sources:
-            who = ", ".join(s.analysts) or "no analyst"
+            who = ", ".join(map(printable, s.analysts)) or "no analyst"
             if not s.added_anything:
                 lines.append(
                     f"{printable(s.path)} ({who}): nothing new; "
@@ -147,6 +147,10 @@ def parse_renames(values: Sequence[str]) -> dict[str, str]:
         old, sep, new = value.partition("=")
         if not sep or not old.strip() or not new.strip():
             raise MergeError(f"--rename {value!r}: write it as OLD=NEW")
+        try:
+            new = check_analyst_name(new)
+        except AnalystNameError as e:
+            raise MergeError(f"--rename {value!r}: {e}") from None
         if old in renames and renames[old] != new:
             raise MergeError(f"--rename gives {old!r} two new names")
         renames[old] = new
@@ -453,7 +457,7 @@ def _merge_one(into: Store, source: _Source) -> SourceReport:
         more = f" (and {len(conflicts) - 1} more)" if len(conflicts) > 1 else ""
         raise MergeError(
             f"{conflicts[0]}{more}. If these are two people, give one a name of their own "
-            f"with --rename {sorted(conflicting)[0]}=NEW_NAME. Nothing was merged."
+            f"with --rename {printable(sorted(conflicting)[0])}=NEW_NAME. Nothing was merged."
         )
     _replace_relations(into, source, replaced, span_map, result)
     for sdoc, curator, at in source.curations:  # documents a curator settled there

@@ -19,6 +19,11 @@ ORIGINS = ("manual", "imported", "suggested", "curated")
 
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 _LABEL_NAME_MAX = 64
+#: Longer than any person's name; a name is printed in every table of analysts.
+ANALYST_NAME_MAX = 100
+# What ``printable`` escapes: characters that move the cursor, break a line, reorder the text
+# around them (bidi controls are Cf) or are not characters at all (lone surrogates).
+_UNPRINTABLE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 
 
 class Refused(ValueError):
@@ -32,6 +37,10 @@ class SpanError(ValueError):
 
 class LabelError(ValueError):
     """A label that cannot be created or changed as asked."""
+
+
+class AnalystNameError(Refused):
+    """A name that cannot be an analyst's: the message says why, without saying where from."""
 
 
 @dataclass
@@ -174,6 +183,37 @@ def check_label_name(name: Any) -> str:
     # U+2028 and U+2029, which are checked by name.
     if any(unicodedata.category(ch) == "Cc" or ch in "\u2028\u2029" for ch in name):
         raise LabelError(f"label name {name!r} holds a line break, tab or control character")
+    return name
+
+
+def check_analyst_name(name: Any) -> str:
+    """``name`` without the spaces around it, refused when it is blank, too long, or holds a
+    character that would print as something else (an escape sequence, a line break, a bidi
+    control): names are printed in tables and reports, where such a name could forge a line.
+    Every way a name arrives (option, environment, the window, imported files) comes here."""
+    if not isinstance(name, str):
+        raise AnalystNameError(f"an analyst's name must be text, not {type(name).__name__}")
+    # isprintable() is False for every such character (and for a few harmless ones): the
+    # common name is passed at C speed, and only the others are read one character at a time.
+    bad = None
+    if not name.isprintable():
+        bad = next((ch for ch in name if unicodedata.category(ch) in _UNPRINTABLE), None)
+    if bad is not None:
+        from annotator.printable import printable
+
+        shown = printable(name if len(name) <= 40 else name[:39] + "…")
+        raise AnalystNameError(
+            f"the analyst name '{shown}' holds a control or formatting character "
+            f"({printable(bad)}); a name must be plain text that prints as typed"
+        )
+    name = name.strip()
+    if not name:
+        raise AnalystNameError("an analyst's name cannot be blank")
+    if len(name) > ANALYST_NAME_MAX:
+        raise AnalystNameError(
+            f"an analyst's name is at most {ANALYST_NAME_MAX} characters; this one has "
+            f"{len(name):,}"
+        )
     return name
 
 

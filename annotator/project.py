@@ -16,14 +16,17 @@ def default_project_path() -> Path:
     return user_data_path("annotator", appauthor=False) / DEFAULT_NAME
 
 
-def open_project(path: str | os.PathLike[str] | None, annotator: str | None = None) -> Store:
+def open_project(
+    path: str | os.PathLike[str] | None, annotator: str | None = None, *, create: bool = True
+) -> Store:
     """Open ``path``; without one, the default project, created with the sample articles.
 
     The samples are imported only when the default project is first made, so a new user
-    sees real articles at once; a project named with ``--db`` starts empty.
+    sees real articles at once; a project named with ``--db`` starts empty, and is made only
+    when ``create`` is True (a command that only reads refuses a path that names nothing).
     """
     if path is not None:
-        return Store(path, annotator)
+        return Store(path, annotator, create=create)
     target = default_project_path()
     if not target.exists():
         try:

@@ -11,6 +11,7 @@ import sqlite3
 import stat
 from pathlib import Path
 
+from annotator.model import AnalystNameError, check_analyst_name
 from annotator.printable import printable
 
 BUSY_TIMEOUT_MS = 30_000
@@ -22,12 +23,27 @@ class ProjectError(Exception):
 
 
 def default_annotator() -> str:
-    name = os.environ.get("ANNOTATOR_USER", "").strip()
-    if name:
-        return name
+    """The analyst ANNOTATOR_USER names, else the login name."""
+    return named_analyst() or login_name()
+
+
+def named_analyst() -> str | None:
+    """ANNOTATOR_USER's name, checked as every analyst's name is; None when it is unset."""
+    value = os.environ.get("ANNOTATOR_USER", "")
+    if not value:
+        return None
     try:
-        return getpass.getuser()
-    except Exception:  # no login name on some containers
+        return check_analyst_name(value)
+    except AnalystNameError as e:
+        raise AnalystNameError(f"ANNOTATOR_USER: {e}") from None
+
+
+def login_name() -> str:
+    """The login name, or "annotator" where there is none (some containers) or it could not
+    be printed as typed (it comes from $USER or $LOGNAME, which anyone can set)."""
+    try:
+        return check_analyst_name(getpass.getuser())
+    except Exception:
         return "annotator"
 
 
@@ -102,8 +118,12 @@ def kind_of_file(mode: int) -> str:
     return "not a regular file"
 
 
-def check_file(path: Path) -> bool:
-    """Refuse what is plainly not a project before SQLite touches it; True when new."""
+def check_file(path: Path, *, create: bool = True) -> bool:
+    """Refuse what is plainly not a project before SQLite touches it; True when new.
+
+    Without ``create``, a missing or empty file is refused too: a command that only reads
+    must not leave an empty project behind a mistyped path.
+    """
     p = path
     name = printable(p)
     if p.is_dir():
@@ -119,6 +139,8 @@ def check_file(path: Path) -> bool:
             f"{name} is {kind_of_file(mode)}, not a project file; a project is a regular file"
         )
     if mode is None or p.stat().st_size == 0:
+        if not create:
+            raise ProjectError(_no_project(name, missing=mode is None))
         if not p.parent.is_dir():
             raise ProjectError(f"{name}: the folder {printable(p.parent)} does not exist")
         if not _writable(p.parent):
@@ -140,6 +162,14 @@ def check_file(path: Path) -> bool:
             f"{name}: its folder is read-only; SQLite needs to write its journal beside it"
         )
     return False
+
+
+def _no_project(name: str, *, missing: bool) -> str:
+    what = "no such project file" if missing else "the file is empty, not a project"
+    return (
+        f"{name}: {what}; nothing was created (a command that adds to a project, such as "
+        "import, creates it)"
+    )
 
 
 def _writable(path: Path) -> bool:

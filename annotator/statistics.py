@@ -35,6 +35,7 @@ from typing import Any
 
 from annotator import activity
 from annotator.agreement import Tally, tally
+from annotator.printable import printable
 from annotator.store import Store
 
 DEFAULT_SLOWEST = 10
@@ -239,7 +240,7 @@ def progress_lines(figures: Mapping[str, Any]) -> list[str]:
     for who, seconds in active["by_analyst"].items():
         rate = rates.get(who, {}).get("spans_per_hour")
         shown = "–" if rate is None else f"{rate:.1f}"
-        lines.append(f"  {who:<12} {format_seconds(seconds):<14} {shown} spans per hour")
+        lines.append(f"  {printable(who):<12} {format_seconds(seconds):<14} {shown} spans per hour")
     lines.append(
         f"Active time per document: median {format_seconds(active['median_per_document'])}"
         f" over {active['documents']} documents worked on"
@@ -247,7 +248,10 @@ def progress_lines(figures: Mapping[str, Any]) -> list[str]:
     if active["slowest"]:
         lines.append("Slowest documents:")
         for doc in active["slowest"]:
-            lines.append(f"  {format_seconds(doc['seconds']):<14} {doc['id']:<8} {doc['title']}")
+            lines.append(
+                f"  {format_seconds(doc['seconds']):<14} {printable(doc['id']):<8} "
+                f"{printable(doc['title'])}"
+            )
     done = figures["done"]
     lines.append(f"Documents done per {done['period']} (UTC):")
     several = len(done["by_analyst"]) > 1
@@ -255,13 +259,18 @@ def progress_lines(figures: Mapping[str, Any]) -> list[str]:
     for key in periods:
         line = f"  {key:<12} {done['overall'].get(key, 0)}"
         if several:
-            parts = [f"{who} {c[key]}" for who, c in done["by_analyst"].items() if key in c]
+            parts = [
+                f"{printable(who)} {c[key]}" for who, c in done["by_analyst"].items() if key in c
+            ]
             line += f"  ({', '.join(parts)})"
         lines.append(line)
     if not periods:
         lines.append("  none yet")
     for pair in figures["agreement_over_time"]:
-        lines.append(f"Agreement of {pair['a']} and {pair['b']} over time (exact F1, all labels):")
+        lines.append(
+            f"Agreement of {printable(pair['a'])} and {printable(pair['b'])} over time "
+            "(exact F1, all labels):"
+        )
         for point in pair["points"]:
             f1 = point["all"]["exact_f1"]
             lines.append(

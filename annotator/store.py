@@ -37,6 +37,7 @@ from annotator.model import (
     Label,
     Span,
     SpanError,
+    check_analyst_name,
     normalise_newlines,
     utc_now,
 )
@@ -85,9 +86,14 @@ class Store(LabelMethods, SpanMethods, StatusMethods, RelationMethods):
         annotator: str | None = None,
         *,
         clock: Callable[[], str] | None = None,
+        create: bool = True,
     ) -> None:
+        """Open the project at ``path``; a missing one is made unless ``create`` is False.
+
+        ``annotator`` is who the changes are recorded for (default: ``default_annotator``).
+        """
         self.path = Path(path)
-        self.annotator = annotator or default_annotator()
+        self.annotator = annotator if annotator is not None else default_annotator()
         #: The time each history entry records (``utc_now``'s form); a test may set its own.
         self.clock: Callable[[], str] = clock or utc_now
         self._text_cache: dict[int, str] = {}
@@ -95,7 +101,7 @@ class Store(LabelMethods, SpanMethods, StatusMethods, RelationMethods):
         self.on_wait: Callable[[float], None] | None = None
         self.patient = False
         self._savepoints = 0
-        new = check_file(self.path)
+        new = check_file(self.path, create=create)
         try:
             conn = sqlite3.connect(
                 str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
@@ -118,6 +124,16 @@ class Store(LabelMethods, SpanMethods, StatusMethods, RelationMethods):
         except BaseException:
             conn.close()
             raise
+
+    @property
+    def annotator(self) -> str:
+        """The analyst every change is recorded for; checked whenever it is set, so no road
+        stores a name that prints as something else."""
+        return self._annotator
+
+    @annotator.setter
+    def annotator(self, name: str) -> None:
+        self._annotator = check_analyst_name(name)
 
     @property
     def db(self) -> Database:

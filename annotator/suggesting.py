@@ -54,7 +54,8 @@ class SuggestReport:
         for name, counts in self.proposed.items():
             total = sum(counts.values())
             parts = ", ".join(f"{label} {n}" for label, n in sorted(counts.items()))
-            lines.append(f"  {name}: {total} ({parts})" if total else f"  {name}: none")
+            shown = printable(name)
+            lines.append(f"  {shown}: {total} ({parts})" if total else f"  {shown}: none")
         extra = []
         if self.kept:
             extra.append(f"{self.kept} already there")

@@ -14,10 +14,12 @@ from typing import Any, NamedTuple
 from annotator.model import (
     ORIGINS,
     STATUSES,
+    AnalystNameError,
     LabelError,
     LineEndings,
     RelationType,
     SpanError,
+    check_analyst_name,
     check_label_name,
     check_span,
     normalise_newlines,
@@ -290,6 +292,7 @@ def check_task(
         annotator = extra.get("annotator")
         if annotator is not None and not isinstance(annotator, str):
             raise RecordError(f"{where}: the annotator must be a string")
+        annotator = _analyst(annotator, where)
         origin = extra.get("origin") or "imported"
         if origin not in ORIGINS:
             raise RecordError(f"{where}: origin must be one of {', '.join(ORIGINS)}")
@@ -354,15 +357,30 @@ def _statuses(value: Any) -> dict[str, str] | None:
         raise RecordError(
             f'"statuses" must be an object of analyst: status, not {_type_name(value)}'
         )
-    for who, status in value.items():
-        if not who.strip():
+    out: dict[str, str] = {}
+    for given, status in value.items():
+        who = _analyst(given, '"statuses"') or ""
+        if not who:
             raise RecordError('"statuses": an analyst\'s name is empty')
         if status not in STATUSES:
             raise RecordError(
                 f'"statuses": {who!r} has {status!r}; a status is one of {", ".join(STATUSES)}'
             )
-        _encodable(who, '"statuses"')
-    return dict(value)
+        if who in out:
+            raise RecordError(f'"statuses": {who!r} is given twice')
+        out[who] = status
+    return out
+
+
+def _analyst(value: str | None, where: str) -> str | None:
+    """An analyst's name from a record, checked as every name is. None (or "") when the
+    record names no one, which gives the work to the importing analyst."""
+    if not value:
+        return None
+    try:
+        return check_analyst_name(value)
+    except AnalystNameError as e:
+        raise RecordError(f"{where}: {e}") from None
 
 
 def _attributes(
@@ -452,7 +470,8 @@ def _relations(
                 f"{' or '.join(kind.children) or 'any label'}, not from {head_label} to "
                 f"{child_label}"
             )
-        annotator = rel.get("annotator") if isinstance(rel.get("annotator"), str) else None
+        given = rel.get("annotator")
+        annotator = _analyst(given, where) if isinstance(given, str) else None
         origin = str(rel["origin"]) if rel.get("origin") in ORIGINS else "imported"
         created = rel.get("created_at") if isinstance(rel.get("created_at"), str) else None
         if (head, child, label) in seen:
@@ -622,7 +641,7 @@ def _label_studio_spans(
             if not isinstance(results, list):
                 raise RecordError(f'{key}[{i}]: "result" must be a list')
             layer = f"{key}[{i}]"
-            analyst = _studio_analyst(item.get("completed_by"))
+            analyst = _analyst(_studio_analyst(item.get("completed_by")), f"{layer}.completed_by")
             per_region: dict[Any, list[tuple[str, dict[str, Any]]]] = {}
             for j, result in enumerate(results):
                 if not isinstance(result, dict):
@@ -681,7 +700,7 @@ def _label_studio_spans(
 def _studio_analyst(completed_by: Any) -> str | None:
     """The analyst an annotation names: Label Studio writes its user's id (a number, which
     means nothing here) or, in snapshots, an object with the user's e-mail."""
-    if isinstance(completed_by, str) and completed_by.strip():
+    if isinstance(completed_by, str):
         return completed_by
     if isinstance(completed_by, dict) and isinstance(completed_by.get("email"), str):
         return str(completed_by["email"])

@@ -481,7 +481,7 @@ def documents(draw):
         start = draw(st.integers(0, len(text) - 1))
         end = draw(st.integers(start + 1, len(text)))
         label = draw(st.sampled_from(LABELS))
-        who = draw(st.sampled_from(["ana", "bo", "a; b\\n", " c: d "]))
+        who = draw(st.sampled_from(["ana", "bo", "a; b\\n", "c:  d"]))
         note = draw(st.none() | st.text(min_size=1, max_size=12).filter(lambda t: t.strip()))
         spans[(start, end, label, who)] = note
     return text, spans

@@ -66,10 +66,88 @@ def test_default_project_is_seeded_only_once(tmp_path):
 
 
 def test_db_option_names_the_project_and_it_starts_empty(db):
+    run("--db", str(db), "labels", "add", "rumour")
     result = run("--db", str(db), "stats", "--json")
     assert json.loads(result.stdout)["documents"] == 0
     assert db.is_file()
     assert not default_project_path().exists()
+
+
+#: Commands that only read a project (or copy it, or write beside it): a --db naming no file
+#: is a mistyped path, refused, not an empty project made.
+READING_COMMANDS = [
+    ["stats"],
+    ["stats", "--json"],
+    ["agreement"],
+    ["agreement", "--json"],
+    ["export", "-o", "-"],
+    ["export", "--format", "csv"],
+    ["report", "-o", "report.html"],
+    ["documents"],
+    ["documents", "--json"],
+    ["labels"],
+    ["relations"],
+    ["reopen", "1"],
+    ["backup"],
+    ["patterns", "init"],
+]
+
+
+@pytest.mark.parametrize("command", READING_COMMANDS, ids=" ".join)
+def test_a_reading_command_refuses_a_db_that_names_no_file_and_makes_nothing(
+    tmp_path, monkeypatch, command
+):
+    folder = tmp_path / "work"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    result = run("--db", str(folder / "study.db"), *command, expect=1)
+    assert result.stderr.startswith(f"Error: {folder / 'study.db'}: no such project file; ")
+    assert "nothing was created" in result.stderr
+    assert sorted(folder.iterdir()) == []  # no project, no -wal or -shm, no export or report
+    assert not default_project_path().exists()
+
+
+@pytest.mark.parametrize("command", READING_COMMANDS[:3], ids=" ".join)
+def test_a_reading_command_refuses_an_annotator_db_that_names_no_file(tmp_path, command):
+    missing = tmp_path / "study.db"
+    result = run(*command, env={"ANNOTATOR_DB": str(missing)}, expect=1)
+    assert f"{missing}: no such project file" in result.stderr
+    assert sorted(tmp_path.iterdir()) == []
+
+
+def test_a_reading_command_leaves_an_empty_file_as_it_is(tmp_path):
+    empty = tmp_path / "study.db"
+    empty.touch()
+    result = run("--db", str(empty), "stats", expect=1)
+    assert f"{empty}: the file is empty, not a project" in result.stderr
+    assert sorted(tmp_path.iterdir()) == [empty] and empty.stat().st_size == 0
+
+
+#: Commands that add to a project: a --db naming no file makes a new project.
+WRITING_COMMANDS = [
+    ["labels", "add", "rumour"],
+    ["labels", "rename", "claim", "assertion"],
+    ["labels", "color", "claim", "#123456"],
+    ["labels", "hotkey", "claim", "x"],
+    ["labels", "define", "claim", "A claim."],
+    ["labels", "delete", "claim"],
+    ["relations", "add", "cites"],
+    ["relations", "rename", "said_by", "quoted"],
+    ["relations", "delete", "said_by"],
+    ["suggest"],
+    ["curate", "--agreed"],
+]
+
+
+@pytest.mark.parametrize("command", WRITING_COMMANDS, ids=" ".join)
+def test_a_command_that_adds_to_a_project_makes_it_when_missing(db, command):
+    run("--db", str(db), *command)
+    assert count(db, "SELECT count(*) FROM labels") >= 4
+
+
+def test_import_makes_the_project_it_imports_into(db, write):
+    run("--db", str(db), "import", str(write("a.txt", "An article.")))
+    assert count(db, "SELECT count(*) FROM documents") == 1
 
 
 def test_annotator_db_environment_variable_names_the_project(db, write):

@@ -105,6 +105,7 @@ def test_attributes_follow_what_the_label_declares(store, spans):
 
 def test_relation_types_are_managed_from_the_command_line(tmp_path):
     db = str(tmp_path / "p.db")
+    Store(db).close()
     runner = CliRunner()
     listed = runner.invoke(cli, ["--db", db, "relations"]).output
     assert "said_by" in listed and "quote -> speaker" in listed

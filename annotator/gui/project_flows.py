@@ -8,7 +8,6 @@ sqlite-utils are imported when a flow runs, never when the window module is impo
 
 from __future__ import annotations
 
-import getpass
 import os
 import re
 from pathlib import Path
@@ -43,13 +42,6 @@ def import_filter() -> str:
 
 
 LAST_DOCUMENT = "ui.last_document"
-
-
-def login_name() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name on some containers
-        return "annotator"
 
 
 class ProjectFlows:
@@ -162,28 +154,34 @@ class ProjectFlows:
     # -- the analyst's name ----------------------------------------------------------------
 
     def annotator_name(self) -> str:
-        """ANNOTATOR_USER, else the remembered name, else asked once (default: login name)."""
-        env = os.environ.get("ANNOTATOR_USER", "").strip()
+        """ANNOTATOR_USER, else the remembered name, else asked once (default: login name).
+
+        A name that could not be stored (set by hand, or by an older annotator) is said so
+        and passed over, as if it were not there."""
+        from annotator.model import AnalystNameError, check_analyst_name
+        from annotator.project_file import login_name, named_analyst
+
+        try:
+            env = named_analyst()
+        except AnalystNameError as e:
+            self.window.show_error(str(e))
+            env = None
         if env:
             return env
         s = prefs.settings()
-        name = str(s.value("user/name", "") or "").strip()
-        if not name:
-            default = login_name()
-            asked = self.window.ask_text(
-                "Your name", "Your name, recorded on every span you make:", default
-            )
-            name = (asked or "").strip() or default
-            s.setValue("user/name", name)
+        try:
+            return check_analyst_name(str(s.value("user/name", "") or ""))
+        except AnalystNameError:
+            pass  # none yet, or one that cannot be used: ask
+        default = login_name()
+        name = self._ask_name("Your name", default) or default
+        s.setValue("user/name", name)
         return name
 
     def change_annotator(self) -> None:
         w = self.window
-        asked = w.ask_text(
-            "Annotator name", "Your name, recorded on every span you make:", w.annotator
-        )
-        name = (asked or "").strip()
-        if not name:
+        name = self._ask_name("Annotator name", w.annotator)
+        if name is None:
             return
         prefs.settings().setValue("user/name", name)
         w.annotator = name
@@ -191,6 +189,24 @@ class ProjectFlows:
             w.store.annotator = name
             w.show_layer()
         w.status.show_annotator(name)
+
+    def _ask_name(self, title: str, default: str) -> str | None:
+        """A name typed by the analyst, checked as every name is; asked again, with the reason,
+        until it can be used. None: cancelled (or left blank)."""
+        from annotator.model import AnalystNameError, check_analyst_name
+
+        typed = default
+        while True:
+            asked = self.window.ask_text(
+                title, "Your name, recorded on every span you make:", typed
+            )
+            if asked is None or not asked.strip():
+                return None
+            try:
+                return check_analyst_name(asked)
+            except AnalystNameError as e:
+                self.window.show_error(str(e))
+                typed = asked
 
     # -- labels ----------------------------------------------------------------------------
 

@@ -1,0 +1,90 @@
+"""The analyst's name in the window: asked at first start and changed from the File menu, each
+time checked as every name is, and asked again with the reason until it can be used."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.gui import settings as prefs
+from annotator.gui.main_window import MainWindow
+from annotator.store import Store
+
+
+@pytest.fixture
+def asked(monkeypatch):
+    """Every question and error the window puts, answered from ``answers`` in turn."""
+    seen: dict[str, list] = {"answers": [], "questions": [], "errors": []}
+
+    def ask_text(window, title, label, default=""):
+        seen["questions"].append((title, default))
+        return seen["answers"].pop(0)
+
+    monkeypatch.setattr(MainWindow, "ask_text", ask_text)
+    monkeypatch.setattr(MainWindow, "show_error", lambda window, text: seen["errors"].append(text))
+    return seen
+
+
+@pytest.fixture
+def first_start(monkeypatch, asked, open_window, project):
+    """A window opened with no ANNOTATOR_USER and no name remembered yet."""
+    monkeypatch.delenv("ANNOTATOR_USER")
+
+    def start(*answers):
+        asked["answers"] = list(answers)
+        return open_window(project)
+
+    return start
+
+
+def test_first_start_asks_again_until_the_name_can_be_used(first_start, asked):
+    window = first_start("ana\nfake line", "x" * 10_000, "\x1b[31mred", "  Ana Ruiz ")
+    assert window.annotator == "Ana Ruiz" and window.store.annotator == "Ana Ruiz"
+    assert prefs.settings().value("user/name") == "Ana Ruiz"
+    assert [default for _, default in asked["questions"][1:]] == [
+        "ana\nfake line",  # the analyst's own text comes back to be corrected
+        "x" * 10_000,
+        "\x1b[31mred",
+    ]
+    assert len(asked["errors"]) == 3
+    assert "control or formatting character (\\n)" in asked["errors"][0]
+    assert "at most 100 characters" in asked["errors"][1]
+    assert "control or formatting character (\\u001b)" in asked["errors"][2]
+
+
+def test_first_start_cancelled_or_left_blank_takes_the_login_name(first_start, monkeypatch):
+    monkeypatch.setenv("LOGNAME", "ana")
+    assert first_start(None).annotator == "ana"
+    prefs.settings().remove("user/name")
+    assert first_start("   ").annotator == "ana"
+
+
+def test_a_remembered_name_that_cannot_be_used_is_asked_again(first_start, asked):
+    prefs.settings().setValue("user/name", "bo\u202eeno")
+    window = first_start("bo")
+    assert window.annotator == "bo" and asked["questions"]
+    assert prefs.settings().value("user/name") == "bo"
+
+
+def test_a_bad_annotator_user_is_said_and_passed_over(first_start, asked, monkeypatch):
+    window = first_start("cy")
+    monkeypatch.setenv("ANNOTATOR_USER", "ana\nfake")
+    asked["answers"] = ["cy"]
+    prefs.settings().remove("user/name")
+    window.flows.annotator_name()
+    assert asked["errors"] and asked["errors"][-1].startswith("ANNOTATOR_USER: the analyst name")
+    assert window.annotator == "cy"
+
+
+def test_changing_the_name_refuses_a_bad_one_and_keeps_the_old(window, asked, project):
+    asked["answers"] = ["bo\u202eeno", ""]  # a bad name, then one left blank: no change
+    window.change_annotator()
+    assert window.annotator == "tester" and window.store.annotator == "tester"
+    assert len(asked["errors"]) == 1 and "\\u202e" in asked["errors"][0]
+    asked["answers"] = ["x" * 101, " Cy Dee "]
+    window.change_annotator()
+    assert window.annotator == "Cy Dee" and window.store.annotator == "Cy Dee"
+    assert prefs.settings().value("user/name") == "Cy Dee"
+    doc = window.store.document_ids()[0]
+    window.store.set_status(doc, "done")
+    with Store(project, "t") as store:
+        assert store.history()[-1]["annotator"] == "Cy Dee"
