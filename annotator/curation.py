@@ -192,19 +192,23 @@ def curate_agreed(store: Store) -> CurationReport:
     """The automatic part of curation: on every document at least two analysts marked done,
     the spans that every analyst who marked it done made identically (same start, end and
     label) go into the curated layer, by the current analyst as curator. A span already
-    curated is not added twice. One transaction."""
+    curated is not added twice.
+
+    One transaction, which reads as well as writes: another curation run at the same time
+    (or a label deleted meanwhile) is seen whole or not at all, so a second run adds nothing
+    and no span is written with a label that is gone."""
     report = CurationReport()
-    done = done_by(store)
-    layers = analyst_layers(store)
-    by_doc: dict[int, list[str]] = {}
-    for who, docs in done.items():
-        for doc in docs:
-            by_doc.setdefault(doc, []).append(who)
-    label_ids = store.label_ids()
-    linked = relation_layers(store)  # read once for every document
-    curated_links = relation_layers(store, curated=True).get(CURATED, [])
     now = utc_now()
     with store.transaction():
+        done = done_by(store)
+        layers = analyst_layers(store)
+        by_doc: dict[int, list[str]] = {}
+        for who, docs in done.items():
+            for doc in docs:
+                by_doc.setdefault(doc, []).append(who)
+        label_ids = store.label_ids()
+        linked = relation_layers(store)  # read once for every document
+        curated_links = relation_layers(store, curated=True).get(CURATED, [])
         for doc in sorted(by_doc):
             analysts = by_doc[doc]
             if len(analysts) < 2:
