@@ -105,8 +105,17 @@ def curated_documents(store: Store) -> set[int]:
 
 
 def lengths(store: Store) -> dict[int, int]:
-    """Each document's length in characters (code points, as SQLite's length() counts)."""
-    return dict(store.conn.execute("SELECT id, length(text) FROM documents"))
+    """Each document's length in characters (code points, as offsets count them).
+
+    SQLite's length() stops counting at a NUL character, which a text may hold; the few
+    texts that hold one (found by a byte search, which does not stop there) are counted
+    here instead, so that no span reaches past its document's length."""
+    out: dict[int, int] = {}
+    for doc, size, nul in store.conn.execute(
+        "SELECT id, length(text), instr(CAST(text AS BLOB), x'00') FROM documents"
+    ):
+        out[doc] = len(store.document_text(doc)) if nul else size
+    return out
 
 
 @dataclass
