@@ -148,7 +148,7 @@ class LabelMethods:
 
         Suggesters and patterns files name labels as they were written; this is how their
         suggestions still reach a label renamed since. It is read from the history (renames
-        merged from analysts' projects left out), so an undone rename leaves nothing behind.
+        merged from analysts' projects left out), so it keeps no state an undo must restore.
         A name some label bears now is its own, and a label deleted since is left out.
         """
         follows: dict[str, str] = {}

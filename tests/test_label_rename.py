@@ -139,7 +139,7 @@ def test_a_label_named_as_a_former_one_is_its_own(store, add_doc):
     assert store.former_label_names() == {}
 
 
-def test_an_undone_rename_leaves_no_former_name(store):
+def test_former_names_follow_the_history_and_a_deleted_label_has_none(store):
     store.rename_label("quote", "statement")
     assert store.former_label_names() == {"quote": "statement"}
     store.rename_label("statement", "quote")
