@@ -116,7 +116,7 @@ def labels_add(
 @click.argument("new_name")
 @click.pass_context
 def labels_rename(ctx: click.Context, name: str, new_name: str) -> None:
-    """Rename a label; its spans follow."""
+    """Rename a label; its spans and the relation types that allow it follow."""
     store = store_of(ctx, create=True)
     with user_errors():
         label = store.rename_label(name, new_name)

@@ -105,8 +105,17 @@ def curated_documents(store: Store) -> set[int]:
 
 
 def lengths(store: Store) -> dict[int, int]:
-    """Each document's length in characters (code points, as SQLite's length() counts)."""
-    return dict(store.conn.execute("SELECT id, length(text) FROM documents"))
+    """Each document's length in characters (code points, as offsets count them).
+
+    SQLite's length() stops counting at a NUL character, which a text may hold; the few
+    texts that hold one (found by a byte search, which does not stop there) are counted
+    here instead, so that no span reaches past its document's length."""
+    out: dict[int, int] = {}
+    for doc, size, nul in store.conn.execute(
+        "SELECT id, length(text), instr(CAST(text AS BLOB), x'00') FROM documents"
+    ):
+        out[doc] = len(store.document_text(doc)) if nul else size
+    return out
 
 
 @dataclass
@@ -192,19 +201,23 @@ def curate_agreed(store: Store) -> CurationReport:
     """The automatic part of curation: on every document at least two analysts marked done,
     the spans that every analyst who marked it done made identically (same start, end and
     label) go into the curated layer, by the current analyst as curator. A span already
-    curated is not added twice. One transaction."""
+    curated is not added twice.
+
+    One transaction, which reads as well as writes: another curation run at the same time
+    (or a label deleted meanwhile) is seen whole or not at all, so a second run adds nothing
+    and no span is written with a label that is gone."""
     report = CurationReport()
-    done = done_by(store)
-    layers = analyst_layers(store)
-    by_doc: dict[int, list[str]] = {}
-    for who, docs in done.items():
-        for doc in docs:
-            by_doc.setdefault(doc, []).append(who)
-    label_ids = store.label_ids()
-    linked = relation_layers(store)  # read once for every document
-    curated_links = relation_layers(store, curated=True).get(CURATED, [])
     now = utc_now()
     with store.transaction():
+        done = done_by(store)
+        layers = analyst_layers(store)
+        by_doc: dict[int, list[str]] = {}
+        for who, docs in done.items():
+            for doc in docs:
+                by_doc.setdefault(doc, []).append(who)
+        label_ids = store.label_ids()
+        linked = relation_layers(store)  # read once for every document
+        curated_links = relation_layers(store, curated=True).get(CURATED, [])
         for doc in sorted(by_doc):
             analysts = by_doc[doc]
             if len(analysts) < 2:

@@ -121,6 +121,7 @@ class LabelMethods:
     transaction: Callable[[], AbstractContextManager[None]]
     record_change: Callable[..., None]
     restore_span: Callable[..., Span]
+    rename_label_in_types: Callable[[str, str], Changes]
 
     def labels(self) -> list[Label]:
         rows = self.conn.execute(
@@ -141,6 +142,26 @@ class LabelMethods:
 
     def label_ids(self) -> dict[str, int]:
         return dict(self.conn.execute("SELECT name, id FROM labels"))
+
+    def former_label_names(self) -> dict[str, str]:
+        """Each name a label of this project was renamed from, to the name it bears now.
+
+        Suggesters and patterns files name labels as they were written; this is how their
+        suggestions still reach a label renamed since. It is read from the history (renames
+        merged from analysts' projects left out), so it keeps no state an undo must restore.
+        A name some label bears now is its own, and a label deleted since is left out.
+        """
+        follows: dict[str, str] = {}
+        for old, new in self.conn.execute(
+            "SELECT json_extract(details, '$.changed.name[0]'),"
+            " json_extract(details, '$.changed.name[1]') FROM changes"
+            " WHERE action = 'update_label' AND json_extract(details, '$.merged_from') IS NULL"
+            " AND json_extract(details, '$.changed.name') IS NOT NULL ORDER BY id"
+        ):
+            follows = {was: new if now == old else now for was, now in follows.items()}
+            follows[old] = new
+        current = set(self.label_ids())
+        return {was: now for was, now in follows.items() if was not in current and now in current}
 
     def _check_label_free(self, name: str, hotkey: str | None, except_id: int | None) -> None:
         for other in self.labels():
@@ -231,13 +252,28 @@ class LabelMethods:
                 "UPDATE labels SET name = ?, color = ?, hotkey = ?, definition = ? WHERE id = ?",
                 (after.name, after.color, after.hotkey, after.definition, before.id),
             )
+            followed = Changes()
+            if after.name != before.name:
+                followed = self._follow_rename(before.name, after.name)
             changed = {
                 k: [getattr(before, k), getattr(after, k)]
                 for k in ("name", "color", "hotkey", "definition")
                 if getattr(before, k) != getattr(after, k)
             }
             self.record_change("update_label", label=before.name, changed=changed)
-            return with_changes((before, after), Changes(labels={before.id: Change(before, after)}))  # type: ignore[dict-item]
+            changes = Changes(labels={before.id: Change(before, after)}) | followed  # type: ignore[dict-item]
+            return with_changes((before, after), changes)
+
+    def _follow_rename(self, old: str, new: str) -> Changes:
+        """Everywhere else the project names a label by its name takes the new one: the
+        relation types that allow it at an end (so their relations still fit, and exports
+        name no label that is gone) and the suggestions rejected with it (so they stay
+        rejected). Spans, suggestions and curated spans hold the label by its id.
+
+        A rejection already stored under the new name is kept as it is, and the old one
+        beside it, so that renaming back restores both exactly."""
+        self.conn.execute("UPDATE OR IGNORE rejections SET label = ? WHERE label = ?", (new, old))
+        return self.rename_label_in_types(old, new)
 
     def rename_label(self, name: str, new_name: str) -> Label:
         pair = self.update_label(name, new_name=new_name)

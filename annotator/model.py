@@ -10,7 +10,7 @@ import bisect
 import hashlib
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -73,6 +73,18 @@ class RelationType:
     def fits(self, head_label: str, child_label: str) -> bool:
         return (not self.heads or head_label in self.heads) and (
             not self.children or child_label in self.children
+        )
+
+    def names(self, label: str) -> bool:
+        """Whether this type names ``label`` at either end."""
+        return label in self.heads or label in self.children
+
+    def with_label_renamed(self, old: str, new: str) -> RelationType:
+        """This type as it is once label ``old`` is called ``new``."""
+        return replace(
+            self,
+            heads=[new if n == old else n for n in self.heads],
+            children=[new if n == old else n for n in self.children],
         )
 
 

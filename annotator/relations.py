@@ -239,6 +239,21 @@ class RelationMethods:
             )
             return with_changes((before, after), changes)
 
+    def rename_label_in_types(self, old: str, new: str) -> Changes:
+        """A label was renamed from ``old`` to ``new``: every type that allows it at an end
+        names it anew (part of the rename's transaction, which records it)."""
+        changes = Changes()
+        for kind in self.relation_types():
+            if not kind.names(old):
+                continue
+            after = kind.with_label_renamed(old, new)
+            self.conn.execute(
+                "UPDATE relation_types SET heads = ?, children = ? WHERE id = ?",
+                (json.dumps(after.heads), json.dumps(after.children), kind.id),
+            )
+            changes.relation_types[kind.id] = Change(kind, after)  # type: ignore[index]
+        return changes
+
     def restore_relation_type(
         self, kind: RelationType, relations: Sequence[Relation] = ()
     ) -> RelationType:

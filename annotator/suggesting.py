@@ -21,7 +21,7 @@ import signal
 import subprocess
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from annotator.changes import Changes, with_changes
@@ -77,6 +77,24 @@ class SuggestReport:
         }
 
 
+def label_names(store: Store) -> Callable[[str], str | None]:
+    """The label a suggester's label name stands for now: the label of that name, else the
+    label renamed from it (the history is read only when a name is not a label now); None
+    when there is none."""
+    current = set(store.label_ids())
+    former: dict[str, str] | None = None
+
+    def now(name: str) -> str | None:
+        nonlocal former
+        if name in current:
+            return name
+        if former is None:
+            former = store.former_label_names()
+        return former.get(name)
+
+    return now
+
+
 def documents_to_suggest(
     store: Store, statuses: Sequence[str] | None = None, document: int | None = None
 ) -> list[int]:
@@ -110,7 +128,7 @@ def run_suggesters(
             f"no suggester {unknown[0]!r}; the built-in ones are {', '.join(available)}"
         )
     patterns = patterns or for_project(store.path)
-    labels = {lab.name for lab in store.labels()}
+    named = label_names(store)
     report = SuggestReport(proposed={n: Counter() for n in chosen})
     with store.transaction():
         for i, doc in enumerate(documents):
@@ -124,7 +142,11 @@ def run_suggesters(
                 else:
                     found = available[name](text, patterns)
                 floor = DEFAULT_MIN_SCORES.get(name, 0.0) if min_score is None else min_score
-                kept = [s for s in found if s.score >= floor and s.label in labels]
+                kept = [
+                    replace(s, label=label)
+                    for s in found
+                    if s.score >= floor and (label := named(s.label)) is not None
+                ]
                 keep_suggestions(store, doc, name, kept, report)
             report.documents += 1
             if progress:
@@ -410,7 +432,7 @@ def _read_output(
     store: Store, output: bytes, asked: set[int]
 ) -> tuple[dict[int, list[Suggestion]], list[str]]:
     """The program's suggestions by document, and every reason a line is refused."""
-    labels = {lab.name for lab in store.labels()}
+    named = label_names(store)
     problems: list[str] = []
     found: dict[int, list[Suggestion]] = {}
     try:
@@ -445,7 +467,8 @@ def _read_output(
                 continue
             start, end, label = span.get("start"), span.get("end"), span.get("label")
             score = span.get("score", 1.0)
-            if label not in labels:
+            current = named(label) if isinstance(label, str) else None
+            if current is None:
                 problems.append(f"{at}: unknown label {label!r}")
                 continue
             try:
@@ -461,5 +484,5 @@ def _read_output(
                 problems.append(f"{at}: the score must be a number from 0 to 1, not {score!r}")
                 continue
             assert isinstance(start, int) and isinstance(end, int)  # check_span saw to it
-            found.setdefault(doc, []).append(Suggestion(start, end, label, float(score)))
+            found.setdefault(doc, []).append(Suggestion(start, end, current, float(score)))
     return found, problems

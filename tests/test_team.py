@@ -329,3 +329,39 @@ def test_curated_spans_keep_the_attributes_all_analysts_gave_them(tmp_path):
         curate_agreed(store)
         curated = [s for s in store.spans(1) if s.origin == "curated" and s.label == "quote"]
         assert [s.attributes for s in curated] == [{"speaker": "the mayor"}]
+
+
+def _team_over(path, text):
+    """A project of ana and bo, who both marked one document (``text``) done, their claims
+    after its first sentence alike in part; returns every figure that counts its characters."""
+    with Store(path, "ana") as store:
+        with store.transaction():
+            doc = store.insert_document(text=text, text_hash=text_hash(text), title="t")
+        start = text.index("The minister")
+        for who, end in (("ana", start + 30), ("bo", start + 20)):
+            with Store(path, who) as mine:
+                mine.add_span(doc, start, end, "claim")
+                mine.add_span(doc, text.index("Critics"), len(text), "claim")
+                mine.set_status(doc, "done")
+        figures = agreement(store).to_json()
+    runner = CliRunner()
+    cli_figures = runner.invoke(cli, ["--db", str(path), "agreement", "--json"])
+    stats = runner.invoke(cli, ["--db", str(path), "stats", "--json"])
+    assert cli_figures.exit_code == 0 and stats.exit_code == 0, cli_figures.output + stats.output
+    over_time = json.loads(stats.output)["agreement_over_time"]
+    points = [{k: v for k, v in p.items() if k != "period"} for o in over_time for p in o["points"]]
+    return figures, json.loads(cli_figures.output), points
+
+
+@pytest.mark.parametrize("nul", ["\x00", "\x00\x00\x00"])
+def test_a_nul_in_a_text_counts_as_a_character_in_every_figure(tmp_path, nul):
+    text = f"Intro{nul}duction. The minister said the bridge opens in 2027. Critics doubt it."
+    with_nul = _team_over(tmp_path / "nul.db", text)
+    plain = _team_over(tmp_path / "plain.db", text.replace("\x00", "-"))
+    assert with_nul == plain
+    claim = with_nul[0]["pairs"][0]["labels"]["claim"]
+    n, both, only_a = len(text), 20 + len("Critics doubt it."), 10
+    po = (n - only_a) / n
+    pa, pb = (both + only_a) / n, both / n
+    pe = pa * pb + (1 - pa) * (1 - pb)
+    assert claim["kappa"] == pytest.approx((po - pe) / (1 - pe), abs=1e-9)

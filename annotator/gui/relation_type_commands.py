@@ -41,6 +41,9 @@ class AddRelationType(StoreCommand):
     def _forward(self) -> Changes:
         return changes_of(self.store.restore_relation_type(self.kind))
 
+    def follow_rename(self, old: str, new: str) -> None:
+        self.kind = self.kind.with_label_renamed(old, new)
+
     def _backward(self) -> Changes:
         with self.store.transaction():
             _stored(self.store, self.kind)
@@ -76,6 +79,10 @@ class UpdateRelationType(StoreCommand):
     def _forward(self) -> Changes:
         return self._write(self.before, self.after)
 
+    def follow_rename(self, old: str, new: str) -> None:
+        self.before = self.before.with_label_renamed(old, new)
+        self.after = self.after.with_label_renamed(old, new)
+
     def _backward(self) -> Changes:
         return self._write(self.after, self.before)
 
@@ -101,6 +108,9 @@ class DeleteRelationType(StoreCommand):
 
     def _backward(self) -> Changes:
         return changes_of(self.store.restore_relation_type(self.kind, self.relations))
+
+    def follow_rename(self, old: str, new: str) -> None:
+        self.kind = self.kind.with_label_renamed(old, new)
 
 
 class RelationTypeEditor(SchemeEditor):

@@ -178,3 +178,57 @@ def test_label_attributes_are_declared_in_the_dialog_and_undone(
     window.action("undo").trigger()  # the declaration
     with Store(window.store.path) as other:
         assert other.label("claim").attributes == []
+
+
+def test_renaming_a_label_reaches_the_relation_types_and_undo_takes_it_all_back(
+    related, monkeypatch
+) -> None:
+    window, quote, speaker = related
+
+    def narrow_then_rename(dialog) -> None:
+        page = page_on(dialog, "said_by")
+        tick(page.head_labels, "claim", True)  # a step that remembers the type's ends
+        dialog.pages.setCurrentIndex(0)
+        dialog.list.setCurrentRow([lab.name for lab in dialog.labels].index("quote"))
+        dialog.name.setText("statement")
+        dialog.name.editingFinished.emit()
+        page = page_on(dialog, "said_by")
+        seen["ticked"] = page._ticked(page.head_labels)
+
+    seen: dict[str, object] = {}
+    errors: list[object] = []
+    monkeypatch.setattr(window, "show_error", errors.append)
+    in_dialog(window, monkeypatch, narrow_then_rename)
+    assert seen["ticked"] == ["claim", "statement"]
+    assert stored_types(window)["said_by"][:2] == (["claim", "statement"], ["speaker"])
+    with Store(window.store.path) as other:
+        [relation] = other.relations(window.current_document)
+        assert (relation.head, relation.child, relation.label) == (quote.id, speaker.id, "said_by")
+
+    window.action("undo").trigger()  # the rename
+    assert stored_types(window)["said_by"][:2] == (["claim", "quote"], ["speaker"])
+    window.action("undo").trigger()  # the heads, as the step left them before the rename
+    assert stored_types(window)["said_by"][:2] == (["quote"], ["speaker"])
+    window.action("redo").trigger()
+    window.action("redo").trigger()
+    assert stored_types(window)["said_by"][:2] == (["claim", "statement"], ["speaker"])
+    assert errors == []
+
+
+def test_a_label_renamed_by_another_program_leaves_relation_type_steps_undoable(
+    related, monkeypatch
+) -> None:
+    window, _quote, _speaker = related
+    errors: list[object] = []
+    monkeypatch.setattr(window, "show_error", errors.append)
+
+    def widen(dialog) -> None:
+        tick(page_on(dialog, "said_by").head_labels, "claim", True)
+
+    in_dialog(window, monkeypatch, widen)
+    with Store(window.store.path) as other:
+        other.rename_label("quote", "statement")
+    key(window, Qt.Key.Key_F5)
+    window.action("undo").trigger()  # the heads, as they are named now
+    assert errors == []
+    assert stored_types(window)["said_by"][:2] == (["statement"], ["speaker"])
