@@ -8,7 +8,9 @@ name with different work on one document in two files is refused, so that two pe
 share a name are never mixed (``renames`` tells them apart).
 
 A merge is one transaction: refused, it leaves the team project as it was. The sources are
-only read (through a copy, so a source still open in a window is read as it stands).
+only read, through a copy made without writing anything beside them (see
+:mod:`annotator.snapshot`), so a file still open in a window, or in a folder the user may
+only read, can be merged.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from typing import Any
 from annotator.model import Refused, utc_now
 from annotator.printable import printable
 from annotator.project_file import ProjectError
+from annotator.snapshot import snapshot
 from annotator.statuses import write_status, write_status_overall
 from annotator.store import Store
 
@@ -181,15 +184,10 @@ def _read_source(path: Path, renames: Mapping[str, str]) -> _Source:
     with tempfile.TemporaryDirectory(prefix="annotator-merge-") as folder:
         copy = Path(folder) / "source.db"
         try:
-            source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-            target = sqlite3.connect(copy)
-            try:
-                source.backup(target)
-            finally:
-                source.close()
-                target.close()
-        except sqlite3.Error as e:
-            raise MergeError(f"{shown}: cannot be read ({e})") from None
+            snapshot(path, copy)
+        except (sqlite3.Error, OSError) as e:
+            reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+            raise MergeError(f"{shown}: cannot be read ({reason})") from None
         try:
             with Store(copy, "merge") as store:  # checks it, and upgrades the copy if older
                 return _take(path, store, renames)
