@@ -10,12 +10,13 @@ leaves them there), and fails where it cannot create them. So:
   creates nothing, both files being there;
 - otherwise no program has it open in WAL mode: the file is copied as it is, with its -wal
   or -journal (whose changes SQLite applies to the copy when it opens it), and copied again
-  if any of them changed meanwhile.
+  if any of them changed meanwhile: if one was opened, made or removed, or its size or times
+  changed, or the copy differs from it when read again (timestamps may be too coarse to tell
+  two quick writes apart).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import sqlite3
@@ -79,16 +80,26 @@ def _copy_through_sqlite(path: Path, copy: Path) -> None:
 def _copy_files(path: Path, copy: Path) -> bool:
     """Copy the file and its journals; False when any of them changed while being copied."""
     before = _state(path)
+    copied = [suffix for suffix in _JOURNALS if _beside(path, suffix).exists()]
     try:
-        shutil.copyfile(path, copy)
-        for suffix in _JOURNALS:
-            with contextlib.suppress(FileNotFoundError):
-                shutil.copyfile(_beside(path, suffix), _beside(copy, suffix))
+        for suffix in ("", *copied):
+            shutil.copyfile(_beside(path, suffix), _beside(copy, suffix))
+        same = all(_same_bytes(_beside(path, s), _beside(copy, s)) for s in ("", *copied))
     except FileNotFoundError:
         if not path.exists():
             raise
         return False  # a journal went away: a program was just closing the file
-    return _state(path) == before
+    return same and _state(path) == before
+
+
+def _same_bytes(one: Path, other: Path) -> bool:
+    with open(one, "rb") as a, open(other, "rb") as b:
+        while True:
+            chunk = a.read(1 << 20)
+            if chunk != b.read(1 << 20):
+                return False
+            if not chunk:
+                return True
 
 
 def _state(path: Path) -> FileState:

@@ -496,6 +496,39 @@ def test_a_source_a_killed_window_left_is_read_with_its_last_save(ana_bo, tmp_pa
     assert _beside(ana) == before
 
 
+BUSY_WRITER = """
+import random, sys, time
+from annotator.store import Store
+start = 0
+while True:
+    with Store(sys.argv[1], "ana") as store, store.transaction():
+        for _ in range(2):  # two at a time: a reader sees both or neither
+            store.add_span(3, start % 50, start % 50 + 4, "caption")
+            start += 1
+    print("saved", flush=True)
+    time.sleep(random.random() / 50)
+"""
+
+
+@pytest.mark.slow
+def test_a_source_a_program_keeps_opening_and_saving_is_read_whole(ana_bo, tmp_path):
+    ana = _in_a_folder(ana_bo[0], tmp_path / "sources")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", BUSY_WRITER, str(ana)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline() == "saved\n"
+        for round_ in range(6):
+            team = tmp_path / f"team-{round_}.db"
+            merged(team, [ana])
+            with Store(team, "lead") as store:
+                captions = [s for s in store.spans(3) if s.label == "caption"]
+            assert captions and len(captions) % 2 == 0
+    finally:
+        proc.kill()
+        proc.wait()
+
+
 READ_ONLY_VIEW = """
 folder=$1; shift
 mount --bind "$folder" "$folder" && mount -o remount,bind,ro "$folder" || exit 97
