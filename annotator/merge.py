@@ -616,7 +616,13 @@ def _merge_labels(
             _merge_attributes(into, label, spec["attributes"], source.path, declared, result)
             continue
         hotkey = spec["hotkey"] if spec["hotkey"] not in used_keys else None
-        label = into.add_label(spec["name"], spec["color"], hotkey, spec["definition"] or "")
+        try:
+            label = into.add_label(spec["name"], spec["color"], hotkey, spec["definition"] or "")
+        except LabelError as e:  # one differing from a team label in case alone, say
+            raise MergeError(
+                f"{printable(source.path)}: its label {spec['name']!r} cannot be added to the "
+                f"team project ({e}); rename one of the two, then merge again. Nothing was merged."
+            ) from None
         if spec["attributes"]:
             _declare_attributes(into, label.name, spec["attributes"], source.path)
         for attribute in spec["attributes"]:
@@ -697,23 +703,24 @@ def _merge_relation_types(into: Store, source: _Source, result: SourceReport) ->
     team_types = {kind.name: kind for kind in into.relation_types()}
     for spec in source.relation_types:
         kind = team_types.get(spec["name"])
-        if kind is None:
-            heads = [h for h in spec["heads"] if h in labels]
-            children = [c for c in spec["children"] if c in labels]
-            into.add_relation_type(spec["name"], spec["color"], heads, children, spec["definition"])
-            result.relation_types_added.append(spec["name"])
-            continue
-        heads = _wider(kind.heads, spec["heads"], labels)
-        children = _wider(kind.children, spec["children"], labels)
-        if (heads, children) == (kind.heads, kind.children):
-            continue
         try:
+            if kind is None:
+                heads = [h for h in spec["heads"] if h in labels]
+                children = [c for c in spec["children"] if c in labels]
+                into.add_relation_type(
+                    spec["name"], spec["color"], heads, children, spec["definition"]
+                )
+                result.relation_types_added.append(spec["name"])
+                continue
+            heads = _wider(kind.heads, spec["heads"], labels)
+            children = _wider(kind.children, spec["children"], labels)
+            if (heads, children) == (kind.heads, kind.children):
+                continue
             into.update_relation_type(kind.name, heads=heads, children=children)
         except (Refused, LabelError) as e:
             raise MergeError(
-                f"{printable(source.path)}: the team project's relation type {kind.name!r} "
-                f"cannot be widened to allow the ends the file's allows ({e}). "
-                "Nothing was merged."
+                f"{printable(source.path)}: its relation type {spec['name']!r} cannot be "
+                f"taken into the team project ({e}). Nothing was merged."
             ) from None
         result.relation_types_widened.append(
             {"name": kind.name, "heads": heads, "children": children}

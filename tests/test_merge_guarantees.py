@@ -199,6 +199,20 @@ def test_a_value_its_label_no_longer_declares_is_refused_naming_the_span(tmp_pat
     assert "must be one of pro, con, not 'for'" in message
 
 
+def test_a_label_the_team_project_has_in_another_case_is_refused_naming_the_file(tmp_path):
+    path = tmp_path / "ana.db"
+    with Store(path, "ana") as store:
+        store.add_label("rumour")
+        store.add_span(documents(store)[0], 0, 5, "rumour")
+    team = tmp_path / "team.db"
+    with Store(team, "lead") as store:
+        store.add_label("Rumour")
+    assert refused(team, [path]) == (
+        f"{path}: its label 'rumour' cannot be added to the team project (there is already a "
+        "label 'Rumour'); rename one of the two, then merge again. Nothing was merged."
+    )
+
+
 # -- relation types -----------------------------------------------------------------------
 
 
