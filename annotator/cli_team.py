@@ -27,6 +27,12 @@ from annotator.printable import printable
     help="Give an analyst another name while merging (repeatable): two people who share a "
     "name are kept apart.",
 )
+@click.option(
+    "--allow-older",
+    is_flag=True,
+    help="Let a file older than the work merged from it before (a backup, say) replace that "
+    "newer work; without it such a merge is refused, saying what it would undo.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
 def merge(
@@ -34,13 +40,15 @@ def merge(
     sources: tuple[Path, ...],
     into: Path,
     renames: tuple[str, ...],
+    allow_older: bool,
     as_json: bool,
 ) -> None:
     """Merge analysts' projects into one team project.
 
     Documents are matched by their text, labels by name; every span, note, status and
     history entry keeps its analyst. Merging the same files again adds only what changed in
-    them. The same analyst with other work on a document in two files is refused.
+    them. The same analyst with other work on a document in two files is refused, and so is
+    a rename onto a name another analyst already has.
     """
     from annotator.merge import merge_projects, parse_renames
     from annotator.store import Store
@@ -48,7 +56,7 @@ def merge(
     with user_errors():
         names = parse_renames(renames)
         with Store(into, ctx.obj.get("user")) as team:
-            report = merge_projects(team, sources, names)
+            report = merge_projects(team, sources, names, allow_older=allow_older)
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2, allow_nan=False))
     else:
