@@ -4,6 +4,9 @@ Each chart is a ``matplotlib.figure.Figure`` made without pyplot, so no window s
 global state is touched: the report saves them as SVG, and a Qt view can put the same Figure
 on a ``FigureCanvasQTAgg``. matplotlib is imported here, on the first chart drawn, never by
 the everyday commands.
+
+Every name, label and title is drawn as written: matplotlib reads text between two "$" as
+TeX-like math, so each piece of text goes into a chart through :func:`plain`.
 """
 
 from __future__ import annotations
@@ -55,6 +58,13 @@ def charts(figures: Mapping[str, Any]) -> list[Chart]:
     return out
 
 
+def plain(text: str) -> str:
+    """``text`` as matplotlib draws it literally: each "$" escaped, so that a headline with
+    two prices is not set as math and a name such as "$x^^y$" does not stop the drawing.
+    (Escaping rather than ``parse_math=False``: tick labels are made anew when drawn.)"""
+    return text.replace("$", r"\$")
+
+
 def _figure(height: float = HEIGHT) -> tuple[Figure, Axes]:
     from matplotlib.figure import Figure
 
@@ -75,10 +85,10 @@ def _grouped_bars(
     width = 0.8 / count
     for i, (name, values) in enumerate(series.items()):
         positions = [c + (i - (count - 1) / 2) * width for c in range(len(categories))]
-        bars = axes.bar(positions, values, width, label=name, color=(colors or {}).get(name))
+        bars = axes.bar(positions, values, width, label=plain(name), color=(colors or {}).get(name))
         if count == 1:
             axes.bar_label(bars, fontsize=8)
-    axes.set_xticks(range(len(categories)), categories)
+    axes.set_xticks(range(len(categories)), [plain(c) for c in categories])
     if count > 1:
         axes.legend(
             frameon=False, fontsize=8, ncols=min(count, 6), loc="lower right", bbox_to_anchor=(1, 1)
@@ -188,12 +198,14 @@ def active_chart(figures: Mapping[str, Any]) -> Figure | None:
         axes.spines[["top", "right"]].set_visible(False)
     hours = max(by_analyst.values()) >= 7200
     unit = 3600 if hours else 60
-    bars = left.bar(list(by_analyst), [s / unit for s in by_analyst.values()], color="#4c78a8")
+    bars = left.bar(
+        [plain(who) for who in by_analyst], [s / unit for s in by_analyst.values()], color="#4c78a8"
+    )
     left.bar_label(bars, fmt="%.1f", fontsize=8)
     left.set_ylabel("hours" if hours else "minutes")
     left.set_title("by analyst", fontsize=9)
     if slowest:
-        names = [_short(d["title"] or d["id"]) for d in slowest][::-1]
+        names = [plain(_short(d["title"] or d["id"])) for d in slowest][::-1]
         right.barh(names, [d["seconds"] / 60 for d in slowest][::-1], color="#e3a33b")
         right.set_xlabel("minutes")
         right.tick_params(axis="y", labelsize=7)
@@ -216,7 +228,7 @@ def rate_chart(figures: Mapping[str, Any]) -> Figure | None:
     if not rates:
         return None
     figure, axes = _figure(HEIGHT - 0.4)
-    bars = axes.bar(list(rates), list(rates.values()), color="#4c78a8")
+    bars = axes.bar([plain(who) for who in rates], list(rates.values()), color="#4c78a8")
     axes.bar_label(bars, fmt="%.1f", fontsize=8)
     axes.set_ylabel("spans per hour")
     return figure
@@ -238,7 +250,7 @@ def agreement_chart(pair: Mapping[str, Any]) -> Figure | None:
                 [float("nan") if v is None else v for v in values],
                 linewidth=1,
                 marker=".",
-                label=label,
+                label=plain(label),
             )
     axes.plot(
         when,

@@ -100,3 +100,30 @@ def team_project(tmp_path):
     with Store(team, "lead") as store:
         merge_projects(store, sources)
     return team
+
+
+# Names matplotlib would read as TeX-like math, one of which it cannot parse at all.
+MATH_ANALYSTS = ["$x^^y$", "$\\notacommand$"]
+MATH_LABELS = ["$x^^y$", "Costs rose from $5 to $6"]
+MATH_TITLES = ["Costs rose from $5 to $6", "$\\notacommand$ \\$ and $", "$x^^y$"]
+
+
+def math_like_project(path):
+    """A project of two analysts whose names, labels and titles all hold "$" signs; every
+    chart has something to draw. Its path."""
+    texts = [f"Document {i}: the minister said the bridge opens in 2027." for i in range(3)]
+    with Store(path, MATH_ANALYSTS[0]) as store:
+        for label in MATH_LABELS:
+            store.add_label(label)
+        with store.transaction():
+            ids = [
+                store.insert_document(text=t, text_hash=text_hash(t), title=title)
+                for t, title in zip(texts, MATH_TITLES, strict=True)
+            ]
+    for who in MATH_ANALYSTS:
+        with Store(path, who) as store:
+            for doc in ids:
+                store.add_span(doc, 0, 8, MATH_LABELS[0])
+                store.add_span(doc, 13, 21, MATH_LABELS[1])
+                store.set_status(doc, "done")
+    return path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -14,8 +15,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from progress_project import TITLES, team_project
+from progress_project import (
+    MATH_ANALYSTS,
+    MATH_LABELS,
+    MATH_TITLES,
+    TITLES,
+    math_like_project,
+    team_project,
+)
 
+from annotator.charts import charts
 from annotator.cli import cli
 from annotator.report import write_report
 from annotator.statistics import figures
@@ -252,3 +261,43 @@ def test_a_headless_browser_shows_the_charts_and_reports_no_errors(page):
     assert 'id="table-active-time"' in dom
     console = [line for line in run.stderr.splitlines() if "CONSOLE" in line or "Refused" in line]
     assert console == []
+
+
+def chart_texts(figure) -> list[str]:
+    """The text a chart shows, as an SVG with its text kept as text reads it."""
+    import xml.etree.ElementTree as ET
+
+    import matplotlib
+
+    buffer = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        figure.savefig(buffer, format="svg")
+    root = ET.fromstring(buffer.getvalue())
+    return ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
+
+
+def test_names_labels_and_titles_with_dollar_signs_are_drawn_as_written(tmp_path):
+    project = math_like_project(tmp_path / "math.db")
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(cli, ["--db", str(project), "report", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    drawn = re.findall(r'<figure id="chart-([\w-]+)">', text)
+    assert drawn == ["status", "labels", "done", "active", "rate", "agreement-0"]
+
+    with Store(project, "lead") as store:
+        drawn_charts = {chart.key: chart.figure for chart in charts(figures(store))}
+    expected = {
+        "status": MATH_ANALYSTS,
+        "labels": MATH_ANALYSTS + MATH_LABELS,
+        "done": MATH_ANALYSTS,
+        "active": MATH_ANALYSTS + MATH_TITLES,
+        "rate": MATH_ANALYSTS,
+        "agreement-0": MATH_LABELS,
+    }
+    for key, names in expected.items():
+        shown_text = chart_texts(drawn_charts[key])
+        for name in names:
+            assert name in shown_text, (key, name, shown_text)
+        # As the window draws it: no rc settings of the report's own.
+        drawn_charts[key].savefig(io.BytesIO(), format="png")
