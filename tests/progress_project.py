@@ -21,11 +21,11 @@ TITLES = ["Bridge", "Budget <script>alert(1)</script> & co", "River", "Rates"]
 class Clock:
     """The time a store records: set by hand, in seconds after START."""
 
-    def __init__(self) -> None:
-        self.now = START
+    def __init__(self, start: datetime = START) -> None:
+        self.start = self.now = start
 
     def at(self, seconds: float) -> None:
-        self.now = START + timedelta(seconds=seconds)
+        self.now = self.start + timedelta(seconds=seconds)
 
     def __call__(self) -> str:
         return self.now.isoformat(timespec="milliseconds").replace("+00:00", "Z")
@@ -92,10 +92,11 @@ def analyst_project(path, who, clock):
     return path
 
 
-def team_project(tmp_path):
-    """The team project (merged from ana's and bo's files); its path."""
-    clock = Clock()
-    sources = [analyst_project(tmp_path / f"{who}.db", who, clock) for who in WORK]
+def team_project(tmp_path, bo_started: datetime = START):
+    """The team project (merged from ana's and bo's files); its path. ``bo_started`` is where
+    bo's clock stood when ana's said START (as when bo's computer has the wrong date)."""
+    clocks = {"ana": Clock(), "bo": Clock(bo_started)}
+    sources = [analyst_project(tmp_path / f"{who}.db", who, clocks[who]) for who in WORK]
     team = tmp_path / "team.db"
     with Store(team, "lead") as store:
         merge_projects(store, sources)

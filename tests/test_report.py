@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from datetime import datetime, timezone
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -301,3 +302,27 @@ def test_names_labels_and_titles_with_dollar_signs_are_drawn_as_written(tmp_path
             assert name in shown_text, (key, name, shown_text)
         # As the window draws it: no rc settings of the report's own.
         drawn_charts[key].savefig(io.BytesIO(), format="png")
+
+
+def test_a_clock_decades_out_costs_nothing_for_the_years_between(tmp_path):
+    # bo's computer thought it was 1970: his work is dated 56 years before ana's.
+    project = team_project(tmp_path, bo_started=datetime(1970, 1, 1, 9, tzinfo=timezone.utc))
+    for period, gap in (("day", "20,784 days"), ("week", "2,969 weeks")):
+        out = tmp_path / f"report-{period}.html"
+        result = CliRunner().invoke(
+            cli, ["--db", str(project), "report", "-o", str(out), "--period", period]
+        )
+        assert result.exit_code == 0, result.output
+        assert out.stat().st_size < 300_000
+
+        data = stats_json(project, "--period", period)
+        assert len(json.dumps(data)) < 20_000
+        assert len(data["done"]["overall"]) + len(data["done"]["by_analyst"]["bo"]) <= 5
+        printed = CliRunner().invoke(cli, ["--db", str(project), "stats", "--period", period])
+        assert printed.exit_code == 0 and len(printed.output) < 5_000
+
+        # The chart draws the periods with work in them, and the years between as one gap.
+        with Store(project, "lead") as store:
+            (done,) = [c.figure for c in charts(figures(store, period=period)) if c.key == "done"]
+        assert gap in chart_texts(done)
+        assert len(done.axes[0].patches) <= 3 * 6  # three series, the gap's band
