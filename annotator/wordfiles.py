@@ -173,7 +173,8 @@ def _check_xml(archive: zipfile.ZipFile) -> None:
     """Count the elements and attributes of every XML part, and how deep they nest, streaming,
     before python-docx builds any tree: its trees cost memory by the node, and a few bytes of
     XML packed tightly can be a million nodes. A part that is not XML (a picture) stops at its
-    first bytes; one that is malformed stops where it breaks (python-docx refuses it then)."""
+    first bytes; one that starts as XML must be XML throughout, or what follows the point
+    where the count stopped would go uncounted."""
     from lxml import etree
 
     count = _XmlCount(MAX_XML_NODES)
@@ -188,15 +189,27 @@ def _check_xml(archive: zipfile.ZipFile) -> None:
             )
         count.part, count.depth = printable(info.filename), 0
         parser = etree.XMLParser(target=count, resolve_entities=False, no_network=True)
+        first = b""
         try:
             with archive.open(info) as part:
                 while chunk := part.read(_CHUNK):
+                    first = first or chunk
                     parser.feed(chunk)
                 parser.close()
         except _TooMuchXml as e:
             raise DecodeError(str(e)) from None
-        except etree.XMLSyntaxError:
-            continue
+        except etree.XMLSyntaxError as e:
+            if _looks_like_xml(first):
+                raise DecodeError(
+                    f"its part {count.part} is not well-formed XML ({e}); {_UNREADABLE}"
+                ) from None
+
+
+def _looks_like_xml(start: bytes) -> bool:
+    """Whether a part's first bytes begin XML: "<" after a byte-order mark or white space."""
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    return start.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").startswith(b"<")
 
 
 def _why(error: Exception) -> str:

@@ -447,3 +447,20 @@ def test_an_encrypted_part_is_refused_with_a_message(tmp_path):
         assert archive.getinfo("word/document.xml").flag_bits & 0x1
     with pytest.raises(DecodeError, match=r"its part word/document.xml is encrypted"):
         article_from_docx(locked, locked.name)
+
+
+def test_a_part_that_starts_as_xml_and_breaks_off_is_refused(tmp_path):
+    # Word refuses such a file too; read on, what follows the break would go uncounted.
+    path = save(quarry_document(), tmp_path)
+    with zipfile.ZipFile(path) as archive:
+        parts = {i.filename: archive.read(i.filename) for i in archive.infolist()}
+    parts["customXml/item1.xml"] = b"<?xml version='1.0'?><a><b></a>" + b"<c/>" * 5000
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    with pytest.raises(DecodeError) as refused:
+        article_from_docx(path, path.name)
+    assert str(refused.value).startswith(
+        "its part customXml/item1.xml is not well-formed XML (Opening and ending tag mismatch"
+    )
+    assert str(refused.value).endswith("; it is damaged or not an ordinary .docx")
