@@ -223,7 +223,7 @@ def done_chart(figures: Mapping[str, Any]) -> Figure | None:
     slots = timeline(keys, period)
 
     def counts(of: Mapping[str, int]) -> list[float]:
-        return [0 if isinstance(slot, Gap) else of.get(slot, 0) for slot in slots]
+        return [float("nan") if isinstance(slot, Gap) else of.get(slot, 0) for slot in slots]
 
     series: dict[str, list[float]] = {"all analysts finished": counts(overall)}
     if len(by_analyst) > 1:
