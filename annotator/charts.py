@@ -4,6 +4,9 @@ Each chart is a ``matplotlib.figure.Figure`` made without pyplot, so no window s
 global state is touched: the report saves them as SVG, and a Qt view can put the same Figure
 on a ``FigureCanvasQTAgg``. matplotlib is imported here, on the first chart drawn, never by
 the everyday commands.
+
+Every name, label and title is drawn as written: matplotlib reads text between two "$" as
+TeX-like math, so each piece of text goes into a chart through :func:`plain`.
 """
 
 from __future__ import annotations
@@ -55,6 +58,13 @@ def charts(figures: Mapping[str, Any]) -> list[Chart]:
     return out
 
 
+def plain(text: str) -> str:
+    """``text`` as matplotlib draws it literally: each "$" escaped, so that a headline with
+    two prices is not set as math and a name such as "$x^^y$" does not stop the drawing.
+    (Escaping rather than ``parse_math=False``: tick labels are made anew when drawn.)"""
+    return text.replace("$", r"\$")
+
+
 def _figure(height: float = HEIGHT) -> tuple[Figure, Axes]:
     from matplotlib.figure import Figure
 
@@ -75,10 +85,10 @@ def _grouped_bars(
     width = 0.8 / count
     for i, (name, values) in enumerate(series.items()):
         positions = [c + (i - (count - 1) / 2) * width for c in range(len(categories))]
-        bars = axes.bar(positions, values, width, label=name, color=(colors or {}).get(name))
+        bars = axes.bar(positions, values, width, label=plain(name), color=(colors or {}).get(name))
         if count == 1:
             axes.bar_label(bars, fontsize=8)
-    axes.set_xticks(range(len(categories)), categories)
+    axes.set_xticks(range(len(categories)), [plain(c) for c in categories])
     if count > 1:
         axes.legend(
             frameon=False, fontsize=8, ncols=min(count, 6), loc="lower right", bbox_to_anchor=(1, 1)
@@ -137,17 +147,68 @@ def period_start(key: str) -> date:
     return date.fromisoformat(key)
 
 
-def periods_between(first: str, last: str, period: str) -> list[str]:
-    """Every period key from ``first`` to ``last``, those with nothing in them included."""
+#: A run of more empty periods than this is drawn as one gap, not a period each.
+MAX_EMPTY_RUN = 7
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Periods with nothing in them, drawn as one narrow slot marked with how many."""
+
+    periods: int
+
+
+def timeline(keys: Sequence[str], period: str) -> list[str | Gap]:
+    """The slots of a chart over the period ``keys`` (in order): each key, the few empty
+    periods between two keys each, and a longer run of empty ones as one :class:`Gap`.
+
+    So a chart costs what its periods with something in them cost: work a year apart, or an
+    analyst whose clock was years out, does not draw (or save) every empty day between."""
     from annotator.activity import period_key
 
-    step = timedelta(days=7 if period == "week" else 1)
-    day, end = period_start(first), period_start(last)
-    out = []
-    while day <= end:
-        out.append(period_key(day, period))
-        day += step
+    step = 7 if period == "week" else 1
+    out: list[str | Gap] = []
+    for before, key in zip([None, *keys], keys, strict=False):
+        if before is not None:
+            empty = (period_start(key) - period_start(before)).days // step - 1
+            if empty > MAX_EMPTY_RUN:
+                out.append(Gap(empty))
+            else:
+                first = period_start(before)
+                out.extend(
+                    period_key(first + timedelta(days=step * i), period)
+                    for i in range(1, empty + 1)
+                )
+        out.append(key)
     return out
+
+
+def _period_ticks(axes: Axes, slots: Sequence[str | Gap], period: str) -> None:
+    """Ticks under a timeline: about a dozen periods named, each gap marked with the number of
+    periods it stands for, and a day given with its year where the year changes."""
+    from matplotlib.transforms import blended_transform_factory
+
+    step = max(1, len(slots) // 12)
+    positions, names = [], []
+    year = None
+    for i, slot in enumerate(slots):
+        if isinstance(slot, Gap):
+            positions.append(i)
+            names.append("…")
+            axes.axvspan(i - 0.45, i + 0.45, color="#eef0f3", zorder=0)
+            axes.text(
+                i, 0.5, f"{slot.periods:,} {period}s",
+                transform=blended_transform_factory(axes.transData, axes.transAxes),
+                rotation=90, ha="center", va="center", fontsize=7, color="#56606d",
+            )  # fmt: skip
+            continue
+        new_year = slot[:4] != year
+        year = slot[:4]
+        if new_year or i % step == 0:
+            positions.append(i)
+            names.append(slot[5:] if period == "day" and not new_year else slot)
+    axes.set_xticks(positions, names)
+    axes.set_xlim(-0.5, len(slots) - 0.5)
 
 
 def done_chart(figures: Mapping[str, Any]) -> Figure | None:
@@ -159,16 +220,17 @@ def done_chart(figures: Mapping[str, Any]) -> Figure | None:
     if not keys:
         return None
     figure, axes = _figure()
-    shown = periods_between(keys[0], keys[-1], period)
-    series: dict[str, list[float]] = {"all analysts finished": [overall.get(k, 0) for k in shown]}
+    slots = timeline(keys, period)
+
+    def counts(of: Mapping[str, int]) -> list[float]:
+        return [float("nan") if isinstance(slot, Gap) else of.get(slot, 0) for slot in slots]
+
+    series: dict[str, list[float]] = {"all analysts finished": counts(overall)}
     if len(by_analyst) > 1:
-        for who, counts in by_analyst.items():
-            series[who] = [counts.get(k, 0) for k in shown]
-    names = [k[5:] if period == "day" else k for k in shown]  # "11-30", "2026-W49"
-    _grouped_bars(axes, names, series)
-    step = max(1, len(shown) // 12)
-    for i, tick in enumerate(axes.get_xticklabels()):
-        tick.set_visible(i % step == 0)
+        for who, done_by in by_analyst.items():
+            series[who] = counts(done_by)
+    _grouped_bars(axes, [""] * len(slots), series)
+    _period_ticks(axes, slots, period)
     axes.set_ylabel(f"documents per {period}")
     _integers(axes)
     return figure
@@ -188,12 +250,14 @@ def active_chart(figures: Mapping[str, Any]) -> Figure | None:
         axes.spines[["top", "right"]].set_visible(False)
     hours = max(by_analyst.values()) >= 7200
     unit = 3600 if hours else 60
-    bars = left.bar(list(by_analyst), [s / unit for s in by_analyst.values()], color="#4c78a8")
+    bars = left.bar(
+        [plain(who) for who in by_analyst], [s / unit for s in by_analyst.values()], color="#4c78a8"
+    )
     left.bar_label(bars, fmt="%.1f", fontsize=8)
     left.set_ylabel("hours" if hours else "minutes")
     left.set_title("by analyst", fontsize=9)
     if slowest:
-        names = [_short(d["title"] or d["id"]) for d in slowest][::-1]
+        names = [plain(_short(d["title"] or d["id"])) for d in slowest][::-1]
         right.barh(names, [d["seconds"] / 60 for d in slowest][::-1], color="#e3a33b")
         right.set_xlabel("minutes")
         right.tick_params(axis="y", labelsize=7)
@@ -216,7 +280,7 @@ def rate_chart(figures: Mapping[str, Any]) -> Figure | None:
     if not rates:
         return None
     figure, axes = _figure(HEIGHT - 0.4)
-    bars = axes.bar(list(rates), list(rates.values()), color="#4c78a8")
+    bars = axes.bar([plain(who) for who in rates], list(rates.values()), color="#4c78a8")
     axes.bar_label(bars, fmt="%.1f", fontsize=8)
     axes.set_ylabel("spans per hour")
     return figure
@@ -228,8 +292,9 @@ def agreement_chart(pair: Mapping[str, Any]) -> Figure | None:
         return None
     figure, axes = _figure()
     period = "week" if "-W" in points[0]["period"] else "day"
-    shown = periods_between(points[0]["period"], points[-1]["period"], period)
-    when = [shown.index(p["period"]) for p in points]
+    slots = timeline([p["period"] for p in points], period)
+    where = {slot: i for i, slot in enumerate(slots) if isinstance(slot, str)}
+    when = [where[p["period"]] for p in points]
     for label in points[-1]["labels"]:
         values = [p["labels"][label]["exact_f1"] for p in points]
         if any(v is not None for v in values):
@@ -238,7 +303,7 @@ def agreement_chart(pair: Mapping[str, Any]) -> Figure | None:
                 [float("nan") if v is None else v for v in values],
                 linewidth=1,
                 marker=".",
-                label=label,
+                label=plain(label),
             )
     axes.plot(
         when,
@@ -250,11 +315,6 @@ def agreement_chart(pair: Mapping[str, Any]) -> Figure | None:
     )
     axes.set_ylim(-0.02, 1.02)
     axes.set_ylabel("exact F1 so far")
-    step = max(1, len(shown) // 12)
-    axes.set_xticks(
-        range(0, len(shown), step),
-        [k[5:] if period == "day" else k for k in shown][::step],
-    )
-    axes.set_xlim(-0.5, len(shown) - 0.5)
+    _period_ticks(axes, slots, period)
     axes.legend(frameon=False, fontsize=8, ncols=3, loc="lower right", bbox_to_anchor=(1, 1))
     return figure

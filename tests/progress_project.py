@@ -21,11 +21,11 @@ TITLES = ["Bridge", "Budget <script>alert(1)</script> & co", "River", "Rates"]
 class Clock:
     """The time a store records: set by hand, in seconds after START."""
 
-    def __init__(self) -> None:
-        self.now = START
+    def __init__(self, start: datetime = START) -> None:
+        self.start = self.now = start
 
     def at(self, seconds: float) -> None:
-        self.now = START + timedelta(seconds=seconds)
+        self.now = self.start + timedelta(seconds=seconds)
 
     def __call__(self) -> str:
         return self.now.isoformat(timespec="milliseconds").replace("+00:00", "Z")
@@ -92,11 +92,39 @@ def analyst_project(path, who, clock):
     return path
 
 
-def team_project(tmp_path):
-    """The team project (merged from ana's and bo's files); its path."""
-    clock = Clock()
-    sources = [analyst_project(tmp_path / f"{who}.db", who, clock) for who in WORK]
+def team_project(tmp_path, bo_started: datetime = START):
+    """The team project (merged from ana's and bo's files); its path. ``bo_started`` is where
+    bo's clock stood when ana's said START (as when bo's computer has the wrong date)."""
+    clocks = {"ana": Clock(), "bo": Clock(bo_started)}
+    sources = [analyst_project(tmp_path / f"{who}.db", who, clocks[who]) for who in WORK]
     team = tmp_path / "team.db"
     with Store(team, "lead") as store:
         merge_projects(store, sources)
     return team
+
+
+# Names matplotlib would read as TeX-like math, one of which it cannot parse at all.
+MATH_ANALYSTS = ["$x^^y$", "$\\notacommand$"]
+MATH_LABELS = ["$x^^y$", "Costs rose from $5 to $6"]
+MATH_TITLES = ["Costs rose from $5 to $6", "$\\notacommand$ \\$ and $", "$x^^y$"]
+
+
+def math_like_project(path):
+    """A project of two analysts whose names, labels and titles all hold "$" signs; every
+    chart has something to draw. Its path."""
+    texts = [f"Document {i}: the minister said the bridge opens in 2027." for i in range(3)]
+    with Store(path, MATH_ANALYSTS[0]) as store:
+        for label in MATH_LABELS:
+            store.add_label(label)
+        with store.transaction():
+            ids = [
+                store.insert_document(text=t, text_hash=text_hash(t), title=title)
+                for t, title in zip(texts, MATH_TITLES, strict=True)
+            ]
+    for who in MATH_ANALYSTS:
+        with Store(path, who) as store:
+            for doc in ids:
+                store.add_span(doc, 0, 8, MATH_LABELS[0])
+                store.add_span(doc, 13, 21, MATH_LABELS[1])
+                store.set_status(doc, "done")
+    return path

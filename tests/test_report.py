@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -9,13 +10,22 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from datetime import datetime, timezone
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from progress_project import TITLES, team_project
+from progress_project import (
+    MATH_ANALYSTS,
+    MATH_LABELS,
+    MATH_TITLES,
+    TITLES,
+    math_like_project,
+    team_project,
+)
 
+from annotator.charts import charts
 from annotator.cli import cli
 from annotator.report import write_report
 from annotator.statistics import figures
@@ -252,3 +262,67 @@ def test_a_headless_browser_shows_the_charts_and_reports_no_errors(page):
     assert 'id="table-active-time"' in dom
     console = [line for line in run.stderr.splitlines() if "CONSOLE" in line or "Refused" in line]
     assert console == []
+
+
+def chart_texts(figure) -> list[str]:
+    """The text a chart shows, as an SVG with its text kept as text reads it."""
+    import xml.etree.ElementTree as ET
+
+    import matplotlib
+
+    buffer = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        figure.savefig(buffer, format="svg")
+    root = ET.fromstring(buffer.getvalue())
+    return ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
+
+
+def test_names_labels_and_titles_with_dollar_signs_are_drawn_as_written(tmp_path):
+    project = math_like_project(tmp_path / "math.db")
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(cli, ["--db", str(project), "report", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    drawn = re.findall(r'<figure id="chart-([\w-]+)">', text)
+    assert drawn == ["status", "labels", "done", "active", "rate", "agreement-0"]
+
+    with Store(project, "lead") as store:
+        drawn_charts = {chart.key: chart.figure for chart in charts(figures(store))}
+    expected = {
+        "status": MATH_ANALYSTS,
+        "labels": MATH_ANALYSTS + MATH_LABELS,
+        "done": MATH_ANALYSTS,
+        "active": MATH_ANALYSTS + MATH_TITLES,
+        "rate": MATH_ANALYSTS,
+        "agreement-0": MATH_LABELS,
+    }
+    for key, names in expected.items():
+        shown_text = chart_texts(drawn_charts[key])
+        for name in names:
+            assert name in shown_text, (key, name, shown_text)
+        # As the window draws it: no rc settings of the report's own.
+        drawn_charts[key].savefig(io.BytesIO(), format="png")
+
+
+def test_a_clock_decades_out_costs_nothing_for_the_years_between(tmp_path):
+    # bo's computer thought it was 1970: his work is dated 56 years before ana's.
+    project = team_project(tmp_path, bo_started=datetime(1970, 1, 1, 9, tzinfo=timezone.utc))
+    for period, gap in (("day", "20,784 days"), ("week", "2,969 weeks")):
+        out = tmp_path / f"report-{period}.html"
+        result = CliRunner().invoke(
+            cli, ["--db", str(project), "report", "-o", str(out), "--period", period]
+        )
+        assert result.exit_code == 0, result.output
+        assert out.stat().st_size < 300_000
+
+        data = stats_json(project, "--period", period)
+        assert len(json.dumps(data)) < 20_000
+        assert len(data["done"]["overall"]) + len(data["done"]["by_analyst"]["bo"]) <= 5
+        printed = CliRunner().invoke(cli, ["--db", str(project), "stats", "--period", period])
+        assert printed.exit_code == 0 and len(printed.output) < 5_000
+
+        # The chart draws the periods with work in them, and the years between as one gap.
+        with Store(project, "lead") as store:
+            (done,) = [c.figure for c in charts(figures(store, period=period)) if c.key == "done"]
+        assert gap in chart_texts(done)
+        assert len(done.axes[0].patches) <= 3 * 6  # three series, the gap's band

@@ -1022,3 +1022,43 @@ def test_a_caption_in_a_link_to_its_picture_is_kept_and_a_teasers_in_a_link_else
         "The quay, view 2. Photo: Ana Ruiz",
     ]
     assert "Pier to reopen" not in record["text"]
+
+
+# -- pages nested deeper than a parser reads by default -------------------------------------
+
+
+def nested(depth: int, inside: str) -> str:
+    """A page whose article stands ``depth`` elements deep, in wrappers of the kinds pages
+    pile up (each with a class, as a page builder writes them)."""
+    kinds = ["div", "section", "span", "font"]
+    opening = "".join(f'<{kinds[i % 4]} class="wrap-{i}">' for i in range(depth))
+    closing = "".join(f"</{kinds[i % 4]}>" for i in reversed(range(depth)))
+    return (
+        "<!DOCTYPE html><html><head><title>Harbour to be dredged</title></head><body>"
+        f"{opening}{inside}{closing}<footer><p>© The Coast Courier</p></footer></body></html>"
+    )
+
+
+@pytest.mark.parametrize("depth", [300, 2000])
+def test_an_article_nested_hundreds_or_thousands_deep_is_read(depth):
+    record = article_from_html(nested(depth, f"<article>{BODY}</article>"), "deep.html")
+    assert paragraphs(record) == paragraphs(article_from_html(page(), "shallow.html"))
+    assert record["title"] == "Harbour to be dredged"
+
+
+def test_paragraphs_in_blocks_left_open_stay_paragraphs_in_order():
+    # Each paragraph in a <div> never closed: every one stands a level deeper than the last.
+    text = "of the harbour board's report says the channel silted up over two winters."
+    body = "".join(f"<div><p>Paragraph {i} {text}</p>" for i in range(400))
+    record = article_from_html(f"<html><body>{body}</body></html>", "open.html")
+    assert paragraphs(record) == [f"Paragraph {i} {text}" for i in range(400)]
+
+
+def test_a_page_nested_deeper_than_the_parser_reads_is_refused_saying_so(store, write):
+    path = write("deeper.html", nested(3000, f"<article>{BODY}</article>"))
+    report = import_paths(store, [path])
+    assert refusal_lines(report) == [
+        f"{path}: its elements are nested more than 2,048 deep, deeper than the HTML parser "
+        "reads (it would drop the rest of the page); import it with --raw to keep its characters"
+    ]
+    assert store.count_documents() == 0

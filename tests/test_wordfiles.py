@@ -4,7 +4,12 @@ the refusal of a file that is not a .docx. Each document is made here with pytho
 from __future__ import annotations
 
 import datetime
+import io
+import os
+import subprocess
+import sys
 import zipfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import docx
@@ -18,6 +23,7 @@ from annotator.cli import cli
 from annotator.decoding import DecodeError
 from annotator.importers import import_paths
 from annotator.readers import KNOWN_SUFFIXES
+from annotator.store import Store
 from annotator.suggesting import suggestions
 from annotator.wordfiles import NOT_DOCX, article_from_docx
 
@@ -276,3 +282,185 @@ def test_a_docx_that_unpacks_to_too_much_is_refused_before_it_is_read(tmp_path, 
         article_from_docx(path, path.name)
     with zipfile.ZipFile(path) as archive:
         assert sum(i.file_size for i in archive.infolist()) > 1000
+
+
+# -- files made to cost far more memory than they hold ------------------------------------------
+
+
+def with_body(tmp_path: Path, name: str, body: Iterable[bytes]) -> Path:
+    """python-docx's blank document with ``body`` (streamed) as the XML of its body, packed
+    as tightly as zip packs."""
+    blank = io.BytesIO()
+    docx.Document().save(blank)
+    path = tmp_path / name
+    with zipfile.ZipFile(blank) as source, zipfile.ZipFile(path, "w") as out:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename != "word/document.xml":
+                out.writestr(info, data)
+                continue
+            start, end = data.split(b"<w:body>", 1)[0], data.split(b"</w:body>", 1)[1]
+            packed = zipfile.ZipInfo(info.filename)
+            packed.compress_type = zipfile.ZIP_DEFLATED
+            with out.open(packed, "w") as part:
+                part.write(start + b"<w:body>")
+                for piece in body:
+                    part.write(piece)
+                part.write(b"</w:body>" + end)
+    return path
+
+
+def empty_paragraphs(count: int) -> Iterator[bytes]:
+    """Paragraphs with nothing in them, which pack some thousand times."""
+    for _ in range(count // 10_000):
+        yield b"<w:p/>" * 10_000
+    yield b"<w:p><w:r><w:t>The only words.</w:t></w:r></w:p>"
+
+
+def distinct_paragraphs(count: int) -> Iterator[bytes]:
+    """Paragraphs of a word each, all different, which pack only a few times."""
+    words = os.urandom(4 * count).hex()
+    for i in range(0, count, 1000):
+        yield b"".join(
+            f"<w:p><w:r><w:t>{words[8 * j : 8 * j + 8]}</w:t></w:r></w:p>".encode()
+            for j in range(i, min(i + 1000, count))
+        )
+
+
+# The peak is read from /proc (VmHWM): getrusage's ru_maxrss in a new process starts from its
+# parent's size (Linux keeps it across exec), and this test's process is large.
+PEAK = (
+    "import re, sys\n"
+    "from pathlib import Path\n"
+    "from annotator.decoding import DecodeError\n"
+    "from annotator.wordfiles import article_from_docx\n"
+    "try:\n"
+    "    print('read', len(article_from_docx(Path(sys.argv[1]), 'x.docx')['text']))\n"
+    "except DecodeError as e:\n"
+    "    print('refused:', e)\n"
+    "status = open('/proc/self/status').read()\n"
+    "print(int(re.search(r'VmHWM:\\s*(\\d+) kB', status).group(1)) // 1024)\n"
+)
+
+
+def read_apart(path: Path) -> tuple[str, int]:
+    """What reading the file in a process of its own says, and that process's peak memory
+    (MB)."""
+    run = subprocess.run(
+        [sys.executable, "-c", PEAK, str(path)], capture_output=True, text=True, timeout=300
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    said, peak = run.stdout.strip().splitlines()
+    return said, int(peak)
+
+
+def test_a_small_docx_that_unpacks_a_thousand_times_is_refused_in_little_memory(tmp_path):
+    path = with_body(tmp_path, "bomb.docx", empty_paragraphs(1_500_000))
+    with zipfile.ZipFile(path) as archive:
+        assert archive.getinfo("word/document.xml").compress_size < 20_000
+    said, peak = read_apart(path)
+    assert said.startswith("refused: its part word/document.xml unpacks to 9.0 MB, "), said
+    assert "times its packed size, and a Word document does not pack so tightly" in said
+    assert peak < 150, peak
+
+    # On the command line: one line naming the file, nothing written.
+    db = tmp_path / "p.db"
+    result = CliRunner().invoke(cli, ["--db", str(db), "import", str(path)])
+    assert f"{path}: its part word/document.xml unpacks to 9.0 MB" in result.output
+    assert "Traceback" not in result.output
+    with Store(db, "tester") as store:
+        assert docs(store) == []
+
+
+@pytest.mark.slow
+def test_a_docx_of_more_xml_nodes_than_are_read_is_refused_in_little_memory(tmp_path):
+    path = with_body(tmp_path, "many.docx", distinct_paragraphs(350_000))  # 1,050,000 nodes
+    said, peak = read_apart(path)
+    assert said == (
+        "refused: its XML parts hold more than 1,000,000 elements and attributes (counted to "
+        "word/document.xml), more than a Word document is read with; it is damaged or not an "
+        "ordinary .docx"
+    )
+    assert peak < 150, peak
+
+
+def test_the_xml_nodes_of_every_part_count_together(tmp_path, monkeypatch):
+    from annotator import wordfiles
+
+    path = with_body(tmp_path, "some.docx", distinct_paragraphs(2000))
+    monkeypatch.setattr(wordfiles, "MAX_XML_NODES", 6000)  # the body alone holds 6000
+    with pytest.raises(DecodeError, match=r"more than 6,000 elements and attributes"):
+        article_from_docx(path, path.name)
+    monkeypatch.setattr(wordfiles, "MAX_XML_NODES", 100_000)
+    assert article_from_docx(path, path.name)["text"].count("\n\n") == 1999
+
+
+@pytest.mark.parametrize("depth", [150, 300])
+def test_xml_nested_too_deep_is_refused_with_a_message(tmp_path, depth):
+    body = [b"<w:ins>" * depth + b"<w:r><w:t>Deep.</w:t></w:r>" + b"</w:ins>" * depth]
+    path = with_body(tmp_path, "deep.docx", [b"<w:p>", *body, b"</w:p>"])
+    with pytest.raises(DecodeError) as refused:
+        article_from_docx(path, path.name)
+    assert str(refused.value) == (
+        "its part word/document.xml nests XML elements more than 100 deep; it is damaged or "
+        "not an ordinary .docx"
+    )
+
+
+def test_a_part_that_is_mostly_zeros_is_refused(tmp_path):
+    path = save(quarry_document(), tmp_path)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/media/image9.png", bytes(50_000_000))
+    said, peak = read_apart(path)
+    assert said.startswith("refused: its part word/media/image9.png unpacks to 50.0 MB, "), said
+    assert peak < 150, peak
+
+
+def test_a_cell_that_says_it_spans_a_billion_columns_is_read_once(tmp_path):
+    cell = (
+        b'<w:tc><w:tcPr><w:gridSpan w:val="1000000000"/></w:tcPr>'
+        b"<w:p><w:r><w:t>Wide cell.</w:t></w:r></w:p></w:tc>"
+    )
+    row = b"<w:tr>" + cell + b"</w:tr>"
+    merged = b"<w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc></w:tr>"  # nothing above it
+    table = b"<w:tbl><w:tblGrid><w:gridCol/></w:tblGrid>" + merged + row + row + b"</w:tbl>"
+    path = with_body(tmp_path, "wide.docx", [table, b"<w:p><w:r><w:t>After.</w:t></w:r></w:p>"])
+    said, peak = read_apart(path)
+    assert said == "read " + str(len("Wide cell.\n\nWide cell.\n\nAfter.")), said
+    assert article_from_docx(path, path.name)["text"] == "Wide cell.\n\nWide cell.\n\nAfter."
+    assert peak < 150, peak
+
+
+def test_an_encrypted_part_is_refused_with_a_message(tmp_path):
+    path = save(quarry_document(), tmp_path)
+    data = bytearray(path.read_bytes())
+    # Its entry in the zip's central directory says it is encrypted (bit 0 of its flags).
+    entry = data.find(b"PK\x01\x02")
+    while entry != -1:
+        length = int.from_bytes(data[entry + 28 : entry + 30], "little")
+        if data[entry + 46 : entry + 46 + length] == b"word/document.xml":
+            data[entry + 8] |= 0x1
+        entry = data.find(b"PK\x01\x02", entry + 1)
+    locked = tmp_path / "locked.docx"
+    locked.write_bytes(bytes(data))
+    with zipfile.ZipFile(locked) as archive:
+        assert archive.getinfo("word/document.xml").flag_bits & 0x1
+    with pytest.raises(DecodeError, match=r"its part word/document.xml is encrypted"):
+        article_from_docx(locked, locked.name)
+
+
+def test_a_part_that_starts_as_xml_and_breaks_off_is_refused(tmp_path):
+    # Word refuses such a file too; read on, what follows the break would go uncounted.
+    path = save(quarry_document(), tmp_path)
+    with zipfile.ZipFile(path) as archive:
+        parts = {i.filename: archive.read(i.filename) for i in archive.infolist()}
+    parts["customXml/item1.xml"] = b"<?xml version='1.0'?><a><b></a>" + b"<c/>" * 5000
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    with pytest.raises(DecodeError) as refused:
+        article_from_docx(path, path.name)
+    assert str(refused.value).startswith(
+        "its part customXml/item1.xml is not well-formed XML (Opening and ending tag mismatch"
+    )
+    assert str(refused.value).endswith("; it is damaged or not an ordinary .docx")

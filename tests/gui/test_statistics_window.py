@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
-from progress_project import team_project
+from progress_project import MATH_TITLES, math_like_project, team_project
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QImage, QTextDocument
 from PySide6.QtTest import QTest
@@ -47,3 +47,13 @@ def test_f9_shows_the_figures_of_stats_json_with_every_chart_drawn(
     assert stats.save_report() == str(target)
     assert "<svg" in target.read_text(encoding="utf-8")
     assert str(target) in stats.said.text()
+
+
+def test_names_with_dollar_signs_are_drawn_in_the_window_too(open_window, tmp_path, monkeypatch):
+    project = math_like_project(tmp_path / "math.db")
+    monkeypatch.setenv("ANNOTATOR_USER", "lead")
+    window = open_window(project)
+    QTest.keyClick(window.article, Qt.Key.Key_F9)
+    [stats] = [w for w in window._windows if w.objectName() == "statisticsWindow"]
+    assert {"status", "labels", "done", "active", "rate", "agreement-0"} <= set(stats.view.images)
+    assert MATH_TITLES[0] in stats.view.toPlainText()
