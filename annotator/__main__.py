@@ -1,4 +1,4 @@
-from annotator.cli import main
+from annotator.cli.main import main
 
 if __name__ == "__main__":
     main()

@@ -28,10 +28,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from annotator.exporters import export
-from annotator.importers import import_paths
+from annotator.formats.exporting import export
+from annotator.formats.importing import import_paths
 from annotator.model import text_hash
-from annotator.store import Store
+from annotator.store.project import Store
 
 SAMPLE = (
     "“We will build it 🚀,” said Mayor Ana Ruiz. Admittedly, costs rose 👍🏽 again.\n"

@@ -116,8 +116,8 @@ class Context:
     def _imported(self, key: str, sources: list[Path]) -> Path:
         """A project built from ``sources`` through annotator's importer, once per run."""
         if key not in self._projects:
-            from annotator.importers import import_paths
-            from annotator.store import Store
+            from annotator.formats.importing import import_paths
+            from annotator.store.project import Store
 
             path = self.fresh_path(f"{key}.db")
             with Store(path, ANNOTATOR) as store:

@@ -179,7 +179,7 @@ def _tag_actions(window: Any) -> dict[str, Any]:
 
 
 def edit_long(project: str, reference_project: str, ops: int) -> dict[str, Any]:
-    from annotator.store import Store
+    from annotator.store.project import Store
 
     app = _app()
     window_class = _window_class()
@@ -265,7 +265,7 @@ def big_project(project: str) -> dict[str, Any]:
     """One measurement per process, so that peak memory is this project's alone."""
     from PySide6.QtWidgets import QTableView
 
-    from annotator.store import Store
+    from annotator.store.project import Store
 
     app = _app()
     window_class = _window_class()

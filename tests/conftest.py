@@ -9,7 +9,7 @@ os.environ.setdefault("ANNOTATOR_USER", "tester")
 
 import pytest
 
-from annotator.store import Store
+from annotator.store.project import Store
 
 
 @pytest.fixture

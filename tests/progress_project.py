@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from annotator.merge import merge_projects
 from annotator.model import text_hash
-from annotator.store import Store
+from annotator.store.project import Store
+from annotator.team.merge import merge_projects
 
 START = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)  # a Monday
 TEXTS = [

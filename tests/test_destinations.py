@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from annotator.destinations import output, remove_stale_partials
-from annotator.exporters import ExportError, export
+from annotator.formats.exporting import ExportError, export
 from annotator.model import text_hash
-from annotator.store import ProjectError, Store
+from annotator.store.project import ProjectError, Store
 
 HAS_DEV_FULL = Path("/dev/full").exists()
 
@@ -97,7 +97,7 @@ def test_backup_into_a_named_pipe_streams_a_whole_project(project, tmp_path):
 
 def test_export_to_standard_output_by_its_device_name_goes_to_the_pipe(project, tmp_path):
     code = (
-        "import sys; from annotator.cli import main; "
+        "import sys; from annotator.cli.main import main; "
         f"sys.argv = ['annotator', '--db', {str(project)!r}, 'export', '-o', '/dev/stdout']; main()"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

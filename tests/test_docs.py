@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 import pytest
 
-from annotator.cli import cli
+from annotator.cli.main import cli
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 TABLE = README.split("### Every command and option", 1)[1].split("\n### ", 1)[0]

@@ -212,7 +212,7 @@ def test_line_endings_start_a_span_that_starts_on_the_lf_of_a_crlf_at_that_lf():
 
 
 def test_attributes_written_one_a_line_read_back_and_keep_definitions():
-    from annotator.labels import attributes_as_lines, attributes_from_lines
+    from annotator.store.labels import attributes_as_lines, attributes_from_lines
 
     declared = [
         {"name": "speaker", "kind": "text", "definition": "who said it"},

@@ -36,29 +36,34 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.changes import Changes, apply_to_labels, compare_labels, compare_spans
-from annotator.document_model import DocumentModel, Selection
-from annotator.gui import actions
 from annotator.gui import settings as prefs
-from annotator.gui.article_view import ArticleView
-from annotator.gui.dialogs import ReportDialog, question_box
-from annotator.gui.document_list import DocumentList
-from annotator.gui.editing import Editor
-from annotator.gui.find_bar import FindBar
-from annotator.gui.label_bar import LabelBar
-from annotator.gui.label_commands import LabelEditor
-from annotator.gui.layers import CURATED, EVERYONE, MINE, Layer
-from annotator.gui.project_flows import PROJECT_FILTER, ProjectFlows
-from annotator.gui.relating import Relating
-from annotator.gui.relation_panel import RelationPanel
-from annotator.gui.relation_type_commands import RelationTypeEditor
-from annotator.gui.review import Review
-from annotator.gui.span_list import SpanListModel, fit_label_column, make_span_table, show_row
-from annotator.gui.status_bar import StatusFields
-from annotator.gui.suggestions import Suggestions, annotation_count
+from annotator.gui.article.find_bar import FindBar
+from annotator.gui.article.view import ArticleView
+from annotator.gui.commands.labels import LabelEditor
+from annotator.gui.commands.relation_types import RelationTypeEditor
+from annotator.gui.controllers import actions
+from annotator.gui.controllers.editing import Editor
+from annotator.gui.controllers.layers import CURATED, EVERYONE, MINE, Layer
+from annotator.gui.controllers.project_flows import PROJECT_FILTER, ProjectFlows
+from annotator.gui.controllers.relating import Relating
+from annotator.gui.controllers.review import Review
+from annotator.gui.controllers.suggestions import Suggestions, annotation_count
+from annotator.gui.dialogs.common import ReportDialog, question_box
+from annotator.gui.panels.document_list import DocumentList
+from annotator.gui.panels.label_bar import LabelBar
+from annotator.gui.panels.relation_panel import RelationPanel
+from annotator.gui.panels.span_list import (
+    SpanListModel,
+    fit_label_column,
+    make_span_table,
+    show_row,
+)
+from annotator.gui.panels.status_bar import StatusFields
+from annotator.session.document_model import DocumentModel, Selection
 
 if TYPE_CHECKING:
     from annotator.model import Label
-    from annotator.store import Store
+    from annotator.store.project import Store
 
 
 def _labels_named(changes: Changes) -> set[str]:
@@ -525,7 +530,7 @@ class MainWindow(QMainWindow):
 
     def open_agreement(self) -> None:
         """View → Agreement: every pair of analysts, per label; documents by disagreement."""
-        from annotator.gui.agreement_dialog import AgreementDialog
+        from annotator.gui.dialogs.agreement import AgreementDialog
 
         if self.store is None:
             return
@@ -537,7 +542,7 @@ class MainWindow(QMainWindow):
 
     def open_statistics(self) -> None:
         """View → Statistics: progress, time spent and charts, as the report shows them."""
-        from annotator.gui.statistics_window import StatisticsWindow
+        from annotator.gui.dialogs.statistics import StatisticsWindow
 
         if self.store is None:
             return
@@ -582,7 +587,7 @@ class MainWindow(QMainWindow):
         selection is dropped. False when the project could not be read (said in the status
         bar).
         """
-        from annotator.store import ProjectError
+        from annotator.store.project import ProjectError
 
         if self.store is None:
             return False
@@ -604,7 +609,7 @@ class MainWindow(QMainWindow):
 
     def _relations_compared(self) -> Changes:
         """The open document's relations as the store has them, against the model's."""
-        from annotator.gui.relation_commands import compare_relations
+        from annotator.gui.commands.relations import compare_relations
 
         if self.store is None or self.current_document is None:
             return Changes()
@@ -655,7 +660,7 @@ class MainWindow(QMainWindow):
         self, label: str, declared: list[dict[str, Any]], current: dict[str, str]
     ) -> dict[str, str] | None:
         """The values of a span's attributes, asked in a small form (None: cancelled)."""
-        from annotator.gui.attributes_dialog import AttributesDialog
+        from annotator.gui.dialogs.attributes import AttributesDialog
 
         dialog = AttributesDialog(label, declared, current, self)
         if not self.exec_dialog(dialog):

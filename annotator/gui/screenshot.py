@@ -29,9 +29,9 @@ TAGS = [
 
 
 def build_project(path: Path) -> None:
-    from annotator.importers import import_paths
+    from annotator.formats.importing import import_paths
     from annotator.resources import sample_articles
-    from annotator.store import Store
+    from annotator.store.project import Store
 
     with Store(path, "sample analyst") as store:
         import_paths(store, [str(p) for p in sample_articles()])

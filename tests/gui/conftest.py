@@ -18,7 +18,7 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from annotator.model import text_hash
-from annotator.store import Store
+from annotator.store.project import Store
 
 from .helpers import HARD_TEXT, PLAIN_TEXT
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 
-from annotator.store import Store
+from annotator.store.project import Store
 
 # Astral emoji (one of them a ZWJ family, one with a skin tone), a tab, NBSP, U+2028 (stays in
 # its block), U+2029 (a block break), Arabic and Hebrew.

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
-from annotator.gui.actions import ACTIONS
+from annotator.gui.controllers.actions import ACTIONS
 
 
 def menu_actions(window) -> dict[str, list]:

@@ -7,7 +7,7 @@ import pytest
 
 from annotator.gui import settings as prefs
 from annotator.gui.main_window import MainWindow
-from annotator.store import Store
+from annotator.store.project import Store
 
 
 @pytest.fixture

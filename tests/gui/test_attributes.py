@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from annotator.store import Store
+from annotator.store.project import Store
 
 from .helpers import select_cp
 

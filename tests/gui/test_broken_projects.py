@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.store import Store
+from annotator.store.project import Store
 
 WORKER = Path(__file__).resolve().parent.parent / "workers" / "scripted_session.py"
 

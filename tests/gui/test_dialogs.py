@@ -10,7 +10,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPushButton
 
-from annotator.store import Store
+from annotator.store.project import Store
 
 from .helpers import HARD_TEXT, select_cp
 
@@ -58,7 +58,7 @@ def test_import_folder_with_a_refused_file_lists_refusals_and_keeps_nothing_of_i
 
 
 def test_report_dialog_text_is_selectable(window) -> None:
-    from annotator.gui.dialogs import ReportDialog
+    from annotator.gui.dialogs.common import ReportDialog
 
     dialog = ReportDialog("Import", "1 record refused.", ["f.jsonl:2: not valid JSON"], window)
     assert dialog.details.isReadOnly()
@@ -276,7 +276,7 @@ def test_unopenable_project_is_reported(window, tmp_path, monkeypatch) -> None:
 
 
 def test_import_offers_every_suffix_the_importer_reads(window, monkeypatch) -> None:
-    from annotator.readers import KNOWN_SUFFIXES
+    from annotator.formats.readers import KNOWN_SUFFIXES
 
     offered = []
     monkeypatch.setattr(
@@ -310,7 +310,7 @@ def test_a_refused_file_is_imported_again_without_its_bad_records_on_request(
 
 
 def test_the_report_dialog_offers_its_button(window) -> None:
-    from annotator.gui.dialogs import ReportDialog
+    from annotator.gui.dialogs.common import ReportDialog
 
     dialog = ReportDialog(
         "Import", "refused", ["f:2: bad"], window, offer="Import the good records"

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from test_concurrency import _articles, _count, _finish, _held
+from processes import _articles, _count, _finish, _held
 
 from annotator.gui.main_window import MainWindow
-from annotator.store import Store
+from annotator.store.project import Store
 
 pytestmark = pytest.mark.slow
 
 
 def test_the_windows_import_waits_for_an_import_from_the_command_line(tmp_path, qtbot, monkeypatch):
-    import annotator.store as store_module
+    import annotator.store.project as store_module
 
     project = tmp_path / "team.db"
     Store(project, "setup").close()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QImage
 
-from annotator.store import Store
+from annotator.store.project import Store
 
 from .helpers import select_cp
 

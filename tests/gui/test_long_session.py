@@ -20,7 +20,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from annotator.store import Store
+from annotator.store.project import Store
 
 from .helpers import HARD_TEXT, select_cp
 

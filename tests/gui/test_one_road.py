@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from annotator.store import Store
+from annotator.store.project import Store
 
 from .helpers import HARD_TEXT, select_cp, store_spans
 
@@ -36,7 +36,7 @@ def readers(monkeypatch):
 
         def spy(self, *args, _original=original, _name=name, **kwargs):
             caller = sys._getframe(1).f_globals.get("__name__", "")
-            if caller.startswith("annotator.gui") and caller != "annotator.gui.commands":
+            if caller.startswith("annotator.gui") and caller != "annotator.gui.commands.spans":
                 seen.append(f"{_name} from {caller}")
             return _original(self, *args, **kwargs)
 

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from annotator.store import Store
+from annotator.store.project import Store
 
 from .helpers import PLAIN_TEXT, key, quote_and_speaker
 
@@ -68,7 +68,7 @@ def test_a_relation_made_elsewhere_is_shown_on_refresh(related) -> None:
 def test_a_relation_made_from_the_keyboard_is_saved_exported_and_undone(related, tmp_path) -> None:
     import json
 
-    from annotator.exporters import export
+    from annotator.formats.exporting import export
 
     window, quote, speaker = related
     window.editor.select(quote.id)

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from annotator.model import text_hash
-from annotator.store import Store
+from annotator.store.project import Store
 
 pytestmark = pytest.mark.slow  # 100,000 documents, a 1 MB article
 

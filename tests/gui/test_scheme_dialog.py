@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
-from annotator.gui.span_list import ATTRIBUTES_COLUMN
-from annotator.store import Store
+from annotator.gui.panels.span_list import ATTRIBUTES_COLUMN
+from annotator.store.project import Store
 
 from .helpers import PLAIN_TEXT, key, quote_and_speaker, tag
 

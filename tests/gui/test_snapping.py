@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from annotator.gui.snapping import inside_word, snap_to_words, tidy_selection
+from annotator.gui.article.snapping import inside_word, snap_to_words, tidy_selection
 
 
 def snap(text: str, fragment: str, occurrence: int = 0) -> str | None:

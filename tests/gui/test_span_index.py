@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from annotator.gui.span_index import SpanIndex, block_starts, place_all
+from annotator.gui.article.span_index import SpanIndex, block_starts, place_all
 from annotator.model import Span
 from annotator.offsets import OffsetMap
 

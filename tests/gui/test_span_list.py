@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 from annotator.gui import theme
-from annotator.gui.span_list import SpanListModel, preview
+from annotator.gui.panels.span_list import SpanListModel, preview
 from annotator.model import Span
 
 from .helpers import HARD_TEXT, select_cp

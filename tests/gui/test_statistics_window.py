@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QImage, QTextDocument
 from PySide6.QtTest import QTest
 
-from annotator.cli import cli
+from annotator.cli.main import cli
 
 
 def test_f9_shows_the_figures_of_stats_json_with_every_chart_drawn(

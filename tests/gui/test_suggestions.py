@@ -11,8 +11,8 @@ from PySide6.QtGui import QColor, QHelpEvent, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QToolTip
 
-from annotator.exporters import export
-from annotator.store import Store
+from annotator.formats.exporting import export
+from annotator.store.project import Store
 
 TEXT = (
     "Council backs the tram\n"

@@ -9,12 +9,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from annotator.curation import CURATED, agreement
-from annotator.exporters import export
-from annotator.gui.agreement_dialog import figure
-from annotator.merge import merge_projects
+from annotator.formats.exporting import export
+from annotator.gui.dialogs.agreement import figure
 from annotator.model import text_hash
-from annotator.store import Store
+from annotator.store.project import Store
+from annotator.team.curation import CURATED, agreement
+from annotator.team.merge import merge_projects
 
 from .helpers import select_cp
 

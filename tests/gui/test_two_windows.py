@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPushButton
 
-from annotator.store import Store
+from annotator.store.project import Store
 
 from .helpers import HARD_TEXT, select_cp
 
@@ -228,7 +228,7 @@ def test_two_windows_tagging_in_turn_keep_every_span(two, qtbot) -> None:
 
 OTHER_PROGRAM = r"""
 import re, sys, time
-from annotator.store import Store
+from annotator.store.project import Store
 path, n = sys.argv[1], int(sys.argv[2])
 with Store(path, "other program") as store:
     text = store.document_text(1)

@@ -14,8 +14,8 @@ from __future__ import annotations
 import sys
 import time
 
-from annotator.importers import import_paths
-from annotator.store import Store
+from annotator.formats.importing import import_paths
+from annotator.store.project import Store
 
 
 def main() -> None:

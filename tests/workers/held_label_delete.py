@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 import time
 
-from annotator.store import Store
+from annotator.store.project import Store
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ import json
 import random
 import sys
 
-from annotator.store import Store
+from annotator.store.project import Store
 
 LABELS = ("claim", "quote", "caption", "concession")
 

@@ -1,0 +1,111 @@
+"""Find in the article: Enter for the next match, Shift+Enter for the previous, Esc to close.
+
+Matching runs on the stored Python text (case-insensitive), so a match is exactly what export
+will see; the match becomes the selection, ready to be tagged.
+"""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
+
+from annotator.gui.article.view import ArticleView
+
+
+def find_match(
+    text: str, needle: str, origin: int, *, backward: bool = False
+) -> tuple[int, int] | None:
+    """The next match at or after ``origin`` (or the last one before it), wrapping round."""
+    if not needle:
+        return None
+    pattern = re.compile(re.escape(needle), re.IGNORECASE)
+    if not backward:
+        m = pattern.search(text, origin) or pattern.search(text, 0)
+        return (m.start(), m.end()) if m else None
+    last = None
+    for m in pattern.finditer(text):
+        if m.start() >= origin:
+            break
+        last = m
+    if last is None:  # wrap to the last match in the text
+        for m in pattern.finditer(text, origin):
+            last = m
+    return (last.start(), last.end()) if last else None
+
+
+class _FindField(QLineEdit):
+    step = Signal(bool)  # backward?
+    closed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.step.emit(bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier))
+        elif event.key() == Qt.Key.Key_Escape:
+            self.closed.emit()
+        else:
+            super().keyPressEvent(event)
+
+
+class FindBar(QWidget):
+    def __init__(self, view: ArticleView, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("findBar")
+        self.view = view
+        self.field = _FindField()
+        self.field.setObjectName("findField")
+        self.field.setPlaceholderText("Find in article (Enter: next, Shift+Enter: previous)")
+        self.status = QLabel()
+        prev_button, next_button, close_button = QToolButton(), QToolButton(), QToolButton()
+        prev_button.setText("↑")
+        prev_button.setToolTip("Previous match (Shift+Enter)")
+        next_button.setText("↓")
+        next_button.setToolTip("Next match (Enter)")
+        close_button.setText("✕")
+        close_button.setToolTip("Close (Esc)")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        layout.addWidget(self.field, 1)
+        layout.addWidget(self.status)
+        for b in (prev_button, next_button, close_button):
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            layout.addWidget(b)
+        prev_button.clicked.connect(lambda: self.search(backward=True))
+        next_button.clicked.connect(lambda: self.search(backward=False))
+        close_button.clicked.connect(self.close_bar)
+        self.field.step.connect(lambda backward: self.search(backward=backward))
+        self.field.closed.connect(self.close_bar)
+        self.field.textEdited.connect(
+            lambda _: self.search(backward=False, from_selection_start=True)
+        )
+        self.hide()
+
+    def open_bar(self) -> None:
+        selected = self.view.selection_cp()
+        if selected and "\n" not in self.view.text[selected[0] : selected[1]]:
+            self.field.setText(self.view.text[selected[0] : selected[1]])
+        self.show()
+        self.field.setFocus()
+        self.field.selectAll()
+
+    def close_bar(self) -> None:
+        self.hide()
+        self.view.setFocus()
+
+    def search(self, *, backward: bool = False, from_selection_start: bool = False) -> bool:
+        """Select the next (or previous) match; False, and says so, when there is none."""
+        selected = self.view.selection_cp()
+        caret = self.view.caret_cp()
+        if selected:
+            origin = selected[0] if (backward or from_selection_start) else selected[0] + 1
+        else:
+            origin = caret
+        found = find_match(self.view.text, self.field.text(), origin, backward=backward)
+        if found is None:
+            self.status.setText("no match" if self.field.text() else "")
+            return False
+        self.status.clear()
+        self.view.select_cp(*found)
+        return True

@@ -1,0 +1,286 @@
+"""Tagging and correcting spans: the analyst's gestures turned into undoable commands.
+
+Each gesture writes to the store first (so a refused change never reaches the undo stack),
+then pushes its command with what the write changed; every command hands its changes to the
+window's ``apply_changes``. The selected span is the document model's.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QUndoStack
+
+from annotator.changes import changes_of
+from annotator.gui.article.snapping import tidy_selection
+from annotator.gui.commands.spans import (
+    AddSpan,
+    DeleteSpan,
+    MoveSpan,
+    RelabelSpan,
+    SetAttributes,
+    SetNote,
+    SetStatus,
+)
+from annotator.model import Span, SpanError
+
+if TYPE_CHECKING:
+    from annotator.gui.main_window import MainWindow
+
+
+class Editor:
+    """Owns the undo stack and the selected span; turns gestures into commands."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.view = window.article
+        self.model = window.span_model
+        self.table = window.span_table
+        self.undo_stack: QUndoStack = QUndoStack(window)
+        self.undo_stack.setUndoLimit(0)  # unlimited: every step is already saved
+        self.document = window.document_model
+        self.model.note_edited = self.set_note
+        self.view.spansClicked.connect(self._clicked)
+        self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
+        self.table.doubleClicked.connect(self._cell_double_clicked)
+
+    # -- helpers --------------------------------------------------------------------------
+
+    @property
+    def store(self):
+        return self.window.store
+
+    def _say(self, message: str) -> None:
+        self.window.statusBar().showMessage(message, 5000)
+
+    def _guard(self, action, *args):
+        """Run a store write; a refusal becomes one sentence in the status bar or a dialog."""
+        from annotator.store.project import ProjectError
+
+        try:
+            return action(*args)
+        except SpanError as e:
+            self._say(f"Not changed: {e}")
+            # perhaps another window or program changed the project: show it (after this
+            # gesture's button or action has finished, as a refresh may replace them)
+            QTimer.singleShot(0, self.window.refresh_if_changed)
+        except ProjectError as e:
+            self.window.show_error(str(e))
+        return None
+
+    def selected_span(self) -> Span | None:
+        return self.document.selected_span
+
+    def _own(self, span: Span) -> bool:
+        """Edits apply to the analyst's own spans (another's is shown, not changed)."""
+        if self.window.layer.editable(span):
+            return True
+        self._say(f"This {span.label} is {span.annotator}'s: you can change only your own spans.")
+        return False
+
+    # -- gestures -------------------------------------------------------------------------
+
+    def tag(self, label: str, exact: bool = False) -> Span | None:
+        """With text selected: a new span (always). Without: relabel the selected span."""
+        doc = self.window.current_document
+        if self.store is None or doc is None:
+            return None
+        selected = self.view.selection_cp()
+        if selected is None and self.document.selected_suggestion is not None:
+            return self.window.suggestions.accept(label)  # accepted as this label
+        if selected is None:
+            span = self.selected_span()
+            if span is None:
+                self._say("Select some text to tag, or click a span to change its label.")
+                return None
+            return self.relabel(span, label)
+        snap = self.window.snap_action.isChecked() and not exact
+        edges = tidy_selection(self.view.text, *selected, snap=snap)
+        if edges is None:
+            self._say("Only white space is selected: nothing to tag.")
+            return None
+        origin = self.window.layer.new_origin
+        span = self._guard(
+            lambda: self.store.add_span(doc, edges[0], edges[1], label, origin=origin)
+        )
+        if span is None:
+            return None
+        self.view.clear_selection()
+        self._push(AddSpan(span, self.store, self.window), span)
+        return span
+
+    def relabel(self, span: Span, label: str) -> Span | None:
+        if span.label == label or not self._own(span):
+            return span
+        after = self._guard(self.store.relabel_span, span.id, label)
+        if after is not None:
+            self._push(RelabelSpan(span, after, self.store, self.window), after)
+        return after
+
+    def delete_selected(self) -> None:
+        if self.document.selected_suggestion is not None:
+            self.window.suggestions.reject()
+            return
+        span = self.selected_span()
+        if span is None:
+            self._say("Click a span first to delete it.")
+            return
+        if not self._own(span):
+            return
+        gone = self._guard(self.store.delete_span, span.id)
+        if gone is not None:
+            self._push(DeleteSpan(span, self.store, self.window), gone)
+
+    def move_edge(self, edge: str, forward: bool) -> None:
+        """Move the selected span's (or suggestion's) start or end by one character (a whole
+        grapheme)."""
+        span = self.selected_span() or self.document.selected_suggestion
+        if span is None:
+            self._say("Click a span first to move its edges.")
+            return
+        if not self._own(span):
+            return
+        start, end = span.start, span.end
+        if edge == "start":
+            start = self.view.step_cp(start, forward)
+        else:
+            end = self.view.step_cp(end, forward)
+        if start >= end:
+            self._say("A span cannot become empty.")
+            return
+        if (start, end) == (span.start, span.end):
+            return
+        after = self._guard(self.store.move_span, span.id, start, end)
+        if after is not None:
+            command = MoveSpan(span, after, self.store, self.window, edge=edge, forward=forward)
+            self._push(command, after)
+
+    def edit_note(self) -> None:
+        if self.document.selected_suggestion is not None:
+            self._say("Accept the suggestion first (Enter), then write a note on it.")
+            return
+        span = self.selected_span()
+        if span is None:
+            self._say("Click a span first to write a note on it.")
+            return
+        if not self._own(span):
+            return
+        note = self.window.ask_note("Note", f"Note on this {span.label}:", span.note or "")
+        if note is not None and span.id is not None:
+            self.set_note(span.id, note)
+
+    def _cell_double_clicked(self, index: Any) -> None:
+        """Double-clicking a span's Attributes cell edits them, as A does (the row was made
+        the selected span by the first click)."""
+        from annotator.gui.panels.span_list import ATTRIBUTES_COLUMN
+
+        if index.isValid() and index.column() == ATTRIBUTES_COLUMN:
+            self.edit_attributes()
+
+    def edit_attributes(self) -> None:
+        """The selected span's attributes, as its label declares them (A)."""
+        span = self.selected_span()
+        if span is None:
+            self._say("Click a span first to give it attributes.")
+            return
+        if not self._own(span):
+            return
+        declared = self.store.label(span.label).attributes
+        if not declared:
+            self._say(f"The label {span.label} declares no attributes (Edit → Labels…).")
+            return
+        values = self.window.ask_attributes(span.label, declared, dict(span.attributes))
+        if values is not None and span.id is not None:
+            self.set_attributes(span.id, values)
+
+    def set_attributes(self, span_id: int, values: dict[str, str]) -> None:
+        span = self.document.spans.get(span_id)
+        clean = {k: v.strip() for k, v in values.items() if v and v.strip()}
+        if span is None or clean == span.attributes or not self._own(span):
+            return
+        after = self._guard(self.store.set_attributes, span_id, clean)
+        if after is not None:
+            self._push(SetAttributes(span, after, self.store, self.window), after)
+
+    def set_note(self, span_id: int, note: str | None) -> None:
+        span = self.document.spans.get(span_id)
+        note = (note or "").strip() or None
+        if span is None or note == span.note or not self._own(span):
+            return
+        after = self._guard(self.store.set_note, span_id, note)
+        if after is not None:
+            self._push(SetNote(span, after, self.store, self.window), after)
+
+    def set_status(self, document_id: int, status: str) -> bool:
+        before = self._guard(self.store.set_status, document_id, status)
+        if before is None:
+            return False
+        if before != status:
+            command = SetStatus(document_id, str(before), status, self.store, self.window)
+            self._push(command, before)
+        return True
+
+    def _push(self, command, result: object) -> None:
+        """Push a command whose first write returned ``result``; its first redo shows it."""
+        self.undo_stack.push(command.pushed_after(changes_of(result)))
+
+    def follow_rename(self, renamed: dict[str, str]) -> None:
+        """Labels were renamed: the steps on the undo stack remember spans by the new names."""
+        for n in range(self.undo_stack.count()):
+            command = self.undo_stack.command(n)
+            for old, new in renamed.items():
+                follow = getattr(command, "follow_rename", None)
+                if follow is not None:
+                    follow(old, new)
+
+    def cycle(self, step: int = 1) -> None:
+        """Tab: the next of the spans overlapping at the caret (or at the selected span)."""
+        ids = self.view.spans_near_caret()
+        current = self.selected_span()
+        if not ids and current is not None:
+            ids = self.view.spans_at_cp(current.start)
+        if not ids:
+            self._say("No span here.")
+            return
+        i = ids.index(self.selected) + step if self.selected in ids else 0
+        self.select(ids[i % len(ids)])
+
+    def deselect(self) -> None:
+        self.view.clear_selection()
+        self.select(None)
+
+    # -- selection of a span (held by the document model) --------------------------------
+
+    @property
+    def selected(self) -> int | None:
+        span = self.document.selected_span
+        return span.id if span is not None else None
+
+    def _clicked(self, ids: list[int]) -> None:
+        """A click on a highlight selects its innermost span; clicking again cycles outward."""
+        if not ids:
+            self.select(None)
+        elif self.selected in ids and len(ids) > 1:
+            self.select(ids[(ids.index(self.selected) + 1) % len(ids)])
+        else:
+            self.select(ids[0])
+
+    def _row_chosen(self, current, _previous) -> None:
+        if current.isValid():
+            span = self.model.spans[current.row()]
+            self.select(span.id, reveal=True)
+
+    def select(self, span_id: int | None, *, reveal: bool = False) -> None:
+        self.document.select(span_id)
+        span = self.document.selected_span
+        if span is not None and reveal:
+            self.view.reveal_span(span)
+
+    def change_failed(self, error: Exception) -> None:
+        """An undo or redo was refused (or could not be written): show the project as it is
+        now, then say why. The command marked itself obsolete, so the stack drops the step."""
+        self.window.refresh()
+        self.window.show_error(
+            f"The change could not be made: {error}. It was taken off the undo history."
+        )

@@ -1,0 +1,355 @@
+"""What the window does with the project as a whole: open, resume, import, export, labels, help.
+
+Each flow asks the analyst through the window's question methods (``choose_files``,
+``show_report``, ``exec_dialog`` ...), which tests replace on the window, and calls the Qt-free
+core for the work: one function, two faces (the CLI calls the same ones). The store and
+sqlite-utils are imported when a flow runs, never when the window module is imported.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog
+
+from annotator.changes import Changes, compare_labels
+from annotator.gui import settings as prefs
+from annotator.gui.article.words import plural
+from annotator.gui.controllers.actions import RESERVED_KEYS, WIDGET_KEYS, all_actions
+from annotator.gui.dialogs.common import ExportDialog, GuidelinesDialog, ShortcutSheet
+from annotator.gui.dialogs.labels import LabelsDialog
+
+if TYPE_CHECKING:
+    from annotator.gui.main_window import MainWindow
+
+PROJECT_FILTER = "annotator projects (*.db *.sqlite *.annotator);;All files (*)"
+GOOD_RECORDS = "Import the good records"
+# The core's report names the command-line option; the window offers a button instead.
+_SKIP_INVALID = re.compile(r"use --skip-invalid to import the good records")
+
+
+def import_filter() -> str:
+    """The file dialog's filter: every suffix the importer reads."""
+    from annotator.formats.readers import KNOWN_SUFFIXES
+
+    patterns = " ".join(f"*{suffix}" for suffix in sorted(KNOWN_SUFFIXES))
+    return f"Articles and tasks ({patterns});;All files (*)"
+
+
+LAST_DOCUMENT = "ui.last_document"
+
+
+class ProjectFlows:
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+
+    # -- opening and closing ---------------------------------------------------------------
+
+    def open_project(self, path: str | os.PathLike[str], *, report_errors: bool = False) -> bool:
+        """Open (or create) a project and resume where the analyst left off."""
+        from annotator.store.project import ProjectError, Store
+
+        w = self.window
+        try:
+            store = Store(path, w.annotator)
+        except ProjectError as e:
+            if not report_errors:
+                raise
+            w.show_error(str(e))
+            return False
+        self.close_project()
+        w.store = store
+        w.seen_version = store.data_version()
+        w.editor.undo_stack.clear()
+        w.setWindowTitle(f"{Path(path).name} — annotator")
+        self.rebuild_recent(prefs.remember_project(str(Path(path).resolve())))
+        w.reload_labels()
+        w.choose_layers(store)
+        w.documents.set_store(store)
+        w.status.count(store)
+        self.resume()
+        return True
+
+    def close_project(self) -> None:
+        w = self.window
+        if w.store is None:
+            return
+        self.remember_position()
+        w.editor.undo_stack.clear()
+        w.store.close()
+        w.store = None
+        w.document_model.clear()
+        w.documents.set_store(None)
+
+    def resume(self) -> None:
+        """Open the document, caret and scroll position remembered in the project."""
+        w = self.window
+        assert w.store is not None
+        last = w.store.get_setting(LAST_DOCUMENT) or {}
+        doc = last.get("document") if isinstance(last, dict) else None
+        if doc is not None and self._exists(doc):
+            w.open_document(doc, remember=False)
+            caret, top = int(last.get("caret", 0)), int(last.get("scroll", 0))
+            w.article.select_cp(caret, caret)
+            QTimer.singleShot(0, lambda: w.article.scroll_to_cp(top))
+            return
+        first = w.store.next_open_document(None)
+        if first is None and w.documents.model.rows:
+            first = w.documents.model.rows[0].id
+        if first is not None:
+            w.open_document(first, remember=False)
+        else:
+            w.update_status()
+
+    def _exists(self, document_id: int) -> bool:
+        assert self.window.store is not None
+        try:
+            self.window.store.document_row(document_id)
+        except KeyError:
+            return False
+        return True
+
+    def remember_position(self) -> None:
+        """Where to resume: saved on document switch and on close, not on every scroll."""
+        w = self.window
+        if w.store is None or w.current_document is None:
+            return
+        position = {
+            "document": w.current_document,
+            "caret": w.article.caret_cp(),
+            "scroll": w.article.first_visible_cp(),
+        }
+        try:
+            w.store.set_setting(LAST_DOCUMENT, position)
+        except Exception as e:
+            w.statusBar().showMessage(f"Could not remember the position: {e}", 5000)
+
+    def new_project(self) -> None:
+        path = self.window.choose_project("New project", save=True)
+        if path:
+            self.open_project(path, report_errors=True)
+
+    def open_project_dialog(self) -> None:
+        path = self.window.choose_project("Open project", save=False)
+        if path:
+            self.open_project(path, report_errors=True)
+
+    def rebuild_recent(self, recent: list[str] | None = None) -> None:
+        menu = self.window.recent_menu
+        menu.clear()
+        for n, path in enumerate(recent if recent is not None else prefs.recent_projects(), 1):
+            action = menu.addAction(path)
+            if n <= 9:
+                action.setShortcut(QKeySequence(f"Ctrl+Alt+{n}"))
+            action.triggered.connect(
+                lambda _=False, p=path: self.open_project(p, report_errors=True)
+            )
+        menu.setEnabled(not menu.isEmpty())
+
+    # -- the analyst's name ----------------------------------------------------------------
+
+    def annotator_name(self) -> str:
+        """ANNOTATOR_USER, else the remembered name, else asked once (default: login name).
+
+        A name that could not be stored (set by hand, or by an older annotator) is said so
+        and passed over, as if it were not there."""
+        from annotator.model import AnalystNameError, check_analyst_name
+        from annotator.store.project_file import login_name, named_analyst
+
+        try:
+            env = named_analyst()
+        except AnalystNameError as e:
+            self.window.show_error(str(e))
+            env = None
+        if env:
+            return env
+        s = prefs.settings()
+        try:
+            return check_analyst_name(str(s.value("user/name", "") or ""))
+        except AnalystNameError:
+            pass  # none yet, or one that cannot be used: ask
+        default = login_name()
+        name = self._ask_name("Your name", default) or default
+        s.setValue("user/name", name)
+        return name
+
+    def change_annotator(self) -> None:
+        w = self.window
+        name = self._ask_name("Annotator name", w.annotator)
+        if name is None:
+            return
+        prefs.settings().setValue("user/name", name)
+        w.annotator = name
+        if w.store is not None:
+            w.store.annotator = name
+            w.show_layer()
+        w.status.show_annotator(name)
+
+    def _ask_name(self, title: str, default: str) -> str | None:
+        """A name typed by the analyst, checked as every name is; asked again, with the reason,
+        until it can be used. None: cancelled (or left blank)."""
+        from annotator.model import AnalystNameError, check_analyst_name
+
+        typed = default
+        while True:
+            asked = self.window.ask_text(
+                title, "Your name, recorded on every span you make:", typed
+            )
+            if asked is None or not asked.strip():
+                return None
+            try:
+                return check_analyst_name(asked)
+            except AnalystNameError as e:
+                self.window.show_error(str(e))
+                typed = asked
+
+    # -- labels ----------------------------------------------------------------------------
+
+    def open_labels(self) -> None:
+        w = self.window
+        if w.store is None:
+            return
+        dialog = LabelsDialog(
+            w.label_editor,
+            lambda: w.labels,
+            reserved_keys=RESERVED_KEYS,
+            confirm=w.confirm,
+            relation_types=w.relation_type_editor,
+            parent=w,
+        )
+        w.exec_dialog(dialog)
+
+    # -- import and export -----------------------------------------------------------------
+
+    def import_files(self) -> None:
+        paths = self.window.choose_files("Import articles or tasks", import_filter())
+        if paths:
+            self.import_paths(paths)
+
+    def import_folder(self) -> None:
+        folder = self.window.choose_folder("Import every article and task file in a folder")
+        if folder:
+            self.import_paths([folder])
+
+    def import_pages_raw(self) -> None:
+        """Web pages as the characters they hold, markup and all (the command line's --raw)."""
+        paths = self.window.choose_files(
+            "Import web pages as their characters", "Web pages (*.html *.htm);;All files (*)"
+        )
+        if paths:
+            self.import_paths(paths, raw=True)
+
+    def import_paths(
+        self, paths: list[str], *, skip_invalid: bool = False, raw: bool = False
+    ) -> Any:
+        """Import with a progress dialog; each file is all-or-nothing (the core's promise)
+        unless ``skip_invalid``. When a file was refused whole, the report offers to import
+        its good records."""
+        w = self.window
+        if w.store is None:
+            w.show_error("Open or create a project first.")
+            return None
+        from annotator.formats.importing import import_paths
+        from annotator.store.project import ProjectError
+
+        progress = QProgressDialog("Importing…", "", 0, 1000, w)
+        progress.setObjectName("importProgress")
+        progress.setCancelButton(None)  # a file is one transaction; stopping midway buys nothing
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(400)
+
+        def step(done: int, total: int) -> None:
+            progress.setValue(int(1000 * done / total) if total else 1000)
+
+        def waiting(_waited: float) -> None:
+            # Another program (an import from the command line) holds the project: wait for it
+            # as long as it takes, and say so, instead of failing after 30 s.
+            progress.setLabelText("Waiting for another program to finish writing to the project…")
+            progress.show()
+            QApplication.processEvents()
+
+        try:
+            report = import_paths(
+                w.store,
+                paths,
+                skip_invalid=skip_invalid,
+                progress=step,
+                on_wait=waiting,
+                raw=raw,
+            )
+        except (ProjectError, OSError) as e:
+            w.show_error(f"The import stopped: {e}")
+            return None
+        finally:
+            progress.reset()
+            progress.deleteLater()
+        changes = Changes(document_list=True) | compare_labels(w.labels, w.store.labels())
+        w.apply_changes(changes)
+        if w.current_document is None:
+            self.resume()
+        refused = [str(r) for r in report.refused]
+        title = "Import refused some records" if refused else "Import"
+        rolled_back = [f.path for f in report.files if f.rolled_back]
+        if not rolled_back:
+            w.show_report(title, report.summary(), refused)
+            return report
+        summary = _SKIP_INVALID.sub(f"“{GOOD_RECORDS}” imports the rest", report.summary())
+        if w.show_report(title, summary, refused, offer=GOOD_RECORDS):
+            return self.import_paths(rolled_back, skip_invalid=True, raw=raw)
+        return report
+
+    def export_dialog(self) -> Any:
+        w = self.window
+        if w.store is None:
+            w.show_error("Open a project first.")
+            return None
+        from annotator.formats.exporting import FORMATS, ExportError, export
+
+        dialog = ExportDialog(w.store, FORMATS, w)
+
+        def choose(current: str) -> str | None:
+            filters = dialog.file_filter()
+            if filters is None:
+                return w.choose_folder("Export into a new folder in")
+            return w.choose_save_file("Export to", current, filters)
+
+        dialog.choose_destination = choose
+        if not w.exec_dialog(dialog):
+            return None
+        options = dialog.options()
+        try:
+            Path(options["exports_dir"]).mkdir(parents=True, exist_ok=True)
+            report = export(w.store, options.pop("fmt"), options.pop("destination"), **options)
+        except (ExportError, OSError) as e:
+            w.show_error(f"Nothing was exported: {e}")
+            return None
+        details = "".join(f"; {n} {what}" for what, n in report.details.items())
+        beside = "".join(f"\nand {extra}" for extra in report.also_written)
+        w.show_message(
+            "Export",
+            f"Wrote {plural(report.documents, 'document')} and {plural(report.spans, 'span')} "
+            f"({report.format} format{details}) to\n{report.path}{beside}",
+        )
+        return report
+
+    # -- help ------------------------------------------------------------------------------
+
+    def show_guidelines(self) -> None:
+        w = self.window
+        self._show_window(GuidelinesDialog(w.labels, w, font=w.article.font()))
+
+    def show_shortcuts(self) -> None:
+        self._show_window(ShortcutSheet(all_actions(self.window), WIDGET_KEYS, self.window))
+
+    def _show_window(self, dialog: QDialog) -> None:
+        """Non-modal: the help stays open beside the article, kept alive by the window."""
+        w = self.window
+        w._windows = [x for x in w._windows if x.isVisible()]
+        w._windows.append(dialog)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()

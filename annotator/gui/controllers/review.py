@@ -1,0 +1,373 @@
+"""Review mode: a curator builds the curated layer of one document from the analysts' spans.
+
+In review mode the article and the span list show the curated layer (spans with origin
+``curated``), edited like any spans; the review panel lists every analyst's spans on the
+document. Accepting puts spans into the curated layer; each accept is one step on the
+window's undo stack and reaches the views through ``apply_changes``, like every change.
+Marking the document done settles it (a ``curations`` row), also one undoable step; the
+curator's own status is left alone, so a curator never becomes one of the analysts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget
+
+from annotator.changes import Changes, changes_of
+from annotator.gui.commands.spans import (
+    ChangeListener,
+    StoreCommand,
+    _renamed,
+    _user_errors,
+    expect_stored,
+)
+from annotator.gui.panels.review_panel import ReviewPanel
+from annotator.model import Span
+
+if TYPE_CHECKING:
+    from annotator.gui.main_window import MainWindow
+    from annotator.store.project import Store
+    from annotator.team.curation import LayerSpan
+
+Key = tuple[int, int, str]
+
+
+class AcceptSpans(StoreCommand):
+    """Spans put into the curated layer together: undone together."""
+
+    def __init__(self, text: str, spans: list[Span], store: Store, listener: ChangeListener):
+        super().__init__(text, store, listener)
+        self.spans = spans
+
+    @property
+    def document_id(self) -> int | None:
+        return self.spans[0].document_id
+
+    def _select(self, forward: bool) -> int | None:
+        return self.spans[0].id if forward and len(self.spans) == 1 else None
+
+    def _forward(self) -> Changes:
+        changes = Changes()
+        with self.store.transaction():
+            restored = [self.store.restore_span(s) for s in self.spans]
+        for s in restored:
+            changes = changes | changes_of(s)
+        self.spans = restored
+        return changes
+
+    def _backward(self) -> Changes:
+        changes = Changes()
+        with self.store.transaction():
+            for s in self.spans:
+                expect_stored(self.store, s)
+            for s in self.spans:
+                assert s.id is not None
+                changes = changes | changes_of(self.store.delete_span(s.id))
+        return changes
+
+    def follow_rename(self, old: str, new: str) -> None:
+        self.spans = [_renamed(s, old, new) for s in self.spans]
+
+
+class SettleDocument(StoreCommand):
+    """A document settled (or, ``settled=False``, taken back out of the settled ones)."""
+
+    def __init__(
+        self,
+        document: int,
+        settled: bool,
+        store: Store,
+        listener: ChangeListener,
+        shown: Callable[[int], None],
+    ) -> None:
+        super().__init__("Settle document" if settled else "Unsettle document", store, listener)
+        self._document = document
+        self.settled = settled
+        self.shown = shown
+
+    @property
+    def document_id(self) -> int | None:
+        return self._document
+
+    def _write(self, settled: bool) -> Changes:
+        from annotator.team.curation import settle, unsettle
+
+        (settle if settled else unsettle)(self.store, self._document)
+        return Changes()
+
+    def _forward(self) -> Changes:
+        return self._write(self.settled)
+
+    def _backward(self) -> Changes:
+        return self._write(not self.settled)
+
+    def _show(self, changes: Changes, *, forward: bool) -> None:
+        super()._show(changes, forward=forward)
+        self.shown(self._document)
+
+
+class Review:
+    """Review mode's state, its panel (a dock under the window) and its gestures."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.active = False
+        self.panel = ReviewPanel()
+        self.dock = QDockWidget("Review: every analyst's spans on this document", window)
+        self.dock.setObjectName("reviewDock")
+        self.dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.dock.setWidget(self.panel)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        self.dock.hide()
+        events = window.document_model.events
+        events.loaded.connect(self._loaded)
+        events.changed.connect(lambda _found: self._show_accepted())
+        self.panel.table.selectionModel().currentRowChanged.connect(self._row_chosen)
+
+    def connect_buttons(self) -> None:
+        """The panel's buttons trigger the window's actions (their keys and menu items)."""
+        w = self.window
+        self.panel.accept.clicked.connect(w.action("accept").trigger)
+        self.panel.accept_agreed.clicked.connect(w.action("accept_agreed").trigger)
+        self.panel.accept_layer.clicked.connect(w.action("accept_layer").trigger)
+        self._enable()
+
+    @property
+    def store(self) -> Store | None:
+        return self.window.store
+
+    def _say(self, message: str) -> None:
+        self.window.statusBar().showMessage(message, 6000)
+
+    # -- the mode ---------------------------------------------------------------------------
+
+    def toggled(self) -> None:
+        self.set_active(self.window.action("review").isChecked())
+
+    def set_active(self, active: bool) -> None:
+        w = self.window
+        w.action("review").setChecked(active)
+        if active == self.active:
+            return
+        self.active = active
+        self.dock.setVisible(active)
+        self._enable()
+        w.show_layer()
+        if active:
+            self._loaded()
+            self._say("Review mode: the article shows the curated layer.")
+        else:
+            self.panel.model.set_spans([], set())
+
+    def _enable(self) -> None:
+        for name in ("accept", "accept_agreed", "accept_layer", "focus_review"):
+            self.window.action(name).setEnabled(self.active)
+        self.window.action("everyone_spans").setEnabled(not self.active)
+
+    # -- what the panel shows ---------------------------------------------------------------
+
+    def _curated_keys(self) -> set[Key]:
+        return {(s.start, s.end, s.label) for s in self.window.document_model.spans.values()}
+
+    def _loaded(self) -> None:
+        """A document opened (or review mode began): read its analysts' spans."""
+        if not self.active:
+            return
+        from annotator.team.curation import document_layers
+
+        doc = self.window.current_document
+        store = self.store
+        if store is None or doc is None:
+            self.panel.model.set_spans([], set())
+            self.panel.show_settled(None)
+            return
+        spans = document_layers(store, doc)
+        analysts = sorted({who for s in spans for who in s.analysts})
+        labels = [lab.name for lab in self.window.labels]
+        colours = {lab.name: lab.color for lab in self.window.labels}
+        self.panel.model.set_colours(colours, analysts)
+        self.panel.model.set_spans(spans, self._curated_keys())
+        self.panel.set_choices(analysts, labels)
+        self.panel.fit_labels(labels)
+        self._show_settled(doc)
+        if spans:
+            self.panel.select_row(0)
+
+    def reread(self) -> None:
+        """The analysts' spans again, after a refresh (a merge may have brought more); the
+        chosen row stays where it was."""
+        if not self.active:
+            return
+        row = self.panel.table.currentIndex().row()
+        self._loaded()
+        if row >= 0:
+            self.panel.select_row(min(row, len(self.panel.model.rows) - 1))
+
+    def _show_accepted(self) -> None:
+        if self.active:
+            self.panel.model.set_accepted(self._curated_keys())
+
+    def _show_settled(self, doc: int) -> None:
+        if self.store is None or doc != self.window.current_document:
+            return
+        row = self.store.conn.execute(
+            "SELECT curator FROM curations WHERE document_id = ?", (doc,)
+        ).fetchone()
+        self.panel.show_settled(row[0] if row else None)
+        self.window.documents.show_settled(doc, row is not None)
+
+    def _row_chosen(self, current, _previous) -> None:
+        """Show the chosen span in the article: its curated twin selected when accepted,
+        else its text selected (a label key then makes it a curated span of that label)."""
+        if not current.isValid() or not self.active:
+            return
+        span = self.panel.model.rows[current.row()]
+        view = self.window.article
+        twin = next(
+            (
+                s
+                for s in self.window.document_model.spans.values()
+                if (s.start, s.end, s.label) == span.key
+            ),
+            None,
+        )
+        if twin is not None:
+            view.clear_selection()
+            self.window.editor.select(twin.id, reveal=True)
+        else:
+            self.window.editor.select(None)
+            view.select_cp(span.start, span.end)
+
+    # -- accepting --------------------------------------------------------------------------
+
+    def accept_selected(self) -> None:
+        span = self.panel.current()
+        if span is None:
+            self._say("Choose a span in the review panel to accept it.")
+            return
+        if span.key in self._curated_keys():
+            self._say("That span is in the curated layer already.")
+        else:
+            self._accept([span.key], f"Accept {span.label}")
+        row = self.panel.table.currentIndex().row()
+        self.panel.select_row(min(row + 1, len(self.panel.model.rows) - 1))
+
+    def accept_agreed(self) -> None:
+        from annotator.team.curation import agreed_spans, done_on
+
+        doc = self.window.current_document
+        if self.store is None or doc is None:
+            return
+        done = done_on(self.store, doc)
+        if len(done) < 2:
+            self._say("Fewer than two analysts marked this document done: nothing is agreed yet.")
+            return
+        keys = agreed_spans(self.store, doc)
+        if not keys:
+            self._say(f"Agreed by {', '.join(done)} (who marked it done): nothing more to accept.")
+            return
+        self._accept(keys, f"Accept {len(keys)} agreed span{'' if len(keys) == 1 else 's'}")
+
+    def accept_layer(self) -> None:
+        """Accept every span of one label from one analyst: those the panel's filters name,
+        or the chosen row's label and analyst where a filter is left at "every"."""
+        row = self.panel.current()
+        analyst = self.panel.analyst.currentData()
+        label = self.panel.label.currentData()
+        if analyst is None and row is not None and len(row.analysts) == 1:
+            analyst = row.analysts[0]
+        if label is None and row is not None:
+            label = row.label
+        if analyst is None or label is None:
+            self._say("Choose an analyst and a label (filters above the list, or a row).")
+            return
+        have = self._curated_keys()
+        keys = [
+            s.key
+            for s in self.panel.model.every
+            if s.label == label and analyst in s.analysts and s.key not in have
+        ]
+        if not keys:
+            self._say(f"Every {label} of {analyst}'s is in the curated layer already.")
+            return
+        self._accept(keys, f"Accept {analyst}'s {label} spans")
+
+    def _accept(self, keys: list[Key], text: str) -> None:
+        doc = self.window.current_document
+        store = self.store
+        if store is None or doc is None:
+            return
+        try:
+            with store.transaction():
+                made = [
+                    store.add_span(doc, start, end, label, origin="curated")
+                    for start, end, label in keys
+                ]
+        except _user_errors() as e:
+            self._say(f"Not accepted: {e}")
+            return
+        changes = Changes()
+        for span in made:
+            changes = changes | changes_of(span)
+        command = AcceptSpans(text, list(made), store, self.window)
+        self.window.editor.undo_stack.push(command.pushed_after(changes))
+        self._say(f"{text}: {len(made)} in the curated layer.")
+
+    # -- settling ---------------------------------------------------------------------------
+
+    def _settle(self, settled: bool) -> bool:
+        from annotator.team.curation import is_settled
+
+        doc = self.window.current_document
+        store = self.store
+        if store is None or doc is None:
+            return False
+        if is_settled(store, doc) == settled:
+            return True
+        command = SettleDocument(doc, settled, store, self.window, self._show_settled)
+        try:
+            command._write(settled)
+        except _user_errors() as e:  # a lock or the disk: say so, change nothing
+            self._say(f"Not changed: {e}")
+            return False
+        self.window.editor.undo_stack.push(command.pushed_after(Changes()))
+        return True
+
+    def settle_and_next(self) -> None:
+        if self._settle(True):
+            self.next_unsettled()
+
+    def unsettle(self) -> None:
+        from annotator.team.curation import is_settled
+
+        doc = self.window.current_document
+        if self.store is None or doc is None:
+            return
+        if not is_settled(self.store, doc):
+            self._say("This document is not settled.")
+            return
+        self._settle(False)
+
+    def next_unsettled(self) -> None:
+        from annotator.team.curation import next_unsettled
+
+        if self.store is None:
+            return
+        target = next_unsettled(self.store, self.window.current_document)
+        if target is None:
+            self._say("Every document is settled.")
+            return
+        if target != self.window.current_document:
+            self.window.open_document(target)
+
+    def focus(self) -> None:
+        self.panel.table.setFocus()
+
+    def rows(self) -> list[LayerSpan]:
+        return list(self.panel.model.rows)

@@ -1,0 +1,438 @@
+"""Suggestions in the window: drawn apart, listed apart, counted apart, taken one key at a time.
+
+The window keeps one :class:`Suggestions` part (``window.suggestions``). It lays the outline
+overlay over the article and the list of suggestions under the span list, keeps the counts
+(annotations, and suggestions apart), and turns the analyst's gestures into undoable steps on
+the window's one undo stack: the next and previous suggestion, accept (as its own label or
+another), reject, accept every suggestion of a label, and asking the suggesters for more. Every
+change reaches the views through the window's ``apply_changes``.
+
+A suggestion's edges move with the same keys as a span's (the editor's ``move_edge``), so an
+analyst corrects it and then accepts it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
+from PySide6.QtWidgets import QMenu, QProgressDialog, QToolTip, QVBoxLayout, QWidget
+
+from annotator.changes import Changes, changes_of, compare_spans
+from annotator.gui.article.suggestion_overlay import SuggestionOverlay
+from annotator.gui.commands.suggestions import AcceptSuggestions, RejectSuggestion
+from annotator.gui.panels.suggestion_list import SuggestionListModel, SuggestionPanel, describe
+from annotator.model import Span, SpanError
+from annotator.session.document_model import Selection
+
+if TYPE_CHECKING:
+    from annotator.gui.main_window import MainWindow
+    from annotator.suggest.running import SuggestReport
+
+# "Suggest for all documents not done" stores each chunk in a transaction of its own, so the
+# window stays responsive and Stop keeps what was done.
+CHUNK = 20
+KEYS_HINT = "Enter accepts · a label's key accepts as that label · Delete rejects"
+
+
+def _key(span: Span) -> tuple[int, int, int]:
+    return (span.start, span.end, span.id or 0)
+
+
+def annotation_count(spans: list[Span]) -> int:
+    """How many of a document's spans are annotations (as its Spans column counts them)."""
+    return sum(1 for s in spans if s.origin != "suggested")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+class _ViewportWatcher(QObject):
+    """Hovering and clicking in the article, as far as suggestions are concerned."""
+
+    def __init__(self, part: Suggestions) -> None:
+        super().__init__(part.window)
+        self.part = part
+        self.released_at: QPoint | None = None
+        self.selection_at_press: Selection | None = None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.MouseButtonPress:
+            self.selection_at_press = self.part.document.selection
+            self.released_at = None
+        elif kind == QEvent.Type.MouseButtonRelease:
+            self.released_at = event.position().toPoint()  # type: ignore[attr-defined]
+        elif kind == QEvent.Type.ToolTip:
+            return self.part.show_tooltip(event)
+        return False
+
+
+class Suggestions:
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.document = window.document_model
+        self.view = window.article
+        self._colours_of: tuple[int, dict[str, str]] = (0, {})
+        self.overlay = SuggestionOverlay(self.view, self.colours)
+        self.list_model = SuggestionListModel(self.colours, window)
+        self.list_model.set_palette(window.palette())
+        self.list_model.attach(self.document)
+        self.panel = SuggestionPanel(self.list_model)
+        self.panel.suggest.clicked.connect(lambda: window.action("suggest_document").trigger())
+        self._lay_out()
+        events = self.document.events
+        events.loaded.connect(self._counted)
+        events.changed.connect(lambda _found: self._counted())
+        events.selected.connect(self._selected)
+        self.panel.table.selectionModel().currentRowChanged.connect(self._row_chosen)
+        # connected after the editor's: a click on a suggestion selects it once the editor
+        # has looked for spans under it
+        self.view.spansClicked.connect(self._clicked)
+        self.watcher = _ViewportWatcher(self)
+        self.view.viewport().installEventFilter(self.watcher)
+
+    def _lay_out(self) -> None:
+        """The span list and, under it, the suggestions, in the window's right-hand pane."""
+        w = self.window
+        side = QWidget()
+        side.setObjectName("spanPane")
+        column = QVBoxLayout(side)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        index = w.splitter.indexOf(w.span_table)
+        w.splitter.replaceWidget(index, side)
+        column.addWidget(w.span_table, 3)
+        column.addWidget(self.panel, 0)
+        w.span_table.show()
+        self.pane, self.column = side, column  # the binding leaves the pane Python's to keep
+
+    def colours(self) -> dict[str, str]:
+        """Each label's colour by name, as the window has its labels now."""
+        labels = self.window.labels
+        if self._colours_of[0] != id(labels):
+            self._colours_of = (id(labels), {lab.name: lab.color for lab in labels})
+        return self._colours_of[1]
+
+    # -- counts: annotations, and suggestions apart --------------------------------------
+
+    def _counted(self) -> None:
+        w, doc = self.window, self.document.document_id
+        suggested = len(self.document.suggestions)
+        if doc is None:
+            w.status.show_counts(None)
+        else:
+            w.status.show_counts(len(self.document.spans), suggested)
+            columns = w.documents.model.columnCount()
+            w.documents.model.show_suggested(doc, suggested)
+            if w.documents.model.columnCount() != columns:  # the Suggested column came or went
+                w.documents.show_suggested_column()
+                w.documents.show_current(doc)
+        self.column.setStretchFactor(self.panel, 2 if suggested else 0)
+
+    # -- selection: the list row, the status bar, clicks and hovering ----------------------
+
+    def _selected(self, now: Selection | None, previous: Selection | None) -> None:
+        chosen = self.document.selected_suggestion
+        self.panel.show_row(self.list_model.row_of_id(chosen.id) if chosen and chosen.id else None)
+        made = self.window.__dict__.get("actions_by_id", {})
+        for name in ("accept_suggestion", "accept_suggested_label"):
+            if name in made:
+                made[name].setEnabled(chosen is not None)
+        if chosen is not None and now != previous:
+            self._say(f"{describe(chosen)} — {KEYS_HINT} · ] next")
+
+    def _row_chosen(self, current: Any, _previous: Any) -> None:
+        if current.isValid():
+            self.show(self.list_model.spans[current.row()])
+
+    def _clicked(self, ids: list[int]) -> None:
+        """A click on a suggestion selects it; clicking again cycles through the spans and
+        suggestions under the point, innermost spans first."""
+        point = self.watcher.released_at
+        proposed = self.overlay.suggestions_at(point) if point is not None else []
+        if not proposed:
+            return  # the editor's choice stands
+        every = [*ids, *proposed]
+        before = self.watcher.selection_at_press
+        if before is not None and before.id in every:
+            choice = every[(every.index(before.id) + 1) % len(every)]
+        else:
+            choice = every[0]
+        self.window.editor.select(choice)
+
+    def show_tooltip(self, event: Any) -> bool:
+        """Hovering a suggestion says what it is and who proposed it (and the spans there)."""
+        ids = self.overlay.suggestions_at(event.pos())
+        if not ids:
+            return False  # the article's own tooltip
+        cp = self.view.offsets.from_utf16(self.view.cursorForPosition(event.pos()).position())
+        lines = list(self.view.labels_at(cp))
+        lines += [
+            describe(self.document.suggestions[i]) for i in ids if i in self.document.suggestions
+        ]
+        lines.append(KEYS_HINT)
+        QToolTip.showText(event.globalPos(), "\n".join(lines), self.view.viewport())
+        return True
+
+    def show(self, suggestion: Span) -> None:
+        """Select a suggestion and scroll to it."""
+        assert suggestion.id is not None
+        self.window.editor.select(suggestion.id)
+        self.view.reveal_span(suggestion)
+
+    # -- gestures ------------------------------------------------------------------------
+
+    def _say(self, message: str) -> None:
+        self.window.statusBar().showMessage(message, 6000)
+
+    def ordered(self) -> list[Span]:
+        return sorted(self.document.suggestions.values(), key=_key)
+
+    def step(self, forward: bool) -> Span | None:
+        """The next (or previous) suggestion after the selected one, or after the caret;
+        past the last, the first again."""
+        ordered = self.ordered()
+        if not ordered:
+            self._say(
+                "No suggestions in this document: Tag → Suggest for this document (F8) asks"
+                " for some."
+            )
+            return None
+        keys = [_key(s) for s in ordered]
+        chosen = self.document.selected_suggestion
+        if chosen is not None:
+            at = _key(chosen)
+            i = bisect_right(keys, at) if forward else bisect_left(keys, at) - 1
+        else:
+            caret = (self.view.caret_cp(), -1, -1)
+            i = bisect_left(keys, caret) if forward else bisect_left(keys, caret) - 1
+        wrapped = not 0 <= i < len(ordered)
+        suggestion = ordered[i % len(ordered)]
+        self.show(suggestion)
+        if wrapped and len(ordered) > 1:
+            self._say(f"Back to the {'first' if forward else 'last'} suggestion.")
+        return suggestion
+
+    def _selected_or_say(self) -> Span | None:
+        chosen = self.document.selected_suggestion
+        if chosen is None:
+            self._say("Select a suggestion first: ] goes to the next one, [ to the previous.")
+            return None
+        if not self.window.layer.editable(chosen):
+            self._say(f"This suggestion is {chosen.annotator}'s: you can take only your own.")
+            return None
+        return chosen
+
+    def _write(self, action: Callable[[], Any]) -> Any:
+        """A store write; a refusal becomes one sentence in the status bar or a dialog."""
+        from annotator.store.project import ProjectError
+
+        try:
+            return action()
+        except SpanError as e:
+            self._say(f"Not changed: {e}")
+            QTimer.singleShot(0, self.window.refresh_if_changed)
+        except ProjectError as e:
+            self.window.show_error(str(e))
+        return None
+
+    def _push(self, command: Any, changes: Changes) -> None:
+        self.window.editor.undo_stack.push(command.pushed_after(changes))
+
+    def accept(self, label: str | None = None) -> Span | None:
+        """The selected suggestion becomes the analyst's span (its own label, or ``label``)."""
+        from annotator.suggest.running import accept_suggestion
+
+        w, store = self.window, self.window.store
+        chosen = self._selected_or_say()
+        if chosen is None or chosen.id is None or store is None:
+            return None
+        span_id = chosen.id
+        span = self._write(lambda: accept_suggestion(store, span_id, label=label))
+        if span is not None:
+            self._push(AcceptSuggestions([(chosen, span)], store, w), changes_of(span))
+        return span
+
+    def accept_selected_label(self) -> list[Span]:
+        """Every suggestion of the selected one's label in this document."""
+        chosen = self._selected_or_say()
+        return self.accept_all(chosen.label) if chosen is not None else []
+
+    def accept_all(self, label: str) -> list[Span]:
+        """Every suggestion of ``label`` in this document becomes the analyst's span: one step."""
+        from annotator.suggest.running import accept_suggestion
+
+        w = self.window
+        store = w.store
+        todo = [s for s in self.ordered() if s.label == label and w.layer.editable(s)]
+        if store is None or not todo:
+            self._say(f"No suggested {label} in this document.")
+            return []
+
+        def accept_them() -> list[tuple[Span, Span]]:
+            with store.transaction():
+                return [(s, accept_suggestion(store, s.id, label=None)) for s in todo]  # type: ignore[arg-type]
+
+        accepted = self._write(accept_them)
+        if not accepted:
+            return []
+        changes = Changes()
+        for _, span in accepted:
+            changes |= changes_of(span)
+        self._push(AcceptSuggestions(accepted, store, w), changes)
+        self._say(f"Accepted {_plural(len(accepted), 'suggested ' + label)}.")
+        return [span for _, span in accepted]
+
+    def reject(self) -> Span | None:
+        """The selected suggestion goes, and is never proposed again on this document."""
+        from annotator.suggest.running import reject_suggestion
+
+        w, store = self.window, self.window.store
+        chosen = self._selected_or_say()
+        if chosen is None or chosen.id is None or store is None:
+            return None
+        span_id = chosen.id
+        gone = self._write(lambda: reject_suggestion(store, span_id))
+        if gone is not None:
+            self._push(RejectSuggestion(chosen, store, w), changes_of(gone))
+        return gone
+
+    def fill_accept_menu(self, menu: QMenu) -> None:
+        """Tag → Accept all suggested: one item per label, with how many wait here."""
+        menu.clear()
+        counts = Counter(s.label for s in self.document.suggestions.values())
+        for lab in self.window.labels:
+            n = counts.get(lab.name, 0)
+            item = menu.addAction(f"{lab.name} ({n})")
+            item.setEnabled(n > 0)
+            item.triggered.connect(lambda _=False, name=lab.name: self.accept_all(name))
+
+    # -- asking the suggesters -------------------------------------------------------------
+
+    def _run(self, documents: list[int], progress: Any = None) -> SuggestReport | None:
+        from annotator.store.project import ProjectError
+        from annotator.suggest.builtin.patterns import PatternError
+        from annotator.suggest.running import SuggestError, run_suggesters
+
+        w = self.window
+        assert w.store is not None
+        try:
+            return run_suggesters(w.store, None, documents=documents, progress=progress)
+        except (SuggestError, PatternError) as e:
+            w.show_error(f"No suggestions were made: {e}")
+        except (ProjectError, sqlite3.Error) as e:
+            w.show_error(f"No suggestions were made: the project could not be written ({e}).")
+        return None
+
+    def _usable(self) -> bool:
+        w = self.window
+        if w.store is None:
+            w.show_error("Open a project first.")
+            return False
+        if w.review.active:
+            self._say("Review mode shows the curated layer only: leave it (F6) to see suggestions.")
+            return False
+        return True
+
+    def _show_stored(self, *, document_list: bool = False) -> None:
+        """Show the open document's suggestions as the store has them now."""
+        w = self.window
+        changes = Changes(document_list=document_list)
+        if w.store is not None and w.current_document is not None:
+            stored = w.layer.spans(w.store.spans(w.current_document))
+            changes = changes | compare_spans(self.document.all_spans(), stored)
+        w.apply_changes(changes)
+
+    def suggest_document(self) -> SuggestReport | None:
+        """Tag → Suggest for this document: the built-in suggesters on the open document."""
+        w = self.window
+        doc = w.current_document
+        if not self._usable():
+            return None
+        if doc is None:
+            self._say("Open a document first.")
+            return None
+        report = self._run([doc])
+        if report is None:
+            return None
+        self._show_stored()
+        n = len(self.document.suggestions)
+        if n:
+            found = ", ".join(
+                f"{label} {count}"
+                for label, count in sorted(
+                    Counter(s.label for s in self.document.suggestions.values()).items()
+                )
+            )
+            self._say(f"{_plural(n, 'suggestion')} here ({found}): ] goes to the next one.")
+        else:
+            left = f" ({report.not_again} left out: rejected before, or tagged)"
+            self._say("No suggestions for this document" + (left if report.not_again else "."))
+        return report
+
+    def suggest_all(self) -> SuggestReport | None:
+        """Tag → Suggest for all documents not done, with progress; Stop keeps what is done."""
+        from annotator.suggest.running import SuggestReport, documents_to_suggest
+
+        w = self.window
+        if not self._usable():
+            return None
+        assert w.store is not None
+        documents = documents_to_suggest(w.store)
+        if not documents:
+            w.show_message(
+                "Suggestions", "Every document is done: there is nothing to suggest for."
+            )
+            return None
+        progress = QProgressDialog("Suggesting…", "Stop", 0, len(documents), w)
+        progress.setObjectName("suggestProgress")
+        progress.setWindowTitle("Suggest for all documents not done")
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(400)
+        total = SuggestReport()
+        stopped = failed = False
+        try:
+            for first in range(0, len(documents), CHUNK):
+                chunk = documents[first : first + CHUNK]
+
+                def step(done: int, _total: int, first: int = first) -> None:
+                    progress.setValue(first + done)
+
+                report = self._run(chunk, step)
+                if report is None:
+                    failed = True
+                    break
+                _add(total, report)
+                if progress.wasCanceled() and first + CHUNK < len(documents):
+                    stopped = True
+                    break
+        finally:
+            progress.reset()
+            progress.deleteLater()
+        self._show_stored(document_list=True)
+        if failed and not total.documents:
+            return None
+        summary = total.summary()
+        if stopped or failed:
+            summary += (
+                f"\nStopped after {total.documents} of {len(documents)} documents; the"
+                " suggestions made so far are kept."
+            )
+        w.show_report("Suggestions", summary, [])
+        return total
+
+
+def _add(total: SuggestReport, report: SuggestReport) -> None:
+    """``report``'s figures added to ``total``'s (one run in chunks, one report)."""
+    total.documents += report.documents
+    for name, counts in report.proposed.items():
+        total.proposed.setdefault(name, Counter()).update(counts)
+    total.kept += report.kept
+    total.withdrawn += report.withdrawn
+    total.not_again += report.not_again

@@ -1,0 +1,241 @@
+"""View → Agreement: the figures of ``annotator agreement`` in the window.
+
+For each pair of analysts (or each analyst against the curated layer), the all-labels row and
+one row per label: both analysts' span counts, exact F1, overlap F1 and Cohen's κ, "–" where a
+figure is undefined; below, the documents ordered by disagreement, each opened in the window
+by a double-click or Enter. The figures are :func:`annotator.team.curation.agreement`'s, the same
+the command line prints with ``--json``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+if TYPE_CHECKING:
+    from annotator.store.project import Store
+
+FIGURES = ("a_spans", "b_spans", "exact_f1", "overlap_f1", "kappa")
+HEADERS = ("Analysts / label", "Spans (first)", "Spans (second)", "Exact F1", "Overlap F1", "κ")
+ALL_LABELS = "all labels"
+
+
+def figure(value: Any) -> str:
+    """A figure as the table shows it: counts whole, ratios to three places, "–" for null."""
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+class AgreementDialog(QDialog):
+    def __init__(
+        self,
+        store: Store,
+        open_document: Callable[[int, bool], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("agreementDialog")
+        self.setWindowTitle("Agreement")
+        self.store = store
+        self.open_document = open_document
+        self.report: dict[str, Any] = {"pairs": [], "documents": []}
+
+        self.label = QComboBox()
+        self.label.setObjectName("agreementLabel")
+        self.label.addItem("Every label", None)
+        for lab in store.labels():
+            self.label.addItem(lab.name, lab.name)
+        self.against = QCheckBox("Against the &curated layer")
+        self.against.setObjectName("agreementAgainstCurated")
+        self.in_review = QCheckBox("Open documents in &review mode")
+        self.in_review.setObjectName("agreementOpenInReview")
+        self.in_review.setChecked(True)
+        self.summary = QLabel()
+        self.summary.setObjectName("agreementSummary")
+        self.summary.setWordWrap(True)
+
+        self.pairs = QTreeWidget()
+        self.pairs.setObjectName("agreementPairs")
+        self.pairs.setColumnCount(len(HEADERS))
+        self.pairs.setHeaderLabels(list(HEADERS))
+        self.pairs.setRootIsDecorated(True)
+        self.pairs.setUniformRowHeights(True)
+        self.pairs.setAlternatingRowColors(True)
+        header = self.pairs.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        metrics = self.fontMetrics()
+        for col in range(1, len(HEADERS)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+            widest = max(
+                metrics.horizontalAdvance(HEADERS[col]), metrics.horizontalAdvance("−0.000")
+            )
+            header.resizeSection(col, widest + 24)
+
+        self.documents = QTableWidget(0, 4)
+        self.documents.setObjectName("agreementDocuments")
+        self.documents.setHorizontalHeaderLabels(["#", "Title", "Spans not matched", "Exact F1"])
+        self.documents.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.documents.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.documents.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.documents.verticalHeader().hide()
+        self.documents.setShowGrid(False)
+        self.documents.setWordWrap(False)
+        dheader = self.documents.horizontalHeader()
+        dheader.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for col, text in ((0, "0000"), (2, "Spans not matched"), (3, "Exact F1")):
+            dheader.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+            dheader.resizeSection(col, metrics.horizontalAdvance(text) + 24)
+        self.documents.activated.connect(lambda index: self._open(index.row()))
+
+        top = QHBoxLayout()
+        shown = QLabel("&Label:")
+        shown.setBuddy(self.label)
+        top.addWidget(shown)
+        top.addWidget(self.label)
+        top.addSpacing(16)
+        top.addWidget(self.against)
+        top.addStretch(1)
+        top.addWidget(self.in_review)
+        below = QWidget()
+        column = QVBoxLayout(below)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(
+            QLabel("Documents by disagreement (double-click or Enter opens one in the window):")
+        )
+        column.addWidget(self.documents, 1)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.pairs)
+        split.addWidget(below)
+        split.setSizes([330, 230])
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(split, 1)
+        layout.addWidget(buttons)
+        self.label.currentIndexChanged.connect(self.measure)
+        self.against.toggled.connect(self.measure)
+        self.resize(860, 640)
+        self.measure()
+
+    def measure(self) -> None:
+        """Work the figures out again for the label and comparison chosen."""
+        from annotator.team.curation import CURATED, agreement
+
+        label = self.label.currentData()
+        against = CURATED if self.against.isChecked() else None
+        self.report = agreement(self.store, [label] if label else None, against=against).to_json()
+        self._show_pairs()
+        self._show_documents()
+
+    def _show_pairs(self) -> None:
+        self.pairs.clear()
+        pairs = self.report["pairs"]
+        if not pairs:
+            self.summary.setText(
+                "No two analysts to compare: agreement needs the work of at least two analysts"
+                " (merge their projects into this one), each marking documents done."
+            )
+        else:
+            self.summary.setText(
+                "Over the documents both marked done. Exact F1: same start and end;"
+                " overlap F1: at least one character shared; κ: Cohen's kappa over characters."
+            )
+        bold = QFont(self.pairs.font())
+        bold.setBold(True)
+        for pair in pairs:
+            count = pair["documents"]
+            title = f"{pair['a']} and {pair['b']}, {count} document{'' if count == 1 else 's'}"
+            top = QTreeWidgetItem([title, *(figure(pair["all"][k]) for k in FIGURES)])
+            top.setToolTip(0, f"{ALL_LABELS}: the figures of every label together")
+            for col in range(len(HEADERS)):
+                top.setFont(col, bold)
+            for name, figures in pair["labels"].items():
+                row = QTreeWidgetItem([name, *(figure(figures[k]) for k in FIGURES)])
+                top.addChild(row)
+            for item in [top, *(top.child(i) for i in range(top.childCount()))]:
+                if item is None:
+                    continue
+                for col in range(1, len(HEADERS)):
+                    item.setTextAlignment(
+                        col, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+            self.pairs.addTopLevelItem(top)
+            top.setExpanded(True)
+
+    def _show_documents(self) -> None:
+        rows = self.report["documents"]
+        self.documents.setRowCount(len(rows))
+        for r, doc in enumerate(rows):
+            cells = [
+                str(doc["number"]),
+                doc["title"],
+                str(doc["unmatched_spans"]),
+                figure(doc["exact_f1"]),
+            ]
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, doc["number"])
+                if c != 1:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.documents.setItem(r, c, item)
+
+    def _open(self, row: int) -> None:
+        item = self.documents.item(row, 0)
+        if item is not None:
+            self.open_document(int(item.data(Qt.ItemDataRole.UserRole)), self.in_review.isChecked())
+
+    # -- what the tables show, read back (tests compare it with the report) -----------------
+
+    def shown_pairs(self) -> list[dict[str, Any]]:
+        """Each pair as the table shows it: {"title", "all": [...], "labels": {name: [...]}}."""
+        out = []
+        for i in range(self.pairs.topLevelItemCount()):
+            top = self.pairs.topLevelItem(i)
+            if top is None:
+                continue
+            texts = [top.text(c) for c in range(1, len(HEADERS))]
+            labels = {}
+            for j in range(top.childCount()):
+                child = top.child(j)
+                if child is not None:
+                    labels[child.text(0)] = [child.text(c) for c in range(1, len(HEADERS))]
+            out.append({"title": top.text(0), "all": texts, "labels": labels})
+        return out
+
+    def shown_documents(self) -> list[list[str]]:
+        def text(r: int, c: int) -> str:
+            item = self.documents.item(r, c)
+            return item.text() if item is not None else ""
+
+        return [
+            [text(r, c) for c in range(self.documents.columnCount())]
+            for r in range(self.documents.rowCount())
+        ]

@@ -1,0 +1,152 @@
+"""The Relations panel under the span list: one row per relation of the open document (type,
+head text → child text), and the arcs over the article (:mod:`relation_overlay`).
+
+Choosing a row selects the head span, scrolls to it and draws that relation thicker with both
+ends outlined; Delete or Backspace in the list deletes it (one undo step).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+from annotator.changes import Changes, changes_of
+from annotator.gui.article.relation_overlay import RelationOverlay
+from annotator.gui.commands.relations import DeleteRelation
+from annotator.gui.panels.span_list import preview
+from annotator.model import Relation
+from annotator.session.document_model import RELATION, SPAN, ItemChanges
+
+if TYPE_CHECKING:
+    from annotator.gui.main_window import MainWindow
+
+_ROLE = Qt.ItemDataRole.UserRole
+
+
+class RelationPanel(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.document = window.document_model
+        self._colours: dict[str, str] = {}
+        self.overlay = RelationOverlay(window.article, lambda: self._colours)
+        self.widget = QWidget()
+        self.widget.setObjectName("relationPanel")
+        column = QVBoxLayout(self.widget)
+        column.setContentsMargins(4, 4, 4, 0)
+        column.setSpacing(2)
+        self.title = QLabel("Relations")
+        column.addWidget(self.title)
+        self.list = QListWidget()
+        self.list.setObjectName("relationList")
+        column.addWidget(self.list)
+        window.suggestions.column.addWidget(self.widget, 1)
+        self.list.currentItemChanged.connect(self._chosen)
+        self.list.installEventFilter(self)
+        events = self.document.events
+        events.loaded.connect(self._loaded)
+        events.changed.connect(self._changed)
+
+    # -- the rows ----------------------------------------------------------------------------
+
+    def _loaded(self) -> None:
+        store = self.window.store
+        self._colours = {t.name: t.color for t in store.relation_types()} if store else {}
+        self._fill()
+
+    def follow_types(self, changes: Changes) -> None:
+        """Relation types added, renamed, recoloured or deleted: the arcs and rows take the
+        new colours (the relations' own changes come with the same ``changes``)."""
+        for change in changes.relation_types.values():
+            if change.before is not None:
+                self._colours.pop(change.before.name, None)
+            if change.after is not None:
+                self._colours[change.after.name] = change.after.color
+        self._fill()
+        self.overlay.update()
+
+    def _changed(self, found: ItemChanges[Any]) -> None:
+        if found.kind == RELATION or (found.kind == SPAN and found.updated):
+            self._fill()
+
+    def text_of(self, relation: Relation) -> str:
+        spans = self.document.spans
+        head, child = spans.get(relation.head), spans.get(relation.child)
+        a = preview(head.text, 28) if head else "?"
+        b = preview(child.text, 28) if child else "?"
+        return f"{relation.label}: \u201c{a}\u201d \u2192 \u201c{b}\u201d"
+
+    def _fill(self) -> None:
+        chosen = self.overlay.chosen
+        self.list.blockSignals(True)
+        self.list.clear()
+        ordered = sorted(
+            self.document.relations.values(),
+            key=lambda r: (getattr(self.document.spans.get(r.head), "start", 0), r.id or 0),
+        )
+        for relation in ordered:
+            item = QListWidgetItem(self.text_of(relation))
+            item.setData(_ROLE, relation.id)
+            item.setForeground(QColor(self._colours.get(relation.label, "#888888")).darker(130))
+            self.list.addItem(item)
+            if relation.id == chosen:
+                self.list.setCurrentItem(item)
+        self.list.blockSignals(False)
+        if chosen not in self.document.relations:
+            self.overlay.choose(None)
+        count = len(ordered)
+        self.title.setText(f"Relations ({count})" if count else "Relations")
+
+    def rows(self) -> list[str]:
+        return [self.list.item(n).text() for n in range(self.list.count())]
+
+    # -- choosing and deleting ---------------------------------------------------------------
+
+    def _chosen(self, current: QListWidgetItem | None, _previous: Any) -> None:
+        relation = self.document.relations.get(current.data(_ROLE)) if current else None
+        self.overlay.choose(relation.id if relation else None)
+        if relation is not None:
+            self.window.editor.select(relation.head, reveal=True)
+
+    def choose(self, relation_id: int) -> None:
+        for n in range(self.list.count()):
+            if self.list.item(n).data(_ROLE) == relation_id:
+                self.list.setCurrentRow(n)
+
+    def delete_chosen(self) -> Relation | None:
+        from annotator.store.relations import RelationError
+
+        store, chosen = self.window.store, self.overlay.chosen
+        relation = self.document.relations.get(chosen) if chosen is not None else None
+        if store is None or relation is None or relation.id is None:
+            self.window.statusBar().showMessage("Choose a relation in the list first.", 4000)
+            return None
+        try:
+            gone = store.delete_relation(relation.id)
+        except RelationError as e:
+            self.window.statusBar().showMessage(f"Not deleted: {e}", 8000)
+            return None
+        command = DeleteRelation(relation, store, self.window)
+        self.window.editor.undo_stack.push(command.pushed_after(changes_of(gone)))
+        return gone
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Delete and Backspace in the list are the list's (not the window's span delete)."""
+        if watched is not self.list or event.type() not in (
+            QEvent.Type.ShortcutOverride,
+            QEvent.Type.KeyPress,
+        ):
+            return False
+        assert isinstance(event, QKeyEvent)
+        if event.key() not in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) or event.modifiers() & ~(
+            Qt.KeyboardModifier.KeypadModifier
+        ):
+            return False
+        if event.type() == QEvent.Type.ShortcutOverride:
+            event.accept()
+        else:
+            self.delete_chosen()
+        return True

@@ -1,0 +1,320 @@
+"""The spans of the open document, in text order: colour, label, start of the text, note.
+
+Rows are inserted, removed and changed one at a time, so the list never rebuilds while the
+analyst works. The note column is editable; an edit goes to the window as an undoable change.
+
+Painting asks ``data()`` about every visible cell for seven roles or so, and ``flags()`` once:
+a few hundred calls from C++ into Python per repaint. So each row's texts are worked out once
+(when the row is first painted) and kept until the span changes, the roles the list does not
+use are answered first with ``None``, and the flags are constants.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable
+from itertools import pairwise
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from annotator.model import Span
+from annotator.session.document_model import SPAN, DocumentModel, ItemChanges
+
+_Index = QModelIndex | QPersistentModelIndex
+PREVIEW_CHARS = 60
+
+# Roles as plain ints: ``data()`` receives an int, and comparing with an int is the cheapest test.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_EDIT = int(Qt.ItemDataRole.EditRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_NOTE_COLUMN = 2
+ATTRIBUTES_COLUMN = 3  # double-clicking it edits the span's attributes (as A does)
+# What QAbstractTableModel.flags() gives a valid index, and the note column's, made once.
+_CELL = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
+_NOTE_CELL = _CELL | Qt.ItemFlag.ItemIsEditable
+_NO_CELL = Qt.ItemFlag.NoItemFlags
+
+
+def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _key(span: Span) -> tuple[int, int, int]:
+    return (span.start, span.end, span.id or 0)
+
+
+def _shown(span: Span) -> tuple[str, str, str, str, str]:
+    """What the columns display for ``span`` (the fifth, its analyst, only with everyone's
+    spans shown)."""
+    attributes = "; ".join(f"{k}: {v}" for k, v in span.attributes.items())
+    return (span.label, preview(span.text), span.note or "", attributes, span.annotator)
+
+
+class SpanListModel(QAbstractTableModel):
+    COLUMNS = ("Label", "Text", "Note", "Attributes")
+    BY_COLUMN = "By"  # a fifth column, each span's analyst, while everyone's spans are shown
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.spans: list[Span] = []
+        self._keys: list[tuple[int, int, int]] = []
+        # Per row, beside ``spans``: the displayed texts, made when the row is first painted.
+        self._texts: list[tuple[str, str, str, str, str] | None] = []
+        self.columns = len(self.COLUMNS)
+        self._icons: dict[str, QIcon] = {}
+        self._colours: dict[str, str] = {}
+        self.note_edited: Callable[[int, str | None], None] | None = None
+
+    def attach(self, document: DocumentModel) -> None:
+        """Show ``document``'s spans and follow its changes, one row at a time."""
+        document.events.loaded.connect(lambda: self.reset(list(document.spans.values())))
+        document.events.changed.connect(self._changed)
+
+    def _changed(self, found: ItemChanges[Span]) -> None:
+        if found.kind != SPAN:  # suggestions have a list of their own (suggestion_list)
+            return
+        for span in found.removed:
+            self.remove(span)
+        for span in found.added:
+            self.insert(span)
+        for before, after in found.updated:
+            self.replace(before, after)
+
+    def set_colours(self, colours: dict[str, str]) -> None:
+        self._colours = dict(colours)
+        self._icons.clear()
+        if self.spans:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.spans) - 1, 0))
+
+    def _icon(self, label: str) -> QIcon:
+        icon = self._icons.get(label)
+        if icon is None:
+            icon = self._icons[label] = swatch(self._colours.get(label, "#888888"), 12)
+        return icon
+
+    def show_annotators(self, shown: bool) -> None:
+        """Add (or take away) the column saying whose each span is."""
+        columns = len(self.COLUMNS) + int(shown)
+        if columns == self.columns:
+            return
+        if shown:
+            self.beginInsertColumns(QModelIndex(), self.columns, self.columns)
+            self.columns = columns
+            self.endInsertColumns()
+        else:
+            self.beginRemoveColumns(QModelIndex(), columns, columns)
+            self.columns = columns
+            self.endRemoveColumns()
+
+    def reset(self, spans: list[Span]) -> None:
+        # The store hands spans over in text order already: sort only when they are not.
+        keys = [(s.start, s.end, s.id or 0) for s in spans]
+        if any(a > b for a, b in pairwise(keys)):
+            order = sorted(range(len(keys)), key=keys.__getitem__)
+            spans, keys = [spans[i] for i in order], [keys[i] for i in order]
+        self.beginResetModel()
+        self.spans = list(spans)
+        self._keys = keys
+        self._texts = [None] * len(self.spans)
+        self.endResetModel()
+
+    def row_of(self, span: Span) -> int | None:
+        i = bisect_left(self._keys, _key(span))
+        return i if i < len(self.spans) and self.spans[i].id == span.id else None
+
+    def row_of_id(self, span_id: int) -> int | None:
+        return next((i for i, s in enumerate(self.spans) if s.id == span_id), None)
+
+    def insert(self, span: Span) -> int:
+        i = bisect_left(self._keys, _key(span))
+        self.beginInsertRows(QModelIndex(), i, i)
+        self.spans.insert(i, span)
+        self._keys.insert(i, _key(span))
+        self._texts.insert(i, None)
+        self.endInsertRows()
+        return i
+
+    def remove(self, span: Span) -> None:
+        i = self.row_of(span)
+        if i is None:
+            return
+        self.beginRemoveRows(QModelIndex(), i, i)
+        del self.spans[i]
+        del self._keys[i]
+        del self._texts[i]
+        self.endRemoveRows()
+
+    def replace(self, before: Span, after: Span) -> int | None:
+        """Show a changed span; a moved one changes place in the text order."""
+        i = self.row_of(before)
+        if i is None:
+            return None
+        key = _key(after)
+        to = bisect_left(self._keys, key)  # where it goes, counting its old row
+        if to not in (i, i + 1):
+            # Past a neighbour: the row moves, and a selection (or the current row) with it.
+            # Removing and inserting it would make the row after it current for a moment.
+            row = to - 1 if to > i else to  # its row once moved
+            self.beginMoveRows(QModelIndex(), i, i, QModelIndex(), to)
+            self.spans.insert(row, self.spans.pop(i))
+            self._keys.insert(row, self._keys.pop(i))
+            self._texts.insert(row, self._texts.pop(i))
+            self.endMoveRows()
+            i = row
+        # In place (a relabel, a note, most edge moves): only this row is painted again.
+        self.spans[i] = after
+        self._keys[i] = key
+        self._texts[i] = None
+        self.dataChanged.emit(self.index(i, 0), self.index(i, self.columns - 1))
+        return i
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.spans)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self.columns
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return _NO_CELL
+        return _NOTE_CELL if index.column() == _NOTE_COLUMN else _CELL
+
+    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
+        # The delegate asks about seven roles per cell; most get None straight away.
+        if role == _DISPLAY:
+            if not index.isValid():
+                return None
+            row = index.row()
+            texts = self._texts[row]
+            if texts is None:
+                texts = self._texts[row] = _shown(self.spans[row])
+            return texts[index.column()]
+        if role == _DECORATION:
+            if index.column() != 0 or not index.isValid():
+                return None
+            return self._icon(self.spans[index.row()].label)
+        if role == _EDIT:
+            if index.column() != _NOTE_COLUMN or not index.isValid():
+                return None
+            return self.spans[index.row()].note or ""
+        if role == _TOOLTIP and index.isValid():
+            span = self.spans[index.row()]
+            tip = f"{span.label} [{span.start}, {span.end}) by {span.annotator}\n{span.text}"
+            if span.attributes:
+                tip += "\n" + "\n".join(f"{k}: {v}" for k, v in span.attributes.items())
+            return tip
+        return None
+
+    def setData(self, index: _Index, value: Any, role: int = _EDIT) -> bool:
+        if not index.isValid() or index.column() != _NOTE_COLUMN or role != _EDIT:
+            return False
+        span = self.spans[index.row()]
+        note = str(value).strip() or None
+        if note != span.note and self.note_edited is not None and span.id is not None:
+            self.note_edited(span.id, note)  # the change comes back through replace()
+        return True
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
+        if role == _DISPLAY and orientation == Qt.Orientation.Horizontal:
+            return self.COLUMNS[section] if section < len(self.COLUMNS) else self.BY_COLUMN
+        return None
+
+
+def swatch(colour: str, size: int) -> QIcon:
+    """A colour square that a selected row shows untinted, framed so it stands out on the
+    selection's own colour."""
+    pix = QPixmap(size, size)
+    pix.fill(QColor(colour))
+    painter = QPainter(pix)
+    painter.setPen(QColor(0, 0, 0, 110))
+    painter.drawRect(0, 0, size - 1, size - 1)
+    painter.end()
+    icon = QIcon()
+    for mode in (QIcon.Mode.Normal, QIcon.Mode.Selected, QIcon.Mode.Active):
+        icon.addPixmap(pix, mode)
+    return icon
+
+
+def fit_label_column(view: QTableView, labels: list[str]) -> None:
+    """Make the label column wide enough for the longest label name, swatch and all."""
+    metrics = view.fontMetrics()
+    widest = max((metrics.horizontalAdvance(name) for name in labels), default=0)
+    view.horizontalHeader().resizeSection(0, max(widest + 12 + 28, 8 * metrics.averageCharWidth()))
+
+
+def make_span_table(model: SpanListModel) -> QTableView:
+    view = QTableView()
+    view.setObjectName("spanList")
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(
+        QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+    )
+    view.setShowGrid(False)
+    view.setWordWrap(False)
+    view.verticalHeader().hide()
+    rows = view.verticalHeader()
+    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    rows.setDefaultSectionSize(view.fontMetrics().height() + 6)
+    # Fixed widths: "resize to contents" would measure every row on every change.
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+    header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+    header.setSectionResizeMode(ATTRIBUTES_COLUMN, QHeaderView.ResizeMode.Interactive)
+    char = view.fontMetrics().averageCharWidth()
+    header.resizeSection(0, 14 * char)
+    header.resizeSection(2, 14 * char)
+    header.resizeSection(ATTRIBUTES_COLUMN, 14 * char)
+    return view
+
+
+def show_row(table: QTableView, model: SpanListModel, row: int | None) -> None:
+    """Make ``row`` the span list's current, selected row (None: no row), scrolled into view.
+
+    The selection model's signals are blocked, so this is never taken for the analyst
+    choosing a row (nor does it close a note being edited); the view, which is not told
+    either, repaints just the rows that were and are selected.
+    """
+    selection = table.selectionModel()
+    before = {index.row() for index in selection.selectedRows()}
+    current = selection.currentIndex()
+    if current.isValid():
+        before.add(current.row())
+    blocked = selection.blockSignals(True)
+    try:
+        if row is None:
+            selection.clearSelection()
+            selection.setCurrentIndex(
+                model.index(-1, 0), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
+        else:
+            index = model.index(row, 0)
+            selection.setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            table.scrollTo(index)  # EnsureVisible: does not move a visible row
+    finally:
+        selection.blockSignals(blocked)
+    if row is not None:
+        before.add(row)
+    viewport = table.viewport()
+    width = viewport.width()
+    for n in before:
+        cell = table.visualRect(model.index(n, 0))
+        if cell.isValid():
+            viewport.update(0, cell.y(), width, cell.height())

@@ -1,0 +1,329 @@
+"""The project's label scheme: names, colours, hotkeys and the definitions analysts follow.
+
+A label is referred to by its id in ``spans``, so renaming one moves every span with it. A
+label in use is deleted only when asked to take its spans along, and only after saying how many.
+Every write returns its usual value with ``.changes`` (see :mod:`annotator.changes`).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from typing import Any
+
+from annotator.changes import Change, Changes, changes_of, with_changes
+from annotator.model import (
+    Label,
+    LabelError,
+    Span,
+    check_color,
+    check_hotkey,
+    check_label_name,
+)
+from annotator.store.spans import SPAN_COLUMNS, document_state, span_from_row
+
+_UNSET: Any = object()
+
+# Colours handed to new labels that were given none; readable on light and dark backgrounds.
+_PALETTE = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324"]
+
+
+class LabelInUse(LabelError):
+    def __init__(self, name: str, count: int) -> None:
+        self.count = count
+        noun = "span" if count == 1 else "spans"
+        super().__init__(
+            f"label {name!r} is used by {count} {noun}; deleting it would delete them too"
+        )
+
+
+def _label(row: Sequence[Any]) -> Label:
+    name, color, hotkey, definition, label_id, position, attributes = row
+    return Label(
+        name, color, hotkey, definition, label_id, position, json.loads(attributes or "[]")
+    )
+
+
+def check_attribute_declarations(value: Any) -> list[dict[str, Any]]:
+    """A label's attributes: each {"name", "kind": "text"} or {"name", "kind": "choice",
+    "values": [...]}, with an optional "definition"."""
+    if not isinstance(value, list):
+        raise LabelError("a label's attributes must be a list")
+    out, names = [], set()
+    for item in value:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            raise LabelError("each attribute needs a name")
+        name = item["name"].strip()
+        kind = item.get("kind", "text")
+        if not name or name in names:
+            raise LabelError(f"attribute name {name!r} is empty or given twice")
+        if kind not in ("text", "choice"):
+            raise LabelError(f"attribute {name!r}: kind must be text or choice")
+        clean: dict[str, Any] = {"name": name, "kind": kind}
+        if kind == "choice":
+            values = item.get("values")
+            if (
+                not isinstance(values, list)
+                or not values
+                or not all(isinstance(v, str) and v for v in values)
+            ):
+                raise LabelError(f"attribute {name!r}: a choice needs a list of values")
+            clean["values"] = list(dict.fromkeys(values))
+        if isinstance(item.get("definition"), str):
+            clean["definition"] = item["definition"]
+        names.add(name)
+        out.append(clean)
+    return out
+
+
+def attributes_as_lines(declared: list[dict[str, Any]]) -> str:
+    """A label's attributes as the labels dialog shows them: one a line, ``name`` for free
+    text or ``name: value | value`` for a choice."""
+    lines = []
+    for item in declared:
+        if item.get("kind") == "choice":
+            lines.append(f"{item['name']}: {' | '.join(item.get('values', []))}")
+        else:
+            lines.append(item["name"])
+    return "\n".join(lines)
+
+
+def attributes_from_lines(text: str, before: Sequence[dict[str, Any]] = ()) -> list[dict[str, Any]]:
+    """The attributes written one a line (see :func:`attributes_as_lines`), checked; an
+    attribute that keeps its name keeps its definition from ``before``."""
+    definitions = {d["name"]: d["definition"] for d in before if "definition" in d}
+    out: list[dict[str, Any]] = []
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line:
+            continue
+        name, colon, rest = line.partition(":")
+        item: dict[str, Any] = {"name": name.strip(), "kind": "text"}
+        if colon:
+            values = [v.strip() for v in rest.split("|") if v.strip()]
+            if not values:
+                raise LabelError(f"line {n}: after the colon, give the values (a | b | c)")
+            item = {"name": name.strip(), "kind": "choice", "values": values}
+        if item["name"] in definitions:
+            item["definition"] = definitions[item["name"]]
+        out.append(item)
+    return check_attribute_declarations(out)
+
+
+class LabelMethods:
+    """The label half of :class:`annotator.store.project.Store` (it brings ``conn``, ``transaction``,
+    ``record_change`` and ``restore_span``)."""
+
+    conn: sqlite3.Connection
+    annotator: str
+    transaction: Callable[[], AbstractContextManager[None]]
+    record_change: Callable[..., None]
+    restore_span: Callable[..., Span]
+    rename_label_in_types: Callable[[str, str], Changes]
+
+    def labels(self) -> list[Label]:
+        rows = self.conn.execute(
+            "SELECT name, color, hotkey, definition, id, position, attributes FROM labels"
+            " ORDER BY position, id"
+        )
+        return [_label(row) for row in rows]
+
+    def label(self, name: str) -> Label:
+        row = self.conn.execute(
+            "SELECT name, color, hotkey, definition, id, position, attributes FROM labels"
+            " WHERE name = ?",
+            (name,),
+        ).fetchone()
+        if row is None:
+            raise LabelError(f"there is no label {name!r}")
+        return _label(row)
+
+    def label_ids(self) -> dict[str, int]:
+        return dict(self.conn.execute("SELECT name, id FROM labels"))
+
+    def former_label_names(self) -> dict[str, str]:
+        """Each name a label of this project was renamed from, to the name it bears now.
+
+        Suggesters and patterns files name labels as they were written; this is how their
+        suggestions still reach a label renamed since. It is read from the history (renames
+        merged from analysts' projects left out), so it keeps no state an undo must restore.
+        A name some label bears now is its own, and a label deleted since is left out.
+        """
+        follows: dict[str, str] = {}
+        for old, new in self.conn.execute(
+            "SELECT json_extract(details, '$.changed.name[0]'),"
+            " json_extract(details, '$.changed.name[1]') FROM changes"
+            " WHERE action = 'update_label' AND json_extract(details, '$.merged_from') IS NULL"
+            " AND json_extract(details, '$.changed.name') IS NOT NULL ORDER BY id"
+        ):
+            follows = {was: new if now == old else now for was, now in follows.items()}
+            follows[old] = new
+        current = set(self.label_ids())
+        return {was: now for was, now in follows.items() if was not in current and now in current}
+
+    def _check_label_free(self, name: str, hotkey: str | None, except_id: int | None) -> None:
+        for other in self.labels():
+            if other.id == except_id:
+                continue
+            if other.name.casefold() == name.casefold():
+                raise LabelError(f"there is already a label {other.name!r}")
+            if hotkey is not None and other.hotkey == hotkey:
+                raise LabelError(f"hotkey {hotkey!r} already belongs to label {other.name!r}")
+
+    def _insert_label(self, label: Label, action: str = "add_label") -> Label:
+        name = check_label_name(label.name)
+        color = check_color(label.color)
+        hotkey = check_hotkey(label.hotkey)
+        self._check_label_free(name, hotkey, None)
+        if (
+            label.id is not None
+            and self.conn.execute("SELECT 1 FROM labels WHERE id = ?", (label.id,)).fetchone()
+        ):
+            raise LabelError(f"label {label.id} is already there")
+        attributes = check_attribute_declarations(label.attributes)
+        cur = self.conn.execute(
+            "INSERT INTO labels (id, name, color, hotkey, definition, position, attributes)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                label.id,
+                name,
+                color,
+                hotkey,
+                label.definition or "",
+                label.position,
+                json.dumps(attributes, ensure_ascii=False),
+            ),
+        )
+        self.record_change(action, label=name, color=color, hotkey=hotkey)
+        added = Label(
+            name, color, hotkey, label.definition or "", cur.lastrowid, label.position, attributes
+        )
+        return with_changes(added, Changes(labels={added.id: Change(None, added)}))  # type: ignore[dict-item]
+
+    def restore_label(self, label: Label, spans: Sequence[Span] = ()) -> Label:
+        """Put a deleted label back with its id and place, and its spans with theirs (undo)."""
+        with self.transaction():
+            restored = self._insert_label(label, action="restore_label")
+            changes = changes_of(restored)
+            for span in spans:
+                changes = changes | changes_of(self.restore_span(span))
+            return with_changes(restored, changes)
+
+    def add_label(
+        self,
+        name: str,
+        color: str | None = None,
+        hotkey: str | None = None,
+        definition: str = "",
+    ) -> Label:
+        with self.transaction():
+            existing = self.labels()
+            if color is None:
+                used = {lab.color for lab in existing}
+                color = next((c for c in _PALETTE if c not in used), _PALETTE[0])
+            position = max((lab.position for lab in existing), default=-1) + 1
+            return self._insert_label(Label(name, color, hotkey, definition, None, position))
+
+    def update_label(
+        self,
+        name: str,
+        *,
+        new_name: str = _UNSET,
+        color: str = _UNSET,
+        hotkey: str | None = _UNSET,
+        definition: str = _UNSET,
+    ) -> tuple[Label, Label]:
+        """Rename, recolour, re-key or redefine a label; spans follow a rename. Returns (before, after)."""
+        with self.transaction():
+            before = self.label(name)
+            after = Label(**before.to_dict())
+            if new_name is not _UNSET:
+                after.name = check_label_name(new_name)
+            if color is not _UNSET:
+                after.color = check_color(color)
+            if hotkey is not _UNSET:
+                after.hotkey = check_hotkey(hotkey)
+            if definition is not _UNSET:
+                after.definition = definition or ""
+            self._check_label_free(after.name, after.hotkey, before.id)
+            self.conn.execute(
+                "UPDATE labels SET name = ?, color = ?, hotkey = ?, definition = ? WHERE id = ?",
+                (after.name, after.color, after.hotkey, after.definition, before.id),
+            )
+            followed = Changes()
+            if after.name != before.name:
+                followed = self._follow_rename(before.name, after.name)
+            changed = {
+                k: [getattr(before, k), getattr(after, k)]
+                for k in ("name", "color", "hotkey", "definition")
+                if getattr(before, k) != getattr(after, k)
+            }
+            self.record_change("update_label", label=before.name, changed=changed)
+            changes = Changes(labels={before.id: Change(before, after)}) | followed  # type: ignore[dict-item]
+            return with_changes((before, after), changes)
+
+    def _follow_rename(self, old: str, new: str) -> Changes:
+        """Everywhere else the project names a label by its name takes the new one: the
+        relation types that allow it at an end (so their relations still fit, and exports
+        name no label that is gone) and the suggestions rejected with it (so they stay
+        rejected). Spans, suggestions and curated spans hold the label by its id.
+
+        A rejection already stored under the new name is kept as it is, and the old one
+        beside it, so that renaming back restores both exactly."""
+        self.conn.execute("UPDATE OR IGNORE rejections SET label = ? WHERE label = ?", (new, old))
+        return self.rename_label_in_types(old, new)
+
+    def rename_label(self, name: str, new_name: str) -> Label:
+        pair = self.update_label(name, new_name=new_name)
+        return with_changes(pair[1], changes_of(pair))
+
+    def label_usage(self, name: str) -> int:
+        label = self.label(name)
+        return self.conn.execute(
+            "SELECT count(*) FROM spans WHERE label_id = ?", (label.id,)
+        ).fetchone()[0]
+
+    def label_spans(self, name: str) -> list[Span]:
+        """Every span with this label, in every document (what deleting it would take along)."""
+        label = self.label(name)
+        rows = self.conn.execute(
+            f"SELECT {SPAN_COLUMNS} FROM spans s JOIN labels l ON l.id = s.label_id"
+            ' WHERE s.label_id = ? ORDER BY s.document_id, s.start, s."end", s.id',
+            (label.id,),
+        )
+        return [span_from_row(r) for r in rows]
+
+    def delete_label(self, name: str, *, delete_spans: bool = False) -> int:
+        """Delete a label. A label in use is refused unless ``delete_spans``; returns spans deleted.
+
+        Its ``.changes`` name every span deleted, so an undo can put them back with their ids.
+        """
+        with self.transaction():
+            label = self.label(name)
+            count = self.label_usage(name)
+            if count and not delete_spans:
+                raise LabelInUse(name, count)
+            spans = self.label_spans(name) if count else []
+            documents = sorted({s.document_id for s in spans})
+            states_before = {d: document_state(self.conn, d, self.annotator) for d in documents}
+            self.conn.execute(
+                "UPDATE documents SET span_count = span_count - (SELECT count(*) FROM spans"
+                " WHERE spans.document_id = documents.id AND spans.label_id = ?"
+                " AND spans.origin != 'suggested')"
+                " WHERE id IN (SELECT document_id FROM spans WHERE label_id = ?)",
+                (label.id, label.id),
+            )
+            self.conn.execute("DELETE FROM spans WHERE label_id = ?", (label.id,))
+            self.conn.execute("DELETE FROM labels WHERE id = ?", (label.id,))
+            self.record_change("delete_label", label=name, spans_deleted=count)
+            changes = Changes(
+                spans={s.id: Change(s, None) for s in spans},  # type: ignore[misc]
+                documents={
+                    d: Change(states_before[d], document_state(self.conn, d, self.annotator))
+                    for d in documents
+                },
+                labels={label.id: Change(label, None)},  # type: ignore[dict-item]
+            )
+            return with_changes(count, changes)

@@ -1,0 +1,273 @@
+"""Spans: tagged stretches of a document's text, added, corrected and removed one at a time.
+
+Offsets are code points, half-open ``[start, end)``; a span's text is always cut from the
+stored text here, never taken from the caller. Each method is one committed transaction that
+also keeps the document's ``span_count`` and the change history up to date, and returns the
+span with ``.changes`` (see :mod:`annotator.changes`) saying what it changed.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from typing import Any
+
+from annotator.changes import Change, Changes, DocumentState, with_changes
+from annotator.model import ORIGINS, Relation, Span, SpanError, check_span, utc_now
+from annotator.store.statuses import MY_STATUS, status_of, write_status
+
+SPAN_COLUMNS = (
+    's.id, s.document_id, s.start, s."end", l.name, s.text, s.annotator, s.note, s.origin,'
+    " s.created_at, s.updated_at, s.suggester, s.score, s.attributes"
+)
+
+
+def document_state(conn: sqlite3.Connection, document_id: int, annotator: str) -> DocumentState:
+    """A document's status (``annotator``'s own) and span count as the current transaction
+    sees them."""
+    row = conn.execute(
+        f"SELECT {MY_STATUS}, d.span_count FROM documents d WHERE d.id = ?",
+        (annotator, document_id),
+    ).fetchone()
+    if row is None:
+        raise SpanError(f"there is no document {document_id}")
+    return DocumentState(document_id, row[0], row[1])
+
+
+def relations_of(conn: sqlite3.Connection, span_id: int) -> list[Relation]:
+    """The relations a span is an end of (before a delete takes them with it)."""
+    from annotator.store.relations import RELATION_COLUMNS, relation_from_row
+
+    rows = conn.execute(
+        f"SELECT {RELATION_COLUMNS} FROM relations r JOIN relation_types t ON t.id = r.type_id"
+        " WHERE r.head = ? OR r.child = ? ORDER BY r.id",
+        (span_id, span_id),
+    )
+    return [relation_from_row(r) for r in rows]
+
+
+def span_from_row(row: Sequence[Any]) -> Span:
+    """A Span from the columns of :data:`SPAN_COLUMNS` (positional: a long article reads
+    ten thousand of these when it opens)."""
+    return Span(
+        row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], row[9], row[10],
+        row[0], row[11], row[12], json.loads(row[13]) if row[13] else {},
+    )  # fmt: skip
+
+
+class SpanMethods:
+    """The span half of :class:`annotator.store.project.Store` (it brings ``conn``, ``transaction``,
+    ``record_change`` and ``document_text``)."""
+
+    conn: sqlite3.Connection
+    annotator: str
+    transaction: Callable[[], AbstractContextManager[None]]
+    record_change: Callable[..., None]
+    document_text: Callable[[int], str]
+
+    def spans(self, document_id: int) -> list[Span]:
+        rows = self.conn.execute(
+            f"SELECT {SPAN_COLUMNS} FROM spans s JOIN labels l ON l.id = s.label_id"
+            ' WHERE s.document_id = ? ORDER BY s.start, s."end", s.id',
+            (document_id,),
+        )
+        return [span_from_row(r) for r in rows]
+
+    def span(self, span_id: int) -> Span:
+        row = self.conn.execute(
+            f"SELECT {SPAN_COLUMNS} FROM spans s JOIN labels l ON l.id = s.label_id WHERE s.id = ?",
+            (span_id,),
+        ).fetchone()
+        if row is None:
+            raise SpanError(f"there is no span {span_id}")
+        return span_from_row(row)
+
+    def _label_id(self, name: str) -> int:
+        row = self.conn.execute("SELECT id FROM labels WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            raise SpanError(f"unknown label {name!r}")
+        return row[0]
+
+    def add_span(
+        self,
+        document_id: int,
+        start: int,
+        end: int,
+        label: str,
+        *,
+        note: str | None = None,
+        origin: str = "manual",
+        suggester: str | None = None,
+        score: float | None = None,
+    ) -> Span:
+        """Tag ``text[start:end]`` with ``label``. The span's text is cut from the stored text.
+
+        A suggestion has origin ``suggested``, the ``suggester`` that made it and a ``score``.
+        """
+        text = self.document_text(document_id)
+        check_span(text, start, end)
+        if origin not in ORIGINS:
+            raise SpanError(f"origin must be one of {', '.join(ORIGINS)}")
+        now = utc_now()
+        span = Span(
+            document_id=document_id,
+            start=start,
+            end=end,
+            label=label,
+            text=text[start:end],
+            annotator=self.annotator,
+            note=note or None,
+            origin=origin,
+            created_at=now,
+            updated_at=now,
+            suggester=suggester,
+            score=score,
+        )
+        return self.restore_span(span, action="add_span")
+
+    def restore_span(self, span: Span, *, action: str = "restore_span") -> Span:
+        """Put a span back exactly as it was (same id, author and times), for undo and redo."""
+        text = self.document_text(span.document_id)
+        check_span(text, span.start, span.end, span.text)
+        with self.transaction():
+            document_before = document_state(self.conn, span.document_id, self.annotator)
+            label_id = self._label_id(span.label)
+            if (
+                span.id is not None
+                and self.conn.execute("SELECT 1 FROM spans WHERE id = ?", (span.id,)).fetchone()
+            ):
+                raise SpanError(f"span {span.id} is already there")
+            cur = self.conn.execute(
+                'INSERT INTO spans (id, document_id, start, "end", label_id, text, annotator,'
+                " note, origin, created_at, updated_at, suggester, score, attributes)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    span.id,
+                    span.document_id,
+                    span.start,
+                    span.end,
+                    label_id,
+                    span.text,
+                    span.annotator,
+                    span.note,
+                    span.origin,
+                    span.created_at,
+                    span.updated_at,
+                    span.suggester,
+                    span.score,
+                    json.dumps(span.attributes, ensure_ascii=False) if span.attributes else None,
+                ),
+            )
+            if span.origin != "suggested":  # suggestions are counted apart
+                self._count_spans(span.document_id, +1)
+            restored = Span(**{**span.to_dict(), "id": cur.lastrowid})
+            self.record_change(
+                action,
+                span.document_id,
+                restored.id,
+                start=span.start,
+                end=span.end,
+                label=span.label,
+            )
+            if span.origin != "curated" and span.origin != "suggested":
+                self._mark_started(span.document_id, span.annotator)
+            changes = Changes(
+                spans={restored.id: Change(None, restored)},  # type: ignore[dict-item]
+                documents={
+                    span.document_id: Change(
+                        document_before, document_state(self.conn, span.document_id, self.annotator)
+                    )
+                },
+            )
+            return with_changes(restored, changes)
+
+    def _count_spans(self, document_id: int, change: int) -> None:
+        self.conn.execute(
+            "UPDATE documents SET span_count = span_count + ? WHERE id = ?", (change, document_id)
+        )
+
+    def _mark_started(self, document_id: int, annotator: str) -> None:
+        """An analyst's first span on a document they had not begun puts it in progress."""
+        if status_of(self.conn, document_id, annotator) == "new":
+            write_status(self.conn, document_id, annotator, "in_progress", utc_now())
+            details = {"before": "new", "after": "in_progress"}
+            if annotator != self.annotator:
+                details["of"] = annotator
+            self.record_change("set_status", document_id, **details)
+
+    def delete_span(self, span_id: int) -> Span:
+        """Delete a span and its relations; returns it as it was, so it can be restored.
+
+        The relations it took are in the changes (``changes.relations``), each as it was, so
+        an undo can put them back after the span.
+        """
+        with self.transaction():
+            span = self.span(span_id)
+            document_before = document_state(self.conn, span.document_id, self.annotator)
+            taken = relations_of(self.conn, span_id)
+            for relation in taken:
+                self.record_change(
+                    "delete_relation", relation.document_id, None, relation=relation.id,
+                    head=relation.head, child=relation.child, label=relation.label,
+                )  # fmt: skip
+            self.conn.execute("DELETE FROM spans WHERE id = ?", (span_id,))
+            if span.origin != "suggested":
+                self._count_spans(span.document_id, -1)
+            self.record_change(
+                "delete_span",
+                span.document_id,
+                span_id,
+                start=span.start,
+                end=span.end,
+                label=span.label,
+            )
+            changes = Changes(
+                spans={span_id: Change(span, None)},
+                documents={
+                    span.document_id: Change(
+                        document_before, document_state(self.conn, span.document_id, self.annotator)
+                    )
+                },
+                relations={r.id: Change(r, None) for r in taken},  # type: ignore[misc]
+            )
+            return with_changes(span, changes)
+
+    def _update_span(self, span_id: int, action: str, **fields: Any) -> Span:
+        with self.transaction():
+            before = self.span(span_id)
+            after = Span(**{**before.to_dict(), **fields, "updated_at": utc_now()})
+            if "start" in fields or "end" in fields:
+                text = self.document_text(before.document_id)
+                check_span(text, after.start, after.end)
+                after.text = text[after.start : after.end]
+            self.conn.execute(
+                'UPDATE spans SET start = ?, "end" = ?, label_id = ?, text = ?, note = ?,'
+                " updated_at = ? WHERE id = ?",
+                (
+                    after.start,
+                    after.end,
+                    self._label_id(after.label),
+                    after.text,
+                    after.note,
+                    after.updated_at,
+                    span_id,
+                ),
+            )
+            changed = {
+                k: [getattr(before, k), getattr(after, k)]
+                for k in ("start", "end", "label", "note")
+                if getattr(before, k) != getattr(after, k)
+            }
+            self.record_change(action, before.document_id, span_id, **changed)
+            return with_changes(after, Changes(spans={span_id: Change(before, after)}))
+
+    def relabel_span(self, span_id: int, label: str) -> Span:
+        return self._update_span(span_id, "relabel_span", label=label)
+
+    def move_span(self, span_id: int, start: int, end: int) -> Span:
+        return self._update_span(span_id, "move_span", start=start, end=end)
+
+    def set_note(self, span_id: int, note: str | None) -> Span:
+        return self._update_span(span_id, "set_note", note=(note or None))

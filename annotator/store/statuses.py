@@ -1,0 +1,190 @@
+"""Each analyst's own status for each document (part of the store).
+
+A project may hold several analysts' work (a merged team project, or analysts taking turns
+on one file). Each has their own status for each document in the ``statuses`` table: no row
+means new. The window shows and changes the current analyst's (``store.annotator``).
+
+``documents.status`` is kept as the document's overall status, written whenever an
+analyst's status changes: new when no one has begun it, done when everyone who worked on it
+is done or skipped it (and at least one did it), skipped when all of them skipped it, and in
+progress otherwise. With one analyst it is simply theirs. Exports filter and write it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
+
+from annotator.changes import Change, Changes, DocumentState, with_changes
+from annotator.model import STATUSES, utc_now
+
+# The current analyst's status of document d, in a query over documents d.
+MY_STATUS = (
+    "COALESCE((SELECT s.status FROM statuses s WHERE s.document_id = d.id AND s.annotator = ?),"
+    " 'new')"
+)
+
+_OVERALL = """
+    UPDATE documents SET status = (
+        SELECT CASE
+            WHEN count(*) = 0 OR sum(status = 'new') = count(*) THEN 'new'
+            WHEN sum(status IN ('done', 'skipped')) = count(*) THEN
+                CASE WHEN sum(status = 'done') > 0 THEN 'done' ELSE 'skipped' END
+            ELSE 'in_progress'
+        END
+        FROM statuses WHERE document_id = ?
+    ) WHERE id = ?"""
+
+
+def status_of(conn: sqlite3.Connection, document_id: int, annotator: str) -> str:
+    row = conn.execute(
+        "SELECT status FROM statuses WHERE document_id = ? AND annotator = ?",
+        (document_id, annotator),
+    ).fetchone()
+    return row[0] if row else "new"
+
+
+def write_status(
+    conn: sqlite3.Connection, document_id: int, annotator: str, status: str, at: str
+) -> None:
+    """Set one analyst's status and the document's overall status, in the caller's
+    transaction, without a history entry (the caller writes that)."""
+    conn.execute(
+        "INSERT INTO statuses (document_id, annotator, status, updated_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (document_id, annotator) DO UPDATE SET status = excluded.status,"
+        " updated_at = excluded.updated_at",
+        (document_id, annotator, status, at),
+    )
+    conn.execute(_OVERALL, (document_id, document_id))
+
+
+def write_status_overall(conn: sqlite3.Connection, document_id: int) -> None:
+    """Write a document's overall status again from its analysts' (after one was removed)."""
+    conn.execute(_OVERALL, (document_id, document_id))
+
+
+class StatusMethods:
+    """Mixed into :class:`~annotator.store.project.Store`."""
+
+    conn: sqlite3.Connection
+    annotator: str
+    transaction: Callable[[], AbstractContextManager[None]]
+    record_change: Callable[..., None]
+    document_row: Callable[[int], Any]
+
+    def status_of(self, document_id: int, annotator: str | None = None) -> str:
+        """An analyst's status for a document (the current analyst's by default)."""
+        return status_of(self.conn, document_id, annotator or self.annotator)
+
+    def statuses_of(self, document_id: int) -> dict[str, str]:
+        """Every analyst's status for a document, by name."""
+        rows = self.conn.execute(
+            "SELECT annotator, status FROM statuses WHERE document_id = ? ORDER BY annotator",
+            (document_id,),
+        )
+        return dict(rows)
+
+    def analysts(self) -> list[str]:
+        """Everyone who has a status or a span of their own in the project, by name.
+
+        Walked name by name along the annotator indexes (a few lookups for each analyst), not
+        by reading every span: a big project has millions of spans and a handful of analysts.
+        """
+        found: set[str] = set()
+        for table, own in (("statuses", ""), ("spans", " AND origin != 'curated'")):
+            name = self.conn.execute(f"SELECT min(annotator) FROM {table}").fetchone()[0]
+            while name is not None:
+                mine = self.conn.execute(
+                    f"SELECT 1 FROM {table} WHERE annotator = ?{own} LIMIT 1", (name,)
+                ).fetchone()
+                if mine:
+                    found.add(name)
+                name = self.conn.execute(
+                    f"SELECT min(annotator) FROM {table} WHERE annotator > ?", (name,)
+                ).fetchone()[0]
+        return sorted(found)
+
+    def set_status(self, document_id: int, status: str, annotator: str | None = None) -> str:
+        """Set an analyst's status for a document (the current analyst's by default).
+
+        Returns the status they had (with ``.changes``, whose document state is the current
+        analyst's, as the window shows it).
+        """
+        if status not in STATUSES:
+            raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+        who = annotator or self.annotator
+        with self.transaction():
+            before = self.document_row(document_id)
+            old = status_of(self.conn, document_id, who)
+            changes = Changes()
+            if old != status:
+                write_status(self.conn, document_id, who, status, utc_now())
+                details: dict[str, Any] = {"before": old, "after": status}
+                if who != self.annotator:
+                    details["of"] = who
+                self.record_change("set_status", document_id, **details)
+                mine = status if who == self.annotator else before.status
+                was = DocumentState(document_id, before.status, before.span_count)
+                now = DocumentState(document_id, mine, before.span_count)
+                changes = Changes(documents={document_id: Change(was, now)})
+            return with_changes(old, changes)
+
+    def reopen_document(self, document_id: int) -> tuple[str, str]:
+        """Put a document the current analyst marked done or skipped back in their queue.
+
+        It becomes in progress when it has spans, else new. Returns (before, after).
+        """
+        with self.transaction():
+            row = self.document_row(document_id)
+            after = "in_progress" if row.span_count else "new"
+            if row.status in ("done", "skipped"):
+                self.set_status(document_id, after)
+                return row.status, after
+            return row.status, row.status
+
+    def next_open_document(self, after: int | None, *, wrap: bool = True) -> int | None:
+        """The next document (in project order) the current analyst has neither done nor
+        skipped."""
+        sql = (
+            f"SELECT d.id FROM documents d WHERE d.id > ? AND {MY_STATUS}"
+            " IN ('new', 'in_progress') ORDER BY d.id LIMIT 1"
+        )
+        row = self.conn.execute(sql, (after or 0, self.annotator)).fetchone()
+        if row is None and wrap:
+            row = self.conn.execute(sql, (0, self.annotator)).fetchone()
+        return row[0] if row else None
+
+    def count_documents(self, status: str | None = None) -> int:
+        """Documents in the project, or those with the current analyst's ``status``."""
+        if status is None:
+            return int(self.conn.execute("SELECT count(*) FROM documents").fetchone()[0])
+        if status == "new":
+            row = self.conn.execute(
+                "SELECT (SELECT count(*) FROM documents) - (SELECT count(*) FROM statuses"
+                " WHERE annotator = ? AND status != 'new')",
+                (self.annotator,),
+            ).fetchone()
+        else:
+            row = self.conn.execute(
+                "SELECT count(*) FROM statuses WHERE annotator = ? AND status = ?",
+                (self.annotator, status),
+            ).fetchone()
+        return int(row[0])
+
+    def statuses_by_analyst(self) -> dict[str, dict[str, int]]:
+        """For each analyst, how many documents they have in each status."""
+        total = self.count_documents()
+        out: dict[str, dict[str, int]] = {}
+        for who in self.analysts():
+            counts = dict.fromkeys(STATUSES, 0)
+            counts.update(
+                self.conn.execute(
+                    "SELECT status, count(*) FROM statuses WHERE annotator = ? GROUP BY status",
+                    (who,),
+                )
+            )
+            counts["new"] += total - sum(counts.values())
+            out[who] = counts
+        return out

@@ -1,0 +1,488 @@
+"""Running suggesters over a project and keeping their suggestions; accepting and rejecting.
+
+A suggestion is a span with origin ``suggested``, the name of its suggester and a score. It
+never changes a document's status, is counted apart from annotations, and is left out of
+exports unless asked for. Running a suggester again on a document replaces its earlier
+suggestions there (those still proposed keep their ids). Nothing is proposed that an analyst
+rejected on that document, or that is already annotated there with the same label.
+
+Suggestions may also come from a program of the user's own (``run_command``): it reads tasks
+as JSONL on its standard input, ``{"id", "text", "meta"}`` one per line, and writes JSONL on
+its standard output, ``{"id", "spans": [{"start", "end", "label", "score"}]}``. Its output is
+checked as an import is; a bad line stores nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import signal
+import subprocess
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from annotator.changes import Changes, with_changes
+from annotator.model import Refused, Span, SpanError, check_span, utc_now
+from annotator.printable import printable
+from annotator.store.project import Store
+from annotator.suggest.builtin import DEFAULT, Suggestion, built_in
+from annotator.suggest.builtin.patterns import Patterns, for_project
+
+# Below these, a built-in suggester's proposals are not stored unless --min-score says so:
+# scare quotes (0.3) stay out of the quotes; concessions and claims are low by nature.
+DEFAULT_MIN_SCORES = {"quotes": 0.5, "captions": 0.5, "concessions": 0.0, "claims": 0.0}
+COMMAND_TIMEOUT = 300.0
+
+
+class SuggestError(Refused):
+    """Suggestions that cannot be made or stored; nothing was stored."""
+
+
+@dataclass
+class SuggestReport:
+    documents: int = 0
+    proposed: dict[str, Counter[str]] = field(default_factory=dict)  # suggester → label → n
+    kept: int = 0  # still proposed from an earlier run
+    withdrawn: int = 0  # earlier suggestions no longer proposed
+    not_again: int = 0  # rejected before, or already annotated
+
+    def summary(self) -> str:
+        lines = [f"Suggested on {self.documents} document{'' if self.documents == 1 else 's'}:"]
+        for name, counts in self.proposed.items():
+            total = sum(counts.values())
+            parts = ", ".join(f"{label} {n}" for label, n in sorted(counts.items()))
+            shown = printable(name)
+            lines.append(f"  {shown}: {total} ({parts})" if total else f"  {shown}: none")
+        extra = []
+        if self.kept:
+            extra.append(f"{self.kept} already there")
+        if self.withdrawn:
+            extra.append(f"{self.withdrawn} earlier ones withdrawn")
+        if self.not_again:
+            extra.append(f"{self.not_again} left out (rejected before, or already tagged)")
+        if extra:
+            lines.append("  " + "; ".join(extra) + ".")
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "documents": self.documents,
+            "suggested": {name: dict(c) for name, c in self.proposed.items()},
+            "kept": self.kept,
+            "withdrawn": self.withdrawn,
+            "left_out": self.not_again,
+        }
+
+
+def label_names(store: Store) -> Callable[[str], str | None]:
+    """The label a suggester's label name stands for now: the label of that name, else the
+    label renamed from it (the history is read only when a name is not a label now); None
+    when there is none."""
+    current = set(store.label_ids())
+    former: dict[str, str] | None = None
+
+    def now(name: str) -> str | None:
+        nonlocal former
+        if name in current:
+            return name
+        if former is None:
+            former = store.former_label_names()
+        return former.get(name)
+
+    return now
+
+
+def documents_to_suggest(
+    store: Store, statuses: Sequence[str] | None = None, document: int | None = None
+) -> list[int]:
+    """The documents named, else those with the given statuses (the current analyst's), else
+    every document the current analyst has not marked done."""
+    if document is not None:
+        return [document]
+    rows = store.document_rows()
+    wanted = set(statuses) if statuses else {"new", "in_progress", "skipped"}
+    return [r.id for r in rows if r.status in wanted]
+
+
+def run_suggesters(
+    store: Store,
+    names: Sequence[str] | None = None,
+    *,
+    documents: Sequence[int],
+    min_score: float | None = None,
+    patterns: Patterns | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> SuggestReport:
+    """Run built-in suggesters on ``documents`` and store what they propose (one transaction).
+
+    ``min_score`` (for every suggester) replaces each one's own default threshold.
+    """
+    available = built_in()
+    chosen = list(names or DEFAULT)
+    unknown = [n for n in chosen if n not in available]
+    if unknown:
+        raise SuggestError(
+            f"no suggester {unknown[0]!r}; the built-in ones are {', '.join(available)}"
+        )
+    patterns = patterns or for_project(store.path)
+    named = label_names(store)
+    report = SuggestReport(proposed={n: Counter() for n in chosen})
+    with store.transaction():
+        for i, doc in enumerate(documents):
+            text = store.document_text(doc)
+            meta = store.document(doc).meta
+            for name in chosen:
+                if name == "captions":
+                    from annotator.suggest.builtin import captions
+
+                    found = captions.suggest(text, patterns, meta)
+                else:
+                    found = available[name](text, patterns)
+                floor = DEFAULT_MIN_SCORES.get(name, 0.0) if min_score is None else min_score
+                kept = [
+                    replace(s, label=label)
+                    for s in found
+                    if s.score >= floor and (label := named(s.label)) is not None
+                ]
+                keep_suggestions(store, doc, name, kept, report)
+            report.documents += 1
+            if progress:
+                progress(i + 1, len(documents))
+    return report
+
+
+def keep_suggestions(
+    store: Store,
+    document_id: int,
+    suggester: str,
+    found: Sequence[Suggestion],
+    report: SuggestReport,
+) -> Changes:
+    """Make ``suggester``'s suggestions on a document exactly ``found`` (less what was rejected
+    or is already annotated), keeping the ids of those it proposed before."""
+    conn = store.conn
+    rejected = {
+        tuple(r)
+        for r in conn.execute(
+            'SELECT start, "end", label FROM rejections WHERE document_id = ? AND suggester = ?',
+            (document_id, suggester),
+        )
+    }
+    annotated = {
+        tuple(r)
+        for r in conn.execute(
+            'SELECT s.start, s."end", l.name FROM spans s JOIN labels l ON l.id = s.label_id'
+            " WHERE s.document_id = ? AND s.origin != 'suggested'",
+            (document_id,),
+        )
+    }
+    earlier: dict[tuple[int, int, str], int] = {}
+    for sid, start, end, label in conn.execute(
+        'SELECT s.id, s.start, s."end", l.name FROM spans s JOIN labels l ON l.id = s.label_id'
+        " WHERE s.document_id = ? AND s.origin = 'suggested' AND s.suggester = ?",
+        (document_id, suggester),
+    ):
+        earlier[(start, end, label)] = sid
+    changes = Changes()
+    wanted: dict[tuple[int, int, str], Suggestion] = {}
+    for s in found:
+        key = (s.start, s.end, s.label)
+        if key in rejected or key in annotated:
+            report.not_again += 1
+            continue
+        if key not in wanted or s.score > wanted[key].score:
+            wanted[key] = s
+    for key, sid in earlier.items():
+        if key not in wanted:
+            changes |= store.delete_span(sid).changes  # type: ignore[attr-defined]
+            report.withdrawn += 1
+    for key, s in sorted(wanted.items()):
+        if key in earlier:
+            report.kept += 1
+            continue
+        added = store.add_span(
+            document_id, s.start, s.end, s.label, origin="suggested", suggester=suggester,
+            score=round(s.score, 4),
+        )  # fmt: skip
+        changes |= added.changes  # type: ignore[attr-defined]
+        report.proposed.setdefault(suggester, Counter())[s.label] += 1
+    return changes
+
+
+def accept_suggestion(
+    store: Store,
+    span_id: int,
+    *,
+    label: str | None = None,
+    start: int | None = None,
+    end: int | None = None,
+) -> Span:
+    """The suggestion becomes the current analyst's span (its label, or ``label``; its edges,
+    or ``start`` and ``end``). The history records which suggestion it came from. Returns the
+    new span, with ``.changes`` (the suggestion removed, the span added)."""
+    with store.transaction():
+        suggestion = store.span(span_id)
+        if suggestion.origin != "suggested":
+            raise SpanError(f"span {span_id} is not a suggestion")
+        removed = store.delete_span(span_id)
+        span = store.add_span(
+            suggestion.document_id,
+            suggestion.start if start is None else start,
+            suggestion.end if end is None else end,
+            label or suggestion.label,
+        )
+        store.record_change(
+            "accept_suggestion",
+            suggestion.document_id,
+            span.id,
+            suggestion=span_id,
+            suggester=suggestion.suggester,
+            score=suggestion.score,
+            label=span.label,
+        )
+        changes = removed.changes | span.changes  # type: ignore[attr-defined]
+        return with_changes(span, changes)
+
+
+def reject_suggestion(store: Store, span_id: int) -> Span:
+    """Reject a suggestion: it goes, and is not proposed again on this document. Returns it as
+    it was (so it can be put back with :func:`unreject_suggestion`), with ``.changes``."""
+    with store.transaction():
+        suggestion = store.span(span_id)
+        if suggestion.origin != "suggested":
+            raise SpanError(f"span {span_id} is not a suggestion")
+        removed = store.delete_span(span_id)
+        store.conn.execute(
+            'INSERT INTO rejections (document_id, start, "end", label, suggester, annotator,'
+            " rejected_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (
+                suggestion.document_id,
+                suggestion.start,
+                suggestion.end,
+                suggestion.label,
+                suggestion.suggester or "",
+                store.annotator,
+                utc_now(),
+            ),
+        )
+        store.record_change("reject_suggestion", suggestion.document_id, span_id)
+        return with_changes(suggestion, removed.changes)  # type: ignore[attr-defined]
+
+
+def unreject_suggestion(store: Store, suggestion: Span) -> Span:
+    """Undo a rejection: the suggestion is back under its own id, and may be proposed again."""
+    with store.transaction():
+        store.conn.execute(
+            'DELETE FROM rejections WHERE document_id = ? AND start = ? AND "end" = ?'
+            " AND label = ? AND suggester = ?",
+            (
+                suggestion.document_id,
+                suggestion.start,
+                suggestion.end,
+                suggestion.label,
+                suggestion.suggester or "",
+            ),
+        )
+        return store.restore_span(suggestion)
+
+
+def suggestions(store: Store, document_id: int) -> list[Span]:
+    """A document's suggestions in text order."""
+    return [s for s in store.spans(document_id) if s.origin == "suggested"]
+
+
+def suggestion_counts(store: Store) -> dict[int, int]:
+    """How many suggestions each document has; documents with none are left out."""
+    rows = store.conn.execute(
+        "SELECT document_id, count(*) FROM spans WHERE origin = 'suggested' GROUP BY document_id"
+    )
+    return {doc: n for doc, n in rows}
+
+
+# -- a program of the user's own --------------------------------------------------------------
+
+
+def run_command(
+    store: Store,
+    command: str,
+    *,
+    documents: Sequence[int],
+    name: str = "command",
+    timeout: float = COMMAND_TIMEOUT,
+    min_score: float = 0.0,
+) -> tuple[SuggestReport, str]:
+    """Ask the user's program for suggestions on ``documents``; returns the report and what
+    the program wrote on its standard error. Raises SuggestError, storing nothing, when the
+    program fails, hangs past ``timeout`` seconds, or writes anything that is not right."""
+    args = command_words(command)
+    tasks = []
+    for doc in documents:
+        d = store.document(doc)
+        tasks.append(json.dumps({"id": doc, "text": d.text, "meta": d.meta}, ensure_ascii=False))
+    feed = ("\n".join(tasks) + "\n") if tasks else ""
+    returncode, stdout, stderr = _run_program(args, feed.encode("utf-8"), timeout)
+    if returncode != 0:
+        raise SuggestError(
+            f"{printable(args[0])} failed (exit code {returncode}); nothing was stored"
+            + (f". It said: {stderr[-800:]}" if stderr else "")
+        )
+    by_document, problems = _read_output(store, stdout, set(documents))
+    if problems:
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        raise SuggestError(
+            f"the output of {printable(args[0])} was refused, nothing was stored:\n  "
+            + "\n  ".join(problems[:5])
+            + more
+        )
+    report = SuggestReport(proposed={name: Counter()})
+    with store.transaction():
+        for doc in documents:
+            found = [s for s in by_document.get(doc, []) if s.score >= min_score]
+            keep_suggestions(store, doc, name, found, report)
+            report.documents += 1
+    return report, stderr
+
+
+def _run_program(args: list[str], feed: bytes, timeout: float) -> tuple[int, bytes, str]:
+    """Run the user's program on ``feed``: its exit code, standard output and what it said on
+    standard error. It runs in a session of its own, so that on a timeout (or Ctrl+C) every
+    process it started is stopped with it; its pipes are read for ``timeout`` seconds at most,
+    even when something it started keeps them open after it ended."""
+    program = printable(args[0])
+    try:
+        process = subprocess.Popen(
+            args,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+    except FileNotFoundError:
+        raise SuggestError(f"{program}: no such program") from None
+    except PermissionError:
+        raise SuggestError(f"{program}: cannot be run (permission denied)") from None
+    except OSError as e:  # not a program at all, such as a script with no #! line
+        raise SuggestError(f"{program}: cannot be run ({e.strerror or e})") from None
+    with process:
+        try:
+            stdout, stderr = process.communicate(feed, timeout=timeout)
+        except subprocess.TimeoutExpired as e:
+            ended = _has_ended(process)
+            _stop_all(process)
+            said = (e.stderr or b"").decode("utf-8", "replace").strip()
+            why = (
+                ": it ended, but a process it started kept its output open. Every process it "
+                "started was stopped"
+                if ended
+                else " and was stopped, with every process it started"
+            )
+            raise SuggestError(
+                f"{program} did not finish within {timeout:g} s{why}; nothing was stored"
+                + (f". It said: {said[-800:]}" if said else "")
+            ) from None
+        except BaseException:  # Ctrl+C reaches only this process now: stop the program too
+            _stop_all(process)
+            raise
+    return process.returncode, stdout, stderr.decode("utf-8", "replace").strip()
+
+
+def _has_ended(process: subprocess.Popen[bytes]) -> bool:
+    """Whether the program itself has ended, leaving it unreaped: until it is reaped, its
+    process id cannot be another's, so its process group can still be stopped safely."""
+    if process.returncode is not None:
+        return True
+    if not hasattr(os, "waitid"):  # pragma: no cover - Windows
+        return False
+    flags = os.WEXITED | os.WNOHANG | os.WNOWAIT
+    return os.waitid(os.P_PID, process.pid, flags) is not None
+
+
+def _stop_all(process: subprocess.Popen[bytes]) -> None:
+    """Kill the program and every process it started (its process group), then reap it."""
+    if process.returncode is None:  # once reaped, its id may be another process's
+        try:
+            if hasattr(os, "killpg"):
+                os.killpg(process.pid, signal.SIGKILL)
+            else:  # pragma: no cover - Windows has no process groups to kill
+                process.kill()
+        except OSError:  # already gone
+            pass
+    process.wait()
+
+
+def command_words(command: str) -> list[str]:
+    """The program and its arguments, split as a POSIX shell would (no shell runs them)."""
+    try:
+        args = shlex.split(command)
+    except ValueError as e:  # shlex's own words: "No closing quotation", "No escaped character"
+        why = {
+            "No closing quotation": "a quotation mark is not closed",
+            "No escaped character": "it ends in a backslash with nothing after it",
+        }.get(str(e), str(e))
+        raise SuggestError(f"--command cannot be read, {why}: {printable(command)}") from None
+    if not args:
+        raise SuggestError("--command is empty")
+    return args
+
+
+def _read_output(
+    store: Store, output: bytes, asked: set[int]
+) -> tuple[dict[int, list[Suggestion]], list[str]]:
+    """The program's suggestions by document, and every reason a line is refused."""
+    named = label_names(store)
+    problems: list[str] = []
+    found: dict[int, list[Suggestion]] = {}
+    try:
+        text = output.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return {}, [f"its output is not UTF-8 (byte {e.start})"]
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        where = f"line {number}"
+        try:
+            record = json.loads(line)
+        except ValueError as e:
+            problems.append(f"{where}: not JSON ({e})")
+            continue
+        if not isinstance(record, dict) or "id" not in record or "spans" not in record:
+            problems.append(f'{where}: expected {{"id": ..., "spans": [...]}}')
+            continue
+        doc = record["id"]
+        if isinstance(doc, bool) or not isinstance(doc, int) or doc not in asked:
+            problems.append(f"{where}: id {doc!r} is not one of the documents it was given")
+            continue
+        spans = record["spans"]
+        if not isinstance(spans, list):
+            problems.append(f'{where}: "spans" must be a list')
+            continue
+        text_of = store.document_text(doc)
+        for i, span in enumerate(spans):
+            at = f"{where}: spans[{i}]"
+            if not isinstance(span, dict):
+                problems.append(f"{at}: a span must be an object")
+                continue
+            start, end, label = span.get("start"), span.get("end"), span.get("label")
+            score = span.get("score", 1.0)
+            current = named(label) if isinstance(label, str) else None
+            if current is None:
+                problems.append(f"{at}: unknown label {label!r}")
+                continue
+            try:
+                check_span(text_of, start, end, span.get("text"))
+            except SpanError as e:
+                problems.append(f"{at}: {e}")
+                continue
+            if (
+                isinstance(score, bool)
+                or not isinstance(score, (int, float))
+                or not 0 <= score <= 1
+            ):
+                problems.append(f"{at}: the score must be a number from 0 to 1, not {score!r}")
+                continue
+            assert isinstance(start, int) and isinstance(end, int)  # check_span saw to it
+            found.setdefault(doc, []).append(Suggestion(start, end, current, float(score)))
+    return found, problems
