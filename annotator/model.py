@@ -35,6 +35,10 @@ class SpanError(ValueError):
     """A span that does not fit its document: the message says why, in the analyst's words."""
 
 
+class RelationError(Refused):
+    """A relation that cannot be made as asked; the message says why."""
+
+
 class LabelError(ValueError):
     """A label that cannot be created or changed as asked."""
 
@@ -285,3 +289,28 @@ class LineEndings:
 
 def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def check_attributes(label: Label, values: Any) -> dict[str, str]:
+    """A span's attributes, as its label declares them; refused with a reason otherwise."""
+    if values is None:
+        return {}
+    if not isinstance(values, dict):
+        raise SpanError("attributes must be an object of name: value")
+    declared = {a["name"]: a for a in label.attributes}
+    out: dict[str, str] = {}
+    for name, value in values.items():
+        spec = declared.get(name)
+        if spec is None:
+            known = ", ".join(declared) or "none"
+            raise SpanError(f"label {label.name!r} has no attribute {name!r} (it has: {known})")
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str):
+            raise SpanError(f"attribute {name!r} must be text, not {type(value).__name__}")
+        if spec["kind"] == "choice" and value not in spec["values"]:
+            raise SpanError(
+                f"attribute {name!r} must be one of {', '.join(spec['values'])}, not {value!r}"
+            )
+        out[name] = value
+    return out

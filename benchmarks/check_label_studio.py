@@ -51,19 +51,19 @@ def make_sample(path: Path) -> None:
             doc = store.insert_document(
                 text=SAMPLE, text_hash=text_hash(SAMPLE), title="Tram", meta={"desk": "city"}
             )
-        quote = store.add_span(doc, *at("“We will build it 🚀,”"), "quote", note="check audio")
-        speaker = store.add_span(doc, *at("Mayor Ana Ruiz"), "speaker")
-        store.add_span(doc, *at("Ana Ruiz"), "claim")  # inside the speaker
-        store.add_relation(quote.id, speaker.id, "said_by")
-        store.set_attributes(quote.id, {"speaker": "the mayor"})
+        quote = store.spans.add(doc, *at("“We will build it 🚀,”"), "quote", note="check audio")
+        speaker = store.spans.add(doc, *at("Mayor Ana Ruiz"), "speaker")
+        store.spans.add(doc, *at("Ana Ruiz"), "claim")  # inside the speaker
+        store.relations.add(quote.id, speaker.id, "said_by")
+        store.spans.set_attributes(quote.id, {"speaker": "the mayor"})
     with Store(path, "bo") as store:
-        quote = store.add_span(1, *at("“We will build it 🚀,”"), "quote")
-        speaker = store.add_span(1, *at("Mayor Ana Ruiz"), "speaker")
-        concession = store.add_span(1, *at("Admittedly, costs rose 👍🏽 again."), "concession")
-        claim = store.add_span(1, *at("The line opens in 2027"), "claim")
-        store.add_relation(quote.id, speaker.id, "said_by")
-        store.add_relation(concession.id, claim.id, "concedes")
-        store.add_span(1, *at("officials said"), "claim", origin="suggested", suggester="claims", score=0.4)  # fmt: skip
+        quote = store.spans.add(1, *at("“We will build it 🚀,”"), "quote")
+        speaker = store.spans.add(1, *at("Mayor Ana Ruiz"), "speaker")
+        concession = store.spans.add(1, *at("Admittedly, costs rose 👍🏽 again."), "concession")
+        claim = store.spans.add(1, *at("The line opens in 2027"), "claim")
+        store.relations.add(quote.id, speaker.id, "said_by")
+        store.relations.add(concession.id, claim.id, "concedes")
+        store.spans.add(1, *at("officials said"), "claim", origin="suggested", suggester="claims", score=0.4)  # fmt: skip
 
 
 class Studio:
@@ -117,7 +117,7 @@ def project_contents(path: Path) -> tuple[Counter[tuple[Any, ...]], Counter[tupl
     relations: Counter[tuple[Any, ...]] = Counter()
     with Store(path, "check") as store:
         for doc in store.document_ids():
-            by_id = {s.id: s for s in store.spans(doc)}
+            by_id = {s.id: s for s in store.spans.in_document(doc)}
             for s in by_id.values():
                 if s.origin != "suggested":
                     key = (
@@ -129,7 +129,7 @@ def project_contents(path: Path) -> tuple[Counter[tuple[Any, ...]], Counter[tupl
                         tuple(s.attributes.items()),
                     )
                     spans[key] += 1
-            for r in store.relations(doc):
+            for r in store.relations.in_document(doc):
                 h, c = by_id[r.head], by_id[r.child]
                 relations[(r.label, (h.start, h.end, h.label), (c.start, c.end, c.label))] += 1
     return spans, relations
@@ -216,19 +216,19 @@ def main(argv: list[str] | None = None) -> int:
         studio_file.write_text(json.dumps(back, ensure_ascii=False), encoding="utf-8")
         again = folder / "again.db"
         with Store(source, "check") as store:
-            labels, kinds = store.labels(), store.relation_types()
+            labels, kinds = store.labels.all(), store.relation_types.all()
         with Store(again, "check") as store:
             # The source's labels (with their attributes) and relation types, for what comes in.
-            have = {lab.name for lab in store.labels()}
+            have = {lab.name for lab in store.labels.all()}
             for label in labels:
                 if label.name not in have:
-                    store.add_label(label.name, label.color)
+                    store.labels.add(label.name, label.color)
                 if label.attributes:
-                    store.set_label_attributes(label.name, label.attributes)
-            have = {kind.name for kind in store.relation_types()}
+                    store.labels.set_attributes(label.name, label.attributes)
+            have = {kind.name for kind in store.relation_types.all()}
             for kind in kinds:
                 if kind.name not in have:
-                    store.add_relation_type(kind.name, kind.color, kind.heads, kind.children)
+                    store.relation_types.add(kind.name, kind.color, kind.heads, kind.children)
             result = import_paths(store, [studio_file])
         if not result.ok:
             for refusal in result.refused:

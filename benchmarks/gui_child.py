@@ -226,7 +226,7 @@ def edit_long(project: str, reference_project: str, ops: int) -> dict[str, Any]:
                 _settle(app, view)
 
             def add(start: int = start, end: int = end, label: str = label) -> None:
-                reference_ids.append(store.add_span(long_id, start, end, label).id)
+                reference_ids.append(store.spans.add(long_id, start, end, label).id)
 
             times["add"]["ours"].append(_timed(tag))
             if window.editor.selected is None:
@@ -244,7 +244,7 @@ def edit_long(project: str, reference_project: str, ops: int) -> dict[str, Any]:
 
             times["relabel"]["ours"].append(_timed(relabel))
             times["relabel"]["reference"].append(
-                _timed(lambda r=reference_id, lab=label: store.relabel_span(r, lab))
+                _timed(lambda r=reference_id, lab=label: store.spans.relabel(r, lab))
             )
         for span_id, reference_id in zip(ours_ids, reference_ids, strict=True):
             window.editor.select(span_id)
@@ -255,9 +255,11 @@ def edit_long(project: str, reference_project: str, ops: int) -> dict[str, Any]:
                 _settle(app, view)
 
             times["delete"]["ours"].append(_timed(delete))
-            times["delete"]["reference"].append(_timed(lambda r=reference_id: store.delete_span(r)))
+            times["delete"]["reference"].append(
+                _timed(lambda r=reference_id: store.spans.delete(r))
+            )
     with Store(project, "bench") as check:
-        left = len(check.spans(long_id))
+        left = len(check.spans.in_document(long_id))
     return {**times, "extra": {"spans_after": left, "undo_steps": window.editor.undo_stack.count()}}
 
 

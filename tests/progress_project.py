@@ -86,9 +86,9 @@ def analyst_project(path, who, clock):
             clock.at(seconds)
             if action == "span":
                 start, end, label = argument
-                store.add_span(ids[index], start, end, label)
+                store.spans.add(ids[index], start, end, label)
             else:
-                store.set_status(ids[index], "done")
+                store.statuses.set(ids[index], "done")
     return path
 
 
@@ -115,7 +115,7 @@ def math_like_project(path):
     texts = [f"Document {i}: the minister said the bridge opens in 2027." for i in range(3)]
     with Store(path, MATH_ANALYSTS[0]) as store:
         for label in MATH_LABELS:
-            store.add_label(label)
+            store.labels.add(label)
         with store.transaction():
             ids = [
                 store.insert_document(text=t, text_hash=text_hash(t), title=title)
@@ -124,7 +124,7 @@ def math_like_project(path):
     for who in MATH_ANALYSTS:
         with Store(path, who) as store:
             for doc in ids:
-                store.add_span(doc, 0, 8, MATH_LABELS[0])
-                store.add_span(doc, 13, 21, MATH_LABELS[1])
-                store.set_status(doc, "done")
+                store.spans.add(doc, 0, 8, MATH_LABELS[0])
+                store.spans.add(doc, 13, 21, MATH_LABELS[1])
+                store.statuses.set(doc, "done")
     return path

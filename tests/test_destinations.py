@@ -29,7 +29,7 @@ def project(tmp_path):
             text = f"Article {i}: the minister said so. 🚀"
             store.insert_document(text=text, text_hash=text_hash(text), title=f"a{i}")
     with Store(path, "tester") as store:
-        store.add_span(store.document_ids()[0], 0, 7, "claim")
+        store.spans.add(store.document_ids()[0], 0, 7, "claim")
     return path
 
 

@@ -467,7 +467,7 @@ def reopen(ctx: click.Context, references: tuple[str, ...]) -> None:
         for reference in references:
             document_id = store.find_document(reference)
             assert document_id is not None
-            before, after = store.reopen_document(document_id)
+            before, after = store.statuses.reopen(document_id)
             title = printable(store.document_row(document_id).title)
             if before == after:
                 click.echo(f"{title!r} was not done or skipped; it stays {after}")

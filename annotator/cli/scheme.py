@@ -15,7 +15,7 @@ def relations(ctx: click.Context) -> None:
     if ctx.invoked_subcommand is None:
         store = store_of(ctx)
         with user_errors():
-            kinds = store.relation_types()
+            kinds = store.relation_types.all()
             used = dict(
                 store.conn.execute("SELECT type_id, count(*) FROM relations GROUP BY type_id")
             )
@@ -45,7 +45,7 @@ def relations_add(
 ) -> None:
     """Add a relation type (no --head or --child: any label at that end)."""
     with user_errors():
-        kind = store_of(ctx, create=True).add_relation_type(
+        kind = store_of(ctx, create=True).relation_types.add(
             name, color, heads, children, definition
         )
     click.echo(f"Added relation type {kind.name!r}")
@@ -58,7 +58,7 @@ def relations_add(
 def relations_rename(ctx: click.Context, name: str, new_name: str) -> None:
     """Rename a relation type; its relations follow."""
     with user_errors():
-        kind = store_of(ctx, create=True).rename_relation_type(name, new_name)
+        kind = store_of(ctx, create=True).relation_types.rename(name, new_name)
     click.echo(f"Renamed {name!r} to {kind.name!r}")
 
 
@@ -72,7 +72,7 @@ def relations_delete(ctx: click.Context, name: str, force: bool) -> None:
 
     with user_errors():
         try:
-            count = store_of(ctx, create=True).delete_relation_type(name, delete_relations=force)
+            count = store_of(ctx, create=True).relation_types.delete(name, delete_relations=force)
         except RelationError as e:
             hint = "; add --force to delete them too" if "used by" in str(e) else ""
             raise click.ClickException(f"{e}{hint}") from None
@@ -88,7 +88,7 @@ def labels(ctx: click.Context) -> None:
     if ctx.invoked_subcommand is None:
         store = store_of(ctx)
         with user_errors():
-            listed = [(label, store.label_usage(label.name)) for label in store.labels()]
+            listed = [(label, store.labels.usage(label.name)) for label in store.labels.all()]
         for label, used in listed:
             key = label.hotkey or "-"
             click.echo(
@@ -107,7 +107,7 @@ def labels_add(
 ) -> None:
     """Add a label."""
     with user_errors():
-        label = store_of(ctx, create=True).add_label(name, color, hotkey, definition)
+        label = store_of(ctx, create=True).labels.add(name, color, hotkey, definition)
     click.echo(f"Added label {label.name!r} ({label.color})")
 
 
@@ -119,8 +119,8 @@ def labels_rename(ctx: click.Context, name: str, new_name: str) -> None:
     """Rename a label; its spans and the relation types that allow it follow."""
     store = store_of(ctx, create=True)
     with user_errors():
-        label = store.rename_label(name, new_name)
-        count = store.label_usage(label.name)
+        label = store.labels.rename(name, new_name)
+        count = store.labels.usage(label.name)
     click.echo(f"Renamed {name!r} to {label.name!r} ({n(count, 'span')})")
 
 
@@ -131,7 +131,7 @@ def labels_rename(ctx: click.Context, name: str, new_name: str) -> None:
 def labels_color(ctx: click.Context, name: str, color: str) -> None:
     """Give a label a new colour (#rrggbb)."""
     with user_errors():
-        _, label = store_of(ctx, create=True).update_label(name, color=color)
+        _, label = store_of(ctx, create=True).labels.update(name, color=color)
     click.echo(f"{label.name!r} is now {label.color}")
 
 
@@ -142,7 +142,7 @@ def labels_color(ctx: click.Context, name: str, color: str) -> None:
 def labels_hotkey(ctx: click.Context, name: str, key: str | None) -> None:
     """Give a label a hotkey (leave KEY out to remove it)."""
     with user_errors():
-        _, label = store_of(ctx, create=True).update_label(name, hotkey=key)
+        _, label = store_of(ctx, create=True).labels.update(name, hotkey=key)
     click.echo(f"{label.name!r} hotkey: {label.hotkey or 'none'}")
 
 
@@ -153,7 +153,7 @@ def labels_hotkey(ctx: click.Context, name: str, key: str | None) -> None:
 def labels_define(ctx: click.Context, name: str, definition: str) -> None:
     """Set the guideline text of a label."""
     with user_errors():
-        store_of(ctx, create=True).update_label(name, definition=definition)
+        store_of(ctx, create=True).labels.update(name, definition=definition)
     click.echo(f"Updated the definition of {name!r}")
 
 
@@ -168,7 +168,7 @@ def labels_delete(ctx: click.Context, name: str, force: bool) -> None:
     store = store_of(ctx, create=True)
     with user_errors():
         try:
-            count = store.delete_label(name, delete_spans=force)
+            count = store.labels.delete(name, delete_spans=force)
         except LabelInUse as e:
             raise click.ClickException(f"{e}; add --force to do so") from None
     click.echo(f"Deleted label {name!r}" + (f" and its {n(count, 'span')}" if count else ""))

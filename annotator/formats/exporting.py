@@ -363,7 +363,7 @@ def export(
         raise ExportError(f"offsets must be one of {', '.join(OFFSET_UNITS)}")
     if offsets == "utf16" and fmt != "doccano":
         raise ExportError("UTF-16 offsets are only offered for the doccano format")
-    known = {lab.name for lab in store.labels()}
+    known = {lab.name for lab in store.labels.all()}
     unknown = [name for name in labels or () if name not in known]
     if unknown:
         raise ExportError(
@@ -452,7 +452,7 @@ def write_jsonl(job: ExportJob, out: IO[str], report: ExportReport) -> None:
     make: Callable[[Document, list[Span]], dict[str, Any]]
     if job.format == "doccano":
         meta_keys = job.store.meta_keys(statuses=job.statuses)
-        entities = job.store.has_relations()
+        entities = job.store.relations.any()
         utf16 = job.options.offsets == "utf16"
 
         def make_doccano(doc: Document, spans: list[Span]) -> dict[str, Any]:

@@ -356,10 +356,10 @@ def _write(
     progress: Callable[[int], None],
     as_suggestions: bool = False,
 ) -> None:
-    label_ids = store.label_ids()
+    label_ids = store.labels.ids()
     scheme = Scheme(
-        attributes={lab.name: lab.attributes for lab in store.labels()},
-        relation_types={kind.name: kind for kind in store.relation_types()},
+        attributes={lab.name: lab.attributes for lab in store.labels.all()},
+        relation_types={kind.name: kind for kind in store.relation_types.all()},
     )
     relation_ids = {n: k.id for n, k in scheme.relation_types.items() if k.id is not None}
     suggester = f"import {as_text(path.name)}"
@@ -392,7 +392,7 @@ def _write(
                         for span in record.spans
                     ]
                 for name in sorted(new_labels - label_ids.keys()):
-                    label_ids[name] = store.add_label(name).id  # type: ignore[assignment]
+                    label_ids[name] = store.labels.add(name).id  # type: ignore[assignment]
                     added_labels.append(name)
                 document_id = store.insert_document(
                     text=record.text,
@@ -476,7 +476,7 @@ def _add_statuses(store: Store, document_id: int | None, record: CheckedTask) ->
     """A repeated text's statuses, for analysts who have none yet on the stored document."""
     if document_id is None or not record.statuses:
         return
-    have = store.statuses_of(document_id)
+    have = store.statuses.of_document(document_id)
     for who, status in record.statuses.items():
         if who not in have:
             write_status(store.conn, document_id, who, status, utc_now())

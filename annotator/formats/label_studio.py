@@ -46,7 +46,7 @@ def write_label_studio(job: ExportJob, out: IO[str], report: ExportReport) -> No
     The config goes to ``<name>.xml`` beside ``<name>.json``; written to standard output, a
     pipe or a device there is no beside, and no config is written.
     """
-    labels = job.store.labels()
+    labels = job.store.labels.all()
     controls = _attribute_controls(labels)
     leads = activity.per_document_by_analyst(activity.lead_times(job.store))
     across = 0
@@ -63,7 +63,7 @@ def write_label_studio(job: ExportJob, out: IO[str], report: ExportReport) -> No
     if beside is not None:
         try:
             with output(beside) as config:
-                config.write(label_config(labels, job.store.relation_types()))
+                config.write(label_config(labels, job.store.relation_types.all()))
         except OSError as e:
             raise ExportError(
                 f"{printable(beside)}: the labelling config could not be written "

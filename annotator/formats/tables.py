@@ -57,7 +57,7 @@ def csv_columns(job: ExportJob) -> list[str]:
     columns = list(CSV_COLUMNS)
     if job.include_suggestions:
         columns += ["suggester", "score"]
-    if any(label.attributes for label in job.store.labels()):
+    if any(label.attributes for label in job.store.labels.all()):
         columns.append("attributes")
     return columns
 

@@ -300,7 +300,7 @@ class MainWindow(QMainWindow):
     def reload_labels(self) -> None:
         """Label buttons, tag actions and colours from the store (on opening a project)."""
         assert self.store is not None
-        self.labels = self.store.labels()
+        self.labels = self.store.labels.all()
         self._show_labels()
 
     def _show_labels(self) -> None:
@@ -325,10 +325,10 @@ class MainWindow(QMainWindow):
             self.remember_position()
         with _collector_paused():
             text = self.store.document_text(document_id)
-            spans = self.store.spans(document_id)
+            spans = self.store.spans.in_document(document_id)
             self.documents.model.show_span_count(document_id, annotation_count(spans))
             self.documents.show_current(document_id)
-            relations = self.store.relations(document_id)
+            relations = self.store.relations.in_document(document_id)
             self.document_model.load(document_id, text, self.layer.spans(spans), relations)
 
     @property
@@ -488,7 +488,7 @@ class MainWindow(QMainWindow):
     def choose_layers(self, store: Store) -> None:
         """On opening a project: one holding several analysts' work shows the analyst's own
         spans and everyone's statuses; one analyst's work shows every span, as it always did."""
-        team = self.team_project = len(store.analysts()) > 1
+        team = self.team_project = len(store.statuses.analysts()) > 1
         self.action("everyone_spans").setChecked(not team)
         self.action("everyone_statuses").setChecked(team)
         self.span_model_shows_analysts()
@@ -501,7 +501,7 @@ class MainWindow(QMainWindow):
         self.span_model_shows_analysts()
         if self.store is None or self.current_document is None:
             return
-        stored = self.layer.spans(self.store.spans(self.current_document))
+        stored = self.layer.spans(self.store.spans.in_document(self.current_document))
         changes = compare_spans(self.document_model.all_spans(), stored)
         self.document_model.apply(changes | self._relations_compared())
 
@@ -510,7 +510,7 @@ class MainWindow(QMainWindow):
         self.span_model.show_annotators(shown)
         if shown and self.store is not None:
             metrics = self.span_table.fontMetrics()
-            names = [*self.store.analysts(), "By"]
+            names = [*self.store.statuses.analysts(), "By"]
             widest = max(metrics.horizontalAdvance(n) for n in names)
             width = min(widest + 20, 16 * metrics.averageCharWidth())
             self.span_table.horizontalHeader().resizeSection(len(SpanListModel.COLUMNS), width)
@@ -593,10 +593,10 @@ class MainWindow(QMainWindow):
             return False
         try:
             self.seen_version = self.store.data_version()
-            changes = compare_labels(self.labels, self.store.labels())
+            changes = compare_labels(self.labels, self.store.labels.all())
             if self.current_document is not None:
                 self.article.clear_selection()
-                stored = self.layer.spans(self.store.spans(self.current_document))
+                stored = self.layer.spans(self.store.spans.in_document(self.current_document))
                 changes = changes | compare_spans(self.document_model.all_spans(), stored)
                 changes = changes | self._relations_compared()
             changes.document_list = True
@@ -613,7 +613,7 @@ class MainWindow(QMainWindow):
 
         if self.store is None or self.current_document is None:
             return Changes()
-        stored = self.store.relations(self.current_document)
+        stored = self.store.relations.in_document(self.current_document)
         return compare_relations(self.document_model.relations, stored)
 
     def refresh_if_changed(self) -> bool:

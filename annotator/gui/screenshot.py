@@ -42,7 +42,7 @@ def build_project(path: Path) -> None:
             if start < 0:
                 start = text.find(needle.replace("\u00a0", " "))
             if start >= 0:
-                store.add_span(first, start, start + len(needle), label, note=note)
+                store.spans.add(first, start, start + len(needle), label, note=note)
 
 
 def main(argv: list[str]) -> int:

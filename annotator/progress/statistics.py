@@ -54,7 +54,7 @@ def figures(
     out = store.stats()
     times = activity.active_times(store, break_after=break_after)
     done = activity.done_times(store)
-    out["analysts"] = store.analysts()
+    out["analysts"] = store.statuses.analysts()
     out["spans_by_label_by_analyst"] = spans_by_label_by_analyst(store)
     out["active_time"] = active_time(store, times, break_after, slowest)
     out["done"] = {
@@ -71,7 +71,7 @@ def figures(
 
 def spans_by_label_by_analyst(store: Store) -> dict[str, dict[str, int]]:
     """Each analyst's spans (not suggestions) of each label, every label listed."""
-    names = [lab.name for lab in store.labels()]
+    names = [lab.name for lab in store.labels.all()]
     out: dict[str, dict[str, int]] = {}
     for who, label, count in store.conn.execute(
         "SELECT s.annotator, l.name, count(*) FROM spans s JOIN labels l ON l.id = s.label_id"
@@ -162,7 +162,7 @@ def agreement_over_time(
     analysts = sorted(set(layers) | set(by_analyst))
     if len(analysts) < 2:
         return []
-    labels = [lab.name for lab in store.labels()]
+    labels = [lab.name for lab in store.labels.all()]
     size = lengths(store)
     spans: dict[str, dict[tuple[int, str], list[tuple[int, int]]]] = {}
     for who, rows in layers.items():

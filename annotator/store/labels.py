@@ -8,9 +8,7 @@ Every write returns its usual value with ``.changes`` (see :mod:`annotator.chang
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Sequence
 from typing import Any
 
 from annotator.changes import Change, Changes, changes_of, with_changes
@@ -22,7 +20,16 @@ from annotator.model import (
     check_hotkey,
     check_label_name,
 )
-from annotator.store.spans import SPAN_COLUMNS, document_state, span_from_row
+from annotator.store.connection import Connection, Part
+from annotator.store.rows import (
+    SPAN_COLUMNS,
+    TYPE_COLUMNS,
+    label_from_row,
+    span_from_row,
+    type_from_row,
+)
+from annotator.store.spans import Spans
+from annotator.store.statuses import document_state
 
 _UNSET: Any = object()
 
@@ -37,13 +44,6 @@ class LabelInUse(LabelError):
         super().__init__(
             f"label {name!r} is used by {count} {noun}; deleting it would delete them too"
         )
-
-
-def _label(row: Sequence[Any]) -> Label:
-    name, color, hotkey, definition, label_id, position, attributes = row
-    return Label(
-        name, color, hotkey, definition, label_id, position, json.loads(attributes or "[]")
-    )
 
 
 def check_attribute_declarations(value: Any) -> list[dict[str, Any]]:
@@ -112,25 +112,22 @@ def attributes_from_lines(text: str, before: Sequence[dict[str, Any]] = ()) -> l
     return check_attribute_declarations(out)
 
 
-class LabelMethods:
-    """The label half of :class:`annotator.store.project.Store` (it brings ``conn``, ``transaction``,
-    ``record_change`` and ``restore_span``)."""
+class Labels(Part):
+    """``store.labels``: the label scheme. Deleting a label takes its spans along (when
+    asked), so it holds the spans part to put them back on undo."""
 
-    conn: sqlite3.Connection
-    annotator: str
-    transaction: Callable[[], AbstractContextManager[None]]
-    record_change: Callable[..., None]
-    restore_span: Callable[..., Span]
-    rename_label_in_types: Callable[[str, str], Changes]
+    def __init__(self, connection: Connection, spans: Spans) -> None:
+        super().__init__(connection)
+        self._spans = spans
 
-    def labels(self) -> list[Label]:
+    def all(self) -> list[Label]:
         rows = self.conn.execute(
             "SELECT name, color, hotkey, definition, id, position, attributes FROM labels"
             " ORDER BY position, id"
         )
-        return [_label(row) for row in rows]
+        return [label_from_row(row) for row in rows]
 
-    def label(self, name: str) -> Label:
+    def get(self, name: str) -> Label:
         row = self.conn.execute(
             "SELECT name, color, hotkey, definition, id, position, attributes FROM labels"
             " WHERE name = ?",
@@ -138,12 +135,12 @@ class LabelMethods:
         ).fetchone()
         if row is None:
             raise LabelError(f"there is no label {name!r}")
-        return _label(row)
+        return label_from_row(row)
 
-    def label_ids(self) -> dict[str, int]:
+    def ids(self) -> dict[str, int]:
         return dict(self.conn.execute("SELECT name, id FROM labels"))
 
-    def former_label_names(self) -> dict[str, str]:
+    def former_names(self) -> dict[str, str]:
         """Each name a label of this project was renamed from, to the name it bears now.
 
         Suggesters and patterns files name labels as they were written; this is how their
@@ -160,11 +157,11 @@ class LabelMethods:
         ):
             follows = {was: new if now == old else now for was, now in follows.items()}
             follows[old] = new
-        current = set(self.label_ids())
+        current = set(self.ids())
         return {was: now for was, now in follows.items() if was not in current and now in current}
 
     def _check_label_free(self, name: str, hotkey: str | None, except_id: int | None) -> None:
-        for other in self.labels():
+        for other in self.all():
             if other.id == except_id:
                 continue
             if other.name.casefold() == name.casefold():
@@ -172,7 +169,8 @@ class LabelMethods:
             if hotkey is not None and other.hotkey == hotkey:
                 raise LabelError(f"hotkey {hotkey!r} already belongs to label {other.name!r}")
 
-    def _insert_label(self, label: Label, action: str = "add_label") -> Label:
+    def insert(self, label: Label, action: str = "add_label") -> Label:
+        """Insert a label as given (its id and place too, when it has them)."""
         name = check_label_name(label.name)
         color = check_color(label.color)
         hotkey = check_hotkey(label.hotkey)
@@ -202,16 +200,16 @@ class LabelMethods:
         )
         return with_changes(added, Changes(labels={added.id: Change(None, added)}))  # type: ignore[dict-item]
 
-    def restore_label(self, label: Label, spans: Sequence[Span] = ()) -> Label:
+    def restore(self, label: Label, spans: Sequence[Span] = ()) -> Label:
         """Put a deleted label back with its id and place, and its spans with theirs (undo)."""
         with self.transaction():
-            restored = self._insert_label(label, action="restore_label")
+            restored = self.insert(label, action="restore_label")
             changes = changes_of(restored)
             for span in spans:
-                changes = changes | changes_of(self.restore_span(span))
+                changes = changes | changes_of(self._spans.restore(span))
             return with_changes(restored, changes)
 
-    def add_label(
+    def add(
         self,
         name: str,
         color: str | None = None,
@@ -219,14 +217,14 @@ class LabelMethods:
         definition: str = "",
     ) -> Label:
         with self.transaction():
-            existing = self.labels()
+            existing = self.all()
             if color is None:
                 used = {lab.color for lab in existing}
                 color = next((c for c in _PALETTE if c not in used), _PALETTE[0])
             position = max((lab.position for lab in existing), default=-1) + 1
-            return self._insert_label(Label(name, color, hotkey, definition, None, position))
+            return self.insert(Label(name, color, hotkey, definition, None, position))
 
-    def update_label(
+    def update(
         self,
         name: str,
         *,
@@ -237,7 +235,7 @@ class LabelMethods:
     ) -> tuple[Label, Label]:
         """Rename, recolour, re-key or redefine a label; spans follow a rename. Returns (before, after)."""
         with self.transaction():
-            before = self.label(name)
+            before = self.get(name)
             after = Label(**before.to_dict())
             if new_name is not _UNSET:
                 after.name = check_label_name(new_name)
@@ -273,21 +271,32 @@ class LabelMethods:
         A rejection already stored under the new name is kept as it is, and the old one
         beside it, so that renaming back restores both exactly."""
         self.conn.execute("UPDATE OR IGNORE rejections SET label = ? WHERE label = ?", (new, old))
-        return self.rename_label_in_types(old, new)
+        changes = Changes()
+        rows = self.conn.execute(f"SELECT {TYPE_COLUMNS} FROM relation_types").fetchall()
+        for kind in map(type_from_row, rows):
+            if not kind.names(old):
+                continue
+            after = kind.with_label_renamed(old, new)
+            self.conn.execute(
+                "UPDATE relation_types SET heads = ?, children = ? WHERE id = ?",
+                (json.dumps(after.heads), json.dumps(after.children), kind.id),
+            )
+            changes.relation_types[kind.id] = Change(kind, after)  # type: ignore[index]
+        return changes
 
-    def rename_label(self, name: str, new_name: str) -> Label:
-        pair = self.update_label(name, new_name=new_name)
+    def rename(self, name: str, new_name: str) -> Label:
+        pair = self.update(name, new_name=new_name)
         return with_changes(pair[1], changes_of(pair))
 
-    def label_usage(self, name: str) -> int:
-        label = self.label(name)
+    def usage(self, name: str) -> int:
+        label = self.get(name)
         return self.conn.execute(
             "SELECT count(*) FROM spans WHERE label_id = ?", (label.id,)
         ).fetchone()[0]
 
-    def label_spans(self, name: str) -> list[Span]:
+    def spans_with(self, name: str) -> list[Span]:
         """Every span with this label, in every document (what deleting it would take along)."""
-        label = self.label(name)
+        label = self.get(name)
         rows = self.conn.execute(
             f"SELECT {SPAN_COLUMNS} FROM spans s JOIN labels l ON l.id = s.label_id"
             ' WHERE s.label_id = ? ORDER BY s.document_id, s.start, s."end", s.id',
@@ -295,17 +304,17 @@ class LabelMethods:
         )
         return [span_from_row(r) for r in rows]
 
-    def delete_label(self, name: str, *, delete_spans: bool = False) -> int:
+    def delete(self, name: str, *, delete_spans: bool = False) -> int:
         """Delete a label. A label in use is refused unless ``delete_spans``; returns spans deleted.
 
         Its ``.changes`` name every span deleted, so an undo can put them back with their ids.
         """
         with self.transaction():
-            label = self.label(name)
-            count = self.label_usage(name)
+            label = self.get(name)
+            count = self.usage(name)
             if count and not delete_spans:
                 raise LabelInUse(name, count)
-            spans = self.label_spans(name) if count else []
+            spans = self.spans_with(name) if count else []
             documents = sorted({s.document_id for s in spans})
             states_before = {d: document_state(self.conn, d, self.annotator) for d in documents}
             self.conn.execute(
@@ -327,3 +336,16 @@ class LabelMethods:
                 labels={label.id: Change(label, None)},  # type: ignore[dict-item]
             )
             return with_changes(count, changes)
+
+    def set_attributes(self, name: str, attributes: list[dict[str, Any]]) -> Label:
+        """Declare the attributes a label's spans may carry."""
+        with self.transaction():
+            before = self.get(name)
+            clean = check_attribute_declarations(attributes)
+            self.conn.execute(
+                "UPDATE labels SET attributes = ? WHERE id = ?",
+                (json.dumps(clean, ensure_ascii=False), before.id),
+            )
+            self.record_change("set_label_attributes", label=name, attributes=clean)
+            after = self.get(name)
+            return with_changes(after, Changes(labels={after.id: Change(before, after)}))  # type: ignore[dict-item]

@@ -15,7 +15,7 @@ import sqlite3
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,7 +27,6 @@ from annotator.model import (
     Document,
     Label,
     Span,
-    SpanError,
     check_analyst_name,
     normalise_newlines,
     utc_now,
@@ -35,7 +34,8 @@ from annotator.model import (
 from annotator.model import text_hash as hash_text
 from annotator.printable import printable
 from annotator.resources import default_labels, default_relation_types
-from annotator.store.labels import LabelInUse, LabelMethods
+from annotator.store.connection import Connection
+from annotator.store.labels import LabelInUse, Labels
 from annotator.store.migrations import (
     MIGRATION_SET,
     applied_names,
@@ -49,18 +49,20 @@ from annotator.store.project_file import (
     ProjectError,
     check_file,
     default_annotator,
-    is_busy,
     restore_advice,
     sqlite_problem,
 )
-from annotator.store.relations import (
+from annotator.store.relation_types import RelationTypes
+from annotator.store.relations import Relations
+from annotator.store.rows import (
     RELATION_COLUMNS,
-    RelationMethods,
+    SPAN_COLUMNS,
+    document_from_row,
     relation_from_row,
-    seed_relation_types,
+    span_from_row,
 )
-from annotator.store.spans import SPAN_COLUMNS, SpanMethods, span_from_row
-from annotator.store.statuses import MY_STATUS, StatusMethods, write_status
+from annotator.store.spans import Spans
+from annotator.store.statuses import MY_STATUS, Statuses, write_status
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -77,8 +79,13 @@ class DocumentRow:
     external_id: str | None = None
 
 
-class Store(LabelMethods, SpanMethods, StatusMethods, RelationMethods):
-    """An open project. Use as a context manager or call :meth:`close`."""
+class Store:
+    """An open project. Use as a context manager or call :meth:`close`.
+
+    Its parts each hold one kind of thing: ``store.spans``, ``store.labels``,
+    ``store.relations``, ``store.relation_types`` and ``store.statuses``; the documents and
+    the project as a whole (opening, history, settings, backup, export) are the store's own.
+    """
 
     def __init__(
         self,
@@ -93,14 +100,9 @@ class Store(LabelMethods, SpanMethods, StatusMethods, RelationMethods):
         ``annotator`` is who the changes are recorded for (default: ``default_annotator``).
         """
         self.path = Path(path)
-        self.annotator = annotator if annotator is not None else default_annotator()
-        #: The time each history entry records (``utc_now``'s form); a test may set its own.
-        self.clock: Callable[[], str] = clock or utc_now
-        self._text_cache: dict[int, str] = {}
         self._database: Database | None = None
-        self.on_wait: Callable[[float], None] | None = None
-        self.patient = False
-        self._savepoints = 0
+        # the name is checked before anything is made
+        who = check_analyst_name(annotator if annotator is not None else default_annotator())
         new = check_file(self.path, create=create)
         try:
             conn = sqlite3.connect(
@@ -109,6 +111,12 @@ class Store(LabelMethods, SpanMethods, StatusMethods, RelationMethods):
         except sqlite3.Error as e:
             raise sqlite_problem(self.path, e) or ProjectError(f"{self.path}: {e}") from None
         self.conn = conn
+        self.connection = Connection(self.path, conn, who, clock or utc_now)
+        self.spans = Spans(self.connection)
+        self.statuses = Statuses(self.connection)
+        self.labels = Labels(self.connection, self.spans)
+        self.relations = Relations(self.connection, self.spans)
+        self.relation_types = RelationTypes(self.connection, self.labels, self.relations)
         started = time.monotonic()
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -124,16 +132,6 @@ class Store(LabelMethods, SpanMethods, StatusMethods, RelationMethods):
         except BaseException:
             conn.close()
             raise
-
-    @property
-    def annotator(self) -> str:
-        """The analyst every change is recorded for; checked whenever it is set, so no road
-        stores a name that prints as something else."""
-        return self._annotator
-
-    @annotator.setter
-    def annotator(self, name: str) -> None:
-        self._annotator = check_analyst_name(name)
 
     @property
     def db(self) -> Database:
@@ -197,13 +195,13 @@ class Store(LabelMethods, SpanMethods, StatusMethods, RelationMethods):
         if not new and "0004_relations" in pending:
             with self.transaction():
                 self._add_missing_default_labels()
-                seed_relation_types(self, default_relation_types())
+                self.relation_types.seed(default_relation_types())
         if new:
             with self.transaction():
                 self.set_setting("created_at", utc_now())
                 self.set_setting("created_by", f"annotator {__version__}")
                 for position, spec in enumerate(default_labels()):
-                    self._insert_label(
+                    self.labels.insert(
                         Label(
                             name=spec["name"],
                             color=spec["color"],
@@ -213,17 +211,17 @@ class Store(LabelMethods, SpanMethods, StatusMethods, RelationMethods):
                             attributes=spec.get("attributes", []),
                         )
                     )
-                seed_relation_types(self, default_relation_types())
+                self.relation_types.seed(default_relation_types())
 
     def _add_missing_default_labels(self) -> None:
         """After an upgrade, the default labels a project lacks (its hotkey only when free),
         and the default attributes of labels it has that declare none."""
-        have = {lab.name: lab for lab in self.labels()}
+        have = {lab.name: lab for lab in self.labels.all()}
         keys = {lab.hotkey for lab in have.values() if lab.hotkey}
         for spec in default_labels():
             existing = have.get(spec["name"])
             if existing is None:
-                self._insert_label(
+                self.labels.insert(
                     Label(
                         name=spec["name"],
                         color=spec["color"],
@@ -234,7 +232,7 @@ class Store(LabelMethods, SpanMethods, StatusMethods, RelationMethods):
                     )
                 )
             elif spec.get("attributes") and not existing.attributes:
-                self.set_label_attributes(existing.name, spec["attributes"])
+                self.labels.set_attributes(existing.name, spec["attributes"])
 
     def _backup_path(self, tag: str) -> Path:
         stamp = utc_now().replace(":", "").replace("-", "").replace(".", "")
@@ -296,71 +294,54 @@ class Store(LabelMethods, SpanMethods, StatusMethods, RelationMethods):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # -- transactions and history ----------------------------------------------------------
+    # -- the connection's, for whole-project work -------------------------------------------
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """One committed write. Nested calls join the outer one (as a savepoint)."""
-        if self.conn.in_transaction:
-            self._savepoints += 1
-            name = f"nested_{self._savepoints}"
-            self.conn.execute(f"SAVEPOINT {name}")
-            try:
-                yield
-            except BaseException:
-                self.conn.execute(f"ROLLBACK TO {name}")
-                self.conn.execute(f"RELEASE {name}")
-                raise
-            finally:
-                self._savepoints -= 1
-            self.conn.execute(f"RELEASE {name}")
-            return
-        self._begin()
-        try:
-            yield
-        except sqlite3.Error as e:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise sqlite_problem(self.path, e) or e from None
-        except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise
-        try:
-            self.conn.execute("COMMIT")
-        except sqlite3.Error as e:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise sqlite_problem(self.path, e) or e from None
+    @property
+    def annotator(self) -> str:
+        """The analyst every change is recorded for (the window's name, or ``--user``);
+        checked whenever it is set, so no road stores a name that prints as something else."""
+        return self.connection.annotator
 
-    def _begin(self) -> None:
-        """Take the write lock, waiting for another program's write to end.
+    @annotator.setter
+    def annotator(self, name: str) -> None:
+        self.connection.annotator = check_analyst_name(name)
 
-        Normally the wait is the busy timeout (30 s), and a message says how long it really
-        was. A patient store (an import) waits as long as the other writer takes, and tells
-        ``on_wait`` once, after a second, that it is waiting.
-        """
-        started = time.monotonic()
-        told = False
-        if self.patient:
-            self.conn.execute("PRAGMA busy_timeout = 1000")
-        try:
-            while True:
-                try:
-                    self.conn.execute("BEGIN IMMEDIATE")
-                    return
-                except sqlite3.OperationalError as e:
-                    waited = time.monotonic() - started
-                    if not (self.patient and is_busy(e)):
-                        raise sqlite_problem(self.path, e, waited=waited) or e from None
-                    if not told:
-                        told = True
-                        if self.on_wait:
-                            self.on_wait(waited)
-                        self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        finally:
-            if self.patient:
-                self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    @property
+    def clock(self) -> Callable[[], str]:
+        return self.connection.clock
+
+    @clock.setter
+    def clock(self, clock: Callable[[], str]) -> None:
+        self.connection.clock = clock
+
+    @property
+    def on_wait(self) -> Callable[[float], None] | None:
+        return self.connection.on_wait
+
+    @on_wait.setter
+    def on_wait(self, told: Callable[[float], None] | None) -> None:
+        self.connection.on_wait = told
+
+    @property
+    def patient(self) -> bool:
+        return self.connection.patient
+
+    @patient.setter
+    def patient(self, patient: bool) -> None:
+        self.connection.patient = patient
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """One committed write; nested calls join the outer one (as a savepoint)."""
+        return self.connection.transaction()
+
+    def record_change(
+        self,
+        action: str,
+        document_id: int | None = None,
+        span_id: int | None = None,
+        **details: Any,
+    ) -> None:
+        self.connection.record_change(action, document_id, span_id, **details)
 
     @contextmanager
     def bulk_writes(self) -> Iterator[None]:
@@ -376,26 +357,6 @@ class Store(LabelMethods, SpanMethods, StatusMethods, RelationMethods):
             yield
         finally:
             self.conn.execute(f"PRAGMA cache_size = {previous}")
-
-    def record_change(
-        self,
-        action: str,
-        document_id: int | None = None,
-        span_id: int | None = None,
-        **details: Any,
-    ) -> None:
-        self.conn.execute(
-            "INSERT INTO changes (at, annotator, action, document_id, span_id, details)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                self.clock(),
-                self.annotator,
-                action,
-                document_id,
-                span_id,
-                json.dumps(details, ensure_ascii=False),
-            ),
-        )
 
     def history(self, document_id: int | None = None) -> list[dict[str, Any]]:
         where, params = ("WHERE document_id = ?", [document_id]) if document_id else ("", [])
@@ -436,27 +397,13 @@ class Store(LabelMethods, SpanMethods, StatusMethods, RelationMethods):
         ).fetchone()
         if row is None:
             raise KeyError(f"no document {document_id}")
-        doc = _document_from_row(row)
-        self._remember_text(doc.id, doc.text)
+        doc = document_from_row(row)
+        self.connection.remember_text(doc.id, doc.text)
         return doc
-
-    def _remember_text(self, document_id: int, text: str) -> None:
-        if len(self._text_cache) > 4:
-            self._text_cache.clear()
-        self._text_cache[document_id] = text
 
     def document_text(self, document_id: int) -> str:
         """The stored text, which never changes after import (so it is safe to cache)."""
-        text = self._text_cache.get(document_id)
-        if text is None:
-            row = self.conn.execute(
-                "SELECT text FROM documents WHERE id = ?", (document_id,)
-            ).fetchone()
-            if row is None:
-                raise SpanError(f"there is no document {document_id}")
-            text = row[0]
-            self._remember_text(document_id, text)
-        return text
+        return self.connection.document_text(document_id)
 
     def document_rows(
         self, status: str | None = None, search: str | None = None
@@ -501,6 +448,35 @@ class Store(LabelMethods, SpanMethods, StatusMethods, RelationMethods):
             clauses.append("(d.title LIKE ? ESCAPE '\\' OR d.text LIKE ? ESCAPE '\\')")
             params += [pattern, pattern]
         return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+    def next_open_document(self, after: int | None, *, wrap: bool = True) -> int | None:
+        """The next document (in project order) the current analyst has neither done nor
+        skipped."""
+        sql = (
+            f"SELECT d.id FROM documents d WHERE d.id > ? AND {MY_STATUS}"
+            " IN ('new', 'in_progress') ORDER BY d.id LIMIT 1"
+        )
+        row = self.conn.execute(sql, (after or 0, self.annotator)).fetchone()
+        if row is None and wrap:
+            row = self.conn.execute(sql, (0, self.annotator)).fetchone()
+        return row[0] if row else None
+
+    def count_documents(self, status: str | None = None) -> int:
+        """Documents in the project, or those with the current analyst's ``status``."""
+        if status is None:
+            return int(self.conn.execute("SELECT count(*) FROM documents").fetchone()[0])
+        if status == "new":
+            row = self.conn.execute(
+                "SELECT (SELECT count(*) FROM documents) - (SELECT count(*) FROM statuses"
+                " WHERE annotator = ? AND status != 'new')",
+                (self.annotator,),
+            ).fetchone()
+        else:
+            row = self.conn.execute(
+                "SELECT count(*) FROM statuses WHERE annotator = ? AND status = ?",
+                (self.annotator, status),
+            ).fetchone()
+        return int(row[0])
 
     def find_document(self, reference: str) -> int | None:
         """The document a user names: its id as exports write it, or its number here."""
@@ -707,7 +683,7 @@ class Store(LabelMethods, SpanMethods, StatusMethods, RelationMethods):
             pending = spans.fetchone()
             linked = relations.fetchone()
             for row in docs:
-                doc = _document_from_row(row)
+                doc = document_from_row(row)
                 mine: list[Span] = []
                 while pending is not None and pending[1] < doc.id:
                     pending = spans.fetchone()
@@ -746,7 +722,7 @@ class Store(LabelMethods, SpanMethods, StatusMethods, RelationMethods):
         by_status.update(
             self.conn.execute("SELECT status, count(*) FROM documents GROUP BY status")
         )
-        by_label = {lab.name: 0 for lab in self.labels()}
+        by_label = {lab.name: 0 for lab in self.labels.all()}
         by_label.update(
             self.conn.execute(
                 "SELECT l.name, count(s.id) FROM labels l JOIN spans s ON s.label_id = l.id"
@@ -768,7 +744,7 @@ class Store(LabelMethods, SpanMethods, StatusMethods, RelationMethods):
         return {
             "documents": sum(by_status.values()),
             "documents_by_status": by_status,
-            "documents_by_status_by_analyst": self.statuses_by_analyst(),
+            "documents_by_status_by_analyst": self.statuses.by_analyst(),
             "spans": sum(by_label.values()),
             "spans_by_label": by_label,
             "spans_by_annotator": by_annotator,
@@ -779,16 +755,6 @@ class Store(LabelMethods, SpanMethods, StatusMethods, RelationMethods):
 
 # The current analyst's status row, joined onto documents d (a lookup by primary key).
 _MINE = "LEFT JOIN statuses my ON my.document_id = d.id AND my.annotator = ?"
-
-
-def _document_from_row(row: Sequence[Any]) -> Document:
-    """A Document from the ten columns the store selects, its meta read from JSON (and an
-    eleventh, every analyst's status as a JSON object, where it is selected)."""
-    doc = Document(*row[:10])
-    doc.meta = json.loads(row[3])
-    if len(row) > 10 and row[10]:
-        doc.statuses = json.loads(row[10])
-    return doc
 
 
 __all__ = [

@@ -10,36 +10,33 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
 from typing import Any
 
-from annotator.changes import Change, Changes, DocumentState, with_changes
-from annotator.model import ORIGINS, Relation, Span, SpanError, check_span, utc_now
-from annotator.store.statuses import MY_STATUS, status_of, write_status
-
-SPAN_COLUMNS = (
-    's.id, s.document_id, s.start, s."end", l.name, s.text, s.annotator, s.note, s.origin,'
-    " s.created_at, s.updated_at, s.suggester, s.score, s.attributes"
+from annotator.changes import Change, Changes, with_changes
+from annotator.model import (
+    ORIGINS,
+    Label,
+    Relation,
+    Span,
+    SpanError,
+    check_attributes,
+    check_span,
+    utc_now,
 )
-
-
-def document_state(conn: sqlite3.Connection, document_id: int, annotator: str) -> DocumentState:
-    """A document's status (``annotator``'s own) and span count as the current transaction
-    sees them."""
-    row = conn.execute(
-        f"SELECT {MY_STATUS}, d.span_count FROM documents d WHERE d.id = ?",
-        (annotator, document_id),
-    ).fetchone()
-    if row is None:
-        raise SpanError(f"there is no document {document_id}")
-    return DocumentState(document_id, row[0], row[1])
+from annotator.store.connection import Part
+from annotator.store.rows import (
+    LABEL_COLUMNS,
+    RELATION_COLUMNS,
+    SPAN_COLUMNS,
+    label_from_row,
+    relation_from_row,
+    span_from_row,
+)
+from annotator.store.statuses import document_state, status_of, write_status
 
 
 def relations_of(conn: sqlite3.Connection, span_id: int) -> list[Relation]:
     """The relations a span is an end of (before a delete takes them with it)."""
-    from annotator.store.relations import RELATION_COLUMNS, relation_from_row
-
     rows = conn.execute(
         f"SELECT {RELATION_COLUMNS} FROM relations r JOIN relation_types t ON t.id = r.type_id"
         " WHERE r.head = ? OR r.child = ? ORDER BY r.id",
@@ -48,26 +45,10 @@ def relations_of(conn: sqlite3.Connection, span_id: int) -> list[Relation]:
     return [relation_from_row(r) for r in rows]
 
 
-def span_from_row(row: Sequence[Any]) -> Span:
-    """A Span from the columns of :data:`SPAN_COLUMNS` (positional: a long article reads
-    ten thousand of these when it opens)."""
-    return Span(
-        row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], row[9], row[10],
-        row[0], row[11], row[12], json.loads(row[13]) if row[13] else {},
-    )  # fmt: skip
+class Spans(Part):
+    """``store.spans``: the spans of every document, each write one committed transaction."""
 
-
-class SpanMethods:
-    """The span half of :class:`annotator.store.project.Store` (it brings ``conn``, ``transaction``,
-    ``record_change`` and ``document_text``)."""
-
-    conn: sqlite3.Connection
-    annotator: str
-    transaction: Callable[[], AbstractContextManager[None]]
-    record_change: Callable[..., None]
-    document_text: Callable[[int], str]
-
-    def spans(self, document_id: int) -> list[Span]:
+    def in_document(self, document_id: int) -> list[Span]:
         rows = self.conn.execute(
             f"SELECT {SPAN_COLUMNS} FROM spans s JOIN labels l ON l.id = s.label_id"
             ' WHERE s.document_id = ? ORDER BY s.start, s."end", s.id',
@@ -75,7 +56,7 @@ class SpanMethods:
         )
         return [span_from_row(r) for r in rows]
 
-    def span(self, span_id: int) -> Span:
+    def get(self, span_id: int) -> Span:
         row = self.conn.execute(
             f"SELECT {SPAN_COLUMNS} FROM spans s JOIN labels l ON l.id = s.label_id WHERE s.id = ?",
             (span_id,),
@@ -90,7 +71,7 @@ class SpanMethods:
             raise SpanError(f"unknown label {name!r}")
         return row[0]
 
-    def add_span(
+    def add(
         self,
         document_id: int,
         start: int,
@@ -106,7 +87,7 @@ class SpanMethods:
 
         A suggestion has origin ``suggested``, the ``suggester`` that made it and a ``score``.
         """
-        text = self.document_text(document_id)
+        text = self.connection.document_text(document_id)
         check_span(text, start, end)
         if origin not in ORIGINS:
             raise SpanError(f"origin must be one of {', '.join(ORIGINS)}")
@@ -125,11 +106,11 @@ class SpanMethods:
             suggester=suggester,
             score=score,
         )
-        return self.restore_span(span, action="add_span")
+        return self.restore(span, action="add_span")
 
-    def restore_span(self, span: Span, *, action: str = "restore_span") -> Span:
+    def restore(self, span: Span, *, action: str = "restore_span") -> Span:
         """Put a span back exactly as it was (same id, author and times), for undo and redo."""
-        text = self.document_text(span.document_id)
+        text = self.connection.document_text(span.document_id)
         check_span(text, span.start, span.end, span.text)
         with self.transaction():
             document_before = document_state(self.conn, span.document_id, self.annotator)
@@ -192,19 +173,19 @@ class SpanMethods:
         """An analyst's first span on a document they had not begun puts it in progress."""
         if status_of(self.conn, document_id, annotator) == "new":
             write_status(self.conn, document_id, annotator, "in_progress", utc_now())
-            details = {"before": "new", "after": "in_progress"}
+            details: dict[str, Any] = {"before": "new", "after": "in_progress"}
             if annotator != self.annotator:
                 details["of"] = annotator
             self.record_change("set_status", document_id, **details)
 
-    def delete_span(self, span_id: int) -> Span:
+    def delete(self, span_id: int) -> Span:
         """Delete a span and its relations; returns it as it was, so it can be restored.
 
         The relations it took are in the changes (``changes.relations``), each as it was, so
         an undo can put them back after the span.
         """
         with self.transaction():
-            span = self.span(span_id)
+            span = self.get(span_id)
             document_before = document_state(self.conn, span.document_id, self.annotator)
             taken = relations_of(self.conn, span_id)
             for relation in taken:
@@ -236,10 +217,10 @@ class SpanMethods:
 
     def _update_span(self, span_id: int, action: str, **fields: Any) -> Span:
         with self.transaction():
-            before = self.span(span_id)
+            before = self.get(span_id)
             after = Span(**{**before.to_dict(), **fields, "updated_at": utc_now()})
             if "start" in fields or "end" in fields:
-                text = self.document_text(before.document_id)
+                text = self.connection.document_text(before.document_id)
                 check_span(text, after.start, after.end)
                 after.text = text[after.start : after.end]
             self.conn.execute(
@@ -263,11 +244,34 @@ class SpanMethods:
             self.record_change(action, before.document_id, span_id, **changed)
             return with_changes(after, Changes(spans={span_id: Change(before, after)}))
 
-    def relabel_span(self, span_id: int, label: str) -> Span:
+    def relabel(self, span_id: int, label: str) -> Span:
         return self._update_span(span_id, "relabel_span", label=label)
 
-    def move_span(self, span_id: int, start: int, end: int) -> Span:
+    def move(self, span_id: int, start: int, end: int) -> Span:
         return self._update_span(span_id, "move_span", start=start, end=end)
 
     def set_note(self, span_id: int, note: str | None) -> Span:
         return self._update_span(span_id, "set_note", note=(note or None))
+
+    def set_attributes(self, span_id: int, values: dict[str, Any]) -> Span:
+        """Give a span the attributes its label declares (an empty value removes one)."""
+        with self.transaction():
+            before = self.get(span_id)
+            clean = check_attributes(self._label(before.label), values)
+            self.conn.execute(
+                "UPDATE spans SET attributes = ?, updated_at = ? WHERE id = ?",
+                (json.dumps(clean, ensure_ascii=False) if clean else None, utc_now(), span_id),
+            )
+            self.record_change(
+                "set_attributes", before.document_id, span_id, before=before.attributes, after=clean
+            )
+            after = self.get(span_id)
+            return with_changes(after, Changes(spans={span_id: Change(before, after)}))
+
+    def _label(self, name: str) -> Label:
+        row = self.conn.execute(
+            f"SELECT {LABEL_COLUMNS} FROM labels WHERE name = ?", (name,)
+        ).fetchone()
+        if row is None:
+            raise SpanError(f"unknown label {name!r}")
+        return label_from_row(row)

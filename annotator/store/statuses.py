@@ -13,12 +13,11 @@ progress otherwise. With one analyst it is simply theirs. Exports filter and wri
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from typing import Any
 
 from annotator.changes import Change, Changes, DocumentState, with_changes
-from annotator.model import STATUSES, utc_now
+from annotator.model import STATUSES, SpanError, utc_now
+from annotator.store.connection import Part
 
 # The current analyst's status of document d, in a query over documents d.
 MY_STATUS = (
@@ -65,20 +64,14 @@ def write_status_overall(conn: sqlite3.Connection, document_id: int) -> None:
     conn.execute(_OVERALL, (document_id, document_id))
 
 
-class StatusMethods:
-    """Mixed into :class:`~annotator.store.project.Store`."""
+class Statuses(Part):
+    """``store.statuses``: each analyst's own status for each document."""
 
-    conn: sqlite3.Connection
-    annotator: str
-    transaction: Callable[[], AbstractContextManager[None]]
-    record_change: Callable[..., None]
-    document_row: Callable[[int], Any]
-
-    def status_of(self, document_id: int, annotator: str | None = None) -> str:
+    def of(self, document_id: int, annotator: str | None = None) -> str:
         """An analyst's status for a document (the current analyst's by default)."""
         return status_of(self.conn, document_id, annotator or self.annotator)
 
-    def statuses_of(self, document_id: int) -> dict[str, str]:
+    def of_document(self, document_id: int) -> dict[str, str]:
         """Every analyst's status for a document, by name."""
         rows = self.conn.execute(
             "SELECT annotator, status FROM statuses WHERE document_id = ? ORDER BY annotator",
@@ -106,7 +99,7 @@ class StatusMethods:
                 ).fetchone()[0]
         return sorted(found)
 
-    def set_status(self, document_id: int, status: str, annotator: str | None = None) -> str:
+    def set(self, document_id: int, status: str, annotator: str | None = None) -> str:
         """Set an analyst's status for a document (the current analyst's by default).
 
         Returns the status they had (with ``.changes``, whose document state is the current
@@ -116,7 +109,7 @@ class StatusMethods:
             raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
         who = annotator or self.annotator
         with self.transaction():
-            before = self.document_row(document_id)
+            before = document_state(self.conn, document_id, self.annotator)
             old = status_of(self.conn, document_id, who)
             changes = Changes()
             if old != status:
@@ -131,51 +124,22 @@ class StatusMethods:
                 changes = Changes(documents={document_id: Change(was, now)})
             return with_changes(old, changes)
 
-    def reopen_document(self, document_id: int) -> tuple[str, str]:
+    def reopen(self, document_id: int) -> tuple[str, str]:
         """Put a document the current analyst marked done or skipped back in their queue.
 
         It becomes in progress when it has spans, else new. Returns (before, after).
         """
         with self.transaction():
-            row = self.document_row(document_id)
+            row = document_state(self.conn, document_id, self.annotator)
             after = "in_progress" if row.span_count else "new"
             if row.status in ("done", "skipped"):
-                self.set_status(document_id, after)
+                self.set(document_id, after)
                 return row.status, after
             return row.status, row.status
 
-    def next_open_document(self, after: int | None, *, wrap: bool = True) -> int | None:
-        """The next document (in project order) the current analyst has neither done nor
-        skipped."""
-        sql = (
-            f"SELECT d.id FROM documents d WHERE d.id > ? AND {MY_STATUS}"
-            " IN ('new', 'in_progress') ORDER BY d.id LIMIT 1"
-        )
-        row = self.conn.execute(sql, (after or 0, self.annotator)).fetchone()
-        if row is None and wrap:
-            row = self.conn.execute(sql, (0, self.annotator)).fetchone()
-        return row[0] if row else None
-
-    def count_documents(self, status: str | None = None) -> int:
-        """Documents in the project, or those with the current analyst's ``status``."""
-        if status is None:
-            return int(self.conn.execute("SELECT count(*) FROM documents").fetchone()[0])
-        if status == "new":
-            row = self.conn.execute(
-                "SELECT (SELECT count(*) FROM documents) - (SELECT count(*) FROM statuses"
-                " WHERE annotator = ? AND status != 'new')",
-                (self.annotator,),
-            ).fetchone()
-        else:
-            row = self.conn.execute(
-                "SELECT count(*) FROM statuses WHERE annotator = ? AND status = ?",
-                (self.annotator, status),
-            ).fetchone()
-        return int(row[0])
-
-    def statuses_by_analyst(self) -> dict[str, dict[str, int]]:
+    def by_analyst(self) -> dict[str, dict[str, int]]:
         """For each analyst, how many documents they have in each status."""
-        total = self.count_documents()
+        total = self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
         out: dict[str, dict[str, int]] = {}
         for who in self.analysts():
             counts = dict.fromkeys(STATUSES, 0)
@@ -188,3 +152,15 @@ class StatusMethods:
             counts["new"] += total - sum(counts.values())
             out[who] = counts
         return out
+
+
+def document_state(conn: sqlite3.Connection, document_id: int, annotator: str) -> DocumentState:
+    """A document's status (``annotator``'s own) and span count as the current transaction
+    sees them."""
+    row = conn.execute(
+        f"SELECT {MY_STATUS}, d.span_count FROM documents d WHERE d.id = ?",
+        (annotator, document_id),
+    ).fetchone()
+    if row is None:
+        raise SpanError(f"there is no document {document_id}")
+    return DocumentState(document_id, row[0], row[1])

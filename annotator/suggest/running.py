@@ -81,7 +81,7 @@ def label_names(store: Store) -> Callable[[str], str | None]:
     """The label a suggester's label name stands for now: the label of that name, else the
     label renamed from it (the history is read only when a name is not a label now); None
     when there is none."""
-    current = set(store.label_ids())
+    current = set(store.labels.ids())
     former: dict[str, str] | None = None
 
     def now(name: str) -> str | None:
@@ -89,7 +89,7 @@ def label_names(store: Store) -> Callable[[str], str | None]:
         if name in current:
             return name
         if former is None:
-            former = store.former_label_names()
+            former = store.labels.former_names()
         return former.get(name)
 
     return now
@@ -197,13 +197,13 @@ def keep_suggestions(
             wanted[key] = s
     for key, sid in earlier.items():
         if key not in wanted:
-            changes |= store.delete_span(sid).changes  # type: ignore[attr-defined]
+            changes |= store.spans.delete(sid).changes  # type: ignore[attr-defined]
             report.withdrawn += 1
     for key, s in sorted(wanted.items()):
         if key in earlier:
             report.kept += 1
             continue
-        added = store.add_span(
+        added = store.spans.add(
             document_id, s.start, s.end, s.label, origin="suggested", suggester=suggester,
             score=round(s.score, 4),
         )  # fmt: skip
@@ -224,11 +224,11 @@ def accept_suggestion(
     or ``start`` and ``end``). The history records which suggestion it came from. Returns the
     new span, with ``.changes`` (the suggestion removed, the span added)."""
     with store.transaction():
-        suggestion = store.span(span_id)
+        suggestion = store.spans.get(span_id)
         if suggestion.origin != "suggested":
             raise SpanError(f"span {span_id} is not a suggestion")
-        removed = store.delete_span(span_id)
-        span = store.add_span(
+        removed = store.spans.delete(span_id)
+        span = store.spans.add(
             suggestion.document_id,
             suggestion.start if start is None else start,
             suggestion.end if end is None else end,
@@ -251,10 +251,10 @@ def reject_suggestion(store: Store, span_id: int) -> Span:
     """Reject a suggestion: it goes, and is not proposed again on this document. Returns it as
     it was (so it can be put back with :func:`unreject_suggestion`), with ``.changes``."""
     with store.transaction():
-        suggestion = store.span(span_id)
+        suggestion = store.spans.get(span_id)
         if suggestion.origin != "suggested":
             raise SpanError(f"span {span_id} is not a suggestion")
-        removed = store.delete_span(span_id)
+        removed = store.spans.delete(span_id)
         store.conn.execute(
             'INSERT INTO rejections (document_id, start, "end", label, suggester, annotator,'
             " rejected_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
@@ -286,12 +286,12 @@ def unreject_suggestion(store: Store, suggestion: Span) -> Span:
                 suggestion.suggester or "",
             ),
         )
-        return store.restore_span(suggestion)
+        return store.spans.restore(suggestion)
 
 
 def suggestions(store: Store, document_id: int) -> list[Span]:
     """A document's suggestions in text order."""
-    return [s for s in store.spans(document_id) if s.origin == "suggested"]
+    return [s for s in store.spans.in_document(document_id) if s.origin == "suggested"]
 
 
 def suggestion_counts(store: Store) -> dict[int, int]:

@@ -21,7 +21,7 @@ ANALYST_ORIGINS = ("manual", "imported")
 
 
 def _labels(store: Store, wanted: Sequence[str] | None) -> list[str]:
-    names = [lab.name for lab in store.labels()]
+    names = [lab.name for lab in store.labels.all()]
     if not wanted:
         return names
     unknown = [w for w in wanted if w not in names]
@@ -158,7 +158,7 @@ def agreement(
     linked = relation_layers(store)
     if against == CURATED:
         linked.update(relation_layers(store, curated=True))
-    types = [kind.name for kind in store.relation_types()]
+    types = [kind.name for kind in store.relation_types.all()]
     by_pair = [
         relation_agreement(linked.get(p.a, []), linked.get(p.b, []), set(p.documents), types)
         for p in pairs
@@ -215,7 +215,7 @@ def curate_agreed(store: Store) -> CurationReport:
         for who, docs in done.items():
             for doc in docs:
                 by_doc.setdefault(doc, []).append(who)
-        label_ids = store.label_ids()
+        label_ids = store.labels.ids()
         linked = relation_layers(store)  # read once for every document
         curated_links = relation_layers(store, curated=True).get(CURATED, [])
         for doc in sorted(by_doc):
@@ -308,7 +308,7 @@ def _curate_relations(
         (doc,),
     ):
         ends.setdefault((start, end, label), sid)
-    type_ids = {kind.name: kind.id for kind in store.relation_types()}
+    type_ids = {kind.name: kind.id for kind in store.relation_types.all()}
     added = 0
     for (_, head, child, kind), count in sorted((agreed - have).items()):
         if head in ends and child in ends and kind in type_ids:

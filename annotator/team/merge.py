@@ -41,12 +41,12 @@ from annotator.model import (
     LabelError,
     Refused,
     check_analyst_name,
+    check_attributes,
     utc_now,
 )
 from annotator.printable import printable
 from annotator.store.project import Store
 from annotator.store.project_file import ProjectError
-from annotator.store.relations import check_attributes
 from annotator.store.snapshot import snapshot
 from annotator.store.statuses import write_status, write_status_overall
 
@@ -365,7 +365,7 @@ def _take(path: Path, store: Store, renames: Mapping[str, str]) -> _Source:
     relation_types = [
         {"name": t.name, "color": t.color, "heads": t.heads, "children": t.children,
          "definition": t.definition}
-        for t in store.relation_types()
+        for t in store.relation_types.all()
     ]  # fmt: skip
     relations = [
         {
@@ -526,7 +526,7 @@ def _merge_one(
     result = SourceReport(str(source.path))
     _merge_labels(into, source, declared, result)
     _merge_relation_types(into, source, result)
-    labels = {lab.name: lab for lab in into.labels()}  # as the team project now declares them
+    labels = {lab.name: lab for lab in into.labels.all()}  # as the team project now declares them
     doc_map = _match_documents(into, source, result)
     older = _older_than_merged(conn, source, doc_map)
 
@@ -619,7 +619,7 @@ def _merge_labels(
 ) -> None:
     """The file's labels in the team project by name: a missing one added, with the attributes
     it declares; one the team project has takes the file's attribute declarations too."""
-    team_labels = {lab.name: lab for lab in into.labels()}
+    team_labels = {lab.name: lab for lab in into.labels.all()}
     used_keys = {lab.hotkey for lab in team_labels.values() if lab.hotkey}
     for spec in source.labels.values():
         label = team_labels.get(spec["name"])
@@ -628,7 +628,7 @@ def _merge_labels(
             continue
         hotkey = spec["hotkey"] if spec["hotkey"] not in used_keys else None
         try:
-            label = into.add_label(spec["name"], spec["color"], hotkey, spec["definition"] or "")
+            label = into.labels.add(spec["name"], spec["color"], hotkey, spec["definition"] or "")
         except LabelError as e:  # one differing from a team label in case alone, say
             raise MergeError(
                 f"{printable(source.path)}: its label {spec['name']!r} cannot be added to the "
@@ -692,7 +692,7 @@ def _declare_attributes(
     into: Store, label: str, attributes: Sequence[dict[str, Any]], path: Path
 ) -> None:
     try:
-        into.set_label_attributes(label, list(attributes))
+        into.labels.set_attributes(label, list(attributes))
     except LabelError as e:  # a file whose declarations were not written by annotator
         raise MergeError(
             f"{printable(path)}: label {label!r} declares its attributes wrongly ({e}). "
@@ -710,15 +710,15 @@ def _merge_relation_types(into: Store, source: _Source, result: SourceReport) ->
     """The file's relation types in the team project by name: a missing one added; one the
     team project has is widened to allow the ends the file's allows too, so that every
     relation the file holds fits it."""
-    labels = set(into.label_ids())
-    team_types = {kind.name: kind for kind in into.relation_types()}
+    labels = set(into.labels.ids())
+    team_types = {kind.name: kind for kind in into.relation_types.all()}
     for spec in source.relation_types:
         kind = team_types.get(spec["name"])
         try:
             if kind is None:
                 heads = [h for h in spec["heads"] if h in labels]
                 children = [c for c in spec["children"] if c in labels]
-                into.add_relation_type(
+                into.relation_types.add(
                     spec["name"], spec["color"], heads, children, spec["definition"]
                 )
                 result.relation_types_added.append(spec["name"])
@@ -727,7 +727,7 @@ def _merge_relation_types(into: Store, source: _Source, result: SourceReport) ->
             children = _wider(kind.children, spec["children"], labels)
             if (heads, children) == (kind.heads, kind.children):
                 continue
-            into.update_relation_type(kind.name, heads=heads, children=children)
+            into.relation_types.update(kind.name, heads=heads, children=children)
         except (Refused, LabelError) as e:
             raise MergeError(
                 f"{printable(source.path)}: its relation type {spec['name']!r} cannot be "
@@ -850,7 +850,7 @@ def _replace_relations(
     """Each replaced piece of work's relations become the file's: an analyst's relations on
     a document, their ends mapped to the team project's spans."""
     conn = into.conn
-    kinds = {kind.name: kind for kind in into.relation_types()}
+    kinds = {kind.name: kind for kind in into.relation_types.all()}
     span_labels = {span["id"]: span["label"] for span in source.spans}
     by_work: dict[tuple[int, str], list[dict[str, Any]]] = {}
     for rel in source.relations:

@@ -59,7 +59,7 @@ def test_default_project_is_seeded_only_once(tmp_path):
     run("stats")
     with Store(default_project_path()) as store:
         first = store.count_documents()
-        store.set_status(store.document_ids()[0], "done")
+        store.statuses.set(store.document_ids()[0], "done")
     result = run("stats", "--json")
     assert json.loads(result.stdout)["documents"] == first
     assert json.loads(result.stdout)["documents_by_status"]["done"] == 1
@@ -394,7 +394,7 @@ def test_labels_lists_hotkey_name_colour_and_use(filled):
 def test_labels_add_creates_a_label(db):
     run("--db", str(db), "labels", "add", "rumour", "--color", "#112233", "--hotkey", "6")
     with Store(db) as store:
-        label = store.label("rumour")
+        label = store.labels.get("rumour")
     assert (label.color, label.hotkey) == ("#112233", "6")
 
 
@@ -438,7 +438,7 @@ def test_labels_hotkey_refuses_a_duplicate(db):
 def test_labels_define_sets_the_guideline(db):
     run("--db", str(db), "labels", "define", "quote", "Words in quotation marks.")
     with Store(db) as store:
-        assert store.label("quote").definition == "Words in quotation marks."
+        assert store.labels.get("quote").definition == "Words in quotation marks."
 
 
 def test_labels_delete_refuses_a_label_in_use_and_says_how_many(filled):

@@ -39,11 +39,11 @@ def at(needle: str, occurrence: int = 0) -> tuple[int, int]:
 
 def declare_scheme(store: Store) -> None:
     """A choice attribute, and a label, attribute and value whose names brat cannot hold."""
-    store.set_label_attributes(
+    store.labels.set_attributes(
         "claim", [{"name": "certainty", "kind": "choice", "values": ["low", "high"]}]
     )
-    store.add_label("hedged claim")
-    store.set_label_attributes(
+    store.labels.add("hedged claim")
+    store.labels.set_attributes(
         "hedged claim",
         [{"name": "how sure", "kind": "choice", "values": ["quite sure", "not: sure"]}],
     )
@@ -62,31 +62,33 @@ def source(tmp_path) -> Path:
             )
         assert doc is not None
         declare_scheme(ana)
-        quote = ana.add_span(doc, *at("“We will build it,”"), "quote")
-        speaker = ana.add_span(doc, *at("Mayor Ana Ruiz"), "speaker")
-        ana.add_span(doc, *at("Ana Ruiz"), "claim")  # nested in the speaker
-        across = ana.add_span(doc, *at("Admittedly, costs rose\nby a third"), "concession")
-        claim = ana.add_span(doc, *at("costs rose\nby a third since the first plan."), "claim")
-        ana.add_relation(quote.id, speaker.id, "said_by")
-        ana.add_relation(across.id, claim.id, "concedes")
-        ana.set_attributes(quote.id, {"speaker": "the mayor; of Valebridge"})
-        ana.set_attributes(claim.id, {"certainty": "high"})
-        ana.set_note(across.id, "two lines:\nsee the plan\\budget")
-        rtl = ana.add_span(doc, *at("قال الوزير إن الخط سيفتح"), "quote")
-        ana.set_attributes(rtl.id, {"speaker": "الوزير"})
+        quote = ana.spans.add(doc, *at("“We will build it,”"), "quote")
+        speaker = ana.spans.add(doc, *at("Mayor Ana Ruiz"), "speaker")
+        ana.spans.add(doc, *at("Ana Ruiz"), "claim")  # nested in the speaker
+        across = ana.spans.add(doc, *at("Admittedly, costs rose\nby a third"), "concession")
+        claim = ana.spans.add(doc, *at("costs rose\nby a third since the first plan."), "claim")
+        ana.relations.add(quote.id, speaker.id, "said_by")
+        ana.relations.add(across.id, claim.id, "concedes")
+        ana.spans.set_attributes(quote.id, {"speaker": "the mayor; of Valebridge"})
+        ana.spans.set_attributes(claim.id, {"certainty": "high"})
+        ana.spans.set_note(across.id, "two lines:\nsee the plan\\budget")
+        rtl = ana.spans.add(doc, *at("قال الوزير إن الخط سيفتح"), "quote")
+        ana.spans.set_attributes(rtl.id, {"speaker": "الوزير"})
     with Store(path, "bo") as bo:
-        bo.add_span(1, *at("Harbour line opens 🚀 in 2027"), "claim")
-        bo.add_span(1, *at("🚀"), "caption")
-        bo_quote = bo.add_span(1, *at("“We will build it,”"), "quote")  # the same as ana's
-        bo_speaker = bo.add_span(1, *at("Ana Ruiz"), "speaker")
-        bo.add_relation(bo_quote.id, bo_speaker.id, "said_by")
-        hedge = bo.add_span(1, *at("The council approved the budget"), "hedged claim")
-        bo.set_attributes(hedge.id, {"how sure": "not: sure"})
-        bo.set_note(hedge.id, "notes: follow up; ask ana")
-        ana_spans = {(s.start, s.end, s.label): s for s in bo.spans(1) if s.annotator == "ana"}
+        bo.spans.add(1, *at("Harbour line opens 🚀 in 2027"), "claim")
+        bo.spans.add(1, *at("🚀"), "caption")
+        bo_quote = bo.spans.add(1, *at("“We will build it,”"), "quote")  # the same as ana's
+        bo_speaker = bo.spans.add(1, *at("Ana Ruiz"), "speaker")
+        bo.relations.add(bo_quote.id, bo_speaker.id, "said_by")
+        hedge = bo.spans.add(1, *at("The council approved the budget"), "hedged claim")
+        bo.spans.set_attributes(hedge.id, {"how sure": "not: sure"})
+        bo.spans.set_note(hedge.id, "notes: follow up; ask ana")
+        ana_spans = {
+            (s.start, s.end, s.label): s for s in bo.spans.in_document(1) if s.annotator == "ana"
+        }
         rtl_quote = ana_spans[(*at("قال الوزير إن الخط سيفتح"), "quote")]
         mayor = ana_spans[(*at("Mayor Ana Ruiz"), "speaker")]
-        bo.add_relation(rtl_quote.id, mayor.id, "said_by")  # bo relates two of ana's spans
+        bo.relations.add(rtl_quote.id, mayor.id, "said_by")  # bo relates two of ana's spans
     return path
 
 
@@ -103,7 +105,7 @@ def spans_of(path: Path) -> set[tuple]:
                 s.text,
             )
             for doc in store.document_ids()
-            for s in store.spans(doc)
+            for s in store.spans.in_document(doc)
         }
 
 
@@ -111,8 +113,8 @@ def relations_of(path: Path) -> set[tuple]:
     with Store(path, "check") as store:
         out = set()
         for doc in store.document_ids():
-            spans = {s.id: s for s in store.spans(doc)}
-            for r in store.relations(doc):
+            spans = {s.id: s for s in store.spans.in_document(doc)}
+            for r in store.relations.in_document(doc):
                 h, c = spans[r.head], spans[r.child]
                 out.add((r.label, r.annotator, h.start, h.end, h.label, c.start, c.end, c.label))
         return out
@@ -367,7 +369,7 @@ def test_an_unknown_type_is_refused_unless_labels_may_be_created(store, tmp_path
     assert store.count_documents() == 0
     report = import_paths(store, [folder], create_labels=True)
     assert report.ok and report.labels_created == ["Person"]
-    (span,) = store.spans(store.document_ids()[0])
+    (span,) = store.spans.in_document(store.document_ids()[0])
     assert (span.start, span.end, span.label, span.annotator) == (0, 3, "Person", "tester")
 
 
@@ -375,7 +377,7 @@ def test_fragments_with_words_between_come_in_as_one_span_each(store, tmp_path):
     folder = write_pair(tmp_path / "in", "One two three\n", "T1\tclaim 0 3;8 13\tOne three\n")
     report = import_paths(store, [folder])
     assert report.ok
-    spans = store.spans(store.document_ids()[0])
+    spans = store.spans.in_document(store.document_ids()[0])
     assert [(s.start, s.end) for s in spans] == [(0, 3), (8, 13)]
     assert "each fragment was read as a span of its own" in report.summary()
 
@@ -390,7 +392,7 @@ def test_a_lone_ann_is_refused_and_a_crlf_text_keeps_its_characters(store, tmp_p
     assert [str(r) for r in report.refused] == [
         f"{folder / 'lone.ann'}: no lone.txt beside it: brat keeps a document's text in a .txt of the same name"
     ]
-    (span,) = store.spans(store.document_ids()[0])
+    (span,) = store.spans.in_document(store.document_ids()[0])
     assert (span.start, span.end, span.text) == (4, 13, "Two words")
 
 
@@ -401,7 +403,7 @@ def test_a_byte_order_mark_counts_as_brat_counts_it(store, tmp_path):
     (folder / "bom.ann").write_bytes(b"T1\tclaim 5 8\ttwo\n")
     assert import_paths(store, [folder]).ok
     doc = store.document(store.document_ids()[0])
-    (span,) = store.spans(doc.id)
+    (span,) = store.spans.in_document(doc.id)
     assert doc.text == "One two\n" and (span.start, span.end, span.text) == (4, 7, "two")
 
 
@@ -413,7 +415,7 @@ def test_an_ann_named_on_the_command_line_imports_its_txt(store, tmp_path):
     ):
         report = import_paths(store, paths)
         assert report.ok and report.files[0].records == 1 and len(report.files) == 1
-    assert len(store.spans(store.document_ids()[0])) == 1
+    assert len(store.spans.in_document(store.document_ids()[0])) == 1
 
 
 def test_a_span_that_starts_or_ends_on_a_line_break_comes_back_exactly(tmp_path):
@@ -423,8 +425,8 @@ def test_a_span_that_starts_or_ends_on_a_line_break_comes_back_exactly(tmp_path)
         with store.transaction():
             doc = store.insert_document(text=text, text_hash=text_hash(text), title="t")
         assert doc is not None
-        store.add_span(doc, 5, 12, "claim")  # " line\n\n": ends on two line breaks
-        store.add_span(doc, 10, 18, "quote")  # "\n\nSecond"
+        store.spans.add(doc, 5, 12, "claim")  # " line\n\n": ends on two line breaks
+        store.spans.add(doc, 10, 18, "quote")  # "\n\nSecond"
         export(store, "brat", tmp_path / "out")
     again = tmp_path / "again.db"
     with Store(again, "bo") as store:
@@ -443,14 +445,14 @@ def test_suggestions_come_back_as_suggestions(tmp_path):
             'INSERT INTO spans (document_id, start, "end", label_id, text, annotator, origin,'
             " created_at, updated_at, suggester, score) VALUES (?, 0, 8, ?, 'The line', 'ana',"
             " 'suggested', 'now', 'now', 'claims', 0.25)",
-            (doc, store.label_ids()["claim"]),
+            (doc, store.labels.ids()["claim"]),
         )
         store.conn.commit()
         export(store, "brat", tmp_path / "out", include_suggestions=True)
     again = tmp_path / "again.db"
     with Store(again, "bo") as store:
         assert import_paths(store, [tmp_path / "out"]).ok
-        (span,) = store.spans(store.document_ids()[0])
+        (span,) = store.spans.in_document(store.document_ids()[0])
         assert (span.origin, span.suggester, span.score) == ("suggested", "claims", 0.25)
 
 
@@ -500,9 +502,9 @@ def test_any_text_and_spans_come_back_from_brat(case):
                         store.insert_document(text=text, text_hash=text_hash(text), title="t")
                 for (start, end, label, by), note in spans.items():
                     if by == who:
-                        span = store.add_span(1, start, end, label)
+                        span = store.spans.add(1, start, end, label)
                         if note is not None:
-                            store.set_note(span.id, note)
+                            store.spans.set_note(span.id, note)
         with Store(folder / "p.db", "ana") as store:
             report = export(store, "brat", folder / "out")
         kept = {
@@ -516,7 +518,9 @@ def test_any_text_and_spans_come_back_from_brat(case):
             assert imported.ok, [str(r) for r in imported.refused]
             (doc,) = store.document_ids()
             assert store.document(doc).text == text
-            got = {(s.start, s.end, s.label, s.annotator, s.note) for s in store.spans(doc)}
+            got = {
+                (s.start, s.end, s.label, s.annotator, s.note) for s in store.spans.in_document(doc)
+            }
     assert got == kept
 
 
@@ -566,16 +570,16 @@ def test_lines_may_name_annotations_given_further_down(store, tmp_path):
         "T2\tspeaker 12 14\tBo\n"
         "T1\tquote 0 6\t“Yes,”\n"
     )
-    store.set_label_attributes(
+    store.labels.set_attributes(
         "quote", [{"name": "certainty", "kind": "choice", "values": ["low", "high"]}]
     )
     folder = write_pair(tmp_path / "in", "“Yes,” said Bo.\n", ann)
     report = import_paths(store, [folder])
     assert report.ok, [str(r) for r in report.refused]
     doc = store.document_ids()[0]
-    (quote,) = [s for s in store.spans(doc) if s.label == "quote"]
+    (quote,) = [s for s in store.spans.in_document(doc) if s.label == "quote"]
     assert quote.attributes == {"certainty": "low"}
-    (relation,) = store.relations(doc)
+    (relation,) = store.relations.in_document(doc)
     assert (relation.head, relation.annotator) == (quote.id, "bo")
 
 

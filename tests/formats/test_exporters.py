@@ -32,13 +32,13 @@ def project(store, add_doc):
     a = add_doc(TEXT_A, title="Tram", meta={"source": "wire", "page": 3})
     b = add_doc(TEXT_B, title="Nurses", meta={"desk": "health"})
     add_doc("Nothing tagged here.", title="Empty", status="skipped")
-    store.add_span(a, 2, 21, "claim", note="check minutes")
-    store.add_span(a, 35, 38, "quote")
+    store.spans.add(a, 2, 21, "claim", note="check minutes")
+    store.spans.add(a, 35, 38, "quote")
     with Store(store.path, "alice") as alice:
-        alice.add_span(b, 0, 15, "claim")
-        alice.add_span(b, 23, 25, "caption")
-        alice.set_status(b, "done")  # everyone who worked on it is done
-    store.set_status(b, "done")
+        alice.spans.add(b, 0, 15, "claim")
+        alice.spans.add(b, 23, 25, "caption")
+        alice.statuses.set(b, "done")  # everyone who worked on it is done
+    store.statuses.set(b, "done")
     return {"a": a, "b": b}
 
 
@@ -108,7 +108,7 @@ def test_prodigy_hashes_are_stable_and_tell_tasks_apart(store, project, tmp_path
     one, two = read_jsonl(tmp_path / "one.jsonl"), read_jsonl(tmp_path / "two.jsonl")
     assert one == two
     assert len({r["_input_hash"] for r in one}) == 3
-    store.add_span(project["a"], 23, 26, "claim")
+    store.spans.add(project["a"], 23, 26, "claim")
     export(store, "prodigy", tmp_path / "three.jsonl")
     three = read_jsonl(tmp_path / "three.jsonl")
     assert three[0]["_input_hash"] == one[0]["_input_hash"]
@@ -188,9 +188,9 @@ def test_export_writes_non_ascii_as_utf8_not_escapes(store, project, tmp_path):
 
 def test_export_is_in_project_order_with_spans_in_text_order(store, add_doc, tmp_path):
     ids = [add_doc(f"Document {n} text.") for n in "CAB"]
-    store.add_span(ids[0], 9, 13, "claim")
-    store.add_span(ids[0], 0, 8, "quote")
-    store.add_span(ids[0], 0, 3, "claim")
+    store.spans.add(ids[0], 9, 13, "claim")
+    store.spans.add(ids[0], 0, 8, "quote")
+    store.spans.add(ids[0], 0, 3, "claim")
     export(store, "annotator", tmp_path / "one.jsonl")
     export(store, "annotator", tmp_path / "two.jsonl")
     one = read_jsonl(tmp_path / "one.jsonl")
@@ -361,13 +361,13 @@ def test_native_export_reimported_into_an_empty_project_gives_everything_back(
 
 def test_round_trip_keeps_identical_spans_by_two_annotators(store, add_doc, tmp_path):
     doc = add_doc("Both of us tagged this.")
-    store.add_span(doc, 0, 4, "claim")
+    store.spans.add(doc, 0, 4, "claim")
     with Store(store.path, "alice") as alice:
-        alice.add_span(doc, 0, 4, "claim")
+        alice.spans.add(doc, 0, 4, "claim")
     export(store, "annotator", tmp_path / "n.jsonl")
     with Store(tmp_path / "copy.db") as copy:
         import_paths(copy, [tmp_path / "n.jsonl"])
-        assert sorted(s.annotator for s in copy.spans(1)) == ["alice", "tester"]
+        assert sorted(s.annotator for s in copy.spans.in_document(1)) == ["alice", "tester"]
 
 
 def test_prodigy_export_reimports_with_the_same_spans(store, project, tmp_path):

@@ -14,7 +14,9 @@ from annotator.formats.importing import import_paths
 
 
 def spans_of(store, document_id):
-    return sorted((s.start, s.end, s.label, s.annotator) for s in store.spans(document_id))
+    return sorted(
+        (s.start, s.end, s.label, s.annotator) for s in store.spans.in_document(document_id)
+    )
 
 
 # -- the same text twice ------------------------------------------------------------------------

@@ -42,19 +42,19 @@ def source(tmp_path):
             store.insert_document(
                 text="Nothing here.", text_hash=text_hash("Nothing here."), title="Nothing here."
             )
-        quote = store.add_span(doc, *at("“We will build it 🚀,”"), "quote", note="check audio")
-        speaker = store.add_span(doc, *at("Mayor Ana Ruiz"), "speaker")
-        store.add_span(doc, *at("Ana Ruiz"), "claim")  # inside the speaker
-        store.add_relation(quote.id, speaker.id, "said_by")
-        store.set_attributes(quote.id, {"speaker": "the mayor"})
+        quote = store.spans.add(doc, *at("“We will build it 🚀,”"), "quote", note="check audio")
+        speaker = store.spans.add(doc, *at("Mayor Ana Ruiz"), "speaker")
+        store.spans.add(doc, *at("Ana Ruiz"), "claim")  # inside the speaker
+        store.relations.add(quote.id, speaker.id, "said_by")
+        store.spans.set_attributes(quote.id, {"speaker": "the mayor"})
     with Store(path, "bo") as store:
-        quote = store.add_span(1, *at("“We will build it 🚀,”"), "quote")
-        speaker = store.add_span(1, *at("Mayor Ana Ruiz"), "speaker")
-        concession = store.add_span(1, *at("Admittedly, costs rose 👍🏽 again."), "concession")
-        claim = store.add_span(1, *at("The line opens in 2027"), "claim")
-        store.add_relation(quote.id, speaker.id, "said_by")
-        store.add_relation(concession.id, claim.id, "concedes")
-        store.add_span(1, *at("officials said"), "claim", origin="suggested", suggester="claims", score=0.4)  # fmt: skip
+        quote = store.spans.add(1, *at("“We will build it 🚀,”"), "quote")
+        speaker = store.spans.add(1, *at("Mayor Ana Ruiz"), "speaker")
+        concession = store.spans.add(1, *at("Admittedly, costs rose 👍🏽 again."), "concession")
+        claim = store.spans.add(1, *at("The line opens in 2027"), "claim")
+        store.relations.add(quote.id, speaker.id, "said_by")
+        store.relations.add(concession.id, claim.id, "concedes")
+        store.spans.add(1, *at("officials said"), "claim", origin="suggested", suggester="claims", score=0.4)  # fmt: skip
     return path
 
 
@@ -71,13 +71,13 @@ def contents(path) -> tuple[set, set]:
     spans, relations = set(), set()
     with Store(path, "check") as store:
         for doc in store.document_ids():
-            by_id = {s.id: s for s in store.spans(doc)}
+            by_id = {s.id: s for s in store.spans.in_document(doc)}
             for s in by_id.values():
                 spans.add(
                     (s.annotator, s.start, s.end, s.label, s.note, tuple(s.attributes.items()),
                      s.origin == "suggested", s.suggester, s.score)
                 )  # fmt: skip
-            for r in store.relations(doc):
+            for r in store.relations.in_document(doc):
                 h, c = by_id[r.head], by_id[r.child]
                 relations.add(
                     (r.annotator, r.label, (h.start, h.end, h.label), (c.start, c.end, c.label))
@@ -172,8 +172,8 @@ def test_the_config_beside_names_every_label_relation_type_and_attribute(source,
     root = ET.fromstring(config.read_text(encoding="utf-8"))
     assert root.tag == "View"
     with Store(source, "ana") as store:
-        labels = {lab.name: lab.color for lab in store.labels()}
-        kinds = {kind.name for kind in store.relation_types()}
+        labels = {lab.name: lab.color for lab in store.labels.all()}
+        kinds = {kind.name for kind in store.relation_types.all()}
     (tags,) = root.iter("Labels")
     assert (tags.get("name"), tags.get("toName")) == ("label", "text")
     assert {t.get("value"): t.get("background") for t in tags.iter("Label")} == labels
@@ -202,8 +202,8 @@ def test_a_choice_attribute_becomes_per_region_choices(store, add_doc, tmp_path)
         (json.dumps([{"name": "checked", "kind": "choice", "values": ["yes", "no"]}]),),
     )
     doc = add_doc("The tram costs 3 million.")
-    span = store.add_span(doc, 4, 25, "claim")
-    store.set_attributes(span.id, {"checked": "no"})
+    span = store.spans.add(doc, 4, 25, "claim")
+    store.spans.set_attributes(span.id, {"checked": "no"})
     export(store, "label-studio", tmp_path / "c.json")
     root = ET.fromstring((tmp_path / "c.xml").read_text(encoding="utf-8"))
     (choices,) = root.iter("Choices")
@@ -219,7 +219,7 @@ def test_a_choice_attribute_becomes_per_region_choices(store, add_doc, tmp_path)
             (json.dumps([{"name": "checked", "kind": "choice", "values": ["yes", "no"]}]),),
         )
         assert import_paths(other, [tmp_path / "c.json"]).ok
-        (back,) = other.spans(1)
+        (back,) = other.spans.in_document(1)
         assert back.attributes == {"checked": "no"}
 
 
@@ -240,10 +240,10 @@ def test_an_empty_export_is_an_empty_list(store, tmp_path):
 
 def test_a_relation_across_two_analysts_layers_is_counted_as_left_out(store, add_doc, tmp_path):
     doc = add_doc(TEXT)
-    quote = store.add_span(doc, *at("“We will build it 🚀,”"), "quote")
+    quote = store.spans.add(doc, *at("“We will build it 🚀,”"), "quote")
     with Store(store.path, "bo") as bo:
-        speaker = bo.add_span(doc, *at("Mayor Ana Ruiz"), "speaker")
-    store.add_relation(quote.id, speaker.id, "said_by")
+        speaker = bo.spans.add(doc, *at("Mayor Ana Ruiz"), "speaker")
+    store.relations.add(quote.id, speaker.id, "said_by")
     report = export(store, "label-studio", tmp_path / "x.json")
     assert report.details == {ACROSS_LAYERS: 1}
     (task,) = json.loads((tmp_path / "x.json").read_text(encoding="utf-8"))
@@ -307,8 +307,8 @@ def test_label_studio_relations_between_regions_are_imported(store, write):
     path = write("ls.json", [studio_task([QUOTE, SPEAKER, relation("Xq1", "Yz7", ["said_by"])])])
     report = import_paths(store, [path])
     assert report.ok, [str(r) for r in report.refused]
-    spans = {s.id: s for s in store.spans(1)}
-    (rel,) = store.relations(1)
+    spans = {s.id: s for s in store.spans.in_document(1)}
+    (rel,) = store.relations.in_document(1)
     assert (spans[rel.head].label, spans[rel.child].label, rel.label) == (
         "quote",
         "speaker",
@@ -322,8 +322,8 @@ def test_a_left_relation_runs_from_its_to_id_and_an_unlabelled_one_takes_the_onl
 ):
     path = write("ls.json", [studio_task([QUOTE, SPEAKER, relation("Yz7", "Xq1", None, "left")])])
     assert import_paths(store, [path]).ok
-    spans = {s.id: s for s in store.spans(1)}
-    (rel,) = store.relations(1)
+    spans = {s.id: s for s in store.spans.in_document(1)}
+    (rel,) = store.relations.in_document(1)
     assert (spans[rel.head].label, rel.label) == ("quote", "said_by")
 
 
@@ -334,13 +334,13 @@ def test_region_ids_are_scoped_to_their_annotation(store, write):
         {"id": 4, "completed_by": {"email": "bo@example.org"}, "result": [QUOTE, SPEAKER]}
     )
     assert import_paths(store, [write("ls.json", [task])]).ok
-    assert sorted(s.annotator for s in store.spans(1)) == [
+    assert sorted(s.annotator for s in store.spans.in_document(1)) == [
         "bo@example.org",
         "bo@example.org",
         "tester",
         "tester",
     ]
-    assert len(store.relations(1)) == 1
+    assert len(store.relations.in_document(1)) == 1
 
 
 @pytest.mark.parametrize(
@@ -406,7 +406,7 @@ def test_per_region_results_for_no_attribute_are_passed_over_and_counted(store, 
     speaker = {**comment, "from_name": "speaker", "value": {"start": 0, "end": 21, "text": ["Ana"]}}
     report = import_paths(store, [write("ls.json", [studio_task([QUOTE, comment, speaker])])])
     assert report.ok
-    (quote,) = store.spans(1)
+    (quote,) = store.spans.in_document(1)
     assert quote.attributes == {"speaker": "Ana"}  # a control named for the attribute alone
     (passed,) = report.files[0].passed_over.values()
     assert passed == 1
@@ -428,9 +428,9 @@ def test_a_config_that_cannot_be_written_leaves_no_export(source, tmp_path):
 def test_the_curated_layer_is_the_ground_truth(store, add_doc, tmp_path):
     doc = add_doc("The tram costs 3 million.")
     with Store(store.path, "bo") as bo:
-        bo.add_span(doc, 4, 25, "claim")
+        bo.spans.add(doc, 4, 25, "claim")
     with Store(store.path, "lead") as lead:
-        lead.add_span(doc, 4, 25, "claim", origin="curated")
+        lead.spans.add(doc, 4, 25, "claim", origin="curated")
     export(store, "label-studio", tmp_path / "g.json")
     (task,) = json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))
     truth = {a["result"][0]["meta"]["annotator"]: a["ground_truth"] for a in task["annotations"]}

@@ -421,4 +421,4 @@ def test_import_of_arbitrary_json_tasks_never_raises(records, as_json, skip_inva
                 assert all(r.line is not None for r in report.refused)
             if report.refused and not skip_invalid:
                 assert store.count_documents() == 0
-                assert len(store.labels()) == 5
+                assert len(store.labels.all()) == 5

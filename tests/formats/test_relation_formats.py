@@ -22,14 +22,14 @@ def source(tmp_path):
             from annotator.model import text_hash
 
             doc = store.insert_document(text=TEXT, text_hash=text_hash(TEXT), title="t")
-        quote = store.add_span(doc, 0, 19, "quote")
-        speaker = store.add_span(doc, 25, 39, "speaker")
-        nested = store.add_span(doc, 31, 39, "claim")  # overlaps the speaker
-        concession = store.add_span(doc, 43, 66, "concession")
-        claim = store.add_span(doc, 67, 90, "claim")
-        store.add_relation(quote.id, speaker.id, "said_by")
-        store.add_relation(concession.id, claim.id, "concedes")
-        store.set_attributes(quote.id, {"speaker": "the mayor"})
+        quote = store.spans.add(doc, 0, 19, "quote")
+        speaker = store.spans.add(doc, 25, 39, "speaker")
+        nested = store.spans.add(doc, 31, 39, "claim")  # overlaps the speaker
+        concession = store.spans.add(doc, 43, 66, "concession")
+        claim = store.spans.add(doc, 67, 90, "claim")
+        store.relations.add(quote.id, speaker.id, "said_by")
+        store.relations.add(concession.id, claim.id, "concedes")
+        store.spans.set_attributes(quote.id, {"speaker": "the mayor"})
         assert nested.id
     return path
 
@@ -39,8 +39,8 @@ def joined(path) -> set[tuple]:
     with Store(path, "check") as store:
         out = set()
         for doc in store.document_ids():
-            spans = {s.id: s for s in store.spans(doc)}
-            for r in store.relations(doc):
+            spans = {s.id: s for s in store.spans.in_document(doc)}
+            for r in store.relations.in_document(doc):
                 h, c = spans[r.head], spans[r.child]
                 out.add((r.label, h.start, h.end, h.label, c.start, c.end, c.label))
         return out
@@ -69,9 +69,9 @@ def test_the_annotator_format_names_span_ids_and_carries_attributes(source, tmp_
     again = tmp_path / "again.db"
     with Store(again, "bo") as store:
         import_paths(store, [out])
-        (quote,) = [s for s in store.spans(1) if s.label == "quote"]
+        (quote,) = [s for s in store.spans.in_document(1) if s.label == "quote"]
         assert quote.attributes == {"speaker": "the mayor"}
-        assert {r.annotator for r in store.relations(1)} == {"ana"}
+        assert {r.annotator for r in store.relations.in_document(1)} == {"ana"}
 
 
 def test_prodigy_relations_point_at_the_last_token_of_each_span(source, tmp_path):

@@ -90,7 +90,7 @@ def picture(path) -> dict[str, tuple]:
         out = {}
         for doc in store.document_ids():
             text = store.document(doc).text
-            spans = {s.id: s for s in store.spans(doc)}
+            spans = {s.id: s for s in store.spans.in_document(doc)}
             out[text] = (
                 sorted((s.start, s.end, s.label, s.annotator) for s in spans.values()),
                 sorted(
@@ -99,7 +99,7 @@ def picture(path) -> dict[str, tuple]:
                         (spans[r.head].start, spans[r.head].end, spans[r.head].label),
                         (spans[r.child].start, spans[r.child].end, spans[r.child].label),
                     )
-                    for r in store.relations(doc)
+                    for r in store.relations.in_document(doc)
                 ),
                 sorted(
                     (s.start, s.label, tuple(sorted(s.attributes.items()))) for s in spans.values()

@@ -53,14 +53,14 @@ def project(tmp_path):
             CONCESSION,
             CLAIM,
         ):
-            made[(start, end, label)] = store.add_span(doc, start, end, label).id
-        store.set_note(made[QUOTE], "check the\nrecording")
-        store.set_attributes(made[QUOTE], {"speaker": "the mayor"})
-        store.add_relation(made[QUOTE], made[SPEAKER], "said_by")
-        store.add_relation(made[QUOTE], made[INSIDE_A_WORD], "said_by")
-        store.add_relation(made[CONCESSION], made[HALF_WORDS], "concedes")
-        store.add_relation(made[CONCESSION], made[CLAIM], "concedes")
-        store.set_status(doc, "done")
+            made[(start, end, label)] = store.spans.add(doc, start, end, label).id
+        store.spans.set_note(made[QUOTE], "check the\nrecording")
+        store.spans.set_attributes(made[QUOTE], {"speaker": "the mayor"})
+        store.relations.add(made[QUOTE], made[SPEAKER], "said_by")
+        store.relations.add(made[QUOTE], made[INSIDE_A_WORD], "said_by")
+        store.relations.add(made[CONCESSION], made[HALF_WORDS], "concedes")
+        store.relations.add(made[CONCESSION], made[CLAIM], "concedes")
+        store.statuses.set(doc, "done")
     return path
 
 
@@ -174,7 +174,7 @@ def test_another_spans_key_and_language(project, tmp_path):
 
 def test_suggestions_carry_what_proposed_them(project, tmp_path):
     with Store(project, "bot") as store:
-        store.add_span(1, 67, 70, "claim", origin="suggested", suggester="claims", score=0.4)
+        store.spans.add(1, 67, 70, "claim", origin="suggested", suggester="claims", score=0.4)
         out = tmp_path / "s.spacy"
         export(store, "spacy", out, include_suggestions=True)
         (doc,) = read(out)
@@ -301,7 +301,7 @@ def test_any_span_is_kept_exactly_snapped_the_right_way_or_counted_as_dropped(ca
             with store.transaction():
                 doc = store.insert_document(text=text, text_hash=text_hash(text), title="t")
             for start, end in pairs:
-                store.add_span(doc, start, end, "claim")
+                store.spans.add(doc, start, end, "claim")
             report = export(store, "spacy", folder / "s.spacy", align=align)
         (made,) = read(folder / "s.spacy")
     assert made.text == text

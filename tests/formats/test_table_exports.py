@@ -49,21 +49,21 @@ def project(tmp_path):
             store.insert_document(
                 text="Nothing here.", text_hash=text_hash("Nothing here."), title="Empty"
             )
-        quote = store.add_span(a, *span_of(TEXT_A, '“We will build it, "soon",”'), "quote")
-        speaker = store.add_span(a, *span_of(TEXT_A, "Mayor Ana Ruiz 🚀👍🏽"), "speaker")
-        store.add_span(a, *span_of(TEXT_A, ".\n=SUM(1,2)"), "claim", note='line one\r\n"two", 3')
-        store.add_span(a, *span_of(TEXT_A, "=SUM(1,2)"), "claim")
-        store.add_span(a, *span_of(TEXT_A, "-3 degrees"), "claim")
-        store.add_span(a, *span_of(TEXT_A, "+44 dials"), "claim", note="=1+1")
-        store.add_span(a, *span_of(TEXT_A, "@council"), "speaker")
-        store.set_attributes(quote.id, {"speaker": 'the mayor,\r\n"Ana"'})
-        store.add_relation(quote.id, speaker.id, "said_by")
+        quote = store.spans.add(a, *span_of(TEXT_A, '“We will build it, "soon",”'), "quote")
+        speaker = store.spans.add(a, *span_of(TEXT_A, "Mayor Ana Ruiz 🚀👍🏽"), "speaker")
+        store.spans.add(a, *span_of(TEXT_A, ".\n=SUM(1,2)"), "claim", note='line one\r\n"two", 3')
+        store.spans.add(a, *span_of(TEXT_A, "=SUM(1,2)"), "claim")
+        store.spans.add(a, *span_of(TEXT_A, "-3 degrees"), "claim")
+        store.spans.add(a, *span_of(TEXT_A, "+44 dials"), "claim", note="=1+1")
+        store.spans.add(a, *span_of(TEXT_A, "@council"), "speaker")
+        store.spans.set_attributes(quote.id, {"speaker": 'the mayor,\r\n"Ana"'})
+        store.relations.add(quote.id, speaker.id, "said_by")
         with Store(path, "bo") as bo:
-            concession = bo.add_span(
+            concession = bo.spans.add(
                 b, *span_of(TEXT_B, "No one, “officially”, agrees"), "concession"
             )
-            claim = bo.add_span(b, *span_of(TEXT_B, "Nurse shortfall grows"), "claim")
-            bo.add_relation(concession.id, claim.id, "concedes")
+            claim = bo.spans.add(b, *span_of(TEXT_B, "Nurse shortfall grows"), "claim")
+            bo.relations.add(concession.id, claim.id, "concedes")
     return path
 
 
@@ -154,7 +154,7 @@ def test_csv_for_excel_begins_with_a_bom_but_never_on_standard_output(
 
 def test_csv_with_suggestions_has_their_columns(project, tmp_path):
     with Store(project, "bot") as store:
-        store.add_span(2, 0, 5, "claim", origin="suggested", suggester="claims", score=0.25)
+        store.spans.add(2, 0, 5, "claim", origin="suggested", suggester="claims", score=0.25)
         out = tmp_path / "s.csv"
         export(store, "csv", out, include_suggestions=True)
         rows = read_csv(out)
@@ -171,8 +171,8 @@ def test_csv_with_suggestions_has_their_columns(project, tmp_path):
 
 def test_csv_has_no_attributes_column_when_no_label_declares_any(project, tmp_path):
     with Store(project, "ana") as store:
-        store.set_attributes(1, {})
-        store.set_label_attributes("quote", [])
+        store.spans.set_attributes(1, {})
+        store.labels.set_attributes("quote", [])
         out = tmp_path / "s.csv"
         export(store, "csv", out)
     with open(out, encoding="utf-8", newline="") as f:
@@ -374,8 +374,8 @@ def test_any_text_and_spans_come_back_exactly_from_csv_and_parquet(case):
             with store.transaction():
                 doc = store.insert_document(text=text, text_hash=text_hash(text), title=text)
             for start, end, label in pairs:
-                store.add_span(doc, start, end, label, note=note)
-            stored = store.spans(doc)
+                store.spans.add(doc, start, end, label, note=note)
+            stored = store.spans.in_document(doc)
             export(store, "csv", folder / "s.csv")
             export(store, "parquet", folder / "s.parquet")
         expected = sorted((s.start, s.end, s.label, s.text, s.note or "") for s in stored)

@@ -155,7 +155,7 @@ def test_create_labels_adds_the_labels_a_file_uses(store, write):
     report = import_paths(store, [write("t.jsonl", [task])], create_labels=True)
     assert report.labels_created == ["source"]
     assert "New labels: source" in report.summary()
-    assert store.labels()[-1].name == "source"
+    assert store.labels.all()[-1].name == "source"
     assert [s[3] for s in all_spans(store)] == ["source", "claim"]
 
 
@@ -163,14 +163,14 @@ def test_create_labels_adds_nothing_when_the_file_is_refused(store, write):
     path = write("t.jsonl", [{"text": "abc", "label": [[0, 3, "source"]]}, "{oops"])
     report = import_paths(store, [path], create_labels=True)
     assert report.labels_created == []
-    assert "source" not in {lab.name for lab in store.labels()}
+    assert "source" not in {lab.name for lab in store.labels.all()}
 
 
 def test_create_labels_does_not_report_labels_undone_by_a_broken_json_file(store, write):
     path = write("t.json", '[{"text": "abc", "label": [[0, 3, "source"]]}, {"text": "x"} oops]')
     report = import_paths(store, [path], create_labels=True)
     assert not report.ok
-    assert "source" not in {lab.name for lab in store.labels()}
+    assert "source" not in {lab.name for lab in store.labels.all()}
     assert report.labels_created == []
     assert "New labels" not in report.summary()
 
@@ -191,7 +191,7 @@ def test_create_labels_skips_the_labels_of_refused_records(store, write):
     )
     report = import_paths(store, [path], create_labels=True, skip_invalid=True)
     assert report.documents_added == 1
-    assert "rumour" not in {lab.name for lab in store.labels()}
+    assert "rumour" not in {lab.name for lab in store.labels.all()}
     assert report.labels_created == []
 
 
@@ -210,7 +210,7 @@ def test_create_labels_refuses_a_label_the_project_cannot_hold(store, write, lab
     report = import_paths(store, [path], create_labels=True)
     (refusal,) = refusal_lines(report)
     assert refusal.startswith(f"{path}:1: label[0]: ") and why in refusal
-    assert len(store.labels()) == 5
+    assert len(store.labels.all()) == 5
 
 
 def test_create_labels_refuses_two_new_labels_that_differ_only_in_case(store, write):
@@ -223,7 +223,7 @@ def test_create_labels_refuses_two_new_labels_that_differ_only_in_case(store, wr
     )
     report = import_paths(store, [path], create_labels=True)
     assert [r.line for r in report.refused] == [2]
-    assert len(store.labels()) == 5
+    assert len(store.labels.all()) == 5
 
 
 # -- Label Studio -------------------------------------------------------------------------------

@@ -39,7 +39,10 @@ def select_cp(window, start: int, end: int) -> None:
 def store_spans(window) -> list[tuple[int, int, str, str]]:
     """The open document's spans as the database has them (read through a fresh connection)."""
     with Store(window.store.path) as other:
-        return [(s.start, s.end, s.label, s.text) for s in other.spans(window.current_document)]
+        return [
+            (s.start, s.end, s.label, s.text)
+            for s in other.spans.in_document(window.current_document)
+        ]
 
 
 def click_cp(window, cp: int) -> None:

@@ -18,7 +18,7 @@ def test_a_gives_the_selected_quote_a_speaker_and_undo_takes_it_back(
     window = open_window(path)
     select_cp(window, 0, 19)
     QTest.keyClick(window.article, Qt.Key.Key_2)  # a quote
-    (span,) = window.store.spans(window.current_document)
+    (span,) = window.store.spans.in_document(window.current_document)
     asked: list[tuple] = []
 
     def answer(label, declared, current):
@@ -29,11 +29,11 @@ def test_a_gives_the_selected_quote_a_speaker_and_undo_takes_it_back(
     QTest.keyClick(window.article, Qt.Key.Key_A)
     assert asked == [("quote", ["speaker"], {})]
     with Store(path, "check") as store:
-        assert store.span(span.id).attributes == {"speaker": "a council spokesperson"}
+        assert store.spans.get(span.id).attributes == {"speaker": "a council spokesperson"}
     window.action("undo").trigger()
     with Store(path, "check") as store:
-        assert store.span(span.id).attributes == {}
-        assert len(store.spans(window.current_document)) == 1  # the span itself stays
+        assert store.spans.get(span.id).attributes == {}
+        assert len(store.spans.in_document(window.current_document)) == 1  # the span itself stays
 
 
 def test_a_label_without_attributes_says_so(open_window, make_project, monkeypatch) -> None:

@@ -98,6 +98,6 @@ def test_project_killed_mid_session_opens_in_the_window(qtbot, tmp_path) -> None
     window = MainWindow(path)
     qtbot.addWidget(window)
     with Store(path) as check:
-        expected = check.spans(window.current_document)
+        expected = check.spans.in_document(window.current_document)
         assert check.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert window.span_model.rowCount() == len(expected)

@@ -87,13 +87,13 @@ def test_span_list_click_selects_and_scrolls(nested) -> None:
 
 @pytest.mark.parametrize("delete_key", [Qt.Key.Key_Delete, Qt.Key.Key_Backspace])
 def test_delete_then_undo_restores_the_same_span_then_redo(nested, delete_key) -> None:
-    ids_before = {s.id for s in nested.store.spans(nested.current_document)}
+    ids_before = {s.id for s in nested.store.spans.in_document(nested.current_document)}
     click_cp(nested, ROCKET + 2)
     key(nested, delete_key)
     assert [s[2] for s in store_spans(nested)] == ["claim"]
     assert nested.span_model.rowCount() == 1
     undo(nested)
-    assert {s.id for s in nested.store.spans(nested.current_document)} == ids_before
+    assert {s.id for s in nested.store.spans.in_document(nested.current_document)} == ids_before
     assert nested.span_model.rowCount() == 2
     redo(nested, ctrl_y=True)
     assert [s[2] for s in store_spans(nested)] == ["claim"]
@@ -175,23 +175,27 @@ def test_note_with_n_key_and_undo(nested, monkeypatch) -> None:
     )
     click_cp(nested, ROCKET + 2)
     key(nested, Qt.Key.Key_N)
-    notes = {s.label: s.note for s in nested.store.spans(nested.current_document)}
+    notes = {s.label: s.note for s in nested.store.spans.in_document(nested.current_document)}
     assert notes == {"claim": None, "quote": "checks out"}
     assert asked == [""]
     undo(nested)
-    assert {s.note for s in nested.store.spans(nested.current_document)} == {None}
+    assert {s.note for s in nested.store.spans.in_document(nested.current_document)} == {None}
     redo(nested)
-    assert "checks out" in {s.note for s in nested.store.spans(nested.current_document)}
+    assert "checks out" in {s.note for s in nested.store.spans.in_document(nested.current_document)}
 
 
 def test_note_edited_in_the_span_list(nested) -> None:
     row = next(i for i, s in enumerate(nested.span_model.spans) if s.label == "claim")
     assert nested.span_model.setData(nested.span_model.index(row, 2), "see budget table")
-    (claim,) = [s for s in nested.store.spans(nested.current_document) if s.label == "claim"]
+    (claim,) = [
+        s for s in nested.store.spans.in_document(nested.current_document) if s.label == "claim"
+    ]
     assert claim.note == "see budget table"
     assert nested.span_model.data(nested.span_model.index(row, 2)) == "see budget table"
     undo(nested)
-    (claim,) = [s for s in nested.store.spans(nested.current_document) if s.label == "claim"]
+    (claim,) = [
+        s for s in nested.store.spans.in_document(nested.current_document) if s.label == "claim"
+    ]
     assert claim.note is None
 
 
@@ -240,7 +244,7 @@ def test_an_undo_the_project_refuses_is_shown_and_dropped(window, monkeypatch) -
     def disk_error(span_id: int) -> None:
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(window.store, "delete_span", disk_error)
+    monkeypatch.setattr(window.store.spans, "delete", disk_error)
     undo(window)
     (error,) = errors  # one sentence naming the file and the reason, no traceback
     assert error.startswith("The change could not be made: ")

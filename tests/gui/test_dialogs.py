@@ -147,7 +147,7 @@ def test_labels_dialog_renames_recolours_and_rekeys(window, monkeypatch) -> None
         assert dialog.save_selected()
 
     drive_labels(window, monkeypatch, steps)
-    label = window.store.label("fact")
+    label = window.store.labels.get("fact")
     assert (label.color, label.hotkey, label.definition) == (
         "#112233",
         "f",
@@ -157,7 +157,7 @@ def test_labels_dialog_renames_recolours_and_rekeys(window, monkeypatch) -> None
     start = HARD_TEXT.index("rocket")
     select_cp(window, start, start + 6)
     QTest.keyClick(window.article, Qt.Key.Key_F)
-    assert [s.label for s in window.store.spans(window.current_document)] == ["fact"]
+    assert [s.label for s in window.store.spans.in_document(window.current_document)] == ["fact"]
 
 
 def test_labels_dialog_refuses_a_hotkey_a_command_uses(window, monkeypatch) -> None:
@@ -168,7 +168,7 @@ def test_labels_dialog_refuses_a_hotkey_a_command_uses(window, monkeypatch) -> N
         assert "taken" in dialog.error.text()
 
     drive_labels(window, monkeypatch, steps)
-    assert window.store.label("quote").hotkey == "2"
+    assert window.store.labels.get("quote").hotkey == "2"
 
 
 def test_deleting_a_label_in_use_asks_with_the_span_count(window, monkeypatch) -> None:
@@ -189,13 +189,13 @@ def test_deleting_a_label_in_use_asks_with_the_span_count(window, monkeypatch) -
 
     drive_labels(window, monkeypatch, steps)
     assert "2 spans" in questions[0]
-    assert [lab.name for lab in window.store.labels()] == [
+    assert [lab.name for lab in window.store.labels.all()] == [
         "claim",
         "caption",
         "concession",
         "speaker",
     ]
-    assert window.store.spans(window.current_document) == []
+    assert window.store.spans.in_document(window.current_document) == []
     assert window.span_model.rowCount() == 0 and not window.article.highlighter.index.placed
     assert window.findChild(QPushButton, "label:quote") is None
 
@@ -228,7 +228,7 @@ def test_every_menu_action_has_a_shortcut(window) -> None:
 
 
 def test_guidelines_show_label_definitions_as_text(window) -> None:
-    window.store.update_label("claim", definition="Use <b> carefully & check.")
+    window.store.labels.update("claim", definition="Use <b> carefully & check.")
     window.reload_labels()
     window.guidelines_action.trigger()
     dialog = next(w for w in window._windows if w.objectName() == "guidelinesDialog")

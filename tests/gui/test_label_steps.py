@@ -55,15 +55,15 @@ def test_label_steps_elsewhere_and_here_then_every_span_undone_keeps_the_reading
     window.article.scroll_to_cp(starts[0] - 40)
     place = position(window)
     with Store(window.store.path) as other:
-        other.update_label("claim", new_name="fact")
-        other.update_label("fact", color="#123456")
+        other.labels.update("claim", new_name="fact")
+        other.labels.update("fact", color="#123456")
     key(window, Qt.Key.Key_F5)
     assert position(window) == place
     in_dialog(window, monkeypatch, lambda dialog: dialog.add_label())
-    assert "new label" in [lab.name for lab in window.store.labels()]
+    assert "new label" in [lab.name for lab in window.store.labels.all()]
     assert position(window) == place
     key(window, Qt.Key.Key_Z, CTRL)  # the label added
-    assert "new label" not in [lab.name for lab in window.store.labels()]
+    assert "new label" not in [lab.name for lab in window.store.labels.all()]
     for left in (2, 1, 0):
         key(window, Qt.Key.Key_Z, CTRL)
         assert len(store_spans(window)) == left
@@ -77,27 +77,27 @@ def test_each_field_is_saved_as_it_is_edited_and_undone_one_at_a_time(window, mo
         dialog.list.setCurrentRow(0)
         dialog.name.setText("fact")
         dialog.name.editingFinished.emit()  # as when the field is left, or Enter pressed
-        assert window.store.label("fact").hotkey == "1"
+        assert window.store.labels.get("fact").hotkey == "1"
         dialog.ask_colour = lambda current: "#112233"
         dialog.colour.click()
-        assert window.store.label("fact").color == "#112233"
+        assert window.store.labels.get("fact").color == "#112233"
         dialog.hotkey.clear()
         QTest.keyClicks(dialog.hotkey, "f")
-        assert window.store.label("fact").hotkey == "f"
+        assert window.store.labels.get("fact").hotkey == "f"
         dialog.definition.setPlainText("A checkable assertion.")  # saved on closing
 
     in_dialog(window, monkeypatch, steps)
-    fact = window.store.label("fact")
+    fact = window.store.labels.get("fact")
     assert (fact.color, fact.hotkey, fact.definition) == ("#112233", "f", "A checkable assertion.")
     stack = window.editor.undo_stack
     assert stack.count() == 4  # name, colour, hotkey, definition
     stack.undo()
-    assert window.store.label("fact").definition != "A checkable assertion."
+    assert window.store.labels.get("fact").definition != "A checkable assertion."
     stack.undo()
-    assert window.store.label("fact").hotkey == "1"
+    assert window.store.labels.get("fact").hotkey == "1"
     stack.undo()
     stack.undo()
-    claim = window.store.label("claim")
+    claim = window.store.labels.get("claim")
     assert (claim.color, claim.definition) != ("#112233", "A checkable assertion.")
     assert window.findChild(QPushButton, "label:claim") is not None
     start = HARD_TEXT.index("rocket")
@@ -113,7 +113,7 @@ def test_deleting_a_label_in_use_is_undone_with_its_spans_and_their_ids(
         start = HARD_TEXT.index(word)
         select_cp(window, start, start + len(word))
         key(window, Qt.Key.Key_2)
-    ids = sorted(s.id for s in window.store.spans(window.current_document))
+    ids = sorted(s.id for s in window.store.spans.in_document(window.current_document))
     window.editor.select(ids[0])
     monkeypatch.setattr(window, "confirm", lambda title, question: True)
 
@@ -122,18 +122,18 @@ def test_deleting_a_label_in_use_is_undone_with_its_spans_and_their_ids(
         assert dialog.delete_selected()
 
     in_dialog(window, monkeypatch, steps)
-    assert window.store.spans(window.current_document) == []
+    assert window.store.spans.in_document(window.current_document) == []
     assert window.span_model.rowCount() == 0 and window.editor.selected is None
     assert window.findChild(QPushButton, "label:quote") is None
     key(window, Qt.Key.Key_Z, CTRL)
-    assert sorted(s.id for s in window.store.spans(window.current_document)) == ids
-    assert [lab.name for lab in window.store.labels()][1] == "quote"
+    assert sorted(s.id for s in window.store.spans.in_document(window.current_document)) == ids
+    assert [lab.name for lab in window.store.labels.all()][1] == "quote"
     assert sorted(s.id for s in window.span_model.spans) == ids
     assert len(window.article.highlighter.index.placed) == 2
     assert window.findChild(QPushButton, "label:quote") is not None
     assert window.documents.model.rows[0].span_count == 2
     key(window, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
-    assert window.store.spans(window.current_document) == []
+    assert window.store.spans.in_document(window.current_document) == []
     key(window, Qt.Key.Key_Z, CTRL)
     key(window, Qt.Key.Key_Z, CTRL)  # and the steps before it still undo
     assert len(store_spans(window)) == 1

@@ -29,12 +29,12 @@ def _project(make_project):
     with Store(path, "tester") as store:
         for i in range(PARAGRAPHS):
             start = text.index(f"Paragraph {i}:")
-            store.add_span(1, start + 4, start + 40, labels[i % 3])
+            store.spans.add(1, start + 4, start + 40, labels[i % 3])
             if i % 4 == 0:  # a nested one, and one crossing into the next paragraph
                 inner = text.index("mayor", start)
-                store.add_span(1, inner, inner + 5, labels[(i + 1) % 3])
+                store.spans.add(1, inner, inner + 5, labels[(i + 1) % 3])
                 end = text.index("critics", start)
-                store.add_span(1, end, min(end + 60, len(text)), labels[(i + 2) % 3])
+                store.spans.add(1, end, min(end + 60, len(text)), labels[(i + 2) % 3])
     return path
 
 

@@ -92,7 +92,7 @@ def check(window, model: Model) -> None:
     view, stack = window.article, window.editor.undo_stack
     expected = {(i, *s) for i, s in model.spans.items()}
     with Store(window.store.path) as other:
-        stored = {(s.id, *state(s)) for s in other.spans(window.current_document)}
+        stored = {(s.id, *state(s)) for s in other.spans.in_document(window.current_document)}
         row = other.document_row(window.current_document)
     shown = {(s.id, *state(s)) for s in view.spans.values()}
     listed = {(s.id, *state(s)) for s in window.span_model.spans}

@@ -116,7 +116,7 @@ def test_panels_have_room_for_titles_labels_and_swatches(window) -> None:
     icon = window.span_model.data(window.span_model.index(0, 0), Qt.ItemDataRole.DecorationRole)
     normal = icon.pixmap(12, 12, QIcon.Mode.Normal).toImage().pixelColor(6, 6)
     selected = icon.pixmap(12, 12, QIcon.Mode.Selected).toImage().pixelColor(6, 6)
-    assert normal == selected == QColor(window.store.label("concession").color)
+    assert normal == selected == QColor(window.store.labels.get("concession").color)
 
 
 def test_guidelines_read_at_the_article_size_and_close_with_a_button(window) -> None:

@@ -111,7 +111,9 @@ def test_find_bar_next_previous_and_escape(window) -> None:
     # the match is a selection like any other: tag it
     window.article.setFocus()
     QTest.keyClick(window.article, Qt.Key.Key_2)
-    assert [(s.start, s.end) for s in window.store.spans(window.current_document)] == [first]
+    assert [(s.start, s.end) for s in window.store.spans.in_document(window.current_document)] == [
+        first
+    ]
 
 
 def test_find_after_an_emoji_selects_the_right_characters(window) -> None:

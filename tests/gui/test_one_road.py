@@ -9,7 +9,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from annotator.store.labels import Labels
 from annotator.store.project import Store
+from annotator.store.spans import Spans
 
 from .helpers import HARD_TEXT, select_cp, store_spans
 
@@ -31,8 +33,15 @@ def readers(monkeypatch):
     """Reads of documents, counts, spans or labels by the window's views (the undo commands'
     own checks, made inside their writes, are not views)."""
     seen: list[str] = []
-    for name in ("document_row", "count_documents", "spans", "labels", "document_rows"):
-        original = getattr(Store, name)
+    reads = [
+        (Store, "document_row"),
+        (Store, "count_documents"),
+        (Store, "document_rows"),
+        (Spans, "in_document"),
+        (Labels, "all"),
+    ]
+    for owner, name in reads:
+        original = getattr(owner, name)
 
         def spy(self, *args, _original=original, _name=name, **kwargs):
             caller = sys._getframe(1).f_globals.get("__name__", "")
@@ -40,7 +49,7 @@ def readers(monkeypatch):
                 seen.append(f"{_name} from {caller}")
             return _original(self, *args, **kwargs)
 
-        monkeypatch.setattr(Store, name, spy)
+        monkeypatch.setattr(owner, name, spy)
     return seen
 
 
@@ -88,7 +97,7 @@ def test_a_label_renamed_and_recoloured_elsewhere_is_shown_on_f5_and_undo_follow
     caret = window.article.caret_cp()
     top = window.article.first_visible_cp()
     with Store(window.store.path) as other:
-        other.update_label("claim", new_name="fact", color="#123456")
+        other.labels.update("claim", new_name="fact", color="#123456")
     key(window, Qt.Key.Key_F5)
     assert {s.label for s in window.span_model.spans} == {"fact"}
     assert {p.label for p in window.article.highlighter.index.placed.values()} == {"fact"}

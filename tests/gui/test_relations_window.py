@@ -24,7 +24,10 @@ def related(open_window, make_project):
 
 def stored_relations(window) -> list[tuple[int | None, int, int, str]]:
     with Store(window.store.path) as other:
-        return [(r.id, r.head, r.child, r.label) for r in other.relations(window.current_document)]
+        return [
+            (r.id, r.head, r.child, r.label)
+            for r in other.relations.in_document(window.current_document)
+        ]
 
 
 def shown_relations(window) -> list[tuple[int | None, int, int, str]]:
@@ -33,7 +36,7 @@ def shown_relations(window) -> list[tuple[int | None, int, int, str]]:
 
 def test_deleting_a_span_takes_its_relation_and_undo_brings_both_back(related) -> None:
     window, quote, speaker = related
-    relation = window.store.add_relation(quote.id, speaker.id, "said_by")
+    relation = window.store.relations.add(quote.id, speaker.id, "said_by")
     window.apply_changes(relation.changes)
     assert shown_relations(window) == [(relation.id, quote.id, speaker.id, "said_by")]
 
@@ -56,11 +59,11 @@ def test_deleting_a_span_takes_its_relation_and_undo_brings_both_back(related) -
 def test_a_relation_made_elsewhere_is_shown_on_refresh(related) -> None:
     window, quote, speaker = related
     with Store(window.store.path) as other:
-        made = other.add_relation(quote.id, speaker.id, "said_by")
+        made = other.relations.add(quote.id, speaker.id, "said_by")
     window.refresh()
     assert shown_relations(window) == [(made.id, quote.id, speaker.id, "said_by")]
     with Store(window.store.path) as other:
-        other.delete_relation(made.id)
+        other.relations.delete(made.id)
     window.refresh()
     assert shown_relations(window) == []
 
@@ -112,7 +115,7 @@ def test_no_fitting_type_is_said_and_esc_cancels(related) -> None:
 
 def test_several_fitting_types_are_chosen_by_number(related) -> None:
     window, quote, speaker = related
-    window.store.add_relation_type("attributed", heads=["quote"], children=["speaker"])
+    window.store.relation_types.add("attributed", heads=["quote"], children=["speaker"])
     window.editor.select(quote.id)
     key(window, Qt.Key.Key_R)
     key(window, Qt.Key.Key_Down)
@@ -125,7 +128,7 @@ def test_several_fitting_types_are_chosen_by_number(related) -> None:
 
 def test_relations_are_drawn_listed_chosen_and_deleted_from_the_panel(related, qtbot) -> None:
     window, quote, speaker = related
-    relation = window.store.add_relation(quote.id, speaker.id, "said_by")
+    relation = window.store.relations.add(quote.id, speaker.id, "said_by")
     window.apply_changes(relation.changes)
     panel = window.relation_panel
     assert panel.rows() == [

@@ -31,7 +31,7 @@ def big_project(tmp_path):
     path = tmp_path / "big.db"
     with Store(path, "bench") as store, store.transaction():
         doc = store.insert_document(text=text, text_hash=text_hash(text), title="Big")
-        labels = store.label_ids()
+        labels = store.labels.ids()
         names = list(labels)
         rows = []
         for _ in range(10_000):
@@ -90,7 +90,7 @@ def test_big_article_opens_with_every_highlight_and_edits_keep_them_exact(
     print(f"\nopen 1 MB / 10k spans: {opened * 1000:.0f} ms; p95 ms: {report}")
     assert len(view.highlighter.index) == 10_000 and window.span_model.rowCount() == 10_000
     with Store(big_project) as check:
-        assert len(check.spans(1)) == 10_000
+        assert len(check.spans.in_document(1)) == 10_000
     assert window.editor.undo_stack.count() == 120
 
 

@@ -19,7 +19,7 @@ def related(open_window, make_project):
     """A window on an article with a quote, a speaker and said_by between them."""
     window = open_window(make_project(("Tram", PLAIN_TEXT)))
     quote, speaker = quote_and_speaker(window)
-    relation = window.store.add_relation(quote.id, speaker.id, "said_by")
+    relation = window.store.relations.add(quote.id, speaker.id, "said_by")
     window.apply_changes(relation.changes)
     return window, quote, speaker
 
@@ -39,7 +39,7 @@ def in_dialog(window, monkeypatch, steps, *, confirm: bool = True) -> None:
 
 def stored_types(window) -> dict[str, tuple[list[str], list[str], str]]:
     with Store(window.store.path) as other:
-        return {t.name: (t.heads, t.children, t.color) for t in other.relation_types()}
+        return {t.name: (t.heads, t.children, t.color) for t in other.relation_types.all()}
 
 
 def page_on(dialog, name: str):
@@ -73,7 +73,7 @@ def test_renaming_a_relation_type_is_seen_in_the_panel_and_undone(related, monke
     assert window.relation_panel.rows()[0].startswith("attributed_to:")
     assert window.relation_panel._colours["attributed_to"] == "#aa3377"
     with Store(window.store.path) as other:
-        [relation] = other.relations(window.current_document)
+        [relation] = other.relations.in_document(window.current_document)
         assert relation.label == "attributed_to"
 
     window.action("undo").trigger()  # the colour
@@ -159,7 +159,7 @@ def test_label_attributes_are_declared_in_the_dialog_and_undone(
     in_dialog(window, monkeypatch, declare)
     assert "line 1: after the colon, give the values" in seen["error"]
     with Store(window.store.path) as other:
-        assert other.label("claim").attributes == [
+        assert other.labels.get("claim").attributes == [
             {"name": "stance", "kind": "choice", "values": ["for", "against"]},
             {"name": "source", "kind": "text"},
         ]
@@ -170,14 +170,14 @@ def test_label_attributes_are_declared_in_the_dialog_and_undone(
     row = window.span_model.row_of(claim)
     index = window.span_model.index(row, ATTRIBUTES_COLUMN)
     window.span_table.doubleClicked.emit(index)
-    assert window.store.span(claim.id).attributes == {"stance": "against"}
+    assert window.store.spans.get(claim.id).attributes == {"stance": "against"}
     assert window.span_model.data(index) == "stance: against"
     window.span_table.doubleClicked.emit(QModelIndex())  # nowhere: nothing asked
     window.action("undo").trigger()  # the attribute value
     window.action("undo").trigger()  # the span
     window.action("undo").trigger()  # the declaration
     with Store(window.store.path) as other:
-        assert other.label("claim").attributes == []
+        assert other.labels.get("claim").attributes == []
 
 
 def test_renaming_a_label_reaches_the_relation_types_and_undo_takes_it_all_back(
@@ -202,7 +202,7 @@ def test_renaming_a_label_reaches_the_relation_types_and_undo_takes_it_all_back(
     assert seen["ticked"] == ["claim", "statement"]
     assert stored_types(window)["said_by"][:2] == (["claim", "statement"], ["speaker"])
     with Store(window.store.path) as other:
-        [relation] = other.relations(window.current_document)
+        [relation] = other.relations.in_document(window.current_document)
         assert (relation.head, relation.child, relation.label) == (quote.id, speaker.id, "said_by")
 
     window.action("undo").trigger()  # the rename
@@ -227,7 +227,7 @@ def test_a_label_renamed_by_another_program_leaves_relation_type_steps_undoable(
 
     in_dialog(window, monkeypatch, widen)
     with Store(window.store.path) as other:
-        other.rename_label("quote", "statement")
+        other.labels.rename("quote", "statement")
     key(window, Qt.Key.Key_F5)
     window.action("undo").trigger()  # the heads, as they are named now
     assert errors == []

@@ -149,26 +149,26 @@ def test_the_list_follows_adds_relabels_notes_deletes_and_undo(window) -> None:
     for label, fragment in zip(["claim", "quote", "caption"] * 2, fragments, strict=True):
         start = HARD_TEXT.index(fragment)
         ids.append(tag(window, start, start + len(fragment), label))
-        assert shown_rows(model) == expected_rows(store.spans(doc))
+        assert shown_rows(model) == expected_rows(store.spans.in_document(doc))
         # the new span's row is the current, selected one
         assert model.spans[current_row(window)].id == ids[-1]
         assert selected_rows(window) == [current_row(window)]
     window.editor.select(ids[2])
     window.editor.tag("quote")  # relabel the selected span
     window.editor.set_note(ids[2], "see the photo")
-    assert shown_rows(model) == expected_rows(store.spans(doc))
+    assert shown_rows(model) == expected_rows(store.spans.in_document(doc))
     row = current_row(window)
     assert model.spans[row].id == ids[2]
     assert model.data(model.index(row, 0)) == "quote"
     assert model.data(model.index(row, 2)) == "see the photo"
     window.editor.select(ids[0])
     window.editor.delete_selected()
-    assert shown_rows(model) == expected_rows(store.spans(doc))
+    assert shown_rows(model) == expected_rows(store.spans.in_document(doc))
     assert current_row(window) is None and selected_rows(window) == []
     window.editor.undo_stack.undo()
     window.editor.undo_stack.undo()
-    assert shown_rows(model) == expected_rows(store.spans(doc))
-    assert model.data(model.index(model.row_of(store.span(ids[2])), 2)) == ""
+    assert shown_rows(model) == expected_rows(store.spans.in_document(doc))
+    assert model.data(model.index(model.row_of(store.spans.get(ids[2])), 2)) == ""
 
 
 def test_selecting_in_the_article_moves_the_selected_row(window) -> None:
@@ -200,7 +200,7 @@ def test_moving_an_edge_past_a_neighbour_keeps_the_caret_and_the_row(window) -> 
         assert selected_rows(window) == [current_row(window)]
         assert view.textCursor().position() == caret  # no other span was revealed meanwhile
         assert shown_rows(window.span_model) == expected_rows(
-            window.store.spans(window.current_document)
+            window.store.spans.in_document(window.current_document)
         )
 
 

@@ -38,7 +38,7 @@ ALT_SHIFT = Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier
 def stored(window) -> dict[str, list[tuple]]:
     """The open document's spans and suggestions, read through a fresh connection."""
     with Store(window.store.path) as other:
-        spans = other.spans(window.current_document)
+        spans = other.spans.in_document(window.current_document)
         rejected = other.conn.execute('SELECT start, "end", label FROM rejections').fetchall()
     return {
         "spans": [
@@ -359,7 +359,7 @@ def test_astral_characters_before_a_suggestion_keep_it_on_its_characters(
 def test_suggest_for_all_documents_not_done_skips_the_done_ones(open_window, make_project) -> None:
     path = make_project(("Tram", TEXT), ("Two quotes", TWO_QUOTES), ("Done", EMOJI_TEXT))
     with Store(path, "tester") as store:
-        store.set_status(3, "done")
+        store.statuses.set(3, "done")
     window = open_window(path)
     reports = []
     window.show_report = lambda title, summary, details, **kw: reports.append(summary) or False
@@ -368,7 +368,8 @@ def test_suggest_for_all_documents_not_done_skips_the_done_ones(open_window, mak
     assert "Suggested on 2 documents" in reports[0]
     with Store(path) as other:
         by_document = {
-            doc: len([s for s in other.spans(doc) if s.origin == "suggested"]) for doc in (1, 2, 3)
+            doc: len([s for s in other.spans.in_document(doc) if s.origin == "suggested"])
+            for doc in (1, 2, 3)
         }
     assert by_document == {1: 3, 2: 2, 3: 0}
     assert len(window.document_model.suggestions) == by_document[window.current_document]

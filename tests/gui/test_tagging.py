@@ -179,7 +179,7 @@ def test_whitespace_only_selection_makes_nothing(window) -> None:
 def test_span_records_the_annotator(window) -> None:
     start = HARD_TEXT.index("rocket")
     tag(window, start, start + 6)
-    (span,) = window.store.spans(window.current_document)
+    (span,) = window.store.spans.in_document(window.current_document)
     assert span.annotator == "tester"
 
 

@@ -35,9 +35,9 @@ def analyst_project(path, who, work, statuses):
             ]
         for index, spans in work.items():
             for start, end, label in spans:
-                store.add_span(ids[index], start, end, label)
+                store.spans.add(ids[index], start, end, label)
         for index, status in statuses.items():
-            store.set_status(ids[index], status)
+            store.statuses.set(ids[index], status)
     return path
 
 
@@ -95,7 +95,7 @@ def curated(window) -> list[tuple[int, int, str]]:
     with Store(window.store.path) as other:
         return sorted(
             (s.start, s.end, s.label)
-            for s in other.spans(window.current_document)
+            for s in other.spans.in_document(window.current_document)
             if s.origin == "curated"
         )
 
@@ -122,7 +122,7 @@ def test_with_everyones_spans_shown_another_analysts_span_is_not_changed(as_anal
     QTest.keyClick(window.article, Qt.Key.Key_2)  # relabel
     assert "bo's" in window.statusBar().currentMessage()
     with Store(window.store.path) as other:
-        assert other.span(theirs.id).label == "claim"
+        assert other.spans.get(theirs.id).label == "claim"
 
 
 def test_a_span_made_in_a_team_project_is_the_analysts_own(as_analyst) -> None:
@@ -131,7 +131,7 @@ def test_a_span_made_in_a_team_project_is_the_analysts_own(as_analyst) -> None:
     QTest.keyClick(window.article, Qt.Key.Key_2)
     assert (13, 17, "quote", "bo") in shown(window)
     with Store(window.store.path) as other:
-        made = [s for s in other.spans(1) if (s.start, s.end) == (13, 17)]
+        made = [s for s in other.spans.in_document(1) if (s.start, s.end) == (13, 17)]
     assert [(s.annotator, s.origin) for s in made] == [("bo", "manual")]
 
 
@@ -281,7 +281,7 @@ def test_review_mode_accepts_spans_one_undoable_step_at_a_time(as_analyst, tmp_p
         assert other.conn.execute("SELECT document_id, curator FROM curations").fetchall() == [
             (1, "lead")
         ]
-        assert other.status_of(1, "lead") == "new"  # the curator is not one of the analysts
+        assert other.statuses.of(1, "lead") == "new"  # the curator is not one of the analysts
     assert window.current_document == 2
     undo.trigger()
     assert window.current_document == 1
@@ -304,7 +304,7 @@ def test_a_span_tagged_in_review_mode_is_curated(as_analyst) -> None:
     select_cp(window, 13, 17)
     QTest.keyClick(window.article, Qt.Key.Key_1)
     with Store(window.store.path) as other:
-        made = [s for s in other.spans(1) if (s.start, s.end) == (13, 17)]
+        made = [s for s in other.spans.in_document(1) if (s.start, s.end) == (13, 17)]
     assert [(s.annotator, s.origin) for s in made] == [("lead", "curated")]
     assert curated(window) == [(13, 17, "claim")]
     window.action("review").trigger()  # back to the analyst's own spans: the curated one goes
@@ -330,6 +330,6 @@ def test_a_refresh_in_review_mode_reads_the_analysts_spans_again(as_analyst) -> 
     window = as_analyst("lead")
     window.action("review").trigger()
     with Store(window.store.path, "cy") as other:
-        other.add_span(1, 13, 17, "quote")
+        other.spans.add(1, 13, 17, "quote")
     window.action("refresh").trigger()
     assert ((13, 17, "quote"), "cy", "") in review_rows(window)

@@ -62,7 +62,9 @@ def key(window, k: Qt.Key, mods=Qt.KeyboardModifier.NoModifier) -> None:
 
 def stored(path) -> set[tuple[int, int, int, str]]:
     with Store(path) as other:
-        return {(s.id, s.start, s.end, s.label) for d in (1, 2, 3) for s in other.spans(d)}
+        return {
+            (s.id, s.start, s.end, s.label) for d in (1, 2, 3) for s in other.spans.in_document(d)
+        }
 
 
 def shown(window) -> set[tuple[int, int, int, str]]:
@@ -188,8 +190,8 @@ def test_refresh_keeps_caret_and_scroll_and_drops_the_text_selection(
     top = window.article.first_visible_cp()
     assert top > 0
     with Store(window.store.path) as other:
-        other.add_span(1, target + 10, target + 13, "quote")
-        other.add_label("rumour", hotkey="6")
+        other.spans.add(1, target + 10, target + 13, "quote")
+        other.labels.add("rumour", hotkey="6")
     window.refresh_action.trigger()
     assert window.article.caret_cp() == target + 9
     assert window.article.selection_cp() is None
@@ -235,7 +237,7 @@ with Store(path, "other program") as store:
     words = [(m.start(), m.end()) for m in re.finditer(r"[A-Za-z]{3,}", text)]
     for i in range(n):
         start, end = words[i % len(words)]
-        store.add_span(1, start, end, "caption")
+        store.spans.add(1, start, end, "caption")
         time.sleep(0.002)  # a quick analyst, not a bulk import: let the window in between
 print("done", flush=True)
 """
@@ -274,7 +276,7 @@ def test_a_tag_refused_for_a_label_deleted_elsewhere_brings_the_labels_up_to_dat
     window, qtbot
 ) -> None:
     with Store(window.store.path) as other:
-        other.delete_label("concession")
+        other.labels.delete("concession")
     select_cp(window, ROCKET, ROCKET + 6)
     key(window, Qt.Key.Key_4)
     assert "unknown label 'concession'" in window.statusBar().currentMessage()

@@ -113,7 +113,7 @@ def test_a_project_of_one_analyst_has_no_agreement_and_no_history_is_no_time(tmp
     assert got["agreement_over_time"] == []
     assert got["active_time"]["median_per_document"] is None
     assert got["active_time"]["slowest"] == []
-    store.add_span(doc, 0, 4, "claim")
+    store.spans.add(doc, 0, 4, "claim")
     got = figures(store)
     assert got["active_time"]["documents"] == 1  # a lone change: worked on, for 0 s
     assert got["spans_per_hour"] == {

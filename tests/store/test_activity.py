@@ -58,7 +58,7 @@ def project(tmp_path, clock):
 
 def tag(store, clock, seconds, doc, start=0, end=3):
     clock.at(seconds)
-    return store.add_span(doc, start, end, "claim")
+    return store.spans.add(doc, start, end, "claim")
 
 
 def test_gaps_up_to_the_limit_count_and_longer_ones_are_breaks(project, clock):
@@ -120,7 +120,7 @@ def test_history_without_a_document_takes_no_part(project, clock):
     ana, _, (d1, _, _) = project
     tag(ana, clock, 0, d1)
     clock.at(50)
-    ana.add_label("hedge", "#cc6677")
+    ana.labels.add("hedge", "#cc6677")
     tag(ana, clock, 100, d1)
     assert activity.active_times(ana) == {(d1, "ana"): 100.0}
 
@@ -169,20 +169,20 @@ def test_summaries_of_active_time(project, clock):
 def test_done_documents_are_counted_on_the_utc_day_they_became_done(project, clock):
     ana, bo, (d1, d2, d3) = project
     clock.at(15 * 3600 - 0.001)  # 2026-11-30 23:59:59.999
-    ana.set_status(d1, "done")
+    ana.statuses.set(d1, "done")
     clock.at(15 * 3600)  # 2026-12-01 00:00:00.000
-    ana.set_status(d2, "done")
-    bo.set_status(d1, "done")
+    ana.statuses.set(d2, "done")
+    bo.statuses.set(d1, "done")
     # Done, reopened, and done again two days later: counted on the later day only.
     clock.at(16 * 3600)
-    ana.set_status(d3, "done")
-    ana.set_status(d3, "in_progress")
+    ana.statuses.set(d3, "done")
+    ana.statuses.set(d3, "in_progress")
     clock.at(63 * 3600)
-    ana.set_status(d3, "done")
+    ana.statuses.set(d3, "done")
     # Done, then reopened: not counted.
     clock.at(64 * 3600)
-    bo.set_status(d2, "done")
-    bo.set_status(d2, "new")
+    bo.statuses.set(d2, "done")
+    bo.statuses.set(d2, "new")
     assert activity.done_per_period(ana) == {
         "ana": {"2026-11-30": 1, "2026-12-01": 1, "2026-12-03": 1},
         "bo": {"2026-12-01": 1},
@@ -201,7 +201,7 @@ def test_a_status_set_for_another_analyst_is_theirs_and_its_time_the_setters(pro
     ana, _, (d1, _, _) = project
     tag(ana, clock, 0, d1)
     clock.at(90)
-    ana.set_status(d1, "done", annotator="cy")
+    ana.statuses.set(d1, "done", annotator="cy")
     assert activity.done_times(ana) == {(d1, "cy"): "2026-11-30T09:01:30.000Z"}
     assert activity.active_times(ana) == {(d1, "ana"): 90.0}
 

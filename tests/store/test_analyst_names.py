@@ -222,7 +222,7 @@ def test_an_imported_name_keeps_its_text_without_the_spaces_around_it(store, wri
 def test_an_empty_imported_name_gives_the_work_to_the_importing_analyst(store, write):
     path = write("work.jsonl", [{"text": TEXT, "spans": [_span(annotator="")]}])
     assert import_paths(store, [path]).ok
-    assert [s.annotator for s in store.spans(1)] == ["tester"]
+    assert [s.annotator for s in store.spans.in_document(1)] == ["tester"]
 
 
 # -- merge --rename -----------------------------------------------------------------------------
@@ -232,8 +232,8 @@ def analyst_project(path, who):
     with Store(path, who) as store:
         with store.transaction():
             doc = store.insert_document(text=TEXT, text_hash=text_hash(TEXT), title="t")
-        store.add_span(doc, 4, 12, "claim")
-        store.set_status(doc, "done")
+        store.spans.add(doc, 4, 12, "claim")
+        store.statuses.set(doc, "done")
     return path
 
 

@@ -23,51 +23,51 @@ def doc(store) -> int:
 
 
 def test_adding_a_span_names_it_and_its_documents_new_state(store, doc) -> None:
-    span = store.add_span(doc, 6, 12, "claim")
+    span = store.spans.add(doc, 6, 12, "claim")
     changes = changes_of(span)
     assert changes.spans == {span.id: Change(None, span)}
     assert changes.documents == {
         doc: Change(DocumentState(doc, "new", 0), DocumentState(doc, "in_progress", 1))
     }
-    assert span == store.span(span.id)  # still the span, as before
+    assert span == store.spans.get(span.id)  # still the span, as before
 
 
 def test_deleting_moving_relabelling_and_noting_say_before_and_after(store, doc) -> None:
-    span = store.add_span(doc, 6, 12, "claim")
-    moved = store.move_span(span.id, 4, 12)
+    span = store.spans.add(doc, 6, 12, "claim")
+    moved = store.spans.move(span.id, 4, 12)
     assert changes_of(moved).spans == {span.id: Change(span, moved)}
     assert changes_of(moved).documents == {}
-    relabelled = store.relabel_span(span.id, "quote")
+    relabelled = store.spans.relabel(span.id, "quote")
     assert changes_of(relabelled).spans[span.id].after.label == "quote"
-    noted = store.set_note(span.id, "check")
+    noted = store.spans.set_note(span.id, "check")
     assert changes_of(noted).spans[span.id].before == relabelled
-    gone = store.delete_span(span.id)
+    gone = store.spans.delete(span.id)
     changes = changes_of(gone)
     assert changes.spans == {span.id: Change(noted, None)} and changes.spans[span.id].removed
     assert changes.documents[doc].after == DocumentState(doc, "in_progress", 0)
-    back = store.restore_span(gone)
+    back = store.spans.restore(gone)
     assert back.id == span.id and changes_of(back).spans[span.id].added
 
 
 def test_status_changes_say_the_old_status_and_the_new(store, doc) -> None:
-    old = store.set_status(doc, "done")
+    old = store.statuses.set(doc, "done")
     assert old == "new"
     assert changes_of(old).documents[doc] == Change(
         DocumentState(doc, "new", 0), DocumentState(doc, "done", 0)
     )
-    assert not changes_of(store.set_status(doc, "done"))  # no change: nothing named
+    assert not changes_of(store.statuses.set(doc, "done"))  # no change: nothing named
 
 
 def test_label_writes_name_the_label_and_a_delete_every_span_it_took(store, doc) -> None:
-    added = store.add_label("rumour", hotkey="6")
+    added = store.labels.add("rumour", hotkey="6")
     assert changes_of(added).labels == {added.id: Change(None, added)}
-    before, after = pair = store.update_label("rumour", new_name="gossip", color="#123456")
+    before, after = pair = store.labels.update("rumour", new_name="gossip", color="#123456")
     assert changes_of(pair).renamed_labels() == {"rumour": "gossip"}
-    renamed = store.rename_label("gossip", "hearsay")
+    renamed = store.labels.rename("gossip", "hearsay")
     assert changes_of(renamed).labels[added.id].after.name == "hearsay"
-    a = store.add_span(doc, 0, 3, "hearsay")
-    b = store.add_span(doc, 6, 12, "hearsay")
-    count = store.delete_label("hearsay", delete_spans=True)
+    a = store.spans.add(doc, 0, 3, "hearsay")
+    b = store.spans.add(doc, 6, 12, "hearsay")
+    count = store.labels.delete("hearsay", delete_spans=True)
     assert count == 2
     changes = changes_of(count)
     assert set(changes.spans) == {a.id, b.id} and all(c.removed for c in changes.spans.values())
@@ -75,9 +75,9 @@ def test_label_writes_name_the_label_and_a_delete_every_span_it_took(store, doc)
     assert changes.documents[doc].after.span_count == 0
     label = changes.labels[added.id].before
     spans = [c.before for c in changes.spans.values()]
-    restored = store.restore_label(label, spans)
+    restored = store.labels.restore(label, spans)
     assert restored.id == added.id
-    assert sorted(s.id for s in store.spans(doc)) == sorted([a.id, b.id])
+    assert sorted(s.id for s in store.spans.in_document(doc)) == sorted([a.id, b.id])
     assert set(changes_of(restored).spans) == {a.id, b.id}
 
 

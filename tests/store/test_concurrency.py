@@ -85,10 +85,10 @@ def test_the_window_store_waits_for_an_import_then_saves(project, tmp_path):
     held = _held(project, _articles(tmp_path / "big.jsonl", 100, "big"), hold=1.5)
     with Store(project, "analyst") as store:  # as the window opens it, mid-import
         (doc,) = store.document_ids()
-        span = store.add_span(doc, 0, 3, "quote")
+        span = store.spans.add(doc, 0, 3, "quote")
     assert _finish(held)[0] == 0
     with Store(project, "check") as store:
-        assert store.span(span.id).label == "quote"
+        assert store.spans.get(span.id).label == "quote"
 
 
 def test_a_writer_that_cannot_get_its_turn_says_how_long_it_waited(project, monkeypatch):
@@ -106,7 +106,7 @@ def test_a_writer_that_cannot_get_its_turn_says_how_long_it_waited(project, monk
             from annotator.store.project import ProjectError
 
             with pytest.raises(ProjectError, match=r"waited 0\.[5-9] s|waited 1\.\d s"):
-                store.add_span(store.document_ids()[0], 0, 1, "claim")
+                store.spans.add(store.document_ids()[0], 0, 1, "claim")
     finally:
         blocker.execute("ROLLBACK")
         blocker.close()
@@ -154,10 +154,12 @@ def team_project(tmp_path_factory):
         with Store(path, analyst) as store, store.transaction():
             for doc in store.document_ids():
                 text = store.document_text(doc)
-                quote = store.add_span(doc, text.index("“"), text.index("”") + 1, "quote")
-                speaker = store.add_span(doc, text.index("Mayor"), text.index(" on day"), "speaker")
-                store.add_relation(quote.id, speaker.id, "said_by")
-                store.set_status(doc, "done")
+                quote = store.spans.add(doc, text.index("“"), text.index("”") + 1, "quote")
+                speaker = store.spans.add(
+                    doc, text.index("Mayor"), text.index(" on day"), "speaker"
+                )
+                store.relations.add(quote.id, speaker.id, "said_by")
+                store.statuses.set(doc, "done")
     return path
 
 

@@ -33,33 +33,33 @@ def run(db: Path, *args: str) -> str:
 def related(store, add_doc):
     """A document with a quote said by a speaker."""
     doc = add_doc(TEXT, title="Tram")
-    quote = store.add_span(doc, TEXT.index("“"), TEXT.index("”") + 1, "quote")
-    speaker = store.add_span(doc, TEXT.index("Mayor"), TEXT.index(". Adm"), "speaker")
-    store.add_relation(quote.id, speaker.id, "said_by")
+    quote = store.spans.add(doc, TEXT.index("“"), TEXT.index("”") + 1, "quote")
+    speaker = store.spans.add(doc, TEXT.index("Mayor"), TEXT.index(". Adm"), "speaker")
+    store.relations.add(quote.id, speaker.id, "said_by")
     return doc
 
 
 def scheme(store) -> dict[str, tuple[list[str], list[str]]]:
-    return {k.name: (k.heads, k.children) for k in store.relation_types()}
+    return {k.name: (k.heads, k.children) for k in store.relation_types.all()}
 
 
 def test_the_relation_types_that_allow_a_label_follow_its_rename(store, related):
-    renamed = store.rename_label("quote", "statement")
+    renamed = store.labels.rename("quote", "statement")
     assert scheme(store)["said_by"] == (["statement"], ["speaker"])
     (change,) = renamed.changes.relation_types.values()
     assert change.before.heads == ["quote"] and change.after.heads == ["statement"]
-    store.rename_label("statement", "quote")
+    store.labels.rename("statement", "quote")
     assert scheme(store)["said_by"] == (["quote"], ["speaker"])
 
 
 def test_a_relation_can_still_be_made_and_its_type_changed_after_the_rename(store, related):
-    store.rename_label("quote", "statement")
+    store.labels.rename("quote", "statement")
     doc = related
-    quote = store.add_span(doc, TEXT.index("Admittedly"), TEXT.index("rose.") + 5, "statement")
-    speaker = next(s for s in store.spans(doc) if s.label == "speaker")
-    store.add_relation(quote.id, speaker.id, "said_by")
-    store.update_relation_type("said_by", color="#123456")  # the ends it names all exist
-    assert len(store.relations(doc)) == 2
+    quote = store.spans.add(doc, TEXT.index("Admittedly"), TEXT.index("rose.") + 5, "statement")
+    speaker = next(s for s in store.spans.in_document(doc) if s.label == "speaker")
+    store.relations.add(quote.id, speaker.id, "said_by")
+    store.relation_types.update("said_by", color="#123456")  # the ends it names all exist
+    assert len(store.relations.in_document(doc)) == 2
 
 
 def test_a_rename_then_every_export_that_names_labels_names_it_anew(store, related, tmp_path):
@@ -106,7 +106,7 @@ def test_a_rejected_suggestion_stays_rejected_after_its_label_is_renamed(store, 
     bridge = next(s for s in suggestions(store, doc) if "bridge" in text[s.start : s.end])
     reject_suggestion(store, bridge.id)
     for old, new in (("caption", "credit"), ("credit", "caption")):
-        store.rename_label(old, new)
+        store.labels.rename(old, new)
         run_suggesters(store, documents=[doc])
         assert [text[s.start : s.end] for s in suggestions(store, doc) if s.label == new] == [
             "Photo: The depot. (City Courier)"
@@ -115,9 +115,9 @@ def test_a_rejected_suggestion_stays_rejected_after_its_label_is_renamed(store, 
 
 def test_suggesters_and_patterns_still_reach_a_renamed_label(store, add_doc, tmp_path):
     doc = add_doc(TEXT, title="Tram")
-    store.rename_label("quote", "statement")
-    store.rename_label("statement", "remark")  # followed through every rename
-    store.rename_label("caption", "credit")  # the patterns file says "caption"
+    store.labels.rename("quote", "statement")
+    store.labels.rename("statement", "remark")  # followed through every rename
+    store.labels.rename("caption", "credit")  # the patterns file says "caption"
     patterns = Path(str(store.path) + ".patterns.jsonl")
     patterns.write_text(
         '{"suggester": "quotes", "pair": ["“", "”"]}\n{"suggester": "quotes", "word": "said"}\n'
@@ -132,25 +132,25 @@ def test_suggesters_and_patterns_still_reach_a_renamed_label(store, add_doc, tmp
 
 def test_a_label_named_as_a_former_one_is_its_own(store, add_doc):
     doc = add_doc(TEXT, title="Tram")
-    store.rename_label("quote", "statement")
-    store.add_label("quote")  # a new label takes the old name: suggestions go to it
+    store.labels.rename("quote", "statement")
+    store.labels.add("quote")  # a new label takes the old name: suggestions go to it
     run_suggesters(store, documents=[doc], names=["quotes"])
     assert {s.label for s in suggestions(store, doc)} == {"quote"}
-    assert store.former_label_names() == {}
+    assert store.labels.former_names() == {}
 
 
 def test_former_names_follow_the_history_and_a_deleted_label_has_none(store):
-    store.rename_label("quote", "statement")
-    assert store.former_label_names() == {"quote": "statement"}
-    store.rename_label("statement", "quote")
-    assert store.former_label_names() == {"statement": "quote"}  # harmless: no label has it
-    store.delete_label("quote", delete_spans=True)
-    assert store.former_label_names() == {}
+    store.labels.rename("quote", "statement")
+    assert store.labels.former_names() == {"quote": "statement"}
+    store.labels.rename("statement", "quote")
+    assert store.labels.former_names() == {"statement": "quote"}  # harmless: no label has it
+    store.labels.delete("quote", delete_spans=True)
+    assert store.labels.former_names() == {}
 
 
 def test_a_users_own_model_may_name_a_label_by_its_former_name(store, add_doc):
     doc = add_doc(TEXT, title="Tram")
-    store.rename_label("claim", "assertion")
+    store.labels.rename("claim", "assertion")
     run_command(store, f"{sys.executable} {MODEL} good", documents=[doc], name="mine")
     assert [s.label for s in suggestions(store, doc)] == ["assertion"]
 
@@ -160,16 +160,16 @@ def test_renaming_back_restores_every_place_the_name_stands(store, related, dump
     run_suggesters(store, documents=[doc])
     caption = next(s for s in suggestions(store, doc) if s.label == "caption")
     reject_suggestion(store, caption.id)
-    store.rename_label("caption", "credit")
-    store.rename_label("quote", "statement")
-    store.rename_label("credit", "caption")
-    store.rename_label("statement", "quote")
+    store.labels.rename("caption", "credit")
+    store.labels.rename("quote", "statement")
+    store.labels.rename("credit", "caption")
+    store.labels.rename("statement", "quote")
     before = dump(store.path)
-    store.rename_label("quote", "statement")
-    store.rename_label("caption", "credit")
+    store.labels.rename("quote", "statement")
+    store.labels.rename("caption", "credit")
     assert dump(store.path)["rejections"] != before["rejections"]
-    store.rename_label("credit", "caption")
-    store.rename_label("statement", "quote")
+    store.labels.rename("credit", "caption")
+    store.labels.rename("statement", "quote")
     after = dump(store.path)
     for table in before:
         if table not in ("changes", "sqlite_master", "sqlite_sequence"):

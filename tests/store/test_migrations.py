@@ -219,7 +219,7 @@ def test_an_empty_file_becomes_a_new_project(tmp_path):
     path = tmp_path / "p.db"
     path.touch()
     with Store(path) as store:
-        assert len(store.labels()) == 5
+        assert len(store.labels.all()) == 5
 
 
 # -- a damaged schema ---------------------------------------------------------------------------
@@ -333,10 +333,10 @@ def test_the_teams_step_gives_each_status_to_the_analyst_who_set_it(tmp_path, mo
     path = tmp_path / "old.db"
     _project_at_step_one(path, monkeypatch)
     with Store(path, "lead") as store:
-        assert store.statuses_of(1) == {"ana": "done"}  # the analyst with its spans
-        assert store.statuses_of(2) == {}
-        assert store.statuses_of(3) == {"ana": "skipped"}  # who set it, by the history
-        assert store.statuses_of(4) == {"bo": "in_progress"}
+        assert store.statuses.of_document(1) == {"ana": "done"}  # the analyst with its spans
+        assert store.statuses.of_document(2) == {}
+        assert store.statuses.of_document(3) == {"ana": "skipped"}  # who set it, by the history
+        assert store.statuses.of_document(4) == {"bo": "in_progress"}
         assert [d.status for d, _ in store.iter_documents()] == [
             "done",
             "new",
@@ -350,10 +350,10 @@ def test_the_teams_step_keeps_span_ids_and_never_reuses_a_deleted_one(tmp_path, 
     path = tmp_path / "old.db"
     _project_at_step_one(path, monkeypatch)
     with Store(path, "ana") as store:
-        assert [s.id for s in store.spans(1)] == [1, 2]
-        added = store.add_span(2, 0, 8, "quote")
+        assert [s.id for s in store.spans.in_document(1)] == [1, 2]
+        added = store.spans.add(2, 0, 8, "quote")
         assert added.id == 41
-        store.add_span(2, 9, 13, "quote", origin="curated")
+        store.spans.add(2, 9, 13, "quote", origin="curated")
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
@@ -376,7 +376,7 @@ def test_an_upgraded_project_gets_the_relation_types_and_the_missing_default_lab
     path = tmp_path / "old.db"
     _project_at_step_one(path, monkeypatch)
     with Store(path, "ana") as store:
-        assert [k.name for k in store.relation_types()] == ["said_by", "concedes"]
-        names = [lab.name for lab in store.labels()]
+        assert [k.name for k in store.relation_types.all()] == ["said_by", "concedes"]
+        names = [lab.name for lab in store.labels.all()]
         assert names[:2] == ["claim", "quote"] and "speaker" in names
-        assert store.label("quote").attributes  # its default speaker attribute
+        assert store.labels.get("quote").attributes  # its default speaker attribute

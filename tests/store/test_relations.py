@@ -7,9 +7,8 @@ from click.testing import CliRunner
 
 from annotator.changes import changes_of
 from annotator.cli.main import cli
-from annotator.model import SpanError
+from annotator.model import RelationError, SpanError
 from annotator.store.project import Store
-from annotator.store.relations import RelationError
 
 TEXT = "“We will build it,” said Mayor Ana Ruiz. Admittedly, costs rose. The line opens in 2027."
 
@@ -17,26 +16,26 @@ TEXT = "“We will build it,” said Mayor Ana Ruiz. Admittedly, costs rose. The
 @pytest.fixture
 def spans(store, add_doc):
     doc = add_doc(TEXT)
-    quote = store.add_span(doc, 0, 19, "quote")
-    speaker = store.add_span(doc, 25, 39, "speaker")
-    concession = store.add_span(doc, 41, 64, "concession")
-    claim = store.add_span(doc, 65, 88, "claim")
+    quote = store.spans.add(doc, 0, 19, "quote")
+    speaker = store.spans.add(doc, 25, 39, "speaker")
+    concession = store.spans.add(doc, 41, 64, "concession")
+    claim = store.spans.add(doc, 65, 88, "claim")
     return doc, quote, speaker, concession, claim
 
 
 def test_new_projects_have_the_default_relation_types_and_the_speaker_label(store):
-    kinds = {k.name: (k.heads, k.children) for k in store.relation_types()}
+    kinds = {k.name: (k.heads, k.children) for k in store.relation_types.all()}
     assert kinds == {"said_by": (["quote"], ["speaker"]), "concedes": (["concession"], ["claim"])}
-    assert store.label("speaker").hotkey == "5"
-    assert store.label("quote").attributes[0]["name"] == "speaker"
-    assert all(len(k.definition) > 40 for k in store.relation_types())
+    assert store.labels.get("speaker").hotkey == "5"
+    assert store.labels.get("quote").attributes[0]["name"] == "speaker"
+    assert all(len(k.definition) > 40 for k in store.relation_types.all())
 
 
 def test_a_relation_joins_two_spans_of_fitting_labels(store, spans):
     doc, quote, speaker, concession, claim = spans
-    said = store.add_relation(quote.id, speaker.id, "said_by")
-    store.add_relation(concession.id, claim.id, "concedes")
-    assert [(r.head, r.child, r.label) for r in store.relations(doc)] == [
+    said = store.relations.add(quote.id, speaker.id, "said_by")
+    store.relations.add(concession.id, claim.id, "concedes")
+    assert [(r.head, r.child, r.label) for r in store.relations.in_document(doc)] == [
         (quote.id, speaker.id, "said_by"),
         (concession.id, claim.id, "concedes"),
     ]
@@ -63,44 +62,44 @@ def test_a_relation_that_does_not_fit_is_refused(store, spans, ends, label, says
     named = {"quote": quote.id, "speaker": speaker.id, "claim": claim.id, "missing": 999}
     head, child = (named[e] for e in ends.split())
     with pytest.raises(RelationError, match=says):
-        store.add_relation(head, child, label)
-    assert store.relations(doc) == []
+        store.relations.add(head, child, label)
+    assert store.relations.in_document(doc) == []
 
 
 def test_a_relation_across_documents_is_refused(store, spans, add_doc):
     doc, quote, *_ = spans
     other = add_doc("Another text, Ana Ruiz.")
-    elsewhere = store.add_span(other, 14, 22, "speaker")
+    elsewhere = store.spans.add(other, 14, 22, "speaker")
     with pytest.raises(RelationError, match="same document"):
-        store.add_relation(quote.id, elsewhere.id, "said_by")
+        store.relations.add(quote.id, elsewhere.id, "said_by")
 
 
 def test_deleting_a_span_takes_its_relations_and_says_so(store, spans):
     doc, quote, speaker, *_ = spans
-    relation = store.add_relation(quote.id, speaker.id, "said_by")
-    gone = store.delete_span(quote.id)
-    assert store.relations(doc) == []
+    relation = store.relations.add(quote.id, speaker.id, "said_by")
+    gone = store.spans.delete(quote.id)
+    assert store.relations.in_document(doc) == []
     taken = changes_of(gone).relations
     assert list(taken) == [relation.id] and taken[relation.id].before == relation
-    store.restore_span(gone)  # undo: the span first, then its relations
+    store.spans.restore(gone)  # undo: the span first, then its relations
     for change in taken.values():
-        store.restore_relation(change.before)
-    assert store.relations(doc) == [relation]
+        store.relations.restore(change.before)
+    assert store.relations.in_document(doc) == [relation]
 
 
 def test_attributes_follow_what_the_label_declares(store, spans):
     _, quote, speaker, *_ = spans
-    updated = store.set_attributes(quote.id, {"speaker": "a council spokesperson"})
-    assert store.span(quote.id).attributes == {"speaker": "a council spokesperson"}
+    updated = store.spans.set_attributes(quote.id, {"speaker": "a council spokesperson"})
+    assert store.spans.get(quote.id).attributes == {"speaker": "a council spokesperson"}
     assert changes_of(updated).spans[quote.id].after.attributes == updated.attributes
     with pytest.raises(SpanError, match="has no attribute 'tone'"):
-        store.set_attributes(quote.id, {"tone": "angry"})
-    store.set_label_attributes(
+        store.spans.set_attributes(quote.id, {"tone": "angry"})
+    store.labels.set_attributes(
         "speaker", [{"name": "kind", "kind": "choice", "values": ["person", "body"]}]
     )
-    store.set_attributes(speaker.id, {"kind": "person"})
+    store.spans.set_attributes(speaker.id, {"kind": "person"})
     with pytest.raises(SpanError, match="must be one of person, body"):
-        store.set_attributes(speaker.id, {"kind": "crowd"})
+        store.spans.set_attributes(speaker.id, {"kind": "crowd"})
 
 
 def test_relation_types_are_managed_from_the_command_line(tmp_path):
@@ -119,9 +118,9 @@ def test_relation_types_are_managed_from_the_command_line(tmp_path):
             "INSERT INTO documents (title, text, text_hash, created_at, updated_at)"
             " VALUES ('t', 'A claim and a quote.', 'h', 'x', 'x')"
         ).lastrowid
-        claim = store.add_span(doc, 0, 7, "claim")
-        quote = store.add_span(doc, 14, 19, "quote")
-        store.add_relation(claim.id, quote.id, "refers")
+        claim = store.spans.add(doc, 0, 7, "claim")
+        quote = store.spans.add(doc, 14, 19, "quote")
+        store.relations.add(claim.id, quote.id, "refers")
     refused = runner.invoke(cli, ["--db", db, "relations", "delete", "refers"])
     assert refused.exit_code == 1 and "used by 1 relation; add --force" in refused.output
     forced = runner.invoke(cli, ["--db", db, "relations", "delete", "refers", "--force"])
@@ -130,31 +129,33 @@ def test_relation_types_are_managed_from_the_command_line(tmp_path):
 
 def test_a_type_changes_its_ends_only_where_every_relation_still_fits(store, spans):
     doc, quote, speaker, _concession, _claim = spans
-    said = store.add_relation(quote.id, speaker.id, "said_by")
+    said = store.relations.add(quote.id, speaker.id, "said_by")
     with pytest.raises(RelationError, match="1 said_by relation joins labels these ends"):
-        store.update_relation_type("said_by", heads=["claim"])
-    before, after = store.update_relation_type("said_by", heads=["quote", "claim"], color="#112233")
+        store.relation_types.update("said_by", heads=["claim"])
+    before, after = store.relation_types.update(
+        "said_by", heads=["quote", "claim"], color="#112233"
+    )
     assert (before.heads, after.heads, after.color) == (["quote"], ["quote", "claim"], "#112233")
     with pytest.raises(Exception, match="no label 'nothing'"):
-        store.update_relation_type("said_by", children=["nothing"])
-    pair = store.update_relation_type("said_by", new_name="attributed_to")
+        store.relation_types.update("said_by", children=["nothing"])
+    pair = store.relation_types.update("said_by", new_name="attributed_to")
     changes = changes_of(pair)
     assert [c.after.label for c in changes.relations.values()] == ["attributed_to"]
-    assert [r.label for r in store.relations(doc)] == ["attributed_to"]
-    assert store.relation(said.id).label == "attributed_to"
+    assert [r.label for r in store.relations.in_document(doc)] == ["attributed_to"]
+    assert store.relations.get(said.id).label == "attributed_to"
 
 
 def test_a_deleted_type_comes_back_with_its_relations_under_their_ids(store, spans):
     doc, quote, speaker, _concession, _claim = spans
-    said = store.add_relation(quote.id, speaker.id, "said_by")
-    kind = store.relation_type("said_by")
-    used = store.relations_of_type(kind)
-    assert store.delete_relation_type("said_by", delete_relations=True) == 1
-    back = store.restore_relation_type(kind, used)
+    said = store.relations.add(quote.id, speaker.id, "said_by")
+    kind = store.relation_types.get("said_by")
+    used = store.relations.of_type(kind)
+    assert store.relation_types.delete("said_by", delete_relations=True) == 1
+    back = store.relation_types.restore(kind, used)
     assert (back.id, back.position, back.heads) == (kind.id, kind.position, kind.heads)
-    assert [(r.id, r.head, r.child) for r in store.relations(doc)] == [
+    assert [(r.id, r.head, r.child) for r in store.relations.in_document(doc)] == [
         (said.id, quote.id, speaker.id)
     ]
     assert set(changes_of(back).relations) == {said.id}
     with pytest.raises(RelationError, match="already a relation type 'said_by'"):
-        store.restore_relation_type(kind)
+        store.relation_types.restore(kind)

@@ -165,8 +165,8 @@ def _reset_spans_baseline(path: Path) -> None:
     """Remove the spans left by a round, so each round's model starts from no spans."""
     with Store(path, "cleanup") as store:
         for doc in store.document_ids():
-            for span in store.spans(doc):
-                store.delete_span(span.id)
+            for span in store.spans.in_document(doc):
+                store.spans.delete(span.id)
 
 
 @pytest.mark.slow
@@ -196,9 +196,9 @@ def test_a_writer_waits_for_another_instead_of_failing(project):
         import threading
 
         threading.Timer(0.5, lambda: blocker.execute("COMMIT")).start()
-        span = store.add_span(doc, 0, 9, "claim")
+        span = store.spans.add(doc, 0, 9, "claim")
         assert time.monotonic() >= release_at - 0.05
-        assert store.span(span.id).label == "claim"
+        assert store.spans.get(span.id).label == "claim"
     blocker.close()
 
 
@@ -274,14 +274,14 @@ def test_full_disk_during_a_change_says_so_and_leaves_the_project_consistent(pro
 
     with Store(project, "writer") as store:
         doc = store.document_ids()[0]
-        kept = store.add_span(doc, 0, 9, "claim")
+        kept = store.spans.add(doc, 0, 9, "claim")
         _fill_disk(store)
         with pytest.raises(ProjectError, match="disk is full"), store.transaction():
             for i in range(200):
                 text = f"a long article {i} " * 400
                 store.insert_document(text=text, text_hash=text_hash(text), title=str(i))
         assert store.count_documents() == len(ARTICLES)
-        assert [s.id for s in store.spans(doc)] == [kept.id]
+        assert [s.id for s in store.spans.in_document(doc)] == [kept.id]
     db = _read(project)
     assert list(db["spans"]) == [kept.id]
 
@@ -361,7 +361,7 @@ def test_an_import_beside_another_open_connection_works_and_stays_in_wal(project
     with Store(project, "window") as window, Store(project, "importer") as store:
         doc = window.document_ids()[0]
         report = import_paths(store, [source])
-        window.add_span(doc, 0, 7, "quote")  # the other connection keeps working
+        window.spans.add(doc, 0, 7, "quote")  # the other connection keeps working
         assert report.documents_added == 50
         assert window.count_documents() == len(ARTICLES) + 50
     assert _journal_mode(project) == "wal"

@@ -12,12 +12,12 @@ from annotator.store.project import Store
 def test_each_analyst_has_their_own_status(store, add_doc):
     doc = add_doc("One text to read.")
     with Store(store.path, "ana") as ana, Store(store.path, "bo") as bo:
-        ana.set_status(doc, "done")
+        ana.statuses.set(doc, "done")
         assert ana.document_row(doc).status == "done"
         assert bo.document_row(doc).status == "new"  # the window shows its analyst's own
-        bo.add_span(doc, 0, 3, "claim")
-        assert bo.status_of(doc) == "in_progress"
-        assert store.statuses_of(doc) == {"ana": "done", "bo": "in_progress"}
+        bo.spans.add(doc, 0, 3, "claim")
+        assert bo.statuses.of(doc) == "in_progress"
+        assert store.statuses.of_document(doc) == {"ana": "done", "bo": "in_progress"}
 
 
 def test_the_overall_status_is_done_only_when_everyone_who_worked_on_it_is(store, add_doc):
@@ -27,20 +27,20 @@ def test_the_overall_status_is_done_only_when_everyone_who_worked_on_it_is(store
         return next(d.status for d, _ in store.iter_documents() if d.id == doc)
 
     assert overall() == "new"
-    store.set_status(doc, "done", annotator="ana")
+    store.statuses.set(doc, "done", annotator="ana")
     assert overall() == "done"
-    store.set_status(doc, "in_progress", annotator="bo")
+    store.statuses.set(doc, "in_progress", annotator="bo")
     assert overall() == "in_progress"
-    store.set_status(doc, "skipped", annotator="bo")
+    store.statuses.set(doc, "skipped", annotator="bo")
     assert overall() == "done"  # one did it, the other skipped it
-    store.set_status(doc, "skipped", annotator="ana")
+    store.statuses.set(doc, "skipped", annotator="ana")
     assert overall() == "skipped"
 
 
 def test_next_open_document_and_counts_are_the_current_analysts(store, add_doc):
     first, second = add_doc("First."), add_doc("Second.")
     with Store(store.path, "ana") as ana:
-        ana.set_status(first, "done")
+        ana.statuses.set(first, "done")
         assert ana.next_open_document(None) == second
         assert ana.count_documents("done") == 1 and ana.count_documents("new") == 1
     assert store.next_open_document(None) == first  # tester has done nothing
@@ -50,7 +50,7 @@ def test_next_open_document_and_counts_are_the_current_analysts(store, add_doc):
 def test_status_changes_are_in_the_history_with_their_analyst(store, add_doc):
     doc = add_doc("Text.")
     with Store(store.path, "ana") as ana:
-        ana.set_status(doc, "done")
+        ana.statuses.set(doc, "done")
     (entry,) = [c for c in store.history(doc) if c["action"] == "set_status"]
     assert entry["annotator"] == "ana" and entry["details"] == {"before": "new", "after": "done"}
 
@@ -59,13 +59,13 @@ def test_an_imported_status_belongs_to_the_importing_analyst(tmp_path, write):
     path = write("t.jsonl", [{"text": "Imported text.", "status": "done"}])
     with Store(tmp_path / "p.db", "lead") as store:
         import_paths(store, [path])
-        assert store.statuses_of(1) == {"lead": "done"}
+        assert store.statuses.of_document(1) == {"lead": "done"}
 
 
 def test_every_analysts_status_goes_out_and_comes_back(store, add_doc, tmp_path):
     doc = add_doc("Shared text for two.")
-    store.set_status(doc, "done", annotator="ana")
-    store.set_status(doc, "in_progress", annotator="bo")
+    store.statuses.set(doc, "done", annotator="ana")
+    store.statuses.set(doc, "in_progress", annotator="bo")
     out = tmp_path / "out.jsonl"
     export(store, "annotator", out)
     (line,) = out.read_text().splitlines()
@@ -75,13 +75,13 @@ def test_every_analysts_status_goes_out_and_comes_back(store, add_doc, tmp_path)
     with Store(tmp_path / "again.db", "someone") as again:
         report = import_paths(again, [out])
         assert report.ok
-        assert again.statuses_of(1) == {"ana": "done", "bo": "in_progress"}
+        assert again.statuses.of_document(1) == {"ana": "done", "bo": "in_progress"}
 
 
 def test_export_by_status_of_one_analyst(store, add_doc, tmp_path):
     a, b = add_doc("Alpha."), add_doc("Beta.")
-    store.set_status(a, "done", annotator="ana")
-    store.set_status(b, "done", annotator="bo")
+    store.statuses.set(a, "done", annotator="ana")
+    store.statuses.set(b, "done", annotator="bo")
     titles = [d.title for d, _ in store.iter_documents(statuses=["done"], annotators=["ana"])]
     assert titles == ["Alpha."]
     assert len(list(store.iter_documents(statuses=["done"]))) == 2

@@ -59,7 +59,7 @@ def test_store_autocommits_outside_its_transactions(store):
 
 
 def test_new_project_has_the_default_label_scheme(store):
-    labels = store.labels()
+    labels = store.labels.all()
     assert [lab.name for lab in labels] == ["claim", "quote", "caption", "concession", "speaker"]
     assert [lab.hotkey for lab in labels] == ["1", "2", "3", "4", "5"]
     spec = {d["name"]: d for d in default_labels()}
@@ -85,65 +85,65 @@ def test_new_project_records_when_and_by_what_it_was_made(store):
 def test_reopening_a_project_does_not_add_the_default_labels_again(tmp_path):
     Store(tmp_path / "p.db").close()
     with Store(tmp_path / "p.db") as again:
-        assert len(again.labels()) == 5
+        assert len(again.labels.all()) == 5
 
 
 # -- every change is committed on return -------------------------------------------------------
 
 
 def test_add_label_is_visible_to_another_connection_at_once(store, raw):
-    store.add_label("source")
+    store.labels.add("source")
     assert raw.execute("SELECT count(*) FROM labels WHERE name = 'source'").fetchone()[0] == 1
 
 
 def test_update_label_is_visible_to_another_connection_at_once(store, raw):
-    store.update_label("claim", color="#123456")
+    store.labels.update("claim", color="#123456")
     assert raw.execute("SELECT color FROM labels WHERE name = 'claim'").fetchone()[0] == "#123456"
 
 
 def test_delete_label_is_visible_to_another_connection_at_once(store, raw):
-    store.delete_label("caption")
+    store.labels.delete("caption")
     assert raw.execute("SELECT count(*) FROM labels WHERE name = 'caption'").fetchone()[0] == 0
 
 
 def test_add_span_is_visible_to_another_connection_at_once(store, raw, add_doc):
     doc = add_doc("The council approved the budget.")
-    store.add_span(doc, 4, 11, "claim")
+    store.spans.add(doc, 4, 11, "claim")
     assert span_rows(raw) == [(doc, 4, 11, "claim", "council", "tester", None)]
     assert status_of(raw, doc) == "in_progress"
 
 
 def test_move_span_is_visible_to_another_connection_at_once(store, raw, add_doc):
     doc = add_doc("The council approved the budget.")
-    span = store.add_span(doc, 4, 11, "claim")
-    store.move_span(span.id, 12, 20)
+    span = store.spans.add(doc, 4, 11, "claim")
+    store.spans.move(span.id, 12, 20)
     assert span_rows(raw)[0][1:5] == (12, 20, "claim", "approved")
 
 
 def test_relabel_span_is_visible_to_another_connection_at_once(store, raw, add_doc):
     doc = add_doc("The council approved the budget.")
-    span = store.add_span(doc, 4, 11, "claim")
-    store.relabel_span(span.id, "quote")
+    span = store.spans.add(doc, 4, 11, "claim")
+    store.spans.relabel(span.id, "quote")
     assert span_rows(raw)[0][3] == "quote"
 
 
 def test_set_note_is_visible_to_another_connection_at_once(store, raw, add_doc):
     doc = add_doc("The council approved the budget.")
-    span = store.add_span(doc, 4, 11, "claim")
-    store.set_note(span.id, "check the minutes")
+    span = store.spans.add(doc, 4, 11, "claim")
+    store.spans.set_note(span.id, "check the minutes")
     assert span_rows(raw)[0][6] == "check the minutes"
 
 
 def test_delete_span_is_visible_to_another_connection_at_once(store, raw, add_doc):
     doc = add_doc("The council approved the budget.")
-    span = store.add_span(doc, 4, 11, "claim")
-    store.delete_span(span.id)
+    span = store.spans.add(doc, 4, 11, "claim")
+    store.spans.delete(span.id)
     assert span_rows(raw) == []
 
 
 def test_set_status_is_visible_to_another_connection_at_once(store, raw, add_doc):
     doc = add_doc("The council approved the budget.")
-    store.set_status(doc, "done")
+    store.statuses.set(doc, "done")
     assert status_of(raw, doc) == "done"
 
 
@@ -157,7 +157,7 @@ def test_a_failed_transaction_leaves_nothing_behind(store, raw, add_doc, dump):
     before = dump(store.path)
     with pytest.raises(RuntimeError), store.transaction():
         add_doc("half-written")
-        store.add_label("half")
+        store.labels.add("half")
         raise RuntimeError("power cut")
     assert not store.conn.in_transaction
     assert dump(store.path) == before
@@ -184,20 +184,20 @@ def test_stored_text_is_read_back_exactly(store, add_doc):
 def test_set_status_accepts_each_of_the_four_statuses(store, add_doc):
     doc = add_doc("Words.")
     for status in ("in_progress", "done", "skipped", "new"):
-        store.set_status(doc, status)
+        store.statuses.set(doc, status)
         assert store.document_row(doc).status == status
 
 
 def test_set_status_refuses_an_unknown_status_and_changes_nothing(store, raw, add_doc):
     doc = add_doc("Words.")
     with pytest.raises(ValueError, match="status must be one of"):
-        store.set_status(doc, "finished")
+        store.statuses.set(doc, "finished")
     assert status_of(raw, doc) == "new"
 
 
 def test_set_status_returns_the_old_status_and_records_the_change(store, add_doc):
     doc = add_doc("Words.")
-    assert store.set_status(doc, "done") == "new"
+    assert store.statuses.set(doc, "done") == "new"
     change = store.history(doc)[-1]
     assert (change["action"], change["details"]) == (
         "set_status",
@@ -207,8 +207,8 @@ def test_set_status_returns_the_old_status_and_records_the_change(store, add_doc
 
 def test_next_open_document_skips_done_and_skipped_and_wraps(store, add_doc):
     a, b, c = add_doc("A."), add_doc("B."), add_doc("C.")
-    store.set_status(b, "done")
-    store.set_status(c, "skipped")
+    store.statuses.set(b, "done")
+    store.statuses.set(c, "skipped")
     assert store.next_open_document(a) == a  # wrapped around
     assert store.next_open_document(a, wrap=False) is None
 
@@ -224,7 +224,7 @@ def test_neighbour_document_steps_through_project_order(store, add_doc):
 def test_document_rows_filter_by_status_and_search(store, add_doc):
     add_doc("Tram vote passes.")
     b = add_doc("Nurse shortfall grows.")
-    store.set_status(b, "done")
+    store.statuses.set(b, "done")
     assert [r.id for r in store.document_rows(status="done")] == [b]
     assert [r.id for r in store.document_rows(search="NURSE")] == [b]
     assert store.count_documents("new") == 1
@@ -235,24 +235,24 @@ def test_document_rows_filter_by_status_and_search(store, add_doc):
 
 def test_add_span_cuts_its_text_from_the_stored_text(store, add_doc):
     doc = add_doc("🚀 Launch: the rocket flew.")
-    span = store.add_span(doc, 2, 8, "claim", note="first")
+    span = store.spans.add(doc, 2, 8, "claim", note="first")
     assert span.text == "Launch"
-    stored = store.span(span.id)
+    stored = store.spans.get(span.id)
     assert (stored.start, stored.end, stored.text, stored.label) == (2, 8, "Launch", "claim")
     assert (stored.annotator, stored.note, stored.origin) == ("tester", "first", "manual")
 
 
 def test_add_span_to_a_new_document_makes_it_in_progress(store, add_doc):
     doc = add_doc("Words and more words.")
-    store.add_span(doc, 0, 5, "claim")
+    store.spans.add(doc, 0, 5, "claim")
     assert store.document_row(doc).status == "in_progress"
     assert [c["action"] for c in store.history(doc)] == ["add_span", "set_status"]
 
 
 def test_add_span_leaves_a_done_document_done(store, add_doc):
     doc = add_doc("Words and more words.")
-    store.set_status(doc, "done")
-    store.add_span(doc, 0, 5, "claim")
+    store.statuses.set(doc, "done")
+    store.spans.add(doc, 0, 5, "claim")
     assert store.document_row(doc).status == "done"
 
 
@@ -273,7 +273,7 @@ def test_add_span_refuses_a_bad_span_and_changes_nothing(
     doc = add_doc("Words and more words.")
     before = dump(store.path)
     with pytest.raises(SpanError, match=why):
-        store.add_span(doc, start, end, label)
+        store.spans.add(doc, start, end, label)
     assert span_rows(raw) == []
     assert status_of(raw, doc) == "new"
     assert dump(store.path) == before
@@ -281,76 +281,76 @@ def test_add_span_refuses_a_bad_span_and_changes_nothing(
 
 def test_add_span_refuses_a_document_that_does_not_exist(store, raw):
     with pytest.raises(SpanError, match="no document"):
-        store.add_span(42, 0, 1, "claim")
+        store.spans.add(42, 0, 1, "claim")
     assert span_rows(raw) == []
 
 
 def test_restore_span_refuses_span_text_that_differs_from_the_text(store, raw, add_doc):
     doc = add_doc("Words and more words.")
-    span = store.delete_span(store.add_span(doc, 0, 5, "claim").id)
+    span = store.spans.delete(store.spans.add(doc, 0, 5, "claim").id)
     span.text = "Wordz"
     with pytest.raises(SpanError, match="differs"):
-        store.restore_span(span)
+        store.spans.restore(span)
     assert span_rows(raw) == []
 
 
 def test_restore_span_puts_a_deleted_span_back_with_its_id_author_and_times(store, add_doc):
     doc = add_doc("Words and more words.")
-    original = store.add_span(doc, 0, 5, "claim", note="n")
-    deleted = store.delete_span(original.id)
-    assert store.spans(doc) == []
-    restored = store.restore_span(deleted)
-    assert store.span(original.id) == restored == original
+    original = store.spans.add(doc, 0, 5, "claim", note="n")
+    deleted = store.spans.delete(original.id)
+    assert store.spans.in_document(doc) == []
+    restored = store.spans.restore(deleted)
+    assert store.spans.get(original.id) == restored == original
 
 
 def test_move_span_recuts_its_text(store, add_doc):
     doc = add_doc("Words and more words.")
-    span = store.add_span(doc, 0, 5, "claim")
-    moved = store.move_span(span.id, 10, 14)
-    assert moved.text == store.span(span.id).text == "more"
+    span = store.spans.add(doc, 0, 5, "claim")
+    moved = store.spans.move(span.id, 10, 14)
+    assert moved.text == store.spans.get(span.id).text == "more"
 
 
 def test_move_span_refuses_offsets_outside_the_text_and_keeps_the_span(store, add_doc):
     doc = add_doc("Words and more words.")
-    span = store.add_span(doc, 0, 5, "claim")
+    span = store.spans.add(doc, 0, 5, "claim")
     with pytest.raises(SpanError):
-        store.move_span(span.id, 10, 99)
+        store.spans.move(span.id, 10, 99)
     with pytest.raises(SpanError):
-        store.move_span(span.id, 10, 10)
-    assert store.span(span.id) == span
+        store.spans.move(span.id, 10, 10)
+    assert store.spans.get(span.id) == span
 
 
 def test_relabel_span_refuses_an_unknown_label_and_keeps_the_span(store, add_doc):
     doc = add_doc("Words and more words.")
-    span = store.add_span(doc, 0, 5, "claim")
+    span = store.spans.add(doc, 0, 5, "claim")
     with pytest.raises(SpanError, match="unknown label"):
-        store.relabel_span(span.id, "opinion")
-    assert store.span(span.id).label == "claim"
+        store.spans.relabel(span.id, "opinion")
+    assert store.spans.get(span.id).label == "claim"
 
 
 def test_spans_are_listed_in_text_order(store, add_doc):
     doc = add_doc("Words and more words.")
-    store.add_span(doc, 10, 14, "claim")
-    store.add_span(doc, 0, 5, "quote")
-    store.add_span(doc, 0, 3, "claim")
-    assert [(s.start, s.end) for s in store.spans(doc)] == [(0, 3), (0, 5), (10, 14)]
+    store.spans.add(doc, 10, 14, "claim")
+    store.spans.add(doc, 0, 5, "quote")
+    store.spans.add(doc, 0, 3, "claim")
+    assert [(s.start, s.end) for s in store.spans.in_document(doc)] == [(0, 3), (0, 5), (10, 14)]
 
 
 def test_span_count_follows_adds_and_deletes(store, add_doc):
     doc = add_doc("Words and more words.")
-    a = store.add_span(doc, 0, 5, "claim")
-    store.add_span(doc, 6, 9, "claim")
+    a = store.spans.add(doc, 0, 5, "claim")
+    store.spans.add(doc, 6, 9, "claim")
     assert store.document_row(doc).span_count == 2
-    store.delete_span(a.id)
+    store.spans.delete(a.id)
     assert store.document_row(doc).span_count == 1
 
 
 def test_document_text_is_unchanged_by_span_edits(store, add_doc, raw):
     text = "Words and more words."
     doc = add_doc(text)
-    span = store.add_span(doc, 0, 5, "claim")
-    store.move_span(span.id, 6, 9)
-    store.delete_span(span.id)
+    span = store.spans.add(doc, 0, 5, "claim")
+    store.spans.move(span.id, 6, 9)
+    store.spans.delete(span.id)
     assert raw.execute("SELECT text FROM documents WHERE id = ?", (doc,)).fetchone()[0] == text
 
 
@@ -358,72 +358,72 @@ def test_document_text_is_unchanged_by_span_edits(store, add_doc, raw):
 
 
 def test_add_label_appends_it_with_a_free_colour(store, raw):
-    label = store.add_label("source", hotkey="6", definition="Who said it.")
-    assert store.labels()[-1] == label
-    assert label.color not in {lab.color for lab in store.labels()[:-1]}
+    label = store.labels.add("source", hotkey="6", definition="Who said it.")
+    assert store.labels.all()[-1] == label
+    assert label.color not in {lab.color for lab in store.labels.all()[:-1]}
     row = raw.execute("SELECT color, hotkey, definition FROM labels WHERE name = 'source'")
     assert row.fetchone() == (label.color, "6", "Who said it.")
 
 
 def test_add_label_refuses_a_name_that_differs_only_in_case(store, raw):
     with pytest.raises(LabelError, match="already"):
-        store.add_label("Claim")
+        store.labels.add("Claim")
     assert raw.execute("SELECT count(*) FROM labels").fetchone()[0] == 5
 
 
 def test_add_label_refuses_a_hotkey_already_taken(store, raw):
     with pytest.raises(LabelError, match="hotkey '1' already belongs to label 'claim'"):
-        store.add_label("source", hotkey="1")
+        store.labels.add("source", hotkey="1")
     assert raw.execute("SELECT count(*) FROM labels").fetchone()[0] == 5
 
 
 def test_rename_label_takes_its_spans_along(store, raw, add_doc):
     doc = add_doc("Words and more words.")
-    span = store.add_span(doc, 0, 5, "claim")
-    store.rename_label("claim", "assertion")
-    assert store.span(span.id).label == "assertion"
+    span = store.spans.add(doc, 0, 5, "claim")
+    store.labels.rename("claim", "assertion")
+    assert store.spans.get(span.id).label == "assertion"
     assert span_rows(raw)[0][3] == "assertion"
-    assert "claim" not in {lab.name for lab in store.labels()}
-    assert store.label("assertion").hotkey == "1"
+    assert "claim" not in {lab.name for lab in store.labels.all()}
+    assert store.labels.get("assertion").hotkey == "1"
 
 
 def test_rename_label_refuses_a_name_in_use(store):
     with pytest.raises(LabelError, match="already"):
-        store.rename_label("claim", "QUOTE")
-    assert store.label("claim").name == "claim"
+        store.labels.rename("claim", "QUOTE")
+    assert store.labels.get("claim").name == "claim"
 
 
 def test_recolour_label_stores_the_colour_in_lower_case(store, raw):
-    store.update_label("quote", color="#ABCDEF")
+    store.labels.update("quote", color="#ABCDEF")
     assert raw.execute("SELECT color FROM labels WHERE name = 'quote'").fetchone()[0] == "#abcdef"
 
 
 def test_recolour_label_refuses_a_colour_that_is_not_hex(store):
     with pytest.raises(LabelError, match="#rrggbb"):
-        store.update_label("quote", color="orange")
-    assert store.label("quote").color == "#e8923a"
+        store.labels.update("quote", color="orange")
+    assert store.labels.get("quote").color == "#e8923a"
 
 
 def test_hotkey_already_used_by_another_label_is_refused(store):
     with pytest.raises(LabelError, match="already belongs"):
-        store.update_label("quote", hotkey="1")
-    assert store.label("quote").hotkey == "2"
+        store.labels.update("quote", hotkey="1")
+    assert store.labels.get("quote").hotkey == "2"
 
 
 def test_hotkey_can_be_removed_and_given_to_another_label(store, raw):
-    store.update_label("quote", hotkey=None)
-    assert store.label("quote").hotkey is None
-    store.update_label("claim", hotkey="2")
+    store.labels.update("quote", hotkey=None)
+    assert store.labels.get("quote").hotkey is None
+    store.labels.update("claim", hotkey="2")
     rows = raw.execute("SELECT name, hotkey FROM labels WHERE name IN ('claim', 'quote')")
     assert dict(rows) == {"claim": "2", "quote": None}
 
 
 def test_delete_label_refuses_while_spans_use_it_and_says_how_many(store, raw, add_doc):
     doc = add_doc("Words and more words.")
-    store.add_span(doc, 0, 5, "claim")
-    store.add_span(doc, 6, 9, "claim")
+    store.spans.add(doc, 0, 5, "claim")
+    store.spans.add(doc, 6, 9, "claim")
     with pytest.raises(LabelInUse, match="used by 2 spans") as info:
-        store.delete_label("claim")
+        store.labels.delete("claim")
     assert info.value.count == 2
     assert len(span_rows(raw)) == 2
     assert raw.execute("SELECT count(*) FROM labels WHERE name = 'claim'").fetchone()[0] == 1
@@ -431,24 +431,24 @@ def test_delete_label_refuses_while_spans_use_it_and_says_how_many(store, raw, a
 
 def test_delete_label_with_delete_spans_removes_the_label_and_its_spans(store, raw, add_doc):
     doc = add_doc("Words and more words.")
-    store.add_span(doc, 0, 5, "claim")
-    store.add_span(doc, 6, 9, "quote")
-    assert store.delete_label("claim", delete_spans=True) == 1
+    store.spans.add(doc, 0, 5, "claim")
+    store.spans.add(doc, 6, 9, "quote")
+    assert store.labels.delete("claim", delete_spans=True) == 1
     assert [r[3] for r in span_rows(raw)] == ["quote"]
     assert store.document_row(doc).span_count == 1
-    assert "claim" not in {lab.name for lab in store.labels()}
+    assert "claim" not in {lab.name for lab in store.labels.all()}
 
 
 def test_delete_label_refuses_a_label_that_does_not_exist(store):
     with pytest.raises(LabelError, match="no label"):
-        store.delete_label("opinion")
+        store.labels.delete("opinion")
 
 
 def test_label_usage_counts_spans(store, add_doc):
     doc = add_doc("Words and more words.")
-    store.add_span(doc, 0, 5, "quote")
-    assert store.label_usage("quote") == 1
-    assert store.label_usage("claim") == 0
+    store.spans.add(doc, 0, 5, "quote")
+    assert store.labels.usage("quote") == 1
+    assert store.labels.usage("claim") == 0
 
 
 # -- history ------------------------------------------------------------------------------------
@@ -456,9 +456,9 @@ def test_label_usage_counts_spans(store, add_doc):
 
 def test_history_records_each_change_with_its_author(store, add_doc):
     doc = add_doc("Words and more words.")
-    span = store.add_span(doc, 0, 5, "claim")
-    store.move_span(span.id, 6, 9)
-    store.delete_span(span.id)
+    span = store.spans.add(doc, 0, 5, "claim")
+    store.spans.move(span.id, 6, 9)
+    store.spans.delete(span.id)
     actions = [(c["action"], c["annotator"], c["span_id"]) for c in store.history(doc)]
     assert actions == [
         ("add_span", "tester", span.id),
@@ -471,7 +471,7 @@ def test_history_records_each_change_with_its_author(store, add_doc):
 
 def test_history_cannot_be_edited_or_deleted(store, add_doc):
     add_doc("Words.")
-    store.add_label("source")
+    store.labels.add("source")
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         store.conn.execute("UPDATE changes SET action = 'forged'")
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
@@ -484,9 +484,9 @@ def test_history_cannot_be_edited_or_deleted(store, add_doc):
 
 def test_iter_documents_streams_every_document_with_its_spans_in_order(store, add_doc):
     a, b, c = add_doc("Alpha text."), add_doc("Beta text."), add_doc("Gamma text.")
-    store.add_span(c, 0, 5, "claim")
-    store.add_span(a, 6, 10, "quote")
-    store.add_span(a, 0, 5, "claim")
+    store.spans.add(c, 0, 5, "claim")
+    store.spans.add(a, 6, 10, "quote")
+    store.spans.add(a, 0, 5, "claim")
     got = [(doc.id, [(s.start, s.label) for s in spans]) for doc, spans in store.iter_documents()]
     assert got == [(a, [(0, "claim"), (6, "quote")]), (b, []), (c, [(0, "claim")])]
 
@@ -495,11 +495,11 @@ def test_iter_documents_filters_documents_by_status_and_spans_by_label_and_annot
     store, add_doc
 ):
     a, b = add_doc("Alpha text."), add_doc("Beta text.")
-    store.add_span(a, 0, 5, "claim")
-    store.add_span(b, 0, 4, "quote")
+    store.spans.add(a, 0, 5, "claim")
+    store.spans.add(b, 0, 4, "quote")
     with Store(store.path, "alice") as alice:
-        alice.add_span(b, 5, 9, "claim")
-    store.set_status(a, "done")
+        alice.spans.add(b, 5, 9, "claim")
+    store.statuses.set(a, "done")
     assert [d.id for d, _ in store.iter_documents(statuses=["in_progress"])] == [b]
     by_label = {d.id: [s.label for s in sp] for d, sp in store.iter_documents(labels=["claim"])}
     assert by_label == {a: ["claim"], b: ["claim"]}
@@ -510,10 +510,10 @@ def test_iter_documents_filters_documents_by_status_and_spans_by_label_and_annot
 def test_stats_count_documents_by_status_and_spans_by_label_and_annotator(store, add_doc):
     a, b = add_doc("Alpha text."), add_doc("Beta text.")
     add_doc("Gamma text.", status="skipped")
-    store.add_span(a, 0, 5, "claim")
-    store.add_span(a, 6, 10, "claim")
+    store.spans.add(a, 0, 5, "claim")
+    store.spans.add(a, 6, 10, "claim")
     with Store(store.path, "alice") as alice:
-        alice.add_span(b, 0, 4, "quote")
+        alice.spans.add(b, 0, 4, "quote")
     assert store.stats() == {
         "documents": 3,
         "documents_by_status": {"new": 0, "in_progress": 2, "done": 0, "skipped": 1},
@@ -534,13 +534,13 @@ def test_stats_count_documents_by_status_and_spans_by_label_and_annotator(store,
 
 def test_backup_writes_a_complete_project_that_opens(store, add_doc, tmp_path, dump):
     doc = add_doc("Words and more words.")
-    store.add_span(doc, 0, 5, "claim")
+    store.spans.add(doc, 0, 5, "claim")
     target = store.backup(tmp_path / "copy.db")
     assert target == tmp_path / "copy.db"
     assert not (tmp_path / "copy.db.partial").exists()
     assert dump(target) == dump(store.path)
     with Store(target) as copy:
-        assert [s.text for s in copy.spans(doc)] == ["Words"]
+        assert [s.text for s in copy.spans.in_document(doc)] == ["Words"]
 
 
 def test_backup_into_a_folder_names_the_file_after_the_project(store, tmp_path):
@@ -564,10 +564,10 @@ def test_backup_refuses_to_overwrite_the_project_itself(store):
 def test_data_version_moves_when_another_connection_commits(store, add_doc):
     doc = add_doc("Some text to tag.")
     before = store.data_version()
-    store.add_span(doc, 0, 4, "claim")
+    store.spans.add(doc, 0, 4, "claim")
     assert store.data_version() == before  # our own commits do not count
     with Store(store.path, "someone else") as other:
-        other.add_span(doc, 5, 9, "quote")
+        other.spans.add(doc, 5, 9, "quote")
     assert store.data_version() != before
 
 

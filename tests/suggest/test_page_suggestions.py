@@ -49,7 +49,7 @@ def test_raw_pages_and_projects_without_a_caption_label_get_none(tmp_path):
         report = import_paths(store, [PAGE], raw=True)
         assert report.ok and proposed(store) == []
     with Store(tmp_path / "plain.db", "ana") as store:
-        store.delete_label("caption")
+        store.labels.delete("caption")
         report = import_paths(store, [PAGE])
         assert report.ok and proposed(store) == []
         assert "caption suggestion" not in report.summary()

@@ -108,7 +108,7 @@ def test_a_rejected_suggestion_is_not_proposed_again_and_undo_brings_it_back(sto
 
 def test_what_is_already_tagged_is_not_suggested(store, doc):
     start = TEXT.index("Photo")
-    store.add_span(doc, start, TEXT.index(")") + 1, "caption")
+    store.spans.add(doc, start, TEXT.index(")") + 1, "caption")
     run_suggesters(store, documents=[doc])
     assert all(s.label != "caption" for s in suggestions(store, doc))
 

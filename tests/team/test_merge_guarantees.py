@@ -22,9 +22,8 @@ from click.testing import CliRunner
 from annotator.cli.main import cli
 from annotator.formats.exporting import export
 from annotator.formats.importing import import_paths
-from annotator.model import text_hash
+from annotator.model import check_attributes, text_hash
 from annotator.store.project import Store
-from annotator.store.relations import check_attributes
 from annotator.team.merge import MergeError, merge_projects, parse_renames
 
 TEXTS = [
@@ -50,20 +49,20 @@ def analyst(path: Path, who: str, spans=(), statuses=None) -> Path:
     with Store(path, who) as store:
         ids = documents(store)
         for index, start, end, label in spans:
-            store.add_span(ids[index], start, end, label)
+            store.spans.add(ids[index], start, end, label)
         for index, status in (statuses or {0: "done"}).items():
-            store.set_status(ids[index], status)
+            store.statuses.set(ids[index], status)
     return path
 
 
 def with_stance(path: Path, who: str, declared, value: str) -> Path:
     """An analyst whose claim label declares ``declared`` and whose one claim has ``value``."""
     with Store(path, who) as store:
-        store.set_label_attributes("claim", declared)
+        store.labels.set_attributes("claim", declared)
         doc = documents(store)[0]
-        claim = store.add_span(doc, 0, 12, "claim")
-        store.set_attributes(claim.id, {"stance": value})
-        store.set_status(doc, "done")
+        claim = store.spans.add(doc, 0, 12, "claim")
+        store.spans.set_attributes(claim.id, {"stance": value})
+        store.statuses.set(doc, "done")
     return path
 
 
@@ -74,13 +73,13 @@ def assert_accepts_its_export(team: Path, folder: Path) -> None:
     folder.mkdir(exist_ok=True)
     jsonl = folder / "team.jsonl"
     with Store(team, "check") as store:
-        labels = {label.name: label for label in store.labels()}
-        kinds = {kind.name: kind for kind in store.relation_types()}
+        labels = {label.name: label for label in store.labels.all()}
+        kinds = {kind.name: kind for kind in store.relation_types.all()}
         for doc, spans in store.iter_documents():
             by_id = {s.id: s for s in spans}
             for span in spans:
                 check_attributes(labels[span.label], span.attributes)
-            for rel in store.relations(doc.id):
+            for rel in store.relations.in_document(doc.id):
                 assert kinds[rel.label].fits(by_id[rel.head].label, by_id[rel.child].label)
         export(store, "annotator", jsonl)
         export(store, "label-studio", folder / "team.json")
@@ -136,8 +135,8 @@ def test_a_labels_attribute_declarations_come_with_the_values(tmp_path):
     assert "label attributes added from it: claim.stance" in report.summary()
     assert report.to_json()["sources"][0]["attributes_added"] == ["claim.stance"]
     with Store(team, "lead") as store:
-        assert store.label("claim").attributes == STANCE
-        assert [s.attributes for s in store.spans(1)] == [{"stance": "for"}]
+        assert store.labels.get("claim").attributes == STANCE
+        assert [s.attributes for s in store.spans.in_document(1)] == [{"stance": "for"}]
     again = merged(team, [ana])
     assert not again.sources[0].added_anything
 
@@ -145,15 +144,15 @@ def test_a_labels_attribute_declarations_come_with_the_values(tmp_path):
 def test_a_label_new_to_the_team_comes_with_its_attributes(tmp_path):
     path = tmp_path / "ana.db"
     with Store(path, "ana") as store:
-        store.add_label("rumour", "#112233")
-        store.set_label_attributes("rumour", [{"name": "source", "kind": "text"}])
-        rumour = store.add_span(documents(store)[0], 0, 12, "rumour")
-        store.set_attributes(rumour.id, {"source": "a neighbour"})
+        store.labels.add("rumour", "#112233")
+        store.labels.set_attributes("rumour", [{"name": "source", "kind": "text"}])
+        rumour = store.spans.add(documents(store)[0], 0, 12, "rumour")
+        store.spans.set_attributes(rumour.id, {"source": "a neighbour"})
     team = tmp_path / "team.db"
     report = merged(team, [path])
     assert report.sources[0].labels_added == ["rumour"]
     with Store(team, "lead") as store:
-        assert store.label("rumour").attributes == [{"name": "source", "kind": "text"}]
+        assert store.labels.get("rumour").attributes == [{"name": "source", "kind": "text"}]
 
 
 def test_two_choices_of_one_attribute_take_both_lists_of_values(tmp_path):
@@ -165,7 +164,7 @@ def test_two_choices_of_one_attribute_take_both_lists_of_values(tmp_path):
     assert report.sources[1].attribute_values_added == {"claim.stance": ["neutral"]}
     assert "attribute values added from it: claim.stance (neutral)" in report.summary()
     with Store(team, "lead") as store:
-        assert store.label("claim").attributes[0]["values"] == ["for", "against", "neutral"]
+        assert store.labels.get("claim").attributes[0]["values"] == ["for", "against", "neutral"]
 
 
 def test_an_attribute_free_text_in_one_file_and_a_choice_in_another_is_refused(tmp_path):
@@ -191,7 +190,7 @@ def test_an_attribute_free_text_in_one_file_and_a_choice_in_another_is_refused(t
 def test_a_value_its_label_no_longer_declares_is_refused_naming_the_span(tmp_path):
     ana = with_stance(tmp_path / "ana.db", "ana", STANCE, "for")
     with Store(ana, "ana") as store:  # the choices changed after the value was given
-        store.set_label_attributes(
+        store.labels.set_attributes(
             "claim", [{"name": "stance", "kind": "choice", "values": ["pro", "con"]}]
         )
     message = refused(tmp_path / "team.db", [ana])
@@ -202,11 +201,11 @@ def test_a_value_its_label_no_longer_declares_is_refused_naming_the_span(tmp_pat
 def test_a_label_the_team_project_has_in_another_case_is_refused_naming_the_file(tmp_path):
     path = tmp_path / "ana.db"
     with Store(path, "ana") as store:
-        store.add_label("rumour")
-        store.add_span(documents(store)[0], 0, 5, "rumour")
+        store.labels.add("rumour")
+        store.spans.add(documents(store)[0], 0, 5, "rumour")
     team = tmp_path / "team.db"
     with Store(team, "lead") as store:
-        store.add_label("Rumour")
+        store.labels.add("Rumour")
     assert refused(team, [path]) == (
         f"{path}: its label 'rumour' cannot be added to the team project (there is already a "
         "label 'Rumour'); rename one of the two, then merge again. Nothing was merged."
@@ -219,12 +218,12 @@ def test_a_label_the_team_project_has_in_another_case_is_refused_naming_the_file
 def caption_said_by(path: Path, who: str, heads=("quote", "caption")) -> Path:
     """An analyst whose said_by type also allows a caption as its head, and who used it."""
     with Store(path, who) as store:
-        store.update_relation_type("said_by", heads=list(heads))
+        store.relation_types.update("said_by", heads=list(heads))
         doc = documents(store)[2]
-        caption = store.add_span(doc, 0, 24, "caption")
-        speaker = store.add_span(doc, 7, 15, "speaker")
-        store.add_relation(caption.id, speaker.id, "said_by")
-        store.set_status(doc, "done")
+        caption = store.spans.add(doc, 0, 24, "caption")
+        speaker = store.spans.add(doc, 7, 15, "speaker")
+        store.relations.add(caption.id, speaker.id, "said_by")
+        store.statuses.set(doc, "done")
     return path
 
 
@@ -240,8 +239,8 @@ def test_a_relation_type_of_the_same_name_is_widened_to_allow_the_files_ends(tmp
         "(now from quote or caption to speaker)" in report.summary()
     )
     with Store(team, "lead") as store:
-        assert store.relation_type("said_by").heads == ["quote", "caption"]
-        assert len(store.relations(3)) == 1
+        assert store.relation_types.get("said_by").heads == ["quote", "caption"]
+        assert len(store.relations.in_document(3)) == 1
     assert not merged(team, [bo]).sources[0].added_anything
 
 
@@ -250,7 +249,7 @@ def test_a_file_whose_type_allows_any_label_widens_the_team_type_to_any(tmp_path
     team = tmp_path / "team.db"
     merged(team, [bo])
     with Store(team, "lead") as store:
-        assert store.relation_type("said_by").heads == []
+        assert store.relation_types.get("said_by").heads == []
 
 
 def test_a_relation_its_own_type_does_not_allow_is_refused(tmp_path):
@@ -308,7 +307,7 @@ def test_a_rename_onto_a_curator_of_the_team_project_is_refused(ana_bo, tmp_path
     team = tmp_path / "team.db"
     merged(team, [bo])
     with Store(team, "cur") as store:
-        store.add_span(2, 0, 20, "quote", origin="curated")
+        store.spans.add(2, 0, 20, "quote", origin="curated")
     message = refused(team, [ana], {"ana": "cur"})
     assert "already has work by an analyst 'cur' (made in the team project itself)" in message
 
@@ -323,8 +322,8 @@ def test_the_same_rename_again_and_a_swap_are_merged(ana_bo, tmp_path):
     swapped = tmp_path / "swapped.db"
     merged(swapped, [both], {"ana": "bo", "bo": "ana"})
     with Store(swapped, "lead") as store:
-        assert [(s.annotator, s.label) for s in store.spans(1)] == [("bo", "claim")]
-        assert [(s.annotator, s.label) for s in store.spans(2)] == [("ana", "quote")]
+        assert [(s.annotator, s.label) for s in store.spans.in_document(1)] == [("bo", "claim")]
+        assert [(s.annotator, s.label) for s in store.spans.in_document(2)] == [("ana", "quote")]
 
 
 def test_two_names_renamed_to_one_are_refused():
@@ -344,11 +343,11 @@ def went_on(tmp_path):
     merged(team, [ana])
     with Store(ana, "ana") as store:
         backup = store.backup(tmp_path / "ana-backup.db")
-        quote = store.spans(2)[0]
-        speaker = store.add_span(2, 25, 33, "speaker")
-        store.add_relation(quote.id, speaker.id, "said_by")
-        store.delete_span(store.spans(1)[0].id)
-        store.set_status(1, "in_progress")
+        quote = store.spans.in_document(2)[0]
+        speaker = store.spans.add(2, 25, 33, "speaker")
+        store.relations.add(quote.id, speaker.id, "said_by")
+        store.spans.delete(store.spans.in_document(1)[0].id)
+        store.statuses.set(1, "in_progress")
     merged(team, [ana])
     return ana, backup, team
 
@@ -359,7 +358,7 @@ def _work(team: Path) -> list[tuple]:
             (s.document_id, s.start, s.end, s.label, s.annotator)
             for _, spans in store.iter_documents()
             for s in spans
-        ] + [(r.document_id, r.label) for d in (1, 2, 3) for r in store.relations(d)]
+        ] + [(r.document_id, r.label) for d in (1, 2, 3) for r in store.relations.in_document(d)]
 
 
 def test_an_older_copy_of_a_merged_file_is_refused_saying_what_it_would_undo(went_on):
@@ -407,7 +406,7 @@ def test_a_copy_whose_history_parted_from_the_merged_file_is_refused(went_on):
     ana, backup, team = went_on
     with Store(backup, "ana") as store:  # worked on in the backup too, another way
         for start in range(13, 43, 3):
-            store.add_span(1, start, start + 2, "claim")
+            store.spans.add(1, start, start + 2, "claim")
     message = refused(team, [backup])
     assert message.startswith(
         f"{backup} is older than the work merged from it before (its history parts from the "
@@ -419,8 +418,8 @@ def test_an_older_copy_that_would_change_nothing_is_merged(tmp_path):
     ana = analyst(tmp_path / "ana.db", "ana", [(0, 0, 12, "claim")])
     with Store(ana, "ana") as store:
         backup = store.backup(tmp_path / "ana-backup.db")
-        span = store.add_span(1, 0, 20, "quote")  # made and taken back: only history
-        store.delete_span(span.id)
+        span = store.spans.add(1, 0, 20, "quote")  # made and taken back: only history
+        store.spans.delete(span.id)
     team = tmp_path / "team.db"
     merged(team, [ana])
     assert not merged(team, [backup]).sources[0].added_anything
@@ -456,8 +455,8 @@ WRITER = """
 import sys, time
 from annotator.store.project import Store
 store = Store(sys.argv[1], "ana")
-store.add_span(3, 0, 24, "caption")
-store.set_status(3, "done")
+store.spans.add(3, 0, 24, "caption")
+store.statuses.set(3, "done")
 print("saved", flush=True)
 time.sleep(60)
 """
@@ -484,7 +483,9 @@ def _left_by_killed_writer(path: Path, keep_shm: bool) -> None:
 
 def _caption_merged(team: Path) -> bool:
     with Store(team, "lead") as store:
-        return any(s.label == "caption" and s.annotator == "ana" for s in store.spans(3))
+        return any(
+            s.label == "caption" and s.annotator == "ana" for s in store.spans.in_document(3)
+        )
 
 
 def test_a_source_open_in_a_window_is_read_with_its_latest_save(ana_bo, tmp_path):
@@ -517,7 +518,7 @@ start = 0
 while True:
     with Store(sys.argv[1], "ana") as store, store.transaction():
         for _ in range(2):  # two at a time: a reader sees both or neither
-            store.add_span(3, start % 50, start % 50 + 4, "caption")
+            store.spans.add(3, start % 50, start % 50 + 4, "caption")
             start += 1
     print("saved", flush=True)
     time.sleep(random.random() / 50)
@@ -536,7 +537,7 @@ def test_a_source_a_program_keeps_opening_and_saving_is_read_whole(ana_bo, tmp_p
             team = tmp_path / f"team-{round_}.db"
             merged(team, [ana])
             with Store(team, "lead") as store:
-                captions = [s for s in store.spans(3) if s.label == "caption"]
+                captions = [s for s in store.spans.in_document(3) if s.label == "caption"]
             assert captions and len(captions) % 2 == 0
     finally:
         proc.kill()
@@ -601,7 +602,7 @@ def test_a_merge_refused_at_its_last_file_leaves_the_first_files_out_too(ana_bo,
     merged(team, [bo])
     refused(team, [ana, claim, text_bo])
     with Store(team, "lead") as store:
-        assert {s.annotator for s in store.spans(1)} == set()
+        assert {s.annotator for s in store.spans.in_document(1)} == set()
 
 
 def _big_source(path: Path, documents: int) -> Path:
@@ -610,8 +611,8 @@ def _big_source(path: Path, documents: int) -> Path:
             text = f"Article {i}: the council said the tram would run by 2027. Critics doubt it."
             doc = store.insert_document(text=text, text_hash=text_hash(text), title=f"a{i}")
             for start in range(0, 60, 6):
-                store.add_span(doc, start, start + 5, "claim")
-            store.set_status(doc, "done")
+                store.spans.add(doc, start, start + 5, "claim")
+            store.statuses.set(doc, "done")
     return path
 
 

@@ -32,9 +32,9 @@ def analyst_project(path, who, work, statuses=None):
             ]
         for index, spans in work.items():
             for start, end, label in spans:
-                store.add_span(ids[index], start, end, label)
+                store.spans.add(ids[index], start, end, label)
         for index, status in (statuses or {i: "done" for i in range(len(TEXTS))}).items():
-            store.set_status(ids[index], status)
+            store.statuses.set(ids[index], status)
     return path
 
 
@@ -113,13 +113,13 @@ def test_work_done_in_a_file_since_its_last_merge_comes_in_and_replaces_the_old(
     with Store(team, "lead") as store:
         merge_projects(store, three[:1])
     with Store(three[0], "ana") as ana:
-        span = next(s for s in ana.spans(1) if s.start == 44)
-        ana.delete_span(span.id)
-        ana.add_span(1, 13, 20, "quote")
+        span = next(s for s in ana.spans.in_document(1) if s.start == 44)
+        ana.spans.delete(span.id)
+        ana.spans.add(1, 13, 20, "quote")
     with Store(team, "lead") as store:
         report = merge_projects(store, three[:1])
         assert report.sources[0].spans_added == 1 and report.sources[0].spans_removed == 1
-        assert sorted((s.start, s.end) for s in store.spans(1)) == [(0, 12), (13, 20)]
+        assert sorted((s.start, s.end) for s in store.spans.in_document(1)) == [(0, 12), (13, 20)]
 
 
 def test_the_same_analyst_with_other_work_in_two_files_is_refused(three, tmp_path):
@@ -142,15 +142,15 @@ def test_the_same_analyst_with_other_work_in_two_files_is_refused(three, tmp_pat
 def test_labels_are_matched_by_name_and_the_missing_ones_added_and_said(tmp_path):
     path = tmp_path / "x.db"
     with Store(path, "xi") as store:
-        store.add_label("rumour", "#112233")
+        store.labels.add("rumour", "#112233")
         with store.transaction():
             doc = store.insert_document(text=TEXTS[0], text_hash=text_hash(TEXTS[0]), title="t")
-        store.add_span(doc, 0, 3, "rumour")
+        store.spans.add(doc, 0, 3, "rumour")
     with Store(tmp_path / "team.db", "lead") as team:
         report = merge_projects(team, [path])
         assert report.sources[0].labels_added == ["rumour"]
         assert "labels added from it: rumour" in report.summary()
-        assert [s.label for s in team.spans(1)] == ["rumour"]
+        assert [s.label for s in team.spans.in_document(1)] == ["rumour"]
 
 
 def test_agreement_from_a_merged_project_equals_the_definitions(three, tmp_path):
@@ -247,22 +247,22 @@ def test_merge_carries_relations_and_attributes_and_again_adds_nothing(tmp_path)
     with Store(path, "ana") as store:
         with store.transaction():
             doc = store.insert_document(text=text, text_hash=text_hash(text), title="t")
-        quote = store.add_span(doc, 0, 19, "quote")
-        speaker = store.add_span(doc, 25, 39, "speaker")
-        store.add_relation(quote.id, speaker.id, "said_by")
-        store.set_attributes(quote.id, {"speaker": "the mayor"})
-        store.set_status(doc, "done")
+        quote = store.spans.add(doc, 0, 19, "quote")
+        speaker = store.spans.add(doc, 25, 39, "speaker")
+        store.relations.add(quote.id, speaker.id, "said_by")
+        store.spans.set_attributes(quote.id, {"speaker": "the mayor"})
+        store.statuses.set(doc, "done")
     team = tmp_path / "team.db"
     with Store(team, "lead") as store:
         report = merge_projects(store, [path])
         assert report.sources[0].relations_added == 1
-        (relation,) = store.relations(1)
-        spans = {s.id: s for s in store.spans(1)}
+        (relation,) = store.relations.in_document(1)
+        spans = {s.id: s for s in store.spans.in_document(1)}
         assert (spans[relation.head].label, spans[relation.child].label) == ("quote", "speaker")
         assert spans[relation.head].attributes == {"speaker": "the mayor"}
         again = merge_projects(store, [path])
         assert not again.sources[0].added_anything
-        assert len(store.relations(1)) == 1
+        assert len(store.relations.in_document(1)) == 1
 
 
 def _with_relation(path, who, speaker_end):
@@ -270,10 +270,10 @@ def _with_relation(path, who, speaker_end):
     with Store(path, who) as store:
         with store.transaction():
             doc = store.insert_document(text=text, text_hash=text_hash(text), title="t")
-        quote = store.add_span(doc, 0, 19, "quote")
-        speaker = store.add_span(doc, 25, speaker_end, "speaker")
-        store.add_relation(quote.id, speaker.id, "said_by")
-        store.set_status(doc, "done")
+        quote = store.spans.add(doc, 0, 19, "quote")
+        speaker = store.spans.add(doc, 25, speaker_end, "speaker")
+        store.relations.add(quote.id, speaker.id, "said_by")
+        store.statuses.set(doc, "done")
     return path
 
 
@@ -319,15 +319,17 @@ def test_curated_spans_keep_the_attributes_all_analysts_gave_them(tmp_path):
     for who in ("ana", "bo"):
         path = _with_relation(tmp_path / f"{who}.db", who, 39)
         with Store(path, who) as store:
-            quote = next(s for s in store.spans(1) if s.label == "quote")
-            store.set_attributes(quote.id, {"speaker": "the mayor"})
+            quote = next(s for s in store.spans.in_document(1) if s.label == "quote")
+            store.spans.set_attributes(quote.id, {"speaker": "the mayor"})
         paths.append(path)
     team = tmp_path / "team.db"
     with Store(team, "lead") as store:
         merge_projects(store, paths)
     with Store(team, "cur") as store:
         curate_agreed(store)
-        curated = [s for s in store.spans(1) if s.origin == "curated" and s.label == "quote"]
+        curated = [
+            s for s in store.spans.in_document(1) if s.origin == "curated" and s.label == "quote"
+        ]
         assert [s.attributes for s in curated] == [{"speaker": "the mayor"}]
 
 
@@ -340,9 +342,9 @@ def _team_over(path, text):
         start = text.index("The minister")
         for who, end in (("ana", start + 30), ("bo", start + 20)):
             with Store(path, who) as mine:
-                mine.add_span(doc, start, end, "claim")
-                mine.add_span(doc, text.index("Critics"), len(text), "claim")
-                mine.set_status(doc, "done")
+                mine.spans.add(doc, start, end, "claim")
+                mine.spans.add(doc, text.index("Critics"), len(text), "claim")
+                mine.statuses.set(doc, "done")
         figures = agreement(store).to_json()
     runner = CliRunner()
     cli_figures = runner.invoke(cli, ["--db", str(path), "agreement", "--json"])

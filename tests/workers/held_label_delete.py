@@ -21,7 +21,7 @@ def main() -> None:
     with Store(project, "held-delete") as store, store.transaction():
         print("writing", flush=True)
         time.sleep(hold)
-        count = store.delete_label(label, delete_spans=True)
+        count = store.labels.delete(label, delete_spans=True)
     print(f"done {count}", flush=True)
 
 

@@ -50,7 +50,7 @@ def main() -> None:
                 "label": rng.choice(LABELS),
             }
             say("begin", record)
-            span = store.add_span(doc, start, end, record["label"])
+            span = store.spans.add(doc, start, end, record["label"])
             mine.append(span.id)
             record["span"] = span.id
         elif choice == "relabel":
@@ -61,15 +61,15 @@ def main() -> None:
                 "label": rng.choice(LABELS),
             }
             say("begin", record)
-            store.relabel_span(record["span"], record["label"])
+            store.spans.relabel(record["span"], record["label"])
         elif choice == "note":
             record = {"i": i, "action": "note", "span": rng.choice(mine), "note": f"note {i}"}
             say("begin", record)
-            store.set_note(record["span"], record["note"])
+            store.spans.set_note(record["span"], record["note"])
         elif choice == "delete":
             record = {"i": i, "action": "delete", "span": mine.pop(rng.randrange(len(mine)))}
             say("begin", record)
-            store.delete_span(record["span"])
+            store.spans.delete(record["span"])
         else:
             record = {
                 "i": i,
@@ -78,7 +78,7 @@ def main() -> None:
                 "status": rng.choice(["done", "skipped", "in_progress"]),
             }
             say("begin", record)
-            store.set_status(record["document"], record["status"])
+            store.statuses.set(record["document"], record["status"])
         say("done", record)
     store.close()
 

@@ -404,8 +404,8 @@ def _lock(folder: Path) -> int | None:
 
 
 def _write_folder(job: ExportJob, folder: Path, report: ExportReport) -> None:
-    labels = job.store.labels()
-    kinds = job.store.relation_types()
+    labels = job.store.labels.all()
+    kinds = job.store.relation_types.all()
     by_name = {lab.name: lab for lab in labels}
     names = _Names(
         [lab.name for lab in labels]

@@ -45,7 +45,7 @@ def as_left(now: list[T], item: T, what: str) -> T:
 
 
 def _stored(store: Store, label: Label) -> Label:
-    return as_left(store.labels(), label, "the label")
+    return as_left(store.labels.all(), label, "the label")
 
 
 class AddLabel(StoreCommand):
@@ -54,12 +54,12 @@ class AddLabel(StoreCommand):
         self.label = label
 
     def _forward(self) -> Changes:
-        return changes_of(self.store.restore_label(self.label))
+        return changes_of(self.store.labels.restore(self.label))
 
     def _backward(self) -> Changes:
         with self.store.transaction():
             _stored(self.store, self.label)
-            return changes_of(self.store.delete_label(self.label.name))
+            return changes_of(self.store.labels.delete(self.label.name))
 
 
 class UpdateLabel(StoreCommand):
@@ -75,7 +75,7 @@ class UpdateLabel(StoreCommand):
     def _write(self, expected: Label, target: Label) -> Changes:
         with self.store.transaction():
             _stored(self.store, expected)
-            pair = self.store.update_label(
+            pair = self.store.labels.update(
                 expected.name,
                 new_name=target.name,
                 color=target.color,
@@ -102,7 +102,7 @@ class SetLabelAttributes(StoreCommand):
     def _write(self, expected: Label, target: Label) -> Changes:
         with self.store.transaction():
             _stored(self.store, expected)
-            return changes_of(self.store.set_label_attributes(expected.name, target.attributes))
+            return changes_of(self.store.labels.set_attributes(expected.name, target.attributes))
 
     def _forward(self) -> Changes:
         return self._write(self.before, self.after)
@@ -122,10 +122,10 @@ class DeleteLabel(StoreCommand):
     def _forward(self) -> Changes:
         with self.store.transaction():
             _stored(self.store, self.label)
-            return changes_of(self.store.delete_label(self.label.name, delete_spans=True))
+            return changes_of(self.store.labels.delete(self.label.name, delete_spans=True))
 
     def _backward(self) -> Changes:
-        return changes_of(self.store.restore_label(self.label, self.spans))
+        return changes_of(self.store.labels.restore(self.label, self.spans))
 
 
 class SchemeEditor:
@@ -157,7 +157,7 @@ class LabelEditor(SchemeEditor):
     for the dialog to show."""
 
     def add(self, name: str) -> Label:
-        label = self.store.add_label(name)
+        label = self.store.labels.add(name)
         self._push(AddLabel(label, self.store, self.window), label)
         return label
 
@@ -167,7 +167,7 @@ class LabelEditor(SchemeEditor):
         if getattr(label, field) == value:
             return label
         keyword = "new_name" if field == "name" else field
-        pair = self.store.update_label(label.name, **{keyword: value})
+        pair = self.store.labels.update(label.name, **{keyword: value})
         before, after = pair
         self._push(UpdateLabel(before, after, field, self.store, self.window), pair)
         return after
@@ -176,18 +176,18 @@ class LabelEditor(SchemeEditor):
         """Declare ``label``'s attributes; returns the label as it is now."""
         if attributes == label.attributes:
             return label
-        after = self.store.set_label_attributes(label.name, attributes)
+        after = self.store.labels.set_attributes(label.name, attributes)
         self._push(SetLabelAttributes(label, after, self.store, self.window), after)
         return after
 
     def usage(self, label: Label) -> int:
-        return self.store.label_usage(label.name)
+        return self.store.labels.usage(label.name)
 
     def delete(self, label: Label) -> int:
         """Delete ``label`` and the spans that carry it (asked first by the caller)."""
         store = self.store
         with store.transaction():
-            spans = store.label_spans(label.name)
-            count = store.delete_label(label.name, delete_spans=True)
+            spans = store.labels.spans_with(label.name)
+            count = store.labels.delete(label.name, delete_spans=True)
         self._push(DeleteLabel(label, spans, store, self.window), count)
         return int(count)

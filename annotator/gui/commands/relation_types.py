@@ -30,7 +30,7 @@ _WHAT = {
 
 
 def _stored(store: Store, kind: RelationType) -> RelationType:
-    return as_left(store.relation_types(), kind, "the relation type")
+    return as_left(store.relation_types.all(), kind, "the relation type")
 
 
 class AddRelationType(StoreCommand):
@@ -39,7 +39,7 @@ class AddRelationType(StoreCommand):
         self.kind = kind
 
     def _forward(self) -> Changes:
-        return changes_of(self.store.restore_relation_type(self.kind))
+        return changes_of(self.store.relation_types.restore(self.kind))
 
     def follow_rename(self, old: str, new: str) -> None:
         self.kind = self.kind.with_label_renamed(old, new)
@@ -47,7 +47,7 @@ class AddRelationType(StoreCommand):
     def _backward(self) -> Changes:
         with self.store.transaction():
             _stored(self.store, self.kind)
-            return changes_of(self.store.delete_relation_type(self.kind.name))
+            return changes_of(self.store.relation_types.delete(self.kind.name))
 
 
 class UpdateRelationType(StoreCommand):
@@ -66,7 +66,7 @@ class UpdateRelationType(StoreCommand):
     def _write(self, expected: RelationType, target: RelationType) -> Changes:
         with self.store.transaction():
             _stored(self.store, expected)
-            pair = self.store.update_relation_type(
+            pair = self.store.relation_types.update(
                 expected.name,
                 new_name=target.name,
                 color=target.color,
@@ -103,11 +103,11 @@ class DeleteRelationType(StoreCommand):
         with self.store.transaction():
             _stored(self.store, self.kind)
             return changes_of(
-                self.store.delete_relation_type(self.kind.name, delete_relations=True)
+                self.store.relation_types.delete(self.kind.name, delete_relations=True)
             )
 
     def _backward(self) -> Changes:
-        return changes_of(self.store.restore_relation_type(self.kind, self.relations))
+        return changes_of(self.store.relation_types.restore(self.kind, self.relations))
 
     def follow_rename(self, old: str, new: str) -> None:
         self.kind = self.kind.with_label_renamed(old, new)
@@ -120,17 +120,17 @@ class RelationTypeEditor(SchemeEditor):
     def __init__(
         self, store: Callable[[], Store | None], stack: QUndoStack, window: ChangeListener
     ) -> None:
-        from annotator.store.relations import RelationError
+        from annotator.model import RelationError
 
         super().__init__(store, stack, window)
         self.refusal = RelationError
 
     def types(self) -> list[RelationType]:
         store = self._store()
-        return store.relation_types() if store is not None else []
+        return store.relation_types.all() if store is not None else []
 
     def add(self, name: str) -> RelationType:
-        kind = self.store.add_relation_type(name)
+        kind = self.store.relation_types.add(name)
         self._push(AddRelationType(kind, self.store, self.window), kind)
         return kind
 
@@ -140,19 +140,19 @@ class RelationTypeEditor(SchemeEditor):
         if getattr(kind, field) == value:
             return kind
         keyword = "new_name" if field == "name" else field
-        pair = self.store.update_relation_type(kind.name, **{keyword: value})
+        pair = self.store.relation_types.update(kind.name, **{keyword: value})
         before, after = pair
         self._push(UpdateRelationType(before, after, field, self.store, self.window), pair)
         return after
 
     def usage(self, kind: RelationType) -> int:
-        return len(self.store.relations_of_type(kind))
+        return len(self.store.relations.of_type(kind))
 
     def delete(self, kind: RelationType) -> int:
         """Delete ``kind`` and the relations that use it (asked first by the caller)."""
         store = self.store
         with store.transaction():
-            relations = store.relations_of_type(kind)
-            count = store.delete_relation_type(kind.name, delete_relations=True)
+            relations = store.relations.of_type(kind)
+            count = store.relation_types.delete(kind.name, delete_relations=True)
         self._push(DeleteRelationType(kind, relations, store, self.window), count)
         return int(count)

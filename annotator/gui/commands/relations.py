@@ -26,11 +26,11 @@ def compare_relations(shown: dict[int, Relation], stored: list[Relation]) -> Cha
 
 
 def _expect_stored(store: Store, relation: Relation) -> None:
-    from annotator.store.relations import RelationError
+    from annotator.model import RelationError
 
     assert relation.id is not None
     try:
-        store.relation(relation.id)
+        store.relations.get(relation.id)
     except RelationError:
         raise ChangedElsewhere(
             f"the {relation.label} relation was deleted in another window or program"
@@ -45,14 +45,14 @@ class _OneRelation(StoreCommand):
         return self.relation.document_id
 
     def _put_back(self) -> Changes:
-        self.relation = self.store.restore_relation(self.relation)
+        self.relation = self.store.relations.restore(self.relation)
         return changes_of(self.relation)
 
     def _take_away(self) -> Changes:
         with self.store.transaction():
             _expect_stored(self.store, self.relation)
             assert self.relation.id is not None
-            return changes_of(self.store.delete_relation(self.relation.id))
+            return changes_of(self.store.relations.delete(self.relation.id))
 
 
 class AddRelation(_OneRelation):

@@ -39,7 +39,7 @@ def expect_stored(store: Store, span: Span) -> None:
     """Refuse unless the store holds ``span`` as this window left it (edges, label, note)."""
     assert span.id is not None
     try:
-        stored = store.span(span.id)
+        stored = store.spans.get(span.id)
     except SpanError:
         raise ChangedElsewhere(f"{_what(span)} was deleted in another window or program") from None
     if (stored.start, stored.end, stored.label, stored.note) != (
@@ -53,10 +53,10 @@ def expect_stored(store: Store, span: Span) -> None:
 
 def _user_errors() -> tuple[type[Exception], ...]:
     """What a user can cause or suffer; anything else is a bug and raises."""
+    from annotator.model import RelationError
     from annotator.store.project import (
         ProjectError,  # the store pulls in sqlite-utils: not at import
     )
-    from annotator.store.relations import RelationError
 
     return (ProjectError, SpanError, LabelError, RelationError, sqlite3.Error, ChangedElsewhere)
 
@@ -152,14 +152,14 @@ class AddSpan(_OneSpan):
         return self.span.id if forward else None
 
     def _forward(self) -> Changes:
-        self.span = self.store.restore_span(self.span)
+        self.span = self.store.spans.restore(self.span)
         return changes_of(self.span)
 
     def _backward(self) -> Changes:
         with self.store.transaction():
             expect_stored(self.store, self.span)
             assert self.span.id is not None
-            return changes_of(self.store.delete_span(self.span.id))
+            return changes_of(self.store.spans.delete(self.span.id))
 
 
 class DeleteSpan(_OneSpan):
@@ -184,16 +184,16 @@ class DeleteSpan(_OneSpan):
         assert self.span.id is not None
         with self.store.transaction():
             expect_stored(self.store, self.span)
-            changes = changes_of(self.store.delete_span(self.span.id))
+            changes = changes_of(self.store.spans.delete(self.span.id))
         self._keep_relations(changes)
         return changes
 
     def _backward(self) -> Changes:
         with self.store.transaction():
-            self.span = self.store.restore_span(self.span)
+            self.span = self.store.spans.restore(self.span)
             changes = changes_of(self.span)
             for relation in self.relations:
-                changes = changes | changes_of(self.store.restore_relation(relation))
+                changes = changes | changes_of(self.store.relations.restore(relation))
         return changes
 
 
@@ -240,7 +240,7 @@ class RelabelSpan(_UpdateSpan):
 
     def _write(self, target: Span) -> Span:
         assert target.id is not None
-        return self.store.relabel_span(target.id, target.label)
+        return self.store.spans.relabel(target.id, target.label)
 
 
 # Qt merges consecutive commands that return the same id(): one id per edge and direction,
@@ -270,7 +270,7 @@ class MoveSpan(_UpdateSpan):
 
     def _write(self, target: Span) -> Span:
         assert target.id is not None
-        return self.store.move_span(target.id, target.start, target.end)
+        return self.store.spans.move(target.id, target.start, target.end)
 
     def id(self) -> int:  # Qt's merge key, a method: never assign self.id
         return _MOVE_IDS[(self.edge, self.forward)]
@@ -294,7 +294,7 @@ class SetNote(_UpdateSpan):
 
     def _write(self, target: Span) -> Span:
         assert target.id is not None
-        return self.store.set_note(target.id, target.note)
+        return self.store.spans.set_note(target.id, target.note)
 
 
 class SetAttributes(_UpdateSpan):
@@ -303,7 +303,7 @@ class SetAttributes(_UpdateSpan):
 
     def _write(self, target: Span) -> Span:
         assert target.id is not None
-        return self.store.set_attributes(target.id, target.attributes)
+        return self.store.spans.set_attributes(target.id, target.attributes)
 
 
 class SetStatus(StoreCommand):
@@ -332,4 +332,4 @@ class SetStatus(StoreCommand):
                 raise ChangedElsewhere(
                     f"the document was marked {now.replace('_', ' ')} in another window or program"
                 )
-            return changes_of(self.store.set_status(self._document, status))
+            return changes_of(self.store.statuses.set(self._document, status))

@@ -57,8 +57,8 @@ class AcceptSuggestions(StoreCommand):
             for suggestion, span in self.accepted:
                 assert suggestion.id is not None
                 expect_stored(self.store, suggestion)
-                changes |= changes_of(self.store.delete_span(suggestion.id))
-                span = self.store.restore_span(span)
+                changes |= changes_of(self.store.spans.delete(suggestion.id))
+                span = self.store.spans.restore(span)
                 self.store.record_change(
                     "accept_suggestion",
                     span.document_id,
@@ -80,8 +80,8 @@ class AcceptSuggestions(StoreCommand):
             for suggestion, span in self.accepted:
                 assert span.id is not None
                 expect_stored(self.store, span)
-                changes |= changes_of(self.store.delete_span(span.id))
-                suggestion = self.store.restore_span(suggestion)
+                changes |= changes_of(self.store.spans.delete(span.id))
+                suggestion = self.store.spans.restore(suggestion)
                 changes |= changes_of(suggestion)
                 back.append((suggestion, span))
         self.accepted = back

@@ -102,7 +102,7 @@ class Editor:
             return None
         origin = self.window.layer.new_origin
         span = self._guard(
-            lambda: self.store.add_span(doc, edges[0], edges[1], label, origin=origin)
+            lambda: self.store.spans.add(doc, edges[0], edges[1], label, origin=origin)
         )
         if span is None:
             return None
@@ -113,7 +113,7 @@ class Editor:
     def relabel(self, span: Span, label: str) -> Span | None:
         if span.label == label or not self._own(span):
             return span
-        after = self._guard(self.store.relabel_span, span.id, label)
+        after = self._guard(self.store.spans.relabel, span.id, label)
         if after is not None:
             self._push(RelabelSpan(span, after, self.store, self.window), after)
         return after
@@ -128,7 +128,7 @@ class Editor:
             return
         if not self._own(span):
             return
-        gone = self._guard(self.store.delete_span, span.id)
+        gone = self._guard(self.store.spans.delete, span.id)
         if gone is not None:
             self._push(DeleteSpan(span, self.store, self.window), gone)
 
@@ -151,7 +151,7 @@ class Editor:
             return
         if (start, end) == (span.start, span.end):
             return
-        after = self._guard(self.store.move_span, span.id, start, end)
+        after = self._guard(self.store.spans.move, span.id, start, end)
         if after is not None:
             command = MoveSpan(span, after, self.store, self.window, edge=edge, forward=forward)
             self._push(command, after)
@@ -186,7 +186,7 @@ class Editor:
             return
         if not self._own(span):
             return
-        declared = self.store.label(span.label).attributes
+        declared = self.store.labels.get(span.label).attributes
         if not declared:
             self._say(f"The label {span.label} declares no attributes (Edit → Labels…).")
             return
@@ -199,7 +199,7 @@ class Editor:
         clean = {k: v.strip() for k, v in values.items() if v and v.strip()}
         if span is None or clean == span.attributes or not self._own(span):
             return
-        after = self._guard(self.store.set_attributes, span_id, clean)
+        after = self._guard(self.store.spans.set_attributes, span_id, clean)
         if after is not None:
             self._push(SetAttributes(span, after, self.store, self.window), after)
 
@@ -208,12 +208,12 @@ class Editor:
         note = (note or "").strip() or None
         if span is None or note == span.note or not self._own(span):
             return
-        after = self._guard(self.store.set_note, span_id, note)
+        after = self._guard(self.store.spans.set_note, span_id, note)
         if after is not None:
             self._push(SetNote(span, after, self.store, self.window), after)
 
     def set_status(self, document_id: int, status: str) -> bool:
-        before = self._guard(self.store.set_status, document_id, status)
+        before = self._guard(self.store.statuses.set, document_id, status)
         if before is None:
             return False
         if before != status:

@@ -288,7 +288,7 @@ class ProjectFlows:
         finally:
             progress.reset()
             progress.deleteLater()
-        changes = Changes(document_list=True) | compare_labels(w.labels, w.store.labels())
+        changes = Changes(document_list=True) | compare_labels(w.labels, w.store.labels.all())
         w.apply_changes(changes)
         if w.current_document is None:
             self.resume()

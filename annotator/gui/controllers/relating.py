@@ -121,7 +121,7 @@ class Relating(QObject):
                 f" {describe(head)}. Esc cancels."
             )
             return None
-        fitting = store.fitting_types(head, child)
+        fitting = store.relation_types.fitting(head, child)
         if not fitting:
             self._say(
                 f"No relation type goes from {head.label} to {child.label}: choose another"
@@ -143,13 +143,13 @@ class Relating(QObject):
         return self._make(self.choices[number - 1])
 
     def _make(self, kind: RelationType) -> Relation | None:
-        from annotator.store.relations import RelationError
+        from annotator.model import RelationError
 
         store, head, child = self.window.store, self.head, self.child
         assert store is not None and head is not None and child is not None
         assert head.id is not None and child.id is not None
         try:
-            relation = store.add_relation(head.id, child.id, kind.name)
+            relation = store.relations.add(head.id, child.id, kind.name)
         except RelationError as e:
             self.choices = []
             self._say(f"Not related: {e}", 8000)

@@ -52,7 +52,7 @@ class AcceptSpans(StoreCommand):
     def _forward(self) -> Changes:
         changes = Changes()
         with self.store.transaction():
-            restored = [self.store.restore_span(s) for s in self.spans]
+            restored = [self.store.spans.restore(s) for s in self.spans]
         for s in restored:
             changes = changes | changes_of(s)
         self.spans = restored
@@ -65,7 +65,7 @@ class AcceptSpans(StoreCommand):
                 expect_stored(self.store, s)
             for s in self.spans:
                 assert s.id is not None
-                changes = changes | changes_of(self.store.delete_span(s.id))
+                changes = changes | changes_of(self.store.spans.delete(s.id))
         return changes
 
     def follow_rename(self, old: str, new: str) -> None:
@@ -306,7 +306,7 @@ class Review:
         try:
             with store.transaction():
                 made = [
-                    store.add_span(doc, start, end, label, origin="curated")
+                    store.spans.add(doc, start, end, label, origin="curated")
                     for start, end, label in keys
                 ]
         except _user_errors() as e:

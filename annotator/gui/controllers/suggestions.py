@@ -345,7 +345,7 @@ class Suggestions:
         w = self.window
         changes = Changes(document_list=document_list)
         if w.store is not None and w.current_document is not None:
-            stored = w.layer.spans(w.store.spans(w.current_document))
+            stored = w.layer.spans(w.store.spans.in_document(w.current_document))
             changes = changes | compare_spans(self.document.all_spans(), stored)
         w.apply_changes(changes)
 

@@ -66,7 +66,7 @@ class AgreementDialog(QDialog):
         self.label = QComboBox()
         self.label.setObjectName("agreementLabel")
         self.label.addItem("Every label", None)
-        for lab in store.labels():
+        for lab in store.labels.all():
             self.label.addItem(lab.name, lab.name)
         self.against = QCheckBox("Against the &curated layer")
         self.against.setObjectName("agreementAgainstCurated")

@@ -206,7 +206,9 @@ class ExportDialog(QDialog):
         self.summary.setWordWrap(True)
         self.summary.setEnabled(False)
         self.statuses = _checklist([(s, STATUS_NAMES[s]) for s in STATUSES], "exportStatuses")
-        self.labels = _checklist([(lab.name, lab.name) for lab in store.labels()], "exportLabels")
+        self.labels = _checklist(
+            [(lab.name, lab.name) for lab in store.labels.all()], "exportLabels"
+        )
         annotators = sorted(store.stats()["spans_by_annotator"])
         self.annotators = _checklist([(a, a) for a in annotators], "exportAnnotators")
         self.destination = QLineEdit(str(Path.cwd() / "exports"))

@@ -314,7 +314,7 @@ class DocumentList(QWidget):
 
             self.model.set_team(
                 statuses_by_document(self.store),
-                self.store.analysts(),
+                self.store.statuses.analysts(),
                 curated_documents(self.store),
                 self.store.annotator,
             )

@@ -54,7 +54,7 @@ class RelationPanel(QObject):
 
     def _loaded(self) -> None:
         store = self.window.store
-        self._colours = {t.name: t.color for t in store.relation_types()} if store else {}
+        self._colours = {t.name: t.color for t in store.relation_types.all()} if store else {}
         self._fill()
 
     def follow_types(self, changes: Changes) -> None:
@@ -117,7 +117,7 @@ class RelationPanel(QObject):
                 self.list.setCurrentRow(n)
 
     def delete_chosen(self) -> Relation | None:
-        from annotator.store.relations import RelationError
+        from annotator.model import RelationError
 
         store, chosen = self.window.store, self.overlay.chosen
         relation = self.document.relations.get(chosen) if chosen is not None else None
@@ -125,7 +125,7 @@ class RelationPanel(QObject):
             self.window.statusBar().showMessage("Choose a relation in the list first.", 4000)
             return None
         try:
-            gone = store.delete_relation(relation.id)
+            gone = store.relations.delete(relation.id)
         except RelationError as e:
             self.window.statusBar().showMessage(f"Not deleted: {e}", 8000)
             return None
