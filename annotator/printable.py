@@ -32,3 +32,9 @@ def printable(name: str | os.PathLike[str]) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def as_text(name: str) -> str:
+    """A file name fit to store: bytes that are not UTF-8, which Python keeps in a name as lone
+    surrogates, become U+FFFD instead of making the name unstorable."""
+    return os.fsencode(name).decode("utf-8", "replace")

@@ -48,7 +48,7 @@ def make_sample(path: Path) -> None:
 
     with Store(path, "ana") as store:
         with store.transaction():
-            doc = store.insert_document(
+            doc = store.documents.insert(
                 text=SAMPLE, text_hash=text_hash(SAMPLE), title="Tram", meta={"desk": "city"}
             )
         quote = store.spans.add(doc, *at("“We will build it 🚀,”"), "quote", note="check audio")
@@ -116,7 +116,7 @@ def project_contents(path: Path) -> tuple[Counter[tuple[Any, ...]], Counter[tupl
     spans: Counter[tuple[Any, ...]] = Counter()
     relations: Counter[tuple[Any, ...]] = Counter()
     with Store(path, "check") as store:
-        for doc in store.document_ids():
+        for doc in store.documents.ids():
             by_id = {s.id: s for s in store.spans.in_document(doc)}
             for s in by_id.values():
                 if s.origin != "suggested":

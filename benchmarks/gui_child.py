@@ -124,7 +124,7 @@ def open_long(project: str, runs: int, warmup: int) -> dict[str, Any]:
     long_id = _document_id(project, "bench-long")
     small_id = _document_id(project, "bench-000001")
     view = window.article
-    text = window.store.document_text(long_id)
+    text = window.store.documents.text(long_id)
     # The reference: the same text in a bare read-only QPlainTextEdit of the article's size
     # and font (read-only as the article is: no undo history, no editing cursor).
     plain = QPlainTextEdit()
@@ -184,7 +184,7 @@ def edit_long(project: str, reference_project: str, ops: int) -> dict[str, Any]:
     app = _app()
     window_class = _window_class()
     window = window_class(project)
-    _need(window, "open_document", "article", "store", "editor", "delete_action")
+    _need(window, "open_document", "article", "store", "editor", "action")
     _need(window.editor, "select", "selected")
     _need(window.article, "select_cp", "text", "viewport")
     actions = _tag_actions(window)
@@ -251,7 +251,7 @@ def edit_long(project: str, reference_project: str, ops: int) -> dict[str, Any]:
             app.processEvents()
 
             def delete() -> None:
-                window.delete_action.trigger()
+                window.action("delete").trigger()
                 _settle(app, view)
 
             times["delete"]["ours"].append(_timed(delete))
@@ -267,19 +267,19 @@ def big_project(project: str) -> dict[str, Any]:
     """One measurement per process, so that peak memory is this project's alone."""
     from PySide6.QtWidgets import QTableView
 
-    from annotator.store.project import Store
+    from annotator.store.documents import Documents
 
     app = _app()
     window_class = _window_class()
     reads = {"texts": 0}
-    for name in ("document", "document_text"):  # count every document text read
-        original = getattr(Store, name)
+    for name in ("get", "text"):  # count every document text read
+        original = getattr(Documents, name)
 
         def counting(self: Any, *args: Any, _original: Any = original, **kw: Any) -> Any:
             reads["texts"] += 1
             return _original(self, *args, **kw)
 
-        setattr(Store, name, counting)
+        setattr(Documents, name, counting)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     start = time.perf_counter()
     window = window_class(project)

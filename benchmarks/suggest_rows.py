@@ -51,8 +51,8 @@ def score(
 
 
 def _suggested(name: str, text: str) -> list[tuple[int, int]]:
-    from annotator.suggest.builtin import built_in
     from annotator.suggest.builtin.patterns import default_path, load
+    from annotator.suggest.builtin.registry import built_in
     from annotator.suggest.running import DEFAULT_MIN_SCORES
 
     found = built_in()[name](text, load(default_path()))
@@ -105,7 +105,7 @@ def _actions_with_suggestions(doc: dict) -> int:
     then a selection and a label key for each gold span no suggestion found, and one key to
     finish the document.
     """
-    from annotator.suggest.builtin import DEFAULT
+    from annotator.suggest.builtin.registry import DEFAULT
 
     text = doc["text"]
     gold = [(s["start"], s["end"], s["label"]) for s in doc["spans"]]

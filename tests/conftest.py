@@ -105,7 +105,7 @@ def add_doc(store):
     def _add(text: str, title: str | None = None, meta=None, status: str = "new", target=None):
         s = target or store
         with s.transaction():
-            return s.insert_document(
+            return s.documents.insert(
                 text=text,
                 text_hash=text_hash(text),
                 title=title or text.split("\n")[0][:40],

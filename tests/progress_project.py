@@ -79,7 +79,7 @@ def analyst_project(path, who, clock):
     with Store(path, who, clock=clock) as store:
         with store.transaction():
             ids = [
-                store.insert_document(text=t, text_hash=text_hash(t), title=title)
+                store.documents.insert(text=t, text_hash=text_hash(t), title=title)
                 for t, title in zip(TEXTS, TITLES, strict=True)
             ]
         for seconds, index, action, argument in WORK[who]:
@@ -118,7 +118,7 @@ def math_like_project(path):
             store.labels.add(label)
         with store.transaction():
             ids = [
-                store.insert_document(text=t, text_hash=text_hash(t), title=title)
+                store.documents.insert(text=t, text_hash=text_hash(t), title=title)
                 for t, title in zip(texts, MATH_TITLES, strict=True)
             ]
     for who in MATH_ANALYSTS:

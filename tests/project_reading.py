@@ -6,7 +6,7 @@ from __future__ import annotations
 def docs(store) -> list[tuple]:
     """(external id, title, text, meta, status) of every document, in project order."""
     out = []
-    for doc, _ in store.iter_documents():
+    for doc, _ in store.documents.stream():
         out.append((doc.external_id, doc.title, doc.text, doc.meta, doc.status))
     return out
 
@@ -15,7 +15,7 @@ def all_spans(store) -> list[tuple]:
     """(document id, start, end, label, text, annotator, note, origin) of every span."""
     return [
         (s.document_id, s.start, s.end, s.label, s.text, s.annotator, s.note, s.origin)
-        for _, spans in store.iter_documents()
+        for _, spans in store.documents.stream()
         for s in spans
     ]
 

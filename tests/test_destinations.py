@@ -27,9 +27,9 @@ def project(tmp_path):
     with Store(path, "tester") as store, store.transaction():
         for i in range(3):
             text = f"Article {i}: the minister said so. 🚀"
-            store.insert_document(text=text, text_hash=text_hash(text), title=f"a{i}")
+            store.documents.insert(text=text, text_hash=text_hash(text), title=f"a{i}")
     with Store(path, "tester") as store:
-        store.spans.add(store.document_ids()[0], 0, 7, "claim")
+        store.spans.add(store.documents.ids()[0], 0, 7, "claim")
     return path
 
 
@@ -92,7 +92,7 @@ def test_backup_into_a_named_pipe_streams_a_whole_project(project, tmp_path):
     copy = tmp_path / "received.db"
     copy.write_bytes(reader.data)
     with Store(copy, "tester") as store:
-        assert store.count_documents() == 3
+        assert store.documents.count() == 3
 
 
 def test_export_to_standard_output_by_its_device_name_goes_to_the_pipe(project, tmp_path):

@@ -157,6 +157,8 @@ def import_command(
             err=True,
         )
 
+    from annotator.suggest.running import propose_captions
+
     with user_errors():
         if show_bar:
             with click.progressbar(length=total, label="Importing", file=sys.stderr) as bar:
@@ -175,6 +177,7 @@ def import_command(
                     on_wait=waiting,
                     as_suggestions=as_suggestions,
                     raw=raw,
+                    propose_captions=propose_captions,
                 )
         else:
             report = import_paths(
@@ -185,6 +188,7 @@ def import_command(
                 on_wait=waiting,
                 as_suggestions=as_suggestions,
                 raw=raw,
+                propose_captions=propose_captions,
             )
     for refusal in report.refused:
         click.echo(str(refusal), err=True)
@@ -426,7 +430,7 @@ def documents(
     with user_errors():
         rows = [
             row
-            for row in store.document_rows(search=search)
+            for row in store.documents.rows(search=search)
             if not statuses or row.status in statuses
         ]
     for row in rows:
@@ -457,7 +461,7 @@ def reopen(ctx: click.Context, references: tuple[str, ...]) -> None:
     A reopened document is in progress when it has spans, else new.
     """
     store = store_of(ctx)
-    unknown = [r for r in references if store.find_document(r) is None]
+    unknown = [r for r in references if store.documents.find(r) is None]
     if unknown:
         raise click.ClickException(
             f"no document {printable(unknown[0])} in {printable(store.path)}; "
@@ -465,10 +469,10 @@ def reopen(ctx: click.Context, references: tuple[str, ...]) -> None:
         )
     with user_errors():
         for reference in references:
-            document_id = store.find_document(reference)
+            document_id = store.documents.find(reference)
             assert document_id is not None
             before, after = store.statuses.reopen(document_id)
-            title = printable(store.document_row(document_id).title)
+            title = printable(store.documents.row(document_id).title)
             if before == after:
                 click.echo(f"{title!r} was not done or skipped; it stays {after}")
             else:

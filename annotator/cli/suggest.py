@@ -93,7 +93,7 @@ def suggest(
     with user_errors():
         doc = None
         if document is not None:
-            doc = store.find_document(document)
+            doc = store.documents.find(document)
             if doc is None:
                 raise SuggestError(f"no document {printable(document)}")
         chosen = documents_to_suggest(store, statuses or None, doc)

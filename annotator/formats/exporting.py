@@ -373,7 +373,7 @@ def export(
     write = writer_for(fmt)
 
     def documents() -> Iterable[tuple[Document, list[Span]]]:
-        for doc, spans in store.iter_documents(
+        for doc, spans in store.documents.stream(
             statuses=statuses,
             labels=labels,
             annotators=annotators,
@@ -451,7 +451,7 @@ def write_jsonl(job: ExportJob, out: IO[str], report: ExportReport) -> None:
     """annotator's, Prodigy's and doccano's JSONL: one document per line."""
     make: Callable[[Document, list[Span]], dict[str, Any]]
     if job.format == "doccano":
-        meta_keys = job.store.meta_keys(statuses=job.statuses)
+        meta_keys = job.store.documents.meta_keys(statuses=job.statuses)
         entities = job.store.relations.any()
         utf16 = job.options.offsets == "utf16"
 

@@ -25,7 +25,6 @@ from annotator.formats.readers import (
     WEB_PAGE_SUFFIXES,
     WORD_SUFFIXES,
     ReadAgain,
-    as_text,
     read_records,
 )
 from annotator.formats.tasks import (
@@ -37,7 +36,7 @@ from annotator.formats.tasks import (
     check_task,
 )
 from annotator.model import utc_now
-from annotator.printable import printable
+from annotator.printable import as_text, printable
 from annotator.store.project import ProjectError, Store
 from annotator.store.project_file import kind_of_file
 from annotator.store.statuses import write_status
@@ -53,6 +52,11 @@ _WHY_PASSED_OVER = {
 }
 
 Progress = Callable[[int, int], None]
+
+
+#: Given the documents a file brought with captions marked, in the file's transaction: how many
+#: caption suggestions it proposed.
+ProposeCaptions = Callable[[Store, list[int]], int]
 
 
 @dataclass
@@ -242,6 +246,7 @@ def import_paths(
     on_wait: Callable[[float], None] | None = None,
     as_suggestions: bool = False,
     raw: bool = False,
+    propose_captions: ProposeCaptions | None = None,
 ) -> ImportReport:
     """Import files and folders into ``store``; each file in its own transaction.
 
@@ -252,6 +257,9 @@ def import_paths(
     brings is stored as a suggestion (origin ``suggested``; its suggester is the span's own, or
     "import <file name>"; its score the span's own ``score``). With ``raw``, a web page
     (.html, .htm) is imported as the characters it holds, not as the article in it.
+    ``propose_captions`` is given the documents whose captions a web page or Word file marked
+    (``meta["captions"]``), in the file's transaction, and says how many it proposed as
+    suggestions (the command line and the window pass the captions suggester).
     """
     files, skipped, missing, empty = collect_files(paths)
     report = ImportReport(skipped=skipped, empty_folders=empty)
@@ -282,6 +290,7 @@ def import_paths(
                     file_progress,
                     as_suggestions,
                     raw,
+                    propose_captions,
                 )
             )
             done += size
@@ -312,6 +321,7 @@ def _import_file(
     progress: Callable[[int], None],
     as_suggestions: bool = False,
     raw: bool = False,
+    propose_captions: ProposeCaptions | None = None,
 ) -> FileResult:
     result = FileResult(path=str(path))
     try:
@@ -331,6 +341,7 @@ def _import_file(
                     labels_created,
                     progress,
                     as_suggestions,
+                    propose_captions,
                 )
                 break
             except ReadAgain:
@@ -355,6 +366,7 @@ def _write(
     labels_created: list[str],
     progress: Callable[[int], None],
     as_suggestions: bool = False,
+    propose_captions: ProposeCaptions | None = None,
 ) -> None:
     label_ids = store.labels.ids()
     scheme = Scheme(
@@ -370,7 +382,11 @@ def _write(
     pending_spans: list[tuple[Any, ...]] = []
     added_labels: list[str] = []
     # A page's or Word file's captions (meta "captions"), proposed once it is in.
-    articles = path.suffix.lower() in CAPTIONED_SUFFIXES and not as_suggestions
+    articles = (
+        propose_captions is not None
+        and path.suffix.lower() in CAPTIONED_SUFFIXES
+        and not as_suggestions
+    )
     captioned: list[int] = []
     try:
         with store.transaction():
@@ -394,7 +410,7 @@ def _write(
                 for name in sorted(new_labels - label_ids.keys()):
                     label_ids[name] = store.labels.add(name).id  # type: ignore[assignment]
                     added_labels.append(name)
-                document_id = store.insert_document(
+                document_id = store.documents.insert(
                     text=record.text,
                     text_hash=record.text_hash,
                     title=record.title,
@@ -408,10 +424,10 @@ def _write(
                 if document_id is None:
                     result.duplicates += 1
                     if record.statuses:
-                        _add_statuses(store, store.document_id_by_hash(record.text_hash), record)
+                        _add_statuses(store, store.documents.id_by_hash(record.text_hash), record)
                     if record.spans:
                         if pending_spans:
-                            result.spans_added += store.insert_spans(pending_spans)
+                            result.spans_added += store.spans.insert_many(pending_spans)
                             pending_spans.clear()
                         _add_to_stored(store, record, label_ids, now, result)
                     progress(read)
@@ -435,15 +451,15 @@ def _write(
                             _row(document_id, record.text, span, label_ids, store.annotator, now)
                         )
                 if len(pending_spans) >= _BATCH:
-                    result.spans_added += store.insert_spans(pending_spans)
+                    result.spans_added += store.spans.insert_many(pending_spans)
                     pending_spans.clear()
                 progress(read)
             if result.refused and not skip_invalid:
                 raise _RollBack
             if pending_spans:
-                result.spans_added += store.insert_spans(pending_spans)
-            if captioned:
-                result.captions_suggested = _suggest_captions(store, captioned)
+                result.spans_added += store.spans.insert_many(pending_spans)
+            if captioned and propose_captions is not None:
+                result.captions_suggested = propose_captions(store, captioned)
             if result.documents_added or result.spans_added:
                 store.record_change(
                     "import",
@@ -461,15 +477,6 @@ def _write(
         result.passed_over.clear()
         return
     labels_created.extend(added_labels)
-
-
-def _suggest_captions(store: Store, documents: list[int]) -> int:
-    """The captions a web page or Word file brought, as caption suggestions (the captions
-    suggester reads them from the meta); how many were proposed."""
-    from annotator.suggest.running import run_suggesters
-
-    report = run_suggesters(store, ["captions"], documents=documents)
-    return sum(report.proposed["captions"].values())
 
 
 def _add_statuses(store: Store, document_id: int | None, record: CheckedTask) -> None:
@@ -490,10 +497,10 @@ def _add_to_stored(
     A span the document already has (same start, end, label and analyst) is left out; any
     other is added, so that the same text twice with different spans loses no one's work.
     """
-    document_id = store.document_id_by_hash(record.text_hash)
+    document_id = store.documents.id_by_hash(record.text_hash)
     if document_id is None:  # pragma: no cover - the insert just found it
         return
-    have = store.span_keys(document_id)
+    have = store.spans.keys(document_id)
     rows = []
     for span in record.spans:
         row = _row(document_id, record.text, span, label_ids, store.annotator, now)
@@ -504,8 +511,8 @@ def _add_to_stored(
         have.add(key)
         rows.append(row)
     if rows:
-        added = store.insert_spans(rows)
-        store.count_new_spans(document_id, sum(1 for r in rows if r[7] != "suggested"))
+        added = store.spans.insert_many(rows)
+        store.spans.count_new(document_id, sum(1 for r in rows if r[7] != "suggested"))
         result.spans_added += added
         result.spans_added_to_duplicates += added
 
@@ -520,7 +527,7 @@ def _with_relations(
 ) -> int:
     """A record's spans one at a time (each new id is needed), then its relations."""
     ids = [
-        store.insert_span(_row(document_id, record.text, span, label_ids, store.annotator, now))
+        store.spans.insert(_row(document_id, record.text, span, label_ids, store.annotator, now))
         for span in record.spans
     ]
     for head, child, label, annotator, origin, created in record.relations:

@@ -8,7 +8,6 @@ Lines are split on "\\n" only: U+2028 and form feeds are legal inside JSON strin
 from __future__ import annotations
 
 import json
-import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,6 +29,7 @@ from annotator.formats.tasks import (
     title_of,
     unique_keys,
 )
+from annotator.printable import as_text
 from annotator.store.project_file import kind_of_file
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".html", ".htm"}
@@ -148,12 +148,6 @@ def _word_records(path: Path) -> Records:
     from annotator.formats.wordfiles import article_from_docx
 
     yield 1, path.stat().st_size, article_from_docx(path, as_text(path.name))
-
-
-def as_text(name: str) -> str:
-    """A file name fit to store: bytes that are not UTF-8, which Python keeps in a name as lone
-    surrogates, become U+FFFD instead of making the name unstorable."""
-    return os.fsencode(name).decode("utf-8", "replace")
 
 
 def _jsonl_lines(

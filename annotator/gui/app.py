@@ -9,12 +9,16 @@ from __future__ import annotations
 import os
 import sys
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from annotator.gui.settings import APPLICATION, ORGANISATION
+
+if TYPE_CHECKING:
+    from annotator.gui.main_window import MainWindow
 
 _IMPORTED_AT = time.perf_counter()
 
@@ -29,11 +33,16 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def run(db_path: str) -> int:
-    app = make_application()
+def new_window(path: str | os.PathLike[str] | None = None) -> MainWindow:
+    """The main window (on the project at ``path``): the one place it is made."""
     from annotator.gui.main_window import MainWindow
 
-    window = MainWindow()
+    return MainWindow(path)
+
+
+def run(db_path: str) -> int:
+    app = make_application()
+    window = new_window()
     window.show()
     app.processEvents()  # paint the empty window before sqlite-utils and the project load
 

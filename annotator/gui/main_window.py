@@ -24,6 +24,7 @@ from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
+    QDockWidget,
     QFileDialog,
     QInputDialog,
     QMainWindow,
@@ -43,15 +44,16 @@ from annotator.gui.commands.labels import LabelEditor
 from annotator.gui.commands.relation_types import RelationTypeEditor
 from annotator.gui.controllers import actions
 from annotator.gui.controllers.editing import Editor
-from annotator.gui.controllers.layers import CURATED, EVERYONE, MINE, Layer
+from annotator.gui.controllers.moving_on import MovingOn
 from annotator.gui.controllers.project_flows import PROJECT_FILTER, ProjectFlows
 from annotator.gui.controllers.relating import Relating
+from annotator.gui.controllers.relation_panel import RelationPanel
 from annotator.gui.controllers.review import Review
 from annotator.gui.controllers.suggestions import Suggestions, annotation_count
-from annotator.gui.dialogs.common import ReportDialog, question_box
+from annotator.gui.dialogs.questions import ReportDialog, question_box
+from annotator.gui.dialogs.side_windows import SideWindows
 from annotator.gui.panels.document_list import DocumentList
 from annotator.gui.panels.label_bar import LabelBar
-from annotator.gui.panels.relation_panel import RelationPanel
 from annotator.gui.panels.span_list import (
     SpanListModel,
     fit_label_column,
@@ -60,6 +62,8 @@ from annotator.gui.panels.span_list import (
 )
 from annotator.gui.panels.status_bar import StatusFields
 from annotator.session.document_model import DocumentModel, Selection
+from annotator.session.layers import EVERYONE, Layer
+from annotator.session.project_model import ProjectModel
 
 if TYPE_CHECKING:
     from annotator.model import Label
@@ -98,7 +102,7 @@ _DEFAULT_SIZE = (1320, 820)  # a desktop's window manager fits it to a smaller s
 
 class MainWindow(QMainWindow):
     """One project in one window. Its actions are made from the table ``actions.ACTIONS``
-    (``window.action("undo")``, or ``window.undo_action``); opening, importing, exporting,
+    (``window.action("undo")``, or ``window.action("undo")``); opening, importing, exporting,
     labels and help are :class:`ProjectFlows`, reached through the methods of the same names
     here."""
 
@@ -122,56 +126,198 @@ class MainWindow(QMainWindow):
         """The action of one row of ``actions.ACTIONS``."""
         return self.actions_by_id[action_id]
 
-    def __getattr__(self, name: str) -> Any:
-        # ``window.undo_action`` is ``window.action("undo")``
-        made = self.__dict__.get("actions_by_id")
-        if made is not None and name.endswith("_action") and name[: -len("_action")] in made:
-            return made[name[: -len("_action")]]
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-
     def __init__(
         self, path: str | os.PathLike[str] | None = None, *, defer_open: bool = False
     ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
-        self.store: Store | None = None
+        self.project = ProjectModel()
         self.document_model = DocumentModel()
         # store.data_version() when this window last read the project (see ``refresh``)
         self.seen_version: int | None = None
-        self.team_project = False  # several analysts' work in it (see ``choose_layers``)
-        self.labels: list[Label] = []
         self.label_actions: list[QAction] = []
-        self._windows: list[QWidget] = []  # non-modal help windows kept alive
+        self.side_windows = SideWindows()
         self._build_panels()
-        self.editor = Editor(self)
-        self.suggestions: Suggestions = Suggestions(
-            self
-        )  # after the editor: clicks reach it second
-        self.relating = Relating(self)  # its key filter on the article after the window's
-        self.relation_panel = RelationPanel(self)  # under the suggestions' list
+        project, document, view = self.project, self.document_model, self.article
+        self.editor = Editor(
+            project,
+            document,
+            view,
+            self.span_model,
+            self.span_table,
+            self,
+            snapping=lambda: self.action("snap").isChecked(),
+            parent=self,
+        )
+        # after the editor: clicks reach it second
+        self.suggestions = Suggestions(project, document, view, self.editor, self)
+        self.editor.accept_suggestion = self.suggestions.accept
+        self.editor.reject_suggestion = self.suggestions.reject
+        # its key filter on the article after the window's
+        self.relating = Relating(project, document, view, self.editor, self)
+        self.relation_panel = RelationPanel(project, document, view, self.editor, self)
+        self._lay_out_side_pane()
         self.label_editor = LabelEditor(lambda: self.store, self.editor.undo_stack, self)
         self.relation_type_editor = RelationTypeEditor(
             lambda: self.store, self.editor.undo_stack, self
         )
-        self.flows = ProjectFlows(self)
-        self.review = Review(self)
+        self.review = Review(project, document, view, self.editor, self.documents, self)
+        self._dock_review()
+        self.moving_on = MovingOn(project, document, self.documents, self.editor, self.review, self)
+        self.documents.menu_for = self.moving_on.document_menu
         self.actions_by_id = actions.build_actions(self)
         actions.build_menus(self)
-        self.review.connect_buttons()
+        self._connect_review_buttons()
+        self.flows = ProjectFlows(
+            project,
+            document,
+            view,
+            self.documents,
+            self.editor.undo_stack,
+            self,
+            parent=self,
+            recent_menu=self.recent_menu,
+            label_editor=self.label_editor,
+            relation_type_editor=self.relation_type_editor,
+            actions=self.all_actions,
+            side_windows=self.side_windows,
+        )
         self.flows.rebuild_recent()
         self.status = StatusFields(self.statusBar())
         self.document_model.events.loaded.connect(self.update_status)
+        self.document_model.events.loaded.connect(self._counted)
+        self.document_model.events.changed.connect(lambda _found: self._counted())
+        self.document_model.events.selected.connect(self._suggestion_chosen)
         self.position_label = self.status.position
         self.progress_label = self.status.progress
         self.annotator_label = self.status.annotator
         self.saved_label = self.status.saved
         self._restore_layout()
-        self.annotator = self.flows.annotator_name()
-        self.status.show_annotator(self.annotator)
+        events = self.project.events
+        events.opened.connect(self._project_opened)
+        events.closed.connect(self._project_closed)
+        events.labels.connect(lambda _labels: self._show_labels())
+        events.mode.connect(self._mode_changed)
+        events.analyst.connect(self.status.show_annotator)
+        self.project.annotator = self.flows.annotator_name()
         self.setWindowTitle("annotator")
         self.documents.model.modelReset.connect(self._list_reset)
         if path is not None:
             self.open_project(path)
+
+    # -- the project model's state, as the window's (tests and the actions read these) -------
+
+    @property
+    def store(self) -> Store | None:
+        return self.project.store
+
+    @property
+    def labels(self) -> list[Label]:
+        return self.project.labels
+
+    @property
+    def annotator(self) -> str:
+        return self.project.annotator
+
+    @property
+    def team_project(self) -> bool:
+        return self.project.team
+
+    def _project_opened(self, store: Store) -> None:
+        self.seen_version = store.data_version()
+        self.setWindowTitle(f"{store.path.name} — annotator")
+        # a project holding several analysts' work shows the analyst's own spans (the project
+        # model chose) and everyone's statuses; one analyst's work shows every span
+        self.action("everyone_statuses").setChecked(self.project.team)
+        self.documents.show_team(self.project.team)
+        QTimer.singleShot(0, self._room_for_team)  # once the splitter has its sizes
+        self.documents.set_store(store)
+        self.status.count(store)
+        self.update_status()
+
+    def _project_closed(self) -> None:
+        self.documents.set_store(None)
+        self.setWindowTitle("annotator")
+        self.update_status()
+
+    def _mode_changed(self) -> None:
+        """Review mode, everyone's spans, a team project or the analyst's name changed: the
+        actions, the review dock and the article follow the project model."""
+        project = self.project
+        self.action("review").setChecked(project.reviewing)
+        self.action("everyone_spans").setChecked(project.everyone)
+        self.action("everyone_spans").setEnabled(not project.reviewing)
+        for name in ("accept", "accept_agreed", "accept_layer", "focus_review"):
+            self.action(name).setEnabled(project.reviewing)
+        self.review_dock.setVisible(project.reviewing)
+        self.show_layer()
+
+    def _lay_out_side_pane(self) -> None:
+        """The span list and, under it, the suggestions and the relations, in the right-hand
+        pane."""
+        side = QWidget()
+        side.setObjectName("spanPane")
+        column = QVBoxLayout(side)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        index = self.splitter.indexOf(self.span_table)
+        self.splitter.replaceWidget(index, side)
+        column.addWidget(self.span_table, 3)
+        column.addWidget(self.suggestions.panel, 0)
+        column.addWidget(self.relation_panel.widget, 1)
+        self.span_table.show()
+        self.side_pane, self.side_column = side, column
+
+    def _dock_review(self) -> None:
+        self.review_dock = QDockWidget("Review: every analyst's spans on this document", self)
+        self.review_dock.setObjectName("reviewDock")
+        self.review_dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.review_dock.setWidget(self.review.panel)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.review_dock)
+        self.review_dock.hide()
+
+    def _connect_review_buttons(self) -> None:
+        """The review panel's buttons trigger the window's actions (their keys and menu
+        items)."""
+        panel = self.review.panel
+        panel.accept.clicked.connect(self.action("accept").trigger)
+        panel.accept_agreed.clicked.connect(self.action("accept_agreed").trigger)
+        panel.accept_layer.clicked.connect(self.action("accept_layer").trigger)
+        for name in ("accept", "accept_agreed", "accept_layer", "focus_review"):
+            self.action(name).setEnabled(False)
+
+    def toggle_review(self) -> None:
+        """F6: review mode on or off."""
+        self.review.set_active(self.action("review").isChecked())
+
+    def _counted(self) -> None:
+        """Annotations and suggestions counted apart: in the status bar and the document
+        list's Suggested column, which comes and goes with them."""
+        doc = self.document_model.document_id
+        suggested = len(self.document_model.suggestions)
+        if doc is None:
+            self.status.show_counts(None)
+        else:
+            self.status.show_counts(len(self.document_model.spans), suggested)
+            model = self.documents.model
+            columns = model.columnCount()
+            model.show_suggested(doc, suggested)
+            if model.columnCount() != columns:  # the Suggested column came or went
+                self.documents.show_suggested_column()
+                self.documents.show_current(doc)
+        self.side_column.setStretchFactor(self.suggestions.panel, 2 if suggested else 0)
+
+    def _suggestion_chosen(self, _now: Selection | None, _previous: Selection | None) -> None:
+        chosen = self.document_model.selected_suggestion is not None
+        for name in ("accept_suggestion", "accept_suggested_label"):
+            self.action(name).setEnabled(chosen)
+
+    def say(self, message: str, timeout: int = 5000) -> None:
+        """One line in the status bar."""
+        self.statusBar().showMessage(message, timeout)
 
     def _build_panels(self) -> None:
         self.documents = DocumentList()
@@ -207,7 +353,6 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes(list(_PANEL_SIZES))
         self.setCentralWidget(self.splitter)
         self.documents.view.selectionModel().currentRowChanged.connect(self._document_chosen)
-        self.documents.menu_for = self._document_menu
         self.article.installEventFilter(self)
 
     # -- layout memory ---------------------------------------------------------------------
@@ -237,10 +382,10 @@ class MainWindow(QMainWindow):
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/splitter", self.splitter.saveState())
         s.setValue("view/zoom", self.article.zoom_level())
-        s.setValue("view/snap_words", self.snap_action.isChecked())
+        s.setValue("view/snap_words", self.action("snap").isChecked())
 
     def snap_toggled(self) -> None:
-        prefs.settings().setValue("view/snap_words", self.snap_action.isChecked())
+        prefs.settings().setValue("view/snap_words", self.action("snap").isChecked())
 
     def zoom_article(self, steps: int) -> None:
         self.article.zoom(steps)
@@ -298,10 +443,8 @@ class MainWindow(QMainWindow):
         return actions.all_actions(self)
 
     def reload_labels(self) -> None:
-        """Label buttons, tag actions and colours from the store (on opening a project)."""
-        assert self.store is not None
-        self.labels = self.store.labels.all()
-        self._show_labels()
+        """Label buttons, tag actions and colours from the store."""
+        self.project.set_labels(self.project.require_store().labels.all())
 
     def _show_labels(self) -> None:
         keys, clashes = actions.build_label_actions(self, self.labels)
@@ -324,7 +467,7 @@ class MainWindow(QMainWindow):
         if remember and self.current_document not in (None, document_id):
             self.remember_position()
         with _collector_paused():
-            text = self.store.document_text(document_id)
+            text = self.store.documents.text(document_id)
             spans = self.store.spans.in_document(document_id)
             self.documents.model.show_span_count(document_id, annotation_count(spans))
             self.documents.show_current(document_id)
@@ -352,85 +495,6 @@ class MainWindow(QMainWindow):
         """The list was filtered or read again: mark the open document's row, recount."""
         self.documents.show_current(self.current_document)
         self.update_status()
-
-    def step_document(self, step: int) -> None:
-        """Next or previous in the list as filtered; the project order when not in it."""
-        if self.store is None or self.current_document is None:
-            return
-        row = self.documents.model.row_of(self.current_document)
-        if row is not None:
-            target = self.documents.document_at(row + step)
-        else:
-            target = self.store.neighbour_document(self.current_document, step)
-        if target is None:
-            self.statusBar().showMessage("No more documents that way.", 4000)
-            return
-        self.open_document(target)
-
-    def done_and_next(self) -> None:
-        """Done and next; in review mode, settle the document and go to the next one not
-        settled."""
-        if self.review.active:
-            self.review.settle_and_next()
-        else:
-            self._finish("done")
-
-    def skip_and_next(self) -> None:
-        if self.review.active:
-            self.review.next_unsettled()
-        else:
-            self._finish("skipped")
-
-    def reopen_document(self, document_id: int | None = None) -> bool:
-        """Take back "done" or "skipped" (the open document, or ``document_id``): in progress
-        again, or new when it has no spans. Undoable like any step."""
-        doc = self.current_document if document_id is None else document_id
-        if self.store is None or doc is None:
-            return False
-        if self.review.active and doc == self.current_document:
-            self.review.unsettle()
-            return True
-        row = self.documents.model.row_of(doc)
-        shown = self.documents.model.rows[row] if row is not None else None
-        if doc == self.current_document:
-            count = len(self.document_model.spans)
-        else:
-            count = (
-                shown.span_count if shown is not None else self.store.document_row(doc).span_count
-            )
-        status = shown.status if shown is not None else self.store.document_row(doc).status
-        if status not in ("done", "skipped"):
-            self.statusBar().showMessage("This document is not done or skipped: it is open.", 4000)
-            return False
-        return self.editor.set_status(doc, "in_progress" if count else "new")
-
-    def _document_menu(self, document_id: int) -> QMenu:
-        """The document list's context menu for one row."""
-        menu = QMenu(self)
-        reopen = menu.addAction("Reopen (back to in progress)")
-        reopen.setObjectName("reopenDocument")
-        row = self.documents.model.row_of(document_id)
-        status = self.documents.model.rows[row].status if row is not None else ""
-        reopen.setEnabled(status in ("done", "skipped"))
-        reopen.triggered.connect(lambda: self.reopen_document(document_id))
-        return menu
-
-    def _finish(self, status: str) -> None:
-        """Mark the document and open the next one neither done nor skipped, in project order.
-
-        The finished document keeps its row in a filtered list until the list is filtered or
-        refreshed again, so rows do not jump away while the analyst works through them.
-        """
-        if self.store is None or self.current_document is None:
-            return
-        doc = self.current_document
-        if not self.editor.set_status(doc, status):
-            return
-        target = self.store.next_open_document(doc)
-        if target is None:
-            self.statusBar().showMessage("Every document is done or skipped.", 8000)
-            return
-        self.open_document(target)
 
     # -- one road for every change ---------------------------------------------------------
 
@@ -476,28 +540,13 @@ class MainWindow(QMainWindow):
 
     @property
     def layer(self) -> Layer:
-        """The spans the article shows: the curated layer in review mode, else the analyst's
-        own or (View → Everyone's spans) every analyst's."""
-        who = self.store.annotator if self.store is not None else self.annotator
-        if self.review.active:
-            return Layer(CURATED, who)
-        made = self.__dict__.get("actions_by_id")
-        everyone = made is not None and made["everyone_spans"].isChecked()
-        return Layer(EVERYONE if everyone else MINE, who)
-
-    def choose_layers(self, store: Store) -> None:
-        """On opening a project: one holding several analysts' work shows the analyst's own
-        spans and everyone's statuses; one analyst's work shows every span, as it always did."""
-        team = self.team_project = len(store.statuses.analysts()) > 1
-        self.action("everyone_spans").setChecked(not team)
-        self.action("everyone_statuses").setChecked(team)
-        self.span_model_shows_analysts()
-        self.documents.show_team(team)
-        QTimer.singleShot(0, self._room_for_team)  # once the splitter has its sizes
+        """The spans the article shows (the project model's layer)."""
+        return self.project.layer
 
     def show_layer(self) -> None:
         """The open document's spans as the chosen layer has them: only the spans that
         differ are painted again, and the caret and the scroll position stay."""
+        self.project.set_everyone(self.action("everyone_spans").isChecked())
         self.span_model_shows_analysts()
         if self.store is None or self.current_document is None:
             return
@@ -506,7 +555,7 @@ class MainWindow(QMainWindow):
         self.document_model.apply(changes | self._relations_compared())
 
     def span_model_shows_analysts(self) -> None:
-        shown = self.layer.kind == EVERYONE and self.team_project
+        shown = self.layer.kind == EVERYONE and self.project.team
         self.span_model.show_annotators(shown)
         if shown and self.store is not None:
             metrics = self.span_table.fontMetrics()
@@ -534,11 +583,10 @@ class MainWindow(QMainWindow):
 
         if self.store is None:
             return
-        dialog = AgreementDialog(self.store, self.open_from_agreement, self)
-        self._windows = [x for x in self._windows if x.isVisible()]
-        self._windows.append(dialog)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
+        store = self.store
+        self.side_windows.open(
+            "agreement", lambda: AgreementDialog(store, self.open_from_agreement, self)
+        )
 
     def open_statistics(self) -> None:
         """View → Statistics: progress, time spent and charts, as the report shows them."""
@@ -546,11 +594,10 @@ class MainWindow(QMainWindow):
 
         if self.store is None:
             return
-        window = StatisticsWindow(self.store, self.choose_save_file, self)
-        self._windows = [x for x in self._windows if x.isVisible()]
-        self._windows.append(window)
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        window.show()
+        store = self.store
+        self.side_windows.open(
+            "statistics", lambda: StatisticsWindow(store, self.choose_save_file, self)
+        )
 
     def open_from_agreement(self, document_id: int, review: bool) -> None:
         if review:
@@ -561,8 +608,7 @@ class MainWindow(QMainWindow):
     def _apply_label_changes(self, changes: Changes) -> None:
         """The label bar, keys and colours follow; undo steps take renamed labels' new names
         (the document model renames the spans it holds)."""
-        self.labels = apply_to_labels(self.labels, changes)
-        self._show_labels()
+        self.project.set_labels(apply_to_labels(self.labels, changes))
         renamed = changes.renamed_labels()
         if renamed:
             self.editor.follow_rename(renamed)

@@ -35,8 +35,8 @@ def build_project(path: Path) -> None:
 
     with Store(path, "sample analyst") as store:
         import_paths(store, [str(p) for p in sample_articles()])
-        first = store.document_rows()[0].id
-        text = store.document_text(first)
+        first = store.documents.rows()[0].id
+        text = store.documents.text(first)
         for label, needle, note in TAGS:
             start = text.find(needle)
             if start < 0:
@@ -53,7 +53,7 @@ def main(argv: list[str]) -> int:
     os.environ.setdefault("ANNOTATOR_USER", "sample analyst")
     from PySide6.QtCore import QSettings
 
-    from annotator.gui.app import make_application
+    from annotator.gui.app import make_application, new_window
 
     app = make_application()
     with tempfile.TemporaryDirectory() as tmp:
@@ -61,9 +61,7 @@ def main(argv: list[str]) -> int:
             QSettings.setPath(fmt, QSettings.Scope.UserScope, tmp)  # leave real settings alone
         project = Path(tmp) / "samples.db"
         build_project(project)
-        from annotator.gui.main_window import MainWindow
-
-        window = MainWindow(project)
+        window = new_window(project)
         window.resize(1400, 860)
         window.splitter.setSizes([300, 780, 320])
         window.show()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from typing import Any
 
 from annotator.changes import Change, Changes, with_changes
@@ -275,3 +276,42 @@ class Spans(Part):
         if row is None:
             raise SpanError(f"unknown label {name!r}")
         return label_from_row(row)
+
+    def keys(self, document_id: int) -> set[tuple[int, int, int, str]]:
+        """(start, end, label id, annotator) of every span on a document."""
+        rows = self.conn.execute(
+            'SELECT start, "end", label_id, annotator FROM spans WHERE document_id = ?',
+            (document_id,),
+        )
+        return {tuple(r) for r in rows}
+
+    def count_new(self, document_id: int, added: int) -> None:
+        """Keep a document's span count right after :meth:`insert_many` added to it."""
+        self.conn.execute(
+            "UPDATE documents SET span_count = span_count + ?, updated_at = ? WHERE id = ?",
+            (added, utc_now(), document_id),
+        )
+
+    def insert_many(self, rows: Iterable[tuple[Any, ...]]) -> int:
+        """Insert already-checked spans: (document_id, start, end, label_id, text, annotator,
+        note, origin, created_at, updated_at), optionally followed by (suggester, score) or
+        (suggester, score, attributes as JSON). Used by the importer inside its transaction."""
+        full = [r if len(r) == 13 else (*r, *(None,) * (13 - len(r))) for r in rows]
+        return self.conn.executemany(
+            'INSERT INTO spans (document_id, start, "end", label_id, text, annotator, note,'
+            " origin, created_at, updated_at, suggester, score, attributes)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            full,
+        ).rowcount
+
+    def insert(self, row: tuple[Any, ...]) -> int:
+        """One span as :meth:`insert_many` takes them; its new id (for relations to it)."""
+        full = row if len(row) == 13 else (*row, *(None,) * (13 - len(row)))
+        cur = self.conn.execute(
+            'INSERT INTO spans (document_id, start, "end", label_id, text, annotator, note,'
+            " origin, created_at, updated_at, suggester, score, attributes)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            full,
+        )
+        assert cur.lastrowid is not None
+        return cur.lastrowid

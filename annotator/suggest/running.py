@@ -28,8 +28,9 @@ from annotator.changes import Changes, with_changes
 from annotator.model import Refused, Span, SpanError, check_span, utc_now
 from annotator.printable import printable
 from annotator.store.project import Store
-from annotator.suggest.builtin import DEFAULT, Suggestion, built_in
 from annotator.suggest.builtin.patterns import Patterns, for_project
+from annotator.suggest.builtin.registry import DEFAULT, built_in
+from annotator.suggest.builtin.suggestion import Suggestion
 
 # Below these, a built-in suggester's proposals are not stored unless --min-score says so:
 # scare quotes (0.3) stay out of the quotes; concessions and claims are low by nature.
@@ -102,7 +103,7 @@ def documents_to_suggest(
     every document the current analyst has not marked done."""
     if document is not None:
         return [document]
-    rows = store.document_rows()
+    rows = store.documents.rows()
     wanted = set(statuses) if statuses else {"new", "in_progress", "skipped"}
     return [r.id for r in rows if r.status in wanted]
 
@@ -132,8 +133,8 @@ def run_suggesters(
     report = SuggestReport(proposed={n: Counter() for n in chosen})
     with store.transaction():
         for i, doc in enumerate(documents):
-            text = store.document_text(doc)
-            meta = store.document(doc).meta
+            text = store.documents.text(doc)
+            meta = store.documents.get(doc).meta
             for name in chosen:
                 if name == "captions":
                     from annotator.suggest.builtin import captions
@@ -152,6 +153,14 @@ def run_suggesters(
             if progress:
                 progress(i + 1, len(documents))
     return report
+
+
+def propose_captions(store: Store, documents: list[int]) -> int:
+    """The captions a web page or Word file brought, as caption suggestions (the captions
+    suggester reads them from the meta); how many were proposed. Importers call it with the
+    documents a file brought, in the file's transaction."""
+    report = run_suggesters(store, ["captions"], documents=documents)
+    return sum(report.proposed["captions"].values())
 
 
 def keep_suggestions(
@@ -320,7 +329,7 @@ def run_command(
     args = command_words(command)
     tasks = []
     for doc in documents:
-        d = store.document(doc)
+        d = store.documents.get(doc)
         tasks.append(json.dumps({"id": doc, "text": d.text, "meta": d.meta}, ensure_ascii=False))
     feed = ("\n".join(tasks) + "\n") if tasks else ""
     returncode, stdout, stderr = _run_program(args, feed.encode("utf-8"), timeout)
@@ -459,7 +468,7 @@ def _read_output(
         if not isinstance(spans, list):
             problems.append(f'{where}: "spans" must be a list')
             continue
-        text_of = store.document_text(doc)
+        text_of = store.documents.text(doc)
         for i, span in enumerate(spans):
             at = f"{where}: spans[{i}]"
             if not isinstance(span, dict):

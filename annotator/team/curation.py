@@ -114,7 +114,7 @@ def lengths(store: Store) -> dict[int, int]:
     for doc, size, nul in store.conn.execute(
         "SELECT id, length(text), instr(CAST(text AS BLOB), x'00') FROM documents"
     ):
-        out[doc] = len(store.document_text(doc)) if nul else size
+        out[doc] = len(store.documents.text(doc)) if nul else size
     return out
 
 
@@ -165,7 +165,7 @@ def agreement(
     ]
     rows = []
     for doc, unmatched, exact in disagreements(pairs):
-        row = store.document_row(doc)
+        row = store.documents.row(doc)
         rows.append(
             {
                 "number": doc,
@@ -231,7 +231,7 @@ def curate_agreed(store: Store) -> CurationReport:
             for other in counts[1:]:
                 agreed &= other
             have = Counter((s, e, lab) for d, s, e, lab in curated_layer_of(store, doc) if d == doc)
-            text = store.document_text(doc)
+            text = store.documents.text(doc)
             given = _attributes_given(store, doc, analysts)
             rows = []
             for (start, end, label), count in sorted((agreed - have).items()):
@@ -254,8 +254,8 @@ def curate_agreed(store: Store) -> CurationReport:
                     )
                 ] * count
             if rows:
-                store.insert_spans(rows)
-                store.count_new_spans(doc, len(rows))
+                store.spans.insert_many(rows)
+                store.spans.count_new(doc, len(rows))
                 report.spans += len(rows)
             report.relations += _curate_relations(store, doc, analysts, linked, curated_links, now)
             store.conn.execute(

@@ -574,7 +574,7 @@ def _merge_one(
             )
             conflicts.append(
                 f"{printable(source.path)}: analyst {who!r} has other work on document "
-                f"{into.document_row(tdoc).title!r} than the team project holds ({where})"
+                f"{into.documents.row(tdoc).title!r} than the team project holds ({where})"
             )
             conflicting.add(who)
             continue
@@ -754,9 +754,9 @@ def _match_documents(into: Store, source: _Source, result: SourceReport) -> dict
     now = utc_now()
     doc_map: dict[int, int] = {}
     for sid, doc in source.documents.items():
-        found = into.document_id_by_hash(doc["text_hash"])
+        found = into.documents.id_by_hash(doc["text_hash"])
         if found is None:
-            found = into.insert_document(
+            found = into.documents.insert(
                 text=doc["text"],
                 text_hash=doc["text_hash"],
                 title=doc["title"],
@@ -882,7 +882,7 @@ def _replace_relations(
             if not kinds[key[2]].fits(*ends):
                 raise MergeError(
                     f"{printable(source.path)}: a {key[2]} relation by {who} on document "
-                    f"{into.document_row(tdoc).title!r} goes from {ends[0]} to {ends[1]}, which "
+                    f"{into.documents.row(tdoc).title!r} goes from {ends[0]} to {ends[1]}, which "
                     f"the file's own {key[2]} type does not allow; change it there, then merge "
                     "again. Nothing was merged."
                 )
@@ -1010,13 +1010,13 @@ def _replace_work(
         _count_relations_going(conn, [s["id"] for s in gone], result)
         conn.executemany("DELETE FROM spans WHERE id = ?", [(s["id"],) for s in gone])
         counted = sum(1 for s in gone if s["origin"] != "suggested")
-        into.count_new_spans(document_id, -counted)
+        into.spans.count_new(document_id, -counted)
         result.spans_removed += len(gone)
         result.count_undone(who, ("span", "removed"), len(gone))
     for span, row in zip(incoming, rows, strict=True):
-        span_map[span["id"]] = into.insert_span(row)
+        span_map[span["id"]] = into.spans.insert(row)
     if rows:
-        into.count_new_spans(document_id, sum(1 for r in rows if r[7] != "suggested"))
+        into.spans.count_new(document_id, sum(1 for r in rows if r[7] != "suggested"))
         result.spans_added += len(rows)
         result.count_undone(who, ("span", "added"), len(rows))
 
@@ -1048,7 +1048,7 @@ def _checked_attributes(
         check_attributes(label, json.loads(span["attributes"]))
     except ValueError as e:  # SpanError, or a value that is not JSON
         raise MergeError(
-            f"{printable(path)}: document {into.document_row(document_id).title!r}: "
+            f"{printable(path)}: document {into.documents.row(document_id).title!r}: "
             f"{span['annotator']}'s {label.name} span {span['start']}-{span['end']}: {e}; "
             "change it there, then merge again. Nothing was merged."
         ) from None

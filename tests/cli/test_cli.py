@@ -51,15 +51,15 @@ def test_default_project_is_made_in_the_data_folder_with_the_sample_articles():
     assert path.is_relative_to(os.environ["XDG_DATA_HOME"])  # the isolated home, not the real one
     assert json.loads(result.stdout)["documents"] >= 3
     with Store(path) as store:
-        titles = [r.title for r in store.document_rows()]
+        titles = [r.title for r in store.documents.rows()]
     assert "Northbrook council backs tram extension in 7–2 vote" in titles
 
 
 def test_default_project_is_seeded_only_once(tmp_path):
     run("stats")
     with Store(default_project_path()) as store:
-        first = store.count_documents()
-        store.statuses.set(store.document_ids()[0], "done")
+        first = store.documents.count()
+        store.statuses.set(store.documents.ids()[0], "done")
     result = run("stats", "--json")
     assert json.loads(result.stdout)["documents"] == first
     assert json.loads(result.stdout)["documents_by_status"]["done"] == 1
@@ -467,7 +467,7 @@ def test_backup_writes_a_copy_that_opens_with_the_same_documents(filled, tmp_pat
     result = run("--db", str(filled), "backup", str(target))
     assert f"to {target}" in result.stdout
     with Store(target) as copy:
-        assert [r.external_id for r in copy.document_rows()] == ["a", "b"]
+        assert [r.external_id for r in copy.documents.rows()] == ["a", "b"]
         assert copy.stats()["spans"] == 2
 
 
@@ -528,7 +528,7 @@ def test_reopen_puts_a_done_document_back_in_progress(filled):
     out = run("--db", str(filled), "reopen", "b").stdout
     assert "Reopened 'Second text.': done -> in_progress" in out
     with Store(filled) as store:
-        assert store.document_row(2).status == "in_progress"
+        assert store.documents.row(2).status == "in_progress"
         assert store.history(2)[-1]["details"] == {"before": "done", "after": "in_progress"}
 
 
@@ -541,11 +541,11 @@ def test_reopen_a_skipped_document_without_spans_makes_it_new(db, write):
     )
     run("--db", str(db), "reopen", "1")
     with Store(db) as store:
-        assert store.document_row(1).status == "new"
+        assert store.documents.row(1).status == "new"
 
 
 def test_reopen_refuses_an_unknown_document_and_changes_nothing(filled):
     result = run("--db", str(filled), "reopen", "b", "nope", expect=1)
     assert "no document nope" in result.output
     with Store(filled) as store:
-        assert store.document_row(2).status == "done"
+        assert store.documents.row(2).status == "done"

@@ -108,4 +108,4 @@ def test_a_first_start_stopped_midway_leaves_no_project_without_samples(monkeypa
     folder = project.default_project_path().parent
     assert list(folder.iterdir()) == []
     with project.open_project(None) as store:
-        assert store.count_documents() == 4
+        assert store.documents.count() == 4

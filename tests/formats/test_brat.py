@@ -57,7 +57,7 @@ def source(tmp_path) -> Path:
     path = tmp_path / "source.db"
     with Store(path, "ana") as ana:
         with ana.transaction():
-            doc = ana.insert_document(
+            doc = ana.documents.insert(
                 text=TEXT, text_hash=text_hash(TEXT), title="Harbour", external_id="news/01 a?"
             )
         assert doc is not None
@@ -104,7 +104,7 @@ def spans_of(path: Path) -> set[tuple]:
                 tuple(sorted(s.attributes.items())),
                 s.text,
             )
-            for doc in store.document_ids()
+            for doc in store.documents.ids()
             for s in store.spans.in_document(doc)
         }
 
@@ -112,7 +112,7 @@ def spans_of(path: Path) -> set[tuple]:
 def relations_of(path: Path) -> set[tuple]:
     with Store(path, "check") as store:
         out = set()
-        for doc in store.document_ids():
+        for doc in store.documents.ids():
             spans = {s.id: s for s in store.spans.in_document(doc)}
             for r in store.relations.in_document(doc):
                 h, c = spans[r.head], spans[r.child]
@@ -135,7 +135,7 @@ def test_a_brat_export_imports_back_with_nothing_lost(source, tmp_path):
         report = import_paths(store, [folder])
         assert report.ok, [str(r) for r in report.refused]
         assert report.skipped == []  # the .ann and .conf files are part of the documents
-        (doc,) = [store.document(i) for i in store.document_ids()]
+        (doc,) = [store.documents.get(i) for i in store.documents.ids()]
         assert doc.text == TEXT
         assert doc.external_id == "news_01_a_"
     assert spans_of(again) == spans_of(source)
@@ -265,7 +265,7 @@ def test_file_names_are_safe_and_unique(tmp_path):
         for i, name in enumerate(["a/b", "A_b", "../x", "con", "", "é" * 200]):
             text = f"text {i}"
             with store.transaction():
-                store.insert_document(
+                store.documents.insert(
                     text=text, text_hash=text_hash(text), title="t", external_id=name
                 )
         export(store, "brat", tmp_path / "out")
@@ -358,7 +358,7 @@ def test_a_bad_ann_line_is_refused_by_file_and_line(store, tmp_path, ann, line, 
     report = import_paths(store, [folder])
     bad = [str(r) for r in report.refused]
     assert any(r.startswith(f"{folder / 'doc.ann'}:{line}: ") and says in r for r in bad), bad
-    assert store.count_documents() == 2  # the pair is left out whole; the others go in
+    assert store.documents.count() == 2  # the pair is left out whole; the others go in
     assert report.skipped == []
 
 
@@ -366,10 +366,10 @@ def test_an_unknown_type_is_refused_unless_labels_may_be_created(store, tmp_path
     folder = write_pair(tmp_path / "in", "One two\n", "T1\tPerson 0 3\tOne\n")
     report = import_paths(store, [folder])
     assert any("unknown label 'Person'" in str(r) for r in report.refused)
-    assert store.count_documents() == 0
+    assert store.documents.count() == 0
     report = import_paths(store, [folder], create_labels=True)
     assert report.ok and report.labels_created == ["Person"]
-    (span,) = store.spans.in_document(store.document_ids()[0])
+    (span,) = store.spans.in_document(store.documents.ids()[0])
     assert (span.start, span.end, span.label, span.annotator) == (0, 3, "Person", "tester")
 
 
@@ -377,7 +377,7 @@ def test_fragments_with_words_between_come_in_as_one_span_each(store, tmp_path):
     folder = write_pair(tmp_path / "in", "One two three\n", "T1\tclaim 0 3;8 13\tOne three\n")
     report = import_paths(store, [folder])
     assert report.ok
-    spans = store.spans.in_document(store.document_ids()[0])
+    spans = store.spans.in_document(store.documents.ids()[0])
     assert [(s.start, s.end) for s in spans] == [(0, 3), (8, 13)]
     assert "each fragment was read as a span of its own" in report.summary()
 
@@ -392,7 +392,7 @@ def test_a_lone_ann_is_refused_and_a_crlf_text_keeps_its_characters(store, tmp_p
     assert [str(r) for r in report.refused] == [
         f"{folder / 'lone.ann'}: no lone.txt beside it: brat keeps a document's text in a .txt of the same name"
     ]
-    (span,) = store.spans.in_document(store.document_ids()[0])
+    (span,) = store.spans.in_document(store.documents.ids()[0])
     assert (span.start, span.end, span.text) == (4, 13, "Two words")
 
 
@@ -402,7 +402,7 @@ def test_a_byte_order_mark_counts_as_brat_counts_it(store, tmp_path):
     (folder / "bom.txt").write_bytes(b"\xef\xbb\xbfOne two\n")
     (folder / "bom.ann").write_bytes(b"T1\tclaim 5 8\ttwo\n")
     assert import_paths(store, [folder]).ok
-    doc = store.document(store.document_ids()[0])
+    doc = store.documents.get(store.documents.ids()[0])
     (span,) = store.spans.in_document(doc.id)
     assert doc.text == "One two\n" and (span.start, span.end, span.text) == (4, 7, "two")
 
@@ -415,7 +415,7 @@ def test_an_ann_named_on_the_command_line_imports_its_txt(store, tmp_path):
     ):
         report = import_paths(store, paths)
         assert report.ok and report.files[0].records == 1 and len(report.files) == 1
-    assert len(store.spans.in_document(store.document_ids()[0])) == 1
+    assert len(store.spans.in_document(store.documents.ids()[0])) == 1
 
 
 def test_a_span_that_starts_or_ends_on_a_line_break_comes_back_exactly(tmp_path):
@@ -423,7 +423,7 @@ def test_a_span_that_starts_or_ends_on_a_line_break_comes_back_exactly(tmp_path)
     path = tmp_path / "p.db"
     with Store(path, "ana") as store:
         with store.transaction():
-            doc = store.insert_document(text=text, text_hash=text_hash(text), title="t")
+            doc = store.documents.insert(text=text, text_hash=text_hash(text), title="t")
         assert doc is not None
         store.spans.add(doc, 5, 12, "claim")  # " line\n\n": ends on two line breaks
         store.spans.add(doc, 10, 18, "quote")  # "\n\nSecond"
@@ -439,7 +439,7 @@ def test_suggestions_come_back_as_suggestions(tmp_path):
     path = tmp_path / "p.db"
     with Store(path, "ana") as store:
         with store.transaction():
-            doc = store.insert_document(text=text, text_hash=text_hash(text), title="t")
+            doc = store.documents.insert(text=text, text_hash=text_hash(text), title="t")
         assert doc is not None
         store.conn.execute(
             'INSERT INTO spans (document_id, start, "end", label_id, text, annotator, origin,'
@@ -452,7 +452,7 @@ def test_suggestions_come_back_as_suggestions(tmp_path):
     again = tmp_path / "again.db"
     with Store(again, "bo") as store:
         assert import_paths(store, [tmp_path / "out"]).ok
-        (span,) = store.spans.in_document(store.document_ids()[0])
+        (span,) = store.spans.in_document(store.documents.ids()[0])
         assert (span.origin, span.suggester, span.score) == ("suggested", "claims", 0.25)
 
 
@@ -497,9 +497,9 @@ def test_any_text_and_spans_come_back_from_brat(case):
         folder = Path(tmp)
         for who in {key[3] for key in spans} | {"ana"}:
             with Store(folder / "p.db", who) as store:
-                if not store.document_ids():
+                if not store.documents.ids():
                     with store.transaction():
-                        store.insert_document(text=text, text_hash=text_hash(text), title="t")
+                        store.documents.insert(text=text, text_hash=text_hash(text), title="t")
                 for (start, end, label, by), note in spans.items():
                     if by == who:
                         span = store.spans.add(1, start, end, label)
@@ -516,8 +516,8 @@ def test_any_text_and_spans_come_back_from_brat(case):
         with Store(folder / "again.db", "cy") as store:
             imported = import_paths(store, [folder / "out"])
             assert imported.ok, [str(r) for r in imported.refused]
-            (doc,) = store.document_ids()
-            assert store.document(doc).text == text
+            (doc,) = store.documents.ids()
+            assert store.documents.get(doc).text == text
             got = {
                 (s.start, s.end, s.label, s.annotator, s.note) for s in store.spans.in_document(doc)
             }
@@ -559,7 +559,7 @@ def test_an_ann_line_that_is_not_utf8_is_refused_by_line(store, tmp_path):
     report = import_paths(store, [folder])
     (refusal,) = [str(r) for r in report.refused]
     assert refusal == f"{folder / 'doc.ann'}:2: not valid UTF-8 at byte 42 (0xff)"
-    assert store.count_documents() == 0
+    assert store.documents.count() == 0
 
 
 def test_lines_may_name_annotations_given_further_down(store, tmp_path):
@@ -576,7 +576,7 @@ def test_lines_may_name_annotations_given_further_down(store, tmp_path):
     folder = write_pair(tmp_path / "in", "“Yes,” said Bo.\n", ann)
     report = import_paths(store, [folder])
     assert report.ok, [str(r) for r in report.refused]
-    doc = store.document_ids()[0]
+    doc = store.documents.ids()[0]
     (quote,) = [s for s in store.spans.in_document(doc) if s.label == "quote"]
     assert quote.attributes == {"certainty": "low"}
     (relation,) = store.relations.in_document(doc)

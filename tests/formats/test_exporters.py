@@ -345,13 +345,13 @@ def test_native_export_reimported_into_an_empty_project_gives_everything_back(
         def documents(s):
             return [
                 (d.external_id or str(d.id), d.title, d.text, d.meta, d.status)
-                for d, _ in s.iter_documents()
+                for d, _ in s.documents.stream()
             ]
 
         def spans(s):
             return [
                 (d.text, x.start, x.end, x.label, x.text, x.annotator, x.note)
-                for d, sp in s.iter_documents()
+                for d, sp in s.documents.stream()
                 for x in sp
             ]
 
@@ -374,8 +374,8 @@ def test_prodigy_export_reimports_with_the_same_spans(store, project, tmp_path):
     export(store, "prodigy", tmp_path / "p.jsonl")
     with Store(tmp_path / "copy.db") as copy:
         assert import_paths(copy, [tmp_path / "p.jsonl"]).ok
-        got = [(s.start, s.end, s.label, s.text) for _, sp in copy.iter_documents() for s in sp]
-    want = [(s.start, s.end, s.label, s.text) for _, sp in store.iter_documents() for s in sp]
+        got = [(s.start, s.end, s.label, s.text) for _, sp in copy.documents.stream() for s in sp]
+    want = [(s.start, s.end, s.label, s.text) for _, sp in store.documents.stream() for s in sp]
     assert got == want
 
 
@@ -383,8 +383,8 @@ def test_doccano_export_reimports_with_the_same_spans(store, project, tmp_path):
     export(store, "doccano", tmp_path / "d.jsonl")
     with Store(tmp_path / "copy.db") as copy:
         assert import_paths(copy, [tmp_path / "d.jsonl"]).ok
-        got = [(s.start, s.end, s.label, s.text) for _, sp in copy.iter_documents() for s in sp]
-    want = [(s.start, s.end, s.label, s.text) for _, sp in store.iter_documents() for s in sp]
+        got = [(s.start, s.end, s.label, s.text) for _, sp in copy.documents.stream() for s in sp]
+    want = [(s.start, s.end, s.label, s.text) for _, sp in store.documents.stream() for s in sp]
     assert got == want
 
 

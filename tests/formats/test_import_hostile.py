@@ -32,9 +32,9 @@ def test_the_same_text_twice_in_one_file_keeps_both_records_spans(store, write):
         ],
     )
     report = import_paths(store, [path])
-    (doc,) = store.document_ids()
+    (doc,) = store.documents.ids()
     assert spans_of(store, doc) == [(0, 35, "claim", "tester"), (36, 54, "claim", "tester")]
-    assert store.document_row(doc).span_count == 2
+    assert store.documents.row(doc).span_count == 2
     assert report.duplicates == 1 and report.spans_added_to_duplicates == 1
     assert "1 new span from them was added to the stored document" in report.summary()
 
@@ -44,9 +44,9 @@ def test_identical_spans_of_a_repeated_text_are_not_doubled(store, write):
     path = write("same.jsonl", [record, record])
     import_paths(store, [path])
     report = import_paths(store, [path])  # and the whole file again
-    (doc,) = store.document_ids()
+    (doc,) = store.documents.ids()
     assert spans_of(store, doc) == [(2, 7, "quote", "tester")]
-    assert store.document_row(doc).span_count == 1
+    assert store.documents.row(doc).span_count == 1
     assert report.spans_already_there == 2 and report.spans_added == 0
     assert "2 spans it already had left out" in report.summary()
 
@@ -61,7 +61,7 @@ def test_another_analysts_identical_span_on_a_repeated_text_is_kept(store, write
         ],
     )
     import_paths(store, [path])
-    (doc,) = store.document_ids()
+    (doc,) = store.documents.ids()
     assert spans_of(store, doc) == [(0, 6, "claim", "ana"), (0, 6, "claim", "bo")]
 
 
@@ -72,7 +72,7 @@ def test_a_record_with_a_key_twice_is_refused_by_line(store, write):
     path = write("dup.jsonl", ['{"text": "ok"}', '{"text": "First", "text": "Second"}'])
     report = import_paths(store, [path])
     assert [str(r) for r in report.refused] == [f'{path}:2: duplicate key "text"']
-    assert store.count_documents() == 0
+    assert store.documents.count() == 0
 
 
 def test_a_key_twice_inside_a_span_or_meta_is_refused_too(store, write):
@@ -94,7 +94,7 @@ def test_a_json_list_with_a_key_twice_refuses_that_task_and_reads_on(store, writ
     )
     report = import_paths(store, [path], skip_invalid=True)
     assert [str(r) for r in report.refused] == [f'{path}:3: duplicate key "title"']
-    assert store.count_documents() == 2
+    assert store.documents.count() == 2
 
 
 # -- UTF-8 with a stray byte --------------------------------------------------------------------
@@ -110,9 +110,9 @@ def test_utf8_lines_with_one_stray_byte_refuse_that_line_and_read_the_rest_as_ut
     assert [str(r) for r in report.refused] == [
         f"{path}:2: not valid UTF-8 at byte {offset} (0xff)"
     ]
-    assert store.count_documents() == 0  # all-or-nothing, as for any bad record
+    assert store.documents.count() == 0  # all-or-nothing, as for any bad record
     report = import_paths(store, [path], skip_invalid=True)
-    texts = sorted(store.document(d).text for d in store.document_ids())
+    texts = sorted(store.documents.get(d).text for d in store.documents.ids())
     assert texts == ["Café «noir» — 🚀", "Crème brûlée, déjà vu"]  # no mojibake
     assert all(f.note is None for f in report.files)  # not "read as cp1252"
 
@@ -124,15 +124,15 @@ def test_a_utf8_article_with_a_stray_byte_is_refused_naming_its_line(store, writ
     assert refusal.line == 3
     offset = len("Crème brûlée\nsecond line\nth".encode())
     assert refusal.reason == f"not valid UTF-8 at byte {offset} (0xe9)"
-    assert store.count_documents() == 0
+    assert store.documents.count() == 0
 
 
 def test_a_real_cp1252_file_is_still_read_as_cp1252(store, write):
     path = write("western.txt", "Crème brûlée, déjà vu, naïve café.\n".encode("cp1252"))
     report = import_paths(store, [path])
     assert report.ok
-    (doc,) = store.document_ids()
-    assert store.document(doc).text.startswith("Crème brûlée")
+    (doc,) = store.documents.ids()
+    assert store.documents.get(doc).text.startswith("Crème brûlée")
     assert "cp1252" in report.files[0].note
 
 
@@ -154,7 +154,7 @@ def test_a_named_pipe_in_a_folder_is_said_to_be_a_pipe_not_empty(store, tmp_path
     report = import_paths(store, [tmp_path / "in"], skip_invalid=True)
     reasons = [r.reason for r in report.refused]
     assert len(reasons) == 1 and "named pipe, not a regular file" in reasons[0]
-    assert store.count_documents() == 1
+    assert store.documents.count() == 1
 
 
 def test_file_names_with_control_characters_are_printed_escaped(store, write, tmp_path):
@@ -239,16 +239,16 @@ def test_a_cp1252_jsonl_found_out_late_is_read_again_whole(store, write):
     assert report.documents_added == 51 and report.spans_added == 50
     assert report.labels_created == ["rumour"]
     assert "cp1252" in report.files[0].note
-    texts = {store.document(d).text for d in store.document_ids()}
+    texts = {store.documents.get(d).text for d in store.documents.ids()}
     assert "Crème brûlée à la française, déjà vu." in texts
-    assert store.count_documents() == 51
+    assert store.documents.count() == 51
 
 
 def test_jsonl_files_joined_with_cat_keep_every_record_despite_their_byte_order_marks(store, write):
     path = write("joined.jsonl", b'\xef\xbb\xbf{"text": "one"}\n\xef\xbb\xbf{"text": "two"}\n')
     report = import_paths(store, [path])
     assert report.ok and report.documents_added == 2
-    assert sorted(store.document(d).text for d in store.document_ids()) == ["one", "two"]
+    assert sorted(store.documents.get(d).text for d in store.documents.ids()) == ["one", "two"]
 
 
 def test_an_empty_folder_is_said_to_hold_nothing(store, tmp_path):
@@ -267,7 +267,7 @@ def test_a_truncated_project_is_refused_with_how_to_restore_it(tmp_path):
 
         for i in range(200):
             text = f"article {i} " * 50
-            store.insert_document(text=text, text_hash=text_hash(text), title=str(i))
+            store.documents.insert(text=text, text_hash=text_hash(text), title=str(i))
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
     with (

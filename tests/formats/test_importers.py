@@ -101,7 +101,7 @@ def test_the_same_text_with_other_line_endings_is_a_duplicate(store, write):
     import_paths(store, [write("a.txt", "Line one\nLine two")])
     report = import_paths(store, [write("b.txt", "Line one\r\nLine two")])
     assert report.duplicates == 1
-    assert store.count_documents() == 1
+    assert store.documents.count() == 1
 
 
 def test_a_jsonl_task_with_the_text_of_an_imported_article_is_a_duplicate(store, write):
@@ -195,7 +195,7 @@ def test_a_binary_file_is_refused_with_a_clear_message(store, write, name, dump)
 def test_an_empty_file_is_refused_with_a_clear_message(store, write, name):
     path = write(name, b"")
     assert refusal_lines(import_paths(store, [path])) == [f"{path}: the file is empty"]
-    assert store.count_documents() == 0
+    assert store.documents.count() == 0
 
 
 @pytest.mark.parametrize(
@@ -213,7 +213,7 @@ def test_a_file_with_nothing_in_it_is_refused_with_a_clear_message(
     path = write(name, content)
     (line,) = refusal_lines(import_paths(store, [path]))
     assert line.startswith(f"{path}: ") and why in line
-    assert store.count_documents() == 0
+    assert store.documents.count() == 0
 
 
 @pytest.mark.parametrize(
@@ -227,7 +227,7 @@ def test_a_file_over_the_size_limit_is_refused_with_a_clear_message(
     path = write(name, [{"text": "x" * 2000}] if name.startswith("a.json") else "x" * 2000)
     (line,) = refusal_lines(import_paths(store, [path]))
     assert line.startswith(f"{path}: ") and "over the" in line and "limit" in line
-    assert store.count_documents() == 0
+    assert store.documents.count() == 0
 
 
 # -- JSONL tasks --------------------------------------------------------------------------------
@@ -391,14 +391,14 @@ def test_json_holding_several_tasks_without_a_list_is_refused_not_cut_short(stor
     report = import_paths(store, [path])
     (refusal,) = refusal_lines(report)
     assert refusal.startswith(f"{path}:2: ")
-    assert store.count_documents() == 0
+    assert store.documents.count() == 0
 
 
 def test_json_bad_task_is_refused_with_its_line(store, write):
     path = write("t.json", '[\n {"text": "good"},\n {"text": 3}\n]')
     report = import_paths(store, [path])
     assert refusal_lines(report) == [f'{path}:3: "text" must be a string, not a number']
-    assert store.count_documents() == 0
+    assert store.documents.count() == 0
 
 
 def test_json_that_is_not_a_list_of_tasks_is_refused(store, write):
@@ -411,14 +411,14 @@ def test_json_syntax_error_is_refused_with_its_line(store, write):
     path = write("t.json", '[\n {"text": "good"},\n {"text": "bad",,}\n]')
     (refusal,) = refusal_lines(import_paths(store, [path]))
     assert refusal.startswith(f"{path}:3: not valid JSON")
-    assert store.count_documents() == 0
+    assert store.documents.count() == 0
 
 
 def test_json_text_after_the_list_is_refused(store, write):
     path = write("t.json", '[{"text": "good"}] trailing')
     (refusal,) = refusal_lines(import_paths(store, [path]))
     assert "after the list" in refusal
-    assert store.count_documents() == 0
+    assert store.documents.count() == 0
 
 
 def test_json_nested_too_deeply_is_refused(store, write):
@@ -467,7 +467,7 @@ def test_meta_nested_too_deeply_is_refused_with_its_line(store, write):
     assert [str(r) for r in report.refused] == [
         f'{path}:2: "meta" is nested more than 64 levels deep'
     ]
-    assert store.count_documents() == 0
+    assert store.documents.count() == 0
 
 
 def test_a_huge_line_is_refused_with_its_line_and_the_rest_checked(store, write):
@@ -480,4 +480,4 @@ def test_a_huge_line_is_refused_with_its_line_and_the_rest_checked(store, write)
         f'{path}:2: "text" is longer than {MAX_RECORD_CHARS:,} characters',
         f"{path}:3: not valid JSON (Expecting property name enclosed in double quotes at column 2)",
     ]
-    assert store.count_documents() == 0
+    assert store.documents.count() == 0

@@ -32,14 +32,14 @@ def source(tmp_path):
     path = tmp_path / "source.db"
     with Store(path, "ana") as store:
         with store.transaction():
-            doc = store.insert_document(
+            doc = store.documents.insert(
                 text=TEXT,
                 text_hash=text_hash(TEXT),
                 title="Tram",
                 external_id="tram-1",
                 meta={"desk": "city", "text": "not the article"},
             )
-            store.insert_document(
+            store.documents.insert(
                 text="Nothing here.", text_hash=text_hash("Nothing here."), title="Nothing here."
             )
         quote = store.spans.add(doc, *at("“We will build it 🚀,”"), "quote", note="check audio")
@@ -70,7 +70,7 @@ def contents(path) -> tuple[set, set]:
     relations (analyst, type, head, child) of a project."""
     spans, relations = set(), set()
     with Store(path, "check") as store:
-        for doc in store.document_ids():
+        for doc in store.documents.ids():
             by_id = {s.id: s for s in store.spans.in_document(doc)}
             for s in by_id.values():
                 spans.add(
@@ -258,7 +258,7 @@ def test_export_then_import_into_an_empty_project_gives_everything_back(source, 
     with Store(again, "cy") as store:
         report = import_paths(store, [out])
         assert report.ok, [str(r) for r in report.refused]
-        docs = [doc for doc, _ in store.iter_documents()]
+        docs = [doc for doc, _ in store.documents.stream()]
         assert [(d.external_id, d.title, d.text) for d in docs] == [
             ("tram-1", "Tram", TEXT),
             ("2", "Nothing here.", "Nothing here."),
@@ -314,7 +314,7 @@ def test_label_studio_relations_between_regions_are_imported(store, write):
         "speaker",
         "said_by",
     )
-    assert store.document(1).external_id == "7"  # no doc_id: Label Studio's own task id
+    assert store.documents.get(1).external_id == "7"  # no doc_id: Label Studio's own task id
 
 
 def test_a_left_relation_runs_from_its_to_id_and_an_unlabelled_one_takes_the_only_fitting_type(

@@ -191,7 +191,7 @@ def test_jsonl_task_spans_survive_import_and_every_export_format(case):
         with Store(folder / "p.db", "tester") as store:
             report = import_paths(store, [folder / "task.jsonl"])
             assert report.ok, [str(r) for r in report.refused]
-            ((doc, spans),) = list(store.iter_documents())
+            ((doc, spans),) = list(store.documents.stream())
             assert doc.text == normalised
             assert sorted((s.start, s.end, s.label) for s in spans) == expected
             out = exported(store, folder)
@@ -230,8 +230,8 @@ def test_txt_article_is_stored_and_exported_with_only_line_endings_normalised(te
         with Store(folder / "p.db", "tester") as store:
             report = import_paths(store, [folder / "article.txt"])
             assert report.ok, [str(r) for r in report.refused]
-            (doc_id,) = store.document_ids()
-            doc = store.document(doc_id)
+            (doc_id,) = store.documents.ids()
+            doc = store.documents.get(doc_id)
             assert doc.text == normalised
             first_line = next(line.strip() for line in normalised.split("\n") if line.strip())
             assert doc.title == first_line[:200]
@@ -252,8 +252,8 @@ def check_report(store: Store, report, path: Path, jsonl: bool) -> None:
         assert str(refusal).startswith(f"{path}:")
         if jsonl:
             assert refusal.line is not None or len(result.refused) == 1
-    assert store.count_documents() == report.documents_added
-    stored = [(doc, spans) for doc, spans in store.iter_documents()]
+    assert store.documents.count() == report.documents_added
+    stored = [(doc, spans) for doc, spans in store.documents.stream()]
     assert sum(len(spans) for _, spans in stored) == report.spans_added
     for doc, spans in stored:
         assert "\r" not in doc.text
@@ -420,5 +420,5 @@ def test_import_of_arbitrary_json_tasks_never_raises(records, as_json, skip_inva
             if not as_json:
                 assert all(r.line is not None for r in report.refused)
             if report.refused and not skip_invalid:
-                assert store.count_documents() == 0
+                assert store.documents.count() == 0
                 assert len(store.labels.all()) == 5

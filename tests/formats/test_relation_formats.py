@@ -21,7 +21,7 @@ def source(tmp_path):
         with store.transaction():
             from annotator.model import text_hash
 
-            doc = store.insert_document(text=TEXT, text_hash=text_hash(TEXT), title="t")
+            doc = store.documents.insert(text=TEXT, text_hash=text_hash(TEXT), title="t")
         quote = store.spans.add(doc, 0, 19, "quote")
         speaker = store.spans.add(doc, 25, 39, "speaker")
         nested = store.spans.add(doc, 31, 39, "claim")  # overlaps the speaker
@@ -38,7 +38,7 @@ def joined(path) -> set[tuple]:
     """Every relation as (type, head start, end, label, child start, end, label)."""
     with Store(path, "check") as store:
         out = set()
-        for doc in store.document_ids():
+        for doc in store.documents.ids():
             spans = {s.id: s for s in store.spans.in_document(doc)}
             for r in store.relations.in_document(doc):
                 h, c = spans[r.head], spans[r.child]
@@ -128,4 +128,4 @@ def test_a_relation_that_does_not_fit_is_refused_by_line(store, write, relations
     report = import_paths(store, [path])
     (refusal,) = [str(r) for r in report.refused if r.line == 2]
     assert refusal.startswith(f"{path}:2: relations[0]: ") and says in refusal
-    assert store.count_documents() == 0
+    assert store.documents.count() == 0

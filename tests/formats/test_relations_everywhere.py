@@ -88,8 +88,8 @@ def picture(path) -> dict[str, tuple]:
     """A project by text: its spans (offsets, label, attributes) and relations by their ends."""
     with Store(path, "check") as store:
         out = {}
-        for doc in store.document_ids():
-            text = store.document(doc).text
+        for doc in store.documents.ids():
+            text = store.documents.get(doc).text
             spans = {s.id: s for s in store.spans.in_document(doc)}
             out[text] = (
                 sorted((s.start, s.end, s.label, s.annotator) for s in spans.values()),

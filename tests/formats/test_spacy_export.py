@@ -36,7 +36,7 @@ def project(tmp_path):
     path = tmp_path / "p.db"
     with Store(path, "ana") as store:
         with store.transaction():
-            doc = store.insert_document(
+            doc = store.documents.insert(
                 text=TEXT,
                 text_hash=text_hash(TEXT),
                 title="Tram, “at last”",
@@ -257,7 +257,7 @@ def test_meta_that_user_data_cannot_hold_is_refused_by_document(tmp_path):
     path = tmp_path / "big.db"
     with Store(path, "ana") as store:
         with store.transaction():
-            store.insert_document(
+            store.documents.insert(
                 text="A count.", text_hash=text_hash("A count."), title="t", meta={"n": 2**70}
             )
         out = tmp_path / "big.spacy"
@@ -299,7 +299,7 @@ def test_any_span_is_kept_exactly_snapped_the_right_way_or_counted_as_dropped(ca
         folder = Path(tmp)
         with Store(folder / "p.db", "ana") as store:
             with store.transaction():
-                doc = store.insert_document(text=text, text_hash=text_hash(text), title="t")
+                doc = store.documents.insert(text=text, text_hash=text_hash(text), title="t")
             for start, end in pairs:
                 store.spans.add(doc, start, end, "claim")
             report = export(store, "spacy", folder / "s.spacy", align=align)

@@ -38,15 +38,15 @@ def project(tmp_path):
     path = tmp_path / "p.db"
     with Store(path, "ana") as store:
         with store.transaction():
-            a = store.insert_document(
+            a = store.documents.insert(
                 text=TEXT_A,
                 text_hash=text_hash(TEXT_A),
                 title='Tram, "at last" 🚀\r\nsecond line',
                 meta={"outlet": "Post", "tags": ["a", "b"]},
                 external_id="tram-1",
             )
-            b = store.insert_document(text=TEXT_B, text_hash=text_hash(TEXT_B), title="Nurses")
-            store.insert_document(
+            b = store.documents.insert(text=TEXT_B, text_hash=text_hash(TEXT_B), title="Nurses")
+            store.documents.insert(
                 text="Nothing here.", text_hash=text_hash("Nothing here."), title="Empty"
             )
         quote = store.spans.add(a, *span_of(TEXT_A, '“We will build it, "soon",”'), "quote")
@@ -71,7 +71,7 @@ def all_spans(path) -> list[tuple]:
     """Every span in project order, as the exports should write it."""
     with Store(path, "check") as store:
         out = []
-        for doc, spans in store.iter_documents():
+        for doc, spans in store.documents.stream():
             for s in spans:
                 ident = doc.external_id or str(doc.id)
                 out.append((ident, doc.title, doc.text, s))
@@ -200,7 +200,7 @@ def test_parquet_holds_each_document_with_its_spans_and_relations(pq, project, t
     out = tmp_path / "p.parquet"
     with Store(project, "ana") as store:
         report = export(store, "parquet", out)
-        meta = {doc.id: doc.meta for doc, _ in store.iter_documents()}
+        meta = {doc.id: doc.meta for doc, _ in store.documents.stream()}
     assert (report.documents, report.spans) == (3, 9)
     table = pq.read_table(out)
     assert table.schema.names == ["id", "title", "text", "meta", "status", "spans", "relations"]
@@ -290,7 +290,7 @@ def test_parquet_is_written_in_row_groups(pq, project, tmp_path, monkeypatch):
         for n in range(4):
             text = f"Extra article {n}."
             with store.transaction():
-                store.insert_document(text=text, text_hash=text_hash(text), title=f"x{n}")
+                store.documents.insert(text=text, text_hash=text_hash(text), title=f"x{n}")
         export(store, "parquet", out)
     file = pq.ParquetFile(out)
     assert file.metadata.num_rows == 7
@@ -372,7 +372,7 @@ def test_any_text_and_spans_come_back_exactly_from_csv_and_parquet(case):
         folder = Path(tmp)
         with Store(folder / "p.db", "ana") as store:
             with store.transaction():
-                doc = store.insert_document(text=text, text_hash=text_hash(text), title=text)
+                doc = store.documents.insert(text=text, text_hash=text_hash(text), title=text)
             for start, end, label in pairs:
                 store.spans.add(doc, start, end, label, note=note)
             stored = store.spans.in_document(doc)

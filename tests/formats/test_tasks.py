@@ -71,7 +71,7 @@ def test_a_lone_surrogate_in_any_stored_field_is_refused_not_raised(store, write
     report = import_paths(store, [path])
     (refusal,) = refusal_lines(report)
     assert refusal.startswith(f"{path}:1: ") and "surrogate" in refusal
-    assert store.count_documents() == 0
+    assert store.documents.count() == 0
 
 
 def test_import_refuses_whole_file_when_one_line_is_bad(store, write, dump):
@@ -294,7 +294,7 @@ def test_label_studio_span_text_that_differs_is_refused_with_where(store, write)
     path = write("ls.json", [task])
     (line,) = refusal_lines(import_paths(store, [path]))
     assert line.startswith(f"{path}:2: annotations[0].result[0]: span text")  # [ on line 1
-    assert store.count_documents() == 0
+    assert store.documents.count() == 0
 
 
 def test_label_studio_result_without_offsets_is_refused(store, write):

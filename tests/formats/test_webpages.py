@@ -259,7 +259,7 @@ def test_the_refusal_names_the_file_and_leaves_the_project_as_it_was(store, writ
     assert refusal_lines(report) == [
         f"{path}: no article text found in the page; import it with --raw to keep its characters"
     ]
-    assert store.count_documents() == 0
+    assert store.documents.count() == 0
 
 
 def test_a_wrapper_named_for_its_menu_that_holds_the_article_is_not_taken_out():
@@ -433,7 +433,7 @@ def test_annotator_import_of_a_page_then_suggest_proposes_its_captions(tmp_path)
 
     store = Store(Path(db), "tester")
     try:
-        ((doc, _),) = list(store.iter_documents())
+        ((doc, _),) = list(store.documents.stream())
         proposed = {doc.text[s.start : s.end] for s in suggestions(store, doc.id)}
     finally:
         store.close()
@@ -458,7 +458,7 @@ def test_annotator_import_raw_through_the_command_line(tmp_path):
 
 def test_suggest_proposes_meta_captions_a_pattern_would_not_find(store):
     import_paths(store, [RESERVOIR])
-    ((doc, _),) = list(store.iter_documents())
+    ((doc, _),) = list(store.documents.stream())
     run_suggesters(store, ["captions"], documents=[doc.id])
     proposed = {(doc.text[s.start : s.end], s.label) for s in suggestions(store, doc.id)}
     assert (RESERVOIR_CAPTIONS[1], "caption") in proposed
@@ -1066,4 +1066,4 @@ def test_a_page_nested_deeper_than_the_parser_reads_is_refused_saying_so(store, 
         f"{path}: its elements are nested more than 2,048 deep, deeper than the HTML parser "
         "reads (it would drop the rest of the page); import it with --raw to keep its characters"
     ]
-    assert store.count_documents() == 0
+    assert store.documents.count() == 0

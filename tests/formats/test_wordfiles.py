@@ -231,7 +231,7 @@ def test_a_file_that_is_not_a_docx_is_refused_with_a_clear_message(store, write)
     text_file = write("renamed.docx", "This was a text file all along.")
     report = import_paths(store, [text_file])
     assert refusal_lines(report) == [f"{text_file}: {NOT_DOCX}"]
-    assert store.count_documents() == 0
+    assert store.documents.count() == 0
 
 
 def test_a_damaged_docx_is_refused(store, tmp_path):
@@ -248,7 +248,7 @@ def test_a_damaged_docx_is_refused(store, tmp_path):
         f"{other}: it is a zip file but not a readable Word document (.docx): a part it needs "
         "is missing"
     )
-    assert store.count_documents() == 0
+    assert store.documents.count() == 0
 
 
 def test_annotator_import_of_a_docx_then_suggest_proposes_its_caption(tmp_path):
@@ -266,7 +266,7 @@ def test_annotator_import_of_a_docx_then_suggest_proposes_its_caption(tmp_path):
 
     store = Store(Path(db), "tester")
     try:
-        ((doc, _),) = list(store.iter_documents())
+        ((doc, _),) = list(store.documents.stream())
         proposed = {doc.text[s.start : s.end] for s in suggestions(store, doc.id)}
     finally:
         store.close()

@@ -36,7 +36,7 @@ def isolated_settings(tmp_path: Path) -> Iterator[None]:
 def add_documents(path: Path, documents: list[tuple[str, str]]) -> list[int]:
     with Store(path) as store, store.transaction():
         return [
-            store.insert_document(text=text, text_hash=text_hash(text), title=title)
+            store.documents.insert(text=text, text_hash=text_hash(text), title=title)
             for title, text in documents
         ]
 
@@ -59,7 +59,7 @@ def project(make_project: Callable[..., Path]) -> Path:
 @pytest.fixture
 def open_window(qtbot):
     """Build, show and activate a window on a project (shortcuts need an active window)."""
-    from annotator.gui import MainWindow
+    from annotator.gui.main_window import MainWindow
 
     def make(path: Path) -> MainWindow:
         window = MainWindow(path)

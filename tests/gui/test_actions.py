@@ -19,7 +19,7 @@ def menu_actions(window) -> dict[str, list]:
 
 def sheet_rows(window) -> dict[str, str]:
     window.action("shortcuts").trigger()
-    sheet = next(w for w in window._windows if w.objectName() == "shortcutSheet")
+    sheet = next(w for w in window.side_windows if w.objectName() == "shortcutSheet")
     table = sheet.table
     return {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
 
@@ -34,7 +34,7 @@ def test_every_action_of_the_table_is_in_its_menu_and_on_the_sheet(window) -> No
             QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in spec.keys
         ]
         assert rows[spec.text.replace("&", "")] == ", ".join(native), spec.id
-        assert getattr(window, f"{spec.id}_action") is action
+        assert window.action(spec.id) is action
 
 
 def _scope(action) -> set[int] | None:

@@ -84,7 +84,7 @@ def test_changing_the_name_refuses_a_bad_one_and_keeps_the_old(window, asked, pr
     window.change_annotator()
     assert window.annotator == "Cy Dee" and window.store.annotator == "Cy Dee"
     assert prefs.settings().value("user/name") == "Cy Dee"
-    doc = window.store.document_ids()[0]
+    doc = window.store.documents.ids()[0]
     window.store.statuses.set(doc, "done")
     with Store(project, "t") as store:
         assert store.history()[-1]["annotator"] == "Cy Dee"

@@ -59,7 +59,7 @@ def _damaged(path: Path) -> None:
 def test_window_refuses_a_bad_project_with_a_message_and_leaves_it(
     qtbot, tmp_path, monkeypatch, make, expected
 ) -> None:
-    from annotator.gui import MainWindow
+    from annotator.gui.main_window import MainWindow
 
     path = tmp_path / "bad.db"
     make(path)
@@ -75,14 +75,14 @@ def test_window_refuses_a_bad_project_with_a_message_and_leaves_it(
 
 
 def test_project_killed_mid_session_opens_in_the_window(qtbot, tmp_path) -> None:
-    from annotator.gui import MainWindow
+    from annotator.gui.main_window import MainWindow
     from annotator.model import text_hash
 
     path = tmp_path / "killed.db"
     with Store(path) as store, store.transaction():
         for i in range(3):
             text = f"Article {i}: the minister said the 🚀 launch would go ahead. " * 5
-            store.insert_document(text=text, text_hash=text_hash(text), title=f"a{i}")
+            store.documents.insert(text=text, text_hash=text_hash(text), title=f"a{i}")
     worker = subprocess.Popen(
         [sys.executable, str(WORKER), str(path), "7", "100000"],
         stdout=subprocess.PIPE,

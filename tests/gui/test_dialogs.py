@@ -32,7 +32,7 @@ def test_import_files_adds_documents_and_reports(window, reports, tmp_path, monk
     b.write_text("Another article.\n", encoding="utf-8")
     monkeypatch.setattr(window, "choose_files", lambda title, filters: [str(a), str(b)])
     QTest.keyClick(window.article, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
-    assert window.store.count_documents() == 5
+    assert window.store.documents.count() == 5
     assert window.documents.model.rowCount() == 5
     (title, summary, details) = reports[0]
     assert "2 documents added" in summary and details == []
@@ -47,9 +47,9 @@ def test_import_folder_with_a_refused_file_lists_refusals_and_keeps_nothing_of_i
     lines = [json.dumps({"text": "First task."}), "{not json", json.dumps({"text": "Third task."})]
     (folder / "bad.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     monkeypatch.setattr(window, "choose_folder", lambda title: str(folder))
-    window.import_folder_action.trigger()
+    window.action("import_folder").trigger()
     with Store(window.store.path) as other:
-        texts = {other.document_text(r.id) for r in other.document_rows()}
+        texts = {other.documents.text(r.id) for r in other.documents.rows()}
     assert "A good article." in {t.strip() for t in texts}
     assert not any("task" in t for t in texts)  # the refused file left nothing
     title, summary, details = reports[0]
@@ -58,7 +58,7 @@ def test_import_folder_with_a_refused_file_lists_refusals_and_keeps_nothing_of_i
 
 
 def test_report_dialog_text_is_selectable(window) -> None:
-    from annotator.gui.dialogs.common import ReportDialog
+    from annotator.gui.dialogs.questions import ReportDialog
 
     dialog = ReportDialog("Import", "1 record refused.", ["f.jsonl:2: not valid JSON"], window)
     assert dialog.details.isReadOnly()
@@ -206,8 +206,8 @@ def test_adding_a_label_makes_a_button(window, monkeypatch) -> None:
 
 
 def test_shortcut_sheet_lists_every_action_shortcut(window) -> None:
-    window.shortcuts_action.trigger()
-    sheet = next(w for w in window._windows if w.objectName() == "shortcutSheet")
+    window.action("shortcuts").trigger()
+    sheet = next(w for w in window.side_windows if w.objectName() == "shortcutSheet")
     rows = {
         sheet.table.item(r, 0).text(): sheet.table.item(r, 1).text()
         for r in range(sheet.table.rowCount())
@@ -230,13 +230,13 @@ def test_every_menu_action_has_a_shortcut(window) -> None:
 def test_guidelines_show_label_definitions_as_text(window) -> None:
     window.store.labels.update("claim", definition="Use <b> carefully & check.")
     window.reload_labels()
-    window.guidelines_action.trigger()
-    dialog = next(w for w in window._windows if w.objectName() == "guidelinesDialog")
+    window.action("guidelines").trigger()
+    dialog = next(w for w in window.side_windows if w.objectName() == "guidelinesDialog")
     assert "Use <b> carefully & check." in dialog.browser.toPlainText()
 
 
 def test_first_run_asks_the_name_once_and_remembers_it(project, monkeypatch, qtbot) -> None:
-    from annotator.gui import MainWindow
+    from annotator.gui.main_window import MainWindow
 
     monkeypatch.delenv("ANNOTATOR_USER")
     asked = []
@@ -258,11 +258,11 @@ def test_new_and_recent_projects(window, tmp_path, monkeypatch) -> None:
     fresh = tmp_path / "fresh.db"
     monkeypatch.setattr(window, "choose_project", lambda title, save: str(fresh))
     QTest.keyClick(window.article, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    assert window.store.path == fresh and window.store.count_documents() == 0
+    assert window.store.path == fresh and window.store.documents.count() == 0
     recent = [a.text() for a in window.recent_menu.actions()]
     assert recent[0] == str(fresh.resolve()) and len(recent) == 2
     window.recent_menu.actions()[1].trigger()
-    assert window.store.count_documents() == 3
+    assert window.store.documents.count() == 3
 
 
 def test_unopenable_project_is_reported(window, tmp_path, monkeypatch) -> None:
@@ -272,7 +272,7 @@ def test_unopenable_project_is_reported(window, tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(window, "show_error", errors.append)
     assert not window.open_project(bad, report_errors=True)
     assert "not an annotator project" in errors[0]
-    assert window.store is not None and window.store.count_documents() == 3  # still open
+    assert window.store is not None and window.store.documents.count() == 3  # still open
 
 
 def test_import_offers_every_suffix_the_importer_reads(window, monkeypatch) -> None:
@@ -304,13 +304,13 @@ def test_a_refused_file_is_imported_again_without_its_bad_records_on_request(
     (first, offer), (second, again) = seen
     assert offer == "Import the good records" and "--skip-invalid" not in first
     assert again is None and "2 documents added" in second
-    assert window.store.count_documents() == 5
+    assert window.store.documents.count() == 5
     assert window.documents.model.rowCount() == 5
     assert window.progress_label.text() == "Done 0/5"
 
 
 def test_the_report_dialog_offers_its_button(window) -> None:
-    from annotator.gui.dialogs.common import ReportDialog
+    from annotator.gui.dialogs.questions import ReportDialog
 
     dialog = ReportDialog(
         "Import", "refused", ["f:2: bad"], window, offer="Import the good records"
@@ -411,7 +411,7 @@ def test_a_web_page_imports_as_an_article_with_its_captions_or_raw_as_its_charac
     monkeypatch.setattr(window, "choose_files", lambda title, filters: [str(page)])
     QTest.keyClick(window.article, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
     assert "proposed as caption suggestions" in reports[-1][1]
-    article = window.store.document(window.store.document_ids()[-1])
+    article = window.store.documents.get(window.store.documents.ids()[-1])
     assert "<" not in article.text and article.meta["captions"]
     # File → Import web pages as raw text: the same page, markup and all (a text of its own)
     filters: list[str] = []
@@ -422,6 +422,6 @@ def test_a_web_page_imports_as_an_article_with_its_captions_or_raw_as_its_charac
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier,
     )
     assert "*.html" in filters[0]
-    raw = window.store.document(window.store.document_ids()[-1])
+    raw = window.store.documents.get(window.store.documents.ids()[-1])
     assert raw.text == page.read_text(encoding="utf-8") and "captions" not in raw.meta
     assert "1 document added" in reports[-1][1]

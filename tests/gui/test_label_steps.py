@@ -140,7 +140,7 @@ def test_deleting_a_label_in_use_is_undone_with_its_spans_and_their_ids(
 
 
 def test_the_delete_question_says_no_by_default(window) -> None:
-    from annotator.gui.dialogs.common import question_box
+    from annotator.gui.dialogs.questions import question_box
 
     box = question_box("Delete 2 spans?", "The label is used by 2 spans.", window)
     assert box.defaultButton() is box.button(QMessageBox.StandardButton.No)

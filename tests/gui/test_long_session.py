@@ -93,7 +93,7 @@ def check(window, model: Model) -> None:
     expected = {(i, *s) for i, s in model.spans.items()}
     with Store(window.store.path) as other:
         stored = {(s.id, *state(s)) for s in other.spans.in_document(window.current_document)}
-        row = other.document_row(window.current_document)
+        row = other.documents.row(window.current_document)
     shown = {(s.id, *state(s)) for s in view.spans.values()}
     listed = {(s.id, *state(s)) for s in window.span_model.spans}
     placed = {

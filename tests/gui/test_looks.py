@@ -123,7 +123,7 @@ def test_guidelines_read_at_the_article_size_and_close_with_a_button(window) -> 
     from PySide6.QtWidgets import QDialogButtonBox
 
     window.action("guidelines").trigger()
-    dialog = next(w for w in window._windows if w.objectName() == "guidelinesDialog")
+    dialog = next(w for w in window.side_windows if w.objectName() == "guidelinesDialog")
     assert dialog.browser.font().pointSizeF() == window.article.font().pointSizeF()
     buttons = dialog.findChild(QDialogButtonBox)
     buttons.button(QDialogButtonBox.StandardButton.Close).click()

@@ -14,7 +14,7 @@ CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModi
 
 def statuses(window) -> list[str]:
     with Store(window.store.path) as other:
-        return [r.status for r in other.document_rows()]
+        return [r.status for r in other.documents.rows()]
 
 
 def test_ctrl_enter_marks_done_and_opens_the_next_open_document(window) -> None:
@@ -53,7 +53,7 @@ def test_next_and_previous_document_keys(window) -> None:
     titles = []
     for k in (Qt.Key.Key_PageDown, Qt.Key.Key_PageDown, Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
         QTest.keyClick(window.article, k, CTRL)
-        titles.append(window.store.document_row(window.current_document).title)
+        titles.append(window.store.documents.row(window.current_document).title)
     assert titles == ["Plain text", "Third", "Third", "Plain text"]
     assert window.position_label.text() == "Document 2 of 3"
 
@@ -198,7 +198,7 @@ def test_position_counts_the_filtered_list_and_follows_done_and_next(window) -> 
 def test_a_document_marked_by_mistake_is_reopened_and_the_reopening_undone(window) -> None:
     QTest.keyClick(window.article, Qt.Key.Key_Return, CTRL)
     assert statuses(window)[0] == "done" and window.current_document == 2
-    menu = window._document_menu(1)  # the document list's context menu on its row
+    menu = window.moving_on.document_menu(1)  # the document list's context menu on its row
     (reopen,) = [a for a in menu.actions() if a.objectName() == "reopenDocument"]
     assert reopen.isEnabled()
     reopen.trigger()
@@ -213,7 +213,7 @@ def test_a_document_marked_by_mistake_is_reopened_and_the_reopening_undone(windo
     window.editor.set_status(1, "skipped")
     QTest.keyClick(window.article, Qt.Key.Key_R, CTRL | SHIFT)  # Document → Reopen
     assert statuses(window)[0] == "in_progress"  # it has a span
-    assert not window._document_menu(1).actions()[0].isEnabled()
+    assert not window.moving_on.document_menu(1).actions()[0].isEnabled()
     window.editor.undo_stack.undo()
     assert statuses(window)[0] == "skipped"
 

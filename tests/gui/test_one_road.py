@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from annotator.store.documents import Documents
 from annotator.store.labels import Labels
 from annotator.store.project import Store
 from annotator.store.spans import Spans
@@ -34,9 +35,9 @@ def readers(monkeypatch):
     own checks, made inside their writes, are not views)."""
     seen: list[str] = []
     reads = [
-        (Store, "document_row"),
-        (Store, "count_documents"),
-        (Store, "document_rows"),
+        (Documents, "row"),
+        (Documents, "count"),
+        (Documents, "rows"),
         (Spans, "in_document"),
         (Labels, "all"),
     ]

@@ -30,7 +30,7 @@ def big_project(tmp_path):
     text = "\n".join(paragraphs)
     path = tmp_path / "big.db"
     with Store(path, "bench") as store, store.transaction():
-        doc = store.insert_document(text=text, text_hash=text_hash(text), title="Big")
+        doc = store.documents.insert(text=text, text_hash=text_hash(text), title="Big")
         labels = store.labels.ids()
         names = list(labels)
         rows = []
@@ -51,8 +51,8 @@ def big_project(tmp_path):
                     "t",
                 )
             )
-        store.insert_spans(rows)
-        store.insert_document(text="Small.", text_hash=text_hash("Small."), title="Small")
+        store.spans.insert_many(rows)
+        store.documents.insert(text="Small.", text_hash=text_hash("Small."), title="Small")
     return path
 
 
@@ -101,7 +101,7 @@ def test_document_list_holds_100000_documents_without_a_widget_per_row(
     with Store(path, "bench") as store, store.transaction():
         for i in range(100_000):
             text = f"Article number {i}."
-            store.insert_document(text=text, text_hash=text_hash(text), title=f"Article {i}")
+            store.documents.insert(text=text, text_hash=text_hash(text), title=f"Article {i}")
     t0 = time.perf_counter()
     window = open_window(path)
     built = time.perf_counter() - t0
@@ -111,6 +111,6 @@ def test_document_list_holds_100000_documents_without_a_widget_per_row(
     reloaded = time.perf_counter() - t0
     print(f"\n100k documents: window {built * 1000:.0f} ms, list reload {reloaded * 1000:.0f} ms")
     assert len(window.documents.view.findChildren(type(window.documents.search))) < 5
-    window.step_document(1)
-    window.done_and_next()
+    window.moving_on.step(1)
+    window.moving_on.done_and_next()
     assert window.position_label.text() == "Document 3 of 100000"

@@ -253,7 +253,7 @@ def test_highlights_after_changes_paint_as_a_fresh_load(make_project, open_windo
     window.editor.select(None)
     view.verticalScrollBar().setValue(0)
     changed = _grab(window)
-    window.open_document(window.store.neighbour_document(doc, 1))
+    window.open_document(window.store.documents.neighbour(doc, 1))
     window.open_document(doc)
     view.verticalScrollBar().setValue(0)
     assert _grab(window) == changed

@@ -21,7 +21,7 @@ def test_f9_shows_the_figures_of_stats_json_with_every_chart_drawn(
     monkeypatch.setenv("ANNOTATOR_USER", "lead")
     window = open_window(team)
     QTest.keyClick(window.article, Qt.Key.Key_F9)
-    [stats] = [w for w in window._windows if w.objectName() == "statisticsWindow"]
+    [stats] = [w for w in window.side_windows if w.objectName() == "statisticsWindow"]
     printed = CliRunner().invoke(cli, ["--db", str(team), "stats", "--json"]).output
     assert json.loads(json.dumps(stats.figures)) == json.loads(printed)
 
@@ -54,6 +54,6 @@ def test_names_with_dollar_signs_are_drawn_in_the_window_too(open_window, tmp_pa
     monkeypatch.setenv("ANNOTATOR_USER", "lead")
     window = open_window(project)
     QTest.keyClick(window.article, Qt.Key.Key_F9)
-    [stats] = [w for w in window._windows if w.objectName() == "statisticsWindow"]
+    [stats] = [w for w in window.side_windows if w.objectName() == "statisticsWindow"]
     assert {"status", "labels", "done", "active", "rate", "agreement-0"} <= set(stats.view.images)
     assert MATH_TITLES[0] in stats.view.toPlainText()

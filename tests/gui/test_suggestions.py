@@ -98,7 +98,7 @@ def test_the_counts_shown_are_of_annotations_with_suggestions_apart(suggested) -
     assert documents.index(0, 2).data() == 1
     assert documents.index(0, documents.suggested_column).data() == 2
     with Store(window.store.path) as other:
-        assert other.document_row(window.current_document).span_count == 1
+        assert other.documents.row(window.current_document).span_count == 1
 
 
 def test_next_suggestion_then_enter_accepts_it_as_the_analysts_own_span(
@@ -158,14 +158,14 @@ def test_moving_a_suggestions_edges_then_accepting_gives_the_moved_span(suggeste
     key(window, Qt.Key.Key_Return)
     assert stored(window)["spans"] == [("costs rose", "concession", "manual", "tester")]
     # undo: the accept, then the end, then the start (each key's presses are one step)
-    window.undo_action.trigger()
+    window.action("undo").trigger()
     assert (
         stored(window)["spans"] == []
         and ("costs rose", "concession") in stored(window)["suggested"]
     )
-    window.undo_action.trigger()
+    window.action("undo").trigger()
     assert ("costs rose.", "concession") in stored(window)["suggested"]
-    window.undo_action.trigger()
+    window.action("undo").trigger()
     assert (CONCESSION, "concession") in stored(window)["suggested"]
 
 
@@ -197,12 +197,12 @@ def test_accept_all_suggested_of_a_label_is_one_step(open_window, make_project) 
     item.trigger()
     assert sorted(s[0] for s in stored(window)["spans"]) == sorted(quotes)
     assert not [s for s in stored(window)["suggested"] if s[1] == "quote"]
-    window.undo_action.trigger()
+    window.action("undo").trigger()
     assert stored(window)["spans"] == []
     assert sorted(t for t, label in stored(window)["suggested"] if label == "quote") == sorted(
         quotes
     )
-    window.redo_action.trigger()
+    window.action("redo").trigger()
     assert len(stored(window)["spans"]) == 2
 
 
@@ -233,20 +233,20 @@ def test_undo_takes_back_each_step_one_at_a_time(suggested) -> None:
         "suggested": [],
         "rejected": [(TEXT.index("Photo"), TEXT.index("Photo") + len(CAPTION), "caption")],
     }
-    window.undo_action.trigger()  # the rejection: the caption is back, the rejection lifted
+    window.action("undo").trigger()  # the rejection: the caption is back, the rejection lifted
     assert stored(window)["suggested"] == [(CAPTION, "caption")]
     assert stored(window)["rejected"] == []
     assert window.document_model.selected_suggestion.id == ids[CAPTION]  # its own id
-    window.undo_action.trigger()  # the concession accepted as a quote
+    window.action("undo").trigger()  # the concession accepted as a quote
     assert stored(window)["spans"] == [(QUOTE, "quote", "manual", "tester")]
     assert stored(window)["suggested"] == [(CONCESSION, "concession"), (CAPTION, "caption")]
-    window.undo_action.trigger()  # the quote
+    window.action("undo").trigger()  # the quote
     assert stored(window)["spans"] == []
     assert {s.text: s.id for s in window.document_model.suggestions.values()} == ids
     assert window.status.counts.text() == "0 spans · 3 suggested"
     # and redo does it all again, the spans under the same ids as before
     for _ in range(3):
-        window.redo_action.trigger()
+        window.action("redo").trigger()
     assert [s[0] for s in stored(window)["spans"]] == [QUOTE, CONCESSION]
     assert stored(window)["suggested"] == []
 

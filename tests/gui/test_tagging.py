@@ -70,7 +70,7 @@ def test_selection_made_with_real_shift_arrow_keys(window) -> None:
     for _ in range(9):  # 🚀, space, "rocket", space: the emoji (2 UTF-16 units) is one keypress
         QTest.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
     assert view.textCursor().selectionEnd() - view.textCursor().selectionStart() == 10
-    window.snap_action.setChecked(False)
+    window.action("snap").setChecked(False)
     QTest.keyClick(view, Qt.Key.Key_2)
     assert store_spans(window) == [(start, start + 9, "quote", "🚀 rocket ")]
 
@@ -108,18 +108,18 @@ def test_snapping_grows_partial_words_and_trims_space(window) -> None:
 def test_snapping_off_keeps_exact_characters_and_is_remembered(
     window, open_window, project
 ) -> None:
-    window.snap_action.trigger()
-    assert not window.snap_action.isChecked()
+    window.action("snap").trigger()
+    assert not window.action("snap").isChecked()
     start = HARD_TEXT.index("ocket")
     tag(window, start, start + 3)
     assert store_spans(window) == [(start, start + 3, "claim", "ock")]
     window.close()
     again = open_window(project)
-    assert not again.snap_action.isChecked()
+    assert not again.action("snap").isChecked()
 
 
 def test_alt_hotkey_gives_exact_characters_while_snapping_is_on(window) -> None:
-    assert window.snap_action.isChecked()
+    assert window.action("snap").isChecked()
     start = HARD_TEXT.index("ocket")
     tag(window, start, start + 3, alt=True)
     assert store_spans(window) == [(start, start + 3, "claim", "ock")]
@@ -216,7 +216,7 @@ def test_hotkeys_work_in_a_window_that_was_never_activated(qtbot, project) -> No
     """Qt's shortcut map ignores inactive windows; the article still honours every key."""
     from PySide6.QtWidgets import QPlainTextEdit
 
-    from annotator.gui import MainWindow
+    from annotator.gui.main_window import MainWindow
 
     window = MainWindow(project)
     qtbot.addWidget(window)

@@ -30,7 +30,7 @@ def analyst_project(path, who, work, statuses):
     with Store(path, who) as store:
         with store.transaction():
             ids = [
-                store.insert_document(text=t, text_hash=text_hash(t), title=f"Text {i}")
+                store.documents.insert(text=t, text_hash=text_hash(t), title=f"Text {i}")
                 for i, t in enumerate(TEXTS)
             ]
         for index, spans in work.items():
@@ -142,7 +142,7 @@ def test_the_document_list_shows_everyones_status(as_analyst) -> None:
     team = [model.data(model.index(r, model.TEAM)) for r in range(model.rowCount())]
     assert team == ["ana ✓ · bo ✓ · cy ✓", "ana ✓ · bo ✓ · cy …", "ana – · bo – · cy ✓"]
     assert model.data(model.index(0, 1)) == "done"  # the analyst's own status, as before
-    window.reopen_document()  # ana's own status goes back to in progress
+    window.moving_on.reopen()  # ana's own status goes back to in progress
     assert model.data(model.index(0, model.TEAM)) == "ana … · bo ✓ · cy ✓"
     window.action("everyone_statuses").trigger()
     assert model.columnCount() == 3
@@ -160,7 +160,7 @@ def test_a_single_analysts_project_shows_every_span_and_no_team_column(
 
 def agreement_dialog(window):
     window.action("agreement").trigger()
-    return next(w for w in window._windows if w.objectName() == "agreementDialog")
+    return next(w for w in window.side_windows if w.objectName() == "agreementDialog")
 
 
 def expected_pairs(report: dict) -> list[dict]:
@@ -228,7 +228,7 @@ def review_rows(window) -> list[tuple[tuple[int, int, str], str, str]]:
 def test_review_mode_accepts_spans_one_undoable_step_at_a_time(as_analyst, tmp_path) -> None:
     window = as_analyst("lead")
     QTest.keyClick(window.article, Qt.Key.Key_F6)
-    assert window.review.active and window.review.dock.isVisible()
+    assert window.review.active and window.review_dock.isVisible()
     assert shown(window) == []  # the curated layer, empty so far
     assert review_rows(window) == [
         ((0, 12, "claim"), "3 analysts (ana, bo, cy)", ""),

@@ -137,7 +137,7 @@ def test_undo_of_a_span_the_other_window_deleted_is_refused_and_nothing_breaks(t
     assert not a.editor.undo_stack.canUndo() and not a.editor.undo_stack.canRedo()
     assert shown(a) == stored(a.store.path) == set()
     with Store(a.store.path) as other:
-        assert other.document_row(1).span_count == 0
+        assert other.documents.row(1).span_count == 0
     # B's own undo puts the span back; A sees it, and its Ctrl+Z has nothing left to undo
     use(qtbot, b)
     key(b, Qt.Key.Key_Z, CTRL)
@@ -175,7 +175,7 @@ def test_undo_of_done_is_refused_when_the_other_window_reopened_the_document(two
     key(b, Qt.Key.Key_Z, CTRL)
     assert "marked skipped in another window" in b.errors[0]
     with Store(a.store.path) as other:
-        assert other.document_row(1).status == "skipped"
+        assert other.documents.row(1).status == "skipped"
 
 
 def test_refresh_keeps_caret_and_scroll_and_drops_the_text_selection(
@@ -192,7 +192,7 @@ def test_refresh_keeps_caret_and_scroll_and_drops_the_text_selection(
     with Store(window.store.path) as other:
         other.spans.add(1, target + 10, target + 13, "quote")
         other.labels.add("rumour", hotkey="6")
-    window.refresh_action.trigger()
+    window.action("refresh").trigger()
     assert window.article.caret_cp() == target + 9
     assert window.article.selection_cp() is None
     assert window.article.first_visible_cp() == top
@@ -225,7 +225,7 @@ def test_two_windows_tagging_in_turn_keep_every_span(two, qtbot) -> None:
         window.refresh()
         assert shown(window) == stored(a.store.path)
     with Store(a.store.path) as other:
-        assert other.document_row(1).span_count == len(ids)
+        assert other.documents.row(1).span_count == len(ids)
 
 
 OTHER_PROGRAM = r"""
@@ -233,7 +233,7 @@ import re, sys, time
 from annotator.store.project import Store
 path, n = sys.argv[1], int(sys.argv[2])
 with Store(path, "other program") as store:
-    text = store.document_text(1)
+    text = store.documents.text(1)
     words = [(m.start(), m.end()) for m in re.finditer(r"[A-Za-z]{3,}", text)]
     for i in range(n):
         start, end = words[i % len(words)]

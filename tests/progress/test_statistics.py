@@ -108,7 +108,7 @@ def test_a_project_of_one_analyst_has_no_agreement_and_no_history_is_no_time(tmp
     # One instant for every change: the span and the status it sets are not a millisecond
     # apart, whatever the machine's speed.
     store = Store(tmp_path / "one.db", "tester", clock=lambda: "2026-11-30T09:00:00.000Z")
-    doc = store.insert_document(text="Some words here.", text_hash="x" * 64, title="t")
+    doc = store.documents.insert(text="Some words here.", text_hash="x" * 64, title="t")
     got = figures(store)
     assert got["agreement_over_time"] == []
     assert got["active_time"]["median_per_document"] is None

@@ -46,7 +46,7 @@ def project(tmp_path, clock):
     path = tmp_path / "team.db"
     with Store(path, "ana", clock=clock) as ana, ana.transaction():
         ids = [
-            ana.insert_document(text=t, text_hash=text_hash(t), title=f"t{i}")
+            ana.documents.insert(text=t, text_hash=text_hash(t), title=f"t{i}")
             for i, t in enumerate(TEXTS)
         ]
     ana = Store(path, "ana", clock=clock)
@@ -262,7 +262,7 @@ def test_merged_history_keeps_each_analysts_times(tmp_path, clock):
     for who, offset in (("ana", 0), ("bo", 5)):
         with Store(tmp_path / f"{who}.db", who, clock=clock) as mine:
             with mine.transaction():
-                doc = mine.insert_document(text=TEXTS[0], text_hash=text_hash(TEXTS[0]), title="t")
+                doc = mine.documents.insert(text=TEXTS[0], text_hash=text_hash(TEXTS[0]), title="t")
             tag(mine, clock, offset, doc)
             tag(mine, clock, offset + 40 + offset, doc)
     with Store(tmp_path / "team.db", "lead") as team:

@@ -231,7 +231,7 @@ def test_an_empty_imported_name_gives_the_work_to_the_importing_analyst(store, w
 def analyst_project(path, who):
     with Store(path, who) as store:
         with store.transaction():
-            doc = store.insert_document(text=TEXT, text_hash=text_hash(TEXT), title="t")
+            doc = store.documents.insert(text=TEXT, text_hash=text_hash(TEXT), title="t")
         store.spans.add(doc, 4, 12, "claim")
         store.statuses.set(doc, "done")
     return path

@@ -19,7 +19,7 @@ def store(tmp_path):
 def doc(store) -> int:
     text = "The 🚀 rocket rose at dawn."
     with store.transaction():
-        return store.insert_document(text=text, text_hash=text_hash(text), title="Launch")
+        return store.documents.insert(text=text, text_hash=text_hash(text), title="Launch")
 
 
 def test_adding_a_span_names_it_and_its_documents_new_state(store, doc) -> None:

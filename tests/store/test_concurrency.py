@@ -84,7 +84,7 @@ def test_the_window_store_waits_for_an_import_then_saves(project, tmp_path):
         import_paths(store, [_articles(tmp_path / "one.jsonl", 1, "one")])
     held = _held(project, _articles(tmp_path / "big.jsonl", 100, "big"), hold=1.5)
     with Store(project, "analyst") as store:  # as the window opens it, mid-import
-        (doc,) = store.document_ids()
+        (doc,) = store.documents.ids()
         span = store.spans.add(doc, 0, 3, "quote")
     assert _finish(held)[0] == 0
     with Store(project, "check") as store:
@@ -98,7 +98,7 @@ def test_a_writer_that_cannot_get_its_turn_says_how_long_it_waited(project, monk
     with Store(project, "setup") as store, store.transaction():
         from annotator.model import text_hash
 
-        store.insert_document(text="A text.", text_hash=text_hash("A text."), title="a")
+        store.documents.insert(text="A text.", text_hash=text_hash("A text."), title="a")
     blocker = sqlite3.connect(project, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")
     try:
@@ -106,7 +106,7 @@ def test_a_writer_that_cannot_get_its_turn_says_how_long_it_waited(project, monk
             from annotator.store.project import ProjectError
 
             with pytest.raises(ProjectError, match=r"waited 0\.[5-9] s|waited 1\.\d s"):
-                store.spans.add(store.document_ids()[0], 0, 1, "claim")
+                store.spans.add(store.documents.ids()[0], 0, 1, "claim")
     finally:
         blocker.execute("ROLLBACK")
         blocker.close()
@@ -149,11 +149,11 @@ def team_project(tmp_path_factory):
     with Store(path, "setup") as store, store.transaction():
         for i in range(TEAM_DOCUMENTS):
             text = f"Article {i}: “We will build it,” said Mayor Ana Ruiz on day {i}."
-            store.insert_document(text=text, text_hash=text_hash(text), title=f"Article {i}")
+            store.documents.insert(text=text, text_hash=text_hash(text), title=f"Article {i}")
     for analyst in ("ana", "ben"):
         with Store(path, analyst) as store, store.transaction():
-            for doc in store.document_ids():
-                text = store.document_text(doc)
+            for doc in store.documents.ids():
+                text = store.documents.text(doc)
                 quote = store.spans.add(doc, text.index("“"), text.index("”") + 1, "quote")
                 speaker = store.spans.add(
                     doc, text.index("Mayor"), text.index(" on day"), "speaker"

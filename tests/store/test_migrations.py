@@ -149,7 +149,7 @@ def test_migrations_of_another_set_do_not_count_as_newer(tmp_path):
     conn.commit()
     conn.close()
     with Store(path) as store:
-        assert store.count_documents() == 0
+        assert store.documents.count() == 0
 
 
 def test_a_file_that_is_not_sqlite_is_refused_and_left_untouched(tmp_path):
@@ -266,7 +266,7 @@ def test_a_damaged_project_is_refused_with_how_to_restore_it_from_its_backup(tmp
     assert "copy a backup over the project file" in message
     assert backup.name in message
     with Store(backup, "tester") as store:  # and the backup it names opens
-        assert store.count_documents() == 0
+        assert store.documents.count() == 0
 
 
 def test_extra_tables_and_columns_of_ones_own_are_not_damage(tmp_path):
@@ -337,7 +337,7 @@ def test_the_teams_step_gives_each_status_to_the_analyst_who_set_it(tmp_path, mo
         assert store.statuses.of_document(2) == {}
         assert store.statuses.of_document(3) == {"ana": "skipped"}  # who set it, by the history
         assert store.statuses.of_document(4) == {"bo": "in_progress"}
-        assert [d.status for d, _ in store.iter_documents()] == [
+        assert [d.status for d, _ in store.documents.stream()] == [
             "done",
             "new",
             "skipped",

@@ -33,7 +33,7 @@ def project(tmp_path):
         from annotator.model import text_hash
 
         for i, text in enumerate(ARTICLES):
-            store.insert_document(text=text, text_hash=text_hash(text), title=f"article {i}")
+            store.documents.insert(text=text, text_hash=text_hash(text), title=f"article {i}")
     return path
 
 
@@ -164,7 +164,7 @@ def test_session_killed_at_random_moments_keeps_every_acknowledged_change(projec
 def _reset_spans_baseline(path: Path) -> None:
     """Remove the spans left by a round, so each round's model starts from no spans."""
     with Store(path, "cleanup") as store:
-        for doc in store.document_ids():
+        for doc in store.documents.ids():
             for span in store.spans.in_document(doc):
                 store.spans.delete(span.id)
 
@@ -191,7 +191,7 @@ def test_a_writer_waits_for_another_instead_of_failing(project):
     blocker = sqlite3.connect(project, isolation_level=None, check_same_thread=False)
     blocker.execute("BEGIN IMMEDIATE")
     with Store(project, "waiter") as store:
-        doc = store.document_ids()[0]
+        doc = store.documents.ids()[0]
         release_at = time.monotonic() + 0.5
         import threading
 
@@ -223,7 +223,7 @@ def test_export_killed_midway_leaves_no_file_under_its_name(tmp_path):
     with Store(path, "setup") as store, store.transaction():
         for i in range(20_000):
             text = f"Article {i}: the council said the tram would run by 2027. 🚀 " * 20
-            store.insert_document(text=text, text_hash=text_hash(text), title=f"a{i}")
+            store.documents.insert(text=text, text_hash=text_hash(text), title=f"a{i}")
     target = tmp_path / "out" / "export.jsonl"
     for delay in (0.35, 0.5, 0.7):
         proc = subprocess.Popen(
@@ -273,14 +273,14 @@ def test_full_disk_during_a_change_says_so_and_leaves_the_project_consistent(pro
     from annotator.store.project import ProjectError
 
     with Store(project, "writer") as store:
-        doc = store.document_ids()[0]
+        doc = store.documents.ids()[0]
         kept = store.spans.add(doc, 0, 9, "claim")
         _fill_disk(store)
         with pytest.raises(ProjectError, match="disk is full"), store.transaction():
             for i in range(200):
                 text = f"a long article {i} " * 400
-                store.insert_document(text=text, text_hash=text_hash(text), title=str(i))
-        assert store.count_documents() == len(ARTICLES)
+                store.documents.insert(text=text, text_hash=text_hash(text), title=str(i))
+        assert store.documents.count() == len(ARTICLES)
         assert [s.id for s in store.spans.in_document(doc)] == [kept.id]
     db = _read(project)
     assert list(db["spans"]) == [kept.id]
@@ -359,11 +359,11 @@ def test_an_import_beside_another_open_connection_works_and_stays_in_wal(project
 
     source = _articles_file(tmp_path, 50)
     with Store(project, "window") as window, Store(project, "importer") as store:
-        doc = window.document_ids()[0]
+        doc = window.documents.ids()[0]
         report = import_paths(store, [source])
         window.spans.add(doc, 0, 7, "quote")  # the other connection keeps working
         assert report.documents_added == 50
-        assert window.count_documents() == len(ARTICLES) + 50
+        assert window.documents.count() == len(ARTICLES) + 50
     assert _journal_mode(project) == "wal"
 
 
@@ -384,5 +384,5 @@ def test_an_import_killed_midway_leaves_the_project_as_it_was(project, tmp_path)
     if not finished:
         assert after == before
     with Store(project) as store:  # it opens, and in WAL mode again
-        assert store.count_documents() == len(ARTICLES) + (20_000 if finished else 0)
+        assert store.documents.count() == len(ARTICLES) + (20_000 if finished else 0)
     assert _journal_mode(project) == "wal"

@@ -13,8 +13,8 @@ def test_each_analyst_has_their_own_status(store, add_doc):
     doc = add_doc("One text to read.")
     with Store(store.path, "ana") as ana, Store(store.path, "bo") as bo:
         ana.statuses.set(doc, "done")
-        assert ana.document_row(doc).status == "done"
-        assert bo.document_row(doc).status == "new"  # the window shows its analyst's own
+        assert ana.documents.row(doc).status == "done"
+        assert bo.documents.row(doc).status == "new"  # the window shows its analyst's own
         bo.spans.add(doc, 0, 3, "claim")
         assert bo.statuses.of(doc) == "in_progress"
         assert store.statuses.of_document(doc) == {"ana": "done", "bo": "in_progress"}
@@ -24,7 +24,7 @@ def test_the_overall_status_is_done_only_when_everyone_who_worked_on_it_is(store
     doc = add_doc("Another text.")
 
     def overall() -> str:
-        return next(d.status for d, _ in store.iter_documents() if d.id == doc)
+        return next(d.status for d, _ in store.documents.stream() if d.id == doc)
 
     assert overall() == "new"
     store.statuses.set(doc, "done", annotator="ana")
@@ -41,10 +41,10 @@ def test_next_open_document_and_counts_are_the_current_analysts(store, add_doc):
     first, second = add_doc("First."), add_doc("Second.")
     with Store(store.path, "ana") as ana:
         ana.statuses.set(first, "done")
-        assert ana.next_open_document(None) == second
-        assert ana.count_documents("done") == 1 and ana.count_documents("new") == 1
-    assert store.next_open_document(None) == first  # tester has done nothing
-    assert store.count_documents("new") == 2
+        assert ana.documents.next_open(None) == second
+        assert ana.documents.count("done") == 1 and ana.documents.count("new") == 1
+    assert store.documents.next_open(None) == first  # tester has done nothing
+    assert store.documents.count("new") == 2
 
 
 def test_status_changes_are_in_the_history_with_their_analyst(store, add_doc):
@@ -82,9 +82,9 @@ def test_export_by_status_of_one_analyst(store, add_doc, tmp_path):
     a, b = add_doc("Alpha."), add_doc("Beta.")
     store.statuses.set(a, "done", annotator="ana")
     store.statuses.set(b, "done", annotator="bo")
-    titles = [d.title for d, _ in store.iter_documents(statuses=["done"], annotators=["ana"])]
+    titles = [d.title for d, _ in store.documents.stream(statuses=["done"], annotators=["ana"])]
     assert titles == ["Alpha."]
-    assert len(list(store.iter_documents(statuses=["done"]))) == 2
+    assert len(list(store.documents.stream(statuses=["done"]))) == 2
 
 
 def test_a_bad_statuses_object_is_refused(store, write):

@@ -170,22 +170,22 @@ def test_insert_document_refuses_a_second_copy_of_the_same_text(store, add_doc):
     first = add_doc("Same words.")
     assert first is not None
     assert add_doc("Same words.", title="another title") is None
-    assert store.count_documents() == 1
-    assert store.document(first).title == "Same words."
+    assert store.documents.count() == 1
+    assert store.documents.get(first).title == "Same words."
 
 
 def test_stored_text_is_read_back_exactly(store, add_doc):
     text = "Tab\there, NBSP\u00a0here, 🚀👍🏽👨\u200d👩\u200d👧, e\u0301, \u2028 \u2029 مرحبا שלום"
     doc = add_doc(text)
-    assert store.document(doc).text == text
-    assert store.document_text(doc) == text
+    assert store.documents.get(doc).text == text
+    assert store.documents.text(doc) == text
 
 
 def test_set_status_accepts_each_of_the_four_statuses(store, add_doc):
     doc = add_doc("Words.")
     for status in ("in_progress", "done", "skipped", "new"):
         store.statuses.set(doc, status)
-        assert store.document_row(doc).status == status
+        assert store.documents.row(doc).status == status
 
 
 def test_set_status_refuses_an_unknown_status_and_changes_nothing(store, raw, add_doc):
@@ -209,25 +209,25 @@ def test_next_open_document_skips_done_and_skipped_and_wraps(store, add_doc):
     a, b, c = add_doc("A."), add_doc("B."), add_doc("C.")
     store.statuses.set(b, "done")
     store.statuses.set(c, "skipped")
-    assert store.next_open_document(a) == a  # wrapped around
-    assert store.next_open_document(a, wrap=False) is None
+    assert store.documents.next_open(a) == a  # wrapped around
+    assert store.documents.next_open(a, wrap=False) is None
 
 
 def test_neighbour_document_steps_through_project_order(store, add_doc):
     a, b = add_doc("A."), add_doc("B.")
-    assert store.neighbour_document(a, +1) == b
-    assert store.neighbour_document(b, -1) == a
-    assert store.neighbour_document(a, -1) is None
-    assert store.neighbour_document(b, +1) is None
+    assert store.documents.neighbour(a, +1) == b
+    assert store.documents.neighbour(b, -1) == a
+    assert store.documents.neighbour(a, -1) is None
+    assert store.documents.neighbour(b, +1) is None
 
 
 def test_document_rows_filter_by_status_and_search(store, add_doc):
     add_doc("Tram vote passes.")
     b = add_doc("Nurse shortfall grows.")
     store.statuses.set(b, "done")
-    assert [r.id for r in store.document_rows(status="done")] == [b]
-    assert [r.id for r in store.document_rows(search="NURSE")] == [b]
-    assert store.count_documents("new") == 1
+    assert [r.id for r in store.documents.rows(status="done")] == [b]
+    assert [r.id for r in store.documents.rows(search="NURSE")] == [b]
+    assert store.documents.count("new") == 1
 
 
 # -- spans --------------------------------------------------------------------------------------
@@ -245,7 +245,7 @@ def test_add_span_cuts_its_text_from_the_stored_text(store, add_doc):
 def test_add_span_to_a_new_document_makes_it_in_progress(store, add_doc):
     doc = add_doc("Words and more words.")
     store.spans.add(doc, 0, 5, "claim")
-    assert store.document_row(doc).status == "in_progress"
+    assert store.documents.row(doc).status == "in_progress"
     assert [c["action"] for c in store.history(doc)] == ["add_span", "set_status"]
 
 
@@ -253,7 +253,7 @@ def test_add_span_leaves_a_done_document_done(store, add_doc):
     doc = add_doc("Words and more words.")
     store.statuses.set(doc, "done")
     store.spans.add(doc, 0, 5, "claim")
-    assert store.document_row(doc).status == "done"
+    assert store.documents.row(doc).status == "done"
 
 
 @pytest.mark.parametrize(
@@ -340,9 +340,9 @@ def test_span_count_follows_adds_and_deletes(store, add_doc):
     doc = add_doc("Words and more words.")
     a = store.spans.add(doc, 0, 5, "claim")
     store.spans.add(doc, 6, 9, "claim")
-    assert store.document_row(doc).span_count == 2
+    assert store.documents.row(doc).span_count == 2
     store.spans.delete(a.id)
-    assert store.document_row(doc).span_count == 1
+    assert store.documents.row(doc).span_count == 1
 
 
 def test_document_text_is_unchanged_by_span_edits(store, add_doc, raw):
@@ -435,7 +435,7 @@ def test_delete_label_with_delete_spans_removes_the_label_and_its_spans(store, r
     store.spans.add(doc, 6, 9, "quote")
     assert store.labels.delete("claim", delete_spans=True) == 1
     assert [r[3] for r in span_rows(raw)] == ["quote"]
-    assert store.document_row(doc).span_count == 1
+    assert store.documents.row(doc).span_count == 1
     assert "claim" not in {lab.name for lab in store.labels.all()}
 
 
@@ -487,7 +487,7 @@ def test_iter_documents_streams_every_document_with_its_spans_in_order(store, ad
     store.spans.add(c, 0, 5, "claim")
     store.spans.add(a, 6, 10, "quote")
     store.spans.add(a, 0, 5, "claim")
-    got = [(doc.id, [(s.start, s.label) for s in spans]) for doc, spans in store.iter_documents()]
+    got = [(doc.id, [(s.start, s.label) for s in spans]) for doc, spans in store.documents.stream()]
     assert got == [(a, [(0, "claim"), (6, "quote")]), (b, []), (c, [(0, "claim")])]
 
 
@@ -500,10 +500,12 @@ def test_iter_documents_filters_documents_by_status_and_spans_by_label_and_annot
     with Store(store.path, "alice") as alice:
         alice.spans.add(b, 5, 9, "claim")
     store.statuses.set(a, "done")
-    assert [d.id for d, _ in store.iter_documents(statuses=["in_progress"])] == [b]
-    by_label = {d.id: [s.label for s in sp] for d, sp in store.iter_documents(labels=["claim"])}
+    assert [d.id for d, _ in store.documents.stream(statuses=["in_progress"])] == [b]
+    by_label = {d.id: [s.label for s in sp] for d, sp in store.documents.stream(labels=["claim"])}
     assert by_label == {a: ["claim"], b: ["claim"]}
-    by_person = {d.id: [s.text for s in sp] for d, sp in store.iter_documents(annotators=["alice"])}
+    by_person = {
+        d.id: [s.text for s in sp] for d, sp in store.documents.stream(annotators=["alice"])
+    }
     assert by_person == {a: [], b: ["text"]}
 
 
@@ -576,11 +578,11 @@ def test_stored_text_never_holds_a_carriage_return(store):
 
     doc = None
     with store.transaction():
-        doc = store.insert_document(
+        doc = store.documents.insert(
             text="Title\r\nBody\rend", text_hash=text_hash("Title\r\nBody\rend"), title="t"
         )
-    assert store.document_text(doc) == "Title\nBody\nend"
-    assert store.document(doc).text_hash == text_hash("Title\nBody\nend")
+    assert store.documents.text(doc) == "Title\nBody\nend"
+    assert store.documents.get(doc).text_hash == text_hash("Title\nBody\nend")
 
 
 def test_search_takes_percent_underscore_and_backslash_literally(store, add_doc):
@@ -588,8 +590,8 @@ def test_search_takes_percent_underscore_and_backslash_literally(store, add_doc)
     percent = add_doc("Turnout rose 55% on the day.")
     underscore = add_doc("The file was named vote_count.csv by the clerk.")
     slash = add_doc("A path like C:\\reports\\2026 appeared.")
-    assert [r.id for r in store.document_rows(search="55%")] == [percent]
-    assert [r.id for r in store.document_rows(search="vote_count")] == [underscore]
-    assert [r.id for r in store.document_rows(search="r_c")] == []  # not "per cent"
-    assert [r.id for r in store.document_rows(search="C:\\reports")] == [slash]
-    assert [r.id for r in store.document_rows(search="TURNOUT")] == [plain, percent]
+    assert [r.id for r in store.documents.rows(search="55%")] == [percent]
+    assert [r.id for r in store.documents.rows(search="vote_count")] == [underscore]
+    assert [r.id for r in store.documents.rows(search="r_c")] == []  # not "per cent"
+    assert [r.id for r in store.documents.rows(search="C:\\reports")] == [slash]
+    assert [r.id for r in store.documents.rows(search="TURNOUT")] == [plain, percent]

@@ -11,14 +11,14 @@ from click.testing import CliRunner
 from annotator.cli.main import cli
 from annotator.formats.importing import import_paths
 from annotator.store.project import Store
-from annotator.suggest.running import suggestions
+from annotator.suggest.running import propose_captions, suggestions
 
 PAGE = Path(__file__).parent.parent / "fixtures" / "webpages" / "harrowfield-reservoir.html"
 
 
 def proposed(store: Store) -> list[tuple[str, str, str]]:
     out = []
-    for doc, _ in store.iter_documents():
+    for doc, _ in store.documents.stream():
         for s in suggestions(store, doc.id):
             out.append((doc.text[s.start : s.end], s.label, s.suggester))
     return out
@@ -29,7 +29,7 @@ def test_a_pages_captions_are_suggested_on_import_exactly_at_their_offsets(tmp_p
     result = CliRunner().invoke(cli, ["--db", str(db), "import", str(PAGE)])
     assert result.exit_code == 0, result.output
     with Store(db, "ana") as store:
-        ((doc, spans),) = list(store.iter_documents(suggestions=False))
+        ((doc, spans),) = list(store.documents.stream(suggestions=False))
         captions = [doc.text[a:b] for a, b in doc.meta["captions"]]
         got = proposed(store)
         assert spans == [] and captions
@@ -64,6 +64,6 @@ def test_a_word_files_caption_paragraphs_are_suggested(tmp_path):
     path = tmp_path / "quarry.docx"
     document.save(path)
     with Store(tmp_path / "p.db", "ana") as store:
-        report = import_paths(store, [path])
+        report = import_paths(store, [path], propose_captions=propose_captions)
         assert report.ok
         assert [t for t, _, _ in proposed(store)] == ["Lorries queue at the quarry gate in May."]

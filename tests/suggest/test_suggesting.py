@@ -50,8 +50,8 @@ def test_suggestions_are_stored_apart_and_change_no_status(store, doc):
         ("Photo: The bridge at dawn. (Ana Ruiz / City Courier)", "caption", "captions"),
     }
     assert sum(sum(c.values()) for c in report.proposed.values()) == 3
-    assert store.document_row(doc).status == "new"
-    assert store.document_row(doc).span_count == 0  # counted apart
+    assert store.documents.row(doc).status == "new"
+    assert store.documents.row(doc).span_count == 0  # counted apart
     stats = store.stats()
     assert stats["spans"] == 0 and stats["suggestions"] == 3
 
@@ -80,7 +80,7 @@ def test_accepting_makes_it_the_analysts_span_and_the_history_says_from_what(sto
     quote = next(s for s in suggestions(store, doc) if s.label == "quote")
     span = accept_suggestion(store, quote.id)
     assert (span.origin, span.annotator, span.label) == ("manual", "tester", "quote")
-    assert store.document_row(doc).status == "in_progress"
+    assert store.documents.row(doc).status == "in_progress"
     entry = next(c for c in store.history(doc) if c["action"] == "accept_suggestion")
     assert entry["details"]["suggestion"] == quote.id and entry["details"]["suggester"] == "quotes"
     out = tmp_path / "o.jsonl"

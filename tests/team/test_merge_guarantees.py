@@ -38,8 +38,8 @@ def documents(store: Store) -> list[int]:
     """The three texts in a project (added when it lacks them), by index."""
     with store.transaction():
         return [
-            store.document_id_by_hash(text_hash(t))
-            or store.insert_document(text=t, text_hash=text_hash(t), title=f"t{i}")
+            store.documents.id_by_hash(text_hash(t))
+            or store.documents.insert(text=t, text_hash=text_hash(t), title=f"t{i}")
             for i, t in enumerate(TEXTS)
         ]
 
@@ -75,7 +75,7 @@ def assert_accepts_its_export(team: Path, folder: Path) -> None:
     with Store(team, "check") as store:
         labels = {label.name: label for label in store.labels.all()}
         kinds = {kind.name: kind for kind in store.relation_types.all()}
-        for doc, spans in store.iter_documents():
+        for doc, spans in store.documents.stream():
             by_id = {s.id: s for s in spans}
             for span in spans:
                 check_attributes(labels[span.label], span.attributes)
@@ -356,7 +356,7 @@ def _work(team: Path) -> list[tuple]:
     with Store(team, "lead") as store:
         return [
             (s.document_id, s.start, s.end, s.label, s.annotator)
-            for _, spans in store.iter_documents()
+            for _, spans in store.documents.stream()
             for s in spans
         ] + [(r.document_id, r.label) for d in (1, 2, 3) for r in store.relations.in_document(d)]
 
@@ -609,7 +609,7 @@ def _big_source(path: Path, documents: int) -> Path:
     with Store(path, "ana") as store, store.transaction():
         for i in range(documents):
             text = f"Article {i}: the council said the tram would run by 2027. Critics doubt it."
-            doc = store.insert_document(text=text, text_hash=text_hash(text), title=f"a{i}")
+            doc = store.documents.insert(text=text, text_hash=text_hash(text), title=f"a{i}")
             for start in range(0, 60, 6):
                 store.spans.add(doc, start, start + 5, "claim")
             store.statuses.set(doc, "done")

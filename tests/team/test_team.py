@@ -27,7 +27,7 @@ def analyst_project(path, who, work, statuses=None):
     with Store(path, who) as store:
         with store.transaction():
             ids = [
-                store.insert_document(text=t, text_hash=text_hash(t), title=f"t{i}")
+                store.documents.insert(text=t, text_hash=text_hash(t), title=f"t{i}")
                 for i, t in enumerate(TEXTS)
             ]
         for index, spans in work.items():
@@ -144,7 +144,7 @@ def test_labels_are_matched_by_name_and_the_missing_ones_added_and_said(tmp_path
     with Store(path, "xi") as store:
         store.labels.add("rumour", "#112233")
         with store.transaction():
-            doc = store.insert_document(text=TEXTS[0], text_hash=text_hash(TEXTS[0]), title="t")
+            doc = store.documents.insert(text=TEXTS[0], text_hash=text_hash(TEXTS[0]), title="t")
         store.spans.add(doc, 0, 3, "rumour")
     with Store(tmp_path / "team.db", "lead") as team:
         report = merge_projects(team, [path])
@@ -246,7 +246,7 @@ def test_merge_carries_relations_and_attributes_and_again_adds_nothing(tmp_path)
     path = tmp_path / "ana.db"
     with Store(path, "ana") as store:
         with store.transaction():
-            doc = store.insert_document(text=text, text_hash=text_hash(text), title="t")
+            doc = store.documents.insert(text=text, text_hash=text_hash(text), title="t")
         quote = store.spans.add(doc, 0, 19, "quote")
         speaker = store.spans.add(doc, 25, 39, "speaker")
         store.relations.add(quote.id, speaker.id, "said_by")
@@ -269,7 +269,7 @@ def _with_relation(path, who, speaker_end):
     text = "“We will build it,” said Mayor Ana Ruiz."
     with Store(path, who) as store:
         with store.transaction():
-            doc = store.insert_document(text=text, text_hash=text_hash(text), title="t")
+            doc = store.documents.insert(text=text, text_hash=text_hash(text), title="t")
         quote = store.spans.add(doc, 0, 19, "quote")
         speaker = store.spans.add(doc, 25, speaker_end, "speaker")
         store.relations.add(quote.id, speaker.id, "said_by")
@@ -338,7 +338,7 @@ def _team_over(path, text):
     after its first sentence alike in part; returns every figure that counts its characters."""
     with Store(path, "ana") as store:
         with store.transaction():
-            doc = store.insert_document(text=text, text_hash=text_hash(text), title="t")
+            doc = store.documents.insert(text=text, text_hash=text_hash(text), title="t")
         start = text.index("The minister")
         for who, end in (("ana", start + 30), ("bo", start + 20)):
             with Store(path, who) as mine:

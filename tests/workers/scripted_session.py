@@ -28,7 +28,7 @@ def main() -> None:
     adds_only = len(sys.argv) > 4 and sys.argv[4] == "adds-only"
     rng = random.Random(seed)
     store = Store(path, "worker")  # one analyst, session after session
-    documents = {d: len(store.document_text(d)) for d in store.document_ids()}
+    documents = {d: len(store.documents.text(d)) for d in store.documents.ids()}
     mine: list[int] = []
     say("ready", {})
     for i in range(count):

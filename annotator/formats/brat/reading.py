@@ -19,9 +19,8 @@ from typing import Any, Protocol
 
 from annotator.formats.brat.writing import STANDS_FOR, fragment_text, parse_note
 from annotator.formats.decoding import DecodeError, bad_utf8_reason, decode_bytes
-from annotator.formats.readers import as_text
 from annotator.formats.tasks import RecordError, title_of
-from annotator.printable import printable
+from annotator.printable import as_text, printable
 
 #: A file the importer passes over because it is read with its ``.txt`` (see ``brat_role``).
 PART = "part of a brat folder"

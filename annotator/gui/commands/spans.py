@@ -327,7 +327,7 @@ class SetStatus(StoreCommand):
 
     def _write(self, expected: str, status: str) -> Changes:
         with self.store.transaction():
-            now = self.store.document_row(self._document).status
+            now = self.store.documents.row(self._document).status
             if now != expected:
                 raise ChangedElsewhere(
                     f"the document was marked {now.replace('_', ' ')} in another window or program"

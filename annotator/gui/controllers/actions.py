@@ -12,16 +12,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QWidget
+from PySide6.QtWidgets import QMenu, QMenuBar, QTableView, QWidget
 
 from annotator.gui import settings as prefs
 
 if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.article.find_bar import FindBar
+    from annotator.gui.article.view import ArticleView
+    from annotator.gui.controllers.editing import Editor
+    from annotator.gui.controllers.moving_on import MovingOn
+    from annotator.gui.controllers.relating import Relating
+    from annotator.gui.controllers.review import Review
+    from annotator.gui.controllers.suggestions import Suggestions
+    from annotator.gui.panels.document_list import DocumentList
     from annotator.model import Label
 
 # Keys without modifiers that window commands use; a label cannot take them as hotkey.
@@ -44,6 +51,51 @@ WIDGET_KEYS = [
 ]
 
 
+class Window(Protocol):
+    """What the commands of the table and the menus built from it reach on the window: its
+    controllers and panels, and the window's own commands. The main window is one; naming
+    them here keeps this table from importing it."""
+
+    editor: Editor
+    moving_on: MovingOn
+    suggestions: Suggestions
+    review: Review
+    relating: Relating
+    find_bar: FindBar
+    article: ArticleView
+    documents: DocumentList
+    span_table: QTableView
+    tag_menu: QMenu
+    recent_menu: QMenu
+    label_actions: list[QAction]
+    actions_by_id: dict[str, QAction]
+
+    def menuBar(self) -> QMenuBar: ...
+    def actions(self) -> list[QAction]: ...
+    def addAction(self, action: QAction, /) -> None: ...
+    def removeAction(self, action: QAction, /) -> None: ...
+    def close(self) -> bool: ...
+    def new_project(self) -> None: ...
+    def open_project_dialog(self) -> None: ...
+    def import_files(self) -> None: ...
+    def import_folder(self) -> None: ...
+    def import_pages_raw(self) -> None: ...
+    def export_dialog(self) -> Any: ...
+    def change_annotator(self) -> None: ...
+    def open_labels(self) -> None: ...
+    def show_guidelines(self) -> None: ...
+    def show_shortcuts(self) -> None: ...
+    def open_agreement(self) -> None: ...
+    def open_statistics(self) -> None: ...
+    def zoom_article(self, steps: int) -> None: ...
+    def snap_toggled(self) -> None: ...
+    def show_layer(self) -> None: ...
+    def show_team_statuses(self) -> None: ...
+    def toggle_review(self) -> None: ...
+    def refresh(self) -> bool: ...
+    def focus_search(self) -> None: ...
+
+
 @dataclass(frozen=True)
 class ActionSpec:
     """One command of the window: the table below is the only place it is declared."""
@@ -52,7 +104,7 @@ class ActionSpec:
     text: str
     keys: tuple[str, ...]
     menu: str  # the top-level menu that holds it
-    handler: Callable[[MainWindow], Any]
+    handler: Callable[[Window], Any]
     group: int = 0  # a separator between groups of one menu
     in_article: bool = False  # only while the article has the focus (Tab, Esc)
     checkable: bool = False
@@ -65,7 +117,7 @@ def _spec(
     text: str,
     keys: str | tuple[str, ...],
     menu: str,
-    handler: Callable[[MainWindow], Any],
+    handler: Callable[[Window], Any],
     group: int = 0,
     **kw: Any,
 ) -> ActionSpec:
@@ -198,13 +250,21 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "&Done, next document",
         ("Ctrl+Return", "Ctrl+Enter"),
         "&Document",
-        lambda w: w.done_and_next(),
+        lambda w: w.moving_on.done_and_next(),
     ),
-    _spec("skip", "&Skip, next document", "Ctrl+Shift+S", "&Document", lambda w: w.skip_and_next()),
-    _spec("reopen", "&Reopen document", "Ctrl+Shift+R", "&Document", lambda w: w.reopen_document()),
-    _spec("next_doc", "&Next document", "Ctrl+PgDown", "&Document", lambda w: w.step_document(1)),
     _spec(
-        "prev_doc", "&Previous document", "Ctrl+PgUp", "&Document", lambda w: w.step_document(-1)
+        "skip",
+        "&Skip, next document",
+        "Ctrl+Shift+S",
+        "&Document",
+        lambda w: w.moving_on.skip_and_next(),
+    ),
+    _spec(
+        "reopen", "&Reopen document", "Ctrl+Shift+R", "&Document", lambda w: w.moving_on.reopen()
+    ),
+    _spec("next_doc", "&Next document", "Ctrl+PgDown", "&Document", lambda w: w.moving_on.step(1)),
+    _spec(
+        "prev_doc", "&Previous document", "Ctrl+PgUp", "&Document", lambda w: w.moving_on.step(-1)
     ),
     _spec(
         "search_docs",
@@ -315,7 +375,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     _spec("agreement", "&Agreement…", "F7", "&View", lambda w: w.open_agreement(), 2),
     _spec("statistics", "&Statistics…", "F9", "&View", lambda w: w.open_statistics(), 2),
-    _spec("review", "&Review mode", "F6", "&Review", lambda w: w.review.toggled(), checkable=True),
+    _spec("review", "&Review mode", "F6", "&Review", lambda w: w.toggle_review(), checkable=True),
     _spec(
         "accept",
         "&Accept the span",
@@ -361,7 +421,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
 
 
 def make_action(
-    window: MainWindow,
+    window: Window,
     text: str,
     keys: tuple[str, ...] | list[str],
     slot: Callable[[], Any],
@@ -370,7 +430,7 @@ def make_action(
     checkable: bool = False,
 ) -> QAction:
     """An action with its shortcut(s); ``widget`` limits it to when that widget has focus."""
-    action = QAction(text, window)
+    action = QAction(text, window.article.window())
     action.setShortcuts([QKeySequence(k) for k in keys])
     action.setCheckable(checkable)
     action.triggered.connect(lambda checked=False: slot())
@@ -382,11 +442,11 @@ def make_action(
     return action
 
 
-def _widget(w: MainWindow, path: str | None) -> QWidget | None:
+def _widget(w: Window, path: str | None) -> QWidget | None:
     return attrgetter(path)(w) if path else None
 
 
-def build_actions(w: MainWindow) -> dict[str, QAction]:
+def build_actions(w: Window) -> dict[str, QAction]:
     """One QAction per row of :data:`ACTIONS`, by id; the menus are built from the same rows."""
     made: dict[str, QAction] = {}
     for spec in ACTIONS:
@@ -412,7 +472,7 @@ def build_actions(w: MainWindow) -> dict[str, QAction]:
     return made
 
 
-def build_menus(w: MainWindow) -> None:
+def build_menus(w: Window) -> None:
     """The menu bar from :data:`ACTIONS`, plus the recent projects and the labels' Tag menu."""
     bar = w.menuBar()
     menus = {title: bar.addMenu(title) for title in MENUS}
@@ -425,20 +485,20 @@ def build_menus(w: MainWindow) -> None:
         last[spec.menu] = spec.group
         menu.addAction(w.actions_by_id[spec.id])
         if spec.id == "open":
-            w.recent_menu = QMenu("Open &recent", w)
+            w.recent_menu = QMenu("Open &recent", w.article.window())
             menu.addMenu(w.recent_menu)
     _add_suggestion_menu(w)
 
 
-def _add_suggestion_menu(w: MainWindow) -> None:
+def _add_suggestion_menu(w: Window) -> None:
     """Tag → Accept all suggested: one item per label, filled as the menu opens."""
-    menu = QMenu("Accept all su&ggested", w)
+    menu = QMenu("Accept all su&ggested", w.article.window())
     menu.setObjectName("acceptAllSuggested")
     menu.aboutToShow.connect(lambda: w.suggestions.fill_accept_menu(menu))
     w.tag_menu.addMenu(menu)
 
 
-def build_label_actions(w: MainWindow, labels: list[Label]) -> tuple[dict[str, str], list[str]]:
+def build_label_actions(w: Window, labels: list[Label]) -> tuple[dict[str, str], list[str]]:
     """Replace the Tag menu's actions with two per label (tag, tag exact characters).
 
     Returns the hotkeys that really work, by label, and the labels whose hotkey clashes with a
@@ -480,7 +540,7 @@ def build_label_actions(w: MainWindow, labels: list[Label]) -> tuple[dict[str, s
     return keys, clashes
 
 
-def all_actions(w: MainWindow) -> list[QAction]:
+def all_actions(w: Window) -> list[QAction]:
     """Every action of the window in menu order: the shortcut sheet is built from these."""
     seen: list[QAction] = []
 
@@ -500,7 +560,7 @@ def all_actions(w: MainWindow) -> list[QAction]:
     return seen
 
 
-def action_for_key(w: MainWindow, keys: QKeySequence) -> QAction | None:
+def action_for_key(w: Window, keys: QKeySequence) -> QAction | None:
     """The enabled action one of whose shortcuts is exactly ``keys`` in the article: a
     window-wide one, or one of the article's own (another widget's keys are its own)."""
     for action in all_actions(w):

@@ -2,15 +2,18 @@
 
 Each gesture writes to the store first (so a refused change never reaches the undo stack),
 then pushes its command with what the write changed; every command hands its changes to the
-window's ``apply_changes``. The selected span is the document model's.
+shell's ``apply_changes``, the one road to the views. The selected span is the document
+model's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QTableView
 
 from annotator.changes import changes_of
 from annotator.gui.article.snapping import tidy_selection
@@ -26,20 +29,41 @@ from annotator.gui.commands.spans import (
 from annotator.model import Span, SpanError
 
 if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.article.view import ArticleView
+    from annotator.gui.controllers.shell import Shell
+    from annotator.gui.panels.span_list import SpanListModel
+    from annotator.session.document_model import DocumentModel
+    from annotator.session.project_model import ProjectModel
 
 
 class Editor:
     """Owns the undo stack and the selected span; turns gestures into commands."""
 
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
-        self.view = window.article
-        self.model = window.span_model
-        self.table = window.span_table
-        self.undo_stack: QUndoStack = QUndoStack(window)
+    def __init__(
+        self,
+        project: ProjectModel,
+        document: DocumentModel,
+        view: ArticleView,
+        span_model: SpanListModel,
+        span_table: QTableView,
+        shell: Shell,
+        *,
+        snapping: Callable[[], bool],
+        parent: QObject,
+    ) -> None:
+        self.project = project
+        self.shell = shell
+        self.view = view
+        self.model = span_model
+        self.table = span_table
+        self.snapping = snapping
+        self.undo_stack: QUndoStack = QUndoStack(parent)
         self.undo_stack.setUndoLimit(0)  # unlimited: every step is already saved
-        self.document = window.document_model
+        self.document = document
+        #: The keys that tag and delete spans accept and reject a selected suggestion: the
+        #: window hands these over once the suggestions' controller is made.
+        self.accept_suggestion: Callable[[str | None], Span | None] = lambda _label: None
+        self.reject_suggestion: Callable[[], Span | None] = lambda: None
         self.model.note_edited = self.set_note
         self.view.spansClicked.connect(self._clicked)
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
@@ -48,11 +72,11 @@ class Editor:
     # -- helpers --------------------------------------------------------------------------
 
     @property
-    def store(self):
-        return self.window.store
+    def store(self) -> Any:
+        return self.project.store
 
     def _say(self, message: str) -> None:
-        self.window.statusBar().showMessage(message, 5000)
+        self.shell.say(message, 5000)
 
     def _guard(self, action, *args):
         """Run a store write; a refusal becomes one sentence in the status bar or a dialog."""
@@ -64,9 +88,9 @@ class Editor:
             self._say(f"Not changed: {e}")
             # perhaps another window or program changed the project: show it (after this
             # gesture's button or action has finished, as a refresh may replace them)
-            QTimer.singleShot(0, self.window.refresh_if_changed)
+            QTimer.singleShot(0, self.shell.refresh_if_changed)
         except ProjectError as e:
-            self.window.show_error(str(e))
+            self.shell.show_error(str(e))
         return None
 
     def selected_span(self) -> Span | None:
@@ -74,7 +98,7 @@ class Editor:
 
     def _own(self, span: Span) -> bool:
         """Edits apply to the analyst's own spans (another's is shown, not changed)."""
-        if self.window.layer.editable(span):
+        if self.project.layer.editable(span):
             return True
         self._say(f"This {span.label} is {span.annotator}'s: you can change only your own spans.")
         return False
@@ -83,31 +107,31 @@ class Editor:
 
     def tag(self, label: str, exact: bool = False) -> Span | None:
         """With text selected: a new span (always). Without: relabel the selected span."""
-        doc = self.window.current_document
+        doc = self.document.document_id
         if self.store is None or doc is None:
             return None
         selected = self.view.selection_cp()
         if selected is None and self.document.selected_suggestion is not None:
-            return self.window.suggestions.accept(label)  # accepted as this label
+            return self.accept_suggestion(label)  # accepted as this label
         if selected is None:
             span = self.selected_span()
             if span is None:
                 self._say("Select some text to tag, or click a span to change its label.")
                 return None
             return self.relabel(span, label)
-        snap = self.window.snap_action.isChecked() and not exact
+        snap = self.snapping() and not exact
         edges = tidy_selection(self.view.text, *selected, snap=snap)
         if edges is None:
             self._say("Only white space is selected: nothing to tag.")
             return None
-        origin = self.window.layer.new_origin
+        origin = self.project.layer.new_origin
         span = self._guard(
             lambda: self.store.spans.add(doc, edges[0], edges[1], label, origin=origin)
         )
         if span is None:
             return None
         self.view.clear_selection()
-        self._push(AddSpan(span, self.store, self.window), span)
+        self._push(AddSpan(span, self.store, self.shell), span)
         return span
 
     def relabel(self, span: Span, label: str) -> Span | None:
@@ -115,12 +139,12 @@ class Editor:
             return span
         after = self._guard(self.store.spans.relabel, span.id, label)
         if after is not None:
-            self._push(RelabelSpan(span, after, self.store, self.window), after)
+            self._push(RelabelSpan(span, after, self.store, self.shell), after)
         return after
 
     def delete_selected(self) -> None:
         if self.document.selected_suggestion is not None:
-            self.window.suggestions.reject()
+            self.reject_suggestion()
             return
         span = self.selected_span()
         if span is None:
@@ -130,7 +154,7 @@ class Editor:
             return
         gone = self._guard(self.store.spans.delete, span.id)
         if gone is not None:
-            self._push(DeleteSpan(span, self.store, self.window), gone)
+            self._push(DeleteSpan(span, self.store, self.shell), gone)
 
     def move_edge(self, edge: str, forward: bool) -> None:
         """Move the selected span's (or suggestion's) start or end by one character (a whole
@@ -153,7 +177,7 @@ class Editor:
             return
         after = self._guard(self.store.spans.move, span.id, start, end)
         if after is not None:
-            command = MoveSpan(span, after, self.store, self.window, edge=edge, forward=forward)
+            command = MoveSpan(span, after, self.store, self.shell, edge=edge, forward=forward)
             self._push(command, after)
 
     def edit_note(self) -> None:
@@ -166,7 +190,7 @@ class Editor:
             return
         if not self._own(span):
             return
-        note = self.window.ask_note("Note", f"Note on this {span.label}:", span.note or "")
+        note = self.shell.ask_note("Note", f"Note on this {span.label}:", span.note or "")
         if note is not None and span.id is not None:
             self.set_note(span.id, note)
 
@@ -190,7 +214,7 @@ class Editor:
         if not declared:
             self._say(f"The label {span.label} declares no attributes (Edit → Labels…).")
             return
-        values = self.window.ask_attributes(span.label, declared, dict(span.attributes))
+        values = self.shell.ask_attributes(span.label, declared, dict(span.attributes))
         if values is not None and span.id is not None:
             self.set_attributes(span.id, values)
 
@@ -201,7 +225,7 @@ class Editor:
             return
         after = self._guard(self.store.spans.set_attributes, span_id, clean)
         if after is not None:
-            self._push(SetAttributes(span, after, self.store, self.window), after)
+            self._push(SetAttributes(span, after, self.store, self.shell), after)
 
     def set_note(self, span_id: int, note: str | None) -> None:
         span = self.document.spans.get(span_id)
@@ -210,14 +234,14 @@ class Editor:
             return
         after = self._guard(self.store.spans.set_note, span_id, note)
         if after is not None:
-            self._push(SetNote(span, after, self.store, self.window), after)
+            self._push(SetNote(span, after, self.store, self.shell), after)
 
     def set_status(self, document_id: int, status: str) -> bool:
         before = self._guard(self.store.statuses.set, document_id, status)
         if before is None:
             return False
         if before != status:
-            command = SetStatus(document_id, str(before), status, self.store, self.window)
+            command = SetStatus(document_id, str(before), status, self.store, self.shell)
             self._push(command, before)
         return True
 
@@ -280,7 +304,7 @@ class Editor:
     def change_failed(self, error: Exception) -> None:
         """An undo or redo was refused (or could not be written): show the project as it is
         now, then say why. The command marked itself obsolete, so the stack drops the step."""
-        self.window.refresh()
-        self.window.show_error(
+        self.shell.refresh()
+        self.shell.show_error(
             f"The change could not be made: {error}. It was taken off the undo history."
         )

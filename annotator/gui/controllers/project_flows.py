@@ -1,9 +1,11 @@
 """What the window does with the project as a whole: open, resume, import, export, labels, help.
 
-Each flow asks the analyst through the window's question methods (``choose_files``,
+Each flow asks the analyst through the shell's question methods (``choose_files``,
 ``show_report``, ``exec_dialog`` ...), which tests replace on the window, and calls the Qt-free
-core for the work: one function, two faces (the CLI calls the same ones). The store and
-sqlite-utils are imported when a flow runs, never when the window module is imported.
+core for the work: one function, two faces (the CLI calls the same ones). Opening a project
+hands the store to the project model, whose ``opened`` event the window and its panels
+follow. The store and sqlite-utils are imported when a flow runs, never when the window module
+is imported.
 """
 
 from __future__ import annotations
@@ -14,18 +16,28 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QApplication, QMenu, QProgressDialog, QWidget
 
 from annotator.changes import Changes, compare_labels
 from annotator.gui import settings as prefs
 from annotator.gui.article.words import plural
-from annotator.gui.controllers.actions import RESERVED_KEYS, WIDGET_KEYS, all_actions
-from annotator.gui.dialogs.common import ExportDialog, GuidelinesDialog, ShortcutSheet
+from annotator.gui.controllers.actions import RESERVED_KEYS, WIDGET_KEYS
+from annotator.gui.dialogs.export import ExportDialog
+from annotator.gui.dialogs.help import GuidelinesDialog, ShortcutSheet
 from annotator.gui.dialogs.labels import LabelsDialog
 
 if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
+    from collections.abc import Callable
+
+    from annotator.gui.article.view import ArticleView
+    from annotator.gui.commands.labels import LabelEditor
+    from annotator.gui.commands.relation_types import RelationTypeEditor
+    from annotator.gui.controllers.shell import Shell
+    from annotator.gui.dialogs.side_windows import SideWindows
+    from annotator.gui.panels.document_list import DocumentList
+    from annotator.session.document_model import DocumentModel
+    from annotator.session.project_model import ProjectModel
 
 PROJECT_FILTER = "annotator projects (*.db *.sqlite *.annotator);;All files (*)"
 GOOD_RECORDS = "Import the good records"
@@ -45,8 +57,34 @@ LAST_DOCUMENT = "ui.last_document"
 
 
 class ProjectFlows:
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
+    def __init__(
+        self,
+        project: ProjectModel,
+        document: DocumentModel,
+        view: ArticleView,
+        documents: DocumentList,
+        undo_stack: QUndoStack,
+        shell: Shell,
+        *,
+        parent: QWidget,
+        recent_menu: QMenu,
+        label_editor: LabelEditor,
+        relation_type_editor: RelationTypeEditor,
+        actions: Callable[[], list[QAction]],
+        side_windows: SideWindows,
+    ) -> None:
+        self.project = project
+        self.document = document
+        self.view = view
+        self.documents = documents
+        self.undo_stack = undo_stack
+        self.shell = shell
+        self.parent = parent
+        self.recent_menu = recent_menu
+        self.label_editor = label_editor
+        self.relation_type_editor = relation_type_editor
+        self.actions = actions
+        self.side_windows = side_windows
 
     # -- opening and closing ---------------------------------------------------------------
 
@@ -54,93 +92,79 @@ class ProjectFlows:
         """Open (or create) a project and resume where the analyst left off."""
         from annotator.store.project import ProjectError, Store
 
-        w = self.window
         try:
-            store = Store(path, w.annotator)
+            store = Store(path, self.project.annotator)
         except ProjectError as e:
             if not report_errors:
                 raise
-            w.show_error(str(e))
+            self.shell.show_error(str(e))
             return False
         self.close_project()
-        w.store = store
-        w.seen_version = store.data_version()
-        w.editor.undo_stack.clear()
-        w.setWindowTitle(f"{Path(path).name} — annotator")
+        self.undo_stack.clear()
         self.rebuild_recent(prefs.remember_project(str(Path(path).resolve())))
-        w.reload_labels()
-        w.choose_layers(store)
-        w.documents.set_store(store)
-        w.status.count(store)
+        self.project.open(store)
         self.resume()
         return True
 
     def close_project(self) -> None:
-        w = self.window
-        if w.store is None:
+        if self.project.store is None:
             return
         self.remember_position()
-        w.editor.undo_stack.clear()
-        w.store.close()
-        w.store = None
-        w.document_model.clear()
-        w.documents.set_store(None)
+        self.undo_stack.clear()
+        self.document.clear()
+        self.project.close()
 
     def resume(self) -> None:
         """Open the document, caret and scroll position remembered in the project."""
-        w = self.window
-        assert w.store is not None
-        last = w.store.get_setting(LAST_DOCUMENT) or {}
+        store = self.project.require_store()
+        last = store.get_setting(LAST_DOCUMENT) or {}
         doc = last.get("document") if isinstance(last, dict) else None
         if doc is not None and self._exists(doc):
-            w.open_document(doc, remember=False)
+            self.shell.open_document(doc, remember=False)
             caret, top = int(last.get("caret", 0)), int(last.get("scroll", 0))
-            w.article.select_cp(caret, caret)
-            QTimer.singleShot(0, lambda: w.article.scroll_to_cp(top))
+            self.view.select_cp(caret, caret)
+            QTimer.singleShot(0, lambda: self.view.scroll_to_cp(top))
             return
-        first = w.store.next_open_document(None)
-        if first is None and w.documents.model.rows:
-            first = w.documents.model.rows[0].id
+        first = store.documents.next_open(None)
+        if first is None and self.documents.model.rows:
+            first = self.documents.model.rows[0].id
         if first is not None:
-            w.open_document(first, remember=False)
-        else:
-            w.update_status()
+            self.shell.open_document(first, remember=False)
 
     def _exists(self, document_id: int) -> bool:
-        assert self.window.store is not None
         try:
-            self.window.store.document_row(document_id)
+            self.project.require_store().documents.row(document_id)
         except KeyError:
             return False
         return True
 
     def remember_position(self) -> None:
         """Where to resume: saved on document switch and on close, not on every scroll."""
-        w = self.window
-        if w.store is None or w.current_document is None:
+        store, doc = self.project.store, self.document.document_id
+        if store is None or doc is None:
             return
         position = {
-            "document": w.current_document,
-            "caret": w.article.caret_cp(),
-            "scroll": w.article.first_visible_cp(),
+            "document": doc,
+            "caret": self.view.caret_cp(),
+            "scroll": self.view.first_visible_cp(),
         }
         try:
-            w.store.set_setting(LAST_DOCUMENT, position)
+            store.set_setting(LAST_DOCUMENT, position)
         except Exception as e:
-            w.statusBar().showMessage(f"Could not remember the position: {e}", 5000)
+            self.shell.say(f"Could not remember the position: {e}", 5000)
 
     def new_project(self) -> None:
-        path = self.window.choose_project("New project", save=True)
+        path = self.shell.choose_project("New project", save=True)
         if path:
             self.open_project(path, report_errors=True)
 
     def open_project_dialog(self) -> None:
-        path = self.window.choose_project("Open project", save=False)
+        path = self.shell.choose_project("Open project", save=False)
         if path:
             self.open_project(path, report_errors=True)
 
     def rebuild_recent(self, recent: list[str] | None = None) -> None:
-        menu = self.window.recent_menu
+        menu = self.recent_menu
         menu.clear()
         for n, path in enumerate(recent if recent is not None else prefs.recent_projects(), 1):
             action = menu.addAction(path)
@@ -164,7 +188,7 @@ class ProjectFlows:
         try:
             env = named_analyst()
         except AnalystNameError as e:
-            self.window.show_error(str(e))
+            self.shell.show_error(str(e))
             env = None
         if env:
             return env
@@ -179,16 +203,11 @@ class ProjectFlows:
         return name
 
     def change_annotator(self) -> None:
-        w = self.window
-        name = self._ask_name("Annotator name", w.annotator)
+        name = self._ask_name("Annotator name", self.project.annotator)
         if name is None:
             return
         prefs.settings().setValue("user/name", name)
-        w.annotator = name
-        if w.store is not None:
-            w.store.annotator = name
-            w.show_layer()
-        w.status.show_annotator(name)
+        self.project.annotator = name
 
     def _ask_name(self, title: str, default: str) -> str | None:
         """A name typed by the analyst, checked as every name is; asked again, with the reason,
@@ -197,48 +216,45 @@ class ProjectFlows:
 
         typed = default
         while True:
-            asked = self.window.ask_text(
-                title, "Your name, recorded on every span you make:", typed
-            )
+            asked = self.shell.ask_text(title, "Your name, recorded on every span you make:", typed)
             if asked is None or not asked.strip():
                 return None
             try:
                 return check_analyst_name(asked)
             except AnalystNameError as e:
-                self.window.show_error(str(e))
+                self.shell.show_error(str(e))
                 typed = asked
 
     # -- labels ----------------------------------------------------------------------------
 
     def open_labels(self) -> None:
-        w = self.window
-        if w.store is None:
+        if self.project.store is None:
             return
         dialog = LabelsDialog(
-            w.label_editor,
-            lambda: w.labels,
+            self.label_editor,
+            lambda: self.project.labels,
             reserved_keys=RESERVED_KEYS,
-            confirm=w.confirm,
-            relation_types=w.relation_type_editor,
-            parent=w,
+            confirm=self.shell.confirm,
+            relation_types=self.relation_type_editor,
+            parent=self.parent,
         )
-        w.exec_dialog(dialog)
+        self.shell.exec_dialog(dialog)
 
     # -- import and export -----------------------------------------------------------------
 
     def import_files(self) -> None:
-        paths = self.window.choose_files("Import articles or tasks", import_filter())
+        paths = self.shell.choose_files("Import articles or tasks", import_filter())
         if paths:
             self.import_paths(paths)
 
     def import_folder(self) -> None:
-        folder = self.window.choose_folder("Import every article and task file in a folder")
+        folder = self.shell.choose_folder("Import every article and task file in a folder")
         if folder:
             self.import_paths([folder])
 
     def import_pages_raw(self) -> None:
         """Web pages as the characters they hold, markup and all (the command line's --raw)."""
-        paths = self.window.choose_files(
+        paths = self.shell.choose_files(
             "Import web pages as their characters", "Web pages (*.html *.htm);;All files (*)"
         )
         if paths:
@@ -250,14 +266,15 @@ class ProjectFlows:
         """Import with a progress dialog; each file is all-or-nothing (the core's promise)
         unless ``skip_invalid``. When a file was refused whole, the report offers to import
         its good records."""
-        w = self.window
-        if w.store is None:
-            w.show_error("Open or create a project first.")
+        store, shell = self.project.store, self.shell
+        if store is None:
+            shell.show_error("Open or create a project first.")
             return None
         from annotator.formats.importing import import_paths
         from annotator.store.project import ProjectError
+        from annotator.suggest.running import propose_captions
 
-        progress = QProgressDialog("Importing…", "", 0, 1000, w)
+        progress = QProgressDialog("Importing…", "", 0, 1000, self.parent)
         progress.setObjectName("importProgress")
         progress.setCancelButton(None)  # a file is one transaction; stopping midway buys nothing
         progress.setWindowModality(Qt.WindowModality.WindowModal)
@@ -275,62 +292,65 @@ class ProjectFlows:
 
         try:
             report = import_paths(
-                w.store,
+                store,
                 paths,
                 skip_invalid=skip_invalid,
                 progress=step,
                 on_wait=waiting,
                 raw=raw,
+                propose_captions=propose_captions,
             )
         except (ProjectError, OSError) as e:
-            w.show_error(f"The import stopped: {e}")
+            shell.show_error(f"The import stopped: {e}")
             return None
         finally:
             progress.reset()
             progress.deleteLater()
-        changes = Changes(document_list=True) | compare_labels(w.labels, w.store.labels.all())
-        w.apply_changes(changes)
-        if w.current_document is None:
+        changes = Changes(document_list=True) | compare_labels(
+            self.project.labels, store.labels.all()
+        )
+        shell.apply_changes(changes)
+        if self.document.document_id is None:
             self.resume()
         refused = [str(r) for r in report.refused]
         title = "Import refused some records" if refused else "Import"
         rolled_back = [f.path for f in report.files if f.rolled_back]
         if not rolled_back:
-            w.show_report(title, report.summary(), refused)
+            shell.show_report(title, report.summary(), refused)
             return report
         summary = _SKIP_INVALID.sub(f"“{GOOD_RECORDS}” imports the rest", report.summary())
-        if w.show_report(title, summary, refused, offer=GOOD_RECORDS):
+        if shell.show_report(title, summary, refused, offer=GOOD_RECORDS):
             return self.import_paths(rolled_back, skip_invalid=True, raw=raw)
         return report
 
     def export_dialog(self) -> Any:
-        w = self.window
-        if w.store is None:
-            w.show_error("Open a project first.")
+        store, shell = self.project.store, self.shell
+        if store is None:
+            shell.show_error("Open a project first.")
             return None
         from annotator.formats.exporting import FORMATS, ExportError, export
 
-        dialog = ExportDialog(w.store, FORMATS, w)
+        dialog = ExportDialog(store, FORMATS, self.parent)
 
         def choose(current: str) -> str | None:
             filters = dialog.file_filter()
             if filters is None:
-                return w.choose_folder("Export into a new folder in")
-            return w.choose_save_file("Export to", current, filters)
+                return shell.choose_folder("Export into a new folder in")
+            return shell.choose_save_file("Export to", current, filters)
 
         dialog.choose_destination = choose
-        if not w.exec_dialog(dialog):
+        if not shell.exec_dialog(dialog):
             return None
         options = dialog.options()
         try:
             Path(options["exports_dir"]).mkdir(parents=True, exist_ok=True)
-            report = export(w.store, options.pop("fmt"), options.pop("destination"), **options)
+            report = export(store, options.pop("fmt"), options.pop("destination"), **options)
         except (ExportError, OSError) as e:
-            w.show_error(f"Nothing was exported: {e}")
+            shell.show_error(f"Nothing was exported: {e}")
             return None
         details = "".join(f"; {n} {what}" for what, n in report.details.items())
         beside = "".join(f"\nand {extra}" for extra in report.also_written)
-        w.show_message(
+        shell.show_message(
             "Export",
             f"Wrote {plural(report.documents, 'document')} and {plural(report.spans, 'span')} "
             f"({report.format} format{details}) to\n{report.path}{beside}",
@@ -340,16 +360,14 @@ class ProjectFlows:
     # -- help ------------------------------------------------------------------------------
 
     def show_guidelines(self) -> None:
-        w = self.window
-        self._show_window(GuidelinesDialog(w.labels, w, font=w.article.font()))
+        """F1: each label's definition, beside the article (non-modal)."""
+        self.side_windows.open(
+            "guidelines",
+            lambda: GuidelinesDialog(self.project.labels, self.parent, font=self.view.font()),
+        )
 
     def show_shortcuts(self) -> None:
-        self._show_window(ShortcutSheet(all_actions(self.window), WIDGET_KEYS, self.window))
-
-    def _show_window(self, dialog: QDialog) -> None:
-        """Non-modal: the help stays open beside the article, kept alive by the window."""
-        w = self.window
-        w._windows = [x for x in w._windows if x.isVisible()]
-        w._windows.append(dialog)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
+        """Ctrl+/: every key of the window, beside the article (non-modal)."""
+        self.side_windows.open(
+            "shortcuts", lambda: ShortcutSheet(self.actions(), WIDGET_KEYS, self.parent)
+        )

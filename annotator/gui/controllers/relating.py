@@ -21,7 +21,11 @@ from annotator.model import Relation, RelationType, Span
 from annotator.session.document_model import Selection
 
 if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.article.view import ArticleView
+    from annotator.gui.controllers.editing import Editor
+    from annotator.gui.controllers.shell import Shell
+    from annotator.session.document_model import DocumentModel
+    from annotator.session.project_model import ProjectModel
 
 _K = Qt.Key
 _FORWARD = {_K.Key_Tab, _K.Key_Right, _K.Key_Down}
@@ -38,11 +42,20 @@ class Relating(QObject):
     """The state of a relation being made: its head, then (when several types fit) the types
     to choose from."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.document = window.document_model
-        self.view = window.article
+    def __init__(
+        self,
+        project: ProjectModel,
+        document: DocumentModel,
+        view: ArticleView,
+        editor: Editor,
+        shell: Shell,
+    ) -> None:
+        super().__init__(view)
+        self.project = project
+        self.document = document
+        self.view = view
+        self.editor = editor
+        self.shell = shell
         self.head: Span | None = None
         self.choices: list[RelationType] = []  # several types fit: waiting for a number
         self.view.installEventFilter(self)  # after the window's: this one sees keys first
@@ -54,14 +67,14 @@ class Relating(QObject):
         return self.head is not None
 
     def _say(self, message: str, timeout: int = 0) -> None:
-        self.window.statusBar().showMessage(message, timeout)
+        self.shell.say(message, timeout)
 
     # -- the steps ---------------------------------------------------------------------------
 
     def start(self) -> bool:
         """R: a relation from the selected span."""
         head = self.document.selected_span
-        if self.window.store is None or head is None:
+        if self.project.store is None or head is None:
             self._say("Select a span first (click it), then press R to relate it.", 5000)
             return False
         self.head, self.choices = head, []
@@ -108,11 +121,11 @@ class Relating(QObject):
         else:
             before = [s for s in order if (s.start, s.end, s.id or 0) < mark]
             target = before[-1] if before else order[-1]
-        self.window.editor.select(target.id, reveal=True)
+        self.editor.select(target.id, reveal=True)
 
     def link(self) -> Relation | None:
         """Enter: relate the head to the chosen span, by the one type that fits them."""
-        store, head, child = self.window.store, self.head, self.child
+        store, head, child = self.project.store, self.head, self.child
         if store is None or head is None:
             return None
         if child is None:
@@ -145,7 +158,7 @@ class Relating(QObject):
     def _make(self, kind: RelationType) -> Relation | None:
         from annotator.model import RelationError
 
-        store, head, child = self.window.store, self.head, self.child
+        store, head, child = self.project.store, self.head, self.child
         assert store is not None and head is not None and child is not None
         assert head.id is not None and child.id is not None
         try:
@@ -155,8 +168,8 @@ class Relating(QObject):
             self._say(f"Not related: {e}", 8000)
             return None
         self.head, self.choices = None, []
-        command = AddRelation(relation, store, self.window)
-        self.window.editor.undo_stack.push(command.pushed_after(changes_of(relation)))
+        command = AddRelation(relation, store, self.shell)
+        self.editor.undo_stack.push(command.pushed_after(changes_of(relation)))
         self._say(f"Related: {describe(head)} {kind.name} {describe(child)}.", 5000)
         return relation
 
@@ -165,7 +178,7 @@ class Relating(QObject):
             return
         head, self.head, self.choices = self.head, None, []
         if head.id in self.document.spans:
-            self.window.editor.select(head.id)
+            self.editor.select(head.id)
         self._say("No relation made.", 3000)
 
     # -- following the selection and the keys ------------------------------------------------

@@ -3,7 +3,8 @@
 In review mode the article and the span list show the curated layer (spans with origin
 ``curated``), edited like any spans; the review panel lists every analyst's spans on the
 document. Accepting puts spans into the curated layer; each accept is one step on the
-window's undo stack and reaches the views through ``apply_changes``, like every change.
+editor's undo stack and reaches the views through the shell's ``apply_changes``, like every
+change. Whether review mode is on is the project model's (``reviewing``); the window follows it.
 Marking the document done settles it (a ``curations`` row), also one undoable step; the
 curator's own status is left alone, so a curator never becomes one of the analysts.
 """
@@ -12,9 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING
-
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget
 
 from annotator.changes import Changes, changes_of
 from annotator.gui.commands.spans import (
@@ -28,7 +26,12 @@ from annotator.gui.panels.review_panel import ReviewPanel
 from annotator.model import Span
 
 if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.article.view import ArticleView
+    from annotator.gui.controllers.editing import Editor
+    from annotator.gui.controllers.shell import Shell
+    from annotator.gui.panels.document_list import DocumentList
+    from annotator.session.document_model import DocumentModel
+    from annotator.session.project_model import ProjectModel
     from annotator.store.project import Store
     from annotator.team.curation import LayerSpan
 
@@ -110,70 +113,57 @@ class SettleDocument(StoreCommand):
 
 
 class Review:
-    """Review mode's state, its panel (a dock under the window) and its gestures."""
+    """Review mode's panel (which the window docks under the article) and its gestures."""
 
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
-        self.active = False
+    def __init__(
+        self,
+        project: ProjectModel,
+        document: DocumentModel,
+        view: ArticleView,
+        editor: Editor,
+        documents: DocumentList,
+        shell: Shell,
+    ) -> None:
+        self.project = project
+        self.document = document
+        self.view = view
+        self.editor = editor
+        self.documents = documents
+        self.shell = shell
         self.panel = ReviewPanel()
-        self.dock = QDockWidget("Review: every analyst's spans on this document", window)
-        self.dock.setObjectName("reviewDock")
-        self.dock.setFeatures(
-            QDockWidget.DockWidgetFeature.DockWidgetMovable
-            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-        )
-        self.dock.setWidget(self.panel)
-        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
-        self.dock.hide()
-        events = window.document_model.events
+        events = document.events
         events.loaded.connect(self._loaded)
         events.changed.connect(lambda _found: self._show_accepted())
         self.panel.table.selectionModel().currentRowChanged.connect(self._row_chosen)
 
-    def connect_buttons(self) -> None:
-        """The panel's buttons trigger the window's actions (their keys and menu items)."""
-        w = self.window
-        self.panel.accept.clicked.connect(w.action("accept").trigger)
-        self.panel.accept_agreed.clicked.connect(w.action("accept_agreed").trigger)
-        self.panel.accept_layer.clicked.connect(w.action("accept_layer").trigger)
-        self._enable()
+    @property
+    def active(self) -> bool:
+        return self.project.reviewing
 
     @property
     def store(self) -> Store | None:
-        return self.window.store
+        return self.project.store
 
     def _say(self, message: str) -> None:
-        self.window.statusBar().showMessage(message, 6000)
+        self.shell.say(message, 6000)
 
     # -- the mode ---------------------------------------------------------------------------
 
-    def toggled(self) -> None:
-        self.set_active(self.window.action("review").isChecked())
-
     def set_active(self, active: bool) -> None:
-        w = self.window
-        w.action("review").setChecked(active)
-        if active == self.active:
+        """Review mode on or off: the project model says so, and the window follows it."""
+        if active == self.project.reviewing:
             return
-        self.active = active
-        self.dock.setVisible(active)
-        self._enable()
-        w.show_layer()
+        self.project.set_reviewing(active)
         if active:
             self._loaded()
             self._say("Review mode: the article shows the curated layer.")
         else:
             self.panel.model.set_spans([], set())
 
-    def _enable(self) -> None:
-        for name in ("accept", "accept_agreed", "accept_layer", "focus_review"):
-            self.window.action(name).setEnabled(self.active)
-        self.window.action("everyone_spans").setEnabled(not self.active)
-
     # -- what the panel shows ---------------------------------------------------------------
 
     def _curated_keys(self) -> set[Key]:
-        return {(s.start, s.end, s.label) for s in self.window.document_model.spans.values()}
+        return {(s.start, s.end, s.label) for s in self.document.spans.values()}
 
     def _loaded(self) -> None:
         """A document opened (or review mode began): read its analysts' spans."""
@@ -181,7 +171,7 @@ class Review:
             return
         from annotator.team.curation import document_layers
 
-        doc = self.window.current_document
+        doc = self.document.document_id
         store = self.store
         if store is None or doc is None:
             self.panel.model.set_spans([], set())
@@ -189,8 +179,8 @@ class Review:
             return
         spans = document_layers(store, doc)
         analysts = sorted({who for s in spans for who in s.analysts})
-        labels = [lab.name for lab in self.window.labels]
-        colours = {lab.name: lab.color for lab in self.window.labels}
+        labels = [lab.name for lab in self.project.labels]
+        colours = self.project.colours()
         self.panel.model.set_colours(colours, analysts)
         self.panel.model.set_spans(spans, self._curated_keys())
         self.panel.set_choices(analysts, labels)
@@ -214,13 +204,13 @@ class Review:
             self.panel.model.set_accepted(self._curated_keys())
 
     def _show_settled(self, doc: int) -> None:
-        if self.store is None or doc != self.window.current_document:
+        if self.store is None or doc != self.document.document_id:
             return
         row = self.store.conn.execute(
             "SELECT curator FROM curations WHERE document_id = ?", (doc,)
         ).fetchone()
         self.panel.show_settled(row[0] if row else None)
-        self.window.documents.show_settled(doc, row is not None)
+        self.documents.show_settled(doc, row is not None)
 
     def _row_chosen(self, current, _previous) -> None:
         """Show the chosen span in the article: its curated twin selected when accepted,
@@ -228,20 +218,16 @@ class Review:
         if not current.isValid() or not self.active:
             return
         span = self.panel.model.rows[current.row()]
-        view = self.window.article
+        view = self.view
         twin = next(
-            (
-                s
-                for s in self.window.document_model.spans.values()
-                if (s.start, s.end, s.label) == span.key
-            ),
+            (s for s in self.document.spans.values() if (s.start, s.end, s.label) == span.key),
             None,
         )
         if twin is not None:
             view.clear_selection()
-            self.window.editor.select(twin.id, reveal=True)
+            self.editor.select(twin.id, reveal=True)
         else:
-            self.window.editor.select(None)
+            self.editor.select(None)
             view.select_cp(span.start, span.end)
 
     # -- accepting --------------------------------------------------------------------------
@@ -261,7 +247,7 @@ class Review:
     def accept_agreed(self) -> None:
         from annotator.team.curation import agreed_spans, done_on
 
-        doc = self.window.current_document
+        doc = self.document.document_id
         if self.store is None or doc is None:
             return
         done = done_on(self.store, doc)
@@ -299,7 +285,7 @@ class Review:
         self._accept(keys, f"Accept {analyst}'s {label} spans")
 
     def _accept(self, keys: list[Key], text: str) -> None:
-        doc = self.window.current_document
+        doc = self.document.document_id
         store = self.store
         if store is None or doc is None:
             return
@@ -315,8 +301,8 @@ class Review:
         changes = Changes()
         for span in made:
             changes = changes | changes_of(span)
-        command = AcceptSpans(text, list(made), store, self.window)
-        self.window.editor.undo_stack.push(command.pushed_after(changes))
+        command = AcceptSpans(text, list(made), store, self.shell)
+        self.editor.undo_stack.push(command.pushed_after(changes))
         self._say(f"{text}: {len(made)} in the curated layer.")
 
     # -- settling ---------------------------------------------------------------------------
@@ -324,19 +310,19 @@ class Review:
     def _settle(self, settled: bool) -> bool:
         from annotator.team.curation import is_settled
 
-        doc = self.window.current_document
+        doc = self.document.document_id
         store = self.store
         if store is None or doc is None:
             return False
         if is_settled(store, doc) == settled:
             return True
-        command = SettleDocument(doc, settled, store, self.window, self._show_settled)
+        command = SettleDocument(doc, settled, store, self.shell, self._show_settled)
         try:
             command._write(settled)
         except _user_errors() as e:  # a lock or the disk: say so, change nothing
             self._say(f"Not changed: {e}")
             return False
-        self.window.editor.undo_stack.push(command.pushed_after(Changes()))
+        self.editor.undo_stack.push(command.pushed_after(Changes()))
         return True
 
     def settle_and_next(self) -> None:
@@ -346,7 +332,7 @@ class Review:
     def unsettle(self) -> None:
         from annotator.team.curation import is_settled
 
-        doc = self.window.current_document
+        doc = self.document.document_id
         if self.store is None or doc is None:
             return
         if not is_settled(self.store, doc):
@@ -359,12 +345,12 @@ class Review:
 
         if self.store is None:
             return
-        target = next_unsettled(self.store, self.window.current_document)
+        target = next_unsettled(self.store, self.document.document_id)
         if target is None:
             self._say("Every document is settled.")
             return
-        if target != self.window.current_document:
-            self.window.open_document(target)
+        if target != self.document.document_id:
+            self.shell.open_document(target)
 
     def focus(self) -> None:
         self.panel.table.setFocus()

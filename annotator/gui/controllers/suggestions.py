@@ -1,11 +1,11 @@
 """Suggestions in the window: drawn apart, listed apart, counted apart, taken one key at a time.
 
-The window keeps one :class:`Suggestions` part (``window.suggestions``). It lays the outline
-overlay over the article and the list of suggestions under the span list, keeps the counts
-(annotations, and suggestions apart), and turns the analyst's gestures into undoable steps on
-the window's one undo stack: the next and previous suggestion, accept (as its own label or
-another), reject, accept every suggestion of a label, and asking the suggesters for more. Every
-change reaches the views through the window's ``apply_changes``.
+The window composes one :class:`Suggestions` part (``window.suggestions``). It lays the outline
+overlay over the article, makes the list of suggestions (its ``panel``, which the window puts
+under the span list), and turns the analyst's gestures into undoable steps on the editor's
+undo stack: the next and previous suggestion, accept (as its own label or another), reject,
+accept every suggestion of a label, and asking the suggesters for more. Every change reaches
+the views through the shell's ``apply_changes``.
 
 A suggestion's edges move with the same keys as a span's (the editor's ``move_edge``), so an
 analyst corrects it and then accepts it.
@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
-from PySide6.QtWidgets import QMenu, QProgressDialog, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMenu, QProgressDialog, QToolTip
 
 from annotator.changes import Changes, changes_of, compare_spans
 from annotator.gui.article.suggestion_overlay import SuggestionOverlay
@@ -30,7 +30,11 @@ from annotator.model import Span, SpanError
 from annotator.session.document_model import Selection
 
 if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.article.view import ArticleView
+    from annotator.gui.controllers.editing import Editor
+    from annotator.gui.controllers.shell import Shell
+    from annotator.session.document_model import DocumentModel
+    from annotator.session.project_model import ProjectModel
     from annotator.suggest.running import SuggestReport
 
 # "Suggest for all documents not done" stores each chunk in a transaction of its own, so the
@@ -56,7 +60,7 @@ class _ViewportWatcher(QObject):
     """Hovering and clicking in the article, as far as suggestions are concerned."""
 
     def __init__(self, part: Suggestions) -> None:
-        super().__init__(part.window)
+        super().__init__(part.view)
         self.part = part
         self.released_at: QPoint | None = None
         self.selection_at_press: Selection | None = None
@@ -74,21 +78,27 @@ class _ViewportWatcher(QObject):
 
 
 class Suggestions:
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
-        self.document = window.document_model
-        self.view = window.article
+    def __init__(
+        self,
+        project: ProjectModel,
+        document: DocumentModel,
+        view: ArticleView,
+        editor: Editor,
+        shell: Shell,
+    ) -> None:
+        self.project = project
+        self.document = document
+        self.view = view
+        self.editor = editor
+        self.shell = shell
         self._colours_of: tuple[int, dict[str, str]] = (0, {})
         self.overlay = SuggestionOverlay(self.view, self.colours)
-        self.list_model = SuggestionListModel(self.colours, window)
-        self.list_model.set_palette(window.palette())
+        self.list_model = SuggestionListModel(self.colours, view)
+        self.list_model.set_palette(view.palette())
         self.list_model.attach(self.document)
         self.panel = SuggestionPanel(self.list_model)
-        self.panel.suggest.clicked.connect(lambda: window.action("suggest_document").trigger())
-        self._lay_out()
+        self.panel.suggest.clicked.connect(self.suggest_document)
         events = self.document.events
-        events.loaded.connect(self._counted)
-        events.changed.connect(lambda _found: self._counted())
         events.selected.connect(self._selected)
         self.panel.table.selectionModel().currentRowChanged.connect(self._row_chosen)
         # connected after the editor's: a click on a suggestion selects it once the editor
@@ -97,53 +107,18 @@ class Suggestions:
         self.watcher = _ViewportWatcher(self)
         self.view.viewport().installEventFilter(self.watcher)
 
-    def _lay_out(self) -> None:
-        """The span list and, under it, the suggestions, in the window's right-hand pane."""
-        w = self.window
-        side = QWidget()
-        side.setObjectName("spanPane")
-        column = QVBoxLayout(side)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(0)
-        index = w.splitter.indexOf(w.span_table)
-        w.splitter.replaceWidget(index, side)
-        column.addWidget(w.span_table, 3)
-        column.addWidget(self.panel, 0)
-        w.span_table.show()
-        self.pane, self.column = side, column  # the binding leaves the pane Python's to keep
-
     def colours(self) -> dict[str, str]:
-        """Each label's colour by name, as the window has its labels now."""
-        labels = self.window.labels
+        """Each label's colour by name, as the project has its labels now."""
+        labels = self.project.labels
         if self._colours_of[0] != id(labels):
             self._colours_of = (id(labels), {lab.name: lab.color for lab in labels})
         return self._colours_of[1]
-
-    # -- counts: annotations, and suggestions apart --------------------------------------
-
-    def _counted(self) -> None:
-        w, doc = self.window, self.document.document_id
-        suggested = len(self.document.suggestions)
-        if doc is None:
-            w.status.show_counts(None)
-        else:
-            w.status.show_counts(len(self.document.spans), suggested)
-            columns = w.documents.model.columnCount()
-            w.documents.model.show_suggested(doc, suggested)
-            if w.documents.model.columnCount() != columns:  # the Suggested column came or went
-                w.documents.show_suggested_column()
-                w.documents.show_current(doc)
-        self.column.setStretchFactor(self.panel, 2 if suggested else 0)
 
     # -- selection: the list row, the status bar, clicks and hovering ----------------------
 
     def _selected(self, now: Selection | None, previous: Selection | None) -> None:
         chosen = self.document.selected_suggestion
         self.panel.show_row(self.list_model.row_of_id(chosen.id) if chosen and chosen.id else None)
-        made = self.window.__dict__.get("actions_by_id", {})
-        for name in ("accept_suggestion", "accept_suggested_label"):
-            if name in made:
-                made[name].setEnabled(chosen is not None)
         if chosen is not None and now != previous:
             self._say(f"{describe(chosen)} — {KEYS_HINT} · ] next")
 
@@ -164,7 +139,7 @@ class Suggestions:
             choice = every[(every.index(before.id) + 1) % len(every)]
         else:
             choice = every[0]
-        self.window.editor.select(choice)
+        self.editor.select(choice)
 
     def show_tooltip(self, event: Any) -> bool:
         """Hovering a suggestion says what it is and who proposed it (and the spans there)."""
@@ -183,13 +158,13 @@ class Suggestions:
     def show(self, suggestion: Span) -> None:
         """Select a suggestion and scroll to it."""
         assert suggestion.id is not None
-        self.window.editor.select(suggestion.id)
+        self.editor.select(suggestion.id)
         self.view.reveal_span(suggestion)
 
     # -- gestures ------------------------------------------------------------------------
 
     def _say(self, message: str) -> None:
-        self.window.statusBar().showMessage(message, 6000)
+        self.shell.say(message, 6000)
 
     def ordered(self) -> list[Span]:
         return sorted(self.document.suggestions.values(), key=_key)
@@ -224,7 +199,7 @@ class Suggestions:
         if chosen is None:
             self._say("Select a suggestion first: ] goes to the next one, [ to the previous.")
             return None
-        if not self.window.layer.editable(chosen):
+        if not self.project.layer.editable(chosen):
             self._say(f"This suggestion is {chosen.annotator}'s: you can take only your own.")
             return None
         return chosen
@@ -237,26 +212,26 @@ class Suggestions:
             return action()
         except SpanError as e:
             self._say(f"Not changed: {e}")
-            QTimer.singleShot(0, self.window.refresh_if_changed)
+            QTimer.singleShot(0, self.shell.refresh_if_changed)
         except ProjectError as e:
-            self.window.show_error(str(e))
+            self.shell.show_error(str(e))
         return None
 
     def _push(self, command: Any, changes: Changes) -> None:
-        self.window.editor.undo_stack.push(command.pushed_after(changes))
+        self.editor.undo_stack.push(command.pushed_after(changes))
 
     def accept(self, label: str | None = None) -> Span | None:
         """The selected suggestion becomes the analyst's span (its own label, or ``label``)."""
         from annotator.suggest.running import accept_suggestion
 
-        w, store = self.window, self.window.store
+        shell, store = self.shell, self.project.store
         chosen = self._selected_or_say()
         if chosen is None or chosen.id is None or store is None:
             return None
         span_id = chosen.id
         span = self._write(lambda: accept_suggestion(store, span_id, label=label))
         if span is not None:
-            self._push(AcceptSuggestions([(chosen, span)], store, w), changes_of(span))
+            self._push(AcceptSuggestions([(chosen, span)], store, shell), changes_of(span))
         return span
 
     def accept_selected_label(self) -> list[Span]:
@@ -268,9 +243,8 @@ class Suggestions:
         """Every suggestion of ``label`` in this document becomes the analyst's span: one step."""
         from annotator.suggest.running import accept_suggestion
 
-        w = self.window
-        store = w.store
-        todo = [s for s in self.ordered() if s.label == label and w.layer.editable(s)]
+        store = self.project.store
+        todo = [s for s in self.ordered() if s.label == label and self.project.layer.editable(s)]
         if store is None or not todo:
             self._say(f"No suggested {label} in this document.")
             return []
@@ -285,7 +259,7 @@ class Suggestions:
         changes = Changes()
         for _, span in accepted:
             changes |= changes_of(span)
-        self._push(AcceptSuggestions(accepted, store, w), changes)
+        self._push(AcceptSuggestions(accepted, store, self.shell), changes)
         self._say(f"Accepted {_plural(len(accepted), 'suggested ' + label)}.")
         return [span for _, span in accepted]
 
@@ -293,21 +267,21 @@ class Suggestions:
         """The selected suggestion goes, and is never proposed again on this document."""
         from annotator.suggest.running import reject_suggestion
 
-        w, store = self.window, self.window.store
+        shell, store = self.shell, self.project.store
         chosen = self._selected_or_say()
         if chosen is None or chosen.id is None or store is None:
             return None
         span_id = chosen.id
         gone = self._write(lambda: reject_suggestion(store, span_id))
         if gone is not None:
-            self._push(RejectSuggestion(chosen, store, w), changes_of(gone))
+            self._push(RejectSuggestion(chosen, store, shell), changes_of(gone))
         return gone
 
     def fill_accept_menu(self, menu: QMenu) -> None:
         """Tag → Accept all suggested: one item per label, with how many wait here."""
         menu.clear()
         counts = Counter(s.label for s in self.document.suggestions.values())
-        for lab in self.window.labels:
+        for lab in self.project.labels:
             n = counts.get(lab.name, 0)
             item = menu.addAction(f"{lab.name} ({n})")
             item.setEnabled(n > 0)
@@ -320,39 +294,38 @@ class Suggestions:
         from annotator.suggest.builtin.patterns import PatternError
         from annotator.suggest.running import SuggestError, run_suggesters
 
-        w = self.window
-        assert w.store is not None
+        store = self.project.require_store()
         try:
-            return run_suggesters(w.store, None, documents=documents, progress=progress)
+            return run_suggesters(store, None, documents=documents, progress=progress)
         except (SuggestError, PatternError) as e:
-            w.show_error(f"No suggestions were made: {e}")
+            self.shell.show_error(f"No suggestions were made: {e}")
         except (ProjectError, sqlite3.Error) as e:
-            w.show_error(f"No suggestions were made: the project could not be written ({e}).")
+            self.shell.show_error(
+                f"No suggestions were made: the project could not be written ({e})."
+            )
         return None
 
     def _usable(self) -> bool:
-        w = self.window
-        if w.store is None:
-            w.show_error("Open a project first.")
+        if self.project.store is None:
+            self.shell.show_error("Open a project first.")
             return False
-        if w.review.active:
+        if self.project.reviewing:
             self._say("Review mode shows the curated layer only: leave it (F6) to see suggestions.")
             return False
         return True
 
     def _show_stored(self, *, document_list: bool = False) -> None:
         """Show the open document's suggestions as the store has them now."""
-        w = self.window
+        store, doc = self.project.store, self.document.document_id
         changes = Changes(document_list=document_list)
-        if w.store is not None and w.current_document is not None:
-            stored = w.layer.spans(w.store.spans.in_document(w.current_document))
+        if store is not None and doc is not None:
+            stored = self.project.layer.spans(store.spans.in_document(doc))
             changes = changes | compare_spans(self.document.all_spans(), stored)
-        w.apply_changes(changes)
+        self.shell.apply_changes(changes)
 
     def suggest_document(self) -> SuggestReport | None:
         """Tag → Suggest for this document: the built-in suggesters on the open document."""
-        w = self.window
-        doc = w.current_document
+        doc = self.document.document_id
         if not self._usable():
             return None
         if doc is None:
@@ -380,17 +353,15 @@ class Suggestions:
         """Tag → Suggest for all documents not done, with progress; Stop keeps what is done."""
         from annotator.suggest.running import SuggestReport, documents_to_suggest
 
-        w = self.window
         if not self._usable():
             return None
-        assert w.store is not None
-        documents = documents_to_suggest(w.store)
+        documents = documents_to_suggest(self.project.require_store())
         if not documents:
-            w.show_message(
+            self.shell.show_message(
                 "Suggestions", "Every document is done: there is nothing to suggest for."
             )
             return None
-        progress = QProgressDialog("Suggesting…", "Stop", 0, len(documents), w)
+        progress = QProgressDialog("Suggesting…", "Stop", 0, len(documents), self.view.window())
         progress.setObjectName("suggestProgress")
         progress.setWindowTitle("Suggest for all documents not done")
         progress.setWindowModality(Qt.WindowModality.WindowModal)
@@ -424,7 +395,7 @@ class Suggestions:
                 f"\nStopped after {total.documents} of {len(documents)} documents; the"
                 " suggestions made so far are kept."
             )
-        w.show_report("Suggestions", summary, [])
+        self.shell.show_report("Suggestions", summary, [])
         return total
 
 

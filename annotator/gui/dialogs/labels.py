@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
 
 from annotator.gui.commands.labels import LabelEditor
 from annotator.gui.commands.relation_types import RelationTypeEditor
-from annotator.gui.dialogs.common import ColourButton, colour_icon, confirm_deletion, free_name
+from annotator.gui.dialogs.questions import confirm_deletion, free_name
 from annotator.gui.dialogs.relation_types import RelationTypesPage
+from annotator.gui.swatches import ColourButton, colour_icon
 from annotator.model import Label, LabelError
 from annotator.store.labels import attributes_as_lines, attributes_from_lines
 

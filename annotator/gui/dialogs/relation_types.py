@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.gui.commands.relation_types import RelationTypeEditor
-from annotator.gui.dialogs.common import ColourButton, colour_icon, confirm_deletion, free_name
+from annotator.gui.dialogs.questions import confirm_deletion, free_name
+from annotator.gui.swatches import ColourButton, colour_icon
 from annotator.model import Label, LabelError, Refused, RelationType
 
 _ROLE = Qt.ItemDataRole.UserRole

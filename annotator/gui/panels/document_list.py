@@ -1,4 +1,4 @@
-"""The document list: a table model over ``store.document_rows()``, which carries no text.
+"""The document list: a table model over ``store.documents.rows()``, which carries no text.
 
 One model row per document and no widget per row, so 100,000 documents stay quick. Filtering
 asks the store again; a change to one document repaints its one row from what the write
@@ -324,7 +324,7 @@ class DocumentList(QWidget):
         from annotator.suggest.running import suggestion_counts
 
         self.model.suggested = suggestion_counts(self.store)
-        self.model.reset(self.store.document_rows(self.status.currentData(), search))
+        self.model.reset(self.store.documents.rows(self.status.currentData(), search))
         if self.team_shown:
             self._fit_team_column()
         self.show_suggested_column()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from annotator.gui.dialogs.common import colour_icon
+from annotator.gui.swatches import colour_icon
 from annotator.model import Label
 
 _STYLE = (

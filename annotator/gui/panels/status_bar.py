@@ -62,7 +62,7 @@ class StatusFields:
 
     def count(self, store: Store) -> None:
         """Read the project's progress (on opening, and when documents come or go)."""
-        self.done, self.total = store.count_documents("done"), store.count_documents()
+        self.done, self.total = store.documents.count("done"), store.documents.count()
 
     def follow(self, changes: Changes) -> None:
         """Keep the progress up to date from what writes changed, without asking the store."""

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from annotator.suggest.builtin import Suggestion
 from annotator.suggest.builtin.patterns import Patterns
+from annotator.suggest.builtin.suggestion import Suggestion
 
 NAME = "captions"
 LABEL = "caption"

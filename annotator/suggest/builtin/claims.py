@@ -6,9 +6,9 @@ blindly. Sentences that are wholly a quotation are left to the quotes suggester.
 
 from __future__ import annotations
 
-from annotator.suggest.builtin import Suggestion
 from annotator.suggest.builtin.patterns import Patterns
 from annotator.suggest.builtin.sentences import sentences
+from annotator.suggest.builtin.suggestion import Suggestion
 
 NAME = "claims"
 LABEL = "claim"

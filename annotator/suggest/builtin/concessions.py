@@ -8,9 +8,9 @@ is suggested. Concessions are hard to bound by rule, so their scores stay low.
 
 from __future__ import annotations
 
-from annotator.suggest.builtin import Suggestion
 from annotator.suggest.builtin.patterns import Patterns
 from annotator.suggest.builtin.sentences import sentences
+from annotator.suggest.builtin.suggestion import Suggestion
 
 NAME = "concessions"
 LABEL = "concession"

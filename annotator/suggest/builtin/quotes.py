@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from annotator.suggest.builtin import Suggestion
 from annotator.suggest.builtin.patterns import Patterns
+from annotator.suggest.builtin.suggestion import Suggestion
 
 NAME = "quotes"
 LABEL = "quote"

@@ -21,18 +21,33 @@ from annotator.model import Relation
 from annotator.session.document_model import RELATION, SPAN, ItemChanges
 
 if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.article.view import ArticleView
+    from annotator.gui.controllers.editing import Editor
+    from annotator.gui.controllers.shell import Shell
+    from annotator.session.document_model import DocumentModel
+    from annotator.session.project_model import ProjectModel
 
 _ROLE = Qt.ItemDataRole.UserRole
 
 
 class RelationPanel(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.document = window.document_model
+    """The relations list (its ``widget``, placed by the window) and the arcs it chooses."""
+
+    def __init__(
+        self,
+        project: ProjectModel,
+        document: DocumentModel,
+        view: ArticleView,
+        editor: Editor,
+        shell: Shell,
+    ) -> None:
+        super().__init__(view)
+        self.project = project
+        self.document = document
+        self.editor = editor
+        self.shell = shell
         self._colours: dict[str, str] = {}
-        self.overlay = RelationOverlay(window.article, lambda: self._colours)
+        self.overlay = RelationOverlay(view, lambda: self._colours)
         self.widget = QWidget()
         self.widget.setObjectName("relationPanel")
         column = QVBoxLayout(self.widget)
@@ -43,7 +58,6 @@ class RelationPanel(QObject):
         self.list = QListWidget()
         self.list.setObjectName("relationList")
         column.addWidget(self.list)
-        window.suggestions.column.addWidget(self.widget, 1)
         self.list.currentItemChanged.connect(self._chosen)
         self.list.installEventFilter(self)
         events = self.document.events
@@ -53,7 +67,7 @@ class RelationPanel(QObject):
     # -- the rows ----------------------------------------------------------------------------
 
     def _loaded(self) -> None:
-        store = self.window.store
+        store = self.project.store
         self._colours = {t.name: t.color for t in store.relation_types.all()} if store else {}
         self._fill()
 
@@ -109,7 +123,7 @@ class RelationPanel(QObject):
         relation = self.document.relations.get(current.data(_ROLE)) if current else None
         self.overlay.choose(relation.id if relation else None)
         if relation is not None:
-            self.window.editor.select(relation.head, reveal=True)
+            self.editor.select(relation.head, reveal=True)
 
     def choose(self, relation_id: int) -> None:
         for n in range(self.list.count()):
@@ -119,18 +133,18 @@ class RelationPanel(QObject):
     def delete_chosen(self) -> Relation | None:
         from annotator.model import RelationError
 
-        store, chosen = self.window.store, self.overlay.chosen
+        store, chosen = self.project.store, self.overlay.chosen
         relation = self.document.relations.get(chosen) if chosen is not None else None
         if store is None or relation is None or relation.id is None:
-            self.window.statusBar().showMessage("Choose a relation in the list first.", 4000)
+            self.shell.say("Choose a relation in the list first.", 4000)
             return None
         try:
             gone = store.relations.delete(relation.id)
         except RelationError as e:
-            self.window.statusBar().showMessage(f"Not deleted: {e}", 8000)
+            self.shell.say(f"Not deleted: {e}", 8000)
             return None
-        command = DeleteRelation(relation, store, self.window)
-        self.window.editor.undo_stack.push(command.pushed_after(changes_of(gone)))
+        command = DeleteRelation(relation, store, self.shell)
+        self.editor.undo_stack.push(command.pushed_after(changes_of(gone)))
         return gone
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

@@ -1,165 +1,37 @@
-"""The window's dialogs: import report, export options, labels, guidelines and shortcuts.
-
-None of them is shown from here: the window opens them through methods that tests replace,
-so no dialog ever blocks a test.
+"""The Export dialog: format, filters, options and destination, as the command line's
+``export`` takes them.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QColor, QFont, QIcon, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
-    QColorDialog,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
-    QPlainTextEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from annotator.formats.catalog import FORMATS_BY_NAME
 from annotator.gui.panels.document_list import STATUS_NAMES
-from annotator.model import STATUSES, Label
+from annotator.model import STATUSES
 
 if TYPE_CHECKING:
     from annotator.store.project import Store
-
-
-def colour_icon(colour: str, size: int = 14) -> QIcon:
-    from annotator.gui.panels.span_list import swatch
-
-    return swatch(colour, size)
-
-
-class ColourButton(QPushButton):
-    """A colour shown as its swatch and #rrggbb; clicking it asks for another (``ask``, the
-    colour dialog unless a test or caller gives its own)."""
-
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.title = title
-        self.value = "#888888"
-        self.show_colour(self.value)
-
-    def show_colour(self, colour: str) -> None:
-        self.value = colour
-        self.setText(colour)
-        self.setIcon(colour_icon(colour))
-
-    def ask(self, current: str) -> str | None:
-        chosen = QColorDialog.getColor(QColor(current), self, self.title)
-        return chosen.name() if chosen.isValid() else None
-
-    def pick(self, ask: Callable[[str], str | None]) -> bool:
-        """Ask for a colour and show it; False when none was chosen."""
-        chosen = ask(self.value)
-        if chosen:
-            self.show_colour(chosen)
-        return bool(chosen)
-
-
-def free_name(taken: set[str], first: str, numbered: Callable[[int], str]) -> str:
-    """``first``, or ``numbered(2)``, ``numbered(3)``... whichever no name in ``taken``
-    (compared without case) is."""
-    folded = {name.casefold() for name in taken}
-    n, name = 1, first
-    while name.casefold() in folded:
-        n += 1
-        name = numbered(n)
-    return name
-
-
-def confirm_deletion(
-    confirm: Callable[[str, str], bool], what: str, name: str, count: int, used_by: str
-) -> bool:
-    """Ask before deleting ``what`` (“label”) ``name``; when ``count`` ``used_by`` (“span”)
-    use it, say they go too and that undo brings them back."""
-    if not count:
-        return confirm(f"Delete {what}?", f"Delete the unused {what} “{name}”?")
-    noun = used_by if count == 1 else f"{used_by}s"
-    question = (
-        f"The {what} “{name}” is used by {count} {noun}. Deleting it deletes "
-        f"{'that' if count == 1 else 'those'} {count} {noun} too, in every document. "
-        f"Edit → Undo brings the {what} and its {used_by}s back."
-    )
-    return confirm(f"Delete {count} {noun}?", question)
-
-
-def question_box(title: str, question: str, parent: QWidget | None = None) -> QMessageBox:
-    """A Yes / No question with No as the default: Enter never says yes to a deletion."""
-    box = QMessageBox(
-        QMessageBox.Icon.Question,
-        title,
-        question,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        parent,
-    )
-    box.setDefaultButton(QMessageBox.StandardButton.No)
-    box.setEscapeButton(QMessageBox.StandardButton.No)
-    return box
-
-
-class ReportDialog(QDialog):
-    """A summary and a list (for example the importer's refusals) whose text can be copied."""
-
-    def __init__(
-        self,
-        title: str,
-        summary: str,
-        details: list[str],
-        parent: QWidget | None = None,
-        *,
-        offer: str | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName("reportDialog")
-        self.offer_taken = False
-        self.setWindowTitle(title)
-        layout = QVBoxLayout(self)
-        self.summary = QLabel(summary)
-        self.summary.setWordWrap(True)
-        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.summary)
-        self.details = QPlainTextEdit("\n".join(details))
-        self.details.setObjectName("reportDetails")
-        self.details.setReadOnly(True)
-        self.details.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.details.setVisible(bool(details))
-        layout.addWidget(self.details, 1)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        self.offer: QPushButton | None = None
-        if offer:  # e.g. "Import the good records": a second try the report suggests
-            self.offer = buttons.addButton(offer, QDialogButtonBox.ButtonRole.AcceptRole)
-            self.offer.setObjectName("reportOffer")
-            self.offer.clicked.connect(self._take_offer)
-        layout.addWidget(buttons)
-        self.resize(640, 360 if details else 160)
-
-    def _take_offer(self) -> None:
-        self.offer_taken = True
-        self.accept()
 
 
 def _checklist(items: list[tuple[str, str]], name: str) -> QListWidget:
@@ -343,71 +215,3 @@ class ExportDialog(QDialog):
             "lang": self.lang.text().strip() or "en",
             "bom": self.bom.isChecked(),
         }
-
-
-class GuidelinesDialog(QDialog):
-    """The labels' definitions: the annotation guidelines as the project states them, in the
-    article's reading size."""
-
-    def __init__(
-        self, labels: list[Label], parent: QWidget | None = None, *, font: QFont | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName("guidelinesDialog")
-        self.setWindowTitle("Label guidelines")
-        parts = []
-        for lab in labels:
-            key = f" — hotkey <b>{html.escape(lab.hotkey)}</b>" if lab.hotkey else ""
-            parts.append(
-                f'<h3><span style="color:{lab.color}">■</span> {html.escape(lab.name)}{key}</h3>'
-                f"<p>{html.escape(lab.definition or 'No definition yet.')}</p>"
-            )
-        self.browser = QTextBrowser()
-        self.browser.setObjectName("guidelines")
-        if font is not None:
-            self.browser.setFont(font)
-        self.browser.setHtml("".join(parts))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.close)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.browser)
-        layout.addWidget(buttons)
-        self.resize(620, 520)
-
-
-def shortcut_rows(actions: list[QAction]) -> list[tuple[str, str]]:
-    """(what it does, keys) for every action that has a shortcut, in menu order."""
-    rows = []
-    for action in actions:
-        keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
-        keys = [k for k in keys if k]
-        if keys:
-            rows.append((action.text().replace("&", ""), ", ".join(keys)))
-    return rows
-
-
-class ShortcutSheet(QDialog):
-    """Every shortcut, read from the window's actions so the sheet cannot drift from them."""
-
-    def __init__(
-        self, actions: list[QAction], extra: list[tuple[str, str]], parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName("shortcutSheet")
-        self.setWindowTitle("Keyboard shortcuts")
-        rows = shortcut_rows(actions) + extra
-        self.table = QTableWidget(len(rows), 2)
-        self.table.setObjectName("shortcutTable")
-        self.table.setHorizontalHeaderLabels(["Action", "Keys"])
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        for r, (what, keys) in enumerate(rows):
-            self.table.setItem(r, 0, QTableWidgetItem(what))
-            self.table.setItem(r, 1, QTableWidgetItem(keys))
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setSectionResizeMode(
-            1, QHeaderView.ResizeMode.ResizeToContents
-        )
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.table)
-        self.resize(560, 640)

@@ -1,0 +1,109 @@
+"""Questions and reports: yes-or-no questions whose default is No, a free name for a new item,
+and the report of what an import or a suggestion run did.
+
+None is shown from here: the window opens them through methods that tests replace, so no
+dialog ever blocks a test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+def free_name(taken: set[str], first: str, numbered: Callable[[int], str]) -> str:
+    """``first``, or ``numbered(2)``, ``numbered(3)``... whichever no name in ``taken``
+    (compared without case) is."""
+    folded = {name.casefold() for name in taken}
+    n, name = 1, first
+    while name.casefold() in folded:
+        n += 1
+        name = numbered(n)
+    return name
+
+
+def confirm_deletion(
+    confirm: Callable[[str, str], bool], what: str, name: str, count: int, used_by: str
+) -> bool:
+    """Ask before deleting ``what`` (“label”) ``name``; when ``count`` ``used_by`` (“span”)
+    use it, say they go too and that undo brings them back."""
+    if not count:
+        return confirm(f"Delete {what}?", f"Delete the unused {what} “{name}”?")
+    noun = used_by if count == 1 else f"{used_by}s"
+    question = (
+        f"The {what} “{name}” is used by {count} {noun}. Deleting it deletes "
+        f"{'that' if count == 1 else 'those'} {count} {noun} too, in every document. "
+        f"Edit → Undo brings the {what} and its {used_by}s back."
+    )
+    return confirm(f"Delete {count} {noun}?", question)
+
+
+def question_box(title: str, question: str, parent: QWidget | None = None) -> QMessageBox:
+    """A Yes / No question with No as the default: Enter never says yes to a deletion."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        title,
+        question,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        parent,
+    )
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    box.setEscapeButton(QMessageBox.StandardButton.No)
+    return box
+
+
+class ReportDialog(QDialog):
+    """A summary and a list (for example the importer's refusals) whose text can be copied."""
+
+    def __init__(
+        self,
+        title: str,
+        summary: str,
+        details: list[str],
+        parent: QWidget | None = None,
+        *,
+        offer: str | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("reportDialog")
+        self.offer_taken = False
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        self.summary = QLabel(summary)
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.summary)
+        self.details = QPlainTextEdit("\n".join(details))
+        self.details.setObjectName("reportDetails")
+        self.details.setReadOnly(True)
+        self.details.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.details.setVisible(bool(details))
+        layout.addWidget(self.details, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        self.offer: QPushButton | None = None
+        if offer:  # e.g. "Import the good records": a second try the report suggests
+            self.offer = buttons.addButton(offer, QDialogButtonBox.ButtonRole.AcceptRole)
+            self.offer.setObjectName("reportOffer")
+            self.offer.clicked.connect(self._take_offer)
+        layout.addWidget(buttons)
+        self.resize(640, 360 if details else 160)
+
+    def _take_offer(self) -> None:
+        self.offer_taken = True
+        self.accept()

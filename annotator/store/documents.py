@@ -1,0 +1,331 @@
+"""Documents: the articles of a project, their texts (which never change after import) and
+their places in the project's order (part of the store).
+
+``store.documents`` lists them as the document list shows them (each analyst's own status),
+finds one by the id exports write or its number, inserts checked ones for the importer, and
+streams every document with its spans and relations for an export.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from annotator.model import Document, Span, normalise_newlines, utc_now
+from annotator.model import text_hash as hash_text
+from annotator.store.connection import Part
+from annotator.store.project_file import BUSY_TIMEOUT_MS
+from annotator.store.rows import (
+    RELATION_COLUMNS,
+    SPAN_COLUMNS,
+    document_from_row,
+    relation_from_row,
+    span_from_row,
+)
+from annotator.store.statuses import MY_STATUS, write_status
+
+# The current analyst's status row, joined onto documents d (a lookup by primary key).
+_MINE = "LEFT JOIN statuses my ON my.document_id = d.id AND my.annotator = ?"
+
+
+@dataclass
+class DocumentRow:
+    """What the document list shows: everything but the text."""
+
+    id: int
+    title: str
+    status: str
+    span_count: int
+    external_id: str | None = None
+
+
+class Documents(Part):
+    """``store.documents``: the project's documents, in project order."""
+
+    def get(self, document_id: int) -> Document:
+        row = self.conn.execute(
+            "SELECT id, title, text, meta, status, external_id, text_hash, source, created_at,"
+            " updated_at FROM documents WHERE id = ?",
+            (document_id,),
+        ).fetchone()
+        if row is None:
+            raise KeyError(f"no document {document_id}")
+        doc = document_from_row(row)
+        self.connection.remember_text(doc.id, doc.text)
+        return doc
+
+    def text(self, document_id: int) -> str:
+        """The stored text, which never changes after import (so it is safe to cache)."""
+        return self.connection.document_text(document_id)
+
+    def rows(self, status: str | None = None, search: str | None = None) -> list[DocumentRow]:
+        """The documents in project order, without their text; the status is the current
+        analyst's."""
+        where, params = self._filter(status, search)
+        rows = self.conn.execute(
+            "SELECT d.id, d.title, COALESCE(my.status, 'new'), d.span_count, d.external_id"
+            f" FROM documents d {_MINE}{where} ORDER BY d.id",
+            [self.annotator, *params],
+        )
+        return [DocumentRow(*r) for r in rows]
+
+    def ids(self, status: str | None = None, search: str | None = None) -> list[int]:
+        where, params = self._filter(status, search)
+        sql = f"SELECT d.id FROM documents d {_MINE}{where} ORDER BY d.id"
+        return [r[0] for r in self.conn.execute(sql, [self.annotator, *params])]
+
+    def row(self, document_id: int) -> DocumentRow:
+        row = self.conn.execute(
+            f"SELECT d.id, d.title, {MY_STATUS}, d.span_count, d.external_id FROM documents d"
+            " WHERE d.id = ?",
+            (self.annotator, document_id),
+        ).fetchone()
+        if row is None:
+            raise KeyError(f"no document {document_id}")
+        return DocumentRow(*row)
+
+    def _filter(self, status: str | None, search: str | None) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if status:
+            clauses.append("COALESCE(my.status, 'new') = ?")
+            params.append(status)
+        if search:
+            # LIKE ignores ASCII case as lower() would, and scans five times faster (0.13 s
+            # against 0.65 s over 100,000 articles); the pattern's own % and _ are escaped.
+            pattern = (
+                "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            )
+            clauses.append("(d.title LIKE ? ESCAPE '\\' OR d.text LIKE ? ESCAPE '\\')")
+            params += [pattern, pattern]
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+    def next_open(self, after: int | None, *, wrap: bool = True) -> int | None:
+        """The next document (in project order) the current analyst has neither done nor
+        skipped."""
+        sql = (
+            f"SELECT d.id FROM documents d WHERE d.id > ? AND {MY_STATUS}"
+            " IN ('new', 'in_progress') ORDER BY d.id LIMIT 1"
+        )
+        row = self.conn.execute(sql, (after or 0, self.annotator)).fetchone()
+        if row is None and wrap:
+            row = self.conn.execute(sql, (0, self.annotator)).fetchone()
+        return row[0] if row else None
+
+    def count(self, status: str | None = None) -> int:
+        """Documents in the project, or those with the current analyst's ``status``."""
+        if status is None:
+            return int(self.conn.execute("SELECT count(*) FROM documents").fetchone()[0])
+        if status == "new":
+            row = self.conn.execute(
+                "SELECT (SELECT count(*) FROM documents) - (SELECT count(*) FROM statuses"
+                " WHERE annotator = ? AND status != 'new')",
+                (self.annotator,),
+            ).fetchone()
+        else:
+            row = self.conn.execute(
+                "SELECT count(*) FROM statuses WHERE annotator = ? AND status = ?",
+                (self.annotator, status),
+            ).fetchone()
+        return int(row[0])
+
+    def find(self, reference: str) -> int | None:
+        """The document a user names: its id as exports write it, or its number here."""
+        row = self.conn.execute(
+            "SELECT id FROM documents WHERE external_id = ? ORDER BY id LIMIT 1", (reference,)
+        ).fetchone()
+        if row:
+            return row[0]
+        if reference.isdigit():
+            row = self.conn.execute(
+                "SELECT id FROM documents WHERE id = ?", (int(reference),)
+            ).fetchone()
+            return row[0] if row else None
+        return None
+
+    def neighbour(self, document_id: int, step: int) -> int | None:
+        """The document before (step -1) or after (step +1) in project order."""
+        if step > 0:
+            sql = "SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT 1"
+        else:
+            sql = "SELECT id FROM documents WHERE id < ? ORDER BY id DESC LIMIT 1"
+        row = self.conn.execute(sql, (document_id,)).fetchone()
+        return row[0] if row else None
+
+    def insert(
+        self,
+        *,
+        text: str,
+        text_hash: str,
+        title: str,
+        meta: dict[str, Any] | str | None = None,
+        external_id: str | None = None,
+        source: str | None = None,
+        status: str = "new",
+        created_at: str | None = None,
+        span_count: int = 0,
+        now: str | None = None,
+    ) -> int | None:
+        """Insert one already-checked document; None when its text is already in the project.
+
+        The importer calls this inside its own transaction, so a refused file leaves nothing.
+        ``span_count`` is the number of spans the caller then adds with :meth:`insert_spans` in
+        that transaction. (The count is kept by the store's methods, not by a trigger: a
+        trigger rewrites the whole document row, text and all, for every span imported.)
+        Stored text never holds "\\r": line endings that reach here unnormalised are
+        normalised (and the hash taken again), since every offset counts "\\n" as one.
+        ``meta`` may be given as its JSON already (the importer built it to check it).
+        """
+        if "\r" in text:
+            text = normalise_newlines(text)
+            text_hash = hash_text(text)
+        now = now or utc_now()
+        cur = self.conn.execute(
+            "INSERT INTO documents (external_id, title, text, text_hash, meta, status, source,"
+            " span_count, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (text_hash) DO NOTHING",
+            (
+                external_id,
+                title,
+                text,
+                text_hash,
+                meta if isinstance(meta, str) else json.dumps(meta or {}, ensure_ascii=False),
+                status,
+                source,
+                span_count,
+                created_at or now,
+                now,
+            ),
+        )
+        if cur.rowcount != 1:
+            return None
+        document_id = cur.lastrowid
+        assert document_id is not None
+        if status != "new":  # an imported status is the importing analyst's
+            write_status(self.conn, document_id, self.annotator, status, now)
+        return document_id
+
+    def id_by_hash(self, digest: str) -> int | None:
+        row = self.conn.execute(
+            "SELECT id FROM documents WHERE text_hash = ?", (digest,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def stream(
+        self,
+        *,
+        statuses: Sequence[str] | None = None,
+        labels: Sequence[str] | None = None,
+        annotators: Sequence[str] | None = None,
+        curated: bool = False,
+        suggestions: bool = True,
+        with_statuses: bool = True,
+        with_relations: bool = True,
+    ) -> Iterator[tuple[Document, list[Span]]]:
+        """Every document in project order with its spans, streamed with two queries.
+
+        ``labels`` and ``annotators`` narrow the spans; ``statuses`` narrows the documents, by
+        their overall status, or with ``annotators``, by any of those analysts' own status.
+        Each document carries every analyst's status in ``statuses``. ``curated`` keeps the
+        curated layer alone: the documents a curator settled, with their curated spans.
+        ``suggestions=False`` leaves suggested spans out. ``with_statuses`` and
+        ``with_relations`` can be turned off by a reader that does not write them (they cost a
+        lookup per document).
+        """
+        doc_where, doc_params = "", []
+        marks = ", ".join("?" * len(statuses or ()))
+        if statuses and annotators:
+            doc_where = (
+                " WHERE EXISTS (SELECT 1 FROM json_each(?) a WHERE COALESCE((SELECT s.status"
+                " FROM statuses s WHERE s.document_id = documents.id AND s.annotator = a.value),"
+                f" 'new') IN ({marks}))"
+            )
+            doc_params = [json.dumps(list(annotators)), *statuses]
+        elif statuses:
+            doc_where = f" WHERE status IN ({marks})"
+            doc_params = list(statuses)
+        if curated:
+            joiner = " AND " if doc_where else " WHERE "
+            doc_where += f"{joiner}id IN (SELECT document_id FROM curations)"
+        span_clauses, span_params = [], []
+        if statuses or curated:
+            span_clauses.append(f"s.document_id IN (SELECT id FROM documents{doc_where})")
+            span_params += doc_params
+        if curated:
+            span_clauses.append("s.origin = 'curated'")
+        if not suggestions:
+            span_clauses.append("s.origin != 'suggested'")
+        if labels:
+            span_clauses.append(f"l.name IN ({', '.join('?' * len(labels))})")
+            span_params += list(labels)
+        if annotators:
+            span_clauses.append(f"s.annotator IN ({', '.join('?' * len(annotators))})")
+            span_params += list(annotators)
+        span_where = " WHERE " + " AND ".join(span_clauses) if span_clauses else ""
+        # Two cursors on one connection, read in step: a read transaction keeps them consistent.
+        reader = sqlite3.connect(
+            str(self.connection.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+        )
+        try:
+            reader.execute("BEGIN")
+            statuses_column = (
+                ", (SELECT json_group_object(annotator, status) FROM (SELECT annotator, status"
+                " FROM statuses WHERE document_id = documents.id ORDER BY annotator))"
+                if with_statuses
+                else ""
+            )
+            docs = reader.execute(
+                "SELECT id, title, text, meta, status, external_id, text_hash, source,"
+                f" created_at, updated_at{statuses_column} FROM documents{doc_where} ORDER BY id",
+                doc_params,
+            )
+            spans = reader.execute(
+                f"SELECT {SPAN_COLUMNS} FROM spans s JOIN labels l ON l.id = s.label_id"
+                f'{span_where} ORDER BY s.document_id, s.start, s."end", s.id',
+                span_params,
+            )
+            relations = reader.execute(
+                f"SELECT {RELATION_COLUMNS} FROM relations r JOIN relation_types t"
+                " ON t.id = r.type_id"
+                + ("" if with_relations else " WHERE 0")
+                + " ORDER BY r.document_id, r.id"
+            )
+            pending = spans.fetchone()
+            linked = relations.fetchone()
+            for row in docs:
+                doc = document_from_row(row)
+                mine: list[Span] = []
+                while pending is not None and pending[1] < doc.id:
+                    pending = spans.fetchone()
+                while pending is not None and pending[1] == doc.id:
+                    mine.append(span_from_row(pending))
+                    pending = spans.fetchone()
+                while linked is not None and linked[1] < doc.id:
+                    linked = relations.fetchone()
+                if linked is not None and linked[1] == doc.id:
+                    shown = {s.id for s in mine}
+                    while linked is not None and linked[1] == doc.id:
+                        relation = relation_from_row(linked)
+                        if relation.head in shown and relation.child in shown:
+                            doc.relations.append(relation)  # both ends are in this export
+                        linked = relations.fetchone()
+                yield doc, mine
+            reader.execute("COMMIT")
+        finally:
+            reader.close()
+
+    def meta_keys(self, *, statuses: Sequence[str] | None = None) -> list[str]:
+        """Every key used in the documents' meta, in order of first use (read by SQLite)."""
+        where, params = "", []
+        if statuses:
+            where = f" WHERE d.status IN ({', '.join('?' * len(statuses))})"
+            params = list(statuses)
+        rows = self.conn.execute(
+            f"SELECT j.key FROM documents d, json_each(d.meta) j{where}"
+            " GROUP BY j.key ORDER BY min(d.id), j.key",
+            params,
+        )
+        return [r[0] for r in rows]
