@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from annotator.changes import changes_of
 from annotator.cli.common import n, store_of, user_errors
 from annotator.printable import printable
 
@@ -172,3 +173,19 @@ def labels_delete(ctx: click.Context, name: str, force: bool) -> None:
         except LabelInUse as e:
             raise click.ClickException(f"{e}; add --force to do so") from None
     click.echo(f"Deleted label {name!r}" + (f" and its {n(count, 'span')}" if count else ""))
+    for change in changes_of(count).relation_types.values():
+        kind, after = change.before, change.after
+        assert kind is not None  # a deletion changes only types that were there
+        if after is None:
+            click.echo(
+                f"Deleted relation type {kind.name!r}: {name!r} was the only label at one end"
+            )
+        else:
+            click.echo(
+                f"Relation type {kind.name!r} now goes from {_ends(after.heads)} to "
+                f"{_ends(after.children)}"
+            )
+
+
+def _ends(labels: list[str]) -> str:
+    return " or ".join(labels) or "any label"

@@ -8,19 +8,24 @@ Every write returns its usual value with ``.changes`` (see :mod:`annotator.chang
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from annotator.changes import Change, Changes, changes_of, with_changes
 from annotator.model import (
     Label,
     LabelError,
+    Relation,
+    RelationType,
     Span,
     check_color,
     check_hotkey,
     check_label_name,
 )
 from annotator.store.connection import Connection, Part
+from annotator.store.relations import Relations
 from annotator.store.rows import (
     SPAN_COLUMNS,
     TYPE_COLUMNS,
@@ -114,11 +119,12 @@ def attributes_from_lines(text: str, before: Sequence[dict[str, Any]] = ()) -> l
 
 class Labels(Part):
     """``store.labels``: the label scheme. Deleting a label takes its spans along (when
-    asked), so it holds the spans part to put them back on undo."""
+    asked), and their relations, so it holds those parts to put them back on undo."""
 
-    def __init__(self, connection: Connection, spans: Spans) -> None:
+    def __init__(self, connection: Connection, spans: Spans, relations: Relations) -> None:
         super().__init__(connection)
         self._spans = spans
+        self._relations = relations
 
     def all(self) -> list[Label]:
         rows = self.conn.execute(
@@ -200,13 +206,24 @@ class Labels(Part):
         )
         return with_changes(added, Changes(labels={added.id: Change(None, added)}))  # type: ignore[dict-item]
 
-    def restore(self, label: Label, spans: Sequence[Span] = ()) -> Label:
-        """Put a deleted label back with its id and place, and its spans with theirs (undo)."""
+    def restore(
+        self,
+        label: Label,
+        spans: Sequence[Span] = (),
+        relations: Sequence[Relation] = (),
+        types: Sequence[RelationType] = (),
+    ) -> Label:
+        """Put a deleted label back with its id and place, its spans with theirs, the relation
+        types that named it as they were, and the relations its deletion took (undo)."""
         with self.transaction():
             restored = self.insert(label, action="restore_label")
             changes = changes_of(restored)
             for span in spans:
                 changes = changes | changes_of(self._spans.restore(span))
+            for kind in types:
+                changes = changes | _put_type_back(self.conn, kind)
+            for relation in relations:
+                changes = changes | changes_of(self._relations.restore(relation))
             return with_changes(restored, changes)
 
     def add(
@@ -307,7 +324,10 @@ class Labels(Part):
     def delete(self, name: str, *, delete_spans: bool = False) -> int:
         """Delete a label. A label in use is refused unless ``delete_spans``; returns spans deleted.
 
-        Its ``.changes`` name every span deleted, so an undo can put them back with their ids.
+        The label leaves every relation type that allowed it at an end; a type left with no
+        label at an end (it would then allow any) goes too, since its relations all went with
+        the spans. Its ``.changes`` name every span, relation and type it took or changed, so
+        an undo can put them back with their ids.
         """
         with self.transaction():
             label = self.get(name)
@@ -315,6 +335,8 @@ class Labels(Part):
             if count and not delete_spans:
                 raise LabelInUse(name, count)
             spans = self.spans_with(name) if count else []
+            assert label.id is not None
+            taken = self._relations.with_label(label.id) if count else []
             documents = sorted({s.document_id for s in spans})
             states_before = {d: document_state(self.conn, d, self.annotator) for d in documents}
             self.conn.execute(
@@ -326,14 +348,26 @@ class Labels(Part):
             )
             self.conn.execute("DELETE FROM spans WHERE label_id = ?", (label.id,))
             self.conn.execute("DELETE FROM labels WHERE id = ?", (label.id,))
-            self.record_change("delete_label", label=name, spans_deleted=count)
-            changes = Changes(
+            kinds = _leave_types(self.conn, name)
+            self.record_change(
+                "delete_label",
+                label=name,
+                spans_deleted=count,
+                relations_deleted=len(taken),
+                relation_types={
+                    c.before.name: (c.after.name if c.after else None)
+                    for c in kinds.relation_types.values()
+                    if c.before is not None
+                },
+            )
+            changes = kinds | Changes(
                 spans={s.id: Change(s, None) for s in spans},  # type: ignore[misc]
                 documents={
                     d: Change(states_before[d], document_state(self.conn, d, self.annotator))
                     for d in documents
                 },
-                labels={label.id: Change(label, None)},  # type: ignore[dict-item]
+                labels={label.id: Change(label, None)},
+                relations={r.id: Change(r, None) for r in taken if r.id is not None},
             )
             return with_changes(count, changes)
 
@@ -349,3 +383,47 @@ class Labels(Part):
             self.record_change("set_label_attributes", label=name, attributes=clean)
             after = self.get(name)
             return with_changes(after, Changes(labels={after.id: Change(before, after)}))  # type: ignore[dict-item]
+
+
+def _leave_types(conn: sqlite3.Connection, name: str) -> Changes:
+    """A deleted label leaves every relation type that named it at an end; a type with no
+    label left at an end is deleted (a type with no ends listed would allow any label)."""
+    changes = Changes()
+    rows = conn.execute(f"SELECT {TYPE_COLUMNS} FROM relation_types").fetchall()
+    for kind in map(type_from_row, rows):
+        if not kind.names(name):
+            continue
+        heads = [h for h in kind.heads if h != name]
+        children = [c for c in kind.children if c != name]
+        if (kind.heads and not heads) or (kind.children and not children):
+            conn.execute("DELETE FROM relation_types WHERE id = ?", (kind.id,))
+            changes.relation_types[kind.id] = Change(kind, None)  # type: ignore[index]
+            continue
+        after = replace(kind, heads=heads, children=children)
+        conn.execute(
+            "UPDATE relation_types SET heads = ?, children = ? WHERE id = ?",
+            (json.dumps(heads), json.dumps(children), kind.id),
+        )
+        changes.relation_types[kind.id] = Change(kind, after)  # type: ignore[index]
+    return changes
+
+
+def _put_type_back(conn: sqlite3.Connection, kind: RelationType) -> Changes:
+    """A relation type as it was before a label's deletion changed or deleted it."""
+    row = conn.execute(f"SELECT {TYPE_COLUMNS} FROM relation_types WHERE id = ?", (kind.id,))
+    now = next(map(type_from_row, row), None)
+    conn.execute(
+        "INSERT INTO relation_types (id, name, color, heads, children, definition, position)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET heads = excluded.heads,"
+        " children = excluded.children",
+        (
+            kind.id,
+            kind.name,
+            kind.color,
+            json.dumps(kind.heads),
+            json.dumps(kind.children),
+            kind.definition,
+            kind.position,
+        ),
+    )
+    return Changes(relation_types={kind.id: Change(now, kind)})  # type: ignore[dict-item]

@@ -91,8 +91,8 @@ class Store:
         self.documents = Documents(self.connection)
         self.spans = Spans(self.connection)
         self.statuses = Statuses(self.connection)
-        self.labels = Labels(self.connection, self.spans)
         self.relations = Relations(self.connection, self.spans)
+        self.labels = Labels(self.connection, self.spans, self.relations)
         self.relation_types = RelationTypes(self.connection, self.labels, self.relations)
         started = time.monotonic()
         try:

@@ -126,6 +126,16 @@ class Relations(Part):
             )  # fmt: skip
             return with_changes(relation, Changes(relations={relation_id: Change(relation, None)}))
 
+    def with_label(self, label_id: int) -> list[Relation]:
+        """The relations with a span of this label at either end (what deleting it takes)."""
+        rows = self.conn.execute(
+            f"SELECT {RELATION_COLUMNS} FROM relations r JOIN relation_types t ON t.id = r.type_id"
+            " WHERE r.head IN (SELECT id FROM spans WHERE label_id = ?)"
+            " OR r.child IN (SELECT id FROM spans WHERE label_id = ?) ORDER BY r.id",
+            (label_id, label_id),
+        )
+        return [relation_from_row(r) for r in rows]
+
     def of_type(self, kind: RelationType) -> list[Relation]:
         return [
             relation_from_row(r)

@@ -232,3 +232,26 @@ def test_a_label_renamed_by_another_program_leaves_relation_type_steps_undoable(
     window.action("undo").trigger()  # the heads, as they are named now
     assert errors == []
     assert stored_types(window)["said_by"][:2] == (["statement"], ["speaker"])
+
+
+def test_deleting_a_label_takes_its_relations_and_types_and_undo_brings_all_back(
+    related, monkeypatch
+) -> None:
+    window, quote, speaker = related
+
+    def delete_speaker(dialog) -> None:
+        dialog.list.setCurrentRow([lab.name for lab in dialog.labels].index("speaker"))
+        dialog.delete.click()
+
+    in_dialog(window, monkeypatch, delete_speaker)
+    assert "said_by" not in stored_types(window)  # its only child label went
+    assert window.document_model.relations == {}
+    assert window.relation_panel.rows() == []
+    window.action("undo").trigger()
+    assert stored_types(window)["said_by"][:2] == (["quote"], ["speaker"])
+    [(head, child, label)] = [
+        (r.head, r.child, r.label) for r in window.document_model.relations.values()
+    ]
+    assert (head, child, label) == (quote.id, speaker.id, "said_by")
+    window.action("redo").trigger()
+    assert "said_by" not in stored_types(window)

@@ -122,10 +122,23 @@ class DeleteLabel(StoreCommand):
     def _forward(self) -> Changes:
         with self.store.transaction():
             _stored(self.store, self.label)
-            return changes_of(self.store.labels.delete(self.label.name, delete_spans=True))
+            changes = changes_of(self.store.labels.delete(self.label.name, delete_spans=True))
+        self._took(changes)
+        return changes
+
+    def pushed_after(self, changes: Changes) -> StoreCommand:
+        self._took(changes)
+        return super().pushed_after(changes)
+
+    def _took(self, changes: Changes) -> None:
+        """What the deletion took besides the spans: relations, and relation types it changed
+        or deleted (as they were), for the undo to put back."""
+        self.relations = [c.before for c in changes.relations.values() if c.before is not None]
+        self.types = [c.before for c in changes.relation_types.values() if c.before is not None]
 
     def _backward(self) -> Changes:
-        return changes_of(self.store.labels.restore(self.label, self.spans))
+        restored = self.store.labels.restore(self.label, self.spans, self.relations, self.types)
+        return changes_of(restored)
 
 
 class SchemeEditor:
