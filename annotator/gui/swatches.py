@@ -3,22 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QColor, QIcon
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QColorDialog,
     QPushButton,
     QWidget,
 )
 
-if TYPE_CHECKING:
-    pass
+
+def swatch(colour: str, size: int) -> QIcon:
+    """A colour square that a selected row shows untinted, framed so it stands out on the
+    selection's own colour."""
+    pix = QPixmap(size, size)
+    pix.fill(QColor(colour))
+    painter = QPainter(pix)
+    painter.setPen(QColor(0, 0, 0, 110))
+    painter.drawRect(0, 0, size - 1, size - 1)
+    painter.end()
+    icon = QIcon()
+    for mode in (QIcon.Mode.Normal, QIcon.Mode.Selected, QIcon.Mode.Active):
+        icon.addPixmap(pix, mode)
+    return icon
 
 
 def colour_icon(colour: str, size: int = 14) -> QIcon:
-    from annotator.gui.panels.span_list import swatch
-
     return swatch(colour, size)
 
 

@@ -9,8 +9,10 @@ of asking the window. No Qt: events are plain callbacks, as the document model's
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from annotator.changes import Changes, apply_to_labels
 from annotator.session.document_model import Event
 from annotator.session.layers import CURATED, EVERYONE, MINE, Layer
 
@@ -19,12 +21,27 @@ if TYPE_CHECKING:
     from annotator.store.project import Store
 
 
+@dataclass(frozen=True)
+class Applied:
+    """One change on its way to the views: what changed, the document to show it in (an undo
+    in another document opens it first), the span to select after, and whether it was this
+    window's own doing (``ours``) or what another program did."""
+
+    changes: Changes
+    document: int | None = None
+    select: int | None = None
+    ours: bool = True
+
+
 class ProjectEvents:
-    """``opened(store)`` / ``closed()``: a project was opened or closed; ``labels(list[Label])``:
-    the label scheme changed; ``mode()``: the layer shown changed (review mode, everyone's
-    spans, the analyst's name, a team project); ``analyst(name)``: the analyst's name changed."""
+    """``opened(store)`` / ``closed()``: a project was opened or closed; ``changed(Applied)``:
+    a write (any road: an edit, undo, a dialog, an import, another program) changed the
+    project; ``labels(list[Label])``: the label scheme changed; ``mode()``: the layer shown
+    changed (review mode, everyone's spans, the analyst's name, a team project);
+    ``analyst(name)``: the analyst's name changed."""
 
     def __init__(self) -> None:
+        self.changed = Event()
         self.opened = Event()
         self.closed = Event()
         self.labels = Event()
@@ -64,6 +81,21 @@ class ProjectModel:
         if store is not None:
             store.close()
             self.events.closed.emit()
+
+    def apply(
+        self,
+        changes: Changes,
+        *,
+        document: int | None = None,
+        select: int | None = None,
+        ours: bool = True,
+    ) -> None:
+        """The one road of every change to every view: the model's own state follows first
+        (the labels), then ``changed`` tells each listener, which takes the part it shows."""
+        if changes.labels:
+            self.labels = apply_to_labels(self.labels, changes)
+            self.events.labels.emit(self.labels)
+        self.events.changed.emit(Applied(changes, document, select, ours))
 
     def require_store(self) -> Store:
         """The open store, for a gesture that is only offered while a project is open."""

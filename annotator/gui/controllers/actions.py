@@ -19,36 +19,19 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMenuBar, QTableView, QWidget
 
 from annotator.gui import settings as prefs
+from annotator.gui.controllers.keys import RESERVED_KEYS
 
 if TYPE_CHECKING:
     from annotator.gui.article.find_bar import FindBar
     from annotator.gui.article.view import ArticleView
     from annotator.gui.controllers.editing import Editor
     from annotator.gui.controllers.moving_on import MovingOn
+    from annotator.gui.controllers.project_flows import ProjectFlows
     from annotator.gui.controllers.relating import Relating
     from annotator.gui.controllers.review import Review
     from annotator.gui.controllers.suggestions import Suggestions
     from annotator.gui.panels.document_list import DocumentList
     from annotator.model import Label
-
-# Keys without modifiers that window commands use; a label cannot take them as hotkey.
-RESERVED_KEYS = {"n", "r", "a", "[", "]"}
-# Keys handled by widgets rather than actions, listed on the shortcut sheet too.
-WIDGET_KEYS = [
-    ("Move the caret in the article", "Arrow keys, Home, End, PgUp, PgDown"),
-    ("Select text in the article", "Shift+arrows, Shift+Ctrl+Left/Right (by word)"),
-    ("Select a span", "Click its highlight (click again: the next overlapping span)"),
-    ("Next / previous match (find bar)", "Enter / Shift+Enter"),
-    ("Close the find bar", "Esc"),
-    ("Edit a note in the span list", "F2 or double-click the Note cell"),
-    ("Review panel: the previous / next span, shown in the article", "Up / Down"),
-    ("Review panel: one analyst's layer, one label", "Alt+T / Alt+B"),
-    ("Accept the selected suggestion as another label", "That label's hotkey"),
-    ("Making a relation: the other span / link / cancel", "Tab or arrows, or click / Enter / Esc"),
-    ("Making a relation: choose among the types that fit", "Their number keys"),
-    ("Relations panel: delete the chosen relation", "Delete or Backspace"),
-    ("Move the selected suggestion's start / end", "Ctrl+Alt+Left/Right / Alt+Shift+Left/Right"),
-]
 
 
 class Window(Protocol):
@@ -57,6 +40,7 @@ class Window(Protocol):
     them here keeps this table from importing it."""
 
     editor: Editor
+    flows: ProjectFlows
     moving_on: MovingOn
     suggestions: Suggestions
     review: Review
@@ -75,16 +59,6 @@ class Window(Protocol):
     def addAction(self, action: QAction, /) -> None: ...
     def removeAction(self, action: QAction, /) -> None: ...
     def close(self) -> bool: ...
-    def new_project(self) -> None: ...
-    def open_project_dialog(self) -> None: ...
-    def import_files(self) -> None: ...
-    def import_folder(self) -> None: ...
-    def import_pages_raw(self) -> None: ...
-    def export_dialog(self) -> Any: ...
-    def change_annotator(self) -> None: ...
-    def open_labels(self) -> None: ...
-    def show_guidelines(self) -> None: ...
-    def show_shortcuts(self) -> None: ...
     def open_agreement(self) -> None: ...
     def open_statistics(self) -> None: ...
     def zoom_article(self, steps: int) -> None: ...
@@ -128,22 +102,29 @@ def _spec(
 
 MENUS = ("&File", "&Edit", "&Tag", "&Document", "&Review", "&View", "&Help")
 ACTIONS: tuple[ActionSpec, ...] = (
-    _spec("new", "&New project…", "Ctrl+N", "&File", lambda w: w.new_project()),
-    _spec("open", "&Open project…", "Ctrl+O", "&File", lambda w: w.open_project_dialog()),
-    _spec("import_files", "&Import files…", "Ctrl+I", "&File", lambda w: w.import_files(), 1),
+    _spec("new", "&New project…", "Ctrl+N", "&File", lambda w: w.flows.new_project()),
+    _spec("open", "&Open project…", "Ctrl+O", "&File", lambda w: w.flows.open_project_dialog()),
+    _spec("import_files", "&Import files…", "Ctrl+I", "&File", lambda w: w.flows.import_files(), 1),
     _spec(
-        "import_folder", "Import &folder…", "Ctrl+Shift+I", "&File", lambda w: w.import_folder(), 1
+        "import_folder",
+        "Import &folder…",
+        "Ctrl+Shift+I",
+        "&File",
+        lambda w: w.flows.import_folder(),
+        1,
     ),
     _spec(
         "import_raw",
         "Import web pages as &raw text…",
         "Ctrl+Alt+I",
         "&File",
-        lambda w: w.import_pages_raw(),
+        lambda w: w.flows.import_pages_raw(),
         1,
     ),
-    _spec("export", "&Export…", "Ctrl+E", "&File", lambda w: w.export_dialog(), 1),
-    _spec("name", "Annotator &name…", "Ctrl+Shift+N", "&File", lambda w: w.change_annotator(), 2),
+    _spec("export", "&Export…", "Ctrl+E", "&File", lambda w: w.flows.export_dialog(), 1),
+    _spec(
+        "name", "Annotator &name…", "Ctrl+Shift+N", "&File", lambda w: w.flows.change_annotator(), 2
+    ),
     _spec("quit", "&Quit", "Ctrl+Q", "&File", lambda w: w.close(), 2),
     _spec("undo", "&Undo", "Ctrl+Z", "&Edit", lambda w: w.editor.undo_stack.undo()),
     _spec(
@@ -244,7 +225,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         3,
         checkable=True,
     ),
-    _spec("labels", "&Labels…", "Ctrl+L", "&Edit", lambda w: w.open_labels(), 3),
+    _spec("labels", "&Labels…", "Ctrl+L", "&Edit", lambda w: w.flows.open_labels(), 3),
     _spec(
         "done",
         "&Done, next document",
@@ -409,13 +390,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         lambda w: w.review.focus(),
         2,
     ),
-    _spec("guidelines", "Label &guidelines", "F1", "&Help", lambda w: w.show_guidelines()),
+    _spec("guidelines", "Label &guidelines", "F1", "&Help", lambda w: w.flows.show_guidelines()),
     _spec(
         "shortcuts",
         "&Keyboard shortcuts",
         ("Ctrl+/", "Shift+F1"),
         "&Help",
-        lambda w: w.show_shortcuts(),
+        lambda w: w.flows.show_shortcuts(),
     ),
 )
 

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from annotator.gui.controllers.shell import Shell
     from annotator.gui.panels.span_list import SpanListModel
     from annotator.session.document_model import DocumentModel
-    from annotator.session.project_model import ProjectModel
+    from annotator.session.project_model import Applied, ProjectModel
 
 
 class Editor:
@@ -68,6 +68,7 @@ class Editor:
         self.view.spansClicked.connect(self._clicked)
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
         self.table.doubleClicked.connect(self._cell_double_clicked)
+        project.events.changed.connect(self._follow)
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -248,6 +249,11 @@ class Editor:
     def _push(self, command, result: object) -> None:
         """Push a command whose first write returned ``result``; its first redo shows it."""
         self.undo_stack.push(command.pushed_after(changes_of(result)))
+
+    def _follow(self, applied: Applied) -> None:
+        renamed = applied.changes.renamed_labels()
+        if renamed:
+            self.follow_rename(renamed)
 
     def follow_rename(self, renamed: dict[str, str]) -> None:
         """Labels were renamed: the steps on the undo stack remember spans by the new names."""

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QProgressDialog, QWidget
 from annotator.changes import Changes, compare_labels
 from annotator.gui import settings as prefs
 from annotator.gui.article.words import plural
-from annotator.gui.controllers.actions import RESERVED_KEYS, WIDGET_KEYS
+from annotator.gui.controllers.keys import RESERVED_KEYS, WIDGET_KEYS
 from annotator.gui.dialogs.export import ExportDialog
 from annotator.gui.dialogs.help import GuidelinesDialog, ShortcutSheet
 from annotator.gui.dialogs.labels import LabelsDialog

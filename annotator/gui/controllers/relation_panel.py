@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from annotator.gui.controllers.editing import Editor
     from annotator.gui.controllers.shell import Shell
     from annotator.session.document_model import DocumentModel
-    from annotator.session.project_model import ProjectModel
+    from annotator.session.project_model import Applied, ProjectModel
 
 _ROLE = Qt.ItemDataRole.UserRole
 
@@ -63,6 +63,7 @@ class RelationPanel(QObject):
         events = self.document.events
         events.loaded.connect(self._loaded)
         events.changed.connect(self._changed)
+        project.events.changed.connect(self._follow)
 
     # -- the rows ----------------------------------------------------------------------------
 
@@ -70,6 +71,10 @@ class RelationPanel(QObject):
         store = self.project.store
         self._colours = {t.name: t.color for t in store.relation_types.all()} if store else {}
         self._fill()
+
+    def _follow(self, applied: Applied) -> None:
+        if applied.changes.relation_types:
+            self.follow_types(applied.changes)
 
     def follow_types(self, changes: Changes) -> None:
         """Relation types added, renamed, recoloured or deleted: the arcs and rows take the

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from annotator.gui.controllers.shell import Shell
     from annotator.gui.panels.document_list import DocumentList
     from annotator.session.document_model import DocumentModel
-    from annotator.session.project_model import ProjectModel
+    from annotator.session.project_model import Applied, ProjectModel
     from annotator.store.project import Store
     from annotator.team.curation import LayerSpan
 
@@ -134,6 +134,7 @@ class Review:
         events = document.events
         events.loaded.connect(self._loaded)
         events.changed.connect(lambda _found: self._show_accepted())
+        project.events.changed.connect(self._follow)
         self.panel.table.selectionModel().currentRowChanged.connect(self._row_chosen)
 
     @property
@@ -188,6 +189,12 @@ class Review:
         self._show_settled(doc)
         if spans:
             self.panel.select_row(0)
+
+    def _follow(self, applied: Applied) -> None:
+        """What another program did (a merge may have brought more spans), and renamed or
+        deleted labels, are read again into the panel."""
+        if not applied.ours or applied.changes.labels:
+            self.reread()
 
     def reread(self) -> None:
         """The analysts' spans again, after a refresh (a merge may have brought more); the

@@ -8,12 +8,15 @@ dialog ever blocks a test.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
+    QInputDialog,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
@@ -107,3 +110,60 @@ class ReportDialog(QDialog):
     def _take_offer(self) -> None:
         self.offer_taken = True
         self.accept()
+
+
+# -- asked of the analyst: the window's question methods call these -----------------------------
+
+
+def ask_text(parent: QWidget, title: str, label: str, default: str = "") -> str | None:
+    text, ok = QInputDialog.getText(parent, title, label, text=default)
+    return text if ok else None
+
+
+def ask_note(parent: QWidget, title: str, label: str, default: str = "") -> str | None:
+    """Several lines of text (a note on a span)."""
+    text, ok = QInputDialog.getMultiLineText(parent, title, label, default)
+    return text if ok else None
+
+
+def ask_attributes(
+    parent: QWidget,
+    label: str,
+    declared: list[dict[str, Any]],
+    current: dict[str, str],
+    run: Callable[[QDialog], bool],
+) -> dict[str, str] | None:
+    """The values of a span's attributes, asked in a small form (None: cancelled)."""
+    from annotator.gui.dialogs.attributes import AttributesDialog
+
+    dialog = AttributesDialog(label, declared, current, parent)
+    return dialog.values() if run(dialog) else None
+
+
+def choose_files(parent: QWidget, title: str, filters: str) -> list[str]:
+    paths, _ = QFileDialog.getOpenFileNames(parent, title, str(Path.cwd()), filters)
+    return paths
+
+
+def choose_folder(parent: QWidget, title: str) -> str | None:
+    return QFileDialog.getExistingDirectory(parent, title, str(Path.cwd())) or None
+
+
+def choose_project(parent: QWidget, title: str, *, save: bool, filters: str) -> str | None:
+    ask = QFileDialog.getSaveFileName if save else QFileDialog.getOpenFileName
+    path, _ = ask(parent, title, str(Path.cwd()), filters)
+    return path or None
+
+
+def choose_save_file(parent: QWidget, title: str, current: str, filters: str) -> str | None:
+    path, _ = QFileDialog.getSaveFileName(parent, title, current, filters)
+    return path or None
+
+
+def message_box(parent: QWidget, title: str, text: str) -> QMessageBox:
+    """An information box whose text can be selected (and copied)."""
+    box = QMessageBox(
+        QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, parent
+    )
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return box

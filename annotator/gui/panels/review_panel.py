@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.gui.panels.span_list import preview, swatch
+from annotator.gui.panels.span_list import preview
+from annotator.gui.swatches import swatch
 
 if TYPE_CHECKING:  # the core's curation reads the store, which start-up does without
     from annotator.team.curation import LayerSpan

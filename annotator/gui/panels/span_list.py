@@ -23,9 +23,10 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from annotator.gui.swatches import swatch
 from annotator.model import Span
 from annotator.session.document_model import SPAN, DocumentModel, ItemChanges
 
@@ -229,21 +230,6 @@ class SpanListModel(QAbstractTableModel):
         if role == _DISPLAY and orientation == Qt.Orientation.Horizontal:
             return self.COLUMNS[section] if section < len(self.COLUMNS) else self.BY_COLUMN
         return None
-
-
-def swatch(colour: str, size: int) -> QIcon:
-    """A colour square that a selected row shows untinted, framed so it stands out on the
-    selection's own colour."""
-    pix = QPixmap(size, size)
-    pix.fill(QColor(colour))
-    painter = QPainter(pix)
-    painter.setPen(QColor(0, 0, 0, 110))
-    painter.drawRect(0, 0, size - 1, size - 1)
-    painter.end()
-    icon = QIcon()
-    for mode in (QIcon.Mode.Normal, QIcon.Mode.Selected, QIcon.Mode.Active):
-        icon.addPixmap(pix, mode)
-    return icon
 
 
 def fit_label_column(view: QTableView, labels: list[str]) -> None:
