@@ -1,5 +1,6 @@
 """Work of several analysts on one project: merging their project files into a team
-project (``merge``), agreement between them (``agreement``) and the curated layer a curator
-builds from their spans (``curation``). It may import formats, the store and the plain model;
-never suggestions, progress or Qt.
+project (``merge``, its parts in ``merge_source``, ``merge_checks``, ``merge_scheme``,
+``merge_work`` and ``merge_report``), agreement between them (``agreement``) and the curated
+layer a curator builds from their spans (``curation``). It may import formats, the store and
+the plain model; never suggestions, progress or Qt.
 """
