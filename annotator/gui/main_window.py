@@ -95,7 +95,7 @@ class MainWindow(QMainWindow):
         self.project = ProjectModel()
         self.document_model = DocumentModel()
         self.label_actions: list[QAction] = []
-        self.side_windows = SideWindows()
+        self.side_windows = SideWindows(beside=self)
         self._build_panels()
         project, document, view = self.project, self.document_model, self.article
         self.editor = Editor(

@@ -2,8 +2,10 @@
 
 One of each kind at a time, kept here while the program runs. Opening one that is open brings
 it to the front; opening one that was closed makes it afresh (its figures are read again) where
-it stood when it was closed. A window is never deleted behind this keeper's back, so closing
-one with its button, Esc or the window manager never leaves a dead object to trip over.
+it stood when it was closed. The first time, it stands beside the main window (right of it,
+else left of it, else over its right-hand edge, where the lists are), never over the article
+being tagged. A window is never deleted behind this keeper's back, so closing one with its
+button, Esc or the window manager never leaves a dead object to trip over.
 """
 
 from __future__ import annotations
@@ -12,16 +14,17 @@ from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 import shiboken6
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, QPoint, Qt
 from PySide6.QtWidgets import QWidget
 
 W = TypeVar("W", bound=QWidget)
 
 
 class SideWindows:
-    def __init__(self) -> None:
+    def __init__(self, beside: QWidget | None = None) -> None:
         self._windows: dict[str, QWidget] = {}
         self._places: dict[str, QByteArray] = {}
+        self._beside = beside
 
     def open(self, name: str, make: Callable[[], W]) -> W:
         """The window of kind ``name``, shown and in front (made by ``make`` unless open)."""
@@ -38,6 +41,8 @@ class SideWindows:
         place = self._places.get(name)
         if place is not None:
             window.restoreGeometry(place)
+        elif self._beside is not None:
+            _place_beside(window, self._beside)
         self._windows[name] = window
         window.show()
         window.raise_()
@@ -50,3 +55,23 @@ class SideWindows:
     def close_all(self) -> None:
         for window in list(self):
             window.close()
+
+
+def _place_beside(window: QWidget, main: QWidget) -> None:
+    """Right of the main window if the screen has room, else left of it, else over the main
+    window's right-hand edge (the lists), top edges level."""
+    screen = main.screen()
+    room = screen.availableGeometry() if screen is not None else None
+    frame = main.frameGeometry()
+    size = window.sizeHint().expandedTo(window.minimumSize())
+    width = min(size.width(), room.width() if room else size.width())
+    gap = 8
+    x = frame.right() + gap
+    if room is not None and x + width > room.right():
+        x = frame.left() - gap - width
+        if x < room.left():
+            x = max(room.left(), frame.right() - width)
+    y = frame.top()
+    if room is not None:
+        y = max(room.top(), min(y, room.bottom() - size.height()))
+    window.move(QPoint(x, y))
