@@ -126,6 +126,33 @@ def test_find_after_an_emoji_selects_the_right_characters(window) -> None:
     assert not window.find_bar.search()
 
 
+def test_a_typed_space_finds_no_break_and_thin_spaces(open_window, make_project) -> None:
+    text = "The road is 12\u00a0km long; the bridge 3\u2009km; the tunnel 4\tkm."
+    window = open_window(make_project(("Roads", text)))
+    bar = window.find_bar
+    QTest.keyClick(window.article, Qt.Key.Key_F, CTRL)
+    QTest.keyClicks(bar.field, "12 km")
+    assert window.article.selection_cp() == (text.index("12"), text.index("12") + 5)
+    for needle, at in (("3 km", "3\u2009"), ("4 km", "4\t")):
+        bar.field.setText(needle)
+        assert bar.search(from_selection_start=True)
+        start = text.index(at)
+        assert window.article.selection_cp() == (start, start + 4)
+
+
+def test_a_find_that_fails_clears_the_selection_and_a_label_key_then_tags_nothing(window) -> None:
+    QTest.keyClick(window.article, Qt.Key.Key_F, CTRL)
+    bar = window.find_bar
+    QTest.keyClicks(bar.field, "the")
+    assert window.article.selection_cp() is not None
+    QTest.keyClicks(bar.field, "zzqx")  # "thezzqx": no match
+    assert bar.status.text() == "no match"
+    assert window.article.selection_cp() is None
+    QTest.keyClick(bar.field, Qt.Key.Key_Escape)
+    QTest.keyClick(window.article, Qt.Key.Key_2)
+    assert window.store.spans.in_document(window.current_document) == []
+
+
 def test_status_bar_shows_position_progress_name_and_saved_time(window) -> None:
     assert window.position_label.text() == "Document 1 of 3"
     assert window.progress_label.text() == "Done 0/3"

@@ -1,7 +1,9 @@
 """Find in the article: Enter for the next match, Shift+Enter for the previous, Esc to close.
 
 Matching runs on the stored Python text (case-insensitive), so a match is exactly what export
-will see; the match becomes the selection, ready to be tagged.
+will see; the match becomes the selection, ready to be tagged. A space typed matches any run of
+white space (a no-break or thin space, a tab, a line break), as the text shows them alike. A
+find that fails clears the selection and says "no match", so the next label key tags nothing.
 """
 
 from __future__ import annotations
@@ -19,9 +21,9 @@ def find_match(
     text: str, needle: str, origin: int, *, backward: bool = False
 ) -> tuple[int, int] | None:
     """The next match at or after ``origin`` (or the last one before it), wrapping round."""
-    if not needle:
+    if not needle.strip():
         return None
-    pattern = re.compile(re.escape(needle), re.IGNORECASE)
+    pattern = _pattern(needle)
     if not backward:
         m = pattern.search(text, origin) or pattern.search(text, 0)
         return (m.start(), m.end()) if m else None
@@ -34,6 +36,13 @@ def find_match(
         for m in pattern.finditer(text, origin):
             last = m
     return (last.start(), last.end()) if last else None
+
+
+def _pattern(needle: str) -> re.Pattern[str]:
+    """The typed text, case-insensitive, each run of white space in it matching any run of
+    white space in the article."""
+    words = re.split(r"\s+", needle)
+    return re.compile(r"\s+".join(re.escape(w) for w in words), re.IGNORECASE)
 
 
 class _FindField(QLineEdit):
@@ -104,7 +113,9 @@ class FindBar(QWidget):
             origin = caret
         found = find_match(self.view.text, self.field.text(), origin, backward=backward)
         if found is None:
-            self.status.setText("no match" if self.field.text() else "")
+            self.status.setText("no match" if self.field.text().strip() else "")
+            if self.field.text().strip():
+                self.view.clear_selection()
             return False
         self.status.clear()
         self.view.select_cp(*found)
