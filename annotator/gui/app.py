@@ -41,7 +41,10 @@ def new_window(path: str | os.PathLike[str] | None = None) -> MainWindow:
 
 
 def run(db_path: str) -> int:
+    from annotator.gui import errors
+
     app = make_application()
+    errors.install()  # an unexpected error is a dialog and a log file, never only stderr
     window = new_window()
     window.show()
     app.processEvents()  # paint the empty window before sqlite-utils and the project load
