@@ -19,6 +19,7 @@ from annotator.cli import scheme as cli_scheme
 from annotator.cli import suggest as cli_suggest
 from annotator.cli import team as cli_team
 from annotator.cli.common import Number, n, store_of, user_errors
+from annotator.cli.whoami import whoami
 from annotator.formats.catalog import FORMATS, FORMATS_BY_NAME
 from annotator.model import STATUSES
 from annotator.printable import printable
@@ -44,7 +45,8 @@ BREAK_AFTER = Number(0, 7 * 86400, low_open=True, what="a number of seconds")  #
 @click.option(
     "--user",
     envvar="ANNOTATOR_USER",
-    help="Your name, recorded on every span you make (also ANNOTATOR_USER). Default: login name.",
+    help="Your name, recorded on every span you make (also ANNOTATOR_USER). Default: the name "
+    "saved by the window or `whoami --set`, else the login name.",
 )
 @click.version_option(__version__, prog_name="annotator")
 @click.pass_context
@@ -503,6 +505,7 @@ for _command in (
     cli_suggest.patterns,
     cli_scheme.relations,
     cli_scheme.labels,
+    whoami,
 ):
     cli.add_command(_command)
 

@@ -31,10 +31,15 @@ class Layer:
             return span.origin == "curated"
         if span.origin == "curated":
             return False
+        if span.origin == "suggested":
+            return True  # a suggestion is no analyst's until one accepts it
         return self.kind == EVERYONE or span.annotator == self.annotator
 
     def editable(self, span: Span) -> bool:
-        """Edits apply to the analyst's own spans; in review mode, to the curated layer."""
+        """Edits apply to the analyst's own spans, and to suggestions (no analyst's until one
+        accepts it, and then it is theirs); in review mode, to the curated layer."""
+        if span.origin == "suggested":
+            return self.kind != CURATED
         return self.kind != EVERYONE or (
             span.annotator == self.annotator and span.origin != "curated"
         )

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator import __version__
+from annotator.analyst import default_annotator
 from annotator.model import (
     STATUSES,
     Label,
@@ -42,7 +43,6 @@ from annotator.store.project_file import (
     BUSY_TIMEOUT_MS,
     ProjectError,
     check_file,
-    default_annotator,
     restore_advice,
     sqlite_problem,
 )

@@ -5,13 +5,11 @@ Everything here speaks to the analyst: one sentence naming the file and what is 
 
 from __future__ import annotations
 
-import getpass
 import os
 import sqlite3
 import stat
 from pathlib import Path
 
-from annotator.model import AnalystNameError, check_analyst_name
 from annotator.printable import printable
 
 BUSY_TIMEOUT_MS = 30_000
@@ -20,31 +18,6 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 class ProjectError(Exception):
     """A project file that cannot be opened or written as asked; the message is for the user."""
-
-
-def default_annotator() -> str:
-    """The analyst ANNOTATOR_USER names, else the login name."""
-    return named_analyst() or login_name()
-
-
-def named_analyst() -> str | None:
-    """ANNOTATOR_USER's name, checked as every analyst's name is; None when it is unset."""
-    value = os.environ.get("ANNOTATOR_USER", "")
-    if not value:
-        return None
-    try:
-        return check_analyst_name(value)
-    except AnalystNameError as e:
-        raise AnalystNameError(f"ANNOTATOR_USER: {e}") from None
-
-
-def login_name() -> str:
-    """The login name, or "annotator" where there is none (some containers) or it could not
-    be printed as typed (it comes from $USER or $LOGNAME, which anyone can set)."""
-    try:
-        return check_analyst_name(getpass.getuser())
-    except Exception:
-        return "annotator"
 
 
 def is_busy(error: sqlite3.Error) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from annotator.analyst import name_file, saved_name
 from annotator.gui import settings as prefs
 from annotator.gui.main_window import MainWindow
 from annotator.store.project import Store
@@ -39,7 +40,7 @@ def first_start(monkeypatch, asked, open_window, project):
 def test_first_start_asks_again_until_the_name_can_be_used(first_start, asked):
     window = first_start("ana\nfake line", "x" * 10_000, "\x1b[31mred", "  Ana Ruiz ")
     assert window.annotator == "Ana Ruiz" and window.store.annotator == "Ana Ruiz"
-    assert prefs.settings().value("user/name") == "Ana Ruiz"
+    assert saved_name() == "Ana Ruiz"  # where the command line reads it too
     assert [default for _, default in asked["questions"][1:]] == [
         "ana\nfake line",  # the analyst's own text comes back to be corrected
         "x" * 10_000,
@@ -54,22 +55,30 @@ def test_first_start_asks_again_until_the_name_can_be_used(first_start, asked):
 def test_first_start_cancelled_or_left_blank_takes_the_login_name(first_start, monkeypatch):
     monkeypatch.setenv("LOGNAME", "ana")
     assert first_start(None).annotator == "ana"
-    prefs.settings().remove("user/name")
+    name_file().unlink()
     assert first_start("   ").annotator == "ana"
 
 
 def test_a_remembered_name_that_cannot_be_used_is_asked_again(first_start, asked):
-    prefs.settings().setValue("user/name", "bo\u202eeno")
+    name_file().parent.mkdir(parents=True, exist_ok=True)
+    name_file().write_text('{"name": "bo\u202eeno"}')
     window = first_start("bo")
     assert window.annotator == "bo" and asked["questions"]
-    assert prefs.settings().value("user/name") == "bo"
+    assert saved_name() == "bo"
+
+
+def test_a_name_an_older_window_remembered_is_kept_and_saved_for_the_commands(first_start, asked):
+    prefs.settings().setValue("user/name", "Dee")
+    window = first_start()
+    assert window.annotator == "Dee" and asked["questions"] == []
+    assert saved_name() == "Dee"
 
 
 def test_a_bad_annotator_user_is_said_and_passed_over(first_start, asked, monkeypatch):
     window = first_start("cy")
     monkeypatch.setenv("ANNOTATOR_USER", "ana\nfake")
     asked["answers"] = ["cy"]
-    prefs.settings().remove("user/name")
+    name_file().unlink()
     window.flows.annotator_name()
     assert asked["errors"] and asked["errors"][-1].startswith("ANNOTATOR_USER: the analyst name")
     assert window.annotator == "cy"
@@ -83,7 +92,7 @@ def test_changing_the_name_refuses_a_bad_one_and_keeps_the_old(window, asked, pr
     asked["answers"] = ["x" * 101, " Cy Dee "]
     window.change_annotator()
     assert window.annotator == "Cy Dee" and window.store.annotator == "Cy Dee"
-    assert prefs.settings().value("user/name") == "Cy Dee"
+    assert saved_name() == "Cy Dee"
     doc = window.store.documents.ids()[0]
     window.store.statuses.set(doc, "done")
     with Store(project, "t") as store:

@@ -9,11 +9,11 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
+from annotator.analyst import default_annotator
 from annotator.cli.main import cli
 from annotator.formats.importing import import_paths
 from annotator.model import ANALYST_NAME_MAX, AnalystNameError, check_analyst_name, text_hash
 from annotator.store.project import Store
-from annotator.store.project_file import default_annotator
 
 #: Names no road may store, and the words the refusal uses.
 BAD_NAMES = [

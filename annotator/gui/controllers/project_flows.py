@@ -178,12 +178,14 @@ class ProjectFlows:
     # -- the analyst's name ----------------------------------------------------------------
 
     def annotator_name(self) -> str:
-        """ANNOTATOR_USER, else the remembered name, else asked once (default: login name).
+        """ANNOTATOR_USER, else the name saved for the commands and the window, else asked
+        once (default: the login name) and saved.
 
         A name that could not be stored (set by hand, or by an older annotator) is said so
-        and passed over, as if it were not there."""
+        and passed over, as if it were not there. A name only an older window remembered is
+        saved where the commands read it too."""
+        from annotator.analyst import login_name, named_analyst, saved_name
         from annotator.model import AnalystNameError, check_analyst_name
-        from annotator.store.project_file import login_name, named_analyst
 
         try:
             env = named_analyst()
@@ -192,22 +194,39 @@ class ProjectFlows:
             env = None
         if env:
             return env
-        s = prefs.settings()
+        saved = saved_name()
+        if saved:
+            return saved
         try:
-            return check_analyst_name(str(s.value("user/name", "") or ""))
+            return self._save_name(
+                check_analyst_name(str(prefs.settings().value("user/name", "") or ""))
+            )
         except AnalystNameError:
             pass  # none yet, or one that cannot be used: ask
         default = login_name()
-        name = self._ask_name("Your name", default) or default
-        s.setValue("user/name", name)
-        return name
+        return self._save_name(self._ask_name("Your name", default) or default)
 
     def change_annotator(self) -> None:
         name = self._ask_name("Annotator name", self.project.annotator)
         if name is None:
             return
-        prefs.settings().setValue("user/name", name)
-        self.project.annotator = name
+        self.project.annotator = self._save_name(name)
+        if self.project.store is not None:
+            # the document list, the progress and the spans shown are this analyst's now
+            self.shell.apply_changes(Changes(document_list=True), ours=False)
+
+    def _save_name(self, name: str) -> str:
+        """Save the name where the commands read it too (a failure to save is said, and the
+        name is used for this session)."""
+        from annotator.analyst import name_file, save_name
+
+        try:
+            return save_name(name)
+        except OSError as e:
+            self.shell.say(
+                f"Your name could not be saved in {name_file()}: {e.strerror or e}", 8000
+            )
+            return name
 
     def _ask_name(self, title: str, default: str) -> str | None:
         """A name typed by the analyst, checked as every name is; asked again, with the reason,

@@ -200,7 +200,7 @@ class Suggestions:
             self._say("Select a suggestion first: ] goes to the next one, [ to the previous.")
             return None
         if not self.project.layer.editable(chosen):
-            self._say(f"This suggestion is {chosen.annotator}'s: you can take only your own.")
+            self._say("Review mode takes spans from the analysts' layers, not suggestions (F6).")
             return None
         return chosen
 
