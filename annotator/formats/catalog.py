@@ -1,5 +1,5 @@
 """The export formats annotator writes, named once for the command line, the window and
-``exporters.export``.
+``exporting.export``.
 
 This module imports nothing, so that ``annotator --help`` and the CLI's option choices cost
 nothing. Each writer lives in its own module, imported only when its format is asked for (so
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Format:
     name: str
-    #: "module:function" of the writer; see ``exporters.Writer``.
+    #: "module:function" of the writer; see ``exporting.Writer``.
     writer: str
     #: What a new export in a folder is called after (".jsonl"; "" for a folder of files).
     suffix: str
@@ -29,21 +29,21 @@ FORMATS_BY_NAME: dict[str, Format] = {
     for f in (
         Format(
             "annotator",
-            "annotator.formats.exporting:write_jsonl",
+            "annotator.formats.jsonl:write_jsonl",
             ".jsonl",
             True,
             "lossless JSONL: spans with ids, attributes, relations and statuses",
         ),
         Format(
             "prodigy",
-            "annotator.formats.exporting:write_jsonl",
+            "annotator.formats.jsonl:write_jsonl",
             ".jsonl",
             True,
             "Prodigy's JSONL (spans; tokens and relations where there are relations)",
         ),
         Format(
             "doccano",
-            "annotator.formats.exporting:write_jsonl",
+            "annotator.formats.jsonl:write_jsonl",
             ".jsonl",
             True,
             "doccano's sequence-labelling JSONL (entities and relations form with relations)",

@@ -1,0 +1,97 @@
+"""`annotator documents`, `reopen` and `backup`: the project's documents listed and put back
+in the queue, and the project file copied."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from annotator.cli.common import store_of, user_errors
+from annotator.model import STATUSES
+from annotator.printable import printable
+
+
+@click.command()
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice(STATUSES),
+    help="Only documents with this status (repeatable).",
+)
+@click.option("--search", help="Only documents whose title or text holds this (any case).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per document.")
+@click.pass_context
+def documents(
+    ctx: click.Context, statuses: tuple[str, ...], search: str | None, as_json: bool
+) -> None:
+    """List the documents: number, id, status, spans and title."""
+    store = store_of(ctx)
+    with user_errors():
+        rows = [
+            row
+            for row in store.documents.rows(search=search)
+            if not statuses or row.status in statuses
+        ]
+    for row in rows:
+        ident = row.external_id if row.external_id is not None else str(row.id)
+        if as_json:
+            record = {
+                "number": row.id,
+                "id": ident,
+                "status": row.status,
+                "spans": row.span_count,
+                "title": row.title,
+            }
+            click.echo(json.dumps(record, ensure_ascii=False, allow_nan=False))
+        else:
+            click.echo(
+                f"{row.id:>6}  {row.status:<11} {row.span_count:>5}  {printable(row.title)}"
+                f"  [{printable(ident)}]"
+            )
+
+
+@click.command()
+@click.argument("references", nargs=-1, required=True, metavar="DOCUMENT...")
+@click.pass_context
+def reopen(ctx: click.Context, references: tuple[str, ...]) -> None:
+    """Put documents marked done or skipped back in the queue.
+
+    DOCUMENT is a document's id as exports write it, or its number in `annotator documents`.
+    A reopened document is in progress when it has spans, else new.
+    """
+    store = store_of(ctx)
+    unknown = [r for r in references if store.documents.find(r) is None]
+    if unknown:
+        raise click.ClickException(
+            f"no document {printable(unknown[0])} in {printable(store.path)}; "
+            "`annotator documents` lists them"
+        )
+    with user_errors():
+        for reference in references:
+            document_id = store.documents.find(reference)
+            assert document_id is not None
+            before, after = store.statuses.reopen(document_id)
+            title = printable(store.documents.row(document_id).title)
+            if before == after:
+                click.echo(f"{title!r} was not done or skipped; it stays {after}")
+            else:
+                click.echo(f"Reopened {title!r}: {before} -> {after}")
+
+
+@click.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.pass_context
+def backup(ctx: click.Context, path: Path | None) -> None:
+    """Copy the project, safely even while it is open, to PATH (a file or folder)."""
+    from annotator.destinations import writes_in_place
+
+    store = store_of(ctx)
+    with user_errors():
+        written = store.backup(path or store.path.parent)
+    click.echo(
+        f"Backed up {printable(store.path)} to {printable(written)}",
+        err=writes_in_place(written),  # the backup itself may be going to standard output
+    )
