@@ -13,11 +13,12 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
-from annotator.changes import Change, Changes, with_changes
+from annotator.changes import Change, Changes, changes_of, with_changes
 from annotator.model import (
     ORIGINS,
     Label,
     Relation,
+    RelationError,
     Span,
     SpanError,
     check_attributes,
@@ -31,6 +32,7 @@ from annotator.store.rows import (
     SPAN_COLUMNS,
     label_from_row,
     relation_from_row,
+    relation_type_named,
     span_from_row,
 )
 from annotator.store.statuses import document_state, status_of, write_status
@@ -245,8 +247,37 @@ class Spans(Part):
             self.record_change(action, before.document_id, span_id, **changed)
             return with_changes(after, Changes(spans={span_id: Change(before, after)}))
 
-    def relabel(self, span_id: int, label: str) -> Span:
-        return self._update_span(span_id, "relabel_span", label=label)
+    def relabel(self, span_id: int, label: str, *, drop_unfit: bool = False) -> Span:
+        """Give a span another label. Its relations must still fit their types: a relabel that
+        would leave one unfit is refused, saying which, unless ``drop_unfit`` deletes those
+        relations in the same transaction (the change lists them, for an undo)."""
+        with self.transaction():
+            before = self.get(span_id)
+            unfit = self.unfit_relations(before, label)
+            if unfit and not drop_unfit:
+                raise RelationError(_unfit_message(before, label, unfit))
+            changes = Changes()
+            for relation in unfit:
+                self.conn.execute("DELETE FROM relations WHERE id = ?", (relation.id,))
+                self.record_change(
+                    "delete_relation", relation.document_id, None, relation=relation.id,
+                    head=relation.head, child=relation.child, label=relation.label,
+                )  # fmt: skip
+                changes.relations[relation.id] = Change(relation, None)  # type: ignore[index]
+            after = self._update_span(span_id, "relabel_span", label=label)
+            return with_changes(after, changes_of(after) | changes)
+
+    def unfit_relations(self, span: Span, label: str) -> list[Relation]:
+        """The relations of ``span`` that would not fit their types were it ``label``."""
+        assert span.id is not None
+        unfit = []
+        for relation in relations_of(self.conn, span.id):
+            kind = relation_type_named(self.conn, relation.label)
+            other = self.get(relation.child if relation.head == span.id else relation.head)
+            head, child = (label, other.label) if relation.head == span.id else (other.label, label)
+            if not kind.fits(head, child):
+                unfit.append(relation)
+        return unfit
 
     def move(self, span_id: int, start: int, end: int) -> Span:
         return self._update_span(span_id, "move_span", start=start, end=end)
@@ -315,3 +346,12 @@ class Spans(Part):
         )
         assert cur.lastrowid is not None
         return cur.lastrowid
+
+
+def _unfit_message(span: Span, label: str, unfit: list[Relation]) -> str:
+    kinds = sorted({r.label for r in unfit})
+    noun = "relation" if len(unfit) == 1 else "relations"
+    return (
+        f"this {span.label} as {label} would no longer fit its {len(unfit)} "
+        f"{' and '.join(kinds)} {noun}; delete {'it' if len(unfit) == 1 else 'them'} first"
+    )

@@ -235,12 +235,35 @@ class _UpdateSpan(StoreCommand):
 
 
 class RelabelSpan(_UpdateSpan):
+    """A new label; the relations it left unfit (the analyst was asked) went with it, and the
+    undo puts them back after the old label."""
+
     def __init__(self, before: Span, after: Span, store: Store, listener: ChangeListener) -> None:
         super().__init__(f"Relabel {before.label} as {after.label}", before, after, store, listener)
+        self.relations: list[Relation] = []
+
+    def pushed_after(self, changes: Changes) -> StoreCommand:
+        self._keep_relations(changes)
+        return super().pushed_after(changes)
+
+    def _keep_relations(self, changes: Changes) -> None:
+        self.relations = [c.before for c in changes.relations.values() if c.before is not None]
 
     def _write(self, target: Span) -> Span:
         assert target.id is not None
-        return self.store.spans.relabel(target.id, target.label)
+        return self.store.spans.relabel(target.id, target.label, drop_unfit=True)
+
+    def _forward(self) -> Changes:
+        changes = super()._forward()
+        self._keep_relations(changes)
+        return changes
+
+    def _backward(self) -> Changes:
+        with self.store.transaction():
+            changes = super()._backward()
+            for relation in self.relations:
+                changes = changes | changes_of(self.store.relations.restore(relation))
+        return changes
 
 
 # Qt merges consecutive commands that return the same id(): one id per edge and direction,

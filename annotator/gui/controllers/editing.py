@@ -136,11 +136,30 @@ class Editor:
         return span
 
     def relabel(self, span: Span, label: str) -> Span | None:
+        """Give the span ``label``. Relations that would no longer fit their types are named
+        and removed with it, in one undo step, once the analyst says yes (No is the default)."""
         if span.label == label or not self._own(span):
             return span
-        after = self._guard(self.store.spans.relabel, span.id, label)
+        unfit = self._guard(self.store.spans.unfit_relations, span, label)
+        if unfit is None:
+            return None
+        if unfit:
+            kinds = " and ".join(sorted({r.label for r in unfit}))
+            those = f"{len(unfit)} {kinds} relation{'s' if len(unfit) > 1 else ''}"
+            question = (
+                f"This {span.label} has {those} that a {label} cannot have. Relabel it as "
+                f"{label} and remove {'them' if len(unfit) > 1 else 'it'}? (Ctrl+Z undoes both.)"
+            )
+            if not self.shell.confirm("Relabel", question):
+                self._say(f"Not relabelled: its {those} would no longer fit.")
+                return None
+        assert span.id is not None
+        span_id = span.id
+        after = self._guard(lambda: self.store.spans.relabel(span_id, label, drop_unfit=True))
         if after is not None:
             self._push(RelabelSpan(span, after, self.store, self.shell), after)
+            if unfit:
+                self._say(f"Relabelled {span.label} \u2192 {label} and removed {those}.")
         return after
 
     def delete_selected(self) -> None:
