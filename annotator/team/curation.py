@@ -12,8 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from annotator.changes import Change, Changes
 from annotator.model import LabelError, utc_now
 from annotator.store.project import Store
+from annotator.store.statuses import document_state
 from annotator.team.agreement import PairAgreement, all_pairs, disagreements, pair_agreement
 
 CURATED = "curated"  # the name the curated layer goes by in agreement tables
@@ -30,12 +32,16 @@ def _labels(store: Store, wanted: Sequence[str] | None) -> list[str]:
     return list(dict.fromkeys(wanted))
 
 
-def analyst_layers(store: Store) -> dict[str, list[tuple[int, int, int, str]]]:
-    """Each analyst's spans as (document, start, end, label)."""
+def analyst_layers(
+    store: Store, document: int | None = None
+) -> dict[str, list[tuple[int, int, int, str]]]:
+    """Each analyst's spans as (document, start, end, label) (of one ``document``, if given)."""
     layers: dict[str, list[tuple[int, int, int, str]]] = {}
+    one = " AND s.document_id = ?" if document is not None else ""
     rows = store.conn.execute(
         'SELECT s.annotator, s.document_id, s.start, s."end", l.name FROM spans s'
-        " JOIN labels l ON l.id = s.label_id WHERE s.origin IN ('manual', 'imported')"
+        f" JOIN labels l ON l.id = s.label_id WHERE s.origin IN ('manual', 'imported'){one}",
+        () if document is None else (document,),
     )
     for who, doc, start, end, label in rows:
         layers.setdefault(who, []).append((doc, start, end, label))
@@ -45,17 +51,21 @@ def analyst_layers(store: Store) -> dict[str, list[tuple[int, int, int, str]]]:
 RelationKey = tuple[int, tuple[int, int, str], tuple[int, int, str], str]  # doc, head, child, type
 
 
-def relation_layers(store: Store, *, curated: bool = False) -> dict[str, list[RelationKey]]:
+def relation_layers(
+    store: Store, *, curated: bool = False, document: int | None = None
+) -> dict[str, list[RelationKey]]:
     """Each analyst's relations (or, with ``curated``, the curated layer's under CURATED), each
     by its document, its two ends (start, end, label) and its type: a relation agrees with
-    another when all of these do."""
+    another when all of these do. Of one ``document``, if given."""
     origin = "= 'curated'" if curated else "IN ('manual', 'imported')"
+    one = " AND r.document_id = ?" if document is not None else ""
     rows = store.conn.execute(
         'SELECT h.annotator, r.document_id, h.start, h."end", hl.name, c.start, c."end",'
         " cl.name, t.name FROM relations r JOIN relation_types t ON t.id = r.type_id"
         " JOIN spans h ON h.id = r.head JOIN labels hl ON hl.id = h.label_id"
         " JOIN spans c ON c.id = r.child JOIN labels cl ON cl.id = c.label_id"
-        f" WHERE h.origin {origin} AND c.origin {origin}"
+        f" WHERE h.origin {origin} AND c.origin {origin}{one}",
+        () if document is None else (document,),
     )
     out: dict[str, list[RelationKey]] = {}
     for who, doc, hs, he, hl, cs, ce, cl, kind in rows:
@@ -223,49 +233,64 @@ def curate_agreed(store: Store) -> CurationReport:
             if len(analysts) < 2:
                 report.skipped += 1
                 continue
-            counts = [
-                Counter((s, e, lab) for d, s, e, lab in layers.get(who, []) if d == doc)
-                for who in analysts
-            ]
-            agreed = counts[0]
-            for other in counts[1:]:
-                agreed &= other
-            have = Counter((s, e, lab) for d, s, e, lab in curated_layer_of(store, doc) if d == doc)
-            text = store.documents.text(doc)
-            given = _attributes_given(store, doc, analysts)
-            rows = []
-            for (start, end, label), count in sorted((agreed - have).items()):
-                alike = given.get((start, end, label))
-                rows += [
-                    (
-                        doc,
-                        start,
-                        end,
-                        label_ids[label],
-                        text[start:end],
-                        store.annotator,
-                        None,
-                        "curated",
-                        now,
-                        now,
-                        None,
-                        None,
-                        alike,
-                    )
-                ] * count
-            if rows:
-                store.spans.insert_many(rows)
-                store.spans.count_new(doc, len(rows))
-                report.spans += len(rows)
-            report.relations += _curate_relations(store, doc, analysts, linked, curated_links, now)
+            added = _curate_one(store, doc, analysts, layers, linked, curated_links, label_ids, now)
+            report.spans += added[0]
+            report.relations += added[1]
             store.conn.execute(
                 "INSERT INTO curations (document_id, curator, curated_at) VALUES (?, ?, ?)"
                 " ON CONFLICT (document_id) DO NOTHING",
                 (doc, store.annotator, now),
             )
-            store.record_change("curate_agreed", doc, spans=len(rows))
+            store.record_change("curate_agreed", doc, spans=added[0])
             report.documents += 1
     return report
+
+
+def _curate_one(
+    store: Store,
+    doc: int,
+    analysts: list[str],
+    layers: dict[str, list[tuple[int, int, int, str]]],
+    linked: dict[str, list[RelationKey]],
+    curated_links: list[RelationKey],
+    label_ids: dict[str, int],
+    now: str,
+) -> tuple[int, int]:
+    """One document's agreed spans and relations into its curated layer, less what is there
+    already (in the caller's transaction); how many spans and relations were added."""
+    counts = [
+        Counter((s, e, lab) for d, s, e, lab in layers.get(who, []) if d == doc) for who in analysts
+    ]
+    agreed = counts[0]
+    for other in counts[1:]:
+        agreed &= other
+    have = Counter((s, e, lab) for d, s, e, lab in curated_layer_of(store, doc) if d == doc)
+    text = store.documents.text(doc)
+    given = _attributes_given(store, doc, analysts)
+    rows = []
+    for (start, end, label), count in sorted((agreed - have).items()):
+        alike = given.get((start, end, label))
+        rows += [
+            (
+                doc,
+                start,
+                end,
+                label_ids[label],
+                text[start:end],
+                store.annotator,
+                None,
+                "curated",
+                now,
+                now,
+                None,
+                None,
+                alike,
+            )
+        ] * count
+    if rows:
+        store.spans.insert_many(rows)
+        store.spans.count_new(doc, len(rows))
+    return len(rows), _curate_relations(store, doc, analysts, linked, curated_links, now)
 
 
 def _attributes_given(
@@ -379,6 +404,46 @@ def done_on(store: Store, document_id: int) -> list[str]:
         (document_id,),
     )
     return [r[0] for r in rows]
+
+
+def curate_document(store: Store, document_id: int) -> Changes:
+    """What ``curate --agreed`` does for one document, without settling it: the spans and the
+    relations every analyst who marked it done made identically go into its curated layer
+    (less what is there). The changes list every span and relation added, for a window to
+    show and an undo to take out."""
+    with store.transaction():
+        analysts = done_on(store, document_id)
+        if len(analysts) < 2:
+            return Changes()
+        shown = {s.id: s for s in store.spans.in_document(document_id) if s.origin == "curated"}
+        linked_before = {r.id for r in store.relations.in_document(document_id)}
+        state = document_state(store.conn, document_id, store.annotator)
+        _curate_one(
+            store,
+            document_id,
+            analysts,
+            analyst_layers(store, document_id),
+            relation_layers(store, document=document_id),
+            relation_layers(store, curated=True, document=document_id).get(CURATED, []),
+            store.labels.ids(),
+            utc_now(),
+        )
+        spans = [
+            s
+            for s in store.spans.in_document(document_id)
+            if s.origin == "curated" and s.id not in shown
+        ]
+        relations = [
+            r for r in store.relations.in_document(document_id) if r.id not in linked_before
+        ]
+        if spans or relations:
+            store.record_change("curate_agreed", document_id, spans=len(spans))
+        after = document_state(store.conn, document_id, store.annotator)
+        return Changes(
+            spans={s.id: Change(None, s) for s in spans if s.id is not None},
+            relations={r.id: Change(None, r) for r in relations if r.id is not None},
+            documents={document_id: Change(state, after)} if spans else {},
+        )
 
 
 def agreed_spans(store: Store, document_id: int) -> list[tuple[int, int, str]]:

@@ -23,7 +23,7 @@ from annotator.gui.commands.spans import (
     expect_stored,
 )
 from annotator.gui.panels.review_panel import ReviewPanel
-from annotator.model import Span
+from annotator.model import Relation, Span
 
 if TYPE_CHECKING:
     from annotator.gui.article.view import ArticleView
@@ -39,15 +39,24 @@ Key = tuple[int, int, str]
 
 
 class AcceptSpans(StoreCommand):
-    """Spans put into the curated layer together: undone together."""
+    """Spans (and the relations between them) put into the curated layer together: undone
+    together."""
 
-    def __init__(self, text: str, spans: list[Span], store: Store, listener: ChangeListener):
+    def __init__(
+        self,
+        text: str,
+        spans: list[Span],
+        store: Store,
+        listener: ChangeListener,
+        relations: list[Relation] | None = None,
+    ):
         super().__init__(text, store, listener)
         self.spans = spans
+        self.relations = relations or []
 
     @property
     def document_id(self) -> int | None:
-        return self.spans[0].document_id
+        return (self.spans or self.relations)[0].document_id
 
     def _select(self, forward: bool) -> int | None:
         return self.spans[0].id if forward and len(self.spans) == 1 else None
@@ -56,8 +65,9 @@ class AcceptSpans(StoreCommand):
         changes = Changes()
         with self.store.transaction():
             restored = [self.store.spans.restore(s) for s in self.spans]
-        for s in restored:
-            changes = changes | changes_of(s)
+            linked = [self.store.relations.restore(r) for r in self.relations]
+        for made in [*restored, *linked]:
+            changes = changes | changes_of(made)
         self.spans = restored
         return changes
 
@@ -66,6 +76,12 @@ class AcceptSpans(StoreCommand):
         with self.store.transaction():
             for s in self.spans:
                 expect_stored(self.store, s)
+            for r in self.relations:  # those between spans curated before go on their own
+                assert r.id is not None
+                if r.head not in {s.id for s in self.spans} and r.child not in {
+                    s.id for s in self.spans
+                }:
+                    changes = changes | changes_of(self.store.relations.delete(r.id))
             for s in self.spans:
                 assert s.id is not None
                 changes = changes | changes_of(self.store.spans.delete(s.id))
@@ -252,7 +268,7 @@ class Review:
         self.panel.select_row(min(row + 1, len(self.panel.model.rows) - 1))
 
     def accept_agreed(self) -> None:
-        from annotator.team.curation import agreed_spans, done_on
+        from annotator.team.curation import curate_document, done_on
 
         doc = self.document.document_id
         if self.store is None or doc is None:
@@ -261,11 +277,23 @@ class Review:
         if len(done) < 2:
             self._say("Fewer than two analysts marked this document done: nothing is agreed yet.")
             return
-        keys = agreed_spans(self.store, doc)
-        if not keys:
+        store = self.store
+        try:
+            changes = curate_document(store, doc)  # as `annotator curate --agreed` does
+        except _user_errors() as e:
+            self._say(f"Not accepted: {e}")
+            return
+        spans = [c.after for c in changes.spans.values() if c.after is not None]
+        relations = [c.after for c in changes.relations.values() if c.after is not None]
+        if not spans and not relations:
             self._say(f"Agreed by {', '.join(done)} (who marked it done): nothing more to accept.")
             return
-        self._accept(keys, f"Accept {len(keys)} agreed span{'' if len(keys) == 1 else 's'}")
+        text = f"Accept {len(spans)} agreed span{'' if len(spans) == 1 else 's'}"
+        if relations:
+            text += f" and {len(relations)} relation{'' if len(relations) == 1 else 's'}"
+        command = AcceptSpans(text, spans, store, self.shell, relations)
+        self.editor.undo_stack.push(command.pushed_after(changes))
+        self._say(f"{text}: in the curated layer.")
 
     def accept_layer(self) -> None:
         """Accept every span of one label from one analyst: those the panel's filters name,
