@@ -32,16 +32,16 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from annotator.formats.decoding import Decoded, DecodeError, decode_bytes, sniff_bom
-from annotator.formats.webpages.captions import (
+from annotator.formats.webpages.captions import teaser
+from annotator.formats.webpages.markup import (
     ARTICLE_LIKE,
     HTML_SPACE,
     LEFT_OUT,
     class_words,
     hidden,
-    teaser,
     visible_text,
-    with_captions,
 )
+from annotator.formats.webpages.placing import with_captions
 
 if TYPE_CHECKING:
     from lxml.etree import _Element as Element
