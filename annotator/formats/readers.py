@@ -135,7 +135,8 @@ def _text_records(path: Path, result: _Notes) -> Records:
 
 def _web_page_records(path: Path, result: _Notes) -> Records:
     """A saved web page as one article: its main text and captions (see webpages.py)."""
-    from annotator.formats.webpages.reading import article_from_html, decode_page
+    from annotator.formats.webpages.charset import decode_page
+    from annotator.formats.webpages.reading import article_from_html
 
     data = path.read_bytes()
     decoded = decode_page(data)

@@ -23,6 +23,8 @@ INLINE = {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "
 INLINE |= {"mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u"}
 INLINE |= {"var", "wbr", "font", "ins", "del"}
 
+# Scripts, styles and what only scripts show: never text, wherever they stand.
+UNSEEN_TAGS = {"script", "style", "noscript", "template"}
 ARTICLE_LIKE = {"article", "main"}
 # The attribute webpages marks what it took out before extraction with: not the article.
 LEFT_OUT = "data-annotator-left-out"
@@ -81,6 +83,11 @@ def spaceless(text: str) -> str:
     """Text compared without its white space: markup puts spaces and line breaks where the
     extractor puts others."""
     return "".join(unicodedata.normalize("NFC", text).split())
+
+
+def text_size(element: Element) -> int:
+    """Characters other than white space in the element's text."""
+    return sum(len("".join(piece.split())) for piece in element.itertext())
 
 
 def visible_text(element: Any, *, controls: bool = True) -> str:
