@@ -20,6 +20,7 @@ from typing import Any
 from annotator.formats.brat.reading import PART as BRAT_PART
 from annotator.formats.brat.reading import brat_role
 from annotator.formats.decoding import DecodeError
+from annotator.formats.label_studio_results import LABEL_STUDIO_PREDICTION_ID
 from annotator.formats.readers import (
     KNOWN_SUFFIXES,
     WEB_PAGE_SUFFIXES,
@@ -27,14 +28,8 @@ from annotator.formats.readers import (
     ReadAgain,
     read_records,
 )
-from annotator.formats.tasks import (
-    LABEL_STUDIO_PREDICTION_ID,
-    CheckedTask,
-    ImportedSpan,
-    RecordError,
-    Scheme,
-    check_task,
-)
+from annotator.formats.records import ImportedSpan, RecordError, Scheme
+from annotator.formats.tasks import CheckedTask, check_task
 from annotator.model import utc_now
 from annotator.printable import as_text, printable
 from annotator.store.project import ProjectError, Store
