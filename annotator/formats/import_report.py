@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from annotator.formats.label_studio_results import LABEL_STUDIO_PREDICTION_ID
 from annotator.formats.readers import KNOWN_SUFFIXES
-from annotator.formats.tasks import LABEL_STUDIO_PREDICTION_ID
 from annotator.printable import printable
 
 _WHY_PASSED_OVER = {

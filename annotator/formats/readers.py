@@ -21,7 +21,7 @@ from annotator.formats.decoding import (
     looks_binary,
     sniff_bom,
 )
-from annotator.formats.tasks import (
+from annotator.formats.records import (
     DuplicateKey,
     RecordError,
     loads,
@@ -33,7 +33,7 @@ from annotator.printable import as_text
 from annotator.store.project_file import kind_of_file
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".html", ".htm"}
-WEB_PAGE_SUFFIXES = {".html", ".htm"}  # read as articles (webpages.py), or with raw as text
+WEB_PAGE_SUFFIXES = {".html", ".htm"}  # read as articles (webpages/), or with raw as text
 WORD_SUFFIXES = {".docx"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 JSON_SUFFIXES = {".json"}
@@ -134,8 +134,9 @@ def _text_records(path: Path, result: _Notes) -> Records:
 
 
 def _web_page_records(path: Path, result: _Notes) -> Records:
-    """A saved web page as one article: its main text and captions (see webpages.py)."""
-    from annotator.formats.webpages.reading import article_from_html, decode_page
+    """A saved web page as one article: its main text and captions (see webpages/)."""
+    from annotator.formats.webpages.charset import decode_page
+    from annotator.formats.webpages.reading import article_from_html
 
     data = path.read_bytes()
     decoded = decode_page(data)

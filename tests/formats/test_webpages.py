@@ -19,12 +19,8 @@ from project_reading import docs, refusal_lines
 from annotator.cli.main import cli
 from annotator.formats.decoding import DecodeError
 from annotator.formats.importing import import_paths
-from annotator.formats.webpages.reading import (
-    NO_TEXT,
-    article_from_html,
-    declared_charset,
-    decode_page,
-)
+from annotator.formats.webpages.charset import declared_charset, decode_page
+from annotator.formats.webpages.reading import NO_TEXT, article_from_html
 from annotator.suggest.running import run_suggesters, suggestions
 
 PAGES = Path(__file__).parent.parent / "fixtures" / "webpages"

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from annotator.formats.brat.writing import STANDS_FOR, fragment_text, parse_note
 from annotator.formats.decoding import DecodeError, bad_utf8_reason, decode_bytes
-from annotator.formats.tasks import RecordError, title_of
+from annotator.formats.records import RecordError, title_of
 from annotator.printable import as_text, printable
 
 #: A file the importer passes over because it is read with its ``.txt`` (see ``brat_role``).
