@@ -96,21 +96,27 @@ def agreement(
     def figure(value: float | None) -> str:
         return "   -  " if value is None else f"{value:6.3f}"
 
-    for pair in report.pairs:
-        data = pair.to_json()
+    for pair, data in zip(report.pairs, report.to_json()["pairs"], strict=True):
+        a, b = printable(pair.a), printable(pair.b)
+        click.echo(f"{a} and {b}: {n(data['documents'], 'document')} both marked done")
+        who = f"{a}/{b}"
+        width = max(11, len(who))
         click.echo(
-            f"{printable(pair.a)} and {printable(pair.b)}: "
-            f"{n(data['documents'], 'document')} both marked done"
-        )
-        click.echo(
-            f"  {'label':<14} {'spans':>11}  {'exact F1':>8}  {'overlap F1':>10}  {'kappa':>6}"
+            f"  {'label':<14} {who:>{width}}  {'exact F1':>8}  {'overlap F1':>10}  {'kappa':>6}"
         )
         for name, row in [*data["labels"].items(), ("all labels", data["all"])]:
             spans = f"{row['a_spans']}/{row['b_spans']}"
             click.echo(
-                f"  {printable(name):<14} {spans:>11}  {figure(row['exact_f1']):>8}  "
+                f"  {printable(name):<14} {spans:>{width}}  {figure(row['exact_f1']):>8}  "
                 f"{figure(row['overlap_f1']):>10}  {figure(row['kappa']):>6}"
             )
+        if data.get("relations"):
+            click.echo(f"  {'relation type':<14} {who:>{width}}  {'exact F1':>8}")
+            for name, row in data["relations"].items():
+                count = f"{row['a_relations']}/{row['b_relations']}"
+                click.echo(
+                    f"  {printable(name):<14} {count:>{width}}  {figure(row['exact_f1']):>8}"
+                )
     if report.documents:
         click.echo("Documents by disagreement (spans the other analyst did not make exactly):")
         for row in report.documents[:20]:

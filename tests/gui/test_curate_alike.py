@@ -76,3 +76,15 @@ def test_the_window_and_the_command_line_give_the_same_curated_layer(
     assert curated_layer(team) == ([], [])
     window.action("redo").trigger()
     assert curated_layer(team) == (spans, links)
+
+
+def test_agreement_names_the_analysts_and_shows_relations_beside_spans(team):
+    from click.testing import CliRunner
+
+    from annotator.cli.main import cli
+
+    out = CliRunner().invoke(cli, ["--db", str(team), "agreement"]).output
+    header = next(line for line in out.splitlines() if line.strip().startswith("label"))
+    assert "ana/bo" in header and "first" not in out
+    said_by = next(line for line in out.splitlines() if line.strip().startswith("said_by"))
+    assert said_by.split()[1:] == ["1/1", "1.000"]

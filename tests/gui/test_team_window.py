@@ -171,9 +171,23 @@ def expected_pairs(report: dict) -> list[dict]:
         out.append(
             {
                 "title": f"{pair['a']} and {pair['b']}, {count} document{'' if count == 1 else 's'}",
-                "all": [figure(pair["all"][k]) for k in keys],
+                "all": [
+                    f"{pair['a']}: {figure(pair['all']['a_spans'])}",
+                    f"{pair['b']}: {figure(pair['all']['b_spans'])}",
+                    *(figure(pair["all"][k]) for k in keys[2:]),
+                ],
                 "labels": {
-                    name: [figure(f[k]) for k in keys] for name, f in pair["labels"].items()
+                    **{name: [figure(f[k]) for k in keys] for name, f in pair["labels"].items()},
+                    **{
+                        f"{name} (relations)": [
+                            figure(f["a_relations"]),
+                            figure(f["b_relations"]),
+                            figure(f["exact_f1"]),
+                            "",
+                            "",
+                        ]
+                        for name, f in pair.get("relations", {}).items()
+                    },
                 },
             }
         )

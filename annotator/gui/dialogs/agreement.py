@@ -36,7 +36,9 @@ if TYPE_CHECKING:
     from annotator.store.project import Store
 
 FIGURES = ("a_spans", "b_spans", "exact_f1", "overlap_f1", "kappa")
-HEADERS = ("Analysts / label", "Spans (first)", "Spans (second)", "Exact F1", "Overlap F1", "κ")
+# Each pair's own row names its two analysts above their span counts.
+HEADERS = ("Analysts / label", "Spans", "Spans", "Exact F1", "Overlap F1", "κ")
+RELATIONS = " (relations)"
 ALL_LABELS = "all labels"
 
 
@@ -171,12 +173,25 @@ class AgreementDialog(QDialog):
         for pair in pairs:
             count = pair["documents"]
             title = f"{pair['a']} and {pair['b']}, {count} document{'' if count == 1 else 's'}"
-            top = QTreeWidgetItem([title, *(figure(pair["all"][k]) for k in FIGURES)])
+            every = pair["all"]
+            top = QTreeWidgetItem(
+                [
+                    title,
+                    f"{pair['a']}: {figure(every['a_spans'])}",
+                    f"{pair['b']}: {figure(every['b_spans'])}",
+                    *(figure(every[k]) for k in FIGURES[2:]),
+                ]
+            )
             top.setToolTip(0, f"{ALL_LABELS}: the figures of every label together")
             for col in range(len(HEADERS)):
                 top.setFont(col, bold)
             for name, figures in pair["labels"].items():
                 row = QTreeWidgetItem([name, *(figure(figures[k]) for k in FIGURES)])
+                top.addChild(row)
+            for name, figures in pair.get("relations", {}).items():
+                counts = (figures["a_relations"], figures["b_relations"], figures["exact_f1"])
+                row = QTreeWidgetItem([name + RELATIONS, *(figure(v) for v in counts), "", ""])
+                row.setToolTip(0, f"{name} relations: the same two ends and type")
                 top.addChild(row)
             for item in [top, *(top.child(i) for i in range(top.childCount()))]:
                 if item is None:
