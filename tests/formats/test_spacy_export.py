@@ -294,6 +294,7 @@ def documents(draw):
 @given(documents(), st.sampled_from(["strict", "contract", "expand"]))
 @example(("000 ", [(0, 4)]), "expand")  # a trailing space no token holds
 @example(("\U0001f680  ", [(1, 3)]), "expand")  # only white space, the second a token of its own
+@example(("  \U0001f680", [(0, 1)]), "expand")  # a leading space of two
 def test_any_span_is_kept_exactly_snapped_the_right_way_or_counted_as_dropped(case, align):
     text, pairs = case
     with tempfile.TemporaryDirectory() as tmp:
