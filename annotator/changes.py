@@ -60,14 +60,19 @@ def _merge(first: dict[int, Change[Any]], then: dict[int, Change[Any]]) -> dict[
 
 @dataclass
 class Changes:
-    """What changed, by id. ``document_list`` says documents were added or removed (an import),
-    so a list of them must be read again; ``everything`` says nothing finer is known."""
+    """What changed, by id. ``settled`` is the curator each document is settled by now (None:
+    taken out of the settled ones). ``reread`` names documents whose spans a bulk write (an
+    import of spans onto stored texts) changed without listing them: a view showing one reads
+    its spans again. ``document_list`` says documents were added or removed (an import), so a
+    list of them must be read again; ``everything`` says nothing finer is known."""
 
     spans: dict[int, Change[Span]] = field(default_factory=dict)
     documents: dict[int, Change[DocumentState]] = field(default_factory=dict)
     labels: dict[int, Change[Label]] = field(default_factory=dict)
     relations: dict[int, Change[Relation]] = field(default_factory=dict)
     relation_types: dict[int, Change[RelationType]] = field(default_factory=dict)
+    settled: dict[int, str | None] = field(default_factory=dict)
+    reread: set[int] = field(default_factory=set)
     document_list: bool = False
     everything: bool = False
 
@@ -82,6 +87,8 @@ class Changes:
             labels=_merge(self.labels, other.labels),
             relations=_merge(self.relations, other.relations),
             relation_types=_merge(self.relation_types, other.relation_types),
+            settled={**self.settled, **other.settled},
+            reread=self.reread | other.reread,
             document_list=self.document_list or other.document_list,
             everything=self.everything or other.everything,
         )
@@ -93,6 +100,8 @@ class Changes:
             or self.labels
             or self.relations
             or self.relation_types
+            or self.settled
+            or self.reread
             or self.document_list
             or self.everything
         )

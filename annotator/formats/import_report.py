@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from annotator.changes import Changes
 from annotator.formats.label_studio_results import LABEL_STUDIO_PREDICTION_ID
 from annotator.formats.readers import KNOWN_SUFFIXES
 from annotator.printable import printable
@@ -49,6 +50,8 @@ class FileResult:
     refused: list[Refusal] = field(default_factory=list)
     rolled_back: bool = False
     note: str | None = None  # e.g. the encoding that was detected
+    # Documents already stored that this file gave spans or statuses (their views re-read them).
+    touched: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -57,6 +60,13 @@ class ImportReport:
     skipped: list[str] = field(default_factory=list)  # files of a type not imported
     empty_folders: list[str] = field(default_factory=list)  # folders with nothing to import
     labels_created: list[str] = field(default_factory=list)
+
+    @property
+    def changes(self) -> Changes:
+        """What the import changed, for a window to show: documents added (the list is read
+        again) and stored documents given spans or statuses (read again where shown)."""
+        touched = set().union(*(f.touched for f in self.files))
+        return Changes(document_list=bool(self.documents_added or touched), reread=touched)
 
     @property
     def documents_added(self) -> int:

@@ -101,7 +101,10 @@ def write_records(
                 if document_id is None:
                     result.duplicates += 1
                     if record.statuses:
-                        _add_statuses(store, store.documents.id_by_hash(record.text_hash), record)
+                        stored = store.documents.id_by_hash(record.text_hash)
+                        _add_statuses(store, stored, record)
+                        if stored is not None:
+                            result.touched.add(stored)
                     if record.spans:
                         if pending_spans:
                             result.spans_added += store.spans.insert_many(pending_spans)
@@ -152,6 +155,7 @@ def write_records(
         result.documents_added = result.duplicates = result.spans_added = 0
         result.spans_added_to_duplicates = result.spans_already_there = 0
         result.passed_over.clear()
+        result.touched.clear()
         return
     labels_created.extend(added_labels)
 
@@ -192,6 +196,7 @@ def _add_to_stored(
         store.spans.count_new(document_id, sum(1 for r in rows if r[7] != "suggested"))
         result.spans_added += added
         result.spans_added_to_duplicates += added
+        result.touched.add(document_id)
 
 
 def _with_relations(

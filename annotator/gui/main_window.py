@@ -195,11 +195,7 @@ class MainWindow(QMainWindow):
     def _project_opened(self, store: Store) -> None:
         self.display.seen_version = store.data_version()
         self.setWindowTitle(f"{store.path.name} — annotator")
-        # a project holding several analysts' work shows the analyst's own spans (the project
-        # model chose) and everyone's statuses; one analyst's work shows every span
-        self.action("everyone_statuses").setChecked(self.project.team)
-        self.documents.show_team(self.project.team)
-        QTimer.singleShot(0, self._room_for_team)  # once the splitter has its sizes
+        self._team_shown: bool | None = None  # the mode event that follows shows it
         self.documents.set_store(store)
         self.status.count(store)
         self.update_status()
@@ -213,6 +209,13 @@ class MainWindow(QMainWindow):
         """Review mode, everyone's spans, a team project or the analyst's name changed: the
         actions, the review dock and the article follow the project model."""
         project = self.project
+        if project.team != getattr(self, "_team_shown", None):
+            # a project holding several analysts' work shows the analyst's own spans (the
+            # project model chose) and everyone's statuses; one analyst's work shows every span
+            self._team_shown = project.team
+            self.action("everyone_statuses").setChecked(project.team)
+            self.documents.show_team(project.team)
+            QTimer.singleShot(0, self._room_for_team)  # once the splitter has its sizes
         self.action("review").setChecked(project.reviewing)
         self.action("everyone_spans").setChecked(project.everyone)
         self.action("everyone_spans").setEnabled(not project.reviewing)

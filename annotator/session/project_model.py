@@ -129,6 +129,14 @@ class ProjectModel:
             self.reviewing = on
             self.events.mode.emit()
 
+    def set_team(self, team: bool) -> None:
+        """The project came to hold several analysts' work (a merge while it was open), or no
+        longer does: each analyst sees their own spans in a team project, every span else."""
+        if team != self.team:
+            self.team = team
+            self.everyone = not team
+            self.events.mode.emit()
+
     def set_everyone(self, on: bool) -> None:
         if on != self.everyone:
             self.everyone = on

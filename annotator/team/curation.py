@@ -480,28 +480,39 @@ def is_settled(store: Store, document_id: int) -> bool:
     return row is not None
 
 
-def settle(store: Store, document_id: int) -> bool:
+def settle(store: Store, document_id: int) -> Changes:
     """Mark a document settled by the current analyst as curator: its curated spans are its
-    gold layer, even when none was kept. True when it was not settled before."""
+    gold layer, even when none was kept. The changes say so (nothing, when it was settled
+    before)."""
     with store.transaction():
         cur = store.conn.execute(
             "INSERT INTO curations (document_id, curator, curated_at) VALUES (?, ?, ?)"
             " ON CONFLICT (document_id) DO NOTHING",
             (document_id, store.annotator, utc_now()),
         )
-        if cur.rowcount:
-            store.record_change("settle", document_id)
-        return bool(cur.rowcount)
+        if not cur.rowcount:
+            return Changes()
+        store.record_change("settle", document_id)
+        return Changes(settled={document_id: store.annotator})
 
 
-def unsettle(store: Store, document_id: int) -> bool:
-    """Take a document out of the settled ones (its curated spans stay). True when it was
-    settled."""
+def unsettle(store: Store, document_id: int) -> Changes:
+    """Take a document out of the settled ones (its curated spans stay). The changes say so
+    (nothing, when it was not settled)."""
     with store.transaction():
         cur = store.conn.execute("DELETE FROM curations WHERE document_id = ?", (document_id,))
-        if cur.rowcount:
-            store.record_change("unsettle", document_id)
-        return bool(cur.rowcount)
+        if not cur.rowcount:
+            return Changes()
+        store.record_change("unsettle", document_id)
+        return Changes(settled={document_id: None})
+
+
+def curator_of(store: Store, document_id: int) -> str | None:
+    """Who settled a document (None: no one has)."""
+    row = store.conn.execute(
+        "SELECT curator FROM curations WHERE document_id = ?", (document_id,)
+    ).fetchone()
+    return row[0] if row else None
 
 
 def next_unsettled(store: Store, after: int | None) -> int | None:

@@ -268,6 +268,9 @@ def test_a_window_and_another_program_tagging_at_once_keep_every_span(window, mo
     print(f"\nwindow {ours} spans, other program 300, taking turns {turns} times")
     assert turns >= 20  # they really wrote in between each other
     key(window, Qt.Key.Key_F5)
+    # two analysts' work: the window now shows each analyst their own (a team project) ...
+    assert window.team_project and shown(window) == {s for s in spans if s[-1] == "claim"}
+    window.action("everyone_spans").trigger()  # ... and everyone's when asked
     assert shown(window) == spans
     assert window.documents.model.rows[0].span_count == ours + 300
 

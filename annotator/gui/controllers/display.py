@@ -134,11 +134,15 @@ class Display:
         if applied.document not in (None, self.document.document_id) and store is not None:
             self.open_document(applied.document)
         self.document.apply(self.project.layer.changes(changes))
+        if self.document.document_id in changes.reread:
+            self.show_layer()  # a bulk write changed its spans without listing them
         if changes.labels:
             self.view.repaint_labels(_labels_named(changes))
         for change in changes.documents.values():
             if change.after is not None:
                 self.documents.model.show_state(change.after)
+        for doc, curator in changes.settled.items():
+            self.documents.show_settled(doc, curator is not None)
         self.status.follow(changes)
         if changes.document_list and store is not None:
             self.documents.reload()
@@ -200,6 +204,7 @@ class Display:
                 changes = changes | compare_spans(self.document.all_spans(), stored)
                 changes = changes | self._relations_compared()
             changes.document_list = True
+            self.project.set_team(len(store.statuses.analysts()) > 1)  # a merge meanwhile
             self.project.apply(changes, ours=False)
         except (ProjectError, sqlite3.Error) as e:
             self.shell.say(f"Could not read the project again: {e}", 8000)

@@ -325,9 +325,7 @@ class ProjectFlows:
         finally:
             progress.reset()
             progress.deleteLater()
-        changes = Changes(document_list=True) | compare_labels(
-            self.project.labels, store.labels.all()
-        )
+        changes = report.changes | compare_labels(self.project.labels, store.labels.all())
         shell.apply_changes(changes)
         if self.document.document_id is None:
             self.resume()

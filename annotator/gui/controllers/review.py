@@ -11,7 +11,6 @@ curator's own status is left alone, so a curator never becomes one of the analys
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from annotator.changes import Changes, changes_of
@@ -92,20 +91,13 @@ class AcceptSpans(StoreCommand):
 
 
 class SettleDocument(StoreCommand):
-    """A document settled (or, ``settled=False``, taken back out of the settled ones)."""
+    """A document settled (or, ``settled=False``, taken back out of the settled ones); the
+    changes say so, and the views that show settling follow them."""
 
-    def __init__(
-        self,
-        document: int,
-        settled: bool,
-        store: Store,
-        listener: ChangeListener,
-        shown: Callable[[int], None],
-    ) -> None:
+    def __init__(self, document: int, settled: bool, store: Store, listener: ChangeListener):
         super().__init__("Settle document" if settled else "Unsettle document", store, listener)
         self._document = document
         self.settled = settled
-        self.shown = shown
 
     @property
     def document_id(self) -> int | None:
@@ -114,18 +106,13 @@ class SettleDocument(StoreCommand):
     def _write(self, settled: bool) -> Changes:
         from annotator.team.curation import settle, unsettle
 
-        (settle if settled else unsettle)(self.store, self._document)
-        return Changes()
+        return (settle if settled else unsettle)(self.store, self._document)
 
     def _forward(self) -> Changes:
         return self._write(self.settled)
 
     def _backward(self) -> Changes:
         return self._write(not self.settled)
-
-    def _show(self, changes: Changes, *, forward: bool) -> None:
-        super()._show(changes, forward=forward)
-        self.shown(self._document)
 
 
 class Review:
@@ -208,8 +195,12 @@ class Review:
 
     def _follow(self, applied: Applied) -> None:
         """What another program did (a merge may have brought more spans), and renamed or
-        deleted labels, are read again into the panel."""
-        if not applied.ours or applied.changes.labels:
+        deleted labels, are read again into the panel; settling is shown as it is now."""
+        changes = applied.changes
+        for doc, curator in changes.settled.items():
+            if self.active and doc == self.document.document_id:
+                self.panel.show_settled(curator)
+        if not applied.ours or changes.labels:
             self.reread()
 
     def reread(self) -> None:
@@ -227,13 +218,11 @@ class Review:
             self.panel.model.set_accepted(self._curated_keys())
 
     def _show_settled(self, doc: int) -> None:
+        from annotator.team.curation import curator_of
+
         if self.store is None or doc != self.document.document_id:
             return
-        row = self.store.conn.execute(
-            "SELECT curator FROM curations WHERE document_id = ?", (doc,)
-        ).fetchone()
-        self.panel.show_settled(row[0] if row else None)
-        self.documents.show_settled(doc, row is not None)
+        self.panel.show_settled(curator_of(self.store, doc))
 
     def _row_chosen(self, current, _previous) -> None:
         """Show the chosen span in the article: its curated twin selected when accepted,
@@ -351,13 +340,13 @@ class Review:
             return False
         if is_settled(store, doc) == settled:
             return True
-        command = SettleDocument(doc, settled, store, self.shell, self._show_settled)
+        command = SettleDocument(doc, settled, store, self.shell)
         try:
-            command._write(settled)
+            changes = command._write(settled)
         except _user_errors() as e:  # a lock or the disk: say so, change nothing
             self._say(f"Not changed: {e}")
             return False
-        self.editor.undo_stack.push(command.pushed_after(Changes()))
+        self.editor.undo_stack.push(command.pushed_after(changes))
         return True
 
     def settle_and_next(self) -> None:
