@@ -49,6 +49,8 @@ class SuggestReport:
     kept: int = 0  # still proposed from an earlier run
     withdrawn: int = 0  # earlier suggestions no longer proposed
     not_again: int = 0  # rejected before, or already annotated
+    #: Every suggestion added or withdrawn, for a window to show without reading them back.
+    changes: Changes = field(default_factory=Changes)
 
     def summary(self) -> str:
         lines = [f"Suggested on {self.documents} document{'' if self.documents == 1 else 's'}:"]
@@ -148,7 +150,7 @@ def run_suggesters(
                     for s in found
                     if s.score >= floor and (label := named(s.label)) is not None
                 ]
-                keep_suggestions(store, doc, name, kept, report)
+                report.changes |= keep_suggestions(store, doc, name, kept, report)
             report.documents += 1
             if progress:
                 progress(i + 1, len(documents))
@@ -350,7 +352,7 @@ def run_command(
     with store.transaction():
         for doc in documents:
             found = [s for s in by_document.get(doc, []) if s.score >= min_score]
-            keep_suggestions(store, doc, name, found, report)
+            report.changes |= keep_suggestions(store, doc, name, found, report)
             report.documents += 1
     return report, stderr
 

@@ -194,6 +194,9 @@ class CurationReport:
     spans: int = 0  # spans put into the curated layer
     skipped: int = 0  # documents fewer than two analysts marked done
     relations: int = 0  # relations put into the curated layer
+    #: Documents settled, and every list of documents to read again (the curated spans and
+    #: relations of many documents are not listed one by one).
+    changes: Changes = field(default_factory=Changes)
 
     def summary(self) -> str:
         def n(count: int, noun: str) -> str:
@@ -243,6 +246,9 @@ def curate_agreed(store: Store) -> CurationReport:
             )
             store.record_change("curate_agreed", doc, spans=added[0])
             report.documents += 1
+            report.changes.settled[doc] = store.annotator
+            report.changes.reread.add(doc)
+            report.changes.document_list = True
     return report
 
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from annotator.changes import Changes
 from annotator.model import Refused
 from annotator.printable import printable
 
@@ -128,6 +129,12 @@ class SourceReport:
 class MergeReport:
     into: str
     sources: list[SourceReport] = field(default_factory=list)
+
+    @property
+    def changes(self) -> Changes:
+        """What a window on the team project must read again: every list and layer (a merge
+        brings analysts, labels and work wholesale)."""
+        return Changes(document_list=True, everything=True)
 
     def summary(self) -> str:
         lines = []

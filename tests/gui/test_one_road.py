@@ -109,3 +109,14 @@ def test_a_label_renamed_and_recoloured_elsewhere_is_shown_on_f5_and_undo_follow
         assert window.article.first_visible_cp() == top
         assert window.article.caret_cp() == caret
     assert errors == []
+
+
+def test_a_suggestion_run_shows_what_it_made_without_reading_the_spans_back(
+    open_window, make_project, readers
+) -> None:
+    text = "The council met.\n“We will build the tram by May,” said Mayor Ana Ruiz.\n"
+    window = open_window(make_project(("Tram", text)))
+    readers.clear()
+    key(window, Qt.Key.Key_F8)
+    assert window.document_model.suggestions  # shown
+    assert [r for r in readers if r.startswith("in_document")] == []

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtWidgets import QMenu, QProgressDialog, QToolTip
 
-from annotator.changes import Changes, changes_of, compare_spans
+from annotator.changes import Changes, changes_of
 from annotator.gui.article.suggestion_overlay import SuggestionOverlay
 from annotator.gui.commands.suggestions import AcceptSuggestions, RejectSuggestion
 from annotator.gui.panels.suggestion_list import SuggestionListModel, SuggestionPanel, describe
@@ -314,14 +314,10 @@ class Suggestions:
             return False
         return True
 
-    def _show_stored(self, *, document_list: bool = False) -> None:
-        """Show the open document's suggestions as the store has them now."""
-        store, doc = self.project.store, self.document.document_id
-        changes = Changes(document_list=document_list)
-        if store is not None and doc is not None:
-            stored = self.project.layer.spans(store.spans.in_document(doc))
-            changes = changes | compare_spans(self.document.all_spans(), stored)
-        self.shell.apply_changes(changes)
+    def _show(self, report: SuggestReport, *, document_list: bool = False) -> None:
+        """Show what the suggesters changed, as the run returned it (nothing is read back)."""
+        changes = report.changes | Changes(document_list=document_list)
+        self.shell.apply_changes(changes, ours=True)
 
     def suggest_document(self) -> SuggestReport | None:
         """Tag → Suggest for this document: the built-in suggesters on the open document."""
@@ -334,7 +330,7 @@ class Suggestions:
         report = self._run([doc])
         if report is None:
             return None
-        self._show_stored()
+        self._show(report)
         n = len(self.document.suggestions)
         if n:
             found = ", ".join(
@@ -386,7 +382,7 @@ class Suggestions:
         finally:
             progress.reset()
             progress.deleteLater()
-        self._show_stored(document_list=True)
+        self._show(total, document_list=True)
         if failed and not total.documents:
             return None
         summary = total.summary()
@@ -407,3 +403,4 @@ def _add(total: SuggestReport, report: SuggestReport) -> None:
     total.kept += report.kept
     total.withdrawn += report.withdrawn
     total.not_again += report.not_again
+    total.changes |= report.changes
