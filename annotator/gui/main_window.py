@@ -158,6 +158,10 @@ class MainWindow(QMainWindow):
         self.document_model.events.loaded.connect(self._counted)
         self.document_model.events.changed.connect(lambda _found: self._counted())
         self.document_model.events.selected.connect(self._suggestion_chosen)
+        # A document opened from its list by a click or Enter takes the keys: Enter, Delete
+        # and a label's key act on it at once (arrows in the list still move in the list).
+        self.documents.view.clicked.connect(lambda _index: self.article.setFocus())
+        self.documents.view.activated.connect(lambda _index: self.article.setFocus())
         self.position_label = self.status.position
         self.progress_label = self.status.progress
         self.annotator_label = self.status.annotator
@@ -264,6 +268,8 @@ class MainWindow(QMainWindow):
         self.side_column.setStretchFactor(self.suggestions.panel, 2 if suggested else 0)
 
     def _suggestion_chosen(self, _now: Selection | None, _previous: Selection | None) -> None:
+        """Enter and Shift+Enter take a suggestion only while one is chosen, and leave Enter
+        to other widgets (a list, a dialog) meanwhile."""
         chosen = self.document_model.selected_suggestion is not None
         for name in ("accept_suggestion", "accept_suggested_label"):
             self.action(name).setEnabled(chosen)
@@ -431,6 +437,7 @@ class MainWindow(QMainWindow):
         if review:
             self.review.set_active(True)
         self.open_document(document_id)
+        self.raise_()  # in front of the Agreement window, with the keys
         self.activateWindow()
 
     def change_failed(self, error: Exception) -> None:

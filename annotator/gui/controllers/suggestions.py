@@ -156,10 +156,12 @@ class Suggestions:
         return True
 
     def show(self, suggestion: Span) -> None:
-        """Select a suggestion and scroll to it."""
+        """Select a suggestion and scroll to it; the article takes the keys, so that Enter,
+        Shift+Enter and Delete act on it wherever the focus was."""
         assert suggestion.id is not None
         self.editor.select(suggestion.id)
         self.view.reveal_span(suggestion)
+        self.view.setFocus()
 
     # -- gestures ------------------------------------------------------------------------
 
@@ -339,6 +341,7 @@ class Suggestions:
                     Counter(s.label for s in self.document.suggestions.values()).items()
                 )
             )
+            self.view.setFocus()  # the keys go to the article: ] then Enter or Delete
             self._say(f"{_plural(n, 'suggestion')} here ({found}): ] goes to the next one.")
         else:
             left = f" ({report.not_again} left out: rejected before, or tagged)"
