@@ -15,6 +15,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 STATUSES = ("new", "in_progress", "done", "skipped")
+#: Each status as people read it (the keys are what files and JSON hold).
+STATUS_NAMES = {"new": "new", "in_progress": "in progress", "done": "done", "skipped": "skipped"}
 ORIGINS = ("manual", "imported", "suggested", "curated")
 
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")

@@ -128,3 +128,59 @@ def math_like_project(path):
                 store.spans.add(doc, 13, 21, MATH_LABELS[1])
                 store.statuses.set(doc, "done")
     return path
+
+
+# -- a day of curation on the team project ----------------------------------------------------
+
+CURATION_DAY = START + timedelta(days=3)
+# Suggestions on the last document (ana's, in progress): (start, end) of each "speaker".
+SUGGESTED = [(0, 5), (11, 15), (21, 25), (26, 30)]
+
+
+def curated_project(tmp_path):
+    """The team project after a day of curation (its path). On the fourth day, at known
+    times:
+
+    - ana accepts one suggestion with Enter (0 s), then the other three at once, as
+      Shift+Enter does (40 s), and marks the document done (60 s);
+    - the curator "lead" runs ``curate --agreed`` (100 s: the three documents both analysts
+      did, one agreed span each), accepts one more span on the first document with Enter in
+      review mode (160 s), accepts the last document's five spans of ana's at once, as
+      Ctrl+Shift+G does (200 s), and marks the first and last documents done (260 s).
+
+    So lead made one span by hand and eight in bulk; ana four by hand today (five before)
+    and three in bulk; three documents of four are settled."""
+    from annotator.suggest.running import accept_suggestion
+    from annotator.team.curation import curate_agreed
+
+    team = team_project(tmp_path)
+    clock = Clock(CURATION_DAY)
+    with Store(team, "ana", clock=clock) as store:
+        ids = [store.documents.id_by_hash(text_hash(t)) for t in TEXTS]
+        clock.at(-10)
+        suggested = [
+            store.spans.add(ids[3], s, e, "speaker", origin="suggested", suggester="rules").id
+            for s, e in SUGGESTED
+        ]
+        clock.at(0)
+        accept_suggestion(store, suggested[0])
+        clock.at(40)
+        with store.transaction():
+            for span_id in suggested[1:]:
+                accept_suggestion(store, span_id)
+        clock.at(60)
+        store.statuses.set(ids[3], "done")
+    with Store(team, "lead", clock=clock) as store:
+        clock.at(100)
+        curate_agreed(store)
+        clock.at(160)
+        store.spans.add(ids[0], 44, 60, "claim", origin="curated")
+        clock.at(200)
+        with store.transaction():
+            for span in store.spans.in_document(ids[3]):
+                if span.annotator == "ana":
+                    store.spans.add(ids[3], span.start, span.end, span.label, origin="curated")
+        clock.at(260)
+        store.statuses.set(ids[0], "done")
+        store.statuses.set(ids[3], "done")
+    return team

@@ -43,28 +43,14 @@ def stats(ctx: click.Context, as_json: bool, break_after: float, period: str) ->
     """Documents by status, spans by label and by annotator, active time, documents done per
     day, spans per hour and agreement over time."""
     from annotator.progress.statistics import figures as gather
-    from annotator.progress.statistics import progress_lines
+    from annotator.progress.statistics import text_lines
 
     with user_errors():
         figures = gather(store_of(ctx), break_after=break_after, period=period)
     if as_json:
         click.echo(json.dumps(figures, ensure_ascii=False, indent=2, allow_nan=False))
         return
-    click.echo(f"Documents: {figures['documents']}")
-    for status, count in figures["documents_by_status"].items():
-        click.echo(f"  {status:<12} {count}")
-    click.echo(f"Spans: {figures['spans']}")
-    for label, count in figures["spans_by_label"].items():
-        click.echo(f"  {printable(label):<12} {count}")
-    click.echo("Spans by annotator:")
-    for name, count in figures["spans_by_annotator"].items():
-        click.echo(f"  {printable(name):<12} {count}")
-    if figures["suggestions"]:
-        click.echo(f"Suggestions (not yet accepted or rejected): {figures['suggestions']}")
-        for name, by_label in figures["suggestions_by_suggester"].items():
-            parts = ", ".join(f"{printable(label)} {n}" for label, n in by_label.items())
-            click.echo(f"  {printable(name):<12} {parts}")
-    for line in progress_lines(figures):
+    for line in text_lines(figures):
         click.echo(line)
 
 

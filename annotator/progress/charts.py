@@ -7,6 +7,10 @@ the everyday commands.
 
 Every name, label and title is drawn as written: matplotlib reads text between two "$" as
 TeX-like math, so each piece of text goes into a chart through :func:`plain`.
+
+Each person keeps one colour in every chart (:func:`person_colours`): the colours go to the
+names of everyone in the figures, in sorted order, so the report and the window, and every
+chart in them, give one analyst the same colour.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from annotator.model import STATUSES
+from annotator.model import STATUS_NAMES, STATUSES
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -29,6 +33,16 @@ STATUS_COLORS = {
     "done": "#3b9a5a",
     "skipped": "#8c6bb1",
 }
+#: A person's colour, in the order names are given them: ten strong colours, then ten light
+#: ones (more people than that share a colour with someone twenty names before).
+PERSON_COLOURS = (
+    "#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2",
+    "#b279a2", "#eeca3b", "#9d755d", "#ff9da6", "#79706e",
+    "#9ecae9", "#ffbf79", "#88d27a", "#ff9d98", "#a6d9d4",
+    "#d6a5c9", "#f5dc8a", "#d8b5a5", "#fcd2d9", "#bab0ac",
+)  # fmt: skip
+#: The series of everyone together (documents done overall): no person's colour.
+EVERYONE_COLOUR = "#3d4450"
 
 
 @dataclass
@@ -46,7 +60,7 @@ def charts(figures: Mapping[str, Any]) -> list[Chart]:
         ("labels", "Spans by label", labels_chart),
         ("done", "Documents done", done_chart),
         ("active", "Active time", active_chart),
-        ("rate", "Spans per hour of active time", rate_chart),
+        ("rate", "Spans per hour (tagged one at a time)", rate_chart),
     ):
         figure = draw(figures)
         if figure is not None:
@@ -56,6 +70,24 @@ def charts(figures: Mapping[str, Any]) -> list[Chart]:
         if figure is not None:
             out.append(Chart(f"agreement-{i}", f"Agreement of {pair['a']} and {pair['b']}", figure))
     return out
+
+
+def person_colours(figures: Mapping[str, Any]) -> dict[str, str]:
+    """Each person's colour: everyone the figures name (analysts, curators, anyone with
+    active time or spans made), by sorted name, so the assignment does not depend on the
+    chart."""
+    active = figures.get("active_time") or {}
+    names = set(figures.get("analysts") or []) | set(figures.get("curators") or [])
+    names |= set(active.get("by_analyst") or {}) | set(active.get("by_curator") or {})
+    names |= set(figures.get("spans_per_hour") or {})
+    return {who: PERSON_COLOURS[i % len(PERSON_COLOURS)] for i, who in enumerate(sorted(names))}
+
+
+def _name(who: str, figures: Mapping[str, Any]) -> str:
+    """A person's name under a bar: a curator who is no analyst says so."""
+    from annotator.progress.statistics import person
+
+    return plain(person(who, figures))
 
 
 def plain(text: str) -> str:
@@ -74,18 +106,16 @@ def _figure(height: float = HEIGHT) -> tuple[Figure, Axes]:
     return figure, axes
 
 
-def _grouped_bars(
-    axes: Axes,
-    categories: Sequence[str],
-    series: Mapping[str, Sequence[float]],
-    colors: Mapping[str, str] | None = None,
-) -> None:
-    """One group of bars per category, one bar per series in each."""
+Series = Sequence[tuple[str, Sequence[float], str | None]]  # (name, values, colour)
+
+
+def _grouped_bars(axes: Axes, categories: Sequence[str], series: Series) -> None:
+    """One group of bars per category, one bar per series in each, in the series' colour."""
     count = max(len(series), 1)
     width = 0.8 / count
-    for i, (name, values) in enumerate(series.items()):
+    for i, (name, values, colour) in enumerate(series):
         positions = [c + (i - (count - 1) / 2) * width for c in range(len(categories))]
-        bars = axes.bar(positions, values, width, label=plain(name), color=(colors or {}).get(name))
+        bars = axes.bar(positions, values, width, label=name, color=colour)
         if count == 1:
             axes.bar_label(bars, fontsize=8)
     axes.set_xticks(range(len(categories)), [plain(c) for c in categories])
@@ -93,6 +123,14 @@ def _grouped_bars(
         axes.legend(
             frameon=False, fontsize=8, ncols=min(count, 6), loc="lower right", bbox_to_anchor=(1, 1)
         )
+
+
+def _people(
+    figures: Mapping[str, Any], values: Mapping[str, Sequence[float]]
+) -> list[tuple[str, Sequence[float], str | None]]:
+    """One series per person, named as the figures show them, in their own colour."""
+    colours = person_colours(figures)
+    return [(_name(who, figures), v, colours.get(who)) for who, v in values.items()]
 
 
 def _integers(axes: Axes) -> None:
@@ -106,14 +144,15 @@ def status_chart(figures: Mapping[str, Any]) -> Figure | None:
         return None
     figure, axes = _figure()
     statuses = list(STATUSES)
+    names = [STATUS_NAMES[s] for s in statuses]
     by_analyst = figures.get("documents_by_status_by_analyst") or {}
     if len(by_analyst) > 1:
         series = {who: [counts.get(s, 0) for s in statuses] for who, counts in by_analyst.items()}
-        _grouped_bars(axes, [s.replace("_", " ") for s in statuses], series)
+        _grouped_bars(axes, names, _people(figures, series))
     else:
         counts = figures["documents_by_status"]
         bars = axes.bar(
-            [s.replace("_", " ") for s in statuses],
+            names,
             [counts.get(s, 0) for s in statuses],
             color=[STATUS_COLORS[s] for s in statuses],
         )
@@ -129,10 +168,12 @@ def labels_chart(figures: Mapping[str, Any]) -> Figure | None:
     figure, axes = _figure()
     labels = list(figures["spans_by_label"])
     by_analyst = figures.get("spans_by_label_by_analyst") or {}
-    if len(by_analyst) > 1:
-        series = {who: [counts.get(lab, 0) for lab in labels] for who, counts in by_analyst.items()}
-    else:
-        series = {"spans": [figures["spans_by_label"][lab] for lab in labels]}
+    series = _people(
+        figures, {who: [counts.get(lab, 0) for lab in labels] for who, counts in by_analyst.items()}
+    )
+    if len(series) < 2:  # one analyst's spans are all the spans, in their colour
+        colour = series[0][2] if len(series) == 1 else None
+        series = [("spans", [figures["spans_by_label"][lab] for lab in labels], colour)]
     _grouped_bars(axes, labels, series)
     axes.set_ylabel("spans")
     _integers(axes)
@@ -225,10 +266,11 @@ def done_chart(figures: Mapping[str, Any]) -> Figure | None:
     def counts(of: Mapping[str, int]) -> list[float]:
         return [float("nan") if isinstance(slot, Gap) else of.get(slot, 0) for slot in slots]
 
-    series: dict[str, list[float]] = {"all analysts finished": counts(overall)}
+    series: list[tuple[str, Sequence[float], str | None]] = [
+        ("all analysts finished", counts(overall), EVERYONE_COLOUR)
+    ]
     if len(by_analyst) > 1:
-        for who, done_by in by_analyst.items():
-            series[who] = counts(done_by)
+        series += _people(figures, {who: counts(c) for who, c in by_analyst.items()})
     _grouped_bars(axes, [""] * len(slots), series)
     _period_ticks(axes, slots, period)
     axes.set_ylabel(f"documents per {period}")
@@ -238,9 +280,9 @@ def done_chart(figures: Mapping[str, Any]) -> Figure | None:
 
 def active_chart(figures: Mapping[str, Any]) -> Figure | None:
     active = figures.get("active_time") or {}
-    by_analyst: Mapping[str, float] = active.get("by_analyst") or {}
+    people: Mapping[str, float] = {**active.get("by_analyst", {}), **active.get("by_curator", {})}
     slowest: Sequence[Mapping[str, Any]] = active.get("slowest") or []
-    if not any(by_analyst.values()):
+    if not any(people.values()):
         return None
     from matplotlib.figure import Figure
 
@@ -248,18 +290,22 @@ def active_chart(figures: Mapping[str, Any]) -> Figure | None:
     left, right = figure.subplots(1, 2, width_ratios=[1, 2])
     for axes in (left, right):
         axes.spines[["top", "right"]].set_visible(False)
-    hours = max(by_analyst.values()) >= 7200
-    unit = 3600 if hours else 60
+    unit, unit_name = _time_unit(max(people.values()))
+    colours = person_colours(figures)
     bars = left.bar(
-        [plain(who) for who in by_analyst], [s / unit for s in by_analyst.values()], color="#4c78a8"
+        [_name(who, figures) for who in people],
+        [s / unit for s in people.values()],
+        color=[colours[who] for who in people],
     )
-    left.bar_label(bars, fmt="%.1f", fontsize=8)
-    left.set_ylabel("hours" if hours else "minutes")
-    left.set_title("by analyst", fontsize=9)
+    left.bar_label(bars, fmt="%.1f" if unit > 1 else "%.0f", fontsize=8)
+    left.set_ylabel(unit_name)
+    left.set_ylim(bottom=0)
+    left.set_title("by person", fontsize=9)
     if slowest:
+        unit, unit_name = _time_unit(max(d["seconds"] for d in slowest))
         names = [plain(_short(d["title"] or d["id"])) for d in slowest][::-1]
-        right.barh(names, [d["seconds"] / 60 for d in slowest][::-1], color="#e3a33b")
-        right.set_xlabel("minutes")
+        right.barh(names, [d["seconds"] / unit for d in slowest][::-1], color="#e3a33b")
+        right.set_xlabel(unit_name)
         right.tick_params(axis="y", labelsize=7)
         right.set_title("slowest documents", fontsize=9)
     else:
@@ -267,11 +313,22 @@ def active_chart(figures: Mapping[str, Any]) -> Figure | None:
     return figure
 
 
+def _time_unit(longest: float) -> tuple[float, str]:
+    """The unit a chart of durations up to ``longest`` seconds reads best in: seconds under
+    two minutes, minutes under two hours, hours beyond."""
+    if longest >= 7200:
+        return 3600.0, "hours"
+    if longest >= 120:
+        return 60.0, "minutes"
+    return 1.0, "seconds"
+
+
 def _short(title: str, length: int = 32) -> str:
     return title if len(title) <= length else title[: length - 1] + "…"
 
 
 def rate_chart(figures: Mapping[str, Any]) -> Figure | None:
+    """Each person's spans per hour, made one at a time (bulk accepts are not in it)."""
     rates = {
         who: row["spans_per_hour"]
         for who, row in (figures.get("spans_per_hour") or {}).items()
@@ -280,9 +337,15 @@ def rate_chart(figures: Mapping[str, Any]) -> Figure | None:
     if not rates:
         return None
     figure, axes = _figure(HEIGHT - 0.4)
-    bars = axes.bar([plain(who) for who in rates], list(rates.values()), color="#4c78a8")
+    colours = person_colours(figures)
+    bars = axes.bar(
+        [_name(who, figures) for who in rates],
+        list(rates.values()),
+        color=[colours[who] for who in rates],
+    )
     axes.bar_label(bars, fmt="%.1f", fontsize=8)
-    axes.set_ylabel("spans per hour")
+    axes.set_ylabel("spans per hour\n(tagged one at a time)")
+    axes.set_ylim(0, max(max(rates.values()) * 1.1, 1))  # no rate is below none
     return figure
 
 

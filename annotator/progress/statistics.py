@@ -1,44 +1,95 @@
-"""Every figure about a project's progress, as plain JSON-able data.
+"""Every figure about a project's progress, as plain JSON-able data, and as ``stats`` prints it.
 
 :func:`figures` is what ``annotator stats --json`` prints, what ``annotator report`` draws,
 and what a view of the window can show: one call, no Qt, nothing but dicts, lists, strings,
 numbers and None. Its keys:
 
-- ``documents``, ``documents_by_status``, ``documents_by_status_by_analyst``, ``spans``,
-  ``spans_by_label``, ``spans_by_annotator``, ``suggestions``, ``suggestions_by_suggester``:
-  the counts :meth:`Store.stats` gives (unchanged);
-- ``analysts``: everyone with a status or spans of their own, by name;
-- ``spans_by_label_by_analyst``: {analyst: {label: spans}} (suggestions left out);
+- ``documents``, ``documents_by_status``, ``suggestions``, ``suggestions_by_suggester``: the
+  counts :meth:`Store.stats` gives (unchanged; ``documents_by_status`` is each document's
+  overall status, as ``export --status`` reads it);
+- ``spans``, ``spans_by_label``, ``spans_by_annotator``, ``documents_by_status_by_analyst``:
+  the same keys, for the analysts' own work only: spans they made or imported (not
+  suggestions, not curated spans), and the statuses of analysts (not of curators);
+- ``analysts``: everyone with a status or spans of their own, by name, but for curators who
+  did nothing else (see :func:`roles`); ``curators``: everyone who settled a document or
+  made curated spans;
+- ``spans_by_label_by_analyst``: {analyst: {label: spans}} (their own layer);
+- ``curated``: the curated layer, apart from the analysts': ``spans``, ``spans_by_label``,
+  ``settled`` (documents a curator settled) of ``documents`` (all the project's), and
+  ``by_curator``: {curator: {"settled", "spans"}};
 - ``active_time``: seconds of work read from the history (see :mod:`annotator.store.activity`):
-  ``break_after`` (the limit used), ``total``, ``by_analyst``, ``documents`` (how many someone
-  worked on), ``median_per_document`` (None when none) and ``slowest`` (the documents with
-  most, each {"id", "number", "title", "seconds"});
+  ``break_after`` (the limit used), ``total`` (everyone's), ``by_analyst``, ``by_curator``
+  (curators who are no analyst), ``documents`` (how many someone worked on),
+  ``median_per_document`` (None when none) and ``slowest`` (the documents with most, each
+  {"id", "number", "title", "seconds"});
 - ``done``: documents done, by the ``period`` ("day" or "week", UTC) they became done:
   ``overall`` (a document once, when the last of its analysts finished it) and
-  ``by_analyst``;
-- ``spans_per_hour``: {analyst: {"spans", "active_seconds", "spans_per_hour"}}: the spans
-  the analyst made by hand (manual or curated) per hour of their active time (None when they
-  have none);
+  ``by_analyst``; a curator's own statuses are left out;
+- ``spans_per_hour``: {person: {"tagged", "curated", "in_bulk", "active_seconds",
+  "spans_per_hour"}}: the spans the person made one at a time in their own layer
+  (``tagged``) and in the curated layer (``curated``), those accepted many at once
+  (``in_bulk``: all suggestions of a label, all agreed spans, ``curate --agreed``; see
+  :func:`activity.spans_made`), and the spans made one at a time per hour of their active
+  time (None when they have none). Bulk accepts are left out of the rate: a thousand spans
+  accepted in a second are not a thousand spans tagged;
 - ``agreement_over_time``: in a project of several analysts, for each pair, how their
   agreement grew: see :func:`agreement_over_time`. Empty with fewer than two.
 
-Seconds are rounded to the millisecond, rates and F1 to 4 decimal places, so the figures a
-page shows are the figures themselves.
+Measurements keep their precision, so that a program can compute with them: counts, and
+seconds to the millisecond the history records. Figures derived from them are rounded to what
+they mean: spans per hour to one decimal (the spans and seconds beside each rate give it
+exactly), F1 to four places. What people read (:func:`text_lines`, the report, the window)
+is rounded further: durations in seconds, minutes and hours, F1 to three places, shares in
+whole percent.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from itertools import combinations
 from typing import Any
 
+from annotator.model import STATUS_NAMES
 from annotator.printable import printable
 from annotator.store import activity
 from annotator.store.project import Store
 from annotator.team.agreement import Tally, tally
 
 DEFAULT_SLOWEST = 10
+
+
+@dataclass(frozen=True)
+class Roles:
+    """Who did what in a project: ``analysts`` tag documents, ``curators`` settle them and
+    make the curated layer; ``only_curators`` are curators with no span of their own, whose
+    statuses and time are a curator's, not an analyst's."""
+
+    analysts: list[str]
+    curators: list[str]
+    only_curators: frozenset[str]
+
+
+def roles(store: Store) -> Roles:
+    """The project's analysts and curators, by name. A person who curated and also made or
+    imported spans of their own is both; one who only curated is a curator alone, even when
+    they gave documents a status (a curator may mark the documents they settled done)."""
+    curators = sorted(
+        {r[0] for r in store.conn.execute("SELECT curator FROM curations")}
+        | {r[0] for r in store.conn.execute("SELECT annotator FROM spans WHERE origin = 'curated'")}
+    )
+    only = frozenset(
+        who
+        for who in curators
+        if store.conn.execute(
+            "SELECT 1 FROM spans WHERE annotator = ? AND origin IN ('manual', 'imported') LIMIT 1",
+            (who,),
+        ).fetchone()
+        is None
+    )
+    analysts = [who for who in store.statuses.analysts() if who not in only]
+    return Roles(analysts, curators, only)
 
 
 def figures(
@@ -52,11 +103,27 @@ def figures(
     if period not in activity.PERIODS:
         raise ValueError(f"period must be one of {', '.join(activity.PERIODS)}, not {period!r}")
     out = store.stats()
+    who = roles(store)
     times = activity.active_times(store, break_after=break_after)
-    done = activity.done_times(store)
-    out["analysts"] = store.statuses.analysts()
-    out["spans_by_label_by_analyst"] = spans_by_label_by_analyst(store)
-    out["active_time"] = active_time(store, times, break_after, slowest)
+    done = {
+        key: at for key, at in activity.done_times(store).items() if key[1] not in who.only_curators
+    }
+    out["analysts"] = who.analysts
+    out["curators"] = who.curators
+    by_label = spans_by_label_by_analyst(store)
+    out["spans_by_label"] = {
+        label: sum(counts[label] for counts in by_label.values()) for label in out["spans_by_label"]
+    }
+    out["spans"] = sum(out["spans_by_label"].values())
+    out["spans_by_annotator"] = {name: sum(counts.values()) for name, counts in by_label.items()}
+    out["documents_by_status_by_analyst"] = {
+        name: counts
+        for name, counts in out["documents_by_status_by_analyst"].items()
+        if name not in who.only_curators
+    }
+    out["spans_by_label_by_analyst"] = by_label
+    out["curated"] = curated(store, out["documents"])
+    out["active_time"] = active_time(store, times, break_after, slowest, who.only_curators)
     out["done"] = {
         "period": period,
         "overall": activity.count_by_period(
@@ -64,25 +131,59 @@ def figures(
         ),
         "by_analyst": activity.done_per_period(store, period, done),
     }
-    out["spans_per_hour"] = spans_per_hour(store, activity.by_analyst(times))
+    out["spans_per_hour"] = spans_per_hour(activity.spans_made(store), activity.by_analyst(times))
     out["agreement_over_time"] = agreement_over_time(store, period, done)
     return out
 
 
 def spans_by_label_by_analyst(store: Store) -> dict[str, dict[str, int]]:
-    """Each analyst's spans (not suggestions) of each label, every label listed."""
+    """Each analyst's spans of their own layer (made or imported; not suggestions, not
+    curated spans) of each label, every label listed."""
     names = [lab.name for lab in store.labels.all()]
     out: dict[str, dict[str, int]] = {}
     for who, label, count in store.conn.execute(
         "SELECT s.annotator, l.name, count(*) FROM spans s JOIN labels l ON l.id = s.label_id"
-        " WHERE s.origin != 'suggested' GROUP BY s.annotator, l.name ORDER BY s.annotator"
+        " WHERE s.origin IN ('manual', 'imported') GROUP BY s.annotator, l.name"
+        " ORDER BY s.annotator"
     ):
         out.setdefault(who, dict.fromkeys(names, 0))[label] = count
     return out
 
 
+def curated(store: Store, documents: int) -> dict[str, Any]:
+    """The curated layer: its spans (by label), and the documents curators settled, of all
+    ``documents``; for each curator, what they settled and the curated spans they made."""
+    by_label = {lab.name: 0 for lab in store.labels.all()}
+    by_label.update(
+        store.conn.execute(
+            "SELECT l.name, count(*) FROM spans s JOIN labels l ON l.id = s.label_id"
+            " WHERE s.origin = 'curated' GROUP BY l.name"
+        )
+    )
+    made = dict(
+        store.conn.execute(
+            "SELECT annotator, count(*) FROM spans WHERE origin = 'curated' GROUP BY annotator"
+        )
+    )
+    settled = dict(store.conn.execute("SELECT curator, count(*) FROM curations GROUP BY curator"))
+    return {
+        "spans": sum(by_label.values()),
+        "spans_by_label": by_label,
+        "settled": sum(settled.values()),
+        "documents": documents,
+        "by_curator": {
+            who: {"settled": settled.get(who, 0), "spans": made.get(who, 0)}
+            for who in sorted(set(made) | set(settled))
+        },
+    }
+
+
 def active_time(
-    store: Store, times: Mapping[tuple[int, str], float], break_after: float, slowest: int
+    store: Store,
+    times: Mapping[tuple[int, str], float],
+    break_after: float,
+    slowest: int,
+    only_curators: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     per_document = activity.by_document(times)
     top = activity.slowest(per_document, slowest)
@@ -94,10 +195,12 @@ def active_time(
             [doc for doc, _ in top],
         )
     }
+    everyone = activity.by_analyst(times)
     return {
         "break_after": break_after,
         "total": round(sum(per_document.values()), 3),
-        "by_analyst": activity.by_analyst(times),
+        "by_analyst": {who: s for who, s in everyone.items() if who not in only_curators},
+        "by_curator": {who: s for who, s in everyone.items() if who in only_curators},
         "documents": len(per_document),
         "median_per_document": activity.median_time(per_document),
         "slowest": [
@@ -113,22 +216,23 @@ def active_time(
     }
 
 
-def spans_per_hour(store: Store, seconds: Mapping[str, float]) -> dict[str, dict[str, Any]]:
-    """Spans made by hand per hour of active time, for every analyst with either."""
-    made = dict(
-        store.conn.execute(
-            "SELECT annotator, count(*) FROM spans WHERE origin IN ('manual', 'curated')"
-            " GROUP BY annotator"
-        )
-    )
+def spans_per_hour(
+    made: Mapping[str, Mapping[str, int]], seconds: Mapping[str, float]
+) -> dict[str, dict[str, Any]]:
+    """For everyone who made spans or has active time: the spans they made one at a time
+    (``tagged`` in their own layer, ``curated`` in the curated one) per hour of their active
+    time, and the spans they accepted in bulk (``in_bulk``), which the rate leaves out."""
     out: dict[str, dict[str, Any]] = {}
     for who in sorted(set(made) | set(seconds)):
         spent = seconds.get(who, 0.0)
-        count = made.get(who, 0)
+        mine = made.get(who, {})
+        one_at_a_time = mine.get("tagged", 0) + mine.get("curated", 0)
         out[who] = {
-            "spans": count,
+            "tagged": mine.get("tagged", 0),
+            "curated": mine.get("curated", 0),
+            "in_bulk": mine.get("in_bulk", 0),
             "active_seconds": spent,
-            "spans_per_hour": round(count * 3600 / spent, 4) if spent > 0 else None,
+            "spans_per_hour": round(one_at_a_time * 3600 / spent, 1) if spent > 0 else None,
         }
     return out
 
@@ -227,23 +331,78 @@ def _f1(t: Tally) -> dict[str, float | None]:
 _EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
 
 
-def progress_lines(figures: Mapping[str, Any]) -> list[str]:
-    """The progress figures as ``annotator stats`` prints them after the counts."""
+def person(name: str, figures: Mapping[str, Any]) -> str:
+    """A person's name as the figures show it: a curator who is no analyst says so."""
+    return f"{name} (curator)" if name in curators_only(figures) else name
+
+
+def curators_only(figures: Mapping[str, Any]) -> set[str]:
+    """The curators who are no analyst, in ``figures``."""
+    return set(figures.get("curators", [])) - set(figures.get("analysts", []))
+
+
+def share(part: int, whole: int) -> str:
+    """``part`` of ``whole`` as a whole percentage ("75%"); "–" of nothing."""
+    return f"{round(100 * part / whole)}%" if whole else "–"
+
+
+def rate_text(rate: float | None) -> str:
+    """A rate of spans per hour as people read it: one decimal, thousands grouped."""
+    return "–" if rate is None else f"{rate:,.1f}"
+
+
+def made_text(row: Mapping[str, Any]) -> str:
+    """What a person made, as the rate's note: "6 tagged and 1 curated one at a time, 3
+    accepted in bulk"."""
+    one = [f"{row[k]:,} {k}" for k in ("tagged", "curated") if row[k]]
+    parts = [f"{' and '.join(one) if one else 'none'} one at a time"]
+    if row["in_bulk"]:
+        parts.append(f"{row['in_bulk']:,} accepted in bulk")
+    return ", ".join(parts)
+
+
+def text_lines(figures: Mapping[str, Any]) -> list[str]:
+    """The figures as ``annotator stats`` prints them: the counts, then the progress."""
     from annotator.store.activity import format_seconds
 
+    lines = [f"Documents: {figures['documents']:,}"]
+    for status, count in figures["documents_by_status"].items():
+        lines.append(f"  {STATUS_NAMES.get(status, status):<12} {count:,}")
+    apart = (
+        " (the analysts' own; the curated layer is below)" if figures["curated"]["spans"] else ""
+    )
+    lines.append(f"Spans: {figures['spans']:,}{apart}")
+    for label, count in figures["spans_by_label"].items():
+        lines.append(f"  {printable(label):<12} {count:,}")
+    lines.append("Spans by annotator:")
+    for name, count in figures["spans_by_annotator"].items():
+        lines.append(f"  {printable(name):<12} {count:,}")
+    lines += _curated_lines(figures["curated"])
+    if figures["suggestions"]:
+        lines.append(f"Suggestions (not yet accepted or rejected): {figures['suggestions']:,}")
+        for name, by_label in figures["suggestions_by_suggester"].items():
+            parts = ", ".join(f"{printable(label)} {n:,}" for label, n in by_label.items())
+            lines.append(f"  {printable(name):<12} {parts}")
     active = figures["active_time"]
-    lines = [
-        f"Active time (a gap over {active['break_after']:g} s between changes is a break): "
-        f"{format_seconds(active['total'])}"
-    ]
+    lines.append(
+        f"Active time (a gap over {format_seconds(active['break_after'])} between changes is"
+        f" a break): {format_seconds(active['total'])}"
+    )
+    for who, seconds in {**active["by_analyst"], **active["by_curator"]}.items():
+        lines.append(f"  {printable(person(who, figures)):<16} {format_seconds(seconds)}")
     rates = figures["spans_per_hour"]
-    for who, seconds in active["by_analyst"].items():
-        rate = rates.get(who, {}).get("spans_per_hour")
-        shown = "–" if rate is None else f"{rate:.1f}"
-        lines.append(f"  {printable(who):<12} {format_seconds(seconds):<14} {shown} spans per hour")
+    if rates:
+        lines.append(
+            "Spans per hour (tagged one at a time; accepts of many at once counted apart):"
+        )
+    for who, row in rates.items():
+        lines.append(
+            f"  {printable(person(who, figures)):<16} {rate_text(row['spans_per_hour']):>8}"
+            f"  ({made_text(row)})"
+        )
     lines.append(
         f"Active time per document: median {format_seconds(active['median_per_document'])}"
-        f" over {active['documents']} documents worked on"
+        f" over {active['documents']:,} documents worked on"
     )
     if active["slowest"]:
         lines.append("Slowest documents:")
@@ -252,31 +411,56 @@ def progress_lines(figures: Mapping[str, Any]) -> list[str]:
                 f"  {format_seconds(doc['seconds']):<14} {printable(doc['id']):<8} "
                 f"{printable(doc['title'])}"
             )
-    done = figures["done"]
-    lines.append(f"Documents done per {done['period']} (UTC):")
-    several = len(done["by_analyst"]) > 1
-    periods = sorted(set(done["overall"]).union(*(set(c) for c in done["by_analyst"].values())))
-    for key in periods:
-        line = f"  {key:<12} {done['overall'].get(key, 0)}"
-        if several:
-            parts = [
-                f"{printable(who)} {c[key]}" for who, c in done["by_analyst"].items() if key in c
-            ]
-            line += f"  ({', '.join(parts)})"
-        lines.append(line)
-    if not periods:
-        lines.append("  none yet")
+    lines += _done_lines(figures["done"])
     for pair in figures["agreement_over_time"]:
         lines.append(
             f"Agreement of {printable(pair['a'])} and {printable(pair['b'])} over time "
             "(exact F1, all labels):"
         )
         for point in pair["points"]:
-            f1 = point["all"]["exact_f1"]
             lines.append(
-                f"  {point['period']:<12} {'–' if f1 is None else f'{f1:.3f}'}"
-                f"  ({point['documents']} documents)"
+                f"  {point['period']:<12} {f1_text(point['all']['exact_f1']):<5}"
+                f"  ({point['documents']:,} documents)"
             )
         if not pair["points"]:
             lines.append("  no document both have done yet")
+    return lines
+
+
+def f1_text(value: float | None) -> str:
+    """An F1 as ``annotator agreement`` prints it: three places, "–" for none."""
+    return "–" if value is None else f"{value:.3f}"
+
+
+def _curated_lines(layer: Mapping[str, Any]) -> list[str]:
+    if not layer["spans"] and not layer["settled"]:
+        return []
+    lines = [
+        f"Curated layer: {layer['spans']:,} spans; settled {layer['settled']:,} of"
+        f" {layer['documents']:,} documents ({share(layer['settled'], layer['documents'])})"
+    ]
+    for label, count in layer["spans_by_label"].items():
+        lines.append(f"  {printable(label):<12} {count:,}")
+    for who, row in layer["by_curator"].items():
+        lines.append(
+            f"  {printable(who):<12} settled {row['settled']:,}, made {row['spans']:,}"
+            " curated spans"
+        )
+    return lines
+
+
+def _done_lines(done: Mapping[str, Any]) -> list[str]:
+    lines = [f"Documents done per {done['period']} (UTC):"]
+    several = len(done["by_analyst"]) > 1
+    periods = sorted(set(done["overall"]).union(*(set(c) for c in done["by_analyst"].values())))
+    for key in periods:
+        line = f"  {key:<12} {done['overall'].get(key, 0):,}"
+        if several:
+            parts = [
+                f"{printable(who)} {c[key]:,}" for who, c in done["by_analyst"].items() if key in c
+            ]
+            line += f"  ({', '.join(parts)})"
+        lines.append(line)
+    if not periods:
+        lines.append("  none yet")
     return lines

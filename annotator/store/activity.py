@@ -18,6 +18,13 @@ nothing in the history says, and a figure that cannot be checked is not added). 
 Times are kept to the millisecond the history records. History entries that name no document
 (an import, a label edited) take no part. Days are UTC days, as the history records UTC times.
 
+Spans made one at a time are told apart from spans accepted many at once (:func:`spans_made`):
+accepting every suggestion of a label, every agreed span or every span of a label from an
+analyst writes one history entry per span, all within milliseconds, and ``curate --agreed``
+writes no entry per span at all (one per document, ``curate_agreed``, with how many it put
+in); a person making spans one at a time is never that quick. So a span whose entry is less
+than ``TOGETHER`` seconds from another span of the same person's was made in one step with it.
+
 Everything here is read with a few queries over the whole history, whatever the number of
 documents: an export of 100,000 documents asks once.
 """
@@ -36,6 +43,10 @@ if TYPE_CHECKING:
 #: Seconds without a change after which an analyst is taken to have paused.
 DEFAULT_BREAK = 300.0
 PERIODS = ("day", "week")
+#: Spans a person made less than this many seconds apart were made in one step (a bulk
+#: accept), not one at a time: half a second is far above how long a bulk accept takes per
+#: span, and far below how long a person takes to tag or accept the next span by hand.
+TOGETHER = 0.5
 
 # Timestamps have milliseconds; julianday differences carry a little float noise.
 _NOISE = 0.0005
@@ -93,6 +104,47 @@ def active_times(
                 total += gap
         out[key] = round(total * 86400.0, 3)
     return out
+
+
+# Each span of the analysts' and the curated layers (not imported or suggested ones), with
+# who made it, its layer, and whether it was made in one step with another span of that
+# person's (NULL: no history entry made it, as with curate --agreed). A span's making is
+# the latest entry that made it: added, put back (redo), or taken from a suggestion.
+_MADE = """
+    SELECT who, origin, together, count(*) FROM (
+        SELECT who, origin, CASE
+            WHEN day IS NULL THEN NULL
+            WHEN day - lag(day) OVER by_time < :gap OR lead(day) OVER by_time - day < :gap
+                THEN 1
+            ELSE 0 END AS together
+        FROM (
+            SELECT s.annotator AS who, s.origin AS origin, m.day AS day FROM spans s
+            LEFT JOIN (
+                SELECT span_id, max(julianday(at)) AS day FROM changes
+                WHERE span_id IS NOT NULL
+                  AND action IN ('add_span', 'restore_span', 'accept_suggestion')
+                GROUP BY span_id
+            ) m ON m.span_id = s.id
+            WHERE s.origin IN ('manual', 'curated'))
+        WINDOW by_time AS (PARTITION BY who ORDER BY day))
+    GROUP BY who, origin, together"""
+
+
+def spans_made(store: Store, *, together: float = TOGETHER) -> dict[str, dict[str, int]]:
+    """How each person's spans (those there now) were made, by name: ``tagged`` (in their own
+    layer) and ``curated`` (in the curated layer) one at a time, and ``in_bulk``, either
+    layer, made in one step with others (see the module's docstring). A curated span no
+    history entry made was put in by ``curate --agreed``: in bulk. A span of the analyst's
+    own that no entry made came with a file, and counts in neither."""
+    gap = (together - _NOISE) / 86400.0  # less than: exactly half a second apart is not
+    out: dict[str, dict[str, int]] = {}
+    for who, origin, made_together, count in store.conn.execute(_MADE, {"gap": gap}):
+        mine = out.setdefault(who, {"tagged": 0, "curated": 0, "in_bulk": 0})
+        if made_together or (made_together is None and origin == "curated"):
+            mine["in_bulk"] += count
+        elif made_together is not None:
+            mine["tagged" if origin == "manual" else "curated"] += count
+    return {who: out[who] for who in sorted(out)}
 
 
 def lead_times(store: Store, *, break_after: float = DEFAULT_BREAK) -> dict[tuple[int, str], float]:
@@ -230,14 +282,17 @@ def done_per_period(
 
 
 def format_seconds(seconds: float | None) -> str:
-    """A duration as people read it: "45 s", "12 min 5 s", "3 h 07 min"; "–" for None."""
+    """A duration as people read it: "2.5 s", "45 s", "12 min 5 s", "5 min", "3 h 07 min",
+    "3 h"; "–" for None. Under ten seconds a tenth is shown, as the history has the
+    millisecond; above, what a person would say."""
     if seconds is None:
         return "–"
     whole = int(round(seconds))
     if whole < 60:
-        return f"{seconds:.1f} s" if seconds < 10 and seconds != whole else f"{whole} s"
+        tenths = round(seconds, 1)
+        return f"{tenths:.1f} s" if seconds < 10 and tenths != whole else f"{whole} s"
     minutes, secs = divmod(whole, 60)
     if minutes < 60:
-        return f"{minutes} min {secs} s"
+        return f"{minutes} min {secs} s" if secs else f"{minutes} min"
     hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min"
+    return f"{hours:,} h {minutes:02d} min" if minutes else f"{hours:,} h"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import os
@@ -21,6 +22,7 @@ from progress_project import (
     MATH_LABELS,
     MATH_TITLES,
     TITLES,
+    curated_project,
     math_like_project,
     team_project,
 )
@@ -39,6 +41,7 @@ class Page(HTMLParser):
     def __init__(self, text: str) -> None:
         super().__init__(convert_charrefs=True)
         self.cells: list[tuple[list, str]] = []
+        self.values: dict[tuple, object] = {}  # the figure a cell holds whole, by its key
         self.tags: list[tuple[str, dict[str, str | None]]] = []
         self.scripts: list[tuple[dict[str, str | None], str]] = []
         self._open: list[tuple[list, list[str]]] = []
@@ -53,7 +56,10 @@ class Page(HTMLParser):
         if tag == "script":
             self._script, self._script_text = attributes, []
         if "data-key" in attributes:
-            self._open.append((json.loads(attributes["data-key"] or "null"), []))
+            key = json.loads(attributes["data-key"] or "null")
+            if "data-value" in attributes:
+                self.values[tuple(key)] = json.loads(attributes["data-value"] or "null")
+            self._open.append((key, []))
         elif self._open:
             self._open.append((None, []))
 
@@ -80,10 +86,18 @@ class Page(HTMLParser):
 
 
 def shown(value) -> str:
-    """How the page should show a figure."""
+    """How the page shows a figure it shows as written."""
     if value is None:
         return "–"
+    if isinstance(value, int):
+        return f"{value:,}"
     return value if isinstance(value, str) else json.dumps(value)
+
+
+# How the page shows a figure it rounds for people: a duration, a rate, an F1.
+ROUNDED = re.compile(
+    r"\d+(?:\.\d)? s|\d+ min(?: \d+ s)?|[\d,]+ h(?: \d\d min)?|[\d,]+\.\d|\d\.\d{3}"
+)
 
 
 def at(data, key):
@@ -134,7 +148,11 @@ def test_every_table_cell_shows_the_figure_it_names(team, page):
     data = stats_json(team)
     assert len(parsed.cells) > 60
     for key, text in parsed.cells:
-        assert text == shown(at(data, key)), key
+        if tuple(key) in parsed.values:  # shown rounded, and held whole
+            assert parsed.values[tuple(key)] == at(data, key), key
+            assert ROUNDED.fullmatch(text), (key, text)
+        else:
+            assert text == shown(at(data, key)), key
     keys = {tuple(key) for key, _ in parsed.cells}
     # The figures the page is for are all in its tables.
     for label in data["spans_by_label"]:
@@ -142,6 +160,7 @@ def test_every_table_cell_shows_the_figure_it_names(team, page):
     for who in data["active_time"]["by_analyst"]:
         assert ("active_time", "by_analyst", who) in keys
         assert ("spans_per_hour", who, "spans_per_hour") in keys
+        assert ("spans_per_hour", who, "in_bulk") in keys
     for day in data["done"]["overall"]:
         assert ("done", "overall", day) in keys
     for who, days in data["done"]["by_analyst"].items():
@@ -326,3 +345,82 @@ def test_a_clock_decades_out_costs_nothing_for_the_years_between(tmp_path):
             (done,) = [c.figure for c in charts(figures(store, period=period)) if c.key == "done"]
         assert gap in chart_texts(done)
         assert len(done.axes[0].patches) <= 3 * 6  # three series, the gap's band
+
+
+# -- a day of curation, as the report shows it --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def curated(tmp_path_factory):
+    return curated_project(tmp_path_factory.mktemp("curated"))
+
+
+def visible(page: str) -> str:
+    """The text a reader sees: no data, no chart, no markup."""
+    page = re.sub(r"<script\b.*?</script>|<svg\b.*?</svg>", "", page, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def table(page: str, name: str) -> str:
+    found = re.search(rf'<table id="table-{name}">.*?</table>', page, re.S)
+    assert found, name
+    return visible(found.group(0))
+
+
+def test_the_report_shows_the_curated_layer_apart_and_statuses_as_words(curated, tmp_path):
+    out = tmp_path / "report.html"
+    with Store(curated, "lead") as store:
+        write_report(store, out)
+    page = out.read_text(encoding="utf-8")
+    text = " ".join(visible(page).split())
+    assert "in_progress" not in text and "in progress" in table(page, "documents-by-status")
+    assert "Settled by a curator: 3 of 4 documents (75%)." in text
+    assert " ".join(table(page, "curated-by-curator").split()) == (
+        "curator documents settled curated spans lead 3 9"
+    )
+    for name in ("documents-by-status-by-analyst", "spans-by-label-by-analyst", "done"):
+        assert "lead" not in table(page, name), name
+    assert "lead (curator) 3 min 40 s" in " ".join(table(page, "active-time").split())
+    rates = " ".join(table(page, "spans-per-hour").split())
+    assert "ana 6 0 3 4 min 90.0" in rates
+    assert "lead (curator) 0 1 8 3 min 40 s 16.4" in rates
+    assert "Spans per hour (tagged one at a time)" in text
+    # Rounded to what they mean: no figure with four places, no seconds with decimals.
+    assert not re.search(r"\d\.\d{4}", text)
+    assert "595.0" not in text and "a gap longer than 5 min is a break" in text
+    assert re.search(r"Made \d{4}-\d\d-\d\d \d\d:\d\d UTC\.", text)
+
+
+def chart_colours(figure, names) -> dict[str, set[str]]:
+    """The colour each of ``names`` is drawn in, in one chart: in its legend, or under its
+    bar."""
+    from matplotlib.colors import to_hex
+
+    out: dict[str, set[str]] = {}
+    for axes in figure.axes:
+        ticks = [t.get_text() for t in axes.get_xticklabels()]
+        for bars in axes.containers:
+            label = bars.get_label()
+            if label in names:
+                out.setdefault(label, set()).update(to_hex(p.get_facecolor()) for p in bars)
+            elif ticks and set(ticks) <= set(names) and len(ticks) == len(bars):
+                for name, patch in zip(ticks, bars, strict=True):
+                    out.setdefault(name, set()).add(to_hex(patch.get_facecolor()))
+    return out
+
+
+def test_each_person_keeps_one_colour_in_every_chart(curated):
+    with Store(curated, "lead") as store:
+        drawn = charts(figures(store))
+    names = ["ana", "bo", "lead (curator)"]
+    seen: dict[str, set[str]] = {}
+    for chart in drawn:
+        for name, colours in chart_colours(chart.figure, names).items():
+            assert len(colours) == 1, (chart.key, name, colours)
+            seen.setdefault(name, set()).update(colours)
+    assert {name: len(colours) for name, colours in seen.items()} == dict.fromkeys(names, 1)
+    assert len({next(iter(c)) for c in seen.values()}) == 3  # and no two share one
+    # Everyone who appears in a chart of people appears in each of them in that colour.
+    by_key = {chart.key: chart_colours(chart.figure, names) for chart in drawn}
+    assert set(by_key["active"]) == set(by_key["rate"]) == set(names)
+    assert set(by_key["status"]) == set(by_key["done"]) == {"ana", "bo"}

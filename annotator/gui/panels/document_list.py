@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.model import STATUSES
+from annotator.model import STATUS_NAMES, STATUSES
 
 if TYPE_CHECKING:  # the store pulls in sqlite-utils, which start-up does without
     from annotator.changes import DocumentState
@@ -40,7 +40,6 @@ if TYPE_CHECKING:  # the store pulls in sqlite-utils, which start-up does withou
 
 _Index = QModelIndex | QPersistentModelIndex
 _NO_PARENT = QModelIndex()  # the root, as Qt passes it when a view asks for the top level
-STATUS_NAMES = {"new": "new", "in_progress": "in progress", "done": "done", "skipped": "skipped"}
 # Each analyst's status in the "Everyone" column: "ana ✓ · bo … · cy –"
 STATUS_MARKS = {"new": "–", "in_progress": "…", "done": "✓", "skipped": "↷"}
 TEAM_LEGEND = "✓ done, … in progress, ↷ skipped, – not begun; ★ settled by a curator"
