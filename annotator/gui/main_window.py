@@ -61,6 +61,12 @@ if TYPE_CHECKING:
     from annotator.store.project import Store
 
 
+def team_line(analysts: list[str]) -> str:
+    """What a team project says of itself when it opens."""
+    shown = ", ".join(analysts[:6]) + (", …" if len(analysts) > 6 else "")
+    return f"Team project ({shown}): your own spans; Ctrl+Shift+E everyone's, F6 review"
+
+
 class MainWindow(QMainWindow):
     """One project in one window. Its actions are made from the table ``actions.ACTIONS``
     (``window.action("undo")``, or ``window.action("undo")``); opening, importing, exporting,
@@ -199,6 +205,8 @@ class MainWindow(QMainWindow):
     def _project_opened(self, store: Store) -> None:
         self.display.seen_version = store.data_version()
         self.setWindowTitle(f"{store.path.name} — annotator")
+        if self.project.team:
+            self.say(team_line(store.statuses.analysts()), 15000)
         self._team_shown: bool | None = None  # the mode event that follows shows it
         self.documents.set_store(store)
         self.status.count(store)

@@ -85,7 +85,7 @@ def test_project_reopens_on_the_document_and_place_left(make_project, open_windo
     assert top > 0
     window.close()
     with Store(path) as store:
-        saved = store.get_setting("ui.last_document")
+        saved = store.get_setting("ui.places")["tester"]  # each analyst's own place
     assert saved["document"] == 2 and saved["caret"] == target + 5
     again = open_window(path)
     assert again.current_document == 2

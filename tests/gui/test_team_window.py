@@ -347,3 +347,19 @@ def test_a_refresh_in_review_mode_reads_the_analysts_spans_again(as_analyst) -> 
         other.spans.add(1, 13, 17, "quote")
     window.action("refresh").trigger()
     assert ((13, 17, "quote"), "cy", "") in review_rows(window)
+
+
+def test_a_team_project_says_so_and_a_curator_comes_back_in_review_mode(
+    as_analyst, open_window, team, monkeypatch
+) -> None:
+    window = as_analyst("lead")
+    assert window.statusBar().currentMessage().startswith("Team project (ana, bo, cy): your own")
+    window.action("review").trigger()
+    window.open_document(2)
+    window.close()
+    again = open_window(team)
+    assert again.review.active and again.current_document == 2
+    assert again.review_dock.isVisible()
+    monkeypatch.setenv("ANNOTATOR_USER", "ana")
+    ana = open_window(team)  # each analyst has a place of their own, out of review mode
+    assert not ana.review.active

@@ -53,7 +53,8 @@ def import_filter() -> str:
     return f"Articles and tasks ({patterns});;All files (*)"
 
 
-LAST_DOCUMENT = "ui.last_document"
+LAST_DOCUMENT = "ui.last_document"  # where one analyst left off (older projects)
+PLACES = "ui.places"  # where each analyst left off: document, caret, scroll, review mode
 
 
 class ProjectFlows:
@@ -115,11 +116,17 @@ class ProjectFlows:
         self.project.close()
 
     def resume(self) -> None:
-        """Open the document, caret and scroll position remembered in the project."""
+        """Open the document, caret and scroll position this analyst left off at (in review
+        mode, if they were reviewing), as remembered in the project."""
         store = self.project.require_store()
-        last = store.get_setting(LAST_DOCUMENT) or {}
+        places = store.get_setting(PLACES) or {}
+        last = places.get(self.project.annotator) if isinstance(places, dict) else None
+        if not isinstance(last, dict):
+            last = store.get_setting(LAST_DOCUMENT) or {}
         doc = last.get("document") if isinstance(last, dict) else None
         if doc is not None and self._exists(doc):
+            if last.get("review"):
+                self.project.set_reviewing(True)
             self.shell.open_document(doc, remember=False)
             caret, top = int(last.get("caret", 0)), int(last.get("scroll", 0))
             self.view.select_cp(caret, caret)
@@ -147,9 +154,12 @@ class ProjectFlows:
             "document": doc,
             "caret": self.view.caret_cp(),
             "scroll": self.view.first_visible_cp(),
+            "review": self.project.reviewing,
         }
         try:
-            store.set_setting(LAST_DOCUMENT, position)
+            places = store.get_setting(PLACES) or {}
+            places = places if isinstance(places, dict) else {}
+            store.set_setting(PLACES, {**places, self.project.annotator: position})
         except Exception as e:
             self.shell.say(f"Could not remember the position: {e}", 5000)
 
