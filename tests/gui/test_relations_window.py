@@ -98,19 +98,67 @@ def test_a_relation_made_from_the_keyboard_is_saved_exported_and_undone(related,
     assert stored_relations(window) == [made]  # back under its own id
 
 
-def test_no_fitting_type_is_said_and_esc_cancels(related) -> None:
+def test_started_from_the_child_end_the_relation_runs_the_way_its_type_allows(related) -> None:
     window, quote, speaker = related
     window.editor.select(speaker.id)
     key(window, Qt.Key.Key_R)
-    key(window, Qt.Key.Key_Left)  # back to the quote: speaker → quote fits no type
+    key(window, Qt.Key.Key_Left)  # the quote: speaker → quote fits no type, quote → speaker does
     assert window.editor.selected_span().id == quote.id
     key(window, Qt.Key.Key_Enter)
-    assert "No relation type goes from speaker to quote" in window.statusBar().currentMessage()
+    assert not window.relating.active
+    assert [r[1:] for r in stored_relations(window)] == [(quote.id, speaker.id, "said_by")]
+
+
+def test_no_fitting_type_is_said_and_esc_cancels(related) -> None:
+    from .helpers import tag
+
+    window, quote, speaker = related
+    caption = tag(window, PLAIN_TEXT.index("Photo"), PLAIN_TEXT.index("bridge."), Qt.Key.Key_3)
+    window.editor.select(speaker.id)
+    key(window, Qt.Key.Key_R)
+    window.editor.select(caption.id)  # clicked: no type joins a speaker and a caption
+    key(window, Qt.Key.Key_Enter)
+    assert "No relation type goes from speaker to caption" in window.statusBar().currentMessage()
     assert window.relating.active
     key(window, Qt.Key.Key_Escape)
     assert not window.relating.active
     assert window.editor.selected_span().id == speaker.id
     assert stored_relations(window) == []
+
+
+def test_tab_offers_the_spans_a_type_allows_nearest_first(related) -> None:
+    from .helpers import tag
+
+    window, quote, speaker = related
+    tag(window, PLAIN_TEXT.index("Photo"), PLAIN_TEXT.index("bridge."), Qt.Key.Key_3)  # caption
+    window.editor.select(quote.id)
+    key(window, Qt.Key.Key_R)
+    seen = []
+    for _ in range(3):
+        key(window, Qt.Key.Key_Tab)
+        seen.append(window.editor.selected_span().id)
+    assert seen == [speaker.id] * 3  # the caption is never offered: no type allows it
+
+
+def test_a_relation_started_in_the_span_list_is_finished_there(related) -> None:
+    window, quote, speaker = related
+    table = window.span_table
+    window.editor.select(quote.id)
+    table.setFocus()
+    QTest.keyClick(table, Qt.Key.Key_R)
+    assert window.relating.active
+    assert window.relating.banner.isVisible()  # relation mode shows where the eye is
+    focus = window.focusWidget()
+    QTest.keyClick(focus, Qt.Key.Key_2)  # a label key does not relabel the other end
+    QTest.keyClick(window.focusWidget(), Qt.Key.Key_Tab)
+    QTest.keyClick(window.focusWidget(), Qt.Key.Key_Return)
+    assert [r[1:] for r in stored_relations(window)] == [(quote.id, speaker.id, "said_by")]
+    assert not window.relating.banner.isVisible()
+    with Store(window.store.path) as other:
+        assert [s.label for s in other.spans.in_document(window.current_document)] == [
+            "quote",
+            "speaker",
+        ]
 
 
 def test_several_fitting_types_are_chosen_by_number(related) -> None:

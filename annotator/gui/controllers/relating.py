@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QLabel
 
 from annotator.changes import changes_of
 from annotator.gui.commands.relations import AddRelation
@@ -59,6 +60,15 @@ class Relating(QObject):
         self.head: Span | None = None
         self.choices: list[RelationType] = []  # several types fit: waiting for a number
         self.view.installEventFilter(self)  # after the window's: this one sees keys first
+        # Relation mode is shown where the eye is: a line over the top of the article.
+        self.banner = QLabel(self.view.viewport())
+        self.banner.setObjectName("relationBanner")
+        self.banner.setWordWrap(False)
+        self.banner.setStyleSheet(
+            "QLabel { background: palette(tooltip-base); color: palette(tooltip-text);"
+            " border: 1px solid palette(mid); border-radius: 3px; padding: 2px 6px; }"
+        )
+        self.banner.hide()
         self.document.events.loaded.connect(self.cancel)
         self.document.events.selected.connect(self._selected)
 
@@ -68,6 +78,14 @@ class Relating(QObject):
 
     def _say(self, message: str, timeout: int = 0) -> None:
         self.shell.say(message, timeout)
+        if self.head is not None:
+            self.banner.setText(message)
+            self.banner.adjustSize()
+            self.banner.move(8, 6)
+            self.banner.show()
+            self.banner.raise_()
+        else:
+            self.banner.hide()
 
     # -- the steps ---------------------------------------------------------------------------
 
@@ -78,6 +96,7 @@ class Relating(QObject):
             self._say("Select a span first (click it), then press R to relate it.", 5000)
             return False
         self.head, self.choices = head, []
+        self.view.setFocus()  # from the span list too: Tab, Enter and Esc now come here
         self._prompt()
         return True
 
@@ -102,25 +121,38 @@ class Relating(QObject):
             return None
         return chosen
 
+    def candidates(self) -> list[Span]:
+        """The spans a relation type allows at the other end, either way round, nearest to
+        the head first."""
+        head, store = self.head, self.project.store
+        if head is None or store is None:
+            return []
+        kinds = store.relation_types.all()
+
+        def fits(other: Span) -> bool:
+            return any(
+                k.fits(head.label, other.label) or k.fits(other.label, head.label) for k in kinds
+            )
+
+        others = [s for s in self.document.spans.values() if s.id != head.id and fits(s)]
+        return sorted(others, key=lambda s: (abs(s.start - head.start), s.start, s.id or 0))
+
     def step(self, forward: bool) -> None:
-        """The next (or previous) span in the article, after the one chosen (or the head)."""
+        """The next (or previous) span that can be the other end, nearest the head first."""
         if self.head is None:
             return
-        order = sorted(
-            (s for s in self.document.spans.values() if s.id != self.head.id),
-            key=lambda s: (s.start, s.end, s.id or 0),
-        )
+        order = self.candidates()
         if not order:
-            self._say("There is no other span in this article to relate it to.")
+            self._say(
+                f"No span in this article can be related to this {self.head.label}: Esc cancels."
+            )
             return
-        here = self.child or self.head
-        mark = (here.start, here.end, here.id or 0)
-        if forward:
-            after = [s for s in order if (s.start, s.end, s.id or 0) > mark]
-            target = after[0] if after else order[0]
+        ids = [s.id for s in order]
+        here = self.child.id if self.child is not None else None
+        if here in ids:
+            target = order[(ids.index(here) + (1 if forward else -1)) % len(order)]
         else:
-            before = [s for s in order if (s.start, s.end, s.id or 0) < mark]
-            target = before[-1] if before else order[-1]
+            target = order[0 if forward else -1]
         self.editor.select(target.id, reveal=True)
 
     def link(self) -> Relation | None:
@@ -135,6 +167,12 @@ class Relating(QObject):
             )
             return None
         fitting = store.relation_types.fitting(head, child)
+        if not fitting and store.relation_types.fitting(child, head):
+            # started from the other end (the speaker, then its quote): the relation runs the
+            # way its type allows
+            self.head, head, child = child, child, head
+            self.editor.select(child.id)
+            fitting = store.relation_types.fitting(head, child)
         if not fitting:
             self._say(
                 f"No relation type goes from {head.label} to {child.label}: choose another"
@@ -205,6 +243,16 @@ class Relating(QObject):
         key = _K(event.key())
         ours = key in _FORWARD | _BACKWARD | _ENTER or key == _K.Key_Escape
         ours = ours or (bool(self.choices) and key in _DIGITS)
+        if mods == Qt.KeyboardModifier.NoModifier and not ours and event.text().isprintable():
+            if event.text() and kind == QEvent.Type.ShortcutOverride:
+                event.accept()  # a label's key would relabel the span chosen as the other end
+                return True
+            if event.text():
+                self._say(
+                    "Making a relation: Tab or arrows choose the other span, Enter links,"
+                    " Esc cancels."
+                )
+                return True
         if mods != Qt.KeyboardModifier.NoModifier or not ours:
             return False
         if kind == QEvent.Type.ShortcutOverride:
