@@ -363,3 +363,21 @@ def test_a_team_project_says_so_and_a_curator_comes_back_in_review_mode(
     monkeypatch.setenv("ANNOTATOR_USER", "ana")
     ana = open_window(team)  # each analyst has a place of their own, out of review mode
     assert not ana.review.active
+
+
+def test_accepting_a_variant_replaces_the_one_curated_at_that_place(as_analyst) -> None:
+    window = as_analyst("lead")
+    window.action("review").trigger()
+    table = window.review.panel.table
+    window.review.panel.select_row(2)  # ana's (44, 61) claim
+    table.setFocus()
+    QTest.keyClick(table, Qt.Key.Key_Return)
+    assert curated(window) == [(44, 61, "claim")]
+    window.review.panel.select_row(1)  # bo's (44, 60): another version of the same claim
+    QTest.keyClick(table, Qt.Key.Key_Return)
+    assert curated(window) == [(44, 60, "claim")]  # never both, as duplicate gold
+    assert "in place of" in window.statusBar().currentMessage()
+    window.action("undo").trigger()
+    assert curated(window) == [(44, 61, "claim")]
+    window.action("redo").trigger()
+    assert curated(window) == [(44, 60, "claim")]

@@ -22,6 +22,7 @@ from annotator.gui.commands.spans import (
     expect_stored,
 )
 from annotator.gui.panels.review_panel import ReviewPanel
+from annotator.gui.panels.span_list import preview
 from annotator.model import Relation, Span
 
 if TYPE_CHECKING:
@@ -48,10 +49,20 @@ class AcceptSpans(StoreCommand):
         store: Store,
         listener: ChangeListener,
         relations: list[Relation] | None = None,
+        replaced: list[Span] | None = None,
     ):
         super().__init__(text, store, listener)
         self.spans = spans
         self.relations = relations or []
+        #: Curated variants the accepted span took the place of, and their relations.
+        self.replaced = replaced or []
+        self.replaced_relations: list[Relation] = []
+
+    def pushed_after(self, changes: Changes) -> StoreCommand:
+        self.replaced_relations = [
+            c.before for c in changes.relations.values() if c.before is not None and c.after is None
+        ]
+        return super().pushed_after(changes)
 
     @property
     def document_id(self) -> int | None:
@@ -63,6 +74,10 @@ class AcceptSpans(StoreCommand):
     def _forward(self) -> Changes:
         changes = Changes()
         with self.store.transaction():
+            for old in self.replaced:
+                expect_stored(self.store, old)
+                assert old.id is not None
+                changes = changes | changes_of(self.store.spans.delete(old.id))
             restored = [self.store.spans.restore(s) for s in self.spans]
             linked = [self.store.relations.restore(r) for r in self.relations]
         for made in [*restored, *linked]:
@@ -84,6 +99,10 @@ class AcceptSpans(StoreCommand):
             for s in self.spans:
                 assert s.id is not None
                 changes = changes | changes_of(self.store.spans.delete(s.id))
+            for old in self.replaced:  # the variants come back, with their relations
+                changes = changes | changes_of(self.store.spans.restore(old))
+            for relation in self.replaced_relations:
+                changes = changes | changes_of(self.store.relations.restore(relation))
         return changes
 
     def follow_rename(self, old: str, new: str) -> None:
@@ -252,7 +271,13 @@ class Review:
         if span.key in self._curated_keys():
             self._say("That span is in the curated layer already.")
         else:
-            self._accept([span.key], f"Accept {span.label}")
+            start, end, label = span.key
+            variants = [
+                s
+                for s in self.document.spans.values()
+                if s.label == label and s.start < end and start < s.end
+            ]
+            self._accept([span.key], f"Accept {span.label}", replacing=variants)
         row = self.panel.table.currentIndex().row()
         self.panel.select_row(min(row + 1, len(self.panel.model.rows) - 1))
 
@@ -308,13 +333,21 @@ class Review:
             return
         self._accept(keys, f"Accept {analyst}'s {label} spans")
 
-    def _accept(self, keys: list[Key], text: str) -> None:
+    def _accept(self, keys: list[Key], text: str, replacing: list[Span] | None = None) -> None:
+        """Put spans into the curated layer, one undo step. ``replacing``: curated variants of
+        the same label at an overlapping place, which the accepted span takes the place of
+        (so the gold never holds two versions of one span)."""
         doc = self.document.document_id
         store = self.store
+        replaced = replacing or []
         if store is None or doc is None:
             return
+        changes = Changes()
         try:
             with store.transaction():
+                for old in replaced:
+                    assert old.id is not None
+                    changes = changes | changes_of(store.spans.delete(old.id))
                 made = [
                     store.spans.add(doc, start, end, label, origin="curated")
                     for start, end, label in keys
@@ -322,12 +355,15 @@ class Review:
         except _user_errors() as e:
             self._say(f"Not accepted: {e}")
             return
-        changes = Changes()
         for span in made:
             changes = changes | changes_of(span)
-        command = AcceptSpans(text, list(made), store, self.shell)
+        command = AcceptSpans(text, list(made), store, self.shell, replaced=replaced)
         self.editor.undo_stack.push(command.pushed_after(changes))
-        self._say(f"{text}: {len(made)} in the curated layer.")
+        if replaced:
+            was = ", ".join(f"\u201c{preview(s.text, 30)}\u201d" for s in replaced)
+            self._say(f"{text}: in the curated layer, in place of {was}.")
+        else:
+            self._say(f"{text}: {len(made)} in the curated layer.")
 
     # -- settling ---------------------------------------------------------------------------
 
