@@ -81,7 +81,7 @@ def agreement(
     least one character shared) and Cohen's kappa over characters; then the documents with
     the most disagreement first.
     """
-    from annotator.team.curation import agreement as measure
+    from annotator.team.project_agreement import agreement as measure
 
     store = store_of(ctx)
     with user_errors():

@@ -160,9 +160,8 @@ class MainWindow(QMainWindow):
             self.editor,
             self,
             remember_position=self.flows.remember_position,
+            suggestions_shown=self._suggestions_shown,
         )
-        self.document_model.events.loaded.connect(self._counted)
-        self.document_model.events.changed.connect(lambda _found: self._counted())
         self.document_model.events.selected.connect(self._suggestion_chosen)
         # A document opened from its list by a click or Enter takes the keys: Enter, Delete
         # and a label's key act on it at once (arrows in the list still move in the list).
@@ -258,22 +257,9 @@ class MainWindow(QMainWindow):
         """F6: review mode on or off."""
         self.review.set_active(self.action("review").isChecked())
 
-    def _counted(self) -> None:
-        """Annotations and suggestions counted apart: in the status bar and the document
-        list's Suggested column, which comes and goes with them."""
-        doc = self.document_model.document_id
-        suggested = len(self.document_model.suggestions)
-        if doc is None:
-            self.status.show_counts(None)
-        else:
-            self.status.show_counts(len(self.document_model.spans), suggested)
-            model = self.documents.model
-            columns = model.columnCount()
-            model.show_suggested(doc, suggested)
-            if model.columnCount() != columns:  # the Suggested column came or went
-                self.documents.show_suggested_column()
-                self.documents.show_current(doc)
-        self.side_column.setStretchFactor(self.suggestions.panel, 2 if suggested else 0)
+    def _suggestions_shown(self, count: int) -> None:
+        """The list of suggestions takes room under the span list only while it has rows."""
+        self.side_column.setStretchFactor(self.suggestions.panel, 2 if count else 0)
 
     def _suggestion_chosen(self, _now: Selection | None, _previous: Selection | None) -> None:
         """Enter and Shift+Enter take a suggestion only while one is chosen, and leave Enter

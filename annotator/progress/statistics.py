@@ -256,7 +256,7 @@ def agreement_over_time(
     alphabetically, {"a", "b", "points": [{"period", "documents", "all": {"exact_f1",
     "overlap_f1"}, "labels": {label: {"exact_f1", "overlap_f1"}}}]}.
     """
-    from annotator.team.curation import analyst_layers, lengths
+    from annotator.team.layers import analyst_layers, lengths
 
     done = activity.done_times(store) if done is None else done
     by_analyst: dict[str, dict[int, str]] = {}

@@ -1,191 +1,28 @@
-"""The analysts' layers of a project, their agreement, and the curated (gold) layer.
+"""The curated (gold) layer: what the analysts agree on put into it, and documents settled.
 
-An analyst's layer is the spans they made or imported (not suggestions, not curated spans).
 The curated layer is the spans with origin ``curated``, made by a curator; a document is in it
-once a curator has settled it (``curations``), even if nothing in it was kept.
+once a curator has settled it (``curations``), even if nothing in it was kept. The analysts'
+layers it is built from are read by :mod:`annotator.team.layers`.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from annotator.changes import Change, Changes
-from annotator.model import LabelError, utc_now
+from annotator.model import utc_now
 from annotator.store.project import Store
 from annotator.store.statuses import document_state
-from annotator.team.agreement import PairAgreement, all_pairs, disagreements, pair_agreement
-
-CURATED = "curated"  # the name the curated layer goes by in agreement tables
-ANALYST_ORIGINS = ("manual", "imported")
-
-
-def _labels(store: Store, wanted: Sequence[str] | None) -> list[str]:
-    names = [lab.name for lab in store.labels.all()]
-    if not wanted:
-        return names
-    unknown = [w for w in wanted if w not in names]
-    if unknown:
-        raise LabelError(f"unknown label {unknown[0]!r}; this project has {', '.join(names)}")
-    return list(dict.fromkeys(wanted))
-
-
-def analyst_layers(
-    store: Store, document: int | None = None
-) -> dict[str, list[tuple[int, int, int, str]]]:
-    """Each analyst's spans as (document, start, end, label) (of one ``document``, if given)."""
-    layers: dict[str, list[tuple[int, int, int, str]]] = {}
-    one = " AND s.document_id = ?" if document is not None else ""
-    rows = store.conn.execute(
-        'SELECT s.annotator, s.document_id, s.start, s."end", l.name FROM spans s'
-        f" JOIN labels l ON l.id = s.label_id WHERE s.origin IN ('manual', 'imported'){one}",
-        () if document is None else (document,),
-    )
-    for who, doc, start, end, label in rows:
-        layers.setdefault(who, []).append((doc, start, end, label))
-    return layers
-
-
-RelationKey = tuple[int, tuple[int, int, str], tuple[int, int, str], str]  # doc, head, child, type
-
-
-def relation_layers(
-    store: Store, *, curated: bool = False, document: int | None = None
-) -> dict[str, list[RelationKey]]:
-    """Each analyst's relations (or, with ``curated``, the curated layer's under CURATED), each
-    by its document, its two ends (start, end, label) and its type: a relation agrees with
-    another when all of these do. Of one ``document``, if given."""
-    origin = "= 'curated'" if curated else "IN ('manual', 'imported')"
-    one = " AND r.document_id = ?" if document is not None else ""
-    rows = store.conn.execute(
-        'SELECT h.annotator, r.document_id, h.start, h."end", hl.name, c.start, c."end",'
-        " cl.name, t.name FROM relations r JOIN relation_types t ON t.id = r.type_id"
-        " JOIN spans h ON h.id = r.head JOIN labels hl ON hl.id = h.label_id"
-        " JOIN spans c ON c.id = r.child JOIN labels cl ON cl.id = c.label_id"
-        f" WHERE h.origin {origin} AND c.origin {origin}{one}",
-        () if document is None else (document,),
-    )
-    out: dict[str, list[RelationKey]] = {}
-    for who, doc, hs, he, hl, cs, ce, cl, kind in rows:
-        out.setdefault(CURATED if curated else who, []).append(
-            (doc, (hs, he, hl), (cs, ce, cl), kind)
-        )
-    return out
-
-
-def relation_agreement(
-    a: list[RelationKey], b: list[RelationKey], documents: set[int], types: list[str]
-) -> dict[str, dict[str, Any]]:
-    """Per relation type: how many each analyst made, and exact F1 (ends and type agree)."""
-    out: dict[str, dict[str, Any]] = {}
-    for kind in types:
-        mine = Counter(r for r in a if r[3] == kind and r[0] in documents)
-        theirs = Counter(r for r in b if r[3] == kind and r[0] in documents)
-        total = sum(mine.values()) + sum(theirs.values())
-        matched = sum((mine & theirs).values())
-        out[kind] = {
-            "a_relations": sum(mine.values()),
-            "b_relations": sum(theirs.values()),
-            "exact_f1": 2 * matched / total if total else None,
-        }
-    return out
-
-
-def curated_layer(store: Store) -> list[tuple[int, int, int, str]]:
-    rows = store.conn.execute(
-        'SELECT s.document_id, s.start, s."end", l.name FROM spans s'
-        " JOIN labels l ON l.id = s.label_id WHERE s.origin = 'curated'"
-    )
-    return [tuple(r) for r in rows]
-
-
-def done_by(store: Store) -> dict[str, set[int]]:
-    done: dict[str, set[int]] = {}
-    for who, doc in store.conn.execute(
-        "SELECT annotator, document_id FROM statuses WHERE status = 'done'"
-    ):
-        done.setdefault(who, set()).add(doc)
-    return done
-
-
-def curated_documents(store: Store) -> set[int]:
-    return {r[0] for r in store.conn.execute("SELECT document_id FROM curations")}
-
-
-def lengths(store: Store) -> dict[int, int]:
-    """Each document's length in characters (code points, as offsets count them).
-
-    SQLite's length() stops counting at a NUL character, which a text may hold; the few
-    texts that hold one (found by a byte search, which does not stop there) are counted
-    here instead, so that no span reaches past its document's length."""
-    out: dict[int, int] = {}
-    for doc, size, nul in store.conn.execute(
-        "SELECT id, length(text), instr(CAST(text AS BLOB), x'00') FROM documents"
-    ):
-        out[doc] = len(store.documents.text(doc)) if nul else size
-    return out
-
-
-@dataclass
-class AgreementReport:
-    pairs: list[PairAgreement]
-    documents: list[dict[str, Any]] = field(default_factory=list)
-    relations: list[dict[str, dict[str, Any]]] = field(default_factory=list)  # by pair
-
-    def to_json(self) -> dict[str, Any]:
-        pairs = []
-        for i, pair in enumerate(self.pairs):
-            data = pair.to_json()
-            if i < len(self.relations):
-                data["relations"] = self.relations[i]
-            pairs.append(data)
-        return {"pairs": pairs, "documents": self.documents}
-
-
-def agreement(
-    store: Store, labels: Sequence[str] | None = None, *, against: str | None = None
-) -> AgreementReport:
-    """Every pair of analysts over the documents both marked done, or (``against="curated"``)
-    each analyst against the curated layer over the documents they did that were curated."""
-    chosen = _labels(store, labels)
-    layers = analyst_layers(store)
-    done = done_by(store)
-    analysts = sorted(set(layers) | set(done))
-    size = lengths(store)
-    if against is None:
-        pairs = all_pairs(analysts, done, size, layers, chosen)
-    elif against == CURATED:
-        settled = curated_documents(store)
-        both = {**layers, CURATED: curated_layer(store)}
-        pairs = [
-            pair_agreement(who, CURATED, sorted(done.get(who, set()) & settled), size, both, chosen)
-            for who in analysts
-        ]
-    else:
-        raise ValueError(f"agreement can be measured against {CURATED!r} only, not {against!r}")
-    linked = relation_layers(store)
-    if against == CURATED:
-        linked.update(relation_layers(store, curated=True))
-    types = [kind.name for kind in store.relation_types.all()]
-    by_pair = [
-        relation_agreement(linked.get(p.a, []), linked.get(p.b, []), set(p.documents), types)
-        for p in pairs
-    ]
-    rows = []
-    for doc, unmatched, exact in disagreements(pairs):
-        row = store.documents.row(doc)
-        rows.append(
-            {
-                "number": doc,
-                "id": row.external_id if row.external_id is not None else str(doc),
-                "title": row.title,
-                "unmatched_spans": unmatched,
-                "exact_f1": exact,
-            }
-        )
-    return AgreementReport(pairs, rows, by_pair)
+from annotator.team.layers import (
+    CURATED,
+    RelationKey,
+    analyst_layers,
+    curated_layer_of,
+    done_by,
+    done_on,
+    relation_layers,
+)
 
 
 @dataclass
@@ -353,63 +190,7 @@ def _curate_relations(
     return added
 
 
-def curated_layer_of(store: Store, document_id: int) -> list[tuple[int, int, int, str]]:
-    rows = store.conn.execute(
-        'SELECT s.document_id, s.start, s."end", l.name FROM spans s'
-        " JOIN labels l ON l.id = s.label_id WHERE s.origin = 'curated' AND s.document_id = ?",
-        (document_id,),
-    )
-    return [tuple(r) for r in rows]
-
-
 # -- one document at a time, for the window's review mode -------------------------------------
-
-
-@dataclass(frozen=True)
-class LayerSpan:
-    """A span as one or more analysts made it: identical spans (same start, end and label)
-    are one, with everyone who made it."""
-
-    start: int
-    end: int
-    label: str
-    text: str
-    analysts: tuple[str, ...]
-
-    @property
-    def key(self) -> tuple[int, int, str]:
-        return (self.start, self.end, self.label)
-
-
-def document_layers(store: Store, document_id: int) -> list[LayerSpan]:
-    """Every analyst's spans on one document (made or imported; not suggestions, not curated),
-    identical ones once, in text order."""
-    rows = store.conn.execute(
-        'SELECT s.start, s."end", l.name, s.text, s.annotator FROM spans s'
-        " JOIN labels l ON l.id = s.label_id"
-        " WHERE s.document_id = ? AND s.origin IN ('manual', 'imported')"
-        ' ORDER BY s.start, s."end", l.position, l.name, s.annotator',
-        (document_id,),
-    )
-    found: dict[tuple[int, int, str], tuple[str, list[str]]] = {}
-    for start, end, label, text, who in rows:
-        _, analysts = found.setdefault((start, end, label), (text, []))
-        if who not in analysts:
-            analysts.append(who)
-    return [
-        LayerSpan(start, end, label, text, tuple(analysts))
-        for (start, end, label), (text, analysts) in found.items()
-    ]
-
-
-def done_on(store: Store, document_id: int) -> list[str]:
-    """The analysts who marked a document done, by name."""
-    rows = store.conn.execute(
-        "SELECT annotator FROM statuses WHERE document_id = ? AND status = 'done'"
-        " ORDER BY annotator",
-        (document_id,),
-    )
-    return [r[0] for r in rows]
 
 
 def curate_document(store: Store, document_id: int) -> Changes:
@@ -531,13 +312,3 @@ def next_unsettled(store: Store, after: int | None) -> int | None:
     if row is None and after:
         row = store.conn.execute(sql, (0,)).fetchone()
     return row[0] if row else None
-
-
-def statuses_by_document(store: Store) -> dict[int, dict[str, str]]:
-    """Every analyst's status on every document they have one for (no entry: new)."""
-    out: dict[int, dict[str, str]] = {}
-    for doc, who, status in store.conn.execute(
-        "SELECT document_id, annotator, status FROM statuses ORDER BY annotator"
-    ):
-        out.setdefault(doc, {})[who] = status
-    return out

@@ -13,8 +13,9 @@ from annotator.formats.exporting import export
 from annotator.gui.dialogs.agreement import figure
 from annotator.model import text_hash
 from annotator.store.project import Store
-from annotator.team.curation import CURATED, agreement
+from annotator.team.layers import CURATED
 from annotator.team.merge import merge_projects
+from annotator.team.project_agreement import agreement
 
 from .helpers import select_cp
 

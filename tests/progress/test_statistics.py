@@ -23,7 +23,7 @@ from annotator.model import text_hash
 from annotator.progress.statistics import figures
 from annotator.store import activity
 from annotator.store.project import Store
-from annotator.team.curation import agreement
+from annotator.team.project_agreement import agreement
 
 
 @pytest.fixture

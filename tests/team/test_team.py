@@ -12,8 +12,9 @@ from annotator.cli.main import cli
 from annotator.formats.exporting import export
 from annotator.model import text_hash
 from annotator.store.project import Store
-from annotator.team.curation import agreement, curate_agreed
+from annotator.team.curation import curate_agreed
 from annotator.team.merge import MergeError, merge_projects
+from annotator.team.project_agreement import agreement
 
 TEXTS = [
     "The minister said the bridge opens in 2027. Critics doubt it.",

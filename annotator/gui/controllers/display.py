@@ -72,6 +72,7 @@ class Display:
         shell: Shell,
         *,
         remember_position: Callable[[], None],
+        suggestions_shown: Callable[[int], None] = lambda _n: None,
     ) -> None:
         self.project = project
         self.document = document
@@ -83,11 +84,14 @@ class Display:
         self.editor = editor
         self.shell = shell
         self.remember_position = remember_position
+        self.suggestions_shown = suggestions_shown
         #: store.data_version() when the project was last read (see ``refresh``)
         self.seen_version: int | None = None
         project.events.changed.connect(self._changed)
         document.events.selected.connect(self._span_selected)
         document.events.loaded.connect(self.update_status)
+        document.events.loaded.connect(self._counted)
+        document.events.changed.connect(lambda _found: self._counted())
         documents.view.selectionModel().currentRowChanged.connect(self._document_chosen)
         documents.model.modelReset.connect(self._list_reset)
 
@@ -238,6 +242,23 @@ class Display:
         return changed and self.refresh()
 
     # -- the status bar ----------------------------------------------------------------------
+
+    def _counted(self) -> None:
+        """Annotations and suggestions counted apart: in the status bar and the document
+        list's Suggested column, which comes and goes with them."""
+        doc = self.document.document_id
+        suggested = len(self.document.suggestions)
+        if doc is None:
+            self.status.show_counts(None)
+        else:
+            self.status.show_counts(len(self.document.spans), suggested)
+            model = self.documents.model
+            columns = model.columnCount()
+            model.show_suggested(doc, suggested)
+            if model.columnCount() != columns:  # the Suggested column came or went
+                self.documents.show_suggested_column()
+                self.documents.show_current(doc)
+        self.suggestions_shown(suggested)
 
     def update_status(self) -> None:
         store = self.project.store

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from annotator.session.document_model import DocumentModel
     from annotator.session.project_model import Applied, ProjectModel
     from annotator.store.project import Store
-    from annotator.team.curation import LayerSpan
+    from annotator.team.layers import LayerSpan
 
 Key = tuple[int, int, str]
 
@@ -192,7 +192,7 @@ class Review:
         """A document opened (or review mode began): read its analysts' spans."""
         if not self.active:
             return
-        from annotator.team.curation import document_layers
+        from annotator.team.layers import document_layers
 
         doc = self.document.document_id
         store = self.store
@@ -282,7 +282,8 @@ class Review:
         self.panel.select_row(min(row + 1, len(self.panel.model.rows) - 1))
 
     def accept_agreed(self) -> None:
-        from annotator.team.curation import curate_document, done_on
+        from annotator.team.curation import curate_document
+        from annotator.team.layers import done_on
 
         doc = self.document.document_id
         if self.store is None or doc is None:

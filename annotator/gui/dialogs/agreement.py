@@ -147,7 +147,8 @@ class AgreementDialog(QDialog):
 
     def measure(self) -> None:
         """Work the figures out again for the label and comparison chosen."""
-        from annotator.team.curation import CURATED, agreement
+        from annotator.team.layers import CURATED
+        from annotator.team.project_agreement import agreement
 
         label = self.label.currentData()
         against = CURATED if self.against.isChecked() else None

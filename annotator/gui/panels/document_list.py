@@ -309,7 +309,7 @@ class DocumentList(QWidget):
             self.model.reset([])
             return
         if self.team_shown:
-            from annotator.team.curation import curated_documents, statuses_by_document
+            from annotator.team.layers import curated_documents, statuses_by_document
 
             self.model.set_team(
                 statuses_by_document(self.store),

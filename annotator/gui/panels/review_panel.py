@@ -29,7 +29,7 @@ from annotator.gui.panels.span_list import preview
 from annotator.gui.swatches import swatch
 
 if TYPE_CHECKING:  # the core's curation reads the store, which start-up does without
-    from annotator.team.curation import LayerSpan
+    from annotator.team.layers import LayerSpan
 
 _Index = QModelIndex | QPersistentModelIndex
 _NO_PARENT = QModelIndex()  # the root, as Qt passes it when a view asks for the top level

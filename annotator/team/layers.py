@@ -1,0 +1,159 @@
+"""The analysts' layers and the curated layer of a project, read for agreement, curation and review:
+each analyst's spans and relations, who marked what done, what is settled, and one document's
+spans by who made them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from annotator.store.project import Store
+
+CURATED = "curated"  # the name the curated layer goes by in agreement tables
+
+
+ANALYST_ORIGINS = ("manual", "imported")
+
+
+def analyst_layers(
+    store: Store, document: int | None = None
+) -> dict[str, list[tuple[int, int, int, str]]]:
+    """Each analyst's spans as (document, start, end, label) (of one ``document``, if given)."""
+    layers: dict[str, list[tuple[int, int, int, str]]] = {}
+    one = " AND s.document_id = ?" if document is not None else ""
+    rows = store.conn.execute(
+        'SELECT s.annotator, s.document_id, s.start, s."end", l.name FROM spans s'
+        f" JOIN labels l ON l.id = s.label_id WHERE s.origin IN ('manual', 'imported'){one}",
+        () if document is None else (document,),
+    )
+    for who, doc, start, end, label in rows:
+        layers.setdefault(who, []).append((doc, start, end, label))
+    return layers
+
+
+RelationKey = tuple[int, tuple[int, int, str], tuple[int, int, str], str]  # doc, head, child, type
+
+
+def relation_layers(
+    store: Store, *, curated: bool = False, document: int | None = None
+) -> dict[str, list[RelationKey]]:
+    """Each analyst's relations (or, with ``curated``, the curated layer's under CURATED), each
+    by its document, its two ends (start, end, label) and its type: a relation agrees with
+    another when all of these do. Of one ``document``, if given."""
+    origin = "= 'curated'" if curated else "IN ('manual', 'imported')"
+    one = " AND r.document_id = ?" if document is not None else ""
+    rows = store.conn.execute(
+        'SELECT h.annotator, r.document_id, h.start, h."end", hl.name, c.start, c."end",'
+        " cl.name, t.name FROM relations r JOIN relation_types t ON t.id = r.type_id"
+        " JOIN spans h ON h.id = r.head JOIN labels hl ON hl.id = h.label_id"
+        " JOIN spans c ON c.id = r.child JOIN labels cl ON cl.id = c.label_id"
+        f" WHERE h.origin {origin} AND c.origin {origin}{one}",
+        () if document is None else (document,),
+    )
+    out: dict[str, list[RelationKey]] = {}
+    for who, doc, hs, he, hl, cs, ce, cl, kind in rows:
+        out.setdefault(CURATED if curated else who, []).append(
+            (doc, (hs, he, hl), (cs, ce, cl), kind)
+        )
+    return out
+
+
+def curated_layer(store: Store) -> list[tuple[int, int, int, str]]:
+    rows = store.conn.execute(
+        'SELECT s.document_id, s.start, s."end", l.name FROM spans s'
+        " JOIN labels l ON l.id = s.label_id WHERE s.origin = 'curated'"
+    )
+    return [tuple(r) for r in rows]
+
+
+def done_by(store: Store) -> dict[str, set[int]]:
+    done: dict[str, set[int]] = {}
+    for who, doc in store.conn.execute(
+        "SELECT annotator, document_id FROM statuses WHERE status = 'done'"
+    ):
+        done.setdefault(who, set()).add(doc)
+    return done
+
+
+def curated_documents(store: Store) -> set[int]:
+    return {r[0] for r in store.conn.execute("SELECT document_id FROM curations")}
+
+
+def lengths(store: Store) -> dict[int, int]:
+    """Each document's length in characters (code points, as offsets count them).
+
+    SQLite's length() stops counting at a NUL character, which a text may hold; the few
+    texts that hold one (found by a byte search, which does not stop there) are counted
+    here instead, so that no span reaches past its document's length."""
+    out: dict[int, int] = {}
+    for doc, size, nul in store.conn.execute(
+        "SELECT id, length(text), instr(CAST(text AS BLOB), x'00') FROM documents"
+    ):
+        out[doc] = len(store.documents.text(doc)) if nul else size
+    return out
+
+
+def curated_layer_of(store: Store, document_id: int) -> list[tuple[int, int, int, str]]:
+    rows = store.conn.execute(
+        'SELECT s.document_id, s.start, s."end", l.name FROM spans s'
+        " JOIN labels l ON l.id = s.label_id WHERE s.origin = 'curated' AND s.document_id = ?",
+        (document_id,),
+    )
+    return [tuple(r) for r in rows]
+
+
+@dataclass(frozen=True)
+class LayerSpan:
+    """A span as one or more analysts made it: identical spans (same start, end and label)
+    are one, with everyone who made it."""
+
+    start: int
+    end: int
+    label: str
+    text: str
+    analysts: tuple[str, ...]
+
+    @property
+    def key(self) -> tuple[int, int, str]:
+        return (self.start, self.end, self.label)
+
+
+def document_layers(store: Store, document_id: int) -> list[LayerSpan]:
+    """Every analyst's spans on one document (made or imported; not suggestions, not curated),
+    identical ones once, in text order."""
+    rows = store.conn.execute(
+        'SELECT s.start, s."end", l.name, s.text, s.annotator FROM spans s'
+        " JOIN labels l ON l.id = s.label_id"
+        " WHERE s.document_id = ? AND s.origin IN ('manual', 'imported')"
+        ' ORDER BY s.start, s."end", l.position, l.name, s.annotator',
+        (document_id,),
+    )
+    found: dict[tuple[int, int, str], tuple[str, list[str]]] = {}
+    for start, end, label, text, who in rows:
+        _, analysts = found.setdefault((start, end, label), (text, []))
+        if who not in analysts:
+            analysts.append(who)
+    return [
+        LayerSpan(start, end, label, text, tuple(analysts))
+        for (start, end, label), (text, analysts) in found.items()
+    ]
+
+
+def done_on(store: Store, document_id: int) -> list[str]:
+    """The analysts who marked a document done, by name."""
+    rows = store.conn.execute(
+        "SELECT annotator FROM statuses WHERE document_id = ? AND status = 'done'"
+        " ORDER BY annotator",
+        (document_id,),
+    )
+    return [r[0] for r in rows]
+
+
+def statuses_by_document(store: Store) -> dict[int, dict[str, str]]:
+    """Every analyst's status on every document they have one for (no entry: new)."""
+    out: dict[int, dict[str, str]] = {}
+    for doc, who, status in store.conn.execute(
+        "SELECT document_id, annotator, status FROM statuses ORDER BY annotator"
+    ):
+        out.setdefault(doc, {})[who] = status
+    return out
