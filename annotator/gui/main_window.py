@@ -101,7 +101,6 @@ class MainWindow(QMainWindow):
         self.project = ProjectModel()
         self.document_model = DocumentModel()
         self.label_actions: list[QAction] = []
-        self.side_windows = SideWindows(beside=self)
         self._build_panels()
         project, document, view = self.project, self.document_model, self.article
         self.editor = Editor(
@@ -122,6 +121,7 @@ class MainWindow(QMainWindow):
         self.relating = Relating(project, document, view, self.editor, self)
         self.relation_panel = RelationPanel(project, document, view, self.editor, self)
         self._lay_out_side_pane()
+        self.side_windows = SideWindows(beside=self, clear_of=self.article)
         self.label_editor = LabelEditor(lambda: self.store, self.editor.undo_stack, self)
         self.relation_type_editor = RelationTypeEditor(
             lambda: self.store, self.editor.undo_stack, self

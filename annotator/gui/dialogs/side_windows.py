@@ -21,10 +21,11 @@ W = TypeVar("W", bound=QWidget)
 
 
 class SideWindows:
-    def __init__(self, beside: QWidget | None = None) -> None:
+    def __init__(self, beside: QWidget | None = None, clear_of: QWidget | None = None) -> None:
         self._windows: dict[str, QWidget] = {}
         self._places: dict[str, QByteArray] = {}
         self._beside = beside
+        self._clear_of = clear_of
 
     def open(self, name: str, make: Callable[[], W]) -> W:
         """The window of kind ``name``, shown and in front (made by ``make`` unless open)."""
@@ -42,7 +43,7 @@ class SideWindows:
         if place is not None:
             window.restoreGeometry(place)
         elif self._beside is not None:
-            _place_beside(window, self._beside)
+            _place_beside(window, self._beside, self._clear_of)
         self._windows[name] = window
         window.show()
         window.raise_()
@@ -57,20 +58,31 @@ class SideWindows:
             window.close()
 
 
-def _place_beside(window: QWidget, main: QWidget) -> None:
-    """Right of the main window if the screen has room, else left of it, else over the main
-    window's right-hand edge (the lists), top edges level."""
+def _place_beside(window: QWidget, main: QWidget, clear_of: QWidget | None = None) -> None:
+    """Right of the main window if the screen has room, else left of it; else beside the
+    widget to keep clear (the article), over the wider of the main window's side panels, made
+    narrower to fit there when it can be. Top edges level."""
     screen = main.screen()
     room = screen.availableGeometry() if screen is not None else None
     frame = main.frameGeometry()
-    size = window.sizeHint().expandedTo(window.minimumSize())
+    size = window.size().expandedTo(window.sizeHint()).expandedTo(window.minimumSize())
     width = min(size.width(), room.width() if room else size.width())
+    least = max(window.minimumSizeHint().width(), window.minimumWidth(), 200)
     gap = 8
     x = frame.right() + gap
     if room is not None and x + width > room.right():
         x = frame.left() - gap - width
         if x < room.left():
             x = max(room.left(), frame.right() - width)
+            if clear_of is not None:
+                area = clear_of.rect().translated(clear_of.mapToGlobal(QPoint(0, 0)))
+                right = (area.right() + gap, room.right())
+                left = (room.left(), area.left() - gap)
+                start, end = max(right, left, key=lambda r: r[1] - r[0])
+                if end - start >= least:
+                    width = min(width, end - start)
+                    window.resize(width, size.height())
+                    x = start if (start, end) == right else end - width
     y = frame.top()
     if room is not None:
         y = max(room.top(), min(y, room.bottom() - size.height()))
