@@ -79,6 +79,7 @@ def test_the_first_time_it_stands_beside_the_main_window(qtbot):
     qtbot.addWidget(main)
     qtbot.addWidget(side)
     side.setMinimumSize(200, 150)
+    side.resize(200, 150)
     room = main.screen().availableGeometry()
     main.setGeometry(room.left() + 10, room.top() + 10, 300, 300)
     _place_beside(side, main)
