@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import IO, TYPE_CHECKING, Any
 
 from annotator.formats.exporting import ExportError, ExportJob, ExportReport, export_id
+from annotator.formats.installing import install_advice
 from annotator.model import Document, Span
 
 if TYPE_CHECKING:
@@ -22,8 +23,6 @@ if TYPE_CHECKING:
     from spacy.tokens import Span as TokenSpan
 
 ALIGN_MODES = ("strict", "contract", "expand")
-
-INSTALL_HINT = 'pip install "annotator[spacy]"'
 
 
 def check_align(align: str) -> None:
@@ -37,7 +36,8 @@ def blank_pipeline(lang: str) -> Language:
         import spacy
     except ImportError:
         raise ExportError(
-            f"the spacy format needs spaCy, which is not installed; install it with {INSTALL_HINT}"
+            "the spacy format needs spaCy, which is not installed; install it with "
+            + install_advice("spacy", "spacy")
         ) from None
     if not isinstance(lang, str) or not lang.strip():
         raise ExportError("the spacy format needs a language code (--lang), such as en")

@@ -27,6 +27,7 @@ from typing import IO, Any
 
 from annotator.destinations import writes_in_place
 from annotator.formats.exporting import ExportError, ExportJob, ExportReport, export_id
+from annotator.formats.installing import install_advice
 from annotator.model import Document, Span
 
 BOM = "\ufeff"
@@ -47,8 +48,6 @@ CSV_COLUMNS = (
 #: passes ``ROW_GROUP_CHARACTERS``, so a project of long articles is never held whole.
 ROW_GROUP_DOCUMENTS = 1000
 ROW_GROUP_CHARACTERS = 64_000_000
-
-PARQUET_HINT = 'pip install "annotator[parquet]"'
 
 
 def csv_columns(job: ExportJob) -> list[str]:
@@ -103,8 +102,8 @@ def _pyarrow() -> Any:
         import pyarrow.parquet
     except ImportError:
         raise ExportError(
-            f"the parquet format needs pyarrow, which is not installed; install it with "
-            f"{PARQUET_HINT}"
+            "the parquet format needs pyarrow, which is not installed; install it with "
+            + install_advice("pyarrow", "parquet")
         ) from None
     return pyarrow
 
