@@ -248,7 +248,7 @@ def test_without_a_destination_a_new_folder_goes_to_exports(source, tmp_path):
 def test_the_command_line_writes_a_brat_folder(source, tmp_path):
     out = tmp_path / "cli"
     result = CliRunner().invoke(
-        cli, ["--db", str(source), "export", "--format", "brat", "-o", str(out)]
+        cli, ["--db", str(source), "export", "--format", "brat", "--status", "any", "-o", str(out)]
     )
     assert result.exit_code == 0, result.output
     assert "Exported 1 document and 11 spans (brat)" in result.stdout  # not an error

@@ -367,10 +367,16 @@ class ProjectFlows:
             return None
         details = "".join(f"; {n} {what}" for what, n in report.details.items())
         beside = "".join(f"\nand {extra}" for extra in report.also_written)
+        left_out = (
+            f"\n{report.left_out_summary()}: tick their statuses under “Documents with "
+            "status” to take them."
+            if report.left_out
+            else ""
+        )
         shell.show_message(
             "Export",
             f"Wrote {plural(report.documents, 'document')} and {plural(report.spans, 'span')} "
-            f"({report.format} format{details}) to\n{report.path}{beside}",
+            f"({report.format} format{details}) to\n{report.path}{beside}{left_out}",
         )
         return report
 
