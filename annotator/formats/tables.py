@@ -44,6 +44,10 @@ CSV_COLUMNS = (
     "origin",
 )
 
+#: The summary's count of the relations a CSV file leaves out: a row is one span, and a
+#: relation between two rows has no cell to go in (Parquet and annotator's own JSONL keep them).
+RELATIONS_NOT_WRITTEN = "relations not written: CSV has no relation columns"
+
 #: Documents in one Parquet row group, at most; a group is also closed once the text it holds
 #: passes ``ROW_GROUP_CHARACTERS``, so a project of long articles is never held whole.
 ROW_GROUP_DOCUMENTS = 1000
@@ -68,9 +72,13 @@ def write_csv(job: ExportJob, out: IO[str], report: ExportReport) -> None:
         out.write(BOM)
     rows = csv.writer(out, lineterminator="\r\n")
     rows.writerow(columns)
+    relations = 0
     for doc, spans in job.counted(report):
         for span in spans:
             rows.writerow(_csv_row(doc, span, columns))
+        relations += len(doc.relations)
+    if relations:
+        report.details[RELATIONS_NOT_WRITTEN] = relations
 
 
 def _csv_row(doc: Document, span: Span, columns: list[str]) -> list[Any]:
