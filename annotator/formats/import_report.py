@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from annotator.changes import Changes
 from annotator.formats.label_studio_results import LABEL_STUDIO_PREDICTION_ID
-from annotator.formats.readers import KNOWN_SUFFIXES
+from annotator.formats.suffixes import KNOWN_SUFFIXES
 from annotator.printable import printable
 
 _WHY_PASSED_OVER = {

@@ -22,7 +22,8 @@ from annotator.formats.brat.reading import brat_role
 from annotator.formats.decoding import DecodeError
 from annotator.formats.import_report import FileResult, ImportReport, Refusal
 from annotator.formats.import_writing import ProposeCaptions, write_records
-from annotator.formats.readers import KNOWN_SUFFIXES, ReadAgain, read_records
+from annotator.formats.readers import ReadAgain, read_records
+from annotator.formats.suffixes import KNOWN_SUFFIXES
 from annotator.store.project import ProjectError, Store
 from annotator.store.project_file import kind_of_file
 

@@ -29,15 +29,14 @@ from annotator.formats.records import (
     title_of,
     unique_keys,
 )
+from annotator.formats.suffixes import (
+    JSON_SUFFIXES,
+    JSONL_SUFFIXES,
+    WEB_PAGE_SUFFIXES,
+    WORD_SUFFIXES,
+)
 from annotator.printable import as_text
 from annotator.store.project_file import kind_of_file
-
-TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".html", ".htm"}
-WEB_PAGE_SUFFIXES = {".html", ".htm"}  # read as articles (webpages/), or with raw as text
-WORD_SUFFIXES = {".docx"}
-JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-JSON_SUFFIXES = {".json"}
-KNOWN_SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES | WORD_SUFFIXES
 
 MAX_ARTICLE_BYTES = 20 * 1024 * 1024
 MAX_WORD_BYTES = 100 * 1024 * 1024  # pictures make a .docx far larger than its text

@@ -333,7 +333,7 @@ def test_unopenable_project_is_reported(window, tmp_path, monkeypatch) -> None:
 
 
 def test_import_offers_every_suffix_the_importer_reads(window, monkeypatch) -> None:
-    from annotator.formats.readers import KNOWN_SUFFIXES
+    from annotator.formats.suffixes import KNOWN_SUFFIXES
 
     offered = []
     monkeypatch.setattr(

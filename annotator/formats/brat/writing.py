@@ -29,6 +29,7 @@ try:  # POSIX: a lock that dies with the process holding it
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 from annotator.formats.exporting import ExportError, ExportJob, ExportReport, export_id
+from annotator.formats.suffixes import TEXT_SUFFIXES, WORD_SUFFIXES
 from annotator.model import Document, Label, RelationType, Span
 from annotator.printable import printable
 
@@ -42,6 +43,8 @@ _RESERVED_FILE_NAMES = {"con", "prn", "aux", "nul"} | {
     f"{p}{n}" for p in ("com", "lpt") for n in range(10)
 }
 _NAME_BYTES = 150
+#: The suffixes a document's id may carry from the file it was imported from, and brat's own.
+_ARTICLE_SUFFIXES = TEXT_SUFFIXES | WORD_SUFFIXES | {".ann"}
 
 # -- names ------------------------------------------------------------------------------------
 
@@ -256,9 +259,12 @@ def ann_lines(
 def file_stem(name: str, taken: set[str]) -> str:
     """A document's export id as a file name: no path separators, control characters or
     leading dot, short enough for every file system, and unique among ``taken`` (compared
-    without case, for file systems that ignore it)."""
+    without case, for file systems that ignore it). The suffix of the file a document was
+    imported from (``story.txt``) is dropped, so the pair is ``story.txt`` and ``story.ann``,
+    never ``story.txt.txt``."""
     safe = re.sub(r"[^\w.,@+=()\[\]-]", "_", unicodedata.normalize("NFC", name)).lstrip(".")
-    safe = safe.encode("utf-8")[:_NAME_BYTES].decode("utf-8", "ignore").rstrip(". ") or "document"
+    safe = safe.encode("utf-8")[:_NAME_BYTES].decode("utf-8", "ignore").rstrip(". ")
+    safe = _without_article_suffixes(safe) or "document"
     if safe.split(".")[0].lower() in _RESERVED_FILE_NAMES:
         safe = f"_{safe}"
     candidate, n = safe, 2
@@ -267,6 +273,16 @@ def file_stem(name: str, taken: set[str]) -> str:
         n += 1
     taken.add(candidate.casefold())
     return candidate
+
+
+def _without_article_suffixes(name: str) -> str:
+    """``name`` less the suffixes of the files articles are imported from (``.txt``,
+    ``.md``, ``.html``, ``.docx``...), however many it ends in."""
+    while True:
+        stem, dot, suffix = name.rpartition(".")
+        if not dot or not stem or f".{suffix.lower()}" not in _ARTICLE_SUFFIXES:
+            return name
+        name = stem.rstrip(". ")
 
 
 def annotation_conf(

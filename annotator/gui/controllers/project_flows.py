@@ -47,7 +47,7 @@ _SKIP_INVALID = re.compile(r"use --skip-invalid to import the good records")
 
 def import_filter() -> str:
     """The file dialog's filter: every suffix the importer reads."""
-    from annotator.formats.readers import KNOWN_SUFFIXES
+    from annotator.formats.suffixes import KNOWN_SUFFIXES
 
     patterns = " ".join(f"*{suffix}" for suffix in sorted(KNOWN_SUFFIXES))
     return f"Articles and tasks ({patterns});;All files (*)"
