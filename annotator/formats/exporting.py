@@ -14,7 +14,7 @@ import importlib
 import io
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -120,6 +120,16 @@ class ExportJob:
     documents: Callable[[], Iterable[tuple[Document, list[Span]]]]
     statuses: Sequence[str] | None = None
     progress: Callable[[int], None] | None = None
+    #: For the curated layer: the analysts who made each span, by (document, start, end,
+    #: label), read once for the whole export (``store.spans.analysts_of_settled``).
+    made_by: Mapping[tuple[int, int, int, str], list[str]] | None = None
+
+    def analysts_of(self, span: Span) -> list[str] | None:
+        """Where a gold span came from: the analysts who made the same span (start, end,
+        label), [] when none did (the curator added it); None outside a curated export."""
+        if self.made_by is None:
+            return None
+        return list(self.made_by.get((span.document_id, span.start, span.end, span.label), []))
 
     def counted(self, report: ExportReport) -> Iterator[tuple[Document, list[Span]]]:
         """The documents, each checked against its text and counted into ``report`` (and the
@@ -248,6 +258,7 @@ def export(
         documents,
         statuses,
         progress,
+        store.spans.analysts_of_settled() if curated else None,
     )
 
     if destination is not None and str(destination) == "-":

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from annotator.destinations import writes_in_place
@@ -62,6 +62,8 @@ def csv_columns(job: ExportJob) -> list[str]:
         columns += ["suggester", "score"]
     if any(label.attributes for label in job.store.labels.all()):
         columns.append("attributes")
+    if job.made_by is not None:
+        columns.append("analysts")
     return columns
 
 
@@ -75,13 +77,15 @@ def write_csv(job: ExportJob, out: IO[str], report: ExportReport) -> None:
     relations = 0
     for doc, spans in job.counted(report):
         for span in spans:
-            rows.writerow(_csv_row(doc, span, columns))
+            rows.writerow(_csv_row(doc, span, columns, job.analysts_of(span)))
         relations += len(doc.relations)
     if relations:
         report.details[RELATIONS_NOT_WRITTEN] = relations
 
 
-def _csv_row(doc: Document, span: Span, columns: list[str]) -> list[Any]:
+def _csv_row(
+    doc: Document, span: Span, columns: list[str], analysts: list[str] | None = None
+) -> list[Any]:
     values: dict[str, Any] = {
         "document_id": export_id(doc),
         "title": doc.title,
@@ -99,6 +103,7 @@ def _csv_row(doc: Document, span: Span, columns: list[str]) -> list[Any]:
             if span.attributes
             else None
         ),
+        "analysts": None if analysts is None else json.dumps(analysts, ensure_ascii=False),
     }
     # None is an empty cell (the csv module writes "" for it).
     return [values[c] for c in columns]
@@ -131,6 +136,8 @@ def parquet_schema(pa: Any) -> Any:
             pa.field("suggester", pa.string()),
             pa.field("score", pa.float64()),
             pa.field("attributes", pa.map_(pa.string(), pa.string())),
+            # A curated span's analysts (who made the same span); null in other exports.
+            pa.field("analysts", pa.list_(pa.string())),
         ]
     )
     relation = pa.struct(
@@ -155,7 +162,11 @@ def parquet_schema(pa: Any) -> Any:
     )
 
 
-def parquet_row(doc: Document, spans: list[Span]) -> dict[str, Any]:
+def parquet_row(
+    doc: Document,
+    spans: list[Span],
+    analysts_of: Callable[[Span], list[str] | None] = lambda _span: None,
+) -> dict[str, Any]:
     index = {s.id: i for i, s in enumerate(spans)}
     return {
         "id": export_id(doc),
@@ -175,6 +186,7 @@ def parquet_row(doc: Document, spans: list[Span]) -> dict[str, Any]:
                 "suggester": s.suggester,
                 "score": s.score,
                 "attributes": list(s.attributes.items()) or None,
+                "analysts": analysts_of(s),
             }
             for s in spans
         ],
@@ -195,7 +207,7 @@ def _row_groups(job: ExportJob, report: ExportReport) -> Iterator[list[dict[str,
     batch: list[dict[str, Any]] = []
     characters = 0
     for doc, spans in job.counted(report):
-        batch.append(parquet_row(doc, spans))
+        batch.append(parquet_row(doc, spans, job.analysts_of))
         characters += len(doc.text)
         if len(batch) >= ROW_GROUP_DOCUMENTS or characters >= ROW_GROUP_CHARACTERS:
             yield batch

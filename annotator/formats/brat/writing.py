@@ -18,7 +18,7 @@ import re
 import shutil
 import sys
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,7 +88,7 @@ class _Names:
 
 _ESCAPES = {"\\": "\\\\", ";": "\\;", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _UNESCAPES = {"\\": "\\", ";": ";", ":": ":", "n": "\n", "r": "\r", "t": "\t"}
-_KEYS = ("annotator", "origin", "suggester", "score", "offsets", "note")
+_KEYS = ("annotator", "analysts", "origin", "suggester", "score", "offsets", "note")
 
 
 def _escape(text: str, also: str = "") -> str:
@@ -200,9 +200,14 @@ class _Written:
 
 
 def ann_lines(
-    doc: Document, spans: list[Span], labels: dict[str, Label], names: _Names
+    doc: Document,
+    spans: list[Span],
+    labels: dict[str, Label],
+    names: _Names,
+    analysts_of: Callable[[Span], list[str] | None] = lambda _span: None,
 ) -> _Written:
-    """The ``.ann`` of one document: T lines, then relations, attributes and notes."""
+    """The ``.ann`` of one document: T lines, then relations, attributes and notes (with a
+    curated span's analysts, from ``analysts_of``, as a JSON list)."""
     out = _Written()
     t_ids: dict[int | None, str] = {}
     attributes: list[str] = []
@@ -221,6 +226,9 @@ def ann_lines(
         items: list[tuple[str, str]] = []
         if span.annotator:
             items.append(("annotator", span.annotator))
+        analysts = analysts_of(span)
+        if analysts is not None:
+            items.append(("analysts", json.dumps(analysts, ensure_ascii=False)))
         if span.origin == "suggested":
             items.append(("origin", "suggested"))
             if span.suggester:
@@ -438,7 +446,7 @@ def _write_folder(job: ExportJob, folder: Path, report: ExportReport) -> None:
     fragmented = left_out = 0
     for doc, spans in job.counted(report):
         stem = file_stem(export_id(doc), taken)
-        written = ann_lines(doc, spans, by_name, names)
+        written = ann_lines(doc, spans, by_name, names, job.analysts_of)
         fragmented += written.fragmented
         left_out += written.left_out
         _write_file(folder / f"{stem}.txt", doc.text)
