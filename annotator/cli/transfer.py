@@ -42,6 +42,13 @@ _PROGRESS_BYTES = 2_000_000
     help="Import .html/.htm files as the characters they hold, markup and all, instead of "
     "the article in them.",
 )
+@click.option(
+    "--clean",
+    is_flag=True,
+    help="Leave out of .txt/.md files the lines a web page leaves in a scraped article "
+    '("Read more: ...", "Don\'t miss...", "Sign up for our newsletter", share and '
+    "related lines); by default their text is kept as it is.",
+)
 @click.pass_context
 def import_command(
     ctx: click.Context,
@@ -50,6 +57,7 @@ def import_command(
     create_labels: bool,
     as_suggestions: bool,
     raw: bool,
+    clean: bool,
 ) -> None:
     """Import .txt/.md articles, saved web pages (.html), Word files (.docx), folders of
     them, .jsonl/.json tasks and brat folders (each .txt with its .ann).
@@ -76,7 +84,7 @@ def import_command(
             err=True,
         )
 
-    from annotator.suggest.running import propose_captions
+    from annotator.suggest.running import caption_lines, propose_captions
 
     with user_errors():
         if show_bar:
@@ -97,6 +105,8 @@ def import_command(
                     as_suggestions=as_suggestions,
                     raw=raw,
                     propose_captions=propose_captions,
+                    clean=clean,
+                    caption_line=caption_lines(store),
                 )
         else:
             report = import_paths(
@@ -108,6 +118,8 @@ def import_command(
                 as_suggestions=as_suggestions,
                 raw=raw,
                 propose_captions=propose_captions,
+                clean=clean,
+                caption_line=caption_lines(store),
             )
     for refusal in report.refused:
         click.echo(str(refusal), err=True)

@@ -307,6 +307,19 @@ def test_stats_counts_a_folder_of_articles_and_tasks_with_prodigy_and_doccano_sp
 # -- export -------------------------------------------------------------------------------------
 
 
+def test_import_clean_leaves_page_debris_out_and_titles_past_a_caption(db, write):
+    text = "\u00a9 Harbour Board\n\nTram vote\n\nRead more: Bus fares\n\nThe council voted.\n"
+    path = write("scraped.txt", text)
+    result = run("--db", str(db), "import", "--clean", str(path))
+    assert "1 line of page debris left out of the text" in result.stdout
+    with Store(db) as store:
+        (row,) = store.documents.rows()
+        assert store.documents.text(row.id) == (
+            "\u00a9 Harbour Board\n\nTram vote\n\nThe council voted.\n"
+        )
+        assert row.title == "Tram vote"  # the captions suggester's patterns mark the first
+
+
 @pytest.fixture
 def filled(db, write):
     tasks = [

@@ -38,6 +38,34 @@ def test_import_files_adds_documents_and_reports(window, reports, tmp_path, monk
     assert "2 documents added" in summary and details == []
 
 
+def test_import_scraped_text_cleaned_leaves_page_debris_out(
+    window, reports, tmp_path, monkeypatch
+) -> None:
+    scraped = tmp_path / "scraped.txt"
+    scraped.write_text(
+        "Photo: Ana Ruiz\n\nQuay reopens\n\nShare this article\n\nThe quay reopened.\n",
+        encoding="utf-8",
+    )
+    asked = []
+
+    def choose(title, filters):
+        asked.append(filters)
+        return [str(scraped)]
+
+    monkeypatch.setattr(window, "choose_files", choose)
+    window.action("import_clean").trigger()
+    assert asked and "*.txt" in asked[0]
+    with Store(window.store.path) as other:
+        row = other.documents.rows()[-1]
+        assert (
+            other.documents.text(row.id)
+            == "Photo: Ana Ruiz\n\nQuay reopens\n\nThe quay reopened.\n"
+        )
+        assert row.title == "Quay reopens"
+    (title, summary, details) = reports[0]
+    assert "1 line of page debris left out" in summary
+
+
 def test_import_folder_with_a_refused_file_lists_refusals_and_keeps_nothing_of_it(
     window, reports, tmp_path, monkeypatch
 ) -> None:
