@@ -888,6 +888,15 @@ def test_a_headline_the_text_already_begins_with_is_not_repeated():
     assert paragraphs(record)[0] == "Harbour to be dredged"
 
 
+def test_a_first_line_that_only_begins_like_the_headline_does_not_stand_for_it():
+    body = f"<p>Dredging starts in May, the board said.</p>{BODY}"
+    record = article_from_html(page("<title>Dredging - the plan</title>", body), "plan.html")
+    assert paragraphs(record)[:2] == [
+        "Dredging - the plan",
+        "Dredging starts in May, the board said.",
+    ]
+
+
 def test_without_an_h1_the_headline_is_the_title_and_a_site_name_beside_it_is_not_repeated():
     record = article_from_html(page("<meta property='og:title' content='Dredging'>"), "a.html")
     assert paragraphs(record)[0] == "Dredging"

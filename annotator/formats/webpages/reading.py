@@ -107,7 +107,7 @@ def _begins_with(text: str, headline: str) -> bool:
     """The text's first line is the headline (or, for a headline taken from the title, the
     part of it either side of the site's name), white space and case aside."""
     first = " ".join(text.split("\n", 1)[0].split()).casefold()
-    return any(first.startswith(form.casefold()) for form in headline_forms(headline))
+    return any(first == form.casefold() for form in headline_forms(headline))
 
 
 @contextlib.contextmanager
