@@ -167,7 +167,10 @@ def export_row(fmt: str) -> Callable[[Context], list[Figure]]:
         counts: dict[str, tuple[int, int]] = {}
 
         def ours() -> None:
-            _process(annotator_command(project, "export", "--format", fmt, "-o", str(ours_file)))
+            # Every document, as the reference writes them (the other formats' default is
+            # the documents marked done).
+            command = annotator_command(project, "export", "--format", fmt, "--status", "any")
+            _process([*command, "-o", str(ours_file)])
             counts["ours"] = (_lines(ours_file), -1)
 
         def plain() -> None:
@@ -237,7 +240,8 @@ def other_formats(ctx: Context) -> list[Figure]:
 
         def ours(fmt: str = fmt, target: Path = target) -> None:
             clear(target)
-            _process(annotator_command(project, "export", "--format", fmt, "-o", str(target)))
+            command = annotator_command(project, "export", "--format", fmt, "--status", "any")
+            _process([*command, "-o", str(target)])
 
         def reference(work: str = work, baseline: Path = baseline) -> None:
             clear(baseline)

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from annotator.cli.common import n, store_of, user_errors
-from annotator.formats.catalog import FORMATS, FORMATS_BY_NAME
+from annotator.formats.catalog import ANY_STATUS, FORMATS, FORMATS_BY_NAME
 from annotator.model import STATUSES
 from annotator.printable import printable
 
@@ -42,6 +42,13 @@ _PROGRESS_BYTES = 2_000_000
     help="Import .html/.htm files as the characters they hold, markup and all, instead of "
     "the article in them.",
 )
+@click.option(
+    "--clean",
+    is_flag=True,
+    help="Leave out of .txt/.md files the lines a web page leaves in a scraped article "
+    '("Read more: ...", "Don\'t miss...", "Sign up for our newsletter", share and '
+    "related lines); by default their text is kept as it is.",
+)
 @click.pass_context
 def import_command(
     ctx: click.Context,
@@ -50,6 +57,7 @@ def import_command(
     create_labels: bool,
     as_suggestions: bool,
     raw: bool,
+    clean: bool,
 ) -> None:
     """Import .txt/.md articles, saved web pages (.html), Word files (.docx), folders of
     them, .jsonl/.json tasks and brat folders (each .txt with its .ann).
@@ -76,7 +84,7 @@ def import_command(
             err=True,
         )
 
-    from annotator.suggest.running import propose_captions
+    from annotator.suggest.running import caption_lines, propose_captions
 
     with user_errors():
         if show_bar:
@@ -97,6 +105,8 @@ def import_command(
                     as_suggestions=as_suggestions,
                     raw=raw,
                     propose_captions=propose_captions,
+                    clean=clean,
+                    caption_line=caption_lines(store),
                 )
         else:
             report = import_paths(
@@ -108,6 +118,8 @@ def import_command(
                 as_suggestions=as_suggestions,
                 raw=raw,
                 propose_captions=propose_captions,
+                clean=clean,
+                caption_line=caption_lines(store),
             )
     for refusal in report.refused:
         click.echo(str(refusal), err=True)
@@ -139,8 +151,9 @@ _FORMAT_OPTIONS = {"spans_key": "spacy", "align": "spacy", "lang": "spacy", "bom
     "--status",
     "statuses",
     multiple=True,
-    type=click.Choice(STATUSES),
-    help="Only documents with this status (repeatable).",
+    type=click.Choice((*STATUSES, ANY_STATUS)),
+    help="Only documents with this status (repeatable); 'any' takes every document. Default: "
+    "done, but every document for the annotator format (the backup) and for --curated.",
 )
 @click.option("--label", "labels", multiple=True, help="Only spans with this label (repeatable).")
 @click.option(
@@ -209,8 +222,12 @@ def export_command(
     lang: str,
     bom: bool,
 ) -> None:
-    """Export the project in one of the formats below (JSONL by default)."""
-    from annotator.formats.exporting import export
+    """Export the project in one of the formats below (JSONL by default).
+
+    Every format but annotator's own takes the documents marked done unless --status says
+    otherwise; the summary counts the documents left out.
+    """
+    from annotator.formats.exporting import chosen_statuses, export
 
     for name, owner in _FORMAT_OPTIONS.items():
         given = ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT
@@ -223,7 +240,7 @@ def export_command(
             store,
             fmt,
             output,
-            statuses=statuses or None,
+            statuses=chosen_statuses(fmt, curated, statuses),
             labels=labels or None,
             annotators=annotators or None,
             only_with_spans=only_with_spans,
@@ -242,6 +259,8 @@ def export_command(
     )
     where = "standard output" if report.path is None else printable(report.path)
     details = "".join(f"; {count} {what}" for what, count in report.details.items())
+    if report.left_out:
+        details += f"; {report.left_out_summary()} (--status {ANY_STATUS} takes them)"
     click.echo(
         f"Exported {n(report.documents, 'document')} and {n(report.spans, 'span')} ({fmt}) "
         f"to {where}{details}",

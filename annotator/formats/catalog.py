@@ -22,6 +22,15 @@ class Format:
     streams: bool
     #: One line for the command line's help and the Export dialog.
     summary: str
+    #: The statuses of the documents it takes when none are asked for (None: every one).
+    #: A format read by other tools takes the documents marked done: to a trainer, Prodigy
+    #: or a table of results, a document nobody finished reads as reviewed, its missing
+    #: spans as "nothing here". annotator's own format is the backup, and takes them all.
+    default_statuses: tuple[str, ...] | None = ("done",)
+
+
+#: The ``--status`` that takes every document, whatever its status.
+ANY_STATUS = "any"
 
 
 FORMATS_BY_NAME: dict[str, Format] = {
@@ -33,6 +42,7 @@ FORMATS_BY_NAME: dict[str, Format] = {
             ".jsonl",
             True,
             "lossless JSONL: spans with ids, attributes, relations and statuses",
+            default_statuses=None,
         ),
         Format(
             "prodigy",
@@ -87,3 +97,13 @@ FORMATS_BY_NAME: dict[str, Format] = {
 }
 
 FORMATS: tuple[str, ...] = tuple(FORMATS_BY_NAME)
+
+
+def default_statuses(fmt: str, curated: bool = False) -> tuple[str, ...] | None:
+    """The statuses an export takes when none are asked for: the format's own (the documents
+    marked done, or every one for annotator's lossless backup); every document of the
+    curated layer, since a document a curator settled has been reviewed, whatever each
+    analyst's status."""
+    if curated or fmt not in FORMATS_BY_NAME:
+        return None
+    return FORMATS_BY_NAME[fmt].default_statuses

@@ -14,19 +14,27 @@ import importlib
 import io
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
 from annotator.destinations import output, writes_in_place
-from annotator.formats.catalog import FORMATS, FORMATS_BY_NAME
-from annotator.model import Document, Span
+from annotator.formats.catalog import ANY_STATUS, FORMATS, FORMATS_BY_NAME, default_statuses
+from annotator.model import STATUS_NAMES, STATUSES, Document, Span
 from annotator.printable import printable
 from annotator.store.project import Store
 
-__all__ = ["FORMATS", "ExportError", "ExportJob", "ExportOptions", "ExportReport", "export"]
+__all__ = [
+    "ANY_STATUS",
+    "FORMATS",
+    "ExportError",
+    "ExportJob",
+    "ExportOptions",
+    "ExportReport",
+    "export",
+]
 
 OFFSET_UNITS = ("codepoints", "utf16")
 
@@ -46,6 +54,42 @@ class ExportReport:
     details: dict[str, int] = field(default_factory=dict)
     #: Files written beside ``path`` (a Label Studio config, say).
     also_written: list[Path] = field(default_factory=list)
+    #: The statuses the documents were picked by (None: every document), and how many
+    #: documents of other statuses that left out.
+    statuses: tuple[str, ...] | None = None
+    left_out: int = 0
+
+    def left_out_summary(self) -> str:
+        """What the summary says of them ("12 documents not done left out"); "" for none."""
+        if not self.left_out or not self.statuses:
+            return ""
+        names = " or ".join(STATUS_NAMES[s] for s in self.statuses)
+        documents = "document" if self.left_out == 1 else "documents"
+        return f"{self.left_out} {documents} not {names} left out"
+
+
+def chosen_statuses(
+    fmt: str, curated: bool, statuses: Sequence[str] | None
+) -> tuple[str, ...] | None:
+    """The statuses an export takes: ``statuses`` as asked, else the format's default (what
+    the command line and the window do when no status is chosen)."""
+    return asked_statuses(statuses) if statuses else default_statuses(fmt, curated)
+
+
+def asked_statuses(statuses: Sequence[str] | None) -> tuple[str, ...] | None:
+    """``statuses`` checked; None (every document) for none, or for ``"any"`` alone."""
+    if not statuses:
+        return None
+    if ANY_STATUS in statuses:
+        if len(statuses) > 1:
+            raise ExportError(f"status {ANY_STATUS!r} takes every document; give it alone")
+        return None
+    unknown = [s for s in statuses if s not in STATUSES]
+    if unknown:
+        raise ExportError(
+            f"unknown status {unknown[0]!r}; choose from {', '.join(STATUSES)} or {ANY_STATUS}"
+        )
+    return tuple(statuses)
 
 
 @dataclass(frozen=True)
@@ -76,6 +120,16 @@ class ExportJob:
     documents: Callable[[], Iterable[tuple[Document, list[Span]]]]
     statuses: Sequence[str] | None = None
     progress: Callable[[int], None] | None = None
+    #: For the curated layer: the analysts who made each span, by (document, start, end,
+    #: label), read once for the whole export (``store.spans.analysts_of_settled``).
+    made_by: Mapping[tuple[int, int, int, str], list[str]] | None = None
+
+    def analysts_of(self, span: Span) -> list[str] | None:
+        """Where a gold span came from: the analysts who made the same span (start, end,
+        label), [] when none did (the curator added it); None outside a curated export."""
+        if self.made_by is None:
+            return None
+        return list(self.made_by.get((span.document_id, span.start, span.end, span.label), []))
 
     def counted(self, report: ExportReport) -> Iterator[tuple[Document, list[Span]]]:
         """The documents, each checked against its text and counted into ``report`` (and the
@@ -153,6 +207,9 @@ def export(
     formats), or None for a new file in ``exports_dir``. ``offsets="utf16"`` applies to the
     doccano format only; ``spans_key``, ``align`` and ``lang`` to spaCy; ``bom`` to CSV. ``curated`` exports
     the curated layer alone (the documents a curator settled, their curated spans).
+    ``statuses`` picks documents (None, or ``"any"`` alone, takes every one; the command line
+    and the window ask ``chosen_statuses`` for a format's default); the report counts the
+    documents they left out.
     Suggestions are left out unless ``include_suggestions``; then every span in the formats
     that can say so carries its ``origin``, ``suggester`` and ``score``.
     """
@@ -168,8 +225,16 @@ def export(
         raise ExportError(
             f"unknown label {unknown[0]!r}; this project has {', '.join(sorted(known))}"
         )
+    statuses = asked_statuses(statuses)
     spec = FORMATS_BY_NAME[fmt]
     write = writer_for(fmt)
+    left_out = 0
+    if statuses is not None:
+        every = store.documents.count_streamed(annotators=annotators, curated=curated)
+        picked = store.documents.count_streamed(
+            statuses=statuses, annotators=annotators, curated=curated
+        )
+        left_out = every - picked
 
     def documents() -> Iterable[tuple[Document, list[Span]]]:
         for doc, spans in store.documents.stream(
@@ -193,12 +258,13 @@ def export(
         documents,
         statuses,
         progress,
+        store.spans.analysts_of_settled() if curated else None,
     )
 
     if destination is not None and str(destination) == "-":
         if not spec.streams:
             raise ExportError(f"the {fmt} format cannot be written to standard output; name a file")
-        report = ExportReport(fmt, None)
+        report = ExportReport(fmt, None, statuses=statuses, left_out=left_out)
         try:
             with _stdout() as out:
                 write(job, out, report)
@@ -221,7 +287,7 @@ def export(
     )
     if path.is_dir() and spec.suffix:
         path = default_export_path(store, fmt, path)
-    report = ExportReport(fmt, path)
+    report = ExportReport(fmt, path, statuses=statuses, left_out=left_out)
     shown = printable(path)
     try:
         if not writes_in_place(path):

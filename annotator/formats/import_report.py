@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from annotator.changes import Changes
 from annotator.formats.label_studio_results import LABEL_STUDIO_PREDICTION_ID
-from annotator.formats.readers import KNOWN_SUFFIXES
+from annotator.formats.suffixes import KNOWN_SUFFIXES
 from annotator.printable import printable
 
 _WHY_PASSED_OVER = {
@@ -50,6 +50,8 @@ class FileResult:
     refused: list[Refusal] = field(default_factory=list)
     rolled_back: bool = False
     note: str | None = None  # e.g. the encoding that was detected
+    # Lines a page leaves in a scraped text ("Read more: ..."), left out of it (``clean``).
+    debris_lines: int = 0
     # Documents already stored that this file gave spans or statuses (their views re-read them).
     touched: set[int] = field(default_factory=set)
 
@@ -125,6 +127,12 @@ class ImportReport:
             for what, count in f.passed_over.items():
                 why = _WHY_PASSED_OVER.get(what, "")
                 lines.append(f"{printable(f.path)}: {n(count, what)} passed over{why}")
+        debris = sum(f.debris_lines for f in self.files if not f.rolled_back)
+        if debris:
+            lines.append(
+                f"{n(debris, 'line')} of page debris left out of the text "
+                "(“Read more”, “Don't miss”, share, related and newsletter lines)."
+            )
         captions = sum(f.captions_suggested for f in self.files)
         if captions:
             lines.append(

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from annotator.formats.import_report import FileResult, Refusal
-from annotator.formats.readers import WEB_PAGE_SUFFIXES, WORD_SUFFIXES
 from annotator.formats.records import ImportedSpan, RecordError, Scheme
+from annotator.formats.suffixes import WEB_PAGE_SUFFIXES, WORD_SUFFIXES
 from annotator.formats.tasks import CheckedTask, check_task
 from annotator.model import utc_now
 from annotator.printable import as_text

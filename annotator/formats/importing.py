@@ -22,7 +22,8 @@ from annotator.formats.brat.reading import brat_role
 from annotator.formats.decoding import DecodeError
 from annotator.formats.import_report import FileResult, ImportReport, Refusal
 from annotator.formats.import_writing import ProposeCaptions, write_records
-from annotator.formats.readers import KNOWN_SUFFIXES, ReadAgain, read_records
+from annotator.formats.readers import CaptionLine, ReadAgain, read_records
+from annotator.formats.suffixes import KNOWN_SUFFIXES
 from annotator.store.project import ProjectError, Store
 from annotator.store.project_file import kind_of_file
 
@@ -104,6 +105,8 @@ def import_paths(
     as_suggestions: bool = False,
     raw: bool = False,
     propose_captions: ProposeCaptions | None = None,
+    clean: bool = False,
+    caption_line: CaptionLine | None = None,
 ) -> ImportReport:
     """Import files and folders into ``store``; each file in its own transaction.
 
@@ -116,7 +119,12 @@ def import_paths(
     (.html, .htm) is imported as the characters it holds, not as the article in it.
     ``propose_captions`` is given the documents whose captions a web page or Word file marked
     (``meta["captions"]``), in the file's transaction, and says how many it proposed as
-    suggestions (the command line and the window pass the captions suggester).
+    suggestions (the command line and the window pass the captions suggester). With
+    ``clean``, a text file (.txt, .md) loses the lines a page leaves in a scraped article
+    ("Read more: ...", "Don't miss...", share and newsletter lines); without it, its text is
+    kept as it is. A text file's title is its first line that is not a picture's caption (by
+    its credit, or by ``caption_line``: the command line and the window pass the captions
+    suggester's patterns).
     """
     files, skipped, missing, empty = collect_files(paths)
     report = ImportReport(skipped=skipped, empty_folders=empty)
@@ -148,6 +156,8 @@ def import_paths(
                     as_suggestions,
                     raw,
                     propose_captions,
+                    clean,
+                    caption_line,
                 )
             )
             done += size
@@ -179,6 +189,8 @@ def _import_file(
     as_suggestions: bool = False,
     raw: bool = False,
     propose_captions: ProposeCaptions | None = None,
+    clean: bool = False,
+    caption_line: CaptionLine | None = None,
 ) -> FileResult:
     result = FileResult(path=str(path))
     try:
@@ -186,7 +198,9 @@ def _import_file(
         # encoding, its first reading's transaction undone (ReadAgain).
         for utf8 in (True, False):
             result = FileResult(path=str(path))
-            records = read_records(path, result, utf8=utf8, raw=raw)
+            records = read_records(
+                path, result, utf8=utf8, raw=raw, clean=clean, caption_line=caption_line
+            )
             try:
                 write_records(
                     store,
@@ -207,6 +221,7 @@ def _import_file(
         reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
         result.refused.append(Refusal(str(path), getattr(e, "line", None), reason))
         result.documents_added = result.duplicates = result.spans_added = 0
+        result.debris_lines = 0
     return result
 
 

@@ -44,6 +44,8 @@ def write_jsonl(job: ExportJob, out: IO[str], report: ExportReport) -> None:
         make = with_suggestion_fields(make_native) if job.include_suggestions else make_native
     else:
         make = with_suggestion_fields(prodigy_record) if job.include_suggestions else prodigy_record
+    if job.made_by is not None and job.format != "doccano":  # doccano's spans have no place
+        make = with_analysts(make, job.analysts_of)
     for doc, spans in job.counted(report):
         out.write(_dumps(make(doc, spans)))
         out.write("\n")
@@ -163,6 +165,21 @@ def with_suggestion_fields(
             written["origin"] = span.origin
             written["suggester"] = span.suggester
             written["score"] = span.score
+        return out
+
+    return record
+
+
+def with_analysts(
+    make: Callable[[Document, list[Span]], dict[str, Any]],
+    analysts_of: Callable[[Span], list[str] | None],
+) -> Callable[[Document, list[Span]], dict[str, Any]]:
+    """``make``, with each curated span's ``analysts``: who made that same span."""
+
+    def record(doc: Document, spans: list[Span]) -> dict[str, Any]:
+        out = make(doc, spans)
+        for written, span in zip(out["spans"], spans, strict=True):
+            written["analysts"] = analysts_of(span)
         return out
 
     return record

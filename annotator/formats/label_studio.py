@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -52,7 +52,9 @@ def write_label_studio(job: ExportJob, out: IO[str], report: ExportReport) -> No
     across = 0
     out.write("[")
     for n, (doc, spans) in enumerate(job.counted(report)):
-        task, left_out = task_record(doc, spans, controls, leads.get(doc.id, {}))
+        task, left_out = task_record(
+            doc, spans, controls, leads.get(doc.id, {}), analysts_of=job.analysts_of
+        )
         across += left_out
         out.write(",\n" if n else "\n")
         out.write(json.dumps(task, ensure_ascii=False))
@@ -88,9 +90,12 @@ def task_record(
     spans: list[Span],
     controls: dict[tuple[str, str], str],
     lead_times: Mapping[str, float] | None = None,
+    *,
+    analysts_of: Callable[[Span], list[str] | None] = lambda _span: None,
 ) -> tuple[dict[str, Any], int]:
     """One task, and how many of the document's relations could not go in it (their ends are
-    in two analysts' annotations). ``lead_times`` is each analyst's active time on it."""
+    in two analysts' annotations). ``lead_times`` is each analyst's active time on it;
+    ``analysts_of`` gives a curated span's analysts, for its region's ``meta``."""
     data: dict[str, Any] = {"text": doc.text, "title": doc.title, "doc_id": export_id(doc)}
     for name, value in doc.meta.items():
         data.setdefault(name, value)
@@ -114,7 +119,7 @@ def task_record(
         relations.setdefault(head, []).append(relation)
     annotations, predictions = [], []
     for key, members in layers.items():
-        results = _results(members, relations.get(key, []), controls)
+        results = _results(members, relations.get(key, []), controls, analysts_of)
         if key[0] == "annotation":
             lead = (lead_times or {}).get(key[1], 0.0)
             annotations.append(annotation_fields(key[1], members, results, lead))
@@ -160,7 +165,10 @@ def prediction_fields(
 
 
 def _results(
-    spans: list[Span], relations: list[Relation], controls: dict[tuple[str, str], str]
+    spans: list[Span],
+    relations: list[Relation],
+    controls: dict[tuple[str, str], str],
+    analysts_of: Callable[[Span], list[str] | None],
 ) -> list[dict[str, Any]]:
     results: list[dict[str, Any]] = []
     for span in spans:
@@ -169,6 +177,9 @@ def _results(
         meta: dict[str, Any] = {"annotator": span.annotator}
         if span.note:
             meta["text"] = [span.note]
+        analysts = analysts_of(span)
+        if analysts is not None:
+            meta["analysts"] = analysts
         result: dict[str, Any] = {
             "id": region,
             "from_name": FROM_NAME,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -29,15 +29,16 @@ from annotator.formats.records import (
     title_of,
     unique_keys,
 )
+from annotator.formats.suffixes import (
+    JSON_SUFFIXES,
+    JSONL_SUFFIXES,
+    WEB_PAGE_SUFFIXES,
+    WORD_SUFFIXES,
+)
+from annotator.formats.webpages.captions import credit_line
+from annotator.formats.webpages.paragraphs import without_debris
 from annotator.printable import as_text
 from annotator.store.project_file import kind_of_file
-
-TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".html", ".htm"}
-WEB_PAGE_SUFFIXES = {".html", ".htm"}  # read as articles (webpages/), or with raw as text
-WORD_SUFFIXES = {".docx"}
-JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-JSON_SUFFIXES = {".json"}
-KNOWN_SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES | WORD_SUFFIXES
 
 MAX_ARTICLE_BYTES = 20 * 1024 * 1024
 MAX_WORD_BYTES = 100 * 1024 * 1024  # pictures make a .docx far larger than its text
@@ -51,6 +52,14 @@ class _Notes(Protocol):
     note: str | None  # where a reader says what it had to infer (the encoding)
 
 
+class _CleanNotes(_Notes, Protocol):
+    debris_lines: int  # lines left out of a scraped text (``clean``)
+
+
+#: ``caption_line(line)``: whether a line of text is a picture's caption.
+CaptionLine = Callable[[str], bool]
+
+
 class ReadAgain(Exception):
     """A JSON Lines file read as UTF-8 turned out not to be UTF-8 at all: the caller undoes
     what it did with the records so far and reads the file again with ``utf8=False``.
@@ -60,11 +69,22 @@ class ReadAgain(Exception):
     """
 
 
-def read_records(path: Path, result: _Notes, *, utf8: bool = True, raw: bool = False) -> Records:
+def read_records(
+    path: Path,
+    result: _CleanNotes,
+    *,
+    utf8: bool = True,
+    raw: bool = False,
+    clean: bool = False,
+    caption_line: CaptionLine | None = None,
+) -> Records:
     """The file's records, after refusing an empty or oversized file by its size alone.
 
     ``utf8=False`` skips the first guess that a JSON Lines file is UTF-8 (see ReadAgain).
     ``raw`` reads a web page as the characters it holds, markup and all, not as an article.
+    ``clean`` leaves out of a text file's article the lines a page leaves in a scraped text
+    ("Read more: ...", share and newsletter lines). A text file's title is never a line that
+    is a picture's caption (by its credit, or by ``caption_line``: the captions suggester's).
     """
     suffix = path.suffix.lower()
     info = path.stat()
@@ -101,7 +121,9 @@ def read_records(path: Path, result: _Notes, *, utf8: bool = True, raw: bool = F
         return _word_records(path)
     if suffix in WEB_PAGE_SUFFIXES and not raw:
         return _web_page_records(path, result)
-    return _text_records(path, result)
+    if suffix in WEB_PAGE_SUFFIXES:  # raw: the characters as they are
+        return _text_records(path, result)
+    return _text_records(path, result, clean=clean, caption_line=caption_line)
 
 
 def _brat_annotations(path: Path) -> Path | None:
@@ -119,11 +141,25 @@ def _read_text(path: Path, result: _Notes) -> str:
     return decoded.text
 
 
-def _text_records(path: Path, result: _Notes) -> Records:
+def _text_records(
+    path: Path,
+    result: _CleanNotes,
+    *,
+    clean: bool = False,
+    caption_line: CaptionLine | None = None,
+) -> Records:
     text = _read_text(path, result)
     if not text.strip():
         raise DecodeError("the file holds no text, only white space")
-    title = title_of(text)
+    if clean:
+        text, result.debris_lines = without_debris(text)
+        if not text.strip():
+            raise DecodeError("the file holds nothing but lines a page leaves around an article")
+
+    def a_caption(line: str) -> bool:
+        return credit_line(line) or bool(caption_line and caption_line(line))
+
+    title = title_of(text, a_caption)
     if path.suffix.lower() in {".md", ".markdown"}:
         title = title.lstrip("#").strip()
     yield (

@@ -9,6 +9,7 @@ share them.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,11 +47,13 @@ class Scheme:
 TITLE_CHARS = 200
 
 
-def title_of(text: str) -> str:
-    """The first non-empty line, which is where a news article puts its headline."""
+def title_of(text: str, passed_over: Callable[[str], bool] | None = None) -> str:
+    """The first non-empty line, which is where a news article puts its headline; with
+    ``passed_over``, the first that it does not pass over (a picture's caption above the
+    headline)."""
     for line in normalise_newlines(text).split("\n"):
         line = line.strip()
-        if line:
+        if line and not (passed_over and passed_over(line)):
             return line[:TITLE_CHARS]
     return ""
 

@@ -11,9 +11,11 @@ imported only here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import IO, TYPE_CHECKING, Any
 
 from annotator.formats.exporting import ExportError, ExportJob, ExportReport, export_id
+from annotator.formats.installing import install_advice
 from annotator.model import Document, Span
 
 if TYPE_CHECKING:
@@ -22,8 +24,6 @@ if TYPE_CHECKING:
     from spacy.tokens import Span as TokenSpan
 
 ALIGN_MODES = ("strict", "contract", "expand")
-
-INSTALL_HINT = 'pip install "annotator[spacy]"'
 
 
 def check_align(align: str) -> None:
@@ -37,7 +37,8 @@ def blank_pipeline(lang: str) -> Language:
         import spacy
     except ImportError:
         raise ExportError(
-            f"the spacy format needs spaCy, which is not installed; install it with {INSTALL_HINT}"
+            "the spacy format needs spaCy, which is not installed; install it with "
+            + install_advice("spacy", "spacy")
         ) from None
     if not isinstance(lang, str) or not lang.strip():
         raise ExportError("the spacy format needs a language code (--lang), such as en")
@@ -69,7 +70,9 @@ def write_docbin(job: ExportJob, out: IO[bytes], report: ExportReport) -> None:
     dropped_relations = 0
     docs = DocBin(store_user_data=True)
     for doc, spans in job.counted(report):
-        made, lost = spacy_doc(nlp, doc, spans, key, job.options.align, counts)
+        made, lost = spacy_doc(
+            nlp, doc, spans, key, job.options.align, counts, analysts_of=job.analysts_of
+        )
         dropped_relations += lost
         try:
             docs.add(made)
@@ -91,9 +94,12 @@ def spacy_doc(
     key: str,
     align: str,
     counts: dict[str, int],
+    *,
+    analysts_of: Callable[[Span], list[str] | None] = lambda _span: None,
 ) -> tuple[Doc, int]:
     """One document as a ``Doc``, counting its spans into ``counts``; also how many of its
-    relations were dropped with a span at one end."""
+    relations were dropped with a span at one end. ``analysts_of`` gives a curated span's
+    analysts, kept with its data."""
     made = nlp.make_doc(doc.text)
     group: list[TokenSpan] = []
     kept: list[dict[str, Any]] = []
@@ -115,7 +121,7 @@ def spacy_doc(
             continue
         index[span.id] = len(group)
         group.append(piece)
-        kept.append(_span_data(span))
+        kept.append(_span_data(span, analysts_of(span)))
     made.spans[key] = group
     relations = []
     for r in doc.relations:
@@ -149,10 +155,10 @@ def spacy_doc(
     return made, len(doc.relations) - len(relations)
 
 
-def _span_data(span: Span) -> dict[str, Any]:
+def _span_data(span: Span, analysts: list[str] | None = None) -> dict[str, Any]:
     """What the span group cannot hold, in the group's order: the offsets as annotated (the
     span in the group may have been snapped to tokens), who made it, its note, attributes,
-    and for a suggestion what proposed it."""
+    for a suggestion what proposed it, and for a curated span the analysts it came from."""
     out: dict[str, Any] = {
         "start": span.start,
         "end": span.end,
@@ -165,4 +171,6 @@ def _span_data(span: Span) -> dict[str, Any]:
     if span.suggester is not None or span.score is not None:
         out["suggester"] = span.suggester
         out["score"] = span.score
+    if analysts is not None:
+        out["analysts"] = analysts
     return out

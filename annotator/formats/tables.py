@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from annotator.destinations import writes_in_place
 from annotator.formats.exporting import ExportError, ExportJob, ExportReport, export_id
+from annotator.formats.installing import install_advice
 from annotator.model import Document, Span
 
 BOM = "\ufeff"
@@ -43,12 +44,14 @@ CSV_COLUMNS = (
     "origin",
 )
 
+#: The summary's count of the relations a CSV file leaves out: a row is one span, and a
+#: relation between two rows has no cell to go in (Parquet and annotator's own JSONL keep them).
+RELATIONS_NOT_WRITTEN = "relations not written: CSV has no relation columns"
+
 #: Documents in one Parquet row group, at most; a group is also closed once the text it holds
 #: passes ``ROW_GROUP_CHARACTERS``, so a project of long articles is never held whole.
 ROW_GROUP_DOCUMENTS = 1000
 ROW_GROUP_CHARACTERS = 64_000_000
-
-PARQUET_HINT = 'pip install "annotator[parquet]"'
 
 
 def csv_columns(job: ExportJob) -> list[str]:
@@ -59,6 +62,8 @@ def csv_columns(job: ExportJob) -> list[str]:
         columns += ["suggester", "score"]
     if any(label.attributes for label in job.store.labels.all()):
         columns.append("attributes")
+    if job.made_by is not None:
+        columns.append("analysts")
     return columns
 
 
@@ -69,12 +74,18 @@ def write_csv(job: ExportJob, out: IO[str], report: ExportReport) -> None:
         out.write(BOM)
     rows = csv.writer(out, lineterminator="\r\n")
     rows.writerow(columns)
+    relations = 0
     for doc, spans in job.counted(report):
         for span in spans:
-            rows.writerow(_csv_row(doc, span, columns))
+            rows.writerow(_csv_row(doc, span, columns, job.analysts_of(span)))
+        relations += len(doc.relations)
+    if relations:
+        report.details[RELATIONS_NOT_WRITTEN] = relations
 
 
-def _csv_row(doc: Document, span: Span, columns: list[str]) -> list[Any]:
+def _csv_row(
+    doc: Document, span: Span, columns: list[str], analysts: list[str] | None = None
+) -> list[Any]:
     values: dict[str, Any] = {
         "document_id": export_id(doc),
         "title": doc.title,
@@ -92,6 +103,7 @@ def _csv_row(doc: Document, span: Span, columns: list[str]) -> list[Any]:
             if span.attributes
             else None
         ),
+        "analysts": None if analysts is None else json.dumps(analysts, ensure_ascii=False),
     }
     # None is an empty cell (the csv module writes "" for it).
     return [values[c] for c in columns]
@@ -103,8 +115,8 @@ def _pyarrow() -> Any:
         import pyarrow.parquet
     except ImportError:
         raise ExportError(
-            f"the parquet format needs pyarrow, which is not installed; install it with "
-            f"{PARQUET_HINT}"
+            "the parquet format needs pyarrow, which is not installed; install it with "
+            + install_advice("pyarrow", "parquet")
         ) from None
     return pyarrow
 
@@ -124,6 +136,8 @@ def parquet_schema(pa: Any) -> Any:
             pa.field("suggester", pa.string()),
             pa.field("score", pa.float64()),
             pa.field("attributes", pa.map_(pa.string(), pa.string())),
+            # A curated span's analysts (who made the same span); null in other exports.
+            pa.field("analysts", pa.list_(pa.string())),
         ]
     )
     relation = pa.struct(
@@ -148,7 +162,11 @@ def parquet_schema(pa: Any) -> Any:
     )
 
 
-def parquet_row(doc: Document, spans: list[Span]) -> dict[str, Any]:
+def parquet_row(
+    doc: Document,
+    spans: list[Span],
+    analysts_of: Callable[[Span], list[str] | None] = lambda _span: None,
+) -> dict[str, Any]:
     index = {s.id: i for i, s in enumerate(spans)}
     return {
         "id": export_id(doc),
@@ -168,6 +186,7 @@ def parquet_row(doc: Document, spans: list[Span]) -> dict[str, Any]:
                 "suggester": s.suggester,
                 "score": s.score,
                 "attributes": list(s.attributes.items()) or None,
+                "analysts": analysts_of(s),
             }
             for s in spans
         ],
@@ -188,7 +207,7 @@ def _row_groups(job: ExportJob, report: ExportReport) -> Iterator[list[dict[str,
     batch: list[dict[str, Any]] = []
     characters = 0
     for doc, spans in job.counted(report):
-        batch.append(parquet_row(doc, spans))
+        batch.append(parquet_row(doc, spans, job.analysts_of))
         characters += len(doc.text)
         if len(batch) >= ROW_GROUP_DOCUMENTS or characters >= ROW_GROUP_CHARACTERS:
             yield batch

@@ -235,21 +235,7 @@ class Documents(Part):
         ``with_relations`` can be turned off by a reader that does not write them (they cost a
         lookup per document).
         """
-        doc_where, doc_params = "", []
-        marks = ", ".join("?" * len(statuses or ()))
-        if statuses and annotators:
-            doc_where = (
-                " WHERE EXISTS (SELECT 1 FROM json_each(?) a WHERE COALESCE((SELECT s.status"
-                " FROM statuses s WHERE s.document_id = documents.id AND s.annotator = a.value),"
-                f" 'new') IN ({marks}))"
-            )
-            doc_params = [json.dumps(list(annotators)), *statuses]
-        elif statuses:
-            doc_where = f" WHERE status IN ({marks})"
-            doc_params = list(statuses)
-        if curated:
-            joiner = " AND " if doc_where else " WHERE "
-            doc_where += f"{joiner}id IN (SELECT document_id FROM curations)"
+        doc_where, doc_params = _document_filter(statuses, annotators, curated)
         span_clauses, span_params = [], []
         if statuses or curated:
             span_clauses.append(f"s.document_id IN (SELECT id FROM documents{doc_where})")
@@ -317,6 +303,20 @@ class Documents(Part):
         finally:
             reader.close()
 
+    def count_streamed(
+        self,
+        *,
+        statuses: Sequence[str] | None = None,
+        annotators: Sequence[str] | None = None,
+        curated: bool = False,
+    ) -> int:
+        """How many documents :meth:`stream` gives for these filters (an export counts what
+        its status filter left out with it)."""
+        where, params = _document_filter(statuses, annotators, curated)
+        return int(
+            self.conn.execute(f"SELECT count(*) FROM documents{where}", params).fetchone()[0]
+        )
+
     def meta_keys(self, *, statuses: Sequence[str] | None = None) -> list[str]:
         """Every key used in the documents' meta, in order of first use (read by SQLite)."""
         where, params = "", []
@@ -329,3 +329,26 @@ class Documents(Part):
             params,
         )
         return [r[0] for r in rows]
+
+
+def _document_filter(
+    statuses: Sequence[str] | None, annotators: Sequence[str] | None, curated: bool
+) -> tuple[str, list[Any]]:
+    """The WHERE clause over ``documents`` that :meth:`Documents.stream` picks documents by:
+    their overall status, or with ``annotators``, any of those analysts' own status."""
+    where, params = "", []
+    marks = ", ".join("?" * len(statuses or ()))
+    if statuses and annotators:
+        where = (
+            " WHERE EXISTS (SELECT 1 FROM json_each(?) a WHERE COALESCE((SELECT s.status"
+            " FROM statuses s WHERE s.document_id = documents.id AND s.annotator = a.value),"
+            f" 'new') IN ({marks}))"
+        )
+        params = [json.dumps(list(annotators)), *statuses]
+    elif statuses:
+        where = f" WHERE status IN ({marks})"
+        params = list(statuses)
+    if curated:
+        joiner = " AND " if where else " WHERE "
+        where += f"{joiner}id IN (SELECT document_id FROM curations)"
+    return where, params

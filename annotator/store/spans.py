@@ -316,6 +316,20 @@ class Spans(Part):
         )
         return {tuple(r) for r in rows}
 
+    def analysts_of_settled(self) -> dict[tuple[int, int, int, str], list[str]]:
+        """Where each curated span came from: for every document a curator settled, the
+        analysts (by name, sorted) who made each span, keyed by (document, start, end, label).
+        Suggestions and the curated layer itself are nobody's own work, and are left out."""
+        made: dict[tuple[int, int, int, str], list[str]] = {}
+        rows = self.conn.execute(
+            'SELECT DISTINCT s.document_id, s.start, s."end", l.name, s.annotator FROM spans s'
+            " JOIN labels l ON l.id = s.label_id WHERE s.origin IN ('manual', 'imported')"
+            " AND s.document_id IN (SELECT document_id FROM curations) ORDER BY s.annotator"
+        )
+        for document_id, start, end, label, annotator in rows:
+            made.setdefault((document_id, start, end, label), []).append(annotator)
+        return made
+
     def count_new(self, document_id: int, added: int) -> None:
         """Keep a document's span count right after :meth:`insert_many` added to it."""
         self.conn.execute(

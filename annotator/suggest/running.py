@@ -28,7 +28,13 @@ from annotator.changes import Changes, with_changes
 from annotator.model import Refused, Span, SpanError, check_span, utc_now
 from annotator.printable import printable
 from annotator.store.project import Store
-from annotator.suggest.builtin.patterns import Patterns, for_project
+from annotator.suggest.builtin.patterns import (
+    PatternError,
+    Patterns,
+    default_path,
+    for_project,
+    load,
+)
 from annotator.suggest.builtin.registry import DEFAULT, built_in
 from annotator.suggest.builtin.suggestion import Suggestion
 
@@ -163,6 +169,27 @@ def propose_captions(store: Store, documents: list[int]) -> int:
     documents a file brought, in the file's transaction."""
     report = run_suggesters(store, ["captions"], documents=documents)
     return sum(report.proposed["captions"].values())
+
+
+def caption_lines(store: Store) -> Callable[[str], bool]:
+    """Whether a line is a picture's caption by the captions suggester's patterns (the
+    project's own patterns file, else the defaults): importers leave such a line out of a
+    text file's title. The patterns are read when a title is first chosen; a patterns file
+    that cannot be read (which ``suggest`` reports) leaves the defaults to decide."""
+    from annotator.suggest.builtin import captions
+
+    chosen: list[Callable[[str], bool]] = []
+
+    def is_caption(line: str) -> bool:
+        if not chosen:
+            try:
+                patterns = for_project(store.path)
+            except PatternError:
+                patterns = load(default_path())
+            chosen.append(captions.caption_line(patterns))
+        return chosen[0](line)
+
+    return is_caption
 
 
 def keep_suggestions(

@@ -307,6 +307,19 @@ def test_stats_counts_a_folder_of_articles_and_tasks_with_prodigy_and_doccano_sp
 # -- export -------------------------------------------------------------------------------------
 
 
+def test_import_clean_leaves_page_debris_out_and_titles_past_a_caption(db, write):
+    text = "\u00a9 Harbour Board\n\nTram vote\n\nRead more: Bus fares\n\nThe council voted.\n"
+    path = write("scraped.txt", text)
+    result = run("--db", str(db), "import", "--clean", str(path))
+    assert "1 line of page debris left out of the text" in result.stdout
+    with Store(db) as store:
+        (row,) = store.documents.rows()
+        assert store.documents.text(row.id) == (
+            "\u00a9 Harbour Board\n\nTram vote\n\nThe council voted.\n"
+        )
+        assert row.title == "Tram vote"  # the captions suggester's patterns mark the first
+
+
 @pytest.fixture
 def filled(db, write):
     tasks = [
@@ -320,8 +333,9 @@ def filled(db, write):
 def test_export_to_stdout_writes_only_jsonl_there(filled):
     result = run("--db", str(filled), "export", "--format", "prodigy", "-o", "-")
     records = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [r["text"] for r in records] == ["First text here.", "Second text."]
-    assert "Exported 2 documents and 2 spans" in result.stderr
+    assert [r["text"] for r in records] == ["Second text."]  # the one marked done
+    assert "Exported 1 document and 1 span" in result.stderr
+    assert "1 document not done left out (--status any takes them)" in result.stderr
 
 
 def test_export_to_stdout_is_utf8_jsonl_even_on_an_ascii_console(db, write, tmp_path):
@@ -345,7 +359,7 @@ def test_export_without_output_goes_to_exports_in_the_current_folder(filled, tmp
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)
-    run("--db", str(filled), "export", "--format", "doccano")
+    run("--db", str(filled), "export", "--format", "doccano", "--status", "any")
     (written,) = (work / "exports").iterdir()
     assert written.name.startswith("project-doccano-") and written.suffix == ".jsonl"
     assert len(written.read_text().splitlines()) == 2
@@ -358,6 +372,90 @@ def test_export_filters_by_status_label_and_annotator(filled):
     assert [len(json.loads(x)["spans"]) for x in by_label.splitlines()] == [0, 1]
     by_person = run("--db", str(filled), "export", "--annotator", "nobody", "-o", "-").stdout
     assert [len(json.loads(x)["spans"]) for x in by_person.splitlines()] == [0, 0]
+
+
+@pytest.fixture
+def half_done(db, write):
+    """One document done, one in progress, two nobody has opened."""
+    tasks = [
+        {"text": "Done text.", "id": "done", "status": "done", "label": [[0, 4, "claim"]]},
+        {"text": "Half text.", "id": "half", "status": "in_progress", "label": [[0, 4, "quote"]]},
+        {"text": "Untouched one.", "id": "new1"},
+        {"text": "Untouched two.", "id": "new2"},
+    ]
+    run("--db", str(db), "import", str(write("t.jsonl", tasks)))
+    return db
+
+
+def exported_ids(db, tmp_path, fmt: str, *args: str) -> tuple[list[str], str]:
+    """The ids a format's export holds, and the summary line."""
+    out = tmp_path / f"out-{fmt}"
+    result = run("--db", str(db), "export", "--format", fmt, "-o", str(out), *args)
+    if fmt == "csv":
+        rows = out.read_text(encoding="utf-8").splitlines()[1:]
+        return sorted({row.split(",")[0] for row in rows}), result.stdout
+    if fmt == "brat":
+        return sorted(p.stem for p in out.glob("*.ann")), result.stdout
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        return sorted(pq.read_table(out).column("id").to_pylist()), result.stdout
+    if fmt == "spacy":
+        import spacy
+        from spacy.tokens import DocBin
+
+        docs = DocBin().from_disk(out).get_docs(spacy.blank("en").vocab)
+        return sorted(d.user_data["id"] for d in docs), result.stdout
+    if fmt == "label-studio":
+        tasks = json.loads(out.read_text(encoding="utf-8"))
+        return sorted(t["data"]["doc_id"] for t in tasks), result.stdout
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    if fmt == "prodigy":
+        return sorted(r["meta"]["id"] for r in records), result.stdout
+    return sorted(r["id"] for r in records), result.stdout
+
+
+@pytest.mark.parametrize(
+    "fmt", ["prodigy", "doccano", "label-studio", "spacy", "csv", "parquet", "brat"]
+)
+def test_an_export_for_other_tools_takes_the_documents_marked_done(half_done, tmp_path, fmt):
+    # An untouched document in Prodigy's file would read "accept, nothing here".
+    ids, summary = exported_ids(half_done, tmp_path, fmt)
+    assert ids == ["done"]
+    assert "3 documents not done left out (--status any takes them)" in summary
+
+
+def test_status_any_takes_every_document_and_status_still_chooses(half_done, tmp_path):
+    ids, summary = exported_ids(half_done, tmp_path, "prodigy", "--status", "any")
+    assert ids == ["done", "half", "new1", "new2"] and "left out" not in summary
+    ids, summary = exported_ids(half_done, tmp_path, "doccano", "--status", "in_progress")
+    assert ids == ["half"]
+    assert "3 documents not in progress left out" in summary
+    two = ("--status", "done", "--status", "in_progress")
+    ids, summary = exported_ids(half_done, tmp_path, "prodigy", *two)
+    assert ids == ["done", "half"] and "2 documents not done or in progress left out" in summary
+
+
+def test_annotators_own_export_keeps_every_document_as_the_backup(half_done, tmp_path):
+    ids, summary = exported_ids(half_done, tmp_path, "annotator")
+    assert ids == ["done", "half", "new1", "new2"] and "left out" not in summary
+
+
+def test_status_any_goes_alone(half_done, tmp_path):
+    args = ("export", "--status", "any", "--status", "done", "-o", str(tmp_path / "x.jsonl"))
+    result = run("--db", str(half_done), *args, expect=1)
+    assert "'any' takes every document; give it alone" in result.stderr
+    assert not (tmp_path / "x.jsonl").exists()
+
+
+def test_the_curated_layer_takes_every_settled_document(half_done, tmp_path):
+    with Store(half_done, "cur") as store:
+        from annotator.team.curation import settle
+
+        half = store.documents.find("half")
+        settle(store, half)
+    ids, summary = exported_ids(half_done, tmp_path, "prodigy", "--curated")
+    assert ids == ["half"] and "left out" not in summary
 
 
 def test_export_that_fails_exits_1_and_leaves_no_file(filled, tmp_path):

@@ -248,7 +248,7 @@ def test_without_a_destination_a_new_folder_goes_to_exports(source, tmp_path):
 def test_the_command_line_writes_a_brat_folder(source, tmp_path):
     out = tmp_path / "cli"
     result = CliRunner().invoke(
-        cli, ["--db", str(source), "export", "--format", "brat", "-o", str(out)]
+        cli, ["--db", str(source), "export", "--format", "brat", "--status", "any", "-o", str(out)]
     )
     assert result.exit_code == 0, result.output
     assert "Exported 1 document and 11 spans (brat)" in result.stdout  # not an error
@@ -274,6 +274,60 @@ def test_file_names_are_safe_and_unique(tmp_path):
     assert len({n.casefold() for n in names}) == 6
     assert all("/" not in n and not n.startswith(".") for n in names)
     assert all(len(n.encode()) <= 160 for n in names)
+
+
+def test_a_document_imported_from_a_text_file_gets_one_extension(tmp_path):
+    article = tmp_path / "in" / "harbour.txt"
+    article.parent.mkdir()
+    article.write_text("Harbour line opens\n\nThe council agreed.\n", encoding="utf-8")
+    path = tmp_path / "p.db"
+    with Store(path, "ana") as store:
+        import_paths(store, [article])
+        export(store, "brat", tmp_path / "out")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "annotation.conf",
+        "harbour.ann",
+        "harbour.txt",
+        "visual.conf",
+    ]
+    with Store(tmp_path / "again.db", "bo") as again:  # and the pair reads back
+        import_paths(again, [tmp_path / "out"])
+        assert again.documents.text(1) == article.read_text(encoding="utf-8")
+
+
+def test_the_suffix_an_id_took_from_its_file_is_dropped_and_names_stay_unique(tmp_path):
+    ids = [
+        "story.txt",
+        "Story.TXT",
+        "story.md",
+        "notes.txt.txt",
+        "page.html",
+        ".txt",
+        "v1.2",
+        "a.txt.",
+    ]
+    path = tmp_path / "p.db"
+    with Store(path, "ana") as store:
+        for i, name in enumerate(ids):
+            text = f"text {i}"
+            with store.transaction():
+                store.documents.insert(
+                    text=text, text_hash=text_hash(text), title=name, external_id=name
+                )
+        export(store, "brat", tmp_path / "out")
+    stems = {p.read_text(encoding="utf-8"): p.name for p in (tmp_path / "out").glob("*.txt")}
+    assert [stems[f"text {i}"] for i in range(len(ids))] == [
+        "story.txt",
+        "Story-2.txt",
+        "story-3.txt",
+        "notes.txt",
+        "page.txt",
+        "txt.txt",  # a name that is only a suffix keeps it, less the leading dot
+        "v1.2.txt",
+        "a.txt",
+    ]
+    anns = sorted(p.name for p in (tmp_path / "out").glob("*.ann"))
+    assert anns == sorted(name.replace(".txt", ".ann") for name in stems.values())
 
 
 # -- an independent reader: every T's text is the .txt's at its offsets -----------------------

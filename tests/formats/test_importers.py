@@ -13,6 +13,7 @@ from project_reading import all_spans, docs, refusal_lines
 from annotator.formats import readers
 from annotator.formats.importing import import_paths
 from annotator.model import text_hash
+from annotator.store.project import Store
 
 # -- plain-text articles ------------------------------------------------------------------------
 
@@ -30,6 +31,98 @@ def test_txt_title_is_the_first_non_empty_line(store, write):
             "new",
         )
     ]
+
+
+SCRAPED = (
+    "Photo: Ana Ruiz/Reuters\n"
+    "\n"
+    "Council backs tram extension\n"
+    "\n"
+    "The council voted 7-2 on Tuesday to extend the tram line.\n"
+    "\n"
+    "Read More: Bus fares rise in May\n"
+    "\n"
+    "Don\u2019t miss\u2026\n"
+    "Work starts in the spring, the mayor said.\n"
+    "Share this article\n"
+    "\n"
+    "Sign up for our free Morning Briefing newsletter\n"
+    "\n"
+    "Readers who share rides can read more about the plan online.\n"
+)
+
+
+def test_a_txt_keeps_its_text_as_it_is_by_default(store, write):
+    report = import_paths(store, [write("scraped.txt", SCRAPED)])
+    assert report.ok and docs(store)[0][2] == SCRAPED
+    assert "debris" not in report.summary()
+
+
+def test_clean_leaves_out_the_lines_a_page_leaves_in_a_scraped_text(store, write):
+    report = import_paths(store, [write("scraped.txt", SCRAPED)], clean=True)
+    assert report.ok
+    assert docs(store)[0][2] == (
+        "Photo: Ana Ruiz/Reuters\n"
+        "\n"
+        "Council backs tram extension\n"
+        "\n"
+        "The council voted 7-2 on Tuesday to extend the tram line.\n"
+        "\n"
+        "Work starts in the spring, the mayor said.\n"
+        "\n"
+        "Readers who share rides can read more about the plan online.\n"
+    )
+    assert "4 lines of page debris left out of the text" in report.summary()
+
+
+def test_clean_keeps_sentences_that_only_begin_like_debris(store, write):
+    text = (
+        "Don't miss the lantern parade on Saturday, organisers said.\n"
+        "Read more about the parade's history in the town museum.\n"
+        "Related stories from the valley are collected in a new book.\n"
+    )
+    report = import_paths(store, [write("parade.txt", text)], clean=True)
+    assert docs(store)[0][2] == text and "debris" not in report.summary()
+
+
+def test_clean_refuses_a_text_that_is_nothing_but_debris(store, write):
+    path = write("links.txt", "Read more: Bus fares\nShare this article\n")
+    report = import_paths(store, [path], clean=True)
+    assert refusal_lines(report) == [
+        f"{path}: the file holds nothing but lines a page leaves around an article"
+    ]
+    assert store.documents.count() == 0 and "debris" not in report.summary()
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Photo: Ana Ruiz",
+        "Photograph: Tomas Reinholt/Lakeside Gazette",
+        "Crowds on the quay on Sunday. Picture: Sam Oduya",
+        "Miners gather outside the gate, November 4. MERIDIAN/Tomás Ariel",
+        "(Image: Pennine Water)",
+    ],
+)
+def test_a_txt_title_is_never_a_picture_caption_line(store, write, caption):
+    import_paths(store, [write("scraped.txt", f"{caption}\n\nCouncil backs tram\n\nBody.\n")])
+    assert docs(store)[0][1] == "Council backs tram"
+
+
+def test_a_txt_title_passes_over_what_the_captions_patterns_mark(store, write):
+    text = "\u00a9 Harbour Board 2024\nCouncil backs tram\nBody.\n"
+    import_paths(store, [write("a.txt", text)])
+    assert docs(store)[0][1] == "\u00a9 Harbour Board 2024"  # no credit word: a title
+    with Store(store.path.with_name("b.db"), "ana") as other:
+        from annotator.suggest.running import caption_lines
+
+        import_paths(other, [write("b.txt", text)], caption_line=caption_lines(other))
+        assert docs(other)[0][1] == "Council backs tram"  # "©" is a caption's, by the patterns
+
+
+def test_a_txt_of_nothing_but_captions_is_titled_by_its_name(store, write):
+    import_paths(store, [write("pier.txt", "Photo: Ana Ruiz\n")])
+    assert docs(store)[0][1] == "pier"
 
 
 def test_txt_with_lone_cr_line_breaks_takes_only_the_first_line_as_title(store, write):

@@ -118,6 +118,27 @@ def test_csv_gives_back_every_field_of_every_span(project, tmp_path):
     assert [r["note"] for r in rows if r["note"]] == ['line one\r\n"two", 3', "=1+1"]
 
 
+def test_csv_says_how_many_relations_it_left_out(project, tmp_path):
+    # A row is one span: the two relations have no cell, and the summary says so.
+    with Store(project, "ana") as store:
+        report = export(store, "csv", tmp_path / "s.csv")
+        assert report.details == {"relations not written: CSV has no relation columns": 2}
+        # Relations whose ends are filtered out are not in the export at all, so not counted.
+        report = export(store, "csv", tmp_path / "q.csv", labels=["quote", "concession"])
+        assert report.details == {}
+
+
+def test_the_csv_summary_counts_the_relations_not_written(project, tmp_path):
+    from click.testing import CliRunner
+
+    from annotator.cli.main import cli
+
+    args = ["--db", str(project), "export", "--format", "csv", "--status", "any"]
+    result = CliRunner().invoke(cli, [*args, "-o", str(tmp_path / "s.csv")])
+    assert result.exit_code == 0, result.output
+    assert "; 2 relations not written: CSV has no relation columns" in result.stdout
+
+
 def test_csv_is_plain_utf8_and_ends_rows_in_crlf_without_doubling(project, tmp_path):
     out = tmp_path / "s.csv"
     with Store(project, "ana") as store:
@@ -225,6 +246,7 @@ def test_parquet_holds_each_document_with_its_spans_and_relations(pq, project, t
             "suggester": None,
             "score": None,
             "attributes": list(e.attributes.items()) or None,
+            "analysts": None,  # a curated export's only
         }
         assert text[s["start"] : s["end"]] == s["text"]
     for row in rows:
@@ -312,7 +334,9 @@ def test_without_pyarrow_the_export_says_how_to_install_it(project, tmp_path, mo
     monkeypatch.setitem(sys.modules, "pyarrow", None)
     with Store(project, "ana") as store, pytest.raises(ExportError) as refused:
         export(store, "parquet", tmp_path / "p.parquet")
-    assert 'pip install "annotator[parquet]"' in str(refused.value)
+    # "annotator" on the package index is another project: the library is named instead.
+    assert "-m pip install pyarrow" in str(refused.value)
+    assert "annotator[" not in str(refused.value)
     assert not (tmp_path / "p.parquet").exists()
 
 

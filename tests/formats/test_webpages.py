@@ -113,8 +113,8 @@ def test_a_news_page_keeps_its_paragraphs_and_captions_and_leaves_out_the_page_a
 def test_paragraphs_are_separated_by_a_blank_line_and_hold_no_markup():
     record = article(FERRY)
     assert "\n\n\n" not in record["text"]
-    assert paragraphs(record)[1].startswith("The Ostermere ferry will carry passengers")
-    assert paragraphs(record)[1].endswith("£1.9m more than it had budgeted.")
+    assert paragraphs(record)[2].startswith("The Ostermere ferry will carry passengers")
+    assert paragraphs(record)[2].endswith("£1.9m more than it had budgeted.")
     for paragraph in paragraphs(record):
         assert paragraph == paragraph.strip() and "\n" not in paragraph
         assert "<" not in paragraph and ">" not in paragraph and "&pound;" not in paragraph
@@ -158,8 +158,8 @@ def test_script_and_style_content_never_appears():
 def test_each_caption_is_a_paragraph_after_the_paragraph_before_its_figure():
     record = article(FERRY)
     parts = paragraphs(record)
-    # The lead picture comes before any paragraph of the article.
-    assert parts[0] == FERRY_CAPTIONS[0]
+    # The headline first, then the lead picture, before any paragraph of the article.
+    assert parts[:2] == ["Harbour ferry returns after two-year refit", FERRY_CAPTIONS[0]]
     inline = parts.index(FERRY_CAPTIONS[1])
     assert parts[inline - 1].startswith("The council’s cabinet member for transport")
     assert parts[inline + 1].startswith("Opposition councillors have asked")
@@ -557,6 +557,9 @@ def test_each_kind_of_page_keeps_its_paragraphs_and_captions_and_nothing_around_
         assert left_out not in text, left_out
     for code in ("SHOULD-NEVER-APPEAR", '{"', "</", "function(", "window.", "@context"):
         assert code not in text, code
+    # The headline as the page shows it begins the text, once, so that it can be tagged.
+    assert parts[0].split("\n")[0] == want["headline"]
+    assert text.count(want["headline"]) == 1
     assert record["title"] == want["title"]
     assert record["meta"]["url"] == want["url"]
     assert record["meta"]["author"] == want["author"]
@@ -567,7 +570,7 @@ def test_there_is_a_page_of_each_kind():
     assert len(EXPECTED) >= 8
     for expected in EXPECTED:
         _, want = kind_of_page(expected)
-        assert want["paragraphs"] and want["captions"] and want["absent"]
+        assert want["paragraphs"] and want["captions"] and want["absent"] and want["headline"]
 
 
 ALL_PAGES = sorted(p for p in PAGES.iterdir() if p.suffix in (".html", ".htm"))
@@ -854,8 +857,56 @@ def test_a_lead_picture_above_the_article_is_its_and_a_teaser_after_it_is_not():
     )
     record = article_from_html(html, "hero.html")
     assert caption_texts(record) == ["The eastern channel at low tide. Photo: Ana Ruiz"]
-    assert paragraphs(record)[0] == "The eastern channel at low tide. Photo: Ana Ruiz"
+    assert paragraphs(record)[:2] == [
+        "Dredging to start",  # the headline begins the text
+        "The eastern channel at low tide. Photo: Ana Ruiz",
+    ]
     assert "lifeboat" not in record["text"].lower()
+
+
+def test_the_headline_is_the_first_paragraph_and_the_captions_move_with_the_text():
+    html = (
+        "<html><head><title>Dredging to start | Coast Courier</title><meta property="
+        "'og:site_name' content='Coast Courier'></head><body><header><h1>Coast Courier</h1>"
+        "</header><nav><h1>Menu</h1></nav><main><article><h1>Dredging  to\nstart</h1>"
+        f"<figure><img src='a.jpg'><figcaption>The eastern channel at low tide. Photo: Ana "
+        f"Ruiz</figcaption></figure>{BODY}</article></main></body></html>"
+    )
+    record = article_from_html(html, "dredging.html")
+    caption = "The eastern channel at low tide. Photo: Ana Ruiz"
+    # The article's <h1>, not the site's name in the header nor the menu's.
+    assert paragraphs(record)[:2] == ["Dredging to start", caption]
+    start = len("Dredging to start\n\n")
+    assert record["meta"]["captions"] == [[start, start + len(caption)]]
+    assert record["title"] == "Dredging to start"
+
+
+def test_a_headline_the_text_already_begins_with_is_not_repeated():
+    kept = page("<title>Harbour to be dredged</title>", f"<p>Harbour to be dredged</p>{BODY}")
+    record = article_from_html(kept, "kept.html")
+    assert record["text"].count("Harbour to be dredged") == 1
+    assert paragraphs(record)[0] == "Harbour to be dredged"
+
+
+def test_a_first_line_that_only_begins_like_the_headline_does_not_stand_for_it():
+    body = f"<p>Dredging starts in May, the board said.</p>{BODY}"
+    record = article_from_html(page("<title>Dredging - the plan</title>", body), "plan.html")
+    assert paragraphs(record)[:2] == [
+        "Dredging - the plan",
+        "Dredging starts in May, the board said.",
+    ]
+
+
+def test_without_an_h1_the_headline_is_the_title_and_a_site_name_beside_it_is_not_repeated():
+    record = article_from_html(page("<meta property='og:title' content='Dredging'>"), "a.html")
+    assert paragraphs(record)[0] == "Dredging"
+    # "Site - Headline" where the text begins with the headline: nothing added.
+    titled = page("<title>Coast Courier - Dredging</title>", f"<p>Dredging</p>{BODY}")
+    assert paragraphs(article_from_html(titled, "b.html"))[:2] == [
+        "Dredging",
+        "The harbour board met on Monday and agreed to dredge the eastern channel before the "
+        "autumn storms, at a cost of forty thousand pounds.",
+    ]
 
 
 def test_a_page_that_names_every_paragraph_for_an_advert_after_it_keeps_them_all():
@@ -1043,7 +1094,8 @@ def nested(depth: int, inside: str) -> str:
 @pytest.mark.parametrize("depth", [300, 2000])
 def test_an_article_nested_hundreds_or_thousands_deep_is_read(depth):
     record = article_from_html(nested(depth, f"<article>{BODY}</article>"), "deep.html")
-    assert paragraphs(record) == paragraphs(article_from_html(page(), "shallow.html"))
+    shallow = page("<title>Harbour to be dredged</title>")
+    assert paragraphs(record) == paragraphs(article_from_html(shallow, "shallow.html"))
     assert record["title"] == "Harbour to be dredged"
 
 

@@ -22,7 +22,7 @@ from project_reading import docs, refusal_lines
 from annotator.cli.main import cli
 from annotator.formats.decoding import DecodeError
 from annotator.formats.importing import import_paths
-from annotator.formats.readers import KNOWN_SUFFIXES
+from annotator.formats.suffixes import KNOWN_SUFFIXES
 from annotator.formats.wordfiles import NOT_DOCX, article_from_docx
 from annotator.store.project import Store
 from annotator.suggest.running import suggestions

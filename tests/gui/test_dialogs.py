@@ -38,6 +38,34 @@ def test_import_files_adds_documents_and_reports(window, reports, tmp_path, monk
     assert "2 documents added" in summary and details == []
 
 
+def test_import_scraped_text_cleaned_leaves_page_debris_out(
+    window, reports, tmp_path, monkeypatch
+) -> None:
+    scraped = tmp_path / "scraped.txt"
+    scraped.write_text(
+        "Photo: Ana Ruiz\n\nQuay reopens\n\nShare this article\n\nThe quay reopened.\n",
+        encoding="utf-8",
+    )
+    asked = []
+
+    def choose(title, filters):
+        asked.append(filters)
+        return [str(scraped)]
+
+    monkeypatch.setattr(window, "choose_files", choose)
+    window.action("import_clean").trigger()
+    assert asked and "*.txt" in asked[0]
+    with Store(window.store.path) as other:
+        row = other.documents.rows()[-1]
+        assert (
+            other.documents.text(row.id)
+            == "Photo: Ana Ruiz\n\nQuay reopens\n\nThe quay reopened.\n"
+        )
+        assert row.title == "Quay reopens"
+    (title, summary, details) = reports[0]
+    assert "1 line of page debris left out" in summary
+
+
 def test_import_folder_with_a_refused_file_lists_refusals_and_keeps_nothing_of_it(
     window, reports, tmp_path, monkeypatch
 ) -> None:
@@ -66,6 +94,66 @@ def test_report_dialog_text_is_selectable(window) -> None:
     assert dialog.details.toPlainText() == "f.jsonl:2: not valid JSON"
 
 
+def tick_statuses(dialog, wanted: set[str] | None) -> None:
+    """Tick the statuses in ``wanted`` (None: every one) and untick the others."""
+    for i in range(dialog.statuses.count()):
+        item = dialog.statuses.item(i)
+        on = wanted is None or item.data(Qt.ItemDataRole.UserRole) in wanted
+        item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+
+
+def ticked_statuses(dialog) -> set[str]:
+    return {
+        dialog.statuses.item(i).data(Qt.ItemDataRole.UserRole)
+        for i in range(dialog.statuses.count())
+        if dialog.statuses.item(i).checkState() == Qt.CheckState.Checked
+    }
+
+
+def test_export_dialog_ticks_done_for_other_tools_and_every_status_for_the_backup(
+    window, tmp_path, monkeypatch
+) -> None:
+    start = HARD_TEXT.index("rocket")
+    select_cp(window, start, start + 6)
+    QTest.keyClick(window.article, Qt.Key.Key_1)  # tagged, in progress: not done
+    messages: list[str] = []
+    every = {"new", "in_progress", "done", "skipped"}
+
+    def drive(dialog) -> bool:
+        assert ticked_statuses(dialog) == every  # annotator's own: the backup
+        dialog.format.setCurrentText("prodigy")
+        assert ticked_statuses(dialog) == {"done"}
+        dialog.curated.setChecked(True)  # a settled document has been reviewed
+        assert ticked_statuses(dialog) == every
+        dialog.curated.setChecked(False)
+        dialog.format.setCurrentText("annotator")
+        assert ticked_statuses(dialog) == every
+        dialog.format.setCurrentText("doccano")
+        assert ticked_statuses(dialog) == {"done"}
+        dialog.destination.setText(str(tmp_path / "out.jsonl"))
+        return True
+
+    monkeypatch.setattr(window, "exec_dialog", drive)
+    monkeypatch.setattr(window, "show_message", lambda title, text: messages.append(text))
+    report = window.export_dialog()
+    assert report.documents == 0 and report.left_out == 3
+    assert (tmp_path / "out.jsonl").read_text(encoding="utf-8") == ""
+    assert "3 documents not done left out: tick their statuses" in messages[0]
+
+
+def test_export_dialog_keeps_the_statuses_the_analyst_ticked(window, monkeypatch) -> None:
+    def drive(dialog) -> bool:
+        dialog.format.setCurrentText("prodigy")
+        tick_statuses(dialog, {"done", "skipped"})
+        dialog.format.setCurrentText("csv")  # another format keeps the analyst's choice
+        assert ticked_statuses(dialog) == {"done", "skipped"}
+        assert dialog.options()["statuses"] == ["done", "skipped"]
+        return False
+
+    monkeypatch.setattr(window, "exec_dialog", drive)
+    assert window.export_dialog() is None
+
+
 def test_export_dialog_writes_the_chosen_format_and_says_where(
     window, tmp_path, monkeypatch
 ) -> None:
@@ -80,10 +168,7 @@ def test_export_dialog_writes_the_chosen_format_and_says_where(
         assert dialog.destination.text().endswith("exports")
         dialog.format.setCurrentText("prodigy")
         dialog.destination.setText(str(target))
-        for i in range(dialog.statuses.count()):  # only documents in progress
-            item = dialog.statuses.item(i)
-            if item.data(Qt.ItemDataRole.UserRole) != "in_progress":
-                item.setCheckState(Qt.CheckState.Unchecked)
+        tick_statuses(dialog, {"in_progress"})  # only documents in progress
         return True
 
     monkeypatch.setattr(window, "exec_dialog", drive)
@@ -276,7 +361,7 @@ def test_unopenable_project_is_reported(window, tmp_path, monkeypatch) -> None:
 
 
 def test_import_offers_every_suffix_the_importer_reads(window, monkeypatch) -> None:
-    from annotator.formats.readers import KNOWN_SUFFIXES
+    from annotator.formats.suffixes import KNOWN_SUFFIXES
 
     offered = []
     monkeypatch.setattr(
@@ -330,6 +415,7 @@ def test_export_dialog_offers_the_cli_options(window, tmp_path, monkeypatch) -> 
     def drive(dialog) -> bool:
         assert not dialog.offsets.isEnabled()  # the native format counts code points only
         dialog.format.setCurrentText("doccano")
+        tick_statuses(dialog, None)
         assert dialog.offsets.isEnabled()
         dialog.offsets.setCurrentIndex(dialog.offsets.findData("utf16"))
         dialog.only_with_spans.setChecked(True)
@@ -356,6 +442,7 @@ def test_a_folder_format_exports_into_a_new_folder_named_or_made_inside(
 
     def drive(dialog) -> bool:
         dialog.format.setCurrentText("brat")
+        tick_statuses(dialog, None)
         assert dialog.file_filter() is None and not dialog.spans_key.isEnabled()
         dialog.destination.setText(str(destination["path"]))
         return True
@@ -384,6 +471,7 @@ def test_the_spacy_options_reach_the_export_and_its_counts_are_said(
 
     def drive(dialog) -> bool:
         dialog.format.setCurrentText("spacy")
+        tick_statuses(dialog, None)
         assert dialog.spans_key.isEnabled() and dialog.align.isEnabled()
         dialog.spans_key.setText("news")
         dialog.align.setCurrentIndex(dialog.align.findData("expand"))

@@ -18,7 +18,7 @@ import re
 import shutil
 import sys
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +29,7 @@ try:  # POSIX: a lock that dies with the process holding it
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 from annotator.formats.exporting import ExportError, ExportJob, ExportReport, export_id
+from annotator.formats.suffixes import TEXT_SUFFIXES, WORD_SUFFIXES
 from annotator.model import Document, Label, RelationType, Span
 from annotator.printable import printable
 
@@ -42,6 +43,8 @@ _RESERVED_FILE_NAMES = {"con", "prn", "aux", "nul"} | {
     f"{p}{n}" for p in ("com", "lpt") for n in range(10)
 }
 _NAME_BYTES = 150
+#: The suffixes a document's id may carry from the file it was imported from, and brat's own.
+_ARTICLE_SUFFIXES = TEXT_SUFFIXES | WORD_SUFFIXES | {".ann"}
 
 # -- names ------------------------------------------------------------------------------------
 
@@ -85,7 +88,7 @@ class _Names:
 
 _ESCAPES = {"\\": "\\\\", ";": "\\;", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _UNESCAPES = {"\\": "\\", ";": ";", ":": ":", "n": "\n", "r": "\r", "t": "\t"}
-_KEYS = ("annotator", "origin", "suggester", "score", "offsets", "note")
+_KEYS = ("annotator", "analysts", "origin", "suggester", "score", "offsets", "note")
 
 
 def _escape(text: str, also: str = "") -> str:
@@ -197,9 +200,14 @@ class _Written:
 
 
 def ann_lines(
-    doc: Document, spans: list[Span], labels: dict[str, Label], names: _Names
+    doc: Document,
+    spans: list[Span],
+    labels: dict[str, Label],
+    names: _Names,
+    analysts_of: Callable[[Span], list[str] | None] = lambda _span: None,
 ) -> _Written:
-    """The ``.ann`` of one document: T lines, then relations, attributes and notes."""
+    """The ``.ann`` of one document: T lines, then relations, attributes and notes (with a
+    curated span's analysts, from ``analysts_of``, as a JSON list)."""
     out = _Written()
     t_ids: dict[int | None, str] = {}
     attributes: list[str] = []
@@ -218,6 +226,9 @@ def ann_lines(
         items: list[tuple[str, str]] = []
         if span.annotator:
             items.append(("annotator", span.annotator))
+        analysts = analysts_of(span)
+        if analysts is not None:
+            items.append(("analysts", json.dumps(analysts, ensure_ascii=False)))
         if span.origin == "suggested":
             items.append(("origin", "suggested"))
             if span.suggester:
@@ -256,9 +267,12 @@ def ann_lines(
 def file_stem(name: str, taken: set[str]) -> str:
     """A document's export id as a file name: no path separators, control characters or
     leading dot, short enough for every file system, and unique among ``taken`` (compared
-    without case, for file systems that ignore it)."""
+    without case, for file systems that ignore it). The suffix of the file a document was
+    imported from (``story.txt``) is dropped, so the pair is ``story.txt`` and ``story.ann``,
+    never ``story.txt.txt``."""
     safe = re.sub(r"[^\w.,@+=()\[\]-]", "_", unicodedata.normalize("NFC", name)).lstrip(".")
-    safe = safe.encode("utf-8")[:_NAME_BYTES].decode("utf-8", "ignore").rstrip(". ") or "document"
+    safe = safe.encode("utf-8")[:_NAME_BYTES].decode("utf-8", "ignore").rstrip(". ")
+    safe = _without_article_suffixes(safe) or "document"
     if safe.split(".")[0].lower() in _RESERVED_FILE_NAMES:
         safe = f"_{safe}"
     candidate, n = safe, 2
@@ -267,6 +281,16 @@ def file_stem(name: str, taken: set[str]) -> str:
         n += 1
     taken.add(candidate.casefold())
     return candidate
+
+
+def _without_article_suffixes(name: str) -> str:
+    """``name`` less the suffixes of the files articles are imported from (``.txt``,
+    ``.md``, ``.html``, ``.docx``...), however many it ends in."""
+    while True:
+        stem, dot, suffix = name.rpartition(".")
+        if not dot or not stem or f".{suffix.lower()}" not in _ARTICLE_SUFFIXES:
+            return name
+        name = stem.rstrip(". ")
 
 
 def annotation_conf(
@@ -422,7 +446,7 @@ def _write_folder(job: ExportJob, folder: Path, report: ExportReport) -> None:
     fragmented = left_out = 0
     for doc, spans in job.counted(report):
         stem = file_stem(export_id(doc), taken)
-        written = ann_lines(doc, spans, by_name, names)
+        written = ann_lines(doc, spans, by_name, names, job.analysts_of)
         fragmented += written.fragmented
         left_out += written.left_out
         _write_file(folder / f"{stem}.txt", doc.text)

@@ -306,11 +306,26 @@ def _is_caption(element: Any) -> bool:
     text = visible_text(element)
     if not 0 < len(text) <= _CREDIT_CHARS:
         return False
-    if _CREDIT_START.search(text) or _CREDIT_AGENCY.search(text):
+    if _credited(text):
         return True
     # A credit at the end ("... on Tuesday. Photo: Ana Ruiz", "... AGENCY/Ana Ruiz") makes
     # a caption of a line set beside a picture; elsewhere it may be a sentence's end.
     return bool(_CREDIT_WIRE.search(text) or _CREDIT_END.search(text)) and _by_a_picture(element)
+
+
+def _credited(text: str) -> bool:
+    """Begins with a picture credit ("Photo: ...", "(Image: ...)"), or holds an agency's."""
+    return bool(_CREDIT_START.search(text) or _CREDIT_AGENCY.search(text))
+
+
+def credit_line(line: str) -> bool:
+    """A line of plain text that is a picture's caption by its credit: short, and beginning
+    with one, holding an agency's, or ending with one ("... on Sunday. Photo: X",
+    "... AGENCY/First Last"); in a text file nothing says whether a picture stood beside it."""
+    text = line.strip()
+    if not 0 < len(text) <= _CREDIT_CHARS:
+        return False
+    return _credited(text) or bool(_CREDIT_WIRE.search(text) or _CREDIT_END.search(text))
 
 
 def _by_a_picture(element: Any) -> bool:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from annotator.formats.webpages.markup import HTML_SPACE, visible_text
+from annotator.formats.webpages.markup import ARTICLE_LIKE, HTML_SPACE, hidden, visible_text
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -59,6 +59,60 @@ def page_title(tree: HtmlElement, sitename: str | None) -> str | None:
         if text:
             return text
     return None
+
+
+#: Where a page's own headline never is: its menus, side columns and footer.
+_NOT_HEADLINE_TAGS = {"nav", "aside", "footer", "menu"}
+#: Between a headline and the site's name in a title ("Headline | Site", "Site - Headline").
+_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " / ")
+
+
+def page_headline(tree: HtmlElement, sitename: str | None) -> str | None:
+    """The headline as the page shows it to its reader: the article's ``<h1>`` (one marked
+    ``itemprop="headline"``, else the first inside ``<article>`` or ``<main>``, else the
+    first outside menus, asides and footers that is not the site's name), else the title
+    (``page_title``)."""
+    shown = [h for h in tree.iter("h1") if _headline_place(h)]
+    texts = [(h, visible_text(h)) for h in shown]
+    texts = [(h, t) for h, t in texts if t and t.casefold() != (sitename or "").casefold()]
+    for wanted in (_marked_headline, _in_article):
+        for h1, text in texts:
+            if wanted(h1):
+                return text
+    if texts:
+        return texts[0][1]
+    return page_title(tree, sitename)
+
+
+def _headline_place(h1: HtmlElement) -> bool:
+    """Not hidden, and not in a menu, aside or footer."""
+    for element in (h1, *h1.iterancestors()):
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag in _NOT_HEADLINE_TAGS or hidden(element):
+            return False
+        if (element.get("role") or "").lower() in ("navigation", "complementary", "contentinfo"):
+            return False
+    return True
+
+
+def _marked_headline(h1: HtmlElement) -> bool:
+    return (h1.get("itemprop") or "").lower() == "headline"
+
+
+def _in_article(h1: HtmlElement) -> bool:
+    return any(isinstance(a.tag, str) and a.tag in ARTICLE_LIKE for a in h1.iterancestors())
+
+
+def headline_forms(headline: str) -> list[str]:
+    """The ways an extracted text may begin with a headline: whole, or when it came from a
+    title, either side of a separator ("Site - Headline"), white space collapsed."""
+    whole = " ".join(headline.split())
+    forms = [whole]
+    for separator in _TITLE_SEPARATORS:
+        if separator in whole:
+            forms += [part.strip() for part in whole.split(separator) if part.strip()]
+    return forms
 
 
 def page_url(tree: HtmlElement, html: str) -> str | None:

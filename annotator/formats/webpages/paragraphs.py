@@ -1,7 +1,7 @@
 """trafilatura's main text (its XML tree) as the article's paragraphs, white space collapsed
 and line breaks kept; and the lines an extractor keeps that are not the article: "Read more:
 ...", "Advertisement", "Sign up for our newsletter", and the byline (whose names are in the
-record's meta).
+record's meta). A scraped text file's import may leave out the same lines (``without_debris``).
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ _LINK_LINE = re.compile(
     r"| article)?( to a friend)?|back to \w+|also in( the)? \w+|more (stories|news|on \w+)"
     r"|most (viewed|shared|commented)|you (may|might) also (like|be interested in)|top stories"
     r"|recommended for you|explore more( on these topics)?|topics|tags|trending( now)?"
-    r"|popular( now)?|editor'?s'? picks|more in \w+"
+    r"|popular( now)?|editor'?s'? picks|more in \w+|don['’]?t miss( this| out)?"
     # An advert's label left where the advert stood.
     r"|advertisement|advertising|sponsored( content)?|(story|article) continues below"
     r"( (this )?advertisement)?|scroll to continue( with content)?"
@@ -68,7 +68,7 @@ _LINK_LINE = re.compile(
     r"|(à )?lire aussi|voir aussi|lesen sie auch|mehr zum thema|lee también|leer más"
     r"|leia também|leggi anche|lees ook|اقرأ أيضا|اقرأ أيضاً|اقرأ المزيد|اقرأ ايضا|קרא עוד"
     r"|קראו עוד|קראו גם|читайте также)"
-    r"\s*([:|»›>–—-]|$)",
+    r"\s*([:|»›>–—-]|…|\.\.\.|$)",
     re.IGNORECASE,
 )
 
@@ -79,6 +79,27 @@ def link_line(paragraph: str) -> bool:
         _LINK_LINE.search(paragraph)
         or (_PROMO_LINE.search(paragraph) and _PROMO_WORDS.search(paragraph))
     )
+
+
+def without_debris(text: str) -> tuple[str, int]:
+    """A scraped article's text less the lines a page leaves in it that are not the article
+    ("Read more: ...", "Don't miss...", "Sign up for our newsletter", share and related
+    lines: ``link_line``), and how many went; every other character is kept as it was. A
+    blank line either side of a line taken out becomes one."""
+    kept: list[str] = []
+    dropped = 0
+    closing = False  # a line just went: a blank line after it goes too, if one came before
+    for line in text.split("\n"):
+        if line.strip() and link_line(line.strip()):
+            dropped += 1
+            closing = not kept or not kept[-1].strip()
+            continue
+        if closing and not line.strip():
+            closing = False
+            continue
+        closing = False
+        kept.append(line)
+    return ("\n".join(kept) if dropped else text), dropped
 
 
 _BY = re.compile(r"^(by|von|par|por|di|door|av|af|przez|بقلم|מאת)\s+", re.IGNORECASE)

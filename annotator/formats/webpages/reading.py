@@ -7,7 +7,9 @@ whose class says caption or credit, and picture-credit lines such as "Photograph
 Getty Images") and each is put back as a paragraph of its own after the extracted paragraph
 that comes before it in the page (``captions``, ``placing``). ``meta["captions"]`` lists
 their ``[start, end]`` offsets (code points, end exclusive), which the captions suggester
-proposes. The title, address, date and site come from the page's tags (``metadata``).
+proposes. The title, address, date and site come from the page's tags (``metadata``), and
+so does the headline as the page shows it, which becomes the text's first paragraph (the
+extractor usually leaves it out) so that it can be tagged.
 
 Before extraction, a copy of the page loses what is plainly not the article (cookie banners,
 menus, share bars, hidden blocks, lists of links, another story's headline: ``pruning``), a
@@ -30,8 +32,10 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.formats.decoding import DecodeError
 from annotator.formats.webpages.metadata import (
+    headline_forms,
     meta_content,
     page_date,
+    page_headline,
     page_title,
     page_url,
     saved_from,
@@ -70,6 +74,7 @@ def article_from_html(html: str, source_name: str) -> dict[str, Any]:
     if not paragraphs:
         raise DecodeError(NO_TEXT)
     text, captions = with_captions(body, paragraphs)
+    text, captions = _headline_first(page_headline(tree, site_name(tree)), text, captions)
     # trafilatura falls back on the host name, which names no site.
     sitename = site_name(tree) or (
         extracted.sitename if extracted.sitename != extracted.hostname else None
@@ -84,6 +89,25 @@ def article_from_html(html: str, source_name: str) -> dict[str, Any]:
     meta["captions"] = captions
     title = page_title(tree, sitename) or extracted.title or PurePath(source_name).stem
     return {"text": text, "title": title, "id": source_name, "meta": meta}
+
+
+def _headline_first(
+    headline: str | None, text: str, captions: list[list[int]]
+) -> tuple[str, list[list[int]]]:
+    """The headline as the text's first paragraph, so that it can be tagged like the rest,
+    unless the text already begins with it (the extractor kept the page's ``<h1>``); the
+    captions' offsets move with the text."""
+    if not headline or _begins_with(text, headline):
+        return text, captions
+    shift = len(headline) + 2
+    return f"{headline}\n\n{text}", [[start + shift, end + shift] for start, end in captions]
+
+
+def _begins_with(text: str, headline: str) -> bool:
+    """The text's first line is the headline (or, for a headline taken from the title, the
+    part of it either side of the site's name), white space and case aside."""
+    first = " ".join(text.split("\n", 1)[0].split()).casefold()
+    return any(first == form.casefold() for form in headline_forms(headline))
 
 
 @contextlib.contextmanager

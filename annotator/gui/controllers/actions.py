@@ -121,6 +121,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         lambda w: w.flows.import_pages_raw(),
         1,
     ),
+    _spec(
+        "import_clean",
+        "Import scraped &text, cleaned…",
+        "Ctrl+Alt+Shift+I",
+        "&File",
+        lambda w: w.flows.import_scraped_text(),
+        1,
+    ),
     _spec("export", "&Export…", "Ctrl+E", "&File", lambda w: w.flows.export_dialog(), 1),
     _spec(
         "name", "Annotator &name…", "Ctrl+Shift+N", "&File", lambda w: w.flows.change_annotator(), 2

@@ -47,7 +47,7 @@ _SKIP_INVALID = re.compile(r"use --skip-invalid to import the good records")
 
 def import_filter() -> str:
     """The file dialog's filter: every suffix the importer reads."""
-    from annotator.formats.readers import KNOWN_SUFFIXES
+    from annotator.formats.suffixes import KNOWN_SUFFIXES
 
     patterns = " ".join(f"*{suffix}" for suffix in sorted(KNOWN_SUFFIXES))
     return f"Articles and tasks ({patterns});;All files (*)"
@@ -289,19 +289,34 @@ class ProjectFlows:
         if paths:
             self.import_paths(paths, raw=True)
 
+    def import_scraped_text(self) -> None:
+        """Text files scraped from web pages, less the lines the page left in them ("Read
+        more: ...", share and newsletter lines): the command line's --clean."""
+        paths = self.shell.choose_files(
+            "Import scraped text, cleaned of page debris",
+            "Text files (*.txt *.text *.md *.markdown);;All files (*)",
+        )
+        if paths:
+            self.import_paths(paths, clean=True)
+
     def import_paths(
-        self, paths: list[str], *, skip_invalid: bool = False, raw: bool = False
+        self,
+        paths: list[str],
+        *,
+        skip_invalid: bool = False,
+        raw: bool = False,
+        clean: bool = False,
     ) -> Any:
         """Import with a progress dialog; each file is all-or-nothing (the core's promise)
         unless ``skip_invalid``. When a file was refused whole, the report offers to import
-        its good records."""
+        its good records. ``clean`` leaves page debris out of text files."""
         store, shell = self.project.store, self.shell
         if store is None:
             shell.show_error("Open or create a project first.")
             return None
         from annotator.formats.importing import import_paths
         from annotator.store.project import ProjectError
-        from annotator.suggest.running import propose_captions
+        from annotator.suggest.running import caption_lines, propose_captions
 
         progress = QProgressDialog("Importing…", "", 0, 1000, self.parent)
         progress.setObjectName("importProgress")
@@ -328,6 +343,8 @@ class ProjectFlows:
                 on_wait=waiting,
                 raw=raw,
                 propose_captions=propose_captions,
+                clean=clean,
+                caption_line=caption_lines(store),
             )
         except (ProjectError, OSError) as e:
             shell.show_error(f"The import stopped: {e}")
@@ -347,7 +364,7 @@ class ProjectFlows:
             return report
         summary = _SKIP_INVALID.sub(f"“{GOOD_RECORDS}” imports the rest", report.summary())
         if shell.show_report(title, summary, refused, offer=GOOD_RECORDS):
-            return self.import_paths(rolled_back, skip_invalid=True, raw=raw)
+            return self.import_paths(rolled_back, skip_invalid=True, raw=raw, clean=clean)
         return report
 
     def export_dialog(self) -> Any:
@@ -377,10 +394,16 @@ class ProjectFlows:
             return None
         details = "".join(f"; {n} {what}" for what, n in report.details.items())
         beside = "".join(f"\nand {extra}" for extra in report.also_written)
+        left_out = (
+            f"\n{report.left_out_summary()}: tick their statuses under “Documents with "
+            "status” to take them."
+            if report.left_out
+            else ""
+        )
         shell.show_message(
             "Export",
             f"Wrote {plural(report.documents, 'document')} and {plural(report.spans, 'span')} "
-            f"({report.format} format{details}) to\n{report.path}{beside}",
+            f"({report.format} format{details}) to\n{report.path}{beside}{left_out}",
         )
         return report
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.formats.catalog import FORMATS_BY_NAME
+from annotator.formats.catalog import FORMATS_BY_NAME, default_statuses
 from annotator.gui.panels.document_list import STATUS_NAMES
 from annotator.model import STATUSES
 
@@ -78,6 +78,14 @@ class ExportDialog(QDialog):
         self.summary.setWordWrap(True)
         self.summary.setEnabled(False)
         self.statuses = _checklist([(s, STATUS_NAMES[s]) for s in STATUSES], "exportStatuses")
+        self.statuses.setToolTip(
+            "Every format but annotator's own (the backup) takes the documents marked done "
+            "unless you tick others; the curated layer takes every document a curator settled"
+        )
+        # The format's default statuses are ticked until the analyst ticks their own.
+        self._statuses_chosen = False
+        self._ticking = False
+        self.statuses.itemChanged.connect(self._statuses_ticked)
         self.labels = _checklist(
             [(lab.name, lab.name) for lab in store.labels.all()], "exportLabels"
         )
@@ -105,6 +113,7 @@ class ExportDialog(QDialog):
         form.addRow("", self.include_suggestions)
         self.curated = QCheckBox("Only the curated layer (the documents a curator settled)")
         self.curated.setObjectName("exportCurated")
+        self.curated.toggled.connect(lambda _on: self._tick_default_statuses())
         form.addRow("", self.curated)
         self.offsets = QComboBox()
         self.offsets.setObjectName("exportOffsets")
@@ -153,9 +162,30 @@ class ExportDialog(QDialog):
     def _suffix(self) -> str:
         return FORMATS_BY_NAME[self.format.currentText()].suffix
 
+    def _statuses_ticked(self, _item: QListWidgetItem) -> None:
+        if not self._ticking:
+            self._statuses_chosen = True
+
+    def _tick_default_statuses(self) -> None:
+        """Tick the statuses the command line takes for this format when none are given
+        (done, or every one for annotator's own format and the curated layer), unless the
+        analyst has ticked their own."""
+        if self._statuses_chosen:
+            return
+        wanted = default_statuses(self.format.currentText(), self.curated.isChecked())
+        self._ticking = True
+        try:
+            for i in range(self.statuses.count()):
+                item = self.statuses.item(i)
+                on = wanted is None or item.data(Qt.ItemDataRole.UserRole) in wanted
+                item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+        finally:
+            self._ticking = False
+
     def _format_chosen(self, fmt: str) -> None:
         """Each format's own options are offered with it alone, as on the command line."""
         self.summary.setText(FORMATS_BY_NAME[fmt].summary)
+        self._tick_default_statuses()
         doccano = fmt == "doccano"
         if not doccano:
             self.offsets.setCurrentIndex(0)

@@ -10,9 +10,10 @@ notes in the document's meta as ``captions`` offsets, are suggested too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from annotator.suggest.builtin.patterns import Patterns
+from annotator.suggest.builtin.patterns import Patterns, Rule
 from annotator.suggest.builtin.suggestion import Suggestion
 
 NAME = "captions"
@@ -21,8 +22,25 @@ MAX_CHARS = 600
 META_SCORE = 0.95
 
 
+def _rules(patterns: Patterns) -> list[Rule]:
+    return patterns.of(NAME, "regex") + patterns.of(NAME, "phrase")
+
+
+def caption_line(patterns: Patterns) -> Callable[[str], bool]:
+    """Whether a line of text is one this suggester would propose as a caption: an importer
+    asks, so that a text file's title is never a picture's caption."""
+    rules = [r for r in _rules(patterns) if r.compiled]
+
+    def is_caption(line: str) -> bool:
+        return 0 < len(line.strip()) <= MAX_CHARS and any(
+            r.compiled.search(line) for r in rules if r.compiled
+        )
+
+    return is_caption
+
+
 def suggest(text: str, patterns: Patterns, meta: dict[str, Any] | None = None) -> list[Suggestion]:
-    rules = patterns.of(NAME, "regex") + patterns.of(NAME, "phrase")
+    rules = _rules(patterns)
     out: list[Suggestion] = []
     seen: set[tuple[int, int]] = set()
     start = 0
