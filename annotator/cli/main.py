@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from annotator import __version__
+from annotator.cli import learn as cli_learn
 from annotator.cli import scheme as cli_scheme
 from annotator.cli import suggest as cli_suggest
 from annotator.cli import team as cli_team
@@ -501,6 +502,7 @@ for _command in (
     cli_team.curate,
     cli_suggest.suggest,
     cli_suggest.patterns,
+    cli_learn.train,
     cli_scheme.relations,
     cli_scheme.labels,
 ):

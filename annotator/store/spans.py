@@ -245,6 +245,27 @@ class Spans(Part):
             self.record_change(action, before.document_id, span_id, **changed)
             return with_changes(after, Changes(spans={span_id: Change(before, after)}))
 
+    def restamp(self, span_id: int, suggester: str, score: float) -> Span:
+        """A suggestion proposed again by another suggester (a newer learned model) keeps its
+        id and records the new suggester and score."""
+        with self.transaction():
+            before = self.get(span_id)
+            if before.origin != "suggested":
+                raise SpanError(f"span {span_id} is not a suggestion")
+            self.conn.execute(
+                "UPDATE spans SET suggester = ?, score = ?, updated_at = ? WHERE id = ?",
+                (suggester, score, utc_now(), span_id),
+            )
+            self.record_change(
+                "restamp_suggestion",
+                before.document_id,
+                span_id,
+                suggester=[before.suggester, suggester],
+                score=[before.score, score],
+            )
+            after = self.get(span_id)
+            return with_changes(after, Changes(spans={span_id: Change(before, after)}))
+
     def relabel(self, span_id: int, label: str) -> Span:
         return self._update_span(span_id, "relabel_span", label=label)
 
