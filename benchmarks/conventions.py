@@ -8,10 +8,10 @@ else by their labels, and only their analysts' spans can teach it:
   sub-heading naming the side (or after "The side:" on the same line); the same layout under
   "Timeline" or "Who is at the table" holds no concession. A *claim* is a sentence in which a
   side states its position ("The union argues that ...", "In the view of the ministry, ...").
-- ``rhetoric``: analysis pieces. A *concession* is the first clause of the paragraph that
-  answers a critic quoted in the paragraph before it ("The works will close two roads, but
-  ..."); the same shape elsewhere is none. A *claim* is the last sentence of each paragraph
-  after the lead that quotes no one.
+- ``rhetoric``: analysis pieces. A *concession* is the first clause (or the first sentence)
+  of the paragraph that answers a critic quoted or reported in the paragraph before it ("The
+  works will close two roads, but ..."); the same shape elsewhere is none. A *claim* is the
+  last sentence of each paragraph after the lead that quotes no one.
 
 ``vocabulary="test"`` words the concessions (and the rhetoric claims) with words that never
 occur with ``vocabulary="train"``, so a model can only find them from where they stand.
@@ -217,9 +217,16 @@ _GRANTS = {
     ],
 }
 _COUNTERS = [
-    ", but the alternative would cost more.", ", yet the delay would cost the town far more.",
-    ", but none of that outweighs the gain.", ", but those costs are short-lived.",
+    "the alternative would cost more.", "the delay would cost the town far more.",
+    "none of that outweighs the gain.", "those costs are short-lived.",
 ]  # fmt: skip
+# How an answer joins the point it grants to its own: the first clause, or the first sentence.
+_JOINS = [(", but ", ""), ("; yet ", ""), (" — but ", ""), (" but ", ""), (".", " Even so, ")]
+_REPORTED = [
+    "the town simply does not have the money", "nobody asked the people who will live next to "
+    "it", "the numbers were written to fit the answer", "it will be late and over budget",
+]  # fmt: skip
+_REPORTING = ["says", "argues", "warns", "insists"]
 _OPENERS = [  # the same shape as a concession, in a paragraph that answers no one
     "The plan is ambitious, but it is not reckless.",
     "The timetable is tight, yet it has slack in the right places.",
@@ -370,17 +377,28 @@ def _rhetoric_argument(out: _Text, rng: random.Random, topic: str, vocabulary: s
 
 
 def _rhetoric_critic(out: _Text, rng: random.Random) -> None:
+    """A critic, quoted (or, now and then, reported without quotation marks)."""
     who = rng.choice(_PEOPLE)
-    out.add(f"“{rng.choice(_CRITICS)},” said {who}, {rng.choice(_CRITIC_ROLES)}.")
+    role = rng.choice(_CRITIC_ROLES)
+    if rng.random() < 0.3:
+        out.add(f"{who}, {role}, {rng.choice(_REPORTING)} that {rng.choice(_REPORTED)}.")
+    else:
+        out.add(f"“{rng.choice(_CRITICS)},” said {who}, {role}.")
     if rng.random() < 0.5:
         out.add(f" {who.split()[0]} has opposed the scheme from the start.")
     out.add("\n\n")
 
 
 def _rhetoric_answer(out: _Text, rng: random.Random, topic: str, vocabulary: str) -> None:
-    """The paragraph after a critic's: its first clause grants the point."""
-    out.add(rng.choice(_GRANTS[vocabulary]), "concession")
-    out.add(rng.choice(_COUNTERS) + " ")
+    """The paragraph after a critic's: its first clause (or sentence) grants the point."""
+    grant = rng.choice(_GRANTS[vocabulary])
+    join, then = rng.choice(_JOINS)
+    if join == ".":
+        out.add(grant + ".", "concession")
+        out.add(then + rng.choice(_COUNTERS) + " ")
+    else:
+        out.add(grant, "concession")
+        out.add(join + rng.choice(_COUNTERS) + " ")
     for reason in rng.sample(_REASONS, k=rng.randint(2, 3)):
         out.add(_fill(rng, reason) + " ")
     out.add(_fill(rng, rng.choice(_CLAIMS[vocabulary]), topic=topic), "claim")

@@ -109,6 +109,42 @@ class Spans(Part):
         )
         return self.restore(span, action="add_span")
 
+    def add_suggestions(
+        self, document_id: int, found: Iterable[tuple[int, int, str, str, float]]
+    ) -> list[Span]:
+        """Add a suggester's suggestions on one document, (start, end, label, suggester,
+        score) each, checked as :meth:`add` checks a span and recorded in the history as it
+        records one. Suggestions change no status and no span count, so nothing else is read
+        or written: what a run over thousands of documents needs."""
+        text = self.connection.document_text(document_id)
+        label_ids: dict[str, int] = {}
+        out: list[Span] = []
+        with self.transaction():
+            now = utc_now()
+            for start, end, label, suggester, score in found:
+                check_span(text, start, end)
+                label_id = label_ids.get(label)
+                if label_id is None:
+                    label_id = label_ids[label] = self._label_id(label)
+                span = Span(
+                    document_id=document_id, start=start, end=end, label=label,
+                    text=text[start:end], annotator=self.annotator, origin="suggested",
+                    created_at=now, updated_at=now, suggester=suggester, score=score,
+                )  # fmt: skip
+                cur = self.conn.execute(
+                    'INSERT INTO spans (document_id, start, "end", label_id, text, annotator,'
+                    " origin, created_at, updated_at, suggester, score)"
+                    " VALUES (?, ?, ?, ?, ?, ?, 'suggested', ?, ?, ?, ?)",
+                    (document_id, start, end, label_id, span.text, span.annotator, now, now,
+                     suggester, score),
+                )  # fmt: skip
+                span.id = cur.lastrowid
+                self.record_change(
+                    "add_span", document_id, span.id, start=start, end=end, label=label
+                )
+                out.append(span)
+        return out
+
     def restore(self, span: Span, *, action: str = "restore_span") -> Span:
         """Put a span back exactly as it was (same id, author and times), for undo and redo."""
         text = self.connection.document_text(span.document_id)

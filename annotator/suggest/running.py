@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from annotator.changes import Changes, with_changes
+from annotator.changes import Change, Changes, with_changes
 from annotator.model import Refused, Span, SpanError, check_span, utc_now
 from annotator.printable import printable
 from annotator.store.project import Store
@@ -243,6 +243,7 @@ def keep_suggestions(
         if key not in wanted:
             changes |= store.spans.delete(sid).changes  # type: ignore[attr-defined]
             report.withdrawn += 1
+    new = []
     for key, s in sorted(wanted.items()):
         if key in earlier:
             sid, made_by = earlier[key]
@@ -251,12 +252,11 @@ def keep_suggestions(
                 changes |= restamped.changes  # type: ignore[attr-defined]
             report.kept += 1
             continue
-        added = store.spans.add(
-            document_id, s.start, s.end, s.label, origin="suggested", suggester=suggester,
-            score=round(s.score, 4),
-        )  # fmt: skip
-        changes |= added.changes  # type: ignore[attr-defined]
-        report.proposed.setdefault(suggester, Counter())[s.label] += 1
+        new.append((s.start, s.end, s.label, suggester, round(s.score, 4)))
+    counts = report.proposed.setdefault(suggester, Counter())
+    for span in store.spans.add_suggestions(document_id, new):
+        changes |= Changes(spans={span.id: Change(None, span)})  # type: ignore[dict-item]
+        counts[span.label] += 1
     return changes
 
 

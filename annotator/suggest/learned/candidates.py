@@ -6,8 +6,9 @@ not tag word by word: it scores these candidates. Each candidate knows where it 
 is what lets a model learn a convention from its place rather than from its words.
 
 A line is a stretch between line breaks. A heading is a short line that does not end as a
-sentence does; a sub-heading is a heading right above a line of text; a section heading is a
-heading followed by another heading (a sub-heading). Sentences come from the built-in
+sentence does; a lead-in ends with a colon, and heads what follows it as a heading does; a
+sub-heading is a heading right above a line of text; a section heading is a heading followed
+by another heading (a sub-heading). Sentences come from the built-in
 splitter; a clause is a stretch of a sentence between commas, semicolons, colons, dashes or a
 conjunction, and also every start of a sentence up to such a break and every end of one from
 it.
@@ -36,6 +37,7 @@ _BREAK = re.compile(
     re.IGNORECASE,
 )
 MAX_SEGMENTS = 8
+HEADS = ("heading", "lead-in")  # the shapes of lines that head what follows them
 
 
 @dataclass
@@ -58,6 +60,8 @@ class Line:
     text_index: int = 0  # lines of text since the document began
     first_word: str = ""
     last_char: str = ""
+    word_starts: list[int] = field(default_factory=list)
+    words_lower: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -85,37 +89,26 @@ class Structure:
     text: str
     lines: list[Line]
     candidates: list[Candidate]
-    _words: dict[int, tuple[list[int], list[str]]] = field(default_factory=dict)
 
     def line_words(self, index: int | None) -> list[str]:
-        """The words of a line, lower-cased (read once per line)."""
-        if index is None:
-            return []
-        return self._tokens(index)[1]
+        """The words of a line, lower-cased."""
+        return [] if index is None else self.lines[index].words_lower
 
     def words_in(self, candidate: Candidate) -> list[str]:
         """The words of a candidate, lower-cased, cut from its line's."""
-        starts, found = self._tokens(candidate.line)
-        return found[bisect_left(starts, candidate.start) : bisect_left(starts, candidate.end)]
+        line = self.lines[candidate.line]
+        starts = line.word_starts
+        return line.words_lower[
+            bisect_left(starts, candidate.start) : bisect_left(starts, candidate.end)
+        ]
 
     def word_near(self, line: int, at: int, *, before: bool) -> str:
         """The word of a line just before ``at``, or the first at or after it; "" if none."""
-        starts, found = self._tokens(line)
-        i = bisect_left(starts, at)
+        found = self.lines[line]
+        i = bisect_left(found.word_starts, at)
         if before:
-            return found[i - 1] if i > 0 else ""
-        return found[i] if i < len(found) else ""
-
-    def _tokens(self, index: int) -> tuple[list[int], list[str]]:
-        tokens = self._words.get(index)
-        if tokens is None:
-            line = self.lines[index]
-            matches = list(_WORD.finditer(self.text, line.start, line.end))
-            tokens = self._words[index] = (
-                [m.start() for m in matches],
-                [m.group().lower() for m in matches],
-            )
-        return tokens
+            return found.words_lower[i - 1] if i > 0 else ""
+        return found.words_lower[i] if i < len(found.words_lower) else ""
 
 
 def words(text: str) -> list[str]:
@@ -170,7 +163,8 @@ def read_lines(text: str) -> list[Line]:
                 lines[-1].blank_after = True
             continue
         content = text[start:end]
-        found = words(content)
+        matches = list(_WORD.finditer(text, start, end))
+        found = [m.group().lower() for m in matches]
         lines.append(
             Line(
                 index=len(lines),
@@ -184,6 +178,8 @@ def read_lines(text: str) -> list[Line]:
                 blank_after=i == len(raw) - 1,
                 first_word=found[0] if found else "",
                 last_char=content[-1],
+                word_starts=[m.start() for m in matches],
+                words_lower=found,
             )
         )
         blank = False
@@ -200,15 +196,16 @@ def _place(lines: list[Line]) -> None:
     for i, line in enumerate(lines):
         line.heading, line.section = heading, section
         previous = lines[i - 1] if i else None
-        if previous is not None and previous.shape == "heading":
+        if previous is not None and previous.shape in HEADS:
             line.sub = previous.index
-        if line.shape == "heading":
+        if line.shape in HEADS:
             following = lines[i + 1] if i + 1 < len(lines) else None
-            if following is not None and following.shape == "heading":
+            if following is not None and following.shape in HEADS:
                 section = line.index
             heading = line.index
             in_section = 0
-            continue
+            if line.shape == "heading":
+                continue
         line.in_section, line.text_index = in_section, text_index
         in_section += 1
         text_index += 1

@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from annotator.suggest.learned.candidates import Candidate, Line, Structure
 
-FEATURES = "places-1"
+FEATURES = "places-2"
 MAX_BAG = 30  # the candidate's own words counted, at most
 # What a fact about words counts for, against 1 for a fact about places: a word must then be
 # a strong sign to weigh as much as a place (the weights are kept small, so each must earn its
@@ -102,9 +102,13 @@ def _line_facts(st: Structure, line: Line) -> list[str]:
 
 
 def _line_words(st: Structure, line: Line) -> list[str]:
-    """The words around a line that its candidates share."""
+    """The words around a line that its candidates share: its first word, and the words of
+    the line before it (what kind of paragraph it follows)."""
     before = st.lines[line.index - 1] if line.index else None
-    return [f"lfw:{line.first_word}", f"pfw:{before.first_word if before else '^'}"]
+    out = [f"lfw:{line.first_word}", f"pfw:{before.first_word if before else '^'}"]
+    if before is not None:
+        out += [f"pw:{w}" for w in dict.fromkeys(before.words_lower[:MAX_BAG])]
+    return out
 
 
 def _crossed(place: str, st: Structure, line: Line) -> list[str]:

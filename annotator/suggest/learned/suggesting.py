@@ -16,10 +16,14 @@ from dataclasses import replace
 from annotator.printable import printable
 from annotator.store.models import ModelRecord
 from annotator.store.project import Store
-from annotator.suggest.learned.model import NAME, LearnedModel, ModelError, loads
+from annotator.suggest.learned.model import (
+    DEFAULT_MIN_SCORE,
+    NAME,
+    LearnedModel,
+    ModelError,
+    loads,
+)
 from annotator.suggest.running import SuggestError, SuggestReport, keep_suggestions, label_names
-
-DEFAULT_MIN_SCORE = 0.5
 
 
 def latest_model(store: Store) -> tuple[LearnedModel, ModelRecord]:
@@ -47,7 +51,8 @@ def suggest_learned(
 ) -> SuggestReport:
     """Propose the learned model's spans on ``documents`` and store them (one transaction).
 
-    ``min_score`` (default 0.5) is the probability a suggestion must have at least.
+    ``min_score`` (default ``DEFAULT_MIN_SCORE``, 0.35) is the probability a suggestion must
+    have at least.
     """
     if model is None:
         model, _ = latest_model(store)

@@ -39,6 +39,9 @@ from annotator.store.models import LearningExample
 from annotator.suggest.learned.candidates import Structure, structure
 from annotator.suggest.learned.features import WORDS_COUNT, Facts, candidate_facts
 from annotator.suggest.learned.figures import HOW, Tally, count, shared, shown
+from annotator.suggest.learned.model import (
+    DEFAULT_MIN_SCORE as THRESHOLD,  # the held-out figures are those of suggest's default
+)
 from annotator.suggest.learned.model import STOPS, LabelModel, LearnedModel, chosen
 
 if TYPE_CHECKING:
@@ -52,9 +55,11 @@ MIN_SPANS = 10  # of a label, to learn it
 MIN_DOCUMENTS = 4  # done, to train at all (and hold some out)
 FOLDS = 5
 CURVE = (0.25, 0.5, 0.75, 1.0)
-THRESHOLD = 0.5  # the held-out figures are those of suggest's default --min-score
 C = 1.0  # how freely the weights may grow (scikit-learn's inverse regularisation)
 TOLERANCE = 1e-3  # when a fit has converged: finer changes no proposal
+NEWTON_ROWS = 20_000  # candidates: below, Newton's method fits faster than L-BFGS
+WORDS_LEFT_OUT = 0.5  # of the candidates fitted on, the share seen without their words
+WORDS_SEED = 20
 BEST = 0.6  # a span's best candidate is taught as the span when they share this much
 ALSO = 0.9  # ... and any other candidate that shares this much
 
@@ -228,8 +233,9 @@ class _Document:
 class _Data:
     examples: list[LearningExample]
     documents: dict[int, _Document]
-    matrix: csr_matrix
+    matrix: csr_matrix  # every fact of every candidate: what a model is scored on
     vocabulary: list[str]
+    taught: csr_matrix  # the same, with the words of half the candidates left out: fitted on
 
 
 def _check_labels(store: Store, wanted: Sequence[str] | None) -> list[str] | None:
@@ -283,11 +289,26 @@ def _prepare(
         (np.asarray(values), np.asarray(indices, dtype=np.int64), np.asarray(pointers)),
         shape=(len(pointers) - 1, len(index)),
     )
-    matrix.sum_duplicates()
     vocabulary = [""] * len(index)
     for name, i in index.items():
         vocabulary[i] = name
-    return _Data(examples, documents, matrix, vocabulary)
+    return _Data(examples, documents, matrix, vocabulary, _without_words(matrix, values))
+
+
+def _without_words(matrix: csr_matrix, values: list[float]) -> csr_matrix:
+    """The matrix with the facts about words of every other candidate (chosen at random, the
+    same each time) left out. Fitted on it, a model must also find the spans from their places
+    alone, as it must in documents whose words it never saw: without it, a word common in the
+    analysts' spans (a side's name, "for") weighs so much that a span without it is missed."""
+    import numpy as np
+
+    words = np.asarray(values) == WORDS_COUNT
+    rows = np.random.default_rng(WORDS_SEED).random(matrix.shape[0]) < WORDS_LEFT_OUT
+    per_entry = np.repeat(rows, np.diff(matrix.indptr))
+    taught = matrix.copy()
+    taught.data[words & per_entry] = 0.0
+    taught.eliminate_zeros()
+    return taught
 
 
 def targets(st: Structure, spans: Sequence[tuple[int, int]]) -> set[int]:
@@ -407,15 +428,23 @@ class _Fitter:
         if not y.any() or y.all():
             self.tick(f"learning {label}")
             return None, start
+        rows = _rows(self.data, examples)
         model = start
         if model is None:
             model = self.regression(
-                C=C, solver="lbfgs", class_weight="balanced", max_iter=500, tol=TOLERANCE,
-                warm_start=True,
+                C=C, solver=_solver(len(rows)), class_weight="balanced", max_iter=500,
+                tol=TOLERANCE, warm_start=True,
             )  # fmt: skip
-        model.fit(self.data.matrix[_rows(self.data, examples)], y)
+        model.fit(self.data.taught[rows], y)
         self.tick(f"learning {label}")
         return _Fitted(model.coef_[0].copy(), float(model.intercept_[0])), model
+
+
+def _solver(rows: int) -> str:
+    """Newton's method on a few thousand candidates, L-BFGS on more: they fit the same model,
+    and each is the faster there (13 ms against 52 for a dozen documents; 0.3 s against 0.8 for
+    four hundred)."""
+    return "newton-cg" if rows < NEWTON_ROWS else "lbfgs"
 
 
 @dataclass
