@@ -28,6 +28,7 @@ import random
 from collections.abc import Iterator
 from typing import Any
 
+GENERATOR_VERSION = 1  # names the cached files: change it when the articles change
 CONVENTIONS = ("negotiation", "rhetoric")
 LABELS = ("claim", "concession")
 

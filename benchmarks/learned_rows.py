@@ -42,7 +42,7 @@ def _library() -> str | None:
 
 
 def _records_file(ctx: Context, name: str, records: Any) -> Path:
-    path = ctx.cache / f"learned-{name}.jsonl"
+    path = ctx.cache / f"learned-{conventions.GENERATOR_VERSION}-{name}.jsonl"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         part = path.with_suffix(".part")
@@ -221,6 +221,7 @@ def train_speed(ctx: Context) -> list[Figure]:
         return [Figure(row="learn-train", name="learn-train", what="", target="", na=problem)]
     from annotator.store.project import Store
     from annotator.suggest.learned import training
+    from annotator.suggest.learned.examples import prepare
 
     s = ctx.sizes
     source = _records_file(
@@ -237,8 +238,8 @@ def train_speed(ctx: Context) -> list[Figure]:
 
     def reference() -> None:
         examples, texts = store.models.learning_layer()
-        data = training._prepare(examples, texts, lambda _: None)
-        fitter = training._Fitter(data, regression, None, lambda _: None)
+        data = prepare(examples, texts, lambda _: None)
+        fitter = training.Fitter(data, regression, None, lambda _: None)
         for label in conventions.LABELS:
             fitter.fit(data.examples, label)
 

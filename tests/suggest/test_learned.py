@@ -396,3 +396,95 @@ def test_the_curated_layer_of_a_team_project_can_be_learned(project):
         assert training.layer == "curated" and training.documents == DONE
         assert training.analysts == []
         assert store.models.latest().layer == "curated"
+
+
+def test_a_label_renamed_after_training_takes_its_suggestions(project):
+    with Store(project, "ana") as store:
+        store.labels.rename("concession", "give")
+        docs = _new_documents(store)
+        suggest_learned(store, docs)
+        labels = {s.label for d in docs for s in suggestions(store, d)}
+    assert labels == {"claim", "give"}
+
+
+# -- many documents at once ----------------------------------------------------------------
+
+
+@pytest.fixture
+def model_and_texts(trained):
+    with Store(trained, "ana") as store:
+        model, _ = latest_model(store)
+    return model, [r["text"] for r in _unseen(7)]
+
+
+def _in_process(model, texts):
+    return [model.read(text, 0.35) for text in texts]
+
+
+def test_many_documents_are_proposed_in_workers_with_the_same_result(model_and_texts, monkeypatch):
+    from annotator.suggest.learned import batch
+
+    model, texts = model_and_texts
+    monkeypatch.setattr(batch, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(batch, "workers", lambda n: 2)
+    assert batch.runs(len(texts), 2)[0] == (0, 1) and batch.runs(len(texts), 2)[-1][1] == 7
+    started = []
+    real = batch.subprocess.Popen
+    monkeypatch.setattr(
+        batch.subprocess, "Popen", lambda *a, **k: started.append(a) or real(*a, **k)
+    )
+    collected = []
+    collect = batch._collect
+    monkeypatch.setattr(
+        batch, "_collect", lambda *a: collected.append(collect(*a)) or collected[-1]
+    )
+    assert list(batch.proposals(model, texts, 0.35)) == _in_process(model, texts)
+    assert len(started) == 2 and all(found is not None for found in collected)
+
+
+def test_a_worker_that_cannot_start_or_fails_leaves_its_run_to_the_caller(
+    model_and_texts, monkeypatch
+):
+    from annotator.suggest.learned import batch
+
+    model, texts = model_and_texts
+    monkeypatch.setattr(batch, "workers", lambda n: 2)
+    monkeypatch.setattr(batch.sys, "executable", "/nowhere/python")
+    assert list(batch.proposals(model, texts, 0.35)) == _in_process(model, texts)
+    monkeypatch.setattr(batch.sys, "executable", sys.executable)
+    real = batch.subprocess.Popen
+    failing = [sys.executable, "-c", "raise SystemExit(3)"]
+    monkeypatch.setattr(batch.subprocess, "Popen", lambda args, **k: real(failing, **k))
+    assert list(batch.proposals(model, texts, 0.35)) == _in_process(model, texts)
+
+
+def test_a_script_without_a_main_guard_is_not_run_again_by_the_workers(trained, tmp_path):
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).resolve().parents[2])!r})\n"
+        "from annotator.store.project import Store\n"
+        "from annotator.suggest.learned import batch\n"
+        "from annotator.suggest.learned.suggesting import latest_model\n"
+        "batch.workers = lambda n: 1\n"
+        "print('ran', flush=True)\n"
+        f"with Store({str(trained)!r}, 'ana') as store:\n"
+        "    model, _ = latest_model(store)\n"
+        "print(len(list(batch.proposals(model, ['A line.\\n'] * 4, 0.35))))\n",
+        encoding="utf-8",
+    )
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["ran", "4"]
+
+
+def test_suggesting_also_gives_each_documents_uncertainty(project):
+    with Store(project, "ana") as store:
+        docs = _new_documents(store)
+        unsure: dict[int, float] = {}
+        suggest_learned(store, docs, uncertain=unsure)
+        assert unsure == uncertainties(store, docs)

@@ -40,7 +40,7 @@ MAX_SEGMENTS = 8
 HEADS = ("heading", "lead-in")  # the shapes of lines that head what follows them
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """A non-blank line: its text's edges (list marker left out), its shape and its place."""
 
@@ -64,7 +64,7 @@ class Line:
     words_lower: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """A stretch that may be a span, and where it stands."""
 

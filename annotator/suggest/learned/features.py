@@ -31,14 +31,18 @@ MAX_BAG = 30  # the candidate's own words counted, at most
 # size), and a convention the analysts keep by place is learned by place, to hold for words
 # never seen.
 WORDS_COUNT = 0.25
+BAG = "w:"  # the facts of the candidate's own words: "w:tram"
 
 
 class Facts(NamedTuple):
-    """A candidate's facts. Every list but ``words`` may be shared with other candidates (the
-    same list object, never changed)."""
+    """A candidate's facts. ``bag`` holds its own words as they are (the facts ``w:<word>``,
+    kept unprefixed so that a scorer can look them up without making a string each); every
+    list but ``words`` and ``bag`` may be shared with other candidates (the same list object,
+    never changed)."""
 
     places: list[str]
     words: list[str]
+    bag: list[str]
     line: list[str]
     crossed: list[str]
     line_words: list[str]
@@ -47,7 +51,7 @@ class Facts(NamedTuple):
         return self.places + self.line + self.crossed
 
     def all_words(self) -> list[str]:
-        return self.words + self.line_words
+        return self.words + [BAG + w for w in self.bag] + self.line_words
 
 
 def _bucket(n: int, edges: tuple[int, ...]) -> str:
@@ -154,10 +158,9 @@ class _Shared:
     def __init__(self) -> None:
         self.own: dict[tuple[str, str, str, int, int, str, str, int, str, bool], list[str]] = {}
         self.crossed: dict[tuple[object, ...], list[str]] = {}
-        self.words: dict[str, str] = {}
 
     def trim(self) -> None:
-        for made in (self.own, self.crossed, self.words):
+        for made in (self.own, self.crossed):
             if len(made) > self.LIMIT:
                 made.clear()
 
@@ -185,7 +188,6 @@ def candidate_facts(st: Structure) -> list[Facts]:
     made = _SHARED
     made.trim()
     lines: dict[int, tuple[list[str], list[str], tuple[object, ...]]] = {}
-    word_fact = made.words
     out: list[Facts] = []
     text = st.text
     for c in st.candidates:
@@ -219,14 +221,10 @@ def candidate_facts(st: Structure) -> list[Facts]:
             f"f2:{' '.join(own[:2])}",
             f"lw:{own[-1] if own else ''}",
         ]
-        for w in dict.fromkeys(own[:MAX_BAG]):
-            fact = word_fact.get(w)
-            if fact is None:
-                fact = word_fact[w] = "w:" + w
-            lexical.append(fact)
         if c.word_after:
             lexical.append(f"P={place}&wa:{c.word_after}")
         if c.word_before:
             lexical.append(f"P={place}&wb:{c.word_before}")
-        out.append(Facts(places, lexical, shared[0], cross, shared[1]))
+        bag = list(dict.fromkeys(own[:MAX_BAG])) if len(own) > 1 else own
+        out.append(Facts(places, lexical, bag, shared[0], cross, shared[1]))
     return out

@@ -22,7 +22,13 @@ from typing import Any
 from annotator.model import Refused
 from annotator.suggest.builtin.suggestion import Suggestion
 from annotator.suggest.learned.candidates import Structure, structure
-from annotator.suggest.learned.features import FEATURES, WORDS_COUNT, Facts, candidate_facts
+from annotator.suggest.learned.features import (
+    BAG,
+    FEATURES,
+    WORDS_COUNT,
+    Facts,
+    candidate_facts,
+)
 
 KIND = "annotator-span-candidates"
 FORMAT = 1
@@ -47,12 +53,14 @@ class LabelModel:
     calibration: tuple[float, float] = (1.0, 0.0)  # probability = sigmoid(a * sum + b)
     trim_stop: bool = False  # the analysts' spans leave out a sentence's final stop
     _sums: dict[int, tuple[list[str], float]] = field(default_factory=dict, repr=False)
+    _bag_weights: dict[str, float] | None = field(default=None, repr=False)
 
     def sums(self, facts: Sequence[Facts]) -> list[float]:
         """Each candidate's sum of weights (before calibration). A list that candidates share
         is added up once (and remembered with the list itself, so that no other list can take
         its id while the sum is kept)."""
         get = self.weights.get
+        bag = self._bag().get
         once = self._sums
         if len(once) > 100_000:
             once.clear()
@@ -74,9 +82,18 @@ class LabelModel:
                 + around
                 + total(f.places)
                 + total(f.crossed)
-                + WORDS_COUNT * sum(map(get, f.words, repeat(0.0)))
+                + WORDS_COUNT
+                * (sum(map(get, f.words, repeat(0.0))) + sum(map(bag, f.bag, repeat(0.0))))
             )
         return out
+
+    def _bag(self) -> dict[str, float]:
+        """The weights of the facts about the candidate's own words, by the word alone."""
+        if self._bag_weights is None:
+            self._bag_weights = {
+                fact[len(BAG) :]: w for fact, w in self.weights.items() if fact.startswith(BAG)
+            }
+        return self._bag_weights
 
     def probability(self, raw: float) -> float:
         a, b = self.calibration
@@ -125,15 +142,19 @@ class LearnedModel:
     def propose(self, text: str, min_score: float = DEFAULT_MIN_SCORE) -> list[Suggestion]:
         """The spans proposed in ``text``: for each label, its candidates scored at least
         ``min_score``, the best first, none overlapping one kept before it."""
-        st = structure(text)
-        scores = self.scored(candidate_facts(st))
-        return chosen(st, scores, self.labels, min_score)
+        return self.read(text, min_score)[0]
 
     def uncertainty(self, text: str) -> float:
         """How unsure the model is about a document, from 0 (every candidate scored near 0 or
         1) to 1 (some are coin tosses): the mean closeness to 0.5 of its three least certain
         candidates, over all labels. For showing the least certain documents first."""
-        return uncertainty_of(self.scored(candidate_facts(structure(text))))
+        return self.read(text, 1.0)[1]
+
+    def read(self, text: str, min_score: float) -> tuple[list[Suggestion], float]:
+        """What :meth:`propose` and :meth:`uncertainty` give, from one scoring."""
+        st = structure(text)
+        scores = self.scored(candidate_facts(st))
+        return chosen(st, scores, self.labels, min_score), uncertainty_of(scores)
 
 
 def uncertainty_of(scores: dict[str, list[float]], worst: int = 3) -> float:

@@ -16,6 +16,7 @@ from dataclasses import replace
 from annotator.printable import printable
 from annotator.store.models import ModelRecord
 from annotator.store.project import Store
+from annotator.suggest.learned.batch import proposals
 from annotator.suggest.learned.model import (
     DEFAULT_MIN_SCORE,
     NAME,
@@ -48,26 +49,31 @@ def suggest_learned(
     min_score: float | None = None,
     progress: Callable[[int, int], None] | None = None,
     model: LearnedModel | None = None,
+    uncertain: dict[int, float] | None = None,
 ) -> SuggestReport:
     """Propose the learned model's spans on ``documents`` and store them (one transaction).
 
     ``min_score`` (default ``DEFAULT_MIN_SCORE``, 0.35) is the probability a suggestion must
-    have at least.
+    have at least. Many documents are proposed on in worker processes (see ``batch``). Given a
+    dict as ``uncertain``, each document's uncertainty (see :func:`uncertainties`) is put in it,
+    for nothing more.
     """
     if model is None:
         model, _ = latest_model(store)
     floor = DEFAULT_MIN_SCORE if min_score is None else min_score
     named = label_names(store)
     report = SuggestReport(proposed={model.suggester: Counter()})
-    with store.transaction():
-        for i, doc in enumerate(documents):
+    texts = [store.documents.text(doc) for doc in documents]
+    with store.transaction(), store.bulk_writes():
+        read = proposals(model, texts, floor)
+        for i, (doc, (proposed, unsure)) in enumerate(zip(documents, read, strict=True)):
             found = [
-                replace(s, label=label)
-                for s in model.propose(store.documents.text(doc), floor)
-                if (label := named(s.label)) is not None
+                replace(s, label=label) for s in proposed if (label := named(s.label)) is not None
             ]
             keep_suggestions(store, doc, model.suggester, found, report, family=NAME)
             report.documents += 1
+            if uncertain is not None:
+                uncertain[doc] = unsure
             if progress:
                 progress(i + 1, len(documents))
     return report
@@ -78,10 +84,12 @@ def uncertainties(
 ) -> dict[int, float]:
     """How unsure the newest model is about each document, from 0 to 1 (see
     :meth:`LearnedModel.uncertainty`): sort by it, highest first, to tag the least certain
-    documents first."""
+    documents first. Nothing is stored."""
     if model is None:
         model, _ = latest_model(store)
-    return {doc: model.uncertainty(store.documents.text(doc)) for doc in documents}
+    texts = [store.documents.text(doc) for doc in documents]
+    read = proposals(model, texts, 1.0)
+    return {doc: unsure for doc, (_, unsure) in zip(documents, read, strict=True)}
 
 
 __all__ = [

@@ -1,8 +1,7 @@
 """Training a model on the analysts' own spans, and telling them how good it is.
 
-For each label, a logistic regression (scikit-learn's, L-BFGS) learns which candidates
-(lines, sentences, clauses; see ``candidates``) are the label's spans, from the facts of
-``features``: the analysts' spans on the documents they marked done are the spans to find,
+For each label, a logistic regression (scikit-learn's) learns which candidates (lines,
+sentences, clauses; see ``candidates``) are the label's spans, from the facts of ``features``: the analysts' spans on the documents they marked done are the spans to find,
 every other candidate there is one they chose not to tag. The classes are weighted by how
 rare they are, since a document holds a few spans among a hundred candidates.
 
@@ -29,24 +28,31 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator.model import LabelError, Refused
 from annotator.printable import printable
 from annotator.store.models import LearningExample
-from annotator.suggest.learned.candidates import Structure, structure
-from annotator.suggest.learned.features import WORDS_COUNT, Facts, candidate_facts
-from annotator.suggest.learned.figures import HOW, Tally, count, shared, shown
+from annotator.suggest.learned.examples import (
+    Prepared,
+    PreparedDocument,
+    prepare,
+    reachable,
+    rows_of,
+    trims_stop,
+    truth,
+)
+from annotator.suggest.learned.figures import HOW, Tally, count
 from annotator.suggest.learned.model import (
     DEFAULT_MIN_SCORE as THRESHOLD,  # the held-out figures are those of suggest's default
 )
-from annotator.suggest.learned.model import STOPS, LabelModel, LearnedModel, chosen
+from annotator.suggest.learned.model import LabelModel, LearnedModel, chosen
+from annotator.suggest.learned.report import LabelFigures, Training
 
 if TYPE_CHECKING:
     import numpy
-    from scipy.sparse import csr_matrix
 
     from annotator.store.project import Store
 
@@ -58,10 +64,6 @@ CURVE = (0.25, 0.5, 0.75, 1.0)
 C = 1.0  # how freely the weights may grow (scikit-learn's inverse regularisation)
 TOLERANCE = 1e-3  # when a fit has converged: finer changes no proposal
 NEWTON_ROWS = 20_000  # candidates: below, Newton's method fits faster than L-BFGS
-WORDS_LEFT_OUT = 0.5  # of the candidates fitted on, the share seen without their words
-WORDS_SEED = 20
-BEST = 0.6  # a span's best candidate is taught as the span when they share this much
-ALSO = 0.9  # ... and any other candidate that shares this much
 
 Progress = Callable[[int, int, str], None]
 
@@ -72,123 +74,6 @@ class TrainingError(Refused):
 
 class TrainingStopped(Refused):
     """Training stopped when asked to; nothing was stored."""
-
-
-@dataclass
-class LabelFigures:
-    """How one label was learned: its examples, and the held-out figures."""
-
-    label: str
-    spans: int
-    documents: int
-    held_out: dict[str, Tally] = field(default_factory=dict)  # exact, overlap
-    curve: list[dict[str, Any]] = field(default_factory=list)
-    reachable: float | None = None  # share of spans some candidate covers (80 %)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "spans": self.spans,
-            "documents": self.documents,
-            "held_out": {how: t.to_json() for how, t in self.held_out.items()},
-            "curve": self.curve,
-            "reachable": None if self.reachable is None else round(self.reachable, 4),
-        }
-
-
-@dataclass
-class Training:
-    """What a training did: the model stored (its id), and its figures."""
-
-    layer: str
-    documents: int
-    analysts: list[str]
-    folds: int
-    labels: dict[str, LabelFigures]
-    too_few: dict[str, int]  # label -> spans it has (MIN_SPANS are needed)
-    library_version: str
-    seconds: float = 0.0
-    model_id: int | None = None
-
-    def summary(self) -> str:
-        """The figures as an analyst reads them: a table, the learning curve, what was left
-        out."""
-        what = "marked done" if self.layer == "done" else "settled by a curator"
-        by = f" (by {', '.join(printable(a) for a in self.analysts)})" if self.analysts else ""
-        names = " and ".join(printable(name) for name in self.labels) or "no label"
-        lines = [
-            f"Trained model #{self.model_id} for {names} on {self.documents} documents {what}"
-            f"{by}, in {self.seconds:.1f} s.",
-        ]
-        if self.labels:
-            lines += ["", *self._held_out_table(), "", *self._curve_table()]
-            lines += self._out_of_reach()
-        if self.too_few:
-            counts = ", ".join(f"{printable(n)} has {c}" for n, c in self.too_few.items())
-            lines += ["", f"Too few examples to learn: {counts} ({MIN_SPANS} spans are needed)."]
-        lines += ["", "`annotator suggest --suggester learned` proposes spans with it."]
-        return "\n".join(lines)
-
-    def _held_out_table(self) -> list[str]:
-        width = max(10, *(len(printable(n)) for n in self.labels))
-        head = f"{'label':<{width}}  spans  docs   exact P     R    F1   overlap P     R    F1"
-        rows = [
-            f"Held out, {self.folds} folds: how its suggestions scored {THRESHOLD:g} or more "
-            "compare with your spans on documents it did not learn from.",
-            "",
-            head,
-        ]
-        for name, f in self.labels.items():
-            e, o = f.held_out["exact"], f.held_out["overlap"]
-            rows.append(
-                f"{printable(name):<{width}}  {f.spans:>5}  {f.documents:>4}   "
-                f"{shown(e.precision):>7} {shown(e.recall):>5} {shown(e.f1):>5}   "
-                f"{shown(o.precision):>9} {shown(o.recall):>5} {shown(o.f1):>5}"
-            )
-        return rows
-
-    def _curve_table(self) -> list[str]:
-        width = max(10, *(len(printable(n)) for n in self.labels))
-        first = next(iter(self.labels.values()))
-        sizes = "  ".join(f"{p['documents']:>5g}" for p in first.curve)
-        shares = "  ".join(f"{round(p['fraction'] * 100):>4} %" for p in first.curve)
-        rows = [
-            "Learning curve: overlap F1 held out, learning from part of the other folds' "
-            "documents.",
-            "",
-            f"{'':<{width}}  {shares}",
-            f"{'documents':<{width}}  {sizes}",
-        ]
-        for name, f in self.labels.items():
-            values = "  ".join(f"{shown(p['overlap']['f1']):>6}" for p in f.curve)
-            rows.append(f"{printable(name):<{width}}  {values}")
-        return rows
-
-    def _out_of_reach(self) -> list[str]:
-        out = []
-        for name, f in self.labels.items():
-            if f.reachable is not None and f.reachable < 0.9:
-                out.append(
-                    f"{round((1 - f.reachable) * 100)} % of the {printable(name)} spans are no "
-                    "whole line, sentence or clause, so the model cannot propose them."
-                )
-        return ["", *out] if out else []
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "model": self.model_id,
-            "layer": self.layer,
-            "documents": self.documents,
-            "analysts": self.analysts,
-            "folds": self.folds,
-            "library": LIBRARY,
-            "library_version": self.library_version,
-            "threshold": THRESHOLD,
-            "labels": {name: f.to_json() for name, f in self.labels.items()},
-            "too_few": {
-                name: {"spans": n, "needed": MIN_SPANS} for name, n in self.too_few.items()
-            },
-            "seconds": round(self.seconds, 2),
-        }
 
 
 # -- the library -------------------------------------------------------------------------------
@@ -222,20 +107,7 @@ def scikit_learn() -> tuple[Any, str]:
 # -- reading ---------------------------------------------------------------------------------
 
 
-@dataclass
-class _Document:
-    structure: Structure
-    facts: list[Facts]
-    rows: slice  # its candidates' rows in the matrix
-
-
-@dataclass
-class _Data:
-    examples: list[LearningExample]
-    documents: dict[int, _Document]
-    matrix: csr_matrix  # every fact of every candidate: what a model is scored on
-    vocabulary: list[str]
-    taught: csr_matrix  # the same, with the words of half the candidates left out: fitted on
+# -- fitting ---------------------------------------------------------------------------------
 
 
 def _check_labels(store: Store, wanted: Sequence[str] | None) -> list[str] | None:
@@ -246,107 +118,6 @@ def _check_labels(store: Store, wanted: Sequence[str] | None) -> list[str] | Non
     if unknown:
         raise LabelError(f"unknown label {unknown[0]!r}; this project has {', '.join(names)}")
     return list(dict.fromkeys(wanted))
-
-
-def _prepare(
-    examples: list[LearningExample], texts: dict[int, str], tick: Callable[[str], None]
-) -> _Data:
-    """Each document's candidates and facts, and one matrix of them all (a column per fact;
-    1 for a fact about places, ``WORDS_COUNT`` for one about words)."""
-    import numpy as np
-    from scipy.sparse import csr_matrix
-
-    documents: dict[int, _Document] = {}
-    index: dict[str, int] = {}
-    known: dict[int, tuple[list[str], list[int]]] = {}  # a shared list's columns, by its id
-
-    def columns(facts: list[str], shared: bool = True) -> list[int]:
-        if not shared:
-            return [index.setdefault(x, len(index)) for x in facts]
-        hit = known.get(id(facts))
-        if hit is None:
-            hit = known[id(facts)] = (facts, [index.setdefault(x, len(index)) for x in facts])
-        return hit[1]
-
-    indices: list[int] = []
-    values: list[float] = []
-    pointers = [0]
-    for doc in sorted(texts):
-        st = structure(texts[doc])
-        facts = candidate_facts(st)
-        first = len(pointers) - 1
-        for f in facts:
-            places = columns(f.places) + columns(f.line) + columns(f.crossed)
-            words = columns(f.words, shared=False) + columns(f.line_words)
-            indices += places
-            indices += words
-            values += [1.0] * len(places)
-            values += [WORDS_COUNT] * len(words)
-            pointers.append(len(indices))
-        documents[doc] = _Document(st, facts, slice(first, len(pointers) - 1))
-        tick("reading the documents")
-    matrix = csr_matrix(
-        (np.asarray(values), np.asarray(indices, dtype=np.int64), np.asarray(pointers)),
-        shape=(len(pointers) - 1, len(index)),
-    )
-    vocabulary = [""] * len(index)
-    for name, i in index.items():
-        vocabulary[i] = name
-    return _Data(examples, documents, matrix, vocabulary, _without_words(matrix, values))
-
-
-def _without_words(matrix: csr_matrix, values: list[float]) -> csr_matrix:
-    """The matrix with the facts about words of every other candidate (chosen at random, the
-    same each time) left out. Fitted on it, a model must also find the spans from their places
-    alone, as it must in documents whose words it never saw: without it, a word common in the
-    analysts' spans (a side's name, "for") weighs so much that a span without it is missed."""
-    import numpy as np
-
-    words = np.asarray(values) == WORDS_COUNT
-    rows = np.random.default_rng(WORDS_SEED).random(matrix.shape[0]) < WORDS_LEFT_OUT
-    per_entry = np.repeat(rows, np.diff(matrix.indptr))
-    taught = matrix.copy()
-    taught.data[words & per_entry] = 0.0
-    taught.eliminate_zeros()
-    return taught
-
-
-def targets(st: Structure, spans: Sequence[tuple[int, int]]) -> set[int]:
-    """The candidates taught as spans: each span's best candidate when they share enough,
-    and any other that shares nearly all."""
-    out: set[int] = set()
-    for span in spans:
-        best, best_i = 0.0, -1
-        for i, c in enumerate(st.candidates):
-            if c.end <= span[0] or c.start >= span[1]:
-                continue
-            v = shared((c.start, c.end), span)
-            if v > best:
-                best, best_i = v, i
-            if v >= ALSO:
-                out.add(i)
-        if best >= BEST:
-            out.add(best_i)
-    return out
-
-
-def trims_stop(data: _Data, label: str) -> bool:
-    """Whether the analysts' spans of ``label`` leave out the final stop of the sentence or
-    line they cover (more often than they keep it)."""
-    left_out = kept = 0
-    for example in data.examples:
-        text = data.documents[example.document].structure.text
-        for start, end, name in example.spans:
-            if name != label:
-                continue
-            if end < len(text) and text[end] in STOPS and end - start > 1:
-                left_out += 1
-            elif text[end - 1] in STOPS:
-                kept += 1
-    return left_out > kept
-
-
-# -- fitting ---------------------------------------------------------------------------------
 
 
 @dataclass
@@ -372,32 +143,12 @@ def _plan(documents: list[int], folds: int) -> _Plan:
     return _Plan(order, {d: i % k for i, d in enumerate(order)}, k)
 
 
-def _rows(data: _Data, examples: Sequence[LearningExample]) -> numpy.ndarray:
-    import numpy as np
-
-    parts = [
-        np.arange(d.rows.start, d.rows.stop) for d in (data.documents[e.document] for e in examples)
-    ]
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-
-
-def _labels_of(data: _Data, examples: Sequence[LearningExample], label: str) -> numpy.ndarray:
-    import numpy as np
-
-    y: list[int] = []
-    for e in examples:
-        st = data.documents[e.document].structure
-        wanted = targets(st, [(s, t) for s, t, name in e.spans if name == label])
-        y += [1 if i in wanted else 0 for i in range(len(st.candidates))]
-    return np.asarray(y)
-
-
-class _Fitter:
+class Fitter:
     """Fits one label's model on some examples; knows when to stop."""
 
     def __init__(
         self,
-        data: _Data,
+        data: Prepared,
         regression: Any,
         stop: Callable[[], bool] | None,
         tick: Callable[[str], None],
@@ -412,7 +163,7 @@ class _Fitter:
         for e in examples:
             key = (e.document, e.analyst, label)
             if key not in self._y:
-                self._y[key] = _labels_of(self.data, [e], label)
+                self._y[key] = truth(self.data, [e], label)
             parts.append(self._y[key])
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
@@ -428,7 +179,7 @@ class _Fitter:
         if not y.any() or y.all():
             self.tick(f"learning {label}")
             return None, start
-        rows = _rows(self.data, examples)
+        rows = rows_of(self.data, examples)
         model = start
         if model is None:
             model = self.regression(
@@ -454,10 +205,10 @@ class _Fitted:
     coef: numpy.ndarray
     bias: float
 
-    def sums(self, data: _Data, document: _Document) -> list[float]:
+    def sums(self, data: Prepared, document: PreparedDocument) -> list[float]:
         return list(data.matrix[document.rows] @ self.coef + self.bias)
 
-    def model(self, data: _Data) -> LabelModel:
+    def model(self, data: Prepared) -> LabelModel:
         """As stored: each fact's weight by name (those too small to matter left out)."""
         weights = {
             data.vocabulary[i]: round(float(self.coef[i]), 5)
@@ -467,14 +218,14 @@ class _Fitted:
         return LabelModel(bias=round(self.bias, 6), weights=weights)
 
 
-def calibrate(regression: Any, raw: Sequence[float], truth: Sequence[int]) -> tuple[float, float]:
+def calibrate(regression: Any, raw: Sequence[float], taught: Sequence[int]) -> tuple[float, float]:
     """Platt's calibration: a and b such that sigmoid(a * raw + b) is the share of candidates
     with that sum that were the analysts' spans, on held-out documents."""
     import numpy as np
 
-    if len(set(truth)) < 2:
+    if len(set(taught)) < 2:
         return (1.0, 0.0)
-    fitted = regression(C=1e4, solver="lbfgs").fit(np.asarray(raw).reshape(-1, 1), truth)
+    fitted = regression(C=1e4, solver="lbfgs").fit(np.asarray(raw).reshape(-1, 1), taught)
     return (round(float(fitted.coef_[0][0]), 6), round(float(fitted.intercept_[0]), 6))
 
 
@@ -502,7 +253,7 @@ class _Point:
         }
 
 
-def _curve(fitter: _Fitter, plan: _Plan, label: str, trim: bool) -> tuple[list[_Point], Any]:
+def _curve(fitter: Fitter, plan: _Plan, label: str, trim: bool) -> tuple[list[_Point], Any]:
     """For each share of the curve: fit on that share of the other folds' documents, score
     each fold held out, calibrate on those scores, and count what the calibrated model would
     propose against the analysts' spans. Each fold's fits go from the smallest share up, each
@@ -534,7 +285,7 @@ def _curve(fitter: _Fitter, plan: _Plan, label: str, trim: bool) -> tuple[list[_
 
 
 def _calibration(
-    fitter: _Fitter, scored: list[tuple[LearningExample, list[float]]], label: str
+    fitter: Fitter, scored: list[tuple[LearningExample, list[float]]], label: str
 ) -> tuple[float, float]:
     raw = [r for _, values in scored for r in values]
     truth = [t for e, _ in scored for t in fitter.y([e], label)]
@@ -542,7 +293,7 @@ def _calibration(
 
 
 def _count(
-    data: _Data,
+    data: Prepared,
     scored: list[tuple[LearningExample, list[float]]],
     label: str,
     calibration: tuple[float, float],
@@ -564,19 +315,6 @@ def _count(
         for how in HOW:
             tallies[how].add(count(edges, wanted, how))
     return tallies
-
-
-def _reachable(data: _Data, label: str) -> float | None:
-    covered = total = 0
-    for e in data.examples:
-        st = data.documents[e.document].structure
-        edges = [(c.start, c.end) for c in st.candidates]
-        for s, t, name in e.spans:
-            if name != label:
-                continue
-            total += 1
-            covered += any(shared(c, (s, t)) >= 0.8 for c in edges if c[0] < t and s < c[1])
-    return covered / total if total else None
 
 
 # -- training --------------------------------------------------------------------------------
@@ -625,8 +363,8 @@ def train(
         if stop is not None and stop():
             raise TrainingStopped("training was stopped; nothing was stored")
 
-    data = _prepare(examples, texts, tick)
-    fitter = _Fitter(data, regression, stop, tick)
+    data = prepare(examples, texts, tick)
+    fitter = Fitter(data, regression, stop, tick)
     model = LearnedModel()
     figures: dict[str, LabelFigures] = {}
     for label in learnable:
@@ -635,7 +373,7 @@ def train(
         points, regression = _curve(fitter, plan, label, trim)
         result.curve = [p.to_json() for p in points]
         result.held_out = points[-1].tallies
-        result.reachable = _reachable(data, label)
+        result.reachable = reachable(data, label)
         fitted, _ = fitter.fit(data.examples, label, regression)
         assert fitted is not None  # it has MIN_SPANS spans
         final = fitted.model(data)
@@ -649,6 +387,8 @@ def train(
         folds=plan.folds,
         labels=figures,
         too_few=too_few,
+        needed=MIN_SPANS,
+        library=LIBRARY,
         library_version=version,
     )
     if stop is not None and stop():
