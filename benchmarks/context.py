@@ -32,6 +32,11 @@ class Sizes:
     startup_runs: int = 10
     open_runs: int = 7
     big_project_runs: int = 3
+    learn_sizes: tuple[int, ...] = (25, 50, 100)  # done articles a model is trained on
+    learn_test: int = 100  # unseen articles its suggestions are scored on
+    learn_train: int = 500  # learn-train's done articles
+    learn_suggest: int = 10_000  # learn-suggest's articles
+    learn_runs: int = 3
     warmup: int = 1
 
     @classmethod
@@ -53,6 +58,9 @@ class Sizes:
             startup_runs=3,
             open_runs=3,
             big_project_runs=2,
+            learn_train=100,
+            learn_suggest=1_000,
+            learn_runs=1,
         )
 
     @classmethod
@@ -71,6 +79,11 @@ class Sizes:
             startup_runs=1,
             open_runs=1,
             big_project_runs=1,
+            learn_sizes=(6, 8, 10),
+            learn_test=5,
+            learn_train=8,
+            learn_suggest=20,
+            learn_runs=1,
             warmup=0,
         )
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from annotator import __version__
+from annotator.cli import learn as cli_learn
 from annotator.cli import progress as cli_progress
 from annotator.cli import project as cli_project
 from annotator.cli import scheme as cli_scheme
@@ -108,6 +109,7 @@ for _command in (
     cli_team.curate,
     cli_suggest.suggest,
     cli_suggest.patterns,
+    cli_learn.train,
     cli_scheme.relations,
     cli_scheme.labels,
     whoami,

@@ -20,8 +20,8 @@ TIMEOUT = Number(0, 86400, low_open=True, what="a number of seconds")  # a day a
     "--suggester",
     "suggesters",
     multiple=True,
-    help="A built-in suggester to run (repeatable): quotes, captions, concessions, claims. "
-    "Default: quotes, captions and concessions.",
+    help="A suggester to run (repeatable): quotes, captions, concessions, claims, or learned "
+    "(the model `annotator train` made). Default: quotes, captions and concessions.",
 )
 @click.option(
     "--status",
@@ -37,7 +37,8 @@ TIMEOUT = Number(0, 86400, low_open=True, what="a number of seconds")  # a day a
     default=None,
     metavar="SCORE",
     help="Store only suggestions scored at least this, from 0 to 1 (default: 0.5 for quotes "
-    "and captions, which leaves scare quotes out, 0 for the others and for --command).",
+    "and captions, which leaves scare quotes out, and for learned, whose scores are "
+    "probabilities; 0 for the others and for --command).",
 )
 @click.option(
     "--command",
@@ -84,6 +85,7 @@ def suggest(
     from annotator.suggest.builtin.patterns import load
     from annotator.suggest.running import (
         SuggestError,
+        SuggestReport,
         documents_to_suggest,
         run_command,
         run_suggesters,
@@ -111,13 +113,21 @@ def suggest(
             if said:
                 click.echo(f"{name} said:\n{said}", err=True)
         else:
-            report = run_suggesters(
-                store,
-                suggesters or None,
-                documents=chosen,
-                min_score=min_score,
-                patterns=load(patterns) if patterns else None,
-            )
+            rules = [s for s in suggesters if s != "learned"]
+            report = SuggestReport()
+            with store.transaction():  # all the suggesters' suggestions, or none
+                if rules or not suggesters:
+                    report = run_suggesters(
+                        store,
+                        rules or None,
+                        documents=chosen,
+                        min_score=min_score,
+                        patterns=load(patterns) if patterns else None,
+                    )
+                if "learned" in suggesters:
+                    from annotator.suggest.learned.suggesting import suggest_learned
+
+                    report = report.merge(suggest_learned(store, chosen, min_score=min_score))
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2, allow_nan=False))
     else:

@@ -248,11 +248,31 @@ _SCHEMA_4 = [
     "ALTER TABLE labels ADD COLUMN attributes TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(attributes))",
 ]
 
+# Learned models: each training's record (the library, labels, documents, when, held-out
+# figures), and the parameters of the newest, as JSON (never anything that runs code).
+_SCHEMA_5 = [
+    """
+    CREATE TABLE models (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        library TEXT NOT NULL,
+        library_version TEXT NOT NULL,
+        made_by TEXT NOT NULL,
+        layer TEXT NOT NULL CHECK (layer IN ('done', 'curated')),
+        labels TEXT NOT NULL CHECK (json_valid(labels)),
+        documents TEXT NOT NULL CHECK (json_valid(documents)),
+        trained_at TEXT NOT NULL,
+        trained_by TEXT NOT NULL,
+        figures TEXT NOT NULL CHECK (json_valid(figures)),
+        parameters TEXT CHECK (parameters IS NULL OR json_valid(parameters))
+    )""",
+]
+
 STEPS: list[tuple[str, list[str]]] = [
     ("0001_initial_schema", _SCHEMA_1),
     ("0002_teams", _SCHEMA_2),
     ("0003_suggestions", _SCHEMA_3),
     ("0004_relations", _SCHEMA_4),
+    ("0005_learned_models", _SCHEMA_5),
 ]
 
 

@@ -39,6 +39,7 @@ from annotator.store.migrations import (
     pending_names,
     schema_problems,
 )
+from annotator.store.models import Models
 from annotator.store.project_file import (
     BUSY_TIMEOUT_MS,
     ProjectError,
@@ -59,7 +60,8 @@ class Store:
     """An open project. Use as a context manager or call :meth:`close`.
 
     Its parts each hold one kind of thing: ``store.spans``, ``store.labels``,
-    ``store.relations``, ``store.relation_types`` and ``store.statuses``; the documents and
+    ``store.relations``, ``store.relation_types``, ``store.statuses`` and ``store.models``
+    (learned models); the documents and
     the project as a whole (opening, history, settings, backup, export) are the store's own.
     """
 
@@ -94,6 +96,7 @@ class Store:
         self.relations = Relations(self.connection, self.spans)
         self.labels = Labels(self.connection, self.spans, self.relations)
         self.relation_types = RelationTypes(self.connection, self.labels, self.relations)
+        self.models = Models(self.connection)
         started = time.monotonic()
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

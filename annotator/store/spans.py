@@ -111,6 +111,42 @@ class Spans(Part):
         )
         return self.restore(span, action="add_span")
 
+    def add_suggestions(
+        self, document_id: int, found: Iterable[tuple[int, int, str, str, float]]
+    ) -> list[Span]:
+        """Add a suggester's suggestions on one document, (start, end, label, suggester,
+        score) each, checked as :meth:`add` checks a span and recorded in the history as it
+        records one. Suggestions change no status and no span count, so nothing else is read
+        or written: what a run over thousands of documents needs."""
+        text = self.connection.document_text(document_id)
+        label_ids: dict[str, int] = {}
+        out: list[Span] = []
+        with self.transaction():
+            now = utc_now()
+            for start, end, label, suggester, score in found:
+                check_span(text, start, end)
+                label_id = label_ids.get(label)
+                if label_id is None:
+                    label_id = label_ids[label] = self._label_id(label)
+                span = Span(
+                    document_id=document_id, start=start, end=end, label=label,
+                    text=text[start:end], annotator=self.annotator, origin="suggested",
+                    created_at=now, updated_at=now, suggester=suggester, score=score,
+                )  # fmt: skip
+                cur = self.conn.execute(
+                    'INSERT INTO spans (document_id, start, "end", label_id, text, annotator,'
+                    " origin, created_at, updated_at, suggester, score)"
+                    " VALUES (?, ?, ?, ?, ?, ?, 'suggested', ?, ?, ?, ?)",
+                    (document_id, start, end, label_id, span.text, span.annotator, now, now,
+                     suggester, score),
+                )  # fmt: skip
+                span.id = cur.lastrowid
+                self.record_change(
+                    "add_span", document_id, span.id, start=start, end=end, label=label
+                )
+                out.append(span)
+        return out
+
     def restore(self, span: Span, *, action: str = "restore_span") -> Span:
         """Put a span back exactly as it was (same id, author and times), for undo and redo."""
         text = self.connection.document_text(span.document_id)
@@ -278,6 +314,27 @@ class Spans(Part):
             if not kind.fits(head, child):
                 unfit.append(relation)
         return unfit
+
+    def restamp(self, span_id: int, suggester: str, score: float) -> Span:
+        """A suggestion proposed again by another suggester (a newer learned model) keeps its
+        id and records the new suggester and score."""
+        with self.transaction():
+            before = self.get(span_id)
+            if before.origin != "suggested":
+                raise SpanError(f"span {span_id} is not a suggestion")
+            self.conn.execute(
+                "UPDATE spans SET suggester = ?, score = ?, updated_at = ? WHERE id = ?",
+                (suggester, score, utc_now(), span_id),
+            )
+            self.record_change(
+                "restamp_suggestion",
+                before.document_id,
+                span_id,
+                suggester=[before.suggester, suggester],
+                score=[before.score, score],
+            )
+            after = self.get(span_id)
+            return with_changes(after, Changes(spans={span_id: Change(before, after)}))
 
     def move(self, span_id: int, start: int, end: int) -> Span:
         return self._update_span(span_id, "move_span", start=start, end=end)

@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from annotator.changes import Changes, with_changes
+from annotator.changes import Change, Changes, with_changes
 from annotator.model import Refused, Span, SpanError, check_span, utc_now
 from annotator.printable import printable
 from annotator.store.project import Store
@@ -75,6 +75,19 @@ class SuggestReport:
         if extra:
             lines.append("  " + "; ".join(extra) + ".")
         return "\n".join(lines)
+
+    def merge(self, other: SuggestReport) -> SuggestReport:
+        """This report and another's over the same documents, as one."""
+        proposed = {name: Counter(c) for name, c in self.proposed.items()}
+        for name, counts in other.proposed.items():
+            proposed.setdefault(name, Counter()).update(counts)
+        return SuggestReport(
+            documents=max(self.documents, other.documents),
+            proposed=proposed,
+            kept=self.kept + other.kept,
+            withdrawn=self.withdrawn + other.withdrawn,
+            not_again=self.not_again + other.not_again,
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -134,7 +147,8 @@ def run_suggesters(
     unknown = [n for n in chosen if n not in available]
     if unknown:
         raise SuggestError(
-            f"no suggester {unknown[0]!r}; the built-in ones are {', '.join(available)}"
+            f"no suggester {unknown[0]!r}; the built-in ones are {', '.join(available)}, and "
+            "learned proposes with the model `annotator train` made"
         )
     patterns = patterns or for_project(store.path)
     named = label_names(store)
@@ -192,21 +206,41 @@ def caption_lines(store: Store) -> Callable[[str], bool]:
     return is_caption
 
 
+def _of_suggester(suggester: str, family: str | None) -> tuple[str, list[str | int]]:
+    """SQL matching a suggester's rows (and, with ``family``, those of ``family#...``)."""
+    if family is None:
+        return "suggester = ?", [suggester]
+    return "(suggester = ? OR suggester = ? OR substr(suggester, 1, ?) = ?)", [
+        suggester,
+        family,
+        len(family) + 1,
+        family + "#",
+    ]
+
+
 def keep_suggestions(
     store: Store,
     document_id: int,
     suggester: str,
     found: Sequence[Suggestion],
     report: SuggestReport,
+    *,
+    family: str | None = None,
 ) -> Changes:
     """Make ``suggester``'s suggestions on a document exactly ``found`` (less what was rejected
-    or is already annotated), keeping the ids of those it proposed before."""
+    or is already annotated), keeping the ids of those it proposed before.
+
+    With ``family`` (a learned model's ``learned``), every suggester named ``family#...`` is
+    the same one: a newer model's suggestions replace an older one's, and what was rejected
+    from any of them is not proposed again.
+    """
     conn = store.conn
+    same, params = _of_suggester(suggester, family)
     rejected = {
         tuple(r)
         for r in conn.execute(
-            'SELECT start, "end", label FROM rejections WHERE document_id = ? AND suggester = ?',
-            (document_id, suggester),
+            f'SELECT start, "end", label FROM rejections WHERE document_id = ? AND {same}',
+            (document_id, *params),
         )
     }
     annotated = {
@@ -217,13 +251,14 @@ def keep_suggestions(
             (document_id,),
         )
     }
-    earlier: dict[tuple[int, int, str], int] = {}
-    for sid, start, end, label in conn.execute(
-        'SELECT s.id, s.start, s."end", l.name FROM spans s JOIN labels l ON l.id = s.label_id'
-        " WHERE s.document_id = ? AND s.origin = 'suggested' AND s.suggester = ?",
-        (document_id, suggester),
+    earlier: dict[tuple[int, int, str], tuple[int, str]] = {}
+    for sid, start, end, label, made_by in conn.execute(
+        'SELECT s.id, s.start, s."end", l.name, s.suggester FROM spans s'
+        " JOIN labels l ON l.id = s.label_id"
+        f" WHERE s.document_id = ? AND s.origin = 'suggested' AND {same}",
+        (document_id, *params),
     ):
-        earlier[(start, end, label)] = sid
+        earlier[(start, end, label)] = (sid, made_by)
     changes = Changes()
     wanted: dict[tuple[int, int, str], Suggestion] = {}
     for s in found:
@@ -233,20 +268,24 @@ def keep_suggestions(
             continue
         if key not in wanted or s.score > wanted[key].score:
             wanted[key] = s
-    for key, sid in earlier.items():
+    for key, (sid, _) in earlier.items():
         if key not in wanted:
             changes |= store.spans.delete(sid).changes  # type: ignore[attr-defined]
             report.withdrawn += 1
+    new = []
     for key, s in sorted(wanted.items()):
         if key in earlier:
+            sid, made_by = earlier[key]
+            if made_by != suggester:  # proposed again by a newer model: it says so
+                restamped = store.spans.restamp(sid, suggester, round(s.score, 4))
+                changes |= restamped.changes  # type: ignore[attr-defined]
             report.kept += 1
             continue
-        added = store.spans.add(
-            document_id, s.start, s.end, s.label, origin="suggested", suggester=suggester,
-            score=round(s.score, 4),
-        )  # fmt: skip
-        changes |= added.changes  # type: ignore[attr-defined]
-        report.proposed.setdefault(suggester, Counter())[s.label] += 1
+        new.append((s.start, s.end, s.label, suggester, round(s.score, 4)))
+    counts = report.proposed.setdefault(suggester, Counter())
+    for span in store.spans.add_suggestions(document_id, new):
+        changes |= Changes(spans={span.id: Change(None, span)})  # type: ignore[dict-item]
+        counts[span.label] += 1
     return changes
 
 

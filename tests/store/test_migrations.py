@@ -46,6 +46,7 @@ def test_fresh_project_records_the_initial_schema_step(tmp_path):
         ("annotator", "0002_teams"),
         ("annotator", "0003_suggestions"),
         ("annotator", "0004_relations"),
+        ("annotator", "0005_learned_models"),
     ]
 
 
@@ -75,6 +76,7 @@ def test_initial_schema_applies_to_an_empty_database_through_sqlite_utils():
         "0002_teams",
         "0003_suggestions",
         "0004_relations",
+        "0005_learned_models",
     ]
     assert db["documents"].exists()
 
@@ -83,7 +85,7 @@ def test_reopening_a_project_applies_nothing_and_makes_no_backup(tmp_path):
     make_project(tmp_path / "p.db")
     make_project(tmp_path / "p.db")
     conn = sqlite3.connect(tmp_path / "p.db")
-    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 4
+    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 5
     conn.close()
     assert not list(tmp_path.glob("*.bak"))
 

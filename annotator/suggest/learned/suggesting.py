@@ -1,0 +1,101 @@
+"""The learned model at work on a project: its suggestions, stored as every suggester's are,
+and how unsure it is about each document.
+
+Each suggestion records the model that made it as its suggester, ``learned#<id>``. Running it
+again (with the same model or a newer one) replaces the earlier learned suggestions on those
+documents, keeping the ids of those still proposed, and never proposes again what an analyst
+rejected from any learned model on that document.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from annotator.printable import printable
+from annotator.store.models import ModelRecord
+from annotator.store.project import Store
+from annotator.suggest.learned.batch import proposals
+from annotator.suggest.learned.model import (
+    DEFAULT_MIN_SCORE,
+    NAME,
+    LearnedModel,
+    ModelError,
+    loads,
+)
+from annotator.suggest.running import SuggestError, SuggestReport, keep_suggestions, label_names
+
+
+def latest_model(store: Store) -> tuple[LearnedModel, ModelRecord]:
+    """The project's newest model, read and checked, with its record. Raises SuggestError when
+    there is none, and ModelError when it cannot be read (another version's, or damaged)."""
+    record = store.models.latest()
+    if record is None:
+        raise SuggestError(
+            "this project has no learned model yet; train one with `annotator train` once "
+            "some documents are marked done"
+        )
+    where = f"the learned model #{record.id} in {printable(store.path)}"
+    model = loads(record.parameters or "", where)
+    model.id = record.id
+    return model, record
+
+
+def suggest_learned(
+    store: Store,
+    documents: Sequence[int],
+    *,
+    min_score: float | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    model: LearnedModel | None = None,
+    uncertain: dict[int, float] | None = None,
+) -> SuggestReport:
+    """Propose the learned model's spans on ``documents`` and store them (one transaction).
+
+    ``min_score`` (default ``DEFAULT_MIN_SCORE``, 0.35) is the probability a suggestion must
+    have at least. Many documents are proposed on in worker processes (see ``batch``). Given a
+    dict as ``uncertain``, each document's uncertainty (see :func:`uncertainties`) is put in it,
+    for nothing more.
+    """
+    if model is None:
+        model, _ = latest_model(store)
+    floor = DEFAULT_MIN_SCORE if min_score is None else min_score
+    named = label_names(store)
+    report = SuggestReport(proposed={model.suggester: Counter()})
+    texts = [store.documents.text(doc) for doc in documents]
+    with store.transaction(), store.bulk_writes():
+        read = proposals(model, texts, floor)
+        for i, (doc, (proposed, unsure)) in enumerate(zip(documents, read, strict=True)):
+            found = [
+                replace(s, label=label) for s in proposed if (label := named(s.label)) is not None
+            ]
+            keep_suggestions(store, doc, model.suggester, found, report, family=NAME)
+            report.documents += 1
+            if uncertain is not None:
+                uncertain[doc] = unsure
+            if progress:
+                progress(i + 1, len(documents))
+    return report
+
+
+def uncertainties(
+    store: Store, documents: Sequence[int], model: LearnedModel | None = None
+) -> dict[int, float]:
+    """How unsure the newest model is about each document, from 0 to 1 (see
+    :meth:`LearnedModel.uncertainty`): sort by it, highest first, to tag the least certain
+    documents first. Nothing is stored."""
+    if model is None:
+        model, _ = latest_model(store)
+    texts = [store.documents.text(doc) for doc in documents]
+    read = proposals(model, texts, 1.0)
+    return {doc: unsure for doc, (_, unsure) in zip(documents, read, strict=True)}
+
+
+__all__ = [
+    "DEFAULT_MIN_SCORE",
+    "ModelError",
+    "latest_model",
+    "suggest_learned",
+    "uncertainties",
+]
