@@ -19,6 +19,7 @@ import os
 import shlex
 import signal
 import subprocess
+import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -429,22 +430,15 @@ def _run_program(args: list[str], feed: bytes, timeout: float) -> tuple[int, byt
     process it started is stopped with it; its pipes are read for ``timeout`` seconds at most,
     even when something it started keeps them open after it ended."""
     program = printable(args[0])
+    held = _HeldInterrupts()
     try:
-        process = subprocess.Popen(
-            args,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
-    except FileNotFoundError:
-        raise SuggestError(f"{program}: no such program") from None
-    except PermissionError:
-        raise SuggestError(f"{program}: cannot be run (permission denied)") from None
-    except OSError as e:  # not a program at all, such as a script with no #! line
-        raise SuggestError(f"{program}: cannot be run ({e.strerror or e})") from None
+        process = _start(program, args)
+    except BaseException:
+        held.release()
+        raise
     with process:
         try:
+            held.release()  # a Ctrl+C typed while it started is raised here, and stops it
             stdout, stderr = process.communicate(feed, timeout=timeout)
         except subprocess.TimeoutExpired as e:
             ended = _has_ended(process)
@@ -464,6 +458,49 @@ def _run_program(args: list[str], feed: bytes, timeout: float) -> tuple[int, byt
             _stop_all(process)
             raise
     return process.returncode, stdout, stderr.decode("utf-8", "replace").strip()
+
+
+def _start(program: str, args: list[str]) -> subprocess.Popen[bytes]:
+    try:
+        return subprocess.Popen(
+            args,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+    except FileNotFoundError:
+        raise SuggestError(f"{program}: no such program") from None
+    except PermissionError:
+        raise SuggestError(f"{program}: cannot be run (permission denied)") from None
+    except OSError as e:  # not a program at all, such as a script with no #! line
+        raise SuggestError(f"{program}: cannot be run ({e.strerror or e})") from None
+
+
+class _HeldInterrupts:
+    """Ctrl+C held back while the program starts. The program runs in a session of its own,
+    so the terminal's Ctrl+C never reaches it: an interrupt that landed after it started but
+    before it was in our hands would leave it running with no one to stop it."""
+
+    def __init__(self) -> None:
+        self.caught = False
+        self.previous: Any = None
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.getsignal(signal.SIGINT)
+            if previous is not None:  # None: a handler set outside Python, left alone
+                self.previous = signal.signal(signal.SIGINT, self._catch)
+
+    def _catch(self, signum: int, frame: object) -> None:
+        self.caught = True
+
+    def release(self) -> None:
+        """Put the usual handler back and hand it an interrupt that came meanwhile."""
+        if self.previous is None:
+            return
+        signal.signal(signal.SIGINT, self.previous)
+        self.previous = None
+        if self.caught:
+            signal.raise_signal(signal.SIGINT)
 
 
 def _has_ended(process: subprocess.Popen[bytes]) -> bool:
