@@ -48,7 +48,8 @@ class Scorer:
     def _shared(self, facts: Sequence[Facts]) -> tuple[numpy.ndarray, list[int]]:
         """The weighed sums of the lists the candidates share (each added up once, and kept
         for the next documents with the list itself, so that no other list takes its id),
-        and which of them each candidate has, four a candidate."""
+        and which of them each candidate has, four a candidate (its own place's lists, then
+        its line's)."""
         import numpy as np
 
         known = self._known
@@ -58,23 +59,25 @@ class Scorer:
         sums: list[numpy.ndarray | None] = []
         missing: list[tuple[int, list[str], float]] = []
         picks: list[int] = []
+        lines: dict[int, tuple[int, int]] = {}  # a line's facts and words, by the first's id
+
+        def at(facts_list: list[str], weight: float) -> int:
+            place = where.get(id(facts_list))
+            if place is None:
+                place = where[id(facts_list)] = len(sums)
+                hit = known.get(id(facts_list))
+                if hit is not None and hit[0] is facts_list:
+                    sums.append(hit[1])
+                else:
+                    sums.append(None)
+                    missing.append((place, facts_list, weight))
+            return place
+
         for f in facts:
-            for facts_list, weight in (
-                (f.places, 1.0),
-                (f.line, 1.0),
-                (f.crossed, 1.0),
-                (f.line_words, WORDS_COUNT),
-            ):
-                at = where.get(id(facts_list))
-                if at is None:
-                    at = where[id(facts_list)] = len(sums)
-                    hit = known.get(id(facts_list))
-                    if hit is not None and hit[0] is facts_list:
-                        sums.append(hit[1])
-                    else:
-                        sums.append(None)
-                        missing.append((at, facts_list, weight))
-                picks.append(at)
+            line = lines.get(id(f.line))
+            if line is None:
+                line = lines[id(f.line)] = (at(f.line, 1.0), at(f.line_words, WORDS_COUNT))
+            picks += (at(f.places, 1.0), at(f.crossed, 1.0), *line)
         if missing:
             rows: list[int] = []
             starts: list[int] = []
@@ -84,9 +87,9 @@ class Scorer:
                 if len(rows) == starts[-1]:
                     rows.append(0)  # an empty list adds up to row 0's zeros
             added = np.add.reduceat(self.table[rows], starts, axis=0)
-            for (at, facts_list, weight), total in zip(missing, added, strict=True):
+            for (place, facts_list, weight), total in zip(missing, added, strict=True):
                 weighed = total * weight
-                sums[at] = weighed
+                sums[place] = weighed
                 known[id(facts_list)] = (facts_list, weighed)
         return np.asarray(sums), picks
 
