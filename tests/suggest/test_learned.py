@@ -490,3 +490,18 @@ def test_suggesting_also_gives_each_documents_uncertainty(project):
         unsure: dict[int, float] = {}
         suggest_learned(store, docs, uncertain=unsure)
         assert unsure == uncertainties(store, docs)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "says"),
+    [
+        ("/home/ana/.local/share/pipx/venvs/annotator", "pipx inject annotator scikit-learn"),
+        ("/home/ana/.local/share/uv/tools/annotator", "uv pip install --python "),
+        ("/home/ana/work/.venv", " -m pip install scikit-learn"),
+    ],
+)
+def test_what_to_install_follows_how_annotator_was_installed(monkeypatch, prefix, says):
+    from annotator.suggest.learned import training
+
+    monkeypatch.setattr(training.sys, "prefix", prefix)
+    assert says in training.install_hint("scikit-learn")

@@ -9,9 +9,9 @@ about words, as in training: the probabilities are those the model was measured 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from itertools import repeat
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from annotator.suggest.learned.features import BAG, WORDS_COUNT, Facts
 
@@ -20,14 +20,20 @@ KEPT = 100_000  # lists whose sums are kept between documents, at most
 if TYPE_CHECKING:
     import numpy
 
-    from annotator.suggest.learned.model import LabelModel
+
+class Weighed(Protocol):
+    """What a scorer reads of a label's model (``model.LabelModel``)."""
+
+    bias: float
+    weights: dict[str, float]
+    calibration: tuple[float, float]
 
 
 class Scorer:
     """The weights of a model's labels as one table: a row for each fact (row 0: a fact no
     label weighs), a column for each label."""
 
-    def __init__(self, labels: dict[str, LabelModel]) -> None:
+    def __init__(self, labels: Mapping[str, Weighed]) -> None:
         import numpy as np
 
         self.names = list(labels)
