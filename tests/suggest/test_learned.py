@@ -427,7 +427,9 @@ def test_many_documents_are_proposed_in_workers_with_the_same_result(model_and_t
     model, texts = model_and_texts
     monkeypatch.setattr(batch, "PARALLEL_FROM", 2)
     monkeypatch.setattr(batch, "workers", lambda n: 2)
-    assert batch.runs(len(texts), 2)[0] == (0, 1) and batch.runs(len(texts), 2)[-1][1] == 7
+    cut = batch.runs(len(texts), 2)
+    assert len(cut) == 3 and cut[0][0] == 0 and cut[-1][1] == len(texts)
+    assert all(a[1] == b[0] for a, b in zip(cut, cut[1:], strict=False))
     started = []
     real = batch.subprocess.Popen
     monkeypatch.setattr(
@@ -488,3 +490,18 @@ def test_suggesting_also_gives_each_documents_uncertainty(project):
         unsure: dict[int, float] = {}
         suggest_learned(store, docs, uncertain=unsure)
         assert unsure == uncertainties(store, docs)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "says"),
+    [
+        ("/home/ana/.local/share/pipx/venvs/annotator", "pipx inject annotator scikit-learn"),
+        ("/home/ana/.local/share/uv/tools/annotator", "uv pip install --python "),
+        ("/home/ana/work/.venv", " -m pip install scikit-learn"),
+    ],
+)
+def test_what_to_install_follows_how_annotator_was_installed(monkeypatch, prefix, says):
+    from annotator.suggest.learned import training
+
+    monkeypatch.setattr(training.sys, "prefix", prefix)
+    assert says in training.install_hint("scikit-learn")

@@ -2,9 +2,9 @@
 
 Reading a document's candidates and scoring them is pure Python, some milliseconds a
 document; over ten thousand documents that is a minute on one core. So when there are many
-documents and more than one core, the documents are cut into as many runs as there are cores:
-the calling process proposes in the first (and stores everything), and each other run goes to
-a worker, a Python process of its own (``python -m annotator.suggest.learned.worker``) that
+documents and more than one core, the documents are cut into runs: the calling process
+proposes in a short first one (it stores everything, too), and each other run goes to a
+worker, one for each core, a Python process of its own (``python -m annotator.suggest.learned.worker``) that
 reads the model and the run's texts from files as JSON and writes what it proposes as JSON.
 Nothing passes between the processes but JSON, and the workers run no code of the caller's
 (a script with no ``if __name__ == "__main__"`` guard is not run again in them).
@@ -28,7 +28,7 @@ from annotator.suggest.learned.model import LearnedModel
 
 PARALLEL_FROM = 300  # documents: fewer are proposed in the calling process alone
 MAX_WORKERS = 8
-OWN_SHARE = 0.8  # the calling process also stores: it takes this much of an equal run
+OWN_SHARE = 0.3  # the calling process also stores: it takes this much of an equal run
 
 
 def workers(documents: int) -> int:
@@ -36,7 +36,7 @@ def workers(documents: int) -> int:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     if documents < PARALLEL_FROM or (cores or 1) < 2:
         return 0
-    return min((cores or 1) - 1, MAX_WORKERS)
+    return min(cores or 1, MAX_WORKERS)
 
 
 def runs(count: int, workers: int) -> list[tuple[int, int]]:

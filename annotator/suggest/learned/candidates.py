@@ -8,10 +8,9 @@ is what lets a model learn a convention from its place rather than from its word
 A line is a stretch between line breaks. A heading is a short line that does not end as a
 sentence does; a lead-in ends with a colon, and heads what follows it as a heading does; a
 sub-heading is a heading right above a line of text; a section heading is a heading followed
-by another heading (a sub-heading). Sentences come from the built-in
-splitter; a clause is a stretch of a sentence between commas, semicolons, colons, dashes or a
-conjunction, and also every start of a sentence up to such a break and every end of one from
-it.
+by another heading (a sub-heading). Sentences come from the built-in splitter; a clause is a
+stretch of a sentence between commas, semicolons, colons, dashes or a conjunction, and also
+every start of a sentence up to such a break and every end of one from it.
 """
 
 from __future__ import annotations

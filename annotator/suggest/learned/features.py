@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from annotator.suggest.learned.candidates import Candidate, Line, Structure
 
-FEATURES = "places-2"
+FEATURES = "places-3"
 MAX_BAG = 30  # the candidate's own words counted, at most
 # What a fact about words counts for, against 1 for a fact about places: a word must then be
 # a strong sign to weigh as much as a place (the weights are kept small, so each must earn its
@@ -111,7 +111,7 @@ def _line_words(st: Structure, line: Line) -> list[str]:
     before = st.lines[line.index - 1] if line.index else None
     out = [f"lfw:{line.first_word}", f"pfw:{before.first_word if before else '^'}"]
     if before is not None:
-        out += [f"pw:{w}" for w in dict.fromkeys(before.words_lower[:MAX_BAG])]
+        out += [f"pw:{w}" for w in before.words_lower[:MAX_BAG]]
     return out
 
 
@@ -225,6 +225,5 @@ def candidate_facts(st: Structure) -> list[Facts]:
             lexical.append(f"P={place}&wa:{c.word_after}")
         if c.word_before:
             lexical.append(f"P={place}&wb:{c.word_before}")
-        bag = list(dict.fromkeys(own[:MAX_BAG])) if len(own) > 1 else own
-        out.append(Facts(places, lexical, bag, shared[0], cross, shared[1]))
+        out.append(Facts(places, lexical, own[:MAX_BAG], shared[0], cross, shared[1]))
     return out

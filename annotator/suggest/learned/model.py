@@ -16,19 +16,13 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
 from typing import Any
 
 from annotator.model import Refused
 from annotator.suggest.builtin.suggestion import Suggestion
 from annotator.suggest.learned.candidates import Structure, structure
-from annotator.suggest.learned.features import (
-    BAG,
-    FEATURES,
-    WORDS_COUNT,
-    Facts,
-    candidate_facts,
-)
+from annotator.suggest.learned.features import FEATURES, Facts, candidate_facts
+from annotator.suggest.learned.scoring import Scorer
 
 KIND = "annotator-span-candidates"
 FORMAT = 1
@@ -52,52 +46,6 @@ class LabelModel:
     weights: dict[str, float]
     calibration: tuple[float, float] = (1.0, 0.0)  # probability = sigmoid(a * sum + b)
     trim_stop: bool = False  # the analysts' spans leave out a sentence's final stop
-    _sums: dict[int, tuple[list[str], float]] = field(default_factory=dict, repr=False)
-    _bag_weights: dict[str, float] | None = field(default=None, repr=False)
-
-    def sums(self, facts: Sequence[Facts]) -> list[float]:
-        """Each candidate's sum of weights (before calibration). A list that candidates share
-        is added up once (and remembered with the list itself, so that no other list can take
-        its id while the sum is kept)."""
-        get = self.weights.get
-        bag = self._bag().get
-        once = self._sums
-        if len(once) > 100_000:
-            once.clear()
-
-        def total(shared: list[str]) -> float:
-            hit = once.get(id(shared))
-            if hit is None or hit[0] is not shared:
-                hit = once[id(shared)] = (shared, sum(map(get, shared, repeat(0.0))))
-            return hit[1]
-
-        lines: dict[int, float] = {}  # a line's facts, and the words around it
-        out = []
-        for f in facts:
-            around = lines.get(id(f.line))
-            if around is None:
-                around = lines[id(f.line)] = total(f.line) + WORDS_COUNT * total(f.line_words)
-            out.append(
-                self.bias
-                + around
-                + total(f.places)
-                + total(f.crossed)
-                + WORDS_COUNT
-                * (sum(map(get, f.words, repeat(0.0))) + sum(map(bag, f.bag, repeat(0.0))))
-            )
-        return out
-
-    def _bag(self) -> dict[str, float]:
-        """The weights of the facts about the candidate's own words, by the word alone."""
-        if self._bag_weights is None:
-            self._bag_weights = {
-                fact[len(BAG) :]: w for fact, w in self.weights.items() if fact.startswith(BAG)
-            }
-        return self._bag_weights
-
-    def probability(self, raw: float) -> float:
-        a, b = self.calibration
-        return sigmoid(a * raw + b)
 
 
 @dataclass
@@ -106,6 +54,7 @@ class LearnedModel:
 
     labels: dict[str, LabelModel] = field(default_factory=dict)
     id: int | None = None
+    _scorer: Scorer | None = field(default=None, repr=False, compare=False)
 
     @property
     def suggester(self) -> str:
@@ -135,9 +84,9 @@ class LearnedModel:
 
     def scored(self, facts: Sequence[Facts]) -> dict[str, list[float]]:
         """Each label's probability for each candidate."""
-        return {
-            name: [m.probability(raw) for raw in m.sums(facts)] for name, m in self.labels.items()
-        }
+        if self._scorer is None:
+            self._scorer = Scorer(self.labels)
+        return self._scorer.scores(facts)
 
     def propose(self, text: str, min_score: float = DEFAULT_MIN_SCORE) -> list[Suggestion]:
         """The spans proposed in ``text``: for each label, its candidates scored at least
@@ -191,13 +140,6 @@ def chosen(
             out.append(Suggestion(c.start, end, name, values[i]))
     out.sort(key=lambda s: (s.start, s.end, s.label))
     return out
-
-
-def sigmoid(x: float) -> float:
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    z = math.exp(x)
-    return z / (1.0 + z)
 
 
 # -- reading a stored model back --------------------------------------------------------------
