@@ -88,6 +88,7 @@ class SuggestReport:
             kept=self.kept + other.kept,
             withdrawn=self.withdrawn + other.withdrawn,
             not_again=self.not_again + other.not_again,
+            changes=self.changes | other.changes,
         )
 
     def to_json(self) -> dict[str, Any]:

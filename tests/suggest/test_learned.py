@@ -505,3 +505,64 @@ def test_what_to_install_follows_how_annotator_was_installed(monkeypatch, prefix
 
     monkeypatch.setattr(training.sys, "prefix", prefix)
     assert says in training.install_hint("scikit-learn")
+
+
+# -- the window's loop: training apart from storing, suggestions with their changes ------------
+
+
+def test_learning_stores_nothing_until_the_window_stores_what_it_learned(project, dump):
+    from annotator.suggest.learned.training import learn_file
+
+    before = dump(project)
+    trained = learn_file(project, "ana", ["concession"])
+    assert dump(project) == before  # the worker thread's part writes nothing
+    with Store(project, "ana") as store:
+        model_id = trained.store(store)
+        assert model_id == 2 == trained.model.id == trained.training.model_id
+        _, record = latest_model(store)
+        assert record.labels == ["concession"] and record.documents == trained.documents
+        assert record.figures["documents"] == DONE
+
+
+def test_learned_suggestions_say_what_they_changed_and_keep_each_documents_uncertainty(project):
+    with Store(project, "ana") as store:
+        docs = _new_documents(store)
+        report = suggest_learned(store, docs)
+        stored = {s.id for d in docs for s in suggestions(store, d)}
+        assert stored and set(report.changes.spans) == stored
+        assert all(c.added for c in report.changes.spans.values())
+        kept = store.models.uncertainties()
+        assert {d: u for d, (_, u) in kept.items()} == uncertainties(store, docs)
+        assert {m for m, _ in kept.values()} == {1}
+
+
+def test_proposing_apart_from_keeping_gives_what_suggesting_at_once_gives(project):
+    from annotator.suggest.learned.suggesting import keep_learned, propose
+
+    with Store(project, "ana") as store:
+        docs = _new_documents(store)
+        model, _ = latest_model(store)
+        read = propose(model, [store.documents.text(d) for d in docs])
+        keep_learned(store, model, docs, read)
+        apart = sorted(
+            (s.document_id, s.start, s.end, s.label) for d in docs for s in suggestions(store, d)
+        )
+        with store.transaction():
+            store.conn.execute("DELETE FROM spans WHERE origin = 'suggested'")
+        suggest_learned(store, docs)
+        at_once = sorted(
+            (s.document_id, s.start, s.end, s.label) for d in docs for s in suggestions(store, d)
+        )
+    assert apart == at_once and apart
+
+
+def test_keeping_only_the_uncertainties_suggests_nothing(project):
+    from annotator.suggest.learned.suggesting import keep_learned, propose
+
+    with Store(project, "ana") as store:
+        docs = _new_documents(store)
+        model, _ = latest_model(store)
+        read = propose(model, [store.documents.text(d) for d in docs])
+        report = keep_learned(store, model, docs, read, suggest=False)
+        assert not report.changes and not any(suggestions(store, d) for d in docs)
+        assert set(store.models.uncertainties()) == set(docs)

@@ -4,19 +4,25 @@ and how unsure it is about each document.
 Each suggestion records the model that made it as its suggester, ``learned#<id>``. Running it
 again (with the same model or a newer one) replaces the earlier learned suggestions on those
 documents, keeping the ids of those still proposed, and never proposes again what an analyst
-rejected from any learned model on that document.
+rejected from any learned model on that document. How unsure the model is about each document
+is kept with its suggestions, for listing the least certain documents first.
+
+``suggest_learned`` proposes and stores at once; a window proposes in a worker thread
+(``propose``) and stores what came back a few documents at a time (``keep_learned``).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
+from annotator.changes import Change, Changes
+from annotator.model import Span
 from annotator.printable import printable
 from annotator.store.models import ModelRecord
 from annotator.store.project import Store
-from annotator.suggest.learned.batch import proposals
+from annotator.suggest.learned.batch import Read, proposals
 from annotator.suggest.learned.model import (
     DEFAULT_MIN_SCORE,
     NAME,
@@ -51,31 +57,70 @@ def suggest_learned(
     model: LearnedModel | None = None,
     uncertain: dict[int, float] | None = None,
 ) -> SuggestReport:
-    """Propose the learned model's spans on ``documents`` and store them (one transaction).
+    """Propose the learned model's spans on ``documents`` and store them (one transaction),
+    with how unsure the model is about each document (see ``store.models.uncertainties``).
 
     ``min_score`` (default ``DEFAULT_MIN_SCORE``, 0.35) is the probability a suggestion must
     have at least. Many documents are proposed on in worker processes (see ``batch``). Given a
-    dict as ``uncertain``, each document's uncertainty (see :func:`uncertainties`) is put in it,
-    for nothing more.
+    dict as ``uncertain``, each document's uncertainty (see :func:`uncertainties`) is put in it
+    too. The report's ``changes`` are every suggestion added, withdrawn or restamped.
     """
     if model is None:
         model, _ = latest_model(store)
-    floor = DEFAULT_MIN_SCORE if min_score is None else min_score
-    named = label_names(store)
-    report = SuggestReport(proposed={model.suggester: Counter()})
     texts = [store.documents.text(doc) for doc in documents]
     with store.transaction(), store.bulk_writes():
-        read = proposals(model, texts, floor)
+        read = proposals(model, texts, _floor(min_score))
+        return keep_learned(store, model, documents, read, progress=progress, uncertain=uncertain)
+
+
+def _floor(min_score: float | None) -> float:
+    return DEFAULT_MIN_SCORE if min_score is None else min_score
+
+
+def propose(
+    model: LearnedModel, texts: Sequence[str], min_score: float | None = None
+) -> list[Read]:
+    """What ``model`` proposes in each of ``texts`` and how unsure it is of each, reading and
+    storing nothing: what a worker thread computes for the window to keep (``keep_learned``)."""
+    return list(proposals(model, texts, _floor(min_score)))
+
+
+def keep_learned(
+    store: Store,
+    model: LearnedModel,
+    documents: Sequence[int],
+    read: Iterable[Read],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    uncertain: dict[int, float] | None = None,
+    suggest: bool = True,
+) -> SuggestReport:
+    """Store what ``model`` proposed on ``documents`` (``read``, in the same order) as its
+    suggestions, and its uncertainty about each, in one transaction; with ``suggest`` False,
+    the uncertainties alone."""
+    named = label_names(store)
+    report = SuggestReport(proposed={model.suggester: Counter()})
+    unsure_of: dict[int, float] = {}
+    spans: dict[int, Change[Span]] = {}
+    with store.transaction():
         for i, (doc, (proposed, unsure)) in enumerate(zip(documents, read, strict=True)):
-            found = [
-                replace(s, label=label) for s in proposed if (label := named(s.label)) is not None
-            ]
-            keep_suggestions(store, doc, model.suggester, found, report, family=NAME)
-            report.documents += 1
-            if uncertain is not None:
-                uncertain[doc] = unsure
+            unsure_of[doc] = unsure
+            if suggest:
+                found = [
+                    replace(s, label=label)
+                    for s in proposed
+                    if (label := named(s.label)) is not None
+                ]
+                changed = keep_suggestions(store, doc, model.suggester, found, report, family=NAME)
+                spans.update(changed.spans)  # each document's own spans: no id is shared
+                report.documents += 1
             if progress:
                 progress(i + 1, len(documents))
+        if model.id is not None:
+            store.models.keep_uncertainties(model.id, unsure_of)
+    report.changes = Changes(spans=spans)
+    if uncertain is not None:
+        uncertain.update(unsure_of)
     return report
 
 
@@ -95,7 +140,9 @@ def uncertainties(
 __all__ = [
     "DEFAULT_MIN_SCORE",
     "ModelError",
+    "keep_learned",
     "latest_model",
+    "propose",
     "suggest_learned",
     "uncertainties",
 ]
