@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from annotator.gui.article.find_bar import FindBar
     from annotator.gui.article.view import ArticleView
     from annotator.gui.controllers.editing import Editor
+    from annotator.gui.controllers.learning import Learning
     from annotator.gui.controllers.moving_on import MovingOn
     from annotator.gui.controllers.project_flows import ProjectFlows
     from annotator.gui.controllers.relating import Relating
@@ -43,6 +44,7 @@ class Window(Protocol):
     flows: ProjectFlows
     moving_on: MovingOn
     suggestions: Suggestions
+    learning: Learning
     review: Review
     relating: Relating
     find_bar: FindBar
@@ -235,6 +237,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     _spec("labels", "&Labels…", "Ctrl+L", "&Edit", lambda w: w.flows.open_labels(), 3),
     _spec(
+        "preferences",
+        "&Preferences…",
+        "Ctrl+,",
+        "&Edit",
+        lambda w: w.learning.open_preferences(),
+        3,
+    ),
+    _spec(
         "done",
         "&Done, next document",
         ("Ctrl+Return", "Ctrl+Enter"),
@@ -301,6 +311,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Shift+F8",
         "&Tag",
         lambda w: w.suggestions.suggest_all(),
+        1,
+    ),
+    _spec(
+        "learn",
+        "&Learn from the documents done",
+        "Ctrl+F8",
+        "&Tag",
+        lambda w: w.learning.train_now(),
         1,
     ),
     _spec(
@@ -477,6 +495,16 @@ def build_menus(w: Window) -> None:
             w.recent_menu = QMenu("Open &recent", w.article.window())
             menu.addMenu(w.recent_menu)
     _add_suggestion_menu(w)
+    _add_order_menu(w, menus["&Document"])
+
+
+def _add_order_menu(w: Window, document_menu: QMenu) -> None:
+    """Document → Order by: the project's order, or the learned model's least certain first."""
+    menu = QMenu("&Order by", w.article.window())
+    menu.setObjectName("orderBy")
+    w.learning.fill_order_menu(menu)
+    document_menu.addSeparator()
+    document_menu.addMenu(menu)
 
 
 def _add_suggestion_menu(w: Window) -> None:
