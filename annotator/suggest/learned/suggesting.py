@@ -7,30 +7,26 @@ documents, keeping the ids of those still proposed, and never proposes again wha
 rejected from any learned model on that document. How unsure the model is about each document
 is kept with its suggestions, for listing the least certain documents first.
 
-``suggest_learned`` proposes and stores at once; a window proposes in a worker thread
-(``propose``) and stores what came back a few documents at a time (``keep_learned``).
+``suggest_learned`` proposes and stores at once; the window proposes in a worker process
+(see ``background``) and stores what comes back a few documents at a time (``keep_learned``).
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
 
-from annotator.changes import Change, Changes
-from annotator.model import Span
 from annotator.printable import printable
 from annotator.store.models import ModelRecord
 from annotator.store.project import Store
-from annotator.suggest.learned.batch import Read, proposals
+from annotator.suggest.learned.batch import proposals
+from annotator.suggest.learned.keeping import Read, keep_learned
 from annotator.suggest.learned.model import (
     DEFAULT_MIN_SCORE,
-    NAME,
     LearnedModel,
     ModelError,
     loads,
 )
-from annotator.suggest.running import SuggestError, SuggestReport, keep_suggestions, label_names
+from annotator.suggest.running import SuggestError, SuggestReport
 
 
 def latest_model(store: Store) -> tuple[LearnedModel, ModelRecord]:
@@ -70,7 +66,9 @@ def suggest_learned(
     texts = [store.documents.text(doc) for doc in documents]
     with store.transaction(), store.bulk_writes():
         read = proposals(model, texts, _floor(min_score))
-        return keep_learned(store, model, documents, read, progress=progress, uncertain=uncertain)
+        return keep_learned(
+            store, model.id, documents, read, progress=progress, uncertain=uncertain
+        )
 
 
 def _floor(min_score: float | None) -> float:
@@ -81,47 +79,8 @@ def propose(
     model: LearnedModel, texts: Sequence[str], min_score: float | None = None
 ) -> list[Read]:
     """What ``model`` proposes in each of ``texts`` and how unsure it is of each, reading and
-    storing nothing: what a worker thread computes for the window to keep (``keep_learned``)."""
+    storing nothing (for ``keep_learned`` to store)."""
     return list(proposals(model, texts, _floor(min_score)))
-
-
-def keep_learned(
-    store: Store,
-    model: LearnedModel,
-    documents: Sequence[int],
-    read: Iterable[Read],
-    *,
-    progress: Callable[[int, int], None] | None = None,
-    uncertain: dict[int, float] | None = None,
-    suggest: bool = True,
-) -> SuggestReport:
-    """Store what ``model`` proposed on ``documents`` (``read``, in the same order) as its
-    suggestions, and its uncertainty about each, in one transaction; with ``suggest`` False,
-    the uncertainties alone."""
-    named = label_names(store)
-    report = SuggestReport(proposed={model.suggester: Counter()})
-    unsure_of: dict[int, float] = {}
-    spans: dict[int, Change[Span]] = {}
-    with store.transaction():
-        for i, (doc, (proposed, unsure)) in enumerate(zip(documents, read, strict=True)):
-            unsure_of[doc] = unsure
-            if suggest:
-                found = [
-                    replace(s, label=label)
-                    for s in proposed
-                    if (label := named(s.label)) is not None
-                ]
-                changed = keep_suggestions(store, doc, model.suggester, found, report, family=NAME)
-                spans.update(changed.spans)  # each document's own spans: no id is shared
-                report.documents += 1
-            if progress:
-                progress(i + 1, len(documents))
-        if model.id is not None:
-            store.models.keep_uncertainties(model.id, unsure_of)
-    report.changes = Changes(spans=spans)
-    if uncertain is not None:
-        uncertain.update(unsure_of)
-    return report
 
 
 def uncertainties(

@@ -16,9 +16,9 @@ model is fitted once more on every document.
 Training reads the project once, through the store it is given, and writes the model in one
 short transaction at the end, so it may run in a worker thread with a connection of its own;
 ``progress`` is told how far it got, and ``stop`` is asked between steps (when it says so,
-``TrainingStopped`` is raised and nothing is stored). ``learn`` (``learn_file`` in a worker
-thread) does all of it but the writing, and hands back a :class:`Trained` that the window
-stores through its own connection.
+``TrainingStopped`` is raised and nothing is stored). ``learn`` (``learn_file`` in the
+window's worker, see ``background``) does all of it but the writing, and hands back a
+:class:`Trained` that the window stores through its own connection.
 """
 
 from __future__ import annotations
@@ -343,28 +343,34 @@ def train(
 
 @dataclass
 class Trained:
-    """A model trained and measured, not yet stored: a worker thread hands it back, and the
-    window stores it through its own connection in one short transaction (``store``), so
-    the model it serves meanwhile is the one before."""
+    """A model trained and measured, not yet stored: a worker hands it back (``record``, as
+    JSON), and the window stores it through its own connection in one short transaction,
+    so the model it serves meanwhile is the one before."""
 
     training: Training
     model: LearnedModel
     documents: list[int]
     steps: int  # the progress steps the training counted
 
+    def record(self) -> dict[str, Any]:
+        """What ``store.models.add`` is given: the model's parameters as JSON, and its
+        record."""
+        training = self.training
+        return {
+            "parameters": self.model.dumps(),
+            "library": training.library,
+            "library_version": training.library_version,
+            "layer": training.layer,
+            "labels": list(self.model.labels),
+            "documents": self.documents,
+            "figures": {k: v for k, v in training.to_json().items() if k != "model"},
+        }
+
     def store(self, store: Store) -> int:
         """Store the model (one short transaction); its id, which the model now bears."""
-        training = self.training
-        training.model_id = self.model.id = store.models.add(
-            parameters=self.model.dumps(),
-            library=training.library,
-            library_version=training.library_version,
-            layer=training.layer,
-            labels=list(self.model.labels),
-            documents=self.documents,
-            figures={k: v for k, v in training.to_json().items() if k != "model"},
-        )
-        return training.model_id
+        model_id = store.models.add(**self.record())
+        self.training.model_id = self.model.id = model_id
+        return model_id
 
 
 def learn(
@@ -475,7 +481,7 @@ def learn_file(
     **options: Any,
 ) -> Trained:
     """:func:`learn` on the project at ``path``, through a connection of its own, storing
-    nothing: a worker thread calls it, and the window stores what it returns."""
+    nothing: the window's worker calls it, and the window stores what it returns."""
     from annotator.store.project import Store
 
     with Store(path, annotator, create=False) as store:
