@@ -4,12 +4,13 @@ running it beside the rules, and the documents listed least certain first."""
 
 from __future__ import annotations
 
+import gc
 import json
+import os
 import shutil
 import sqlite3
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -20,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # benchmarks/ is n
 from annotator.formats.importing import import_paths
 from annotator.session.learning import retrain_every, set_retrain_every
 from annotator.store.project import Store
-from annotator.suggest.learned import training
+from annotator.suggest.learned import background
 from annotator.suggest.learned.suggesting import suggest_learned, uncertainties
-from annotator.suggest.learned.training import Trained, TrainingStopped, train
+from annotator.suggest.learned.training import train
 from annotator.suggest.running import suggestion_counts, suggestions
 from benchmarks import conventions
 
@@ -31,6 +32,7 @@ NEW = 8
 SIZE = 1500  # characters: short articles keep the trainings quick
 EVERY = 3
 WAIT = 120_000  # ms: a training of a dozen short articles takes a second or two
+HELD = Path(__file__).resolve().parents[1] / "workers" / "learning_worker.py"
 
 
 def _write(path: Path, records) -> Path:
@@ -90,6 +92,19 @@ def _mark_done(window, n: int) -> None:
         window.action("done").trigger()
 
 
+def _held(window, mode: str, flag: Path) -> None:
+    """The window's workers run through tests/workers/learning_worker.py in ``mode``."""
+    window.learning.worker_program = [sys.executable, str(HELD), mode, str(flag)]
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
 def _models(path: Path) -> list[int]:
     with Store(path, "tester") as store:
         return [m.id for m in store.models.all()]
@@ -130,61 +145,64 @@ def test_progress_shows_in_the_status_bar_while_it_trains(loop_window, qtbot):
     assert steps[1].startswith(f"Learning from {DONE + EVERY} done documents… 1/")
 
 
-def test_the_old_model_serves_until_the_new_one_is_stored(loop_window, qtbot, monkeypatch):
+def test_the_old_model_serves_until_the_new_one_is_stored(loop_window, qtbot, tmp_path):
     window = loop_window
-    gate = threading.Event()
-    real = training.learn_file
-
-    def gated(*args, **kwargs):
-        assert gate.wait(60)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(training, "learn_file", gated)
+    gate = tmp_path / "gate"
+    _held(window, "gate", gate)
     stored = _stored(window)
     _mark_done(window, EVERY)
     assert window.learning.training is not None
     report = window.suggestions.suggest_document()  # F8 while it trains
     assert report is not None and "learned#1" in report.proposed
     assert {s.suggester for s in window.document_model.suggestions.values()} >= {"learned#1"}
-    gate.set()
+    gate.write_text("go", encoding="utf-8")
     qtbot.waitUntil(lambda: bool(stored), timeout=WAIT)
     report = window.suggestions.suggest_document()
-    assert (
-        report is not None and "learned#2" in report.proposed and "learned#1" not in report.proposed
-    )
+    assert report is not None and "learned#2" in report.proposed
+    assert "learned#1" not in report.proposed
 
 
-def test_training_runs_off_the_window_thread_and_is_stored_in_one_short_transaction(
+def test_training_runs_in_a_process_of_its_own_and_is_stored_in_one_short_transaction(
     loop_window, qtbot, monkeypatch
 ):
     window = loop_window
     calls: list[tuple[int, list[str]]] = []
-    real_store = Trained.store
+    real_store = background.store_trained
 
-    def spy(self, store):
+    def spy(store, record):
         statements: list[str] = []
         store.conn.set_trace_callback(statements.append)
         try:
-            return real_store(self, store)
+            return real_store(store, record)
         finally:
             store.conn.set_trace_callback(None)
             calls.append((threading.get_ident(), statements))
 
-    monkeypatch.setattr(Trained, "store", spy)
+    monkeypatch.setattr(background, "store_trained", spy)
     stored = _stored(window)
     _mark_done(window, EVERY)
-    thread = window.learning.training
+    worker = window.learning.training
+    assert worker.pid > 0 and worker.pid != os.getpid()  # not this process, let alone its thread
     qtbot.waitUntil(lambda: bool(stored), timeout=WAIT)
-    assert thread.ident is not None and thread.ident != threading.get_ident()
     assert [who for who, _ in calls] == [threading.get_ident()]  # stored from the window's
-    statements = [s.split()[0].upper() for s in calls[0][1]]
+    statements = [s.split()[0].upper() for s in calls[0][1] if not s.startswith("PRAGMA")]
     assert statements.count("BEGIN") == 1 and statements.count("COMMIT") == 1
     assert statements[0] == "BEGIN" and statements[-1] == "COMMIT"  # one transaction
+    assert sum(s == "INSERT" for s in statements) == 2  # the model, and its line in the history
 
 
 def test_suggestions_on_documents_not_done_are_refreshed_and_shown(loop_window, qtbot):
     window = loop_window
-    stored, refreshed = _stored(window), _refreshed(window)
+    refreshed = _refreshed(window)
+    stored: list[int] = []
+    while_storing: list[tuple[int, int]] = []
+
+    def seen(model_id: int) -> None:
+        stored.append(model_id)
+        autocheckpoint = window.store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        while_storing.append((autocheckpoint, gc.get_freeze_count()))
+
+    window.learning.on_stored = seen
     _mark_done(window, EVERY)
     open_doc = window.current_document
     qtbot.waitUntil(lambda: bool(refreshed), timeout=WAIT)
@@ -201,54 +219,49 @@ def test_suggestions_on_documents_not_done_are_refreshed_and_shown(loop_window, 
     assert window.documents.model.suggested == suggestion_counts(store)
     assert not window.learning.progress.isVisible()
     assert window.errors_shown == []
+    # while it stored, the log was left to a worker and the collector left the window's
+    # objects alone; both are as they were after
+    autocheckpoint, frozen = while_storing[0]
+    assert autocheckpoint == 0 and frozen > 0
+    assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+    assert gc.get_freeze_count() == 0
 
 
 def test_closing_the_window_mid_training_stops_it_and_leaves_the_project_whole(
-    loop_window, loop_project, qtbot, monkeypatch
+    loop_window, loop_project, qtbot, tmp_path
 ):
     window = loop_window
-    midway = threading.Event()
-    real = training.learn_file
-
-    def held(path, annotator=None, labels=None, **options):
-        progress, stop = options["progress"], options["stop"]
-
-        def tick(done, steps, what):
-            progress(done, steps, what)
-            if done == 3:  # halfway through reading the documents: wait to be stopped
-                midway.set()
-                while not stop():
-                    time.sleep(0.005)
-
-        return real(path, annotator, labels, progress=tick, stop=stop)
-
-    monkeypatch.setattr(training, "learn_file", held)
+    midway = tmp_path / "midway"
+    _held(window, "midway", midway)
     _mark_done(window, EVERY)
-    thread = window.learning.training
-    qtbot.waitUntil(midway.is_set, timeout=WAIT)
+    pid = window.learning.training.pid
+    qtbot.waitUntil(midway.exists, timeout=WAIT)
     window.close()
-    assert thread.isFinished()
-    assert thread.result is None and isinstance(thread.error, TrainingStopped)
+    assert _gone(pid) and window.learning.training is None
     assert _models(loop_project) == [1]
     conn = sqlite3.connect(loop_project)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.close()
 
 
-def test_closing_the_project_mid_refresh_stops_the_proposals(loop_window, qtbot, monkeypatch):
+def test_closing_the_project_mid_refresh_stops_the_proposals(loop_window, qtbot):
     window = loop_window
     stored = _stored(window)
     _mark_done(window, EVERY)
     qtbot.waitUntil(lambda: bool(stored), timeout=WAIT)
     proposing = window.learning.proposing
+    assert proposing is not None  # stored and at once proposing
+    pid = proposing.pid
     window.flows.close_project()
-    assert proposing is None or proposing.isFinished()
-    assert not window.learning.busy and window.store is None
+    assert _gone(pid) and not window.learning.busy and window.store is None
 
 
 def test_too_few_examples_is_said_once_in_the_status_bar(loop_window, qtbot, monkeypatch):
     window = loop_window
-    monkeypatch.setattr(training, "MIN_SPANS", 10_000)
+    with window.store.transaction():  # one span a document is left: too few of every label
+        window.store.conn.execute(
+            "DELETE FROM spans WHERE id NOT IN (SELECT min(id) FROM spans GROUP BY document_id)"
+        )
     messages: list[str] = []
     real_say = window.say
     monkeypatch.setattr(window, "say", lambda m, t=5000: (messages.append(m), real_say(m, t)))
@@ -264,27 +277,37 @@ def test_too_few_examples_is_said_once_in_the_status_bar(loop_window, qtbot, mon
 
 
 def test_a_training_that_fails_is_reported_and_loses_nothing(
-    loop_window, qtbot, monkeypatch, tmp_path, dump
+    loop_window, qtbot, monkeypatch, tmp_path
 ):
     from annotator.gui import errors
 
     window = loop_window
-    monkeypatch.setattr(errors, "log_path", lambda: tmp_path / "logs" / "annotator.log")
-
-    def broken(*_args, **_kwargs):
-        raise RuntimeError("the weights came out crooked")
-
-    monkeypatch.setattr(training, "learn_file", broken)
+    log = tmp_path / "logs" / "annotator.log"
+    monkeypatch.setattr(errors, "log_path", lambda: log)
+    _held(window, "broken", tmp_path / "unused")
     _mark_done(window, EVERY)
     qtbot.waitUntil(lambda: bool(window.errors_shown), timeout=WAIT)
     assert window.errors_shown[0].startswith(
-        "Something went wrong: RuntimeError: the weights came out crooked."
+        "Something went wrong: BackgroundError: RuntimeError: the weights came out crooked."
     )
-    assert "crooked" in (tmp_path / "logs" / "annotator.log").read_text(encoding="utf-8")
+    logged = log.read_text(encoding="utf-8")
+    assert "Traceback" in logged and "learning_worker.py" in logged  # the worker's own
+    qtbot.waitUntil(lambda: window.learning.training is None, timeout=WAIT)
     assert _models(window.store.path) == [1]
-    assert window.learning.training is None and not window.learning.progress.isVisible()
+    assert not window.learning.progress.isVisible()
     _mark_done(window, 1)  # tried again only after EVERY more documents, not at once
     assert window.learning.training is None and len(window.errors_shown) == 1
+
+
+def test_a_worker_that_dies_without_a_word_is_said_in_a_sentence(loop_window, qtbot, tmp_path):
+    window = loop_window
+    _held(window, "crash", tmp_path / "unused")
+    _mark_done(window, EVERY)
+    qtbot.waitUntil(lambda: bool(window.errors_shown), timeout=WAIT)
+    assert window.errors_shown == [
+        "The training process ended with exit code 3; nothing was stored."
+    ]
+    assert _models(window.store.path) == [1] and not window.learning.busy
 
 
 # -- F8 and Shift+F8 ----------------------------------------------------------------------------

@@ -2,27 +2,30 @@
 suggestions on the documents not done refreshed, and the documents listed least certain first.
 
 After every N documents the analyst marks done (:class:`~annotator.session.learning.LearningLoop`
-says when), a worker thread trains a new model through a connection of its own, reading the
-project and writing nothing; the status bar shows how far it got. The model it hands back is
+says when), a worker process (:mod:`annotator.suggest.learned.background`) trains a new model
+through a connection of its own, reading the project and writing nothing; the status bar shows
+how far it got. A process, not a thread: training holds Python's lock for tens of milliseconds
+at a time, which in a thread would stall the window as often. The model it hands back is
 stored from the window's thread in one short transaction, and serves from then on: until
-then, F8 and the rest go on with the one before. Then a second worker thread proposes the new
-model's spans on every document not done, and the window stores them a few documents at a
-time, each store a short transaction whose changes take the one road to the views
-(``Shell.apply_changes``), so typing never waits for more than a few milliseconds.
+then, F8 and the rest go on with the one before. Then a second worker proposes the new model's
+spans on every document not done, and the window stores them a few documents at a time, each
+store a short transaction whose changes take the one road to the views
+(``Shell.apply_changes``), so typing never waits more than a few milliseconds.
 
-Closing the project (or the window) stops both threads and waits for them: a training
-stopped halfway has stored nothing, and suggestions are stored whole document by document.
+Closing the project (or the window) stops the workers: a training stopped halfway has stored
+nothing, and suggestions are stored whole, document by document.
 """
 
 from __future__ import annotations
 
-import threading
+import gc
+import json
 import time
 from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal
+from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QLabel, QMenu, QStatusBar
 
@@ -41,78 +44,112 @@ if TYPE_CHECKING:
     from annotator.gui.panels.document_list import DocumentList
     from annotator.session.project_model import Applied, ProjectModel
     from annotator.store.project import Store
-    from annotator.suggest.learned.batch import Read
+    from annotator.suggest.learned.keeping import Read
     from annotator.suggest.learned.model import LearnedModel
-    from annotator.suggest.learned.training import Trained
 
 ORDER_NAMES = {"project": "&Project order", "uncertain": "&Least certain first"}
 ORDER_KEYS = {"project": "Ctrl+Alt+P", "uncertain": "Ctrl+Alt+U"}
-BATCH = 25  # documents a worker proposes on before handing them over
-SLICE = 0.006  # seconds of storing at most before the window's thread paints and types again
+SLICE = 0.004  # seconds of storing at most before the window's thread paints and types again
+GATHER = 20  # documents proposed before a slice is stored (each store is a commit)
+GATHER_MS = 150  # ... or this long after the first of them came
+STOP_WAIT_MS = 5000  # for a killed worker to be gone
+WHY = frozenset({"refused", "unreadable", "error"})  # a worker's lines that say why it failed
 
 
-class TrainingThread(QThread):
-    """Trains a model on the project at ``path`` (``training.learn_file``) and stores nothing:
-    ``result`` is the model trained, or ``error`` what stopped it."""
+class BackgroundError(Exception):
+    """What went wrong in a worker process, with its own traceback (for the log)."""
 
-    progressed = Signal(int, int)
 
-    def __init__(self, path: str, annotator: str, parent: QObject | None = None) -> None:
+class Worker(QObject):
+    """One worker process (``background``): each JSON line it writes (``said``), and its
+    end (``ended``: the exit code, -1 when it could not start or crashed, and the last
+    of what it wrote on its standard error). Its lines are read a few milliseconds' worth at
+    a time, so a worker that writes fast never keeps the window's thread."""
+
+    said = Signal(dict)
+    ended = Signal(int, str)
+
+    def __init__(self, args: list[str], parent: QObject | None = None) -> None:
+        from annotator.suggest.learned.background import command
+
         super().__init__(parent)
-        self.path, self.annotator = path, annotator
-        self.stopping = threading.Event()
-        self.result: Trained | None = None
-        self.error: BaseException | None = None
-        self.ident: int | None = None  # the thread it ran in
+        program, arguments, env = command(*args)
+        self.process = QProcess(self)
+        self.process.setProgram(program)
+        self.process.setArguments(arguments)
+        environment = QProcessEnvironment()
+        for key, value in env.items():
+            environment.insert(key, value)
+        self.process.setProcessEnvironment(environment)
+        # vfork: starting a process does not copy the window's memory first
+        parameters = QProcess.UnixProcessParameters()
+        parameters.flags = QProcess.UnixProcessFlag.UseVFork
+        self.process.setUnixProcessParameters(parameters)
+        self._buffer = b""
+        self._lines: deque[bytes] = deque()
+        self._exit: int | None = None  # once it ended, until its lines are all read
+        self._done = False
+        #: It said why it could not do its work (a refusal or an error line).
+        self.explained = False
+        self._reader = QTimer(self)
+        self._reader.setSingleShot(True)
+        self._reader.setInterval(0)
+        self._reader.timeout.connect(self._say_some)
+        self.process.readyReadStandardOutput.connect(self._read)
+        self.process.finished.connect(self._finished)
+        self.process.errorOccurred.connect(self._failed_to_start)
 
-    def run(self) -> None:
-        from annotator.suggest.learned.training import learn_file
+    def start(self) -> None:
+        self.process.start()
 
-        self.ident = threading.get_ident()
-        try:
-            self.result = learn_file(
-                self.path,
-                self.annotator,
-                progress=lambda done, steps, _what: self.progressed.emit(done, steps),
-                stop=self.stopping.is_set,
-            )
-        except Exception as e:  # handed to the window's thread, which says it
-            self.error = e
+    @property
+    def pid(self) -> int:
+        return int(self.process.processId())
 
+    def _read(self) -> None:
+        self._buffer += bytes(self.process.readAllStandardOutput().data())
+        *lines, self._buffer = self._buffer.split(b"\n")
+        self._lines.extend(lines)
+        self._say_some()
 
-class ProposingThread(QThread):
-    """Proposes a model's spans on the documents the analyst has not marked done, reading
-    them through a connection of its own, and hands them over ``BATCH`` documents at a time
-    (``proposed``: the documents and what was proposed on each)."""
+    def _say_some(self) -> None:
+        """Hand on its lines for ``SLICE`` seconds at most; the rest at the next turn."""
+        started = time.perf_counter()
+        while self._lines and not self._done:
+            if time.perf_counter() - started > SLICE:
+                self._reader.start()
+                return
+            try:
+                said = json.loads(self._lines.popleft())
+            except ValueError:
+                continue  # not one of its lines (a library's own print)
+            if isinstance(said, dict):
+                self.explained |= bool(WHY.intersection(said))
+                self.said.emit(said)
+        if self._exit is not None:
+            self._end(self._exit)
 
-    proposed = Signal(object, object)
-    counted = Signal(int)
+    def _finished(self, code: int, status: QProcess.ExitStatus) -> None:
+        self._exit = code if status == QProcess.ExitStatus.NormalExit else -1
+        self._read()
 
-    def __init__(
-        self, path: str, annotator: str, model: LearnedModel, parent: QObject | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.path, self.annotator, self.model = path, annotator, model
-        self.stopping = threading.Event()
-        self.error: BaseException | None = None
+    def _failed_to_start(self, error: QProcess.ProcessError) -> None:
+        if error == QProcess.ProcessError.FailedToStart:
+            self._end(-1)
 
-    def run(self) -> None:
-        from annotator.store.project import Store
-        from annotator.suggest.learned.suggesting import propose
-        from annotator.suggest.running import documents_to_suggest
+    def _end(self, code: int) -> None:
+        if not self._done:
+            self._done = True
+            said = bytes(self.process.readAllStandardError().data()).decode("utf-8", "replace")
+            self.ended.emit(code, said.strip()[-800:])
 
-        try:
-            with Store(self.path, self.annotator, create=False) as store:
-                documents = documents_to_suggest(store)
-                self.counted.emit(len(documents))
-                for first in range(0, len(documents), BATCH):
-                    if self.stopping.is_set():
-                        return
-                    chunk = documents[first : first + BATCH]
-                    texts = [store.documents.text(doc) for doc in chunk]
-                    self.proposed.emit(chunk, propose(self.model, texts))
-        except Exception as e:
-            self.error = e
+    def stop(self) -> None:
+        """Kill it and wait for it to be gone; nothing it said after this is heard."""
+        self._done = True
+        self._reader.stop()
+        if self.process.state() != QProcess.ProcessState.NotRunning:
+            self.process.kill()
+            self.process.waitForFinished(STOP_WAIT_MS)
 
 
 class Learning(QObject):
@@ -131,15 +168,17 @@ class Learning(QObject):
         self.documents = documents
         self.shell = shell
         self.loop = LearningLoop()
-        self.training: TrainingThread | None = None
-        self.proposing: ProposingThread | None = None
-        self._proposing_model: LearnedModel | None = None
+        self.training: Worker | None = None
+        self.proposing: Worker | None = None
+        self._trained: Any = None  # the model the training worker wrote, once it did
+        self._held = False  # see _hold
+        self._checkpointing: Worker | None = None
+        self._model_id: int | None = None  # whose proposals are being stored
         self._suggest = True  # the proposals are stored as suggestions, not only the order
         self._queue: deque[tuple[int, Read]] = deque()
         self._stored = self._total = 0
         self._store_timer = QTimer(self)
         self._store_timer.setSingleShot(True)
-        self._store_timer.setInterval(0)
         self._store_timer.timeout.connect(self._store_some)
         self._documents_learned = 0
         self.progress = QLabel()
@@ -147,6 +186,9 @@ class Learning(QObject):
         self.progress.hide()
         bar.addPermanentWidget(self.progress)
         self.order_actions: dict[str, QAction] = {}
+        #: What runs a worker: ``python -m annotator.suggest.learned.background`` (tests put
+        #: a script of their own in front of it).
+        self.worker_program: list[str] = []
         #: Called with each model stored (tests and benchmarks wait for it).
         self.on_stored: Callable[[int], None] = lambda _id: None
         #: Called when a refresh of learned suggestions has stored its last document.
@@ -159,6 +201,11 @@ class Learning(QObject):
     # -- the project ---------------------------------------------------------------------------
 
     def _opened(self, store: Store) -> None:
+        # what storing a worker's work needs, imported now rather than in the middle of it
+        import annotator.suggest.builtin.suggestion
+        import annotator.suggest.learned.background
+        import annotator.suggest.learned.keeping  # noqa: F401
+
         self.stop()
         self.loop = LearningLoop.read(store)
         self._check_order(document_order(store))
@@ -172,17 +219,27 @@ class Learning(QObject):
             self.loop.follow(applied.changes)
         else:  # another program may have marked documents done, or trained a model
             self.loop.reread(store)
-        if self.loop.due() and not self.busy:
-            self.train()
+        self._train_if_due()
 
     @property
     def busy(self) -> bool:
         return self.training is not None or self.proposing is not None or bool(self._queue)
 
+    def _train_if_due(self) -> None:
+        if self.loop.due() and not self.busy and self.project.store is not None:
+            self.train()
+
     def model(self) -> LearnedModel | None:
         """The newest model of the open project (the one serving), or None."""
         store = self.project.store
         return None if store is None else self.loop.model(store)
+
+    def _worker(self, *args: str) -> Worker:
+        worker = Worker(list(args), self)
+        if self.worker_program:
+            worker.process.setProgram(self.worker_program[0])
+            worker.process.setArguments([*self.worker_program[1:], *args])
+        return worker
 
     # -- training ------------------------------------------------------------------------------
 
@@ -197,199 +254,276 @@ class Learning(QObject):
         self.train()
 
     def train(self) -> None:
-        """Train a new model in a worker thread; the one before serves until it is stored."""
+        """Train a new model in a worker process; the one before serves until it is stored."""
         store = self.project.require_store()
         self._documents_learned = store.models.done_documents()
-        thread = TrainingThread(str(store.path), store.annotator, self)
-        # bound methods of this object: Qt calls them in the window's thread
-        thread.progressed.connect(self._progressed)
-        thread.finished.connect(self._trained)
-        self.training = thread
+        self._trained = None
+        worker = self._worker("train", str(store.path), store.annotator)
+        worker.said.connect(self._training_said)
+        worker.ended.connect(self._training_ended)
+        self.training = worker
         self._show(f"Learning from {self._documents_learned} done documents…")
-        thread.start(QThread.Priority.LowPriority)
+        worker.start()
 
-    def _progressed(self, done: int, steps: int) -> None:
-        if self.sender() is self.training:
+    def _training_said(self, said: dict[str, Any]) -> None:
+        if self.sender() is not self.training:
+            return
+        progress = said.get("progress")
+        if isinstance(progress, list) and len(progress) == 2:
+            done, steps = progress
             self._show(f"Learning from {self._documents_learned} done documents… {done}/{steps}")
+        elif "trained" in said:
+            self._trained = said["trained"]
+        else:
+            self._worker_refused(said, "The learned model was not trained", training=True)
 
-    def _trained(self) -> None:
+    def _training_ended(self, code: int, stderr: str) -> None:
         """Back in the window's thread: store the model (one short transaction), then refresh
         the suggestions with it."""
-        thread = self.training
-        if thread is None or self.sender() is not thread:
+        worker = self.training
+        if worker is None or self.sender() is not worker:
             return  # stopped: the project it trained on is closed
         self.training = None
-        thread.deleteLater()
+        worker.deleteLater()
         self._show(None)
+        trained, self._trained = self._trained, None
         store = self.project.store
-        if store is None:
-            return
-        if thread.error is not None:
-            self._failed(thread.error)
-        elif thread.result is not None:
-            self._store_model(store, thread.result)
-        if not self.busy and self.loop.due():
-            self.train()
+        if store is not None and code == 0 and trained is not None:
+            self._store_model(store, trained)
+        elif store is not None and not worker.explained:
+            self.loop.failed()
+            self._crashed("training", code, stderr)
+        self._train_if_due()
 
-    def _store_model(self, store: Store, trained: Trained) -> None:
+    def _store_model(self, store: Store, trained: Any) -> None:
         from annotator.store.project import ProjectError
+        from annotator.suggest.learned.background import store_trained
 
+        self._hold(store)
         try:
-            model_id = trained.store(store)
-        except ProjectError as e:
-            self.shell.show_error(f"The learned model could not be stored: {e}")
+            model_id = store_trained(store, trained)
+        except (ProjectError, ValueError) as e:
+            self._release()
+            self.loop.failed()
+            self.shell.show_error(f"The learned model was not stored: {e}")
             return
-        self.loop.stored(model_id, trained.documents, trained.training.layer)
-        self.loop._model = (model_id, trained.model)
-        labels = ", ".join(trained.model.labels)
+        self.loop.stored(model_id, trained["documents"], trained["layer"])
+        labels = ", ".join(trained["labels"])
         self.shell.say(
-            f"Learned model #{model_id} ({labels}) from {trained.training.documents} done "
+            f"Learned model #{model_id} ({labels}) from {len(trained['documents'])} done "
             "documents; refreshing its suggestions on the documents not done.",
             8000,
         )
         self.on_stored(model_id)
-        self.refresh(trained.model)
+        self.refresh(model_id)
 
-    def _failed(self, error: BaseException) -> None:
-        """Too few examples, or no scikit-learn: said once in the status bar; anything else
-        as every error is. Nothing was stored either way, and the next try waits for N more
-        documents done."""
-        from annotator.model import Refused
-        from annotator.suggest.learned.training import TrainingStopped
-
-        if isinstance(error, TrainingStopped):
-            return
-        self.loop.failed()
-        if isinstance(error, Refused):
+    def _worker_refused(self, said: dict[str, Any], what: str, *, training: bool) -> None:
+        """What a worker could not do: a refusal (too few examples, no scikit-learn) said
+        once in the status bar; a project it could not read in a sentence; anything else as
+        every unforeseen error is. Nothing was stored either way, and the next training waits
+        for N more documents done."""
+        if training and WHY.intersection(said):
+            self.loop.failed()
+        if "refused" in said:
             every = self.loop.every
             again = f"; it tries again after {every} more documents done" if every else ""
-            self.shell.say(f"The learned model was not trained: {error}{again}.", 10000)
-        else:
-            self._report(error, "The learned model was not trained")
+            self.shell.say(f"{what}: {said['refused']}{again}.", 10000)
+        elif "unreadable" in said:
+            self.shell.show_error(f"{what}: {said['unreadable']}")
+        elif "error" in said:
+            error = BackgroundError(f"{said['error']}\n{said.get('traceback', '')}")
+            errors.report(BackgroundError, error, None, self.shell.show_error)
 
-    def _report(self, error: BaseException, what: str) -> None:
-        """A project that cannot be read or written is said in a sentence; anything else is
-        an unforeseen error, said (and logged) as every one is."""
-        import sqlite3
-
-        from annotator.store.project import ProjectError
-
-        if isinstance(error, (ProjectError, sqlite3.Error)):
-            self.shell.show_error(f"{what}: {error}")
-        else:
-            errors.report(type(error), error, error.__traceback__, self.shell.show_error)
+    def _crashed(self, what: str, code: int, stderr: str) -> None:
+        """A worker that ended without saying why (it could not start, or crashed)."""
+        how = "could not be started" if code == -1 else f"ended with exit code {code}"
+        said = f" It said: {stderr}" if stderr else ""
+        self.shell.show_error(f"The {what} process {how}; nothing was stored.{said}")
 
     # -- refreshing the suggestions ------------------------------------------------------------
 
-    def refresh(self, model: LearnedModel, *, suggest: bool = True) -> None:
-        """Propose ``model``'s spans on every document not done, in a worker thread, and store
-        them (with ``suggest`` False, only how unsure it is of each) a slice at a time."""
+    def refresh(self, model_id: int, *, suggest: bool = True) -> None:
+        """Propose the model's spans on every document not done, in a worker process, and
+        store them (with ``suggest`` False, only how unsure it is of each) a slice at a time."""
         self._stop_proposing()
         store = self.project.require_store()
-        thread = ProposingThread(str(store.path), store.annotator, model, self)
-        thread.counted.connect(self._counted)
-        thread.proposed.connect(self._proposed)
-        thread.finished.connect(self._proposals_ended)
-        self.proposing, self._proposing_model, self._suggest = thread, model, suggest
+        self._hold(store)
+        worker = self._worker("propose", str(store.path), store.annotator, str(model_id))
+        worker.said.connect(self._proposal_said)
+        worker.ended.connect(self._proposals_ended)
+        self.proposing, self._model_id, self._suggest = worker, model_id, suggest
         self._stored = self._total = 0
-        thread.start(QThread.Priority.LowPriority)
+        worker.start()
 
-    def _counted(self, total: int) -> None:
-        if self.sender() is self.proposing:
-            self._total = total
+    def _proposal_said(self, said: dict[str, Any]) -> None:
+        from annotator.suggest.builtin.suggestion import Suggestion
 
-    def _proposed(self, documents: list[int], read: list[Read]) -> None:
         if self.sender() is not self.proposing:
             return
-        self._queue.extend(zip(documents, read, strict=True))
-        self._store_timer.start()
+        if "document" in said:
+            found = [Suggestion(*span) for span in said.get("spans", [])]
+            self._queue.append((int(said["document"]), (found, float(said["uncertainty"]))))
+            self._store_soon()
+        elif "documents" in said:
+            self._total = int(said["documents"])
+        else:
+            self._worker_refused(said, "The learned suggestions were not refreshed", training=False)
 
     def _store_some(self) -> None:
         """Store what was proposed, document by document, for ``SLICE`` seconds at most, in
         one transaction; its changes go to the views. The rest waits for the next turn of
         the event loop."""
         from annotator.store.project import ProjectError
-        from annotator.suggest.learned.suggesting import keep_learned
+        from annotator.suggest.learned.background import unsynced
+        from annotator.suggest.learned.keeping import keep_learned
 
-        store, model = self.project.store, self._proposing_model
-        if store is None or model is None or not self._queue:
+        store = self.project.store
+        if store is None or not self._queue:
             return
         changes = Changes()
+        stored: list[int] = []
         started = time.perf_counter()
         try:
-            with store.transaction():
+            with unsynced(store), store.transaction():
                 while self._queue and time.perf_counter() - started < SLICE:
                     doc, read = self._queue.popleft()
                     if doc in self.loop.done:  # marked done meanwhile: its suggestions stay
                         continue
-                    kept = keep_learned(store, model, [doc], [read], suggest=self._suggest)
+                    kept = keep_learned(store, self._model_id, [doc], [read], suggest=self._suggest)
                     changes |= kept.changes
-                    self._stored += 1
+                    stored.append(doc)
         except ProjectError as e:
             self._abandon_refresh()
             self.shell.show_error(f"The learned suggestions were not refreshed: {e}")
             return
+        self._stored += len(stored)
         if changes:
             self.shell.apply_changes(changes)
+            self._count_suggested(store, stored)
         self._show(f"Refreshing learned suggestions… {self._stored}/{self._total}")
         if self._queue:
-            self._store_timer.start()
+            self._store_soon()
         elif self.proposing is None:
             self._refreshed()
 
-    def _proposals_ended(self) -> None:
-        thread = self.proposing
-        if thread is None or self.sender() is not thread:
+    def _count_suggested(self, store: Store, documents: list[int]) -> None:
+        """The document list's Suggested column for the documents just stored, without
+        reading the list again."""
+        from annotator.suggest.running import suggestion_counts
+
+        counts = suggestion_counts(store, documents)
+        model = self.documents.model
+        for doc in documents:
+            model.show_suggested(doc, counts.get(doc, 0))
+        self.documents.show_suggested_column()
+
+    def _store_soon(self) -> None:
+        """Store at once when enough documents wait (or no more will come), else a little
+        later, so that each commit stores a few documents, not one."""
+        now = len(self._queue) >= GATHER or self.proposing is None
+        if now and self._store_timer.remainingTime() != 0:
+            self._store_timer.start(0)
+        elif not self._store_timer.isActive():
+            self._store_timer.start(GATHER_MS)
+
+    def _proposals_ended(self, code: int, stderr: str) -> None:
+        worker = self.proposing
+        if worker is None or self.sender() is not worker:
             return
         self.proposing = None
-        thread.deleteLater()
-        if thread.error is not None:
+        worker.deleteLater()
+        if code != 0:
             self._abandon_refresh()
-            self._report(thread.error, "The learned suggestions were not refreshed")
+            if not worker.explained:
+                self._crashed("suggesting", code, stderr)
             return
-        if not self._queue:
+        if self._queue:
+            self._store_soon()
+        else:
             self._refreshed()
 
     def _refreshed(self) -> None:
-        """Every document not done has the new model's suggestions: the list shows their
-        counts (and its order, least certain first, follows)."""
+        """Every document not done has the new model's suggestions (the list shows their
+        counts as they are stored); listed least certain first, the list follows the new
+        order."""
         self._show(None)
-        self._proposing_model = None
-        self.shell.apply_changes(Changes(document_list=True))
+        self._release()
+        if self.documents.order == "uncertain":
+            self.shell.apply_changes(Changes(document_list=True))
         what = "suggestions" if self._suggest else "uncertainty"
         self.shell.say(f"Learned {what} refreshed on {self._stored} documents not done.", 6000)
         self.on_refreshed()
-        if self.loop.due() and not self.busy:
-            self.train()
+        self._train_if_due()
 
     def _abandon_refresh(self) -> None:
         self._stop_proposing()
         self._queue.clear()
-        self._proposing_model = None
+        self._store_timer.stop()
         self._show(None)
+        self._release()
+
+    # -- keeping the window's thread free while it stores ----------------------------------------
+
+    def _hold(self, store: Store) -> None:
+        """While the model and its suggestions are stored: the window's commits leave the
+        write-ahead log to a worker (a tenth of a second's copy, now and then), and Python's
+        collector leaves the window's own objects alone (a full pass over them takes tens of
+        milliseconds; what the storing makes is still collected)."""
+        from annotator.suggest.learned.background import hold_checkpoints
+
+        if self._held:
+            return
+        self._held = True
+        hold_checkpoints(store)
+        gc.freeze()
+
+    def _release(self) -> None:
+        """Undo :meth:`_hold`, and copy the log into the project in a worker."""
+        from annotator.suggest.learned.background import release_checkpoints
+
+        if not self._held:
+            return
+        self._held = False
+        gc.unfreeze()
+        store = self.project.store
+        if store is None:
+            return  # closed: closing copied the log
+        release_checkpoints(store)
+        if self._checkpointing is None:
+            worker = self._worker("checkpoint", str(store.path))
+            worker.ended.connect(self._checkpointed)
+            self._checkpointing = worker
+            worker.start()
+
+    def _checkpointed(self) -> None:
+        worker, self._checkpointing = self._checkpointing, None
+        if worker is not None:
+            worker.deleteLater()
 
     # -- stopping ------------------------------------------------------------------------------
 
     def _stop_proposing(self) -> None:
-        thread, self.proposing = self.proposing, None
-        if thread is not None:
-            thread.stopping.set()
-            thread.wait()
-            thread.deleteLater()
+        worker, self.proposing = self.proposing, None
+        if worker is not None:
+            worker.stop()
+            worker.deleteLater()
 
     def stop(self) -> None:
-        """Stop training and refreshing, and wait for the threads to end (the project is
-        closing): nothing half-done is stored."""
-        training, self.training = self.training, None
-        if training is not None:
-            training.stopping.set()
-            training.wait()
-            training.deleteLater()
-        self._stop_proposing()
-        self._queue.clear()
-        self._store_timer.stop()
-        self._proposing_model = None
-        self._show(None)
+        """Stop training and refreshing (the project is closing): the workers are killed, so
+        nothing half-done is stored; suggestions already stored are whole."""
+        worker, self.training = self.training, None
+        if worker is not None:
+            worker.stop()
+            worker.deleteLater()
+        self._abandon_refresh()
+        self._stop_checkpoint()
+
+    def _stop_checkpoint(self) -> None:
+        """A checkpoint cut short is safe: the log is copied again by whoever comes next."""
+        worker, self._checkpointing = self._checkpointing, None
+        if worker is not None:
+            worker.stop()
+            worker.deleteLater()
 
     # -- the status bar ------------------------------------------------------------------------
 
@@ -439,8 +573,8 @@ class Learning(QObject):
                 "done (Ctrl+F8) trains one. Until then the list keeps the project order.",
                 10000,
             )
-        elif self._lacks_uncertainties(store, model) and not self.busy:
-            self.refresh(model, suggest=False)
+        elif self._lacks_uncertainties(store, model) and not self.busy and model.id is not None:
+            self.refresh(model.id, suggest=False)
 
     def _model_or_say(self) -> LearnedModel | None:
         from annotator.suggest.learned.model import ModelError
@@ -472,8 +606,7 @@ class Learning(QObject):
             return
         set_retrain_every(store, dialog.retrain_every())
         self.loop.every = dialog.retrain_every()
-        if self.loop.due() and not self.busy:
-            self.train()
+        self._train_if_due()
 
     def parent_widget(self) -> Any:
         return self.documents.window()
