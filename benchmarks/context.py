@@ -36,6 +36,7 @@ class Sizes:
     learn_test: int = 100  # unseen articles its suggestions are scored on
     learn_train: int = 500  # learn-train's done articles
     learn_suggest: int = 10_000  # learn-suggest's articles
+    learn_stall: int = 200  # learn-stall's done articles, and as many not done
     learn_runs: int = 3
     warmup: int = 1
 
@@ -60,6 +61,7 @@ class Sizes:
             big_project_runs=2,
             learn_train=100,
             learn_suggest=1_000,
+            learn_stall=50,
             learn_runs=1,
         )
 
@@ -83,6 +85,7 @@ class Sizes:
             learn_test=5,
             learn_train=8,
             learn_suggest=20,
+            learn_stall=8,
             learn_runs=1,
             warmup=0,
         )

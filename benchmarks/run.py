@@ -50,6 +50,7 @@ ROWS: dict[str, Row] = {
     "learn-actions": learned_rows.actions,
     "learn-train": learned_rows.train_speed,
     "learn-suggest": learned_rows.suggest_speed,
+    "learn-stall": gui_rows.learn_stall,
 }
 RESULTS = HERE / "results"
 CACHE = HERE / ".cache"

@@ -16,7 +16,7 @@ from benchmarks.context import Context, Sizes
 
 pytestmark = pytest.mark.slow
 
-GUI_ROWS = {"startup", "open-long", "edit-long", "big-project"}
+GUI_ROWS = {"startup", "open-long", "edit-long", "big-project", "learn-stall"}
 
 
 def _has_overlap(record: dict) -> bool:
