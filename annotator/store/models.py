@@ -23,6 +23,7 @@ from typing import Any
 from annotator import __version__
 from annotator.model import utc_now
 from annotator.store.connection import Part
+from annotator.store.statuses import MY_STATUS
 
 LAYERS = ("done", "curated")
 _COLUMNS = (
@@ -246,6 +247,16 @@ class Models(Part):
                 " uncertainty = excluded.uncertainty",
                 [(doc, model_id, min(1.0, max(0.0, u))) for doc, u in uncertain.items()],
             )
+
+    def lacks_uncertainties(self, model_id: int) -> bool:
+        """Whether some document the current analyst has not marked done has no uncertainty
+        from model ``model_id`` (one indexed look, however many documents there are)."""
+        row = self.conn.execute(
+            f"SELECT 1 FROM documents d LEFT JOIN uncertainties u ON u.document_id = d.id"
+            f" WHERE {MY_STATUS} != 'done' AND (u.model_id IS NULL OR u.model_id != ?) LIMIT 1",
+            (self.annotator, model_id),
+        ).fetchone()
+        return row is not None
 
     def uncertainties(self) -> dict[int, tuple[int, float]]:
         """Each document's uncertainty as last kept, with the model that said it."""

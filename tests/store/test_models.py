@@ -157,3 +157,14 @@ def test_a_newer_figure_replaces_the_one_before_and_says_which_model_gave_it(sto
 def test_an_unknown_order_is_refused(store):
     with pytest.raises(ValueError, match="order must be one of project, uncertain"):
         store.documents.rows(order="random")
+
+
+def test_which_documents_not_done_lack_a_figure_from_a_model(store, add_doc):
+    docs = [add_doc(f"Article {n}.") for n in range(3)]
+    first, second = _model(store), _model(store)
+    assert store.models.lacks_uncertainties(first)
+    store.models.keep_uncertainties(first, {docs[0]: 0.1, docs[1]: 0.2})
+    assert store.models.lacks_uncertainties(first)  # docs[2] has none
+    store.statuses.set(docs[2], "done")
+    assert not store.models.lacks_uncertainties(first)  # done ones need none
+    assert store.models.lacks_uncertainties(second)  # the newer model said nothing yet

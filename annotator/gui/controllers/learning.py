@@ -573,7 +573,7 @@ class Learning(QObject):
                 "done (Ctrl+F8) trains one. Until then the list keeps the project order.",
                 10000,
             )
-        elif self._lacks_uncertainties(store, model) and not self.busy and model.id is not None:
+        elif model.id is not None and store.models.lacks_uncertainties(model.id) and not self.busy:
             self.refresh(model.id, suggest=False)
 
     def _model_or_say(self) -> LearnedModel | None:
@@ -584,13 +584,6 @@ class Learning(QObject):
         except ModelError as e:
             self.shell.say(str(e), 10000)
             return None
-
-    def _lacks_uncertainties(self, store: Store, model: LearnedModel) -> bool:
-        """Whether some document not done has no uncertainty from ``model`` yet."""
-        from annotator.suggest.running import documents_to_suggest
-
-        known = store.models.uncertainties()
-        return any(known.get(doc, (None,))[0] != model.id for doc in documents_to_suggest(store))
 
     # -- preferences -----------------------------------------------------------------------------
 
