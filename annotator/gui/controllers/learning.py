@@ -23,6 +23,7 @@ import json
 import time
 from collections import deque
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal
@@ -52,6 +53,7 @@ ORDER_KEYS = {"project": "Ctrl+Alt+P", "uncertain": "Ctrl+Alt+U"}
 SLICE = 0.004  # seconds of storing at most before the window's thread paints and types again
 GATHER = 20  # documents proposed before a slice is stored (each store is a commit)
 GATHER_MS = 150  # ... or this long after the first of them came
+COUNT_EVERY = 1.0  # seconds: how often the document list's Suggested column is brought up
 STOP_WAIT_MS = 5000  # for a killed worker to be gone
 WHY = frozenset({"refused", "unreadable", "error"})  # a worker's lines that say why it failed
 
@@ -177,6 +179,8 @@ class Learning(QObject):
         self._suggest = True  # the proposals are stored as suggestions, not only the order
         self._queue: deque[tuple[int, Read]] = deque()
         self._stored = self._total = 0
+        self._uncounted: list[int] = []  # stored, not yet counted in the document list
+        self._counted_at = 0.0
         self._store_timer = QTimer(self)
         self._store_timer.setSingleShot(True)
         self._store_timer.timeout.connect(self._store_some)
@@ -259,15 +263,15 @@ class Learning(QObject):
         self._documents_learned = store.models.done_documents()
         self._trained = None
         worker = self._worker("train", str(store.path), store.annotator)
-        worker.said.connect(self._training_said)
-        worker.ended.connect(self._training_ended)
+        worker.said.connect(partial(self._training_said, worker))
+        worker.ended.connect(partial(self._training_ended, worker))
         self.training = worker
         self._show(f"Learning from {self._documents_learned} done documents…")
         worker.start()
 
-    def _training_said(self, said: dict[str, Any]) -> None:
-        if self.sender() is not self.training:
-            return
+    def _training_said(self, worker: Worker, said: dict[str, Any]) -> None:
+        if worker is not self.training:
+            return  # stopped: what it said last is not heard
         progress = said.get("progress")
         if isinstance(progress, list) and len(progress) == 2:
             done, steps = progress
@@ -277,11 +281,9 @@ class Learning(QObject):
         else:
             self._worker_refused(said, "The learned model was not trained", training=True)
 
-    def _training_ended(self, code: int, stderr: str) -> None:
-        """Back in the window's thread: store the model (one short transaction), then refresh
-        the suggestions with it."""
-        worker = self.training
-        if worker is None or self.sender() is not worker:
+    def _training_ended(self, worker: Worker, code: int, stderr: str) -> None:
+        """Store the model (one short transaction), then refresh the suggestions with it."""
+        if worker is not self.training:
             return  # stopped: the project it trained on is closed
         self.training = None
         worker.deleteLater()
@@ -349,16 +351,17 @@ class Learning(QObject):
         store = self.project.require_store()
         self._hold(store)
         worker = self._worker("propose", str(store.path), store.annotator, str(model_id))
-        worker.said.connect(self._proposal_said)
-        worker.ended.connect(self._proposals_ended)
+        worker.said.connect(partial(self._proposal_said, worker))
+        worker.ended.connect(partial(self._proposals_ended, worker))
         self.proposing, self._model_id, self._suggest = worker, model_id, suggest
         self._stored = self._total = 0
+        self._uncounted, self._counted_at = [], time.perf_counter()
         worker.start()
 
-    def _proposal_said(self, said: dict[str, Any]) -> None:
+    def _proposal_said(self, worker: Worker, said: dict[str, Any]) -> None:
         from annotator.suggest.builtin.suggestion import Suggestion
 
-        if self.sender() is not self.proposing:
+        if worker is not self.proposing:
             return
         if "document" in said:
             found = [Suggestion(*span) for span in said.get("spans", [])]
@@ -397,20 +400,27 @@ class Learning(QObject):
             self.shell.show_error(f"The learned suggestions were not refreshed: {e}")
             return
         self._stored += len(stored)
+        self._uncounted += stored
         if changes:
             self.shell.apply_changes(changes)
-            self._count_suggested(store, stored)
+        if time.perf_counter() - self._counted_at > COUNT_EVERY:
+            self._count_suggested(store)
         self._show(f"Refreshing learned suggestions… {self._stored}/{self._total}")
         if self._queue:
             self._store_soon()
         elif self.proposing is None:
             self._refreshed()
 
-    def _count_suggested(self, store: Store, documents: list[int]) -> None:
-        """The document list's Suggested column for the documents just stored, without
-        reading the list again."""
+    def _count_suggested(self, store: Store) -> None:
+        """The document list's Suggested column for the documents stored since it was last
+        counted, without reading the list again: once a second at most, so that the list is
+        painted again that often, not with every slice."""
         from annotator.suggest.running import suggestion_counts
 
+        documents, self._uncounted = self._uncounted, []
+        self._counted_at = time.perf_counter()
+        if not documents:
+            return
         counts = suggestion_counts(store, documents)
         model = self.documents.model
         for doc in documents:
@@ -426,9 +436,8 @@ class Learning(QObject):
         elif not self._store_timer.isActive():
             self._store_timer.start(GATHER_MS)
 
-    def _proposals_ended(self, code: int, stderr: str) -> None:
-        worker = self.proposing
-        if worker is None or self.sender() is not worker:
+    def _proposals_ended(self, worker: Worker, code: int, stderr: str) -> None:
+        if worker is not self.proposing:
             return
         self.proposing = None
         worker.deleteLater()
@@ -448,6 +457,9 @@ class Learning(QObject):
         order."""
         self._show(None)
         self._release()
+        store = self.project.store
+        if store is not None:
+            self._count_suggested(store)
         if self.documents.order == "uncertain":
             self.shell.apply_changes(Changes(document_list=True))
         what = "suggestions" if self._suggest else "uncertainty"
@@ -461,6 +473,10 @@ class Learning(QObject):
         self._store_timer.stop()
         self._show(None)
         self._release()
+        store = self.project.store
+        if store is not None:
+            self._count_suggested(store)  # what was stored stays, and is shown
+        self._uncounted = []
 
     # -- keeping the window's thread free while it stores ----------------------------------------
 
@@ -491,13 +507,13 @@ class Learning(QObject):
         release_checkpoints(store)
         if self._checkpointing is None:
             worker = self._worker("checkpoint", str(store.path))
-            worker.ended.connect(self._checkpointed)
+            worker.ended.connect(partial(self._checkpointed, worker))
             self._checkpointing = worker
             worker.start()
 
-    def _checkpointed(self) -> None:
-        worker, self._checkpointing = self._checkpointing, None
-        if worker is not None:
+    def _checkpointed(self, worker: Worker, _code: int, _said: str) -> None:
+        if worker is self._checkpointing:
+            self._checkpointing = None
             worker.deleteLater()
 
     # -- stopping ------------------------------------------------------------------------------
