@@ -67,6 +67,10 @@ def team_line(analysts: list[str]) -> str:
     return f"Team project ({shown}): your own spans; Ctrl+Shift+E everyone's, F6 review"
 
 
+# The actions that act on the review panel, offered only in review mode.
+REVIEW_ACTIONS = ("accept", "reject", "accept_agreed", "accept_layer", "focus_review")
+
+
 class MainWindow(QMainWindow):
     """One project in one window. Its actions are made from the table ``actions.ACTIONS``
     (``window.action("undo")``, or ``window.action("undo")``); opening, importing, exporting,
@@ -230,7 +234,7 @@ class MainWindow(QMainWindow):
         self.action("review").setChecked(project.reviewing)
         self.action("everyone_spans").setChecked(project.everyone)
         self.action("everyone_spans").setEnabled(not project.reviewing)
-        for name in ("accept", "accept_agreed", "accept_layer", "focus_review"):
+        for name in REVIEW_ACTIONS:
             self.action(name).setEnabled(project.reviewing)
         self.review_dock.setVisible(project.reviewing)
         self.show_layer()
@@ -248,9 +252,11 @@ class MainWindow(QMainWindow):
         items)."""
         panel = self.review.panel
         panel.accept.clicked.connect(self.action("accept").trigger)
+        panel.reject.clicked.connect(self.action("reject").trigger)
+        panel.reject_pressed.connect(self.action("reject").trigger)
         panel.accept_agreed.clicked.connect(self.action("accept_agreed").trigger)
         panel.accept_layer.clicked.connect(self.action("accept_layer").trigger)
-        for name in ("accept", "accept_agreed", "accept_layer", "focus_review"):
+        for name in REVIEW_ACTIONS:
             self.action(name).setEnabled(False)
 
     def toggle_review(self) -> None:

@@ -246,7 +246,7 @@ def test_review_mode_accepts_spans_one_undoable_step_at_a_time(as_analyst, tmp_p
     assert window.review.active and window.review_dock.isVisible()
     assert shown(window) == []  # the curated layer, empty so far
     assert review_rows(window) == [
-        ((0, 12, "claim"), "3 analysts (ana, bo, cy)", ""),
+        ((0, 12, "claim"), "3 analysts (ana, bo, cy) · agreed", ""),
         ((44, 60, "claim"), "bo", ""),
         ((44, 61, "claim"), "ana", ""),
     ]

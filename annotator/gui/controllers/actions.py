@@ -367,12 +367,22 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec("review", "&Review mode", "F6", "&Review", lambda w: w.toggle_review(), checkable=True),
     _spec(
         "accept",
-        "&Accept the span",
+        "&Accept the span or relation",
         ("Return", "Enter"),
         "&Review",
         lambda w: w.review.accept_selected(),
         1,
         in_widget="review.panel.table",
+    ),
+    _spec(
+        "reject",
+        # Delete and Backspace reject too in the review panel's rows, which take them before
+        # the window's span delete (the shortcut sheet lists them there).
+        "&Reject the span or relation",
+        "Ctrl+Shift+X",
+        "&Review",
+        lambda w: w.review.reject_selected(),
+        1,
     ),
     _spec(
         "accept_agreed",
