@@ -73,9 +73,9 @@ def curated(window) -> tuple[list[tuple[int, int, str]], list[tuple]]:
 
 
 def choose(window, label: str, text: str) -> None:
-    """Choose the panel's row of ``label`` whose text holds ``text``, and focus the rows."""
+    """Choose the panel's row of ``label`` whose text ends with ``text``, and focus the rows."""
     panel = window.review.panel
-    at = next(i for i, row in enumerate(rows(window)) if row[1] == label and text in row[2])
+    at = next(i for i, row in enumerate(rows(window)) if row[1] == label and row[2].endswith(text))
     panel.select_row(at)
     panel.table.setFocus()
 
@@ -84,8 +84,8 @@ def test_the_panel_lists_each_relation_with_who_made_it_and_whether_it_is_agreed
     shown = rows(window)
     links = [row for row in shown if row[1] == "\u2192 said_by"]
     assert [(text, who) for _, _, text, who in links] == [
-        ("\u201c\u201cWe are on budget,\u201d\u201d \u2192 \u201cAna\u201d", "bo"),
-        ("\u201c\u201cWe are on budget,\u201d\u201d \u2192 \u201cAna Ruiz\u201d", "ana"),
+        ("\u201cWe are on budget,\u201d \u2192 \u201cAna\u201d", "bo"),
+        ("\u201cWe are on budget,\u201d \u2192 \u201cAna Ruiz\u201d", "ana"),
     ]
     agreed = [row[1] for row in shown if row[3].endswith("· agreed")]
     assert agreed == ["quote", "claim"]  # both made these alike; neither relation is agreed
@@ -95,7 +95,7 @@ def test_the_panel_lists_each_relation_with_who_made_it_and_whether_it_is_agreed
 
 
 def test_enter_accepts_a_relation_with_its_ends_in_one_step(window):
-    choose(window, "\u2192 said_by", "Ana Ruiz")
+    choose(window, "\u2192 said_by", "Ana Ruiz\u201d")
     QTest.keyClick(window.review.panel.table, Qt.Key.Key_Return)
     assert curated(window) == ([QUOTE, FULL_NAME], [(QUOTE, FULL_NAME, "said_by")])
     assert len(window.document_model.relations) == 1  # the article shows it at once
@@ -108,7 +108,7 @@ def test_enter_accepts_a_relation_with_its_ends_in_one_step(window):
 
 
 def test_accepting_the_other_variant_takes_the_place_of_the_first(window):
-    choose(window, "\u2192 said_by", "Ana Ruiz")
+    choose(window, "\u2192 said_by", "Ana Ruiz\u201d")
     window.action("accept").trigger()
     choose(window, "\u2192 said_by", "\u201cAna\u201d")
     window.action("accept").trigger()
@@ -120,9 +120,9 @@ def test_accepting_the_other_variant_takes_the_place_of_the_first(window):
 
 
 def test_delete_in_the_panel_rejects_the_chosen_row(window):
-    choose(window, "\u2192 said_by", "Ana Ruiz")
+    choose(window, "\u2192 said_by", "Ana Ruiz\u201d")
     window.action("accept").trigger()
-    choose(window, "\u2192 said_by", "Ana Ruiz")
+    choose(window, "\u2192 said_by", "Ana Ruiz\u201d")
     QTest.keyClick(window.review.panel.table, Qt.Key.Key_Delete)
     # the relation is out; its ends, accepted with it, stay until rejected themselves
     assert curated(window) == ([QUOTE, FULL_NAME], [])
@@ -132,13 +132,13 @@ def test_delete_in_the_panel_rejects_the_chosen_row(window):
     choose(window, "speaker", "Ana Ruiz")
     QTest.keyClick(window.review.panel.table, Qt.Key.Key_Delete)
     assert curated(window) == ([QUOTE], [])  # a span rejected takes its relation with it
-    choose(window, "claim", "Costs")
+    choose(window, "claim", "anyway")
     window.action("accept").trigger()
-    choose(window, "claim", "Costs")
+    choose(window, "claim", "anyway")
     window.article.setFocus()  # Ctrl+Shift+X rejects the panel's row from anywhere
     QTest.keyClick(window.article, Qt.Key.Key_X, CTRL_SHIFT)
     assert curated(window) == ([QUOTE], [])
-    choose(window, "claim", "Costs")
+    choose(window, "claim", "anyway")
     QTest.keyClick(window.review.panel.table, Qt.Key.Key_Delete)
     assert curated(window) == ([QUOTE], [])
     assert "stays out of the curated layer" in window.statusBar().currentMessage()

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout,
 from annotator.changes import Changes, changes_of
 from annotator.gui.article.relation_overlay import RelationOverlay
 from annotator.gui.commands.relations import DeleteRelation
-from annotator.gui.panels.span_list import preview
+from annotator.gui.panels.span_list import quoted
 from annotator.model import Relation
 from annotator.session.document_model import RELATION, SPAN, ItemChanges
 
@@ -94,9 +94,9 @@ class RelationPanel(QObject):
     def text_of(self, relation: Relation) -> str:
         spans = self.document.spans
         head, child = spans.get(relation.head), spans.get(relation.child)
-        a = preview(head.text, 28) if head else "?"
-        b = preview(child.text, 28) if child else "?"
-        return f"{relation.label}: \u201c{a}\u201d \u2192 \u201c{b}\u201d"
+        a = quoted(head.text, 28) if head else "?"
+        b = quoted(child.text, 28) if child else "?"
+        return f"{relation.label}: {a} \u2192 {b}"
 
     def _fill(self) -> None:
         chosen = self.overlay.chosen

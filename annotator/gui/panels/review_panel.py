@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.gui.panels.span_list import preview
+from annotator.gui.panels.span_list import preview, quoted
 from annotator.gui.swatches import swatch
 
 if TYPE_CHECKING:  # the core's curation reads the store, which start-up does without
@@ -196,7 +196,7 @@ class ReviewRowsModel(QAbstractTableModel):
             if col == 1:
                 return f"→ {row.kind}"
             if col == 2:
-                return f"“{preview(head.text, 70)}” → “{preview(child.text, 70)}”"
+                return f"{quoted(head.text, 70)} → {quoted(child.text, 70)}"
             return f"{head.start} → {child.start}"
         span: LayerSpan = row
         if col == 1:

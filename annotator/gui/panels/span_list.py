@@ -51,6 +51,16 @@ def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+# Marks a quoted span's text may open with already; such a text is shown without more of them.
+_OPENING_MARKS = "\"'\u201c\u201e\u2018\u201a\u00ab\u00bb\u2039\u300c\u300e"
+
+
+def quoted(text: str, limit: int = PREVIEW_CHARS) -> str:
+    """A span's text as a short quotation: in quotation marks, unless it opens with its own."""
+    shown = preview(text, limit)
+    return shown if shown[:1] in _OPENING_MARKS and shown else f"\u201c{shown}\u201d"
+
+
 def _key(span: Span) -> tuple[int, int, int]:
     return (span.start, span.end, span.id or 0)
 
