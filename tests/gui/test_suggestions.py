@@ -58,7 +58,20 @@ def suggested(open_window, make_project):
     """A window on the sample-like text, with the built-in suggestions made from the window."""
     window = open_window(make_project(("Tram", TEXT)))
     window.action("suggest_document").trigger()
+    window.editor.deselect()  # as after Esc: the tests choose with ] and [
     return window
+
+
+def test_f8_chooses_the_first_suggestion_so_that_enter_decides_it(open_window, make_project):
+    window = open_window(make_project(("Tram", TEXT)))
+    window.documents.view.setFocus()  # as after opening a document from the list
+    QTest.keyClick(window.documents.view, Qt.Key.Key_F8)
+    chosen = window.document_model.selected_suggestion
+    assert chosen is not None and chosen.text == QUOTE  # the first in the text
+    assert window.article.hasFocus()
+    assert "Enter accepts the chosen one" in window.statusBar().currentMessage()
+    key(window, Qt.Key.Key_Return)
+    assert stored(window)["spans"] == [(QUOTE, "quote", "manual", "tester")]
 
 
 def test_suggesting_from_the_window_shows_them_apart_from_the_spans(suggested) -> None:
@@ -80,6 +93,7 @@ def test_suggesting_from_the_window_shows_them_apart_from_the_spans(suggested) -
     assert rows.index(0, 2).data() == "quotes 0.90"
     assert not window.article.highlighter.index.placed  # no filled highlight for a suggestion
     assert "] goes to the next one" in window.statusBar().currentMessage()
+    assert window.document_model.selected_suggestion is None  # the fixture's Esc
 
 
 def test_the_counts_shown_are_of_annotations_with_suggestions_apart(suggested) -> None:

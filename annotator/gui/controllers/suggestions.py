@@ -341,8 +341,11 @@ class Suggestions:
                     Counter(s.label for s in self.document.suggestions.values()).items()
                 )
             )
-            self.view.setFocus()  # the keys go to the article: ] then Enter or Delete
-            self._say(f"{_plural(n, 'suggestion')} here ({found}): ] goes to the next one.")
+            self.step(True)  # the first after the caret, chosen: Enter or Delete decide it
+            self._say(
+                f"{_plural(n, 'suggestion')} here ({found}): Enter accepts the chosen one,"
+                " Delete rejects it, ] goes to the next one."
+            )
         else:
             left = f" ({report.not_again} left out: rejected before, or tagged)"
             self._say("No suggestions for this document" + (left if report.not_again else "."))
