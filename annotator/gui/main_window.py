@@ -40,6 +40,7 @@ from annotator.gui.controllers.project_flows import PROJECT_FILTER, ProjectFlows
 from annotator.gui.controllers.relating import Relating
 from annotator.gui.controllers.relation_panel import RelationPanel
 from annotator.gui.controllers.review import Review
+from annotator.gui.controllers.selecting import Selecting
 from annotator.gui.controllers.suggestions import Suggestions
 from annotator.gui.dialogs import questions
 from annotator.gui.dialogs.questions import ReportDialog, question_box
@@ -68,12 +69,18 @@ def team_line(analysts: list[str]) -> str:
 
 
 # The actions that act on the review panel, offered only in review mode.
-REVIEW_ACTIONS = ("accept", "reject", "accept_agreed", "accept_layer", "focus_review")
+REVIEW_ACTIONS = (
+    "review.accept",
+    "review.reject",
+    "review.accept_agreed",
+    "review.accept_layer",
+    "focus.review",
+)
 
 
 class MainWindow(QMainWindow):
     """One project in one window. Its actions are made from the table ``actions.ACTIONS``
-    (``window.action("undo")``, or ``window.action("undo")``); opening, importing, exporting,
+    (``window.action("edit.undo")``, or ``window.action("edit.undo")``); opening, importing, exporting,
     labels and help are :class:`ProjectFlows`, reached through the methods of the same names
     here."""
 
@@ -114,7 +121,7 @@ class MainWindow(QMainWindow):
             self.span_model,
             self.span_table,
             self,
-            snapping=lambda: self.action("snap").isChecked(),
+            snapping=lambda: self.action("view.snap").isChecked(),
             parent=self,
         )
         # after the editor: clicks reach it second
@@ -124,6 +131,7 @@ class MainWindow(QMainWindow):
         # its key filter on the article after the window's
         self.relating = Relating(project, document, view, self.editor, self)
         self.relation_panel = RelationPanel(project, document, view, self.editor, self)
+        self.selecting = Selecting(document, view, self.editor, self)
         self._lay_out_side_pane()
         self.side_windows = SideWindows(beside=self, clear_of=self.article)
         self.label_editor = LabelEditor(lambda: self.store, self.editor.undo_stack, self)
@@ -228,12 +236,12 @@ class MainWindow(QMainWindow):
             # a project holding several analysts' work shows the analyst's own spans (the
             # project model chose) and everyone's statuses; one analyst's work shows every span
             self._team_shown = project.team
-            self.action("everyone_statuses").setChecked(project.team)
+            self.action("view.everyone_statuses").setChecked(project.team)
             self.documents.show_team(project.team)
             QTimer.singleShot(0, self._room_for_team)  # once the splitter has its sizes
-        self.action("review").setChecked(project.reviewing)
-        self.action("everyone_spans").setChecked(project.everyone)
-        self.action("everyone_spans").setEnabled(not project.reviewing)
+        self.action("review.mode").setChecked(project.reviewing)
+        self.action("view.everyone_spans").setChecked(project.everyone)
+        self.action("view.everyone_spans").setEnabled(not project.reviewing)
         for name in REVIEW_ACTIONS:
             self.action(name).setEnabled(project.reviewing)
         self.review_dock.setVisible(project.reviewing)
@@ -251,17 +259,17 @@ class MainWindow(QMainWindow):
         """The review panel's buttons trigger the window's actions (their keys and menu
         items)."""
         panel = self.review.panel
-        panel.accept.clicked.connect(self.action("accept").trigger)
-        panel.reject.clicked.connect(self.action("reject").trigger)
-        panel.reject_pressed.connect(self.action("reject").trigger)
-        panel.accept_agreed.clicked.connect(self.action("accept_agreed").trigger)
-        panel.accept_layer.clicked.connect(self.action("accept_layer").trigger)
+        panel.accept.clicked.connect(self.action("review.accept").trigger)
+        panel.reject.clicked.connect(self.action("review.reject").trigger)
+        panel.reject_pressed.connect(self.action("review.reject").trigger)
+        panel.accept_agreed.clicked.connect(self.action("review.accept_agreed").trigger)
+        panel.accept_layer.clicked.connect(self.action("review.accept_layer").trigger)
         for name in REVIEW_ACTIONS:
             self.action(name).setEnabled(False)
 
     def toggle_review(self) -> None:
         """F6: review mode on or off."""
-        self.review.set_active(self.action("review").isChecked())
+        self.review.set_active(self.action("review.mode").isChecked())
 
     def _suggestions_shown(self, count: int) -> None:
         """The list of suggestions takes room under the span list only while it has rows."""
@@ -271,7 +279,7 @@ class MainWindow(QMainWindow):
         """Enter and Shift+Enter take a suggestion only while one is chosen, and leave Enter
         to other widgets (a list, a dialog) meanwhile."""
         chosen = self.document_model.selected_suggestion is not None
-        for name in ("accept_suggestion", "accept_suggested_label"):
+        for name in ("suggestion.accept", "suggestion.accept_label"):
             self.action(name).setEnabled(chosen)
 
     def say(self, message: str, timeout: int = 5000) -> None:
@@ -302,10 +310,12 @@ class MainWindow(QMainWindow):
         window_layout.restore(self, self.splitter, self.article)
 
     def save_layout(self) -> None:
-        window_layout.save(self, self.splitter, self.article, snap=self.action("snap").isChecked())
+        window_layout.save(
+            self, self.splitter, self.article, snap=self.action("view.snap").isChecked()
+        )
 
     def snap_toggled(self) -> None:
-        prefs.settings().setValue("view/snap_words", self.action("snap").isChecked())
+        prefs.settings().setValue("view/snap_words", self.action("view.snap").isChecked())
 
     def zoom_article(self, steps: int) -> None:
         self.article.zoom(steps)
@@ -395,11 +405,11 @@ class MainWindow(QMainWindow):
     def show_layer(self) -> None:
         """View → Everyone's spans, or the layer changed: the open document's spans as the
         layer has them."""
-        self.project.set_everyone(self.action("everyone_spans").isChecked())
+        self.project.set_everyone(self.action("view.everyone_spans").isChecked())
         self.display.show_layer()
 
     def show_team_statuses(self) -> None:
-        self.documents.show_team(self.action("everyone_statuses").isChecked())
+        self.documents.show_team(self.action("view.everyone_statuses").isChecked())
         self._room_for_team()
 
     def _room_for_team(self) -> None:

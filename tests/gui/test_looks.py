@@ -122,7 +122,7 @@ def test_panels_have_room_for_titles_labels_and_swatches(window) -> None:
 def test_guidelines_read_at_the_article_size_and_close_with_a_button(window) -> None:
     from PySide6.QtWidgets import QDialogButtonBox
 
-    window.action("guidelines").trigger()
+    window.action("help.guidelines").trigger()
     dialog = next(w for w in window.side_windows if w.objectName() == "guidelinesDialog")
     assert dialog.browser.font().pointSizeF() == window.article.font().pointSizeF()
     buttons = dialog.findChild(QDialogButtonBox)

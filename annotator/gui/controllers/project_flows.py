@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import QApplication, QMenu, QProgressDialog, QWidget
 
 from annotator.changes import Changes, compare_labels
@@ -177,9 +177,9 @@ class ProjectFlows:
         menu = self.recent_menu
         menu.clear()
         for n, path in enumerate(recent if recent is not None else prefs.recent_projects(), 1):
-            action = menu.addAction(path)
-            if n <= 9:
-                action.setShortcut(QKeySequence(f"Ctrl+Alt+{n}"))
+            # a digit to choose it in the open menu (Ctrl+Alt+digit is AltGr typing on Windows)
+            action = menu.addAction(f"&{n} {path.replace('&', '&&')}" if n <= 9 else path)
+            action.setData(path)
             action.triggered.connect(
                 lambda _=False, p=path: self.open_project(p, report_errors=True)
             )
