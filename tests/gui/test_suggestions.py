@@ -152,6 +152,9 @@ def test_a_labels_hotkey_accepts_the_suggestion_with_that_label(suggested) -> No
     key(window, Qt.Key.Key_BracketRight)
     key(window, Qt.Key.Key_1)  # claim
     assert stored(window)["spans"] == [(QUOTE, "claim", "manual", "tester")]
+    # on to the next suggestion; the span just made is one key back
+    assert window.document_model.selected_suggestion.text == CONCESSION
+    key(window, Qt.Key.Key_Up, CTRL)
     assert window.document_model.selected_span.label == "claim"
 
 
@@ -233,11 +236,10 @@ def test_undo_takes_back_each_step_one_at_a_time(suggested) -> None:
     window = suggested
     ids = {s.text: s.id for s in window.document_model.suggestions.values()}
     key(window, Qt.Key.Key_BracketRight)
-    key(window, Qt.Key.Key_Return)  # accept the quote
-    key(window, Qt.Key.Key_BracketRight)
+    key(window, Qt.Key.Key_Return)  # accept the quote; each decision moves on to the next
     key(window, Qt.Key.Key_2)  # accept the concession as a quote
-    key(window, Qt.Key.Key_BracketRight)
     key(window, Qt.Key.Key_Backspace)  # reject the caption
+    assert "last suggestion here" in window.statusBar().currentMessage()
     assert stored(window) == {
         "spans": [
             (QUOTE, "quote", "manual", "tester"),
