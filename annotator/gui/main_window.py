@@ -58,7 +58,7 @@ from annotator.session.layers import Layer
 from annotator.session.project_model import ProjectModel
 
 if TYPE_CHECKING:
-    from annotator.model import Label
+    from annotator.model import Label, Span
     from annotator.store.project import Store
 
 
@@ -480,8 +480,20 @@ class MainWindow(QMainWindow):
         """The values of a span's attributes, asked in a small form (None: cancelled)."""
         return questions.ask_attributes(self, label, declared, current, self.exec_dialog)
 
-    def ask_note(self, title: str, label: str, default: str = "") -> str | None:
-        return questions.ask_note(self, title, label, default)
+    def ask_note(
+        self, title: str, label: str, default: str = "", *, span: Span | None = None
+    ) -> str | None:
+        """A note, the span's words quoted above it, the dialog beside the span (not over it)."""
+        area = self.article.span_rect_global(span) if span is not None else None
+        return questions.ask_note(
+            self,
+            title,
+            label,
+            default,
+            quote=span.text if span is not None else "",
+            clear_of=area,
+            run=self.exec_dialog,
+        )
 
     def choose_files(self, title: str, filters: str) -> list[str]:
         return questions.choose_files(self, title, filters)

@@ -171,7 +171,7 @@ def test_note_with_n_key_and_undo(nested, monkeypatch) -> None:
     monkeypatch.setattr(
         nested,
         "ask_note",
-        lambda title, label, default="": asked.append(default) or "  checks out  ",
+        lambda title, label, default="", span=None: asked.append(default) or "  checks out  ",
     )
     click_cp(nested, ROCKET + 2)
     key(nested, Qt.Key.Key_N)

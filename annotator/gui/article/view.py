@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QFont,
     QFontDatabase,
@@ -219,6 +219,21 @@ class ArticleView(QPlainTextEdit):
         self.ensureCursorVisible()
 
     # -- positions ------------------------------------------------------------------------
+
+    def span_rect_global(self, span: Span) -> QRect:
+        """Where a span stands on screen (global coordinates): from its first character's line
+        to its last's, across the article's width where it runs over several lines."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.offsets.to_utf16(span.start))
+        first = self.cursorRect(cursor)
+        cursor.setPosition(self.offsets.to_utf16(span.end))
+        last = self.cursorRect(cursor)
+        area = first.united(last)
+        if last.top() > first.top():
+            area.setLeft(0)
+            area.setRight(self.viewport().width())
+        visible = area.intersected(self.viewport().rect()) or self.viewport().rect()
+        return QRect(self.viewport().mapToGlobal(visible.topLeft()), visible.size())
 
     def selection_cp(self) -> tuple[int, int] | None:
         """The selected text as code-point offsets, widened to whole code points; None if empty."""

@@ -210,7 +210,9 @@ class Editor:
             return
         if not self._own(span):
             return
-        note = self.shell.ask_note("Note", f"Note on this {span.label}:", span.note or "")
+        note = self.shell.ask_note(
+            "Note", f"Note on this {span.label}.", span.note or "", span=span
+        )
         if note is not None and span.id is not None:
             self.set_note(span.id, note)
 
