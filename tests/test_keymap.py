@@ -44,7 +44,7 @@ TAKEN = [
 
 def test_every_required_command_has_a_stable_id():
     ids = [c.id for c in keymap.COMMANDS]
-    assert REQUIRED <= set(ids) and len(ids) == len(set(ids))
+    assert set(ids) >= REQUIRED and len(ids) == len(set(ids))
     assert all(re.fullmatch(r"[a-z]+(\.[a-z_]+)+", i) for i in ids)
 
 

@@ -4,8 +4,8 @@ new line, Ctrl+Enter saves, and the dialog stands beside the span, not over it."
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QPlainTextEdit
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialog, QPlainTextEdit
 
 from .helpers import key, tag
 
