@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
-    QTableView,
 )
 
 from annotator.changes import Changes
@@ -48,6 +47,7 @@ from annotator.gui.dialogs.side_windows import SideWindows
 from annotator.gui.panels.document_list import DocumentList
 from annotator.gui.panels.label_bar import LabelBar
 from annotator.gui.panels.span_list import (
+    HintedTable,
     SpanListModel,
     fit_label_column,
     make_span_table,
@@ -78,6 +78,22 @@ REVIEW_ACTIONS = (
 )
 
 
+def empty_span_list_hint(keys: dict[str, str], sentence: str = "", paragraph: str = "") -> str:
+    """How to tag, said in the empty span list: the labels' own keys, in order, and the keys
+    that select a sentence and a paragraph."""
+    hotkeys = [key for key in keys.values() if key]
+    if not hotkeys:
+        return "No spans yet. Select text in the article, then choose a label above it."
+    shown = f"{hotkeys[0]}\u2013{hotkeys[-1]}" if len(hotkeys) > 2 else " or ".join(hotkeys)
+    units = [
+        f"{key} selects the {unit} at the caret"
+        for key, unit in ((sentence, "sentence"), (paragraph, "paragraph"))
+        if key
+    ]
+    more = f"; {', '.join(units)}" if units else ""
+    return f"No spans yet. Select text in the article, then press {shown} (a label's key){more}."
+
+
 class MainWindow(QMainWindow):
     """One project in one window. Its actions are made from the table ``actions.ACTIONS``
     (``window.action("edit.undo")``, or ``window.action("edit.undo")``); opening, importing, exporting,
@@ -90,7 +106,7 @@ class MainWindow(QMainWindow):
     relating: Relating
     find_bar: FindBar
     documents: DocumentList
-    span_table: QTableView
+    span_table: HintedTable
     article: ArticleView
     review: Review
     tag_menu: QMenu
@@ -140,6 +156,7 @@ class MainWindow(QMainWindow):
         )
         self.review = Review(project, document, view, self.editor, self.documents, self)
         self._dock_review()
+        self._hint_when_empty()
         self.moving_on = MovingOn(project, document, self.documents, self.editor, self.review, self)
         self.documents.menu_for = self.moving_on.document_menu
         self.actions_by_id = actions.build_actions(self)
@@ -353,6 +370,13 @@ class MainWindow(QMainWindow):
         self.article.set_label_colours(colours, repaint=False)
         self.span_model.set_colours(colours)
         fit_label_column(self.span_table, [lab.name for lab in self.labels])
+        self.span_table.set_hint(
+            empty_span_list_hint(
+                keys,
+                self.action("select.sentence").shortcut().toString(),
+                self.action("select.paragraph").shortcut().toString(),
+            )
+        )
         if clashes:
             self.statusBar().showMessage(
                 f"Hotkeys of {', '.join(clashes)} clash with window commands; use their buttons.",
@@ -360,6 +384,13 @@ class MainWindow(QMainWindow):
             )
 
     # -- documents -------------------------------------------------------------------------
+
+    def _hint_when_empty(self) -> None:
+        """What an empty article says: how to bring articles into the project."""
+        self.article.setPlaceholderText(
+            "No article is open. Bring some in with File \u2192 Import files (Ctrl+I) or Import"
+            " folder (Ctrl+Shift+I): text, Markdown, JSONL, saved web pages or Word files."
+        )
 
     def open_document(self, document_id: int, *, remember: bool = True) -> None:
         """Show a document with its spans as the store has them now (other windows' too)."""

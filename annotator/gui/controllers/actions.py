@@ -51,7 +51,10 @@ class Window(Protocol):
     find_bar: FindBar
     article: ArticleView
     documents: DocumentList
-    span_table: QTableView
+
+    @property
+    def span_table(self) -> QTableView: ...
+
     tag_menu: QMenu
     recent_menu: QMenu
     label_actions: list[QAction]

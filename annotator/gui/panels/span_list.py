@@ -23,7 +23,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QIcon, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from annotator.gui.swatches import swatch
@@ -249,8 +249,33 @@ def fit_label_column(view: QTableView, labels: list[str]) -> None:
     view.horizontalHeader().resizeSection(0, max(widest + 12 + 28, 8 * metrics.averageCharWidth()))
 
 
-def make_span_table(model: SpanListModel) -> QTableView:
-    view = QTableView()
+class HintedTable(QTableView):
+    """A table that, while it has no rows, says in its empty space how to fill it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hint = ""
+
+    def set_hint(self, hint: str) -> None:
+        self.hint = hint
+        self.viewport().update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        model = self.model()
+        if not self.hint or model is None or model.rowCount() > 0:
+            return
+        painter = QPainter(self.viewport())
+        painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+        area = self.viewport().rect().adjusted(12, 12, -12, -12)
+        painter.drawText(
+            area, int(Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap), self.hint
+        )
+        painter.end()
+
+
+def make_span_table(model: SpanListModel) -> HintedTable:
+    view = HintedTable()
     view.setObjectName("spanList")
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
