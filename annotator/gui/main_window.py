@@ -16,7 +16,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QDialog,
     QMainWindow,
@@ -489,6 +489,11 @@ class MainWindow(QMainWindow):
         self.documents.search.selectAll()
 
     # -- other windows and programs on the same project ------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A narrower window keeps the article the widest panel: the side panels give way."""
+        super().resizeEvent(event)
+        window_layout.keep_article_widest(self.splitter)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
