@@ -277,8 +277,9 @@ class HintedTable(QTableView):
         self.fit_columns()
 
     def fit_columns(self) -> None:
-        """Narrow the other columns (in proportion, to no less than the header allows) while
-        the text column would get less than its share; give them back when there is room."""
+        """Narrow the other columns (the last first, the label last, to no less than the
+        header allows) while the text column would get less than its share; give them back
+        when there is room."""
         header = self.horizontalHeader()
         model = self.model()
         if model is None:
@@ -290,14 +291,15 @@ class HintedTable(QTableView):
         ]
         for c in others:
             self._wanted.setdefault(c, header.sectionSize(c))
-        room = self.viewport().width() * (1 - self.TEXT_SHARE)
-        want = sum(self._wanted[c] for c in others)
-        scale = min(1.0, room / want) if want else 1.0
+        room = int(self.viewport().width() * (1 - self.TEXT_SHARE))
+        excess = sum(self._wanted[c] for c in others) - room
         least = header.minimumSectionSize()
         self._fitting = True
         try:
-            for c in others:
-                header.resizeSection(c, max(least, int(self._wanted[c] * scale)))
+            for c in reversed(others):  # the last columns give way first, the label last
+                take = max(0, min(excess, self._wanted[c] - least))
+                header.resizeSection(c, self._wanted[c] - take)
+                excess -= take
         finally:
             self._fitting = False
 
