@@ -46,6 +46,7 @@ from annotator.gui.dialogs.questions import ReportDialog, question_box
 from annotator.gui.dialogs.side_windows import SideWindows
 from annotator.gui.panels.document_list import DocumentList
 from annotator.gui.panels.label_bar import LabelBar
+from annotator.gui.panels.name_bar import NameBar
 from annotator.gui.panels.span_list import (
     HintedTable,
     SpanListModel,
@@ -128,6 +129,7 @@ class MainWindow(QMainWindow):
         self.project = ProjectModel()
         self.document_model = DocumentModel()
         self.label_actions: list[QAction] = []
+        self._held_actions: dict[QAction, bool] = {}  # while the name question waits
         self._build_panels()
         project, document, view = self.project, self.document_model, self.article
         self.editor = Editor(
@@ -211,6 +213,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("annotator")
         if path is not None:
             self.open_project(path)
+        if self.flows.name_pending:
+            self._ask_name_inside()
 
     # -- the project model's state, as the window's (tests and the actions read these) -------
 
@@ -299,6 +303,34 @@ class MainWindow(QMainWindow):
         for name in ("suggestion.accept", "suggestion.accept_label"):
             self.action(name).setEnabled(chosen)
 
+    # -- the first start's question, inside the window ----------------------------------------
+
+    def _ask_name_inside(self) -> None:
+        """The name question over the project, which waits: nothing is recorded under a name
+        the analyst has not chosen (only help and Quit stay at hand)."""
+        self._held_actions = {
+            a: a.isEnabled()
+            for a in [*self.actions_by_id.values(), *self.label_actions]
+            if not (a.objectName().startswith("action:help.") or a is self.action("app.quit"))
+        }
+        for action in self._held_actions:
+            action.setEnabled(False)
+        self.splitter.setEnabled(False)
+        self.name_bar.ask(self.project.annotator)
+
+    def _name_answered(self, typed: str) -> None:
+        why = self.flows.answer_name(typed)
+        if why is not None:
+            self.name_bar.refuse(why)
+            return
+        self.name_bar.hide()
+        self.splitter.setEnabled(True)
+        for action, enabled in self._held_actions.items():
+            action.setEnabled(enabled)
+        self._held_actions = {}
+        self.article.setFocus()
+        self.say(f"Welcome, {self.project.annotator}: select text, then press a label's key.", 8000)
+
     def say(self, message: str, timeout: int = 5000) -> None:
         """One line in the status bar."""
         self.statusBar().showMessage(message, timeout)
@@ -318,7 +350,9 @@ class MainWindow(QMainWindow):
         self.splitter = window_layout.main_splitter(
             self.documents, [self.label_bar, self.find_bar], self.article, self.span_table
         )
-        self.setCentralWidget(self.splitter)
+        self.name_bar = NameBar()
+        self.name_bar.answered.connect(self._name_answered)
+        self.setCentralWidget(window_layout.with_bar_above(self.name_bar, self.splitter))
         self.article.installEventFilter(self)
 
     # -- layout memory (see window_layout) -------------------------------------------------

@@ -44,6 +44,17 @@ def main_splitter(
     return splitter
 
 
+def with_bar_above(bar: QWidget, content: QWidget) -> QWidget:
+    """``content`` with a bar across the top of it (hidden until it has something to ask)."""
+    holder = QWidget()
+    column = QVBoxLayout(holder)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(0)
+    column.addWidget(bar)
+    column.addWidget(content, 1)
+    return holder
+
+
 def side_pane(
     splitter: QSplitter, span_table: QWidget, suggestions: QWidget, relations: QWidget
 ) -> tuple[QWidget, QVBoxLayout]:

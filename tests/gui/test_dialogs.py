@@ -328,19 +328,16 @@ def test_first_run_asks_the_name_once_and_remembers_it(project, monkeypatch, qtb
     from annotator.gui.main_window import MainWindow
 
     monkeypatch.delenv("ANNOTATOR_USER")
-    asked = []
-    monkeypatch.setattr(
-        MainWindow,
-        "ask_text",
-        lambda self, title, label, default="": asked.append(default) or "Ana",
-    )
     window = MainWindow(project)
     qtbot.addWidget(window)
-    assert window.store.annotator == "Ana" and len(asked) == 1 and asked[0]
+    assert not window.name_bar.isHidden() and window.name_bar.field.text()  # offered
+    window.name_bar.field.setText("Ana")
+    QTest.keyClick(window.name_bar.field, Qt.Key.Key_Return)
+    assert window.store.annotator == "Ana"
     window.close()
     again = MainWindow(project)
     qtbot.addWidget(again)
-    assert again.store.annotator == "Ana" and len(asked) == 1
+    assert again.store.annotator == "Ana" and again.name_bar.isHidden()
 
 
 def test_new_and_recent_projects(window, tmp_path, monkeypatch) -> None:
