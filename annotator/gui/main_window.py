@@ -303,6 +303,13 @@ class MainWindow(QMainWindow):
         for name in ("suggestion.accept", "suggestion.accept_label"):
             self.action(name).setEnabled(chosen)
 
+    def apply_keys(self, bound: dict[str, tuple[str, ...]]) -> None:
+        """The keys a user chose (Preferences → Keys), given to the actions at once."""
+        for command, keys in bound.items():
+            action = self.actions_by_id.get(command)
+            if action is not None:
+                action.setShortcuts([QKeySequence(k) for k in keys])
+
     # -- the first start's question, inside the window ----------------------------------------
 
     def _ask_name_inside(self) -> None:
