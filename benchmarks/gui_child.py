@@ -251,7 +251,7 @@ def edit_long(project: str, reference_project: str, ops: int) -> dict[str, Any]:
             app.processEvents()
 
             def delete() -> None:
-                window.action("delete").trigger()
+                window.action("span.delete").trigger()
                 _settle(app, view)
 
             times["delete"]["ours"].append(_timed(delete))

@@ -44,7 +44,7 @@ def window(tmp_path, open_window, monkeypatch):
         merge_projects(store, sources)
     monkeypatch.setenv("ANNOTATOR_USER", "lead")
     window = open_window(path)
-    window.action("review").trigger()
+    window.action("review.mode").trigger()
     window.open_document(1)
     return window
 
@@ -101,39 +101,39 @@ def test_enter_accepts_a_relation_with_its_ends_in_one_step(window):
     assert len(window.document_model.relations) == 1  # the article shows it at once
     accepted = [row[1] for row in rows(window) if row[0] == "✓ accepted"]
     assert sorted(accepted) == ["quote", "speaker", "\u2192 said_by"]
-    window.action("undo").trigger()
+    window.action("edit.undo").trigger()
     assert curated(window) == ([], [])
-    window.action("redo").trigger()
+    window.action("edit.redo").trigger()
     assert curated(window) == ([QUOTE, FULL_NAME], [(QUOTE, FULL_NAME, "said_by")])
 
 
 def test_accepting_the_other_variant_takes_the_place_of_the_first(window):
     choose(window, "\u2192 said_by", "Ana Ruiz\u201d")
-    window.action("accept").trigger()
+    window.action("review.accept").trigger()
     choose(window, "\u2192 said_by", "\u201cAna\u201d")
-    window.action("accept").trigger()
+    window.action("review.accept").trigger()
     # one speaker in the gold, not two overlapping ones, and one relation
     assert curated(window) == ([QUOTE, FIRST_NAME], [(QUOTE, FIRST_NAME, "said_by")])
     assert "in place of" in window.statusBar().currentMessage()
-    window.action("undo").trigger()
+    window.action("edit.undo").trigger()
     assert curated(window) == ([QUOTE, FULL_NAME], [(QUOTE, FULL_NAME, "said_by")])
 
 
 def test_delete_in_the_panel_rejects_the_chosen_row(window):
     choose(window, "\u2192 said_by", "Ana Ruiz\u201d")
-    window.action("accept").trigger()
+    window.action("review.accept").trigger()
     choose(window, "\u2192 said_by", "Ana Ruiz\u201d")
     QTest.keyClick(window.review.panel.table, Qt.Key.Key_Delete)
     # the relation is out; its ends, accepted with it, stay until rejected themselves
     assert curated(window) == ([QUOTE, FULL_NAME], [])
     assert "out of the curated layer" in window.statusBar().currentMessage()
-    window.action("undo").trigger()
+    window.action("edit.undo").trigger()
     assert curated(window) == ([QUOTE, FULL_NAME], [(QUOTE, FULL_NAME, "said_by")])
     choose(window, "speaker", "Ana Ruiz")
     QTest.keyClick(window.review.panel.table, Qt.Key.Key_Delete)
     assert curated(window) == ([QUOTE], [])  # a span rejected takes its relation with it
     choose(window, "claim", "anyway")
-    window.action("accept").trigger()
+    window.action("review.accept").trigger()
     choose(window, "claim", "anyway")
     window.article.setFocus()  # Ctrl+Shift+X rejects the panel's row from anywhere
     QTest.keyClick(window.article, Qt.Key.Key_X, CTRL_SHIFT)
@@ -148,6 +148,6 @@ def test_every_relation_of_a_type_from_one_analyst(window):
     panel = window.review.panel
     panel.analyst.setCurrentIndex(panel.analyst.findData("bo"))
     panel.label.setCurrentIndex(panel.label.findData("said_by"))
-    window.action("accept_layer").trigger()
+    window.action("review.accept_layer").trigger()
     assert curated(window) == ([QUOTE, FIRST_NAME], [(QUOTE, FIRST_NAME, "said_by")])
     assert "bo's said_by relations" in window.statusBar().currentMessage()

@@ -3,8 +3,10 @@ the shortcut sheet lists beside the actions' own."""
 
 from __future__ import annotations
 
+from annotator.keymap import COMMANDS
+
 # Keys without modifiers that window commands use; a label cannot take them as hotkey.
-RESERVED_KEYS = {"n", "r", "a", "[", "]"}
+RESERVED_KEYS = {key.lower() for c in COMMANDS for key in c.keys if len(key) == 1}
 # Keys handled by widgets rather than actions, listed on the shortcut sheet too.
 WIDGET_KEYS = [
     ("Move the caret in the article", "Arrow keys, Home, End, PgUp, PgDown"),
@@ -20,5 +22,5 @@ WIDGET_KEYS = [
     ("Making a relation: the other span / link / cancel", "Tab or arrows, or click / Enter / Esc"),
     ("Making a relation: choose among the types that fit", "Their number keys"),
     ("Relations panel: delete the chosen relation", "Delete or Backspace"),
-    ("Move the selected suggestion's start / end", "Ctrl+Alt+Left/Right / Alt+Shift+Left/Right"),
+    ("Move the selected suggestion's start / end", "Ctrl+[ / Ctrl+] and Ctrl+, / Ctrl+."),
 ]

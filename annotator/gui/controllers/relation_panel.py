@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from annotator.changes import Changes, changes_of
+from annotator.gui import theme
 from annotator.gui.article.relation_overlay import RelationOverlay
 from annotator.gui.commands.relations import DeleteRelation
 from annotator.gui.panels.span_list import quoted
@@ -109,7 +110,8 @@ class RelationPanel(QObject):
         for relation in ordered:
             item = QListWidgetItem(self.text_of(relation))
             item.setData(_ROLE, relation.id)
-            item.setForeground(QColor(self._colours.get(relation.label, "#888888")).darker(130))
+            colour = QColor(self._colours.get(relation.label, "#888888"))
+            item.setForeground(theme.readable(colour, self.list.palette()))
             self.list.addItem(item)
             if relation.id == chosen:
                 self.list.setCurrentItem(item)
