@@ -308,34 +308,20 @@ def big_project(project: str) -> dict[str, Any]:
     }
 
 
-# What a keyboard session presses: the window's commands by id (see ``keyboard.py``).
-KEYBOARD_COMMANDS = (
-    "select.sentence",
-    "select.paragraph",
-    "caret.sentence.next",
-    "caret.sentence.previous",
-    "span.next",
-    "span.previous",
-    "find.open",
-    "relation.start",
-    "suggest.document",
-    "suggestion.accept",
-    "focus.article",
-)
-
-
 def keys(project: str, gold: str, families: list[str], suggestions: bool) -> dict[str, Any]:
     """A keyboard-only session tagging the documents of ``gold`` (JSONL records whose ids
     are the project's external ids) at 1600×1000, as a user would see it."""
     from PySide6.QtTest import QTest
 
+    os.environ.pop("ANNOTATOR_KEYS", None)  # the default keys, whatever the user chose
     app = _app()
     window = _window_class()(project)
     _need(window, "action", "article", "find_bar", "relating", "document_model", "editor")
-    missing = [c for c in KEYBOARD_COMMANDS if c not in getattr(window, "actions_by_id", {})]
+    from benchmarks.keyboard import COMMANDS, replay
+
+    missing = [c for c in COMMANDS if c not in getattr(window, "actions_by_id", {})]
     if missing:
         raise Unavailable(f"window not available: no command {', '.join(missing)}")
-    from benchmarks.keyboard import replay
 
     window.resize(1600, 1000)
     window.show()

@@ -28,7 +28,7 @@ import heapq
 import itertools
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,8 +53,30 @@ PLANS_TRIED = 6
 # the rest are Qt's own keys of a read-only text and the find bar.
 EVERY_FAMILY = frozenset({"meaning", "word", "char", "find"})
 
-# Keys after which Find is still worth trying: those that move by sentence or span.
-FIND_AFTER = frozenset({"Alt+Down", "Alt+Up", "Ctrl+Down", "Ctrl+Up"})
+# The window's commands a session presses, by id: their keys are read from the window.
+COMMANDS = (
+    "focus.article",
+    "select.sentence",
+    "select.paragraph",
+    "caret.sentence.next",
+    "caret.sentence.previous",
+    "span.next",
+    "span.previous",
+    "find.open",
+    "span.start.left",
+    "span.start.right",
+    "span.end.left",
+    "span.end.right",
+    "relation.start",
+    "suggest.document",
+    "suggestion.next",
+    "suggestion.accept",
+    "suggestion.accept_label",
+    "span.delete",
+    "edit.undo",
+)
+# Commands after which Find is still worth trying: those that move by sentence or span.
+FIND_AFTER = ("caret.sentence.next", "caret.sentence.previous", "span.next", "span.previous")
 
 State = tuple[int, int]  # (anchor, position) of the article's cursor, in code points
 Step = tuple[str, str]  # (key, kind); a typed character is "type:<c>"
@@ -120,8 +142,9 @@ class Keyboard:
 class Model:
     """Predicts where a key leaves the article's cursor, with the code the window runs."""
 
-    def __init__(self, view: Any, families: frozenset[str]) -> None:
+    def __init__(self, view: Any, families: frozenset[str], bound: dict[str, str]) -> None:
         self.view = view
+        self.bound = bound  # the window's key of each command, by id
         self.text: str = view.text
         self.offsets = view.offsets
         self.families = families
@@ -198,7 +221,7 @@ class Model:
             enters = (here - (first if first < len(starts) else 0)) % len(starts)
             if enters > MORE_MATCHES:
                 continue
-            steps = [("Ctrl+F", "navigation")]
+            steps = [(self.bound["find.open"], "navigation")]
             steps += [(f"type:{c}", "navigation") for c in typed]
             steps += [("Return", "navigation")] * enters + [("Esc", "navigation")]
             out.append((len(steps), steps, (target, end)))
@@ -276,6 +299,7 @@ class Planner:
     def __init__(self, model: Model, hotkeys: dict[str, str]) -> None:
         self.model = model
         self.hotkeys = hotkeys
+        self.find_after = {model.bound[c] for c in FIND_AFTER}
 
     def plans(
         self, start: State, gold: Gold, jumps: list[tuple[list[Step], State]]
@@ -285,10 +309,10 @@ class Planner:
         region = self._region(gold)
         targets = self._find_targets(gold)
         finds: dict[int, list[tuple[int, tuple[Step, ...], State]]] = {}
-        counter = itertools.count()
+        counter = itertools.count(1)  # ties of cost go first in, first out
         # (cost, order, state or None for a finished plan, the keys so far)
         heap: list[tuple[int, int, State | None, tuple[Step, ...]]] = [(0, 0, start, ())]
-        heap += [(len(steps), next(counter) + 1, state, tuple(steps)) for steps, state in jumps]
+        heap += [(len(steps), next(counter), state, tuple(steps)) for steps, state in jumps]
         heapq.heapify(heap)
         seen: set[State] = set()
         given: set[tuple[Step, ...]] = set()
@@ -308,7 +332,7 @@ class Planner:
                 heapq.heappush(heap, (cost + more, next(counter), None, steps + keys))
             # Find moves the caret to where a span begins: worth it before any other key
             # but the window's own moves, never in the middle of making a selection
-            found = finds if all(k in FIND_AFTER for k, _ in steps) else None
+            found = finds if all(k in self.find_after for k, _ in steps) else None
             for more, keys, after in self._moves(state, gold, region, targets, found):
                 if after not in seen:
                     heapq.heappush(heap, (cost + more, next(counter), after, steps + keys))
@@ -344,6 +368,7 @@ class Planner:
         finds: dict[int, list[tuple[int, tuple[Step, ...], State]]] | None,
     ) -> Iterator[tuple[int, tuple[Step, ...], State]]:
         m = self.model
+        b = m.bound
         edges = (gold.start, gold.end)
         families = m.families
         for key, (_, keep, family) in Model._QT.items():
@@ -356,11 +381,17 @@ class Planner:
                 continue  # a character at a time only to reach an edge just beside
             yield 1, ((key, "selection" if keep else "navigation"),), after
         if "meaning" in families:
-            for key, kind in (("S", "sentence"), ("P", "paragraph")):
+            for key, kind in (
+                (b["select.sentence"], "sentence"),
+                (b["select.paragraph"], "paragraph"),
+            ):
                 chosen = m.unit_selected(kind, state)
                 if chosen is not None:
                     yield 1, ((key, "selection"),), chosen
-            for key, forward in (("Alt+Down", True), ("Alt+Up", False)):
+            for key, forward in (
+                (b["caret.sentence.next"], True),
+                (b["caret.sentence.previous"], False),
+            ):
                 moved = m.caret_stepped(forward, state)
                 if moved is not None and moved != state:
                     yield 1, ((key, "navigation"),), moved
@@ -393,13 +424,17 @@ class Planner:
                 yield 1 + len(fix), ((key, "label"), *fix)
 
     def edge_keys(self, made: tuple[int, int], gold: Gold) -> list[Step] | None:
+        """The edge keys from ``made`` to ``gold``, as the window moves an edge: one grapheme
+        a press (the session presses them watching the span, so a window that moves further
+        a press takes fewer)."""
         start, end = made
         if start >= gold.end or end <= gold.start:
             return None
+        b = self.model.bound
         steps: list[Step] = []
         for at, want, keys in (
-            (start, gold.start, ("Ctrl+[", "Ctrl+]")),
-            (end, gold.end, ("Ctrl+,", "Ctrl+.")),
+            (start, gold.start, (b["span.start.left"], b["span.start.right"])),
+            (end, gold.end, (b["span.end.left"], b["span.end.right"])),
         ):
             if at == want:
                 continue
@@ -434,7 +469,8 @@ class Session:
         self.steps: list[dict[str, Any]] = []  # what each run of keys made, in order
         # the label keys the window shows
         self.hotkeys = {lab.name: lab.hotkey for lab in window.labels if lab.hotkey}
-        self.model = Model(window.article, families)
+        self.bound = window_keys(window)
+        self.model = Model(window.article, families, self.bound)
         self.planner = Planner(self.model, self.hotkeys)
 
     # -- reading the window ------------------------------------------------------------------
@@ -487,10 +523,12 @@ class Session:
     # -- the whole document ------------------------------------------------------------------
 
     def tag_all(self, *, suggestions: bool) -> None:
-        self.keys.press(("Ctrl+Shift+A", "navigation"))  # the keys to the article
-        self._record("the article takes the keys", 0)
         if suggestions:
-            self.decide_suggestions()
+            self.decide_suggestions()  # F8 gives the article the keys
+        if QApplication.focusWidget() is not self.view:
+            at = len(self.keys.counts.log)
+            self.keys.press((self.bound["focus.article"], "navigation"))
+            self._record("the article takes the keys", at)
         for gold in self.gold:
             if gold.ref in self.made():
                 continue
@@ -510,14 +548,14 @@ class Session:
         """F8, then one key per suggestion (its edges moved first when nearly right), or one
         key for every suggestion of a label when all of them are right."""
         at = len(self.keys.counts.log)
-        self.keys.press(("F8", "suggestion"))
+        self.keys.press((self.bound["suggest.document"], "suggestion"))
         self._record("suggestions asked for", at)
         model = self.window.document_model
         while model.suggestions:
             at = len(self.keys.counts.log)
             chosen = model.selected_suggestion
             if chosen is None:
-                self.keys.press(("]", "suggestion"))
+                self.keys.press((self.bound["suggestion.next"], "suggestion"))
                 continue
             what = self._decide(chosen)
             self._record(what, at)
@@ -538,29 +576,38 @@ class Session:
             s for s in self.window.document_model.suggestions.values() if s.label == chosen.label
         ]
         if len(same_label) >= 3 and all(self._right(s) for s in same_label):
-            self.keys.press(("Shift+Return", "suggestion"))
+            self.keys.press((self.bound["suggestion.accept_label"], "suggestion"))
             return f"every suggested {chosen.label} accepted"
         exact = [g for g in wanted if (g.start, g.end) == (chosen.start, chosen.end)]
         gold = next((g for g in exact if g.label == chosen.label), exact[0] if exact else None)
         fix: list[Step] = []
         if gold is None:
-            for g in wanted:
-                edges = self.planner.edge_keys((chosen.start, chosen.end), g)
-                if g.label == chosen.label and edges is not None and len(edges) <= 4:
-                    gold, fix = g, edges
-                    break
+            gold, fix = self._nearly(chosen, wanted)
         if gold is None:
-            self.keys.press(("Delete", "suggestion"))
+            self.keys.press((self.bound["span.delete"], "suggestion"))
             return f"suggested {chosen.label} rejected"
-        self.keys.run(fix)
+        if fix:
+            self._steer(self.keys, gold, lambda: self.window.document_model.selected_suggestion)
         if gold.label == chosen.label:
-            self.keys.press(("Return", "suggestion"))
+            self.keys.press((self.bound["suggestion.accept"], "suggestion"))
         else:
             self.keys.press((self.hotkeys[gold.label], "suggestion"))
         if gold.ref not in self.made():
             raise RuntimeError(f"accepting the suggestion did not make {gold}")
         self.link_from(gold)
         return f"suggested {chosen.label} accepted as {gold.label} {self._text(gold)}"
+
+    def _nearly(self, chosen: Any, wanted: list[Gold]) -> tuple[Gold | None, list[Step]]:
+        """The gold span of the suggestion's label it is nearly, when moving its edges costs
+        fewer keys than rejecting it and tagging that span from the caret."""
+        for g in wanted:
+            edges = self.planner.edge_keys((chosen.start, chosen.end), g)
+            if g.label != chosen.label or edges is None:
+                continue
+            by_hand = next(self.planner.plans(self.state(), g, self._jumps()), None)
+            if by_hand is None or len(edges) < by_hand[0]:
+                return g, edges
+        return None, []
 
     # -- one span ----------------------------------------------------------------------------
 
@@ -574,7 +621,7 @@ class Session:
         chosen = self.selected_span()
         keys = [(s.start, s.end, s.id or 0) for s in spans]
         out = []
-        for key, forward in (("Ctrl+Down", True), ("Ctrl+Up", False)):
+        for key, forward in ((self.bound["span.next"], True), (self.bound["span.previous"], False)):
             if chosen is not None and (chosen.start, chosen.end, chosen.id or 0) in keys:
                 at = keys.index((chosen.start, chosen.end, chosen.id or 0))
             else:
@@ -603,18 +650,39 @@ class Session:
         plans = self.planner.plans(before, gold, self._jumps())
         for _cost, steps in itertools.islice(plans, PLANS_TRIED):
             pressed = Keyboard(self.app, self.window)
-            pressed.run(steps)
+            label = next(i for i, (_, kind) in enumerate(steps) if kind == "label")
+            pressed.run(steps[: label + 1])
             self._close_find()
+            if label + 1 < len(steps):
+                self._steer(pressed, gold, self.selected_span)
             if gold.ref in self.made():
                 self._count(pressed.counts)
                 return
             self.retries += 1
             while stack.index() > undo_at:
-                self.keys.press(("Ctrl+Z", "navigation"), counted=False)
+                self.keys.press((self.bound["edit.undo"], "navigation"), counted=False)
             self._restore(before, chosen)
         raise RuntimeError(
             f"no plan made the {gold.label} [{gold.start}, {gold.end}) {self._text(gold)}"
         )
+
+    def _steer(self, keys: Keyboard, gold: Gold, chosen: Callable[[], Any]) -> None:
+        """Press the edge keys, watching the span (or suggestion) ``chosen`` returns, until
+        its edges are the gold's; stop when a key moves nothing."""
+        b = self.bound
+        for edge, left, right in (
+            ("start", b["span.start.left"], b["span.start.right"]),
+            ("end", b["span.end.left"], b["span.end.right"]),
+        ):
+            for _ in range(2 * WORST_FIX):
+                span = chosen()
+                if span is None or getattr(span, edge) == getattr(gold, edge):
+                    break
+                at = getattr(span, edge)
+                keys.press((right if getattr(gold, edge) > at else left, "selection"))
+                moved = chosen()
+                if moved is None or getattr(moved, edge) == at:
+                    return
 
     def _count(self, pressed: Counts) -> None:
         self.keys.counts.by_kind.update(pressed.by_kind)
@@ -669,7 +737,11 @@ class Session:
         here = ids.index(chosen.id) if chosen is not None and chosen.id in ids else -1
         forward = (ids.index(span_id) - here) % len(ids)
         backward = len(ids) - forward
-        key, n = ("Ctrl+Down", forward) if forward <= backward else ("Ctrl+Up", backward)
+        key, n = (
+            (self.bound["span.next"], forward)
+            if forward <= backward
+            else (self.bound["span.previous"], backward)
+        )
         for _ in range(n):
             self.keys.press((key, "navigation"))
         if self.selected_span() is None or self.selected_span().id != span_id:
@@ -678,7 +750,7 @@ class Session:
     def _link(self, start: int, other: int) -> None:
         """R from span ``start`` (selected first), Tab or Shift+Tab to ``other``, Enter."""
         self._select_span(start)
-        self.keys.press(("R", "relation"))
+        self.keys.press((self.bound["relation.start"], "relation"))
         order = [s.id for s in self.window.relating.candidates()]
         if other not in order:
             raise RuntimeError("the other end of a relation is not offered after R")
@@ -690,6 +762,18 @@ class Session:
         self.keys.press(("Return", "relation"))
         if self.window.relating.active:
             raise RuntimeError("Enter did not make the relation")
+
+
+def window_keys(window: Any) -> dict[str, str]:
+    """The key of each command a session presses, as the window binds it (the user's own
+    keys included); a command without one cannot be pressed."""
+    out = {}
+    for command in COMMANDS:
+        keys = window.action(command).shortcuts()
+        if not keys:
+            raise RuntimeError(f"the command {command} has no key in this window")
+        out[command] = keys[0].toString(QKeySequence.SequenceFormat.PortableText)
+    return out
 
 
 def document_gold(record: dict[str, Any]) -> tuple[list[Gold], list[tuple[Any, Any, str]]]:
