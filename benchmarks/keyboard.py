@@ -49,6 +49,7 @@ MORE_MATCHES = 3  # Enter presses in the find bar for a later match
 WORST_FIX = 24  # edge-key presses after a label worth planning for
 NEAR_EDGE = 3  # characters from a gold edge where moving by character is worth trying
 PLANS_TRIED = 6
+MOST_KEYS = 400  # no plan for one span is looked for past this many keys
 # Key families: ``meaning`` are the window's commands for sentences, paragraphs and spans;
 # the rest are Qt's own keys of a read-only text and the find bar.
 EVERY_FAMILY = frozenset({"meaning", "word", "char", "find"})
@@ -318,7 +319,7 @@ class Planner:
         given: set[tuple[Step, ...]] = set()
         while heap:
             cost, _, state, steps = heapq.heappop(heap)
-            if cost > 80:
+            if cost > MOST_KEYS:
                 return
             if state is None:
                 if steps not in given:
