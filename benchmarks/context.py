@@ -37,6 +37,7 @@ class Sizes:
     learn_train: int = 500  # learn-train's done articles
     learn_suggest: int = 10_000  # learn-suggest's articles
     learn_runs: int = 3
+    keys_samples: int = 4  # sample articles tagged from the keyboard (keys-samples)
     warmup: int = 1
 
     @classmethod
@@ -61,6 +62,7 @@ class Sizes:
             learn_train=100,
             learn_suggest=1_000,
             learn_runs=1,
+            keys_samples=1,
         )
 
     @classmethod
@@ -84,6 +86,7 @@ class Sizes:
             learn_train=8,
             learn_suggest=20,
             learn_runs=1,
+            keys_samples=1,
             warmup=0,
         )
 
