@@ -37,6 +37,7 @@ class Sizes:
     learn_train: int = 500  # learn-train's done articles
     learn_suggest: int = 10_000  # learn-suggest's articles
     learn_runs: int = 3
+    speaker_articles: int = 300  # the speakers row's generated articles
     warmup: int = 1
 
     @classmethod
@@ -61,6 +62,7 @@ class Sizes:
             learn_train=100,
             learn_suggest=1_000,
             learn_runs=1,
+            speaker_articles=60,
         )
 
     @classmethod
@@ -84,6 +86,7 @@ class Sizes:
             learn_train=8,
             learn_suggest=20,
             learn_runs=1,
+            speaker_articles=6,
             warmup=0,
         )
 
