@@ -40,6 +40,7 @@ def who_said(text: str) -> dict[str, str | None]:
          "“The talks are over.”", "Witkoff"),
         ("The ministry said in a statement: “The line will open in May.”",
          "“The line will open in May.”", "The ministry"),
+        ("Witkoff: “The talks are over”", "“The talks are over”", "Witkoff"),
         # according to
         ("“The line will open in May,” according to the ministry.",
          "“The line will open in May,”", "the ministry"),
@@ -139,7 +140,8 @@ def test_names_inside_quotes_and_bodies_are_never_speakers():
 def test_quotes_no_one_is_said_to_have_said_get_no_speaker():
     text = (
         "The report, titled “Counting the Cost of Care”, runs to 140 pages.\n\n"
-        "A banner outside the town hall read “A city that works for everyone”.\n"
+        "A banner outside the town hall read “A city that works for everyone”.\n\n"
+        "Update: “The road will reopen on Friday”\n"
     )
     assert set(who_said(text).values()) == {None}
 

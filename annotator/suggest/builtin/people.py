@@ -42,7 +42,7 @@ TITLES = {
 }  # fmt: skip
 
 # Capitalised words that open sentences and clauses, and never a name on their own.
-_NOT_NAMES = {
+NOT_NAMES = {
     "the", "a", "an", "but", "and", "or", "so", "yet", "nor", "in", "on", "at", "for", "with",
     "from", "to", "of", "by", "as", "after", "before", "when", "while", "if", "although",
     "though", "because", "since", "until", "during", "despite", "however", "meanwhile", "this",
@@ -63,7 +63,9 @@ _NOT_NAMES = {
     "thanks", "thank", "oh", "well", "okay", "ok", "dear", "hello", "sorry", "we’re", "i’m",
     "it’s", "that’s", "there’s", "we're", "i'm", "it's", "that's", "there's", "don’t", "don't",
     "writing", "responding", "reporting", "additional", "editing", "update", "updated",
-    "read", "watch", "see", "related", "more:", "advertisement",
+    "read", "watch", "see", "related", "more:", "advertisement", "breaking", "exclusive",
+    "opinion", "analysis", "editorial", "live", "comment", "quote", "quotes", "note",
+    "warning", "title", "headline", "subtitle", "question", "answer", "q",
 }  # fmt: skip
 
 # A run ending in one of these (or holding one) names a body, a place or a work, not a person.
@@ -268,7 +270,7 @@ def _mention(text: str, words: list[_Word], run: tuple[int, int]) -> tuple[Menti
     """The name a run of capitalised words holds, and whether it is one untitled word."""
     i, j = run
     # Leading words that open sentences ("But", "The") are not part of a name.
-    while i < j and fold(words[i].text) in _NOT_NAMES:
+    while i < j and fold(words[i].text) in NOT_NAMES:
         i += 1
     if i >= j:
         return None, False
@@ -283,7 +285,7 @@ def _mention(text: str, words: list[_Word], run: tuple[int, int]) -> tuple[Menti
     if not name:
         return None, False
     folded = [fold(w) for w in name]
-    if any(f in _BODIES for f in folded) or "of" in folded or folded[-1] in _NOT_NAMES:
+    if any(f in _BODIES for f in folded) or "of" in folded or folded[-1] in NOT_NAMES:
         return _body(words, i, j), False
     if not titled and (_after_place_word(text, words[i]) or _after_of(text, words, i)):
         return _body(words, i, j), False

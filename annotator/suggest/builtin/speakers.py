@@ -9,14 +9,16 @@ most certain first:
 2. After a quote that ends in a comma, "?" or "!": ``“…,” said Edith Carver``, ``“…,” Carver
    said``, ``“…,” she said``, ``“…,” according to the ministry``.
 3. Before it, in its sentence: the speech verb nearest the quote and its subject, ``Witkoff told
-   CNN: “…”``, ``Ms Osei said the plan was “a disaster”``, ``According to Osei, “…”``.
+   CNN: “…”``, ``Ms Osei said the plan was “a disaster”``, ``According to Osei, “…”``; with no
+   verb, a name and a colon alone (a headline's ``Witkoff: “…”``).
 4. Another quote of the same paragraph that has a speaker (``“…,” she said. “…”``); a
    paragraph before it that ends "X said:"; the sentence before it, if it has a speech verb
    and a subject; a quote that opens the next paragraph after a quote with a speaker.
 
 The subject of a verb is the stretch before it in its clause; in ``Ms Osei, who leads the
 union, said`` the name, not the clause. A pronoun ("she said") stands for the last person named
-before the quote (a "Ms" or "Mr", or an earlier "he" or "she", must agree), and the speaker
+before the quote, or for the subject of the sentence just before when that sentence reports
+speech (a "Ms" or "Mr", or an earlier "he" or "she", must agree), and the speaker
 span is that person's latest name before the quote, as the speaker label asks: the mention
 nearest the quote. Names inside quotations are never speakers.
 
@@ -33,7 +35,7 @@ from dataclasses import dataclass
 
 from annotator.suggest.builtin import quotes as quote_rules
 from annotator.suggest.builtin.patterns import Patterns
-from annotator.suggest.builtin.people import PARTICLES, People, find_people, fold
+from annotator.suggest.builtin.people import NOT_NAMES, PARTICLES, People, find_people, fold
 from annotator.suggest.builtin.suggestion import Suggestion
 
 NAME = "speakers"
@@ -49,6 +51,7 @@ SCORES = {
     "name-said:": 0.88,  # Carver said: “…”
     "name-said-that": 0.8,  # Carver said the plan was “…”
     "according-to": 0.8,
+    "name-colon": 0.75,  # Witkoff: “…”
     "same-paragraph": 0.75,
     "colon-paragraph": 0.8,
     "previous-sentence": 0.6,
@@ -366,12 +369,13 @@ class _Article:
         return stop if hidden == -1 else hidden
 
     def _before(self, quote: tuple[int, int]) -> _Found | None:
-        """``X said: “…”``, ``X told CNN that it was “…”``, ``According to X, “…”``."""
+        """``X said: “…”``, ``X told CNN that it was “…”``, ``According to X, “…”``, and a
+        headline's ``Osei: “…”``."""
         start = quote[0]
         begin = self.sentence_start(start)
         verbs = self.verbs_in(begin, start)
         if not verbs:
-            return None
+            return self._name_colon(begin, start)
         v_start, v_end = verbs[-1]
         if self._according(v_start, v_end):
             speaker = self._noun_phrase_after(v_end, start, start)
@@ -392,6 +396,18 @@ class _Article:
             if len(_WORDS.findall(between)) > _FAR:
                 score -= 0.15
         return _Found(subject[0], score * subject[1], rule)
+
+    def _name_colon(self, begin: int, start: int) -> _Found | None:
+        """A name and a colon, and nothing else, before a quote: ``Witkoff: “Talks are
+        over”`` (headlines, live pages)."""
+        lead = self.masked[begin:start].rstrip()
+        if not lead.endswith(":"):
+            return None
+        end = begin + len(lead) - 1
+        words = self._words((begin, end))
+        if not self._is_name((begin, end)) or any(_bare(w.group()) in NOT_NAMES for w in words):
+            return None  # "Photo: “…”", "Update: “…”"
+        return _Found((begin, end), SCORES["name-colon"], "name-colon")
 
     def _participle(self, begin: int, v_start: int, v_end: int) -> bool:
         """``…, saying``: a verb in -ing after a comma, whose subject is its sentence's."""
