@@ -41,6 +41,11 @@ def who_said(text: str) -> dict[str, str | None]:
         ("The ministry said in a statement: “The line will open in May.”",
          "“The line will open in May.”", "The ministry"),
         ("Witkoff: “The talks are over”", "“The talks are over”", "Witkoff"),
+        ("“The talks are over.” — Steve Witkoff", "“The talks are over.”", "Steve Witkoff"),
+        ("“We will not resign,” said John F. Kennedy, the senator.", "“We will not resign,”",
+         "John F. Kennedy"),
+        ("“We have the votes,” Mr. Smith told reporters Tuesday.", "“We have the votes,”",
+         "Mr. Smith"),
         # according to
         ("“The line will open in May,” according to the ministry.",
          "“The line will open in May,”", "the ministry"),

@@ -7,7 +7,8 @@ most certain first:
    reopens a quote on every paragraph and closes it only at the end) continues that quote: the
    same speaker.
 2. After a quote that ends in a comma, "?" or "!": ``“…,” said Edith Carver``, ``“…,” Carver
-   said``, ``“…,” she said``, ``“…,” according to the ministry``.
+   said``, ``“…,” she said``, ``“…,” according to the ministry``; after any quote, a dash and
+   a name alone (``“…” — Witkoff``).
 3. Before it, in its sentence: the speech verb nearest the quote and its subject, ``Witkoff told
    CNN: “…”``, ``Ms Osei said the plan was “a disaster”``, ``According to Osei, “…”``; with no
    verb, a name and a colon alone (a headline's ``Witkoff: “…”``).
@@ -52,6 +53,7 @@ SCORES = {
     "name-said-that": 0.8,  # Carver said the plan was “…”
     "according-to": 0.8,
     "name-colon": 0.75,  # Witkoff: “…”
+    "dash-name": 0.75,  # “…” — Witkoff
     "same-paragraph": 0.75,
     "colon-paragraph": 0.8,
     "previous-sentence": 0.6,
@@ -214,7 +216,10 @@ class _Article:
         ends = set()
         for m in _SENTENCE_END.finditer(self.masked):
             word = re.findall(r"[\w.]+$", self.masked[max(0, m.start() - 12) : m.start()])
-            if word and word[0].lower().rstrip(".") in _ABBREVIATIONS:
+            if word and (
+                word[0].lower().rstrip(".") in _ABBREVIATIONS
+                or (len(word[0]) == 1 and word[0].isupper())  # an initial: "John F. Kennedy"
+            ):
                 continue
             ends.add(m.end())
         for s, e in self.quotes:
@@ -307,7 +312,7 @@ class _Article:
         inner = self.text[start:end].rstrip("".join(self.closers) + " ")
         open_ended = bool(inner) and inner[-1] in ",?!—–-"
         after = self._after(quote)
-        if open_ended and after is not None:
+        if after is not None and (open_ended or after.rule == "dash-name"):
             return after
         before = self._before(quote)
         if before is not None:
@@ -342,7 +347,16 @@ class _Article:
             if speaker is not None:
                 return _Found(speaker[0], SCORES["name-said"] * speaker[1], "name-said")
             break
-        return None
+        return self._dash_name(end, i, stop)
+
+    def _dash_name(self, end: int, i: int, stop: int) -> _Found | None:
+        """``“…” — Witkoff``: a dash after the quote, then a name and nothing more."""
+        if not any(ch in "—–" for ch in self.masked[end:i]) or self.verbs_in(i, stop):
+            return None
+        name_end = len(self.masked[:stop].rstrip(" .\u00a0"))
+        if name_end <= i or not self._is_name((i, name_end)):
+            return None
+        return _Found((i, name_end), SCORES["dash-name"], "dash-name")
 
     def _near(self, start: int, verb: int) -> bool:
         """Whether a verb is close enough after a quote to be its attribution: a few words,
@@ -501,7 +515,7 @@ class _Article:
             if not kept and bare in _NP_ENDS:
                 return None  # "said in a statement": the subject is elsewhere
             kept.append(m)
-            if word[-1] in ",.;:!?" or len(kept) >= _MAX_NP_WORDS:
+            if len(kept) >= _MAX_NP_WORDS or (word[-1] in ",.;:!?" and not _initial(word)):
                 break
         if not kept:
             return None
@@ -673,6 +687,14 @@ class _Article:
             return False
         known = mention.gender or self.people.persons[mention.person].gender
         return bool(known) and known != gender
+
+
+def _initial(word: str) -> bool:
+    """A point that ends no sentence: an initial ("F.") or a title ("Dr.", "Jr.")."""
+    bare = word[:-1]
+    return word.endswith(".") and (
+        (len(bare) == 1 and bare.isupper()) or bare.casefold() in _ABBREVIATIONS
+    )
 
 
 def _has_word(token: str) -> bool:
