@@ -71,6 +71,7 @@ COMMANDS = (
     "relation.start",
     "suggest.document",
     "suggestion.next",
+    "suggestion.previous",
     "suggestion.accept",
     "suggestion.accept_label",
     "span.delete",
@@ -576,7 +577,9 @@ class Session:
         same_label = [
             s for s in self.window.document_model.suggestions.values() if s.label == chosen.label
         ]
-        if len(same_label) >= 3 and all(self._right(s) for s in same_label):
+        if len(same_label) >= 3 and all(
+            self._right(s) and not self._wrong_partners(s) for s in same_label
+        ):
             self.keys.press((self.bound["suggestion.accept_label"], "suggestion"))
             return f"every suggested {chosen.label} accepted"
         exact = [g for g in wanted if (g.start, g.end) == (chosen.start, chosen.end)]
@@ -589,14 +592,61 @@ class Session:
             return f"suggested {chosen.label} rejected"
         if fix:
             self._steer(self.keys, gold, lambda: self.window.document_model.selected_suggestion)
+        self._drop_wrong_partners(chosen)
         if gold.label == chosen.label:
             self.keys.press((self.bound["suggestion.accept"], "suggestion"))
         else:
             self.keys.press((self.hotkeys[gold.label], "suggestion"))
         if gold.ref not in self.made():
             raise RuntimeError(f"accepting the suggestion did not make {gold}")
+        self._delete_extras()
         self.link_from(gold)
         return f"suggested {chosen.label} accepted as {gold.label} {self._text(gold)}"
+
+    def _wrong_partners(self, chosen: Any) -> list[int]:
+        """The suggestions proposed with ``chosen`` (a quote's speaker) that the gold does not
+        hold: accepting ``chosen`` would accept them too."""
+        from annotator.suggest.relating import suggested_links
+
+        model = self.window.document_model
+        out = []
+        for relation in suggested_links(self.window.store, chosen.id):
+            other = relation.child if relation.head == chosen.id else relation.head
+            partner = model.suggestions.get(other)
+            if partner is not None and not self._right(partner):
+                out.append(other)
+        return out
+
+    def _drop_wrong_partners(self, chosen: Any) -> None:
+        """A partner the gold does not hold is rejected first (] to it, Delete, [ back)."""
+        for other in self._wrong_partners(chosen):
+            self._press_until(other, "suggestion.next")
+            self.keys.press((self.bound["span.delete"], "suggestion"))
+            self._press_until(chosen.id, "suggestion.previous")
+
+    def _delete_extras(self) -> None:
+        """A span an accept brought along that the gold does not hold (a speaker at another
+        mention than the gold's) is deleted: Ctrl+Up or Ctrl+Down to it, then Delete."""
+        gold = {(g.start, g.end, g.label) for g in self.gold}
+        for extra in [s for s in self.spans() if (s.start, s.end, s.label) not in gold]:
+            model = self.window.document_model
+            for _ in range(len(self.spans()) + 1):
+                chosen = model.selected_span
+                if chosen is not None and chosen.id == extra.id:
+                    break
+                forward = chosen is None or (chosen.start, chosen.end) < (extra.start, extra.end)
+                command = "span.next" if forward else "span.previous"
+                self.keys.press((self.bound[command], "suggestion"))
+            self.keys.press((self.bound["span.delete"], "suggestion"))
+
+    def _press_until(self, suggestion_id: int, command: str) -> None:
+        model = self.window.document_model
+        for _ in range(len(model.suggestions) + 1):
+            chosen = model.selected_suggestion
+            if chosen is not None and chosen.id == suggestion_id:
+                return
+            self.keys.press((self.bound[command], "suggestion"))
+        raise RuntimeError(f"{command} never reached suggestion {suggestion_id}")
 
     def _nearly(self, chosen: Any, wanted: list[Gold]) -> tuple[Gold | None, list[Step]]:
         """The gold span of the suggestion's label it is nearly, when moving its edges costs
@@ -730,23 +780,29 @@ class Session:
                 self._record(f"relation {label}", at)
 
     def _select_span(self, span_id: int) -> None:
-        """Ctrl+Down or Ctrl+Up until the span is selected, whichever way is fewer."""
-        ids = [s.id for s in self.spans()]
+        """Ctrl+Down or Ctrl+Up until the span is selected, whichever way is fewer (from the
+        caret when no span is selected, as the window steps)."""
+        spans = self.spans()
+        ids = [s.id for s in spans]
         chosen = self.selected_span()
         if chosen is not None and chosen.id == span_id:
             return
-        here = ids.index(chosen.id) if chosen is not None and chosen.id in ids else -1
-        forward = (ids.index(span_id) - here) % len(ids)
+        if chosen is not None and chosen.id in ids:
+            here = ids.index(chosen.id)
+        else:  # the window steps from the caret: to the first span at or after it
+            caret = self.view.caret_cp()
+            after = [i for i, s in enumerate(spans) if s.start >= caret]
+            here = (after[0] if after else len(ids)) - 0.5
+        target = ids.index(span_id)
+        forward = round((target - here) % len(ids)) if target != here else 0
         backward = len(ids) - forward
-        key, n = (
-            (self.bound["span.next"], forward)
-            if forward <= backward
-            else (self.bound["span.previous"], backward)
-        )
-        for _ in range(n):
+        key = self.bound["span.next"] if forward <= backward else self.bound["span.previous"]
+        for _ in range(len(ids) + 1):
+            now = self.selected_span()
+            if now is not None and now.id == span_id:
+                return
             self.keys.press((key, "navigation"))
-        if self.selected_span() is None or self.selected_span().id != span_id:
-            raise RuntimeError("Ctrl+Down / Ctrl+Up did not reach the span")
+        raise RuntimeError("Ctrl+Down / Ctrl+Up did not reach the span")
 
     def _link(self, start: int, other: int) -> None:
         """R from span ``start`` (selected first), Tab or Shift+Tab to ``other``, Enter."""
