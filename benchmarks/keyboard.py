@@ -633,6 +633,7 @@ class Session:
             chosen = model.selected_suggestion
             if chosen is None:
                 self.keys.press((self.bound["suggestion.next"], "suggestion"))
+                self._record("the next suggestion selected", at)
                 continue
             what = self._decide(chosen)
             self._record(what, at)

@@ -3,6 +3,7 @@ window, counts every key, and takes back a plan that missed without counting it.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -104,3 +105,32 @@ def test_each_edge_key_leaves_the_edge_where_the_planner_says(qapp, open_window,
             session.keys.press((session.bound["edit.undo"], "navigation"))
             checked.add(key)
     assert len(checked) == 8  # all four edge keys of each edge, by character and by word
+
+
+QUOTES_TEXT = (
+    "Tram line opens\n\n"
+    "\u201cWe waited twenty years,\u201d the mayor said. \u201cIt is late,\u201d a rider said. "
+    "\u201cWe are glad,\u201d the driver said.\n\n"
+    "Photo: A tram crosses the bridge."
+)
+
+
+def test_with_suggestions_first_every_key_is_written_with_what_it_made(
+    qapp, open_window, make_project
+):
+    window = open_window(make_project(("Quotes", QUOTES_TEXT)))
+    gold = [
+        Gold(m.start(), m.end(), "quote", n)
+        for n, m in enumerate(re.finditer("\u201c[^\u201d]*\u201d", QUOTES_TEXT))
+    ]
+    start = QUOTES_TEXT.index("Photo")
+    gold.append(Gold(start, len(QUOTES_TEXT), "caption", 3))
+    session = Session(qapp, window, gold, [])
+    session.tag_all(suggestions=True)
+    assert sorted((s, e, label) for s, e, label, _ in store_spans(window)) == sorted(
+        (g.start, g.end, g.label) for g in gold
+    )
+    assert not window.document_model.suggestions
+    counts = session.keys.counts
+    assert counts.by_kind["label"] == 0  # every span was suggested
+    assert counts.total == len(counts.log) == sum(len(step["keys"]) for step in session.steps)
