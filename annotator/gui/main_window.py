@@ -215,6 +215,8 @@ class MainWindow(QMainWindow):
             self.open_project(path)
         if self.flows.name_pending:
             self._ask_name_inside()
+        else:
+            self.article.setFocus()  # the keys tag at once: S, a label's key, F8
 
     # -- the project model's state, as the window's (tests and the actions read these) -------
 

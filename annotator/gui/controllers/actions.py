@@ -193,10 +193,29 @@ ACTIONS: tuple[ActionSpec, ...] = (
         1,
         in_article=True,
     ),
+    _spec(
+        "span.start.word.left",
+        "&Edit",
+        lambda w: w.editor.move_edge("start", False, by_word=True),
+        1,
+    ),
+    _spec(
+        "span.start.word.right",
+        "&Edit",
+        lambda w: w.editor.move_edge("start", True, by_word=True),
+        1,
+    ),
+    _spec(
+        "span.end.word.left", "&Edit", lambda w: w.editor.move_edge("end", False, by_word=True), 1
+    ),
+    _spec(
+        "span.end.word.right", "&Edit", lambda w: w.editor.move_edge("end", True, by_word=True), 1
+    ),
     _spec("span.next", "&Edit", lambda w: w.selecting.span_step(True), 2),
     _spec("span.previous", "&Edit", lambda w: w.selecting.span_step(False), 2),
     _spec("select.sentence", "&Edit", lambda w: w.selecting.select_unit("sentence"), 2),
     _spec("select.paragraph", "&Edit", lambda w: w.selecting.select_unit("paragraph"), 2),
+    _spec("select.quotation", "&Edit", lambda w: w.selecting.select_quotation(), 2),
     _spec("caret.sentence.next", "&Edit", lambda w: w.selecting.caret_step(True), 2),
     _spec("caret.sentence.previous", "&Edit", lambda w: w.selecting.caret_step(False), 2),
     _spec("find.open", "&Edit", lambda w: w.find_bar.open_bar(), 2),
