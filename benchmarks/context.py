@@ -38,6 +38,8 @@ class Sizes:
     learn_suggest: int = 10_000  # learn-suggest's articles
     learn_stall: int = 200  # learn-stall's done articles, and as many not done
     learn_runs: int = 3
+    keys_samples: int = 4  # sample articles tagged from the keyboard (keys-samples)
+    speaker_articles: int = 300  # the speakers row's generated articles
     warmup: int = 1
 
     @classmethod
@@ -63,6 +65,8 @@ class Sizes:
             learn_suggest=1_000,
             learn_stall=50,
             learn_runs=1,
+            keys_samples=1,
+            speaker_articles=60,
         )
 
     @classmethod
@@ -87,6 +91,8 @@ class Sizes:
             learn_suggest=20,
             learn_stall=8,
             learn_runs=1,
+            keys_samples=1,
+            speaker_articles=6,
             warmup=0,
         )
 

@@ -10,13 +10,21 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/ is not installed
 
-from benchmarks import generate, gui_rows
+from benchmarks import generate, gui_rows, speaker_articles
 from benchmarks import run as runner
 from benchmarks.context import Context, Sizes
 
 pytestmark = pytest.mark.slow
 
-GUI_ROWS = {"startup", "open-long", "edit-long", "big-project", "learn-stall"}
+GUI_ROWS = {
+    "startup",
+    "open-long",
+    "edit-long",
+    "big-project",
+    "learn-stall",
+    "keys-article",
+    "keys-samples",
+}
 
 
 def _has_overlap(record: dict) -> bool:
@@ -56,6 +64,21 @@ def test_generated_spans_are_valid_and_cover_the_hard_cases() -> None:
     assert len({(s["start"], s["end"], s["label"]) for s in long["spans"]}) == 50
     assert generate.check_spans(long) == []
     assert len(long["text"]) >= 10_000
+
+
+def test_speaker_articles_are_the_same_for_a_seed_and_their_gold_points_at_the_text() -> None:
+    first, again = speaker_articles.articles(8), speaker_articles.articles(8)
+    assert [a.text for a in first] == [a.text for a in again]
+    assert [a.text for a in first] != [a.text for a in speaker_articles.articles(8, seed=3)]
+    for article in first:
+        text = article.text
+        for q in article.quotes:
+            assert text[q.start] in '“"' and (q.speaker is None or q.speaker in article.speakers)
+        for mentions in article.speakers.values():
+            for start, end in mentions:
+                said = text[start:end]
+                assert said.strip() == said and said[0].isalpha()
+                assert not any(q.start <= start < q.end for q in article.quotes)
 
 
 def test_every_row_produces_figures_and_json(tmp_path: Path) -> None:
@@ -150,3 +173,39 @@ def test_the_gold_spans_cover_their_text():
 
     for doc in gold_documents():
         assert all(doc["text"][s["start"] : s["end"]] == s["text"] for s in doc["spans"])
+
+
+def test_the_keyboard_article_is_the_sample_like_one_and_imports_whole(tmp_path: Path) -> None:
+    from collections import Counter
+
+    from annotator.formats.importing import import_paths
+    from annotator.store.project import Store
+    from benchmarks.keys_rows import ARTICLE, differences, gold_records
+
+    [record] = gold_records(ARTICLE)
+    assert all(record["text"][s["start"] : s["end"]] == s["text"] for s in record["spans"])
+    labels = Counter(s["label"] for s in record["spans"])
+    assert labels == {"caption": 3, "quote": 7, "speaker": 5, "concession": 2, "claim": 10}
+    assert [r["label"] for r in record["relations"]] == ["said_by"] * 7
+    path = tmp_path / "gold.db"
+    with Store(path, "bench") as store:
+        assert import_paths(store, [ARTICLE]).ok
+    assert differences(path, [record]) == []
+
+
+def test_a_project_that_is_not_the_gold_is_told_apart(tmp_path: Path) -> None:
+    from annotator.formats.importing import import_paths
+    from annotator.store.project import Store
+    from benchmarks.keys_rows import ARTICLE, differences, gold_records
+
+    [record] = gold_records(ARTICLE)
+    path = tmp_path / "gold.db"
+    with Store(path, "bench") as store:
+        import_paths(store, [ARTICLE])
+        quote = next(s for s in store.spans.in_document(1) if s.label == "quote")
+        store.spans.delete(quote.id)  # its relation goes with it
+        store.spans.add_suggestions(1, [(0, 7, "claim", "claims", 0.5)])
+    problems = differences(path, [record])
+    assert any("1 suggestions left undecided" in p for p in problems)
+    assert any("spans missing" in p and "quote" in p for p in problems)
+    assert any("relations missing" in p for p in problems)

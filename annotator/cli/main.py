@@ -21,6 +21,7 @@ from annotator.cli import suggest as cli_suggest
 from annotator.cli import team as cli_team
 from annotator.cli import transfer as cli_transfer
 from annotator.cli.common import user_errors
+from annotator.cli.keys import keys
 from annotator.cli.whoami import whoami
 
 # Each command imports what it uses when it runs: `annotator --version` or `--help` should
@@ -113,6 +114,7 @@ for _command in (
     cli_scheme.relations,
     cli_scheme.labels,
     whoami,
+    keys,
 ):
     cli.add_command(_command)
 

@@ -252,7 +252,7 @@ class Documents(Part):
         their overall status, or with ``annotators``, by any of those analysts' own status.
         Each document carries every analyst's status in ``statuses``. ``curated`` keeps the
         curated layer alone: the documents a curator settled, with their curated spans.
-        ``suggestions=False`` leaves suggested spans out. ``with_statuses`` and
+        ``suggestions=False`` leaves suggested spans and relations out. ``with_statuses`` and
         ``with_relations`` can be turned off by a reader that does not write them (they cost a
         lookup per document).
         """
@@ -294,11 +294,16 @@ class Documents(Part):
                 f'{span_where} ORDER BY s.document_id, s.start, s."end", s.id',
                 span_params,
             )
+            relation_where = (
+                " WHERE 0"
+                if not with_relations
+                else ""
+                if suggestions
+                else " WHERE r.origin != 'suggested'"
+            )
             relations = reader.execute(
                 f"SELECT {RELATION_COLUMNS} FROM relations r JOIN relation_types t"
-                " ON t.id = r.type_id"
-                + ("" if with_relations else " WHERE 0")
-                + " ORDER BY r.document_id, r.id"
+                f" ON t.id = r.type_id{relation_where} ORDER BY r.document_id, r.id"
             )
             pending = spans.fetchone()
             linked = relations.fetchone()

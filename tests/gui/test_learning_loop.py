@@ -89,7 +89,7 @@ def _refreshed(window) -> list[bool]:
 
 def _mark_done(window, n: int) -> None:
     for _ in range(n):
-        window.action("done").trigger()
+        window.action("document.done").trigger()
 
 
 def _held(window, mode: str, flag: Path) -> None:
@@ -380,7 +380,7 @@ def test_least_certain_first_lists_the_most_uncertain_first_and_is_remembered(
     assert set(rows[len(new) :]) == set(store.documents.ids(status="done"))
     # Done and next goes to the most uncertain document still open
     window.open_document(most[0])
-    window.action("done").trigger()
+    window.action("document.done").trigger()
     assert window.current_document == most[1]
     window.close()
     again = open_window(loop_project)
@@ -416,18 +416,18 @@ def test_preferences_set_how_often_the_model_retrains(loop_window, monkeypatch):
         return True
 
     monkeypatch.setattr(window, "exec_dialog", answer)
-    window.action("preferences").trigger()
+    window.action("app.preferences").trigger()
     assert retrain_every(window.store) == 7 and window.learning.loop.every == 7
     _mark_done(window, EVERY)
     assert window.learning.training is None
 
 
 def test_learn_now_trains_a_first_model_from_the_window(window, qtbot, monkeypatch):
-    """A project without a model gets one on purpose (Ctrl+F8); too few examples say so."""
+    """A project without a model gets one on purpose (Ctrl+Shift+M); too few examples say so."""
     messages: list[str] = []
     real_say = window.say
     monkeypatch.setattr(window, "say", lambda m, t=5000: (messages.append(m), real_say(m, t)))
-    window.action("learn").trigger()
+    window.action("suggest.learn").trigger()
     qtbot.waitUntil(lambda: window.learning.training is None, timeout=WAIT)
     assert any("training needs at least 4 documents marked done" in m for m in messages)
     assert window.store.models.all() == []

@@ -66,6 +66,7 @@ class Editor:
         self.reject_suggestion: Callable[[], Span | None] = lambda: None
         self.model.note_edited = self.set_note
         self.view.spansClicked.connect(self._clicked)
+        self.view.edgeDragged.connect(self.drag_edge)
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
         self.table.doubleClicked.connect(self._cell_double_clicked)
         project.events.changed.connect(self._follow)
@@ -176,9 +177,11 @@ class Editor:
         if gone is not None:
             self._push(DeleteSpan(span, self.store, self.shell), gone)
 
-    def move_edge(self, edge: str, forward: bool) -> None:
+    def move_edge(self, edge: str, forward: bool, *, by_word: bool = False) -> None:
         """Move the selected span's (or suggestion's) start or end by one character (a whole
-        grapheme)."""
+        grapheme), or ``by_word`` to the next start or end of a word."""
+        from annotator.session.text_units import word_edge
+
         span = self.selected_span() or self.document.selected_suggestion
         if span is None:
             self._say("Click a span first to move its edges.")
@@ -186,10 +189,18 @@ class Editor:
         if not self._own(span):
             return
         start, end = span.start, span.end
-        if edge == "start":
-            start = self.view.step_cp(start, forward)
+        at = start if edge == "start" else end
+        if by_word:
+            moved = word_edge(self.view.text, at, start=edge == "start", forward=forward)
+            if moved is None:
+                self._say(f"No word {'after' if forward else 'before'} the span's {edge}.")
+                return
         else:
-            end = self.view.step_cp(end, forward)
+            moved = self.view.step_cp(at, forward)
+        if edge == "start":
+            start = moved
+        else:
+            end = moved
         if start >= end:
             self._say("A span cannot become empty.")
             return
@@ -198,6 +209,27 @@ class Editor:
         after = self._guard(self.store.spans.move, span.id, start, end)
         if after is not None:
             command = MoveSpan(span, after, self.store, self.shell, edge=edge, forward=forward)
+            self._push(command, after)
+
+    def drag_edge(self, span_id: int, edge: str, cp: int) -> None:
+        """The selected span's edge dragged with the mouse to ``cp``: one undoable step."""
+        span = self.selected_span()
+        if span is None or span.id != span_id or not self._own(span):
+            return
+        start, end = (cp, span.end) if edge == "start" else (span.start, cp)
+        if start >= end:
+            self._say("A span cannot become empty: its start stays before its end.")
+            return
+        if (start, end) == (span.start, span.end):
+            return
+        after = self._guard(self.store.spans.move, span.id, start, end)
+        if after is not None:
+            forward = (start if edge == "start" else end) > (
+                span.start if edge == "start" else span.end
+            )
+            command = MoveSpan(
+                span, after, self.store, self.shell, edge=edge, forward=forward, merges=False
+            )
             self._push(command, after)
 
     def edit_note(self) -> None:
@@ -210,7 +242,9 @@ class Editor:
             return
         if not self._own(span):
             return
-        note = self.shell.ask_note("Note", f"Note on this {span.label}:", span.note or "")
+        note = self.shell.ask_note(
+            "Note", f"Note on this {span.label}.", span.note or "", span=span
+        )
         if note is not None and span.id is not None:
             self.set_note(span.id, note)
 

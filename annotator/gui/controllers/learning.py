@@ -487,7 +487,7 @@ class Learning(QObject):
         if model is None:
             self.shell.say(
                 "Least certain first needs a learned model: Tag → Learn from the documents "
-                "done (Ctrl+F8) trains one. Until then the list keeps the project order.",
+                "done (Ctrl+Shift+M) trains one. Until then the list keeps the project order.",
                 10000,
             )
         elif model.id is not None and store.models.lacks_uncertainties(model.id) and not self.busy:

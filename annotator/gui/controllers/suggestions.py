@@ -24,7 +24,12 @@ from PySide6.QtWidgets import QMenu, QProgressDialog, QToolTip
 
 from annotator.changes import Changes, changes_of
 from annotator.gui.article.suggestion_overlay import SuggestionOverlay
-from annotator.gui.commands.suggestions import AcceptSuggestions, RejectSuggestion
+from annotator.gui.commands.suggestions import (
+    AcceptSuggestions,
+    RejectSuggestion,
+    relations_in,
+    removed_spans,
+)
 from annotator.gui.panels.suggestion_list import SuggestionListModel, SuggestionPanel, describe
 from annotator.model import Span, SpanError
 from annotator.session.document_model import Selection
@@ -227,18 +232,26 @@ class Suggestions:
         self.editor.undo_stack.push(command.pushed_after(changes))
 
     def accept(self, label: str | None = None) -> Span | None:
-        """The selected suggestion becomes the analyst's span (its own label, or ``label``)."""
-        from annotator.suggest.running import accept_suggestion
+        """The selected suggestion becomes the analyst's span (its own label, or ``label``),
+        with what was suggested along with it (a quote's speaker and the relation)."""
+        from annotator.suggest.running import accept_with_partners
 
         shell, store = self.shell, self.project.store
         chosen = self._selected_or_say()
         if chosen is None or chosen.id is None or store is None:
             return None
         span_id = chosen.id
-        span = self._write(lambda: accept_suggestion(store, span_id, label=label))
-        if span is not None:
-            self._push(AcceptSuggestions([(chosen, span)], store, shell), changes_of(span))
-        return span
+        done = self._write(lambda: accept_with_partners(store, span_id, label=label))
+        if done is None:
+            return None
+        accepted, changes = done
+        step = AcceptSuggestions(accepted, store, shell, relations_in(changes), one=True)
+        self._push(step, changes)
+        self._move_on(chosen, "Accepted")
+        if len(accepted) > 1:  # "Accepted suggested quote with its speaker.", said last
+            left = "" if self.ordered() else " That was the last suggestion here."
+            self._say(f"Accepted {step.text().removeprefix('Accept ')}.{left}")
+        return accepted[0][1]
 
     def accept_selected_label(self) -> list[Span]:
         """Every suggestion of the selected one's label in this document."""
@@ -247,7 +260,7 @@ class Suggestions:
 
     def accept_all(self, label: str) -> list[Span]:
         """Every suggestion of ``label`` in this document becomes the analyst's span: one step."""
-        from annotator.suggest.running import accept_suggestion
+        from annotator.suggest.running import accept_with_partners
 
         store = self.project.store
         todo = [s for s in self.ordered() if s.label == label and self.project.layer.editable(s)]
@@ -255,19 +268,26 @@ class Suggestions:
             self._say(f"No suggested {label} in this document.")
             return []
 
-        def accept_them() -> list[tuple[Span, Span]]:
+        def accept_them() -> tuple[list[tuple[Span, Span]], Changes]:
+            pairs: list[tuple[Span, Span]] = []
+            changes = Changes()
             with store.transaction():
-                return [(s, accept_suggestion(store, s.id, label=None)) for s in todo]  # type: ignore[arg-type]
+                for s in todo:
+                    if s.id in {a.id for a, _ in pairs}:
+                        continue  # accepted already, along with another
+                    more, changed = accept_with_partners(store, s.id)  # type: ignore[arg-type]
+                    pairs += more
+                    changes |= changed
+            return pairs, changes
 
-        accepted = self._write(accept_them)
-        if not accepted:
+        done = self._write(accept_them)
+        if not done or not done[0]:
             return []
-        changes = Changes()
-        for _, span in accepted:
-            changes |= changes_of(span)
-        self._push(AcceptSuggestions(accepted, store, self.shell), changes)
-        self._say(f"Accepted {_plural(len(accepted), 'suggested ' + label)}.")
-        return [span for _, span in accepted]
+        accepted, changes = done
+        step = AcceptSuggestions(accepted, store, self.shell, relations_in(changes), one=False)
+        self._push(step, changes)
+        self._say(f"Accepted {_plural(len(todo), 'suggested ' + label)}.")
+        return [span for suggestion, span in accepted if suggestion.label == label]
 
     def reject(self) -> Span | None:
         """The selected suggestion goes, and is never proposed again on this document."""
@@ -280,8 +300,27 @@ class Suggestions:
         span_id = chosen.id
         gone = self._write(lambda: reject_suggestion(store, span_id))
         if gone is not None:
-            self._push(RejectSuggestion(chosen, store, shell), changes_of(gone))
+            changes = changes_of(gone)
+            along = removed_spans(changes, but=span_id)
+            step = RejectSuggestion(
+                chosen, store, shell, along=along, relations=relations_in(changes)[0]
+            )
+            self._push(step, changes)
+            self._move_on(chosen, "Rejected")
         return gone
+
+    def _move_on(self, decided: Span, done: str) -> None:
+        """One key per decision: after one, the next suggestion in the text is chosen (the
+        span just accepted stays one key away, Ctrl+Up)."""
+        ordered = self.ordered()
+        if not ordered:
+            self._say(f"{done}: that was the last suggestion here (Ctrl+Enter: done, next).")
+            return
+        after = _key(decided)
+        following = next((s for s in ordered if _key(s) > after), None)
+        self.show(following if following is not None else ordered[0])
+        if following is None:
+            self._say(f"{done}. Back to the first suggestion left.")
 
     def fill_accept_menu(self, menu: QMenu) -> None:
         """Tag → Accept all suggested: one item per label, with how many wait here."""
@@ -365,8 +404,11 @@ class Suggestions:
                     Counter(s.label for s in self.document.suggestions.values()).items()
                 )
             )
-            self.view.setFocus()  # the keys go to the article: ] then Enter or Delete
-            self._say(f"{_plural(n, 'suggestion')} here ({found}): ] goes to the next one.")
+            self.step(True)  # the first after the caret, chosen: Enter or Delete decide it
+            self._say(
+                f"{_plural(n, 'suggestion')} here ({found}): Enter accepts the chosen one,"
+                " Delete rejects it, ] goes to the next one."
+            )
         else:
             left = f" ({report.not_again} left out: rejected before, or tagged)"
             self._say("No suggestions for this document" + (left if report.not_again else "."))
