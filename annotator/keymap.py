@@ -196,6 +196,13 @@ COMMANDS: tuple[Command, ...] = (
         "Edit the labels: names, colours, hotkeys, definitions, attributes.",
     ),
     _c(
+        "app.preferences",
+        "&Preferences…",
+        "Ctrl+Shift+O",
+        "Project",
+        "Settings: how often the learned model trains again, and every command's keys.",
+    ),
+    _c(
         "view.snap",
         "&Snap selections to words",
         "Ctrl+Shift+W",
@@ -292,6 +299,13 @@ COMMANDS: tuple[Command, ...] = (
         "Shift+F8",
         "Suggestions",
         "Run the suggesters on every document not done, with progress.",
+    ),
+    _c(
+        "suggest.learn",
+        "&Learn from the documents done",
+        "Ctrl+Shift+M",
+        "Suggestions",
+        "Train the learned model now on the documents marked done, in the background.",
     ),
     _c("suggestion.next", "&Next suggestion", "]", "Suggestions", "Choose the next suggestion."),
     _c(

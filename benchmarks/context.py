@@ -36,6 +36,7 @@ class Sizes:
     learn_test: int = 100  # unseen articles its suggestions are scored on
     learn_train: int = 500  # learn-train's done articles
     learn_suggest: int = 10_000  # learn-suggest's articles
+    learn_stall: int = 200  # learn-stall's done articles, and as many not done
     learn_runs: int = 3
     keys_samples: int = 4  # sample articles tagged from the keyboard (keys-samples)
     speaker_articles: int = 300  # the speakers row's generated articles
@@ -62,6 +63,7 @@ class Sizes:
             big_project_runs=2,
             learn_train=100,
             learn_suggest=1_000,
+            learn_stall=50,
             learn_runs=1,
             keys_samples=1,
             speaker_articles=60,
@@ -87,6 +89,7 @@ class Sizes:
             learn_test=5,
             learn_train=8,
             learn_suggest=20,
+            learn_stall=8,
             learn_runs=1,
             keys_samples=1,
             speaker_articles=6,

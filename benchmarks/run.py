@@ -51,6 +51,7 @@ ROWS: dict[str, Row] = {
     "learn-actions": learned_rows.actions,
     "learn-train": learned_rows.train_speed,
     "learn-suggest": learned_rows.suggest_speed,
+    "learn-stall": gui_rows.learn_stall,
     "keys-article": keys_rows.article,
     "keys-samples": keys_rows.samples,
 }

@@ -16,7 +16,15 @@ from benchmarks.context import Context, Sizes
 
 pytestmark = pytest.mark.slow
 
-GUI_ROWS = {"startup", "open-long", "edit-long", "big-project", "keys-article", "keys-samples"}
+GUI_ROWS = {
+    "startup",
+    "open-long",
+    "edit-long",
+    "big-project",
+    "learn-stall",
+    "keys-article",
+    "keys-samples",
+}
 
 
 def _has_overlap(record: dict) -> bool:

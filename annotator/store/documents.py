@@ -29,6 +29,14 @@ from annotator.store.statuses import MY_STATUS, write_status
 
 # The current analyst's status row, joined onto documents d (a lookup by primary key).
 _MINE = "LEFT JOIN statuses my ON my.document_id = d.id AND my.annotator = ?"
+# The orders the documents can be listed in: the project's, or the learned model's least
+# certain first (those it has said nothing about last, in project order).
+ORDERS = ("project", "uncertain")
+_UNSURE = " LEFT JOIN uncertainties u ON u.document_id = d.id"
+_ORDER_BY = {
+    "project": "ORDER BY d.id",
+    "uncertain": "ORDER BY u.uncertainty IS NULL, u.uncertainty DESC, d.id",
+}
 
 
 @dataclass
@@ -61,20 +69,24 @@ class Documents(Part):
         """The stored text, which never changes after import (so it is safe to cache)."""
         return self.connection.document_text(document_id)
 
-    def rows(self, status: str | None = None, search: str | None = None) -> list[DocumentRow]:
-        """The documents in project order, without their text; the status is the current
-        analyst's."""
+    def rows(
+        self, status: str | None = None, search: str | None = None, *, order: str = "project"
+    ) -> list[DocumentRow]:
+        """The documents in project order (or another of ``ORDERS``), without their text; the
+        status is the current analyst's."""
         where, params = self._filter(status, search)
         rows = self.conn.execute(
             "SELECT d.id, d.title, COALESCE(my.status, 'new'), d.span_count, d.external_id"
-            f" FROM documents d {_MINE}{where} ORDER BY d.id",
+            f" FROM documents d {_MINE}{_joined(order)}{where} {_ORDER_BY[order]}",
             [self.annotator, *params],
         )
         return [DocumentRow(*r) for r in rows]
 
-    def ids(self, status: str | None = None, search: str | None = None) -> list[int]:
+    def ids(
+        self, status: str | None = None, search: str | None = None, *, order: str = "project"
+    ) -> list[int]:
         where, params = self._filter(status, search)
-        sql = f"SELECT d.id FROM documents d {_MINE}{where} ORDER BY d.id"
+        sql = f"SELECT d.id FROM documents d {_MINE}{_joined(order)}{where} {_ORDER_BY[order]}"
         return [r[0] for r in self.conn.execute(sql, [self.annotator, *params])]
 
     def row(self, document_id: int) -> DocumentRow:
@@ -103,9 +115,18 @@ class Documents(Part):
             params += [pattern, pattern]
         return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
-    def next_open(self, after: int | None, *, wrap: bool = True) -> int | None:
+    def next_open(
+        self, after: int | None, *, wrap: bool = True, order: str = "project"
+    ) -> int | None:
         """The next document (in project order) the current analyst has neither done nor
-        skipped."""
+        skipped; least certain first, the most uncertain such document but ``after``."""
+        if order != "project":
+            row = self.conn.execute(
+                f"SELECT d.id FROM documents d{_joined(order)} WHERE d.id != ? AND {MY_STATUS}"
+                f" IN ('new', 'in_progress') {_ORDER_BY[order]} LIMIT 1",
+                (after or 0, self.annotator),
+            ).fetchone()
+            return row[0] if row else None
         sql = (
             f"SELECT d.id FROM documents d WHERE d.id > ? AND {MY_STATUS}"
             " IN ('new', 'in_progress') ORDER BY d.id LIMIT 1"
@@ -334,6 +355,13 @@ class Documents(Part):
             params,
         )
         return [r[0] for r in rows]
+
+
+def _joined(order: str) -> str:
+    """What an order needs joined onto documents d; a name not in ``ORDERS`` is refused."""
+    if order not in _ORDER_BY:
+        raise ValueError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
+    return _UNSURE if order == "uncertain" else ""
 
 
 def _document_filter(

@@ -267,12 +267,25 @@ _SCHEMA_5 = [
     )""",
 ]
 
+# How unsure the learned model is about each document (from 0 to 1), written with its learned
+# suggestions, so that the documents can be ordered least certain first in SQL.
+_SCHEMA_6 = [
+    """
+    CREATE TABLE uncertainties (
+        document_id INTEGER PRIMARY KEY REFERENCES documents (id) ON DELETE CASCADE,
+        model_id INTEGER NOT NULL,
+        uncertainty REAL NOT NULL CHECK (uncertainty >= 0 AND uncertainty <= 1)
+    )""",
+    "CREATE INDEX uncertainties_order ON uncertainties (uncertainty DESC, document_id)",
+]
+
 STEPS: list[tuple[str, list[str]]] = [
     ("0001_initial_schema", _SCHEMA_1),
     ("0002_teams", _SCHEMA_2),
     ("0003_suggestions", _SCHEMA_3),
     ("0004_relations", _SCHEMA_4),
     ("0005_learned_models", _SCHEMA_5),
+    ("0006_uncertainties", _SCHEMA_6),
 ]
 
 

@@ -128,6 +128,7 @@ class SuggestReport:
             kept=self.kept + other.kept,
             withdrawn=self.withdrawn + other.withdrawn,
             not_again=self.not_again + other.not_again,
+            changes=self.changes | other.changes,
             relations=relations,
             skipped={**self.skipped, **other.skipped},
         )
@@ -573,12 +574,27 @@ def suggestions(store: Store, document_id: int) -> list[Span]:
     return [s for s in store.spans.in_document(document_id) if s.origin == "suggested"]
 
 
-def suggestion_counts(store: Store) -> dict[int, int]:
-    """How many suggestions each document has; documents with none are left out."""
-    rows = store.conn.execute(
-        "SELECT document_id, count(*) FROM spans WHERE origin = 'suggested' GROUP BY document_id"
-    )
-    return {doc: n for doc, n in rows}
+def suggestion_counts(store: Store, documents: Sequence[int] | None = None) -> dict[int, int]:
+    """How many suggestions each document (of ``documents``, else of the project) has;
+    documents with none are left out."""
+    if documents is None:
+        rows = store.conn.execute(
+            "SELECT document_id, count(*) FROM spans WHERE origin = 'suggested'"
+            " GROUP BY document_id"
+        )
+        return {doc: n for doc, n in rows}
+    counts: dict[int, int] = {}
+    for first in range(0, len(documents), 500):
+        chunk = list(documents[first : first + 500])
+        marks = ", ".join("?" * len(chunk))
+        counts.update(
+            store.conn.execute(
+                "SELECT document_id, count(*) FROM spans WHERE origin = 'suggested'"
+                f" AND document_id IN ({marks}) GROUP BY document_id",
+                chunk,
+            )
+        )
+    return counts
 
 
 # -- a program of the user's own --------------------------------------------------------------

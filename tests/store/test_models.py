@@ -110,3 +110,61 @@ def test_an_unknown_layer_is_refused(store):
             documents=[], figures={},
         )  # fmt: skip
     assert json.dumps(store.models.all()) == "[]"
+
+
+# -- how unsure a model is about each document, and the order it gives -----------------------
+
+
+def _model(store) -> int:
+    return store.models.add(
+        parameters="{}", library="x", library_version="1", layer="done", labels=[],
+        documents=[], figures={},
+    )  # fmt: skip
+
+
+def test_documents_can_be_listed_least_certain_first_those_without_a_figure_last(store, add_doc):
+    docs = [add_doc(f"Article {n}.") for n in range(5)]
+    model = _model(store)
+    store.models.keep_uncertainties(model, {docs[1]: 0.2, docs[3]: 0.9, docs[4]: 0.5})
+    assert store.documents.ids() == docs
+    assert store.documents.ids(order="uncertain") == [docs[3], docs[4], docs[1], docs[0], docs[2]]
+    rows = store.documents.rows(order="uncertain")
+    assert [r.id for r in rows] == [docs[3], docs[4], docs[1], docs[0], docs[2]]
+    assert [r.id for r in store.documents.rows("new", "Article", order="uncertain")][0] == docs[3]
+
+
+def test_the_next_document_least_certain_first_is_the_most_uncertain_still_open(store, add_doc):
+    docs = [add_doc(f"Article {n}.") for n in range(4)]
+    store.models.keep_uncertainties(_model(store), {docs[0]: 0.1, docs[2]: 0.8, docs[3]: 0.6})
+    assert store.documents.next_open(None, order="uncertain") == docs[2]
+    assert store.documents.next_open(docs[2], order="uncertain") == docs[3]
+    store.statuses.set(docs[3], "done")
+    store.statuses.set(docs[2], "skipped")
+    assert store.documents.next_open(docs[2], order="uncertain") == docs[0]
+    assert store.documents.next_open(docs[0], order="uncertain") == docs[1]  # none said last
+    assert store.documents.next_open(docs[0]) == docs[1]  # project order, as before
+
+
+def test_a_newer_figure_replaces_the_one_before_and_says_which_model_gave_it(store, add_doc):
+    doc = add_doc("One article.")
+    first, second = _model(store), _model(store)
+    store.models.keep_uncertainties(first, {doc: 0.4})
+    store.models.keep_uncertainties(second, {doc: 0.7})
+    assert store.models.uncertainties() == {doc: (second, 0.7)}
+    assert store.models.latest_id() == second
+
+
+def test_an_unknown_order_is_refused(store):
+    with pytest.raises(ValueError, match="order must be one of project, uncertain"):
+        store.documents.rows(order="random")
+
+
+def test_which_documents_not_done_lack_a_figure_from_a_model(store, add_doc):
+    docs = [add_doc(f"Article {n}.") for n in range(3)]
+    first, second = _model(store), _model(store)
+    assert store.models.lacks_uncertainties(first)
+    store.models.keep_uncertainties(first, {docs[0]: 0.1, docs[1]: 0.2})
+    assert store.models.lacks_uncertainties(first)  # docs[2] has none
+    store.statuses.set(docs[2], "done")
+    assert not store.models.lacks_uncertainties(first)  # done ones need none
+    assert store.models.lacks_uncertainties(second)  # the newer model said nothing yet

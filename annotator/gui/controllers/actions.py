@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from annotator.gui.article.find_bar import FindBar
     from annotator.gui.article.view import ArticleView
     from annotator.gui.controllers.editing import Editor
+    from annotator.gui.controllers.learning import Learning
     from annotator.gui.controllers.moving_on import MovingOn
     from annotator.gui.controllers.project_flows import ProjectFlows
     from annotator.gui.controllers.relating import Relating
@@ -45,6 +46,7 @@ class Window(Protocol):
     flows: ProjectFlows
     moving_on: MovingOn
     suggestions: Suggestions
+    learning: Learning
     review: Review
     relating: Relating
     selecting: Selecting
@@ -235,6 +237,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     _spec("scheme.labels", "&Edit", lambda w: w.flows.open_labels(), 3),
     _spec(
+        "app.preferences",
+        "&Edit",
+        lambda w: w.learning.open_preferences(),
+        3,
+    ),
+    _spec(
         "document.done",
         "&Document",
         lambda w: w.moving_on.done_and_next(),
@@ -284,6 +292,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
         1,
     ),
     _spec("suggestion.next", "&Tag", lambda w: w.suggestions.step(True), 2),
+    _spec(
+        "suggest.learn",
+        "&Tag",
+        lambda w: w.learning.train_now(),
+        1,
+    ),
     _spec(
         "suggestion.previous",
         "&Tag",
@@ -452,6 +466,16 @@ def build_menus(w: Window) -> None:
             w.recent_menu = QMenu("Open &recent", w.article.window())
             menu.addMenu(w.recent_menu)
     _add_suggestion_menu(w)
+    _add_order_menu(w, menus["&Document"])
+
+
+def _add_order_menu(w: Window, document_menu: QMenu) -> None:
+    """Document → Order by: the project's order, or the learned model's least certain first."""
+    menu = QMenu("&Order by", w.article.window())
+    menu.setObjectName("orderBy")
+    w.learning.fill_order_menu(menu)
+    document_menu.addSeparator()
+    document_menu.addMenu(menu)
 
 
 def _add_suggestion_menu(w: Window) -> None:

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from annotator.gui.controllers.shell import Shell
     from annotator.session.document_model import DocumentModel
     from annotator.session.project_model import ProjectModel
+    from annotator.suggest.learned.model import LearnedModel
     from annotator.suggest.running import SuggestReport
 
 # "Suggest for all documents not done" stores each chunk in a transaction of its own, so the
@@ -111,6 +112,9 @@ class Suggestions:
         self.view.spansClicked.connect(self._clicked)
         self.watcher = _ViewportWatcher(self)
         self.view.viewport().installEventFilter(self.watcher)
+        #: The project's learned model (None: it has none), run beside the built-in
+        #: suggesters; the window's learning part gives it.
+        self.learned_model: Callable[[], LearnedModel | None] = lambda: None
 
     def colours(self) -> dict[str, str]:
         """Each label's colour by name, as the project has its labels now."""
@@ -331,13 +335,21 @@ class Suggestions:
     # -- asking the suggesters -------------------------------------------------------------
 
     def _run(self, documents: list[int], progress: Any = None) -> SuggestReport | None:
+        """The built-in suggesters on ``documents``, and the learned model when the project
+        has one, in one transaction."""
         from annotator.store.project import ProjectError
         from annotator.suggest.builtin.patterns import PatternError
+        from annotator.suggest.learned.suggesting import suggest_learned
         from annotator.suggest.running import SuggestError, run_suggesters
 
         store = self.project.require_store()
+        model = self._learned_model()
         try:
-            return run_suggesters(store, None, documents=documents, progress=progress)
+            with store.transaction():
+                report = run_suggesters(store, None, documents=documents, progress=progress)
+                if model is not None:
+                    report = report.merge(suggest_learned(store, documents, model=model))
+            return report
         except (SuggestError, PatternError) as e:
             self.shell.show_error(f"No suggestions were made: {e}")
         except (ProjectError, sqlite3.Error) as e:
@@ -345,6 +357,17 @@ class Suggestions:
                 f"No suggestions were made: the project could not be written ({e})."
             )
         return None
+
+    def _learned_model(self) -> LearnedModel | None:
+        """The project's learned model, to run beside the rules; None when it has none, or
+        one that cannot be read (said in the status bar: the rules run all the same)."""
+        from annotator.suggest.learned.model import ModelError
+
+        try:
+            return self.learned_model()
+        except ModelError as e:
+            self._say(f"Only the built-in suggesters ran: {e}.")
+            return None
 
     def _usable(self) -> bool:
         if self.project.store is None:
@@ -361,7 +384,8 @@ class Suggestions:
         self.shell.apply_changes(changes, ours=True)
 
     def suggest_document(self) -> SuggestReport | None:
-        """Tag → Suggest for this document: the built-in suggesters on the open document."""
+        """Tag → Suggest for this document: the built-in suggesters on the open document, and
+        the learned model when the project has one."""
         doc = self.document.document_id
         if not self._usable():
             return None
@@ -391,7 +415,8 @@ class Suggestions:
         return report
 
     def suggest_all(self) -> SuggestReport | None:
-        """Tag → Suggest for all documents not done, with progress; Stop keeps what is done."""
+        """Tag → Suggest for all documents not done (the built-in suggesters and the learned
+        model), with progress; Stop keeps what is done."""
         from annotator.suggest.running import SuggestReport, documents_to_suggest
 
         if not self._usable():

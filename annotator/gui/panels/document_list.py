@@ -229,6 +229,7 @@ class DocumentList(QWidget):
         super().__init__(parent)
         self.store: Store | None = None
         self.team_shown = False
+        self.order = "project"  # one of store.documents.ORDERS
         self.model = DocumentListModel(self)
         self.status = QComboBox()
         self.status.setObjectName("statusFilter")
@@ -323,7 +324,8 @@ class DocumentList(QWidget):
         from annotator.suggest.running import suggestion_counts
 
         self.model.suggested = suggestion_counts(self.store)
-        self.model.reset(self.store.documents.rows(self.status.currentData(), search))
+        rows = self.store.documents.rows(self.status.currentData(), search, order=self.order)
+        self.model.reset(rows)
         if self.team_shown:
             self._fit_team_column()
         self.show_suggested_column()
