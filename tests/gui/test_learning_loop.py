@@ -436,8 +436,8 @@ def test_learn_now_trains_a_first_model_from_the_window(window, qtbot, monkeypat
 def test_the_order_has_keys_of_its_own(loop_window):
     from PySide6.QtGui import QKeySequence
 
-    found = loop_window.action_for_key(QKeySequence("Ctrl+Alt+U"))
+    found = loop_window.action_for_key(QKeySequence("Ctrl+Shift+Y"))
     assert found is _order_action(loop_window, "uncertain")
-    assert loop_window.action_for_key(QKeySequence("Ctrl+Alt+P")) is _order_action(
+    assert loop_window.action_for_key(QKeySequence("Ctrl+Shift+J")) is _order_action(
         loop_window, "project"
     )

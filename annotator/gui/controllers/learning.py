@@ -49,7 +49,8 @@ if TYPE_CHECKING:
     from annotator.suggest.learned.model import LearnedModel
 
 ORDER_NAMES = {"project": "&Project order", "uncertain": "&Least certain first"}
-ORDER_KEYS = {"project": "Ctrl+Alt+P", "uncertain": "Ctrl+Alt+U"}
+# Ctrl+Shift: Ctrl+Alt+letters are AltGr typing on Windows, and a desktop takes some
+ORDER_KEYS = {"project": "Ctrl+Shift+J", "uncertain": "Ctrl+Shift+Y"}
 GATHER = 20  # documents proposed before a slice is stored (each store is a commit)
 GATHER_MS = 150  # ... or this long after the first of them came
 COUNT_EVERY = 1.0  # seconds: how often the document list's Suggested column is brought up
