@@ -208,7 +208,7 @@ def plan(
     totals = [0] * len(analysts)
     for load, _, i in heap:
         totals[i] = load
-    _even_out(holdings, totals, dict(ordered), limit=50 * len(analysts))
+    _even_out(holdings, totals, dict(ordered), limit=10 * len(analysts))
     given: dict[int, list[str]] = {}
     for i, docs in enumerate(holdings):
         for doc in docs:
@@ -225,11 +225,14 @@ def _even_out(
 ) -> None:
     """Narrow the gap between the largest share and the smallest: move a document of this
     run from the one to the other, or swap two, whichever leaves the two closest, until
-    neither narrows it (the greedy pass leaves little to do but with a few long documents)."""
+    neither narrows it or the gap is under 1 % (the greedy pass leaves little to do but
+    with a few long documents)."""
     for _ in range(limit):
         heavy = max(range(len(totals)), key=lambda i: (totals[i], -i))
         light = min(range(len(totals)), key=lambda i: (totals[i], i))
         gap = totals[heavy] - totals[light]
+        if gap * 100 <= totals[light]:
+            return
         best = _best_exchange(holdings[heavy], holdings[light], lengths, gap)
         if best is None:
             return
@@ -313,6 +316,7 @@ def assign(
         todo = unassigned_documents(conn)
         report.already = total - len(todo)
         before = assigned_loads(conn)
+        added = {who: Share(who) for who in names}
         if todo:
             chosen = plan(
                 todo,
@@ -324,10 +328,15 @@ def assign(
             )
             report.run = _record(store, names, chosen, report)
             report.assigned, report.sampled = len(chosen.given), chosen.sampled
-        after = assigned_loads(conn)
-    for who in names:
-        old, now = before.get(who, (0, 0)), after.get(who, (0, 0))
-        report.shares.append(Share(who, now[0] - old[0], now[1] - old[1], *now))
+            for doc, length in todo:
+                for who in chosen.given[doc]:
+                    added[who].documents += 1
+                    added[who].characters += length
+    for who, share in added.items():
+        documents, characters = before.get(who, (0, 0))
+        share.total_documents = documents + share.documents
+        share.total_characters = characters + share.characters
+        report.shares.append(share)
     return report
 
 

@@ -213,6 +213,9 @@ def test_documents_imported_later_are_assigned_without_moving_any_assigned_befor
             p for _, w, _, p in before if w == who
         )
     assert_balanced(path, TWELVE[:6])
+    shares = characters(path)
+    assert {s.analyst: s.total_characters for s in again.shares} == shares
+    assert sum(s.documents for s in again.shares) == 120
 
 
 def test_a_new_analyst_added_later_is_given_the_new_documents_first(tmp_path):
