@@ -237,6 +237,21 @@ def _patterns(lead: Path, out: Path, patterns_of: PatternsOf | None) -> tuple[Pa
     return (source, patterns_of(out)) if source.is_file() else None
 
 
+def _read_patterns(path: Path) -> bytes:
+    """The lead's patterns file as it is; refused when it cannot be read as UTF-8 text."""
+    try:
+        data = path.read_bytes()
+        data.decode("utf-8")
+    except OSError as e:
+        raise PacketError(f"{printable(path)}: cannot be read ({e.strerror or e})") from None
+    except UnicodeDecodeError as e:
+        raise PacketError(
+            f"{printable(path)}: the patterns are not UTF-8 text (byte {e.start}); no packet "
+            "was written"
+        ) from None
+    return data
+
+
 def _check_destination(out: Path, patterns: Path | None) -> None:
     for path in (out, patterns):
         if path is not None and os.path.lexists(path):
@@ -263,7 +278,7 @@ def _write(
     packet_id = os.urandom(16).hex()
     lead_id = project_id(store)
     now = utc_now()
-    patterns_text = patterns[0].read_text(encoding="utf-8") if patterns else None
+    patterns_bytes = _read_patterns(patterns[0]) if patterns else None
     about = {
         "id": packet_id,
         "lead_project": lead_id,
@@ -277,12 +292,12 @@ def _write(
     placed: list[Path] = []
     try:
         try:
-            _build(temporary, store.conn, rows, about, patterns_text)
+            _build(temporary, store.conn, rows, about, patterns_bytes)
             with store.transaction():
                 _record(store, about, out, rows)
-                if patterns is not None and patterns_text is not None:
-                    with output(patterns[1]) as file:
-                        file.write(patterns_text)
+                if patterns is not None and patterns_bytes is not None:
+                    with output(patterns[1], binary=True) as file:
+                        file.write(patterns_bytes)
                     placed.append(patterns[1])
                 os.replace(temporary, out)
                 placed.append(out)
@@ -306,7 +321,7 @@ def _build(
     lead: sqlite3.Connection,
     rows: list[tuple[Any, ...]],
     about: dict[str, Any],
-    patterns_text: str | None,
+    patterns: bytes | None,
 ) -> None:
     """A new project at ``path`` holding the documents, the lead's scheme and the packet's
     settings; no history (the analyst's begins when they start)."""
@@ -322,8 +337,8 @@ def _build(
             "created_by": f"annotator {__version__}",
             PACKET_SETTING: about,
         }
-        if patterns_text is not None:
-            settings[PATTERNS_SETTING] = patterns_text
+        if patterns is not None:
+            settings[PATTERNS_SETTING] = patterns.decode("utf-8")
         conn.executemany(
             "INSERT INTO project (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET"
             " value = excluded.value",

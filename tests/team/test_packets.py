@@ -98,6 +98,16 @@ def test_a_packet_carries_the_leads_labels_guidelines_relation_types_and_pattern
     assert project_path(out).read_text(encoding="utf-8") == PATTERNS
 
 
+def test_patterns_init_in_a_packet_writes_the_leads_patterns_again(lead, tmp_path):
+    out = tmp_path / "ana.db"
+    write_packet(lead, "ana", out, patterns_of=project_path)
+    project_path(out).unlink()  # lost on the way
+    result = CliRunner().invoke(cli, ["--db", str(out), "patterns", "init"])
+    assert result.exit_code == 0, result.output
+    assert "the lead's patterns this packet carries" in result.output
+    assert project_path(out).read_text(encoding="utf-8") == PATTERNS
+
+
 def test_without_patterns_of_its_own_the_lead_sends_none_and_the_packet_uses_the_defaults(
     lead, tmp_path
 ):
@@ -268,6 +278,14 @@ def test_a_packet_never_replaces_a_file(lead, tmp_path, dump):
     with pytest.raises(PacketError, match=r"bo.db.patterns.jsonl is already there"):
         write_packet(lead, "bo", tmp_path / "bo.db", patterns_of=project_path)
     assert not (tmp_path / "bo.db").exists() and dump(lead.path) == before
+
+
+def test_patterns_that_are_not_utf8_are_refused_before_anything_is_written(lead, tmp_path, dump):
+    project_path(lead.path).write_bytes(b'{"suggester": "quotes", "word": "dit\xe9"}\n')
+    before, files = dump(lead.path), files_in(tmp_path)
+    with pytest.raises(PacketError, match="the patterns are not UTF-8 text"):
+        write_packet(lead, "ana", tmp_path / "ana.db", patterns_of=project_path)
+    assert dump(lead.path) == before and files_in(tmp_path) == files
 
 
 def test_a_packet_into_a_missing_folder_is_refused(lead, tmp_path, dump):
