@@ -111,7 +111,7 @@ def write_packet(
         raise PacketError(_nothing_to_send(store.conn, analyst))
     patterns = _patterns(store.path, out, patterns_of)
     _check_destination(out, patterns[1] if patterns else None)
-    return _write(store, analyst, out, rows, patterns)
+    return _write(store, analyst, out, rows, patterns, everything=everything)
 
 
 def write_packets(
@@ -272,6 +272,8 @@ def _write(
     out: Path,
     rows: list[tuple[Any, ...]],
     patterns: tuple[Path, Path] | None,
+    *,
+    everything: bool = False,
 ) -> PacketReport:
     """Build the packet beside ``out``, then record it in the lead's project and rename it
     into place in one step."""
@@ -294,7 +296,7 @@ def _write(
         try:
             _build(temporary, store.conn, rows, about, patterns_bytes)
             with store.transaction():
-                _record(store, about, out, rows)
+                _record(store, about, out, rows, everything=everything)
                 if patterns is not None and patterns_bytes is not None:
                     with output(patterns[1], binary=True) as file:
                         file.write(patterns_bytes)
@@ -371,9 +373,31 @@ def _copy_table(lead: sqlite3.Connection, packet: sqlite3.Connection, table: str
     )
 
 
-def _record(store: Store, about: dict[str, Any], out: Path, rows: list[tuple[Any, ...]]) -> None:
-    """The packet in the lead's project: its row, and the packet each document went out in."""
+def _record(
+    store: Store,
+    about: dict[str, Any],
+    out: Path,
+    rows: list[tuple[Any, ...]],
+    *,
+    everything: bool,
+) -> None:
+    """The packet in the lead's project: its row, and the packet each document went out in.
+
+    The documents were read before the packet was built, outside this transaction: one that
+    another packet took meanwhile (a second `packet` for the same analyst at the same time)
+    refuses this one, so no document goes out twice unasked."""
     conn = store.conn
+    if not everything:
+        taken = conn.execute(
+            "SELECT count(*) FROM assignments WHERE analyst = ? AND packet_id IS NOT NULL"
+            " AND document_id IN (SELECT value FROM json_each(?))",
+            (about["analyst"], json.dumps([row[0] for row in rows])),
+        ).fetchone()[0]
+        if taken:
+            raise PacketError(
+                f"{taken:,} of these documents went out in another packet for "
+                f"{printable(about['analyst'])!r} while this one was made; nothing was written"
+            )
     conn.execute(
         "INSERT INTO packets (id, analyst, made_at, made_by, path, documents)"
         " VALUES (?, ?, ?, ?, ?, ?)",

@@ -4,6 +4,7 @@ settings refused with nothing written."""
 
 from __future__ import annotations
 
+import json
 import random
 import sqlite3
 from collections import Counter
@@ -314,8 +315,6 @@ def test_the_command_prints_the_shares_and_a_json_report(lead):
     assert "over the smallest, in characters" in result.output
     again = run("--db", str(lead.path), "assign", "ana", "bo", "--json")
     assert again.exit_code == 0, again.output
-    import json
-
     data = json.loads(again.output)
     assert data["assigned"] == 0 and data["already_assigned"] == 300 and data["run"] is None
     assert isinstance(data["seed"], int)  # a seed was chosen, and is said
@@ -329,3 +328,51 @@ def test_without_a_seed_one_is_chosen_recorded_and_printed(lead):
     with Store(lead.path, "lead") as store:
         seed = store.conn.execute("SELECT seed FROM assignment_runs").fetchone()[0]
     assert f"seed {seed}," in result.output
+
+
+@pytest.mark.slow
+def test_two_assigns_at_once_give_each_document_out_once(tmp_path):
+    """Two leads' `assign` processes started together, round after round with new documents
+    imported between: the runs take turns, and every document still goes to exactly the
+    promised number of analysts."""
+    import subprocess
+    import sys
+
+    texts = uneven_texts(200, seed=12)
+    path = tmp_path / "lead.db"
+    lead_project(path, texts[:50]).close()
+    for round_ in range(4):
+        if round_:
+            with Store(path, "lead") as store:
+                add_texts(store, texts[50 * round_ : 50 * (round_ + 1)])
+        procs = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "annotator",
+                    "--db",
+                    str(path),
+                    "--user",
+                    who,
+                    "assign",
+                    *TWELVE[:5],
+                    "--overlap",
+                    "2",
+                    "--seed",
+                    str(round_),
+                    "--json",
+                ],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )  # fmt: skip
+            for who in ("lead", "second-lead")
+        ]
+        outs = [p.communicate(timeout=120) for p in procs]
+        assert all(p.returncode == 0 for p in procs), outs
+        assigned = sorted(json.loads(out)["assigned"] for out, _ in outs)
+        assert assigned == [0, 50]  # one run gave them all out, the other found none left
+        given = analysts_of(path)
+        assert len(given) == 50 * (round_ + 1)
+        assert Counter(len(who) for who in given.values()) == {2: 50 * (round_ + 1)}

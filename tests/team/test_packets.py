@@ -420,3 +420,24 @@ def test_assign_packets_on_the_command_line(tmp_path):
         assert table(tmp_path / "packets" / f"{who}-1.db", "SELECT count(*) FROM documents") == [
             (30,)
         ]
+
+
+def test_a_document_taken_by_another_packet_meanwhile_refuses_this_one(lead, tmp_path, monkeypatch):
+    """Two packets for one analyst made at once: the documents are read before the packet is
+    built, and the one recorded second finds them gone and leaves nothing."""
+    real = packets_module._build
+    calls = []
+
+    def meanwhile(*args, **kwargs):
+        real(*args, **kwargs)
+        calls.append(1)
+        if len(calls) == 1:  # while this packet is built, another process makes one
+            with Store(lead.path, "other") as other:
+                write_packet(other, "ana", tmp_path / "first.db")
+
+    monkeypatch.setattr(packets_module, "_build", meanwhile)
+    with pytest.raises(PacketError, match="went out in another packet for 'ana' while"):
+        write_packet(lead, "ana", tmp_path / "second.db")
+    assert not (tmp_path / "second.db").exists() and (tmp_path / "first.db").exists()
+    assert lead.conn.execute("SELECT count(*) FROM packets").fetchone()[0] == 1
+    assert not list(tmp_path.glob(".*partial*"))
