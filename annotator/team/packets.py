@@ -125,7 +125,8 @@ def write_packets(
     yet, named ``<analyst>-<n>.db`` (their n-th packet). Every destination is checked before
     the first packet is written."""
     if not folder.is_dir():
-        raise PacketError(f"{printable(folder)}: no such folder for the packets")
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise PacketError(f"{printable(folder)} {what}; the packets go into a folder")
     plans = []
     for analyst in (_checked(a) for a in analysts):
         rows = _queue(store.conn, analyst, everything=False)

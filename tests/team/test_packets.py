@@ -366,6 +366,15 @@ def test_assign_with_packets_is_all_or_nothing(tmp_path, dump, monkeypatch):
     assert not (tmp_path / "out").exists()
 
 
+def test_assign_with_packets_into_a_file_is_refused_with_nothing_assigned(tmp_path, dump):
+    (tmp_path / "out").write_text("a file")
+    with lead_project(tmp_path / "lead.db", uneven_texts(10)) as store:
+        before = dump(store.path)
+        with pytest.raises(PacketError, match="out is not a folder; the packets go into a folder"):
+            assign_with_packets(store, ["ana"], tmp_path / "out", seed=1)
+        assert dump(store.path) == before
+
+
 def test_packet_names_are_safe_and_never_shared(tmp_path):
     with lead_project(tmp_path / "lead.db", uneven_texts(20)) as store:
         _, written = assign_with_packets(
