@@ -40,6 +40,10 @@ class Sizes:
     learn_runs: int = 3
     keys_samples: int = 4  # sample articles tagged from the keyboard (keys-samples)
     speaker_articles: int = 300  # the speakers row's generated articles
+    assign_documents: int = 100_000  # packets-assign and packets-progress
+    assign_analysts: int = 50
+    assign_runs: int = 3
+    progress_runs: int = 5
     warmup: int = 1
 
     @classmethod
@@ -67,6 +71,9 @@ class Sizes:
             learn_runs=1,
             keys_samples=1,
             speaker_articles=60,
+            assign_documents=5_000,
+            assign_runs=2,
+            progress_runs=3,
         )
 
     @classmethod
@@ -93,6 +100,10 @@ class Sizes:
             learn_runs=1,
             keys_samples=1,
             speaker_articles=6,
+            assign_documents=60,
+            assign_analysts=5,
+            assign_runs=1,
+            progress_runs=1,
             warmup=0,
         )
 
@@ -134,6 +145,10 @@ class Context:
 
     def keep_project(self, key: str, path: Path) -> None:
         self._projects[key] = path
+
+    def kept(self, key: str) -> Path | None:
+        """A project a row kept for the rows after it, if it ran."""
+        return self._projects.get(key)
 
     def _imported(self, key: str, sources: list[Path]) -> Path:
         """A project built from ``sources`` through annotator's importer, once per run."""

@@ -285,6 +285,51 @@ def export_brat(db_path: Path, destination: Path) -> tuple[int, int]:
     return documents, written
 
 
+def assign_round_robin(db_path: Path, analysts: int, overlap: int) -> tuple[int, int]:
+    """Give each document of an annotator project to ``overlap`` analysts in turn (no
+    balancing by length, no seed, no record of the run), as rows of a table of its own.
+
+    Returns (documents, assignments) written.
+    """
+    conn = sqlite3.connect(str(db_path), isolation_level=None)
+    try:
+        documents = conn.execute("SELECT id, length(text) FROM documents ORDER BY id").fetchall()
+        rows = [
+            (doc, f"analyst-{(i * overlap + j) % analysts:02}")
+            for i, (doc, _) in enumerate(documents)
+            for j in range(overlap)
+        ]
+        conn.execute("BEGIN")
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS reference_assignments (document_id INTEGER NOT NULL,"
+            " analyst TEXT NOT NULL, PRIMARY KEY (document_id, analyst)) WITHOUT ROWID"
+        )
+        conn.execute("DELETE FROM reference_assignments")
+        conn.executemany("INSERT INTO reference_assignments VALUES (?, ?)", rows)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    return len(documents), len(rows)
+
+
+def progress_counts(db_path: Path) -> dict[str, list[int]]:
+    """Each analyst's assigned documents, and those in progress, done and skipped by their own
+    status: one GROUP BY over an annotator project's assignments."""
+    conn = sqlite3.connect(str(db_path))
+    try:
+        return {
+            who: [assigned, begun or 0, done or 0, skipped or 0]
+            for who, assigned, begun, done, skipped in conn.execute(
+                "SELECT a.analyst, count(*), sum(s.status = 'in_progress'),"
+                " sum(s.status = 'done'), sum(s.status = 'skipped') FROM assignments a"
+                " LEFT JOIN statuses s ON s.document_id = a.document_id"
+                " AND s.annotator = a.analyst GROUP BY a.analyst ORDER BY a.analyst"
+            )
+        }
+    finally:
+        conn.close()
+
+
 def main(argv: list[str] | None = None) -> None:
     """The reference as a process of its own, timed the way the user runs annotator:
 
@@ -292,8 +337,11 @@ def main(argv: list[str] | None = None) -> None:
         python -m benchmarks.reference export DB FORMAT OUT
         python -m benchmarks.reference docbin DB OUT
         python -m benchmarks.reference brat DB FOLDER
+        python -m benchmarks.reference assign DB ANALYSTS OVERLAP
+        python -m benchmarks.reference progress DB
 
-    Prints the (documents, spans) it wrote.
+    Prints the (documents, spans) it wrote; assign the (documents, assignments), progress
+    each analyst's counts as JSON.
     """
     import sys
 
@@ -306,6 +354,11 @@ def main(argv: list[str] | None = None) -> None:
         counts = export_docbin(Path(args[1]), Path(args[2]))
     elif args[0] == "brat":
         counts = export_brat(Path(args[1]), Path(args[2]))
+    elif args[0] == "assign":
+        counts = assign_round_robin(Path(args[1]), int(args[2]), int(args[3]))
+    elif args[0] == "progress":
+        print(json.dumps(progress_counts(Path(args[1]))))
+        return
     else:
         raise SystemExit(f"unknown work {args[0]!r}")
     print(*counts)

@@ -29,7 +29,15 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: python benchmarks/run.py
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import core_rows, gui_rows, keys_rows, learned_rows, speaker_rows, suggest_rows
+from benchmarks import (
+    core_rows,
+    gui_rows,
+    keys_rows,
+    learned_rows,
+    packet_rows,
+    speaker_rows,
+    suggest_rows,
+)
 from benchmarks.context import HERE, REPO, Context, Sizes
 from benchmarks.measure import Figure, format_stats, format_value
 
@@ -54,6 +62,8 @@ ROWS: dict[str, Row] = {
     "learn-stall": gui_rows.learn_stall,
     "keys-article": keys_rows.article,
     "keys-samples": keys_rows.samples,
+    "packets-assign": packet_rows.assign,
+    "packets-progress": packet_rows.progress,
 }
 RESULTS = HERE / "results"
 CACHE = HERE / ".cache"

@@ -48,6 +48,7 @@ def test_fresh_project_records_the_initial_schema_step(tmp_path):
         ("annotator", "0004_relations"),
         ("annotator", "0005_learned_models"),
         ("annotator", "0006_uncertainties"),
+        ("annotator", "0008_packets"),
     ]
 
 
@@ -79,6 +80,7 @@ def test_initial_schema_applies_to_an_empty_database_through_sqlite_utils():
         "0004_relations",
         "0005_learned_models",
         "0006_uncertainties",
+        "0008_packets",
     ]
     assert db["documents"].exists()
 
@@ -87,7 +89,7 @@ def test_reopening_a_project_applies_nothing_and_makes_no_backup(tmp_path):
     make_project(tmp_path / "p.db")
     make_project(tmp_path / "p.db")
     conn = sqlite3.connect(tmp_path / "p.db")
-    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 6
+    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 7
     conn.close()
     assert not list(tmp_path.glob("*.bak"))
 
@@ -384,3 +386,26 @@ def test_an_upgraded_project_gets_the_relation_types_and_the_missing_default_lab
         names = [lab.name for lab in store.labels.all()]
         assert names[:2] == ["claim", "quote"] and "speaker" in names
         assert store.labels.get("quote").attributes  # its default speaker attribute
+
+
+# -- the packets step ---------------------------------------------------------------------------
+
+
+def test_a_project_made_before_work_packets_gets_their_tables_and_keeps_its_own(tmp_path, add_doc):
+    """The packets step adds its three tables to a project of the steps before it, after a
+    backup, and leaves the project's documents and id as they were."""
+    path = tmp_path / "old.db"
+    with Store(path, "lead") as store:
+        add_doc("A text.", target=store)
+        old_id = store.get_setting("id")
+    conn = sqlite3.connect(path)
+    conn.executescript(
+        "DROP TABLE assignments; DROP TABLE packets; DROP TABLE assignment_runs;"
+        " DELETE FROM _sqlite_migrations WHERE name = '0008_packets';"
+    )
+    conn.close()
+    with Store(path, "lead") as store:
+        assert {"assignments", "assignment_runs", "packets"} <= set(store.db.table_names())
+        assert store.documents.count() == 1
+        assert store.get_setting("id") == old_id
+    assert list(tmp_path.glob("old.db.before-0008_packets.*.bak"))
