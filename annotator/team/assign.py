@@ -301,43 +301,101 @@ def assign(
     """Give the documents no run gave out before to ``analysts``, and record it (one
     transaction). Refused with nothing written when the settings cannot be kept or the
     project has no documents."""
+    with store.transaction():
+        names, report, chosen = _planned(store, analysts, overlap, sample, seed, order)
+        if chosen is not None:
+            report.run = _record(store, names, chosen, report)
+    return report
+
+
+def preview(
+    store: Store,
+    analysts: Sequence[str],
+    *,
+    overlap: int = 1,
+    sample: float | None = None,
+    seed: int,
+    order: str = "project",
+) -> AssignReport:
+    """What :func:`assign` would give each analyst now with these settings, written nowhere:
+    the lead sees the shares before choosing. Refused as :func:`assign` refuses."""
+    return _planned(store, analysts, overlap, sample, seed, order)[1]
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """The settings a run was made with, as the lead chose them."""
+
+    analysts: list[str]
+    overlap: int
+    sample: float | None
+    order: str
+    seed: int
+
+
+def last_run(store: Store) -> RunSettings | None:
+    """The settings of the project's latest run (None before the first): assigning the
+    documents imported since is most often the same team with the same overlap again."""
+    row = store.conn.execute(
+        "SELECT analysts, overlap, sample, queue_order, seed FROM assignment_runs"
+        " ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return None
+    analysts, overlap, sample, order, seed = row
+    try:
+        names = json.loads(analysts)
+    except ValueError:
+        names = []
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        names = []
+    return RunSettings(names, int(overlap), sample, str(order), int(seed))
+
+
+def _planned(
+    store: Store,
+    analysts: Sequence[str],
+    overlap: int,
+    sample: float | None,
+    seed: int,
+    order: str,
+) -> tuple[list[str], AssignReport, Plan | None]:
+    """The checked names, the report of the shares and the plan (None when every document
+    is assigned already), read from the project as it is; nothing is written."""
     names = check_analysts(analysts)
     check_settings(names, overlap, sample)
     if order not in QUEUE_ORDERS:
         raise AssignError(f"--order must be one of {', '.join(QUEUE_ORDERS)}, not {order!r}")
     report = AssignReport(seed=seed, overlap=overlap, sample=sample, order=order)
     conn = store.conn
-    with store.transaction():
-        total = int(conn.execute("SELECT count(*) FROM documents").fetchone()[0])
-        if total == 0:
-            raise AssignError(
-                f"{printable(store.path)} has no documents to assign; import some first"
-            )
-        todo = unassigned_documents(conn)
-        report.already = total - len(todo)
-        before = assigned_loads(conn)
-        added = {who: Share(who) for who in names}
-        if todo:
-            chosen = plan(
-                todo,
-                names,
-                overlap,
-                seed=seed,
-                sample=sample,
-                loads={who: before.get(who, (0, 0))[1] for who in names},
-            )
-            report.run = _record(store, names, chosen, report)
-            report.assigned, report.sampled = len(chosen.given), chosen.sampled
-            for doc, length in todo:
-                for who in chosen.given[doc]:
-                    added[who].documents += 1
-                    added[who].characters += length
+    total = int(conn.execute("SELECT count(*) FROM documents").fetchone()[0])
+    if total == 0:
+        raise AssignError(f"{printable(store.path)} has no documents to assign; import some first")
+    todo = unassigned_documents(conn)
+    report.already = total - len(todo)
+    before = assigned_loads(conn)
+    added = {who: Share(who) for who in names}
+    chosen = None
+    if todo:
+        chosen = plan(
+            todo,
+            names,
+            overlap,
+            seed=seed,
+            sample=sample,
+            loads={who: before.get(who, (0, 0))[1] for who in names},
+        )
+        report.assigned, report.sampled = len(chosen.given), chosen.sampled
+        for doc, length in todo:
+            for who in chosen.given[doc]:
+                added[who].documents += 1
+                added[who].characters += length
     for who, share in added.items():
         documents, characters = before.get(who, (0, 0))
         share.total_documents = documents + share.documents
         share.total_characters = characters + share.characters
         report.shares.append(share)
-    return report
+    return names, report, chosen
 
 
 def _record(store: Store, names: Sequence[str], chosen: Plan, report: AssignReport) -> int:

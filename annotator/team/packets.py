@@ -174,6 +174,15 @@ def assign_with_packets(
     return report, written
 
 
+def last_folder(store: Store) -> Path | None:
+    """The folder the project's latest packet was written into (None before the first):
+    the lead's next packets most often go beside it."""
+    row = store.conn.execute(
+        "SELECT path FROM packets ORDER BY made_at DESC, rowid DESC LIMIT 1"
+    ).fetchone()
+    return Path(row[0]).parent if row is not None else None
+
+
 def _remove(written: Sequence[PacketReport]) -> None:
     """Take back packets written by a step that then failed as a whole."""
     for report in written:
