@@ -446,6 +446,13 @@ COMMANDS: tuple[Command, ...] = (
         "View",
         "Show the project's progress: statuses, spans, time, spans per hour.",
     ),
+    _c(
+        "view.progress",
+        "&Progress of the work…",
+        "Shift+F9",
+        "View",
+        "Show how far each analyst is with the documents assigned to them.",
+    ),
     # -- Review
     _c(
         "review.mode",
@@ -489,6 +496,14 @@ COMMANDS: tuple[Command, ...] = (
         "Ctrl+Shift+V",
         "Review",
         "Move the keyboard focus to the review panel.",
+    ),
+    _c(
+        "team.assign",
+        "Assign &work…",
+        "Shift+F6",
+        "Review",
+        "Give the documents not yet assigned to analysts, with an overlap, and write each"
+        " one's packet.",
     ),
     # -- Help
     _c(

@@ -42,6 +42,7 @@ from annotator.gui.controllers.relation_panel import RelationPanel
 from annotator.gui.controllers.review import Review
 from annotator.gui.controllers.selecting import Selecting
 from annotator.gui.controllers.suggestions import Suggestions
+from annotator.gui.controllers.work_packets import WorkPackets
 from annotator.gui.dialogs import questions
 from annotator.gui.dialogs.questions import ReportDialog, question_box
 from annotator.gui.dialogs.side_windows import SideWindows
@@ -166,6 +167,9 @@ class MainWindow(QMainWindow):
         # beside the rules', and the documents least certain first (before the project's
         # other listeners: the document list's order is set when a project opens)
         self.learning = Learning(project, self.documents, self, self.statusBar(), parent=self)
+        self.packets = WorkPackets(
+            project, self, self.side_windows, parent=self, keys_of=self._keys_of
+        )
         self.suggestions.learned_model = self.learning.model
         self.actions_by_id = actions.build_actions(self)
         actions.build_menus(self)
@@ -534,6 +538,10 @@ class MainWindow(QMainWindow):
         self.side_windows.open(
             "statistics", lambda: StatisticsWindow(store, self.choose_save_file, self)
         )
+
+    def _keys_of(self, command: str) -> str:
+        """The keys of one of the window's commands, as its menu shows them."""
+        return self.action(command).shortcut().toString(QKeySequence.SequenceFormat.NativeText)
 
     def open_from_agreement(self, document_id: int, review: bool) -> None:
         if review:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from annotator.gui.controllers.review import Review
     from annotator.gui.controllers.selecting import Selecting
     from annotator.gui.controllers.suggestions import Suggestions
+    from annotator.gui.controllers.work_packets import WorkPackets
     from annotator.gui.panels.document_list import DocumentList
     from annotator.model import Label
 
@@ -48,6 +49,7 @@ class Window(Protocol):
     suggestions: Suggestions
     learning: Learning
     review: Review
+    packets: WorkPackets
     relating: Relating
     selecting: Selecting
     find_bar: FindBar
@@ -345,6 +347,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     _spec("view.agreement", "&View", lambda w: w.open_agreement(), 2),
     _spec("view.statistics", "&View", lambda w: w.open_statistics(), 2),
+    _spec("view.progress", "&View", lambda w: w.packets.show_progress(), 2),
     _spec("review.mode", "&Review", lambda w: w.toggle_review(), checkable=True),
     _spec(
         "review.accept",
@@ -377,6 +380,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         lambda w: w.review.focus(),
         2,
     ),
+    _spec("team.assign", "&Review", lambda w: w.packets.assign_work(), 3),
     _spec("help.guidelines", "&Help", lambda w: w.flows.show_guidelines()),
     _spec(
         "help.shortcuts",
