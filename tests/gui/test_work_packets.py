@@ -11,7 +11,7 @@ from packet_project import add_texts, lead_project, uneven_texts
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QPushButton
 
 from annotator.store.project import Store
 from annotator.team.assign import assign, plan, unassigned_documents
@@ -161,7 +161,7 @@ def test_assign_writes_the_packets_into_the_chosen_folder_and_the_assignment_int
     twin.close()
     [(title, summary, details)] = said
     assert title == "Work assigned" and str(folder) in summary
-    assert "Assigned 30 documents to 3 analysts, each to 2 analysts (seed 9)" in summary
+    assert "Assigned 30 documents among 3 analysts, each to 2 of them (seed 9)." in summary
     held = dict(window.store.conn.execute("SELECT analyst, count(*) FROM assignments GROUP BY 1"))
     assert details == [
         f"{who}-1.db: {held[who]} documents for {who}" for who in ("ana", "bo", "cy")
@@ -193,15 +193,15 @@ def test_assign_writes_the_packets_into_the_chosen_folder_and_the_assignment_int
 @pytest.mark.parametrize(
     ("analysts", "settings", "says"),
     [
-        ("ana, bo", {"overlap": 3}, "Overlap 3 needs at least 3 analysts; 2 were named"),
+        ("ana, bo", {"overlap": 3}, "Overlap 3 needs at least 3 analysts; 2 were named."),
         (
             "ana, bo",
             {"sample": 0.5},
             "The agreement sample gives a share of the documents to several analysts: give "
-            "overlap 2 or more with it",
+            "overlap 2 or more with it.",
         ),
-        ("ana\nana", {}, "The analyst 'ana' is named twice; name each analyst once"),
-        ("", {}, "Name the analysts to assign documents to"),
+        ("ana\nana", {}, "The analyst 'ana' is named twice; name each analyst once."),
+        ("", {}, "Name the analysts to assign documents to."),
     ],
 )
 def test_bad_settings_are_refused_in_the_dialog_with_nothing_written(
@@ -232,7 +232,7 @@ def test_a_packets_folder_that_is_a_file_is_refused_with_nothing_assigned(
     window.action("team.assign").trigger()
     [dialog] = seen
     assert dialog.said.text() == (
-        f"Nothing was assigned: {blocker} is not a folder; the packets go into a folder"
+        f"Nothing was assigned: {blocker} is not a folder; the packets go into a folder."
     )
     assert dialog.result() != QDialog.DialogCode.Accepted and said == []
     assert dump(lead_db) == before
@@ -244,7 +244,7 @@ def test_the_dialog_offers_the_folder_of_the_last_packets(open_window, lead_db, 
     window = open_window(lead_db)
     first = AssignDialog(window.store, window)
     assert first.folder.text() == str(tmp_path / "exports" / "packets")
-    assert first.said.text() == "Name the analysts to assign documents to"
+    assert first.said.text() == "Name the analysts to assign documents to."
     assign_with_packets(window.store, ["ana"], tmp_path / "sent", seed=1)
     later = AssignDialog(window.store, window)
     assert later.folder.text() == str(tmp_path / "sent")
@@ -288,9 +288,10 @@ def test_the_progress_window_shows_the_cores_figures_and_follows_packets_merged_
     window = open_window(lead_db)
     QTest.keyClick(window.article, Qt.Key.Key_F9, SHIFT)
     [shown] = [w for w in window.side_windows if w.objectName() == "workProgressWindow"]
+    settled(window)
     assert window_rows(shown) == core_rows(lead_db)
     assert shown.rows()["ana"]["Finished"] == "0 %"
-    assert shown.rows()["ana"]["Packets back"] == "0 of 1"
+    assert shown.documents.text().endswith("0 of 2 packets have come back; still out: ana, bo.")
     assert "No work has come back yet" in shown.said.text()
     assert "Skipped" not in shown.headings
 
@@ -304,13 +305,13 @@ def test_the_progress_window_shows_the_cores_figures_and_follows_packets_merged_
     assert window_rows(shown) == core_rows(lead_db)
     assigned = window_rows(shown)["ana"][0]
     assert shown.rows()["ana"]["Finished"] == f"{3 * 100 // assigned} %"
-    assert shown.rows()["ana"]["Packets back"] == "1 of 1"
     assert shown.said.text() == ""
     with Store(lead_db) as store:
         docs = progress(store).documents
     assert shown.documents.text() == (
         f"30 of 30 documents are assigned: {docs.done} done by every analyst given them, "
         f"{docs.in_progress} in progress, {docs.not_started} not started."
+        "\n2 of 2 packets have come back."
     )
     assert (docs.done, docs.in_progress) == (5, 1)  # each document given to one analyst
 
@@ -322,6 +323,7 @@ def test_the_progress_window_follows_the_analysts_own_done_in_the_window(
         assign(lead, ["ana", "lead"], overlap=2, seed=4)  # every document is the lead's too
     window = open_window(lead_db)
     shown = window.packets.show_progress()
+    settled(window)
     before = window_rows(shown)["lead"][2]
     QTest.keyClick(window.article, Qt.Key.Key_Return, CTRL)  # done, and the next
     qtbot_wait(lambda: window_rows(shown)["lead"][2] == before + 1)
@@ -336,7 +338,13 @@ def test_a_project_with_no_assignment_says_how_to_assign(open_window, lead_db) -
     text = shown.said.text()
     assert "No documents are assigned yet" in text
     assert "Review → Assign work… (Shift+F6)" in text and "annotator assign" in text
-    assert shown.documents.text() == "0 of 30 documents are assigned (30 not yet)."
+    assert shown.documents.text() == ""
+
+
+def settled(window) -> None:
+    """Wait for the progress reading the window has in hand (opening the project asks for
+    one), so that what follows is read only if the window follows it."""
+    qtbot_wait(lambda: not window.packets.pending.isActive())
 
 
 def qtbot_wait(condition, timeout: int = 3000) -> None:
@@ -348,3 +356,22 @@ def qtbot_wait(condition, timeout: int = 3000) -> None:
         assert not deadline.hasExpired(), "the window did not follow"
         QApplication.processEvents()
         QTest.qWait(20)
+
+
+def test_the_progress_window_follows_the_project_the_window_opens_and_offers_to_assign(
+    open_window, lead_db, monkeypatch, tmp_path
+) -> None:
+    other = tmp_path / "other.db"
+    with lead_project(other, uneven_texts(6, seed=5)) as store:
+        assign(store, ["dee"], seed=1)
+    window = open_window(lead_db)
+    shown = window.packets.show_progress()
+    settled(window)
+    assert shown.table.isHidden() and shown.windowTitle().endswith("lead.db")
+    window.open_project(other)
+    qtbot_wait(lambda: not shown.table.isHidden())
+    assert shown.windowTitle().endswith("other.db") and window_rows(shown) == core_rows(other)
+    seen = drive(window, monkeypatch, lambda d: None, press=False)
+    shown.findChild(QPushButton, "workProgressAssign").click()
+    assert [d.objectName() for d in seen] == ["assignDialog"]
+    assert seen[0].analysts.toPlainText() == "dee"  # the last run's analysts, offered again

@@ -48,13 +48,14 @@ class WorkPackets:
         self.parent = parent
         self.keys_of = keys_of  # the keys of one of the window's commands, as shown
         self.window: WorkProgressWindow | None = None
-        self._timer = QTimer(parent)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(REFRESH_WAIT_MS)
-        self._timer.timeout.connect(self.refresh_progress)
+        #: a reading of the progress to come, once the changes stop coming
+        self.pending = QTimer(parent)
+        self.pending.setSingleShot(True)
+        self.pending.setInterval(REFRESH_WAIT_MS)
+        self.pending.timeout.connect(self.refresh_progress)
         project.events.changed.connect(self._changed)
-        project.events.opened.connect(lambda _store: self._timer.start())
-        project.events.closed.connect(self._timer.start)
+        project.events.opened.connect(lambda _store: self.pending.start())
+        project.events.closed.connect(self.pending.start)
 
     # -- assigning ------------------------------------------------------------------------------
 
@@ -92,11 +93,11 @@ class WorkPackets:
     def _changed(self, applied: Applied) -> None:
         changes = applied.changes
         if changes.documents or changes.document_list or changes.everything:
-            self._timer.start()
+            self.pending.start()
 
     def refresh_progress(self) -> None:
         """Read the progress window's figures again, when it is open."""
-        self._timer.stop()
+        self.pending.stop()
         window = self.window
         if window is not None and window in list(self.side_windows):
             window.refresh()
@@ -107,12 +108,17 @@ def assigned_report(
 ) -> tuple[str, str, list[str]]:
     """What an assignment wrote, said: a title, a summary and a line per packet."""
     if report.assigned:
-        how = f"each to {plural(report.overlap, 'analyst')}"
+        how = "each to one of them"
+        if report.overlap > 1:
+            how = f"each to {report.overlap} of them"
         if report.sample is not None:
-            how = f"{report.sampled:,} of them (the agreement sample) to {report.overlap}, the rest to one"
+            how = (
+                f"{report.sampled:,} of them (the agreement sample) to {report.overlap} analysts "
+                "each, the rest to one"
+            )
         said = (
-            f"Assigned {plural(report.assigned, 'document')} to {plural(len(report.shares), 'analyst')}, "
-            f"{how} (seed {report.seed})."
+            f"Assigned {plural(report.assigned, 'document')} among "
+            f"{plural(len(report.shares), 'analyst')}, {how} (seed {report.seed})."
         )
         if report.already:
             said += f" The {report.already:,} assigned before stay where they were."
@@ -126,8 +132,8 @@ def assigned_report(
     folder = packets[0].path.parent
     said += (
         f"\n\nWrote {plural(len(packets), 'packet')} into {printable(folder)}. Send each analyst "
-        "theirs: they open it in annotator as themselves, and their work comes back with "
-        f"annotator merge PACKET... --into {printable(project)}."
+        "theirs: they open it in annotator (File → Open project) under their own name. Their "
+        f"work comes back with:\n    annotator merge PACKET... --into {printable(project)}"
     )
     details = [
         f"{printable(p.path.name)}: {plural(p.documents, 'document')} for {printable(p.analyst)}"

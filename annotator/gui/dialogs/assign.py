@@ -60,6 +60,7 @@ _OPTIONS = (
     ("--order", "the queue order"),
 )
 _NAME_SEPARATORS = re.compile(r"[,\n]")
+_SHARES = ("Analyst", "Documents", "Characters")
 
 
 def names_typed(text: str) -> list[str]:
@@ -67,12 +68,22 @@ def names_typed(text: str) -> list[str]:
     return [name.strip() for name in _NAME_SEPARATORS.split(text) if name.strip()]
 
 
-def in_window(message: str) -> str:
+def in_window(message: str, *, first: bool = True) -> str:
     """A refusal of the core's as the dialog says it: its fields' names for the command line's
-    options, as a sentence."""
+    options, as a sentence (``first``: beginning with a capital)."""
     for option, field in _OPTIONS:
         message = message.replace(option, field)
-    return message[:1].upper() + message[1:]
+    if first:
+        message = message[:1].upper() + message[1:]
+    return message if message.endswith((".", "?", "!")) else message + "."
+
+
+def _buddy(text: str, field: QWidget) -> QLabel:
+    """A form's label whose mnemonic takes the keys to ``field`` (a row of several widgets
+    has no label of its own to point at one)."""
+    label = QLabel(text)
+    label.setBuddy(field)
+    return label
 
 
 def default_folder(store: Store) -> Path:
@@ -102,7 +113,7 @@ class AssignDialog(QDialog):
         self.analysts = QPlainTextEdit()
         self.analysts.setObjectName("assignAnalysts")
         self.analysts.setTabChangesFocus(True)
-        self.analysts.setPlaceholderText("ana\nbo\ncy")
+        self.analysts.setPlaceholderText("For example:\nana\nbo, cy")
         self.analysts.setPlainText("\n".join(last.analysts) if last else "")
         self.analysts.setFixedHeight(self.fontMetrics().lineSpacing() * 5 + 12)
         self.known = QComboBox()
@@ -119,7 +130,11 @@ class AssignDialog(QDialog):
         self.overlap.setObjectName("assignOverlap")
         self.overlap.setRange(1, 10_000)
         self.overlap.setValue(last.overlap if last else 1)
-        self.overlap.setSuffix(" analysts")
+        self._name_overlap()
+        self.overlap.valueChanged.connect(lambda _k: self._name_overlap())
+        overlap_row = QHBoxLayout()
+        overlap_row.addWidget(self.overlap)
+        overlap_row.addStretch(1)
         self.sampled = QCheckBox("Only on an agreement sample of")
         self.sampled.setObjectName("assignSampled")
         self.sample = QDoubleSpinBox()
@@ -179,15 +194,17 @@ class AssignDialog(QDialog):
         form = QFormLayout()
         form.addRow("&Analysts", self.analysts)
         form.addRow("", names_row)
-        form.addRow("Each document to", self.overlap)
+        form.addRow(_buddy("Each &document to", self.overlap), overlap_row)
         form.addRow("", sample_row)
         form.addRow("", self.sharing)
         form.addRow("Queue &order", self.order)
-        form.addRow("&Seed", seed_row)
-        form.addRow("Packets &folder", folder_row)
+        form.addRow(_buddy("&Seed", self.seed), seed_row)
+        form.addRow(_buddy("Packets &folder", self.folder), folder_row)
 
-        self.shares = QTableWidget(0, 3)
+        self.shares = QTableWidget(0, len(_SHARES))
         self.shares.setObjectName("assignShares")
+        self.shares.setHorizontalHeaderLabels(list(_SHARES))
+        self._fit_shares()
         self.shares.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.shares.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.shares.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -219,8 +236,8 @@ class AssignDialog(QDialog):
         preview_title.setFont(font)
         layout.addWidget(preview_title)
         layout.addWidget(self.summary)
+        layout.addWidget(self.said)  # why the settings cannot be kept, where the shares would be
         layout.addWidget(self.shares, 1)
-        layout.addWidget(self.said)
         layout.addWidget(buttons)
 
         self._timer = QTimer(self)
@@ -273,6 +290,7 @@ class AssignDialog(QDialog):
         for name in left:
             self.known.addItem(name, name)
         self.known.setEnabled(bool(left))
+        self.known.setVisible(bool(self._known_names))
 
     def _add_known(self, index: int) -> None:
         name = self.known.itemData(index)
@@ -281,6 +299,9 @@ class AssignDialog(QDialog):
         text = self.analysts.toPlainText().rstrip()
         self.analysts.setPlainText(f"{text}\n{name}" if text else name)
         self.known.setCurrentIndex(0)
+
+    def _name_overlap(self) -> None:
+        self.overlap.setSuffix(" analyst" if self.overlap.value() == 1 else " analysts")
 
     def _new_seed(self) -> None:
         self.seed.setText(str(random.SystemRandom().randrange(SEEDS)))
@@ -304,8 +325,16 @@ class AssignDialog(QDialog):
     def _refuse(self, why: str) -> None:
         self.said.setText(why)
         self.summary.clear()
+        self.summary.hide()
         self.shares.setRowCount(0)
         self.assign_button.setEnabled(False)
+
+    def _not_written(self, why: str) -> bool:
+        """Assign was refused as it wrote (the folder, the project): the shares stay shown,
+        with why; nothing was written."""
+        self.said.setText(f"Nothing was assigned: {why}")
+        self.assign_button.setEnabled(True)
+        return False
 
     def show_preview(self) -> AssignReport | None:
         """What each analyst would get with the settings as they are, or why they cannot be
@@ -349,8 +378,9 @@ class AssignDialog(QDialog):
 
     def _show_shares(self, report: AssignReport) -> None:
         self.summary.setText(preview_summary(report))
+        self.summary.show()
         before = report.already > 0
-        headings = ["Analyst", "Documents", "Characters"]
+        headings = list(_SHARES)
         if before:
             headings = ["Analyst", "New documents", "Characters", "In all", "Characters in all"]
         self.shares.clear()
@@ -366,10 +396,13 @@ class AssignDialog(QDialog):
                 item = QTableWidgetItem(f"{value:,}")
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.shares.setItem(row, column, item)
+        self._fit_shares()
+
+    def _fit_shares(self) -> None:
+        """The names take the room the figures leave."""
         header = self.shares.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, len(headings)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
 
     # -- assigning ------------------------------------------------------------------------------
 
@@ -395,17 +428,11 @@ class AssignDialog(QDialog):
                 **self.settings(),
             )
         except Refused as e:
-            self._refuse(f"Nothing was assigned: {in_window(str(e))}")
-            self.assign_button.setEnabled(True)
-            return False
+            return self._not_written(in_window(str(e), first=False))
         except OSError as e:
-            self._refuse(f"Nothing was assigned: {folder} could not be made ({e.strerror or e}).")
-            self.assign_button.setEnabled(True)
-            return False
+            return self._not_written(f"{folder} could not be made ({e.strerror or e}).")
         except (ProjectError, sqlite3.Error) as e:
-            self._refuse(f"Nothing was assigned: the project could not be written ({e}).")
-            self.assign_button.setEnabled(True)
-            return False
+            return self._not_written(f"the project could not be written ({e}).")
         finally:
             QGuiApplication.restoreOverrideCursor()
         self.accept()

@@ -1,7 +1,7 @@
 """View → Progress of the work: the figures of ``annotator progress`` in a window beside the main
 one. A row per analyst and one for everyone: the documents assigned, how many of them the
 analyst has in progress, done and skipped (in this project, or merged back from their
-packets), the share finished, and the packets that came back; the documents below.
+packets), the share finished; above it, the documents and the packets that came back.
 
 Read with :func:`annotator.team.packet_progress.progress` (two grouped queries), whenever the
 window is opened or refreshed; the window's owner refreshes it when the project changes.
@@ -59,6 +59,20 @@ def documents_line(figures: Progress) -> str:
     )
 
 
+def packets_line(figures: Progress) -> str:
+    """The packets made and how many came back, naming the analysts still out."""
+    made = sum(a.packets for a in figures.analysts)
+    if not made:
+        return ""
+    back = sum(a.packets_returned for a in figures.analysts)
+    said = f"{back:,} of {made:,} packets have come back"
+    out = [printable(a.analyst) for a in figures.analysts if a.packets_returned < a.packets]
+    if not out:
+        return said + "."
+    shown = ", ".join(out[:5]) + (f" and {len(out) - 5:,} more" if len(out) > 5 else "")
+    return f"{said}; still out: {shown}."
+
+
 class WorkProgressWindow(QDialog):
     """The progress table of the project ``store_of`` gives (none: nothing is open)."""
 
@@ -106,6 +120,7 @@ class WorkProgressWindow(QDialog):
         layout.addWidget(self.documents)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.said)
+        layout.addStretch(0)  # the words stay at the top while there is no table
         layout.addLayout(bar)
         self.resize(620, 420)
         self.refresh()
@@ -132,10 +147,11 @@ class WorkProgressWindow(QDialog):
                 "gives them out to analysts, each with a packet of their own; on the command "
                 "line: annotator assign ANALYST..."
             )
-            self.documents.setText(documents_line(self.figures))
             return self.figures
         self._show_table(self.figures)
-        self.documents.setText(documents_line(self.figures))
+        lines = (documents_line(self.figures), packets_line(self.figures))
+        self.documents.setText("\n".join(line for line in lines if line))
+        self.documents.show()
         self.said.setText(
             ""
             if self.figures.has_work
@@ -151,6 +167,7 @@ class WorkProgressWindow(QDialog):
         self.table.setColumnCount(0)
         self.table.hide()
         self.documents.clear()
+        self.documents.hide()
         self.said.setText(why)
 
     def _columns(self, figures: Progress) -> list[str]:
@@ -158,8 +175,6 @@ class WorkProgressWindow(QDialog):
         if figures.overall.skipped:
             columns.append("Skipped")
         columns.append("Finished")
-        if any(a.packets for a in figures.analysts):
-            columns.append("Packets back")
         return columns
 
     def _show_table(self, figures: Progress) -> None:
@@ -168,25 +183,22 @@ class WorkProgressWindow(QDialog):
         self.table.clear()
         self.table.setColumnCount(len(self.headings))
         for column, heading in enumerate(self.headings):
-            item = QTableWidgetItem(heading)
+            # two words on two lines: the table fits the room beside the main window
+            item = QTableWidgetItem(heading.replace(" ", "\n"))
             if heading == "Finished":
                 item.setToolTip("The share of the documents assigned marked done or skipped")
             self.table.setHorizontalHeaderItem(column, item)
+        # Every column as wide as its text, the last one taking the room left: in a narrow
+        # window the table scrolls sideways rather than cutting a name or a figure short.
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, len(self.headings)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        rows: list[tuple[str, Tally, str]] = [
-            (printable(a.analyst), a, f"{a.packets_returned} of {a.packets}")
-            for a in figures.analysts
-        ]
-        made = sum(a.packets for a in figures.analysts)
-        back = sum(a.packets_returned for a in figures.analysts)
-        rows.append((EVERYONE, figures.overall, f"{back} of {made}"))
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        rows: list[tuple[str, Tally]] = [(printable(a.analyst), a) for a in figures.analysts]
+        rows.append((EVERYONE, figures.overall))
         self.table.setRowCount(len(rows))
         bold = QFont(self.table.font())
         bold.setBold(True)
-        for row, (name, tally, packets) in enumerate(rows):
+        for row, (name, tally) in enumerate(rows):
             values = {
                 "Analyst": name,
                 "Assigned": f"{tally.assigned:,}",
@@ -194,7 +206,6 @@ class WorkProgressWindow(QDialog):
                 "Done": f"{tally.done:,}",
                 "Skipped": f"{tally.skipped:,}",
                 "Finished": finished_share(tally),
-                "Packets back": packets,
             }
             for column, heading in enumerate(self.headings):
                 item = QTableWidgetItem(values[heading])
