@@ -37,6 +37,12 @@ class Sizes:
     learn_train: int = 500  # learn-train's done articles
     learn_suggest: int = 10_000  # learn-suggest's articles
     learn_runs: int = 3
+    team_articles: int = 10_000  # each analyst's, in the team rows
+    team_growth: int = 2  # the growth rows time the team rows again at this many times the size
+    team_runs: int = 3
+    archive_articles: int = 1_000_000  # the archive rows' project
+    archive_runs: int = 3
+    archive_import_runs: int = 1
     warmup: int = 1
 
     @classmethod
@@ -61,6 +67,10 @@ class Sizes:
             learn_train=100,
             learn_suggest=1_000,
             learn_runs=1,
+            team_articles=1_000,
+            team_runs=2,
+            archive_articles=20_000,
+            archive_runs=2,
         )
 
     @classmethod
@@ -84,6 +94,10 @@ class Sizes:
             learn_train=8,
             learn_suggest=20,
             learn_runs=1,
+            team_articles=30,
+            team_runs=1,
+            archive_articles=200,
+            archive_runs=1,
             warmup=0,
         )
 
@@ -126,6 +140,9 @@ class Context:
     def keep_project(self, key: str, path: Path) -> None:
         self._projects[key] = path
 
+    def kept(self, key: str) -> Path | None:
+        return self._projects.get(key)
+
     def _imported(self, key: str, sources: list[Path]) -> Path:
         """A project built from ``sources`` through annotator's importer, once per run."""
         if key not in self._projects:
@@ -146,6 +163,23 @@ class Context:
         if key not in self._projects:
             self.say(f"  building a project of {n:,} articles")
         return self._imported(key, [self.articles_file(n)])
+
+    def team_sources(self, n: int) -> list[Path]:
+        """Three analysts' projects over the same ``n`` articles (built once, cached)."""
+        from benchmarks import scale_corpus
+
+        folder = self.cache / f"team-{n}"
+        if not any(self.cache.glob(f"team-{n}-*-schema{scale_corpus.schema_tag()}")):
+            self.say(f"  building three analysts' projects of {n:,} articles ({folder.name})")
+        return scale_corpus.team_projects(self.cache, n)
+
+    def archive(self, n: int) -> Path:
+        """A project of ``n`` short articles (built once, cached); copy it before writing."""
+        from benchmarks import scale_corpus
+
+        if not any(self.cache.glob(f"archive-{n}-*-schema{scale_corpus.schema_tag()}.db")):
+            self.say(f"  building a project of {n:,} short articles (once; cached)")
+        return scale_corpus.archive_project(self.cache, n)
 
     def long_project(self) -> Path:
         """A project with 20 ordinary articles and the long one (external id "bench-long")."""

@@ -16,7 +16,7 @@ from benchmarks.context import Context, Sizes
 
 pytestmark = pytest.mark.slow
 
-GUI_ROWS = {"startup", "open-long", "edit-long", "big-project"}
+GUI_ROWS = {"startup", "open-long", "edit-long", "big-project", "scale-1m-window"}
 
 
 def _has_overlap(record: dict) -> bool:
@@ -111,6 +111,41 @@ def test_only_picks_rows_by_name_or_prefix() -> None:
     assert runner.select_rows(["startup,import-10k"]) == ["import-10k", "startup"]
     with pytest.raises(SystemExit):
         runner.select_rows(["nonsense"])
+
+
+def test_the_big_rows_run_when_asked_for() -> None:
+    assert "scale-1m-import" not in runner.select_rows([])
+    assert "scale-1m-import" not in runner.select_rows(["scale"])
+    assert "scale-merge" in runner.select_rows(["scale"])
+    assert "scale-1m-import" in runner.select_rows([], big=True)
+    assert "scale-1m-import" in runner.select_rows(["scale"], big=True)
+    assert runner.select_rows(["scale-1m-import"]) == ["scale-1m-import"]
+
+
+def test_the_scale_corpora_are_annotator_projects_with_each_analysts_work(tmp_path: Path) -> None:
+    from annotator.store.project import Store
+    from benchmarks import scale_corpus
+
+    paths = scale_corpus.team_projects(tmp_path, 40)
+    assert scale_corpus.team_projects(tmp_path, 40) == paths  # cached
+    texts = []
+    for who, path in zip(scale_corpus.ANALYSTS, paths, strict=True):
+        with Store(path, who) as store:
+            assert store.documents.count() == 40
+            assert store.statuses.analysts() == [who]
+            spans = [s for d in range(1, 41) for s in store.spans.in_document(d)]
+            assert 6 * 40 <= len(spans) <= 9 * 40
+            assert all(
+                store.documents.text(s.document_id)[s.start : s.end] == s.text for s in spans
+            )
+            assert store.history(1)  # the entries a window writes
+            texts.append([store.documents.text(d) for d in range(1, 41)])
+    assert texts[0] == texts[1] == texts[2]
+    archive = scale_corpus.archive_project(tmp_path, 50)
+    with Store(archive, "bench") as store:
+        assert store.documents.count() == 50
+        assert 0 < store.documents.count("done") < 50
+        assert store.stats()["spans"] == 100
 
 
 def _context(tmp_path: Path) -> Context:
