@@ -369,8 +369,9 @@ def curate_plain(db_path: Path, curator: str = "bench") -> tuple[int, int]:
     conn = sqlite3.connect(str(db_path), isolation_level=None)
     try:
         conn.execute("BEGIN IMMEDIATE")
+        conn.execute("CREATE TEMP TABLE settled (document_id INTEGER PRIMARY KEY, analysts)")
         conn.execute(
-            "CREATE TEMP TABLE settled AS SELECT document_id, count(*) AS analysts FROM statuses"
+            "INSERT INTO settled SELECT document_id, count(*) FROM statuses"
             " WHERE status = 'done' GROUP BY document_id HAVING count(*) >= 2"
         )
         spans = conn.execute(
@@ -378,7 +379,7 @@ def curate_plain(db_path: Path, curator: str = "bench") -> tuple[int, int]:
             ' created_at, updated_at) SELECT a.document_id, a.start, a."end", a.label_id,'
             " a.text, ?, 'curated', ?, ? FROM (SELECT s.document_id, s.start, s.\"end\","
             " s.label_id, min(s.text) AS text, count(DISTINCT s.annotator) AS made FROM spans s"
-            " JOIN statuses d ON d.document_id = s.document_id AND d.annotator = s.annotator"
+            " CROSS JOIN statuses d ON d.document_id = s.document_id AND d.annotator = s.annotator"
             " AND d.status = 'done' WHERE s.origin IN ('manual', 'imported')"
             ' GROUP BY s.document_id, s.start, s."end", s.label_id) a'
             " JOIN temp.settled t ON t.document_id = a.document_id WHERE a.made = t.analysts"

@@ -280,15 +280,16 @@ class Store:
         self.connection.record_change(action, document_id, span_id, **details)
 
     @contextmanager
-    def bulk_writes(self) -> Iterator[None]:
-        """A larger page cache for a big import, so the indexes stay in memory.
+    def bulk_writes(self, megabytes: int = 64) -> Iterator[None]:
+        """A larger page cache for a big import or merge, so the indexes stay in memory (and
+        pages changed many times in one transaction are written once).
 
         The project stays in WAL mode throughout: other programs keep reading while an import
         writes, and wait their turn to write. (Switching to a rollback journal for speed made
         them fail at once instead.)
         """
         previous = self.conn.execute("PRAGMA cache_size").fetchone()[0]
-        self.conn.execute("PRAGMA cache_size = -65536")
+        self.conn.execute(f"PRAGMA cache_size = {-1024 * megabytes}")
         try:
             yield
         finally:

@@ -406,6 +406,40 @@ class Spans(Part):
             full,
         ).rowcount
 
+    def next_id(self) -> int:
+        """The id the next span takes: one past the largest any span ever had (the
+        AUTOINCREMENT counter), so never a deleted span's. Read in the caller's transaction,
+        which holds the write lock, it holds until that transaction ends."""
+        assert self.conn.in_transaction, "next_id is read in the caller's transaction"
+        return int(
+            self.conn.execute(
+                "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'spans'), 0),"
+                " coalesce((SELECT max(id) FROM spans), 0)) + 1"
+            ).fetchone()[0]
+        )
+
+    def insert_numbered(self, rows: list[tuple[Any, ...]]) -> list[int]:
+        """:meth:`insert_many` under ids taken in order from :meth:`next_id`: their ids (for
+        relations to them), with one statement for them all."""
+        if not rows:
+            return []
+        first = self.next_id()
+        self.conn.executemany(
+            'INSERT INTO spans (id, document_id, start, "end", label_id, text, annotator, note,'
+            " origin, created_at, updated_at, suggester, score, attributes)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(first + i, *r, *(None,) * (13 - len(r))) for i, r in enumerate(rows)],
+        )
+        return list(range(first, first + len(rows)))
+
+    def count_added(self, added: dict[int, int]) -> None:
+        """:meth:`count_new` for many documents at once: ``added`` spans by document."""
+        now = utc_now()
+        self.conn.executemany(
+            "UPDATE documents SET span_count = span_count + ?, updated_at = ? WHERE id = ?",
+            [(count, now, doc) for doc, count in sorted(added.items()) if count],
+        )
+
     def insert(self, row: tuple[Any, ...]) -> int:
         """One span as :meth:`insert_many` takes them; its new id (for relations to it)."""
         full = row if len(row) == 13 else (*row, *(None,) * (13 - len(row)))
