@@ -38,10 +38,12 @@ Work = tuple[dict[str, Any], list[tuple[int, int, str]], str]  # (article, spans
 
 
 def schema_tag() -> str:
-    """The schema's last step, so a cached project is rebuilt when the schema grows."""
+    """The schema's last step and a digest of all the steps' SQL, so that a cached project is
+    built again whenever the schema changes."""
     from annotator.store.migrations import STEPS
 
-    return STEPS[-1][0].split("_", 1)[0]
+    digest = hashlib.sha256(repr(STEPS).encode("utf-8")).hexdigest()[:8]
+    return f"{STEPS[-1][0].split('_', 1)[0]}-{digest}"
 
 
 def _stamp(when: datetime) -> str:

@@ -324,39 +324,37 @@ class Store:
                 (key, json.dumps(value, ensure_ascii=False)),
             )
 
-    def stats(self) -> dict[str, Any]:
+    def stats(
+        self, tally: list[tuple[str, str, str, str | None, int]] | None = None
+    ) -> dict[str, Any]:
+        """The project's counts: documents by status, spans (not suggestions) by label and by
+        annotator, suggestions by suggester and label. ``tally`` is :meth:`Spans.tally`, when
+        the caller has it already."""
         by_status = dict.fromkeys(STATUSES, 0)
         by_status.update(
             self.conn.execute("SELECT status, count(*) FROM documents GROUP BY status")
         )
         by_label = {lab.name: 0 for lab in self.labels.all()}
-        by_label.update(
-            self.conn.execute(
-                "SELECT l.name, count(s.id) FROM labels l JOIN spans s ON s.label_id = l.id"
-                " WHERE s.origin != 'suggested' GROUP BY l.id"
-            )
-        )
-        by_annotator = dict(
-            self.conn.execute(
-                "SELECT annotator, count(*) FROM spans WHERE origin != 'suggested'"
-                " GROUP BY annotator ORDER BY annotator"
-            )
-        )
+        by_annotator: dict[str, int] = {}
         by_suggester: dict[str, dict[str, int]] = {}
-        for suggester, label, count in self.conn.execute(
-            "SELECT s.suggester, l.name, count(*) FROM spans s JOIN labels l ON l.id = s.label_id"
-            " WHERE s.origin = 'suggested' GROUP BY s.suggester, l.name ORDER BY 1, 2"
+        for origin, annotator, label, suggester, count in sorted(
+            self.spans.tally() if tally is None else tally, key=lambda t: (t[3] or "", t[2])
         ):
-            by_suggester.setdefault(suggester or "", {})[label] = count
+            if origin == "suggested":
+                mine = by_suggester.setdefault(suggester or "", {})
+                mine[label] = mine.get(label, 0) + count
+            else:
+                by_label[label] = by_label.get(label, 0) + count
+                by_annotator[annotator] = by_annotator.get(annotator, 0) + count
         return {
             "documents": sum(by_status.values()),
             "documents_by_status": by_status,
             "documents_by_status_by_analyst": self.statuses.by_analyst(),
             "spans": sum(by_label.values()),
             "spans_by_label": by_label,
-            "spans_by_annotator": by_annotator,
+            "spans_by_annotator": dict(sorted(by_annotator.items())),
             "suggestions": sum(sum(c.values()) for c in by_suggester.values()),
-            "suggestions_by_suggester": by_suggester,
+            "suggestions_by_suggester": dict(sorted(by_suggester.items())),
         }
 
 

@@ -47,6 +47,7 @@ def test_fresh_project_records_the_initial_schema_step(tmp_path):
         ("annotator", "0003_suggestions"),
         ("annotator", "0004_relations"),
         ("annotator", "0005_learned_models"),
+        ("annotator", "0006_scale"),
     ]
 
 
@@ -77,6 +78,7 @@ def test_initial_schema_applies_to_an_empty_database_through_sqlite_utils():
         "0003_suggestions",
         "0004_relations",
         "0005_learned_models",
+        "0006_scale",
     ]
     assert db["documents"].exists()
 
@@ -85,7 +87,7 @@ def test_reopening_a_project_applies_nothing_and_makes_no_backup(tmp_path):
     make_project(tmp_path / "p.db")
     make_project(tmp_path / "p.db")
     conn = sqlite3.connect(tmp_path / "p.db")
-    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 5
+    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 6
     conn.close()
     assert not list(tmp_path.glob("*.bak"))
 

@@ -142,3 +142,20 @@ def test_the_history_copied_names_the_renamed_analyst_and_the_team_projects_span
         assert json.loads(
             team.conn.execute("SELECT details FROM changes WHERE action = 'note'").fetchone()[0]
         ) == {"merged_from": project_id}
+
+
+def test_agreement_and_figures_run_as_many_statements_for_many_documents_as_for_few(tmp_path):
+    from annotator.progress.statistics import figures
+    from annotator.team.project_agreement import agreement
+
+    counts = []
+    for documents in (4, 40):
+        with Store(team_of(tmp_path / str(documents), documents)[0], "lead") as team:
+            counter = counting(team)
+            report = agreement(team)
+            assert [p.to_json()["documents"] for p in report.pairs] == [documents] * 3
+            shown = figures(team)
+            assert shown["documents"] == documents
+            assert [len(p["points"]) for p in shown["agreement_over_time"]] == [1, 1, 1]
+            counts.append(counter.statements)
+    assert counts[0] == counts[1]
