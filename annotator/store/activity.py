@@ -31,6 +31,7 @@ documents: an export of 100,000 documents asks once.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timezone
@@ -219,6 +220,65 @@ def done_times(store: Store) -> dict[tuple[int, str], str]:
     }
     recorded = {(doc, who): at for doc, who, at in store.conn.execute(_DONE_IN_HISTORY)}
     return {key: recorded.get(key, at) for key, at in current.items()}
+
+
+# When each analyst's document that is done now became done: the last history entry that set
+# it done, else the status row's own time (as done_times says); ?1: analysts left out (JSON).
+_DONE_AT = f"""
+    SELECT s.document_id AS document, s.annotator AS who, coalesce(h.at, s.updated_at) AS at
+    FROM statuses s LEFT JOIN ({_DONE_IN_HISTORY}) h
+        ON h.document_id = s.document_id AND h.who = s.annotator
+    WHERE s.status = 'done' AND s.annotator NOT IN (SELECT value FROM json_each(?1))"""
+
+# The documents done overall, each with its analysts' done times: those finished at one time
+# (every document of one analyst) counted by that time, the others with each time (NULL count).
+_OVERALL_DONE = f"""
+    WITH done AS MATERIALIZED ({_DONE_AT}),
+    per AS MATERIALIZED (
+        SELECT d.document, count(DISTINCT d.at) AS times, min(d.at) AS at FROM done d
+        JOIN documents x ON x.id = d.document AND x.status = 'done' GROUP BY d.document)
+    SELECT NULL, at, count(*) FROM per WHERE times = 1 GROUP BY at
+    UNION ALL
+    SELECT d.document, d.at, NULL FROM per p JOIN done d ON d.document = p.document
+    WHERE p.times > 1"""
+
+
+def done_by_period(
+    store: Store, period: str = "day", leave_out: Iterable[str] = ()
+) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+    """How many documents became done in each period, periods in order: overall (as
+    :func:`overall_done_times` has them) and by analyst, by name (as :func:`done_per_period`),
+    leaving ``leave_out``'s statuses out. Counted in SQL by time first, so that a million
+    statuses set at one time (by an import) are one row here, not a million."""
+    if period not in PERIODS:
+        raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
+    skip = json.dumps(sorted(leave_out))
+    by_analyst: dict[str, dict[str, int]] = {}
+    for who, at, count in store.conn.execute(
+        f"SELECT who, at, count(*) FROM ({_DONE_AT}) GROUP BY who, at", (skip,)
+    ):
+        key = period_of(at, period)
+        mine = by_analyst.setdefault(who, {})
+        if key is not None:
+            mine[key] = mine.get(key, 0) + count
+    overall: dict[str, int] = {}
+    latest: dict[int, tuple[datetime, str]] = {}
+    for doc, at, count in store.conn.execute(_OVERALL_DONE, (skip,)):
+        if doc is None:  # finished at one time: counted in SQL
+            key = period_of(at, period)
+            if key is not None:
+                overall[key] = overall.get(key, 0) + count
+            continue
+        when = parse_time(at)
+        if when is not None and (doc not in latest or when > latest[doc][0]):
+            latest[doc] = (when, at)
+    for key in (period_of(at, period) for _, at in latest.values()):
+        if key is not None:
+            overall[key] = overall.get(key, 0) + 1
+    return (
+        dict(sorted(overall.items())),
+        {who: dict(sorted(by_analyst[who].items())) for who in sorted(by_analyst)},
+    )
 
 
 def overall_done_times(

@@ -8,13 +8,14 @@ streams every document with its spans and relations for an export.
 
 from __future__ import annotations
 
+import heapq
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from annotator.model import Document, Span, normalise_newlines, utc_now
+from annotator.model import STATUSES, Document, Span, normalise_newlines, utc_now
 from annotator.model import text_hash as hash_text
 from annotator.store.connection import Part
 from annotator.store.project_file import BUSY_TIMEOUT_MS
@@ -71,6 +72,47 @@ class Documents(Part):
             [self.annotator, *params],
         )
         return [DocumentRow(*r) for r in rows]
+
+    def listing(
+        self, statuses: Sequence[str] = (), search: str | None = None
+    ) -> Iterator[DocumentRow]:
+        """The documents with any of ``statuses`` (the current analyst's; all, when none is
+        given) in project order, without their text, as they are read: the first comes at
+        once however many there are.
+
+        Documents with a status of the analyst's own are found along the statuses index, one
+        status at a time, in project order each (merged here); the new ones, which have no
+        status row, by walking the documents.
+        """
+        wanted = set(statuses) or set(STATUSES)
+        unknown = wanted - set(STATUSES)
+        if unknown:
+            raise ValueError(f"no status {sorted(unknown)[0]!r}; the statuses are {STATUSES}")
+        where, params = self._filter(None, search)
+        if "new" in wanted:
+            clause = f"COALESCE(my.status, 'new') IN ({', '.join('?' * len(wanted))})"
+            joiner = " AND " if where else " WHERE "
+            rows = self.conn.execute(
+                "SELECT d.id, d.title, COALESCE(my.status, 'new'), d.span_count, d.external_id"
+                f" FROM documents d {_MINE}{where}{joiner}{clause} ORDER BY d.id",
+                [self.annotator, *params, *sorted(wanted)],
+            )
+            yield from (DocumentRow(*r) for r in rows)
+            return
+        search_clause = where.replace(" WHERE ", " AND ", 1)
+        streams = [
+            (
+                DocumentRow(*r)
+                for r in self.conn.execute(
+                    "SELECT d.id, d.title, my.status, d.span_count, d.external_id FROM statuses my"
+                    " CROSS JOIN documents d ON d.id = my.document_id"
+                    f" WHERE my.annotator = ? AND my.status = ?{search_clause} ORDER BY my.document_id",
+                    [self.annotator, status, *params],
+                )
+            )
+            for status in sorted(wanted)
+        ]
+        yield from heapq.merge(*streams, key=lambda row: row.id)
 
     def ids(self, status: str | None = None, search: str | None = None) -> list[int]:
         where, params = self._filter(status, search)

@@ -195,6 +195,16 @@ def test_done_documents_are_counted_on_the_utc_day_they_became_done(project, clo
     overall = activity.overall_done_times(ana)
     assert set(overall) == {d1, d3}  # bo has d2 new again: it is not done overall
     assert overall[d1] == "2026-12-01T00:00:00.000Z"
+    # The same counted in SQL by time, as the figures count them.
+    for period in ("day", "week"):
+        assert activity.done_by_period(ana, period) == (
+            activity.count_by_period(overall.values(), period),
+            activity.done_per_period(ana, period),
+        )
+    assert activity.done_by_period(ana, leave_out=["bo"]) == (
+        {"2026-11-30": 1, "2026-12-03": 1},
+        {"ana": {"2026-11-30": 1, "2026-12-01": 1, "2026-12-03": 1}},
+    )
 
 
 def test_a_status_set_for_another_analyst_is_theirs_and_its_time_the_setters(project, clock):
