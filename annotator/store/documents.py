@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from annotator.model import STATUSES, Document, Span, normalise_newlines, utc_now
+from annotator.model import STATUSES, Document, Relation, Span, normalise_newlines, utc_now
 from annotator.model import text_hash as hash_text
 from annotator.store.connection import Part
 from annotator.store.project_file import BUSY_TIMEOUT_MS
@@ -27,6 +27,9 @@ from annotator.store.rows import (
     span_from_row,
 )
 from annotator.store.statuses import MY_STATUS, write_status
+
+# Documents an export reads at a time, with their spans.
+_BATCH = 500
 
 # The current analyst's status row, joined onto documents d (a lookup by primary key).
 _MINE = "LEFT JOIN statuses my ON my.document_id = d.id AND my.annotator = ?"
@@ -267,7 +270,8 @@ class Documents(Part):
         with_statuses: bool = True,
         with_relations: bool = True,
     ) -> Iterator[tuple[Document, list[Span]]]:
-        """Every document in project order with its spans, streamed with two queries.
+        """Every document in project order with its spans, streamed: a few hundred documents at
+        a time, each batch's spans read with one query.
 
         ``labels`` and ``annotators`` narrow the spans; ``statuses`` narrows the documents, by
         their overall status, or with ``annotators``, by any of those analysts' own status.
@@ -278,10 +282,7 @@ class Documents(Part):
         lookup per document).
         """
         doc_where, doc_params = _document_filter(statuses, annotators, curated)
-        span_clauses, span_params = [], []
-        if statuses or curated:
-            span_clauses.append(f"s.document_id IN (SELECT id FROM documents{doc_where})")
-            span_params += doc_params
+        span_clauses, span_params = ["s.document_id BETWEEN ? AND ?"], []
         if curated:
             span_clauses.append("s.origin = 'curated'")
         if not suggestions:
@@ -292,8 +293,15 @@ class Documents(Part):
         if annotators:
             span_clauses.append(f"s.annotator IN ({', '.join('?' * len(annotators))})")
             span_params += list(annotators)
-        span_where = " WHERE " + " AND ".join(span_clauses) if span_clauses else ""
-        # Two cursors on one connection, read in step: a read transaction keeps them consistent.
+        span_sql = (
+            f"SELECT {SPAN_COLUMNS} FROM spans s JOIN labels l ON l.id = s.label_id"
+            f' WHERE {" AND ".join(span_clauses)} ORDER BY s.document_id, s.start, s."end", s.id'
+        )
+        relation_sql = (
+            f"SELECT {RELATION_COLUMNS} FROM relations r JOIN relation_types t"
+            " ON t.id = r.type_id WHERE r.document_id BETWEEN ? AND ? ORDER BY r.document_id, r.id"
+        )
+        # One read transaction on a connection of its own keeps every query consistent.
         reader = sqlite3.connect(
             str(self.connection.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
         )
@@ -310,37 +318,26 @@ class Documents(Part):
                 f" created_at, updated_at{statuses_column} FROM documents{doc_where} ORDER BY id",
                 doc_params,
             )
-            spans = reader.execute(
-                f"SELECT {SPAN_COLUMNS} FROM spans s JOIN labels l ON l.id = s.label_id"
-                f'{span_where} ORDER BY s.document_id, s.start, s."end", s.id',
-                span_params,
-            )
-            relations = reader.execute(
-                f"SELECT {RELATION_COLUMNS} FROM relations r JOIN relation_types t"
-                " ON t.id = r.type_id"
-                + ("" if with_relations else " WHERE 0")
-                + " ORDER BY r.document_id, r.id"
-            )
-            pending = spans.fetchone()
-            linked = relations.fetchone()
-            for row in docs:
-                doc = document_from_row(row)
-                mine: list[Span] = []
-                while pending is not None and pending[1] < doc.id:
-                    pending = spans.fetchone()
-                while pending is not None and pending[1] == doc.id:
-                    mine.append(span_from_row(pending))
-                    pending = spans.fetchone()
-                while linked is not None and linked[1] < doc.id:
-                    linked = relations.fetchone()
-                if linked is not None and linked[1] == doc.id:
-                    shown = {s.id for s in mine}
-                    while linked is not None and linked[1] == doc.id:
-                        relation = relation_from_row(linked)
-                        if relation.head in shown and relation.child in shown:
-                            doc.relations.append(relation)  # both ends are in this export
-                        linked = relations.fetchone()
-                yield doc, mine
+            # The documents a few hundred at a time, with the spans (and relations) of each
+            # batch read by one query over its range of ids and sorted out here.
+            while batch := docs.fetchmany(_BATCH):
+                first, last = batch[0][0], batch[-1][0]
+                spans: dict[int, list[Span]] = {}
+                for row in reader.execute(span_sql, [first, last, *span_params]):
+                    spans.setdefault(row[1], []).append(span_from_row(row))
+                linked: dict[int, list[Relation]] = {}
+                if with_relations:
+                    for row in reader.execute(relation_sql, (first, last)):
+                        linked.setdefault(row[1], []).append(relation_from_row(row))
+                for row in batch:
+                    doc = document_from_row(row)
+                    mine = spans.get(doc.id, [])
+                    if doc.id in linked:
+                        shown = {s.id for s in mine}
+                        doc.relations += [  # both ends are in this export
+                            r for r in linked[doc.id] if r.head in shown and r.child in shown
+                        ]
+                    yield doc, mine
             reader.execute("COMMIT")
         finally:
             reader.close()

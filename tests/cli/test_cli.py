@@ -647,3 +647,14 @@ def test_reopen_refuses_an_unknown_document_and_changes_nothing(filled):
     assert "no document nope" in result.output
     with Store(filled) as store:
         assert store.documents.row(2).status == "done"
+
+
+def test_a_command_collects_reference_cycles_less_often_than_the_window(filled, monkeypatch):
+    import gc
+
+    from annotator.cli.main import COMMAND_GC_THRESHOLD
+
+    monkeypatch.setattr(gc, "set_threshold", lambda *given: calls.append(given))
+    calls: list[tuple[int, ...]] = []
+    run("--db", str(filled), "stats")
+    assert calls and calls[-1][0] == COMMAND_GC_THRESHOLD > 700  # Python's own
