@@ -235,12 +235,13 @@ _DONE_AT = f"""
 _OVERALL_DONE = f"""
     WITH done AS MATERIALIZED ({_DONE_AT}),
     per AS MATERIALIZED (
-        SELECT d.document, count(DISTINCT d.at) AS times, min(d.at) AS at FROM done d
-        JOIN documents x ON x.id = d.document AND x.status = 'done' GROUP BY d.document)
-    SELECT NULL, at, count(*) FROM per WHERE times = 1 GROUP BY at
+        SELECT d.document, min(d.at) = max(d.at) AS alone, min(d.at) AS at FROM done d
+        WHERE d.document IN (SELECT id FROM documents WHERE status = 'done')
+        GROUP BY d.document)
+    SELECT NULL, at, count(*) FROM per WHERE alone GROUP BY at
     UNION ALL
     SELECT d.document, d.at, NULL FROM per p JOIN done d ON d.document = p.document
-    WHERE p.times > 1"""
+    WHERE NOT p.alone"""
 
 
 def done_by_period(
