@@ -37,6 +37,7 @@ class Sizes:
     learn_train: int = 500  # learn-train's done articles
     learn_suggest: int = 10_000  # learn-suggest's articles
     learn_runs: int = 3
+    keys_samples: int = 4  # sample articles tagged from the keyboard (keys-samples)
     team_articles: int = 10_000  # each analyst's, in the team rows
     team_growth: int = 2  # the growth rows time the team rows again at this many times the size
     team_runs: int = 3
@@ -67,6 +68,7 @@ class Sizes:
             learn_train=100,
             learn_suggest=1_000,
             learn_runs=1,
+            keys_samples=1,
             team_articles=1_000,
             team_runs=2,
             archive_articles=20_000,
@@ -94,6 +96,7 @@ class Sizes:
             learn_train=8,
             learn_suggest=20,
             learn_runs=1,
+            keys_samples=1,
             team_articles=30,
             team_runs=1,
             archive_articles=200,

@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from benchmarks.generate import LABELS
@@ -251,7 +252,7 @@ def edit_long(project: str, reference_project: str, ops: int) -> dict[str, Any]:
             app.processEvents()
 
             def delete() -> None:
-                window.action("delete").trigger()
+                window.action("span.delete").trigger()
                 _settle(app, view)
 
             times["delete"]["ours"].append(_timed(delete))
@@ -307,9 +308,40 @@ def big_project(project: str) -> dict[str, Any]:
     }
 
 
+def keys(project: str, gold: str, families: list[str], suggestions: bool) -> dict[str, Any]:
+    """A keyboard-only session tagging the documents of ``gold`` (JSONL records whose ids
+    are the project's external ids) at 1600×1000, as a user would see it."""
+    from PySide6.QtTest import QTest
+
+    os.environ.pop("ANNOTATOR_KEYS", None)  # the default keys, whatever the user chose
+    app = _app()
+    window = _window_class()(project)
+    _need(window, "action", "article", "find_bar", "relating", "document_model", "editor")
+    from benchmarks.keyboard import COMMANDS, replay
+
+    missing = [c for c in COMMANDS if c not in getattr(window, "actions_by_id", {})]
+    if missing:
+        raise Unavailable(f"window not available: no command {', '.join(missing)}")
+
+    window.resize(1600, 1000)
+    window.show()
+    window.activateWindow()
+    if not QTest.qWaitForWindowActive(window):
+        raise RuntimeError("the window did not become active")
+    lines = Path(gold).read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines if line.strip()]
+    documents = [(_document_id(project, r["id"]), r) for r in records]
+    return {"documents": replay(app, window, documents, families, suggestions)}
+
+
 def main(argv: list[str]) -> int:
     row, args = argv[0], json.loads(argv[1])
-    rows = {"open-long": open_long, "edit-long": edit_long, "big-project": big_project}
+    rows = {
+        "open-long": open_long,
+        "edit-long": edit_long,
+        "big-project": big_project,
+        "keys": keys,
+    }
     try:
         result = rows[row](**args)
     except Unavailable as e:

@@ -30,7 +30,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: python benchmarks/run.py
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import core_rows, gui_rows, learned_rows, scale_rows, suggest_rows
+from benchmarks import core_rows, gui_rows, keys_rows, learned_rows, scale_rows, suggest_rows
 from benchmarks.context import HERE, REPO, Context, Sizes
 from benchmarks.measure import Figure, format_stats, format_value
 
@@ -51,6 +51,8 @@ ROWS: dict[str, Row] = {
     "learn-actions": learned_rows.actions,
     "learn-train": learned_rows.train_speed,
     "learn-suggest": learned_rows.suggest_speed,
+    "keys-article": keys_rows.article,
+    "keys-samples": keys_rows.samples,
     **{f"scale-{command}": scale_rows.team_row(command) for command in scale_rows.TEAM_LIMITS},
     "scale-1m-stats": scale_rows.archive_stats,
     "scale-1m-documents": scale_rows.archive_documents,

@@ -28,6 +28,7 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.delenv("ANNOTATOR_DB", raising=False)
+    monkeypatch.delenv("ANNOTATOR_KEYS", raising=False)
 
 
 # -- helpers shared by the core tests -----------------------------------------------------------

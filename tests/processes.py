@@ -30,9 +30,17 @@ def _cli(db: Path, *args: str) -> subprocess.Popen:
     )
 
 
-def _held(db: Path, source: Path, hold: float) -> subprocess.Popen:
+def _held(db: Path, source: Path, hold: float | None) -> subprocess.Popen:
+    """An import held mid-write for ``hold`` seconds, or (None) until :func:`_release`."""
     worker = subprocess.Popen(
-        [sys.executable, str(HELD_IMPORT), str(db), str(source), str(hold)],
+        [
+            sys.executable,
+            str(HELD_IMPORT),
+            str(db),
+            str(source),
+            "release" if hold is None else str(hold),
+        ],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -41,6 +49,13 @@ def _held(db: Path, source: Path, hold: float) -> subprocess.Popen:
     line = worker.stdout.readline()
     assert line.strip() == "writing", worker.stderr.read() if worker.stderr else line
     return worker
+
+
+def _release(worker: subprocess.Popen) -> None:
+    """Let an import held until released go on to its end."""
+    assert worker.stdin is not None
+    worker.stdin.write("go\n")
+    worker.stdin.close()
 
 
 def _finish(proc: subprocess.Popen, timeout: float = 120) -> tuple[int, str, str]:

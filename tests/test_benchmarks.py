@@ -16,7 +16,15 @@ from benchmarks.context import Context, Sizes
 
 pytestmark = pytest.mark.slow
 
-GUI_ROWS = {"startup", "open-long", "edit-long", "big-project", "scale-1m-window"}
+GUI_ROWS = {
+    "startup",
+    "open-long",
+    "edit-long",
+    "big-project",
+    "keys-article",
+    "keys-samples",
+    "scale-1m-window",
+}
 
 
 def _has_overlap(record: dict) -> bool:
@@ -185,3 +193,39 @@ def test_the_gold_spans_cover_their_text():
 
     for doc in gold_documents():
         assert all(doc["text"][s["start"] : s["end"]] == s["text"] for s in doc["spans"])
+
+
+def test_the_keyboard_article_is_the_sample_like_one_and_imports_whole(tmp_path: Path) -> None:
+    from collections import Counter
+
+    from annotator.formats.importing import import_paths
+    from annotator.store.project import Store
+    from benchmarks.keys_rows import ARTICLE, differences, gold_records
+
+    [record] = gold_records(ARTICLE)
+    assert all(record["text"][s["start"] : s["end"]] == s["text"] for s in record["spans"])
+    labels = Counter(s["label"] for s in record["spans"])
+    assert labels == {"caption": 3, "quote": 7, "speaker": 5, "concession": 2, "claim": 10}
+    assert [r["label"] for r in record["relations"]] == ["said_by"] * 7
+    path = tmp_path / "gold.db"
+    with Store(path, "bench") as store:
+        assert import_paths(store, [ARTICLE]).ok
+    assert differences(path, [record]) == []
+
+
+def test_a_project_that_is_not_the_gold_is_told_apart(tmp_path: Path) -> None:
+    from annotator.formats.importing import import_paths
+    from annotator.store.project import Store
+    from benchmarks.keys_rows import ARTICLE, differences, gold_records
+
+    [record] = gold_records(ARTICLE)
+    path = tmp_path / "gold.db"
+    with Store(path, "bench") as store:
+        import_paths(store, [ARTICLE])
+        quote = next(s for s in store.spans.in_document(1) if s.label == "quote")
+        store.spans.delete(quote.id)  # its relation goes with it
+        store.spans.add_suggestions(1, [(0, 7, "claim", "claims", 0.5)])
+    problems = differences(path, [record])
+    assert any("1 suggestions left undecided" in p for p in problems)
+    assert any("spans missing" in p and "quote" in p for p in problems)
+    assert any("relations missing" in p for p in problems)

@@ -22,6 +22,7 @@ from annotator.cli import suggest as cli_suggest
 from annotator.cli import team as cli_team
 from annotator.cli import transfer as cli_transfer
 from annotator.cli.common import user_errors
+from annotator.cli.keys import keys
 from annotator.cli.whoami import whoami
 
 COMMAND_GC_THRESHOLD = 100_000  # objects made between two collections (Python's own: 700)
@@ -119,6 +120,7 @@ for _command in (
     cli_scheme.relations,
     cli_scheme.labels,
     whoami,
+    keys,
 ):
     cli.add_command(_command)
 

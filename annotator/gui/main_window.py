@@ -16,13 +16,12 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QDialog,
     QMainWindow,
     QMenu,
     QMessageBox,
-    QTableView,
 )
 
 from annotator.changes import Changes
@@ -40,13 +39,16 @@ from annotator.gui.controllers.project_flows import PROJECT_FILTER, ProjectFlows
 from annotator.gui.controllers.relating import Relating
 from annotator.gui.controllers.relation_panel import RelationPanel
 from annotator.gui.controllers.review import Review
+from annotator.gui.controllers.selecting import Selecting
 from annotator.gui.controllers.suggestions import Suggestions
 from annotator.gui.dialogs import questions
 from annotator.gui.dialogs.questions import ReportDialog, question_box
 from annotator.gui.dialogs.side_windows import SideWindows
 from annotator.gui.panels.document_list import DocumentList
 from annotator.gui.panels.label_bar import LabelBar
+from annotator.gui.panels.name_bar import NameBar
 from annotator.gui.panels.span_list import (
+    HintedTable,
     SpanListModel,
     fit_label_column,
     make_span_table,
@@ -57,7 +59,7 @@ from annotator.session.layers import Layer
 from annotator.session.project_model import ProjectModel
 
 if TYPE_CHECKING:
-    from annotator.model import Label
+    from annotator.model import Label, Span
     from annotator.store.project import Store
 
 
@@ -67,9 +69,35 @@ def team_line(analysts: list[str]) -> str:
     return f"Team project ({shown}): your own spans; Ctrl+Shift+E everyone's, F6 review"
 
 
+# The actions that act on the review panel, offered only in review mode.
+REVIEW_ACTIONS = (
+    "review.accept",
+    "review.reject",
+    "review.accept_agreed",
+    "review.accept_layer",
+    "focus.review",
+)
+
+
+def empty_span_list_hint(keys: dict[str, str], sentence: str = "", paragraph: str = "") -> str:
+    """How to tag, said in the empty span list: the labels' own keys, in order, and the keys
+    that select a sentence and a paragraph."""
+    hotkeys = [key for key in keys.values() if key]
+    if not hotkeys:
+        return "No spans yet. Select text in the article, then choose a label above it."
+    shown = f"{hotkeys[0]}\u2013{hotkeys[-1]}" if len(hotkeys) > 2 else " or ".join(hotkeys)
+    units = [
+        f"{key} selects the {unit} at the caret"
+        for key, unit in ((sentence, "sentence"), (paragraph, "paragraph"))
+        if key
+    ]
+    more = f"; {', '.join(units)}" if units else ""
+    return f"No spans yet. Select text in the article, then press {shown} (a label's key){more}."
+
+
 class MainWindow(QMainWindow):
     """One project in one window. Its actions are made from the table ``actions.ACTIONS``
-    (``window.action("undo")``, or ``window.action("undo")``); opening, importing, exporting,
+    (``window.action("edit.undo")``, or ``window.action("edit.undo")``); opening, importing, exporting,
     labels and help are :class:`ProjectFlows`, reached through the methods of the same names
     here."""
 
@@ -79,7 +107,7 @@ class MainWindow(QMainWindow):
     relating: Relating
     find_bar: FindBar
     documents: DocumentList
-    span_table: QTableView
+    span_table: HintedTable
     article: ArticleView
     review: Review
     tag_menu: QMenu
@@ -101,6 +129,7 @@ class MainWindow(QMainWindow):
         self.project = ProjectModel()
         self.document_model = DocumentModel()
         self.label_actions: list[QAction] = []
+        self._held_actions: dict[QAction, bool] = {}  # while the name question waits
         self._build_panels()
         project, document, view = self.project, self.document_model, self.article
         self.editor = Editor(
@@ -110,7 +139,7 @@ class MainWindow(QMainWindow):
             self.span_model,
             self.span_table,
             self,
-            snapping=lambda: self.action("snap").isChecked(),
+            snapping=lambda: self.action("view.snap").isChecked(),
             parent=self,
         )
         # after the editor: clicks reach it second
@@ -120,6 +149,7 @@ class MainWindow(QMainWindow):
         # its key filter on the article after the window's
         self.relating = Relating(project, document, view, self.editor, self)
         self.relation_panel = RelationPanel(project, document, view, self.editor, self)
+        self.selecting = Selecting(document, view, self.editor, self)
         self._lay_out_side_pane()
         self.side_windows = SideWindows(beside=self, clear_of=self.article)
         self.label_editor = LabelEditor(lambda: self.store, self.editor.undo_stack, self)
@@ -128,6 +158,7 @@ class MainWindow(QMainWindow):
         )
         self.review = Review(project, document, view, self.editor, self.documents, self)
         self._dock_review()
+        self._hint_when_empty()
         self.moving_on = MovingOn(project, document, self.documents, self.editor, self.review, self)
         self.documents.menu_for = self.moving_on.document_menu
         self.actions_by_id = actions.build_actions(self)
@@ -182,6 +213,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("annotator")
         if path is not None:
             self.open_project(path)
+        if self.flows.name_pending:
+            self._ask_name_inside()
 
     # -- the project model's state, as the window's (tests and the actions read these) -------
 
@@ -224,13 +257,13 @@ class MainWindow(QMainWindow):
             # a project holding several analysts' work shows the analyst's own spans (the
             # project model chose) and everyone's statuses; one analyst's work shows every span
             self._team_shown = project.team
-            self.action("everyone_statuses").setChecked(project.team)
+            self.action("view.everyone_statuses").setChecked(project.team)
             self.documents.show_team(project.team)
             QTimer.singleShot(0, self._room_for_team)  # once the splitter has its sizes
-        self.action("review").setChecked(project.reviewing)
-        self.action("everyone_spans").setChecked(project.everyone)
-        self.action("everyone_spans").setEnabled(not project.reviewing)
-        for name in ("accept", "accept_agreed", "accept_layer", "focus_review"):
+        self.action("review.mode").setChecked(project.reviewing)
+        self.action("view.everyone_spans").setChecked(project.everyone)
+        self.action("view.everyone_spans").setEnabled(not project.reviewing)
+        for name in REVIEW_ACTIONS:
             self.action(name).setEnabled(project.reviewing)
         self.review_dock.setVisible(project.reviewing)
         self.show_layer()
@@ -247,15 +280,17 @@ class MainWindow(QMainWindow):
         """The review panel's buttons trigger the window's actions (their keys and menu
         items)."""
         panel = self.review.panel
-        panel.accept.clicked.connect(self.action("accept").trigger)
-        panel.accept_agreed.clicked.connect(self.action("accept_agreed").trigger)
-        panel.accept_layer.clicked.connect(self.action("accept_layer").trigger)
-        for name in ("accept", "accept_agreed", "accept_layer", "focus_review"):
+        panel.accept.clicked.connect(self.action("review.accept").trigger)
+        panel.reject.clicked.connect(self.action("review.reject").trigger)
+        panel.reject_pressed.connect(self.action("review.reject").trigger)
+        panel.accept_agreed.clicked.connect(self.action("review.accept_agreed").trigger)
+        panel.accept_layer.clicked.connect(self.action("review.accept_layer").trigger)
+        for name in REVIEW_ACTIONS:
             self.action(name).setEnabled(False)
 
     def toggle_review(self) -> None:
         """F6: review mode on or off."""
-        self.review.set_active(self.action("review").isChecked())
+        self.review.set_active(self.action("review.mode").isChecked())
 
     def _suggestions_shown(self, count: int) -> None:
         """The list of suggestions takes room under the span list only while it has rows."""
@@ -265,8 +300,43 @@ class MainWindow(QMainWindow):
         """Enter and Shift+Enter take a suggestion only while one is chosen, and leave Enter
         to other widgets (a list, a dialog) meanwhile."""
         chosen = self.document_model.selected_suggestion is not None
-        for name in ("accept_suggestion", "accept_suggested_label"):
+        for name in ("suggestion.accept", "suggestion.accept_label"):
             self.action(name).setEnabled(chosen)
+
+    def apply_keys(self, bound: dict[str, tuple[str, ...]]) -> None:
+        """The keys a user chose (Preferences → Keys), given to the actions at once."""
+        for command, keys in bound.items():
+            action = self.actions_by_id.get(command)
+            if action is not None:
+                action.setShortcuts([QKeySequence(k) for k in keys])
+
+    # -- the first start's question, inside the window ----------------------------------------
+
+    def _ask_name_inside(self) -> None:
+        """The name question over the project, which waits: nothing is recorded under a name
+        the analyst has not chosen (only help and Quit stay at hand)."""
+        self._held_actions = {
+            a: a.isEnabled()
+            for a in [*self.actions_by_id.values(), *self.label_actions]
+            if not (a.objectName().startswith("action:help.") or a is self.action("app.quit"))
+        }
+        for action in self._held_actions:
+            action.setEnabled(False)
+        self.splitter.setEnabled(False)
+        self.name_bar.ask(self.project.annotator)
+
+    def _name_answered(self, typed: str) -> None:
+        why = self.flows.answer_name(typed)
+        if why is not None:
+            self.name_bar.refuse(why)
+            return
+        self.name_bar.hide()
+        self.splitter.setEnabled(True)
+        for action, enabled in self._held_actions.items():
+            action.setEnabled(enabled)
+        self._held_actions = {}
+        self.article.setFocus()
+        self.say(f"Welcome, {self.project.annotator}: select text, then press a label's key.", 8000)
 
     def say(self, message: str, timeout: int = 5000) -> None:
         """One line in the status bar."""
@@ -287,7 +357,9 @@ class MainWindow(QMainWindow):
         self.splitter = window_layout.main_splitter(
             self.documents, [self.label_bar, self.find_bar], self.article, self.span_table
         )
-        self.setCentralWidget(self.splitter)
+        self.name_bar = NameBar()
+        self.name_bar.answered.connect(self._name_answered)
+        self.setCentralWidget(window_layout.with_bar_above(self.name_bar, self.splitter))
         self.article.installEventFilter(self)
 
     # -- layout memory (see window_layout) -------------------------------------------------
@@ -296,10 +368,12 @@ class MainWindow(QMainWindow):
         window_layout.restore(self, self.splitter, self.article)
 
     def save_layout(self) -> None:
-        window_layout.save(self, self.splitter, self.article, snap=self.action("snap").isChecked())
+        window_layout.save(
+            self, self.splitter, self.article, snap=self.action("view.snap").isChecked()
+        )
 
     def snap_toggled(self) -> None:
-        prefs.settings().setValue("view/snap_words", self.action("snap").isChecked())
+        prefs.settings().setValue("view/snap_words", self.action("view.snap").isChecked())
 
     def zoom_article(self, steps: int) -> None:
         self.article.zoom(steps)
@@ -337,6 +411,13 @@ class MainWindow(QMainWindow):
         self.article.set_label_colours(colours, repaint=False)
         self.span_model.set_colours(colours)
         fit_label_column(self.span_table, [lab.name for lab in self.labels])
+        self.span_table.set_hint(
+            empty_span_list_hint(
+                keys,
+                self.action("select.sentence").shortcut().toString(),
+                self.action("select.paragraph").shortcut().toString(),
+            )
+        )
         if clashes:
             self.statusBar().showMessage(
                 f"Hotkeys of {', '.join(clashes)} clash with window commands; use their buttons.",
@@ -344,6 +425,13 @@ class MainWindow(QMainWindow):
             )
 
     # -- documents -------------------------------------------------------------------------
+
+    def _hint_when_empty(self) -> None:
+        """What an empty article says: how to bring articles into the project."""
+        self.article.setPlaceholderText(
+            "No article is open. Bring some in with File \u2192 Import files (Ctrl+I) or Import"
+            " folder (Ctrl+Shift+I): text, Markdown, JSONL, saved web pages or Word files."
+        )
 
     def open_document(self, document_id: int, *, remember: bool = True) -> None:
         """Show a document with its spans as the store has them now (other windows' too)."""
@@ -389,11 +477,11 @@ class MainWindow(QMainWindow):
     def show_layer(self) -> None:
         """View → Everyone's spans, or the layer changed: the open document's spans as the
         layer has them."""
-        self.project.set_everyone(self.action("everyone_spans").isChecked())
+        self.project.set_everyone(self.action("view.everyone_spans").isChecked())
         self.display.show_layer()
 
     def show_team_statuses(self) -> None:
-        self.documents.show_team(self.action("everyone_statuses").isChecked())
+        self.documents.show_team(self.action("view.everyone_statuses").isChecked())
         self._room_for_team()
 
     def _room_for_team(self) -> None:
@@ -443,6 +531,11 @@ class MainWindow(QMainWindow):
 
     # -- other windows and programs on the same project ------------------------------------
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A narrower window keeps the article the widest panel: the side panels give way."""
+        super().resizeEvent(event)
+        window_layout.keep_article_widest(self.splitter)
+
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
@@ -464,8 +557,20 @@ class MainWindow(QMainWindow):
         """The values of a span's attributes, asked in a small form (None: cancelled)."""
         return questions.ask_attributes(self, label, declared, current, self.exec_dialog)
 
-    def ask_note(self, title: str, label: str, default: str = "") -> str | None:
-        return questions.ask_note(self, title, label, default)
+    def ask_note(
+        self, title: str, label: str, default: str = "", *, span: Span | None = None
+    ) -> str | None:
+        """A note, the span's words quoted above it, the dialog beside the span (not over it)."""
+        area = self.article.span_rect_global(span) if span is not None else None
+        return questions.ask_note(
+            self,
+            title,
+            label,
+            default,
+            quote=span.text if span is not None else "",
+            clear_of=area,
+            run=self.exec_dialog,
+        )
 
     def choose_files(self, title: str, filters: str) -> list[str]:
         return questions.choose_files(self, title, filters)

@@ -192,3 +192,45 @@ def statuses_by_document(store: Store) -> dict[int, dict[str, str]]:
     ):
         out.setdefault(doc, {})[who] = status
     return out
+
+
+@dataclass(frozen=True)
+class LayerRelation:
+    """A relation as one or more analysts made it: identical relations (the same type between
+    ends of the same start, end and label) are one, with everyone who made it."""
+
+    head: LayerSpan
+    child: LayerSpan
+    kind: str
+    analysts: tuple[str, ...]
+
+    @property
+    def key(self) -> tuple[tuple[int, int, str], tuple[int, int, str], str]:
+        return (self.head.key, self.child.key, self.kind)
+
+
+def document_relations(store: Store, document_id: int) -> list[LayerRelation]:
+    """Every analyst's relations on one document (between spans made or imported), identical
+    ones once, in the text order of their heads."""
+    rows = store.conn.execute(
+        'SELECT h.start, h."end", hl.name, h.text, c.start, c."end", cl.name, c.text, t.name,'
+        " h.annotator FROM relations r JOIN relation_types t ON t.id = r.type_id"
+        " JOIN spans h ON h.id = r.head JOIN labels hl ON hl.id = h.label_id"
+        " JOIN spans c ON c.id = r.child JOIN labels cl ON cl.id = c.label_id"
+        " WHERE r.document_id = ? AND h.origin IN ('manual', 'imported')"
+        " AND c.origin IN ('manual', 'imported')"
+        ' ORDER BY h.start, h."end", c.start, c."end", t.name, h.annotator',
+        (document_id,),
+    )
+    found: dict[tuple, tuple[LayerSpan, LayerSpan, list[str]]] = {}
+    for hs, he, hl, ht, cs, ce, cl, ct, kind, who in rows:
+        key = ((hs, he, hl), (cs, ce, cl), kind)
+        if key not in found:
+            found[key] = (LayerSpan(hs, he, hl, ht, ()), LayerSpan(cs, ce, cl, ct, ()), [])
+        analysts = found[key][2]
+        if who not in analysts:
+            analysts.append(who)
+    return [
+        LayerRelation(head, child, key[2], tuple(analysts))
+        for key, (head, child, analysts) in found.items()
+    ]

@@ -18,7 +18,7 @@ def menu_actions(window) -> dict[str, list]:
 
 
 def sheet_rows(window) -> dict[str, str]:
-    window.action("shortcuts").trigger()
+    window.action("help.shortcuts").trigger()
     sheet = next(w for w in window.side_windows if w.objectName() == "shortcutSheet")
     table = sheet.table
     return {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}

@@ -4,6 +4,8 @@ time checked as every name is, and asked again with the reason until it can be u
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 from annotator.analyst import name_file, saved_name
 from annotator.gui import settings as prefs
@@ -27,32 +29,59 @@ def asked(monkeypatch):
 
 @pytest.fixture
 def first_start(monkeypatch, asked, open_window, project):
-    """A window opened with no ANNOTATOR_USER and no name remembered yet."""
+    """A window opened with no ANNOTATOR_USER and no name remembered yet; ``answers`` are
+    typed into the name question inside the window, in turn (None: Esc), while it is asked.
+    What it offered each time and why it refused go to ``asked``."""
     monkeypatch.delenv("ANNOTATOR_USER")
 
     def start(*answers):
-        asked["answers"] = list(answers)
-        return open_window(project)
+        window = open_window(project)
+        bar = window.name_bar
+        for answer in answers:
+            if bar.isHidden():
+                break
+            asked["questions"].append(("name", bar.field.text()))
+            if answer is None:
+                QTest.keyClick(bar.field, Qt.Key.Key_Escape)
+            else:
+                bar.field.setText(answer)
+                QTest.keyClick(bar.field, Qt.Key.Key_Return)
+            if not bar.isHidden():
+                asked["errors"].append(bar.problem.text())
+        return window
 
     return start
+
+
+def test_the_first_start_asks_inside_the_window_and_waits(first_start, asked, monkeypatch):
+    monkeypatch.setenv("LOGNAME", "ana")
+    window = first_start()  # not answered yet
+    assert window.name_bar.isVisible() and window.name_bar.field.hasFocus()
+    assert window.name_bar.field.text() == "ana"  # the login name offered
+    assert not window.splitter.isEnabled()  # the project waits behind it
+    assert not window.action("document.done").isEnabled()
+    assert window.action("help.shortcuts").isEnabled()
+    assert saved_name() is None
+    QTest.keyClick(window.name_bar.field, Qt.Key.Key_End)  # the name offered is selected
+    QTest.keyClicks(window.name_bar.field, " Ruiz")
+    QTest.keyClick(window.name_bar.field, Qt.Key.Key_Return)
+    assert window.name_bar.isHidden() and window.splitter.isEnabled()
+    assert window.annotator == "ana Ruiz" and saved_name() == "ana Ruiz"
+    assert window.action("document.done").isEnabled() and window.article.hasFocus()
 
 
 def test_first_start_asks_again_until_the_name_can_be_used(first_start, asked):
     window = first_start("ana\nfake line", "x" * 10_000, "\x1b[31mred", "  Ana Ruiz ")
     assert window.annotator == "Ana Ruiz" and window.store.annotator == "Ana Ruiz"
     assert saved_name() == "Ana Ruiz"  # where the command line reads it too
-    assert [default for _, default in asked["questions"][1:]] == [
-        "ana\nfake line",  # the analyst's own text comes back to be corrected
-        "x" * 10_000,
-        "\x1b[31mred",
-    ]
     assert len(asked["errors"]) == 3
     assert "control or formatting character (\\n)" in asked["errors"][0]
-    assert "at most 100 characters" in asked["errors"][1]
     assert "control or formatting character (\\u001b)" in asked["errors"][2]
+    assert "at most 100 characters" in asked["errors"][1]
+    assert asked["questions"][1][1] == "ana\nfake line"  # the analyst's text, to correct
 
 
-def test_first_start_cancelled_or_left_blank_takes_the_login_name(first_start, monkeypatch):
+def test_first_start_passed_over_or_left_blank_takes_the_login_name(first_start, monkeypatch):
     monkeypatch.setenv("LOGNAME", "ana")
     assert first_start(None).annotator == "ana"
     name_file().unlink()
@@ -70,7 +99,7 @@ def test_a_remembered_name_that_cannot_be_used_is_asked_again(first_start, asked
 def test_a_name_an_older_window_remembered_is_kept_and_saved_for_the_commands(first_start, asked):
     prefs.settings().setValue("user/name", "Dee")
     window = first_start()
-    assert window.annotator == "Dee" and asked["questions"] == []
+    assert window.annotator == "Dee" and window.name_bar.isHidden()
     assert saved_name() == "Dee"
 
 

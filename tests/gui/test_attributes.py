@@ -30,7 +30,7 @@ def test_a_gives_the_selected_quote_a_speaker_and_undo_takes_it_back(
     assert asked == [("quote", ["speaker"], {})]
     with Store(path, "check") as store:
         assert store.spans.get(span.id).attributes == {"speaker": "a council spokesperson"}
-    window.action("undo").trigger()
+    window.action("edit.undo").trigger()
     with Store(path, "check") as store:
         assert store.spans.get(span.id).attributes == {}
         assert len(store.spans.in_document(window.current_document)) == 1  # the span itself stays

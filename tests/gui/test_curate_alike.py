@@ -64,17 +64,17 @@ def test_the_window_and_the_command_line_give_the_same_curated_layer(
         curate_agreed(store)
     monkeypatch.setenv("ANNOTATOR_USER", "lead")
     window = open_window(team)
-    window.action("review").trigger()
+    window.action("review.mode").trigger()
     window.open_document(1)
-    window.action("accept_agreed").trigger()
+    window.action("review.accept_agreed").trigger()
     spans, links = curated_layer(team)
     assert (spans, links) == curated_layer(by_command)
     assert links == [(QUOTE + ("quote",), SPEAKER + ("speaker",), "said_by")]
     assert len(window.document_model.relations) == 1  # shown at once
     assert "and 1 relation" in window.statusBar().currentMessage()
-    window.action("undo").trigger()
+    window.action("edit.undo").trigger()
     assert curated_layer(team) == ([], [])
-    window.action("redo").trigger()
+    window.action("edit.redo").trigger()
     assert curated_layer(team) == (spans, links)
 
 

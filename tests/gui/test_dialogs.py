@@ -53,7 +53,7 @@ def test_import_scraped_text_cleaned_leaves_page_debris_out(
         return [str(scraped)]
 
     monkeypatch.setattr(window, "choose_files", choose)
-    window.action("import_clean").trigger()
+    window.action("import.clean").trigger()
     assert asked and "*.txt" in asked[0]
     with Store(window.store.path) as other:
         row = other.documents.rows()[-1]
@@ -75,7 +75,7 @@ def test_import_folder_with_a_refused_file_lists_refusals_and_keeps_nothing_of_i
     lines = [json.dumps({"text": "First task."}), "{not json", json.dumps({"text": "Third task."})]
     (folder / "bad.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     monkeypatch.setattr(window, "choose_folder", lambda title: str(folder))
-    window.action("import_folder").trigger()
+    window.action("import.folder").trigger()
     with Store(window.store.path) as other:
         texts = {other.documents.text(r.id) for r in other.documents.rows()}
     assert "A good article." in {t.strip() for t in texts}
@@ -291,7 +291,7 @@ def test_adding_a_label_makes_a_button(window, monkeypatch) -> None:
 
 
 def test_shortcut_sheet_lists_every_action_shortcut(window) -> None:
-    window.action("shortcuts").trigger()
+    window.action("help.shortcuts").trigger()
     sheet = next(w for w in window.side_windows if w.objectName() == "shortcutSheet")
     rows = {
         sheet.table.item(r, 0).text(): sheet.table.item(r, 1).text()
@@ -308,14 +308,18 @@ def test_shortcut_sheet_lists_every_action_shortcut(window) -> None:
 
 
 def test_every_menu_action_has_a_shortcut(window) -> None:
-    missing = [a.text() for a in window.all_actions() if not a.shortcuts()]
+    # a recent project is chosen by its digit in the open menu (Ctrl+Alt+digit is AltGr typing)
+    recent = set(window.recent_menu.actions())
+    missing = [a.text() for a in window.all_actions() if not a.shortcuts() and a not in recent]
     assert missing == []
+    for n, action in enumerate(window.recent_menu.actions(), 1):
+        assert action.text().startswith(f"&{n} ")
 
 
 def test_guidelines_show_label_definitions_as_text(window) -> None:
     window.store.labels.update("claim", definition="Use <b> carefully & check.")
     window.reload_labels()
-    window.action("guidelines").trigger()
+    window.action("help.guidelines").trigger()
     dialog = next(w for w in window.side_windows if w.objectName() == "guidelinesDialog")
     assert "Use <b> carefully & check." in dialog.browser.toPlainText()
 
@@ -324,19 +328,16 @@ def test_first_run_asks_the_name_once_and_remembers_it(project, monkeypatch, qtb
     from annotator.gui.main_window import MainWindow
 
     monkeypatch.delenv("ANNOTATOR_USER")
-    asked = []
-    monkeypatch.setattr(
-        MainWindow,
-        "ask_text",
-        lambda self, title, label, default="": asked.append(default) or "Ana",
-    )
     window = MainWindow(project)
     qtbot.addWidget(window)
-    assert window.store.annotator == "Ana" and len(asked) == 1 and asked[0]
+    assert not window.name_bar.isHidden() and window.name_bar.field.text()  # offered
+    window.name_bar.field.setText("Ana")
+    QTest.keyClick(window.name_bar.field, Qt.Key.Key_Return)
+    assert window.store.annotator == "Ana"
     window.close()
     again = MainWindow(project)
     qtbot.addWidget(again)
-    assert again.store.annotator == "Ana" and len(asked) == 1
+    assert again.store.annotator == "Ana" and again.name_bar.isHidden()
 
 
 def test_new_and_recent_projects(window, tmp_path, monkeypatch) -> None:
@@ -344,8 +345,9 @@ def test_new_and_recent_projects(window, tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(window, "choose_project", lambda title, save: str(fresh))
     QTest.keyClick(window.article, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert window.store.path == fresh and window.store.documents.count() == 0
-    recent = [a.text() for a in window.recent_menu.actions()]
+    recent = [a.data() for a in window.recent_menu.actions()]
     assert recent[0] == str(fresh.resolve()) and len(recent) == 2
+    assert window.recent_menu.actions()[0].text() == f"&1 {fresh.resolve()}"
     window.recent_menu.actions()[1].trigger()
     assert window.store.documents.count() == 3
 
@@ -367,7 +369,7 @@ def test_import_offers_every_suffix_the_importer_reads(window, monkeypatch) -> N
     monkeypatch.setattr(
         window, "choose_files", lambda title, filters: offered.append(filters) or []
     )
-    window.action("import_files").trigger()
+    window.action("import.files").trigger()
     for suffix in KNOWN_SUFFIXES | {".md", ".html"}:
         assert f"*{suffix}" in offered[0].split(";;")[0]
 
@@ -506,8 +508,8 @@ def test_a_web_page_imports_as_an_article_with_its_captions_or_raw_as_its_charac
     monkeypatch.setattr(window, "choose_files", lambda title, f: filters.append(f) or [str(page)])
     QTest.keyClick(
         window.article,
-        Qt.Key.Key_I,
-        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier,
+        Qt.Key.Key_H,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
     assert "*.html" in filters[0]
     raw = window.store.documents.get(window.store.documents.ids()[-1])

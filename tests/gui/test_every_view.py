@@ -51,29 +51,29 @@ def test_a_merge_while_the_window_is_open_makes_it_a_team_window(open_window, tm
     window.open_document(1)
     QTest.keyClick(window.article, Qt.Key.Key_F5)
     assert window.team_project
-    assert not window.action("everyone_spans").isChecked()
+    assert not window.action("view.everyone_spans").isChecked()
     assert window.document_model.spans == {}  # not ana's and bo's as the tester's own
 
 
 def test_settling_is_shown_by_the_change_it_made_and_undone(as_analyst):
     window = as_analyst("lead")
-    window.action("review").trigger()
+    window.action("review.mode").trigger()
     window.open_document(2)
     QTest.keyClick(window.article, Qt.Key.Key_Return, CTRL)  # settle and go on
     assert 2 in window.documents.model.settled
-    window.action("undo").trigger()
+    window.action("edit.undo").trigger()
     assert 2 not in window.documents.model.settled
 
 
 def test_a_label_renamed_in_review_mode_is_renamed_in_the_review_panel(as_analyst, monkeypatch):
     window = as_analyst("lead")
-    window.action("review").trigger()
+    window.action("review.mode").trigger()
     window.open_document(2)
     assert any(key[2] == "quote" for key, *_ in review_rows(window))
     window.label_editor.update(window.store.labels.get("quote"), "name", "statement")
     assert {key[2] for key, *_ in review_rows(window)} == {"statement"}
     window.review.panel.select_row(0)
-    window.action("accept").trigger()
+    window.action("review.accept").trigger()
     assert "unknown label" not in window.statusBar().currentMessage()
     with Store(window.store.path) as other:
         assert [s.label for s in other.spans.in_document(2) if s.origin == "curated"] == [

@@ -159,8 +159,8 @@ def test_thousands_of_actions_keep_view_and_database_in_step(window) -> None:
                 continue
             after = (s, e + 1 if forward else e - 1, label, note)
             if keys:
-                arrow = Qt.Key.Key_Right if forward else Qt.Key.Key_Left
-                QTest.keyClick(view, arrow, ALT | SHIFT)
+                edge_key = Qt.Key.Key_Period if forward else Qt.Key.Key_Comma
+                QTest.keyClick(view, edge_key, CTRL)
             else:
                 editor.move_edge("end", forward=forward)
             model.push(Step(span_id, (s, e, label, note), after, move=("end", forward)))

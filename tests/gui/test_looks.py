@@ -106,6 +106,10 @@ def test_paragraphs_one_newline_apart_are_spaced_without_changing_the_text(
 def test_panels_have_room_for_titles_labels_and_swatches(window) -> None:
     from PySide6.QtGui import QIcon
 
+    from annotator.gui import window_layout
+
+    window.resize(1320, 820)  # the default size, on a screen that has room for it
+    window.splitter.setSizes(window_layout.panel_sizes(window.splitter.width()))
     table = window.span_table
     needed = table.fontMetrics().horizontalAdvance("concession") + 12
     assert table.horizontalHeader().sectionSize(0) >= needed  # "concession", not "concess…"
@@ -122,7 +126,7 @@ def test_panels_have_room_for_titles_labels_and_swatches(window) -> None:
 def test_guidelines_read_at_the_article_size_and_close_with_a_button(window) -> None:
     from PySide6.QtWidgets import QDialogButtonBox
 
-    window.action("guidelines").trigger()
+    window.action("help.guidelines").trigger()
     dialog = next(w for w in window.side_windows if w.objectName() == "guidelinesDialog")
     assert dialog.browser.font().pointSizeF() == window.article.font().pointSizeF()
     buttons = dialog.findChild(QDialogButtonBox)

@@ -135,9 +135,26 @@ def test_a_typed_space_finds_no_break_and_thin_spaces(open_window, make_project)
     assert window.article.selection_cp() == (text.index("12"), text.index("12") + 5)
     for needle, at in (("3 km", "3\u2009"), ("4 km", "4\t")):
         bar.field.setText(needle)
-        assert bar.search(from_selection_start=True)
+        assert bar.search(origin=0)
         start = text.index(at)
         assert window.article.selection_cp() == (start, start + 4)
+
+
+def test_find_starts_after_the_selection(open_window, make_project) -> None:
+    text = "Costs rose. Costs fell. Costs rose again."
+    window = open_window(make_project(("Costs", text)))
+    second = text.index("Costs fell")
+    window.article.select_cp(second, second + len("Costs"))
+    QTest.keyClick(window.article, Qt.Key.Key_F, CTRL)
+    field = window.find_bar.field
+    field.clear()
+    QTest.keyClicks(field, "Cos")  # not the selected "Costs", nor the one before it
+    third = text.index("Costs rose again")
+    assert window.article.selection_cp() == (third, third + 3)
+    QTest.keyClicks(field, "ts rose")  # typing on narrows from where the bar opened
+    assert window.article.selection_cp() == (third, third + len("Costs rose"))
+    QTest.keyClick(field, Qt.Key.Key_Return)  # the next: round to the first
+    assert window.article.selection_cp() == (0, len("Costs rose"))
 
 
 def test_a_find_that_fails_clears_the_selection_and_a_label_key_then_tags_nothing(window) -> None:

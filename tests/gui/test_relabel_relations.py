@@ -58,11 +58,11 @@ def test_saying_yes_relabels_and_removes_them_in_one_undoable_step(related, monk
     export(window.store, "annotator", out)  # the project's own export imports again
     with Store(tmp_path / "copy.db", "x") as copy:
         assert import_paths(copy, [out]).ok
-    window.action("undo").trigger()
+    window.action("edit.undo").trigger()
     assert window.store.spans.get(speaker.id).label == "speaker"
     assert sorted(relations(window)) == sorted(before)
     assert len(window.document_model.relations) == 2
-    window.action("redo").trigger()
+    window.action("edit.redo").trigger()
     assert relations(window) == []
 
 

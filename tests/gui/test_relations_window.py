@@ -180,7 +180,7 @@ def test_relations_are_drawn_listed_chosen_and_deleted_from_the_panel(related, q
     window.apply_changes(relation.changes)
     panel = window.relation_panel
     assert panel.rows() == [
-        "said_by: \u201c\u201cWe waited twenty years,\u201d\u201d \u2192 \u201cthe mayor\u201d"
+        "said_by: \u201cWe waited twenty years,\u201d \u2192 \u201cthe mayor\u201d"
     ]
     window.article.viewport().repaint()
     panel.overlay.repaint()

@@ -76,8 +76,8 @@ def test_renaming_a_relation_type_is_seen_in_the_panel_and_undone(related, monke
         [relation] = other.relations.in_document(window.current_document)
         assert relation.label == "attributed_to"
 
-    window.action("undo").trigger()  # the colour
-    window.action("undo").trigger()  # the name
+    window.action("edit.undo").trigger()  # the colour
+    window.action("edit.undo").trigger()  # the name
     assert stored_types(window)["said_by"][2] != "#aa3377"
     assert window.relation_panel.rows()[0].startswith("said_by:")
 
@@ -98,7 +98,7 @@ def test_ends_that_stored_relations_would_not_fit_are_refused(related, monkeypat
     assert "1 said_by relation joins labels these ends would not allow" in seen["error"]
     assert seen["ticked"] == []  # the ticks show what is stored again
     assert stored_types(window)["said_by"][0] == []
-    window.action("undo").trigger()
+    window.action("edit.undo").trigger()
     assert stored_types(window)["said_by"][0] == ["quote"]
 
 
@@ -114,7 +114,7 @@ def test_deleting_a_type_in_use_takes_its_relations_and_undo_brings_them_back(
     assert "said_by" not in stored_types(window)
     assert window.document_model.relations == {}
     assert window.relation_panel.rows() == []
-    window.action("undo").trigger()
+    window.action("edit.undo").trigger()
     assert "said_by" in stored_types(window)
     [(head, child, label)] = [
         (r.head, r.child, r.label) for r in window.document_model.relations.values()
@@ -137,7 +137,7 @@ def test_a_new_type_is_added_with_its_ends(related, monkeypatch) -> None:
     in_dialog(window, monkeypatch, add)
     assert stored_types(window)["supports"][:2] == (["quote"], ["claim"])
     for _ in range(4):  # the children, the heads, the name, the type itself
-        window.action("undo").trigger()
+        window.action("edit.undo").trigger()
     assert "supports" not in stored_types(window)
 
 
@@ -173,9 +173,9 @@ def test_label_attributes_are_declared_in_the_dialog_and_undone(
     assert window.store.spans.get(claim.id).attributes == {"stance": "against"}
     assert window.span_model.data(index) == "stance: against"
     window.span_table.doubleClicked.emit(QModelIndex())  # nowhere: nothing asked
-    window.action("undo").trigger()  # the attribute value
-    window.action("undo").trigger()  # the span
-    window.action("undo").trigger()  # the declaration
+    window.action("edit.undo").trigger()  # the attribute value
+    window.action("edit.undo").trigger()  # the span
+    window.action("edit.undo").trigger()  # the declaration
     with Store(window.store.path) as other:
         assert other.labels.get("claim").attributes == []
 
@@ -205,12 +205,12 @@ def test_renaming_a_label_reaches_the_relation_types_and_undo_takes_it_all_back(
         [relation] = other.relations.in_document(window.current_document)
         assert (relation.head, relation.child, relation.label) == (quote.id, speaker.id, "said_by")
 
-    window.action("undo").trigger()  # the rename
+    window.action("edit.undo").trigger()  # the rename
     assert stored_types(window)["said_by"][:2] == (["claim", "quote"], ["speaker"])
-    window.action("undo").trigger()  # the heads, as the step left them before the rename
+    window.action("edit.undo").trigger()  # the heads, as the step left them before the rename
     assert stored_types(window)["said_by"][:2] == (["quote"], ["speaker"])
-    window.action("redo").trigger()
-    window.action("redo").trigger()
+    window.action("edit.redo").trigger()
+    window.action("edit.redo").trigger()
     assert stored_types(window)["said_by"][:2] == (["claim", "statement"], ["speaker"])
     assert errors == []
 
@@ -229,7 +229,7 @@ def test_a_label_renamed_by_another_program_leaves_relation_type_steps_undoable(
     with Store(window.store.path) as other:
         other.labels.rename("quote", "statement")
     key(window, Qt.Key.Key_F5)
-    window.action("undo").trigger()  # the heads, as they are named now
+    window.action("edit.undo").trigger()  # the heads, as they are named now
     assert errors == []
     assert stored_types(window)["said_by"][:2] == (["statement"], ["speaker"])
 
@@ -247,11 +247,11 @@ def test_deleting_a_label_takes_its_relations_and_types_and_undo_brings_all_back
     assert "said_by" not in stored_types(window)  # its only child label went
     assert window.document_model.relations == {}
     assert window.relation_panel.rows() == []
-    window.action("undo").trigger()
+    window.action("edit.undo").trigger()
     assert stored_types(window)["said_by"][:2] == (["quote"], ["speaker"])
     [(head, child, label)] = [
         (r.head, r.child, r.label) for r in window.document_model.relations.values()
     ]
     assert (head, child, label) == (quote.id, speaker.id, "said_by")
-    window.action("redo").trigger()
+    window.action("edit.redo").trigger()
     assert "said_by" not in stored_types(window)

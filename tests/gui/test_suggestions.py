@@ -30,9 +30,8 @@ TWO_QUOTES = (
 )
 
 NO = Qt.KeyboardModifier.NoModifier
+CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
-CTRL_ALT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
-ALT_SHIFT = Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier
 
 
 def stored(window) -> dict[str, list[tuple]]:
@@ -57,8 +56,21 @@ def key(window, k: Qt.Key, modifier: Qt.KeyboardModifier = NO) -> None:
 def suggested(open_window, make_project):
     """A window on the sample-like text, with the built-in suggestions made from the window."""
     window = open_window(make_project(("Tram", TEXT)))
-    window.action("suggest_document").trigger()
+    window.action("suggest.document").trigger()
+    window.editor.deselect()  # as after Esc: the tests choose with ] and [
     return window
+
+
+def test_f8_chooses_the_first_suggestion_so_that_enter_decides_it(open_window, make_project):
+    window = open_window(make_project(("Tram", TEXT)))
+    window.documents.view.setFocus()  # as after opening a document from the list
+    QTest.keyClick(window.documents.view, Qt.Key.Key_F8)
+    chosen = window.document_model.selected_suggestion
+    assert chosen is not None and chosen.text == QUOTE  # the first in the text
+    assert window.article.hasFocus()
+    assert "Enter accepts the chosen one" in window.statusBar().currentMessage()
+    key(window, Qt.Key.Key_Return)
+    assert stored(window)["spans"] == [(QUOTE, "quote", "manual", "tester")]
 
 
 def test_suggesting_from_the_window_shows_them_apart_from_the_spans(suggested) -> None:
@@ -80,6 +92,7 @@ def test_suggesting_from_the_window_shows_them_apart_from_the_spans(suggested) -
     assert rows.index(0, 2).data() == "quotes 0.90"
     assert not window.article.highlighter.index.placed  # no filled highlight for a suggestion
     assert "] goes to the next one" in window.statusBar().currentMessage()
+    assert window.document_model.selected_suggestion is None  # the fixture's Esc
 
 
 def test_the_counts_shown_are_of_annotations_with_suggestions_apart(suggested) -> None:
@@ -139,6 +152,9 @@ def test_a_labels_hotkey_accepts_the_suggestion_with_that_label(suggested) -> No
     key(window, Qt.Key.Key_BracketRight)
     key(window, Qt.Key.Key_1)  # claim
     assert stored(window)["spans"] == [(QUOTE, "claim", "manual", "tester")]
+    # on to the next suggestion; the span just made is one key back
+    assert window.document_model.selected_suggestion.text == CONCESSION
+    key(window, Qt.Key.Key_Up, CTRL)
     assert window.document_model.selected_span.label == "claim"
 
 
@@ -149,8 +165,8 @@ def test_moving_a_suggestions_edges_then_accepting_gives_the_moved_span(suggeste
     key(window, Qt.Key.Key_BracketLeft)
     assert window.document_model.selected_suggestion.text == CONCESSION
     for _ in range(len("Admittedly, ")):
-        key(window, Qt.Key.Key_Right, CTRL_ALT)
-    key(window, Qt.Key.Key_Left, ALT_SHIFT)  # the full stop
+        key(window, Qt.Key.Key_BracketRight, CTRL)
+    key(window, Qt.Key.Key_Comma, CTRL)  # the full stop
     assert (
         "costs rose",
         "concession",
@@ -158,14 +174,14 @@ def test_moving_a_suggestions_edges_then_accepting_gives_the_moved_span(suggeste
     key(window, Qt.Key.Key_Return)
     assert stored(window)["spans"] == [("costs rose", "concession", "manual", "tester")]
     # undo: the accept, then the end, then the start (each key's presses are one step)
-    window.action("undo").trigger()
+    window.action("edit.undo").trigger()
     assert (
         stored(window)["spans"] == []
         and ("costs rose", "concession") in stored(window)["suggested"]
     )
-    window.action("undo").trigger()
+    window.action("edit.undo").trigger()
     assert ("costs rose.", "concession") in stored(window)["suggested"]
-    window.action("undo").trigger()
+    window.action("edit.undo").trigger()
     assert (CONCESSION, "concession") in stored(window)["suggested"]
 
 
@@ -178,7 +194,7 @@ def test_delete_rejects_and_suggesting_again_does_not_bring_it_back(suggested) -
     after = stored(window)
     assert (CAPTION, "caption") not in after["suggested"] and after["spans"] == []
     assert len(after["rejected"]) == 1
-    window.action("suggest_document").trigger()
+    window.action("suggest.document").trigger()
     assert (CAPTION, "caption") not in stored(window)["suggested"]
     assert len(window.document_model.suggestions) == 2
     assert "left out" not in window.statusBar().currentMessage()  # two are still there
@@ -186,7 +202,7 @@ def test_delete_rejects_and_suggesting_again_does_not_bring_it_back(suggested) -
 
 def test_accept_all_suggested_of_a_label_is_one_step(open_window, make_project) -> None:
     window = open_window(make_project(("Two quotes", TWO_QUOTES)))
-    window.action("suggest_document").trigger()
+    window.action("suggest.document").trigger()
     quotes = [t for t, label in stored(window)["suggested"] if label == "quote"]
     assert len(quotes) == 2
     # from the Tag menu: one item per label, with how many wait here
@@ -197,12 +213,12 @@ def test_accept_all_suggested_of_a_label_is_one_step(open_window, make_project) 
     item.trigger()
     assert sorted(s[0] for s in stored(window)["spans"]) == sorted(quotes)
     assert not [s for s in stored(window)["suggested"] if s[1] == "quote"]
-    window.action("undo").trigger()
+    window.action("edit.undo").trigger()
     assert stored(window)["spans"] == []
     assert sorted(t for t, label in stored(window)["suggested"] if label == "quote") == sorted(
         quotes
     )
-    window.action("redo").trigger()
+    window.action("edit.redo").trigger()
     assert len(stored(window)["spans"]) == 2
 
 
@@ -210,7 +226,7 @@ def test_shift_enter_accepts_every_suggestion_of_the_selected_ones_label(
     open_window, make_project
 ) -> None:
     window = open_window(make_project(("Two quotes", TWO_QUOTES)))
-    window.action("suggest_document").trigger()
+    window.action("suggest.document").trigger()
     key(window, Qt.Key.Key_BracketRight)
     key(window, Qt.Key.Key_Return, SHIFT)
     assert [label for _, label, *_ in stored(window)["spans"]] == ["quote", "quote"]
@@ -220,11 +236,10 @@ def test_undo_takes_back_each_step_one_at_a_time(suggested) -> None:
     window = suggested
     ids = {s.text: s.id for s in window.document_model.suggestions.values()}
     key(window, Qt.Key.Key_BracketRight)
-    key(window, Qt.Key.Key_Return)  # accept the quote
-    key(window, Qt.Key.Key_BracketRight)
+    key(window, Qt.Key.Key_Return)  # accept the quote; each decision moves on to the next
     key(window, Qt.Key.Key_2)  # accept the concession as a quote
-    key(window, Qt.Key.Key_BracketRight)
     key(window, Qt.Key.Key_Backspace)  # reject the caption
+    assert "last suggestion here" in window.statusBar().currentMessage()
     assert stored(window) == {
         "spans": [
             (QUOTE, "quote", "manual", "tester"),
@@ -233,20 +248,20 @@ def test_undo_takes_back_each_step_one_at_a_time(suggested) -> None:
         "suggested": [],
         "rejected": [(TEXT.index("Photo"), TEXT.index("Photo") + len(CAPTION), "caption")],
     }
-    window.action("undo").trigger()  # the rejection: the caption is back, the rejection lifted
+    window.action("edit.undo").trigger()  # the rejection: the caption is back, the rejection lifted
     assert stored(window)["suggested"] == [(CAPTION, "caption")]
     assert stored(window)["rejected"] == []
     assert window.document_model.selected_suggestion.id == ids[CAPTION]  # its own id
-    window.action("undo").trigger()  # the concession accepted as a quote
+    window.action("edit.undo").trigger()  # the concession accepted as a quote
     assert stored(window)["spans"] == [(QUOTE, "quote", "manual", "tester")]
     assert stored(window)["suggested"] == [(CONCESSION, "concession"), (CAPTION, "caption")]
-    window.action("undo").trigger()  # the quote
+    window.action("edit.undo").trigger()  # the quote
     assert stored(window)["spans"] == []
     assert {s.text: s.id for s in window.document_model.suggestions.values()} == ids
     assert window.status.counts.text() == "0 spans · 3 suggested"
     # and redo does it all again, the spans under the same ids as before
     for _ in range(3):
-        window.action("redo").trigger()
+        window.action("edit.redo").trigger()
     assert [s[0] for s in stored(window)["spans"]] == [QUOTE, CONCESSION]
     assert stored(window)["suggested"] == []
 
@@ -339,7 +354,7 @@ def test_astral_characters_before_a_suggestion_keep_it_on_its_characters(
     open_window, make_project
 ) -> None:
     window = open_window(make_project(("Emoji", EMOJI_TEXT)))
-    window.action("suggest_document").trigger()
+    window.action("suggest.document").trigger()
     (quote,) = window.document_model.suggestions.values()
     assert quote.text == QUOTE and quote.start == EMOJI_TEXT.index(QUOTE)
     placed = window.suggestions.overlay.placement.placed[quote.id]
@@ -351,7 +366,7 @@ def test_astral_characters_before_a_suggestion_keep_it_on_its_characters(
     hit = view.cursorForPosition(QPoint(int(rect.left()) + 3, int(rect.center().y())))
     assert hit.position() == placed.qs
     key(window, Qt.Key.Key_BracketRight)
-    key(window, Qt.Key.Key_Left, ALT_SHIFT)  # the closing mark out
+    key(window, Qt.Key.Key_Comma, CTRL)  # the closing mark out
     key(window, Qt.Key.Key_Return)
     assert stored(window)["spans"] == [(QUOTE[:-1], "quote", "manual", "tester")]
 

@@ -70,7 +70,7 @@ def test_selection_made_with_real_shift_arrow_keys(window) -> None:
     for _ in range(9):  # 🚀, space, "rocket", space: the emoji (2 UTF-16 units) is one keypress
         QTest.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
     assert view.textCursor().selectionEnd() - view.textCursor().selectionStart() == 10
-    window.action("snap").setChecked(False)
+    window.action("view.snap").setChecked(False)
     QTest.keyClick(view, Qt.Key.Key_2)
     assert store_spans(window) == [(start, start + 9, "quote", "🚀 rocket ")]
 
@@ -108,18 +108,18 @@ def test_snapping_grows_partial_words_and_trims_space(window) -> None:
 def test_snapping_off_keeps_exact_characters_and_is_remembered(
     window, open_window, project
 ) -> None:
-    window.action("snap").trigger()
-    assert not window.action("snap").isChecked()
+    window.action("view.snap").trigger()
+    assert not window.action("view.snap").isChecked()
     start = HARD_TEXT.index("ocket")
     tag(window, start, start + 3)
     assert store_spans(window) == [(start, start + 3, "claim", "ock")]
     window.close()
     again = open_window(project)
-    assert not again.action("snap").isChecked()
+    assert not again.action("view.snap").isChecked()
 
 
 def test_alt_hotkey_gives_exact_characters_while_snapping_is_on(window) -> None:
-    assert window.action("snap").isChecked()
+    assert window.action("view.snap").isChecked()
     start = HARD_TEXT.index("ocket")
     tag(window, start, start + 3, alt=True)
     assert store_spans(window) == [(start, start + 3, "claim", "ock")]

@@ -105,18 +105,18 @@ def test_an_analyst_sees_only_their_own_spans_until_everyones_are_asked_for(as_a
     window = as_analyst("ana")
     assert shown(window) == [(0, 12, "claim", "ana"), (44, 61, "claim", "ana")]
     assert window.span_model.rowCount() == 2 and window.span_model.columnCount() == 4
-    window.action("everyone_spans").trigger()
+    window.action("view.everyone_spans").trigger()
     assert sorted(who for *_, who in shown(window)) == ["ana", "ana", "bo", "bo", "cy"]
     model = window.span_model
     assert model.columnCount() == 5 and model.headerData(4, Qt.Orientation.Horizontal) == "By"
     assert {model.data(model.index(r, 4)) for r in range(model.rowCount())} == {"ana", "bo", "cy"}
-    window.action("everyone_spans").trigger()
+    window.action("view.everyone_spans").trigger()
     assert len(shown(window)) == 2 and model.columnCount() == 4
 
 
 def test_with_everyones_spans_shown_another_analysts_span_is_not_changed(as_analyst) -> None:
     window = as_analyst("ana")
-    window.action("everyone_spans").trigger()
+    window.action("view.everyone_spans").trigger()
     theirs = next(s for s in window.document_model.spans.values() if s.annotator == "bo")
     window.editor.select(theirs.id)
     QTest.keyClick(window.article, Qt.Key.Key_Delete)
@@ -139,13 +139,13 @@ def test_a_span_made_in_a_team_project_is_the_analysts_own(as_analyst) -> None:
 def test_the_document_list_shows_everyones_status(as_analyst) -> None:
     window = as_analyst("ana")
     model = window.documents.model
-    assert window.action("everyone_statuses").isChecked()
+    assert window.action("view.everyone_statuses").isChecked()
     team = [model.data(model.index(r, model.TEAM)) for r in range(model.rowCount())]
     assert team == ["ana ✓ · bo ✓ · cy ✓", "ana ✓ · bo ✓ · cy …", "ana – · bo – · cy ✓"]
     assert model.data(model.index(0, 1)) == "done"  # the analyst's own status, as before
     window.moving_on.reopen()  # ana's own status goes back to in progress
     assert model.data(model.index(0, model.TEAM)) == "ana … · bo ✓ · cy ✓"
-    window.action("everyone_statuses").trigger()
+    window.action("view.everyone_statuses").trigger()
     assert model.columnCount() == 3
 
 
@@ -160,7 +160,7 @@ def test_a_single_analysts_project_shows_every_span_and_no_team_column(
 
 
 def agreement_dialog(window):
-    window.action("agreement").trigger()
+    window.action("view.agreement").trigger()
     return next(w for w in window.side_windows if w.objectName() == "agreementDialog")
 
 
@@ -246,7 +246,7 @@ def test_review_mode_accepts_spans_one_undoable_step_at_a_time(as_analyst, tmp_p
     assert window.review.active and window.review_dock.isVisible()
     assert shown(window) == []  # the curated layer, empty so far
     assert review_rows(window) == [
-        ((0, 12, "claim"), "3 analysts (ana, bo, cy)", ""),
+        ((0, 12, "claim"), "3 analysts (ana, bo, cy) · agreed", ""),
         ((44, 60, "claim"), "bo", ""),
         ((44, 61, "claim"), "ana", ""),
     ]
@@ -274,7 +274,7 @@ def test_review_mode_accepts_spans_one_undoable_step_at_a_time(as_analyst, tmp_p
     assert {s.annotator for s in window.document_model.spans.values()} == {"lead"}
 
     # each undone on its own, newest first; and redone
-    undo, redo = window.action("undo"), window.action("redo")
+    undo, redo = window.action("edit.undo"), window.action("edit.redo")
     undo.trigger()
     assert curated(window) == [(0, 12, "claim"), (44, 61, "claim")]
     undo.trigger()
@@ -315,38 +315,38 @@ def test_review_mode_accepts_spans_one_undoable_step_at_a_time(as_analyst, tmp_p
 
 def test_a_span_tagged_in_review_mode_is_curated(as_analyst) -> None:
     window = as_analyst("lead")
-    window.action("review").trigger()
+    window.action("review.mode").trigger()
     select_cp(window, 13, 17)
     QTest.keyClick(window.article, Qt.Key.Key_1)
     with Store(window.store.path) as other:
         made = [s for s in other.spans.in_document(1) if (s.start, s.end) == (13, 17)]
     assert [(s.annotator, s.origin) for s in made] == [("lead", "curated")]
     assert curated(window) == [(13, 17, "claim")]
-    window.action("review").trigger()  # back to the analyst's own spans: the curated one goes
+    window.action("review.mode").trigger()  # back to the analyst's own spans: the curated one goes
     assert shown(window) == []
 
 
 def test_accept_all_agreed_needs_two_analysts_done(as_analyst) -> None:
     window = as_analyst("lead")
-    window.action("review").trigger()
+    window.action("review.mode").trigger()
     window.open_document(3)  # only cy did text 2
-    window.action("accept_agreed").trigger()
+    window.action("review.accept_agreed").trigger()
     assert "Fewer than two analysts" in window.statusBar().currentMessage()
     assert curated(window) == []
     window.open_document(2)  # ana and bo did it; cy is still at it
-    window.action("accept_agreed").trigger()
+    window.action("review.accept_agreed").trigger()
     assert curated(window) == [(0, 20, "quote")]
-    window.action("accept_agreed").trigger()
+    window.action("review.accept_agreed").trigger()
     assert "nothing more" in window.statusBar().currentMessage()
     assert curated(window) == [(0, 20, "quote")]
 
 
 def test_a_refresh_in_review_mode_reads_the_analysts_spans_again(as_analyst) -> None:
     window = as_analyst("lead")
-    window.action("review").trigger()
+    window.action("review.mode").trigger()
     with Store(window.store.path, "cy") as other:
         other.spans.add(1, 13, 17, "quote")
-    window.action("refresh").trigger()
+    window.action("view.refresh").trigger()
     assert ((13, 17, "quote"), "cy", "") in review_rows(window)
 
 
@@ -355,7 +355,7 @@ def test_a_team_project_says_so_and_a_curator_comes_back_in_review_mode(
 ) -> None:
     window = as_analyst("lead")
     assert window.statusBar().currentMessage().startswith("Team project (ana, bo, cy): your own")
-    window.action("review").trigger()
+    window.action("review.mode").trigger()
     window.open_document(2)
     window.close()
     again = open_window(team)
@@ -368,7 +368,7 @@ def test_a_team_project_says_so_and_a_curator_comes_back_in_review_mode(
 
 def test_accepting_a_variant_replaces_the_one_curated_at_that_place(as_analyst) -> None:
     window = as_analyst("lead")
-    window.action("review").trigger()
+    window.action("review.mode").trigger()
     table = window.review.panel.table
     window.review.panel.select_row(2)  # ana's (44, 61) claim
     table.setFocus()
@@ -378,7 +378,7 @@ def test_accepting_a_variant_replaces_the_one_curated_at_that_place(as_analyst) 
     QTest.keyClick(table, Qt.Key.Key_Return)
     assert curated(window) == [(44, 60, "claim")]  # never both, as duplicate gold
     assert "in place of" in window.statusBar().currentMessage()
-    window.action("undo").trigger()
+    window.action("edit.undo").trigger()
     assert curated(window) == [(44, 61, "claim")]
-    window.action("redo").trigger()
+    window.action("edit.redo").trigger()
     assert curated(window) == [(44, 60, "claim")]

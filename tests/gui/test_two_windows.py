@@ -192,7 +192,7 @@ def test_refresh_keeps_caret_and_scroll_and_drops_the_text_selection(
     with Store(window.store.path) as other:
         other.spans.add(1, target + 10, target + 13, "quote")
         other.labels.add("rumour", hotkey="6")
-    window.action("refresh").trigger()
+    window.action("view.refresh").trigger()
     assert window.article.caret_cp() == target + 9
     assert window.article.selection_cp() is None
     assert window.article.first_visible_cp() == top
@@ -270,7 +270,7 @@ def test_a_window_and_another_program_tagging_at_once_keep_every_span(window, mo
     key(window, Qt.Key.Key_F5)
     # two analysts' work: the window now shows each analyst their own (a team project) ...
     assert window.team_project and shown(window) == {s for s in spans if s[-1] == "claim"}
-    window.action("everyone_spans").trigger()  # ... and everyone's when asked
+    window.action("view.everyone_spans").trigger()  # ... and everyone's when asked
     assert shown(window) == spans
     assert window.documents.model.rows[0].span_count == ours + 300
 

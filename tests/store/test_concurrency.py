@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from processes import _articles, _cli, _count, _finish, _held
+from processes import _articles, _cli, _count, _finish, _held, _release
 
 from annotator.formats.importing import import_paths
 from annotator.store.project import Store
@@ -53,10 +53,11 @@ def test_a_second_import_waits_for_the_first_and_both_land(project, tmp_path, ro
 def test_readers_read_while_an_import_writes(project, tmp_path, round_):
     with Store(project, "setup") as store:
         import_paths(store, [_articles(tmp_path / "before.jsonl", 5, f"before{round_}")])
-    held = _held(project, _articles(tmp_path / "big.jsonl", 200, f"big{round_}"), hold=3)
+    held = _held(project, _articles(tmp_path / "big.jsonl", 200, f"big{round_}"), hold=None)
     readers = [_cli(project, "stats", "--json") for _ in range(6)]
     results = [_finish(r, timeout=60) for r in readers]
     still_writing = held.poll() is None
+    _release(held)  # held until every reader has read, however slowly they started
     assert _finish(held)[0] == 0
     for code, out, err in results:
         assert code == 0, err

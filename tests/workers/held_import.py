@@ -2,9 +2,10 @@
 
 It imports FILE into PROJECT through ``import_paths`` (exactly as ``annotator import`` does),
 but the first time the importer reports progress (inside the file's transaction, after its
-first records were written) it prints ``writing`` and sleeps HOLD seconds, so the test can
-run other programs while the import is known to be mid-write. At the end it prints
-``done <documents added>``.
+first records were written) it prints ``writing`` and sleeps HOLD seconds (or, with HOLD
+"release", waits until a line comes on its standard input), so the test can run other
+programs while the import is known to be mid-write, however slowly they start. At the end it
+prints ``done <documents added>``.
 
     python held_import.py PROJECT FILE HOLD
 """
@@ -19,7 +20,7 @@ from annotator.store.project import Store
 
 
 def main() -> None:
-    project, source, hold = sys.argv[1], sys.argv[2], float(sys.argv[3])
+    project, source, hold = sys.argv[1], sys.argv[2], sys.argv[3]
     held = False
 
     def progress(done: int, total: int) -> None:
@@ -27,7 +28,10 @@ def main() -> None:
         if not held and store.conn.in_transaction:
             held = True
             print("writing", flush=True)
-            time.sleep(hold)
+            if hold == "release":
+                sys.stdin.readline()
+            else:
+                time.sleep(float(hold))
 
     with Store(project, "held-import") as store:
         report = import_paths(store, [source], progress=progress)

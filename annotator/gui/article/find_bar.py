@@ -86,13 +86,15 @@ class FindBar(QWidget):
         close_button.clicked.connect(self.close_bar)
         self.field.step.connect(lambda backward: self.search(backward=backward))
         self.field.closed.connect(self.close_bar)
-        self.field.textEdited.connect(
-            lambda _: self.search(backward=False, from_selection_start=True)
-        )
+        self.field.textEdited.connect(lambda _: self._search_as_typed())
+        # Where typing searches from: after the selection (or the caret) the bar opened at,
+        # so a find never lands on what was selected or before it
+        self._origin = 0
         self.hide()
 
     def open_bar(self) -> None:
         selected = self.view.selection_cp()
+        self._origin = selected[1] if selected else self.view.caret_cp()
         if selected and "\n" not in self.view.text[selected[0] : selected[1]]:
             self.field.setText(self.view.text[selected[0] : selected[1]])
         self.show()
@@ -103,14 +105,19 @@ class FindBar(QWidget):
         self.hide()
         self.view.setFocus()
 
-    def search(self, *, backward: bool = False, from_selection_start: bool = False) -> bool:
+    def _search_as_typed(self) -> bool:
+        """Each letter typed searches again from where the bar opened: the first match after
+        it (or, past the end, from the start)."""
+        return self.search(origin=self._origin)
+
+    def search(self, *, backward: bool = False, origin: int | None = None) -> bool:
         """Select the next (or previous) match; False, and says so, when there is none."""
-        selected = self.view.selection_cp()
-        caret = self.view.caret_cp()
-        if selected:
-            origin = selected[0] if (backward or from_selection_start) else selected[0] + 1
-        else:
-            origin = caret
+        if origin is None:
+            selected = self.view.selection_cp()
+            if selected:
+                origin = selected[0] if backward else selected[0] + 1
+            else:
+                origin = self.view.caret_cp()
         found = find_match(self.view.text, self.field.text(), origin, backward=backward)
         if found is None:
             self.status.setText("no match" if self.field.text().strip() else "")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QFont,
     QFontDatabase,
@@ -40,12 +40,15 @@ from annotator.session.document_model import SPAN, DocumentModel, ItemChanges, S
 
 LINE_CHARACTERS = 80  # the widest the text column grows, in average characters
 _CLICK_SLOP = 4  # pixels a press may travel and still be a click
+_EDGE_GRIP = 4  # pixels either side of a selected span's edge where a press drags it
 
 
 class ArticleView(QPlainTextEdit):
     """Shows one document. Emits ``spansClicked`` with the spans under a click, innermost first."""
 
     spansClicked = Signal(list)  # [span_id, ...]
+    # the selected span's edge ("start" or "end") dragged to a code point
+    edgeDragged = Signal(int, str, int)
 
     def __init__(self, model: DocumentModel | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,6 +74,8 @@ class ArticleView(QPlainTextEdit):
         self.highlighter = SpanHighlighter(self.document(), self.palette())
         self.highlighter.in_view = self.blocks_in_view
         self._press: QPoint | None = None
+        self._dragging: str | None = None  # the selected span's edge being dragged
+        self.viewport().setMouseTracking(True)  # to show when the pointer is on an edge
         self._kept: set[int] = set()  # numbers of the blocks whose shaped text is kept
         self._selection_shown: tuple[object, ...] | None = None  # what _show_selected last set
         self.model.events.loaded.connect(self._loaded)
@@ -219,6 +224,21 @@ class ArticleView(QPlainTextEdit):
         self.ensureCursorVisible()
 
     # -- positions ------------------------------------------------------------------------
+
+    def span_rect_global(self, span: Span) -> QRect:
+        """Where a span stands on screen (global coordinates): from its first character's line
+        to its last's, across the article's width where it runs over several lines."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.offsets.to_utf16(span.start))
+        first = self.cursorRect(cursor)
+        cursor.setPosition(self.offsets.to_utf16(span.end))
+        last = self.cursorRect(cursor)
+        area = first.united(last)
+        if last.top() > first.top():
+            area.setLeft(0)
+            area.setRight(self.viewport().width())
+        visible = area.intersected(self.viewport().rect()) or self.viewport().rect()
+        return QRect(self.viewport().mapToGlobal(visible.topLeft()), visible.size())
 
     def selection_cp(self) -> tuple[int, int] | None:
         """The selected text as code-point offsets, widened to whole code points; None if empty."""
@@ -394,11 +414,61 @@ class ArticleView(QPlainTextEdit):
 
     # -- mouse: a click on a highlight selects its span; hovering lists the labels ---------
 
+    def _edge_under(self, point: QPoint) -> str | None:
+        """ "start" or "end" when ``point`` is on an edge of the selected span (within a few
+        pixels of it, on its line), else None."""
+        span = self.model.selected_span
+        if span is None:
+            return None
+        for edge, cp in (("start", span.start), ("end", span.end)):
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self.offsets.to_utf16(cp))
+            rect = self.cursorRect(cursor)
+            if (
+                abs(point.x() - rect.center().x()) <= _EDGE_GRIP
+                and rect.top() <= point.y() <= rect.bottom()
+            ):
+                return edge
+        return None
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._press = event.position().toPoint()
+        edge = (
+            self._edge_under(self._press) if event.button() == Qt.MouseButton.LeftButton else None
+        )
+        if edge is not None:  # dragging the selected span's edge, not selecting text
+            self._dragging = edge
+            return
         super().mousePressEvent(event)
 
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        point = event.position().toPoint()
+        if self._dragging is not None:
+            span = self.model.selected_span
+            if span is not None:  # the span as it would be, shown as a text selection
+                cp = self._cp_at(point)
+                start, end = (cp, span.end) if self._dragging == "start" else (span.start, cp)
+                if start < end:
+                    self.select_cp(start, end)
+            return
+        over_edge = not event.buttons() and self._edge_under(point) is not None
+        self.viewport().setCursor(
+            Qt.CursorShape.SizeHorCursor if over_edge else Qt.CursorShape.IBeamCursor
+        )
+        super().mouseMoveEvent(event)
+
+    def _cp_at(self, point: QPoint) -> int:
+        return self.offsets.from_utf16(self.cursorForPosition(point).position())
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._dragging is not None:
+            edge, self._dragging = self._dragging, None
+            self._press = None
+            span = self.model.selected_span
+            self.clear_selection()
+            if span is not None and span.id is not None:
+                self.edgeDragged.emit(span.id, edge, self._cp_at(event.position().toPoint()))
+            return
         super().mouseReleaseEvent(event)
         press, self._press = self._press, None
         point = event.position().toPoint()

@@ -286,17 +286,19 @@ class MoveSpan(_UpdateSpan):
         *,
         edge: str = "start",
         forward: bool = True,
+        merges: bool = True,
     ) -> None:
         super().__init__(f"Move edge of {before.label}", before, after, store, listener)
         self.edge = edge
         self.forward = forward
+        self.merges = merges  # a drag is a step of its own; presses of one key are one
 
     def _write(self, target: Span) -> Span:
         assert target.id is not None
         return self.store.spans.move(target.id, target.start, target.end)
 
     def id(self) -> int:  # Qt's merge key, a method: never assign self.id
-        return _MOVE_IDS[(self.edge, self.forward)]
+        return _MOVE_IDS[(self.edge, self.forward)] if self.merges else -1
 
     def mergeWith(self, other: QUndoCommand) -> bool:
         """Presses of the same key on the same edge of one span are one undo step (each is

@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMenuBar, QTableView, QWidget
 
+from annotator import keymap
 from annotator.gui import settings as prefs
 from annotator.gui.controllers.keys import RESERVED_KEYS
 
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from annotator.gui.controllers.project_flows import ProjectFlows
     from annotator.gui.controllers.relating import Relating
     from annotator.gui.controllers.review import Review
+    from annotator.gui.controllers.selecting import Selecting
     from annotator.gui.controllers.suggestions import Suggestions
     from annotator.gui.panels.document_list import DocumentList
     from annotator.model import Label
@@ -45,10 +47,14 @@ class Window(Protocol):
     suggestions: Suggestions
     review: Review
     relating: Relating
+    selecting: Selecting
     find_bar: FindBar
     article: ArticleView
     documents: DocumentList
-    span_table: QTableView
+
+    @property
+    def span_table(self) -> QTableView: ...
+
     tag_menu: QMenu
     recent_menu: QMenu
     label_actions: list[QAction]
@@ -59,6 +65,7 @@ class Window(Protocol):
     def addAction(self, action: QAction, /) -> None: ...
     def removeAction(self, action: QAction, /) -> None: ...
     def close(self) -> bool: ...
+    def say(self, message: str, timeout: int = 5000) -> None: ...
     def open_agreement(self) -> None: ...
     def open_statistics(self) -> None: ...
     def zoom_article(self, steps: int) -> None: ...
@@ -72,11 +79,10 @@ class Window(Protocol):
 
 @dataclass(frozen=True)
 class ActionSpec:
-    """One command of the window: the table below is the only place it is declared."""
+    """One command of the window: where its menu item goes and what it calls. Its id, text and
+    default keys are the keymap's (:mod:`annotator.keymap`), which the command line can read."""
 
     id: str
-    text: str
-    keys: tuple[str, ...]
     menu: str  # the top-level menu that holds it
     handler: Callable[[Window], Any]
     group: int = 0  # a separator between groups of one menu
@@ -85,324 +91,261 @@ class ActionSpec:
     # only while this widget of the window has the focus: a dotted path ("review.panel.table")
     in_widget: str | None = None
 
+    @property
+    def text(self) -> str:
+        return keymap.BY_ID[self.id].text
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Its default keys (the user may have chosen others: :func:`keymap.bindings`)."""
+        return keymap.BY_ID[self.id].keys
+
 
 def _spec(
-    id: str,
-    text: str,
-    keys: str | tuple[str, ...],
-    menu: str,
-    handler: Callable[[Window], Any],
-    group: int = 0,
-    **kw: Any,
+    id: str, menu: str, handler: Callable[[Window], Any], group: int = 0, **kw: Any
 ) -> ActionSpec:
-    return ActionSpec(
-        id, text, (keys,) if isinstance(keys, str) else keys, menu, handler, group, **kw
-    )
+    return ActionSpec(id, menu, handler, group, **kw)
 
 
 MENUS = ("&File", "&Edit", "&Tag", "&Document", "&Review", "&View", "&Help")
 ACTIONS: tuple[ActionSpec, ...] = (
-    _spec("new", "&New project…", "Ctrl+N", "&File", lambda w: w.flows.new_project()),
-    _spec("open", "&Open project…", "Ctrl+O", "&File", lambda w: w.flows.open_project_dialog()),
-    _spec("import_files", "&Import files…", "Ctrl+I", "&File", lambda w: w.flows.import_files(), 1),
+    _spec("project.new", "&File", lambda w: w.flows.new_project()),
+    _spec("project.open", "&File", lambda w: w.flows.open_project_dialog()),
+    _spec("import.files", "&File", lambda w: w.flows.import_files(), 1),
     _spec(
-        "import_folder",
-        "Import &folder…",
-        "Ctrl+Shift+I",
+        "import.folder",
         "&File",
         lambda w: w.flows.import_folder(),
         1,
     ),
     _spec(
-        "import_raw",
-        "Import web pages as &raw text…",
-        "Ctrl+Alt+I",
+        "import.raw",
         "&File",
         lambda w: w.flows.import_pages_raw(),
         1,
     ),
     _spec(
-        "import_clean",
-        "Import scraped &text, cleaned…",
-        "Ctrl+Alt+Shift+I",
+        "import.clean",
         "&File",
         lambda w: w.flows.import_scraped_text(),
         1,
     ),
-    _spec("export", "&Export…", "Ctrl+E", "&File", lambda w: w.flows.export_dialog(), 1),
+    _spec("project.export", "&File", lambda w: w.flows.export_dialog(), 1),
+    _spec("project.name", "&File", lambda w: w.flows.change_annotator(), 2),
+    _spec("app.quit", "&File", lambda w: w.close(), 2),
+    _spec("edit.undo", "&Edit", lambda w: w.editor.undo_stack.undo()),
+    _spec("edit.redo", "&Edit", lambda w: w.editor.undo_stack.redo()),
     _spec(
-        "name", "Annotator &name…", "Ctrl+Shift+N", "&File", lambda w: w.flows.change_annotator(), 2
-    ),
-    _spec("quit", "&Quit", "Ctrl+Q", "&File", lambda w: w.close(), 2),
-    _spec("undo", "&Undo", "Ctrl+Z", "&Edit", lambda w: w.editor.undo_stack.undo()),
-    _spec(
-        "redo", "&Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "&Edit", lambda w: w.editor.undo_stack.redo()
-    ),
-    _spec(
-        "delete",
-        "&Delete span, reject suggestion",
-        ("Delete", "Backspace"),
+        "span.delete",
         "&Edit",
         lambda w: w.editor.delete_selected(),
         1,
     ),
-    _spec("note", "Write a &note on the span…", "N", "&Edit", lambda w: w.editor.edit_note(), 1),
+    _spec("span.note", "&Edit", lambda w: w.editor.edit_note(), 1),
     _spec(
-        "attributes",
-        "Span &attributes…",
-        "A",
+        "span.attributes",
         "&Edit",
         lambda w: w.editor.edit_attributes(),
         1,
     ),
     _spec(
-        "start_left",
-        "Move span start left",
-        "Ctrl+Alt+Left",
+        "span.start.left",
         "&Edit",
         lambda w: w.editor.move_edge("start", False),
         1,
     ),
     _spec(
-        "start_right",
-        "Move span start right",
-        "Ctrl+Alt+Right",
+        "span.start.right",
         "&Edit",
         lambda w: w.editor.move_edge("start", True),
         1,
     ),
     _spec(
-        "end_left",
-        "Move span end left",
-        "Alt+Shift+Left",
+        "span.end.left",
         "&Edit",
         lambda w: w.editor.move_edge("end", False),
         1,
     ),
     _spec(
-        "end_right",
-        "Move span end right",
-        "Alt+Shift+Right",
+        "span.end.right",
         "&Edit",
         lambda w: w.editor.move_edge("end", True),
         1,
     ),
     _spec(
-        "next_span",
-        "Next overlapping span",
-        "Tab",
+        "span.cycle.next",
         "&Edit",
         lambda w: w.editor.cycle(1),
         1,
         in_article=True,
     ),
     _spec(
-        "prev_span",
-        "Previous overlapping span",
-        "Shift+Tab",
+        "span.cycle.previous",
         "&Edit",
         lambda w: w.editor.cycle(-1),
         1,
         in_article=True,
     ),
     _spec(
-        "deselect",
-        "Deselect span",
-        "Esc",
+        "span.deselect",
         "&Edit",
         lambda w: w.editor.deselect(),
         1,
         in_article=True,
     ),
-    _spec("find", "&Find in article…", "Ctrl+F", "&Edit", lambda w: w.find_bar.open_bar(), 2),
-    _spec("find_next", "Find next", "F3", "&Edit", lambda w: w.find_bar.search(backward=False), 2),
+    _spec("span.next", "&Edit", lambda w: w.selecting.span_step(True), 2),
+    _spec("span.previous", "&Edit", lambda w: w.selecting.span_step(False), 2),
+    _spec("select.sentence", "&Edit", lambda w: w.selecting.select_unit("sentence"), 2),
+    _spec("select.paragraph", "&Edit", lambda w: w.selecting.select_unit("paragraph"), 2),
+    _spec("caret.sentence.next", "&Edit", lambda w: w.selecting.caret_step(True), 2),
+    _spec("caret.sentence.previous", "&Edit", lambda w: w.selecting.caret_step(False), 2),
+    _spec("find.open", "&Edit", lambda w: w.find_bar.open_bar(), 2),
+    _spec("find.next", "&Edit", lambda w: w.find_bar.search(backward=False), 2),
     _spec(
-        "find_prev",
-        "Find previous",
-        "Shift+F3",
+        "find.previous",
         "&Edit",
         lambda w: w.find_bar.search(backward=True),
         2,
     ),
     _spec(
-        "snap",
-        "&Snap selections to words",
-        "Ctrl+Shift+W",
+        "view.snap",
         "&Edit",
         lambda w: w.snap_toggled(),
         3,
         checkable=True,
     ),
-    _spec("labels", "&Labels…", "Ctrl+L", "&Edit", lambda w: w.flows.open_labels(), 3),
+    _spec("scheme.labels", "&Edit", lambda w: w.flows.open_labels(), 3),
     _spec(
-        "done",
-        "&Done, next document",
-        ("Ctrl+Return", "Ctrl+Enter"),
+        "document.done",
         "&Document",
         lambda w: w.moving_on.done_and_next(),
     ),
     _spec(
-        "skip",
-        "&Skip, next document",
-        "Ctrl+Shift+S",
+        "document.skip",
         "&Document",
         lambda w: w.moving_on.skip_and_next(),
     ),
+    _spec("document.reopen", "&Document", lambda w: w.moving_on.reopen()),
+    _spec("document.next", "&Document", lambda w: w.moving_on.step(1)),
+    _spec("document.previous", "&Document", lambda w: w.moving_on.step(-1)),
     _spec(
-        "reopen", "&Reopen document", "Ctrl+Shift+R", "&Document", lambda w: w.moving_on.reopen()
-    ),
-    _spec("next_doc", "&Next document", "Ctrl+PgDown", "&Document", lambda w: w.moving_on.step(1)),
-    _spec(
-        "prev_doc", "&Previous document", "Ctrl+PgUp", "&Document", lambda w: w.moving_on.step(-1)
-    ),
-    _spec(
-        "search_docs",
-        "Search &documents",
-        "Ctrl+Shift+F",
+        "document.search",
         "&Document",
         lambda w: w.focus_search(),
         1,
     ),
     _spec(
-        "focus_list",
-        "Go to document &list",
-        "Ctrl+Shift+D",
+        "focus.documents",
         "&Document",
         lambda w: w.documents.view.setFocus(),
         1,
     ),
     _spec(
-        "focus_spans",
-        "Go to span lis&t",
-        "Ctrl+Shift+P",
+        "focus.spans",
         "&Document",
         lambda w: w.span_table.setFocus(),
         1,
     ),
     _spec(
-        "focus_article",
-        "Go to &article",
-        "Ctrl+Shift+A",
+        "focus.article",
         "&Document",
         lambda w: w.article.setFocus(),
         1,
     ),
     _spec(
-        "suggest_document",
-        "&Suggest for this document",
-        "F8",
+        "suggest.document",
         "&Tag",
         lambda w: w.suggestions.suggest_document(),
         1,
     ),
     _spec(
-        "suggest_all",
-        "Suggest for all &documents not done…",
-        "Shift+F8",
+        "suggest.all",
         "&Tag",
         lambda w: w.suggestions.suggest_all(),
         1,
     ),
+    _spec("suggestion.next", "&Tag", lambda w: w.suggestions.step(True), 2),
     _spec(
-        "next_suggestion", "&Next suggestion", "]", "&Tag", lambda w: w.suggestions.step(True), 2
-    ),
-    _spec(
-        "prev_suggestion",
-        "&Previous suggestion",
-        "[",
+        "suggestion.previous",
         "&Tag",
         lambda w: w.suggestions.step(False),
         2,
     ),
     _spec(
-        "accept_suggestion",
-        "&Accept the suggestion",
-        ("Return", "Enter"),
+        "suggestion.accept",
         "&Tag",
         lambda w: w.suggestions.accept(),
         2,
         in_article=True,
     ),
     _spec(
-        "accept_suggested_label",
-        "Accept all suggested of &its label",
-        ("Shift+Return", "Shift+Enter"),
+        "suggestion.accept_label",
         "&Tag",
         lambda w: w.suggestions.accept_selected_label(),
         2,
         in_article=True,
     ),
     _spec(
-        "relate",
-        "&Relate the span to another…",
-        "R",
+        "relation.start",
         "&Tag",
         lambda w: w.relating.start(),
         3,
     ),
-    _spec("refresh", "Re&fresh from the project", "F5", "&View", lambda w: w.refresh()),
-    _spec("zoom_in", "Zoom &in", ("Ctrl+=", "Ctrl++"), "&View", lambda w: w.zoom_article(1), 1),
-    _spec("zoom_out", "Zoom &out", "Ctrl+-", "&View", lambda w: w.zoom_article(-1), 1),
-    _spec("zoom_reset", "&Reset zoom", "Ctrl+0", "&View", lambda w: w.zoom_article(0), 1),
+    _spec("view.refresh", "&View", lambda w: w.refresh()),
+    _spec("view.zoom_in", "&View", lambda w: w.zoom_article(1), 1),
+    _spec("view.zoom_out", "&View", lambda w: w.zoom_article(-1), 1),
+    _spec("view.zoom_reset", "&View", lambda w: w.zoom_article(0), 1),
     _spec(
-        "everyone_spans",
-        "&Everyone's spans",
-        "Ctrl+Shift+E",
+        "view.everyone_spans",
         "&View",
         lambda w: w.show_layer(),
         2,
         checkable=True,
     ),
     _spec(
-        "everyone_statuses",
-        "Everyone's s&tatuses",
-        "Ctrl+Shift+T",
+        "view.everyone_statuses",
         "&View",
         lambda w: w.show_team_statuses(),
         2,
         checkable=True,
     ),
-    _spec("agreement", "&Agreement…", "F7", "&View", lambda w: w.open_agreement(), 2),
-    _spec("statistics", "&Statistics…", "F9", "&View", lambda w: w.open_statistics(), 2),
-    _spec("review", "&Review mode", "F6", "&Review", lambda w: w.toggle_review(), checkable=True),
+    _spec("view.agreement", "&View", lambda w: w.open_agreement(), 2),
+    _spec("view.statistics", "&View", lambda w: w.open_statistics(), 2),
+    _spec("review.mode", "&Review", lambda w: w.toggle_review(), checkable=True),
     _spec(
-        "accept",
-        "&Accept the span",
-        ("Return", "Enter"),
+        "review.accept",
         "&Review",
         lambda w: w.review.accept_selected(),
         1,
         in_widget="review.panel.table",
     ),
     _spec(
-        "accept_agreed",
-        "Accept all a&greed",
-        "Ctrl+Shift+G",
+        "review.reject",
+        "&Review",
+        lambda w: w.review.reject_selected(),
+        1,
+    ),
+    _spec(
+        "review.accept_agreed",
         "&Review",
         lambda w: w.review.accept_agreed(),
         1,
     ),
     _spec(
-        "accept_layer",
-        "Accept all of the &label from the analyst",
-        "Ctrl+Shift+L",
+        "review.accept_layer",
         "&Review",
         lambda w: w.review.accept_layer(),
         1,
     ),
     _spec(
-        "focus_review",
-        "Go to the review &panel",
-        "Ctrl+Shift+V",
+        "focus.review",
         "&Review",
         lambda w: w.review.focus(),
         2,
     ),
-    _spec("guidelines", "Label &guidelines", "F1", "&Help", lambda w: w.flows.show_guidelines()),
+    _spec("help.guidelines", "&Help", lambda w: w.flows.show_guidelines()),
     _spec(
-        "shortcuts",
-        "&Keyboard shortcuts",
-        ("Ctrl+/", "Shift+F1"),
+        "help.shortcuts",
         "&Help",
         lambda w: w.flows.show_shortcuts(),
     ),
@@ -435,28 +378,41 @@ def _widget(w: Window, path: str | None) -> QWidget | None:
     return attrgetter(path)(w) if path else None
 
 
+def chosen_keys(w: Window) -> dict[str, tuple[str, ...]]:
+    """The user's keys (``keys.json``); a file that cannot be used is said once in the status
+    bar, and the defaults serve."""
+    try:
+        return keymap.bindings()
+    except keymap.KeyError_ as e:
+        w.say(f"Your keys were not read: {e}. The usual keys serve meanwhile.", 15000)
+        return keymap.defaults()
+
+
 def build_actions(w: Window) -> dict[str, QAction]:
     """One QAction per row of :data:`ACTIONS`, by id; the menus are built from the same rows."""
     made: dict[str, QAction] = {}
+    keys = chosen_keys(w)
     for spec in ACTIONS:
-        made[spec.id] = make_action(
+        made[spec.id] = action = make_action(
             w,
             spec.text,
-            spec.keys,
+            keys.get(spec.id, spec.keys),
             partial(spec.handler, w),
             widget=w.article if spec.in_article else _widget(w, spec.in_widget),
             checkable=spec.checkable,
         )
+        action.setObjectName(f"action:{spec.id}")
+        action.setStatusTip(keymap.BY_ID[spec.id].does)
     stack = w.editor.undo_stack
-    made["undo"].setEnabled(stack.canUndo())
-    made["redo"].setEnabled(stack.canRedo())
-    stack.canUndoChanged.connect(made["undo"].setEnabled)
-    stack.canRedoChanged.connect(made["redo"].setEnabled)
-    made["snap"].setChecked(prefs.flag("view/snap_words", True))
+    made["edit.undo"].setEnabled(stack.canUndo())
+    made["edit.redo"].setEnabled(stack.canRedo())
+    stack.canUndoChanged.connect(made["edit.undo"].setEnabled)
+    stack.canRedoChanged.connect(made["edit.redo"].setEnabled)
+    made["view.snap"].setChecked(prefs.flag("view/snap_words", True))
     # Enter accepts from the list of suggestions too; both keys wait for a suggestion to be
     # selected, and leave Enter to other widgets meanwhile
-    w.suggestions.panel.table.addAction(made["accept_suggestion"])
-    for name in ("accept_suggestion", "accept_suggested_label"):
+    w.suggestions.panel.table.addAction(made["suggestion.accept"])
+    for name in ("suggestion.accept", "suggestion.accept_label"):
         made[name].setEnabled(False)
     return made
 
@@ -473,7 +429,7 @@ def build_menus(w: Window) -> None:
             menu.addSeparator()
         last[spec.menu] = spec.group
         menu.addAction(w.actions_by_id[spec.id])
-        if spec.id == "open":
+        if spec.id == "project.open":
             w.recent_menu = QMenu("Open &recent", w.article.window())
             menu.addMenu(w.recent_menu)
     _add_suggestion_menu(w)

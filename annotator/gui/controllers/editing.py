@@ -66,6 +66,7 @@ class Editor:
         self.reject_suggestion: Callable[[], Span | None] = lambda: None
         self.model.note_edited = self.set_note
         self.view.spansClicked.connect(self._clicked)
+        self.view.edgeDragged.connect(self.drag_edge)
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
         self.table.doubleClicked.connect(self._cell_double_clicked)
         project.events.changed.connect(self._follow)
@@ -200,6 +201,27 @@ class Editor:
             command = MoveSpan(span, after, self.store, self.shell, edge=edge, forward=forward)
             self._push(command, after)
 
+    def drag_edge(self, span_id: int, edge: str, cp: int) -> None:
+        """The selected span's edge dragged with the mouse to ``cp``: one undoable step."""
+        span = self.selected_span()
+        if span is None or span.id != span_id or not self._own(span):
+            return
+        start, end = (cp, span.end) if edge == "start" else (span.start, cp)
+        if start >= end:
+            self._say("A span cannot become empty: its start stays before its end.")
+            return
+        if (start, end) == (span.start, span.end):
+            return
+        after = self._guard(self.store.spans.move, span.id, start, end)
+        if after is not None:
+            forward = (start if edge == "start" else end) > (
+                span.start if edge == "start" else span.end
+            )
+            command = MoveSpan(
+                span, after, self.store, self.shell, edge=edge, forward=forward, merges=False
+            )
+            self._push(command, after)
+
     def edit_note(self) -> None:
         if self.document.selected_suggestion is not None:
             self._say("Accept the suggestion first (Enter), then write a note on it.")
@@ -210,7 +232,9 @@ class Editor:
             return
         if not self._own(span):
             return
-        note = self.shell.ask_note("Note", f"Note on this {span.label}:", span.note or "")
+        note = self.shell.ask_note(
+            "Note", f"Note on this {span.label}.", span.note or "", span=span
+        )
         if note is not None and span.id is not None:
             self.set_note(span.id, note)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import QApplication, QMenu, QProgressDialog, QWidget
 
 from annotator.changes import Changes, compare_labels
@@ -75,6 +75,7 @@ class ProjectFlows:
         side_windows: SideWindows,
     ) -> None:
         self.project = project
+        self.name_pending = False  # the first start's name question not answered yet
         self.document = document
         self.view = view
         self.documents = documents
@@ -177,9 +178,9 @@ class ProjectFlows:
         menu = self.recent_menu
         menu.clear()
         for n, path in enumerate(recent if recent is not None else prefs.recent_projects(), 1):
-            action = menu.addAction(path)
-            if n <= 9:
-                action.setShortcut(QKeySequence(f"Ctrl+Alt+{n}"))
+            # a digit to choose it in the open menu (Ctrl+Alt+digit is AltGr typing on Windows)
+            action = menu.addAction(f"&{n} {path.replace('&', '&&')}" if n <= 9 else path)
+            action.setData(path)
             action.triggered.connect(
                 lambda _=False, p=path: self.open_project(p, report_errors=True)
             )
@@ -212,9 +213,26 @@ class ProjectFlows:
                 check_analyst_name(str(prefs.settings().value("user/name", "") or ""))
             )
         except AnalystNameError:
-            pass  # none yet, or one that cannot be used: ask
-        default = login_name()
-        return self._save_name(self._ask_name("Your name", default) or default)
+            pass  # none yet, or one that cannot be used: ask, inside the window
+        self.name_pending = True
+        return login_name()
+
+    def answer_name(self, typed: str) -> str | None:
+        """The first start's question answered: the name saved for the window and the
+        commands, and the views follow. Returns why a name cannot be used (nothing saved), or
+        None. A blank answer takes the login name."""
+        from annotator.analyst import login_name
+        from annotator.model import AnalystNameError, check_analyst_name
+
+        try:
+            name = check_analyst_name(typed) if typed.strip() else login_name()
+        except AnalystNameError as e:
+            return str(e)
+        self.name_pending = False
+        self.project.annotator = self._save_name(name)
+        if self.project.store is not None:
+            self.shell.apply_changes(Changes(document_list=True), ours=False)
+        return None
 
     def change_annotator(self) -> None:
         name = self._ask_name("Annotator name", self.project.annotator)

@@ -14,9 +14,10 @@ from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from annotator.changes import Changes, changes_of
+from annotator.gui import theme
 from annotator.gui.article.relation_overlay import RelationOverlay
 from annotator.gui.commands.relations import DeleteRelation
-from annotator.gui.panels.span_list import preview
+from annotator.gui.panels.span_list import quoted
 from annotator.model import Relation
 from annotator.session.document_model import RELATION, SPAN, ItemChanges
 
@@ -94,9 +95,9 @@ class RelationPanel(QObject):
     def text_of(self, relation: Relation) -> str:
         spans = self.document.spans
         head, child = spans.get(relation.head), spans.get(relation.child)
-        a = preview(head.text, 28) if head else "?"
-        b = preview(child.text, 28) if child else "?"
-        return f"{relation.label}: \u201c{a}\u201d \u2192 \u201c{b}\u201d"
+        a = quoted(head.text, 28) if head else "?"
+        b = quoted(child.text, 28) if child else "?"
+        return f"{relation.label}: {a} \u2192 {b}"
 
     def _fill(self) -> None:
         chosen = self.overlay.chosen
@@ -109,7 +110,8 @@ class RelationPanel(QObject):
         for relation in ordered:
             item = QListWidgetItem(self.text_of(relation))
             item.setData(_ROLE, relation.id)
-            item.setForeground(QColor(self._colours.get(relation.label, "#888888")).darker(130))
+            colour = QColor(self._colours.get(relation.label, "#888888"))
+            item.setForeground(theme.readable(colour, self.list.palette()))
             self.list.addItem(item)
             if relation.id == chosen:
                 self.list.setCurrentItem(item)

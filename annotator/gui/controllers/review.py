@@ -1,8 +1,10 @@
-"""Review mode: a curator builds the curated layer of one document from the analysts' spans.
+"""Review mode: a curator builds the curated layer of one document from the analysts' spans
+and relations.
 
 In review mode the article and the span list show the curated layer (spans with origin
-``curated``), edited like any spans; the review panel lists every analyst's spans on the
-document. Accepting puts spans into the curated layer; each accept is one step on the
+``curated``), edited like any spans; the review panel lists every analyst's spans and
+relations on the document. Accepting puts them into the curated layer (a relation with its
+ends), rejecting takes them out; each accept is one step on the
 editor's undo stack and reaches the views through the shell's ``apply_changes``, like every
 change. Whether review mode is on is the project model's (``reviewing``); the window follows it.
 Marking the document done settles it (a ``curations`` row), also one undoable step; the
@@ -14,14 +16,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from annotator.changes import Changes, changes_of
+from annotator.gui.commands.relations import DeleteRelation
 from annotator.gui.commands.spans import (
     ChangeListener,
+    DeleteSpan,
     StoreCommand,
     _renamed,
     _user_errors,
     expect_stored,
 )
-from annotator.gui.panels.review_panel import ReviewPanel
+from annotator.gui.panels.review_panel import ReviewPanel, is_relation, row_label
 from annotator.gui.panels.span_list import preview
 from annotator.model import Relation, Span
 
@@ -30,6 +34,7 @@ if TYPE_CHECKING:
     from annotator.gui.controllers.editing import Editor
     from annotator.gui.controllers.shell import Shell
     from annotator.gui.panels.document_list import DocumentList
+    from annotator.gui.panels.review_panel import Row, RowKey
     from annotator.session.document_model import DocumentModel
     from annotator.session.project_model import Applied, ProjectModel
     from annotator.store.project import Store
@@ -188,11 +193,26 @@ class Review:
     def _curated_keys(self) -> set[Key]:
         return {(s.start, s.end, s.label) for s in self.document.spans.values()}
 
+    def _curated_relations(self) -> dict[RowKey, Relation]:
+        """The curated relations the article shows, by their ends' places and labels and
+        their type (as the review panel keys its relation rows)."""
+        spans = self.document.spans
+        out: dict[RowKey, Relation] = {}
+        for relation in self.document.relations.values():
+            head, child = spans.get(relation.head), spans.get(relation.child)
+            if head is not None and child is not None:
+                key = ((head.start, head.end, head.label), (child.start, child.end, child.label))
+                out[(key[0], key[1], relation.label)] = relation
+        return out
+
+    def _accepted(self) -> set[RowKey]:
+        return {*self._curated_keys(), *self._curated_relations()}
+
     def _loaded(self) -> None:
         """A document opened (or review mode began): read its analysts' spans."""
         if not self.active:
             return
-        from annotator.team.layers import document_layers
+        from annotator.team.layers import document_layers, document_relations, done_on
 
         doc = self.document.document_id
         store = self.store
@@ -200,13 +220,14 @@ class Review:
             self.panel.model.set_spans([], set())
             self.panel.show_settled(None)
             return
-        spans = document_layers(store, doc)
+        spans: list[Row] = [*document_layers(store, doc), *document_relations(store, doc)]
         analysts = sorted({who for s in spans for who in s.analysts})
         labels = [lab.name for lab in self.project.labels]
+        kinds = sorted({row.kind for row in spans if is_relation(row)})
         colours = self.project.colours()
         self.panel.model.set_colours(colours, analysts)
-        self.panel.model.set_spans(spans, self._curated_keys())
-        self.panel.set_choices(analysts, labels)
+        self.panel.model.set_spans(spans, self._accepted(), done_on(store, doc))
+        self.panel.set_choices(analysts, labels, kinds)
         self.panel.fit_labels(labels)
         self._show_settled(doc)
         if spans:
@@ -234,7 +255,7 @@ class Review:
 
     def _show_accepted(self) -> None:
         if self.active:
-            self.panel.model.set_accepted(self._curated_keys())
+            self.panel.model.set_accepted(self._accepted())
 
     def _show_settled(self, doc: int) -> None:
         from annotator.team.curation import curator_of
@@ -248,7 +269,15 @@ class Review:
         else its text selected (a label key then makes it a curated span of that label)."""
         if not current.isValid() or not self.active:
             return
-        span = self.panel.model.rows[current.row()]
+        row = self.panel.model.rows[current.row()]
+        if is_relation(row):
+            chosen = self._curated_relations().get(row.key)
+            self.editor.select(None)
+            self.view.select_cp(row.head.start, row.head.end)
+            if chosen is not None:
+                self.shell.say(f"This {row.kind} is in the curated layer.", 3000)
+            return
+        span: LayerSpan = row
         view = self.view
         twin = next(
             (s for s in self.document.spans.values() if (s.start, s.end, s.label) == span.key),
@@ -264,22 +293,63 @@ class Review:
     # -- accepting --------------------------------------------------------------------------
 
     def accept_selected(self) -> None:
-        span = self.panel.current()
-        if span is None:
-            self._say("Choose a span in the review panel to accept it.")
+        row = self.panel.current()
+        if row is None:
+            self._say("Choose a span or a relation in the review panel to accept it.")
             return
-        if span.key in self._curated_keys():
-            self._say("That span is in the curated layer already.")
+        if row.key in self._accepted():
+            self._say(f"That {self._noun(row)} is in the curated layer already.")
         else:
-            start, end, label = span.key
-            variants = [
-                s
-                for s in self.document.spans.values()
-                if s.label == label and s.start < end and start < s.end
-            ]
-            self._accept([span.key], f"Accept {span.label}", replacing=variants)
+            self._accept([row], f"Accept {self._noun(row)}", replace=True)
+        self._next_row()
+
+    def reject_selected(self) -> None:
+        """Leave the chosen row out of the curated layer: taken out if it was accepted (one
+        undoable step), and on to the next row either way."""
+        row = self.panel.current()
+        store = self.store
+        if row is None or store is None:
+            self._say("Choose a span or a relation in the review panel to reject it.")
+            return
+        if is_relation(row):
+            relation = self._curated_relations().get(row.key)
+            if relation is not None and relation.id is not None:
+                gone = self._write(store.relations.delete, relation.id)
+                if gone is not None:
+                    command = DeleteRelation(relation, store, self.shell)
+                    self.editor.undo_stack.push(command.pushed_after(changes_of(gone)))
+                    self._say(f"Rejected: the {row.kind} is out of the curated layer.")
+            else:
+                self._say(f"Rejected: the {row.kind} stays out of the curated layer.")
+        else:
+            twin = next(
+                (s for s in self.document.spans.values() if (s.start, s.end, s.label) == row.key),
+                None,
+            )
+            if twin is not None and twin.id is not None:
+                removed = self._write(store.spans.delete, twin.id)
+                if removed is not None:
+                    deleting = DeleteSpan(twin, store, self.shell)
+                    self.editor.undo_stack.push(deleting.pushed_after(changes_of(removed)))
+                    self._say(f"Rejected: the {twin.label} is out of the curated layer.")
+            else:
+                self._say(f"Rejected: the {row_label(row)} stays out of the curated layer.")
+        self._next_row()
+
+    def _write(self, write, *args):
+        try:
+            return write(*args)
+        except _user_errors() as e:
+            self._say(f"Not changed: {e}")
+            return None
+
+    def _next_row(self) -> None:
         row = self.panel.table.currentIndex().row()
         self.panel.select_row(min(row + 1, len(self.panel.model.rows) - 1))
+
+    @staticmethod
+    def _noun(row: Row) -> str:
+        return f"{row.kind} relation" if is_relation(row) else row.label
 
     def accept_agreed(self) -> None:
         from annotator.team.curation import curate_document
@@ -311,60 +381,100 @@ class Review:
         self._say(f"{text}: in the curated layer.")
 
     def accept_layer(self) -> None:
-        """Accept every span of one label from one analyst: those the panel's filters name,
-        or the chosen row's label and analyst where a filter is left at "every"."""
+        """Accept every span of one label (or every relation of one type) from one analyst:
+        those the panel's filters name, or the chosen row's where a filter is left at
+        "every"."""
         row = self.panel.current()
         analyst = self.panel.analyst.currentData()
         label = self.panel.label.currentData()
         if analyst is None and row is not None and len(row.analysts) == 1:
             analyst = row.analysts[0]
         if label is None and row is not None:
-            label = row.label
+            label = row_label(row)
         if analyst is None or label is None:
             self._say("Choose an analyst and a label (filters above the list, or a row).")
             return
-        have = self._curated_keys()
-        keys = [
-            s.key
+        have = self._accepted()
+        rows = [
+            s
             for s in self.panel.model.every
-            if s.label == label and analyst in s.analysts and s.key not in have
+            if row_label(s) == label and analyst in s.analysts and s.key not in have
         ]
-        if not keys:
+        if not rows:
             self._say(f"Every {label} of {analyst}'s is in the curated layer already.")
             return
-        self._accept(keys, f"Accept {analyst}'s {label} spans")
+        self._accept(
+            rows, f"Accept {analyst}'s {label} {'relations' if is_relation(rows[0]) else 'spans'}"
+        )
 
-    def _accept(self, keys: list[Key], text: str, replacing: list[Span] | None = None) -> None:
-        """Put spans into the curated layer, one undo step. ``replacing``: curated variants of
-        the same label at an overlapping place, which the accepted span takes the place of
-        (so the gold never holds two versions of one span)."""
+    def _accept(self, rows: list[Row], text: str, replace: bool = False) -> None:
+        """Put rows into the curated layer, one undo step: a span, or a relation with those of
+        its ends the curated layer does not hold yet. With ``replace``, a curated variant of the
+        same label at an overlapping place gives way to the accepted span (so the gold never
+        holds two versions of one span)."""
         doc = self.document.document_id
         store = self.store
-        replaced = replacing or []
         if store is None or doc is None:
             return
+        curated = {(s.start, s.end, s.label): s for s in self.document.spans.values()}
+        linked = set(self._curated_relations())
+        made: list[Span] = []
+        relations: list[Relation] = []
+        replaced: list[Span] = []
         changes = Changes()
+
+        def curated_span(key: Key) -> Span:
+            nonlocal changes
+            twin = curated.get(key)
+            if twin is not None:
+                return twin
+            start, end, label = key
+            if replace:
+                for old in [s for s in curated.values() if s not in made]:
+                    if old.label == label and old.start < end and start < old.end:
+                        assert old.id is not None
+                        changes = changes | changes_of(store.spans.delete(old.id))
+                        replaced.append(old)
+                        del curated[(old.start, old.end, old.label)]
+            twin = curated[key] = store.spans.add(doc, start, end, label, origin="curated")
+            made.append(twin)
+            return twin
+
         try:
             with store.transaction():
-                for old in replaced:
-                    assert old.id is not None
-                    changes = changes | changes_of(store.spans.delete(old.id))
-                made = [
-                    store.spans.add(doc, start, end, label, origin="curated")
-                    for start, end, label in keys
-                ]
+                for row in rows:
+                    if not is_relation(row):
+                        curated_span(row.key)
+                    elif row.key not in linked:
+                        head = curated_span(row.head.key)
+                        child = curated_span(row.child.key)
+                        assert head.id is not None and child.id is not None
+                        kind = row.kind
+                        relations.append(
+                            store.relations.add(head.id, child.id, kind, origin="curated")
+                        )
+                        linked.add(row.key)
         except _user_errors() as e:
             self._say(f"Not accepted: {e}")
             return
-        for span in made:
-            changes = changes | changes_of(span)
-        command = AcceptSpans(text, list(made), store, self.shell, replaced=replaced)
+        for item in [*made, *relations]:
+            changes = changes | changes_of(item)
+        command = AcceptSpans(text, made, store, self.shell, relations, replaced=replaced)
         self.editor.undo_stack.push(command.pushed_after(changes))
         if replaced:
             was = ", ".join(f"\u201c{preview(s.text, 30)}\u201d" for s in replaced)
             self._say(f"{text}: in the curated layer, in place of {was}.")
         else:
-            self._say(f"{text}: {len(made)} in the curated layer.")
+            self._say(f"{text}: {self._counted(made, relations)} in the curated layer.")
+
+    @staticmethod
+    def _counted(spans: list[Span], relations: list[Relation]) -> str:
+        parts = []
+        if spans:
+            parts.append(f"{len(spans)} span{'' if len(spans) == 1 else 's'}")
+        if relations:
+            parts.append(f"{len(relations)} relation{'' if len(relations) == 1 else 's'}")
+        return " and ".join(parts) or "nothing new"
 
     # -- settling ---------------------------------------------------------------------------
 
@@ -416,5 +526,5 @@ class Review:
     def focus(self) -> None:
         self.panel.table.setFocus()
 
-    def rows(self) -> list[LayerSpan]:
+    def rows(self) -> list[Row]:
         return list(self.panel.model.rows)

@@ -14,13 +14,16 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog
 
     from annotator.changes import Changes
+    from annotator.model import Span
 
 
 class Shell(Protocol):
     # -- questions to the analyst ------------------------------------------------------------
     def exec_dialog(self, dialog: QDialog) -> bool: ...
     def ask_text(self, title: str, label: str, default: str = "") -> str | None: ...
-    def ask_note(self, title: str, label: str, default: str = "") -> str | None: ...
+    def ask_note(
+        self, title: str, label: str, default: str = "", *, span: Span | None = None
+    ) -> str | None: ...
     def ask_attributes(
         self, label: str, declared: list[dict[str, Any]], current: dict[str, str]
     ) -> dict[str, str] | None: ...

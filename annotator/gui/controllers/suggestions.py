@@ -234,6 +234,7 @@ class Suggestions:
         span = self._write(lambda: accept_suggestion(store, span_id, label=label))
         if span is not None:
             self._push(AcceptSuggestions([(chosen, span)], store, shell), changes_of(span))
+            self._move_on(chosen, "Accepted")
         return span
 
     def accept_selected_label(self) -> list[Span]:
@@ -277,7 +278,21 @@ class Suggestions:
         gone = self._write(lambda: reject_suggestion(store, span_id))
         if gone is not None:
             self._push(RejectSuggestion(chosen, store, shell), changes_of(gone))
+            self._move_on(chosen, "Rejected")
         return gone
+
+    def _move_on(self, decided: Span, done: str) -> None:
+        """One key per decision: after one, the next suggestion in the text is chosen (the
+        span just accepted stays one key away, Ctrl+Up)."""
+        ordered = self.ordered()
+        if not ordered:
+            self._say(f"{done}: that was the last suggestion here (Ctrl+Enter: done, next).")
+            return
+        after = _key(decided)
+        following = next((s for s in ordered if _key(s) > after), None)
+        self.show(following if following is not None else ordered[0])
+        if following is None:
+            self._say(f"{done}. Back to the first suggestion left.")
 
     def fill_accept_menu(self, menu: QMenu) -> None:
         """Tag → Accept all suggested: one item per label, with how many wait here."""
@@ -341,8 +356,11 @@ class Suggestions:
                     Counter(s.label for s in self.document.suggestions.values()).items()
                 )
             )
-            self.view.setFocus()  # the keys go to the article: ] then Enter or Delete
-            self._say(f"{_plural(n, 'suggestion')} here ({found}): ] goes to the next one.")
+            self.step(True)  # the first after the caret, chosen: Enter or Delete decide it
+            self._say(
+                f"{_plural(n, 'suggestion')} here ({found}): Enter accepts the chosen one,"
+                " Delete rejects it, ] goes to the next one."
+            )
         else:
             left = f" ({report.not_again} left out: rejected before, or tagged)"
             self._say("No suggestions for this document" + (left if report.not_again else "."))

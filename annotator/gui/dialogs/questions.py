@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -120,10 +120,25 @@ def ask_text(parent: QWidget, title: str, label: str, default: str = "") -> str 
     return text if ok else None
 
 
-def ask_note(parent: QWidget, title: str, label: str, default: str = "") -> str | None:
-    """Several lines of text (a note on a span)."""
-    text, ok = QInputDialog.getMultiLineText(parent, title, label, default)
-    return text if ok else None
+def ask_note(
+    parent: QWidget,
+    title: str,
+    label: str,
+    default: str = "",
+    *,
+    quote: str = "",
+    clear_of: QRect | None = None,
+    run: Callable[[QDialog], bool] | None = None,
+) -> str | None:
+    """Several lines of text (a note on a span), with the span's words (``quote``) above and
+    the dialog standing clear of ``clear_of`` (the span on screen)."""
+    from annotator.gui.dialogs.notes import NoteDialog
+
+    dialog = NoteDialog(title, label, quote, default, parent)
+    if clear_of is not None:
+        dialog.stand_clear_of(clear_of)
+    ok = run(dialog) if run is not None else dialog.exec() == QDialog.DialogCode.Accepted
+    return dialog.text() if ok else None
 
 
 def ask_attributes(

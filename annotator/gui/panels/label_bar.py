@@ -1,10 +1,12 @@
-"""One coloured button per label, showing its hotkey; Alt+click tags exact characters."""
+"""One coloured button per label, showing its hotkey; Alt+click tags exact characters. The
+buttons wrap onto more rows on a narrow window, each whole, its hotkey shown."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QSizePolicy, QWidget
 
+from annotator.gui.panels.flow_layout import FlowLayout
 from annotator.gui.swatches import colour_icon
 from annotator.model import Label
 
@@ -22,8 +24,12 @@ class LabelBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("labelBar")
-        self._layout = QHBoxLayout(self)
+        self._layout = FlowLayout(self, spacing=6)
         self._layout.setContentsMargins(4, 2, 4, 2)
+        # as tall as its rows: on a narrow window the buttons wrap onto a second row
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
         self.buttons: dict[str, QPushButton] = {}
 
     def set_labels(self, labels: list[Label], keys: dict[str, str]) -> None:
@@ -53,12 +59,7 @@ class LabelBar(QWidget):
             self.buttons[lab.name] = button
         if not labels:
             self._layout.addWidget(QLabel("No labels yet: add some with Edit → Labels…"))
-        self._layout.addStretch(1)
-
-    def minimumSizeHint(self) -> QSize:
-        """As narrow as the window wants: with many labels the last buttons are cut off at
-        the edge rather than forcing the whole window wider (their keys still work)."""
-        return QSize(0, super().minimumSizeHint().height())
+        self.updateGeometry()
 
     def _clicked(self, name: str) -> None:
         alt = bool(QApplication.keyboardModifiers() & Qt.KeyboardModifier.AltModifier)

@@ -1,18 +1,28 @@
-"""The review panel: every analyst's spans on the open document, for a curator to accept.
+"""The review panel: every analyst's spans and relations on the open document, for a curator
+to accept or reject.
 
-Identical spans (same start, end and label) are one row, with everyone who made it. A row is
-accepted when the curated layer holds a span with its start, end and label; the panel learns
-that from the curated spans the window shows, so an accept, an undo or a delete in the
-article all show here the same way. Two filters narrow the rows to one analyst's layer and
-one label.
+Identical spans (same start, end and label) are one row, with everyone who made it; so are
+identical relations (the same type between the same ends), listed after the spans. A row is
+accepted when the curated layer holds its span (or its relation); the panel learns that from
+the curated layer the window shows, so an accept, an undo or a delete in the article all show
+here the same way. A row that every analyst who marked the document done made is "agreed".
+Two filters narrow the rows to one analyst's layer and one label or relation type.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QIcon, QKeyEvent, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,15 +35,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.gui.panels.span_list import preview
+from annotator.gui.panels.span_list import preview, quoted
 from annotator.gui.swatches import swatch
 
 if TYPE_CHECKING:  # the core's curation reads the store, which start-up does without
-    from annotator.team.layers import LayerSpan
+    from typing_extensions import TypeIs
+
+    from annotator.team.layers import LayerRelation, LayerSpan
+
+    Row = LayerSpan | LayerRelation
 
 _Index = QModelIndex | QPersistentModelIndex
 _NO_PARENT = QModelIndex()  # the root, as Qt passes it when a view asks for the top level
 Key = tuple[int, int, str]
+RowKey = Key | tuple[Key, Key, str]  # a span's, or a relation's: its two ends and its type
 # Colours told apart on light and dark backgrounds, one per analyst in name order.
 ANALYST_COLOURS = ("#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#e15759", "#76b7b2", "#9c755f")
 
@@ -44,14 +59,25 @@ def who_made(analysts: tuple[str, ...]) -> str:
     return f"{len(analysts)} analysts ({', '.join(analysts)})"
 
 
+def is_relation(row: Row) -> TypeIs[LayerRelation]:
+    return hasattr(row, "kind")
+
+
+def row_label(row: Row) -> str:
+    """What the Label column and filter call a row: a span's label, a relation's type."""
+    return row.kind if is_relation(row) else row.label
+
+
 class ReviewRowsModel(QAbstractTableModel):
     COLUMNS = ("Curated", "Label", "Text", "Characters", "Made by")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.every: list[LayerSpan] = []
-        self.rows: list[LayerSpan] = []
-        self.accepted: set[Key] = set()
+        self.every: list[Row] = []
+        self.rows: list[Row] = []
+        self.accepted: set[RowKey] = set()
+        # Who marked the document done: a row all of them made is agreed (two at least).
+        self.done: frozenset[str] = frozenset()
         self.analyst: str | None = None
         self.label: str | None = None
         self._label_colours: dict[str, str] = {}
@@ -59,10 +85,18 @@ class ReviewRowsModel(QAbstractTableModel):
         self._dots: dict[str, QIcon] = {}
         self.analyst_colours: dict[str, str] = {}
 
-    def set_spans(self, spans: list[LayerSpan], accepted: set[Key]) -> None:
+    def set_spans(
+        self,
+        spans: list[Row],
+        accepted: set[RowKey],
+        done: list[str] | None = None,
+    ) -> None:
+        """The rows (spans, then relations) and which are accepted; ``done``: who marked the
+        document done."""
         self.beginResetModel()
         self.every = spans
         self.accepted = set(accepted)
+        self.done = frozenset(done or ())
         self._filter()
         self.endResetModel()
 
@@ -77,10 +111,13 @@ class ReviewRowsModel(QAbstractTableModel):
             s
             for s in self.every
             if (self.analyst is None or self.analyst in s.analysts)
-            and (self.label is None or s.label == self.label)
+            and (self.label is None or row_label(s) == self.label)
         ]
 
-    def set_accepted(self, accepted: set[Key]) -> None:
+    def agreed(self, row: Row) -> bool:
+        return len(self.done) >= 2 and self.done <= set(row.analysts)
+
+    def set_accepted(self, accepted: set[RowKey]) -> None:
         """Mark again which rows are in the curated layer; only rows that changed repaint."""
         changed = accepted ^ self.accepted
         self.accepted = set(accepted)
@@ -125,32 +162,21 @@ class ReviewRowsModel(QAbstractTableModel):
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        span = self.rows[index.row()]
+        row = self.rows[index.row()]
         col = index.column()
-        accepted = span.key in self.accepted
+        accepted = row.key in self.accepted
         if role == Qt.ItemDataRole.DisplayRole:
-            if col == 0:
-                return "✓ accepted" if accepted else ""
-            if col == 1:
-                return span.label
-            if col == 2:
-                return preview(span.text, 160)
-            if col == 3:
-                return f"{span.start}–{span.end}"
-            return who_made(span.analysts)
+            return self._shown(row, col, accepted)
         if role == Qt.ItemDataRole.DecorationRole:
             if col == 1:
-                return self._icon(self._label_colours.get(span.label, "#888888"))
-            if col == 4 and len(span.analysts) == 1:
-                return self._dot(self.analyst_colours.get(span.analysts[0], "#888888"))
+                colour = self._label_colours.get(row_label(row), "#888888")
+                return None if is_relation(row) else self._icon(colour)
+            if col == 4 and len(row.analysts) == 1:
+                return self._dot(self.analyst_colours.get(row.analysts[0], "#888888"))
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 3:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            state = "in the curated layer" if accepted else "not accepted"
-            return (
-                f"{span.label} [{span.start}, {span.end}) by {', '.join(span.analysts)}"
-                f" ({state})\n{span.text}"
-            )
+            return self._tip(row, accepted)
         if role == Qt.ItemDataRole.FontRole and accepted:
             font = QFont()
             font.setItalic(True)
@@ -158,6 +184,40 @@ class ReviewRowsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and col == 0 and accepted:
             return QColor("#2e7d32")
         return None
+
+    def _shown(self, row: Row, col: int, accepted: bool) -> str:
+        if col == 0:
+            return "✓ accepted" if accepted else ""
+        if col == 4:
+            made = who_made(row.analysts)
+            return f"{made} · agreed" if self.agreed(row) else made
+        if is_relation(row):
+            head, child = row.head, row.child
+            if col == 1:
+                return f"→ {row.kind}"
+            if col == 2:
+                return f"{quoted(head.text, 70)} → {quoted(child.text, 70)}"
+            return f"{head.start} → {child.start}"
+        span: LayerSpan = row
+        if col == 1:
+            return span.label
+        if col == 2:
+            return preview(span.text, 160)
+        return f"{span.start}–{span.end}"
+
+    def _tip(self, row: Row, accepted: bool) -> str:
+        state = "in the curated layer" if accepted else "not accepted"
+        agreed = ", agreed by all who marked it done" if self.agreed(row) else ""
+        who = ", ".join(row.analysts)
+        if is_relation(row):
+            head, child = row.head, row.child
+            return (
+                f"{row.kind}: {head.label} [{head.start}, {head.end}) → "
+                f"{child.label} [{child.start}, {child.end}) by {who} ({state}{agreed})\n"
+                f"{head.text}\n→ {child.text}"
+            )
+        span: LayerSpan = row
+        return f"{span.label} [{span.start}, {span.end}) by {who} ({state}{agreed})\n{span.text}"
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -170,6 +230,10 @@ class ReviewRowsModel(QAbstractTableModel):
 class ReviewPanel(QWidget):
     """Filters, the rows, the accept buttons and whether the document is settled. The window
     connects the buttons to its actions, so a button, its menu item and its key are one."""
+
+    #: Delete or Backspace in the rows: the chosen row is rejected (not the window's span
+    #: delete, which would take the curated span the article has selected).
+    reject_pressed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -212,6 +276,9 @@ class ReviewPanel(QWidget):
         self.accept_agreed.setObjectName("reviewAcceptAgreed")
         self.accept_layer = QPushButton("Accept all of this label from this anal&yst")
         self.accept_layer.setObjectName("reviewAcceptLayer")
+        self.reject = QPushButton("&Reject")
+        self.reject.setObjectName("reviewReject")
+        self.reject.setToolTip("Leave the chosen row out of the curated layer (Delete)")
 
         top = QHBoxLayout()
         top.setContentsMargins(6, 4, 6, 0)
@@ -228,7 +295,7 @@ class ReviewPanel(QWidget):
         top.addWidget(self.settled)
         buttons = QHBoxLayout()
         buttons.setContentsMargins(6, 0, 6, 4)
-        for b in (self.accept, self.accept_agreed, self.accept_layer):
+        for b in (self.accept, self.reject, self.accept_agreed, self.accept_layer):
             b.setAutoDefault(False)
             buttons.addWidget(b)
         buttons.addStretch(1)
@@ -239,6 +306,24 @@ class ReviewPanel(QWidget):
         layout.addLayout(buttons)
         self.analyst.currentIndexChanged.connect(self._filter)
         self.label.currentIndexChanged.connect(self._filter)
+        self.table.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is not self.table or event.type() not in (
+            QEvent.Type.ShortcutOverride,
+            QEvent.Type.KeyPress,
+        ):
+            return False
+        assert isinstance(event, QKeyEvent)
+        if event.key() not in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) or event.modifiers() & ~(
+            Qt.KeyboardModifier.KeypadModifier
+        ):
+            return False
+        if event.type() == QEvent.Type.ShortcutOverride:
+            event.accept()
+        else:
+            self.reject_pressed.emit()
+        return True
 
     def fit_labels(self, labels: list[str]) -> None:
         """The label column as wide as the longest label, swatch and all."""
@@ -248,19 +333,22 @@ class ReviewPanel(QWidget):
             1, max(widest + 40, 8 * metrics.averageCharWidth())
         )
 
-    def set_choices(self, analysts: list[str], labels: list[str]) -> None:
-        """The analysts and labels the filters offer (the current choice kept when it is
-        still there)."""
+    def set_choices(
+        self, analysts: list[str], labels: list[str], kinds: list[str] | None = None
+    ) -> None:
+        """The analysts, labels and relation types (``kinds``) the filters offer (the current
+        choice kept when it is still there)."""
+        relations = [(f"\u2192 {kind}", kind) for kind in kinds or []]
         for combo, everyone, names in (
-            (self.analyst, "Every analyst", analysts),
-            (self.label, "Every label", labels),
+            (self.analyst, "Every analyst", [(name, name) for name in analysts]),
+            (self.label, "Every label", [*((name, name) for name in labels), *relations]),
         ):
             kept = combo.currentData()
             blocked = combo.blockSignals(True)
             combo.clear()
             combo.addItem(everyone, None)
-            for name in names:
-                combo.addItem(name, name)
+            for shown, name in names:
+                combo.addItem(shown, name)
             at = combo.findData(kept) if kept is not None else 0
             combo.setCurrentIndex(max(at, 0))
             combo.blockSignals(blocked)
@@ -269,7 +357,7 @@ class ReviewPanel(QWidget):
     def _filter(self) -> None:
         self.model.set_filter(self.analyst.currentData(), self.label.currentData())
 
-    def current(self) -> LayerSpan | None:
+    def current(self) -> Row | None:
         index = self.table.selectionModel().currentIndex()
         if not index.isValid() or index.row() >= len(self.model.rows):
             return None

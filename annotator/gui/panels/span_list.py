@@ -23,7 +23,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QIcon, QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from annotator.gui.swatches import swatch
@@ -49,6 +49,16 @@ _NO_CELL = Qt.ItemFlag.NoItemFlags
 def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+# Marks a quoted span's text may open with already; such a text is shown without more of them.
+_OPENING_MARKS = "\"'\u201c\u201e\u2018\u201a\u00ab\u00bb\u2039\u300c\u300e"
+
+
+def quoted(text: str, limit: int = PREVIEW_CHARS) -> str:
+    """A span's text as a short quotation: in quotation marks, unless it opens with its own."""
+    shown = preview(text, limit)
+    return shown if shown[:1] in _OPENING_MARKS and shown else f"\u201c{shown}\u201d"
 
 
 def _key(span: Span) -> tuple[int, int, int]:
@@ -236,11 +246,88 @@ def fit_label_column(view: QTableView, labels: list[str]) -> None:
     """Make the label column wide enough for the longest label name, swatch and all."""
     metrics = view.fontMetrics()
     widest = max((metrics.horizontalAdvance(name) for name in labels), default=0)
-    view.horizontalHeader().resizeSection(0, max(widest + 12 + 28, 8 * metrics.averageCharWidth()))
+    width = max(widest + 12 + 28, 8 * metrics.averageCharWidth())
+    if isinstance(view, HintedTable):
+        view.remember_width(0, width)
+    else:
+        view.horizontalHeader().resizeSection(0, width)
 
 
-def make_span_table(model: SpanListModel) -> QTableView:
-    view = QTableView()
+class HintedTable(QTableView):
+    """A table that, while it has no rows, says in its empty space how to fill it; and whose
+    one stretching column (the span's text) keeps a share of a narrow table, the other
+    columns giving way."""
+
+    TEXT_SHARE = 0.4  # of the table's width, kept for the stretching column at least
+
+    def __init__(self, stretch: int = 1) -> None:
+        super().__init__()
+        self.hint = ""
+        self.stretch = stretch
+        self._wanted: dict[int, int] = {}  # the other columns' widths when there is room
+        self._fitting = False
+        self.horizontalHeader().sectionResized.connect(self._resized_by_hand)
+
+    def _resized_by_hand(self, column: int, _old: int, new: int) -> None:
+        if not self._fitting and column != self.stretch and column in self._wanted:
+            self._wanted[column] = new
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Narrow the other columns (the last first, the label last, to no less than the
+        header allows) while the text column would get less than its share; give them back
+        when there is room."""
+        header = self.horizontalHeader()
+        model = self.model()
+        if model is None:
+            return
+        others = [
+            c
+            for c in range(model.columnCount())
+            if c != self.stretch and not header.isSectionHidden(c)
+        ]
+        for c in others:
+            self._wanted.setdefault(c, header.sectionSize(c))
+        room = int(self.viewport().width() * (1 - self.TEXT_SHARE))
+        excess = sum(self._wanted[c] for c in others) - room
+        least = header.minimumSectionSize()
+        self._fitting = True
+        try:
+            for c in reversed(others):  # the last columns give way first, the label last
+                take = max(0, min(excess, self._wanted[c] - least))
+                header.resizeSection(c, self._wanted[c] - take)
+                excess -= take
+        finally:
+            self._fitting = False
+
+    def remember_width(self, column: int, width: int) -> None:
+        """A column's width when there is room (the label column fitted to the labels)."""
+        self._wanted[column] = width
+        self.fit_columns()
+
+    def set_hint(self, hint: str) -> None:
+        self.hint = hint
+        self.viewport().update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        model = self.model()
+        if not self.hint or model is None or model.rowCount() > 0:
+            return
+        painter = QPainter(self.viewport())
+        painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+        area = self.viewport().rect().adjusted(12, 12, -12, -12)
+        painter.drawText(
+            area, int(Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap), self.hint
+        )
+        painter.end()
+
+
+def make_span_table(model: SpanListModel) -> HintedTable:
+    view = HintedTable()
     view.setObjectName("spanList")
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -262,8 +349,11 @@ def make_span_table(model: SpanListModel) -> QTableView:
     header.setSectionResizeMode(ATTRIBUTES_COLUMN, QHeaderView.ResizeMode.Interactive)
     char = view.fontMetrics().averageCharWidth()
     header.resizeSection(0, 14 * char)
-    header.resizeSection(2, 14 * char)
-    header.resizeSection(ATTRIBUTES_COLUMN, 14 * char)
+    # Note and Attributes as wide as their headings: the text takes the rest (its whole
+    # text on hover); either widens by dragging its edge.
+    for column, name in ((2, "Note"), (ATTRIBUTES_COLUMN, "Attributes")):
+        header.resizeSection(column, header.fontMetrics().horizontalAdvance(name) + 2 * char + 8)
+    header.setMinimumSectionSize(3 * char)
     return view
 
 
