@@ -31,6 +31,10 @@ from annotator.store.statuses import MY_STATUS, write_status
 # Documents an export reads at a time, with their spans.
 _BATCH = 500
 
+# The documents read in project order along the narrow index of their ids (documents_order),
+# not through the table, whose rows hold the texts.
+_BY_ID = "INDEXED BY documents_order"
+
 # The current analyst's status row, joined onto documents d (a lookup by primary key).
 _MINE = "LEFT JOIN statuses my ON my.document_id = d.id AND my.annotator = ?"
 
@@ -118,9 +122,65 @@ class Documents(Part):
         yield from heapq.merge(*streams, key=lambda row: row.id)
 
     def ids(self, status: str | None = None, search: str | None = None) -> list[int]:
-        where, params = self._filter(status, search)
-        sql = f"SELECT d.id FROM documents d {_MINE}{where} ORDER BY d.id"
-        return [r[0] for r in self.conn.execute(sql, [self.annotator, *params])]
+        """The ids of the documents with the current analyst's ``status`` whose title or text
+        holds ``search``, in project order. Without a search no document is read: a status of
+        the analyst's own is found along the statuses index, the new ones along the ids."""
+        if search:
+            where, params = self._filter(status, search)
+            sql = f"SELECT d.id FROM documents d {_MINE}{where} ORDER BY d.id"
+            return [r[0] for r in self.conn.execute(sql, [self.annotator, *params])]
+        if status is None:
+            rows = self.conn.execute(f"SELECT id FROM documents {_BY_ID} ORDER BY id")
+        elif status == "new":
+            rows = self.conn.execute(
+                f"SELECT d.id FROM documents d {_BY_ID} WHERE NOT EXISTS (SELECT 1 FROM statuses s"
+                " WHERE s.document_id = d.id AND s.annotator = ? AND s.status != 'new')"
+                " ORDER BY d.id",
+                (self.annotator,),
+            )
+        else:
+            rows = self.conn.execute(
+                "SELECT document_id FROM statuses WHERE annotator = ? AND status = ?"
+                " ORDER BY document_id",
+                (self.annotator, status),
+            )
+        return [r[0] for r in rows]
+
+    def page(self, offset: int, limit: int, after: int | None = None) -> list[int]:
+        """``limit`` ids of the project's documents in project order from the ``offset``-th,
+        read along the narrow index of ids (a million are skipped in milliseconds, not a
+        read of every document). ``after``, the id just before that place when the caller
+        knows it, starts there without counting."""
+        if after is not None:
+            rows = self.conn.execute(
+                f"SELECT id FROM documents {_BY_ID} WHERE id > ? ORDER BY id LIMIT ?",
+                (after, limit),
+            )
+        else:
+            rows = self.conn.execute(
+                f"SELECT id FROM documents {_BY_ID} ORDER BY id LIMIT ? OFFSET ?",
+                (limit, offset),
+            )
+        return [r[0] for r in rows]
+
+    def position(self, document_id: int) -> int | None:
+        """Where a document is in project order (0 for the first); None when there is none."""
+        row = self.conn.execute(
+            f"SELECT (SELECT count(*) FROM documents {_BY_ID} WHERE id < ?1)"
+            " FROM documents WHERE id = ?1",
+            (document_id,),
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def rows_of(self, ids: Sequence[int]) -> list[DocumentRow]:
+        """The rows of the documents ``ids`` (those there are), in that order, without their
+        text; the status is the current analyst's."""
+        rows = self.conn.execute(
+            "SELECT d.id, d.title, COALESCE(my.status, 'new'), d.span_count, d.external_id"
+            f" FROM json_each(?) m JOIN documents d ON d.id = m.value {_MINE} ORDER BY m.key",
+            (json.dumps(list(ids)), self.annotator),
+        )
+        return [DocumentRow(*r) for r in rows]
 
     def row(self, document_id: int) -> DocumentRow:
         row = self.conn.execute(

@@ -105,6 +105,17 @@ class Statuses(Part):
         )
         return dict(rows)
 
+    def of_documents(self, document_ids: Sequence[int]) -> dict[int, dict[str, str]]:
+        """Every analyst's status for each of ``document_ids`` that has any, by name."""
+        out: dict[int, dict[str, str]] = {}
+        for doc, who, status in self.conn.execute(
+            "SELECT s.document_id, s.annotator, s.status FROM json_each(?) m"
+            " JOIN statuses s ON s.document_id = m.value ORDER BY s.annotator",
+            (json.dumps(list(document_ids)),),
+        ):
+            out.setdefault(doc, {})[who] = status
+        return out
+
     def analysts(self) -> list[str]:
         """Everyone who has a status or a span of their own in the project, by name.
 

@@ -6,7 +6,7 @@ spans by who made them.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from annotator.store.project import Store
@@ -101,8 +101,15 @@ def done_by(store: Store) -> dict[str, set[int]]:
     return done
 
 
-def curated_documents(store: Store) -> set[int]:
-    return {r[0] for r in store.conn.execute("SELECT document_id FROM curations")}
+def curated_documents(store: Store, documents: Sequence[int] | None = None) -> set[int]:
+    """The documents a curator settled (of ``documents``, when given)."""
+    if documents is None:
+        return {r[0] for r in store.conn.execute("SELECT document_id FROM curations")}
+    rows = store.conn.execute(
+        "SELECT c.document_id FROM json_each(?) m JOIN curations c ON c.document_id = m.value",
+        (json.dumps(list(documents)),),
+    )
+    return {r[0] for r in rows}
 
 
 def lengths(store: Store, documents: Iterable[int] | None = None) -> dict[int, int]:
