@@ -34,6 +34,7 @@ from annotator.store.labels import LabelInUse, Labels
 from annotator.store.migrations import (
     MIGRATION_SET,
     applied_names,
+    apply_to_new,
     known_names,
     migration_set,
     pending_names,
@@ -169,9 +170,11 @@ class Store:
         pending = pending_names(applied)
         if not pending:
             return
-        if not new:
+        if new:
+            apply_to_new(self.conn)
+        else:
             self.backup(self._backup_path(f"before-{pending[0]}"))
-        migration_set().apply(self.db)
+            migration_set().apply(self.db)
         if not new and "0004_relations" in pending:
             with self.transaction():
                 self._add_missing_default_labels()
@@ -294,6 +297,23 @@ class Store:
             yield
         finally:
             self.conn.execute(f"PRAGMA cache_size = {previous}")
+
+    @contextmanager
+    def references_made_here(self) -> Iterator[None]:
+        """For a writer that only adds rows whose references it made itself (an import, a
+        document and its spans): SQLite's check of every new span's document and label, a
+        lookup each, is left off while it writes, and turned back on after.
+
+        Nothing may be deleted meanwhile, as no deletion cascades. SQLite turns the checks
+        on and off only outside a transaction: inside one, they stay as they are."""
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            yield
+        finally:
+            self.conn.execute("PRAGMA foreign_keys = ON")
 
     def history(self, document_id: int | None = None) -> list[dict[str, Any]]:
         where, params = ("WHERE document_id = ?", [document_id]) if document_id else ("", [])

@@ -232,6 +232,8 @@ class Spans(Part):
                     "delete_relation", relation.document_id, None, relation=relation.id,
                     head=relation.head, child=relation.child, label=relation.label,
                 )  # fmt: skip
+            # Its relations go first, by name: the delete never leans on the schema's cascade.
+            self.conn.executemany("DELETE FROM relations WHERE id = ?", [(r.id,) for r in taken])
             self.conn.execute("DELETE FROM spans WHERE id = ?", (span_id,))
             if span.origin != "suggested":
                 self._count_spans(span.document_id, -1)

@@ -384,3 +384,44 @@ def test_an_upgraded_project_gets_the_relation_types_and_the_missing_default_lab
         names = [lab.name for lab in store.labels.all()]
         assert names[:2] == ["claim", "quote"] and "speaker" in names
         assert store.labels.get("quote").attributes  # its default speaker attribute
+
+
+def test_a_new_project_has_the_steps_and_their_record_sqlite_utils_would_give_it(tmp_path):
+    import sys
+
+    made = tmp_path / "new.db"
+    make_project(made)
+    db = Database(memory=True)
+    migration_set().apply(db)
+    conn = sqlite3.connect(made)
+    try:
+        ours = conn.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+            " ORDER BY type, name"
+        ).fetchall()
+        records = conn.execute(
+            "SELECT id, migration_set, name FROM _sqlite_migrations ORDER BY id"
+        ).fetchall()
+    finally:
+        conn.close()
+    theirs = db.conn.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+        " ORDER BY type, name"
+    ).fetchall()
+    assert ours == theirs
+    assert records == [(i, MIGRATION_SET, name) for i, name in enumerate(sorted(known_names()), 1)]
+    assert migration_set().pending(Database(made)) == []
+    assert "sqlite_utils" in sys.modules  # this test's own import; a new project needs none
+
+
+def test_making_a_project_does_not_import_sqlite_utils(tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from annotator.store.project import Store; "
+        f"Store({str(tmp_path / 'p.db')!r}, 'tester').close(); "
+        "print('sqlite_utils' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
