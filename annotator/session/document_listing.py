@@ -15,7 +15,6 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from annotator.suggest.running import any_suggestions, suggestion_counts
 from annotator.team.layers import curated_documents
 
 if TYPE_CHECKING:
@@ -59,7 +58,7 @@ class DocumentListing:
             self._ids = array("q", store.documents.ids(status, search))
             self.count = len(self._ids)
         #: Whether any document has suggestions waiting (the list then shows how many).
-        self.suggestions = any_suggestions(store)
+        self.suggestions = store.spans.any_suggested()
         #: Everyone with work in the project, when the team column is shown.
         self.analysts = store.statuses.analysts() if team else []
 
@@ -77,7 +76,7 @@ class DocumentListing:
             page.team = self.store.statuses.of_documents(ids)
             page.settled = curated_documents(self.store, ids)
         if self.suggestions:
-            page.suggested = suggestion_counts(self.store, ids)
+            page.suggested = self.store.spans.suggested_counts(ids)
         return page
 
     def position(self, document_id: int) -> int | None:
@@ -89,5 +88,5 @@ class DocumentListing:
 
     def any_suggestions(self) -> bool:
         """Whether any document has suggestions waiting now (after a change to them)."""
-        self.suggestions = any_suggestions(self.store)
+        self.suggestions = self.store.spans.any_suggested()
         return self.suggestions

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from annotator.changes import Change, Changes, changes_of, with_changes
@@ -385,6 +385,21 @@ class Spans(Part):
             " GROUP BY annotator, origin, label_id, suggester) t JOIN labels l ON l.id = t.label_id"
         )
         return [tuple(r) for r in rows]
+
+    def suggested_counts(self, documents: Sequence[int]) -> dict[int, int]:
+        """How many suggestions each of ``documents`` has waiting; those with none are left
+        out (read along the suggestions' own index)."""
+        rows = self.conn.execute(
+            "SELECT s.document_id, count(*) FROM json_each(?) m JOIN spans s"
+            " ON s.document_id = m.value AND s.origin = 'suggested' GROUP BY s.document_id",
+            (json.dumps(list(documents)),),
+        )
+        return {doc: n for doc, n in rows}
+
+    def any_suggested(self) -> bool:
+        """Whether any document has a suggestion waiting."""
+        found = self.conn.execute("SELECT 1 FROM spans WHERE origin = 'suggested' LIMIT 1")
+        return found.fetchone() is not None
 
     def analysts_of_settled(self) -> dict[tuple[int, int, int, str], list[str]]:
         """Where each curated span came from: for every document a curator settled, the

@@ -372,31 +372,6 @@ def suggestions(store: Store, document_id: int) -> list[Span]:
     return [s for s in store.spans.in_document(document_id) if s.origin == "suggested"]
 
 
-def suggestion_counts(store: Store, documents: Sequence[int] | None = None) -> dict[int, int]:
-    """How many suggestions each document (of ``documents``, when given) has; documents with
-    none are left out."""
-    if documents is None:
-        rows = store.conn.execute(
-            "SELECT document_id, count(*) FROM spans WHERE origin = 'suggested'"
-            " GROUP BY document_id"
-        )
-    else:
-        rows = store.conn.execute(
-            "SELECT s.document_id, count(*) FROM json_each(?) m JOIN spans s"
-            " ON s.document_id = m.value AND s.origin = 'suggested' GROUP BY s.document_id",
-            (json.dumps(list(documents)),),
-        )
-    return {doc: n for doc, n in rows}
-
-
-def any_suggestions(store: Store) -> bool:
-    """Whether any document has a suggestion waiting (read from their own index)."""
-    return (
-        store.conn.execute("SELECT 1 FROM spans WHERE origin = 'suggested' LIMIT 1").fetchone()
-        is not None
-    )
-
-
 # -- a program of the user's own --------------------------------------------------------------
 
 
