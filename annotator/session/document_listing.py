@@ -41,6 +41,8 @@ class DocumentListing:
     """The documents with the current analyst's ``status`` (all, when None) whose title or
     text holds ``search``, in project order; ``team``: everyone's statuses are read too."""
 
+    page_size = PAGE
+
     def __init__(
         self,
         store: Store,

@@ -189,9 +189,7 @@ class DocumentListModel(QAbstractTableModel):
         """The ``i``-th row, its page read when it is not kept."""
         if self.listing is None:
             return None
-        from annotator.session.document_listing import PAGE
-
-        number, at = divmod(i, PAGE)
+        number, at = divmod(i, self.listing.page_size)
         page = self._pages.get(number)
         if page is None:
             page = self._read(number)
@@ -200,14 +198,12 @@ class DocumentListModel(QAbstractTableModel):
         return page.rows[at] if at < len(page.rows) else None
 
     def _read(self, number: int) -> Page:
-        from annotator.session.document_listing import PAGE
-
         assert self.listing is not None
         before = self._pages.get(number - 1)
         page = self.listing.page(number, before.ids[-1] if before and before.ids else None)
         self._pages[number] = page
         for at, doc in enumerate(page.ids):
-            self._row_of[doc] = number * PAGE + at
+            self._row_of[doc] = number * self.listing.page_size + at
         if self.team is not None:
             self.team.update(page.team)
         self.settled |= page.settled
@@ -243,13 +239,12 @@ class DocumentListModel(QAbstractTableModel):
 
     def _kept(self, document_id: int) -> tuple[Page, int] | None:
         """The page kept holding a document, and its place there."""
-        from annotator.session.document_listing import PAGE
-
         i = self._row_of.get(document_id)
         if i is None:
             return None
-        page = self._pages.get(i // PAGE)
-        return None if page is None else (page, i % PAGE)
+        assert self.listing is not None
+        page = self._pages.get(i // self.listing.page_size)
+        return None if page is None else (page, i % self.listing.page_size)
 
     def replace(self, row: DocumentRow) -> None:
         """Show a document's new status or span count; only its row repaints (a row not
