@@ -122,25 +122,22 @@ def figures(
     out["spans_by_label_by_analyst"] = by_label
     out["curated"] = curated(store, out["documents"], tally)
     out["active_time"] = active_time(store, times, break_after, slowest, who.only_curators)
-    overall, by_analyst = activity.done_by_period(store, period, who.only_curators)
-    out["done"] = {"period": period, "overall": overall, "by_analyst": by_analyst}
+    finished = {
+        who for who, counts in out["documents_by_status_by_analyst"].items() if counts["done"]
+    }
+    pairs = len(set(by_label) | finished) >= 2  # agreement needs two analysts
+    done = activity.done_by_period(store, period, who.only_curators, times=pairs)
+    out["done"] = {"period": period, "overall": done.overall, "by_analyst": done.by_analyst}
     # Spans made one at a time are read only when some are: a big imported archive has none.
     made = any(origin in ("manual", "curated") for origin, *_ in tally)
     out["spans_per_hour"] = spans_per_hour(
         activity.spans_made(store) if made else {}, activity.by_analyst(times)
     )
-    finished = {
-        who for who, counts in out["documents_by_status_by_analyst"].items() if counts["done"]
-    }
-    if len(set(by_label) | finished) < 2:  # agreement needs two analysts
-        out["agreement_over_time"] = []
-    else:
-        done = {
-            key: at
-            for key, at in activity.done_times(store).items()
-            if key[1] not in who.only_curators
-        }
-        out["agreement_over_time"] = agreement_over_time(store, period, done, set(by_label))
+    out["agreement_over_time"] = (
+        agreement_over_time(store, period, done.times, set(by_label))
+        if done.times is not None
+        else []
+    )
     return out
 
 

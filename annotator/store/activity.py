@@ -34,6 +34,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import lru_cache
 from statistics import median
@@ -68,7 +69,7 @@ _DONE_IN_HISTORY = """
             PARTITION BY document_id, who ORDER BY julianday(at) DESC, id DESC) AS latest
         FROM (SELECT document_id, id, at,
                      COALESCE(json_extract(details, '$.of'), annotator) AS who
-              FROM changes
+              FROM changes NOT INDEXED
               WHERE action = 'set_status' AND document_id IS NOT NULL
                 AND json_extract(details, '$.after') = 'done' AND julianday(at) IS NOT NULL)
     )
@@ -230,55 +231,76 @@ _DONE_AT = f"""
         ON h.document_id = s.document_id AND h.who = s.annotator
     WHERE s.status = 'done' AND s.annotator NOT IN (SELECT value FROM json_each(?1))"""
 
-# The documents done overall, each with its analysts' done times: those finished at one time
-# (every document of one analyst) counted by that time, the others with each time (NULL count).
-_OVERALL_DONE = f"""
+# What the figures count of documents done, in one statement that reads the history once:
+# each analyst's done times, counted by time ('who'); the documents done overall whose
+# analysts finished them at one time (every document of one analyst), counted by that time
+# ('alone'); the others with each of their analysts' times ('doc'); and, when ?2, every
+# analyst's done time on every document ('each').
+_DONE_COUNTS = f"""
     WITH done AS MATERIALIZED ({_DONE_AT}),
     per AS MATERIALIZED (
         SELECT d.document, min(d.at) = max(d.at) AS alone, min(d.at) AS at FROM done d
         WHERE d.document IN (SELECT id FROM documents WHERE status = 'done')
         GROUP BY d.document)
-    SELECT NULL, at, count(*) FROM per WHERE alone GROUP BY at
+    SELECT 'who', who, at, count(*), NULL FROM done GROUP BY who, at
     UNION ALL
-    SELECT d.document, d.at, NULL FROM per p JOIN done d ON d.document = p.document
-    WHERE NOT p.alone"""
+    SELECT 'alone', NULL, at, count(*), NULL FROM per WHERE alone GROUP BY at
+    UNION ALL
+    SELECT 'doc', NULL, d.at, NULL, d.document FROM per p JOIN done d ON d.document = p.document
+    WHERE NOT p.alone
+    UNION ALL
+    SELECT 'each', who, at, NULL, document FROM done WHERE ?2"""
+
+
+@dataclass
+class DoneCounts:
+    """How many documents became done in each period, periods in order: ``overall`` (as
+    :func:`overall_done_times` has them) and ``by_analyst``, by name (as
+    :func:`done_per_period`); and, when asked for, each analyst's done ``times`` (as
+    :func:`done_times`)."""
+
+    overall: dict[str, int]
+    by_analyst: dict[str, dict[str, int]]
+    times: dict[tuple[int, str], str] | None = None
 
 
 def done_by_period(
-    store: Store, period: str = "day", leave_out: Iterable[str] = ()
-) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
-    """How many documents became done in each period, periods in order: overall (as
-    :func:`overall_done_times` has them) and by analyst, by name (as :func:`done_per_period`),
-    leaving ``leave_out``'s statuses out. Counted in SQL by time first, so that a million
-    statuses set at one time (by an import) are one row here, not a million."""
+    store: Store, period: str = "day", leave_out: Iterable[str] = (), *, times: bool = False
+) -> DoneCounts:
+    """The documents done, counted by period, ``leave_out``'s statuses left out (with
+    ``times``, each done time too). Counted in SQL by time first, so that a million statuses
+    set at one time (by an import) are one row here, not a million."""
     if period not in PERIODS:
         raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
-    skip = json.dumps(sorted(leave_out))
     by_analyst: dict[str, dict[str, int]] = {}
-    for who, at, count in store.conn.execute(
-        f"SELECT who, at, count(*) FROM ({_DONE_AT}) GROUP BY who, at", (skip,)
-    ):
-        key = period_of(at, period)
-        mine = by_analyst.setdefault(who, {})
-        if key is not None:
-            mine[key] = mine.get(key, 0) + count
     overall: dict[str, int] = {}
     latest: dict[int, tuple[datetime, str]] = {}
-    for doc, at, count in store.conn.execute(_OVERALL_DONE, (skip,)):
-        if doc is None:  # finished at one time: counted in SQL
-            key = period_of(at, period)
-            if key is not None:
-                overall[key] = overall.get(key, 0) + count
-            continue
-        when = parse_time(at)
-        if when is not None and (doc not in latest or when > latest[doc][0]):
-            latest[doc] = (when, at)
-    for key in (period_of(at, period) for _, at in latest.values()):
+    each: dict[tuple[int, str], str] = {}
+
+    def count(into: dict[str, int], at: str, n: int) -> None:
+        key = period_of(at, period)
         if key is not None:
-            overall[key] = overall.get(key, 0) + 1
-    return (
+            into[key] = into.get(key, 0) + n
+
+    for kind, who, at, n, doc in store.conn.execute(
+        _DONE_COUNTS, (json.dumps(sorted(leave_out)), times)
+    ):
+        if kind == "who":
+            count(by_analyst.setdefault(who, {}), at, n)
+        elif kind == "alone":
+            count(overall, at, n)
+        elif kind == "doc":
+            when = parse_time(at)
+            if when is not None and (doc not in latest or when > latest[doc][0]):
+                latest[doc] = (when, at)
+        else:
+            each[(doc, who)] = at
+    for _, at in latest.values():
+        count(overall, at, 1)
+    return DoneCounts(
         dict(sorted(overall.items())),
         {who: dict(sorted(by_analyst[who].items())) for who in sorted(by_analyst)},
+        each if times else None,
     )
 
 

@@ -197,13 +197,15 @@ def test_done_documents_are_counted_on_the_utc_day_they_became_done(project, clo
     assert overall[d1] == "2026-12-01T00:00:00.000Z"
     # The same counted in SQL by time, as the figures count them.
     for period in ("day", "week"):
-        assert activity.done_by_period(ana, period) == (
-            activity.count_by_period(overall.values(), period),
-            activity.done_per_period(ana, period),
-        )
-    assert activity.done_by_period(ana, leave_out=["bo"]) == (
+        counts = activity.done_by_period(ana, period, times=True)
+        assert counts.overall == activity.count_by_period(overall.values(), period)
+        assert counts.by_analyst == activity.done_per_period(ana, period)
+        assert counts.times == activity.done_times(ana)
+    left_out = activity.done_by_period(ana, leave_out=["bo"])
+    assert (left_out.overall, left_out.by_analyst, left_out.times) == (
         {"2026-11-30": 1, "2026-12-03": 1},
         {"ana": {"2026-11-30": 1, "2026-12-01": 1, "2026-12-03": 1}},
+        None,
     )
 
 
