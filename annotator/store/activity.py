@@ -282,9 +282,22 @@ def done_by_period(
         if key is not None:
             into[key] = into.get(key, 0) + n
 
-    for kind, who, at, n, doc in store.conn.execute(
-        _DONE_COUNTS, (json.dumps(sorted(leave_out)), times)
-    ):
+    # With one status a document at most (every project of one analyst), a document done
+    # overall is its analyst's: the overall counts are the analysts' own, added up.
+    alone = (
+        store.conn.execute(
+            "SELECT 1 FROM statuses GROUP BY document_id HAVING count(*) > 1 LIMIT 1"
+        ).fetchone()
+        is None
+    )
+    skip = json.dumps(sorted(leave_out))
+    if alone and not times:
+        rows = store.conn.execute(
+            f"SELECT 'who', who, at, count(*), NULL FROM ({_DONE_AT}) GROUP BY who, at", (skip,)
+        )
+    else:
+        rows = store.conn.execute(_DONE_COUNTS, (skip, times))
+    for kind, who, at, n, doc in rows:
         if kind == "who":
             count(by_analyst.setdefault(who, {}), at, n)
         elif kind == "alone":
@@ -297,6 +310,10 @@ def done_by_period(
             each[(doc, who)] = at
     for _, at in latest.values():
         count(overall, at, 1)
+    if alone and not times:
+        for mine in by_analyst.values():
+            for key, n in mine.items():
+                overall[key] = overall.get(key, 0) + n
     return DoneCounts(
         dict(sorted(overall.items())),
         {who: dict(sorted(by_analyst[who].items())) for who in sorted(by_analyst)},

@@ -300,3 +300,18 @@ def test_the_label_studio_export_gives_each_annotation_its_analysts_lead_time(
         for t in tasks
     ]
     assert got == [[("ana", 12.5), ("bo", 1.25)], [("ana", 0.0)], []]
+
+
+def test_a_single_analysts_documents_done_are_counted_overall_as_theirs(project, clock):
+    ana, _, (d1, d2, d3) = project
+    clock.at(3600)
+    ana.statuses.set(d1, "done")
+    ana.statuses.set(d2, "done")
+    clock.at(30 * 3600)
+    ana.statuses.set(d3, "done")
+    counts = activity.done_by_period(ana)
+    assert counts.overall == activity.count_by_period(
+        activity.overall_done_times(ana).values()
+    ) == {"2026-11-30": 2, "2026-12-01": 1}
+    assert counts.by_analyst == {"ana": counts.overall}
+    assert activity.done_by_period(ana, leave_out=["ana"]).overall == {}
