@@ -98,7 +98,9 @@ def merge_projects(
                 raise MergeError(f"{printable(path)} is the team project itself")
             read.append(source)
         declared: dict[tuple[str, str], Path] = {}  # (label, attribute): the file declaring it
-        with into.bulk_writes(256), into.transaction():
+        # Every reference the merge writes is one it made (a document matched or added, a
+        # label the team project has, a span just copied): SQLite's check of each is left off.
+        with into.bulk_writes(256), into.references_made_here(), into.transaction():
             check_renames(into, read, renames)
             for source in read:
                 report.sources.append(merge_one(into, source, declared, allow_older))

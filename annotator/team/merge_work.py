@@ -284,7 +284,7 @@ def _write(
         "UPDATE spans SET note = ?, attributes = ?, updated_at = ? WHERE id = ?", writes.notes
     )
     if writes.gone:
-        _count_relations_going(conn, writes.gone, result)
+        _take_relations_going(conn, writes.gone, result)
         conn.executemany("DELETE FROM spans WHERE id = ?", [(i,) for i in writes.gone])
     first = into.spans.next_id()
     stage = f"temp.{source.work}"
@@ -458,10 +458,11 @@ def _replace_work(
         result.count_undone(who, ("span", "added"), added)
 
 
-def _count_relations_going(
+def _take_relations_going(
     conn: sqlite3.Connection, span_ids: Sequence[int], result: SourceReport
 ) -> None:
-    """Count the relations that go with spans about to be deleted (their ends)."""
+    """Count and delete the relations that go with spans about to be deleted (their ends):
+    by name, as the merge writes without SQLite's cascade."""
     for at in range(0, len(span_ids), 500):
         chunk = span_ids[at : at + 500]
         marks = ", ".join("?" * len(chunk))
@@ -472,6 +473,10 @@ def _count_relations_going(
         ):
             result.relations_removed += count
             result.count_undone(who, ("relation", "removed"), count)
+        conn.execute(
+            f"DELETE FROM relations WHERE head IN ({marks}) OR child IN ({marks})",
+            [*chunk, *chunk],
+        )
 
 
 def _checked_attributes(

@@ -310,8 +310,10 @@ def test_a_single_analysts_documents_done_are_counted_overall_as_theirs(project,
     clock.at(30 * 3600)
     ana.statuses.set(d3, "done")
     counts = activity.done_by_period(ana)
-    assert counts.overall == activity.count_by_period(
-        activity.overall_done_times(ana).values()
-    ) == {"2026-11-30": 2, "2026-12-01": 1}
+    assert (
+        counts.overall
+        == activity.count_by_period(activity.overall_done_times(ana).values())
+        == {"2026-11-30": 2, "2026-12-01": 1}
+    )
     assert counts.by_analyst == {"ana": counts.overall}
     assert activity.done_by_period(ana, leave_out=["ana"]).overall == {}

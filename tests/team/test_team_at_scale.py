@@ -159,3 +159,23 @@ def test_agreement_and_figures_run_as_many_statements_for_many_documents_as_for_
             assert [len(p["points"]) for p in shown["agreement_over_time"]] == [1, 1, 1]
             counts.append(counter.statements)
     assert counts[0] == counts[1]
+
+
+def test_a_span_gone_from_a_file_takes_its_relations_in_the_team_project(tmp_path):
+    source = project(tmp_path / "ana.db", "ana", 1)
+    with Store(source, "ana") as store:
+        text = store.documents.text(1)
+        quote = store.spans.add(1, text.index("“"), text.index(",”") + 2, "quote")
+        speaker = store.spans.add(1, text.index("Ana"), text.index("Ana") + 3, "speaker")
+        store.relations.add(quote.id, speaker.id, "said_by")
+    with Store(tmp_path / "team.db", "lead") as team:
+        merge_projects(team, [source])
+        assert [r.label for r in team.relations.in_document(1)] == ["said_by"]
+    with Store(source, "ana") as store:
+        store.spans.delete(quote.id)
+    with Store(tmp_path / "team.db", "lead") as team:
+        report = merge_projects(team, [source])
+        assert report.sources[0].relations_removed == 1
+        assert team.relations.in_document(1) == []
+        assert team.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert team.conn.execute("PRAGMA foreign_key_check").fetchall() == []
