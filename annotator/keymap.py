@@ -151,6 +151,36 @@ COMMANDS: tuple[Command, ...] = (
         "Move the selected span's end one character (a whole emoji or accented letter) right.",
     ),
     _c(
+        "span.start.word.left",
+        "Move span start a word left",
+        "Alt+[",
+        "Tagging",
+        "Move the selected span's start to the start of the word before it.",
+    ),
+    _c(
+        "span.start.word.right",
+        "Move span start a word right",
+        "Alt+]",
+        "Tagging",
+        "Move the selected span's start to the start of the next word (a quotation mark goes"
+        " with its word).",
+    ),
+    _c(
+        "span.end.word.left",
+        "Move span end a word left",
+        "Alt+,",
+        "Tagging",
+        "Move the selected span's end to the end of the word before it (a comma or quotation"
+        " mark goes with its word).",
+    ),
+    _c(
+        "span.end.word.right",
+        "Move span end a word right",
+        "Alt+.",
+        "Tagging",
+        "Move the selected span's end to the end of the next word.",
+    ),
+    _c(
         "span.deselect",
         "Deselect span",
         "Esc",
@@ -164,6 +194,13 @@ COMMANDS: tuple[Command, ...] = (
         "Ctrl+L",
         "Tagging",
         "Edit the labels: names, colours, hotkeys, definitions, attributes.",
+    ),
+    _c(
+        "app.preferences",
+        "&Preferences…",
+        "Ctrl+Shift+O",
+        "Project",
+        "Settings: how often the learned model trains again, and every command's keys.",
     ),
     _c(
         "view.snap",
@@ -218,6 +255,14 @@ COMMANDS: tuple[Command, ...] = (
         "Select the paragraph at the caret; again, add the next paragraph to the selection.",
     ),
     _c(
+        "select.quotation",
+        "Select &quotation",
+        "Q",
+        "Moving and selecting",
+        "Select the quotation at the caret (or the next one), its quotation marks included;"
+        " again, the next quotation.",
+    ),
+    _c(
         "caret.sentence.next",
         "Caret to next sentence",
         "Alt+Down",
@@ -254,6 +299,13 @@ COMMANDS: tuple[Command, ...] = (
         "Shift+F8",
         "Suggestions",
         "Run the suggesters on every document not done, with progress.",
+    ),
+    _c(
+        "suggest.learn",
+        "&Learn from the documents done",
+        "Ctrl+Shift+M",
+        "Suggestions",
+        "Train the learned model now on the documents marked done, in the background.",
     ),
     _c("suggestion.next", "&Next suggestion", "]", "Suggestions", "Choose the next suggestion."),
     _c(

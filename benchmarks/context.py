@@ -36,8 +36,10 @@ class Sizes:
     learn_test: int = 100  # unseen articles its suggestions are scored on
     learn_train: int = 500  # learn-train's done articles
     learn_suggest: int = 10_000  # learn-suggest's articles
+    learn_stall: int = 200  # learn-stall's done articles, and as many not done
     learn_runs: int = 3
     keys_samples: int = 4  # sample articles tagged from the keyboard (keys-samples)
+    speaker_articles: int = 300  # the speakers row's generated articles
     team_articles: int = 10_000  # each analyst's, in the team rows
     team_growth: int = 2  # the growth rows time the team rows again at this many times the size
     team_runs: int = 3
@@ -67,8 +69,10 @@ class Sizes:
             big_project_runs=2,
             learn_train=100,
             learn_suggest=1_000,
+            learn_stall=50,
             learn_runs=1,
             keys_samples=1,
+            speaker_articles=60,
             team_articles=1_000,
             team_runs=2,
             archive_articles=20_000,
@@ -95,8 +99,10 @@ class Sizes:
             learn_test=5,
             learn_train=8,
             learn_suggest=20,
+            learn_stall=8,
             learn_runs=1,
             keys_samples=1,
+            speaker_articles=6,
             team_articles=30,
             team_runs=1,
             archive_articles=200,

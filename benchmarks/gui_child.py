@@ -308,6 +308,78 @@ def big_project(project: str) -> dict[str, Any]:
     }
 
 
+def _ticking(
+    app: Any, begin: Callable[[Callable[[], None]], None]
+) -> tuple[list[float], list[float], float]:
+    """The gaps between the ticks of a 1 ms timer in the window's thread, from ``begin(done)``
+    until ``done()`` is called; the processor time the thread spent in each gap (its own
+    work, apart from waiting for the disk or for the processor); and how long it all took."""
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+
+    ticks: list[tuple[float, float]] = []
+    timer = QTimer()
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.setInterval(1)
+    timer.timeout.connect(lambda: ticks.append((time.perf_counter(), time.thread_time())))
+    loop = QEventLoop()
+    finished: list[bool] = []
+
+    def done() -> None:
+        finished.append(True)
+        loop.quit()
+
+    QTimer.singleShot(600_000, loop.quit)  # a guard: a retrain that never ends is an error
+    timer.start()
+    start = time.perf_counter()
+    begin(done)
+    loop.exec()
+    timer.stop()
+    took = time.perf_counter() - start
+    if not finished:
+        raise RuntimeError("the retrain did not end within 600 s")
+    pairs = list(zip(ticks, ticks[1:], strict=False))
+    return [b[0] - a[0] for a, b in pairs], [b[1] - a[1] for a, b in pairs], took
+
+
+def learn_stall(project: str, runs: int) -> dict[str, Any]:
+    """The longest the window's thread was kept from a 1 ms timer while the learned model was
+    trained in the background, stored, and its suggestions refreshed; beside the same timer
+    in the window left idle for as long."""
+    from PySide6.QtCore import QTimer
+
+    app = _app()
+    window = _window_class()(project)
+    _need(window, "learning")
+    _need(window.learning, "train", "on_stored", "on_refreshed")
+    window.show()
+    app.processEvents()
+    times: dict[str, list[float]] = {"ours": [], "reference": []}
+    extra: dict[str, list[Any]] = {
+        "seconds": [], "gaps_over_16_ms": [], "p99_gap": [], "longest_own_work": [],
+    }  # fmt: skip
+    took = 1.0
+
+    def retrain(done: Callable[[], None]) -> None:
+        window.learning.on_refreshed = done
+        window.learning.train()
+
+    def idle(done: Callable[[], None]) -> None:
+        QTimer.singleShot(int(took * 1000), done)
+
+    for i in range(runs):
+        order = [("ours", retrain), ("reference", idle)]
+        for key, begin in order if i % 2 == 0 else order[::-1]:
+            gaps, busy, seconds = _ticking(app, begin)
+            times[key].append(max(gaps))
+            if key == "ours":
+                took = seconds
+                extra["seconds"].append(seconds)
+                extra["gaps_over_16_ms"].append(sum(1 for g in gaps if g > 0.016))
+                extra["p99_gap"].append(sorted(gaps)[int(0.99 * (len(gaps) - 1))])
+                extra["longest_own_work"].append(max(busy))
+    return {**times, "extra": extra}
+
+
 def keys(project: str, gold: str, families: list[str], suggestions: bool) -> dict[str, Any]:
     """A keyboard-only session tagging the documents of ``gold`` (JSONL records whose ids
     are the project's external ids) at 1600×1000, as a user would see it."""
@@ -340,6 +412,7 @@ def main(argv: list[str]) -> int:
         "open-long": open_long,
         "edit-long": edit_long,
         "big-project": big_project,
+        "learn-stall": learn_stall,
         "keys": keys,
     }
     try:

@@ -29,6 +29,7 @@ OPEN_LONG_RATIO = 4.0
 EDIT_P95_LIMIT = 0.016
 BIG_OPEN_LIMIT = 1.0
 BIG_MEMORY_LIMIT_MB = 300
+STALL_LIMIT = 0.016  # one frame
 REFERENCE_STARTUP = (
     "from PySide6 import QtWidgets; app=QtWidgets.QApplication([]); w=QtWidgets.QMainWindow();"
     f" w.show(); app.processEvents(); print({FIRST_PAINT_LINE!r}, flush=True)"
@@ -358,4 +359,63 @@ def window_on(ctx: Context, row: str, project: Callable[[], Path], documents: in
             met=memory.median < BIG_MEMORY_LIMIT_MB,
             note=f"{reference_note}; {before:.0f} MB before the window was built",
         ),
+    ]
+
+
+# -- a retrain in the window ------------------------------------------------------------------
+
+
+def learn_stall(ctx: Context) -> list[Figure]:
+    """The longest stall of the window's thread while the learned model retrains: training
+    (a worker process), storing the model, refreshing its suggestions on the documents not
+    done, each run on the same project."""
+    from benchmarks import conventions
+    from benchmarks.learned_rows import library_problem, project, records_file
+
+    s = ctx.sizes
+    what = (
+        f"longest gap between 1 ms timer ticks in the window while it retrains on "
+        f"{s.learn_stall:,} done articles, stores the model and refreshes its suggestions on "
+        f"{s.learn_stall:,} not done"
+    )
+    target = f"≤ {STALL_LIMIT * 1000:.0f} ms (one frame)"
+    problem = window_problem() or library_problem()
+    if problem:
+        return [_na("learn-stall", "learn-stall", what, target, f"window not available: {problem}")]
+    done = records_file(
+        ctx, f"negotiation-train-{s.learn_stall}",
+        conventions.articles(s.learn_stall, "negotiation", seed=1),
+    )  # fmt: skip
+    new = records_file(
+        ctx,
+        f"negotiation-new-{s.learn_stall}",
+        (
+            {**r, "status": "new", "spans": []}
+            for r in conventions.articles(s.learn_stall, "negotiation", seed=5)
+        ),
+    )
+    path = project(ctx, "learn-stall", [done, new])
+    ctx.say(f"  retraining in the window {s.learn_runs} times")
+    data = _child(ctx, "learn-stall", {"project": str(path), "runs": s.learn_runs}, timeout=1800)
+    if "na" in data:
+        return [_na("learn-stall", "learn-stall", what, target, data["na"])]
+    ours, idle = Stats(data["ours"]), Stats(data["reference"])
+    extra = data["extra"]
+    return [
+        Figure(
+            row="learn-stall",
+            name="learn-stall",
+            what=what,
+            target=target,
+            ours=ours,
+            reference=idle,
+            ratio=Stats([a / b for a, b in zip(ours.samples, idle.samples, strict=True)]),
+            met=ours.max <= STALL_LIMIT,
+            note=f"the longest gap of each run; the window's own work in one gap at most "
+            f"{max(extra['longest_own_work']) * 1000:.1f} ms of processor time (the rest of a "
+            f"gap is waiting for the processor or the disk); gaps over 16 ms: "
+            f"{extra['gaps_over_16_ms']}; a retrain took {Stats(extra['seconds']).median:.1f} s; "
+            "reference: the same timer with the window idle for as long",
+            extra=extra,
+        )
     ]

@@ -1,15 +1,16 @@
 """Tagging an article from the keyboard alone, key by key, through the real window.
 
 A planner picks, for each gold span in text order, the cheapest key sequence it can find
-from where the caret is: sentence and paragraph selection (S, P, pressed again to add the
-next), the caret by sentence (Alt+Down/Up) or by word (Ctrl+Left/Right), Find (Ctrl+F, the
-shortest prefix it can type that lands where it wants, Enter for a later match, Esc back to
-the article), selecting by word or character with Shift, a label's key (Alt with it for
-exact characters), and the span's edge keys after it. It searches those keys as a graph of
-caret and selection states (Dijkstra: each key costs one, a typed character one), predicting
-each key with the code the window runs (the sentence splitter, the find pattern, snapping,
-Qt's own cursor moves), then replays the plan as key clicks on the window's focused widget and
-checks that the span made is exactly the gold one. A plan that misses is taken back with
+from where the caret is: sentence, paragraph and quotation selection (S, P, Q, pressed again
+for the next), the caret by sentence (Alt+Down/Up) or by word (Ctrl+Left/Right), Find (Ctrl+F,
+the shortest prefix it can type that lands where it wants, Enter for a later match, Esc back
+to the article), selecting by word or character with Shift, a label's key (Alt with it for
+exact characters), and the span's edge keys after it, by word (Alt with [ ] , .) or by
+character (Ctrl with them). It searches those keys as a graph of caret and selection states
+(Dijkstra: each key costs one, a typed character one), predicting each key with the code the
+window runs (the sentence splitter, the quotes suggester's pairing, the find pattern,
+snapping, word edges, Qt's own cursor moves), then replays the plan as key clicks on the
+window's focused widget and checks that the span made is exactly the gold one. A plan that misses is taken back with
 Ctrl+Z (not counted) and the next best is tried. A relation is made as soon as both its ends
 are tagged: R, Tab or Shift+Tab to the other end, Enter.
 
@@ -47,6 +48,7 @@ TYPABLE = frozenset(chr(c) for c in range(32, 127))
 LONGEST_PREFIX = 16
 MORE_MATCHES = 3  # Enter presses in the find bar for a later match
 WORST_FIX = 24  # edge-key presses after a label worth planning for
+EDGE_REACH = 400  # characters either side of a gold edge an edge key is planned from
 NEAR_EDGE = 3  # characters from a gold edge where moving by character is worth trying
 PLANS_TRIED = 6
 MOST_KEYS = 400  # no plan for one span is looked for past this many keys
@@ -68,9 +70,15 @@ COMMANDS = (
     "span.start.right",
     "span.end.left",
     "span.end.right",
+    "span.start.word.left",
+    "span.start.word.right",
+    "span.end.word.left",
+    "span.end.word.right",
+    "select.quotation",
     "relation.start",
     "suggest.document",
     "suggestion.next",
+    "suggestion.previous",
     "suggestion.accept",
     "suggestion.accept_label",
     "span.delete",
@@ -151,13 +159,15 @@ class Model:
         self.families = families
         self.sentences = text_units.units(self.text, "sentence")
         self.paragraphs = text_units.units(self.text, "paragraph")
+        self.quotations = text_units.quotations(self.text)
         self._cursor = QTextCursor(view.document())
         self._cursor.setVisualNavigation(True)  # as the text widget moves its cursor
         self._moves: dict[tuple[str, State], State] = {}
         self._finds: dict[tuple[int, int], list[tuple[int, list[Step], State]]] = {}
         self._typed: dict[str, list[tuple[int, int]]] = {}
         self._at: dict[int, list[tuple[str, list[int], int, int]]] = {}
-        self._steps: dict[tuple[int, int], int | None] = {}
+        self._edges: dict[tuple[str, int, int], dict[int, int]] = {}
+        self._edge_moves: dict[tuple[str, int], list[tuple[str, int]]] = {}
 
     # Qt's own moves: Ctrl+Left/Right by word, Left/Right by character, Shift to select.
     _QT = {
@@ -201,6 +211,13 @@ class Model:
         if chosen is None or chosen == selection:
             return None
         return chosen
+
+    def quotation_selected(self, state: State) -> State | None:
+        """Q (``Selecting.select_quotation``): None when it changes nothing."""
+        selection = self.selection(state)
+        caret = selection[0] if selection else state[1]
+        chosen = text_units.next_quotation(self.quotations, selection, caret)
+        return None if chosen is None or chosen == selection else chosen
 
     def caret_stepped(self, forward: bool, state: State) -> State | None:
         """Alt+Down or Alt+Up (``Selecting.caret_step``)."""
@@ -276,22 +293,70 @@ class Model:
             self._typed[typed] = found
         return found
 
-    def graphemes(self, start: int, end: int) -> int | None:
-        """Edge-key presses from ``start`` to ``end`` (whole graphemes, as the window moves an
-        edge); None past WORST_FIX."""
-        if (start, end) not in self._steps:
-            self._steps[(start, end)] = self._count_steps(start, end)
-        return self._steps[(start, end)]
+    def edge_moves(self, edge: str, at: int) -> list[tuple[str, int]]:
+        """Each edge key of ``edge`` and where it takes an edge at ``at`` (``move_edge``: a
+        whole grapheme, or to a word's start or end), when it moves it."""
+        found = self._edge_moves.get((edge, at))
+        if found is None:
+            found = list(self._edge_moves_from(edge, at))
+            self._edge_moves[(edge, at)] = found
+        return found
 
-    def _count_steps(self, start: int, end: int) -> int | None:
-        steps, at = 0, start
-        forward = end > start
-        while at != end:
-            at = self.view.step_cp(at, forward)
-            steps += 1
-            if steps > WORST_FIX or (at > end if forward else at < end):
+    def _edge_moves_from(self, edge: str, at: int) -> Iterator[tuple[str, int]]:
+        b, text = self.bound, self.text
+        for forward in (False, True):
+            side = "right" if forward else "left"
+            if "meaning" in self.families:  # the window's word keys first: ties go to them
+                word = text_units.word_edge(text, at, start=edge == "start", forward=forward)
+                if word is not None and word != at:
+                    yield b[f"span.{edge}.word.{side}"], word
+            moved = self.view.step_cp(at, forward)
+            if moved != at:
+                yield b[f"span.{edge}.{side}"], moved
+
+    def edge_path(
+        self, edge: str, at: int, want: int, bound: int, other: int
+    ) -> list[tuple[str, int]] | None:
+        """The fewest edge keys that take ``edge`` from ``at`` to ``want`` (each key and where
+        it leaves the edge), never meeting ``bound``, the other edge's gold place, nor
+        ``other``, where the other edge is while this one moves; None past WORST_FIX."""
+        distances = self.edge_distances(edge, want, bound)
+        if at not in distances:
+            return None
+        path = []
+        while at != want:
+            key, at = next(
+                (key, moved)
+                for key, moved in self.edge_moves(edge, at)
+                if distances.get(moved) == distances[at] - 1
+            )
+            if (at >= other) if edge == "start" else (at <= other):
                 return None
-        return steps
+            path.append((key, at))
+        return path
+
+    def edge_distances(self, edge: str, want: int, bound: int) -> dict[int, int]:
+        """Edge-key presses from each position near ``want`` to it (up to WORST_FIX), an edge
+        never crossing ``bound`` (the other edge where it ends: a span is never empty)."""
+        key = (edge, want, bound)
+        found = self._edges.get(key)
+        if found is not None:
+            return found
+        lo, hi = max(0, want - EDGE_REACH), min(len(self.text), want + EDGE_REACH)
+        lo, hi = (lo, min(hi, bound - 1)) if edge == "start" else (max(lo, bound + 1), hi)
+        towards: dict[int, list[int]] = {}
+        for at in range(lo, hi + 1):
+            for _, moved in self.edge_moves(edge, at):
+                if lo <= moved <= hi:
+                    towards.setdefault(moved, []).append(at)
+        found = {want: 0}
+        frontier = [want]
+        for n in range(1, WORST_FIX + 1):
+            frontier = [p for q in frontier for p in towards.get(q, ()) if p not in found]
+            for p in frontier:
+                found.setdefault(p, n)
+        self._edges[key] = found
+        return found
 
 
 class Planner:
@@ -389,6 +454,9 @@ class Planner:
                 chosen = m.unit_selected(kind, state)
                 if chosen is not None:
                     yield 1, ((key, "selection"),), chosen
+            quotation = m.quotation_selected(state)
+            if quotation is not None:
+                yield 1, ((b["select.quotation"], "selection"),), quotation
             for key, forward in (
                 (b["caret.sentence.next"], True),
                 (b["caret.sentence.previous"], False),
@@ -425,25 +493,34 @@ class Planner:
                 yield 1 + len(fix), ((key, "label"), *fix)
 
     def edge_keys(self, made: tuple[int, int], gold: Gold) -> list[Step] | None:
-        """The edge keys from ``made`` to ``gold``, as the window moves an edge: one grapheme
-        a press (the session presses them watching the span, so a window that moves further
-        a press takes fewer)."""
+        """The edge keys from ``made`` to ``gold``, as the window moves an edge."""
+        plan = self.edge_plan(made, gold)
+        return None if plan is None else [(key, "selection") for _, key, _ in plan]
+
+    def edge_plan(self, made: tuple[int, int], gold: Gold) -> list[tuple[str, str, int]] | None:
+        """Each edge key from ``made`` to ``gold`` in order: the edge it moves, the key, and
+        where the edge goes. The edge that widens the span moves first, so neither edge has
+        to pass the other; by word where that is fewer keys, by character beside the gold."""
         start, end = made
         if start >= gold.end or end <= gold.start:
             return None
-        b = self.model.bound
-        steps: list[Step] = []
-        for at, want, keys in (
-            (start, gold.start, (b["span.start.left"], b["span.start.right"])),
-            (end, gold.end, (b["span.end.left"], b["span.end.right"])),
-        ):
-            if at == want:
-                continue
-            n = self.model.graphemes(at, want)
-            if n is None:
+        if gold.end > end and gold.start >= start:
+            order = [
+                ("end", end, gold.end, gold.start, start),
+                ("start", start, gold.start, gold.end, gold.end),
+            ]
+        else:
+            order = [
+                ("start", start, gold.start, gold.end, end),
+                ("end", end, gold.end, gold.start, gold.start),
+            ]
+        out: list[tuple[str, str, int]] = []
+        for edge, at, want, bound, other in order:
+            path = self.model.edge_path(edge, at, want, bound, other)
+            if path is None:
                 return None
-            steps += [(keys[1] if want > at else keys[0], "selection")] * n
-        return steps if len(steps) <= WORST_FIX else None
+            out += [(edge, key, where) for key, where in path]
+        return out if len(out) <= WORST_FIX else None
 
 
 # -- a whole document ------------------------------------------------------------------------
@@ -557,6 +634,7 @@ class Session:
             chosen = model.selected_suggestion
             if chosen is None:
                 self.keys.press((self.bound["suggestion.next"], "suggestion"))
+                self._record("the next suggestion selected", at)
                 continue
             what = self._decide(chosen)
             self._record(what, at)
@@ -576,7 +654,9 @@ class Session:
         same_label = [
             s for s in self.window.document_model.suggestions.values() if s.label == chosen.label
         ]
-        if len(same_label) >= 3 and all(self._right(s) for s in same_label):
+        if len(same_label) >= 3 and all(
+            self._right(s) and not self._wrong_partners(s) for s in same_label
+        ):
             self.keys.press((self.bound["suggestion.accept_label"], "suggestion"))
             return f"every suggested {chosen.label} accepted"
         exact = [g for g in wanted if (g.start, g.end) == (chosen.start, chosen.end)]
@@ -589,14 +669,61 @@ class Session:
             return f"suggested {chosen.label} rejected"
         if fix:
             self._steer(self.keys, gold, lambda: self.window.document_model.selected_suggestion)
+        self._drop_wrong_partners(chosen)
         if gold.label == chosen.label:
             self.keys.press((self.bound["suggestion.accept"], "suggestion"))
         else:
             self.keys.press((self.hotkeys[gold.label], "suggestion"))
         if gold.ref not in self.made():
             raise RuntimeError(f"accepting the suggestion did not make {gold}")
+        self._delete_extras()
         self.link_from(gold)
         return f"suggested {chosen.label} accepted as {gold.label} {self._text(gold)}"
+
+    def _wrong_partners(self, chosen: Any) -> list[int]:
+        """The suggestions proposed with ``chosen`` (a quote's speaker) that the gold does not
+        hold: accepting ``chosen`` would accept them too."""
+        from annotator.suggest.relating import suggested_links
+
+        model = self.window.document_model
+        out = []
+        for relation in suggested_links(self.window.store, chosen.id):
+            other = relation.child if relation.head == chosen.id else relation.head
+            partner = model.suggestions.get(other)
+            if partner is not None and not self._right(partner):
+                out.append(other)
+        return out
+
+    def _drop_wrong_partners(self, chosen: Any) -> None:
+        """A partner the gold does not hold is rejected first (] to it, Delete, [ back)."""
+        for other in self._wrong_partners(chosen):
+            self._press_until(other, "suggestion.next")
+            self.keys.press((self.bound["span.delete"], "suggestion"))
+            self._press_until(chosen.id, "suggestion.previous")
+
+    def _delete_extras(self) -> None:
+        """A span an accept brought along that the gold does not hold (a speaker at another
+        mention than the gold's) is deleted: Ctrl+Up or Ctrl+Down to it, then Delete."""
+        gold = {(g.start, g.end, g.label) for g in self.gold}
+        for extra in [s for s in self.spans() if (s.start, s.end, s.label) not in gold]:
+            model = self.window.document_model
+            for _ in range(len(self.spans()) + 1):
+                chosen = model.selected_span
+                if chosen is not None and chosen.id == extra.id:
+                    break
+                forward = chosen is None or (chosen.start, chosen.end) < (extra.start, extra.end)
+                command = "span.next" if forward else "span.previous"
+                self.keys.press((self.bound[command], "suggestion"))
+            self.keys.press((self.bound["span.delete"], "suggestion"))
+
+    def _press_until(self, suggestion_id: int, command: str) -> None:
+        model = self.window.document_model
+        for _ in range(len(model.suggestions) + 1):
+            chosen = model.selected_suggestion
+            if chosen is not None and chosen.id == suggestion_id:
+                return
+            self.keys.press((self.bound[command], "suggestion"))
+        raise RuntimeError(f"{command} never reached suggestion {suggestion_id}")
 
     def _nearly(self, chosen: Any, wanted: list[Gold]) -> tuple[Gold | None, list[Step]]:
         """The gold span of the suggestion's label it is nearly, when moving its edges costs
@@ -669,21 +796,20 @@ class Session:
 
     def _steer(self, keys: Keyboard, gold: Gold, chosen: Callable[[], Any]) -> None:
         """Press the edge keys, watching the span (or suggestion) ``chosen`` returns, until
-        its edges are the gold's; stop when a key moves nothing."""
-        b = self.bound
-        for edge, left, right in (
-            ("start", b["span.start.left"], b["span.start.right"]),
-            ("end", b["span.end.left"], b["span.end.right"]),
-        ):
-            for _ in range(2 * WORST_FIX):
-                span = chosen()
-                if span is None or getattr(span, edge) == getattr(gold, edge):
-                    break
-                at = getattr(span, edge)
-                keys.press((right if getattr(gold, edge) > at else left, "selection"))
-                moved = chosen()
-                if moved is None or getattr(moved, edge) == at:
-                    return
+        its edges are the gold's: each key planned from where the edges are, and the first
+        that leaves an edge elsewhere than planned ends it (the plan missed)."""
+        for _ in range(WORST_FIX):
+            span = chosen()
+            if span is None or (span.start, span.end) == (gold.start, gold.end):
+                return
+            plan = self.planner.edge_plan((span.start, span.end), gold)
+            if not plan:
+                return
+            edge, key, where = plan[0]
+            keys.press((key, "selection"))
+            moved = chosen()
+            if moved is None or getattr(moved, edge) != where:
+                return
 
     def _count(self, pressed: Counts) -> None:
         self.keys.counts.by_kind.update(pressed.by_kind)
@@ -730,23 +856,29 @@ class Session:
                 self._record(f"relation {label}", at)
 
     def _select_span(self, span_id: int) -> None:
-        """Ctrl+Down or Ctrl+Up until the span is selected, whichever way is fewer."""
-        ids = [s.id for s in self.spans()]
+        """Ctrl+Down or Ctrl+Up until the span is selected, whichever way is fewer (from the
+        caret when no span is selected, as the window steps)."""
+        spans = self.spans()
+        ids = [s.id for s in spans]
         chosen = self.selected_span()
         if chosen is not None and chosen.id == span_id:
             return
-        here = ids.index(chosen.id) if chosen is not None and chosen.id in ids else -1
-        forward = (ids.index(span_id) - here) % len(ids)
+        if chosen is not None and chosen.id in ids:
+            here = ids.index(chosen.id)
+        else:  # the window steps from the caret: to the first span at or after it
+            caret = self.view.caret_cp()
+            after = [i for i, s in enumerate(spans) if s.start >= caret]
+            here = (after[0] if after else len(ids)) - 0.5
+        target = ids.index(span_id)
+        forward = round((target - here) % len(ids)) if target != here else 0
         backward = len(ids) - forward
-        key, n = (
-            (self.bound["span.next"], forward)
-            if forward <= backward
-            else (self.bound["span.previous"], backward)
-        )
-        for _ in range(n):
+        key = self.bound["span.next"] if forward <= backward else self.bound["span.previous"]
+        for _ in range(len(ids) + 1):
+            now = self.selected_span()
+            if now is not None and now.id == span_id:
+                return
             self.keys.press((key, "navigation"))
-        if self.selected_span() is None or self.selected_span().id != span_id:
-            raise RuntimeError("Ctrl+Down / Ctrl+Up did not reach the span")
+        raise RuntimeError("Ctrl+Down / Ctrl+Up did not reach the span")
 
     def _link(self, start: int, other: int) -> None:
         """R from span ``start`` (selected first), Tab or Shift+Tab to ``other``, Enter."""

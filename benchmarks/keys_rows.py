@@ -30,8 +30,8 @@ MODES = {
     "qt": (QT_KEYS, False),
 }
 QT_NOTE = (
-    "Qt's own keys: Find, Ctrl/Shift+arrows and the label keys, without S, P, Alt+Up/Down "
-    "and Ctrl+Up/Down"
+    "Qt's own keys: Find, Ctrl/Shift+arrows, the label keys and the edge keys by character, "
+    "without S, P, Q, Alt+Up/Down, Ctrl+Up/Down and the edge keys by word"
 )
 
 

@@ -32,7 +32,7 @@ TRAIN_LIMIT = 30.0  # seconds, for 500 done articles
 SUGGEST_LIMIT = 60.0  # seconds, for 10,000 articles
 
 
-def _library() -> str | None:
+def library_problem() -> str | None:
     """Why the learned rows cannot run, or None when they can."""
     try:
         import sklearn  # noqa: F401
@@ -41,7 +41,7 @@ def _library() -> str | None:
     return None
 
 
-def _records_file(ctx: Context, name: str, records: Any) -> Path:
+def records_file(ctx: Context, name: str, records: Any) -> Path:
     path = ctx.cache / f"learned-{conventions.GENERATOR_VERSION}-{name}.jsonl"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -53,7 +53,7 @@ def _records_file(ctx: Context, name: str, records: Any) -> Path:
     return path
 
 
-def _project(ctx: Context, name: str, sources: list[Path]) -> Path:
+def project(ctx: Context, name: str, sources: list[Path]) -> Path:
     from annotator.formats.importing import import_paths
     from annotator.store.project import Store
 
@@ -71,10 +71,10 @@ def _trained(ctx: Context, convention: str, n: int) -> Any:
     from annotator.suggest.learned.suggesting import latest_model
     from annotator.suggest.learned.training import train
 
-    source = _records_file(
+    source = records_file(
         ctx, f"{convention}-train-{n}", conventions.articles(n, convention, seed=1)
     )
-    path = _project(ctx, f"learned-{convention}-{n}", [source])
+    path = project(ctx, f"learned-{convention}-{n}", [source])
     with Store(path, ANNOTATOR) as store:
         train(store)
         model, _ = latest_model(store)
@@ -98,7 +98,7 @@ def _scores(model: Any, test: list[dict[str, Any]], label: str) -> dict[str, Any
 
 
 def quality(ctx: Context) -> list[Figure]:
-    problem = _library()
+    problem = library_problem()
     if problem:
         return [Figure(row="learn-quality", name="learn-quality", what="", target="", na=problem)]
     figures = []
@@ -177,7 +177,7 @@ def keys_with(proposed: list[tuple[int, int, str]], gold: list[tuple[int, int, s
 
 
 def actions(ctx: Context) -> list[Figure]:
-    problem = _library()
+    problem = library_problem()
     if problem:
         return [Figure(row="learn-actions", name="learn-actions", what="", target="", na=problem)]
     n = ctx.sizes.learn_sizes[1]
@@ -216,7 +216,7 @@ def actions(ctx: Context) -> list[Figure]:
 def train_speed(ctx: Context) -> list[Figure]:
     """`train` on the done articles, beside fitting the same model once without measuring it
     (no folds, no learning curve)."""
-    problem = _library()
+    problem = library_problem()
     if problem:
         return [Figure(row="learn-train", name="learn-train", what="", target="", na=problem)]
     from annotator.store.project import Store
@@ -224,12 +224,12 @@ def train_speed(ctx: Context) -> list[Figure]:
     from annotator.suggest.learned.examples import prepare
 
     s = ctx.sizes
-    source = _records_file(
+    source = records_file(
         ctx,
         f"negotiation-done-{s.learn_train}",
         conventions.articles(s.learn_train, "negotiation", seed=4),
     )
-    path = _project(ctx, "learned-train", [source])
+    path = project(ctx, "learned-train", [source])
     store = Store(path, ANNOTATOR)
     regression, _ = training.scikit_learn()
 
@@ -263,10 +263,14 @@ def train_speed(ctx: Context) -> list[Figure]:
     ]
 
 
+# The reference of learn-suggest: the rule suggesters it has always been timed beside.
+BUILT_IN = ("quotes", "captions", "concessions")
+
+
 def suggest_speed(ctx: Context) -> list[Figure]:
     """`suggest --suggester learned` over the articles not done, beside the built-in rule
     suggesters over the same articles; each run starts with no suggestions stored."""
-    problem = _library()
+    problem = library_problem()
     if problem:
         return [Figure(row="learn-suggest", name="learn-suggest", what="", target="", na=problem)]
     from annotator.store.project import Store
@@ -275,10 +279,10 @@ def suggest_speed(ctx: Context) -> list[Figure]:
     from annotator.suggest.running import run_suggesters
 
     s = ctx.sizes
-    done = _records_file(
+    done = records_file(
         ctx, "negotiation-train-60", conventions.articles(60, "negotiation", seed=1)
     )
-    new = _records_file(
+    new = records_file(
         ctx,
         f"negotiation-new-{s.learn_suggest}",
         (
@@ -286,7 +290,7 @@ def suggest_speed(ctx: Context) -> list[Figure]:
             for r in conventions.articles(s.learn_suggest, "negotiation", seed=5)
         ),
     )
-    path = _project(ctx, "learned-suggest", [done, new])
+    path = project(ctx, "learned-suggest", [done, new])
     store = Store(path, ANNOTATOR)
     try:
         train(store)
@@ -298,7 +302,7 @@ def suggest_speed(ctx: Context) -> list[Figure]:
 
         mine, plain, ratio = paired(
             lambda: suggest_learned(store, documents),
-            lambda: run_suggesters(store, documents=documents),
+            lambda: run_suggesters(store, BUILT_IN, documents=documents),
             runs=s.learn_runs,
             warmup=0,
             prepare=clear,

@@ -30,7 +30,15 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: python benchmarks/run.py
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import core_rows, gui_rows, keys_rows, learned_rows, scale_rows, suggest_rows
+from benchmarks import (
+    core_rows,
+    gui_rows,
+    keys_rows,
+    learned_rows,
+    scale_rows,
+    speaker_rows,
+    suggest_rows,
+)
 from benchmarks.context import HERE, REPO, Context, Sizes
 from benchmarks.measure import Figure, format_stats, format_value
 
@@ -47,10 +55,12 @@ ROWS: dict[str, Row] = {
     "big-project": gui_rows.big_project,
     "suggest-quality": suggest_rows.quality,
     "suggest-actions": suggest_rows.actions,
+    "speakers": speaker_rows.quality,
     "learn-quality": learned_rows.quality,
     "learn-actions": learned_rows.actions,
     "learn-train": learned_rows.train_speed,
     "learn-suggest": learned_rows.suggest_speed,
+    "learn-stall": gui_rows.learn_stall,
     "keys-article": keys_rows.article,
     "keys-samples": keys_rows.samples,
     **{f"scale-{command}": scale_rows.team_row(command) for command in scale_rows.TEAM_LIMITS},

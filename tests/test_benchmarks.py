@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/ is not installed
 
-from benchmarks import generate, gui_rows
+from benchmarks import generate, gui_rows, speaker_articles
 from benchmarks import run as runner
 from benchmarks.context import Context, Sizes
 
@@ -21,6 +21,7 @@ GUI_ROWS = {
     "open-long",
     "edit-long",
     "big-project",
+    "learn-stall",
     "keys-article",
     "keys-samples",
     "scale-1m-window",
@@ -64,6 +65,21 @@ def test_generated_spans_are_valid_and_cover_the_hard_cases() -> None:
     assert len({(s["start"], s["end"], s["label"]) for s in long["spans"]}) == 50
     assert generate.check_spans(long) == []
     assert len(long["text"]) >= 10_000
+
+
+def test_speaker_articles_are_the_same_for_a_seed_and_their_gold_points_at_the_text() -> None:
+    first, again = speaker_articles.articles(8), speaker_articles.articles(8)
+    assert [a.text for a in first] == [a.text for a in again]
+    assert [a.text for a in first] != [a.text for a in speaker_articles.articles(8, seed=3)]
+    for article in first:
+        text = article.text
+        for q in article.quotes:
+            assert text[q.start] in '“"' and (q.speaker is None or q.speaker in article.speakers)
+        for mentions in article.speakers.values():
+            for start, end in mentions:
+                said = text[start:end]
+                assert said.strip() == said and said[0].isalpha()
+                assert not any(q.start <= start < q.end for q in article.quotes)
 
 
 def test_every_row_produces_figures_and_json(tmp_path: Path) -> None:

@@ -20,8 +20,9 @@ TIMEOUT = Number(0, 86400, low_open=True, what="a number of seconds")  # a day a
     "--suggester",
     "suggesters",
     multiple=True,
-    help="A suggester to run (repeatable): quotes, captions, concessions, claims, or learned "
-    "(the model `annotator train` made). Default: quotes, captions and concessions.",
+    help="A suggester to run (repeatable): quotes, captions, concessions, speakers (who said "
+    "each quote: a speaker span and a relation), claims, or learned (the model `annotator "
+    "train` made). Default: quotes, captions, concessions and speakers.",
 )
 @click.option(
     "--status",
@@ -43,7 +44,8 @@ TIMEOUT = Number(0, 86400, low_open=True, what="a number of seconds")  # a day a
 @click.option(
     "--command",
     help='Your own program: it reads {"id", "text", "meta"} lines on standard input and '
-    'writes {"id", "spans": [{"start", "end", "label", "score"}]} lines.',
+    'writes {"id", "spans": [{"start", "end", "label", "score"}]} lines, with "relations": '
+    '[{"head", "child", "label"}] by index into the line\'s spans if it likes.',
 )
 @click.option(
     "--name", default="command", show_default=True, help="The suggester name of --command."
@@ -78,9 +80,9 @@ def suggest(
 ) -> None:
     """Propose spans to accept or reject, from built-in rules or your own program.
 
-    Suggestions are spans of origin `suggested`: drawn apart in the window, counted apart,
-    left out of exports unless --include-suggestions, and never proposed again where they
-    were rejected.
+    Suggestions are spans (and relations) of origin `suggested`: drawn apart in the window,
+    counted apart, left out of exports unless --include-suggestions, and never proposed again
+    where they were rejected.
     """
     from annotator.suggest.builtin.patterns import load
     from annotator.suggest.running import (

@@ -210,8 +210,9 @@ def export(
     ``statuses`` picks documents (None, or ``"any"`` alone, takes every one; the command line
     and the window ask ``chosen_statuses`` for a format's default); the report counts the
     documents they left out.
-    Suggestions are left out unless ``include_suggestions``; then every span in the formats
-    that can say so carries its ``origin``, ``suggester`` and ``score``.
+    Suggestions (suggested spans and relations) are left out unless ``include_suggestions``;
+    then every span in the formats that can say so carries its ``origin``, ``suggester`` and
+    ``score``, and every relation its ``origin``.
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

@@ -156,7 +156,8 @@ def prodigy_record(doc: Document, spans: list[Span]) -> dict[str, Any]:
 def with_suggestion_fields(
     make: Callable[[Document, list[Span]], dict[str, Any]],
 ) -> Callable[[Document, list[Span]], dict[str, Any]]:
-    """``make``, with each span's origin, suggester and score (None where it has none)."""
+    """``make``, with each span's origin, suggester and score (None where it has none), and
+    each relation's origin."""
 
     def record(doc: Document, spans: list[Span]) -> dict[str, Any]:
         out = make(doc, spans)
@@ -164,6 +165,8 @@ def with_suggestion_fields(
             written["origin"] = span.origin
             written["suggester"] = span.suggester
             written["score"] = span.score
+        for written_relation, relation in zip(out.get("relations", []), doc.relations, strict=True):
+            written_relation["origin"] = relation.origin
         return out
 
     return record

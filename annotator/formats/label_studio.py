@@ -108,6 +108,7 @@ def task_record(
         else:
             key = ("annotation", span.annotator, span.annotator)
         layers.setdefault(key, []).append(span)
+    layers = _joined_predictions(layers, doc.relations)
     layer_of = {span.id: key for key, members in layers.items() for span in members}
     relations: dict[tuple[str, str, str], list[Relation]] = {}
     left_out = 0
@@ -130,6 +131,52 @@ def task_record(
         task["predictions"] = predictions
     task["meta"] = doc.meta
     return task, left_out
+
+
+Layer = tuple[str, str, str]
+
+
+def _joined_predictions(
+    layers: dict[Layer, list[Span]], relations: list[Relation]
+) -> dict[Layer, list[Span]]:
+    """The layers, with the predictions a suggested relation joins made one (a quote the
+    quotes suggester proposed and the speaker the speakers suggester proposed for it): Label
+    Studio draws a relation only between regions of one result list. The joined prediction's
+    model version names its suggesters, "quotes+speakers"."""
+    layer_of = {span.id: key for key, members in layers.items() for span in members}
+    parent: dict[Layer, Layer] = {}
+
+    def root(key: Layer) -> Layer:
+        while parent.get(key, key) != key:
+            key = parent[key]
+        return key
+
+    for relation in relations:
+        head, child = layer_of.get(relation.head), layer_of.get(relation.child)
+        if (
+            head is None
+            or child is None
+            or head == child
+            or head[0] != "prediction"
+            or child[0] != "prediction"
+            or head[2] != child[2]
+        ):
+            continue
+        a, b = root(head), root(child)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    if not parent:
+        return layers
+    groups: dict[Layer, list[Layer]] = {}
+    for key in layers:
+        groups.setdefault(root(key), []).append(key)
+    joined: dict[Layer, list[Span]] = {}
+    for keys in groups.values():
+        names = sorted(dict.fromkeys(k[1] for k in keys))
+        key = (keys[0][0], "+".join(names), keys[0][2]) if len(keys) > 1 else keys[0]
+        members = [span for k in keys for span in layers[k]]
+        joined[key] = sorted(members, key=lambda sp: (sp.start, sp.end, sp.id or 0))
+    return joined
 
 
 def annotation_fields(

@@ -34,6 +34,7 @@ from annotator.gui.commands.relation_types import RelationTypeEditor
 from annotator.gui.controllers import actions
 from annotator.gui.controllers.display import Display
 from annotator.gui.controllers.editing import Editor
+from annotator.gui.controllers.learning import Learning
 from annotator.gui.controllers.moving_on import MovingOn
 from annotator.gui.controllers.project_flows import PROJECT_FILTER, ProjectFlows
 from annotator.gui.controllers.relating import Relating
@@ -161,6 +162,11 @@ class MainWindow(QMainWindow):
         self._hint_when_empty()
         self.moving_on = MovingOn(project, document, self.documents, self.editor, self.review, self)
         self.documents.menu_for = self.moving_on.document_menu
+        # the learning loop: the model trained again as documents are done, its suggestions
+        # beside the rules', and the documents least certain first (before the project's
+        # other listeners: the document list's order is set when a project opens)
+        self.learning = Learning(project, self.documents, self, self.statusBar(), parent=self)
+        self.suggestions.learned_model = self.learning.model
         self.actions_by_id = actions.build_actions(self)
         actions.build_menus(self)
         self._connect_review_buttons()
@@ -215,6 +221,8 @@ class MainWindow(QMainWindow):
             self.open_project(path)
         if self.flows.name_pending:
             self._ask_name_inside()
+        else:
+            self.article.setFocus()  # the keys tag at once: S, a label's key, F8
 
     # -- the project model's state, as the window's (tests and the actions read these) -------
 

@@ -1,11 +1,12 @@
 """The document list as the window shows it: the documents of a status filter and a search, in
-project order, read a page at a time as they come into view. No Qt.
+project order or least certain first, read a page at a time as they come into view. No Qt.
 
-The whole project is read along the index of its ids: the count comes from the database and
-a page from any place in milliseconds, and no document is read before it is shown. A list
-filtered by status or search is the ids it held when it was filtered (an array of 8 bytes a
-document), so that a document the analyst just marked done keeps its row until the list is
-filtered again; its rows too are read a page at a time.
+The whole project is read along the index of its ids (least certain first, along the index of
+the learned model's uncertainties, then the ids): the count comes from the database and a page
+from any place in milliseconds, and no document is read before it is shown. A list filtered by
+status or search is the ids it held when it was filtered (an array of 8 bytes a document), so
+that a document the analyst just marked done keeps its row until the list is filtered again;
+its rows too are read a page at a time.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ class Page:
 
 class DocumentListing:
     """The documents with the current analyst's ``status`` (all, when None) whose title or
-    text holds ``search``, in project order; ``team``: everyone's statuses are read too."""
+    text holds ``search``, in ``order`` (one of ``store.documents.ORDERS``); ``team``:
+    everyone's statuses are read too."""
 
     page_size = PAGE
 
@@ -50,14 +52,16 @@ class DocumentListing:
         search: str | None = None,
         *,
         team: bool = False,
+        order: str = "project",
     ) -> None:
         self.store = store
         self.team = team
+        self.order = order
         self._ids: array[int] | None = None
         if status is None and not search:
             self.count = store.documents.count()
         else:
-            self._ids = array("q", store.documents.ids(status, search))
+            self._ids = array("q", store.documents.ids(status, search, order=order))
             self.count = len(self._ids)
         #: Whether any document has suggestions waiting (the list then shows how many).
         self.suggestions = store.spans.any_suggested()
@@ -68,7 +72,7 @@ class DocumentListing:
         """The ``number``-th page (``after``: the id just before it, when known)."""
         offset = number * PAGE
         if self._ids is None:
-            ids = self.store.documents.page(offset, PAGE, after)
+            ids = self.store.documents.page(offset, PAGE, after, order=self.order)
         else:
             ids = list(self._ids[offset : offset + PAGE])
         found = {row.id: row for row in self.store.documents.rows_of(ids)}
@@ -84,7 +88,12 @@ class DocumentListing:
     def position(self, document_id: int) -> int | None:
         """A document's row in the list (None when it is not in it)."""
         if self._ids is None:
-            return self.store.documents.position(document_id)
+            return self.store.documents.position(document_id, order=self.order)
+        if self.order != "project":  # not sorted by id: looked for (a million in 25 ms)
+            try:
+                return self._ids.index(document_id)
+            except ValueError:
+                return None
         i = bisect_left(self._ids, document_id)
         return i if i < len(self._ids) and self._ids[i] == document_id else None
 

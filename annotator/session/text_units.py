@@ -83,3 +83,46 @@ def previous_start(found: list[Unit], caret: int) -> int | None:
     unit's start already (None before the first)."""
     before = [start for start, _ in found if start < caret]
     return before[-1] if before else None
+
+
+# -- words, as an edge moves by them -----------------------------------------------------------
+
+_WORD_START = re.compile(r"(?<!\S)\S")
+_WORD_END = re.compile(r"\S(?!\S)")
+
+
+def word_edge(text: str, pos: int, *, start: bool, forward: bool) -> int | None:
+    """Where a span's edge goes when it moves by a word: the next (or previous) start of a
+    word for a start edge, end of a word for an end edge. A word is what white space
+    bounds, so a quotation mark or a comma goes with the word it touches."""
+    pattern = _WORD_START if start else _WORD_END
+    if forward:  # the first start after pos, or the first end after it
+        m = pattern.search(text, pos + 1 if start else pos)
+        return None if m is None else (m.start() if start else m.end())
+    found = None
+    for m in pattern.finditer(text, max(0, pos - 4000), pos):
+        at = m.start() if start else m.end()
+        if at < pos:
+            found = at
+    return found
+
+
+def quotations(text: str, patterns: object | None = None) -> list[Unit]:
+    """The quotations of a text, marks included, paired as the quotes suggester pairs them."""
+    from annotator.suggest.builtin.patterns import default_path, load
+    from annotator.suggest.builtin.quotes import suggest
+
+    found = suggest(text, patterns if patterns is not None else load(default_path()))  # type: ignore[arg-type]
+    return sorted({(s.start, s.end) for s in found})
+
+
+def next_quotation(found: list[Unit], selection: Unit | None, caret: int) -> Unit | None:
+    """The quotation at the caret, or the next one after it; when a quotation is selected
+    already, the one after it."""
+    if selection is not None and selection in found:
+        i = found.index(selection) + 1
+        return found[i] if i < len(found) else None
+    for unit in found:
+        if unit[1] > caret:
+            return unit
+    return None

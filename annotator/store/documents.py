@@ -37,6 +37,18 @@ _BY_ID = "INDEXED BY documents_order"
 
 # The current analyst's status row, joined onto documents d (a lookup by primary key).
 _MINE = "LEFT JOIN statuses my ON my.document_id = d.id AND my.annotator = ?"
+# The orders the documents can be listed in: the project's, or the learned model's least
+# certain first (those it has said nothing about last, in project order).
+ORDERS = ("project", "uncertain")
+_UNSURE = " LEFT JOIN uncertainties u ON u.document_id = d.id"
+_ORDER_BY = {
+    "project": "ORDER BY d.id",
+    "uncertain": "ORDER BY u.uncertainty IS NULL, u.uncertainty DESC, d.id",
+}
+# Least certain first without a sort: the figures along their own index, most uncertain first,
+# then the documents without one (a lookup each by its id).
+_UNSURE_ORDER = "INDEXED BY uncertainties_order"
+_UNSAID = "NOT EXISTS (SELECT 1 FROM uncertainties n WHERE n.document_id = d.id)"
 
 
 @dataclass
@@ -69,13 +81,15 @@ class Documents(Part):
         """The stored text, which never changes after import (so it is safe to cache)."""
         return self.connection.document_text(document_id)
 
-    def rows(self, status: str | None = None, search: str | None = None) -> list[DocumentRow]:
-        """The documents in project order, without their text; the status is the current
-        analyst's."""
+    def rows(
+        self, status: str | None = None, search: str | None = None, *, order: str = "project"
+    ) -> list[DocumentRow]:
+        """The documents in project order (or another of ``ORDERS``), without their text; the
+        status is the current analyst's."""
         where, params = self._filter(status, search)
         rows = self.conn.execute(
             "SELECT d.id, d.title, COALESCE(my.status, 'new'), d.span_count, d.external_id"
-            f" FROM documents d {_MINE}{where} ORDER BY d.id",
+            f" FROM documents d {_MINE}{_joined(order)}{where} {_ORDER_BY[order]}",
             [self.annotator, *params],
         )
         return [DocumentRow(*r) for r in rows]
@@ -121,10 +135,15 @@ class Documents(Part):
         ]
         yield from heapq.merge(*streams, key=lambda row: row.id)
 
-    def ids(self, status: str | None = None, search: str | None = None) -> list[int]:
+    def ids(
+        self, status: str | None = None, search: str | None = None, *, order: str = "project"
+    ) -> list[int]:
         """The ids of the documents with the current analyst's ``status`` whose title or text
-        holds ``search``, in project order. Without a search no document is read: a status of
-        the analyst's own is found along the statuses index, the new ones along the ids."""
+        holds ``search``, in ``order`` (one of ``ORDERS``). Without a search no document is
+        read in project order: a status of the analyst's own is found along the statuses
+        index, the new ones along the ids; least certain first, along the uncertainties."""
+        if _joined(order):
+            return self._ids_least_certain_first(status, search)
         if search:
             where, params = self._filter(status, search)
             sql = f"SELECT d.id FROM documents d {_MINE}{where} ORDER BY d.id"
@@ -146,11 +165,33 @@ class Documents(Part):
             )
         return [r[0] for r in rows]
 
-    def page(self, offset: int, limit: int, after: int | None = None) -> list[int]:
-        """``limit`` ids of the project's documents in project order from the ``offset``-th,
-        read along the narrow index of ids (a million are skipped in milliseconds, not a
-        read of every document). ``after``, the id just before that place when the caller
-        knows it, starts there without counting."""
+    def _ids_least_certain_first(self, status: str | None, search: str | None) -> list[int]:
+        """:meth:`ids` least certain first, with no sort: those the model said something
+        about along the uncertainties' own index, then the others along the ids."""
+        where, params = self._filter(status, search)
+        more = where.replace(" WHERE ", " AND ", 1)
+        said = self.conn.execute(
+            f"SELECT d.id FROM uncertainties u {_UNSURE_ORDER} CROSS JOIN documents d"
+            f" ON d.id = u.document_id {_MINE}{where} ORDER BY u.uncertainty DESC, u.document_id",
+            [self.annotator, *params],
+        )
+        ids = [r[0] for r in said]
+        unsaid = self.conn.execute(
+            f"SELECT d.id FROM documents d {_MINE} WHERE {_UNSAID}{more} ORDER BY d.id",
+            [self.annotator, *params],
+        )
+        ids += [r[0] for r in unsaid]
+        return ids
+
+    def page(
+        self, offset: int, limit: int, after: int | None = None, *, order: str = "project"
+    ) -> list[int]:
+        """``limit`` ids of the project's documents in ``order`` from the ``offset``-th,
+        read along the narrow index of ids, or least certain first along the uncertainties'
+        (a million are skipped in milliseconds, not a read of every document). ``after``, the
+        id just before that place when the caller knows it, starts there without counting."""
+        if _joined(order):
+            return self._page_least_certain_first(offset, limit, after)
         if after is not None:
             rows = self.conn.execute(
                 f"SELECT id FROM documents {_BY_ID} WHERE id > ? ORDER BY id LIMIT ?",
@@ -163,14 +204,90 @@ class Documents(Part):
             )
         return [r[0] for r in rows]
 
-    def position(self, document_id: int) -> int | None:
-        """Where a document is in project order (0 for the first); None when there is none."""
+    def _page_least_certain_first(self, offset: int, limit: int, after: int | None) -> list[int]:
+        """:meth:`page` least certain first: the documents the model said something about,
+        most uncertain first, then the others in project order."""
+        said = None
+        if after is not None:
+            row = self.conn.execute(
+                "SELECT uncertainty FROM uncertainties WHERE document_id = ?", (after,)
+            ).fetchone()
+            said = None if row is None else row[0]
+        if after is not None and said is not None:
+            ids = self._said_after(said, after, limit)
+            return ids + self._unsaid(0, 0, limit - len(ids)) if len(ids) < limit else ids
+        if after is not None:
+            return self._unsaid(after, 0, limit)
+        many = int(self.conn.execute("SELECT count(*) FROM uncertainties").fetchone()[0])
+        if offset >= many:
+            return self._unsaid(0, offset - many, limit)
+        rows = self.conn.execute(
+            f"SELECT document_id FROM uncertainties {_UNSURE_ORDER}"
+            " ORDER BY uncertainty DESC, document_id LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        ids = [r[0] for r in rows]
+        return ids + self._unsaid(0, 0, limit - len(ids)) if len(ids) < limit else ids
+
+    def _said_after(self, uncertainty: float, after: int, limit: int) -> list[int]:
+        """Up to ``limit`` documents the model said something about, after document ``after``
+        (whose uncertainty is ``uncertainty``), least certain first."""
+        same = self.conn.execute(
+            f"SELECT document_id FROM uncertainties {_UNSURE_ORDER} WHERE uncertainty = ?"
+            " AND document_id > ? ORDER BY document_id LIMIT ?",
+            (uncertainty, after, limit),
+        )
+        ids = [r[0] for r in same]
+        if len(ids) < limit:
+            surer = self.conn.execute(
+                f"SELECT document_id FROM uncertainties {_UNSURE_ORDER} WHERE uncertainty < ?"
+                " ORDER BY uncertainty DESC, document_id LIMIT ?",
+                (uncertainty, limit - len(ids)),
+            )
+            ids += [r[0] for r in surer]
+        return ids
+
+    def _unsaid(self, after: int, offset: int, limit: int) -> list[int]:
+        """Up to ``limit`` documents the model said nothing about, in project order, from the
+        ``offset``-th after document ``after``."""
+        rows = self.conn.execute(
+            f"SELECT d.id FROM documents d {_BY_ID} WHERE d.id > ? AND {_UNSAID}"
+            " ORDER BY d.id LIMIT ? OFFSET ?",
+            (after, limit, offset),
+        )
+        return [r[0] for r in rows]
+
+    def position(self, document_id: int, *, order: str = "project") -> int | None:
+        """Where a document is in ``order`` (0 for the first); None when there is none.
+        Counted along the indexes, not by reading the documents before it."""
+        if not _joined(order):
+            row = self.conn.execute(
+                f"SELECT (SELECT count(*) FROM documents {_BY_ID} WHERE id < ?1)"
+                " FROM documents WHERE id = ?1",
+                (document_id,),
+            ).fetchone()
+            return None if row is None else int(row[0])
         row = self.conn.execute(
-            f"SELECT (SELECT count(*) FROM documents {_BY_ID} WHERE id < ?1)"
-            " FROM documents WHERE id = ?1",
+            "SELECT u.uncertainty, u.document_id IS NOT NULL FROM documents d"
+            " LEFT JOIN uncertainties u ON u.document_id = d.id WHERE d.id = ?",
             (document_id,),
         ).fetchone()
-        return None if row is None else int(row[0])
+        if row is None:
+            return None
+        uncertainty, said = row
+        if said:
+            sql = (
+                f"SELECT (SELECT count(*) FROM uncertainties {_UNSURE_ORDER} WHERE uncertainty > ?1)"
+                f" + (SELECT count(*) FROM uncertainties {_UNSURE_ORDER}"
+                " WHERE uncertainty = ?1 AND document_id < ?2)"
+            )
+            return int(self.conn.execute(sql, (uncertainty, document_id)).fetchone()[0])
+        sql = (
+            "SELECT (SELECT count(*) FROM uncertainties)"
+            f" + (SELECT count(*) FROM documents {_BY_ID} WHERE id < ?1)"
+            " - (SELECT count(*) FROM uncertainties WHERE document_id < ?1)"
+        )
+        return int(self.conn.execute(sql, (document_id,)).fetchone()[0])
 
     def rows_of(self, ids: Sequence[int]) -> list[DocumentRow]:
         """The rows of the documents ``ids`` (those there are), in that order, without their
@@ -208,9 +325,13 @@ class Documents(Part):
             params += [pattern, pattern]
         return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
-    def next_open(self, after: int | None, *, wrap: bool = True) -> int | None:
+    def next_open(
+        self, after: int | None, *, wrap: bool = True, order: str = "project"
+    ) -> int | None:
         """The next document (in project order) the current analyst has neither done nor
-        skipped."""
+        skipped; least certain first, the most uncertain such document but ``after``."""
+        if _joined(order):
+            return self._next_least_certain(after or 0)
         sql = (
             f"SELECT d.id FROM documents d WHERE d.id > ? AND {MY_STATUS}"
             " IN ('new', 'in_progress') ORDER BY d.id LIMIT 1"
@@ -219,6 +340,23 @@ class Documents(Part):
         if row is None and wrap:
             row = self.conn.execute(sql, (0, self.annotator)).fetchone()
         return row[0] if row else None
+
+    def _next_least_certain(self, after: int) -> int | None:
+        """The most uncertain document but ``after`` the analyst has neither done nor skipped,
+        else the first such one without a figure: each found along its index, with no sort
+        of the documents."""
+        open_ = f"{MY_STATUS} IN ('new', 'in_progress')"
+        for sql in (
+            f"SELECT d.id FROM uncertainties u {_UNSURE_ORDER} CROSS JOIN documents d"
+            f" ON d.id = u.document_id WHERE d.id != ? AND {open_}"
+            " ORDER BY u.uncertainty DESC, u.document_id LIMIT 1",
+            f"SELECT d.id FROM documents d {_BY_ID} WHERE d.id != ? AND {_UNSAID} AND {open_}"
+            " ORDER BY d.id LIMIT 1",
+        ):
+            row = self.conn.execute(sql, (after, self.annotator)).fetchone()
+            if row is not None:
+                return int(row[0])
+        return None
 
     def count(self, status: str | None = None) -> int:
         """Documents in the project, or those with the current analyst's ``status``."""
@@ -337,7 +475,7 @@ class Documents(Part):
         their overall status, or with ``annotators``, by any of those analysts' own status.
         Each document carries every analyst's status in ``statuses``. ``curated`` keeps the
         curated layer alone: the documents a curator settled, with their curated spans.
-        ``suggestions=False`` leaves suggested spans out. ``with_statuses`` and
+        ``suggestions=False`` leaves suggested spans and relations out. ``with_statuses`` and
         ``with_relations`` can be turned off by a reader that does not write them (they cost a
         lookup per document).
         """
@@ -359,7 +497,9 @@ class Documents(Part):
         )
         relation_sql = (
             f"SELECT {RELATION_COLUMNS} FROM relations r JOIN relation_types t"
-            " ON t.id = r.type_id WHERE r.document_id BETWEEN ? AND ? ORDER BY r.document_id, r.id"
+            " ON t.id = r.type_id WHERE r.document_id BETWEEN ? AND ?"
+            + ("" if suggestions else " AND r.origin != 'suggested'")
+            + " ORDER BY r.document_id, r.id"
         )
         # One read transaction on a connection of its own keeps every query consistent.
         reader = sqlite3.connect(
@@ -428,6 +568,13 @@ class Documents(Part):
             params,
         )
         return [r[0] for r in rows]
+
+
+def _joined(order: str) -> str:
+    """What an order needs joined onto documents d; a name not in ``ORDERS`` is refused."""
+    if order not in _ORDER_BY:
+        raise ValueError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
+    return _UNSURE if order == "uncertain" else ""
 
 
 def _document_filter(

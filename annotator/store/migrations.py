@@ -269,12 +269,24 @@ _SCHEMA_5 = [
     )""",
 ]
 
+# How unsure the learned model is about each document (from 0 to 1), written with its learned
+# suggestions, so that the documents can be ordered least certain first in SQL.
+_SCHEMA_6 = [
+    """
+    CREATE TABLE uncertainties (
+        document_id INTEGER PRIMARY KEY REFERENCES documents (id) ON DELETE CASCADE,
+        model_id INTEGER NOT NULL,
+        uncertainty REAL NOT NULL CHECK (uncertainty >= 0 AND uncertainty <= 1)
+    )""",
+    "CREATE INDEX uncertainties_order ON uncertainties (uncertainty DESC, document_id)",
+]
+
 # Projects of a million articles: what their figures count and the document list shows are
 # read from indexes. Every span by its analyst, layer, label and suggester (all that
 # statistics group by, so that counting two million spans reads no span); it begins with the
 # analyst, as the index it replaces did (a query that asks for most spans by their layer
 # still reads the table).
-_SCHEMA_6 = [
+_SCHEMA_7 = [
     "CREATE INDEX spans_tally ON spans (annotator, origin, label_id, suggester)",
     "DROP INDEX spans_annotator",
     # The documents in project order by their ids alone: the document list skips to the
@@ -288,7 +300,8 @@ STEPS: list[tuple[str, list[str]]] = [
     ("0003_suggestions", _SCHEMA_3),
     ("0004_relations", _SCHEMA_4),
     ("0005_learned_models", _SCHEMA_5),
-    ("0006_scale", _SCHEMA_6),
+    ("0006_uncertainties", _SCHEMA_6),
+    ("0007_scale", _SCHEMA_7),
 ]
 
 

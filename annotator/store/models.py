@@ -23,6 +23,7 @@ from typing import Any
 from annotator import __version__
 from annotator.model import utc_now
 from annotator.store.connection import Part
+from annotator.store.statuses import MY_STATUS
 
 LAYERS = ("done", "curated")
 _COLUMNS = (
@@ -94,6 +95,13 @@ class Models(Part):
             examples = self._curated() if curated else self._done()
             texts = self._texts(sorted({e.document for e in examples}))
         return examples, texts
+
+    def done_documents(self) -> int:
+        """How many documents some analyst marked done: what a training learns from."""
+        row = self.conn.execute(
+            "SELECT count(DISTINCT document_id) FROM statuses WHERE status = 'done'"
+        ).fetchone()
+        return int(row[0])
 
     def _done(self) -> list[LearningExample]:
         statuses: dict[int, dict[str, str]] = {}
@@ -215,3 +223,42 @@ class Models(Part):
         """Every training's record, oldest first, without parameters."""
         rows = self.conn.execute(f"SELECT {_COLUMNS} FROM models ORDER BY id")
         return [_record(r) for r in rows]
+
+    def latest_id(self) -> int | None:
+        """The id of the newest model that still has its parameters (a read of one row's
+        key, so a window can ask it often and read the model itself only when it changed)."""
+        row = self.conn.execute(
+            "SELECT id FROM models WHERE parameters IS NOT NULL ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    # -- how unsure a model is about each document -----------------------------------------
+
+    def keep_uncertainties(self, model_id: int, uncertain: dict[int, float]) -> None:
+        """Remember how unsure model ``model_id`` is about each document (0 to 1), in place of
+        what an earlier model said: the documents are then ordered by it in SQL (see
+        ``store.documents.rows(order="uncertain")``)."""
+        if not uncertain:
+            return
+        with self.transaction():
+            self.conn.executemany(
+                "INSERT INTO uncertainties (document_id, model_id, uncertainty) VALUES (?, ?, ?)"
+                " ON CONFLICT (document_id) DO UPDATE SET model_id = excluded.model_id,"
+                " uncertainty = excluded.uncertainty",
+                [(doc, model_id, min(1.0, max(0.0, u))) for doc, u in uncertain.items()],
+            )
+
+    def lacks_uncertainties(self, model_id: int) -> bool:
+        """Whether some document the current analyst has not marked done has no uncertainty
+        from model ``model_id`` (one indexed look, however many documents there are)."""
+        row = self.conn.execute(
+            f"SELECT 1 FROM documents d LEFT JOIN uncertainties u ON u.document_id = d.id"
+            f" WHERE {MY_STATUS} != 'done' AND (u.model_id IS NULL OR u.model_id != ?) LIMIT 1",
+            (self.annotator, model_id),
+        ).fetchone()
+        return row is not None
+
+    def uncertainties(self) -> dict[int, tuple[int, float]]:
+        """Each document's uncertainty as last kept, with the model that said it."""
+        rows = self.conn.execute("SELECT document_id, model_id, uncertainty FROM uncertainties")
+        return {doc: (model, u) for doc, model, u in rows}

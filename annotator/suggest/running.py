@@ -25,10 +25,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from annotator.changes import Change, Changes, with_changes
-from annotator.model import Refused, Span, SpanError, check_span, utc_now
+from annotator.changes import Change, Changes, changes_of, with_changes
+from annotator.model import (
+    Refused,
+    Relation,
+    RelationType,
+    Span,
+    SpanError,
+    check_span,
+    utc_now,
+)
 from annotator.printable import printable
 from annotator.store.project import Store
+from annotator.suggest.builtin import quotes as quotes_rules
+from annotator.suggest.builtin import speakers
 from annotator.suggest.builtin.patterns import (
     PatternError,
     Patterns,
@@ -38,10 +48,24 @@ from annotator.suggest.builtin.patterns import (
 )
 from annotator.suggest.builtin.registry import DEFAULT, built_in
 from annotator.suggest.builtin.suggestion import Suggestion
+from annotator.suggest.relating import (
+    ProposedRelation,
+    SpeakerScheme,
+    keep_proposed_relations,
+    propose_speakers,
+    speaker_scheme,
+    suggested_links,
+)
 
 # Below these, a built-in suggester's proposals are not stored unless --min-score says so:
 # scare quotes (0.3) stay out of the quotes; concessions and claims are low by nature.
-DEFAULT_MIN_SCORES = {"quotes": 0.5, "captions": 0.5, "concessions": 0.0, "claims": 0.0}
+DEFAULT_MIN_SCORES = {
+    "quotes": 0.5,
+    "captions": 0.5,
+    "concessions": 0.0,
+    "claims": 0.0,
+    "speakers": 0.5,
+}
 COMMAND_TIMEOUT = 300.0
 
 
@@ -56,16 +80,29 @@ class SuggestReport:
     kept: int = 0  # still proposed from an earlier run
     withdrawn: int = 0  # earlier suggestions no longer proposed
     not_again: int = 0  # rejected before, or already annotated
+    #: Suggested relations added: suggester → relation type → n.
+    relations: dict[str, Counter[str]] = field(default_factory=dict)
+    #: Suggesters that could not run on this project, and why.
+    skipped: dict[str, str] = field(default_factory=dict)
     #: Every suggestion added or withdrawn, for a window to show without reading them back.
     changes: Changes = field(default_factory=Changes)
 
     def summary(self) -> str:
         lines = [f"Suggested on {self.documents} document{'' if self.documents == 1 else 's'}:"]
         for name, counts in self.proposed.items():
+            shown = printable(name)
+            if name in self.skipped:
+                lines.append(f"  {shown}: not run, since {self.skipped[name]}.")
+                continue
             total = sum(counts.values())
             parts = ", ".join(f"{label} {n}" for label, n in sorted(counts.items()))
-            shown = printable(name)
-            lines.append(f"  {shown}: {total} ({parts})" if total else f"  {shown}: none")
+            line = f"  {shown}: {total} ({parts})" if total else f"  {shown}: none"
+            related = self.relations.get(name)
+            if related and sum(related.values()):
+                line += "; relations: " + ", ".join(
+                    f"{kind} {n}" for kind, n in sorted(related.items())
+                )
+            lines.append(line)
         extra = []
         if self.kept:
             extra.append(f"{self.kept} already there")
@@ -82,22 +119,32 @@ class SuggestReport:
         proposed = {name: Counter(c) for name, c in self.proposed.items()}
         for name, counts in other.proposed.items():
             proposed.setdefault(name, Counter()).update(counts)
+        relations = {name: Counter(c) for name, c in self.relations.items()}
+        for name, counts in other.relations.items():
+            relations.setdefault(name, Counter()).update(counts)
         return SuggestReport(
             documents=max(self.documents, other.documents),
             proposed=proposed,
             kept=self.kept + other.kept,
             withdrawn=self.withdrawn + other.withdrawn,
             not_again=self.not_again + other.not_again,
+            changes=self.changes | other.changes,
+            relations=relations,
+            skipped={**self.skipped, **other.skipped},
         )
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "documents": self.documents,
             "suggested": {name: dict(c) for name, c in self.proposed.items()},
+            "relations": {name: dict(c) for name, c in self.relations.items()},
             "kept": self.kept,
             "withdrawn": self.withdrawn,
             "left_out": self.not_again,
         }
+        if self.skipped:
+            out["not_run"] = dict(self.skipped)
+        return out
 
 
 def label_names(store: Store) -> Callable[[str], str | None]:
@@ -144,7 +191,7 @@ def run_suggesters(
     ``min_score`` (for every suggester) replaces each one's own default threshold.
     """
     available = built_in()
-    chosen = list(names or DEFAULT)
+    chosen = _in_order(list(names or DEFAULT))
     unknown = [n for n in chosen if n not in available]
     if unknown:
         raise SuggestError(
@@ -154,11 +201,22 @@ def run_suggesters(
     patterns = patterns or for_project(store.path)
     named = label_names(store)
     report = SuggestReport(proposed={n: Counter() for n in chosen})
+    scheme = speaker_scheme(store, named) if speakers.NAME in chosen else None
+    if isinstance(scheme, str):
+        report.skipped[speakers.NAME] = scheme
+    speech = _with_speech_verbs(patterns) if isinstance(scheme, SpeakerScheme) else patterns
     with store.transaction():
         for i, doc in enumerate(documents):
             text = store.documents.text(doc)
             meta = store.documents.get(doc).meta
             for name in chosen:
+                if name == speakers.NAME:
+                    if isinstance(scheme, SpeakerScheme):
+                        floor = DEFAULT_MIN_SCORES[name] if min_score is None else min_score
+                        report.changes |= _speakers_on(
+                            store, doc, text, speech, scheme, floor, report
+                        )
+                    continue
                 if name == "captions":
                     from annotator.suggest.builtin import captions
 
@@ -176,6 +234,45 @@ def run_suggesters(
             if progress:
                 progress(i + 1, len(documents))
     return report
+
+
+def _speakers_on(
+    store: Store,
+    doc: int,
+    text: str,
+    patterns: Patterns,
+    scheme: SpeakerScheme,
+    floor: float,
+    report: SuggestReport,
+) -> Changes:
+    """The speakers suggester on one document: its speaker spans kept as every suggester's
+    are, its relations counted in ``report``."""
+
+    def keep(wanted: list[Suggestion]) -> Changes:
+        return keep_suggestions(store, doc, speakers.NAME, wanted, report)
+
+    counts = report.relations.setdefault(speakers.NAME, Counter())
+    return propose_speakers(store, doc, text, patterns, scheme, floor, keep, counts)
+
+
+def _in_order(names: list[str]) -> list[str]:
+    """The suggesters in the order they must run: speakers last, after the quotes it finds
+    speakers for, which run with it even when not named (a speaker needs its quote)."""
+    if speakers.NAME not in names:
+        return names
+    rest = [n for n in names if n != speakers.NAME]
+    if quotes_rules.NAME not in rest:
+        rest.insert(0, quotes_rules.NAME)
+    return [*rest, speakers.NAME]
+
+
+def _with_speech_verbs(patterns: Patterns) -> Patterns:
+    """``patterns``, or, when they have no speakers lines (a patterns file written before
+    there was a speakers suggester), those lines from the defaults."""
+    if patterns.of(speakers.NAME, "word"):
+        return patterns
+    defaults = load(default_path())
+    return Patterns(patterns.rules + defaults.of(speakers.NAME, "word"), patterns.source)
 
 
 def propose_captions(store: Store, documents: list[int]) -> int:
@@ -299,39 +396,120 @@ def accept_suggestion(
     end: int | None = None,
 ) -> Span:
     """The suggestion becomes the current analyst's span (its label, or ``label``; its edges,
-    or ``start`` and ``end``). The history records which suggestion it came from. Returns the
-    new span, with ``.changes`` (the suggestion removed, the span added)."""
+    or ``start`` and ``end``), with what is suggested along with it (see
+    :func:`accept_with_partners`). Returns the new span, with ``.changes``."""
+    accepted, changes = accept_with_partners(store, span_id, label=label, start=start, end=end)
+    return with_changes(accepted[0][1], changes)
+
+
+def accept_with_partners(
+    store: Store,
+    span_id: int,
+    *,
+    label: str | None = None,
+    start: int | None = None,
+    end: int | None = None,
+) -> tuple[list[tuple[Span, Span]], Changes]:
+    """Accept a suggestion, and with it its suggested relations and the suggestions at their
+    other ends (a quote, its speaker and the relation between them, in one step). Every
+    relation either of them had moves to the span it became: one between the spans accepted
+    together becomes the analyst's; one to a third span stays suggested. A relation its type
+    no longer allows (the suggestion was accepted as another label) is dropped, so the project
+    never holds a relation its types forbid. The history records which suggestion each span
+    came from. Returns (suggestion, span) pairs, the one asked for first, and the changes."""
     with store.transaction():
         suggestion = store.spans.get(span_id)
         if suggestion.origin != "suggested":
             raise SpanError(f"span {span_id} is not a suggestion")
-        removed = store.spans.delete(span_id)
-        span = store.spans.add(
-            suggestion.document_id,
-            suggestion.start if start is None else start,
-            suggestion.end if end is None else end,
-            label or suggestion.label,
+        links = store.relations.of_span(span_id)
+        span, changes = _accept_one(store, suggestion, label, start, end)
+        accepted = {span_id: span}
+        pairs = [(suggestion, span)]
+        for link in links:
+            other_id = link.child if link.head == span_id else link.head
+            other = store.spans.get(other_id)
+            if not _fits(store, link, span_id, span, other):
+                continue  # accepted as a label the type does not allow: the relation goes
+            if link.origin == "suggested" and other.origin == "suggested":
+                if other_id not in accepted:
+                    theirs = [r for r in store.relations.of_span(other_id)]
+                    accepted[other_id], more = _accept_one(store, other, None, None, None)
+                    pairs.append((other, accepted[other_id]))
+                    changes |= more | _moved(store, theirs, other_id, accepted[other_id], None)
+                other = accepted[other_id]
+            origin = "manual" if link.origin == "suggested" else link.origin
+            changes |= _moved(store, [link], span_id, span, origin, other)
+        return pairs, changes
+
+
+def _fits(store: Store, link: Relation, old_id: int, span: Span, other: Span) -> bool:
+    """Whether ``link`` still fits its type with ``span`` in the place of span ``old_id``."""
+    head, child = (span, other) if link.head == old_id else (other, span)
+    return store.relation_types.get(link.label).fits(head.label, child.label)
+
+
+def _accept_one(
+    store: Store, suggestion: Span, label: str | None, start: int | None, end: int | None
+) -> tuple[Span, Changes]:
+    """One suggestion made the analyst's span (its relations go with the suggestion)."""
+    assert suggestion.id is not None
+    removed = store.spans.delete(suggestion.id)
+    span = store.spans.add(
+        suggestion.document_id,
+        suggestion.start if start is None else start,
+        suggestion.end if end is None else end,
+        label or suggestion.label,
+    )
+    store.record_change(
+        "accept_suggestion",
+        suggestion.document_id,
+        span.id,
+        suggestion=suggestion.id,
+        suggester=suggestion.suggester,
+        score=suggestion.score,
+        label=span.label,
+    )
+    return span, removed.changes | span.changes  # type: ignore[attr-defined]
+
+
+def _moved(
+    store: Store,
+    links: Sequence[Relation],
+    old_id: int,
+    span: Span,
+    origin: str | None,
+    other: Span | None = None,
+) -> Changes:
+    """``links`` (relations of the span ``old_id`` that was deleted) made again with ``span``
+    in its place, and ``other`` (when given) at their other end; each keeps its origin unless
+    ``origin`` is given. Those whose type does not allow the new ends are left out."""
+    changes = Changes()
+    for link in links:
+        far = (
+            other
+            if other is not None
+            else store.spans.get(link.child if link.head == old_id else link.head)
         )
-        store.record_change(
-            "accept_suggestion",
-            suggestion.document_id,
-            span.id,
-            suggestion=span_id,
-            suggester=suggestion.suggester,
-            score=suggestion.score,
-            label=span.label,
-        )
-        changes = removed.changes | span.changes  # type: ignore[attr-defined]
-        return with_changes(span, changes)
+        if not _fits(store, link, old_id, span, far):
+            continue
+        head, child = (span, far) if link.head == old_id else (far, span)
+        assert head.id is not None and child.id is not None
+        made = store.relations.add(head.id, child.id, link.label, origin=origin or link.origin)
+        changes |= changes_of(made)
+    return changes
 
 
 def reject_suggestion(store: Store, span_id: int) -> Span:
-    """Reject a suggestion: it goes, and is not proposed again on this document. Returns it as
-    it was (so it can be put back with :func:`unreject_suggestion`), with ``.changes``."""
+    """Reject a suggestion: it goes, with its relations, and is not proposed again on this
+    document. A speaker the speakers suggester proposed for it alone goes too (withdrawn, not
+    rejected: it may be proposed again with another quote). Returns it as it was (so
+    :func:`unreject_suggestion` can put it back), with ``.changes``, which name the speaker
+    and relations that went with it."""
     with store.transaction():
         suggestion = store.spans.get(span_id)
         if suggestion.origin != "suggested":
             raise SpanError(f"span {span_id} is not a suggestion")
+        links = suggested_links(store, span_id)
         removed = store.spans.delete(span_id)
         store.conn.execute(
             'INSERT INTO rejections (document_id, start, "end", label, suggester, annotator,'
@@ -347,11 +525,29 @@ def reject_suggestion(store: Store, span_id: int) -> Span:
             ),
         )
         store.record_change("reject_suggestion", suggestion.document_id, span_id)
-        return with_changes(suggestion, removed.changes)  # type: ignore[attr-defined]
+        changes = removed.changes  # type: ignore[attr-defined]
+        for link in links:
+            if link.head != span_id:
+                continue
+            speaker = store.spans.get(link.child)
+            if (
+                speaker.origin == "suggested"
+                and speaker.suggester == speakers.NAME
+                and not store.relations.of_span(link.child)
+            ):
+                changes |= changes_of(store.spans.delete(link.child))
+        return with_changes(suggestion, changes)
 
 
-def unreject_suggestion(store: Store, suggestion: Span) -> Span:
-    """Undo a rejection: the suggestion is back under its own id, and may be proposed again."""
+def unreject_suggestion(
+    store: Store,
+    suggestion: Span,
+    *,
+    along: Sequence[Span] = (),
+    relations: Sequence[Relation] = (),
+) -> Span:
+    """Undo a rejection: the suggestion is back under its own id, and may be proposed again;
+    ``along`` (suggestions that went with it) and ``relations`` come back too."""
     with store.transaction():
         store.conn.execute(
             'DELETE FROM rejections WHERE document_id = ? AND start = ? AND "end" = ?'
@@ -364,12 +560,29 @@ def unreject_suggestion(store: Store, suggestion: Span) -> Span:
                 suggestion.suggester or "",
             ),
         )
-        return store.spans.restore(suggestion)
+        back = store.spans.restore(suggestion)
+        changes = changes_of(back)
+        for span in along:
+            changes |= changes_of(store.spans.restore(span))
+        for relation in relations:
+            changes |= changes_of(store.relations.restore(relation))
+        return with_changes(back, changes)
 
 
 def suggestions(store: Store, document_id: int) -> list[Span]:
     """A document's suggestions in text order."""
     return [s for s in store.spans.in_document(document_id) if s.origin == "suggested"]
+
+
+def suggestion_counts(store: Store, documents: Sequence[int] | None = None) -> dict[int, int]:
+    """How many suggestions each document (of ``documents``, else of the project) has;
+    documents with none are left out."""
+    if documents is not None:
+        return store.spans.suggested_counts(documents)
+    rows = store.conn.execute(
+        "SELECT document_id, count(*) FROM spans WHERE origin = 'suggested' GROUP BY document_id"
+    )
+    return {doc: n for doc, n in rows}
 
 
 # -- a program of the user's own --------------------------------------------------------------
@@ -399,7 +612,7 @@ def run_command(
             f"{printable(args[0])} failed (exit code {returncode}); nothing was stored"
             + (f". It said: {stderr[-800:]}" if stderr else "")
         )
-    by_document, problems = _read_output(store, stdout, set(documents))
+    by_document, links, problems = _read_output(store, stdout, set(documents))
     if problems:
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
         raise SuggestError(
@@ -412,6 +625,13 @@ def run_command(
         for doc in documents:
             found = [s for s in by_document.get(doc, []) if s.score >= min_score]
             report.changes |= keep_suggestions(store, doc, name, found, report)
+            related = [
+                r
+                for r in links.get(doc, [])
+                if min(r.score, r.head.score, r.child.score) >= min_score
+            ]
+            counts = report.relations.setdefault(name, Counter())
+            report.changes |= keep_proposed_relations(store, doc, name, related, counts)
             report.documents += 1
     return report, stderr
 
@@ -536,15 +756,18 @@ def command_words(command: str) -> list[str]:
 
 def _read_output(
     store: Store, output: bytes, asked: set[int]
-) -> tuple[dict[int, list[Suggestion]], list[str]]:
-    """The program's suggestions by document, and every reason a line is refused."""
+) -> tuple[dict[int, list[Suggestion]], dict[int, list[ProposedRelation]], list[str]]:
+    """The program's suggestions and relations by document, and every reason a line is
+    refused."""
     named = label_names(store)
+    kinds = {kind.name: kind for kind in store.relation_types.all()}
     problems: list[str] = []
     found: dict[int, list[Suggestion]] = {}
+    links: dict[int, list[ProposedRelation]] = {}
     try:
         text = output.decode("utf-8")
     except UnicodeDecodeError as e:
-        return {}, [f"its output is not UTF-8 (byte {e.start})"]
+        return {}, {}, [f"its output is not UTF-8 (byte {e.start})"]
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
@@ -566,29 +789,100 @@ def _read_output(
             problems.append(f'{where}: "spans" must be a list')
             continue
         text_of = store.documents.text(doc)
+        line_spans: list[Suggestion | None] = []
         for i, span in enumerate(spans):
-            at = f"{where}: spans[{i}]"
-            if not isinstance(span, dict):
-                problems.append(f"{at}: a span must be an object")
-                continue
-            start, end, label = span.get("start"), span.get("end"), span.get("label")
-            score = span.get("score", 1.0)
-            current = named(label) if isinstance(label, str) else None
-            if current is None:
-                problems.append(f"{at}: unknown label {label!r}")
-                continue
-            try:
-                check_span(text_of, start, end, span.get("text"))
-            except SpanError as e:
-                problems.append(f"{at}: {e}")
-                continue
-            if (
-                isinstance(score, bool)
-                or not isinstance(score, (int, float))
-                or not 0 <= score <= 1
-            ):
-                problems.append(f"{at}: the score must be a number from 0 to 1, not {score!r}")
-                continue
-            assert isinstance(start, int) and isinstance(end, int)  # check_span saw to it
-            found.setdefault(doc, []).append(Suggestion(start, end, current, float(score)))
-    return found, problems
+            checked = _output_span(span, text_of, named, f"{where}: spans[{i}]", problems)
+            line_spans.append(checked)
+            if checked is not None:
+                found.setdefault(doc, []).append(checked)
+        relations = record.get("relations", [])
+        if not isinstance(relations, list):
+            problems.append(f'{where}: "relations" must be a list')
+            continue
+        for i, relation in enumerate(relations):
+            proposed = _output_relation(
+                relation, line_spans, kinds, f"{where}: relations[{i}]", problems
+            )
+            if proposed is not None:
+                links.setdefault(doc, []).append(proposed)
+    return found, links, problems
+
+
+def _output_span(
+    span: Any,
+    text: str,
+    named: Callable[[str], str | None],
+    at: str,
+    problems: list[str],
+) -> Suggestion | None:
+    """One span of the program's output, checked; None (and a problem) when refused."""
+    if not isinstance(span, dict):
+        problems.append(f"{at}: a span must be an object")
+        return None
+    start, end, label = span.get("start"), span.get("end"), span.get("label")
+    score = span.get("score", 1.0)
+    current = named(label) if isinstance(label, str) else None
+    if current is None:
+        problems.append(f"{at}: unknown label {label!r}")
+        return None
+    try:
+        check_span(text, start, end, span.get("text"))
+    except SpanError as e:
+        problems.append(f"{at}: {e}")
+        return None
+    if not _is_score(score):
+        problems.append(f"{at}: the score must be a number from 0 to 1, not {score!r}")
+        return None
+    assert isinstance(start, int) and isinstance(end, int)  # check_span saw to it
+    return Suggestion(start, end, current, float(score))
+
+
+def _output_relation(
+    relation: Any,
+    spans: list[Suggestion | None],
+    kinds: dict[str, RelationType],
+    at: str,
+    problems: list[str],
+) -> ProposedRelation | None:
+    """One relation of the program's output: ``head`` and ``child`` are indexes into the same
+    line's ``spans``, ``label`` a relation type whose ends allow those spans' labels."""
+    if not isinstance(relation, dict):
+        problems.append(f"{at}: a relation must be an object")
+        return None
+    ends = []
+    for end in ("head", "child"):
+        index = relation.get(end)
+        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(spans):
+            problems.append(
+                f"{at}: {end} {index!r} is not the index of one of the line's {len(spans)} spans"
+            )
+            return None
+        ends.append(spans[index])
+    head, child = ends
+    if relation["head"] == relation["child"]:
+        problems.append(f"{at}: a span cannot be related to itself")
+        return None
+    label = relation.get("label")
+    kind = kinds.get(label) if isinstance(label, str) else None
+    if kind is None:
+        known = ", ".join(kinds) or "none"
+        problems.append(f"{at}: unknown relation type {label!r} (this project has: {known})")
+        return None
+    score = relation.get("score", 1.0)
+    if not _is_score(score):
+        problems.append(f"{at}: the score must be a number from 0 to 1, not {score!r}")
+        return None
+    if head is None or child is None:
+        return None  # the span itself was refused, and said so
+    if not kind.fits(head.label, child.label):
+        problems.append(
+            f"{at}: {kind.name} goes from {' or '.join(kind.heads) or 'any label'} to "
+            f"{' or '.join(kind.children) or 'any label'}, not from {head.label} to "
+            f"{child.label}"
+        )
+        return None
+    return ProposedRelation(head, child, kind.name, float(score))
+
+
+def _is_score(score: Any) -> bool:
+    return not isinstance(score, bool) and isinstance(score, (int, float)) and 0 <= score <= 1

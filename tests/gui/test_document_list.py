@@ -105,3 +105,50 @@ def test_filtering_and_searching_count_and_show_the_documents_that_match(many, o
     assert model.rowCount() == DOCUMENTS - len(range(0, DOCUMENTS, 3))
     assert model.row_of(1) is None  # done: not in the list of new ones
     assert model.row_of(2) == 0
+
+
+def _said_of(store: Store) -> dict[int, float]:
+    """Figures from a model for every fifth document, many of them alike."""
+    model = store.models.add(
+        parameters="{}", library="x", library_version="1", layer="done", labels=[],
+        documents=[], figures={},
+    )  # fmt: skip
+    said = {doc: (doc % 9) / 9 for doc in range(1, DOCUMENTS + 1, 5)}
+    store.models.keep_uncertainties(model, said)
+    return said
+
+
+def test_least_certain_first_is_read_a_page_at_a_time_too(many, open_window, reads):
+    window = open_window(many)
+    said = _said_of(window.store)
+    ordered = sorted(said, key=lambda d: (-said[d], d))
+    ordered += [d for d in range(1, DOCUMENTS + 1) if d not in said]
+    documents, model = window.documents, window.documents.model
+    documents.order = "uncertain"
+    read = reads["rows"]
+    documents.reload()
+    assert model.rowCount() == DOCUMENTS and reads["every"] == 0
+    places = [0, 1, PAGE - 1, PAGE, len(said) - 1, len(said), DOCUMENTS - 1]
+    assert [documents.document_at(i) for i in places] == [ordered[i] for i in places]
+    assert reads["rows"] - read <= 5 * PAGE
+    for doc in (ordered[3], ordered[len(said) + 40], DOCUMENTS):
+        assert model.row_of(doc) == ordered.index(doc)
+    window.open_document(ordered[2000])
+    assert documents.view.currentIndex().row() == 2000
+    assert [documents.document_at(i) for i in range(DOCUMENTS)] == ordered
+
+
+def test_a_filtered_list_least_certain_first_shows_the_filtered_documents_in_that_order(
+    many, open_window
+):
+    window = open_window(many)
+    said = _said_of(window.store)
+    documents, model = window.documents, window.documents.model
+    documents.order = "uncertain"
+    documents.status.setCurrentIndex(documents.status.findData("done"))
+    done = [d for d in range(1, DOCUMENTS + 1) if (d - 1) % 3 == 0]
+    ordered = sorted((d for d in done if d in said), key=lambda d: (-said[d], d))
+    ordered += [d for d in done if d not in said]
+    assert model.rowCount() == len(done)
+    assert [documents.document_at(i) for i in range(len(done))] == ordered
+    assert model.row_of(ordered[-1]) == len(done) - 1 and model.row_of(2) is None

@@ -145,3 +145,33 @@ def test_the_shortcut_sheet_is_grouped_by_task_and_filtered(open_window, make_pr
     assert shown["Select sentence"] == "S"
     hidden = [r for r in range(sheet.table.rowCount()) if sheet.table.isRowHidden(r)]
     assert len(hidden) > sheet.table.rowCount() - 10  # the other tasks' headings went too
+
+
+def test_the_article_has_the_keys_when_the_window_opens(open_window, make_project):
+    window = open_window(make_project(("Tram", TEXT)))
+    window.show()
+    QTest.qWaitForWindowExposed(window)
+    assert window.focusWidget() is window.article
+
+
+def test_q_selects_each_quotation_with_its_marks(open_window, make_project):
+    window = open_window(make_project(("Tram", TEXT)))
+    click_cp(window, 0)
+    key(window, Qt.Key.Key_Q)
+    assert selected(window) == "\u201cWe are on budget,\u201d"
+    key(window, Qt.Key.Key_Q)  # no other quotation: it says so, and keeps the selection
+    assert "No quotation" in window.statusBar().currentMessage()
+
+
+def test_an_edge_moves_by_a_word_with_alt(open_window, make_project):
+    window = open_window(make_project(("Tram", TEXT)))
+    select_cp(window, *at(SECOND))  # “We are on budget,” he said.
+    key(window, Qt.Key.Key_2)
+    QTest.keyClick(window.article, Qt.Key.Key_Comma, ALT)  # the end: before "said."
+    QTest.keyClick(window.article, Qt.Key.Key_Comma, ALT)  # before "he": the quote whole
+    span = window.document_model.selected_span
+    assert span.text == "\u201cWe are on budget,\u201d"
+    QTest.keyClick(window.article, Qt.Key.Key_BracketRight, ALT)  # the start: "are"
+    assert window.document_model.selected_span.text == "are on budget,\u201d"
+    window.action("edit.undo").trigger()  # presses of one key are one step
+    assert window.document_model.selected_span.text == "\u201cWe are on budget,\u201d"

@@ -14,19 +14,21 @@ from PySide6.QtWidgets import QToolTip
 from annotator.formats.exporting import export
 from annotator.store.project import Store
 
+# No one is named as saying these quotes, so the speakers suggester proposes nothing here:
+# test_speaker_suggestions.py has the quotes with speakers.
 TEXT = (
     "Council backs the tram\n"
-    "\u201cWe will build it,\u201d the mayor said. Admittedly, costs rose.\n"
+    "\u201cWe will build it,\u201d the banner read. Admittedly, costs rose.\n"
     "Photo: The bridge at dawn. (Ana Ruiz / City Courier)\n"
 )
 QUOTE = "\u201cWe will build it,\u201d"
 CONCESSION = "Admittedly, costs rose."
 CAPTION = "Photo: The bridge at dawn. (Ana Ruiz / City Courier)"
 # Astral characters before the quote: 3 code points, 6 UTF-16 units.
-EMOJI_TEXT = "Tram 🚀👍🏽 news\n🚋 \u201cWe will build it,\u201d the mayor said.\n"
+EMOJI_TEXT = "Tram 🚀👍🏽 news\n🚋 \u201cWe will build it,\u201d the banner read.\n"
 TWO_QUOTES = (
-    "\u201cWe will build it,\u201d the mayor said.\n"
-    "\u201cNot on our street,\u201d a neighbour replied.\n"
+    "\u201cWe will build it,\u201d the banner read.\n"
+    "\u201cNot on our street,\u201d the placard below it read.\n"
 )
 
 NO = Qt.KeyboardModifier.NoModifier

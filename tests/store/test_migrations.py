@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 from sqlite_utils import Database
 
-from annotator.store.migrations import MIGRATION_SET, known_names, migration_set
+from annotator.store.migrations import MIGRATION_SET, applied_names, known_names, migration_set
 from annotator.store.project import ProjectError, Store
 
 
@@ -47,7 +47,8 @@ def test_fresh_project_records_the_initial_schema_step(tmp_path):
         ("annotator", "0003_suggestions"),
         ("annotator", "0004_relations"),
         ("annotator", "0005_learned_models"),
-        ("annotator", "0006_scale"),
+        ("annotator", "0006_uncertainties"),
+        ("annotator", "0007_scale"),
     ]
 
 
@@ -78,7 +79,8 @@ def test_initial_schema_applies_to_an_empty_database_through_sqlite_utils():
         "0003_suggestions",
         "0004_relations",
         "0005_learned_models",
-        "0006_scale",
+        "0006_uncertainties",
+        "0007_scale",
     ]
     assert db["documents"].exists()
 
@@ -87,7 +89,7 @@ def test_reopening_a_project_applies_nothing_and_makes_no_backup(tmp_path):
     make_project(tmp_path / "p.db")
     make_project(tmp_path / "p.db")
     conn = sqlite3.connect(tmp_path / "p.db")
-    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 6
+    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 7
     conn.close()
     assert not list(tmp_path.glob("*.bak"))
 
@@ -425,3 +427,30 @@ def test_making_a_project_does_not_import_sqlite_utils(tmp_path):
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_a_project_with_the_uncertainties_step_gets_the_scale_step_and_keeps_its_figures(
+    tmp_path, monkeypatch
+):
+    import annotator.store.migrations as schema
+    from annotator.model import text_hash
+
+    path = tmp_path / "learned.db"
+    with monkeypatch.context() as before:
+        before.setattr(schema, "STEPS", schema.STEPS[:6])  # as annotator made it before
+        with Store(path, "ana") as store, store.transaction():
+            docs = [
+                store.documents.insert(text=t, text_hash=text_hash(t), title=t)
+                for t in ("One article.", "Two articles.", "Three articles.")
+            ]
+            store.conn.execute(
+                "INSERT INTO uncertainties (document_id, model_id, uncertainty)"
+                " VALUES (?, 1, 0.25), (?, 1, 0.75)",
+                (docs[0], docs[2]),
+            )
+    assert applied_names(sqlite3.connect(path))[-1] == "0006_uncertainties"
+    with Store(path, "ana") as store:
+        assert applied_names(store.conn)[-2:] == ["0006_uncertainties", "0007_scale"]
+        assert store.documents.ids(order="uncertain") == [docs[2], docs[0], docs[1]]
+        assert store.documents.page(0, 2, order="uncertain") == [docs[2], docs[0]]
+    assert list(tmp_path.glob("learned.db.before-0007_scale.*.bak"))

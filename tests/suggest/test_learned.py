@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import sqlite3
+import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -505,3 +506,145 @@ def test_what_to_install_follows_how_annotator_was_installed(monkeypatch, prefix
 
     monkeypatch.setattr(training.sys, "prefix", prefix)
     assert says in training.install_hint("scikit-learn")
+
+
+# -- the window's loop: training apart from storing, suggestions with their changes ------------
+
+
+def test_learning_stores_nothing_until_the_window_stores_what_it_learned(project, dump):
+    from annotator.suggest.learned.training import learn_file
+
+    before = dump(project)
+    trained = learn_file(project, "ana", ["concession"])
+    assert dump(project) == before  # the worker thread's part writes nothing
+    with Store(project, "ana") as store:
+        model_id = trained.store(store)
+        assert model_id == 2 == trained.model.id == trained.training.model_id
+        _, record = latest_model(store)
+        assert record.labels == ["concession"] and record.documents == trained.documents
+        assert record.figures["documents"] == DONE
+
+
+def test_learned_suggestions_say_what_they_changed_and_keep_each_documents_uncertainty(project):
+    with Store(project, "ana") as store:
+        docs = _new_documents(store)
+        report = suggest_learned(store, docs)
+        stored = {s.id for d in docs for s in suggestions(store, d)}
+        assert stored and set(report.changes.spans) == stored
+        assert all(c.added for c in report.changes.spans.values())
+        kept = store.models.uncertainties()
+        assert {d: u for d, (_, u) in kept.items()} == uncertainties(store, docs)
+        assert {m for m, _ in kept.values()} == {1}
+
+
+def test_proposing_apart_from_keeping_gives_what_suggesting_at_once_gives(project):
+    from annotator.suggest.learned.suggesting import keep_learned, propose
+
+    with Store(project, "ana") as store:
+        docs = _new_documents(store)
+        model, _ = latest_model(store)
+        read = propose(model, [store.documents.text(d) for d in docs])
+        keep_learned(store, model.id, docs, read)
+        apart = sorted(
+            (s.document_id, s.start, s.end, s.label) for d in docs for s in suggestions(store, d)
+        )
+        with store.transaction():
+            store.conn.execute("DELETE FROM spans WHERE origin = 'suggested'")
+        suggest_learned(store, docs)
+        at_once = sorted(
+            (s.document_id, s.start, s.end, s.label) for d in docs for s in suggestions(store, d)
+        )
+    assert apart == at_once and apart
+
+
+def test_keeping_only_the_uncertainties_suggests_nothing(project):
+    from annotator.suggest.learned.suggesting import keep_learned, propose
+
+    with Store(project, "ana") as store:
+        docs = _new_documents(store)
+        model, _ = latest_model(store)
+        read = propose(model, [store.documents.text(d) for d in docs])
+        report = keep_learned(store, model.id, docs, read, suggest=False)
+        assert not report.changes and not any(suggestions(store, d) for d in docs)
+        assert set(store.models.uncertainties()) == set(docs)
+
+
+# -- the window's worker process ---------------------------------------------------------------
+
+
+def _background(*args: str) -> tuple[int, list[dict]]:
+    from annotator.suggest.learned.background import command
+
+    program, arguments, env = command(*args)
+    done = subprocess.run(
+        [program, *arguments], env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+    return done.returncode, [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def test_the_worker_trains_storing_nothing_and_the_window_stores_its_model(project, dump):
+    from annotator.suggest.learned.background import store_trained
+
+    before = dump(project)
+    code, lines = _background("train", str(project), "ana")
+    assert code == 0 and set(lines[-1]) == {"trained"}
+    steps = [line["progress"] for line in lines[:-1]]
+    assert steps and steps[0][0] == 1 and all(total == steps[0][1] for _, total in steps)
+    assert dump(project) == before
+    record = lines[-1]["trained"]
+    with Store(project, "ana") as store:
+        assert store_trained(store, record) == 2 and record["labels"] == ["claim", "concession"]
+        model, stored = latest_model(store)
+        assert stored.documents == record["documents"] and model.labels
+        assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL again
+
+
+def test_what_is_not_a_trained_model_is_refused_and_nothing_stored(project, dump):
+    from annotator.suggest.learned.background import store_trained
+
+    before = dump(project)
+    with Store(project, "ana") as store:
+        for bad in ({"parameters": "{}"}, ["not", "a", "record"], None):
+            with pytest.raises(ValueError, match="not a trained model"):
+                store_trained(store, bad)
+    assert dump(project) == before
+
+
+def test_the_worker_says_why_it_cannot_train(tmp_path):
+    path = tmp_path / "few.db"
+    Store(path, "ana").close()
+    code, lines = _background("train", str(path), "ana")
+    assert code == 2 and lines == [
+        {"refused": "training needs at least 4 documents marked done; this project has 0"}
+    ]
+    code, lines = _background("train", str(tmp_path / "none.db"), "ana")
+    assert code == 2 and "unreadable" in lines[0] and not (tmp_path / "none.db").exists()
+
+
+def test_the_worker_proposes_on_the_documents_not_done_as_suggesting_would(project):
+    code, lines = _background("propose", str(project), "ana", "1")
+    assert code == 0 and lines[0] == {"documents": 6}
+    with Store(project, "ana") as store:
+        docs = _new_documents(store)
+        model, _ = latest_model(store)
+        expected = {doc: model.read(store.documents.text(doc), 0.35) for doc in docs}
+    assert [line["document"] for line in lines[1:]] == docs
+    for line in lines[1:]:
+        found, unsure = expected[line["document"]]
+        assert line["spans"] == [[s.start, s.end, s.label, s.score] for s in found]
+        assert line["uncertainty"] == unsure
+    code, lines = _background("propose", str(project), "ana", "7")
+    assert code == 2 and "no longer in the project" in lines[0]["unreadable"]
+
+
+def test_the_worker_copies_the_write_ahead_log_into_the_project(project):
+    with Store(project, "ana") as store:
+        from annotator.suggest.learned.background import hold_checkpoints, release_checkpoints
+
+        hold_checkpoints(store)
+        assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+        suggest_learned(store, _new_documents(store))
+        code, lines = _background("checkpoint", str(project))
+        assert code == 0 and lines[0]["checkpointed"] > 0
+        release_checkpoints(store)
+        assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000

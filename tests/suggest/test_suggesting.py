@@ -48,19 +48,20 @@ def test_suggestions_are_stored_apart_and_change_no_status(store, doc):
         ("“We will build it,”", "quote", "quotes"),
         ("Admittedly, costs rose.", "concession", "concessions"),
         ("Photo: The bridge at dawn. (Ana Ruiz / City Courier)", "caption", "captions"),
+        ("the mayor", "speaker", "speakers"),
     }
-    assert sum(sum(c.values()) for c in report.proposed.values()) == 3
+    assert sum(sum(c.values()) for c in report.proposed.values()) == 4
     assert store.documents.row(doc).status == "new"
     assert store.documents.row(doc).span_count == 0  # counted apart
     stats = store.stats()
-    assert stats["spans"] == 0 and stats["suggestions"] == 3
+    assert stats["spans"] == 0 and stats["suggestions"] == 4
 
 
 def test_running_again_keeps_what_is_there_and_adds_nothing(store, doc):
     run_suggesters(store, documents=[doc])
     ids = {s.id for s in suggestions(store, doc)}
     report = run_suggesters(store, documents=[doc])
-    assert {s.id for s in suggestions(store, doc)} == ids and report.kept == 3
+    assert {s.id for s in suggestions(store, doc)} == ids and report.kept == 4
 
 
 def test_default_export_has_no_suggestions_and_include_writes_them_whole(store, doc, tmp_path):
@@ -72,7 +73,7 @@ def test_default_export_has_no_suggestions_and_include_writes_them_whole(store, 
     spans = json.loads(full.read_text())["spans"]
     assert {s["origin"] for s in spans} == {"suggested"}
     assert all(TEXT[s["start"] : s["end"]] == s["text"] and 0 <= s["score"] <= 1 for s in spans)
-    assert {s["suggester"] for s in spans} == {"quotes", "concessions", "captions"}
+    assert {s["suggester"] for s in spans} == {"quotes", "concessions", "captions", "speakers"}
 
 
 def test_accepting_makes_it_the_analysts_span_and_the_history_says_from_what(store, doc, tmp_path):
@@ -85,7 +86,10 @@ def test_accepting_makes_it_the_analysts_span_and_the_history_says_from_what(sto
     assert entry["details"]["suggestion"] == quote.id and entry["details"]["suggester"] == "quotes"
     out = tmp_path / "o.jsonl"
     export(store, "annotator", out)
-    assert [s["text"] for s in json.loads(out.read_text())["spans"]] == ["“We will build it,”"]
+    record = json.loads(out.read_text())
+    assert [s["text"] for s in record["spans"]] == ["“We will build it,”", "the mayor"]
+    (said_by,) = record["relations"]  # the speaker came with the quote, and who said it
+    assert (said_by["label"], said_by["origin"]) == ("said_by", "manual")
 
 
 def test_accepting_with_another_label_or_moved_edges(store, doc):
@@ -293,11 +297,11 @@ def test_the_suggest_command(tmp_path, write):
     assert result.exit_code == 0, result.output
     assert "quotes: 1 (quote 1)" in result.output and "captions: 1 (caption 1)" in result.output
     stats = runner.invoke(cli, ["--db", db, "stats"]).output
-    assert "Suggestions (not yet accepted or rejected): 3" in stats
+    assert "Suggestions (not yet accepted or rejected): 4" in stats
     bad = runner.invoke(cli, ["--db", db, "suggest", "--command", command("garbage")])
     assert bad.exit_code == 1 and "nothing was stored" in bad.output
     out = runner.invoke(cli, ["--db", db, "export", "--include-suggestions", "-o", "-"]).stdout
-    assert len(json.loads(out)["spans"]) == 3
+    assert len(json.loads(out)["spans"]) == 4
 
 
 # -- the patterns file ----------------------------------------------------------------------------

@@ -338,12 +338,13 @@ class _AnnParser:
                 spans.append(span)
         relations = []
         for rid, label, head, child in self.relations:
-            annotator = dict(self.relation_notes.get(rid, [])).get("annotator")
+            noted = dict(self.relation_notes.get(rid, []))
             for h in pieces_of[head]:
                 for c in pieces_of[child]:
                     relation = {"head": h, "child": c, "label": label}
-                    if annotator:
-                        relation["annotator"] = annotator
+                    for key in ("annotator", "origin"):
+                        if noted.get(key):
+                            relation[key] = noted[key]
                     relations.append(relation)
         return {
             "id": name,

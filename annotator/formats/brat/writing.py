@@ -257,8 +257,13 @@ def ann_lines(
         out.lines.append(
             f"{rid}\t{names[relation.label]} Arg1:{t_ids[relation.head]} Arg2:{t_ids[relation.child]}"
         )
+        items = []
         if relation.annotator and relation.annotator != heads.get(relation.head):
-            notes.append(f"AnnotatorNotes {rid}\t{note_text([('annotator', relation.annotator)])}")
+            items.append(("annotator", relation.annotator))
+        if relation.origin == "suggested":
+            items.append(("origin", "suggested"))
+        if items:
+            notes.append(f"AnnotatorNotes {rid}\t{note_text(items)}")
     out.lines += [f"A{i}\t{line}" for i, line in enumerate(attributes, start=1)]
     out.lines += [f"#{i}\t{line}" for i, line in enumerate(notes, start=1)]
     return out

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from annotator.gui.article.find_bar import FindBar
     from annotator.gui.article.view import ArticleView
     from annotator.gui.controllers.editing import Editor
+    from annotator.gui.controllers.learning import Learning
     from annotator.gui.controllers.moving_on import MovingOn
     from annotator.gui.controllers.project_flows import ProjectFlows
     from annotator.gui.controllers.relating import Relating
@@ -45,6 +46,7 @@ class Window(Protocol):
     flows: ProjectFlows
     moving_on: MovingOn
     suggestions: Suggestions
+    learning: Learning
     review: Review
     relating: Relating
     selecting: Selecting
@@ -193,10 +195,29 @@ ACTIONS: tuple[ActionSpec, ...] = (
         1,
         in_article=True,
     ),
+    _spec(
+        "span.start.word.left",
+        "&Edit",
+        lambda w: w.editor.move_edge("start", False, by_word=True),
+        1,
+    ),
+    _spec(
+        "span.start.word.right",
+        "&Edit",
+        lambda w: w.editor.move_edge("start", True, by_word=True),
+        1,
+    ),
+    _spec(
+        "span.end.word.left", "&Edit", lambda w: w.editor.move_edge("end", False, by_word=True), 1
+    ),
+    _spec(
+        "span.end.word.right", "&Edit", lambda w: w.editor.move_edge("end", True, by_word=True), 1
+    ),
     _spec("span.next", "&Edit", lambda w: w.selecting.span_step(True), 2),
     _spec("span.previous", "&Edit", lambda w: w.selecting.span_step(False), 2),
     _spec("select.sentence", "&Edit", lambda w: w.selecting.select_unit("sentence"), 2),
     _spec("select.paragraph", "&Edit", lambda w: w.selecting.select_unit("paragraph"), 2),
+    _spec("select.quotation", "&Edit", lambda w: w.selecting.select_quotation(), 2),
     _spec("caret.sentence.next", "&Edit", lambda w: w.selecting.caret_step(True), 2),
     _spec("caret.sentence.previous", "&Edit", lambda w: w.selecting.caret_step(False), 2),
     _spec("find.open", "&Edit", lambda w: w.find_bar.open_bar(), 2),
@@ -215,6 +236,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
         checkable=True,
     ),
     _spec("scheme.labels", "&Edit", lambda w: w.flows.open_labels(), 3),
+    _spec(
+        "app.preferences",
+        "&Edit",
+        lambda w: w.learning.open_preferences(),
+        3,
+    ),
     _spec(
         "document.done",
         "&Document",
@@ -265,6 +292,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
         1,
     ),
     _spec("suggestion.next", "&Tag", lambda w: w.suggestions.step(True), 2),
+    _spec(
+        "suggest.learn",
+        "&Tag",
+        lambda w: w.learning.train_now(),
+        1,
+    ),
     _spec(
         "suggestion.previous",
         "&Tag",
@@ -433,6 +466,16 @@ def build_menus(w: Window) -> None:
             w.recent_menu = QMenu("Open &recent", w.article.window())
             menu.addMenu(w.recent_menu)
     _add_suggestion_menu(w)
+    _add_order_menu(w, menus["&Document"])
+
+
+def _add_order_menu(w: Window, document_menu: QMenu) -> None:
+    """Document → Order by: the project's order, or the learned model's least certain first."""
+    menu = QMenu("&Order by", w.article.window())
+    menu.setObjectName("orderBy")
+    w.learning.fill_order_menu(menu)
+    document_menu.addSeparator()
+    document_menu.addMenu(menu)
 
 
 def _add_suggestion_menu(w: Window) -> None:

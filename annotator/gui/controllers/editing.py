@@ -177,9 +177,11 @@ class Editor:
         if gone is not None:
             self._push(DeleteSpan(span, self.store, self.shell), gone)
 
-    def move_edge(self, edge: str, forward: bool) -> None:
+    def move_edge(self, edge: str, forward: bool, *, by_word: bool = False) -> None:
         """Move the selected span's (or suggestion's) start or end by one character (a whole
-        grapheme)."""
+        grapheme), or ``by_word`` to the next start or end of a word."""
+        from annotator.session.text_units import word_edge
+
         span = self.selected_span() or self.document.selected_suggestion
         if span is None:
             self._say("Click a span first to move its edges.")
@@ -187,10 +189,18 @@ class Editor:
         if not self._own(span):
             return
         start, end = span.start, span.end
-        if edge == "start":
-            start = self.view.step_cp(start, forward)
+        at = start if edge == "start" else end
+        if by_word:
+            moved = word_edge(self.view.text, at, start=edge == "start", forward=forward)
+            if moved is None:
+                self._say(f"No word {'after' if forward else 'before'} the span's {edge}.")
+                return
         else:
-            end = self.view.step_cp(end, forward)
+            moved = self.view.step_cp(at, forward)
+        if edge == "start":
+            start = moved
+        else:
+            end = moved
         if start >= end:
             self._say("A span cannot become empty.")
             return

@@ -1,7 +1,7 @@
 """Moving on through the documents: done and next, skip, reopen, and the next or previous
 one in the list as filtered.
 
-Done and skip open the next document neither done nor skipped, in project order; in review
+Done and skip open the next document neither done nor skipped, in the list's order; in review
 mode they settle the document and go to the next one not settled. A status is set through
 the editor, so it is an undo step like any other.
 """
@@ -101,7 +101,8 @@ class MovingOn:
         return menu
 
     def finish(self, status: str) -> None:
-        """Mark the document and open the next one neither done nor skipped, in project order.
+        """Mark the document and open the next one neither done nor skipped, in the list's
+        order (the project's, or least certain first).
 
         The finished document keeps its row in a filtered list until the list is filtered or
         refreshed again, so rows do not jump away while the analyst works through them.
@@ -112,7 +113,7 @@ class MovingOn:
         doc = self.document.document_id
         if not self.editor.set_status(doc, status):
             return
-        target = store.documents.next_open(doc)
+        target = store.documents.next_open(doc, order=self.documents.order)
         if target is None:
             self.shell.say("Every document is done or skipped.", 8000)
             return

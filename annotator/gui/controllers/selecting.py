@@ -36,7 +36,9 @@ class Selecting:
             self._units.clear()
             self._text_of_units = text
         if kind not in self._units:
-            self._units[kind] = text_units.units(text, kind)
+            self._units[kind] = (
+                text_units.quotations(text) if kind == "quotation" else text_units.units(text, kind)
+            )
         return self._units[kind]
 
     def _say(self, message: str) -> None:
@@ -84,6 +86,18 @@ class Selecting:
             return
         if chosen == selection:
             self._say(f"That is the last {_NAMES[kind]}.")
+            return
+        self.editor.select(None)
+        self.view.select_cp(*chosen)
+
+    def select_quotation(self) -> None:
+        """Select the quotation at the caret, or the next one; again, the one after."""
+        found = self._found("quotation")
+        selection = self.view.selection_cp()
+        caret = selection[0] if selection else self.view.caret_cp()
+        chosen = text_units.next_quotation(found, selection, caret)
+        if chosen is None:
+            self._say("No quotation after the caret.")
             return
         self.editor.select(None)
         self.view.select_cp(*chosen)

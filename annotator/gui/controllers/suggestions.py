@@ -24,7 +24,12 @@ from PySide6.QtWidgets import QMenu, QProgressDialog, QToolTip
 
 from annotator.changes import Changes, changes_of
 from annotator.gui.article.suggestion_overlay import SuggestionOverlay
-from annotator.gui.commands.suggestions import AcceptSuggestions, RejectSuggestion
+from annotator.gui.commands.suggestions import (
+    AcceptSuggestions,
+    RejectSuggestion,
+    relations_in,
+    removed_spans,
+)
 from annotator.gui.panels.suggestion_list import SuggestionListModel, SuggestionPanel, describe
 from annotator.model import Span, SpanError
 from annotator.session.document_model import Selection
@@ -35,6 +40,7 @@ if TYPE_CHECKING:
     from annotator.gui.controllers.shell import Shell
     from annotator.session.document_model import DocumentModel
     from annotator.session.project_model import ProjectModel
+    from annotator.suggest.learned.model import LearnedModel
     from annotator.suggest.running import SuggestReport
 
 # "Suggest for all documents not done" stores each chunk in a transaction of its own, so the
@@ -106,6 +112,9 @@ class Suggestions:
         self.view.spansClicked.connect(self._clicked)
         self.watcher = _ViewportWatcher(self)
         self.view.viewport().installEventFilter(self.watcher)
+        #: The project's learned model (None: it has none), run beside the built-in
+        #: suggesters; the window's learning part gives it.
+        self.learned_model: Callable[[], LearnedModel | None] = lambda: None
 
     def colours(self) -> dict[str, str]:
         """Each label's colour by name, as the project has its labels now."""
@@ -223,19 +232,26 @@ class Suggestions:
         self.editor.undo_stack.push(command.pushed_after(changes))
 
     def accept(self, label: str | None = None) -> Span | None:
-        """The selected suggestion becomes the analyst's span (its own label, or ``label``)."""
-        from annotator.suggest.running import accept_suggestion
+        """The selected suggestion becomes the analyst's span (its own label, or ``label``),
+        with what was suggested along with it (a quote's speaker and the relation)."""
+        from annotator.suggest.running import accept_with_partners
 
         shell, store = self.shell, self.project.store
         chosen = self._selected_or_say()
         if chosen is None or chosen.id is None or store is None:
             return None
         span_id = chosen.id
-        span = self._write(lambda: accept_suggestion(store, span_id, label=label))
-        if span is not None:
-            self._push(AcceptSuggestions([(chosen, span)], store, shell), changes_of(span))
-            self._move_on(chosen, "Accepted")
-        return span
+        done = self._write(lambda: accept_with_partners(store, span_id, label=label))
+        if done is None:
+            return None
+        accepted, changes = done
+        step = AcceptSuggestions(accepted, store, shell, relations_in(changes), one=True)
+        self._push(step, changes)
+        self._move_on(chosen, "Accepted")
+        if len(accepted) > 1:  # "Accepted suggested quote with its speaker.", said last
+            left = "" if self.ordered() else " That was the last suggestion here."
+            self._say(f"Accepted {step.text().removeprefix('Accept ')}.{left}")
+        return accepted[0][1]
 
     def accept_selected_label(self) -> list[Span]:
         """Every suggestion of the selected one's label in this document."""
@@ -244,7 +260,7 @@ class Suggestions:
 
     def accept_all(self, label: str) -> list[Span]:
         """Every suggestion of ``label`` in this document becomes the analyst's span: one step."""
-        from annotator.suggest.running import accept_suggestion
+        from annotator.suggest.running import accept_with_partners
 
         store = self.project.store
         todo = [s for s in self.ordered() if s.label == label and self.project.layer.editable(s)]
@@ -252,19 +268,26 @@ class Suggestions:
             self._say(f"No suggested {label} in this document.")
             return []
 
-        def accept_them() -> list[tuple[Span, Span]]:
+        def accept_them() -> tuple[list[tuple[Span, Span]], Changes]:
+            pairs: list[tuple[Span, Span]] = []
+            changes = Changes()
             with store.transaction():
-                return [(s, accept_suggestion(store, s.id, label=None)) for s in todo]  # type: ignore[arg-type]
+                for s in todo:
+                    if s.id in {a.id for a, _ in pairs}:
+                        continue  # accepted already, along with another
+                    more, changed = accept_with_partners(store, s.id)  # type: ignore[arg-type]
+                    pairs += more
+                    changes |= changed
+            return pairs, changes
 
-        accepted = self._write(accept_them)
-        if not accepted:
+        done = self._write(accept_them)
+        if not done or not done[0]:
             return []
-        changes = Changes()
-        for _, span in accepted:
-            changes |= changes_of(span)
-        self._push(AcceptSuggestions(accepted, store, self.shell), changes)
-        self._say(f"Accepted {_plural(len(accepted), 'suggested ' + label)}.")
-        return [span for _, span in accepted]
+        accepted, changes = done
+        step = AcceptSuggestions(accepted, store, self.shell, relations_in(changes), one=False)
+        self._push(step, changes)
+        self._say(f"Accepted {_plural(len(todo), 'suggested ' + label)}.")
+        return [span for suggestion, span in accepted if suggestion.label == label]
 
     def reject(self) -> Span | None:
         """The selected suggestion goes, and is never proposed again on this document."""
@@ -277,7 +300,12 @@ class Suggestions:
         span_id = chosen.id
         gone = self._write(lambda: reject_suggestion(store, span_id))
         if gone is not None:
-            self._push(RejectSuggestion(chosen, store, shell), changes_of(gone))
+            changes = changes_of(gone)
+            along = removed_spans(changes, but=span_id)
+            step = RejectSuggestion(
+                chosen, store, shell, along=along, relations=relations_in(changes)[0]
+            )
+            self._push(step, changes)
             self._move_on(chosen, "Rejected")
         return gone
 
@@ -307,13 +335,21 @@ class Suggestions:
     # -- asking the suggesters -------------------------------------------------------------
 
     def _run(self, documents: list[int], progress: Any = None) -> SuggestReport | None:
+        """The built-in suggesters on ``documents``, and the learned model when the project
+        has one, in one transaction."""
         from annotator.store.project import ProjectError
         from annotator.suggest.builtin.patterns import PatternError
+        from annotator.suggest.learned.suggesting import suggest_learned
         from annotator.suggest.running import SuggestError, run_suggesters
 
         store = self.project.require_store()
+        model = self._learned_model()
         try:
-            return run_suggesters(store, None, documents=documents, progress=progress)
+            with store.transaction():
+                report = run_suggesters(store, None, documents=documents, progress=progress)
+                if model is not None:
+                    report = report.merge(suggest_learned(store, documents, model=model))
+            return report
         except (SuggestError, PatternError) as e:
             self.shell.show_error(f"No suggestions were made: {e}")
         except (ProjectError, sqlite3.Error) as e:
@@ -321,6 +357,17 @@ class Suggestions:
                 f"No suggestions were made: the project could not be written ({e})."
             )
         return None
+
+    def _learned_model(self) -> LearnedModel | None:
+        """The project's learned model, to run beside the rules; None when it has none, or
+        one that cannot be read (said in the status bar: the rules run all the same)."""
+        from annotator.suggest.learned.model import ModelError
+
+        try:
+            return self.learned_model()
+        except ModelError as e:
+            self._say(f"Only the built-in suggesters ran: {e}.")
+            return None
 
     def _usable(self) -> bool:
         if self.project.store is None:
@@ -337,7 +384,8 @@ class Suggestions:
         self.shell.apply_changes(changes, ours=True)
 
     def suggest_document(self) -> SuggestReport | None:
-        """Tag → Suggest for this document: the built-in suggesters on the open document."""
+        """Tag → Suggest for this document: the built-in suggesters on the open document, and
+        the learned model when the project has one."""
         doc = self.document.document_id
         if not self._usable():
             return None
@@ -367,7 +415,8 @@ class Suggestions:
         return report
 
     def suggest_all(self) -> SuggestReport | None:
-        """Tag → Suggest for all documents not done, with progress; Stop keeps what is done."""
+        """Tag → Suggest for all documents not done (the built-in suggesters and the learned
+        model), with progress; Stop keeps what is done."""
         from annotator.suggest.running import SuggestReport, documents_to_suggest
 
         if not self._usable():

@@ -365,6 +365,7 @@ class DocumentList(QWidget):
         super().__init__(parent)
         self.store: Store | None = None
         self.team_shown = False
+        self.order = "project"  # one of store.documents.ORDERS
         self.model = DocumentListModel(self)
         self.status = QComboBox()
         self.status.setObjectName("statusFilter")
@@ -449,7 +450,7 @@ class DocumentList(QWidget):
         self.model.set_team(self.team_shown, self.store.annotator)
         search = self.search.text().strip() or None
         listing = DocumentListing(
-            self.store, self.status.currentData(), search, team=self.team_shown
+            self.store, self.status.currentData(), search, team=self.team_shown, order=self.order
         )
         self.model.show(listing)
         if self.team_shown:

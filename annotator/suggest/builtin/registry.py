@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from annotator.suggest.builtin import captions, claims, concessions, quotes
+from annotator.suggest.builtin import captions, claims, concessions, quotes, speakers
 from annotator.suggest.builtin.suggestion import Suggester
 
 
@@ -13,8 +13,10 @@ def built_in() -> dict[str, Suggester]:
         "captions": captions.suggest,
         "concessions": concessions.suggest,
         "claims": claims.suggest,
+        "speakers": speakers.suggest,
     }
 
 
 # Run when no suggester is named; claims is left to those who ask for it (its rules are loose).
-DEFAULT = ("quotes", "captions", "concessions")
+# speakers runs after quotes: it proposes who said each quote, as a span and a relation.
+DEFAULT = ("quotes", "captions", "concessions", "speakers")

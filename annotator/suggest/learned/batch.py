@@ -24,7 +24,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from annotator.suggest.builtin.suggestion import Suggestion
+from annotator.suggest.learned.keeping import Read
 from annotator.suggest.learned.model import LearnedModel
+from annotator.suggest.learned.workers import worker_environment
 
 PARALLEL_FROM = 300  # documents: fewer are proposed in the calling process alone
 MAX_WORKERS = 8
@@ -48,9 +50,6 @@ def runs(count: int, workers: int) -> list[tuple[int, int]]:
     rest = count - first
     edges = [first + rest * k // workers for k in range(workers + 1)]
     return [(0, first), *zip(edges, edges[1:], strict=False)]
-
-
-Read = tuple[list[Suggestion], float]  # what a model proposes in a text, and its uncertainty
 
 
 def proposals(model: LearnedModel, texts: Sequence[str], floor: float) -> Iterator[Read]:
@@ -93,9 +92,7 @@ def _start(
     start."""
     parameters = folder / "model.json"
     parameters.write_text(model.dumps(), encoding="utf-8")
-    package = Path(__file__).resolve().parents[3]  # where ``annotator`` is imported from
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(package), env.get("PYTHONPATH")) if p)
+    env = worker_environment()  # the same code as this process's
     started: list[_Worker] = []
     for k, (start, end) in enumerate(cut):
         given, out = folder / f"texts-{k}.jsonl", folder / f"proposed-{k}.jsonl"

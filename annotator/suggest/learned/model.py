@@ -22,11 +22,11 @@ from annotator.model import Refused
 from annotator.suggest.builtin.suggestion import Suggestion
 from annotator.suggest.learned.candidates import Structure, structure
 from annotator.suggest.learned.features import FEATURES, Facts, candidate_facts
+from annotator.suggest.learned.keeping import suggester_name
 from annotator.suggest.learned.scoring import Scorer
 
 KIND = "annotator-span-candidates"
 FORMAT = 1
-NAME = "learned"  # the suggester's name; each suggestion records "learned#<model id>"
 STOPS = ".!?"
 # The probability a suggestion needs by default. Below one half, since a span the model leaves
 # out costs the analyst more than a wrong one: it must be found by reading and selected, where
@@ -59,7 +59,7 @@ class LearnedModel:
     @property
     def suggester(self) -> str:
         """The suggester name its suggestions record: ``learned#<id>``."""
-        return f"{NAME}#{self.id}" if self.id is not None else NAME
+        return suggester_name(self.id)
 
     def to_json(self) -> dict[str, Any]:
         return {

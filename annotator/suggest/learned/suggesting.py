@@ -4,27 +4,29 @@ and how unsure it is about each document.
 Each suggestion records the model that made it as its suggester, ``learned#<id>``. Running it
 again (with the same model or a newer one) replaces the earlier learned suggestions on those
 documents, keeping the ids of those still proposed, and never proposes again what an analyst
-rejected from any learned model on that document.
+rejected from any learned model on that document. How unsure the model is about each document
+is kept with its suggestions, for listing the least certain documents first.
+
+``suggest_learned`` proposes and stores at once; the window proposes in a worker process
+(see ``background``) and stores what comes back a few documents at a time (``keep_learned``).
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 
 from annotator.printable import printable
 from annotator.store.models import ModelRecord
 from annotator.store.project import Store
 from annotator.suggest.learned.batch import proposals
+from annotator.suggest.learned.keeping import Read, keep_learned
 from annotator.suggest.learned.model import (
     DEFAULT_MIN_SCORE,
-    NAME,
     LearnedModel,
     ModelError,
     loads,
 )
-from annotator.suggest.running import SuggestError, SuggestReport, keep_suggestions, label_names
+from annotator.suggest.running import SuggestError, SuggestReport
 
 
 def latest_model(store: Store) -> tuple[LearnedModel, ModelRecord]:
@@ -51,32 +53,34 @@ def suggest_learned(
     model: LearnedModel | None = None,
     uncertain: dict[int, float] | None = None,
 ) -> SuggestReport:
-    """Propose the learned model's spans on ``documents`` and store them (one transaction).
+    """Propose the learned model's spans on ``documents`` and store them (one transaction),
+    with how unsure the model is about each document (see ``store.models.uncertainties``).
 
     ``min_score`` (default ``DEFAULT_MIN_SCORE``, 0.35) is the probability a suggestion must
     have at least. Many documents are proposed on in worker processes (see ``batch``). Given a
-    dict as ``uncertain``, each document's uncertainty (see :func:`uncertainties`) is put in it,
-    for nothing more.
+    dict as ``uncertain``, each document's uncertainty (see :func:`uncertainties`) is put in it
+    too. The report's ``changes`` are every suggestion added, withdrawn or restamped.
     """
     if model is None:
         model, _ = latest_model(store)
-    floor = DEFAULT_MIN_SCORE if min_score is None else min_score
-    named = label_names(store)
-    report = SuggestReport(proposed={model.suggester: Counter()})
     texts = [store.documents.text(doc) for doc in documents]
     with store.transaction(), store.bulk_writes():
-        read = proposals(model, texts, floor)
-        for i, (doc, (proposed, unsure)) in enumerate(zip(documents, read, strict=True)):
-            found = [
-                replace(s, label=label) for s in proposed if (label := named(s.label)) is not None
-            ]
-            keep_suggestions(store, doc, model.suggester, found, report, family=NAME)
-            report.documents += 1
-            if uncertain is not None:
-                uncertain[doc] = unsure
-            if progress:
-                progress(i + 1, len(documents))
-    return report
+        read = proposals(model, texts, _floor(min_score))
+        return keep_learned(
+            store, model.id, documents, read, progress=progress, uncertain=uncertain
+        )
+
+
+def _floor(min_score: float | None) -> float:
+    return DEFAULT_MIN_SCORE if min_score is None else min_score
+
+
+def propose(
+    model: LearnedModel, texts: Sequence[str], min_score: float | None = None
+) -> list[Read]:
+    """What ``model`` proposes in each of ``texts`` and how unsure it is of each, reading and
+    storing nothing (for ``keep_learned`` to store)."""
+    return list(proposals(model, texts, _floor(min_score)))
 
 
 def uncertainties(
@@ -95,7 +99,9 @@ def uncertainties(
 __all__ = [
     "DEFAULT_MIN_SCORE",
     "ModelError",
+    "keep_learned",
     "latest_model",
+    "propose",
     "suggest_learned",
     "uncertainties",
 ]

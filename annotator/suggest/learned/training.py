@@ -16,7 +16,9 @@ model is fitted once more on every document.
 Training reads the project once, through the store it is given, and writes the model in one
 short transaction at the end, so it may run in a worker thread with a connection of its own;
 ``progress`` is told how far it got, and ``stop`` is asked between steps (when it says so,
-``TrainingStopped`` is raised and nothing is stored).
+``TrainingStopped`` is raised and nothing is stored). ``learn`` (``learn_file`` in the
+window's worker, see ``background``) does all of it but the writing, and hands back a
+:class:`Trained` that the window stores through its own connection.
 """
 
 from __future__ import annotations
@@ -332,6 +334,56 @@ def train(
     """Train a model on the project's done documents (or, with ``curated``, its curated
     layer) for ``labels`` (default: every label with enough examples), measure it, and store
     it. Raises TrainingError (nothing stored) when it cannot be done."""
+    trained = learn(store, labels, curated=curated, progress=progress, stop=stop, folds=folds)
+    trained.store(store)
+    if progress is not None:
+        progress(trained.steps, trained.steps, "stored")
+    return trained.training
+
+
+@dataclass
+class Trained:
+    """A model trained and measured, not yet stored: a worker hands it back (``record``, as
+    JSON), and the window stores it through its own connection in one short transaction,
+    so the model it serves meanwhile is the one before."""
+
+    training: Training
+    model: LearnedModel
+    documents: list[int]
+    steps: int  # the progress steps the training counted
+
+    def record(self) -> dict[str, Any]:
+        """What ``store.models.add`` is given: the model's parameters as JSON, and its
+        record."""
+        training = self.training
+        return {
+            "parameters": self.model.dumps(),
+            "library": training.library,
+            "library_version": training.library_version,
+            "layer": training.layer,
+            "labels": list(self.model.labels),
+            "documents": self.documents,
+            "figures": {k: v for k, v in training.to_json().items() if k != "model"},
+        }
+
+    def store(self, store: Store) -> int:
+        """Store the model (one short transaction); its id, which the model now bears."""
+        model_id = store.models.add(**self.record())
+        self.training.model_id = self.model.id = model_id
+        return model_id
+
+
+def learn(
+    store: Store,
+    labels: Sequence[str] | None = None,
+    *,
+    curated: bool = False,
+    progress: Progress | None = None,
+    stop: Callable[[], bool] | None = None,
+    folds: int = FOLDS,
+) -> Trained:
+    """What :func:`train` does but store the model: it reads the project and writes nothing.
+    Raises TrainingError when it cannot be done, TrainingStopped when ``stop`` said so."""
     started = time.monotonic()
     regression, version = scikit_learn()
     wanted = _check_labels(store, labels)
@@ -394,18 +446,7 @@ def train(
     if stop is not None and stop():
         raise TrainingStopped("training was stopped; nothing was stored")
     training.seconds = time.monotonic() - started
-    training.model_id = store.models.add(
-        parameters=model.dumps(),
-        library=LIBRARY,
-        library_version=version,
-        layer=layer,
-        labels=list(model.labels),
-        documents=documents,
-        figures={k: v for k, v in training.to_json().items() if k != "model"},
-    )
-    if progress is not None:
-        progress(steps, steps, "stored")
-    return training
+    return Trained(training, model, documents, steps)
 
 
 def _too_few_message(too_few: dict[str, int], layer: str) -> str:
@@ -431,3 +472,17 @@ def train_file(
 
     with Store(path, annotator, create=False) as store:
         return train(store, labels, **options)
+
+
+def learn_file(
+    path: str | Path,
+    annotator: str | None = None,
+    labels: Sequence[str] | None = None,
+    **options: Any,
+) -> Trained:
+    """:func:`learn` on the project at ``path``, through a connection of its own, storing
+    nothing: the window's worker calls it, and the window stores what it returns."""
+    from annotator.store.project import Store
+
+    with Store(path, annotator, create=False) as store:
+        return learn(store, labels, **options)

@@ -1,0 +1,523 @@
+"""The learned model in the loop: trained again in the background as the analyst works, its
+suggestions on the documents not done refreshed, and the documents listed least certain first.
+
+After every N documents the analyst marks done (:class:`~annotator.session.learning.LearningLoop`
+says when), a worker process (:mod:`annotator.suggest.learned.background`) trains a new model
+through a connection of its own, reading the project and writing nothing; the status bar shows
+how far it got. A process, not a thread: training holds Python's lock for tens of milliseconds
+at a time, which in a thread would stall the window as often. The model it hands back is
+stored from the window's thread in one short transaction, and serves from then on: until
+then, F8 and the rest go on with the one before. Then a second worker proposes the new model's
+spans on every document not done, and the window stores them a few documents at a time, each
+store a short transaction whose changes take the one road to the views
+(``Shell.apply_changes``), so typing never waits more than a few milliseconds.
+
+Closing the project (or the window) stops the workers: a training stopped halfway has stored
+nothing, and suggestions are stored whole, document by document.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections import deque
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QLabel, QMenu, QStatusBar
+
+from annotator.changes import Changes
+from annotator.gui import errors
+from annotator.gui.controllers.workers import SLICE, WHY, BackgroundError, Worker
+from annotator.session.learning import (
+    LearningLoop,
+    document_order,
+    retrain_every,
+    set_document_order,
+    set_retrain_every,
+)
+
+if TYPE_CHECKING:
+    from annotator.gui.controllers.shell import Shell
+    from annotator.gui.panels.document_list import DocumentList
+    from annotator.session.project_model import Applied, ProjectModel
+    from annotator.store.project import Store
+    from annotator.suggest.learned.keeping import Read
+    from annotator.suggest.learned.model import LearnedModel
+
+ORDER_NAMES = {"project": "&Project order", "uncertain": "&Least certain first"}
+# Ctrl+Shift: Ctrl+Alt+letters are AltGr typing on Windows, and a desktop takes some
+ORDER_KEYS = {"project": "Ctrl+Shift+J", "uncertain": "Ctrl+Shift+Y"}
+GATHER = 20  # documents proposed before a slice is stored (each store is a commit)
+GATHER_MS = 150  # ... or this long after the first of them came
+COUNT_EVERY = 1.0  # seconds: how often the document list's Suggested column is brought up
+
+
+class Learning(QObject):
+    """The learning loop of the open project, in the window (``window.learning``)."""
+
+    def __init__(
+        self,
+        project: ProjectModel,
+        documents: DocumentList,
+        shell: Shell,
+        bar: QStatusBar,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.documents = documents
+        self.shell = shell
+        self.loop = LearningLoop()
+        self.training: Worker | None = None
+        self.proposing: Worker | None = None
+        self._trained: Any = None  # the model the training worker wrote, once it did
+        self._held = False  # see _hold
+        self._checkpointing: Worker | None = None
+        self._model_id: int | None = None  # whose proposals are being stored
+        self._suggest = True  # the proposals are stored as suggestions, not only the order
+        self._queue: deque[tuple[int, Read]] = deque()
+        self._stored = self._total = 0
+        self._uncounted: list[int] = []  # stored, not yet counted in the document list
+        self._counted_at = 0.0
+        self._store_timer = QTimer(self)
+        self._store_timer.setSingleShot(True)
+        self._store_timer.timeout.connect(self._store_some)
+        self._documents_learned = 0
+        self.progress = QLabel()
+        self.progress.setObjectName("learningProgress")
+        self.progress.hide()
+        bar.addPermanentWidget(self.progress)
+        self.order_actions: dict[str, QAction] = {}
+        #: What runs a worker: ``python -m annotator.suggest.learned.background`` (tests put
+        #: a script of their own in front of it).
+        self.worker_program: list[str] = []
+        #: Called with each model stored (tests and benchmarks wait for it).
+        self.on_stored: Callable[[int], None] = lambda _id: None
+        #: Called when a refresh of learned suggestions has stored its last document.
+        self.on_refreshed: Callable[[], None] = lambda: None
+        events = project.events
+        events.opened.connect(self._opened)
+        events.closed.connect(self.stop)
+        events.changed.connect(self._changed)
+
+    # -- the project ---------------------------------------------------------------------------
+
+    def _opened(self, store: Store) -> None:
+        # what storing a worker's work needs, imported now rather than in the middle of it
+        import annotator.suggest.builtin.suggestion
+        import annotator.suggest.learned.background
+        import annotator.suggest.learned.keeping  # noqa: F401
+
+        self.stop()
+        self.loop = LearningLoop.read(store)
+        self._check_order(document_order(store))
+
+    def _changed(self, applied: Applied) -> None:
+        """Count the documents marked done; train again when enough were."""
+        store = self.project.store
+        if store is None:
+            return
+        if applied.ours:
+            self.loop.follow(applied.changes)
+        else:  # another program may have marked documents done, or trained a model
+            self.loop.reread(store)
+        self._train_if_due()
+
+    @property
+    def busy(self) -> bool:
+        return self.training is not None or self.proposing is not None or bool(self._queue)
+
+    def _train_if_due(self) -> None:
+        if self.loop.due() and not self.busy and self.project.store is not None:
+            self.train()
+
+    def model(self) -> LearnedModel | None:
+        """The newest model of the open project (the one serving), or None."""
+        store = self.project.store
+        return None if store is None else self.loop.model(store)
+
+    def _worker(self, *args: str) -> Worker:
+        worker = Worker(list(args), self)
+        if self.worker_program:
+            worker.process.setProgram(self.worker_program[0])
+            worker.process.setArguments([*self.worker_program[1:], *args])
+        return worker
+
+    # -- training ------------------------------------------------------------------------------
+
+    def train_now(self) -> None:
+        """Tag → Learn from the documents done: train a model now, in the background."""
+        if self.project.store is None:
+            self.shell.show_error("Open a project first.")
+            return
+        if self.training is not None:
+            self.shell.say("The learned model is being trained already.", 4000)
+            return
+        self.train()
+
+    def train(self) -> None:
+        """Train a new model in a worker process; the one before serves until it is stored."""
+        store = self.project.require_store()
+        self._documents_learned = store.models.done_documents()
+        self._trained = None
+        worker = self._worker("train", str(store.path), store.annotator)
+        worker.said.connect(partial(self._training_said, worker))
+        worker.ended.connect(partial(self._training_ended, worker))
+        self.training = worker
+        self._show(f"Learning from {self._documents_learned} done documents…")
+        worker.start()
+
+    def _training_said(self, worker: Worker, said: dict[str, Any]) -> None:
+        if worker is not self.training:
+            return  # stopped: what it said last is not heard
+        progress = said.get("progress")
+        if isinstance(progress, list) and len(progress) == 2:
+            done, steps = progress
+            self._show(f"Learning from {self._documents_learned} done documents… {done}/{steps}")
+        elif "trained" in said:
+            self._trained = said["trained"]
+        else:
+            self._worker_refused(said, "The learned model was not trained", training=True)
+
+    def _training_ended(self, worker: Worker, code: int, stderr: str) -> None:
+        """Store the model (one short transaction), then refresh the suggestions with it."""
+        if worker is not self.training:
+            return  # stopped: the project it trained on is closed
+        self.training = None
+        worker.deleteLater()
+        self._show(None)
+        trained, self._trained = self._trained, None
+        store = self.project.store
+        if store is not None and code == 0 and trained is not None:
+            self._store_model(store, trained)
+        elif store is not None and not worker.explained:
+            self.loop.failed()
+            self._crashed("training", code, stderr)
+        self._train_if_due()
+
+    def _store_model(self, store: Store, trained: Any) -> None:
+        from annotator.store.project import ProjectError
+        from annotator.suggest.learned.background import store_trained
+
+        self._hold(store)
+        try:
+            model_id = store_trained(store, trained)
+        except (ProjectError, ValueError) as e:
+            self._release()
+            self.loop.failed()
+            self.shell.show_error(f"The learned model was not stored: {e}")
+            return
+        self.loop.stored(model_id, trained["documents"], trained["layer"])
+        labels = ", ".join(trained["labels"])
+        self.shell.say(
+            f"Learned model #{model_id} ({labels}) from {len(trained['documents'])} done "
+            "documents; refreshing its suggestions on the documents not done.",
+            8000,
+        )
+        self.on_stored(model_id)
+        self.refresh(model_id)
+
+    def _worker_refused(self, said: dict[str, Any], what: str, *, training: bool) -> None:
+        """What a worker could not do: a refusal (too few examples, no scikit-learn) said
+        once in the status bar; a project it could not read in a sentence; anything else as
+        every unforeseen error is. Nothing was stored either way, and the next training waits
+        for N more documents done."""
+        if training and WHY.intersection(said):
+            self.loop.failed()
+        if "refused" in said:
+            every = self.loop.every
+            again = f"; it tries again after {every} more documents done" if every else ""
+            self.shell.say(f"{what}: {said['refused']}{again}.", 10000)
+        elif "unreadable" in said:
+            self.shell.show_error(f"{what}: {said['unreadable']}")
+        elif "error" in said:
+            error = BackgroundError(f"{said['error']}\n{said.get('traceback', '')}")
+            errors.report(BackgroundError, error, None, self.shell.show_error)
+
+    def _crashed(self, what: str, code: int, stderr: str) -> None:
+        """A worker that ended without saying why (it could not start, or crashed)."""
+        how = "could not be started" if code == -1 else f"ended with exit code {code}"
+        said = f" It said: {stderr}" if stderr else ""
+        self.shell.show_error(f"The {what} process {how}; nothing was stored.{said}")
+
+    # -- refreshing the suggestions ------------------------------------------------------------
+
+    def refresh(self, model_id: int, *, suggest: bool = True) -> None:
+        """Propose the model's spans on every document not done, in a worker process, and
+        store them (with ``suggest`` False, only how unsure it is of each) a slice at a time."""
+        self._stop_proposing()
+        store = self.project.require_store()
+        self._hold(store)
+        worker = self._worker("propose", str(store.path), store.annotator, str(model_id))
+        worker.said.connect(partial(self._proposal_said, worker))
+        worker.ended.connect(partial(self._proposals_ended, worker))
+        self.proposing, self._model_id, self._suggest = worker, model_id, suggest
+        self._stored = self._total = 0
+        self._uncounted, self._counted_at = [], time.perf_counter()
+        worker.start()
+
+    def _proposal_said(self, worker: Worker, said: dict[str, Any]) -> None:
+        from annotator.suggest.builtin.suggestion import Suggestion
+
+        if worker is not self.proposing:
+            return
+        if "document" in said:
+            found = [Suggestion(*span) for span in said.get("spans", [])]
+            self._queue.append((int(said["document"]), (found, float(said["uncertainty"]))))
+            self._store_soon()
+        elif "documents" in said:
+            self._total = int(said["documents"])
+        else:
+            self._worker_refused(said, "The learned suggestions were not refreshed", training=False)
+
+    def _store_some(self) -> None:
+        """Store what was proposed, document by document, for ``SLICE`` seconds at most, in
+        one transaction; its changes go to the views. The rest waits for the next turn of
+        the event loop."""
+        from annotator.store.project import ProjectError
+        from annotator.suggest.learned.background import unsynced
+        from annotator.suggest.learned.keeping import keep_learned
+
+        store = self.project.store
+        if store is None or not self._queue:
+            return
+        changes = Changes()
+        stored: list[int] = []
+        started = time.perf_counter()
+        try:
+            with unsynced(store), store.transaction():
+                while self._queue and time.perf_counter() - started < SLICE:
+                    doc, read = self._queue.popleft()
+                    if doc in self.loop.done:  # marked done meanwhile: its suggestions stay
+                        continue
+                    kept = keep_learned(store, self._model_id, [doc], [read], suggest=self._suggest)
+                    changes |= kept.changes
+                    stored.append(doc)
+        except ProjectError as e:
+            self._abandon_refresh()
+            self.shell.show_error(f"The learned suggestions were not refreshed: {e}")
+            return
+        self._stored += len(stored)
+        self._uncounted += stored
+        if changes:
+            self.shell.apply_changes(changes)
+        if time.perf_counter() - self._counted_at > COUNT_EVERY:
+            self._count_suggested(store)
+        self._show(f"Refreshing learned suggestions… {self._stored}/{self._total}")
+        if self._queue:
+            self._store_soon()
+        elif self.proposing is None:
+            self._refreshed()
+
+    def _count_suggested(self, store: Store) -> None:
+        """The document list's Suggested column for the documents stored since it was last
+        counted, without reading the list again: once a second at most, so that the list is
+        painted again that often, not with every slice."""
+        from annotator.suggest.running import suggestion_counts
+
+        documents, self._uncounted = self._uncounted, []
+        self._counted_at = time.perf_counter()
+        if not documents:
+            return
+        counts = suggestion_counts(store, documents)
+        model = self.documents.model
+        for doc in documents:
+            model.show_suggested(doc, counts.get(doc, 0))
+        self.documents.show_suggested_column()
+
+    def _store_soon(self) -> None:
+        """Store at once when enough documents wait (or no more will come), else a little
+        later, so that each commit stores a few documents, not one."""
+        now = len(self._queue) >= GATHER or self.proposing is None
+        if now and self._store_timer.remainingTime() != 0:
+            self._store_timer.start(0)
+        elif not self._store_timer.isActive():
+            self._store_timer.start(GATHER_MS)
+
+    def _proposals_ended(self, worker: Worker, code: int, stderr: str) -> None:
+        if worker is not self.proposing:
+            return
+        self.proposing = None
+        worker.deleteLater()
+        if code != 0:
+            self._abandon_refresh()
+            if not worker.explained:
+                self._crashed("suggesting", code, stderr)
+            return
+        if self._queue:
+            self._store_soon()
+        else:
+            self._refreshed()
+
+    def _refreshed(self) -> None:
+        """Every document not done has the new model's suggestions (the list shows their
+        counts as they are stored); listed least certain first, the list follows the new
+        order."""
+        self._show(None)
+        self._release()
+        store = self.project.store
+        if store is not None:
+            self._count_suggested(store)
+        if self.documents.order == "uncertain":
+            self.shell.apply_changes(Changes(document_list=True))
+        what = "suggestions" if self._suggest else "uncertainty"
+        self.shell.say(f"Learned {what} refreshed on {self._stored} documents not done.", 6000)
+        self.on_refreshed()
+        self._train_if_due()
+
+    def _abandon_refresh(self) -> None:
+        self._stop_proposing()
+        self._queue.clear()
+        self._store_timer.stop()
+        self._show(None)
+        self._release()
+        store = self.project.store
+        if store is not None:
+            self._count_suggested(store)  # what was stored stays, and is shown
+        self._uncounted = []
+
+    # -- keeping the window's thread free while it stores ----------------------------------------
+
+    def _hold(self, store: Store) -> None:
+        """While the model and its suggestions are stored: the window's commits leave the
+        write-ahead log to a worker (a tenth of a second's copy, now and then), and Python's
+        collector leaves the window's own objects alone (a full pass over them takes tens of
+        milliseconds; what the storing makes is still collected)."""
+        from annotator.suggest.learned.background import hold_checkpoints
+
+        if self._held:
+            return
+        self._held = True
+        hold_checkpoints(store)
+        gc.freeze()
+
+    def _release(self) -> None:
+        """Undo :meth:`_hold`, and copy the log into the project in a worker."""
+        from annotator.suggest.learned.background import release_checkpoints
+
+        if not self._held:
+            return
+        self._held = False
+        gc.unfreeze()
+        store = self.project.store
+        if store is None:
+            return  # closed: closing copied the log
+        release_checkpoints(store)
+        if self._checkpointing is None:
+            worker = self._worker("checkpoint", str(store.path))
+            worker.ended.connect(partial(self._checkpointed, worker))
+            self._checkpointing = worker
+            worker.start()
+
+    def _checkpointed(self, worker: Worker, _code: int, _said: str) -> None:
+        if worker is self._checkpointing:
+            self._checkpointing = None
+            worker.deleteLater()
+
+    # -- stopping ------------------------------------------------------------------------------
+
+    def _stop_proposing(self) -> None:
+        worker, self.proposing = self.proposing, None
+        if worker is not None:
+            worker.stop()
+            worker.deleteLater()
+
+    def stop(self) -> None:
+        """Stop training and refreshing (the project is closing): the workers are killed, so
+        nothing half-done is stored; suggestions already stored are whole."""
+        worker, self.training = self.training, None
+        if worker is not None:
+            worker.stop()
+            worker.deleteLater()
+        self._abandon_refresh()
+        self._stop_checkpoint()
+
+    def _stop_checkpoint(self) -> None:
+        """A checkpoint cut short is safe: the log is copied again by whoever comes next."""
+        worker, self._checkpointing = self._checkpointing, None
+        if worker is not None:
+            worker.stop()
+            worker.deleteLater()
+
+    # -- the status bar ------------------------------------------------------------------------
+
+    def _show(self, text: str | None) -> None:
+        if text is None:
+            self.progress.hide()
+            self.progress.clear()
+        else:
+            self.progress.setText(text)
+            self.progress.show()
+
+    # -- the order of the documents ------------------------------------------------------------
+
+    def fill_order_menu(self, menu: QMenu) -> None:
+        """Document → Order by: project order, or least certain first."""
+        group = QActionGroup(menu)
+        for order, text in ORDER_NAMES.items():
+            action = menu.addAction(text)
+            action.setObjectName(f"order_{order}")
+            action.setCheckable(True)
+            action.setShortcut(QKeySequence(ORDER_KEYS[order]))
+            group.addAction(action)
+            action.triggered.connect(lambda _=False, o=order: self.set_order(o))
+            self.order_actions[order] = action
+        self.order_actions["project"].setChecked(True)
+
+    def _check_order(self, order: str) -> None:
+        self.documents.order = order
+        if order in self.order_actions:
+            self.order_actions[order].setChecked(True)
+
+    def set_order(self, order: str) -> None:
+        """List the documents (and go on to the next) in ``order``, remembered for this
+        analyst in this project."""
+        store = self.project.store
+        if store is None:
+            return
+        set_document_order(store, order)
+        self._check_order(order)
+        self.documents.reload()
+        if order != "uncertain":
+            return
+        model = self._model_or_say()
+        if model is None:
+            self.shell.say(
+                "Least certain first needs a learned model: Tag → Learn from the documents "
+                "done (Ctrl+Shift+M) trains one. Until then the list keeps the project order.",
+                10000,
+            )
+        elif model.id is not None and store.models.lacks_uncertainties(model.id) and not self.busy:
+            self.refresh(model.id, suggest=False)
+
+    def _model_or_say(self) -> LearnedModel | None:
+        from annotator.suggest.learned.model import ModelError
+
+        try:
+            return self.model()
+        except ModelError as e:
+            self.shell.say(str(e), 10000)
+            return None
+
+    # -- preferences -----------------------------------------------------------------------------
+
+    def open_preferences(self) -> None:
+        """Edit → Preferences: after how many documents done the model is trained again."""
+        from annotator.gui.dialogs.preferences import PreferencesDialog
+
+        store = self.project.store
+        dialog = PreferencesDialog(
+            retrain_every(store) if store is not None else None, self.parent_widget()
+        )
+        if not self.shell.exec_dialog(dialog) or store is None:
+            return
+        set_retrain_every(store, dialog.retrain_every())
+        self.loop.every = dialog.retrain_every()
+        self._train_if_due()
+
+    def parent_widget(self) -> Any:
+        return self.documents.window()
