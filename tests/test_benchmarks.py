@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -245,3 +246,19 @@ def test_a_project_that_is_not_the_gold_is_told_apart(tmp_path: Path) -> None:
     assert any("1 suggestions left undecided" in p for p in problems)
     assert any("spans missing" in p and "quote" in p for p in problems)
     assert any("relations missing" in p for p in problems)
+
+
+def test_a_window_process_measures_its_own_peak_memory_not_its_runners() -> None:
+    runner_memory = bytearray(300 * 1024 * 1024)
+    for i in range(0, len(runner_memory), 4096):
+        runner_memory[i] = 1  # the runner is large, as it is after building a big project
+    code = "from benchmarks.gui_child import peak_mb; print(peak_mb())"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert float(done.stdout) < 150
+    del runner_memory
