@@ -317,3 +317,65 @@ def test_a_single_analysts_documents_done_are_counted_overall_as_theirs(project,
     )
     assert counts.by_analyst == {"ana": counts.overall}
     assert activity.done_by_period(ana, leave_out=["ana"]).overall == {}
+
+
+def test_a_span_put_back_was_made_when_it_was_last_made(project, clock):
+    ana, _, ids = project
+    tag(ana, clock, 0, ids[0], 0, 3)
+    clock.at(100)
+    later = ana.spans.add(ids[0], 4, 7, "claim")
+    ana.spans.delete(later.id)
+    clock.at(0.2)  # put back (redo) with a clock set back: its latest making still counts
+    ana.spans.restore(later)
+    assert activity.spans_made(ana) == {"ana": {"tagged": 2, "curated": 0, "in_bulk": 0}}
+
+
+class _CountingRows:
+    """A connection that counts the rows its statements give to Python."""
+
+    def __init__(self, conn) -> None:
+        self._conn = conn
+        self.rows = 0
+
+    def execute(self, *args):
+        return _Counted(self._conn.execute(*args), self)
+
+    def __getattr__(self, name):
+        return getattr(self._conn, name)
+
+
+class _Counted:
+    def __init__(self, cursor, counter: _CountingRows) -> None:
+        self._cursor, self._counter = cursor, counter
+
+    def __iter__(self):
+        for row in self._cursor:
+            self._counter.rows += 1
+            yield row
+
+    def fetchone(self):
+        row = self._cursor.fetchone()
+        self._counter.rows += row is not None
+        return row
+
+    def fetchall(self):
+        return list(self)
+
+
+def _rows_read_by_spans_made(path, spans: int) -> int:
+    text = "word " * spans
+    with Store(path, "ana") as store:
+        doc = store.documents.insert(text=text, text_hash=text_hash(text), title="t")
+        with store.transaction():
+            for i in range(spans):
+                store.spans.add(doc, 5 * i, 5 * i + 4, "claim")
+        counter = _CountingRows(store.conn)
+        store.conn = counter  # type: ignore[assignment]
+        assert activity.spans_made(store)["ana"]["in_bulk"] == spans
+        return counter.rows
+
+
+def test_how_spans_were_made_is_read_in_a_few_rows_whatever_their_number(tmp_path):
+    assert _rows_read_by_spans_made(tmp_path / "few.db", 3) == _rows_read_by_spans_made(
+        tmp_path / "many.db", 300
+    )
