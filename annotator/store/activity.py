@@ -242,8 +242,7 @@ _DONE_AT = f"""
 # What the figures count of documents done, in one statement that reads the history once:
 # each analyst's done times, counted by time ('who'); the documents done overall whose
 # analysts finished them at one time (every document of one analyst), counted by that time
-# ('alone'); the others with each of their analysts' times ('doc'); and, when ?2, every
-# analyst's done time on every document ('each').
+# ('alone'); and the others with each of their analysts' times ('doc').
 _DONE_COUNTS = f"""
     WITH done AS MATERIALIZED ({_DONE_AT}),
     per AS MATERIALIZED (
@@ -255,9 +254,7 @@ _DONE_COUNTS = f"""
     SELECT 'alone', NULL, at, count(*), NULL FROM per WHERE alone GROUP BY at
     UNION ALL
     SELECT 'doc', NULL, d.at, NULL, d.document FROM per p JOIN done d ON d.document = p.document
-    WHERE NOT p.alone
-    UNION ALL
-    SELECT 'each', who, at, NULL, document FROM done WHERE ?2"""
+    WHERE NOT p.alone"""
 
 
 @dataclass
@@ -276,14 +273,17 @@ def done_by_period(
     store: Store, period: str = "day", leave_out: Iterable[str] = (), *, times: bool = False
 ) -> DoneCounts:
     """The documents done, counted by period, ``leave_out``'s statuses left out (with
-    ``times``, each done time too). Counted in SQL by time first, so that a million statuses
-    set at one time (by an import) are one row here, not a million."""
+    ``times``, each done time too, and the counts made from them). Without ``times``, counted
+    in SQL by time first, so that a million statuses set at one time (by an import) are one
+    row here, not a million."""
     if period not in PERIODS:
         raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
+    skip = json.dumps(sorted(leave_out))
+    if times:
+        return _done_with_times(store, period, skip)
     by_analyst: dict[str, dict[str, int]] = {}
     overall: dict[str, int] = {}
     latest: dict[int, tuple[datetime, str]] = {}
-    each: dict[tuple[int, str], str] = {}
 
     def count(into: dict[str, int], at: str, n: int) -> None:
         key = period_of(at, period)
@@ -298,34 +298,66 @@ def done_by_period(
         ).fetchone()
         is None
     )
-    skip = json.dumps(sorted(leave_out))
-    if alone and not times:
+    if alone:
         rows = store.conn.execute(
             f"SELECT 'who', who, at, count(*), NULL FROM ({_DONE_AT}) GROUP BY who, at", (skip,)
         )
     else:
-        rows = store.conn.execute(_DONE_COUNTS, (skip, times))
+        rows = store.conn.execute(_DONE_COUNTS, (skip,))
     for kind, who, at, n, doc in rows:
         if kind == "who":
             count(by_analyst.setdefault(who, {}), at, n)
         elif kind == "alone":
             count(overall, at, n)
-        elif kind == "doc":
+        else:
             when = parse_time(at)
             if when is not None and (doc not in latest or when > latest[doc][0]):
                 latest[doc] = (when, at)
-        else:
-            each[(doc, who)] = at
     for _, at in latest.values():
         count(overall, at, 1)
-    if alone and not times:
+    if alone:
         for mine in by_analyst.values():
             for key, n in mine.items():
                 overall[key] = overall.get(key, 0) + n
+    return _in_order(overall, by_analyst)
+
+
+def _done_with_times(store: Store, period: str, skip: str) -> DoneCounts:
+    """:func:`done_by_period` with each done time: every time is read anyway, so the counts
+    are made from them here (a document done overall in the period of the latest of its
+    analysts' times), without SQL counting them again."""
+    each: dict[tuple[int, str], str] = {}
+    by_analyst: dict[str, dict[str, int]] = {}
+    latest: dict[int, tuple[datetime, str]] = {}
+    for doc, who, at in store.conn.execute(_DONE_AT, (skip,)):
+        each[(doc, who)] = at
+        mine = by_analyst.setdefault(who, {})
+        key = period_of(at, period)
+        if key is None:
+            continue
+        mine[key] = mine.get(key, 0) + 1
+        when = parse_time(at)
+        assert when is not None  # it has a period
+        if doc not in latest or when > latest[doc][0]:
+            latest[doc] = (when, key)
+    overall: dict[str, int] = {}
+    for (doc,) in store.conn.execute("SELECT id FROM documents WHERE status = 'done'"):
+        if doc in latest:
+            key = latest[doc][1]
+            overall[key] = overall.get(key, 0) + 1
+    return _in_order(overall, by_analyst, each)
+
+
+def _in_order(
+    overall: dict[str, int],
+    by_analyst: dict[str, dict[str, int]],
+    times: dict[tuple[int, str], str] | None = None,
+) -> DoneCounts:
+    """The counts with their periods, and the analysts, in order."""
     return DoneCounts(
         dict(sorted(overall.items())),
         {who: dict(sorted(by_analyst[who].items())) for who in sorted(by_analyst)},
-        each if times else None,
+        times,
     )
 
 

@@ -379,3 +379,23 @@ def test_how_spans_were_made_is_read_in_a_few_rows_whatever_their_number(tmp_pat
     assert _rows_read_by_spans_made(tmp_path / "few.db", 3) == _rows_read_by_spans_made(
         tmp_path / "many.db", 300
     )
+
+
+def test_done_counts_with_each_time_read_each_done_time_once(project, clock):
+    ana, bo, (d1, d2, d3) = project
+    for hours, store, doc in [(1, ana, d1), (2, bo, d1), (30, ana, d2), (31, bo, d2), (60, bo, d3)]:
+        clock.at(hours * 3600)
+        store.statuses.set(doc, "done")
+    counter = _CountingRows(ana.conn)
+    ana.conn = counter  # type: ignore[assignment]
+    counts = activity.done_by_period(ana, times=True)
+    assert counter.rows <= 5 + 3  # the five done times, and the three documents done overall
+    assert counts.overall == {"2026-11-30": 1, "2026-12-01": 1, "2026-12-02": 1}
+    assert counts.by_analyst == {
+        "ana": {"2026-11-30": 1, "2026-12-01": 1},
+        "bo": {"2026-11-30": 1, "2026-12-01": 1, "2026-12-02": 1},
+    }
+    assert len(counts.times or {}) == 5
+    without_bo = activity.done_by_period(ana, leave_out=["bo"], times=True)
+    assert without_bo.overall == {"2026-11-30": 1, "2026-12-01": 1}  # d3 was bo's alone
+    assert set(without_bo.by_analyst) == {"ana"} and len(without_bo.times or {}) == 2
