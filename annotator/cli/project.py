@@ -34,14 +34,16 @@ def documents(
     """List the documents: number, id, status, spans and title."""
     store = store_of(ctx)
     lines: list[str] = []
+    batch = 1
     with user_errors():
         # Printed as they are read, the first at once and the rest a thousand at a time: a
         # million documents start to show in a moment and never wait in memory.
         for row in store.documents.listing(statuses, search):
             lines.append(_document_line(row, as_json))
-            if len(lines) == 1 or len(lines) >= 1000:
+            if len(lines) >= batch:
                 click.echo("\n".join(lines))
                 lines.clear()
+                batch = 1000
     if lines:
         click.echo("\n".join(lines))
 

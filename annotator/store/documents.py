@@ -133,7 +133,7 @@ class Documents(Part):
             )
             for status in sorted(wanted)
         ]
-        yield from heapq.merge(*streams, key=lambda row: row.id)
+        yield from streams[0] if len(streams) == 1 else heapq.merge(*streams, key=_by_id)
 
     def ids(
         self, status: str | None = None, search: str | None = None, *, order: str = "project"
@@ -568,6 +568,10 @@ class Documents(Part):
             params,
         )
         return [r[0] for r in rows]
+
+
+def _by_id(row: DocumentRow) -> int:
+    return row.id
 
 
 def _joined(order: str) -> str:
