@@ -249,10 +249,12 @@ class Documents(Part):
 
     def _unsaid(self, after: int, offset: int, limit: int) -> list[int]:
         """Up to ``limit`` documents the model said nothing about, in project order, from the
-        ``offset``-th after document ``after``."""
+        ``offset``-th after document ``after``: the ids less those with a figure, both read in
+        order and merged (skipping half a million takes a third of the time of a lookup
+        each)."""
         rows = self.conn.execute(
-            f"SELECT d.id FROM documents d {_BY_ID} WHERE d.id > ? AND {_UNSAID}"
-            " ORDER BY d.id LIMIT ? OFFSET ?",
+            f"SELECT id FROM documents {_BY_ID} WHERE id > ?1 EXCEPT SELECT document_id"
+            " FROM uncertainties WHERE document_id > ?1 ORDER BY 1 LIMIT ?2 OFFSET ?3",
             (after, limit, offset),
         )
         return [r[0] for r in rows]
