@@ -363,6 +363,20 @@ COMMANDS: tuple[Command, ...] = (
     ),
     _c("document.next", "&Next document", "Ctrl+PgDown", "Documents", "Open the next document."),
     _c(
+        "document.order.project",
+        "&Project order",
+        "Ctrl+Shift+J",
+        "Documents",
+        "List the documents, and go on to the next, in the project's order.",
+    ),
+    _c(
+        "document.order.uncertain",
+        "&Least certain first",
+        "Ctrl+Shift+Y",
+        "Documents",
+        "List the documents the learned model is least sure of first.",
+    ),
+    _c(
         "document.previous",
         "&Previous document",
         "Ctrl+PgUp",
@@ -576,10 +590,20 @@ def chosen(path: Path | None = None) -> dict[str, tuple[str, ...]]:
     return out
 
 
+def label_key(key: str) -> bool:
+    """Whether ``key`` is one a label takes (a digit alone tags the selection)."""
+    return len(normal(key)) == 1 and normal(key).isdigit()
+
+
 def bindings(path: Path | None = None) -> dict[str, tuple[str, ...]]:
     """Every command's keys: the user's where chosen, else the defaults. Keys of the user's
-    that meet another command's are refused, naming both."""
-    merged = {**defaults(), **chosen(path)}
+    that meet another command's, or a label's, are refused, naming both."""
+    mine = chosen(path)
+    for id, keys in mine.items():
+        for key in keys:
+            if label_key(key):
+                raise KeyError_(f"{path or keys_file()}: {key} is a label's key, not {id}'s")
+    merged = {**defaults(), **mine}
     clash = conflicts(merged)
     if clash:
         key, first, second = clash[0]
@@ -598,6 +622,9 @@ def rebind(id: str, keys: Iterable[str], path: Path | None = None) -> dict[str, 
     path = path or keys_file()
     mine = chosen(path)
     wanted = tuple(k for k in keys if k)
+    for key in wanted:
+        if label_key(key):
+            raise KeyError_(f"{key} is a label's key (the digits tag the selection)")
     merged = {**defaults(), **mine, id: wanted}
     for key, first, second in conflicts(merged):
         if id in (first, second):

@@ -46,6 +46,10 @@ class Sizes:
     archive_articles: int = 1_000_000  # the archive rows' project
     archive_runs: int = 3
     archive_import_runs: int = 1
+    assign_documents: int = 100_000  # packets-assign and packets-progress
+    assign_analysts: int = 50
+    assign_runs: int = 3
+    progress_runs: int = 5
     warmup: int = 1
 
     @classmethod
@@ -77,6 +81,9 @@ class Sizes:
             team_runs=2,
             archive_articles=20_000,
             archive_runs=2,
+            assign_documents=5_000,
+            assign_runs=2,
+            progress_runs=3,
         )
 
     @classmethod
@@ -107,6 +114,10 @@ class Sizes:
             team_runs=1,
             archive_articles=200,
             archive_runs=1,
+            assign_documents=60,
+            assign_analysts=5,
+            assign_runs=1,
+            progress_runs=1,
             warmup=0,
         )
 
@@ -150,6 +161,7 @@ class Context:
         self._projects[key] = path
 
     def kept(self, key: str) -> Path | None:
+        """A project a row kept for the rows after it, if it ran."""
         return self._projects.get(key)
 
     def _imported(self, key: str, sources: list[Path]) -> Path:

@@ -494,6 +494,51 @@ def documents_plain(db_path: Path, status: str, annotator: str = "bench") -> tup
     return count, 0
 
 
+def assign_round_robin(db_path: Path, analysts: int, overlap: int) -> tuple[int, int]:
+    """Give each document of an annotator project to ``overlap`` analysts in turn (no
+    balancing by length, no seed, no record of the run), as rows of a table of its own.
+
+    Returns (documents, assignments) written.
+    """
+    conn = sqlite3.connect(str(db_path), isolation_level=None)
+    try:
+        documents = conn.execute("SELECT id, length(text) FROM documents ORDER BY id").fetchall()
+        rows = [
+            (doc, f"analyst-{(i * overlap + j) % analysts:02}")
+            for i, (doc, _) in enumerate(documents)
+            for j in range(overlap)
+        ]
+        conn.execute("BEGIN")
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS reference_assignments (document_id INTEGER NOT NULL,"
+            " analyst TEXT NOT NULL, PRIMARY KEY (document_id, analyst)) WITHOUT ROWID"
+        )
+        conn.execute("DELETE FROM reference_assignments")
+        conn.executemany("INSERT INTO reference_assignments VALUES (?, ?)", rows)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    return len(documents), len(rows)
+
+
+def progress_counts(db_path: Path) -> dict[str, list[int]]:
+    """Each analyst's assigned documents, and those in progress, done and skipped by their own
+    status: one GROUP BY over an annotator project's assignments."""
+    conn = sqlite3.connect(str(db_path))
+    try:
+        return {
+            who: [assigned, begun or 0, done or 0, skipped or 0]
+            for who, assigned, begun, done, skipped in conn.execute(
+                "SELECT a.analyst, count(*), sum(s.status = 'in_progress'),"
+                " sum(s.status = 'done'), sum(s.status = 'skipped') FROM assignments a"
+                " LEFT JOIN statuses s ON s.document_id = a.document_id"
+                " AND s.annotator = a.analyst GROUP BY a.analyst ORDER BY a.analyst"
+            )
+        }
+    finally:
+        conn.close()
+
+
 def main(argv: list[str] | None = None) -> None:
     """The reference as a process of its own, timed the way the user runs annotator:
 
@@ -506,8 +551,11 @@ def main(argv: list[str] | None = None) -> None:
         python -m benchmarks.reference agreement DB
         python -m benchmarks.reference stats DB
         python -m benchmarks.reference documents DB STATUS
+        python -m benchmarks.reference assign DB ANALYSTS OVERLAP
+        python -m benchmarks.reference progress DB
 
-    Prints the (documents, spans) it wrote.
+    Prints the (documents, spans) it wrote; assign the (documents, assignments), progress
+    each analyst's counts as JSON.
     """
     import sys
 
@@ -528,8 +576,13 @@ def main(argv: list[str] | None = None) -> None:
         counts = agreement_plain(Path(args[1]))
     elif args[0] == "stats":
         counts = stats_plain(Path(args[1]))
+    elif args[0] == "assign":
+        counts = assign_round_robin(Path(args[1]), int(args[2]), int(args[3]))
     elif args[0] == "documents":
         documents_plain(Path(args[1]), args[2])
+        return
+    elif args[0] == "progress":
+        print(json.dumps(progress_counts(Path(args[1]))))
         return
     else:
         raise SystemExit(f"unknown work {args[0]!r}")

@@ -35,6 +35,7 @@ from benchmarks import (
     gui_rows,
     keys_rows,
     learned_rows,
+    packet_rows,
     scale_rows,
     speaker_rows,
     suggest_rows,
@@ -68,6 +69,8 @@ ROWS: dict[str, Row] = {
     "scale-1m-documents": scale_rows.archive_documents,
     "scale-1m-window": scale_rows.archive_window,
     "scale-1m-import": scale_rows.archive_import,
+    "packets-assign": packet_rows.assign,
+    "packets-progress": packet_rows.progress,
 }
 # Rows that take many minutes: run only with --big, or when named in full with --only.
 BIG = {"scale-1m-import"}

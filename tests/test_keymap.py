@@ -78,6 +78,8 @@ def test_a_new_key_is_kept_in_a_readable_file_and_a_clash_is_refused(tmp_path):
     # one key may serve a suggestion and review mode's rows, which are never active at once
     keymap.rebind("review.accept", ["Ctrl+K"], path)
     keymap.rebind("suggestion.accept", ["Ctrl+K"], path)
+    with pytest.raises(keymap.KeyError_, match="7 is a label's key"):
+        keymap.rebind("span.next", ["7"], path)  # the digits tag the selection
 
 
 @pytest.mark.parametrize(
@@ -88,6 +90,7 @@ def test_a_new_key_is_kept_in_a_readable_file_and_a_clash_is_refused(tmp_path):
         ('{"span.nxt": ["X"]}', "'span.nxt' is no command"),
         ('{"span.next": [3]}', "expected a list of keys"),
         ('{"span.next": ["Ctrl+Z"]}', "Ctrl+Z is both edit.undo and span.next"),
+        ('{"span.next": ["3"]}', "3 is a label's key, not span.next's"),
     ],
 )
 def test_a_keys_file_that_cannot_be_used_is_refused_by_name(tmp_path, text, says):

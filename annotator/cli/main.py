@@ -15,6 +15,7 @@ import click
 
 from annotator import __version__
 from annotator.cli import learn as cli_learn
+from annotator.cli import packets as cli_packets
 from annotator.cli import progress as cli_progress
 from annotator.cli import project as cli_project
 from annotator.cli import scheme as cli_scheme
@@ -114,6 +115,9 @@ for _command in (
     cli_team.merge,
     cli_team.agreement,
     cli_team.curate,
+    cli_packets.assign,
+    cli_packets.packet,
+    cli_packets.progress_command,
     cli_suggest.suggest,
     cli_suggest.patterns,
     cli_learn.train,

@@ -144,16 +144,23 @@ def patterns() -> None:
 @patterns.command("init")
 @click.pass_context
 def patterns_init(ctx: click.Context) -> None:
-    """Write a copy of the default patterns beside the project, to edit; suggest then uses it."""
+    """Write a copy of the default patterns beside the project, to edit; suggest then uses it.
+
+    A packet carries the lead's patterns: those are written instead.
+    """
     from annotator.suggest.builtin.patterns import project_path, write_defaults
+    from annotator.team.packets import PATTERNS_SETTING
 
     store = store_of(ctx)
     target = project_path(store.path)
     if _holds_something(target):  # an empty file is what a failed write used to leave
         raise click.ClickException(f"{printable(target)} is already there; edit it")
+    carried = store.get_setting(PATTERNS_SETTING)
+    content = carried.encode("utf-8") if isinstance(carried, str) and carried.strip() else None
     with user_errors():
-        write_defaults(target)
-    click.echo(f"Wrote {printable(target)}; `annotator suggest` now uses it")
+        write_defaults(target, content)
+    whose = " (the lead's patterns this packet carries)" if content is not None else ""
+    click.echo(f"Wrote {printable(target)}{whose}; `annotator suggest` now uses it")
 
 
 def _holds_something(path: Path) -> bool:

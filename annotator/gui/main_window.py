@@ -311,6 +311,18 @@ class MainWindow(QMainWindow):
         for name in ("suggestion.accept", "suggestion.accept_label"):
             self.action(name).setEnabled(chosen)
 
+    def open_preferences(self, keys: bool = False) -> None:
+        """Edit → Preferences (``keys``: on its Keys page). Keys are used as each is set; the
+        project's setting when the dialog is accepted."""
+        from annotator.gui.dialogs.preferences import PreferencesDialog
+
+        dialog = PreferencesDialog(self.learning.retrain_setting(), self)
+        dialog.keys.changed.connect(self.apply_keys)
+        if keys:
+            dialog.show_keys()
+        if self.exec_dialog(dialog):
+            self.learning.set_retrain_every(dialog.retrain_every())
+
     def apply_keys(self, bound: dict[str, tuple[str, ...]]) -> None:
         """The keys a user chose (Preferences → Keys), given to the actions at once."""
         for command, keys in bound.items():

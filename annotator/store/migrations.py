@@ -294,6 +294,42 @@ _SCHEMA_7 = [
     "CREATE INDEX documents_order ON documents (id)",
 ]
 
+# Work packets: the documents handed out to each analyst (by which run of `assign`, with what
+# seed, in which place of their queue) and the packets they went out in.
+_SCHEMA_8 = [
+    """
+    CREATE TABLE assignment_runs (
+        id INTEGER PRIMARY KEY,
+        assigned_at TEXT NOT NULL,
+        assigned_by TEXT NOT NULL,
+        seed INTEGER NOT NULL,
+        overlap INTEGER NOT NULL CHECK (overlap >= 1),
+        sample REAL CHECK (sample IS NULL OR (sample > 0 AND sample <= 1)),
+        queue_order TEXT NOT NULL,
+        analysts TEXT NOT NULL CHECK (json_valid(analysts)),
+        documents INTEGER NOT NULL
+    )""",
+    """
+    CREATE TABLE packets (
+        id TEXT PRIMARY KEY,
+        analyst TEXT NOT NULL,
+        made_at TEXT NOT NULL,
+        made_by TEXT NOT NULL,
+        path TEXT NOT NULL,
+        documents INTEGER NOT NULL
+    )""",
+    """
+    CREATE TABLE assignments (
+        document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        analyst TEXT NOT NULL,
+        run_id INTEGER NOT NULL REFERENCES assignment_runs (id),
+        position INTEGER NOT NULL,
+        packet_id TEXT REFERENCES packets (id),
+        PRIMARY KEY (document_id, analyst)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX assignments_queue ON assignments (analyst, position)",
+]
+
 STEPS: list[tuple[str, list[str]]] = [
     ("0001_initial_schema", _SCHEMA_1),
     ("0002_teams", _SCHEMA_2),
@@ -302,6 +338,7 @@ STEPS: list[tuple[str, list[str]]] = [
     ("0005_learned_models", _SCHEMA_5),
     ("0006_uncertainties", _SCHEMA_6),
     ("0007_scale", _SCHEMA_7),
+    ("0008_packets", _SCHEMA_8),
 ]
 
 

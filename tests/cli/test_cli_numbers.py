@@ -29,6 +29,7 @@ def test_every_numeric_option_or_argument_takes_its_value_through_the_number_typ
     checked = {name for name, opt in _params(cli, []) if isinstance(opt.type, Number)}
     assert {"stats break_after", "report break_after", "suggest timeout"} <= checked
     assert "suggest min_score" in checked
+    assert {"assign overlap", "assign sample", "assign seed"} <= checked
 
 
 @pytest.fixture

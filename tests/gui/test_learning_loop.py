@@ -356,8 +356,8 @@ def test_f8_with_a_model_it_cannot_read_runs_the_rules_and_says_why(loop_window)
 
 
 def _order_action(window, order: str) -> QAction:
-    action = window.findChild(QAction, f"order_{order}")
-    assert action is not None
+    action = window.findChild(QAction, f"action:document.order.{order}")
+    assert action is window.action(f"document.order.{order}")
     return action
 
 

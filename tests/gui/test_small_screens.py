@@ -52,3 +52,15 @@ def test_the_span_text_keeps_its_share_of_a_narrow_list(open_window, make_projec
     table.resize(900, 300)
     table.fit_columns()  # room again: the other columns come back to their widths
     assert header.sectionSize(0) >= window.fontMetrics().horizontalAdvance("concession")
+
+
+def test_the_suggested_text_keeps_its_share_of_a_narrow_list(open_window, make_project):
+    window = open_window(make_project(("Budget", TEXT)))
+    table = window.suggestions.panel.table
+    table.resize(230, 300)
+    table.fit_columns()
+    header = table.horizontalHeader()
+    assert header.sectionSize(1) >= 0.3 * table.viewport().width()
+    table.resize(900, 300)
+    table.fit_columns()
+    assert header.sectionSize(2) >= window.fontMetrics().horizontalAdvance("concessions 0.55")

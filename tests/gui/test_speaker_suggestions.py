@@ -116,3 +116,16 @@ def test_each_part_can_be_corrected_after_it_was_accepted(open_window, make_proj
     assert not [r for r in stored(window)["relations"] if r[0] == QUOTE]
     window.action("edit.undo").trigger()
     assert (QUOTE, "said_by", "Abena Osei", "manual") in stored(window)["relations"]
+
+
+def test_f8_says_why_no_speaker_was_suggested(open_window, make_project):
+    path = make_project(("Strike", TEXT))
+    with Store(path) as store:
+        for kind in store.relation_types.all():
+            store.relation_types.delete(kind.name)
+    window = open_window(path)
+    window.action("suggest.document").trigger()
+    said = window.statusBar().currentMessage()
+    assert said.startswith("2 suggestions here")  # the quotes were still found
+    assert "Speakers not run: no relation type goes from quote to another label" in said
+    assert stored(window)["relations"] == []

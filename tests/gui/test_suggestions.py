@@ -234,6 +234,16 @@ def test_shift_enter_accepts_every_suggestion_of_the_selected_ones_label(
     assert [label for _, label, *_ in stored(window)["spans"]] == ["quote", "quote"]
 
 
+def test_after_shift_enter_the_next_suggestion_is_chosen(suggested) -> None:
+    window = suggested
+    key(window, Qt.Key.Key_BracketRight)  # the quote
+    key(window, Qt.Key.Key_Return, SHIFT)  # every suggested quote
+    chosen = window.document_model.selected_suggestion
+    assert chosen is not None and chosen.label == "concession"  # the next one in the text
+    key(window, Qt.Key.Key_Return)  # so one key decides it
+    assert [label for _, label, *_ in stored(window)["spans"]] == ["quote", "concession"]
+
+
 def test_undo_takes_back_each_step_one_at_a_time(suggested) -> None:
     window = suggested
     ids = {s.text: s.id for s in window.document_model.suggestions.values()}

@@ -49,6 +49,7 @@ def test_fresh_project_records_the_initial_schema_step(tmp_path):
         ("annotator", "0005_learned_models"),
         ("annotator", "0006_uncertainties"),
         ("annotator", "0007_scale"),
+        ("annotator", "0008_packets"),
     ]
 
 
@@ -81,6 +82,7 @@ def test_initial_schema_applies_to_an_empty_database_through_sqlite_utils():
         "0005_learned_models",
         "0006_uncertainties",
         "0007_scale",
+        "0008_packets",
     ]
     assert db["documents"].exists()
 
@@ -89,7 +91,7 @@ def test_reopening_a_project_applies_nothing_and_makes_no_backup(tmp_path):
     make_project(tmp_path / "p.db")
     make_project(tmp_path / "p.db")
     conn = sqlite3.connect(tmp_path / "p.db")
-    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 7
+    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 8
     conn.close()
     assert not list(tmp_path.glob("*.bak"))
 
@@ -450,7 +452,65 @@ def test_a_project_with_the_uncertainties_step_gets_the_scale_step_and_keeps_its
             )
     assert applied_names(sqlite3.connect(path))[-1] == "0006_uncertainties"
     with Store(path, "ana") as store:
-        assert applied_names(store.conn)[-2:] == ["0006_uncertainties", "0007_scale"]
+        assert applied_names(store.conn)[-3:] == [
+            "0006_uncertainties",
+            "0007_scale",
+            "0008_packets",
+        ]
         assert store.documents.ids(order="uncertain") == [docs[2], docs[0], docs[1]]
         assert store.documents.page(0, 2, order="uncertain") == [docs[2], docs[0]]
     assert list(tmp_path.glob("learned.db.before-0007_scale.*.bak"))
+
+
+# -- the packets step ---------------------------------------------------------------------------
+
+
+def test_a_project_made_before_work_packets_gets_their_tables_and_keeps_its_own(tmp_path, add_doc):
+    """The packets step adds its three tables to a project of the steps before it, after a
+    backup, and leaves the project's documents and id as they were."""
+    path = tmp_path / "old.db"
+    with Store(path, "lead") as store:
+        add_doc("A text.", target=store)
+        old_id = store.get_setting("id")
+    conn = sqlite3.connect(path)
+    conn.executescript(
+        "DROP TABLE assignments; DROP TABLE packets; DROP TABLE assignment_runs;"
+        " DELETE FROM _sqlite_migrations WHERE name = '0008_packets';"
+    )
+    conn.close()
+    with Store(path, "lead") as store:
+        assert {"assignments", "assignment_runs", "packets"} <= set(store.db.table_names())
+        assert store.documents.count() == 1
+        assert store.get_setting("id") == old_id
+    assert list(tmp_path.glob("old.db.before-0008_packets.*.bak"))
+
+
+def test_a_project_with_the_packets_step_but_not_the_scale_step_gets_it_after(
+    tmp_path, monkeypatch, add_doc
+):
+    import annotator.store.migrations as schema
+
+    path = tmp_path / "packets.db"
+    without_scale = [step for step in schema.STEPS if step[0] != "0007_scale"]
+    with monkeypatch.context() as before:
+        before.setattr(schema, "STEPS", without_scale)  # as annotator made it before
+        with Store(path, "lead") as store:
+            doc = add_doc("A text to hand out.", target=store)
+            store.conn.execute(
+                "INSERT INTO assignment_runs (assigned_at, assigned_by, seed, overlap,"
+                " queue_order, analysts, documents) VALUES ('then', 'lead', 1, 1, 'project',"
+                " '[\"ana\"]', 1)"
+            )
+            store.conn.execute(
+                "INSERT INTO assignments (document_id, analyst, run_id, position)"
+                " VALUES (?, 'ana', 1, 0)",
+                (doc,),
+            )
+    assert applied_names(sqlite3.connect(path))[-1] == "0008_packets"
+    with Store(path, "lead") as store:
+        assert applied_names(store.conn)[-2:] == ["0008_packets", "0007_scale"]
+        assert store.documents.page(0, 5) == [doc]
+        assert store.conn.execute("SELECT count(*) FROM assignments").fetchone()[0] == 1
+    with Store(path, "lead") as store:  # and it opens again as it is
+        assert schema.pending_names(applied_names(store.conn)) == []
+    assert list(tmp_path.glob("packets.db.before-0007_scale.*.bak"))

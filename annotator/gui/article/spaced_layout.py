@@ -7,6 +7,11 @@ scroll bar asks the layout for each block's rectangle, so a block followed by an
 paragraph reports a taller rectangle: the gap appears below it, and the text is untouched.
 Blocks next to an empty line (paragraphs already apart) get no gap.
 
+Relations are drawn as arcs in the gaps between lines, never through the words, so a project
+with relation types gets a gap above every line too (:meth:`SpacedLayout.set_line_gap`). The
+base class stacks a block's lines with no space between; each block's lines are moved apart
+once it has been laid out, and every hit test, caret and paint follows the lines' positions.
+
 Highlights change a block's formats, not its text (see :meth:`SpacedLayout.reformatted`).
 ``QPlainTextDocumentLayout`` reads the ``markContentsDirty`` of one block as reaching into the
 next: it dropped the lines of both and repainted the whole view. Here it lays out that block
@@ -15,21 +20,36 @@ alone and repaints only its rectangle (the whole view still when its height chan
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QRectF
+from PySide6.QtCore import QObject, QPointF, QRectF
 from PySide6.QtGui import QTextBlock, QTextDocument
 from PySide6.QtWidgets import QPlainTextDocumentLayout
 
 PARAGRAPH_GAP = 0.6  # of a line's height
+LINE_GAP = 0.6  # of a line's height, above every line when the arcs need room
 
 
 class SpacedLayout(QPlainTextDocumentLayout):
     def __init__(self, document: QTextDocument) -> None:
         super().__init__(document)
         self.gap = 0.0
+        self.line_gap = 0.0
+        self.spaced_lines = False
+        self._line_height = 0.0
         self._quiet = False
 
     def set_line_height(self, height: float) -> None:
+        self._line_height = height
         self.gap = round(height * PARAGRAPH_GAP)
+        self.line_gap = round(height * LINE_GAP) if self.spaced_lines else 0.0
+
+    def set_line_gap(self, on: bool) -> bool:
+        """Leave room above every line (for arcs) or not; True when that changed, and the
+        document must then be laid out again."""
+        if on == self.spaced_lines:
+            return False
+        self.spaced_lines = on
+        self.set_line_height(self._line_height)
+        return True
 
     def reformatted(self, block: QTextBlock, *, repaint: bool) -> None:
         """``block`` was given new formats (``QTextLayout.setFormats``, which drops its lines).
@@ -56,11 +76,27 @@ class SpacedLayout(QPlainTextDocumentLayout):
 
     def blockBoundingRect(self, block: QTextBlock) -> QRectF:
         rect = super().blockBoundingRect(block)
+        if self._space_lines(block):
+            rect = super().blockBoundingRect(block)
         if self.gap and block.length() > 1:
             following = block.next()
             if following.isValid() and following.length() > 1:
                 rect.setHeight(rect.height() + self.gap)
         return rect
+
+    def _space_lines(self, block: QTextBlock) -> bool:
+        """Move the block's lines apart by ``line_gap`` (the base class lays them out
+        touching); True when they moved. A block laid out anew has its first line at 0."""
+        lines = block.layout()
+        count = lines.lineCount()
+        if not count or lines.lineAt(0).y() == self.line_gap:
+            return False
+        y = 0.0
+        for i in range(count):
+            line = lines.lineAt(i)
+            line.setPosition(QPointF(line.x(), y + self.line_gap))
+            y += self.line_gap + line.height()
+        return True
 
 
 def spaced_document(parent: QObject | None) -> QTextDocument:

@@ -330,6 +330,19 @@ class ArticleView(QPlainTextEdit):
         if isinstance(layout, SpacedLayout):
             layout.set_line_height(QFontMetrics(self.font()).lineSpacing())
 
+    def set_line_gap(self, on: bool) -> None:
+        """Room above every line for relation arcs, or lines close together. Each block's
+        lines move when it is next measured, so nothing is laid out again here."""
+        layout = self.document().documentLayout()
+        if isinstance(layout, SpacedLayout) and layout.set_line_gap(on):
+            self.viewport().update()
+            self.updateGeometry()
+
+    def line_gap(self) -> float:
+        """The room above each line, in pixels (0 when the lines touch)."""
+        layout = self.document().documentLayout()
+        return layout.line_gap if isinstance(layout, SpacedLayout) else 0.0
+
     def zoom_level(self) -> float:
         return self.font().pointSizeF() - self.base_font.pointSizeF()
 

@@ -77,6 +77,7 @@ class Window(Protocol):
     def toggle_review(self) -> None: ...
     def refresh(self) -> bool: ...
     def focus_search(self) -> None: ...
+    def open_preferences(self, keys: bool = False) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -239,7 +240,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec(
         "app.preferences",
         "&Edit",
-        lambda w: w.learning.open_preferences(),
+        lambda w: w.open_preferences(),
         3,
     ),
     _spec(
@@ -473,7 +474,12 @@ def _add_order_menu(w: Window, document_menu: QMenu) -> None:
     """Document → Order by: the project's order, or the learned model's least certain first."""
     menu = QMenu("&Order by", w.article.window())
     menu.setObjectName("orderBy")
-    w.learning.fill_order_menu(menu)
+    try:
+        keys = keymap.bindings()
+    except keymap.KeyError_:  # said once already, by build_actions
+        keys = keymap.defaults()
+    for action in w.learning.fill_order_menu(menu, keys):
+        w.actions_by_id[action.objectName().removeprefix("action:")] = action
     document_menu.addSeparator()
     document_menu.addMenu(menu)
 

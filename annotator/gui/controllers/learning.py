@@ -29,6 +29,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QLabel, QMenu, QStatusBar
 
+from annotator import keymap
 from annotator.changes import Changes
 from annotator.gui import errors
 from annotator.gui.controllers.workers import SLICE, WHY, BackgroundError, Worker
@@ -48,9 +49,8 @@ if TYPE_CHECKING:
     from annotator.suggest.learned.keeping import Read
     from annotator.suggest.learned.model import LearnedModel
 
-ORDER_NAMES = {"project": "&Project order", "uncertain": "&Least certain first"}
-# Ctrl+Shift: Ctrl+Alt+letters are AltGr typing on Windows, and a desktop takes some
-ORDER_KEYS = {"project": "Ctrl+Shift+J", "uncertain": "Ctrl+Shift+Y"}
+# The orders, by the ids of their commands (text and keys are the keymap's)
+ORDER_COMMANDS = {"project": "document.order.project", "uncertain": "document.order.uncertain"}
 GATHER = 20  # documents proposed before a slice is stored (each store is a commit)
 GATHER_MS = 150  # ... or this long after the first of them came
 COUNT_EVERY = 1.0  # seconds: how often the document list's Suggested column is brought up
@@ -455,18 +455,21 @@ class Learning(QObject):
 
     # -- the order of the documents ------------------------------------------------------------
 
-    def fill_order_menu(self, menu: QMenu) -> None:
-        """Document → Order by: project order, or least certain first."""
+    def fill_order_menu(self, menu: QMenu, keys: dict[str, tuple[str, ...]]) -> list[QAction]:
+        """Document → Order by: project order, or least certain first, with ``keys`` (each
+        command's, by id); the actions made."""
         group = QActionGroup(menu)
-        for order, text in ORDER_NAMES.items():
-            action = menu.addAction(text)
-            action.setObjectName(f"order_{order}")
+        for order, command in ORDER_COMMANDS.items():
+            action = menu.addAction(keymap.BY_ID[command].text)
+            action.setObjectName(f"action:{command}")
+            action.setStatusTip(keymap.BY_ID[command].does)
             action.setCheckable(True)
-            action.setShortcut(QKeySequence(ORDER_KEYS[order]))
+            action.setShortcuts([QKeySequence(k) for k in keys.get(command, ())])
             group.addAction(action)
             action.triggered.connect(lambda _=False, o=order: self.set_order(o))
             self.order_actions[order] = action
         self.order_actions["project"].setChecked(True)
+        return list(self.order_actions.values())
 
     def _check_order(self, order: str) -> None:
         self.documents.order = order
@@ -503,20 +506,19 @@ class Learning(QObject):
             self.shell.say(str(e), 10000)
             return None
 
-    # -- preferences -----------------------------------------------------------------------------
+    # -- the setting -----------------------------------------------------------------------------
 
-    def open_preferences(self) -> None:
-        """Edit → Preferences: after how many documents done the model is trained again."""
-        from annotator.gui.dialogs.preferences import PreferencesDialog
-
+    def retrain_setting(self) -> int | None:
+        """After how many documents done the model is trained again (None: no project)."""
         store = self.project.store
-        dialog = PreferencesDialog(
-            retrain_every(store) if store is not None else None, self.parent_widget()
-        )
-        if not self.shell.exec_dialog(dialog) or store is None:
+        return retrain_every(store) if store is not None else None
+
+    def set_retrain_every(self, every: int) -> None:
+        store = self.project.store
+        if store is None:
             return
-        set_retrain_every(store, dialog.retrain_every())
-        self.loop.every = dialog.retrain_every()
+        set_retrain_every(store, every)
+        self.loop.every = every
         self._train_if_due()
 
     def parent_widget(self) -> Any:

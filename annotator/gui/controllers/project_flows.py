@@ -436,6 +436,9 @@ class ProjectFlows:
 
     def show_shortcuts(self) -> None:
         """Ctrl+/: every key of the window, beside the article (non-modal)."""
-        self.side_windows.open(
+        sheet = self.side_windows.open(
             "shortcuts", lambda: ShortcutSheet(self.actions(), WIDGET_KEYS, self.parent)
         )
+        if not sheet.property("followed"):
+            sheet.setProperty("followed", True)
+            sheet.changeKeys.connect(lambda: self.shell.open_preferences(keys=True))

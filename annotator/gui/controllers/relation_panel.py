@@ -71,6 +71,7 @@ class RelationPanel(QObject):
     def _loaded(self) -> None:
         store = self.project.store
         self._colours = {t.name: t.color for t in store.relation_types.all()} if store else {}
+        self.overlay.view.set_line_gap(bool(self._colours))
         self._fill()
 
     def _follow(self, applied: Applied) -> None:
@@ -85,6 +86,7 @@ class RelationPanel(QObject):
                 self._colours.pop(change.before.name, None)
             if change.after is not None:
                 self._colours[change.after.name] = change.after.color
+        self.overlay.view.set_line_gap(bool(self._colours))
         self._fill()
         self.overlay.update()
 

@@ -286,6 +286,7 @@ class Suggestions:
         accepted, changes = done
         step = AcceptSuggestions(accepted, store, self.shell, relations_in(changes), one=False)
         self._push(step, changes)
+        self._choose_after(todo[0])  # the next decision is one key away again
         self._say(f"Accepted {_plural(len(todo), 'suggested ' + label)}.")
         return [span for suggestion, span in accepted if suggestion.label == label]
 
@@ -312,15 +313,22 @@ class Suggestions:
     def _move_on(self, decided: Span, done: str) -> None:
         """One key per decision: after one, the next suggestion in the text is chosen (the
         span just accepted stays one key away, Ctrl+Up)."""
+        wrapped = self._choose_after(decided)
+        if wrapped is None:
+            self._say(f"{done}: that was the last suggestion here (Ctrl+Enter: done, next).")
+        elif wrapped:
+            self._say(f"{done}. Back to the first suggestion left.")
+
+    def _choose_after(self, decided: Span) -> bool | None:
+        """Choose the first suggestion after ``decided`` in the text, or the first of all
+        when none follows it (True); None when none is left."""
         ordered = self.ordered()
         if not ordered:
-            self._say(f"{done}: that was the last suggestion here (Ctrl+Enter: done, next).")
-            return
+            return None
         after = _key(decided)
         following = next((s for s in ordered if _key(s) > after), None)
         self.show(following if following is not None else ordered[0])
-        if following is None:
-            self._say(f"{done}. Back to the first suggestion left.")
+        return following is None
 
     def fill_accept_menu(self, menu: QMenu) -> None:
         """Tag → Accept all suggested: one item per label, with how many wait here."""
@@ -405,13 +413,16 @@ class Suggestions:
                 )
             )
             self.step(True)  # the first after the caret, chosen: Enter or Delete decide it
-            self._say(
+            said = (
                 f"{_plural(n, 'suggestion')} here ({found}): Enter accepts the chosen one,"
                 " Delete rejects it, ] goes to the next one."
             )
         else:
             left = f" ({report.not_again} left out: rejected before, or tagged)"
-            self._say("No suggestions for this document" + (left if report.not_again else "."))
+            said = "No suggestions for this document" + (left if report.not_again else ".")
+        # what would make a suggester that could not run here run, after what was found
+        said += "".join(f" {k.capitalize()} not run: {why}." for k, why in report.skipped.items())
+        self._say(said)
         return report
 
     def suggest_all(self) -> SuggestReport | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -78,6 +79,8 @@ class ShortcutSheet(QDialog):
     """Every shortcut, read from the window's actions so the sheet cannot drift from them:
     grouped by task, tagging first, with a filter above."""
 
+    changeKeys = Signal()  # the user asked to change keys (Preferences → Keys)
+
     def __init__(
         self, actions: list[QAction], extra: list[tuple[str, str]], parent: QWidget | None = None
     ) -> None:
@@ -124,11 +127,22 @@ class ShortcutSheet(QDialog):
         self.filter.textChanged.connect(self._filter)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
+        change = buttons.addButton("&Change keys…", QDialogButtonBox.ButtonRole.ActionRole)
+        change.setObjectName("changeKeys")
+        change.clicked.connect(self._change_keys)
+        change = buttons.addButton("&Change keys…", QDialogButtonBox.ButtonRole.ActionRole)
+        change.setObjectName("changeKeys")
+        change.clicked.connect(self._change_keys)
         layout = QVBoxLayout(self)
         layout.addWidget(self.filter)
         layout.addWidget(self.table)
         layout.addWidget(buttons)
         self.resize(760, 640)
+
+    def _change_keys(self) -> None:
+        """To Preferences → Keys; the sheet closes (it shows the new keys when reopened)."""
+        self.close()
+        self.changeKeys.emit()
 
     def _filter(self, typed: str) -> None:
         """Only the rows whose action, keys or sentence hold every typed word, under their

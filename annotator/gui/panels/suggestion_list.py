@@ -24,12 +24,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from annotator.gui.panels.span_list import HintedTable
 from annotator.model import Span
 from annotator.session.document_model import SUGGESTION, DocumentModel, ItemChanges
 
@@ -189,7 +189,8 @@ class SuggestionPanel(QWidget):
         self.suggest.setObjectName("suggestButton")
         self.suggest.setText("Suggest")
         self.suggest.setToolTip("Propose quotes, captions and concessions in this document (F8)")
-        self.table = QTableView()
+        # the text keeps a share of a narrow panel; the label and suggester columns give way
+        self.table = HintedTable()
         self.table.setObjectName("suggestionList")
         self.table.setModel(model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -208,6 +209,7 @@ class SuggestionPanel(QWidget):
         metrics = self.table.fontMetrics()
         header.resizeSection(0, metrics.horizontalAdvance("concession") + 40)
         header.resizeSection(2, metrics.horizontalAdvance("concessions 0.55") + 16)
+        header.setMinimumSectionSize(3 * metrics.averageCharWidth())
         top = QHBoxLayout()
         top.setContentsMargins(6, 4, 4, 0)
         top.addWidget(self.heading, 1)

@@ -88,15 +88,16 @@ def load(path: Path) -> Patterns:
     return Patterns(rules, str(path))
 
 
-def write_defaults(target: Path) -> None:
-    """Write a copy of the default patterns to ``target``, whole or not at all: a full disk
-    must not leave an empty file that would stand for the defaults."""
+def write_defaults(target: Path, content: bytes | None = None) -> None:
+    """Write a copy of the default patterns (or ``content``, patterns a project carries) to
+    ``target``, whole or not at all: a full disk must not leave an empty file that would
+    stand for the defaults."""
     from annotator.destinations import output
 
     shown = printable(target)
     try:
         with output(target, binary=True) as out:
-            out.write(default_path().read_bytes())
+            out.write(default_path().read_bytes() if content is None else content)
     except OSError as e:
         why = "the disk is full" if e.errno == errno.ENOSPC else (e.strerror or str(e))
         raise PatternError(f"{shown}: could not be written ({why}); no file was left") from None

@@ -1,0 +1,161 @@
+"""`annotator assign`, `packet` and `progress`: the lead hands documents out to analysts, as
+project files of their own, and follows how far the work has come."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from annotator.cli.common import Number, Whole, store_of, user_errors
+
+OVERLAP = Whole(1, 10_000, what="a whole number of analysts")
+SAMPLE = Number(0, 1, low_open=True, what="a fraction")
+SEED = Whole(0, 2**63 - 1, what="a whole number")
+QUEUE_ORDERS = ("project", "shuffled")  # annotator.team.assign.QUEUE_ORDERS, not imported here
+
+
+@click.command()
+@click.argument("analysts", nargs=-1, required=True, metavar="ANALYST...")
+@click.option(
+    "--overlap",
+    type=OVERLAP,
+    default=1,
+    show_default=True,
+    metavar="K",
+    help="Give every document to K different analysts (with --sample, only the sample's).",
+)
+@click.option(
+    "--sample",
+    type=SAMPLE,
+    metavar="FRACTION",
+    help="Give this share of the documents, chosen by the seed, to --overlap analysts (an "
+    f"agreement sample) and the rest to one ({SAMPLE.describe()}).",
+)
+@click.option(
+    "--seed",
+    type=SEED,
+    metavar="N",
+    help="Chooses the sample, the ties and a shuffled order: the same seed on the same "
+    "documents gives the same assignment. Default: a new one, printed and recorded.",
+)
+@click.option(
+    "--order",
+    type=click.Choice(QUEUE_ORDERS),
+    default="project",
+    show_default=True,
+    help="The order of each analyst's queue: the project's, or shuffled by the seed.",
+)
+@click.option(
+    "--packets",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write each analyst's packet of documents not yet sent into this folder "
+    "(made when missing), as ANALYST-N.db; all or nothing with the assignment.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def assign(
+    ctx: click.Context,
+    analysts: tuple[str, ...],
+    overlap: int,
+    sample: float | None,
+    seed: int | None,
+    order: str,
+    folder: Path | None,
+    as_json: bool,
+) -> None:
+    """Give the project's documents to analysts, with an overlap, balanced by length.
+
+    Every document no earlier run gave out goes to --overlap different analysts (or, with
+    --sample, the sample does and the rest goes to one), each to the analysts with the fewest
+    characters so far. Run it again after importing more documents: only those are given
+    out, and nothing assigned before moves. `annotator packet` then writes each analyst's
+    share as a project file of their own.
+    """
+    import random
+
+    from annotator.suggest.builtin.patterns import project_path
+    from annotator.team.assign import assign as give_out
+    from annotator.team.packets import PacketReport, assign_with_packets
+
+    if seed is None:
+        seed = random.SystemRandom().randrange(1_000_000)
+    store = store_of(ctx)
+    with user_errors():
+        settings: dict[str, Any] = {
+            "overlap": overlap,
+            "sample": sample,
+            "seed": seed,
+            "order": order,
+        }
+        packets: list[PacketReport] = []
+        if folder is None:
+            report = give_out(store, analysts, **settings)
+        else:
+            report, packets = assign_with_packets(
+                store, analysts, folder, patterns_of=project_path, **settings
+            )
+    if as_json:
+        data = {**report.to_json(), "packets": [p.to_json() for p in packets]}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
+        return
+    click.echo(report.summary())
+    for packet in packets:
+        click.echo(packet.summary())
+
+
+@click.command()
+@click.argument("analyst")
+@click.option(
+    "-o",
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The packet file to write; an existing file is never replaced.",
+)
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Every document assigned to the analyst, not only those no packet has carried yet.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
+@click.pass_context
+def packet(ctx: click.Context, analyst: str, out: Path, everything: bool, as_json: bool) -> None:
+    """Write ANALYST's packet: a project file of the documents assigned to them, in their
+    queue's order, with the labels, guidelines, relation types and patterns.
+
+    The analyst opens it as any project (`annotator --db FILE --user ANALYST`); the lead
+    merges it back with `annotator merge FILE --into` this project.
+    """
+    from annotator.suggest.builtin.patterns import project_path
+    from annotator.team.packets import write_packet
+
+    store = store_of(ctx)
+    with user_errors():
+        report = write_packet(store, analyst, out, everything=everything, patterns_of=project_path)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2, allow_nan=False))
+    else:
+        click.echo(report.summary())
+
+
+@click.command("progress")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.pass_context
+def progress_command(ctx: click.Context, as_json: bool) -> None:
+    """How far each analyst is with the documents assigned to them: assigned, not started,
+    in progress, done (as merged back from their packets), per analyst and for everyone."""
+    from annotator.team.packet_progress import progress
+
+    store = store_of(ctx)
+    with user_errors():
+        figures = progress(store)
+    if as_json:
+        click.echo(json.dumps(figures.to_json(), ensure_ascii=False, indent=2, allow_nan=False))
+        return
+    for line in figures.lines():
+        click.echo(line)

@@ -1,0 +1,420 @@
+"""Packets: one analyst's share of the documents as a project file of its own, to annotate
+anywhere and merge back.
+
+A packet is an ordinary project: the analyst's documents (text, metadata, external ids) in
+the order of their queue, the lead's labels with their definitions (the guidelines) and
+hotkeys, the relation types, and the patterns the built-in suggesters use. Its ``packet``
+setting says where it comes from (the lead's project id), which packet it is, for whom and
+when it was made; its own project id is the packet id, so the lead's project knows a packet
+when `merge` brings it back (``merges.source_project``).
+
+It is built under a temporary name beside its destination and renamed into place once whole,
+and recorded in the lead's project (``packets``, and each assignment's ``packet_id``) in the
+same step: a packet that could not be written leaves neither file nor record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from annotator import __version__
+from annotator.destinations import output, partial_name
+from annotator.model import AnalystNameError, Refused, check_analyst_name, utc_now
+from annotator.printable import as_text, printable
+from annotator.store.migrations import migration_set
+from annotator.store.project import Store
+from annotator.team.assign import AssignReport, assign
+
+#: The project setting a packet carries: {"id", "lead_project", "lead_file", "analyst",
+#: "made_at", "made_by", "documents"}.
+PACKET_SETTING = "packet"
+#: The lead's patterns, carried inside the packet too (the file beside it may not travel).
+PATTERNS_SETTING = "patterns"
+
+# A function giving the patterns file of a project (the suggesters' own rule).
+PatternsOf = Callable[[Path], Path]
+
+
+class PacketError(Refused):
+    """A packet that cannot be made as asked; nothing was written."""
+
+
+@dataclass
+class PacketReport:
+    """A packet written: where, for whom, what it holds."""
+
+    path: Path
+    packet_id: str
+    analyst: str
+    documents: int
+    lead_project: str
+    patterns: Path | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": as_text(str(self.path)),
+            "packet": self.packet_id,
+            "analyst": self.analyst,
+            "documents": self.documents,
+            "lead_project": self.lead_project,
+            "patterns": as_text(str(self.patterns)) if self.patterns else None,
+        }
+
+    def summary(self) -> str:
+        beside = f", with its patterns in {printable(self.patterns)}" if self.patterns else ""
+        return (
+            f"Wrote {printable(self.path)}: {self.documents:,} documents for "
+            f"{printable(self.analyst)} (packet {self.packet_id}){beside}. "
+            f"Open it with: annotator --db {printable(self.path)} --user "
+            f"{printable(self.analyst)}"
+        )
+
+
+def project_id(store: Store) -> str:
+    """The project's stable id, made (random, and kept) if it has none yet."""
+    value = store.get_setting("id")
+    if isinstance(value, str) and value:
+        return value
+    made = os.urandom(16).hex()
+    store.set_setting("id", made)
+    return made
+
+
+def packet_of(store: Store) -> dict[str, Any] | None:
+    """What a packet says of itself (its ``packet`` setting); None for any other project."""
+    value = store.get_setting(PACKET_SETTING)
+    return value if isinstance(value, dict) else None
+
+
+def write_packet(
+    store: Store,
+    analyst: str,
+    out: Path,
+    *,
+    everything: bool = False,
+    patterns_of: PatternsOf | None = None,
+) -> PacketReport:
+    """Write ``analyst``'s packet to ``out``: the documents assigned to them that no packet
+    has carried yet (every one, with ``everything``). Refused, with nothing written, when
+    they have none, or ``out`` (or its patterns file) is already there."""
+    analyst = _checked(analyst)
+    rows = _queue(store.conn, analyst, everything=everything)
+    if not rows:
+        raise PacketError(_nothing_to_send(store.conn, analyst))
+    patterns = _patterns(store.path, out, patterns_of)
+    _check_destination(out, patterns[1] if patterns else None)
+    return _write(store, analyst, out, rows, patterns, everything=everything)
+
+
+def write_packets(
+    store: Store,
+    analysts: Sequence[str],
+    folder: Path,
+    *,
+    patterns_of: PatternsOf | None = None,
+) -> list[PacketReport]:
+    """A packet in ``folder`` for each of ``analysts`` that has documents no packet carried
+    yet, named ``<analyst>-<n>.db`` (their n-th packet). Every destination is checked before
+    the first packet is written."""
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise PacketError(f"{printable(folder)} {what}; the packets go into a folder")
+    plans = []
+    for analyst in (_checked(a) for a in analysts):
+        rows = _queue(store.conn, analyst, everything=False)
+        if not rows:
+            continue
+        out = folder / packet_file_name(store.conn, analyst)
+        patterns = _patterns(store.path, out, patterns_of)
+        _check_destination(out, patterns[1] if patterns else None)
+        plans.append((analyst, out, rows, patterns))
+    written: list[PacketReport] = []
+    try:
+        with store.transaction():
+            for plan in plans:
+                written.append(_write(store, *plan))
+    except BaseException:
+        _remove(written)
+        raise
+    return written
+
+
+def assign_with_packets(
+    store: Store,
+    analysts: Sequence[str],
+    folder: Path,
+    *,
+    patterns_of: PatternsOf | None = None,
+    **settings: Any,
+) -> tuple[AssignReport, list[PacketReport]]:
+    """Assign (see :func:`annotator.team.assign.assign`, which takes ``settings``) and write
+    the packets of the documents not yet sent into ``folder`` (made when missing), all or
+    nothing: a packet that cannot be written takes the assignment back with it."""
+    made = not folder.exists()
+    written: list[PacketReport] = []
+    try:
+        with store.transaction():
+            report = assign(store, analysts, **settings)
+            if made:
+                folder.mkdir(parents=True)
+            written = write_packets(store, analysts, folder, patterns_of=patterns_of)
+    except BaseException:
+        _remove(written)
+        if made and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+        raise
+    return report, written
+
+
+def _remove(written: Sequence[PacketReport]) -> None:
+    """Take back packets written by a step that then failed as a whole."""
+    for report in written:
+        for path in (report.path, report.patterns):
+            if path is not None:
+                path.unlink(missing_ok=True)
+
+
+def packet_file_name(conn: sqlite3.Connection, analyst: str) -> str:
+    """``<analyst>-<n>.db`` for the analyst's n-th packet, the name made safe for any file
+    system (with a short hash of the real name when it had to be changed, so that two
+    analysts never get one file)."""
+    made = conn.execute("SELECT count(*) FROM packets WHERE analyst = ?", (analyst,)).fetchone()
+    safe = re.sub(r"[^\w.-]", "_", analyst).lstrip(".") or "analyst"
+    if safe != analyst:
+        safe += "-" + hashlib.sha256(analyst.encode("utf-8", "surrogatepass")).hexdigest()[:6]
+    return f"{safe}-{made[0] + 1}.db"
+
+
+# -- what goes in it ----------------------------------------------------------------------------
+
+
+def _checked(analyst: str) -> str:
+    try:
+        return check_analyst_name(analyst)
+    except AnalystNameError as e:
+        raise PacketError(f"{e}; no packet was written") from None
+
+
+def _queue(conn: sqlite3.Connection, analyst: str, *, everything: bool) -> list[tuple[Any, ...]]:
+    """The analyst's documents for the packet, in their queue's order."""
+    unsent = "" if everything else " AND a.packet_id IS NULL"
+    return conn.execute(
+        "SELECT d.id, d.external_id, d.title, d.text, d.text_hash, d.meta, d.source,"
+        " d.created_at FROM assignments a JOIN documents d ON d.id = a.document_id"
+        f" WHERE a.analyst = ?{unsent} ORDER BY a.position",
+        (analyst,),
+    ).fetchall()
+
+
+def _nothing_to_send(conn: sqlite3.Connection, analyst: str) -> str:
+    held = conn.execute(
+        "SELECT count(*) FROM assignments WHERE analyst = ?", (analyst,)
+    ).fetchone()[0]
+    if held:
+        return (
+            f"every one of the {held:,} documents assigned to {printable(analyst)!r} has gone "
+            "out in a packet already; --all makes a packet of them all again"
+        )
+    names = [r[0] for r in conn.execute("SELECT DISTINCT analyst FROM assignments ORDER BY 1")]
+    if not names:
+        return "no documents are assigned yet; `annotator assign` gives them out"
+    shown = ", ".join(printable(n) for n in names[:10]) + (" ..." if len(names) > 10 else "")
+    return f"no documents are assigned to {printable(analyst)!r}; the analysts are {shown}"
+
+
+def _patterns(lead: Path, out: Path, patterns_of: PatternsOf | None) -> tuple[Path, Path] | None:
+    """The lead's patterns file and where the packet's goes, when the lead has one."""
+    if patterns_of is None:
+        return None
+    source = patterns_of(lead)
+    return (source, patterns_of(out)) if source.is_file() else None
+
+
+def _read_patterns(path: Path) -> bytes:
+    """The lead's patterns file as it is; refused when it cannot be read as UTF-8 text."""
+    try:
+        data = path.read_bytes()
+        data.decode("utf-8")
+    except OSError as e:
+        raise PacketError(f"{printable(path)}: cannot be read ({e.strerror or e})") from None
+    except UnicodeDecodeError as e:
+        raise PacketError(
+            f"{printable(path)}: the patterns are not UTF-8 text (byte {e.start}); no packet "
+            "was written"
+        ) from None
+    return data
+
+
+def _check_destination(out: Path, patterns: Path | None) -> None:
+    for path in (out, patterns):
+        if path is not None and os.path.lexists(path):
+            raise PacketError(
+                f"{printable(path)} is already there; a packet never replaces a file (it may "
+                "be an analyst's work): choose another name or move it away"
+            )
+    if not out.parent.is_dir():
+        raise PacketError(f"{printable(out)}: the folder {printable(out.parent)} does not exist")
+
+
+# -- writing it ---------------------------------------------------------------------------------
+
+
+def _write(
+    store: Store,
+    analyst: str,
+    out: Path,
+    rows: list[tuple[Any, ...]],
+    patterns: tuple[Path, Path] | None,
+    *,
+    everything: bool = False,
+) -> PacketReport:
+    """Build the packet beside ``out``, then record it in the lead's project and rename it
+    into place in one step."""
+    packet_id = os.urandom(16).hex()
+    lead_id = project_id(store)
+    now = utc_now()
+    patterns_bytes = _read_patterns(patterns[0]) if patterns else None
+    about = {
+        "id": packet_id,
+        "lead_project": lead_id,
+        "lead_file": as_text(store.path.name),
+        "analyst": analyst,
+        "made_at": now,
+        "made_by": store.annotator,
+        "documents": len(rows),
+    }
+    temporary = out.parent / partial_name(out)
+    placed: list[Path] = []
+    try:
+        try:
+            _build(temporary, store.conn, rows, about, patterns_bytes)
+            with store.transaction():
+                _record(store, about, out, rows, everything=everything)
+                if patterns is not None and patterns_bytes is not None:
+                    with output(patterns[1], binary=True) as file:
+                        file.write(patterns_bytes)
+                    placed.append(patterns[1])
+                os.replace(temporary, out)
+                placed.append(out)
+        except BaseException:
+            for path in placed:
+                path.unlink(missing_ok=True)
+            raise
+    except (OSError, sqlite3.Error) as e:
+        reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        raise PacketError(f"{printable(out)}: the packet could not be written ({reason})") from None
+    finally:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{temporary}{suffix}").unlink(missing_ok=True)
+    return PacketReport(
+        out, packet_id, analyst, len(rows), lead_id, patterns[1] if patterns else None
+    )
+
+
+def _build(
+    path: Path,
+    lead: sqlite3.Connection,
+    rows: list[tuple[Any, ...]],
+    about: dict[str, Any],
+    patterns: bytes | None,
+) -> None:
+    """A new project at ``path`` holding the documents, the lead's scheme and the packet's
+    settings; no history (the analyst's begins when they start)."""
+    from sqlite_utils import Database
+
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    try:
+        migration_set().apply(Database(conn))
+        conn.execute("BEGIN")
+        settings = {
+            "id": about["id"],
+            "created_at": about["made_at"],
+            "created_by": f"annotator {__version__}",
+            PACKET_SETTING: about,
+        }
+        if patterns is not None:
+            settings[PATTERNS_SETTING] = patterns.decode("utf-8")
+        conn.executemany(
+            "INSERT INTO project (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET"
+            " value = excluded.value",
+            [(k, json.dumps(v, ensure_ascii=False)) for k, v in settings.items()],
+        )
+        for table in ("labels", "relation_types"):
+            _copy_table(lead, conn, table)
+        conn.executemany(
+            "INSERT INTO documents (external_id, title, text, text_hash, meta, source,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(*row[1:], about["made_at"]) for row in rows],
+        )
+        conn.execute("COMMIT")
+        conn.execute("PRAGMA journal_mode = WAL")
+    finally:
+        conn.close()
+    with open(path, "rb+") as f:
+        os.fsync(f.fileno())
+
+
+def _copy_table(lead: sqlite3.Connection, packet: sqlite3.Connection, table: str) -> None:
+    """Every row of one of the lead's scheme tables, as it is (ids, positions, hotkeys)."""
+    columns = [r[1] for r in lead.execute(f"PRAGMA table_info({table})")]
+    listed = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join("?" * len(columns))
+    packet.execute(f"DELETE FROM {table}")
+    packet.executemany(
+        f"INSERT INTO {table} ({listed}) VALUES ({marks})",
+        lead.execute(f"SELECT {listed} FROM {table}").fetchall(),
+    )
+
+
+def _record(
+    store: Store,
+    about: dict[str, Any],
+    out: Path,
+    rows: list[tuple[Any, ...]],
+    *,
+    everything: bool,
+) -> None:
+    """The packet in the lead's project: its row, and the packet each document went out in.
+
+    The documents were read before the packet was built, outside this transaction: one that
+    another packet took meanwhile (a second `packet` for the same analyst at the same time)
+    refuses this one, so no document goes out twice unasked."""
+    conn = store.conn
+    if not everything:
+        taken = conn.execute(
+            "SELECT count(*) FROM assignments WHERE analyst = ? AND packet_id IS NOT NULL"
+            " AND document_id IN (SELECT value FROM json_each(?))",
+            (about["analyst"], json.dumps([row[0] for row in rows])),
+        ).fetchone()[0]
+        if taken:
+            raise PacketError(
+                f"{taken:,} of these documents went out in another packet for "
+                f"{printable(about['analyst'])!r} while this one was made; nothing was written"
+            )
+    conn.execute(
+        "INSERT INTO packets (id, analyst, made_at, made_by, path, documents)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            about["id"],
+            about["analyst"],
+            about["made_at"],
+            about["made_by"],
+            as_text(os.path.abspath(out)),
+            len(rows),
+        ),
+    )
+    conn.executemany(
+        "UPDATE assignments SET packet_id = ? WHERE document_id = ? AND analyst = ?",
+        [(about["id"], row[0], about["analyst"]) for row in rows],
+    )
+    store.record_change(
+        "make_packet", packet=about["id"], analyst=about["analyst"], documents=len(rows)
+    )
