@@ -40,6 +40,12 @@ class Sizes:
     learn_runs: int = 3
     keys_samples: int = 4  # sample articles tagged from the keyboard (keys-samples)
     speaker_articles: int = 300  # the speakers row's generated articles
+    team_articles: int = 10_000  # each analyst's, in the team rows
+    team_growth: int = 2  # the growth rows time the team rows again at this many times the size
+    team_runs: int = 3
+    archive_articles: int = 1_000_000  # the archive rows' project
+    archive_runs: int = 3
+    archive_import_runs: int = 1
     assign_documents: int = 100_000  # packets-assign and packets-progress
     assign_analysts: int = 50
     assign_runs: int = 3
@@ -71,6 +77,10 @@ class Sizes:
             learn_runs=1,
             keys_samples=1,
             speaker_articles=60,
+            team_articles=1_000,
+            team_runs=2,
+            archive_articles=20_000,
+            archive_runs=2,
             assign_documents=5_000,
             assign_runs=2,
             progress_runs=3,
@@ -100,6 +110,10 @@ class Sizes:
             learn_runs=1,
             keys_samples=1,
             speaker_articles=6,
+            team_articles=30,
+            team_runs=1,
+            archive_articles=200,
+            archive_runs=1,
             assign_documents=60,
             assign_analysts=5,
             assign_runs=1,
@@ -170,6 +184,23 @@ class Context:
         if key not in self._projects:
             self.say(f"  building a project of {n:,} articles")
         return self._imported(key, [self.articles_file(n)])
+
+    def team_sources(self, n: int) -> list[Path]:
+        """Three analysts' projects over the same ``n`` articles (built once, cached)."""
+        from benchmarks import scale_corpus
+
+        folder = self.cache / f"team-{n}"
+        if not any(self.cache.glob(f"team-{n}-*-schema{scale_corpus.schema_tag()}")):
+            self.say(f"  building three analysts' projects of {n:,} articles ({folder.name})")
+        return scale_corpus.team_projects(self.cache, n)
+
+    def archive(self, n: int) -> Path:
+        """A project of ``n`` short articles (built once, cached); copy it before writing."""
+        from benchmarks import scale_corpus
+
+        if not any(self.cache.glob(f"archive-{n}-*-schema{scale_corpus.schema_tag()}.db")):
+            self.say(f"  building a project of {n:,} short articles (once; cached)")
+        return scale_corpus.archive_project(self.cache, n)
 
     def long_project(self) -> Path:
         """A project with 20 ordinary articles and the long one (external id "bench-long")."""

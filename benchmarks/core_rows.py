@@ -62,9 +62,19 @@ def _stored(db: Path) -> tuple[int, int]:
         conn.close()
 
 
-def _import_pair(ctx: Context, n: int, runs: int, warmup: int) -> tuple[Stats, Stats, Stats]:
-    """Time `annotator import` of ``articles(n)`` beside the reference's; keeps our project."""
-    source = ctx.articles_file(n)
+def _import_pair(
+    ctx: Context,
+    n: int,
+    runs: int,
+    warmup: int,
+    *,
+    source: Path | None = None,
+    spans_each: int = 5,
+    keep: bool = True,
+) -> tuple[Stats, Stats, Stats]:
+    """Time `annotator import` of ``articles(n)`` (or of ``source``, ``n`` records of
+    ``spans_each`` spans) beside the reference's; keeps our project unless told not to."""
+    source = source or ctx.articles_file(n)
     _read_through(source)
     ours_db, reference_db = ctx.work / f"import-{n}.db", ctx.work / f"import-{n}-reference.db"
     counts: dict[str, tuple[int, int]] = {}
@@ -86,12 +96,15 @@ def _import_pair(ctx: Context, n: int, runs: int, warmup: int) -> tuple[Stats, S
     ctx.say(f"  importing {n:,} articles, {warmup + runs} times each (whole processes)")
     result = paired(ours, plain, runs=runs, warmup=warmup, prepare=prepare)
     counts["ours"] = _stored(ours_db)
-    expected = (n, 5 * n)
+    expected = (n, spans_each * n)
     for side, got in counts.items():
         if got != expected:
             raise RuntimeError(f"{side} imported {got} (documents, spans), expected {expected}")
     ctx.fresh_path(reference_db.name)
-    ctx.keep_project(f"articles-{n}", ours_db)
+    if keep:
+        ctx.keep_project(f"articles-{n}", ours_db)
+    else:
+        ctx.fresh_path(ours_db.name)
     return result
 
 

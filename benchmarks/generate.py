@@ -380,3 +380,50 @@ def check_spans(record: dict[str, Any]) -> list[str]:
         elif text[s["start"] : s["end"]] != s["text"]:
             problems.append(f"span [{s['start']}, {s['end']}) text differs")
     return problems
+
+
+# -- shorter articles, for a project of a million -------------------------------------------
+
+
+def _short_article(rng: random.Random, pools: _Pools, number: int, size: int) -> dict[str, Any]:
+    """A news brief of about ``size`` characters: a claim and a quote, among fillers."""
+    out = _Text()
+    title = rng.choice(pools.headlines)
+    out.add(f"{title}\n\n{rng.choice(_PLACES).upper()} — ")
+    claim = rng.choice(pools.claims)
+    quote = rng.choice(pools.quotes)
+    claim_at, _, quote_at = _paragraph(out, [claim, rng.choice(pools.fillers), quote])
+    while out.pos < size:
+        out.add(" ")
+        out.add(rng.choice(pools.fillers).text)
+    out.add(f" (story {number})\n")
+    text = out.value()
+    spans = [
+        _span(text, at + s, at + e, label)
+        for at, sent in ((claim_at, claim), (quote_at, quote))
+        for s, e, label in sent.marks
+    ]
+    return {
+        "id": f"brief-{number:07d}",
+        "title": title,
+        "text": text,
+        "meta": {"source": rng.choice(_PAPERS), "section": rng.choice(["city", "health"])},
+        "spans": spans,
+    }
+
+
+def short_articles(n: int, *, seed: int = SEED, size: int = 560) -> Iterator[dict[str, Any]]:
+    """``n`` distinct briefs of about ``size`` characters with two spans each (a claim and a
+    quote): the shape of a big archive's articles."""
+    rng = random.Random(seed + 3)
+    pools = _Pools(rng)
+    for number in range(1, n + 1):
+        yield _short_article(rng, pools, number, size)
+
+
+def short_articles_file(cache: Path, n: int, *, seed: int = SEED) -> Path:
+    """The JSONL file of ``short_articles(n)``, generated once into ``cache``."""
+    path = cache / f"briefs-{n}-seed{seed}-v{GENERATOR_VERSION}.jsonl"
+    if not path.exists():
+        write_jsonl(path, short_articles(n, seed=seed))
+    return path

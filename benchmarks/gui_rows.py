@@ -14,6 +14,7 @@ import selectors
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -279,31 +280,32 @@ def edit_long(ctx: Context) -> list[Figure]:
 
 def big_project(ctx: Context) -> list[Figure]:
     s = ctx.sizes
+    return window_on(ctx, "big-project", lambda: ctx.project(s.many_articles), s.many_articles)
+
+
+def window_on(ctx: Context, row: str, project: Callable[[], Path], documents: int) -> list[Figure]:
+    """Open the window on a big ``project`` of ``documents`` documents, scroll its list to the
+    end, and take its peak memory, beside the same on a project of a hundred."""
+    s = ctx.sizes
     names = {
-        "open": (
-            f"open a project of {s.many_articles:,} documents",
-            f"< {BIG_OPEN_LIMIT:g} s median",
-        ),
+        "open": (f"open a project of {documents:,} documents", f"< {BIG_OPEN_LIMIT:g} s median"),
         "scroll": ("scroll the document list to the end", "reads no document text"),
         "memory": ("peak memory of the window process", f"< {BIG_MEMORY_LIMIT_MB} MB"),
     }
     problem = window_problem()
     if problem:
         return [
-            _na("big-project", f"big-project-{k}", w, t, f"window not available: {problem}")
+            _na(row, f"{row}-{k}", w, t, f"window not available: {problem}")
             for k, (w, t) in names.items()
         ]
-    projects = {"ours": ctx.project(s.many_articles), "reference": ctx.project(s.small_project)}
+    projects = {"ours": project(), "reference": ctx.project(s.small_project)}
     runs: dict[str, list[dict[str, Any]]] = {"ours": [], "reference": []}
-    ctx.say(f"  opening the window on {s.many_articles:,} and {s.small_project} documents")
+    ctx.say(f"  opening the window on {documents:,} and {s.small_project} documents")
     for i in range(s.warmup + s.big_project_runs):
         for key in ("ours", "reference") if i % 2 == 0 else ("reference", "ours"):
             data = _child(ctx, "big-project", {"project": str(projects[key])}, timeout=600)
             if "na" in data:
-                return [
-                    _na("big-project", f"big-project-{k}", w, t, data["na"])
-                    for k, (w, t) in names.items()
-                ]
+                return [_na(row, f"{row}-{k}", w, t, data["na"]) for k, (w, t) in names.items()]
             if i >= s.warmup:
                 runs[key].append(data)
 
@@ -323,8 +325,8 @@ def big_project(ctx: Context) -> list[Figure]:
     before = Stats([r["peak_before_window_mb"] for r in runs["ours"]]).median
     return [
         Figure(
-            row="big-project",
-            name="big-project-open",
+            row=row,
+            name=f"{row}-open",
             what=names["open"][0],
             target=names["open"][1],
             ours=open_t,
@@ -335,8 +337,8 @@ def big_project(ctx: Context) -> list[Figure]:
             extra={"runs": runs},
         ),
         Figure(
-            row="big-project",
-            name="big-project-scroll",
+            row=row,
+            name=f"{row}-scroll",
             what=names["scroll"][0],
             target=names["scroll"][1],
             ours=stats("ours", "scroll"),
@@ -346,8 +348,8 @@ def big_project(ctx: Context) -> list[Figure]:
             note=f"{texts} document texts read while scrolling {runs['ours'][0]['rows']:,} rows",
         ),
         Figure(
-            row="big-project",
-            name="big-project-memory",
+            row=row,
+            name=f"{row}-memory",
             what=names["memory"][0],
             target=names["memory"][1],
             unit="MB",

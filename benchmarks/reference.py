@@ -13,6 +13,8 @@ import json
 import os
 import sqlite3
 from datetime import datetime, timezone
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 
 from benchmarks.generate import LABELS
@@ -101,10 +103,11 @@ def _hash32(*parts: str) -> int:
 
 
 def export_jsonl(db_path: Path, fmt: str, destination: Path) -> tuple[int, int]:
-    """Export an annotator project: one SELECT for documents, one for spans, json.dumps a row.
+    """Export an annotator project: one SELECT for documents, one for spans (read as a set,
+    grouped by document), json.dumps a row, no fsync (annotator syncs its file once).
 
-    Each span is checked against its text, as annotator does; the file is flushed to disk.
-    Returns (documents, spans) written.
+    Each span is checked against its text, as annotator does. Returns (documents, spans)
+    written.
     """
     conn = sqlite3.connect(str(db_path))
     try:
@@ -142,7 +145,9 @@ def export_jsonl(db_path: Path, fmt: str, destination: Path) -> tuple[int, int]:
                 " ORDER BY annotator"
             ):
                 lead.setdefault(doc_id, {})[who] = float(seconds)
-        pending = span_rows.fetchone()
+        # The spans read as a set, each document's taken in turn (no call per span).
+        by_document = groupby(span_rows, key=itemgetter(0))
+        pending = next(by_document, None)
         documents = spans = 0
         with open(destination, "w", encoding="utf-8", newline="\n") as out:
             for row in docs:
@@ -151,9 +156,11 @@ def export_jsonl(db_path: Path, fmt: str, destination: Path) -> tuple[int, int]:
                 ]
                 statuses = json.loads(row[10])
                 mine = []
-                while pending is not None and pending[0] == doc_id:
-                    mine.append(pending)
-                    pending = span_rows.fetchone()
+                while pending is not None and pending[0] < doc_id:
+                    pending = next(by_document, None)
+                if pending is not None and pending[0] == doc_id:
+                    mine = list(pending[1])
+                    pending = next(by_document, None)
                 for s in mine:
                     if text[s[1] : s[2]] != s[4]:
                         raise ValueError(f"document {doc_id}: span {s[1]}-{s[2]} does not match")
@@ -216,12 +223,9 @@ def export_jsonl(db_path: Path, fmt: str, destination: Path) -> tuple[int, int]:
                         value = meta.get(key)
                         name = f"meta_{key}" if key in ("id", "text", "label") else key
                         record[name] = "" if value is None else value
-                out.write(json.dumps(record, ensure_ascii=False))
-                out.write("\n")
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
                 documents += 1
                 spans += len(mine)
-            out.flush()
-            os.fsync(out.fileno())
     finally:
         conn.close()
     return documents, spans
@@ -285,6 +289,211 @@ def export_brat(db_path: Path, destination: Path) -> tuple[int, int]:
     return documents, written
 
 
+# -- a team's work, and a big project ---------------------------------------------------------
+
+_TEAM_SCHEMA = """
+CREATE TABLE labels (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE documents (
+    id INTEGER PRIMARY KEY, external_id TEXT, title TEXT NOT NULL, text_hash TEXT NOT NULL UNIQUE,
+    meta TEXT NOT NULL, status TEXT NOT NULL, source TEXT, created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL, text TEXT NOT NULL
+);
+CREATE TABLE spans (
+    id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL REFERENCES documents (id),
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, label_id INTEGER NOT NULL REFERENCES labels (id),
+    text TEXT NOT NULL, annotator TEXT NOT NULL, note TEXT, origin TEXT NOT NULL,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+);
+CREATE INDEX spans_document ON spans (document_id, start);
+CREATE TABLE statuses (
+    document_id INTEGER NOT NULL, annotator TEXT NOT NULL, status TEXT NOT NULL,
+    updated_at TEXT NOT NULL, PRIMARY KEY (document_id, annotator)
+) WITHOUT ROWID;
+CREATE TABLE changes (
+    id INTEGER PRIMARY KEY, at TEXT NOT NULL, annotator TEXT NOT NULL, action TEXT NOT NULL,
+    document_id INTEGER, span_id INTEGER, details TEXT NOT NULL
+);
+"""
+
+
+def merge_plain(team_path: Path, sources: list[Path]) -> tuple[int, int]:
+    """Several analysts' projects copied into one, documents matched by text hash and labels
+    by name, in one transaction: every document, span, status and history entry, with SQL
+    alone (no check that two files' analysts differ, no record of where work came from)."""
+    conn = sqlite3.connect(str(team_path), isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.executescript(_TEAM_SCHEMA)
+        conn.execute("BEGIN")
+        for i, source in enumerate(sources):
+            conn.execute(f"ATTACH DATABASE ? AS s{i}", (str(source),))
+            conn.execute(f"INSERT OR IGNORE INTO labels (name) SELECT name FROM s{i}.labels")
+            conn.execute(
+                "INSERT INTO documents (external_id, title, text_hash, meta, status, source,"
+                " created_at, updated_at, text) SELECT external_id, title, text_hash, meta,"
+                f" status, source, created_at, updated_at, text FROM s{i}.documents ORDER BY id"
+                " ON CONFLICT (text_hash) DO NOTHING"
+            )
+            conn.execute(
+                f"CREATE TEMP TABLE map{i} AS SELECT sd.id AS old, d.id AS new FROM"
+                f" s{i}.documents sd JOIN documents d ON d.text_hash = sd.text_hash"
+            )
+            conn.execute(f"CREATE INDEX temp.map{i}_old ON map{i} (old)")
+            conn.execute(
+                'INSERT INTO spans (document_id, start, "end", label_id, text, annotator, note,'
+                ' origin, created_at, updated_at) SELECT m.new, s.start, s."end", l.id, s.text,'
+                " s.annotator, s.note, s.origin, s.created_at, s.updated_at"
+                f" FROM s{i}.spans s JOIN map{i} m ON m.old = s.document_id"
+                f" JOIN s{i}.labels sl ON sl.id = s.label_id JOIN labels l ON l.name = sl.name"
+                " ORDER BY s.id"
+            )
+            conn.execute(
+                "INSERT OR REPLACE INTO statuses SELECT m.new, s.annotator, s.status,"
+                f" s.updated_at FROM s{i}.statuses s JOIN map{i} m ON m.old = s.document_id"
+            )
+            conn.execute(
+                "INSERT INTO changes (at, annotator, action, document_id, details)"
+                f" SELECT c.at, c.annotator, c.action, m.new, c.details FROM s{i}.changes c"
+                f" LEFT JOIN map{i} m ON m.old = c.document_id ORDER BY c.id"
+            )
+        conn.execute("COMMIT")
+        for i in range(len(sources)):
+            conn.execute(f"DETACH DATABASE s{i}")
+        documents = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        spans = conn.execute("SELECT count(*) FROM spans").fetchone()[0]
+    finally:
+        conn.close()
+    return documents, spans
+
+
+def curate_plain(db_path: Path, curator: str = "bench") -> tuple[int, int]:
+    """The spans every analyst who marked a document done made alike, on the documents two or
+    more marked done, put in as curated spans by one INSERT ... SELECT; the documents settled."""
+    now = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    conn = sqlite3.connect(str(db_path), isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("CREATE TEMP TABLE settled (document_id INTEGER PRIMARY KEY, analysts)")
+        conn.execute(
+            "INSERT INTO settled SELECT document_id, count(*) FROM statuses"
+            " WHERE status = 'done' GROUP BY document_id HAVING count(*) >= 2"
+        )
+        spans = conn.execute(
+            'INSERT INTO spans (document_id, start, "end", label_id, text, annotator, origin,'
+            ' created_at, updated_at) SELECT a.document_id, a.start, a."end", a.label_id,'
+            " a.text, ?, 'curated', ?, ? FROM (SELECT s.document_id, s.start, s.\"end\","
+            " s.label_id, min(s.text) AS text, count(DISTINCT s.annotator) AS made FROM spans s"
+            " CROSS JOIN statuses d ON d.document_id = s.document_id AND d.annotator = s.annotator"
+            " AND d.status = 'done' WHERE s.origin IN ('manual', 'imported')"
+            ' GROUP BY s.document_id, s.start, s."end", s.label_id) a'
+            " JOIN temp.settled t ON t.document_id = a.document_id WHERE a.made = t.analysts"
+            ' ORDER BY a.document_id, a.start, a."end"',
+            (curator, now, now),
+        ).rowcount
+        documents = conn.execute(
+            "INSERT INTO curations (document_id, curator, curated_at) SELECT document_id, ?, ?"
+            " FROM temp.settled WHERE true ON CONFLICT (document_id) DO NOTHING",
+            (curator, now),
+        ).rowcount
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    return documents, spans
+
+
+def agreement_plain(db_path: Path) -> tuple[int, int]:
+    """Each pair of analysts' exact matches per label over the documents both marked done:
+    the layers read with one query and counted with ``Counter``. Prints them as JSON."""
+    from collections import Counter
+    from itertools import combinations
+
+    conn = sqlite3.connect(str(db_path))
+    try:
+        done: dict[str, set[int]] = {}
+        for who, doc in conn.execute(
+            "SELECT annotator, document_id FROM statuses WHERE status = 'done'"
+        ):
+            done.setdefault(who, set()).add(doc)
+        layers: dict[str, list[tuple[int, int, int, int]]] = {}
+        for who, doc, start, end, label in conn.execute(
+            'SELECT annotator, document_id, start, "end", label_id FROM spans'
+            " WHERE origin IN ('manual', 'imported')"
+        ):
+            layers.setdefault(who, []).append((doc, start, end, label))
+    finally:
+        conn.close()
+    out = []
+    for a, b in combinations(sorted(layers), 2):
+        both = done.get(a, set()) & done.get(b, set())
+        mine = Counter(s for s in layers[a] if s[0] in both)
+        theirs = Counter(s for s in layers[b] if s[0] in both)
+        out.append({"a": a, "b": b, "documents": len(both), "exact": sum((mine & theirs).values())})
+    print(json.dumps(out))
+    return len(out), sum(p["exact"] for p in out)
+
+
+def stats_plain(db_path: Path) -> tuple[int, int]:
+    """Documents by status, spans by label and by analyst, and each analyst's statuses: the
+    counts ``stats`` starts with, one GROUP BY each. Prints them as JSON."""
+    conn = sqlite3.connect(str(db_path))
+    try:
+        by_status = dict(conn.execute("SELECT status, count(*) FROM documents GROUP BY status"))
+        by_label = dict(
+            conn.execute(
+                "SELECT l.name, count(*) FROM spans s JOIN labels l ON l.id = s.label_id"
+                " WHERE s.origin != 'suggested' GROUP BY l.name"
+            )
+        )
+        by_annotator = dict(
+            conn.execute(
+                "SELECT annotator, count(*) FROM spans WHERE origin != 'suggested'"
+                " GROUP BY annotator"
+            )
+        )
+        statuses = [
+            list(r)
+            for r in conn.execute(
+                "SELECT annotator, status, count(*) FROM statuses GROUP BY annotator, status"
+            )
+        ]
+    finally:
+        conn.close()
+    print(
+        json.dumps(
+            {
+                "documents_by_status": by_status,
+                "spans_by_label": by_label,
+                "spans_by_annotator": by_annotator,
+                "statuses": statuses,
+            }
+        )
+    )
+    return sum(by_status.values()), sum(by_label.values())
+
+
+def documents_plain(db_path: Path, status: str, annotator: str = "bench") -> tuple[int, int]:
+    """The lines ``annotator documents --status S`` prints, each written as it is read."""
+    import sys
+
+    conn = sqlite3.connect(str(db_path))
+    count = 0
+    try:
+        rows = conn.execute(
+            "SELECT d.id, d.title, d.span_count, d.external_id FROM documents d JOIN statuses s"
+            " ON s.document_id = d.id AND s.annotator = ? AND s.status = ? ORDER BY d.id",
+            (annotator, status),
+        )
+        write = sys.stdout.write
+        for doc, title, spans, external in rows:
+            ident = external if external is not None else str(doc)
+            write(f"{doc:>6}  {status:<11} {spans:>5}  {title}  [{ident}]\n")
+            count += 1
+    finally:
+        conn.close()
+    sys.stdout.flush()
+    return count, 0
+
+
 def assign_round_robin(db_path: Path, analysts: int, overlap: int) -> tuple[int, int]:
     """Give each document of an annotator project to ``overlap`` analysts in turn (no
     balancing by length, no seed, no record of the run), as rows of a table of its own.
@@ -337,6 +546,11 @@ def main(argv: list[str] | None = None) -> None:
         python -m benchmarks.reference export DB FORMAT OUT
         python -m benchmarks.reference docbin DB OUT
         python -m benchmarks.reference brat DB FOLDER
+        python -m benchmarks.reference merge TEAM SOURCE...
+        python -m benchmarks.reference curate DB
+        python -m benchmarks.reference agreement DB
+        python -m benchmarks.reference stats DB
+        python -m benchmarks.reference documents DB STATUS
         python -m benchmarks.reference assign DB ANALYSTS OVERLAP
         python -m benchmarks.reference progress DB
 
@@ -354,8 +568,19 @@ def main(argv: list[str] | None = None) -> None:
         counts = export_docbin(Path(args[1]), Path(args[2]))
     elif args[0] == "brat":
         counts = export_brat(Path(args[1]), Path(args[2]))
+    elif args[0] == "merge":
+        counts = merge_plain(Path(args[1]), [Path(a) for a in args[2:]])
+    elif args[0] == "curate":
+        counts = curate_plain(Path(args[1]))
+    elif args[0] == "agreement":
+        counts = agreement_plain(Path(args[1]))
+    elif args[0] == "stats":
+        counts = stats_plain(Path(args[1]))
     elif args[0] == "assign":
         counts = assign_round_robin(Path(args[1]), int(args[2]), int(args[3]))
+    elif args[0] == "documents":
+        documents_plain(Path(args[1]), args[2])
+        return
     elif args[0] == "progress":
         print(json.dumps(progress_counts(Path(args[1]))))
         return

@@ -3,6 +3,7 @@
     python -m benchmarks                  # every row at full size (several minutes)
     python -m benchmarks --quick          # small sizes, for a first look
     python -m benchmarks --only import-10k --only export
+    python -m benchmarks --only scale --big     # the team and million-article rows
     python -m benchmarks --compare benchmarks/results/OLD.json
 
 Each figure times annotator beside a reference (the simplest code that does the same work)
@@ -35,6 +36,7 @@ from benchmarks import (
     keys_rows,
     learned_rows,
     packet_rows,
+    scale_rows,
     speaker_rows,
     suggest_rows,
 )
@@ -62,24 +64,33 @@ ROWS: dict[str, Row] = {
     "learn-stall": gui_rows.learn_stall,
     "keys-article": keys_rows.article,
     "keys-samples": keys_rows.samples,
+    **{f"scale-{command}": scale_rows.team_row(command) for command in scale_rows.TEAM_LIMITS},
+    "scale-1m-stats": scale_rows.archive_stats,
+    "scale-1m-documents": scale_rows.archive_documents,
+    "scale-1m-window": scale_rows.archive_window,
+    "scale-1m-import": scale_rows.archive_import,
     "packets-assign": packet_rows.assign,
     "packets-progress": packet_rows.progress,
 }
+# Rows that take many minutes: run only with --big, or when named in full with --only.
+BIG = {"scale-1m-import"}
 RESULTS = HERE / "results"
 CACHE = HERE / ".cache"
 
 
-def select_rows(only: Sequence[str]) -> list[str]:
-    """Row names from ``--only`` values: exact names or prefixes, comma-separated or repeated."""
+def select_rows(only: Sequence[str], big: bool = False) -> list[str]:
+    """Row names from ``--only`` values: exact names or prefixes, comma-separated or repeated.
+
+    The rows in ``BIG`` are left out unless ``big`` is given or they are named in full."""
     if not only:
-        return list(ROWS)
+        return [name for name in ROWS if big or name not in BIG]
     wanted = [w.strip() for value in only for w in value.split(",") if w.strip()]
     chosen = []
     for w in wanted:
         matches = [name for name in ROWS if name == w or name.startswith(w + "-")]
         if not matches:
             raise SystemExit(f"no benchmark row {w!r}; the rows are: {', '.join(ROWS)}")
-        chosen += [m for m in matches if m not in chosen]
+        chosen += [m for m in matches if m not in chosen and (big or m == w or m not in BIG)]
     return [name for name in ROWS if name in chosen]
 
 
@@ -249,12 +260,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, default=RESULTS, help="folder for the JSON")
     parser.add_argument("--cache", type=Path, default=CACHE, help="folder for generated corpora")
     parser.add_argument("--keep-work", action="store_true", help="keep the projects built")
+    parser.add_argument(
+        "--big",
+        action="store_true",
+        help=f"also run the rows that take many minutes ({', '.join(sorted(BIG))})",
+    )
     parser.add_argument("--list", action="store_true", help="list the rows and exit")
     args = parser.parse_args(argv)
     if args.list:
         print("\n".join(ROWS))
         return 0
-    rows = select_rows(args.only)
+    rows = select_rows(args.only, args.big)
     sizes = Sizes.quick() if args.quick else Sizes.full()
     mode = "quick" if args.quick else "full"
     if args.runs:

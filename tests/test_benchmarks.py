@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -24,6 +25,7 @@ GUI_ROWS = {
     "learn-stall",
     "keys-article",
     "keys-samples",
+    "scale-1m-window",
 }
 
 
@@ -136,6 +138,41 @@ def test_only_picks_rows_by_name_or_prefix() -> None:
         runner.select_rows(["nonsense"])
 
 
+def test_the_big_rows_run_when_asked_for() -> None:
+    assert "scale-1m-import" not in runner.select_rows([])
+    assert "scale-1m-import" not in runner.select_rows(["scale"])
+    assert "scale-merge" in runner.select_rows(["scale"])
+    assert "scale-1m-import" in runner.select_rows([], big=True)
+    assert "scale-1m-import" in runner.select_rows(["scale"], big=True)
+    assert runner.select_rows(["scale-1m-import"]) == ["scale-1m-import"]
+
+
+def test_the_scale_corpora_are_annotator_projects_with_each_analysts_work(tmp_path: Path) -> None:
+    from annotator.store.project import Store
+    from benchmarks import scale_corpus
+
+    paths = scale_corpus.team_projects(tmp_path, 40)
+    assert scale_corpus.team_projects(tmp_path, 40) == paths  # cached
+    texts = []
+    for who, path in zip(scale_corpus.ANALYSTS, paths, strict=True):
+        with Store(path, who) as store:
+            assert store.documents.count() == 40
+            assert store.statuses.analysts() == [who]
+            spans = [s for d in range(1, 41) for s in store.spans.in_document(d)]
+            assert 6 * 40 <= len(spans) <= 9 * 40
+            assert all(
+                store.documents.text(s.document_id)[s.start : s.end] == s.text for s in spans
+            )
+            assert store.history(1)  # the entries a window writes
+            texts.append([store.documents.text(d) for d in range(1, 41)])
+    assert texts[0] == texts[1] == texts[2]
+    archive = scale_corpus.archive_project(tmp_path, 50)
+    with Store(archive, "bench") as store:
+        assert store.documents.count() == 50
+        assert 0 < store.documents.count("done") < 50
+        assert store.stats()["spans"] == 100
+
+
 def _context(tmp_path: Path) -> Context:
     return Context(sizes=Sizes.tiny(), cache=tmp_path / "cache", work=tmp_path / "work", log=False)
 
@@ -209,3 +246,19 @@ def test_a_project_that_is_not_the_gold_is_told_apart(tmp_path: Path) -> None:
     assert any("1 suggestions left undecided" in p for p in problems)
     assert any("spans missing" in p and "quote" in p for p in problems)
     assert any("relations missing" in p for p in problems)
+
+
+def test_a_window_process_measures_its_own_peak_memory_not_its_runners() -> None:
+    runner_memory = bytearray(300 * 1024 * 1024)
+    for i in range(0, len(runner_memory), 4096):
+        runner_memory[i] = 1  # the runner is large, as it is after building a big project
+    code = "from benchmarks.gui_child import peak_mb; print(peak_mb())"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert float(done.stdout) < 150
+    del runner_memory

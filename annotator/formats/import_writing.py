@@ -84,9 +84,10 @@ def write_records(
                         (*span[:5], "suggested", *span[6:8], span[8] or suggester, *span[9:])
                         for span in record.spans
                     ]
-                for name in sorted(new_labels - label_ids.keys()):
-                    label_ids[name] = store.labels.add(name).id  # type: ignore[assignment]
-                    added_labels.append(name)
+                if new_labels:  # labels a record brought (--create-labels)
+                    for name in sorted(new_labels - label_ids.keys()):
+                        label_ids[name] = store.labels.add(name).id  # type: ignore[assignment]
+                        added_labels.append(name)
                 document_id = store.documents.insert(
                     text=record.text,
                     text_hash=record.text_hash,

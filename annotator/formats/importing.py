@@ -138,7 +138,9 @@ def import_paths(
             sizes.append(0)
     total = sum(sizes)
     done = 0
-    with store.bulk_writes(), _patient(store, on_wait):
+    # The importer makes every reference it writes (a span's document and label): SQLite's
+    # check of each is left off while it writes, a lookup per span spared.
+    with store.bulk_writes(), _patient(store, on_wait), store.references_made_here():
         for f, size in zip(files, sizes, strict=False):
 
             def file_progress(read: int, _base: int = done, _size: int = size) -> None:

@@ -47,8 +47,7 @@ def write_jsonl(job: ExportJob, out: IO[str], report: ExportReport) -> None:
     if job.made_by is not None and job.format != "doccano":  # doccano's spans have no place
         make = with_analysts(make, job.analysts_of)
     for doc, spans in job.counted(report):
-        out.write(_dumps(make(doc, spans)))
-        out.write("\n")
+        out.write(_dumps(make(doc, spans)) + "\n")
 
 
 def native_record(

@@ -137,6 +137,8 @@ def encodable(value: Any, what: str) -> str | None:
     if value is None or isinstance(value, (bool, int)):
         return None
     if isinstance(value, str):  # the common case, checked without building JSON
+        if value.isascii():  # no surrogate can hide in it: nothing to encode
+            return None
         try:
             value.encode("utf-8")
         except UnicodeEncodeError as e:

@@ -55,7 +55,7 @@ from annotator.model import STATUS_NAMES
 from annotator.printable import printable
 from annotator.store import activity
 from annotator.store.project import Store
-from annotator.team.agreement import Tally, tally
+from annotator.team.agreement import Layer, Tally, add_spans
 
 DEFAULT_SLOWEST = 10
 
@@ -71,23 +71,23 @@ class Roles:
     only_curators: frozenset[str]
 
 
-def roles(store: Store) -> Roles:
+# What Spans.tally gives: (origin, analyst, label, suggester, spans).
+SpanCounts = list[tuple[str, str, str, str | None, int]]
+ANALYST_ORIGINS = ("manual", "imported")
+
+
+def roles(store: Store, tally: SpanCounts | None = None) -> Roles:
     """The project's analysts and curators, by name. A person who curated and also made or
     imported spans of their own is both; one who only curated is a curator alone, even when
-    they gave documents a status (a curator may mark the documents they settled done)."""
+    they gave documents a status (a curator may mark the documents they settled done).
+    ``tally`` is ``store.spans.tally()``, when the caller has it already."""
+    tally = store.spans.tally() if tally is None else tally
+    own = {who for origin, who, _, _, _ in tally if origin in ANALYST_ORIGINS}
     curators = sorted(
-        {r[0] for r in store.conn.execute("SELECT curator FROM curations")}
-        | {r[0] for r in store.conn.execute("SELECT annotator FROM spans WHERE origin = 'curated'")}
+        {r[0] for r in store.conn.execute("SELECT DISTINCT curator FROM curations")}
+        | {who for origin, who, _, _, _ in tally if origin == "curated"}
     )
-    only = frozenset(
-        who
-        for who in curators
-        if store.conn.execute(
-            "SELECT 1 FROM spans WHERE annotator = ? AND origin IN ('manual', 'imported') LIMIT 1",
-            (who,),
-        ).fetchone()
-        is None
-    )
+    only = frozenset(who for who in curators if who not in own)
     analysts = [who for who in store.statuses.analysts() if who not in only]
     return Roles(analysts, curators, only)
 
@@ -102,15 +102,13 @@ def figures(
     """All of a project's figures (the keys are listed in the module's docstring)."""
     if period not in activity.PERIODS:
         raise ValueError(f"period must be one of {', '.join(activity.PERIODS)}, not {period!r}")
-    out = store.stats()
-    who = roles(store)
+    tally = store.spans.tally()  # every span count, read once along an index
+    out = store.stats(tally)
+    who = roles(store, tally)
     times = activity.active_times(store, break_after=break_after)
-    done = {
-        key: at for key, at in activity.done_times(store).items() if key[1] not in who.only_curators
-    }
     out["analysts"] = who.analysts
     out["curators"] = who.curators
-    by_label = spans_by_label_by_analyst(store)
+    by_label = spans_by_label_by_analyst(store, tally)
     out["spans_by_label"] = {
         label: sum(counts[label] for counts in by_label.values()) for label in out["spans_by_label"]
     }
@@ -122,49 +120,50 @@ def figures(
         if name not in who.only_curators
     }
     out["spans_by_label_by_analyst"] = by_label
-    out["curated"] = curated(store, out["documents"])
+    out["curated"] = curated(store, out["documents"], tally)
     out["active_time"] = active_time(store, times, break_after, slowest, who.only_curators)
-    out["done"] = {
-        "period": period,
-        "overall": activity.count_by_period(
-            activity.overall_done_times(store, done).values(), period
-        ),
-        "by_analyst": activity.done_per_period(store, period, done),
+    finished = {
+        who for who, counts in out["documents_by_status_by_analyst"].items() if counts["done"]
     }
-    out["spans_per_hour"] = spans_per_hour(activity.spans_made(store), activity.by_analyst(times))
-    out["agreement_over_time"] = agreement_over_time(store, period, done)
+    pairs = len(set(by_label) | finished) >= 2  # agreement needs two analysts
+    done = activity.done_by_period(store, period, who.only_curators, times=pairs)
+    out["done"] = {"period": period, "overall": done.overall, "by_analyst": done.by_analyst}
+    # Spans made one at a time are read only when some are: a big imported archive has none.
+    made = any(origin in ("manual", "curated") for origin, *_ in tally)
+    out["spans_per_hour"] = spans_per_hour(
+        activity.spans_made(store) if made else {}, activity.by_analyst(times)
+    )
+    out["agreement_over_time"] = (
+        agreement_over_time(store, period, done.times, set(by_label))
+        if done.times is not None
+        else []
+    )
     return out
 
 
-def spans_by_label_by_analyst(store: Store) -> dict[str, dict[str, int]]:
+def spans_by_label_by_analyst(
+    store: Store, tally: SpanCounts | None = None
+) -> dict[str, dict[str, int]]:
     """Each analyst's spans of their own layer (made or imported; not suggestions, not
     curated spans) of each label, every label listed."""
     names = [lab.name for lab in store.labels.all()]
     out: dict[str, dict[str, int]] = {}
-    for who, label, count in store.conn.execute(
-        "SELECT s.annotator, l.name, count(*) FROM spans s JOIN labels l ON l.id = s.label_id"
-        " WHERE s.origin IN ('manual', 'imported') GROUP BY s.annotator, l.name"
-        " ORDER BY s.annotator"
-    ):
-        out.setdefault(who, dict.fromkeys(names, 0))[label] = count
-    return out
+    for origin, who, label, _, count in store.spans.tally() if tally is None else tally:
+        if origin in ANALYST_ORIGINS:
+            mine = out.setdefault(who, dict.fromkeys(names, 0))
+            mine[label] = mine.get(label, 0) + count
+    return {who: out[who] for who in sorted(out)}
 
 
-def curated(store: Store, documents: int) -> dict[str, Any]:
+def curated(store: Store, documents: int, tally: SpanCounts | None = None) -> dict[str, Any]:
     """The curated layer: its spans (by label), and the documents curators settled, of all
     ``documents``; for each curator, what they settled and the curated spans they made."""
     by_label = {lab.name: 0 for lab in store.labels.all()}
-    by_label.update(
-        store.conn.execute(
-            "SELECT l.name, count(*) FROM spans s JOIN labels l ON l.id = s.label_id"
-            " WHERE s.origin = 'curated' GROUP BY l.name"
-        )
-    )
-    made = dict(
-        store.conn.execute(
-            "SELECT annotator, count(*) FROM spans WHERE origin = 'curated' GROUP BY annotator"
-        )
-    )
+    made: dict[str, int] = {}
+    for origin, who, label, _, count in store.spans.tally() if tally is None else tally:
+        if origin == "curated":
+            by_label[label] = by_label.get(label, 0) + count
+            made[who] = made.get(who, 0) + count
     settled = dict(store.conn.execute("SELECT curator, count(*) FROM curations GROUP BY curator"))
     return {
         "spans": sum(by_label.values()),
@@ -245,6 +244,7 @@ def agreement_over_time(
     store: Store,
     period: str = "day",
     done: Mapping[tuple[int, str], str] | None = None,
+    own: set[str] | None = None,
 ) -> list[dict[str, Any]]:
     """How each pair of analysts' agreement stood at the end of each period.
 
@@ -254,60 +254,50 @@ def agreement_over_time(
     exact and overlap F1 per label and for all labels (agreement.py's definitions). So the
     last point is the pair's agreement now. Returns, for each pair ``a`` before ``b``
     alphabetically, {"a", "b", "points": [{"period", "documents", "all": {"exact_f1",
-    "overlap_f1"}, "labels": {label: {"exact_f1", "overlap_f1"}}}]}.
+    "overlap_f1"}, "labels": {label: {"exact_f1", "overlap_f1"}}}]}. ``own`` names the
+    analysts with spans of their own, when the caller knows them: with fewer than two
+    analysts, no span is read.
     """
-    from annotator.team.layers import analyst_layers, lengths
+    from annotator.team.layers import layers_by_document
 
     done = activity.done_times(store) if done is None else done
     by_analyst: dict[str, dict[int, str]] = {}
     for (doc, who), at in done.items():
         by_analyst.setdefault(who, {})[doc] = at
-    layers = analyst_layers(store)
-    analysts = sorted(set(layers) | set(by_analyst))
+    if own is None:
+        own = set(spans_by_label_by_analyst(store))
+    analysts = sorted(own | set(by_analyst))
     if len(analysts) < 2:
         return []
     labels = [lab.name for lab in store.labels.all()]
-    size = lengths(store)
-    spans: dict[str, dict[tuple[int, str], list[tuple[int, int]]]] = {}
-    for who, rows in layers.items():
-        layer = spans.setdefault(who, {})
-        for doc, start, end, label in rows:
-            layer.setdefault((doc, label), []).append((start, end))
+    layers = layers_by_document(store, set(labels))
     out = []
     for a, b in combinations(analysts, 2):
         mine, theirs = by_analyst.get(a, {}), by_analyst.get(b, {})
         arrivals: dict[str, list[int]] = {}
         for doc in sorted(mine.keys() & theirs.keys()):
-            later = max(
-                (mine[doc], theirs[doc]), key=lambda at: activity.parse_time(at) or _EARLIEST
-            )
+            later = max((mine[doc], theirs[doc]), key=_instant)
             key = activity.period_of(later, period)
-            if key is not None and doc in size:
+            if key is not None:
                 arrivals.setdefault(key, []).append(doc)
-        out.append(
-            {
-                "a": a,
-                "b": b,
-                "points": _points(arrivals, labels, size, spans.get(a, {}), spans.get(b, {})),
-            }
-        )
+        points = _points(arrivals, labels, layers.get(a, {}), layers.get(b, {}))
+        out.append({"a": a, "b": b, "points": points})
     return out
 
 
+def _instant(at: str) -> datetime:
+    return activity.parse_time(at) or _EARLIEST
+
+
 def _points(
-    arrivals: Mapping[str, list[int]],
-    labels: Sequence[str],
-    size: Mapping[int, int],
-    a: Mapping[tuple[int, str], list[tuple[int, int]]],
-    b: Mapping[tuple[int, str], list[tuple[int, int]]],
+    arrivals: Mapping[str, list[int]], labels: Sequence[str], a: Layer, b: Layer
 ) -> list[dict[str, Any]]:
     so_far = {label: Tally() for label in labels}
     documents = 0
     points = []
     for key in sorted(arrivals):
         for doc in arrivals[key]:
-            for label in labels:
-                so_far[label] += tally(size[doc], a.get((doc, label), []), b.get((doc, label), []))
+            add_spans(so_far, a.get(doc, {}), b.get(doc, {}))  # F1 alone: no κ
             documents += 1
         overall = Tally()
         for t in so_far.values():

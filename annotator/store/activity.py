@@ -31,9 +31,12 @@ documents: an export of 100,000 documents asks once.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from statistics import median
 from typing import TYPE_CHECKING
 
@@ -66,7 +69,7 @@ _DONE_IN_HISTORY = """
             PARTITION BY document_id, who ORDER BY julianday(at) DESC, id DESC) AS latest
         FROM (SELECT document_id, id, at,
                      COALESCE(json_extract(details, '$.of'), annotator) AS who
-              FROM changes
+              FROM changes NOT INDEXED
               WHERE action = 'set_status' AND document_id IS NOT NULL
                 AND json_extract(details, '$.after') = 'done' AND julianday(at) IS NOT NULL)
     )
@@ -106,28 +109,22 @@ def active_times(
     return out
 
 
-# Each span of the analysts' and the curated layers (not imported or suggested ones), with
-# who made it, its layer, and whether it was made in one step with another span of that
-# person's (NULL: no history entry made it, as with curate --agreed). A span's making is
-# the latest entry that made it: added, put back (redo), or taken from a suggestion.
-_MADE = """
-    SELECT who, origin, together, count(*) FROM (
-        SELECT who, origin, CASE
-            WHEN day IS NULL THEN NULL
-            WHEN day - lag(day) OVER by_time < :gap OR lead(day) OVER by_time - day < :gap
-                THEN 1
-            ELSE 0 END AS together
-        FROM (
-            SELECT s.annotator AS who, s.origin AS origin, m.day AS day FROM spans s
-            LEFT JOIN (
-                SELECT span_id, max(julianday(at)) AS day FROM changes
-                WHERE span_id IS NOT NULL
-                  AND action IN ('add_span', 'restore_span', 'accept_suggestion')
-                GROUP BY span_id
-            ) m ON m.span_id = s.id
-            WHERE s.origin IN ('manual', 'curated'))
-        WINDOW by_time AS (PARTITION BY who ORDER BY day))
-    GROUP BY who, origin, together"""
+# When each span was made, by its id, as milliseconds since 1970: the latest entry that made
+# it (added, put back by redo, or taken from a suggestion). Read as two JSON arrays, one row:
+# a few hundred thousand spans are parsed by the json module, not made into rows one by one.
+# (A JSON number keeps 15 digits: a hundredth of a millisecond, finer than julianday's own.)
+_MADE_AT = """
+    SELECT json_group_array(span_id), json_group_array((day - 2440587.5) * 86400000.0) FROM (
+        SELECT span_id, julianday(at) AS day FROM changes
+        WHERE span_id IS NOT NULL
+          AND action IN ('add_span', 'restore_span', 'accept_suggestion'))
+    WHERE day IS NOT NULL"""
+
+# The ids of each person's spans in their own layer (manual) and the curated one, a row for
+# each person and layer, read along the spans' tally index.
+_MADE_BY = """
+    SELECT annotator, origin = 'curated', json_group_array(id) FROM spans
+    WHERE origin IN ('manual', 'curated') GROUP BY annotator, origin"""
 
 
 def spans_made(store: Store, *, together: float = TOGETHER) -> dict[str, dict[str, int]]:
@@ -135,15 +132,38 @@ def spans_made(store: Store, *, together: float = TOGETHER) -> dict[str, dict[st
     layer) and ``curated`` (in the curated layer) one at a time, and ``in_bulk``, either
     layer, made in one step with others (see the module's docstring). A curated span no
     history entry made was put in by ``curate --agreed``: in bulk. A span of the analyst's
-    own that no entry made came with a file, and counts in neither."""
-    gap = (together - _NOISE) / 86400.0  # less than: exactly half a second apart is not
+    own that no entry made came with a file, and counts in neither.
+
+    A span was made together with another when the one made just before or just after it by
+    the same person was made less than ``together`` seconds away: each person's making times
+    are sorted and compared with their neighbours here, a list at a time (faster than SQL's
+    window functions, or a loop over rows, over a hundred thousand spans)."""
+    ids, times = (json.loads(column) for column in store.conn.execute(_MADE_AT).fetchone())
+    made: dict[int, float] = dict(zip(ids, times, strict=True))
+    if len(made) < len(ids):  # a span made again (put back by redo): its latest making
+        for span, at in zip(ids, times, strict=True):
+            made[span] = max(made[span], at)
     out: dict[str, dict[str, int]] = {}
-    for who, origin, made_together, count in store.conn.execute(_MADE, {"gap": gap}):
+    made_by: dict[str, list[tuple[float, bool]]] = {}
+    for who, curated, spans in store.conn.execute(_MADE_BY):
         mine = out.setdefault(who, {"tagged": 0, "curated": 0, "in_bulk": 0})
-        if made_together or (made_together is None and origin == "curated"):
-            mine["in_bulk"] += count
-        elif made_together is not None:
-            mine["tagged" if origin == "manual" else "curated"] += count
+        known = [made.get(span) for span in json.loads(spans)]
+        found = [(at, bool(curated)) for at in known if at is not None]
+        if curated:  # put in by curate --agreed
+            mine["in_bulk"] += len(known) - len(found)
+        made_by.setdefault(who, []).extend(found)
+    gap = (together - _NOISE) * 1000.0  # less than: exactly half a second apart is not
+    for who, found in made_by.items():
+        found.sort()
+        # each with the next: close[i] says whether found[i] and found[i + 1] were together
+        close = [b[0] - a[0] < gap for a, b in zip(found, found[1:], strict=False)]
+        bulks = map(bool.__or__, [False, *close], [*close, False])
+        mine = out[who]
+        for (_, curated), bulk in zip(found, bulks, strict=True):
+            if bulk:
+                mine["in_bulk"] += 1
+            else:
+                mine["curated" if curated else "tagged"] += 1
     return {who: out[who] for who in sorted(out)}
 
 
@@ -211,6 +231,136 @@ def done_times(store: Store) -> dict[tuple[int, str], str]:
     return {key: recorded.get(key, at) for key, at in current.items()}
 
 
+# When each analyst's document that is done now became done: the last history entry that set
+# it done, else the status row's own time (as done_times says); ?1: analysts left out (JSON).
+_DONE_AT = f"""
+    SELECT s.document_id AS document, s.annotator AS who, coalesce(h.at, s.updated_at) AS at
+    FROM statuses s LEFT JOIN ({_DONE_IN_HISTORY}) h
+        ON h.document_id = s.document_id AND h.who = s.annotator
+    WHERE s.status = 'done' AND s.annotator NOT IN (SELECT value FROM json_each(?1))"""
+
+# What the figures count of documents done, in one statement that reads the history once:
+# each analyst's done times, counted by time ('who'); the documents done overall whose
+# analysts finished them at one time (every document of one analyst), counted by that time
+# ('alone'); and the others with each of their analysts' times ('doc').
+_DONE_COUNTS = f"""
+    WITH done AS MATERIALIZED ({_DONE_AT}),
+    per AS MATERIALIZED (
+        SELECT d.document, min(d.at) = max(d.at) AS alone, min(d.at) AS at FROM done d
+        WHERE d.document IN (SELECT id FROM documents WHERE status = 'done')
+        GROUP BY d.document)
+    SELECT 'who', who, at, count(*), NULL FROM done GROUP BY who, at
+    UNION ALL
+    SELECT 'alone', NULL, at, count(*), NULL FROM per WHERE alone GROUP BY at
+    UNION ALL
+    SELECT 'doc', NULL, d.at, NULL, d.document FROM per p JOIN done d ON d.document = p.document
+    WHERE NOT p.alone"""
+
+
+@dataclass
+class DoneCounts:
+    """How many documents became done in each period, periods in order: ``overall`` (as
+    :func:`overall_done_times` has them) and ``by_analyst``, by name (as
+    :func:`done_per_period`); and, when asked for, each analyst's done ``times`` (as
+    :func:`done_times`)."""
+
+    overall: dict[str, int]
+    by_analyst: dict[str, dict[str, int]]
+    times: dict[tuple[int, str], str] | None = None
+
+
+def done_by_period(
+    store: Store, period: str = "day", leave_out: Iterable[str] = (), *, times: bool = False
+) -> DoneCounts:
+    """The documents done, counted by period, ``leave_out``'s statuses left out (with
+    ``times``, each done time too, and the counts made from them). Without ``times``, counted
+    in SQL by time first, so that a million statuses set at one time (by an import) are one
+    row here, not a million."""
+    if period not in PERIODS:
+        raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
+    skip = json.dumps(sorted(leave_out))
+    if times:
+        return _done_with_times(store, period, skip)
+    by_analyst: dict[str, dict[str, int]] = {}
+    overall: dict[str, int] = {}
+    latest: dict[int, tuple[datetime, str]] = {}
+
+    def count(into: dict[str, int], at: str, n: int) -> None:
+        key = period_of(at, period)
+        if key is not None:
+            into[key] = into.get(key, 0) + n
+
+    # With one status a document at most (every project of one analyst), a document done
+    # overall is its analyst's: the overall counts are the analysts' own, added up.
+    alone = (
+        store.conn.execute(
+            "SELECT 1 FROM statuses GROUP BY document_id HAVING count(*) > 1 LIMIT 1"
+        ).fetchone()
+        is None
+    )
+    if alone:
+        rows = store.conn.execute(
+            f"SELECT 'who', who, at, count(*), NULL FROM ({_DONE_AT}) GROUP BY who, at", (skip,)
+        )
+    else:
+        rows = store.conn.execute(_DONE_COUNTS, (skip,))
+    for kind, who, at, n, doc in rows:
+        if kind == "who":
+            count(by_analyst.setdefault(who, {}), at, n)
+        elif kind == "alone":
+            count(overall, at, n)
+        else:
+            when = parse_time(at)
+            if when is not None and (doc not in latest or when > latest[doc][0]):
+                latest[doc] = (when, at)
+    for _, at in latest.values():
+        count(overall, at, 1)
+    if alone:
+        for mine in by_analyst.values():
+            for key, n in mine.items():
+                overall[key] = overall.get(key, 0) + n
+    return _in_order(overall, by_analyst)
+
+
+def _done_with_times(store: Store, period: str, skip: str) -> DoneCounts:
+    """:func:`done_by_period` with each done time: every time is read anyway, so the counts
+    are made from them here (a document done overall in the period of the latest of its
+    analysts' times), without SQL counting them again."""
+    each: dict[tuple[int, str], str] = {}
+    by_analyst: dict[str, dict[str, int]] = {}
+    latest: dict[int, tuple[datetime, str]] = {}
+    for doc, who, at in store.conn.execute(_DONE_AT, (skip,)):
+        each[(doc, who)] = at
+        mine = by_analyst.setdefault(who, {})
+        key = period_of(at, period)
+        if key is None:
+            continue
+        mine[key] = mine.get(key, 0) + 1
+        when = parse_time(at)
+        assert when is not None  # it has a period
+        if doc not in latest or when > latest[doc][0]:
+            latest[doc] = (when, key)
+    overall: dict[str, int] = {}
+    for (doc,) in store.conn.execute("SELECT id FROM documents WHERE status = 'done'"):
+        if doc in latest:
+            key = latest[doc][1]
+            overall[key] = overall.get(key, 0) + 1
+    return _in_order(overall, by_analyst, each)
+
+
+def _in_order(
+    overall: dict[str, int],
+    by_analyst: dict[str, dict[str, int]],
+    times: dict[tuple[int, str], str] | None = None,
+) -> DoneCounts:
+    """The counts with their periods, and the analysts, in order."""
+    return DoneCounts(
+        dict(sorted(overall.items())),
+        {who: dict(sorted(by_analyst[who].items())) for who in sorted(by_analyst)},
+        times,
+    )
+
+
 def overall_done_times(
     store: Store, done: Mapping[tuple[int, str], str] | None = None
 ) -> dict[int, str]:
@@ -228,6 +378,7 @@ def overall_done_times(
     return {doc: at for doc, (_, at) in latest.items()}
 
 
+@lru_cache(maxsize=1 << 16)  # a project's statuses often share their times (an import's)
 def parse_time(at: str) -> datetime | None:
     """A history time as an aware UTC datetime: ISO 8601 with "Z" or an offset (a time without
     one is taken as UTC, as every time annotator writes is). None when it is not a time."""
@@ -243,6 +394,7 @@ def parse_time(at: str) -> datetime | None:
     return when.astimezone(timezone.utc)
 
 
+@lru_cache(maxsize=1 << 16)
 def period_of(at: str, period: str = "day") -> str | None:
     """The UTC day ("2026-11-30") or ISO week ("2026-W48") a history time falls in."""
     if period not in PERIODS:

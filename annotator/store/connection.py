@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -120,6 +120,27 @@ class Connection:
                 document_id,
                 span_id,
                 json.dumps(details, ensure_ascii=False),
+            ),
+        )
+
+    def record_changes(
+        self, entries: Iterable[tuple[str, int | None, int | None, dict[str, Any]]]
+    ) -> None:
+        """Write many history entries, (action, document, span, details), in the caller's
+        transaction with one statement, each at the time the clock gives it."""
+        self.conn.executemany(
+            "INSERT INTO changes (at, annotator, action, document_id, span_id, details)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                (
+                    self.clock(),
+                    self.annotator,
+                    action,
+                    document_id,
+                    span_id,
+                    json.dumps(details, ensure_ascii=False),
+                )
+                for action, document_id, span_id, details in entries
             ),
         )
 

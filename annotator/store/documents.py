@@ -8,13 +8,14 @@ streams every document with its spans and relations for an export.
 
 from __future__ import annotations
 
+import heapq
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from annotator.model import Document, Span, normalise_newlines, utc_now
+from annotator.model import STATUSES, Document, Relation, Span, normalise_newlines, utc_now
 from annotator.model import text_hash as hash_text
 from annotator.store.connection import Part
 from annotator.store.project_file import BUSY_TIMEOUT_MS
@@ -27,6 +28,13 @@ from annotator.store.rows import (
 )
 from annotator.store.statuses import MY_STATUS, write_status
 
+# Documents an export reads at a time, with their spans.
+_BATCH = 500
+
+# The documents read in project order along the narrow index of their ids (documents_order),
+# not through the table, whose rows hold the texts.
+_BY_ID = "INDEXED BY documents_order"
+
 # The current analyst's status row, joined onto documents d (a lookup by primary key).
 _MINE = "LEFT JOIN statuses my ON my.document_id = d.id AND my.annotator = ?"
 # The orders the documents can be listed in: the project's, or the learned model's least
@@ -37,6 +45,10 @@ _ORDER_BY = {
     "project": "ORDER BY d.id",
     "uncertain": "ORDER BY u.uncertainty IS NULL, u.uncertainty DESC, d.id",
 }
+# Least certain first without a sort: the figures along their own index, most uncertain first,
+# then the documents without one (a lookup each by its id).
+_UNSURE_ORDER = "INDEXED BY uncertainties_order"
+_UNSAID = "NOT EXISTS (SELECT 1 FROM uncertainties n WHERE n.document_id = d.id)"
 
 
 @dataclass
@@ -82,12 +94,212 @@ class Documents(Part):
         )
         return [DocumentRow(*r) for r in rows]
 
+    def listing(
+        self, statuses: Sequence[str] = (), search: str | None = None
+    ) -> Iterator[DocumentRow]:
+        """The documents with any of ``statuses`` (the current analyst's; all, when none is
+        given) in project order, without their text, as they are read: the first comes at
+        once however many there are.
+
+        Documents with a status of the analyst's own are found along the statuses index, one
+        status at a time, in project order each (merged here); the new ones, which have no
+        status row, by walking the documents.
+        """
+        wanted = set(statuses) or set(STATUSES)
+        unknown = wanted - set(STATUSES)
+        if unknown:
+            raise ValueError(f"no status {sorted(unknown)[0]!r}; the statuses are {STATUSES}")
+        where, params = self._filter(None, search)
+        if "new" in wanted:
+            clause = f"COALESCE(my.status, 'new') IN ({', '.join('?' * len(wanted))})"
+            joiner = " AND " if where else " WHERE "
+            rows = self.conn.execute(
+                "SELECT d.id, d.title, COALESCE(my.status, 'new'), d.span_count, d.external_id"
+                f" FROM documents d {_MINE}{where}{joiner}{clause} ORDER BY d.id",
+                [self.annotator, *params, *sorted(wanted)],
+            )
+            yield from (DocumentRow(*r) for r in rows)
+            return
+        search_clause = where.replace(" WHERE ", " AND ", 1)
+        streams = [
+            (
+                DocumentRow(*r)
+                for r in self.conn.execute(
+                    "SELECT d.id, d.title, my.status, d.span_count, d.external_id FROM statuses my"
+                    " CROSS JOIN documents d ON d.id = my.document_id"
+                    f" WHERE my.annotator = ? AND my.status = ?{search_clause} ORDER BY my.document_id",
+                    [self.annotator, status, *params],
+                )
+            )
+            for status in sorted(wanted)
+        ]
+        yield from streams[0] if len(streams) == 1 else heapq.merge(*streams, key=_by_id)
+
     def ids(
         self, status: str | None = None, search: str | None = None, *, order: str = "project"
     ) -> list[int]:
+        """The ids of the documents with the current analyst's ``status`` whose title or text
+        holds ``search``, in ``order`` (one of ``ORDERS``). Without a search no document is
+        read in project order: a status of the analyst's own is found along the statuses
+        index, the new ones along the ids; least certain first, along the uncertainties."""
+        if _joined(order):
+            return self._ids_least_certain_first(status, search)
+        if search:
+            where, params = self._filter(status, search)
+            sql = f"SELECT d.id FROM documents d {_MINE}{where} ORDER BY d.id"
+            return [r[0] for r in self.conn.execute(sql, [self.annotator, *params])]
+        if status is None:
+            rows = self.conn.execute(f"SELECT id FROM documents {_BY_ID} ORDER BY id")
+        elif status == "new":
+            rows = self.conn.execute(
+                f"SELECT d.id FROM documents d {_BY_ID} WHERE NOT EXISTS (SELECT 1 FROM statuses s"
+                " WHERE s.document_id = d.id AND s.annotator = ? AND s.status != 'new')"
+                " ORDER BY d.id",
+                (self.annotator,),
+            )
+        else:
+            rows = self.conn.execute(
+                "SELECT document_id FROM statuses WHERE annotator = ? AND status = ?"
+                " ORDER BY document_id",
+                (self.annotator, status),
+            )
+        return [r[0] for r in rows]
+
+    def _ids_least_certain_first(self, status: str | None, search: str | None) -> list[int]:
+        """:meth:`ids` least certain first, with no sort: those the model said something
+        about along the uncertainties' own index, then the others along the ids."""
         where, params = self._filter(status, search)
-        sql = f"SELECT d.id FROM documents d {_MINE}{_joined(order)}{where} {_ORDER_BY[order]}"
-        return [r[0] for r in self.conn.execute(sql, [self.annotator, *params])]
+        more = where.replace(" WHERE ", " AND ", 1)
+        said = self.conn.execute(
+            f"SELECT d.id FROM uncertainties u {_UNSURE_ORDER} CROSS JOIN documents d"
+            f" ON d.id = u.document_id {_MINE}{where} ORDER BY u.uncertainty DESC, u.document_id",
+            [self.annotator, *params],
+        )
+        ids = [r[0] for r in said]
+        unsaid = self.conn.execute(
+            f"SELECT d.id FROM documents d {_MINE} WHERE {_UNSAID}{more} ORDER BY d.id",
+            [self.annotator, *params],
+        )
+        ids += [r[0] for r in unsaid]
+        return ids
+
+    def page(
+        self, offset: int, limit: int, after: int | None = None, *, order: str = "project"
+    ) -> list[int]:
+        """``limit`` ids of the project's documents in ``order`` from the ``offset``-th,
+        read along the narrow index of ids, or least certain first along the uncertainties'
+        (a million are skipped in milliseconds, not a read of every document). ``after``, the
+        id just before that place when the caller knows it, starts there without counting."""
+        if _joined(order):
+            return self._page_least_certain_first(offset, limit, after)
+        if after is not None:
+            rows = self.conn.execute(
+                f"SELECT id FROM documents {_BY_ID} WHERE id > ? ORDER BY id LIMIT ?",
+                (after, limit),
+            )
+        else:
+            rows = self.conn.execute(
+                f"SELECT id FROM documents {_BY_ID} ORDER BY id LIMIT ? OFFSET ?",
+                (limit, offset),
+            )
+        return [r[0] for r in rows]
+
+    def _page_least_certain_first(self, offset: int, limit: int, after: int | None) -> list[int]:
+        """:meth:`page` least certain first: the documents the model said something about,
+        most uncertain first, then the others in project order."""
+        said = None
+        if after is not None:
+            row = self.conn.execute(
+                "SELECT uncertainty FROM uncertainties WHERE document_id = ?", (after,)
+            ).fetchone()
+            said = None if row is None else row[0]
+        if after is not None and said is not None:
+            ids = self._said_after(said, after, limit)
+            return ids + self._unsaid(0, 0, limit - len(ids)) if len(ids) < limit else ids
+        if after is not None:
+            return self._unsaid(after, 0, limit)
+        many = int(self.conn.execute("SELECT count(*) FROM uncertainties").fetchone()[0])
+        if offset >= many:
+            return self._unsaid(0, offset - many, limit)
+        rows = self.conn.execute(
+            f"SELECT document_id FROM uncertainties {_UNSURE_ORDER}"
+            " ORDER BY uncertainty DESC, document_id LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        ids = [r[0] for r in rows]
+        return ids + self._unsaid(0, 0, limit - len(ids)) if len(ids) < limit else ids
+
+    def _said_after(self, uncertainty: float, after: int, limit: int) -> list[int]:
+        """Up to ``limit`` documents the model said something about, after document ``after``
+        (whose uncertainty is ``uncertainty``), least certain first."""
+        same = self.conn.execute(
+            f"SELECT document_id FROM uncertainties {_UNSURE_ORDER} WHERE uncertainty = ?"
+            " AND document_id > ? ORDER BY document_id LIMIT ?",
+            (uncertainty, after, limit),
+        )
+        ids = [r[0] for r in same]
+        if len(ids) < limit:
+            surer = self.conn.execute(
+                f"SELECT document_id FROM uncertainties {_UNSURE_ORDER} WHERE uncertainty < ?"
+                " ORDER BY uncertainty DESC, document_id LIMIT ?",
+                (uncertainty, limit - len(ids)),
+            )
+            ids += [r[0] for r in surer]
+        return ids
+
+    def _unsaid(self, after: int, offset: int, limit: int) -> list[int]:
+        """Up to ``limit`` documents the model said nothing about, in project order, from the
+        ``offset``-th after document ``after``: the ids less those with a figure, both read in
+        order and merged (skipping half a million takes a third of the time of a lookup
+        each)."""
+        rows = self.conn.execute(
+            f"SELECT id FROM documents {_BY_ID} WHERE id > ?1 EXCEPT SELECT document_id"
+            " FROM uncertainties WHERE document_id > ?1 ORDER BY 1 LIMIT ?2 OFFSET ?3",
+            (after, limit, offset),
+        )
+        return [r[0] for r in rows]
+
+    def position(self, document_id: int, *, order: str = "project") -> int | None:
+        """Where a document is in ``order`` (0 for the first); None when there is none.
+        Counted along the indexes, not by reading the documents before it."""
+        if not _joined(order):
+            row = self.conn.execute(
+                f"SELECT (SELECT count(*) FROM documents {_BY_ID} WHERE id < ?1)"
+                " FROM documents WHERE id = ?1",
+                (document_id,),
+            ).fetchone()
+            return None if row is None else int(row[0])
+        row = self.conn.execute(
+            "SELECT u.uncertainty, u.document_id IS NOT NULL FROM documents d"
+            " LEFT JOIN uncertainties u ON u.document_id = d.id WHERE d.id = ?",
+            (document_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        uncertainty, said = row
+        if said:
+            sql = (
+                f"SELECT (SELECT count(*) FROM uncertainties {_UNSURE_ORDER} WHERE uncertainty > ?1)"
+                f" + (SELECT count(*) FROM uncertainties {_UNSURE_ORDER}"
+                " WHERE uncertainty = ?1 AND document_id < ?2)"
+            )
+            return int(self.conn.execute(sql, (uncertainty, document_id)).fetchone()[0])
+        sql = (
+            "SELECT (SELECT count(*) FROM uncertainties)"
+            f" + (SELECT count(*) FROM documents {_BY_ID} WHERE id < ?1)"
+            " - (SELECT count(*) FROM uncertainties WHERE document_id < ?1)"
+        )
+        return int(self.conn.execute(sql, (document_id,)).fetchone()[0])
+
+    def rows_of(self, ids: Sequence[int]) -> list[DocumentRow]:
+        """The rows of the documents ``ids`` (those there are), in that order, without their
+        text; the status is the current analyst's."""
+        rows = self.conn.execute(
+            "SELECT d.id, d.title, COALESCE(my.status, 'new'), d.span_count, d.external_id"
+            f" FROM json_each(?) m JOIN documents d ON d.id = m.value {_MINE} ORDER BY m.key",
+            (json.dumps(list(ids)), self.annotator),
+        )
+        return [DocumentRow(*r) for r in rows]
 
     def row(self, document_id: int) -> DocumentRow:
         row = self.conn.execute(
@@ -120,13 +332,8 @@ class Documents(Part):
     ) -> int | None:
         """The next document (in project order) the current analyst has neither done nor
         skipped; least certain first, the most uncertain such document but ``after``."""
-        if order != "project":
-            row = self.conn.execute(
-                f"SELECT d.id FROM documents d{_joined(order)} WHERE d.id != ? AND {MY_STATUS}"
-                f" IN ('new', 'in_progress') {_ORDER_BY[order]} LIMIT 1",
-                (after or 0, self.annotator),
-            ).fetchone()
-            return row[0] if row else None
+        if _joined(order):
+            return self._next_least_certain(after or 0)
         sql = (
             f"SELECT d.id FROM documents d WHERE d.id > ? AND {MY_STATUS}"
             " IN ('new', 'in_progress') ORDER BY d.id LIMIT 1"
@@ -135,6 +342,23 @@ class Documents(Part):
         if row is None and wrap:
             row = self.conn.execute(sql, (0, self.annotator)).fetchone()
         return row[0] if row else None
+
+    def _next_least_certain(self, after: int) -> int | None:
+        """The most uncertain document but ``after`` the analyst has neither done nor skipped,
+        else the first such one without a figure: each found along its index, with no sort
+        of the documents."""
+        open_ = f"{MY_STATUS} IN ('new', 'in_progress')"
+        for sql in (
+            f"SELECT d.id FROM uncertainties u {_UNSURE_ORDER} CROSS JOIN documents d"
+            f" ON d.id = u.document_id WHERE d.id != ? AND {open_}"
+            " ORDER BY u.uncertainty DESC, u.document_id LIMIT 1",
+            f"SELECT d.id FROM documents d {_BY_ID} WHERE d.id != ? AND {_UNSAID} AND {open_}"
+            " ORDER BY d.id LIMIT 1",
+        ):
+            row = self.conn.execute(sql, (after, self.annotator)).fetchone()
+            if row is not None:
+                return int(row[0])
+        return None
 
     def count(self, status: str | None = None) -> int:
         """Documents in the project, or those with the current analyst's ``status``."""
@@ -246,7 +470,8 @@ class Documents(Part):
         with_statuses: bool = True,
         with_relations: bool = True,
     ) -> Iterator[tuple[Document, list[Span]]]:
-        """Every document in project order with its spans, streamed with two queries.
+        """Every document in project order with its spans, streamed: a few hundred documents at
+        a time, each batch's spans read with one query.
 
         ``labels`` and ``annotators`` narrow the spans; ``statuses`` narrows the documents, by
         their overall status, or with ``annotators``, by any of those analysts' own status.
@@ -257,10 +482,7 @@ class Documents(Part):
         lookup per document).
         """
         doc_where, doc_params = _document_filter(statuses, annotators, curated)
-        span_clauses, span_params = [], []
-        if statuses or curated:
-            span_clauses.append(f"s.document_id IN (SELECT id FROM documents{doc_where})")
-            span_params += doc_params
+        span_clauses, span_params = ["s.document_id BETWEEN ? AND ?"], []
         if curated:
             span_clauses.append("s.origin = 'curated'")
         if not suggestions:
@@ -271,8 +493,17 @@ class Documents(Part):
         if annotators:
             span_clauses.append(f"s.annotator IN ({', '.join('?' * len(annotators))})")
             span_params += list(annotators)
-        span_where = " WHERE " + " AND ".join(span_clauses) if span_clauses else ""
-        # Two cursors on one connection, read in step: a read transaction keeps them consistent.
+        span_sql = (
+            f"SELECT {SPAN_COLUMNS} FROM spans s JOIN labels l ON l.id = s.label_id"
+            f' WHERE {" AND ".join(span_clauses)} ORDER BY s.document_id, s.start, s."end", s.id'
+        )
+        relation_sql = (
+            f"SELECT {RELATION_COLUMNS} FROM relations r JOIN relation_types t"
+            " ON t.id = r.type_id WHERE r.document_id BETWEEN ? AND ?"
+            + ("" if suggestions else " AND r.origin != 'suggested'")
+            + " ORDER BY r.document_id, r.id"
+        )
+        # One read transaction on a connection of its own keeps every query consistent.
         reader = sqlite3.connect(
             str(self.connection.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
         )
@@ -289,42 +520,26 @@ class Documents(Part):
                 f" created_at, updated_at{statuses_column} FROM documents{doc_where} ORDER BY id",
                 doc_params,
             )
-            spans = reader.execute(
-                f"SELECT {SPAN_COLUMNS} FROM spans s JOIN labels l ON l.id = s.label_id"
-                f'{span_where} ORDER BY s.document_id, s.start, s."end", s.id',
-                span_params,
-            )
-            relation_where = (
-                " WHERE 0"
-                if not with_relations
-                else ""
-                if suggestions
-                else " WHERE r.origin != 'suggested'"
-            )
-            relations = reader.execute(
-                f"SELECT {RELATION_COLUMNS} FROM relations r JOIN relation_types t"
-                f" ON t.id = r.type_id{relation_where} ORDER BY r.document_id, r.id"
-            )
-            pending = spans.fetchone()
-            linked = relations.fetchone()
-            for row in docs:
-                doc = document_from_row(row)
-                mine: list[Span] = []
-                while pending is not None and pending[1] < doc.id:
-                    pending = spans.fetchone()
-                while pending is not None and pending[1] == doc.id:
-                    mine.append(span_from_row(pending))
-                    pending = spans.fetchone()
-                while linked is not None and linked[1] < doc.id:
-                    linked = relations.fetchone()
-                if linked is not None and linked[1] == doc.id:
-                    shown = {s.id for s in mine}
-                    while linked is not None and linked[1] == doc.id:
-                        relation = relation_from_row(linked)
-                        if relation.head in shown and relation.child in shown:
-                            doc.relations.append(relation)  # both ends are in this export
-                        linked = relations.fetchone()
-                yield doc, mine
+            # The documents a few hundred at a time, with the spans (and relations) of each
+            # batch read by one query over its range of ids and sorted out here.
+            while batch := docs.fetchmany(_BATCH):
+                first, last = batch[0][0], batch[-1][0]
+                spans: dict[int, list[Span]] = {}
+                for row in reader.execute(span_sql, [first, last, *span_params]):
+                    spans.setdefault(row[1], []).append(span_from_row(row))
+                linked: dict[int, list[Relation]] = {}
+                if with_relations:
+                    for row in reader.execute(relation_sql, (first, last)):
+                        linked.setdefault(row[1], []).append(relation_from_row(row))
+                for row in batch:
+                    doc = document_from_row(row)
+                    mine = spans.get(doc.id, [])
+                    if doc.id in linked:
+                        shown = {s.id for s in mine}
+                        doc.relations += [  # both ends are in this export
+                            r for r in linked[doc.id] if r.head in shown and r.child in shown
+                        ]
+                    yield doc, mine
             reader.execute("COMMIT")
         finally:
             reader.close()
@@ -355,6 +570,10 @@ class Documents(Part):
             params,
         )
         return [r[0] for r in rows]
+
+
+def _by_id(row: DocumentRow) -> int:
+    return row.id
 
 
 def _joined(order: str) -> str:

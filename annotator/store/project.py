@@ -34,6 +34,7 @@ from annotator.store.labels import LabelInUse, Labels
 from annotator.store.migrations import (
     MIGRATION_SET,
     applied_names,
+    apply_to_new,
     known_names,
     migration_set,
     pending_names,
@@ -169,9 +170,11 @@ class Store:
         pending = pending_names(applied)
         if not pending:
             return
-        if not new:
+        if new:
+            apply_to_new(self.conn)
+        else:
             self.backup(self._backup_path(f"before-{pending[0]}"))
-        migration_set().apply(self.db)
+            migration_set().apply(self.db)
         if not new and "0004_relations" in pending:
             with self.transaction():
                 self._add_missing_default_labels()
@@ -280,19 +283,37 @@ class Store:
         self.connection.record_change(action, document_id, span_id, **details)
 
     @contextmanager
-    def bulk_writes(self) -> Iterator[None]:
-        """A larger page cache for a big import, so the indexes stay in memory.
+    def bulk_writes(self, megabytes: int = 64) -> Iterator[None]:
+        """A larger page cache for a big import or merge, so the indexes stay in memory (and
+        pages changed many times in one transaction are written once).
 
         The project stays in WAL mode throughout: other programs keep reading while an import
         writes, and wait their turn to write. (Switching to a rollback journal for speed made
         them fail at once instead.)
         """
         previous = self.conn.execute("PRAGMA cache_size").fetchone()[0]
-        self.conn.execute("PRAGMA cache_size = -65536")
+        self.conn.execute(f"PRAGMA cache_size = {-1024 * megabytes}")
         try:
             yield
         finally:
             self.conn.execute(f"PRAGMA cache_size = {previous}")
+
+    @contextmanager
+    def references_made_here(self) -> Iterator[None]:
+        """For a writer that only adds rows whose references it made itself (an import, a
+        document and its spans): SQLite's check of every new span's document and label, a
+        lookup each, is left off while it writes, and turned back on after.
+
+        Nothing may be deleted meanwhile, as no deletion cascades. SQLite turns the checks
+        on and off only outside a transaction: inside one, they stay as they are."""
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            yield
+        finally:
+            self.conn.execute("PRAGMA foreign_keys = ON")
 
     def history(self, document_id: int | None = None) -> list[dict[str, Any]]:
         where, params = ("WHERE document_id = ?", [document_id]) if document_id else ("", [])
@@ -323,39 +344,37 @@ class Store:
                 (key, json.dumps(value, ensure_ascii=False)),
             )
 
-    def stats(self) -> dict[str, Any]:
+    def stats(
+        self, tally: list[tuple[str, str, str, str | None, int]] | None = None
+    ) -> dict[str, Any]:
+        """The project's counts: documents by status, spans (not suggestions) by label and by
+        annotator, suggestions by suggester and label. ``tally`` is :meth:`Spans.tally`, when
+        the caller has it already."""
         by_status = dict.fromkeys(STATUSES, 0)
         by_status.update(
             self.conn.execute("SELECT status, count(*) FROM documents GROUP BY status")
         )
         by_label = {lab.name: 0 for lab in self.labels.all()}
-        by_label.update(
-            self.conn.execute(
-                "SELECT l.name, count(s.id) FROM labels l JOIN spans s ON s.label_id = l.id"
-                " WHERE s.origin != 'suggested' GROUP BY l.id"
-            )
-        )
-        by_annotator = dict(
-            self.conn.execute(
-                "SELECT annotator, count(*) FROM spans WHERE origin != 'suggested'"
-                " GROUP BY annotator ORDER BY annotator"
-            )
-        )
+        by_annotator: dict[str, int] = {}
         by_suggester: dict[str, dict[str, int]] = {}
-        for suggester, label, count in self.conn.execute(
-            "SELECT s.suggester, l.name, count(*) FROM spans s JOIN labels l ON l.id = s.label_id"
-            " WHERE s.origin = 'suggested' GROUP BY s.suggester, l.name ORDER BY 1, 2"
+        for origin, annotator, label, suggester, count in sorted(
+            self.spans.tally() if tally is None else tally, key=lambda t: (t[3] or "", t[2])
         ):
-            by_suggester.setdefault(suggester or "", {})[label] = count
+            if origin == "suggested":
+                mine = by_suggester.setdefault(suggester or "", {})
+                mine[label] = mine.get(label, 0) + count
+            else:
+                by_label[label] = by_label.get(label, 0) + count
+                by_annotator[annotator] = by_annotator.get(annotator, 0) + count
         return {
             "documents": sum(by_status.values()),
             "documents_by_status": by_status,
             "documents_by_status_by_analyst": self.statuses.by_analyst(),
             "spans": sum(by_label.values()),
             "spans_by_label": by_label,
-            "spans_by_annotator": by_annotator,
+            "spans_by_annotator": dict(sorted(by_annotator.items())),
             "suggestions": sum(sum(c.values()) for c in by_suggester.values()),
-            "suggestions_by_suggester": by_suggester,
+            "suggestions_by_suggester": dict(sorted(by_suggester.items())),
         }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from annotator.changes import Change, Changes, changes_of, with_changes
@@ -232,6 +232,8 @@ class Spans(Part):
                     "delete_relation", relation.document_id, None, relation=relation.id,
                     head=relation.head, child=relation.child, label=relation.label,
                 )  # fmt: skip
+            # Its relations go first, by name: the delete never leans on the schema's cascade.
+            self.conn.executemany("DELETE FROM relations WHERE id = ?", [(r.id,) for r in taken])
             self.conn.execute("DELETE FROM spans WHERE id = ?", (span_id,))
             if span.origin != "suggested":
                 self._count_spans(span.document_id, -1)
@@ -373,6 +375,32 @@ class Spans(Part):
         )
         return {tuple(r) for r in rows}
 
+    def tally(self) -> list[tuple[str, str, str, str | None, int]]:
+        """How many spans there are of each origin, analyst, label and suggester, as
+        (origin, analyst, label, suggester, spans): every count a project's figures are made
+        of, read along one index (spans_tally) without reading a span."""
+        rows = self.conn.execute(
+            "SELECT t.origin, t.annotator, l.name, t.suggester, t.spans FROM (SELECT annotator,"
+            " origin, label_id, suggester, count(*) AS spans FROM spans"
+            " GROUP BY annotator, origin, label_id, suggester) t JOIN labels l ON l.id = t.label_id"
+        )
+        return [tuple(r) for r in rows]
+
+    def suggested_counts(self, documents: Sequence[int]) -> dict[int, int]:
+        """How many suggestions each of ``documents`` has waiting; those with none are left
+        out (read along the suggestions' own index)."""
+        rows = self.conn.execute(
+            "SELECT s.document_id, count(*) FROM json_each(?) m JOIN spans s"
+            " ON s.document_id = m.value AND s.origin = 'suggested' GROUP BY s.document_id",
+            (json.dumps(list(documents)),),
+        )
+        return {doc: n for doc, n in rows}
+
+    def any_suggested(self) -> bool:
+        """Whether any document has a suggestion waiting."""
+        found = self.conn.execute("SELECT 1 FROM spans WHERE origin = 'suggested' LIMIT 1")
+        return found.fetchone() is not None
+
     def analysts_of_settled(self) -> dict[tuple[int, int, int, str], list[str]]:
         """Where each curated span came from: for every document a curator settled, the
         analysts (by name, sorted) who made each span, keyed by (document, start, end, label).
@@ -405,6 +433,40 @@ class Spans(Part):
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             full,
         ).rowcount
+
+    def next_id(self) -> int:
+        """The id the next span takes: one past the largest any span ever had (the
+        AUTOINCREMENT counter), so never a deleted span's. Read in the caller's transaction,
+        which holds the write lock, it holds until that transaction ends."""
+        assert self.conn.in_transaction, "next_id is read in the caller's transaction"
+        return int(
+            self.conn.execute(
+                "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'spans'), 0),"
+                " coalesce((SELECT max(id) FROM spans), 0)) + 1"
+            ).fetchone()[0]
+        )
+
+    def insert_numbered(self, rows: list[tuple[Any, ...]]) -> list[int]:
+        """:meth:`insert_many` under ids taken in order from :meth:`next_id`: their ids (for
+        relations to them), with one statement for them all."""
+        if not rows:
+            return []
+        first = self.next_id()
+        self.conn.executemany(
+            'INSERT INTO spans (id, document_id, start, "end", label_id, text, annotator, note,'
+            " origin, created_at, updated_at, suggester, score, attributes)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(first + i, *r, *(None,) * (13 - len(r))) for i, r in enumerate(rows)],
+        )
+        return list(range(first, first + len(rows)))
+
+    def count_added(self, added: dict[int, int]) -> None:
+        """:meth:`count_new` for many documents at once: ``added`` spans by document."""
+        now = utc_now()
+        self.conn.executemany(
+            "UPDATE documents SET span_count = span_count + ?, updated_at = ? WHERE id = ?",
+            [(count, now, doc) for doc, count in sorted(added.items()) if count],
+        )
 
     def insert(self, row: tuple[Any, ...]) -> int:
         """One span as :meth:`insert_many` takes them; its new id (for relations to it)."""

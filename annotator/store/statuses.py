@@ -12,7 +12,9 @@ progress otherwise. With one analyst it is simply theirs. Exports filter and wri
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Sequence
 from typing import Any
 
 from annotator.changes import Change, Changes, DocumentState, with_changes
@@ -25,16 +27,20 @@ MY_STATUS = (
     " 'new')"
 )
 
-_OVERALL = """
-    UPDATE documents SET status = (
+# A document's overall status, from its analysts' statuses.
+_OVERALL_OF = """(
         SELECT CASE
             WHEN count(*) = 0 OR sum(status = 'new') = count(*) THEN 'new'
             WHEN sum(status IN ('done', 'skipped')) = count(*) THEN
                 CASE WHEN sum(status = 'done') > 0 THEN 'done' ELSE 'skipped' END
             ELSE 'in_progress'
         END
-        FROM statuses WHERE document_id = ?
-    ) WHERE id = ?"""
+        FROM statuses WHERE document_id = documents.id)"""
+_OVERALL = f"UPDATE documents SET status = {_OVERALL_OF} WHERE id = ?"
+# The same for many documents, given as a JSON list of ids.
+_OVERALL_MANY = (
+    f"UPDATE documents SET status = {_OVERALL_OF} WHERE id IN (SELECT value FROM json_each(?))"
+)
 
 
 def status_of(conn: sqlite3.Connection, document_id: int, annotator: str) -> str:
@@ -56,12 +62,32 @@ def write_status(
         " updated_at = excluded.updated_at",
         (document_id, annotator, status, at),
     )
-    conn.execute(_OVERALL, (document_id, document_id))
+    conn.execute(_OVERALL, (document_id,))
+
+
+def write_statuses(
+    conn: sqlite3.Connection,
+    rows: Sequence[tuple[int, str, str, str]],
+    removed: Sequence[tuple[int, str]] = (),
+) -> None:
+    """Set many analysts' statuses, (document, analyst, status, at), and take others' away,
+    (document, analyst), then write their documents' overall statuses: :func:`write_status`
+    for a whole merge, in a few statements and the caller's transaction."""
+    conn.executemany(
+        "INSERT INTO statuses (document_id, annotator, status, updated_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (document_id, annotator) DO UPDATE SET status = excluded.status,"
+        " updated_at = excluded.updated_at",
+        rows,
+    )
+    conn.executemany("DELETE FROM statuses WHERE document_id = ? AND annotator = ?", removed)
+    documents = sorted({r[0] for r in rows} | {r[0] for r in removed})
+    if documents:
+        conn.execute(_OVERALL_MANY, (json.dumps(documents),))
 
 
 def write_status_overall(conn: sqlite3.Connection, document_id: int) -> None:
     """Write a document's overall status again from its analysts' (after one was removed)."""
-    conn.execute(_OVERALL, (document_id, document_id))
+    conn.execute(_OVERALL, (document_id,))
 
 
 class Statuses(Part):
@@ -78,6 +104,17 @@ class Statuses(Part):
             (document_id,),
         )
         return dict(rows)
+
+    def of_documents(self, document_ids: Sequence[int]) -> dict[int, dict[str, str]]:
+        """Every analyst's status for each of ``document_ids`` that has any, by name."""
+        out: dict[int, dict[str, str]] = {}
+        for doc, who, status in self.conn.execute(
+            "SELECT s.document_id, s.annotator, s.status FROM json_each(?) m"
+            " JOIN statuses s ON s.document_id = m.value ORDER BY s.annotator",
+            (json.dumps(list(document_ids)),),
+        ):
+            out.setdefault(doc, {})[who] = status
+        return out
 
     def analysts(self) -> list[str]:
         """Everyone who has a status or a span of their own in the project, by name.

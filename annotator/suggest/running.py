@@ -577,24 +577,12 @@ def suggestions(store: Store, document_id: int) -> list[Span]:
 def suggestion_counts(store: Store, documents: Sequence[int] | None = None) -> dict[int, int]:
     """How many suggestions each document (of ``documents``, else of the project) has;
     documents with none are left out."""
-    if documents is None:
-        rows = store.conn.execute(
-            "SELECT document_id, count(*) FROM spans WHERE origin = 'suggested'"
-            " GROUP BY document_id"
-        )
-        return {doc: n for doc, n in rows}
-    counts: dict[int, int] = {}
-    for first in range(0, len(documents), 500):
-        chunk = list(documents[first : first + 500])
-        marks = ", ".join("?" * len(chunk))
-        counts.update(
-            store.conn.execute(
-                "SELECT document_id, count(*) FROM spans WHERE origin = 'suggested'"
-                f" AND document_id IN ({marks}) GROUP BY document_id",
-                chunk,
-            )
-        )
-    return counts
+    if documents is not None:
+        return store.spans.suggested_counts(documents)
+    rows = store.conn.execute(
+        "SELECT document_id, count(*) FROM spans WHERE origin = 'suggested' GROUP BY document_id"
+    )
+    return {doc: n for doc, n in rows}
 
 
 # -- a program of the user's own --------------------------------------------------------------

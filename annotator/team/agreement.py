@@ -26,7 +26,7 @@ from typing import Any
 SpanKey = tuple[int, int, int, str]  # (document, start, end, label)
 
 
-@dataclass
+@dataclass(slots=True)
 class Tally:
     """The counts one label's figures are made from (they add up across labels)."""
 
@@ -41,8 +41,16 @@ class Tally:
     neither: int = 0
 
     def __iadd__(self, other: Tally) -> Tally:
-        for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        # Field by field: this runs for every label of every document of every pair.
+        self.a_spans += other.a_spans
+        self.b_spans += other.b_spans
+        self.exact += other.exact
+        self.a_overlapping += other.a_overlapping
+        self.b_overlapping += other.b_overlapping
+        self.both += other.both
+        self.only_a += other.only_a
+        self.only_b += other.only_b
+        self.neither += other.neither
         return self
 
     @property
@@ -127,9 +135,9 @@ def _intersection(x: list[tuple[int, int]], y: list[tuple[int, int]]) -> int:
     return total
 
 
-def _overlapping(mine: list[tuple[int, int]], theirs: list[tuple[int, int]]) -> int:
-    """How many of ``mine`` share at least one character with one of ``theirs``."""
-    union = _covered(theirs)
+def _overlapping(mine: Sequence[tuple[int, int]], union: list[tuple[int, int]]) -> int:
+    """How many of ``mine`` share at least one character with the ``union`` of the other's
+    spans (as :func:`_covered` gives it)."""
     count = 0
     for start, end in mine:
         # Any interval of the union that starts before this span ends and ends after it starts.
@@ -145,23 +153,98 @@ def _overlapping(mine: list[tuple[int, int]], theirs: list[tuple[int, int]]) -> 
     return count
 
 
+def _overlaps(mine: Sequence[tuple[int, int]], theirs: Sequence[tuple[int, int]]) -> int:
+    """:func:`_overlapping`, for the few spans of one label in one document: each compared
+    with each (quicker than a union and a search, for a handful)."""
+    if len(mine) * len(theirs) > 64:
+        return _overlapping(mine, _covered(theirs)) if theirs else 0
+    count = 0
+    for start, end in mine:
+        for other_start, other_end in theirs:
+            if other_start < end and start < other_end:
+                count += 1
+                break
+    return count
+
+
+def _matched(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -> int:
+    """Spans in both, as multisets (the one-span case, the commonest, without counting)."""
+    if not a or not b:
+        return 0
+    if len(a) == 1 and len(b) == 1:
+        return int(a[0] == b[0])
+    mine, theirs = set(a), set(b)
+    if len(mine) == len(a) and len(theirs) == len(b):  # no span twice: sets will do
+        return len(mine & theirs)
+    return sum((Counter(a) & Counter(b)).values())
+
+
 def tally(length: int, a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -> Tally:
     """One label in one document of ``length`` characters: A's and B's (start, end) spans."""
-    exact = sum((Counter(a) & Counter(b)).values())
+    if not a and not b:  # most labels of most documents: every character agrees
+        return Tally(neither=length)
+    if len(a) == 1 and len(b) == 1:  # the commonest case, worked out directly
+        (a_start, a_end), (b_start, b_end) = a[0], b[0]
+        both = max(0, min(a_end, b_end) - max(a_start, b_start))
+        only_a, only_b = a_end - a_start - both, b_end - b_start - both
+        shared = int(both > 0)
+        return Tally(1, 1, int(a[0] == b[0]), shared, shared, both, only_a, only_b,
+                     length - both - only_a - only_b)  # fmt: skip
     ua, ub = _covered(a), _covered(b)
     both = _intersection(ua, ub)
     only_a, only_b = _length(ua) - both, _length(ub) - both
     return Tally(
         a_spans=len(a),
         b_spans=len(b),
-        exact=exact,
-        a_overlapping=_overlapping(list(a), list(b)),
-        b_overlapping=_overlapping(list(b), list(a)),
+        exact=_matched(a, b),
+        a_overlapping=_overlaps(a, b),
+        b_overlapping=_overlaps(b, a),
         both=both,
         only_a=only_a,
         only_b=only_b,
         neither=length - both - only_a - only_b,
     )
+
+
+def add_spans(
+    per_label: dict[str, Tally],
+    mine: Mapping[str, Sequence[tuple[int, int]]],
+    theirs: Mapping[str, Sequence[tuple[int, int]]],
+) -> None:
+    """Add one document's counts that F1 is made from (spans, matches, overlaps) to
+    ``per_label``, label by label, without the characters κ needs (A's spans ``mine`` and
+    B's ``theirs``, by label): F1 over time, worked out for every document of every pair."""
+    for label in mine.keys() | theirs.keys():
+        so_far = per_label.get(label)
+        if so_far is None:
+            continue
+        a, b = mine.get(label, ()), theirs.get(label, ())
+        so_far.a_spans += len(a)
+        so_far.b_spans += len(b)
+        if not a or not b:
+            continue
+        if len(a) == 1 and len(b) == 1:
+            (a_start, a_end), (b_start, b_end) = a[0], b[0]
+            shared = int(a_start < b_end and b_start < a_end)
+            so_far.exact += a[0] == b[0]
+            so_far.a_overlapping += shared
+            so_far.b_overlapping += shared
+        else:
+            so_far.exact += _matched(a, b)
+            so_far.a_overlapping += _overlaps(a, b)
+            so_far.b_overlapping += _overlaps(b, a)
+
+
+Layer = dict[int, dict[str, list[tuple[int, int]]]]  # document -> label -> (start, end)
+
+
+def layer_of(spans: Iterable[SpanKey], labels: set[str]) -> Layer:
+    """One analyst's spans of ``labels``, by document and label."""
+    layer: Layer = {}
+    for doc, start, end, label in spans:
+        if label in labels:
+            layer.setdefault(doc, {}).setdefault(label, []).append((start, end))
+    return layer
 
 
 def pair_agreement(
@@ -173,25 +256,52 @@ def pair_agreement(
     labels: Sequence[str],
 ) -> PairAgreement:
     """The agreement of analysts ``a`` and ``b`` over ``documents`` (those both marked done)."""
-    chosen = set(documents)
-    layer: dict[str, dict[tuple[int, str], list[tuple[int, int]]]] = {a: {}, b: {}}
-    for who in (a, b):
-        for doc, start, end, label in spans.get(who, ()):
-            if doc in chosen and label in labels:
-                layer[who].setdefault((doc, label), []).append((start, end))
+    wanted = set(labels)
+    layers = {who: layer_of(spans.get(who, ()), wanted) for who in (a, b)}
+    return pair_of_layers(a, b, documents, lengths, layers[a], layers[b], labels)
+
+
+def add_document(
+    per_label: dict[str, Tally],
+    length: int,
+    mine: Mapping[str, Sequence[tuple[int, int]]],
+    theirs: Mapping[str, Sequence[tuple[int, int]]],
+) -> Tally:
+    """Add one document of ``length`` characters to ``per_label``, label by label (A's spans
+    ``mine`` and B's ``theirs``, by label); the document's own tally, every label's added."""
+    here = Tally()
+    for label, so_far in per_label.items():
+        x, y = mine.get(label, ()), theirs.get(label, ())
+        if not x and not y:  # neither tagged it here: every character agrees
+            so_far.neither += length
+            here.neither += length
+            continue
+        t = tally(length, x, y)
+        so_far += t
+        here += t
+    return here
+
+
+def pair_of_layers(
+    a: str,
+    b: str,
+    documents: Sequence[int],
+    lengths: Mapping[int, int],
+    of_a: Layer,
+    of_b: Layer,
+    labels: Sequence[str],
+) -> PairAgreement:
+    """:func:`pair_agreement` of the two analysts' layers (as :func:`layer_of` gives them)."""
+    chosen = sorted(set(documents))
     per_label = {label: Tally() for label in labels}
-    per_document: dict[int, Tally] = {}
-    for doc in sorted(chosen):
-        here = Tally()
-        for label in labels:
-            t = tally(lengths[doc], layer[a].get((doc, label), []), layer[b].get((doc, label), []))
-            per_label[label] += t
-            here += t
-        per_document[doc] = here
+    per_document = {
+        doc: add_document(per_label, lengths[doc], of_a.get(doc, {}), of_b.get(doc, {}))
+        for doc in chosen
+    }
     overall = Tally()
     for t in per_label.values():
         overall += t
-    return PairAgreement(a, b, sorted(chosen), per_label, overall, per_document)
+    return PairAgreement(a, b, chosen, per_label, overall, per_document)
 
 
 def all_pairs(
@@ -202,10 +312,29 @@ def all_pairs(
     labels: Sequence[str],
 ) -> list[PairAgreement]:
     """Every pair of analysts, ``a`` before ``b`` in alphabetical order."""
-    spans = {who: list(s) for who, s in spans.items()}
+    wanted = set(labels)
+    layers = {who: layer_of(s, wanted) for who, s in spans.items()}
+    return pairs_of_layers(analysts, done, lengths, layers, labels)
+
+
+def pairs_of_layers(
+    analysts: Iterable[str],
+    done: Mapping[str, set[int]],
+    lengths: Mapping[int, int],
+    layers: Mapping[str, Layer],
+    labels: Sequence[str],
+) -> list[PairAgreement]:
+    """:func:`all_pairs` of the analysts' layers (each sorted by document once, for all the
+    pairs it is in)."""
     return [
-        pair_agreement(
-            a, b, sorted(done.get(a, set()) & done.get(b, set())), lengths, spans, labels
+        pair_of_layers(
+            a,
+            b,
+            sorted(done.get(a, set()) & done.get(b, set())),
+            lengths,
+            layers.get(a, {}),
+            layers.get(b, {}),
+            labels,
         )
         for a, b in combinations(sorted(set(analysts)), 2)
     ]

@@ -7,8 +7,11 @@ layers it is built from are read by :mod:`annotator.team.layers`.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from annotator.changes import Change, Changes
 from annotator.model import utc_now
@@ -17,9 +20,7 @@ from annotator.store.statuses import document_state
 from annotator.team.layers import (
     CURATED,
     RelationKey,
-    analyst_layers,
     curated_layer_of,
-    done_by,
     done_on,
     relation_layers,
 )
@@ -55,139 +56,163 @@ def curate_agreed(store: Store) -> CurationReport:
 
     One transaction, which reads as well as writes: another curation run at the same time
     (or a label deleted meanwhile) is seen whole or not at all, so a second run adds nothing
-    and no span is written with a label that is gone."""
+    and no span is written with a label that is gone. What it reads and writes is a few
+    statements whatever the number of documents."""
     report = CurationReport()
     now = utc_now()
-    with store.transaction():
-        done = done_by(store)
-        layers = analyst_layers(store)
-        by_doc: dict[int, list[str]] = {}
-        for who, docs in done.items():
-            for doc in docs:
-                by_doc.setdefault(doc, []).append(who)
-        label_ids = store.labels.ids()
-        linked = relation_layers(store)  # read once for every document
-        curated_links = relation_layers(store, curated=True).get(CURATED, [])
-        for doc in sorted(by_doc):
-            analysts = by_doc[doc]
-            if len(analysts) < 2:
-                report.skipped += 1
-                continue
-            added = _curate_one(store, doc, analysts, layers, linked, curated_links, label_ids, now)
-            report.spans += added[0]
-            report.relations += added[1]
-            store.conn.execute(
-                "INSERT INTO curations (document_id, curator, curated_at) VALUES (?, ?, ?)"
-                " ON CONFLICT (document_id) DO NOTHING",
-                (doc, store.annotator, now),
-            )
-            store.record_change("curate_agreed", doc, spans=added[0])
+    with store.bulk_writes(), store.transaction():
+        by_doc = _chosen(store)
+        chosen = {doc: analysts for doc, analysts in by_doc.items() if len(analysts) >= 2}
+        report.skipped = len(by_doc) - len(chosen)
+        added = _curate(store, chosen, now)
+        store.conn.executemany(
+            "INSERT INTO curations (document_id, curator, curated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (document_id) DO NOTHING",
+            [(doc, store.annotator, now) for doc in chosen],
+        )
+        store.connection.record_changes(
+            ("curate_agreed", doc, None, {"spans": added[doc][0]}) for doc in chosen
+        )
+        for doc in chosen:
+            report.spans += added[doc][0]
+            report.relations += added[doc][1]
             report.documents += 1
             report.changes.settled[doc] = store.annotator
             report.changes.reread.add(doc)
-            report.changes.document_list = True
+        report.changes.document_list = bool(chosen)
     return report
 
 
-def _curate_one(
-    store: Store,
-    doc: int,
-    analysts: list[str],
-    layers: dict[str, list[tuple[int, int, int, str]]],
-    linked: dict[str, list[RelationKey]],
-    curated_links: list[RelationKey],
-    label_ids: dict[str, int],
-    now: str,
-) -> tuple[int, int]:
-    """One document's agreed spans and relations into its curated layer, less what is there
-    already (in the caller's transaction); how many spans and relations were added."""
-    counts = [
-        Counter((s, e, lab) for d, s, e, lab in layers.get(who, []) if d == doc) for who in analysts
-    ]
-    agreed = counts[0]
+# The spans to put into the curated layer, in SQL over the whole project (or, with {one}, one
+# document ?1): on each document two or more analysts marked done, each span every one of them
+# made (as many times as each made it), less the curated spans there already; with its text,
+# and its attributes when every analyst gave the same. In the order they go in: by document,
+# then start, end and label name. The whole project's spans are read in one pass over the
+# table ({scan}: not along an index, which would fetch them one by one).
+_AGREED = """
+    WITH chosen AS (
+        SELECT document_id AS id, count(*) AS analysts FROM statuses
+        WHERE status = 'done'{one}
+        GROUP BY document_id HAVING count(*) >= 2),
+    made AS (
+        SELECT s.document_id AS doc, s.start, s."end" AS stop, s.label_id AS label,
+            count(*) AS times, min(s.text) AS text, count(s.attributes) AS given,
+            min(s.attributes) AS low, max(s.attributes) AS high
+        FROM spans s {scan} CROSS JOIN statuses d ON d.document_id = s.document_id
+            AND d.annotator = s.annotator AND d.status = 'done'
+        WHERE s.origin IN ('manual', 'imported'){one_span}
+        GROUP BY s.document_id, s.start, s."end", s.label_id, s.annotator),
+    agreed AS MATERIALIZED (
+        SELECT m.doc, m.start, m.stop, m.label, min(m.times) - (
+                SELECT count(*) FROM spans h WHERE h.document_id = m.doc AND h.start = m.start
+                AND h."end" = m.stop AND h.label_id = m.label AND h.origin = 'curated'
+            ) AS missing,
+            min(m.text) AS text,
+            sum(m.times) = sum(m.given) AND min(m.low) = max(m.high) AS alike, min(m.low) AS value
+        FROM made m JOIN chosen c ON c.id = m.doc
+        GROUP BY m.doc, m.start, m.stop, m.label HAVING count(*) = min(c.analysts))
+    SELECT a.doc, a.start, a.stop, l.name, a.missing, a.text, CASE WHEN a.alike THEN a.value END
+    FROM agreed a JOIN labels l ON l.id = a.label
+    WHERE a.missing > 0 ORDER BY a.doc, a.start, a.stop, l.name"""
+
+
+def _agreed_sql(document: int | None) -> str:
+    if document is None:
+        return _AGREED.format(one="", one_span="", scan="NOT INDEXED")
+    return _AGREED.format(one=" AND document_id = ?1", one_span=" AND s.document_id = ?1", scan="")
+
+
+def _chosen(store: Store, document: int | None = None) -> dict[int, list[str]]:
+    """The documents (of the project, or the one ``document``) and the analysts who marked
+    each done, by name."""
+    out: dict[int, list[str]] = {}
+    for doc, who in store.conn.execute(
+        "SELECT document_id, annotator FROM statuses WHERE status = 'done'"
+        " AND (?1 IS NULL OR document_id = ?1) ORDER BY document_id, annotator",
+        (document,),
+    ):
+        out.setdefault(doc, []).append(who)
+    return out
+
+
+def _agreed(counts: list[Counter[Any]], have: Counter[Any]) -> list[tuple[Any, int]]:
+    """What every one of ``counts`` holds (as many times as each holds it), less ``have``."""
+    agreed = counts[0].copy()
     for other in counts[1:]:
         agreed &= other
-    have = Counter((s, e, lab) for d, s, e, lab in curated_layer_of(store, doc) if d == doc)
-    text = store.documents.text(doc)
-    given = _attributes_given(store, doc, analysts)
-    rows = []
-    for (start, end, label), count in sorted((agreed - have).items()):
-        alike = given.get((start, end, label))
-        rows += [
-            (
-                doc,
-                start,
-                end,
-                label_ids[label],
-                text[start:end],
-                store.annotator,
-                None,
-                "curated",
-                now,
-                now,
-                None,
-                None,
-                alike,
-            )
-        ] * count
-    if rows:
-        store.spans.insert_many(rows)
-        store.spans.count_new(doc, len(rows))
-    return len(rows), _curate_relations(store, doc, analysts, linked, curated_links, now)
+    return sorted((agreed - have).items())
 
 
-def _attributes_given(
-    store: Store, doc: int, analysts: list[str]
-) -> dict[tuple[int, int, str], str | None]:
-    """For each span the analysts made, the attributes (as stored, JSON) when they all gave
-    them alike, else None."""
-    seen: dict[tuple[int, int, str], set[str | None]] = {}
-    marks = ", ".join("?" * len(analysts))
-    for start, end, label, attributes in store.conn.execute(
-        'SELECT s.start, s."end", l.name, s.attributes FROM spans s JOIN labels l'
-        f" ON l.id = s.label_id WHERE s.document_id = ? AND s.annotator IN ({marks})"
-        " AND s.origin IN ('manual', 'imported')",
-        (doc, *analysts),
-    ):
-        seen.setdefault((start, end, label), set()).add(attributes)
-    return {key: next(iter(values)) if len(values) == 1 else None for key, values in seen.items()}
+def _curate(
+    store: Store, chosen: Mapping[int, list[str]], now: str, document: int | None = None
+) -> dict[int, tuple[int, int]]:
+    """Each chosen document's agreed spans and relations into its curated layer, less what is
+    there already (in the caller's transaction): how many spans and relations each got. The
+    spans are found by one query and go in with one statement, under ids taken in order; then
+    the relations between them."""
+    label_ids = store.labels.ids()
+    rows: list[tuple[Any, ...]] = []
+    made: list[tuple[int, int, int, str]] = []  # (document, start, end, label) of each row
+    added: dict[int, list[int]] = {doc: [0, 0] for doc in chosen}
+    found = store.conn.execute(_agreed_sql(document), () if document is None else (document,))
+    for doc, start, end, label, count, text, alike in found:
+        row = (doc, start, end, label_ids[label], text, store.annotator, None, "curated",
+               now, now, None, None, alike)  # fmt: skip
+        rows += [row] * count
+        made += [(doc, start, end, label)] * count
+        added[doc][0] += count
+    ids = store.spans.insert_numbered(rows)
+    store.spans.count_added({doc: spans for doc, (spans, _) in added.items()})
+    links = _agreed_links(store, chosen, document)
+    if links:
+        type_ids = {kind.name: kind.id for kind in store.relation_types.all()}
+        ends: dict[tuple[int, int, int, str], int] = {}
+        for sid, doc, start, end, label in store.conn.execute(
+            'SELECT s.id, s.document_id, s.start, s."end", l.name FROM json_each(?) m'
+            " JOIN spans s ON s.document_id = m.value JOIN labels l ON l.id = s.label_id"
+            " WHERE s.origin = 'curated' ORDER BY s.id",
+            (json.dumps(sorted(links)),),
+        ):
+            ends.setdefault((doc, start, end, label), sid)
+        rows_of_links = []
+        for doc, agreed in sorted(links.items()):
+            for (_, (hs, he, hl), (cs, ce, cl), kind), count in agreed:
+                head, child = ends.get((doc, hs, he, hl)), ends.get((doc, cs, ce, cl))
+                if head is not None and child is not None and kind in type_ids:
+                    link = (doc, head, child, type_ids[kind], store.annotator, now, now)
+                    rows_of_links += [link] * count
+                    added[doc][1] += count
+        store.conn.executemany(
+            "INSERT INTO relations (document_id, head, child, type_id, annotator, origin,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'curated', ?, ?)",
+            rows_of_links,
+        )
+    assert len(ids) == len(made)
+    return {doc: (spans, relations) for doc, (spans, relations) in added.items()}
 
 
-def _curate_relations(
-    store: Store,
-    doc: int,
-    analysts: list[str],
-    linked: dict[str, list[RelationKey]],
-    curated_links: list[RelationKey],
-    now: str,
-) -> int:
-    """The relations every analyst made identically on a document (``linked``: each analyst's
-    relations), between its curated spans (both ends must be there already). Returns how many
-    were added."""
-    counts = [Counter(r for r in linked.get(who, []) if r[0] == doc) for who in analysts]
-    agreed = counts[0]
-    for other in counts[1:]:
-        agreed &= other
-    have = Counter(r for r in curated_links if r[0] == doc)
-    ends: dict[tuple[int, int, str], int] = {}
-    for sid, start, end, label in store.conn.execute(
-        'SELECT s.id, s.start, s."end", l.name FROM spans s JOIN labels l ON l.id = s.label_id'
-        " WHERE s.document_id = ? AND s.origin = 'curated' ORDER BY s.id",
-        (doc,),
-    ):
-        ends.setdefault((start, end, label), sid)
-    type_ids = {kind.name: kind.id for kind in store.relation_types.all()}
-    added = 0
-    for (_, head, child, kind), count in sorted((agreed - have).items()):
-        if head in ends and child in ends and kind in type_ids:
-            for _ in range(count):
-                store.conn.execute(
-                    "INSERT INTO relations (document_id, head, child, type_id, annotator, origin,"
-                    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'curated', ?, ?)",
-                    (doc, ends[head], ends[child], type_ids[kind], store.annotator, now, now),
-                )
-                added += 1
-    return added
+def _agreed_links(
+    store: Store, chosen: Mapping[int, list[str]], document: int | None
+) -> dict[int, list[tuple[RelationKey, int]]]:
+    """For each chosen document with any, the relations every analyst who marked it done made
+    identically, less those in its curated layer."""
+    linked: dict[tuple[int, str], Counter[RelationKey]] = {}
+    for who, keys in relation_layers(store, document=document).items():
+        for key in keys:
+            if who in chosen.get(key[0], ()):
+                linked.setdefault((key[0], who), Counter())[key] += 1
+    if not linked:
+        return {}
+    have: dict[int, Counter[RelationKey]] = {}
+    for key in relation_layers(store, curated=True, document=document).get(CURATED, []):
+        have.setdefault(key[0], Counter())[key] += 1
+    out = {}
+    for doc, analysts in chosen.items():
+        counts = [linked.get((doc, who), Counter()) for who in analysts]
+        agreed = _agreed(counts, have.get(doc, Counter()))
+        if agreed:
+            out[doc] = agreed
+    return out
 
 
 # -- one document at a time, for the window's review mode -------------------------------------
@@ -205,16 +230,7 @@ def curate_document(store: Store, document_id: int) -> Changes:
         shown = {s.id: s for s in store.spans.in_document(document_id) if s.origin == "curated"}
         linked_before = {r.id for r in store.relations.in_document(document_id)}
         state = document_state(store.conn, document_id, store.annotator)
-        _curate_one(
-            store,
-            document_id,
-            analysts,
-            analyst_layers(store, document_id),
-            relation_layers(store, document=document_id),
-            relation_layers(store, curated=True, document=document_id).get(CURATED, []),
-            store.labels.ids(),
-            utc_now(),
-        )
+        _curate(store, {document_id: analysts}, utc_now(), document_id)
         spans = [
             s
             for s in store.spans.in_document(document_id)

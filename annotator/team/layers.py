@@ -5,9 +5,12 @@ spans by who made them.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from annotator.store.project import Store
+from annotator.team.agreement import Layer
 
 CURATED = "curated"  # the name the curated layer goes by in agreement tables
 
@@ -29,6 +32,29 @@ def analyst_layers(
     for who, doc, start, end, label in rows:
         layers.setdefault(who, []).append((doc, start, end, label))
     return layers
+
+
+def layers_by_document(store: Store, labels: set[str]) -> dict[str, Layer]:
+    """Each analyst's spans of ``labels`` (made or imported), by document and label, as
+    agreement compares them: read and sorted in one pass."""
+    out: dict[str, Layer] = {}
+    for who, doc, start, end, label in store.conn.execute(
+        'SELECT s.annotator, s.document_id, s.start, s."end", l.name FROM spans s'
+        " JOIN labels l ON l.id = s.label_id WHERE s.origin IN ('manual', 'imported')"
+    ):
+        if label in labels:
+            layer = out.get(who)
+            if layer is None:
+                layer = out[who] = {}
+            of_document = layer.get(doc)
+            if of_document is None:
+                of_document = layer[doc] = {}
+            of_label = of_document.get(label)
+            if of_label is None:
+                of_document[label] = [(start, end)]
+            else:
+                of_label.append((start, end))
+    return out
 
 
 RelationKey = tuple[int, tuple[int, int, str], tuple[int, int, str], str]  # doc, head, child, type
@@ -75,20 +101,36 @@ def done_by(store: Store) -> dict[str, set[int]]:
     return done
 
 
-def curated_documents(store: Store) -> set[int]:
-    return {r[0] for r in store.conn.execute("SELECT document_id FROM curations")}
+def curated_documents(store: Store, documents: Sequence[int] | None = None) -> set[int]:
+    """The documents a curator settled (of ``documents``, when given)."""
+    if documents is None:
+        return {r[0] for r in store.conn.execute("SELECT document_id FROM curations")}
+    rows = store.conn.execute(
+        "SELECT c.document_id FROM json_each(?) m JOIN curations c ON c.document_id = m.value",
+        (json.dumps(list(documents)),),
+    )
+    return {r[0] for r in rows}
 
 
-def lengths(store: Store) -> dict[int, int]:
-    """Each document's length in characters (code points, as offsets count them).
+def lengths(store: Store, documents: Iterable[int] | None = None) -> dict[int, int]:
+    """Each document's length in characters (code points, as offsets count them), of every
+    document or of ``documents``.
 
     SQLite's length() stops counting at a NUL character, which a text may hold; the few
     texts that hold one (found by a byte search, which does not stop there) are counted
     here instead, so that no span reaches past its document's length."""
     out: dict[int, int] = {}
-    for doc, size, nul in store.conn.execute(
-        "SELECT id, length(text), instr(CAST(text AS BLOB), x'00') FROM documents"
-    ):
+    if documents is None:
+        rows = store.conn.execute(
+            "SELECT id, length(text), instr(CAST(text AS BLOB), x'00') FROM documents"
+        )
+    else:
+        rows = store.conn.execute(
+            "SELECT d.id, length(d.text), instr(CAST(d.text AS BLOB), x'00') FROM json_each(?) m"
+            " JOIN documents d ON d.id = m.value",
+            (json.dumps(sorted(documents)),),
+        )
+    for doc, size, nul in rows:
         out[doc] = len(store.documents.text(doc)) if nul else size
     return out
 

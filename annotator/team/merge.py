@@ -42,7 +42,7 @@ from annotator.store.project import Store
 from annotator.store.project_file import ProjectError
 from annotator.team.merge_checks import check_renames
 from annotator.team.merge_report import MergeError, MergeReport, SourceReport
-from annotator.team.merge_source import read_source
+from annotator.team.merge_source import Staging, read_source
 from annotator.team.merge_work import merge_one
 
 __all__ = ["MergeError", "MergeReport", "SourceReport", "merge_projects", "parse_renames"]
@@ -86,26 +86,29 @@ def merge_projects(
     renames = dict(renames or {})
     report = MergeReport(str(into.path))
     team_id = str(into.get_setting("id"))
-    read = []
-    for raw in sources:
-        path = Path(raw)
-        try:
-            source = read_source(path, renames)
-        except ProjectError as e:
-            raise MergeError(str(e)) from None
-        if source.project_id == team_id:
-            raise MergeError(f"{printable(path)} is the team project itself")
-        read.append(source)
-    declared: dict[tuple[str, str], Path] = {}  # (label, attribute): the file that declared it
-    with into.bulk_writes(), into.transaction():
-        check_renames(into, read, renames)
-        for source in read:
-            report.sources.append(merge_one(into, source, declared, allow_older))
-        if any(s.added_anything for s in report.sources):
-            into.record_change(
-                "merge",
-                sources=[s.path for s in report.sources],
-                documents=sum(s.documents_added for s in report.sources),
-                spans=sum(s.spans_added for s in report.sources),
-            )
+    with Staging(into.conn) as staging:
+        read = []
+        for raw in sources:
+            path = Path(raw)
+            try:
+                source = read_source(path, renames, staging)
+            except ProjectError as e:
+                raise MergeError(str(e)) from None
+            if source.project_id == team_id:
+                raise MergeError(f"{printable(path)} is the team project itself")
+            read.append(source)
+        declared: dict[tuple[str, str], Path] = {}  # (label, attribute): the file declaring it
+        # Every reference the merge writes is one it made (a document matched or added, a
+        # label the team project has, a span just copied): SQLite's check of each is left off.
+        with into.bulk_writes(256), into.references_made_here(), into.transaction():
+            check_renames(into, read, renames)
+            for source in read:
+                report.sources.append(merge_one(into, source, declared, allow_older))
+            if any(s.added_anything for s in report.sources):
+                into.record_change(
+                    "merge",
+                    sources=[s.path for s in report.sources],
+                    documents=sum(s.documents_added for s in report.sources),
+                    spans=sum(s.spans_added for s in report.sources),
+                )
     return report

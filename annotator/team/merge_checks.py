@@ -90,18 +90,19 @@ def older_than_merged(
     if row is None:
         return None
     last, merged_from = row
-    entries = {c["id"]: c for c in source.changes}
-    end = max(entries, default=0)
+    end = source.changes_end
     if end < last:
         return f"its history has {end} entries; {last} were merged from {printable(merged_from)}"
-    entry = entries.get(last)
+    entry = conn.execute(
+        f"SELECT at, action, document_id FROM {source.staged('changes')} WHERE id = ?", (last,)
+    ).fetchone()
     if entry is None or last > source.history_end:  # made by upgrading the copy: not comparable
         return None
-    document = doc_map.get(entry["document"]) if entry["document"] is not None else None
+    at, action, document = entry
     copied = conn.execute(
         "SELECT 1 FROM changes WHERE document_id IS ? AND at = ? AND action = ?"
         " AND json_extract(details, '$.merged_from') = ? LIMIT 1",
-        (document, entry["at"], entry["action"], source.project_id),
+        (doc_map.get(document) if document is not None else None, at, action, source.project_id),
     ).fetchone()
     if copied is None:
         return (

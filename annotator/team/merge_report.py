@@ -91,7 +91,10 @@ class SourceReport:
 
     def count_undone(self, who: str, what: tuple[str, str], count: int = 1) -> None:
         if count:
-            self.undone.setdefault(who, Counter())[what] += count
+            mine = self.undone.get(who)
+            if mine is None:
+                mine = self.undone[who] = Counter()
+            mine[what] += count
 
     def undone_text(self) -> str:
         """``ana: 2 spans removed, 1 status changed; bo: ...``"""

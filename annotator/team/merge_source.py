@@ -5,6 +5,10 @@ a consistent copy (see :mod:`annotator.store.snapshot`), its analysts already un
 Read whole before anything is written, so that a file that cannot be read, or is not a
 project, is refused with nothing written; and from a copy, so that the file itself is never
 written, even when it is older and opening it upgrades it.
+
+What the merge compares is read into Python; what it only copies (the texts, the spans' text,
+the history's details) is staged in a scratch database beside the team project's connection,
+for the merge to copy with SQL: a hundred thousand spans are then never Python objects.
 """
 
 from __future__ import annotations
@@ -31,10 +35,9 @@ class Source:
     path: Path
     project_id: str
     labels: dict[int, dict[str, Any]]
-    documents: dict[int, dict[str, Any]]
-    spans: list[dict[str, Any]]
+    documents: dict[int, dict[str, Any]]  # text hash and title (the text is staged)
+    spans: list[sqlite3.Row]  # without their text (staged)
     statuses: list[tuple[int, str, str, str]]  # (document, analyst, status, updated_at)
-    changes: list[dict[str, Any]]
     curations: list[tuple[int, str, str]]  # (document, curator, curated_at)
     relation_types: list[dict[str, Any]]
     relations: list[dict[str, Any]]
@@ -42,10 +45,35 @@ class Source:
     named: set[str] = field(default_factory=set)
     #: Its last history entry before this merge's copy of it was upgraded, when it was older.
     history_end: int = 0
+    #: Its last history entry (of the copy, upgraded if it was older).
+    changes_end: int = 0
+    #: The names its analysts are given (only those renamed), for the staged history.
+    renames: dict[str, str] = field(default_factory=dict)
+    #: The name of the merge's temporary tables for it (``temp.{work}_...``).
+    work: str = ""
+    #: The prefix of its staged tables' names (see :meth:`staged`), once staged.
+    stage: str = ""
+
+    def staged(self, table: str) -> str:
+        """The staged table holding the file's ``documents``, ``spans`` or ``changes``."""
+        assert self.stage, "the file was read without staging its tables"
+        return f"{self.stage}{table}"
 
 
-def read_source(path: Path, renames: Mapping[str, str]) -> Source:
-    """Everything a merge takes from a project, from a consistent copy of it."""
+# The tables the merge copies from: the columns it reads, as the file's tables have them (those
+# copied into the scratch database have these alone).
+STAGED = {
+    "documents": "id INTEGER PRIMARY KEY, external_id, title, text, text_hash, meta, source,"
+    " created_at",
+    "spans": 'id INTEGER PRIMARY KEY, start, "end", text, annotator, note, origin, created_at,'
+    " updated_at, suggester, score, attributes",
+    "changes": "id INTEGER PRIMARY KEY, at, annotator, action, document_id, span_id, details",
+}
+
+
+def read_source(path: Path, renames: Mapping[str, str], staging: Staging) -> Source:
+    """Everything a merge takes from a project, from a consistent copy of it: what it compares
+    read, the copy kept in ``staging`` for the merge to copy texts, spans and history from."""
     shown = printable(path)
     if not path.is_file():
         raise MergeError(
@@ -55,22 +83,103 @@ def read_source(path: Path, renames: Mapping[str, str]) -> Source:
         )
     if path.stat().st_size == 0:
         raise MergeError(f"{shown}: the file is empty, not a project")
-    with tempfile.TemporaryDirectory(prefix="annotator-merge-") as folder:
-        copy = Path(folder) / "source.db"
+    copy = staging.next_copy()
+    try:
+        snapshot(path, copy)
+        history_end = _last_change(copy)
+    except (sqlite3.Error, OSError) as e:
+        reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        raise MergeError(f"{shown}: cannot be read ({reason})") from None
+    try:
+        with Store(copy, "merge") as store:  # checks it, and upgrades the copy if older
+            source = _take(path, store, renames)
+            source.history_end = history_end
+    except ProjectError as e:  # said of the copy: say it of the file
+        message = str(e).replace(printable(copy), shown)
+        raise MergeError(message.replace(" It was left untouched.", "")) from None
+    try:
+        source.work, source.stage = staging.stage(copy)
+    except sqlite3.Error as e:
+        raise MergeError(f"{shown}: cannot be read ({e})") from None
+    source.changes_end = staging.team.execute(
+        f"SELECT coalesce(max(id), 0) FROM {source.staged('changes')}"
+    ).fetchone()[0]
+    return source
+
+
+class Staging:
+    """Where a merge keeps the copies of its files while it runs: a folder of its own, each
+    copy attached to the team project's connection, so that what the merge only copies
+    (texts, the spans' text, the history) is copied with SQL, never through Python.
+
+    A file is attached only outside a transaction: this is done before the merge's. SQLite
+    attaches ten files at most; past ``DIRECT`` of them, a file's tables are copied into one
+    scratch database instead (attached once), and its copy detached again. At the end
+    everything is detached, the merge's temporary tables dropped and the folder removed.
+    """
+
+    DIRECT = 8  # files attached as they are; two more places: the scratch, and a file to copy
+    SCRATCH = "merge_staged"
+
+    def __init__(self, team: sqlite3.Connection) -> None:
+        self.team = team
+        self.works: list[str] = []
+        self.attached: list[str] = []
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
+
+    def __enter__(self) -> Staging:
+        self._folder = tempfile.TemporaryDirectory(prefix="annotator-merge-")
+        return self
+
+    def next_copy(self) -> Path:
+        """Where to copy the next file (in a folder of the merge's own, with its journals)."""
+        assert self._folder is not None
+        return Path(self._folder.name) / f"source-{len(self.works)}.db"
+
+    def stage(self, copy: Path) -> tuple[str, str]:
+        """Attach a file's copy (or copy its tables into the scratch database); the name of
+        the merge's temporary tables for it, and the prefix of its tables' names."""
+        work = f"merge_{len(self.works)}"
+        self.works.append(work)
+        if len(self.works) <= self.DIRECT:
+            self._attach(copy, f"{work}_file")
+            return work, f"{work}_file."
+        if self.SCRATCH not in self.attached:
+            assert self._folder is not None
+            self._attach(Path(self._folder.name) / "staged.db", self.SCRATCH)
+            self.team.execute(f"PRAGMA {self.SCRATCH}.journal_mode = OFF")
+            self.team.execute(f"PRAGMA {self.SCRATCH}.synchronous = OFF")
+        self.team.execute("ATTACH DATABASE ? AS merge_file", (str(copy),))
         try:
-            snapshot(path, copy)
-            history_end = _last_change(copy)
-        except (sqlite3.Error, OSError) as e:
-            reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
-            raise MergeError(f"{shown}: cannot be read ({reason})") from None
+            for table, columns in STAGED.items():
+                names = ", ".join(c.split()[0] for c in columns.split(", "))
+                target = f"{self.SCRATCH}.{work}_{table}"
+                self.team.execute(f"CREATE TABLE {target} ({columns})")
+                self.team.execute(
+                    f"INSERT INTO {target} ({names}) SELECT {names} FROM merge_file.{table}"
+                )
+        finally:
+            self.team.execute("DETACH DATABASE merge_file")
+        return work, f"{self.SCRATCH}.{work}_"
+
+    def _attach(self, path: Path, schema: str) -> None:
+        self.team.execute(f"ATTACH DATABASE ? AS {schema}", (str(path),))
+        self.attached.append(schema)
+
+    def __exit__(self, *exc: object) -> None:
         try:
-            with Store(copy, "merge") as store:  # checks it, and upgrades the copy if older
-                source = _take(path, store, renames)
-                source.history_end = history_end
-                return source
-        except ProjectError as e:  # said of the copy: say it of the file
-            message = str(e).replace(printable(copy), shown)
-            raise MergeError(message.replace(" It was left untouched.", "")) from None
+            for work in self.works:
+                for table in WORK_TABLES:
+                    self.team.execute(f"DROP TABLE IF EXISTS temp.{work}_{table}")
+            for schema in self.attached:
+                self.team.execute(f"DETACH DATABASE {schema}")
+        finally:
+            assert self._folder is not None
+            self._folder.cleanup()
+
+
+# The temporary tables the merge makes beside the staged ones (see merge_work).
+WORK_TABLES = ("document_map", "span_map", "new_spans", "names")
 
 
 def _last_change(copy: Path) -> int:
@@ -101,42 +210,21 @@ def _take(path: Path, store: Store, renames: Mapping[str, str]) -> Source:
         for r in conn.execute("SELECT id, name, color, hotkey, definition, attributes FROM labels")
     }
     documents = {
-        r[0]: {
-            "title": r[1],
-            "text": r[2],
-            "text_hash": r[3],
-            "meta": r[4],
-            "external_id": r[5],
-            "source": r[6],
-            "created_at": r[7],
-        }
-        for r in conn.execute(
-            "SELECT id, title, text, text_hash, meta, external_id, source, created_at"
-            " FROM documents ORDER BY id"
-        )
+        r[0]: {"title": r[1], "text_hash": r[2]}
+        for r in conn.execute("SELECT id, title, text_hash FROM documents ORDER BY id")
     }
-    spans = [
-        {
-            "id": r[0],
-            "document": r[1],
-            "start": r[2],
-            "end": r[3],
-            "label": labels[r[4]]["name"],
-            "text": r[5],
-            "annotator": who(r[6]),
-            "note": r[7],
-            "origin": r[8],
-            "created_at": r[9],
-            "updated_at": r[10],
-            "suggester": r[11],
-            "score": r[12],
-            "attributes": r[13],
-        }
-        for r in conn.execute(
-            'SELECT id, document_id, start, "end", label_id, text, annotator, note, origin,'
-            " created_at, updated_at, suggester, score, attributes FROM spans ORDER BY id"
-        )
-    ]
+    # Read as rows SQLite builds (a hundred thousand spans are no dicts made in Python), each
+    # analyst under the name the merge gives them.
+    conn.execute("CREATE TEMP TABLE merge_names (old TEXT PRIMARY KEY, new TEXT NOT NULL)")
+    conn.executemany("INSERT INTO merge_names (old, new) VALUES (?, ?)", renames.items())
+    rows = conn.cursor()
+    rows.row_factory = sqlite3.Row
+    spans = rows.execute(
+        'SELECT s.id, s.document_id AS document, s.start, s."end", l.name AS label,'
+        " coalesce(n.new, s.annotator) AS annotator, s.note, s.origin, s.updated_at,"
+        " s.attributes FROM spans s JOIN labels l ON l.id = s.label_id"
+        " LEFT JOIN temp.merge_names n ON n.old = s.annotator ORDER BY s.id"
+    ).fetchall()
     relation_types = [
         {"name": t.name, "color": t.color, "heads": t.heads, "children": t.children,
          "definition": t.definition}
@@ -162,24 +250,6 @@ def _take(path: Path, store: Store, renames: Mapping[str, str]) -> Source:
         (r[0], who(r[1]), r[2], r[3])
         for r in conn.execute("SELECT document_id, annotator, status, updated_at FROM statuses")
     ]
-    changes = []
-    for r in conn.execute(
-        "SELECT id, at, annotator, action, document_id, span_id, details FROM changes ORDER BY id"
-    ):
-        details = json.loads(r[6])
-        if isinstance(details, dict) and isinstance(details.get("of"), str):
-            details["of"] = who(details["of"])
-        changes.append(
-            {
-                "id": r[0],
-                "at": r[1],
-                "annotator": who(r[2]),
-                "action": r[3],
-                "document": r[4],
-                "span": r[5],
-                "details": details,
-            }
-        )
     curations = [
         (r[0], who(r[1]), r[2])
         for r in conn.execute("SELECT document_id, curator, curated_at FROM curations")
@@ -191,7 +261,6 @@ def _take(path: Path, store: Store, renames: Mapping[str, str]) -> Source:
         documents,
         spans,
         statuses,
-        changes,
         curations,
         relation_types,
         relations,
@@ -202,4 +271,5 @@ def _take(path: Path, store: Store, renames: Mapping[str, str]) -> Source:
                 " UNION SELECT annotator FROM relations"
             )
         },
+        renames=dict(renames),
     )

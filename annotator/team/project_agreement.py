@@ -5,6 +5,7 @@ disagreement. The figures themselves are :mod:`annotator.team.agreement`'s.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -12,14 +13,20 @@ from typing import Any
 
 from annotator.model import LabelError
 from annotator.store.project import Store
-from annotator.team.agreement import PairAgreement, all_pairs, disagreements, pair_agreement
+from annotator.team.agreement import (
+    PairAgreement,
+    disagreements,
+    layer_of,
+    pair_of_layers,
+    pairs_of_layers,
+)
 from annotator.team.layers import (
     CURATED,
     RelationKey,
-    analyst_layers,
     curated_documents,
     curated_layer,
     done_by,
+    layers_by_document,
     lengths,
     relation_layers,
 )
@@ -74,22 +81,30 @@ def agreement(
 ) -> AgreementReport:
     """Every pair of analysts over the documents both marked done, or (``against="curated"``)
     each analyst against the curated layer over the documents they did that were curated."""
+    if against not in (None, CURATED):
+        raise ValueError(f"agreement can be measured against {CURATED!r} only, not {against!r}")
     chosen = _labels(store, labels)
-    layers = analyst_layers(store)
+    layers = layers_by_document(store, set(chosen))
     done = done_by(store)
     analysts = sorted(set(layers) | set(done))
-    size = lengths(store)
+    size = lengths(store, set().union(*done.values()))
     if against is None:
-        pairs = all_pairs(analysts, done, size, layers, chosen)
-    elif against == CURATED:
+        pairs = pairs_of_layers(analysts, done, size, layers, chosen)
+    else:
         settled = curated_documents(store)
-        both = {**layers, CURATED: curated_layer(store)}
+        gold = layer_of(curated_layer(store), set(chosen))
         pairs = [
-            pair_agreement(who, CURATED, sorted(done.get(who, set()) & settled), size, both, chosen)
+            pair_of_layers(
+                who,
+                CURATED,
+                sorted(done.get(who, set()) & settled),
+                size,
+                layers.get(who, {}),
+                gold,
+                chosen,
+            )  # fmt: skip
             for who in analysts
         ]
-    else:
-        raise ValueError(f"agreement can be measured against {CURATED!r} only, not {against!r}")
     linked = relation_layers(store)
     if against == CURATED:
         linked.update(relation_layers(store, curated=True))
@@ -98,14 +113,23 @@ def agreement(
         relation_agreement(linked.get(p.a, []), linked.get(p.b, []), set(p.documents), types)
         for p in pairs
     ]
+    ranked = disagreements(pairs)
+    named = {
+        doc: (external, title)
+        for doc, external, title in store.conn.execute(
+            "SELECT d.id, d.external_id, d.title FROM json_each(?) m"
+            " JOIN documents d ON d.id = m.value",
+            (json.dumps([doc for doc, _, _ in ranked]),),
+        )
+    }
     rows = []
-    for doc, unmatched, exact in disagreements(pairs):
-        row = store.documents.row(doc)
+    for doc, unmatched, exact in ranked:
+        external, title = named[doc]
         rows.append(
             {
                 "number": doc,
-                "id": row.external_id if row.external_id is not None else str(doc),
-                "title": row.title,
+                "id": external if external is not None else str(doc),
+                "title": title,
                 "unmatched_spans": unmatched,
                 "exact_f1": exact,
             }

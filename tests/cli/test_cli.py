@@ -622,6 +622,24 @@ def test_documents_lists_number_status_spans_title_and_id(filled):
     ]
 
 
+def test_documents_prints_the_first_line_at_once_and_the_rest_a_thousand_at_a_time(
+    tmp_path, monkeypatch
+):
+    from annotator.cli import project as documents_command
+    from annotator.model import text_hash
+
+    with Store(tmp_path / "many.db", "ana") as store, store.transaction():
+        for n in range(2500):
+            text = f"Article number {n}."
+            doc = store.documents.insert(text=text, text_hash=text_hash(text), title=text)
+            store.statuses.set(doc, "done")
+    printed: list[str] = []
+    monkeypatch.setattr(documents_command.click, "echo", printed.append)
+    run("--db", str(tmp_path / "many.db"), "--user", "ana", "documents", "--status", "done")
+    assert [text.count("\n") + 1 for text in printed] == [1, 1000, 1000, 499]
+    assert printed[0].split()[:2] == ["1", "done"] and printed[-1].endswith("[2500]")
+
+
 def test_reopen_puts_a_done_document_back_in_progress(filled):
     out = run("--db", str(filled), "reopen", "b").stdout
     assert "Reopened 'Second text.': done -> in_progress" in out
@@ -647,3 +665,14 @@ def test_reopen_refuses_an_unknown_document_and_changes_nothing(filled):
     assert "no document nope" in result.output
     with Store(filled) as store:
         assert store.documents.row(2).status == "done"
+
+
+def test_a_command_collects_reference_cycles_less_often_than_the_window(filled, monkeypatch):
+    import gc
+
+    from annotator.cli.main import COMMAND_GC_THRESHOLD
+
+    monkeypatch.setattr(gc, "set_threshold", lambda *given: calls.append(given))
+    calls: list[tuple[int, ...]] = []
+    run("--db", str(filled), "stats")
+    assert calls and calls[-1][0] == COMMAND_GC_THRESHOLD > 700  # Python's own

@@ -214,3 +214,26 @@ def test_spacy_and_parquet_keep_every_relation_by_its_ends(tasks, tmp_path):
     for text, label, hs, he, hl, cs, ce, cl in rows:
         got_parquet.setdefault(text, []).append((label, (hs, he, hl), (cs, ce, cl)))
     assert {t: sorted(r) for t, r in got_parquet.items()} == expected
+
+
+def test_an_import_leaves_every_reference_whole_and_the_checks_on_after(tasks):
+    import sqlite3
+
+    with Store(tasks, "tester") as store:
+        assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        quote = next(s for s in store.spans.in_document(1) if s.label == "quote")
+        assert store.relations.in_document(1)
+        store.spans.delete(quote.id)  # its relation goes with it
+        assert [r.label for r in store.relations.in_document(1)] == ["concedes"]
+    conn = sqlite3.connect(tasks)
+    try:
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        conn.close()
+
+
+def test_a_span_deleted_while_checks_are_off_takes_its_relations(tasks):
+    with Store(tasks, "tester") as store, store.references_made_here():
+        quote = next(s for s in store.spans.in_document(1) if s.label == "quote")
+        store.spans.delete(quote.id)
+        assert [r.label for r in store.relations.in_document(1)] == ["concedes"]

@@ -195,6 +195,18 @@ def test_done_documents_are_counted_on_the_utc_day_they_became_done(project, clo
     overall = activity.overall_done_times(ana)
     assert set(overall) == {d1, d3}  # bo has d2 new again: it is not done overall
     assert overall[d1] == "2026-12-01T00:00:00.000Z"
+    # The same counted in SQL by time, as the figures count them.
+    for period in ("day", "week"):
+        counts = activity.done_by_period(ana, period, times=True)
+        assert counts.overall == activity.count_by_period(overall.values(), period)
+        assert counts.by_analyst == activity.done_per_period(ana, period)
+        assert counts.times == activity.done_times(ana)
+    left_out = activity.done_by_period(ana, leave_out=["bo"])
+    assert (left_out.overall, left_out.by_analyst, left_out.times) == (
+        {"2026-11-30": 1, "2026-12-03": 1},
+        {"ana": {"2026-11-30": 1, "2026-12-01": 1, "2026-12-03": 1}},
+        None,
+    )
 
 
 def test_a_status_set_for_another_analyst_is_theirs_and_its_time_the_setters(project, clock):
@@ -288,3 +300,102 @@ def test_the_label_studio_export_gives_each_annotation_its_analysts_lead_time(
         for t in tasks
     ]
     assert got == [[("ana", 12.5), ("bo", 1.25)], [("ana", 0.0)], []]
+
+
+def test_a_single_analysts_documents_done_are_counted_overall_as_theirs(project, clock):
+    ana, _, (d1, d2, d3) = project
+    clock.at(3600)
+    ana.statuses.set(d1, "done")
+    ana.statuses.set(d2, "done")
+    clock.at(30 * 3600)
+    ana.statuses.set(d3, "done")
+    counts = activity.done_by_period(ana)
+    assert (
+        counts.overall
+        == activity.count_by_period(activity.overall_done_times(ana).values())
+        == {"2026-11-30": 2, "2026-12-01": 1}
+    )
+    assert counts.by_analyst == {"ana": counts.overall}
+    assert activity.done_by_period(ana, leave_out=["ana"]).overall == {}
+
+
+def test_a_span_put_back_was_made_when_it_was_last_made(project, clock):
+    ana, _, ids = project
+    tag(ana, clock, 0, ids[0], 0, 3)
+    clock.at(100)
+    later = ana.spans.add(ids[0], 4, 7, "claim")
+    ana.spans.delete(later.id)
+    clock.at(0.2)  # put back (redo) with a clock set back: its latest making still counts
+    ana.spans.restore(later)
+    assert activity.spans_made(ana) == {"ana": {"tagged": 2, "curated": 0, "in_bulk": 0}}
+
+
+class _CountingRows:
+    """A connection that counts the rows its statements give to Python."""
+
+    def __init__(self, conn) -> None:
+        self._conn = conn
+        self.rows = 0
+
+    def execute(self, *args):
+        return _Counted(self._conn.execute(*args), self)
+
+    def __getattr__(self, name):
+        return getattr(self._conn, name)
+
+
+class _Counted:
+    def __init__(self, cursor, counter: _CountingRows) -> None:
+        self._cursor, self._counter = cursor, counter
+
+    def __iter__(self):
+        for row in self._cursor:
+            self._counter.rows += 1
+            yield row
+
+    def fetchone(self):
+        row = self._cursor.fetchone()
+        self._counter.rows += row is not None
+        return row
+
+    def fetchall(self):
+        return list(self)
+
+
+def _rows_read_by_spans_made(path, spans: int) -> int:
+    text = "word " * spans
+    with Store(path, "ana") as store:
+        doc = store.documents.insert(text=text, text_hash=text_hash(text), title="t")
+        with store.transaction():
+            for i in range(spans):
+                store.spans.add(doc, 5 * i, 5 * i + 4, "claim")
+        counter = _CountingRows(store.conn)
+        store.conn = counter  # type: ignore[assignment]
+        assert activity.spans_made(store)["ana"]["in_bulk"] == spans
+        return counter.rows
+
+
+def test_how_spans_were_made_is_read_in_a_few_rows_whatever_their_number(tmp_path):
+    assert _rows_read_by_spans_made(tmp_path / "few.db", 3) == _rows_read_by_spans_made(
+        tmp_path / "many.db", 300
+    )
+
+
+def test_done_counts_with_each_time_read_each_done_time_once(project, clock):
+    ana, bo, (d1, d2, d3) = project
+    for hours, store, doc in [(1, ana, d1), (2, bo, d1), (30, ana, d2), (31, bo, d2), (60, bo, d3)]:
+        clock.at(hours * 3600)
+        store.statuses.set(doc, "done")
+    counter = _CountingRows(ana.conn)
+    ana.conn = counter  # type: ignore[assignment]
+    counts = activity.done_by_period(ana, times=True)
+    assert counter.rows <= 5 + 3  # the five done times, and the three documents done overall
+    assert counts.overall == {"2026-11-30": 1, "2026-12-01": 1, "2026-12-02": 1}
+    assert counts.by_analyst == {
+        "ana": {"2026-11-30": 1, "2026-12-01": 1},
+        "bo": {"2026-11-30": 1, "2026-12-01": 1, "2026-12-02": 1},
+    }
+    assert len(counts.times or {}) == 5
+    without_bo = activity.done_by_period(ana, leave_out=["bo"], times=True)
+    assert without_bo.overall == {"2026-11-30": 1, "2026-12-01": 1}  # d3 was bo's alone
+    assert set(without_bo.by_analyst) == {"ana"} and len(without_bo.times or {}) == 2

@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 from sqlite_utils import Database
 
-from annotator.store.migrations import MIGRATION_SET, known_names, migration_set
+from annotator.store.migrations import MIGRATION_SET, applied_names, known_names, migration_set
 from annotator.store.project import ProjectError, Store
 
 
@@ -48,6 +48,7 @@ def test_fresh_project_records_the_initial_schema_step(tmp_path):
         ("annotator", "0004_relations"),
         ("annotator", "0005_learned_models"),
         ("annotator", "0006_uncertainties"),
+        ("annotator", "0007_scale"),
         ("annotator", "0008_packets"),
     ]
 
@@ -80,6 +81,7 @@ def test_initial_schema_applies_to_an_empty_database_through_sqlite_utils():
         "0004_relations",
         "0005_learned_models",
         "0006_uncertainties",
+        "0007_scale",
         "0008_packets",
     ]
     assert db["documents"].exists()
@@ -89,7 +91,7 @@ def test_reopening_a_project_applies_nothing_and_makes_no_backup(tmp_path):
     make_project(tmp_path / "p.db")
     make_project(tmp_path / "p.db")
     conn = sqlite3.connect(tmp_path / "p.db")
-    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 7
+    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 8
     conn.close()
     assert not list(tmp_path.glob("*.bak"))
 
@@ -388,6 +390,78 @@ def test_an_upgraded_project_gets_the_relation_types_and_the_missing_default_lab
         assert store.labels.get("quote").attributes  # its default speaker attribute
 
 
+def test_a_new_project_has_the_steps_and_their_record_sqlite_utils_would_give_it(tmp_path):
+    import sys
+
+    made = tmp_path / "new.db"
+    make_project(made)
+    db = Database(memory=True)
+    migration_set().apply(db)
+    conn = sqlite3.connect(made)
+    try:
+        ours = conn.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+            " ORDER BY type, name"
+        ).fetchall()
+        records = conn.execute(
+            "SELECT id, migration_set, name FROM _sqlite_migrations ORDER BY id"
+        ).fetchall()
+    finally:
+        conn.close()
+    theirs = db.conn.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+        " ORDER BY type, name"
+    ).fetchall()
+    assert ours == theirs
+    assert records == [(i, MIGRATION_SET, name) for i, name in enumerate(sorted(known_names()), 1)]
+    assert migration_set().pending(Database(made)) == []
+    assert "sqlite_utils" in sys.modules  # this test's own import; a new project needs none
+
+
+def test_making_a_project_does_not_import_sqlite_utils(tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from annotator.store.project import Store; "
+        f"Store({str(tmp_path / 'p.db')!r}, 'tester').close(); "
+        "print('sqlite_utils' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+
+
+def test_a_project_with_the_uncertainties_step_gets_the_scale_step_and_keeps_its_figures(
+    tmp_path, monkeypatch
+):
+    import annotator.store.migrations as schema
+    from annotator.model import text_hash
+
+    path = tmp_path / "learned.db"
+    with monkeypatch.context() as before:
+        before.setattr(schema, "STEPS", schema.STEPS[:6])  # as annotator made it before
+        with Store(path, "ana") as store, store.transaction():
+            docs = [
+                store.documents.insert(text=t, text_hash=text_hash(t), title=t)
+                for t in ("One article.", "Two articles.", "Three articles.")
+            ]
+            store.conn.execute(
+                "INSERT INTO uncertainties (document_id, model_id, uncertainty)"
+                " VALUES (?, 1, 0.25), (?, 1, 0.75)",
+                (docs[0], docs[2]),
+            )
+    assert applied_names(sqlite3.connect(path))[-1] == "0006_uncertainties"
+    with Store(path, "ana") as store:
+        assert applied_names(store.conn)[-3:] == [
+            "0006_uncertainties",
+            "0007_scale",
+            "0008_packets",
+        ]
+        assert store.documents.ids(order="uncertain") == [docs[2], docs[0], docs[1]]
+        assert store.documents.page(0, 2, order="uncertain") == [docs[2], docs[0]]
+    assert list(tmp_path.glob("learned.db.before-0007_scale.*.bak"))
+
+
 # -- the packets step ---------------------------------------------------------------------------
 
 
@@ -409,3 +483,34 @@ def test_a_project_made_before_work_packets_gets_their_tables_and_keeps_its_own(
         assert store.documents.count() == 1
         assert store.get_setting("id") == old_id
     assert list(tmp_path.glob("old.db.before-0008_packets.*.bak"))
+
+
+def test_a_project_with_the_packets_step_but_not_the_scale_step_gets_it_after(
+    tmp_path, monkeypatch, add_doc
+):
+    import annotator.store.migrations as schema
+
+    path = tmp_path / "packets.db"
+    without_scale = [step for step in schema.STEPS if step[0] != "0007_scale"]
+    with monkeypatch.context() as before:
+        before.setattr(schema, "STEPS", without_scale)  # as annotator made it before
+        with Store(path, "lead") as store:
+            doc = add_doc("A text to hand out.", target=store)
+            store.conn.execute(
+                "INSERT INTO assignment_runs (assigned_at, assigned_by, seed, overlap,"
+                " queue_order, analysts, documents) VALUES ('then', 'lead', 1, 1, 'project',"
+                " '[\"ana\"]', 1)"
+            )
+            store.conn.execute(
+                "INSERT INTO assignments (document_id, analyst, run_id, position)"
+                " VALUES (?, 'ana', 1, 0)",
+                (doc,),
+            )
+    assert applied_names(sqlite3.connect(path))[-1] == "0008_packets"
+    with Store(path, "lead") as store:
+        assert applied_names(store.conn)[-2:] == ["0008_packets", "0007_scale"]
+        assert store.documents.page(0, 5) == [doc]
+        assert store.conn.execute("SELECT count(*) FROM assignments").fetchone()[0] == 1
+    with Store(path, "lead") as store:  # and it opens again as it is
+        assert schema.pending_names(applied_names(store.conn)) == []
+    assert list(tmp_path.glob("packets.db.before-0007_scale.*.bak"))

@@ -168,3 +168,107 @@ def test_which_documents_not_done_lack_a_figure_from_a_model(store, add_doc):
     store.statuses.set(docs[2], "done")
     assert not store.models.lacks_uncertainties(first)  # done ones need none
     assert store.models.lacks_uncertainties(second)  # the newer model said nothing yet
+
+
+def _least_certain_first(docs: list[int], said: dict[int, float]) -> list[int]:
+    """The order least certain first, worked out here: by figure, highest first, then by id;
+    the documents without one after them, by id."""
+    return sorted(said, key=lambda d: (-said[d], d)) + [d for d in docs if d not in said]
+
+
+def test_pages_least_certain_first_follow_the_order_from_any_place(store, add_doc):
+    docs = [add_doc(f"Article {n}.") for n in range(23)]
+    said = {d: (n % 4) / 4 for n, d in enumerate(docs) if n % 3}  # ties, and some unsaid
+    store.models.keep_uncertainties(_model(store), said)
+    expected = _least_certain_first(docs, said)
+    assert store.documents.ids(order="uncertain") == expected
+    for size in (1, 4, 7):
+        for offset in range(0, len(docs) + 2):
+            page = store.documents.page(offset, size, order="uncertain")
+            assert page == expected[offset : offset + size]
+            if 0 < offset <= len(docs):  # after the document before it, without counting
+                after = expected[offset - 1]
+                assert store.documents.page(99, size, after, order="uncertain") == page
+    for place, doc in enumerate(expected):
+        assert store.documents.position(doc, order="uncertain") == place
+    assert store.documents.position(9999, order="uncertain") is None
+
+
+def test_a_filtered_list_least_certain_first_keeps_the_filter(store, add_doc):
+    docs = [add_doc(f"Article {n}, harbour" if n % 2 else f"Article {n}.") for n in range(12)]
+    said = {d: n / 20 for n, d in enumerate(docs) if n % 3}
+    store.models.keep_uncertainties(_model(store), said)
+    for d in docs[:6]:
+        store.statuses.set(d, "done")
+    done = [d for d in _least_certain_first(docs, said) if d in docs[:6]]
+    assert store.documents.ids("done", order="uncertain") == done
+    harbour = [d for d in _least_certain_first(docs, said) if docs.index(d) % 2]
+    assert store.documents.ids(search="HARBOUR", order="uncertain") == harbour
+    for status, search in [("done", None), ("new", "harbour"), (None, None)]:
+        rows = store.documents.rows(status, search, order="uncertain")
+        assert store.documents.ids(status, search, order="uncertain") == [r.id for r in rows]
+
+
+def _steps_to_a_page(store, documents: int, offset: int) -> int:
+    """SQLite's steps until a page least certain first is read, from ``offset``."""
+    from annotator.model import text_hash
+
+    with store.transaction():
+        ids = []
+        for n in range(documents):
+            text = f"Article {documents}-{n} of the list."
+            ids.append(store.documents.insert(text=text, text_hash=text_hash(text), title=text))
+    store.models.keep_uncertainties(_model(store), {d: (d % 10) / 10 for d in ids[::2]})
+    steps = [0]
+
+    def count() -> int:
+        steps[0] += 1
+        return 0
+
+    store.conn.set_progress_handler(count, 100)
+    store.documents.page(offset, 50, order="uncertain")
+    store.documents.page(99, 50, ids[-1] - 1, order="uncertain")  # past the figures
+    store.conn.set_progress_handler(None, 0)
+    return steps[0]
+
+
+def test_a_page_least_certain_first_is_read_without_sorting_the_documents(tmp_path):
+    few = _steps_to_a_page(Store(tmp_path / "few.db", "ana"), 100, 0)
+    many = _steps_to_a_page(Store(tmp_path / "many.db", "ana"), 5000, 0)
+    assert many <= few + 5
+
+
+def _steps_to_the_next(store, documents: int) -> int:
+    """SQLite's steps until the next document least certain first is found."""
+    from annotator.model import text_hash
+
+    with store.transaction():
+        ids = []
+        for n in range(documents):
+            text = f"Article {documents}-{n} to go on to."
+            ids.append(store.documents.insert(text=text, text_hash=text_hash(text), title=text))
+        store.statuses.set(ids[-3], "done")
+    said = {ids[-1]: 0.9, ids[-2]: 0.5, ids[-3]: 0.7, ids[-4]: 0.2}
+    store.models.keep_uncertainties(_model(store), said)
+    steps = [0]
+
+    def count() -> int:
+        steps[0] += 1
+        return 0
+
+    store.conn.set_progress_handler(count, 100)
+    found = [store.documents.next_open(doc, order="uncertain") for doc in (ids[-1], ids[-4])]
+    store.conn.set_progress_handler(None, 0)
+    assert found == [ids[-2], ids[-1]]
+    with store.transaction():
+        store.conn.execute("DELETE FROM uncertainties")
+    assert store.documents.next_open(ids[0], order="uncertain") == ids[1]  # none said
+    return steps[0]
+
+
+def test_the_next_document_least_certain_first_is_found_without_sorting_the_documents(
+    tmp_path,
+):
+    few = _steps_to_the_next(Store(tmp_path / "few.db", "ana"), 100)
+    many = _steps_to_the_next(Store(tmp_path / "many.db", "ana"), 5000)
+    assert many <= few + 5

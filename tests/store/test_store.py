@@ -595,3 +595,50 @@ def test_search_takes_percent_underscore_and_backslash_literally(store, add_doc)
     assert [r.id for r in store.documents.rows(search="r_c")] == []  # not "per cent"
     assert [r.id for r in store.documents.rows(search="C:\\reports")] == [slash]
     assert [r.id for r in store.documents.rows(search="TURNOUT")] == [plain, percent]
+
+
+def _work_to_first_row(store, documents: int, statuses: list[str]) -> int:
+    """SQLite's steps until ``documents.listing`` gives its first row."""
+    from annotator.model import text_hash
+
+    with store.transaction():
+        for n in range(documents):
+            text = f"Article {documents}-{n} of the list."
+            doc = store.documents.insert(text=text, text_hash=text_hash(text), title=text)
+            store.statuses.set(doc, "done" if n % 3 else "in_progress")
+    steps = [0]
+
+    def count() -> int:
+        steps[0] += 1
+        return 0
+
+    store.conn.set_progress_handler(count, 100)
+    rows = store.documents.listing(statuses)
+    first = next(rows)
+    store.conn.set_progress_handler(None, 0)
+    rows.close()
+    assert first.status in statuses
+    return steps[0]
+
+
+@pytest.mark.parametrize("statuses", [["done"], ["done", "in_progress"], ["new", "done"]])
+def test_the_document_listing_gives_its_first_row_without_reading_the_others(tmp_path, statuses):
+    few = _work_to_first_row(Store(tmp_path / "few.db", "ana"), 30, statuses)
+    many = _work_to_first_row(Store(tmp_path / "many.db", "ana"), 3000, statuses)
+    assert many <= few + 2
+
+
+def test_the_document_listing_gives_the_analysts_own_statuses_in_project_order(store, add_doc):
+    ids = [add_doc(f"Text number {n}.") for n in range(6)]
+    statuses = ["done", "new", "skipped", "done", "in_progress", "done"]
+    for doc, status in zip(ids, statuses, strict=True):
+        if status != "new":
+            store.statuses.set(doc, status)
+    store.statuses.set(ids[1], "done", annotator="bo")  # someone else's: not the listing's
+    listed = lambda *s: [(r.id, r.status) for r in store.documents.listing(s)]  # noqa: E731
+    assert listed("done") == [(ids[0], "done"), (ids[3], "done"), (ids[5], "done")]
+    assert listed("done", "skipped") == [(ids[i], s) for i, s in [(0, "done"), (2, "skipped"),
+                                         (3, "done"), (5, "done")]]  # fmt: skip
+    assert listed("new") == [(ids[1], "new")]
+    assert listed() == [(r.id, r.status) for r in store.documents.rows()]
+    assert [r.id for r in store.documents.listing(["done"], search="NUMBER 3")] == [ids[3]]

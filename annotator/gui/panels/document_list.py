@@ -1,15 +1,18 @@
-"""The document list: a table model over ``store.documents.rows()``, which carries no text.
+"""The document list: a table model that reads the documents a page at a time as they are
+shown (:class:`~annotator.session.document_listing.DocumentListing`), carrying no text.
 
-One model row per document and no widget per row, so 100,000 documents stay quick. Filtering
-asks the store again; a change to one document repaints its one row from what the write
-returned, without asking the store.
+One model row per document and no widget per row, and only the pages on screen (and the last
+few) in memory: a million documents open in a moment, and scrolling to the end reads one page.
+The count comes from the database, and filtering asks the store again. A change to one
+document repaints its one row from what the write returned, without asking the store.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -36,6 +39,7 @@ from annotator.model import STATUS_NAMES, STATUSES
 
 if TYPE_CHECKING:  # the store pulls in sqlite-utils, which start-up does without
     from annotator.changes import DocumentState
+    from annotator.session.document_listing import DocumentListing, Page
     from annotator.store.project import DocumentRow, Store
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -45,35 +49,93 @@ STATUS_MARKS = {"new": "–", "in_progress": "…", "done": "✓", "skipped": "�
 TEAM_LEGEND = "✓ done, … in progress, ↷ skipped, – not begun; ★ settled by a curator"
 
 
+class _Rows(Sequence["DocumentRow"]):
+    """The list's rows as a sequence (``model.rows[i]``, ``len(model.rows)``), each page read
+    when one of its rows is first asked for."""
+
+    def __init__(self, model: DocumentListModel) -> None:
+        self._model = model
+
+    def __len__(self) -> int:
+        return self._model.rowCount()
+
+    @overload
+    def __getitem__(self, i: int) -> DocumentRow: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[DocumentRow]: ...
+
+    def __getitem__(self, i: int | slice) -> DocumentRow | list[DocumentRow]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        row = self._model.row_at(i) if 0 <= i < len(self) else None
+        if row is None:
+            raise IndexError(f"no row {i} in the document list")
+        return row
+
+    def __iter__(self) -> Iterator[DocumentRow]:
+        for i in range(len(self)):
+            row = self._model.row_at(i)
+            if row is not None:
+                yield row
+
+
+class _Suggested(dict[int, int]):
+    """Suggestions waiting, by document: each document's read with its page, when it is first
+    asked for."""
+
+    def __init__(self, model: DocumentListModel) -> None:
+        super().__init__()
+        self._model = model
+
+    def get(self, document_id: int, default: Any = None) -> Any:
+        self._model.read_page_of(document_id)
+        return super().get(document_id, default)
+
+
+class _Settled(set[int]):
+    """The documents a curator settled: each read with its page, when first asked about."""
+
+    def __init__(self, model: DocumentListModel) -> None:
+        super().__init__()
+        self._model = model
+
+    def __contains__(self, document_id: object) -> bool:
+        if isinstance(document_id, int):
+            self._model.read_page_of(document_id)
+        return super().__contains__(document_id)
+
+
 class DocumentListModel(QAbstractTableModel):
     COLUMNS = ("Title", "Status", "Spans")
     TEAM = 3  # the "Everyone" column, each analyst's status, when it is shown
     SUGGESTED = "Suggested"  # the last column: suggestions waiting, apart from the spans
+    PAGES = 30  # pages kept: a few screens either way of the one shown
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.rows: list[DocumentRow] = []
-        self._row_of: dict[int, int] = {}
+        self.listing: DocumentListing | None = None
+        self.rows = _Rows(self)
+        self._pages: OrderedDict[int, Page] = OrderedDict()
+        self._row_of: dict[int, int] = {}  # of the documents on the pages kept
         # With everyone's statuses shown: the analysts, their statuses by document, the
         # documents a curator settled, and the current analyst (whose status rows carry).
+        # The statuses, settled documents and suggestions are those of the pages read.
         self.team: dict[int, dict[str, str]] | None = None
         self.analysts: list[str] = []
-        self.settled: set[int] = set()
+        self.settled: set[int] = _Settled(self)
         self.me = ""
         # Suggestions waiting on each document (those with none are left out), in a last
         # column shown while there are any; the Spans column counts annotations only.
-        self.suggested: dict[int, int] = {}
+        self.suggested: dict[int, int] = _Suggested(self)
         self._suggested_shown = False
 
-    def set_team(
-        self,
-        team: dict[int, dict[str, str]] | None,
-        analysts: list[str],
-        settled: set[int],
-        me: str,
-    ) -> None:
-        """Everyone's statuses (None: the column is not shown); the rows follow with reset()."""
-        self.team, self.analysts, self.settled, self.me = team, analysts, settled, me
+    def set_team(self, shown: bool, me: str) -> None:
+        """Whether everyone's statuses are shown; the rows follow with :meth:`show`."""
+        self.team = {} if shown else None
+        self.me = me
 
     def team_text(self, row: DocumentRow) -> str:
         assert self.team is not None
@@ -108,28 +170,97 @@ class DocumentListModel(QAbstractTableModel):
         if i is not None and self.team is not None:
             self.dataChanged.emit(self.index(i, self.TEAM), self.index(i, self.TEAM))
 
-    def reset(self, rows: list[DocumentRow]) -> None:
+    def show(self, listing: DocumentListing | None) -> None:
+        """Show ``listing``'s documents (none: an empty list); nothing is read until a row is
+        asked for."""
         self.beginResetModel()
-        self._suggested_shown = bool(self.suggested)
-        self.rows = rows
-        self._row_of = {r.id: i for i, r in enumerate(rows)}
+        self.listing = listing
+        self._pages.clear()
+        self._row_of.clear()
+        self.settled.clear()
+        self.suggested.clear()
+        if self.team is not None:
+            self.team = {}
+        self.analysts = listing.analysts if listing is not None else []
+        self._suggested_shown = listing is not None and listing.suggestions
         self.endResetModel()
 
+    def row_at(self, i: int) -> DocumentRow | None:
+        """The ``i``-th row, its page read when it is not kept."""
+        if self.listing is None:
+            return None
+        number, at = divmod(i, self.listing.page_size)
+        page = self._pages.get(number)
+        if page is None:
+            page = self._read(number)
+        else:
+            self._pages.move_to_end(number)
+        return page.rows[at] if at < len(page.rows) else None
+
+    def _read(self, number: int) -> Page:
+        assert self.listing is not None
+        before = self._pages.get(number - 1)
+        page = self.listing.page(number, before.ids[-1] if before and before.ids else None)
+        self._pages[number] = page
+        for at, doc in enumerate(page.ids):
+            self._row_of[doc] = number * self.listing.page_size + at
+        if self.team is not None:
+            self.team.update(page.team)
+        self.settled |= page.settled
+        for doc in page.ids:
+            if doc in page.suggested:
+                self.suggested[doc] = page.suggested[doc]
+        while len(self._pages) > self.PAGES:
+            _, old = self._pages.popitem(last=False)
+            self._forget(old)
+        return page
+
+    def _forget(self, page: Page) -> None:
+        """Drop what was read with a page no longer kept: memory stays a few pages' worth."""
+        for doc in page.ids:
+            self._row_of.pop(doc, None)
+            self.settled.discard(doc)
+            self.suggested.pop(doc, None)
+            if self.team is not None:
+                self.team.pop(doc, None)
+
+    def read_page_of(self, document_id: int) -> None:
+        """Read the page of a document in the list, unless it is kept."""
+        if document_id not in self._row_of and self.listing is not None:
+            i = self.listing.position(document_id)
+            if i is not None:
+                self.row_at(i)
+
     def row_of(self, document_id: int) -> int | None:
-        return self._row_of.get(document_id)
+        found = self._row_of.get(document_id)
+        if found is not None or self.listing is None:
+            return found
+        return self.listing.position(document_id)
+
+    def _kept(self, document_id: int) -> tuple[Page, int] | None:
+        """The page kept holding a document, and its place there."""
+        i = self._row_of.get(document_id)
+        if i is None:
+            return None
+        assert self.listing is not None
+        page = self._pages.get(i // self.listing.page_size)
+        return None if page is None else (page, i % self.listing.page_size)
 
     def replace(self, row: DocumentRow) -> None:
-        """Show a document's new status or span count; only its row repaints."""
-        i = self._row_of.get(row.id)
-        if i is not None:
-            self.rows[i] = row
+        """Show a document's new status or span count; only its row repaints (a row not
+        kept is read afresh when it is shown)."""
+        kept = self._kept(row.id)
+        if kept is not None:
+            page, at = kept
+            page.rows[at] = row
+            i = self._row_of[row.id]
             self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
 
     def show_state(self, state: DocumentState) -> None:
         """A document's status and span count as a write returned them."""
-        i = self._row_of.get(state.id)
-        if i is not None:
-            row = self.rows[i]
+        kept = self._kept(state.id)
+        if kept is not None:
+            row = kept[0].rows[kept[1]]
             if (row.status, row.span_count) != (state.status, state.span_count):
                 self.replace(replace(row, status=state.status, span_count=state.span_count))
 
@@ -146,8 +277,9 @@ class DocumentListModel(QAbstractTableModel):
         else:
             self.suggested.pop(document_id, None)
         column = self.suggested_column
-        if bool(self.suggested) != self._suggested_shown:
-            if self.suggested:
+        shown = bool(count) or (self.listing is not None and self.listing.any_suggestions())
+        if shown != self._suggested_shown:
+            if shown:
                 self.beginInsertColumns(_NO_PARENT, column, column)
                 self._suggested_shown = True
                 self.endInsertColumns()
@@ -161,12 +293,14 @@ class DocumentListModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(i, column), self.index(i, column))
 
     def show_span_count(self, document_id: int, count: int) -> None:
-        i = self._row_of.get(document_id)
-        if i is not None and self.rows[i].span_count != count:
-            self.replace(replace(self.rows[i], span_count=count))
+        kept = self._kept(document_id)
+        if kept is not None and kept[0].rows[kept[1]].span_count != count:
+            self.replace(replace(kept[0].rows[kept[1]], span_count=count))
 
     def rowCount(self, parent: _Index = _NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
+        if parent.isValid() or self.listing is None:
+            return 0
+        return self.listing.count
 
     def columnCount(self, parent: _Index = _NO_PARENT) -> int:
         return 0 if parent.isValid() else self.suggested_column + int(self._suggested_shown)
@@ -174,11 +308,13 @@ class DocumentListModel(QAbstractTableModel):
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        row = self.rows[index.row()]
+        row = self.row_at(index.row())
+        if row is None:
+            return None
         col = index.column()
         if col == self.suggested_column:
             return self._suggested_data(row, role)
-        if col == self.TEAM:
+        if col == self.TEAM and self.team is not None:
             if role == Qt.ItemDataRole.DisplayRole:
                 return self.team_text(row)
             if role == Qt.ItemDataRole.ToolTipRole:
@@ -306,26 +442,17 @@ class DocumentList(QWidget):
     def reload(self) -> None:
         self._debounce.stop()
         if self.store is None:
-            self.model.set_team(None, [], set(), "")
-            self.model.reset([])
+            self.model.set_team(False, "")
+            self.model.show(None)
             return
-        if self.team_shown:
-            from annotator.team.layers import curated_documents, statuses_by_document
+        from annotator.session.document_listing import DocumentListing
 
-            self.model.set_team(
-                statuses_by_document(self.store),
-                self.store.statuses.analysts(),
-                curated_documents(self.store),
-                self.store.annotator,
-            )
-        else:
-            self.model.set_team(None, [], set(), "")
+        self.model.set_team(self.team_shown, self.store.annotator)
         search = self.search.text().strip() or None
-        from annotator.suggest.running import suggestion_counts
-
-        self.model.suggested = suggestion_counts(self.store)
-        rows = self.store.documents.rows(self.status.currentData(), search, order=self.order)
-        self.model.reset(rows)
+        listing = DocumentListing(
+            self.store, self.status.currentData(), search, team=self.team_shown, order=self.order
+        )
+        self.model.show(listing)
         if self.team_shown:
             self._fit_team_column()
         self.show_suggested_column()
@@ -378,4 +505,5 @@ class DocumentList(QWidget):
         self.view.viewport().update()
 
     def document_at(self, row: int) -> int | None:
-        return self.model.rows[row].id if 0 <= row < len(self.model.rows) else None
+        found = self.model.row_at(row) if 0 <= row < self.model.rowCount() else None
+        return found.id if found is not None else None
