@@ -49,6 +49,7 @@ def test_fresh_project_records_the_initial_schema_step(tmp_path):
         ("annotator", "0005_learned_models"),
         ("annotator", "0006_uncertainties"),
         ("annotator", "0008_packets"),
+        ("annotator", "0009_gold"),
     ]
 
 
@@ -81,6 +82,7 @@ def test_initial_schema_applies_to_an_empty_database_through_sqlite_utils():
         "0005_learned_models",
         "0006_uncertainties",
         "0008_packets",
+        "0009_gold",
     ]
     assert db["documents"].exists()
 
@@ -89,7 +91,7 @@ def test_reopening_a_project_applies_nothing_and_makes_no_backup(tmp_path):
     make_project(tmp_path / "p.db")
     make_project(tmp_path / "p.db")
     conn = sqlite3.connect(tmp_path / "p.db")
-    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 7
+    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 8
     conn.close()
     assert not list(tmp_path.glob("*.bak"))
 
@@ -409,3 +411,28 @@ def test_a_project_made_before_work_packets_gets_their_tables_and_keeps_its_own(
         assert store.documents.count() == 1
         assert store.get_setting("id") == old_id
     assert list(tmp_path.glob("old.db.before-0008_packets.*.bak"))
+
+
+# -- the gold step ------------------------------------------------------------------------------
+
+
+def test_a_project_made_before_gold_checks_gets_their_tables_and_keeps_its_own(tmp_path, add_doc):
+    """The gold step adds its two tables to a project of the steps before it, after a
+    backup, and leaves its documents and assignments as they were."""
+    from annotator.team.assign import assign
+
+    path = tmp_path / "old.db"
+    with Store(path, "lead") as store:
+        add_doc("A text.", target=store)
+        assign(store, ["ana"], seed=1)
+    conn = sqlite3.connect(path)
+    conn.executescript(
+        "DROP TABLE gold_given; DROP TABLE gold;"
+        " DELETE FROM _sqlite_migrations WHERE name = '0009_gold';"
+    )
+    conn.close()
+    with Store(path, "lead") as store:
+        assert {"gold", "gold_given"} <= set(store.db.table_names())
+        assert store.documents.count() == 1
+        assert store.conn.execute("SELECT analyst FROM assignments").fetchall() == [("ana",)]
+    assert list(tmp_path.glob("old.db.before-0009_gold.*.bak"))
