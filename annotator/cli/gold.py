@@ -70,3 +70,72 @@ def gold_remove(ctx: click.Context, references: tuple[str, ...]) -> None:
     with user_errors():
         change = unmark_gold(store, references)
     click.echo(change.summary())
+
+
+def print_scores(ctx: click.Context, labels: tuple[str, ...], by: str, as_json: bool) -> None:
+    """`agreement --against gold`: each analyst's figures against gold, then per period."""
+    from annotator.team.gold_scores import score
+
+    store = store_of(ctx)
+    with user_errors():
+        report = score(store, labels or None, by=by)
+    data = report.to_json()
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
+        return
+    if not report.gold:
+        click.echo(
+            "No document is gold yet: `annotator gold add DOCUMENT...` marks curated documents "
+            "gold."
+        )
+        return
+    click.echo(
+        f"Against gold: {n(report.gold, 'gold document')}; each analyst on those they marked "
+        "done (their spans the prediction, the curated layer the reference)."
+    )
+    if not data["analysts"]:
+        click.echo("No analyst has marked a gold document done yet.")
+    for row in data["analysts"]:
+        for line in _analyst_lines(row, by):
+            click.echo(line)
+
+
+def _figure(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+_COLUMNS = (
+    ("exact P", "exact_precision"),
+    ("exact R", "exact_recall"),
+    ("exact F1", "exact_f1"),
+    ("overlap P", "overlap_precision"),
+    ("overlap R", "overlap_recall"),
+    ("overlap F1", "overlap_f1"),
+)
+
+
+def _analyst_lines(row: dict, by: str) -> list[str]:
+    who = printable(row["analyst"])
+    lines = [
+        f"{who}: {n(row['documents'], 'gold document')} done"
+        + (f" ({row['given']:,} given as gold in packets)" if row["given"] else "")
+    ]
+    if not row["documents"]:
+        return lines
+    spans = f"{who}/gold"
+    width = max(10, len(spans))
+    heading = "  ".join(f"{name:>{max(8, len(name))}}" for name, _ in _COLUMNS)
+    lines.append(f"  {'label':<14} {spans:>{width}}  {heading}")
+    for name, figures in [*row["labels"].items(), ("all labels", row["all"])]:
+        count = f"{figures['analyst_spans']}/{figures['gold_spans']}"
+        cells = "  ".join(
+            f"{_figure(figures[key]):>{max(8, len(title))}}" for title, key in _COLUMNS
+        )
+        lines.append(f"  {printable(name):<14} {count:>{width}}  {cells}")
+    lines.append(f"  {'per ' + by:<14} {'documents':>{width}}  {'exact F1':>8}  {'overlap F1':>10}")
+    for point in row["over_time"]:
+        lines.append(
+            f"  {point['period']:<14} {point['documents']:>{width},}  "
+            f"{_figure(point['all']['exact_f1']):>8}  {_figure(point['all']['overlap_f1']):>10}"
+        )
+    return lines

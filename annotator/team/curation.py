@@ -8,6 +8,7 @@ layers it is built from are read by :mod:`annotator.team.layers`.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from annotator.changes import Change, Changes
@@ -31,6 +32,7 @@ class CurationReport:
     spans: int = 0  # spans put into the curated layer
     skipped: int = 0  # documents fewer than two analysts marked done
     relations: int = 0  # relations put into the curated layer
+    kept: int = 0  # documents left as they were, as asked (gold ones)
     #: Documents settled, and every list of documents to read again (the curated spans and
     #: relations of many documents are not listed one by one).
     changes: Changes = field(default_factory=Changes)
@@ -47,7 +49,7 @@ class CurationReport:
         )
 
 
-def curate_agreed(store: Store) -> CurationReport:
+def curate_agreed(store: Store, *, keep: Collection[int] = ()) -> CurationReport:
     """The automatic part of curation: on every document at least two analysts marked done,
     the spans that every analyst who marked it done made identically (same start, end and
     label) go into the curated layer, by the current analyst as curator. A span already
@@ -55,7 +57,8 @@ def curate_agreed(store: Store) -> CurationReport:
 
     One transaction, which reads as well as writes: another curation run at the same time
     (or a label deleted meanwhile) is seen whole or not at all, so a second run adds nothing
-    and no span is written with a label that is gone."""
+    and no span is written with a label that is gone. The documents in ``keep`` (the gold
+    ones, the reference analysts are scored against) are left as they are."""
     report = CurationReport()
     now = utc_now()
     with store.transaction():
@@ -70,6 +73,9 @@ def curate_agreed(store: Store) -> CurationReport:
         curated_links = relation_layers(store, curated=True).get(CURATED, [])
         for doc in sorted(by_doc):
             analysts = by_doc[doc]
+            if doc in keep:
+                report.kept += 1
+                continue
             if len(analysts) < 2:
                 report.skipped += 1
                 continue

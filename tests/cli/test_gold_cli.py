@@ -7,11 +7,16 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from gold_project import curated_by_hash, gold_lead, work_packet
 from packet_project import lead_project, uneven_texts
 
 from annotator.cli.main import cli
 from annotator.store.project import Store
+from annotator.team.assign import assign
 from annotator.team.curation import settle
+from annotator.team.gold_scores import score
+from annotator.team.merge import merge_projects
+from annotator.team.packets import assign_with_packets
 
 
 def run(*args: str):
@@ -64,6 +69,8 @@ def test_gold_add_lists_and_removes_documents_by_number_or_id(lead):
         (["gold", "add", "99"], "no document 99 in"),
         (["gold", "remove", "1", "x"], "no document x in"),
         (["assign", "ana", "--gold", "1"], "--gold mixes gold documents into packets"),
+        (["agreement", "--by", "day"], "--by follows scores against gold"),
+        (["agreement", "--against", "gold", "--label", "nope"], "unknown label 'nope'"),
     ],
 )
 def test_bad_gold_input_is_refused_in_one_line_with_nothing_written(lead, dump, args, says):
@@ -103,3 +110,60 @@ def test_assign_with_packets_and_gold_on_the_command_line(lead, tmp_path):
     data = json.loads(result.output)
     assert data["gold"] == 3 and data["assigned"] == 9
     assert [p["gold"] for p in data["packets"]] == [2, 2]
+
+
+def test_agreement_against_gold_prints_the_figures_and_the_same_json(tmp_path):
+    lead = gold_lead(tmp_path / "lead.db", documents=16, gold=6, seed=2)
+    _, packets = assign_with_packets(lead, ["ana", "bo"], tmp_path / "out", seed=3, gold=4)
+    reference = curated_by_hash(lead)
+    for packet in packets:
+        work_packet(packet.path, packet.analyst, reference, seed=1, every=4)
+    merge_projects(lead, [p.path for p in packets])
+    expected = score(lead, by="month").to_json()
+    lead.close()
+    db = ["--db", str(tmp_path / "lead.db")]
+    as_json = run(*db, "agreement", "--against", "gold", "--by", "month", "--json")
+    assert as_json.exit_code == 0 and json.loads(as_json.output) == expected
+    text = run(*db, "agreement", "--against", "gold").output.splitlines()
+    assert text[0].startswith("Against gold: 6 gold documents")
+    assert "ana: 4 gold documents done (4 given as gold in packets)" in text
+    heading = next(line for line in text if "exact P" in line)
+    assert heading.split()[:2] == ["label", "ana/gold"] and "overlap F1" in heading
+    assert any(line.strip().startswith("per week") for line in text)
+    all_labels = next(line for line in text if line.strip().startswith("all labels"))
+    f1 = expected["analysts"][0]["all"]["exact_f1"]
+    assert f"{f1:.3f}" in all_labels
+
+
+def test_agreement_against_gold_with_nothing_gold_says_so(tmp_path):
+    with lead_project(tmp_path / "lead.db", uneven_texts(3)) as store:
+        assign(store, ["ana"], seed=1)
+    result = run("--db", str(tmp_path / "lead.db"), "agreement", "--against", "gold")
+    assert result.exit_code == 0 and "No document is gold yet" in result.output
+
+
+def test_curate_agreed_leaves_the_gold_documents_as_they_are(lead, dump):
+    """Two analysts agreeing on a span of a gold document do not make it gold: the reference
+    they are scored against changes only by hand."""
+    run(*lead, "gold", "add", "1")
+    for who in ("ana", "bo"):
+        with Store(lead[1], who) as mine:
+            for doc in (1, 4):
+                mine.spans.add(doc, 2, 9, "quote")
+                mine.statuses.set(doc, "done")
+    gold_before = [r for r in dump(lead[1])["spans"] if r[1] == 1]
+    result = run(*lead, "curate", "--agreed")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "1 agreed span put into the curated layer, over 1 document; 0 documents left out "
+        "(fewer than two analysts marked them done).",
+        "1 gold document left as it was: the curated layer analysts are scored against changes "
+        "only by hand.",
+    ]
+    assert [r for r in dump(lead[1])["spans"] if r[1] == 1] == gold_before
+    with Store(lead[1], "lead") as store:
+        curated = store.conn.execute(
+            "SELECT document_id, start, \"end\" FROM spans WHERE origin = 'curated'"
+            " AND document_id = 4"
+        ).fetchall()
+    assert curated == [(4, 2, 9)]

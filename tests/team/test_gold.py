@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import Counter
+from fractions import Fraction
 
 import pytest
 from gold_project import curated_by_hash, gold_lead, work_packet
@@ -17,6 +18,7 @@ from annotator.team import packets as packets_module
 from annotator.team.assign import assign
 from annotator.team.curation import settle
 from annotator.team.gold import GoldError, gold_documents, mark_gold, unmark_gold
+from annotator.team.gold_scores import score
 from annotator.team.merge import merge_projects
 from annotator.team.packet_progress import progress
 from annotator.team.packets import assign_with_packets, write_packet
@@ -330,3 +332,153 @@ def test_progress_counts_the_gold_given_apart_from_the_assignments(lead, tmp_pat
     assert "gold" in table[0] and "gold done" in table[0]
     data = figures.to_json()
     assert data["analysts"][0]["gold"] == 2 and data["documents"]["gold"] == 6
+
+
+# -- scored against gold ------------------------------------------------------------------------
+
+
+def independent_scores(lead_path, done_at, by_period) -> dict[str, dict]:
+    """Each analyst against gold, computed here from the definitions and the spans alone:
+    exact and overlap precision, recall and F1, as fractions, overall and per ISO week of
+    when they marked each gold document done (``done_at``: analyst -> text hash -> time)."""
+    conn = sqlite3.connect(lead_path)
+    gold = {r[0]: r[1] for r in conn.execute(
+        "SELECT g.document_id, d.text_hash FROM gold g JOIN documents d ON d.id = g.document_id"
+    )}  # fmt: skip
+    spans = conn.execute(
+        'SELECT s.document_id, s.annotator, s.origin, s.start, s."end", l.name FROM spans s'
+        " JOIN labels l ON l.id = s.label_id"
+    ).fetchall()
+    done = conn.execute("SELECT document_id, annotator FROM statuses WHERE status = 'done'")
+    done = [(doc, who) for doc, who in done if doc in gold]
+    conn.close()
+    reference = [(d, s, e, lab) for d, _, origin, s, e, lab in spans if origin == "curated"]
+
+    def counts(who, documents):
+        mine = [(d, s, e, lab) for d, w, o, s, e, lab in spans if w == who and o == "manual"]
+        mine = [x for x in mine if x[0] in documents]
+        theirs = [x for x in reference if x[0] in documents]
+        matched = sum(min(mine.count(x), theirs.count(x)) for x in set(mine))
+        touches = lambda x, y: x[0] == y[0] and x[3] == y[3] and max(x[1], y[1]) < min(x[2], y[2])  # noqa: E731
+        a = sum(any(touches(x, y) for y in theirs) for x in mine)
+        b = sum(any(touches(y, x) for x in mine) for y in theirs)
+        return len(mine), len(theirs), matched, a, b
+
+    def figures(documents, who):
+        n_a, n_b, m, a, b = counts(who, documents)
+        p = Fraction(m, n_a) if n_a else None
+        r = Fraction(m, n_b) if n_b else None
+        op = Fraction(a, n_a) if n_a else None
+        orr = Fraction(b, n_b) if n_b else None
+        f1 = Fraction(2 * m, n_a + n_b) if n_a + n_b else None
+        of1 = None if not n_a + n_b else (0 if not op or not orr else 2 * op * orr / (op + orr))
+        return {"exact_precision": p, "exact_recall": r, "exact_f1": f1,
+                "overlap_precision": op, "overlap_recall": orr, "overlap_f1": of1,
+                "analyst_spans": n_a, "gold_spans": n_b, "exact_matches": m}  # fmt: skip
+
+    out = {}
+    for who in sorted({w for _, w in done}):
+        mine = {doc for doc, w in done if w == who}
+        weeks: dict[str, set[int]] = {}
+        for doc in mine:
+            weeks.setdefault(by_period(done_at[who][gold[doc]]), set()).add(doc)
+        out[who] = {
+            "documents": len(mine),
+            "all": figures(mine, who),
+            "over_time": {week: figures(docs, who) for week, docs in weeks.items()},
+        }
+    return out
+
+
+def same(figures: dict, expected: dict) -> None:
+    for key, value in expected.items():
+        got = figures[key]
+        if value is None or isinstance(value, int) and not isinstance(value, Fraction):
+            assert got == value, key
+        else:
+            assert got == pytest.approx(float(value), rel=1e-12, abs=1e-15), key
+
+
+def iso_week(when) -> str:
+    year, week, _ = when.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def test_the_scores_against_gold_equal_an_independent_computation_over_time(tmp_path):
+    """Three analysts work packets with gold mixed in over several weeks; merged back (twice),
+    their scores overall and per week are what a computation from the spans alone gives."""
+    lead = gold_lead(tmp_path / "lead.db", documents=45, gold=15, seed=3)
+    report, packets = assign_with_packets(
+        lead, ["ana", "bo", "cy"], tmp_path / "out", overlap=2, seed=7, gold=6
+    )
+    reference = curated_by_hash(lead)
+    done_at = {
+        p.analyst: work_packet(p.path, p.analyst, reference, seed=2, every=1.5) for p in packets
+    }
+    for _ in range(2):
+        merge_projects(lead, [p.path for p in packets])
+    scored = score(lead, by="week").to_json()
+    expected = independent_scores(tmp_path / "lead.db", done_at, iso_week)
+    assert [a["analyst"] for a in scored["analysts"]] == ["ana", "bo", "cy"] == sorted(expected)
+    assert scored["gold_documents"] == 15
+    for row in scored["analysts"]:
+        want = expected[row["analyst"]]
+        assert row["documents"] == want["documents"] == row["given"] == 6
+        same(row["all"], want["all"])
+        assert [p["period"] for p in row["over_time"]] == sorted(want["over_time"])
+        assert len(row["over_time"]) >= 2  # the figures follow the weeks
+        for point in row["over_time"]:
+            same(point["all"], want["over_time"][point["period"]])
+    assert any(row["all"]["exact_f1"] not in (0.0, 1.0) for row in scored["analysts"])
+    lead.close()
+
+
+def test_per_label_figures_add_up_to_all_labels_and_months_group_weeks(tmp_path):
+    lead = gold_lead(tmp_path / "lead.db", documents=20, gold=8, seed=5)
+    _, packets = assign_with_packets(lead, ["ana"], tmp_path / "out", seed=1, gold=8)
+    work_packet(packets[0].path, "ana", curated_by_hash(lead), seed=3, every=3)
+    merge_projects(lead, [packets[0].path])
+    by_month = score(lead, by="month").to_json()["analysts"][0]
+    by_day = score(lead, by="day").to_json()["analysts"][0]
+    for key in ("analyst_spans", "gold_spans", "exact_matches"):
+        assert sum(f[key] for f in by_month["labels"].values()) == by_month["all"][key]
+        assert sum(p["all"][key] for p in by_month["over_time"]) == by_month["all"][key]
+        assert sum(p["all"][key] for p in by_day["over_time"]) == by_day["all"][key]
+    assert all(len(p["period"]) == 7 for p in by_month["over_time"])  # "2026-03"
+    only = score(lead, ["quote"]).to_json()["analysts"][0]
+    assert list(only["labels"]) == ["quote"]
+    assert only["all"]["gold_spans"] == by_month["labels"]["quote"]["gold_spans"]
+    lead.close()
+
+
+def test_a_curator_who_marked_gold_done_is_not_scored_and_nothing_gold_scores_no_one(tmp_path):
+    lead = gold_lead(tmp_path / "lead.db", documents=10, gold=3)
+    for doc in sorted(gold_set(lead)):
+        lead.statuses.set(doc, "done")  # the lead, who only curated
+    assert score(lead).to_json()["analysts"] == []
+    unmark_gold(lead, [str(d) for d in gold_set(lead)])
+    assert score(lead).to_json() == {
+        "against": "gold", "by": "week", "gold_documents": 0,
+        "labels": [lab.name for lab in lead.labels.all()], "analysts": [],
+    }  # fmt: skip
+    lead.close()
+
+
+def test_precision_and_recall_where_one_side_has_no_span(tmp_path):
+    with lead_project(tmp_path / "lead.db", uneven_texts(3)) as store:
+        store.spans.add(1, 0, 7, "claim", origin="curated")
+        settle(store, 2)  # gold with nothing in it
+        mark_gold(store, ["1", "2"])
+        with Store(tmp_path / "lead.db", "ana") as ana:
+            ana.spans.add(2, 0, 5, "quote")
+            ana.statuses.set(1, "done")
+            ana.statuses.set(2, "done")
+        row = score(store).to_json()["analysts"][0]
+    claim, quote = row["labels"]["claim"], row["labels"]["quote"]
+    assert (claim["exact_precision"], claim["exact_recall"], claim["exact_f1"]) == (None, 0.0, 0.0)
+    assert (quote["exact_precision"], quote["exact_recall"], quote["overlap_f1"]) == (
+        0.0,
+        None,
+        0.0,
+    )
+    assert row["labels"]["caption"]["overlap_f1"] is None
