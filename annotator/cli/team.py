@@ -170,7 +170,8 @@ def curate(ctx: click.Context, agreed: bool) -> None:
         report = curate_agreed(store, keep=set(gold_ids(store.conn)))
     click.echo(report.summary())
     if report.kept:
+        was = "it was" if report.kept == 1 else "they were"
         click.echo(
-            f"{n(report.kept, 'gold document')} left as {'it was' if report.kept == 1 else 'they were'}: "
-            "the curated layer analysts are scored against changes only by hand."
+            f"{n(report.kept, 'gold document')} left as {was}: the curated layer analysts are "
+            "scored against changes only by hand."
         )

@@ -256,7 +256,8 @@ def _with_gold(
     *,
     everything: bool,
 ) -> tuple[list[tuple[Any, ...]], GoldPick | None]:
-    """The packet's rows with its gold documents in their places (as they are, without gold)."""
+    """The packet's rows with its gold documents in their places, and which they are
+    (``rows`` as they are, and None, when it holds no gold)."""
     pick = gold_for_packet(
         conn, analyst, [row[0] for row in rows], count=gold, seed=seed, everything=everything
     )
