@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from annotator import __version__
+from annotator.cli import gold as cli_gold
 from annotator.cli import learn as cli_learn
 from annotator.cli import packets as cli_packets
 from annotator.cli import progress as cli_progress
@@ -118,6 +119,7 @@ for _command in (
     cli_packets.assign,
     cli_packets.packet,
     cli_packets.progress_command,
+    cli_gold.gold,
     cli_suggest.suggest,
     cli_suggest.patterns,
     cli_learn.train,

@@ -14,6 +14,7 @@ from annotator.cli.common import Number, Whole, store_of, user_errors
 OVERLAP = Whole(1, 10_000, what="a whole number of analysts")
 SAMPLE = Number(0, 1, low_open=True, what="a fraction")
 SEED = Whole(0, 2**63 - 1, what="a whole number")
+GOLD = Whole(0, 1_000_000, what="a whole number of documents")
 QUEUE_ORDERS = ("project", "shuffled")  # annotator.team.assign.QUEUE_ORDERS, not imported here
 
 
@@ -55,6 +56,14 @@ QUEUE_ORDERS = ("project", "shuffled")  # annotator.team.assign.QUEUE_ORDERS, no
     help="Also write each analyst's packet of documents not yet sent into this folder "
     "(made when missing), as ANALYST-N.db; all or nothing with the assignment.",
 )
+@click.option(
+    "--gold",
+    type=GOLD,
+    default=0,
+    metavar="K",
+    help="With --packets: mix K gold documents each analyst never had into their packet, at "
+    "places the seed chooses, unknown to them.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
 def assign(
@@ -65,6 +74,7 @@ def assign(
     seed: int | None,
     order: str,
     folder: Path | None,
+    gold: int,
     as_json: bool,
 ) -> None:
     """Give the project's documents to analysts, with an overlap, balanced by length.
@@ -81,6 +91,10 @@ def assign(
     from annotator.team.assign import assign as give_out
     from annotator.team.packets import PacketReport, assign_with_packets
 
+    if gold and folder is None:
+        raise click.ClickException(
+            "--gold mixes gold documents into packets: give --packets DIR too"
+        )
     if seed is None:
         seed = random.SystemRandom().randrange(1_000_000)
     store = store_of(ctx)
@@ -96,7 +110,7 @@ def assign(
             report = give_out(store, analysts, **settings)
         else:
             report, packets = assign_with_packets(
-                store, analysts, folder, patterns_of=project_path, **settings
+                store, analysts, folder, patterns_of=project_path, gold=gold, **settings
             )
     if as_json:
         data = {**report.to_json(), "packets": [p.to_json() for p in packets]}
@@ -120,23 +134,59 @@ def assign(
     "--all",
     "everything",
     is_flag=True,
-    help="Every document assigned to the analyst, not only those no packet has carried yet.",
+    help="Every document assigned to the analyst, not only those no packet has carried yet "
+    "(and the gold documents given them before, in their places).",
+)
+@click.option(
+    "--gold",
+    type=GOLD,
+    default=0,
+    metavar="K",
+    help="Mix K gold documents the analyst never had into the packet, at places the seed "
+    "chooses, unknown to them.",
+)
+@click.option(
+    "--seed",
+    type=SEED,
+    metavar="N",
+    help="Chooses the gold documents and their places: the same seed gives the same. "
+    "Default: a new one, printed and recorded.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 @click.pass_context
-def packet(ctx: click.Context, analyst: str, out: Path, everything: bool, as_json: bool) -> None:
+def packet(
+    ctx: click.Context,
+    analyst: str,
+    out: Path,
+    everything: bool,
+    gold: int,
+    seed: int | None,
+    as_json: bool,
+) -> None:
     """Write ANALYST's packet: a project file of the documents assigned to them, in their
     queue's order, with the labels, guidelines, relation types and patterns.
 
     The analyst opens it as any project (`annotator --db FILE --user ANALYST`); the lead
     merges it back with `annotator merge FILE --into` this project.
     """
+    import random
+
     from annotator.suggest.builtin.patterns import project_path
     from annotator.team.packets import write_packet
 
+    if seed is None and gold:
+        seed = random.SystemRandom().randrange(1_000_000)
     store = store_of(ctx)
     with user_errors():
-        report = write_packet(store, analyst, out, everything=everything, patterns_of=project_path)
+        report = write_packet(
+            store,
+            analyst,
+            out,
+            everything=everything,
+            patterns_of=project_path,
+            gold=gold,
+            seed=seed,
+        )
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2, allow_nan=False))
     else:

@@ -10,6 +10,8 @@ import click
 from annotator.cli.common import n, store_of, user_errors
 from annotator.printable import printable
 
+GOLD_PERIODS = ("day", "week", "month")  # annotator.team.gold_scores.PERIODS, not imported here
+
 
 @click.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -67,22 +69,41 @@ def merge(
 @click.option("--label", "labels", multiple=True, help="Only this label (repeatable).")
 @click.option(
     "--against",
-    type=click.Choice(["curated"]),
-    help="Score each analyst against the curated layer instead of against each other.",
+    type=click.Choice(["curated", "gold"]),
+    help="Score each analyst against the curated layer instead of against each other; "
+    "`gold`: on the gold documents only, with precision and recall, and over time.",
+)
+@click.option(
+    "--by",
+    type=click.Choice(GOLD_PERIODS),
+    help="With --against gold: follow the scores per UTC day, ISO week (the default) or month "
+    "in which each gold document was marked done.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.pass_context
 def agreement(
-    ctx: click.Context, labels: tuple[str, ...], against: str | None, as_json: bool
+    ctx: click.Context,
+    labels: tuple[str, ...],
+    against: str | None,
+    by: str | None,
+    as_json: bool,
 ) -> None:
     """How far analysts agree, pair by pair, over the documents both marked done.
 
     Per label and for all labels together: exact F1 (same start and end), overlap F1 (at
     least one character shared) and Cohen's kappa over characters; then the documents with
-    the most disagreement first.
+    the most disagreement first. With --against gold, each analyst's precision, recall and
+    F1 against the curated layer of the gold documents they marked done, and per period.
     """
     from annotator.team.project_agreement import agreement as measure
 
+    if by is not None and against != "gold":
+        raise click.ClickException("--by follows scores against gold: give --against gold too")
+    if against == "gold":
+        from annotator.cli.gold import print_scores
+
+        print_scores(ctx, labels, by or "week", as_json)
+        return
     store = store_of(ctx)
     with user_errors():
         report = measure(store, labels or None, against=against)
@@ -139,11 +160,18 @@ def curate(ctx: click.Context, agreed: bool) -> None:
 
     On each document at least two analysts marked done, the spans all of them made with the
     same start, end and label become curated spans, with you (--user) as curator. The rest is
-    settled in the window's review mode.
+    settled in the window's review mode. Gold documents are left as they are.
     """
     from annotator.team.curation import curate_agreed
+    from annotator.team.gold import gold_ids
 
     store = store_of(ctx, create=True)
     with user_errors():
-        report = curate_agreed(store)
+        report = curate_agreed(store, keep=set(gold_ids(store.conn)))
     click.echo(report.summary())
+    if report.kept:
+        was = "it was" if report.kept == 1 else "they were"
+        click.echo(
+            f"{n(report.kept, 'gold document')} left as {was}: the curated layer analysts are "
+            "scored against changes only by hand."
+        )

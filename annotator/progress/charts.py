@@ -61,6 +61,7 @@ def charts(figures: Mapping[str, Any]) -> list[Chart]:
         ("done", "Documents done", done_chart),
         ("active", "Active time", active_chart),
         ("rate", "Spans per hour (tagged one at a time)", rate_chart),
+        ("gold", "Exact F1 against gold, per period", gold_chart),
     ):
         figure = draw(figures)
         if figure is not None:
@@ -380,4 +381,38 @@ def agreement_chart(pair: Mapping[str, Any]) -> Figure | None:
     axes.set_ylabel("exact F1 so far")
     _period_ticks(axes, slots, period)
     axes.legend(frameon=False, fontsize=8, ncols=3, loc="lower right", bbox_to_anchor=(1, 1))
+    return figure
+
+
+def gold_chart(figures: Mapping[str, Any]) -> Figure | None:
+    """Each analyst's exact F1 against gold in each period, over the gold documents they
+    marked done in it: one line per analyst, in their colour."""
+    gold = figures.get("gold") or {}
+    rows: Sequence[Mapping[str, Any]] = [r for r in gold.get("analysts") or [] if r["points"]]
+    if not rows:
+        return None
+    period = gold.get("period", "day")
+    keys = sorted({p["period"] for row in rows for p in row["points"]})
+    slots = timeline(keys, period)
+    where = {slot: i for i, slot in enumerate(slots) if isinstance(slot, str)}
+    figure, axes = _figure()
+    colours = person_colours(figures)
+    for row in rows:
+        points = row["points"]
+        axes.plot(
+            [where[p["period"]] for p in points],
+            [
+                float("nan") if p["all"]["exact_f1"] is None else p["all"]["exact_f1"]
+                for p in points
+            ],
+            color=colours.get(row["analyst"]),
+            linewidth=1.8,
+            marker="o",
+            label=_name(row["analyst"], figures),
+        )
+    axes.set_ylim(-0.02, 1.02)
+    axes.set_ylabel(f"exact F1 of the gold\ndocuments done that {period}")
+    _period_ticks(axes, slots, period)
+    axes.legend(frameon=False, fontsize=8, ncols=min(len(rows), 6), loc="lower right",
+                bbox_to_anchor=(1, 1))  # fmt: skip
     return figure

@@ -111,7 +111,7 @@ def render(
         f'<p class="note">Made {_e(_when(made_at))}. The same figures as '
         "<code>annotator stats --json</code>.</p>",
     ]
-    for section in (_statuses, _labels, _curated, _done, _active, _rates, _agreement):
+    for section in (_statuses, _labels, _curated, _done, _active, _rates, _agreement, _gold):
         body += section(figures, chart)
 
     if not with_data:
@@ -310,6 +310,44 @@ def _agreement(figures: Mapping[str, Any], chart: Charted) -> list[str]:
              *(_num((*point, j, "labels", lab, "exact_f1"), figures, show=f1_text)
                for lab in names)]
             for j, p in enumerate(pair["points"])
+        ]))  # fmt: skip
+    return body
+
+
+def _gold(figures: Mapping[str, Any], chart: Charted) -> list[str]:
+    gold = figures.get("gold") or {}
+    rows = gold.get("analysts") or []
+    if not rows:
+        return []
+    period = gold["period"]
+    body = [
+        "<h2>Against gold</h2>",
+        f'<p class="note">Each analyst against the curated layer of the '
+        f"{_span(('gold', 'documents'), figures)} gold documents, on those they marked done "
+        "(their spans the prediction, gold the reference): over all of them, then per "
+        f"{_e(period)}, over the gold documents done in it, as <code>annotator agreement "
+        "--against gold</code> measures them.</p>",
+        *chart("gold"),
+    ]
+    figures_shown = (("exact_precision", "exact P"), ("exact_recall", "exact R"),
+                     ("exact_f1", "exact F1"), ("overlap_f1", "overlap F1"))  # fmt: skip
+    body.append(_table("gold", ["analyst", "gold documents done",
+                                *(name for _, name in figures_shown)], [
+        [_th(row["analyst"]), _num(("gold", "analysts", i, "documents"), figures),
+         *(_num(("gold", "analysts", i, "all", key), figures, show=f1_text)
+           for key, _ in figures_shown)]
+        for i, row in enumerate(rows)
+    ]))  # fmt: skip
+    for i, row in enumerate(rows):
+        if not row["points"]:
+            continue
+        body.append(f"<h3>{_e(row['analyst'])} per {_e(period)}</h3>")
+        point = ("gold", "analysts", i, "points")
+        body.append(_table(f"gold-{i}", [period, "documents", "exact F1", "overlap F1"], [
+            [_th(p["period"]), _num((*point, j, "documents"), figures),
+             _num((*point, j, "all", "exact_f1"), figures, show=f1_text),
+             _num((*point, j, "all", "overlap_f1"), figures, show=f1_text)]
+            for j, p in enumerate(row["points"])
         ]))  # fmt: skip
     return body
 

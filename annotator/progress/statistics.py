@@ -34,6 +34,10 @@ numbers and None. Its keys:
   accepted in a second are not a thousand spans tagged;
 - ``agreement_over_time``: in a project of several analysts, for each pair, how their
   agreement grew: see :func:`agreement_over_time`. Empty with fewer than two.
+- ``gold``: each analyst against the gold documents they did (see
+  :func:`annotator.team.gold_scores.gold_over_time`): ``documents`` (gold documents),
+  ``period``, ``analysts``: [{"analyst", "documents", "given", "all", "points": [{"period",
+  "documents", "all"}]}], each period's figures over the gold documents done in it alone.
 
 Measurements keep their precision, so that a program can compute with them: counts, and
 seconds to the millisecond the history records. Figures derived from them are rounded to what
@@ -56,6 +60,7 @@ from annotator.printable import printable
 from annotator.store import activity
 from annotator.store.project import Store
 from annotator.team.agreement import Layer, Tally, add_spans
+from annotator.team.gold_scores import gold_over_time
 
 DEFAULT_SLOWEST = 10
 
@@ -138,6 +143,7 @@ def figures(
         if done.times is not None
         else []
     )
+    out["gold"] = gold_over_time(store, period)
     return out
 
 
@@ -414,7 +420,33 @@ def text_lines(figures: Mapping[str, Any]) -> list[str]:
             )
         if not pair["points"]:
             lines.append("  no document both have done yet")
+    lines += _gold_lines(figures.get("gold") or {})
     return lines
+
+
+def _gold_lines(gold: Mapping[str, Any]) -> list[str]:
+    """Each analyst against gold: over every gold document they did, then per period."""
+    if not gold.get("analysts"):
+        return []
+    lines = [
+        f"Against gold ({gold['documents']:,} gold documents), exact F1 of each analyst's gold "
+        f"documents done, overall and per {gold['period']}:"
+    ]
+    for row in gold["analysts"]:
+        lines.append(
+            f"  {printable(row['analyst']):<16} {f1_text(row['all']['exact_f1']):<5}"
+            f"  ({_documents(row['documents'])})"
+        )
+        for point in row["points"]:
+            lines.append(
+                f"    {point['period']:<12} {f1_text(point['all']['exact_f1']):<5}"
+                f"  ({_documents(point['documents'])})"
+            )
+    return lines
+
+
+def _documents(count: int) -> str:
+    return f"{count:,} document{'' if count == 1 else 's'}"
 
 
 def f1_text(value: float | None) -> str:

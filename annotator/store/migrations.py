@@ -330,6 +330,28 @@ _SCHEMA_8 = [
     "CREATE INDEX assignments_queue ON assignments (analyst, position)",
 ]
 
+# Gold checks: the curated documents the lead marked gold, and which of them went to which
+# analyst, in which packet and at which place in their queue (between two assignments'
+# positions), unknown to the analyst.
+_SCHEMA_9 = [
+    """
+    CREATE TABLE gold (
+        document_id INTEGER PRIMARY KEY REFERENCES documents (id) ON DELETE CASCADE,
+        marked_at TEXT NOT NULL,
+        marked_by TEXT NOT NULL
+    )""",
+    """
+    CREATE TABLE gold_given (
+        document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        analyst TEXT NOT NULL,
+        packet_id TEXT NOT NULL REFERENCES packets (id),
+        place REAL NOT NULL,
+        seed INTEGER NOT NULL,
+        PRIMARY KEY (document_id, analyst)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX gold_given_queue ON gold_given (analyst, place)",
+]
+
 STEPS: list[tuple[str, list[str]]] = [
     ("0001_initial_schema", _SCHEMA_1),
     ("0002_teams", _SCHEMA_2),
@@ -339,6 +361,7 @@ STEPS: list[tuple[str, list[str]]] = [
     ("0006_uncertainties", _SCHEMA_6),
     ("0007_scale", _SCHEMA_7),
     ("0008_packets", _SCHEMA_8),
+    ("0009_gold", _SCHEMA_9),
 ]
 
 

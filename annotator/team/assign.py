@@ -15,6 +15,9 @@ same across versions, which it does not promise for ``shuffle`` or ``sample``.
 The assignment is recorded in the lead's project: ``assignment_runs`` (when, by whom, the seed
 and the settings) and ``assignments`` (each document's analysts, their place in each
 analyst's queue, and later the packet it went out in).
+
+Gold documents (:mod:`annotator.team.gold`) are left out: they go out only as gold, into
+packets, so that none reaches an analyst twice.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from typing import Any
 from annotator.model import AnalystNameError, Refused, check_analyst_name, utc_now
 from annotator.printable import printable
 from annotator.store.project import Store
+from annotator.team.gold import kept_for_gold
 
 #: The orders an analyst's queue can take: the lead's document order, or a seeded shuffle.
 QUEUE_ORDERS = ("project", "shuffled")
@@ -72,6 +76,7 @@ class AssignReport:
     assigned: int = 0  # documents this run gave out
     sampled: int = 0  # of them, those given to ``overlap`` analysts
     already: int = 0  # documents earlier runs gave out
+    gold: int = 0  # documents left out, not yet assigned: gold, or given out as gold
     shares: list[Share] = field(default_factory=list)
 
     def spread(self) -> float:
@@ -93,6 +98,7 @@ class AssignReport:
             "assigned": self.assigned,
             "sampled": self.sampled,
             "already_assigned": self.already,
+            "gold": self.gold,
             "spread": None if spread == float("inf") else round(spread, 6),
             "analysts": [
                 {
@@ -107,10 +113,15 @@ class AssignReport:
         }
 
     def summary(self) -> str:
+        gold = (
+            f"{self.gold:,} gold {'document goes' if self.gold == 1 else 'documents go'} out "
+            "only as gold, into packets (`packet --gold`)."
+        )
         if not self.assigned:
             return (
                 f"Nothing to assign: all {self.already:,} documents are already assigned "
                 "(documents imported later are assigned by running assign again)."
+                + (f" {gold}" if self.gold else "")
             )
         how = f"{self.overlap} analyst{'s' if self.overlap != 1 else ''} each"
         if self.sample is not None:
@@ -124,6 +135,8 @@ class AssignReport:
         ]
         if self.already:
             lines.append(f"{self.already:,} documents assigned before were left where they were.")
+        if self.gold:
+            lines.append(gold)
         width = max(8, *(len(printable(s.analyst)) for s in self.shares))
         lines.append(f"  {'analyst':<{width}}  {'new':>7}  {'documents':>9}  {'characters':>12}")
         for s in self.shares:
@@ -273,10 +286,13 @@ def _best_exchange(
 
 
 def unassigned_documents(conn: sqlite3.Connection) -> list[tuple[int, int]]:
-    """The documents no run has given out, with their lengths in characters."""
+    """The documents no run has given out, with their lengths in characters; not the gold
+    ones (nor those given out as gold)."""
     return conn.execute(
         "SELECT d.id, length(d.text) FROM documents d WHERE NOT EXISTS"
-        " (SELECT 1 FROM assignments a WHERE a.document_id = d.id) ORDER BY d.id"
+        " (SELECT 1 FROM assignments a WHERE a.document_id = d.id)"
+        " AND NOT EXISTS (SELECT 1 FROM gold g WHERE g.document_id = d.id)"
+        " AND NOT EXISTS (SELECT 1 FROM gold_given x WHERE x.document_id = d.id) ORDER BY d.id"
     ).fetchall()
 
 
@@ -372,7 +388,8 @@ def _planned(
     if total == 0:
         raise AssignError(f"{printable(store.path)} has no documents to assign; import some first")
     todo = unassigned_documents(conn)
-    report.already = total - len(todo)
+    report.gold = kept_for_gold(conn)
+    report.already = total - len(todo) - report.gold
     before = assigned_loads(conn)
     added = {who: Share(who) for who in names}
     chosen = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +32,7 @@ class CurationReport:
     spans: int = 0  # spans put into the curated layer
     skipped: int = 0  # documents fewer than two analysts marked done
     relations: int = 0  # relations put into the curated layer
+    kept: int = 0  # documents left as they were, as asked (gold ones)
     #: Documents settled, and every list of documents to read again (the curated spans and
     #: relations of many documents are not listed one by one).
     changes: Changes = field(default_factory=Changes)
@@ -48,7 +49,7 @@ class CurationReport:
         )
 
 
-def curate_agreed(store: Store) -> CurationReport:
+def curate_agreed(store: Store, *, keep: Collection[int] = ()) -> CurationReport:
     """The automatic part of curation: on every document at least two analysts marked done,
     the spans that every analyst who marked it done made identically (same start, end and
     label) go into the curated layer, by the current analyst as curator. A span already
@@ -57,13 +58,20 @@ def curate_agreed(store: Store) -> CurationReport:
     One transaction, which reads as well as writes: another curation run at the same time
     (or a label deleted meanwhile) is seen whole or not at all, so a second run adds nothing
     and no span is written with a label that is gone. What it reads and writes is a few
-    statements whatever the number of documents."""
+    statements whatever the number of documents. The documents in ``keep`` (the gold ones,
+    the reference analysts are scored against) are left as they are."""
     report = CurationReport()
     now = utc_now()
     with store.bulk_writes(), store.transaction():
         by_doc = _chosen(store)
-        chosen = {doc: analysts for doc, analysts in by_doc.items() if len(analysts) >= 2}
-        report.skipped = len(by_doc) - len(chosen)
+        kept = {doc for doc in by_doc if doc in keep}
+        report.kept = len(kept)
+        chosen = {
+            doc: analysts
+            for doc, analysts in by_doc.items()
+            if len(analysts) >= 2 and doc not in kept
+        }
+        report.skipped = len(by_doc) - len(chosen) - len(kept)
         added = _curate(store, chosen, now)
         store.conn.executemany(
             "INSERT INTO curations (document_id, curator, curated_at) VALUES (?, ?, ?)"
@@ -156,6 +164,8 @@ def _curate(
     added: dict[int, list[int]] = {doc: [0, 0] for doc in chosen}
     found = store.conn.execute(_agreed_sql(document), () if document is None else (document,))
     for doc, start, end, label, count, text, alike in found:
+        if doc not in added:
+            continue  # a document left as it is (a gold one)
         row = (doc, start, end, label_ids[label], text, store.annotator, None, "curated",
                now, now, None, None, alike)  # fmt: skip
         rows += [row] * count

@@ -4,6 +4,9 @@ back from their packets), per analyst, overall and per document.
 
 Counted by SQLite in a few grouped queries over ``assignments``, each assignment's status found
 by the key of ``statuses``: 50 analysts × 100,000 documents take a fraction of a second.
+
+Gold documents given to an analyst (:mod:`annotator.team.gold`) are no assignment: they are
+counted apart, in columns of their own (given, and of those done), and nowhere else.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ _HEADINGS = {
     "skipped": "skipped",
     "packets": "packets",
     "packets_returned": "returned",
+    "gold": "gold",
+    "gold_done": "gold done",
 }
 
 
@@ -51,6 +56,8 @@ class AnalystProgress(Tally):
     analyst: str = ""
     packets: int = 0  # packets made for them
     packets_returned: int = 0  # of those, merged back into this project
+    gold: int = 0  # gold documents given to them (not among ``assigned``)
+    gold_done: int = 0  # of those, done
 
 
 @dataclass
@@ -62,6 +69,7 @@ class DocumentProgress:
     assigned: int = 0
     done: int = 0
     in_progress: int = 0
+    gold: int = 0  # documents marked gold (handed out only as gold)
 
     @property
     def unassigned(self) -> int:
@@ -103,6 +111,7 @@ class Progress:
                 "not_started": docs.not_started,
                 "in_progress": docs.in_progress,
                 "done": docs.done,
+                "gold": docs.gold,
             },
             "overall": self.overall.counts(),
             "analysts": [
@@ -111,6 +120,8 @@ class Progress:
                     **a.counts(),
                     "packets": a.packets,
                     "packets_returned": a.packets_returned,
+                    "gold": a.gold,
+                    "gold_done": a.gold_done,
                 }
                 for a in self.analysts
             ],
@@ -128,6 +139,8 @@ class Progress:
                 columns.append("skipped")
         if any(a.packets for a in self.analysts):
             columns += ["packets", "packets_returned"]
+        if any(a.gold for a in self.analysts):
+            columns += ["gold", "gold_done"]
         width = max(8, *(len(printable(a.analyst)) for a in self.analysts))
         widths = [max(9, len(_HEADINGS[c])) for c in columns]
         heading = "  ".join(f"{_HEADINGS[c]:>{w}}" for c, w in zip(columns, widths, strict=True))
@@ -138,6 +151,8 @@ class Progress:
             **self.overall.counts(),
             "packets": sum(a.packets for a in self.analysts),
             "packets_returned": sum(a.packets_returned for a in self.analysts),
+            "gold": sum(a.gold for a in self.analysts),
+            "gold_done": sum(a.gold_done for a in self.analysts),
         }
         out.append(_row("all", width, total, columns, widths))
         docs = self.documents
@@ -149,6 +164,11 @@ class Progress:
                 f"progress, {docs.not_started:,} not started."
                 if self.has_work
                 else "."
+            )
+            + (
+                f" {docs.gold:,} of the {docs.total:,} documents are gold (`annotator gold`)."
+                if docs.gold
+                else ""
             )
         )
         if not self.has_work:
@@ -192,6 +212,14 @@ def progress(store: Store) -> Progress:
                 " LEFT JOIN merges m ON m.source_project = p.id GROUP BY p.analyst"
             )
         }
+        gold = {
+            who: (int(given), int(done or 0))
+            for who, given, done in conn.execute(
+                "SELECT g.analyst, count(*), sum(s.status = 'done') FROM gold_given g"
+                " LEFT JOIN statuses s ON s.document_id = g.document_id"
+                " AND s.annotator = g.analyst GROUP BY g.analyst"
+            )
+        }
         for who, assigned, begun, done, skipped in conn.execute(
             "SELECT a.analyst, count(*), sum(s.status = 'in_progress'), sum(s.status = 'done'),"
             " sum(s.status = 'skipped') FROM assignments a LEFT JOIN statuses s"
@@ -202,7 +230,7 @@ def progress(store: Store) -> Progress:
             result.analysts.append(
                 AnalystProgress(
                     int(assigned), int(begun or 0), int(done or 0), int(skipped or 0), who,
-                    made, back,
+                    made, back, *gold.get(who, (0, 0)),
                 )
             )  # fmt: skip
         total = int(conn.execute("SELECT count(*) FROM documents").fetchone()[0])
@@ -214,5 +242,8 @@ def progress(store: Store) -> Progress:
             " ON s.document_id = a.document_id AND s.annotator = a.analyst"
             " GROUP BY a.document_id)"
         ).fetchone()
-    result.documents = DocumentProgress(total, int(assigned), int(finished or 0), int(begun or 0))
+        marked = int(conn.execute("SELECT count(*) FROM gold").fetchone()[0])
+    result.documents = DocumentProgress(
+        total, int(assigned), int(finished or 0), int(begun or 0), marked
+    )
     return result

@@ -11,6 +11,10 @@ when `merge` brings it back (``merges.source_project``).
 It is built under a temporary name beside its destination and renamed into place once whole,
 and recorded in the lead's project (``packets``, and each assignment's ``packet_id``) in the
 same step: a packet that could not be written leaves neither file nor record.
+
+Gold documents (:mod:`annotator.team.gold`) go into a packet like the others, at places in
+the queue the seed chooses; every document of a packet is dated by when the packet was made,
+so that none stands out by an older date.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from annotator.printable import as_text, printable
 from annotator.store.migrations import migration_set
 from annotator.store.project import Store
 from annotator.team.assign import AssignReport, assign
+from annotator.team.gold import GoldPick, gold_for_packet, record_given
 
 #: The project setting a packet carries: {"id", "lead_project", "lead_file", "analyst",
 #: "made_at", "made_by", "documents"}.
@@ -57,6 +62,8 @@ class PacketReport:
     documents: int
     lead_project: str
     patterns: Path | None = None
+    gold: int = 0  # gold documents given with it (of ``documents``)
+    seed: int | None = None  # the seed that chose and placed them
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -66,13 +73,18 @@ class PacketReport:
             "documents": self.documents,
             "lead_project": self.lead_project,
             "patterns": as_text(str(self.patterns)) if self.patterns else None,
+            "gold": self.gold,
+            "seed": self.seed,
         }
 
     def summary(self) -> str:
         beside = f", with its patterns in {printable(self.patterns)}" if self.patterns else ""
+        gold = ""
+        if self.gold:
+            gold = f", {self.gold:,} of them gold (placed by seed {self.seed})"
         return (
             f"Wrote {printable(self.path)}: {self.documents:,} documents for "
-            f"{printable(self.analyst)} (packet {self.packet_id}){beside}. "
+            f"{printable(self.analyst)}{gold} (packet {self.packet_id}){beside}. "
             f"Open it with: annotator --db {printable(self.path)} --user "
             f"{printable(self.analyst)}"
         )
@@ -101,17 +113,22 @@ def write_packet(
     *,
     everything: bool = False,
     patterns_of: PatternsOf | None = None,
+    gold: int = 0,
+    seed: int | None = None,
 ) -> PacketReport:
     """Write ``analyst``'s packet to ``out``: the documents assigned to them that no packet
-    has carried yet (every one, with ``everything``). Refused, with nothing written, when
-    they have none, or ``out`` (or its patterns file) is already there."""
+    has carried yet (every one, with ``everything``), and ``gold`` gold documents they never
+    had, placed in the queue by ``seed``. Refused, with nothing written, when they have
+    none, too few gold documents are left, or ``out`` (or its patterns file) is already
+    there."""
     analyst = _checked(analyst)
     rows = _queue(store.conn, analyst, everything=everything)
     if not rows:
         raise PacketError(_nothing_to_send(store.conn, analyst))
+    rows, pick = _with_gold(store.conn, analyst, rows, gold, seed, everything=everything)
     patterns = _patterns(store.path, out, patterns_of)
     _check_destination(out, patterns[1] if patterns else None)
-    return _write(store, analyst, out, rows, patterns, everything=everything)
+    return _write(store, analyst, out, rows, patterns, everything=everything, gold=pick)
 
 
 def write_packets(
@@ -120,10 +137,13 @@ def write_packets(
     folder: Path,
     *,
     patterns_of: PatternsOf | None = None,
+    gold: int = 0,
+    seed: int | None = None,
 ) -> list[PacketReport]:
     """A packet in ``folder`` for each of ``analysts`` that has documents no packet carried
-    yet, named ``<analyst>-<n>.db`` (their n-th packet). Every destination is checked before
-    the first packet is written."""
+    yet, named ``<analyst>-<n>.db`` (their n-th packet), each with ``gold`` gold documents.
+    Every destination, and every analyst's gold, is checked before the first packet is
+    written."""
     if not folder.is_dir():
         what = "is not a folder" if folder.exists() else "does not exist"
         raise PacketError(f"{printable(folder)} {what}; the packets go into a folder")
@@ -132,15 +152,16 @@ def write_packets(
         rows = _queue(store.conn, analyst, everything=False)
         if not rows:
             continue
+        rows, pick = _with_gold(store.conn, analyst, rows, gold, seed, everything=False)
         out = folder / packet_file_name(store.conn, analyst)
         patterns = _patterns(store.path, out, patterns_of)
         _check_destination(out, patterns[1] if patterns else None)
-        plans.append((analyst, out, rows, patterns))
+        plans.append((analyst, out, rows, patterns, pick))
     written: list[PacketReport] = []
     try:
         with store.transaction():
-            for plan in plans:
-                written.append(_write(store, *plan))
+            for analyst, out, rows, patterns, pick in plans:
+                written.append(_write(store, analyst, out, rows, patterns, gold=pick))
     except BaseException:
         _remove(written)
         raise
@@ -153,11 +174,13 @@ def assign_with_packets(
     folder: Path,
     *,
     patterns_of: PatternsOf | None = None,
+    gold: int = 0,
     **settings: Any,
 ) -> tuple[AssignReport, list[PacketReport]]:
     """Assign (see :func:`annotator.team.assign.assign`, which takes ``settings``) and write
-    the packets of the documents not yet sent into ``folder`` (made when missing), all or
-    nothing: a packet that cannot be written takes the assignment back with it."""
+    the packets of the documents not yet sent into ``folder`` (made when missing), each with
+    ``gold`` gold documents placed by the assignment's seed, all or nothing: a packet that
+    cannot be written takes the assignment back with it."""
     made = not folder.exists()
     written: list[PacketReport] = []
     try:
@@ -165,7 +188,14 @@ def assign_with_packets(
             report = assign(store, analysts, **settings)
             if made:
                 folder.mkdir(parents=True)
-            written = write_packets(store, analysts, folder, patterns_of=patterns_of)
+            written = write_packets(
+                store,
+                analysts,
+                folder,
+                patterns_of=patterns_of,
+                gold=gold,
+                seed=settings.get("seed"),
+            )
     except BaseException:
         _remove(written)
         if made and folder.is_dir() and not any(folder.iterdir()):
@@ -212,15 +242,43 @@ def _checked(analyst: str) -> str:
         raise PacketError(f"{e}; no packet was written") from None
 
 
+# What a packet takes of each document (the id only to find it by).
+_COLUMNS = "d.id, d.external_id, d.title, d.text, d.text_hash, d.meta, d.source"
+
+
 def _queue(conn: sqlite3.Connection, analyst: str, *, everything: bool) -> list[tuple[Any, ...]]:
     """The analyst's documents for the packet, in their queue's order."""
     unsent = "" if everything else " AND a.packet_id IS NULL"
     return conn.execute(
-        "SELECT d.id, d.external_id, d.title, d.text, d.text_hash, d.meta, d.source,"
-        " d.created_at FROM assignments a JOIN documents d ON d.id = a.document_id"
+        f"SELECT {_COLUMNS} FROM assignments a JOIN documents d ON d.id = a.document_id"
         f" WHERE a.analyst = ?{unsent} ORDER BY a.position",
         (analyst,),
     ).fetchall()
+
+
+def _with_gold(
+    conn: sqlite3.Connection,
+    analyst: str,
+    rows: list[tuple[Any, ...]],
+    gold: int,
+    seed: int | None,
+    *,
+    everything: bool,
+) -> tuple[list[tuple[Any, ...]], GoldPick | None]:
+    """The packet's rows with its gold documents in their places, and which they are
+    (``rows`` as they are, and None, when it holds no gold)."""
+    pick = gold_for_packet(
+        conn, analyst, [row[0] for row in rows], count=gold, seed=seed, everything=everything
+    )
+    if pick is None:
+        return rows, None
+    extra = [doc for doc in pick.queue if doc in pick.new or doc in pick.again]
+    found = conn.execute(
+        f"SELECT {_COLUMNS} FROM json_each(?) j JOIN documents d ON d.id = j.value",
+        (json.dumps(extra),),
+    ).fetchall()
+    by_id = {row[0]: row for row in [*rows, *found]}
+    return [by_id[doc] for doc in pick.queue], pick
 
 
 def _nothing_to_send(conn: sqlite3.Connection, analyst: str) -> str:
@@ -284,6 +342,7 @@ def _write(
     patterns: tuple[Path, Path] | None,
     *,
     everything: bool = False,
+    gold: GoldPick | None = None,
 ) -> PacketReport:
     """Build the packet beside ``out``, then record it in the lead's project and rename it
     into place in one step."""
@@ -307,6 +366,8 @@ def _write(
             _build(temporary, store.conn, rows, about, patterns_bytes)
             with store.transaction():
                 _record(store, about, out, rows, everything=everything)
+                if gold is not None:
+                    record_given(store, packet_id, gold)
                 if patterns is not None and patterns_bytes is not None:
                     with output(patterns[1], binary=True) as file:
                         file.write(patterns_bytes)
@@ -324,7 +385,14 @@ def _write(
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{temporary}{suffix}").unlink(missing_ok=True)
     return PacketReport(
-        out, packet_id, analyst, len(rows), lead_id, patterns[1] if patterns else None
+        out,
+        packet_id,
+        analyst,
+        len(rows),
+        lead_id,
+        patterns[1] if patterns else None,
+        len(gold.new) if gold else 0,
+        gold.seed if gold else None,
     )
 
 
@@ -361,7 +429,7 @@ def _build(
         conn.executemany(
             "INSERT INTO documents (external_id, title, text, text_hash, meta, source,"
             " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(*row[1:], about["made_at"]) for row in rows],
+            [(*row[1:], about["made_at"], about["made_at"]) for row in rows],
         )
         conn.execute("COMMIT")
         conn.execute("PRAGMA journal_mode = WAL")

@@ -50,6 +50,7 @@ def test_fresh_project_records_the_initial_schema_step(tmp_path):
         ("annotator", "0006_uncertainties"),
         ("annotator", "0007_scale"),
         ("annotator", "0008_packets"),
+        ("annotator", "0009_gold"),
     ]
 
 
@@ -83,6 +84,7 @@ def test_initial_schema_applies_to_an_empty_database_through_sqlite_utils():
         "0006_uncertainties",
         "0007_scale",
         "0008_packets",
+        "0009_gold",
     ]
     assert db["documents"].exists()
 
@@ -91,7 +93,9 @@ def test_reopening_a_project_applies_nothing_and_makes_no_backup(tmp_path):
     make_project(tmp_path / "p.db")
     make_project(tmp_path / "p.db")
     conn = sqlite3.connect(tmp_path / "p.db")
-    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 8
+    assert conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == len(
+        known_names()
+    )
     conn.close()
     assert not list(tmp_path.glob("*.bak"))
 
@@ -452,10 +456,11 @@ def test_a_project_with_the_uncertainties_step_gets_the_scale_step_and_keeps_its
             )
     assert applied_names(sqlite3.connect(path))[-1] == "0006_uncertainties"
     with Store(path, "ana") as store:
-        assert applied_names(store.conn)[-3:] == [
+        assert applied_names(store.conn)[5:] == [
             "0006_uncertainties",
             "0007_scale",
             "0008_packets",
+            "0009_gold",
         ]
         assert store.documents.ids(order="uncertain") == [docs[2], docs[0], docs[1]]
         assert store.documents.page(0, 2, order="uncertain") == [docs[2], docs[0]]
@@ -491,7 +496,8 @@ def test_a_project_with_the_packets_step_but_not_the_scale_step_gets_it_after(
     import annotator.store.migrations as schema
 
     path = tmp_path / "packets.db"
-    without_scale = [step for step in schema.STEPS if step[0] != "0007_scale"]
+    # the steps up to the packets one, as annotator made them before, without the scale one
+    without_scale = [step for step in schema.STEPS[:8] if step[0] != "0007_scale"]
     with monkeypatch.context() as before:
         before.setattr(schema, "STEPS", without_scale)  # as annotator made it before
         with Store(path, "lead") as store:
@@ -508,9 +514,34 @@ def test_a_project_with_the_packets_step_but_not_the_scale_step_gets_it_after(
             )
     assert applied_names(sqlite3.connect(path))[-1] == "0008_packets"
     with Store(path, "lead") as store:
-        assert applied_names(store.conn)[-2:] == ["0008_packets", "0007_scale"]
+        assert applied_names(store.conn)[-3:] == ["0008_packets", "0007_scale", "0009_gold"]
         assert store.documents.page(0, 5) == [doc]
         assert store.conn.execute("SELECT count(*) FROM assignments").fetchone()[0] == 1
     with Store(path, "lead") as store:  # and it opens again as it is
         assert schema.pending_names(applied_names(store.conn)) == []
     assert list(tmp_path.glob("packets.db.before-0007_scale.*.bak"))
+
+
+# -- the gold step ------------------------------------------------------------------------------
+
+
+def test_a_project_made_before_gold_checks_gets_their_tables_and_keeps_its_own(tmp_path, add_doc):
+    """The gold step adds its two tables to a project of the steps before it, after a
+    backup, and leaves its documents and assignments as they were."""
+    from annotator.team.assign import assign
+
+    path = tmp_path / "old.db"
+    with Store(path, "lead") as store:
+        add_doc("A text.", target=store)
+        assign(store, ["ana"], seed=1)
+    conn = sqlite3.connect(path)
+    conn.executescript(
+        "DROP TABLE gold_given; DROP TABLE gold;"
+        " DELETE FROM _sqlite_migrations WHERE name = '0009_gold';"
+    )
+    conn.close()
+    with Store(path, "lead") as store:
+        assert {"gold", "gold_given"} <= set(store.db.table_names())
+        assert store.documents.count() == 1
+        assert store.conn.execute("SELECT analyst FROM assignments").fetchall() == [("ana",)]
+    assert list(tmp_path.glob("old.db.before-0009_gold.*.bak"))

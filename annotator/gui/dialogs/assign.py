@@ -13,7 +13,7 @@ import random
 import re
 import sqlite3
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QRegularExpression, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QRegularExpressionValidator
@@ -257,7 +257,7 @@ class AssignDialog(QDialog):
 
     # -- the settings -------------------------------------------------------------------------
 
-    def settings(self) -> dict[str, object]:
+    def settings(self) -> dict[str, Any]:
         """The keyword arguments of ``assign`` as chosen (the seed as typed: checked apart)."""
         return {
             "overlap": self.overlap.value(),
@@ -350,7 +350,7 @@ class AssignDialog(QDialog):
             return None
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            report = preview(self.store, self.names(), **settings)  # type: ignore[arg-type]
+            report = preview(self.store, self.names(), **settings)
         except Refused as e:
             self._refuse(in_window(str(e)))
             return None
