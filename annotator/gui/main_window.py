@@ -166,6 +166,7 @@ class MainWindow(QMainWindow):
         # beside the rules', and the documents least certain first (before the project's
         # other listeners: the document list's order is set when a project opens)
         self.learning = Learning(project, self.documents, self, self.statusBar(), parent=self)
+        self.learning.open_document = lambda: self.document_model.document_id
         self.suggestions.learned_model = self.learning.model
         self.actions_by_id = actions.build_actions(self)
         actions.build_menus(self)
