@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -121,6 +121,21 @@ class Connection:
                 span_id,
                 json.dumps(details, ensure_ascii=False),
             ),
+        )
+
+    def record_changes(
+        self, entries: Iterable[tuple[str, int | None, int | None, dict[str, Any]]]
+    ) -> None:
+        """Write many history entries at once (action, document, span, details each), in the
+        caller's transaction: what :meth:`record_change` writes for each, in one statement."""
+        at, who = self.clock(), self.annotator
+        self.conn.executemany(
+            "INSERT INTO changes (at, annotator, action, document_id, span_id, details)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (at, who, action, doc, span, json.dumps(details, ensure_ascii=False))
+                for action, doc, span, details in entries
+            ],
         )
 
     def remember_text(self, document_id: int, text: str) -> None:

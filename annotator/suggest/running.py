@@ -371,15 +371,17 @@ def keep_suggestions(
             changes |= store.spans.delete(sid).changes  # type: ignore[attr-defined]
             report.withdrawn += 1
     new = []
+    again: list[tuple[int, str, float]] = []
     for key, s in sorted(wanted.items()):
         if key in earlier:
             sid, made_by = earlier[key]
             if made_by != suggester:  # proposed again by a newer model: it says so
-                restamped = store.spans.restamp(sid, suggester, round(s.score, 4))
-                changes |= restamped.changes  # type: ignore[attr-defined]
+                again.append((sid, suggester, round(s.score, 4)))
             report.kept += 1
             continue
         new.append((s.start, s.end, s.label, suggester, round(s.score, 4)))
+    for restamped in store.spans.restamp_many(again):
+        changes |= restamped.changes  # type: ignore[attr-defined]
     counts = report.proposed.setdefault(suggester, Counter())
     for span in store.spans.add_suggestions(document_id, new):
         changes |= Changes(spans={span.id: Change(None, span)})  # type: ignore[dict-item]
