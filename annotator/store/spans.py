@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -118,19 +118,29 @@ class Spans(Part):
         """Add a suggester's suggestions on one document, (start, end, label, suggester,
         score) each, checked as :meth:`add` checks a span and recorded in the history as it
         records one. Suggestions change no status and no span count, so nothing else is read
-        or written: what a run over thousands of documents needs. The rows are written by one
-        statement each for the spans and the history."""
-        text = self.connection.document_text(document_id)
+        or written: what a run over thousands of documents needs."""
+        return self.add_suggestions_in([(document_id, *f) for f in found])
+
+    def add_suggestions_in(
+        self,
+        found: Sequence[tuple[int, int, int, str, str, float]],
+        texts: Mapping[int, str] | None = None,
+    ) -> list[Span]:
+        """:meth:`add_suggestions` on many documents, (document, start, end, label,
+        suggester, score) each: written by one statement for the spans and one for the
+        history. ``texts`` may give the documents' texts, read already."""
+        texts = self._texts_of({f[0] for f in found}, texts or {})
         label_ids: dict[str, int] = {}
         out: list[Span] = []
         now = utc_now()
-        for start, end, label, suggester, score in found:
+        for doc, start, end, label, suggester, score in found:
+            text = texts[doc]
             check_span(text, start, end)
             if label not in label_ids:
                 label_ids[label] = self._label_id(label)
             out.append(
                 Span(
-                    document_id=document_id,
+                    document_id=doc,
                     start=start,
                     end=end,
                     label=label,
@@ -151,7 +161,7 @@ class Spans(Part):
                 " origin, created_at, updated_at, suggester, score)"
                 " VALUES (?, ?, ?, ?, ?, ?, 'suggested', ?, ?, ?, ?)",
                 [
-                    (document_id, s.start, s.end, label_ids[s.label], s.text, s.annotator,
+                    (s.document_id, s.start, s.end, label_ids[s.label], s.text, s.annotator,
                      now, now, s.suggester, s.score)
                     for s in out
                 ],
@@ -164,10 +174,20 @@ class Spans(Part):
             for i, span in enumerate(out):
                 span.id = last - len(out) + 1 + i
             self.connection.record_changes(
-                ("add_span", document_id, s.id, {"start": s.start, "end": s.end, "label": s.label})
+                (
+                    "add_span", s.document_id, s.id,
+                    {"start": s.start, "end": s.end, "label": s.label},
+                )
                 for s in out
-            )
+            )  # fmt: skip
         return out
+
+    def _texts_of(self, documents: set[int], known: Mapping[int, str]) -> dict[int, str]:
+        """The texts of ``documents``: those ``known``, the rest read."""
+        texts = {doc: known[doc] for doc in documents if doc in known}
+        for doc in documents - texts.keys():
+            texts[doc] = self.connection.document_text(doc)
+        return texts
 
     def restore(self, span: Span, *, action: str = "restore_span") -> Span:
         """Put a span back exactly as it was (same id, author and times), for undo and redo."""
