@@ -20,6 +20,7 @@ differ, since its weights would mean something else.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import NamedTuple
 
 from annotator.suggest.learned.candidates import Candidate, Line, Structure
@@ -187,26 +188,28 @@ def candidate_facts(st: Structure) -> list[Facts]:
     """The facts of each of the structure's candidates, in the order of ``st.candidates``."""
     made = _SHARED
     made.trim()
-    lines: dict[int, tuple[list[str], list[str], tuple[object, ...]]] = {}
+    lines: dict[int, _LineShared] = {}
     out: list[Facts] = []
     text = st.text
     for c in st.candidates:
         line = st.lines[c.line]
         shared = lines.get(c.line)
         if shared is None:
-            shared = lines[c.line] = (
-                _line_facts(st, line),
-                _line_words(st, line),
-                _context(st, line),
+            shared = lines[c.line] = _LineShared(
+                _line_facts(st, line), _line_words(st, line), _context(st, line), {}
             )
         kind = "+".join(sorted(c.kinds)) if len(c.kinds) > 1 else next(iter(c.kinds))
         sentence = _sentence_place(c)
         place = f"{kind}|{c.clause}|{sentence}"
-        key = (place, shared[2])
-        cross = made.crossed.get(key)
+        cross = shared.crossed.get(place)  # the line's context is the same for all its places
         if cross is None:
-            cross = made.crossed[key] = _crossed(place, st, line)
-        own = st.words_in(c)
+            key = (place, shared.context)
+            cross = made.crossed.get(key)
+            if cross is None:
+                cross = made.crossed[key] = _crossed(place, st, line)
+            shared.crossed[place] = cross
+        starts = line.word_starts
+        own = line.words_lower[bisect_left(starts, c.start) : bisect_left(starts, c.end)]
         own_key = (
             kind, c.clause, sentence, c.sentences, c.segments, c.before, c.after, len(own),
             text[c.end - 1], text[c.start].isupper(),
@@ -225,5 +228,15 @@ def candidate_facts(st: Structure) -> list[Facts]:
             lexical.append(f"P={place}&wa:{c.word_after}")
         if c.word_before:
             lexical.append(f"P={place}&wb:{c.word_before}")
-        out.append(Facts(places, lexical, own[:MAX_BAG], shared[0], cross, shared[1]))
+        out.append(Facts(places, lexical, own[:MAX_BAG], shared.facts, cross, shared.words))
     return out
+
+
+class _LineShared(NamedTuple):
+    """What a line's candidates share: its facts, its words' facts, what its crossed facts
+    read (``_context``), and those crossed facts made so far, by the candidate's place."""
+
+    facts: list[str]
+    words: list[str]
+    context: tuple[object, ...]
+    crossed: dict[str, list[str]]
