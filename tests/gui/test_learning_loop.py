@@ -297,6 +297,28 @@ def test_the_open_document_is_stored_in_a_turn_alone(loop_window, monkeypatch):
     assert turns == [docs[:2], [opened], docs[3:]]
 
 
+def test_the_first_counts_bring_the_suggested_column_before_the_open_document_is_stored(
+    loop_window, monkeypatch, qtbot
+):
+    window = loop_window
+    from annotator.gui.controllers import learning as controller
+
+    proposed = _proposed(window)
+    with window.store.transaction():
+        window.store.conn.execute("DELETE FROM spans WHERE origin = 'suggested'")
+    window.documents.reload()
+    model = window.documents.model
+    assert model.columnCount() == model.suggested_column  # no Suggested column
+    monkeypatch.setattr(controller, "STORE_SLICE", 60.0)  # as if storing took no time
+    opened = window.current_document
+    at = [doc for doc, _ in proposed].index(opened)
+    proposed = proposed[at:] + proposed[:at]  # the open document first
+    turns = _store_turns(window, proposed, monkeypatch)
+    assert turns == [[doc for doc, _ in proposed[1:]], [opened]]
+    assert window.learning._counts  # counted at once, shown from the next turn
+    qtbot.waitUntil(lambda: model.columnCount() > model.suggested_column, timeout=WAIT)
+
+
 def test_the_model_is_stored_and_its_refresh_started_in_turns_of_their_own(loop_window, qtbot):
     window = loop_window
     learning = window.learning

@@ -91,6 +91,7 @@ class Learning(QObject):
         self._queue: deque[tuple[int, Read]] = deque()
         self._stored = self._total = 0
         self._refreshing = False  # from refresh() until its last count is shown
+        self._opened_later = False  # the open document waited behind the others (once)
         self._uncounted: list[int] = []  # stored, not yet counted in the document list
         self._counts: deque[tuple[int, int]] = deque()  # counted, not yet shown in the list
         self._counted_at = 0.0
@@ -301,7 +302,7 @@ class Learning(QObject):
         worker.ended.connect(partial(self._proposals_ended, worker))
         self.proposing, self._model_id, self._suggest = worker, model_id, suggest
         self._stored = self._total = 0
-        self._refreshing = True
+        self._refreshing, self._opened_later = True, False
         self._uncounted, self._counted_at = [], time.perf_counter()
         worker.start()
 
@@ -347,7 +348,11 @@ class Learning(QObject):
         self._uncounted += stored
         if changes:
             self.shell.apply_changes(changes)
-        if time.perf_counter() - self._counted_at > COUNT_EVERY:
+        model = self.documents.model
+        if (
+            time.perf_counter() - self._counted_at > COUNT_EVERY
+            or model.columnCount() == model.suggested_column  # the first counts: at once
+        ):
             self._count_suggested(store)
         self._show(f"Refreshing learned suggestions… {self._stored}/{self._total}")
         if self._queue:
@@ -357,12 +362,16 @@ class Learning(QObject):
 
     def _slice(self) -> Iterator[tuple[int, Read]]:
         """The documents of one store: those that wait, for ``STORE_SLICE`` seconds; the open
-        document alone. One marked done meanwhile keeps its suggestions and is passed over."""
+        document alone (see also :meth:`_column_first`). One marked done meanwhile keeps its
+        suggestions and is passed over."""
         started = time.perf_counter()
         opened = self.open_document()
         taken = 0
         while self._queue:
             doc = self._queue[0][0]
+            if doc == opened and self._column_first():
+                self._queue.append(self._queue.popleft())
+                continue
             if taken and (doc == opened or time.perf_counter() - started >= STORE_SLICE):
                 return
             doc, read = self._queue.popleft()
@@ -372,6 +381,17 @@ class Learning(QObject):
             yield doc, read
             if doc == opened:
                 return
+
+    def _column_first(self) -> bool:
+        """Whether the open document waits (once a refresh) behind the others the worker
+        sent so far: while the document list has no Suggested column, the first counts bring
+        it, and the list is drawn again whole; stored first, the open document would have
+        its views drawn again in the same turn."""
+        model = self.documents.model
+        if self._opened_later or model.columnCount() > model.suggested_column:
+            return False
+        self._opened_later = len(self._queue) > 1
+        return self._opened_later
 
     def _count_suggested(self, store: Store) -> None:
         """The document list's Suggested column for the documents stored since it was last
