@@ -170,6 +170,7 @@ class MainWindow(QMainWindow):
         self.packets = WorkPackets(
             project, self, self.side_windows, parent=self, keys_of=self._keys_of
         )
+        self.learning.open_document = lambda: self.document_model.document_id
         self.suggestions.learned_model = self.learning.model
         self.actions_by_id = actions.build_actions(self)
         actions.build_menus(self)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from annotator.changes import Change, Changes, changes_of, with_changes
@@ -118,34 +119,75 @@ class Spans(Part):
         score) each, checked as :meth:`add` checks a span and recorded in the history as it
         records one. Suggestions change no status and no span count, so nothing else is read
         or written: what a run over thousands of documents needs."""
-        text = self.connection.document_text(document_id)
+        return self.add_suggestions_in([(document_id, *f) for f in found])
+
+    def add_suggestions_in(
+        self,
+        found: Sequence[tuple[int, int, int, str, str, float]],
+        texts: Mapping[int, str] | None = None,
+    ) -> list[Span]:
+        """:meth:`add_suggestions` on many documents, (document, start, end, label,
+        suggester, score) each: written by one statement for the spans and one for the
+        history. ``texts`` may give the documents' texts, read already."""
+        texts = self._texts_of({f[0] for f in found}, texts or {})
         label_ids: dict[str, int] = {}
         out: list[Span] = []
+        now = utc_now()
+        for doc, start, end, label, suggester, score in found:
+            text = texts[doc]
+            check_span(text, start, end)
+            if label not in label_ids:
+                label_ids[label] = self._label_id(label)
+            out.append(
+                Span(
+                    document_id=doc,
+                    start=start,
+                    end=end,
+                    label=label,
+                    text=text[start:end],
+                    annotator=self.annotator,
+                    origin="suggested",
+                    created_at=now,
+                    updated_at=now,
+                    suggester=suggester,
+                    score=score,
+                )  # fmt: skip
+            )
+        if not out:
+            return out
         with self.transaction():
-            now = utc_now()
-            for start, end, label, suggester, score in found:
-                check_span(text, start, end)
-                label_id = label_ids.get(label)
-                if label_id is None:
-                    label_id = label_ids[label] = self._label_id(label)
-                span = Span(
-                    document_id=document_id, start=start, end=end, label=label,
-                    text=text[start:end], annotator=self.annotator, origin="suggested",
-                    created_at=now, updated_at=now, suggester=suggester, score=score,
-                )  # fmt: skip
-                cur = self.conn.execute(
-                    'INSERT INTO spans (document_id, start, "end", label_id, text, annotator,'
-                    " origin, created_at, updated_at, suggester, score)"
-                    " VALUES (?, ?, ?, ?, ?, ?, 'suggested', ?, ?, ?, ?)",
-                    (document_id, start, end, label_id, span.text, span.annotator, now, now,
-                     suggester, score),
-                )  # fmt: skip
-                span.id = cur.lastrowid
-                self.record_change(
-                    "add_span", document_id, span.id, start=start, end=end, label=label
+            self.conn.executemany(
+                'INSERT INTO spans (document_id, start, "end", label_id, text, annotator,'
+                " origin, created_at, updated_at, suggester, score)"
+                " VALUES (?, ?, ?, ?, ?, ?, 'suggested', ?, ?, ?, ?)",
+                [
+                    (s.document_id, s.start, s.end, label_ids[s.label], s.text, s.annotator,
+                     now, now, s.suggester, s.score)
+                    for s in out
+                ],
+            )  # fmt: skip
+            # AUTOINCREMENT gives the rows of one statement consecutive ids, ending at the
+            # table's sequence
+            last = self.conn.execute(
+                "SELECT seq FROM sqlite_sequence WHERE name = 'spans'"
+            ).fetchone()[0]
+            for i, span in enumerate(out):
+                span.id = last - len(out) + 1 + i
+            self.connection.record_changes(
+                (
+                    "add_span", s.document_id, s.id,
+                    {"start": s.start, "end": s.end, "label": s.label},
                 )
-                out.append(span)
+                for s in out
+            )  # fmt: skip
         return out
+
+    def _texts_of(self, documents: set[int], known: Mapping[int, str]) -> dict[int, str]:
+        """The texts of ``documents``: those ``known``, the rest read."""
+        texts = {doc: known[doc] for doc in documents if doc in known}
+        for doc in documents - texts.keys():
+            texts[doc] = self.connection.document_text(doc)
+        return texts
 
     def restore(self, span: Span, *, action: str = "restore_span") -> Span:
         """Put a span back exactly as it was (same id, author and times), for undo and redo."""
@@ -320,23 +362,52 @@ class Spans(Part):
     def restamp(self, span_id: int, suggester: str, score: float) -> Span:
         """A suggestion proposed again by another suggester (a newer learned model) keeps its
         id and records the new suggester and score."""
-        with self.transaction():
-            before = self.get(span_id)
-            if before.origin != "suggested":
+        return self.restamp_many([(span_id, suggester, score)])[0]
+
+    def restamp_many(self, found: Sequence[tuple[int, str, float]]) -> list[Span]:
+        """:meth:`restamp` for each of ``found`` (span id, suggester, score), in one
+        transaction and a few statements; each span returned carries its ``.changes``."""
+        if not found:
+            return []
+        ids = [span_id for span_id, _, _ in found]
+        marks = ", ".join("?" * len(ids))
+        before = {
+            span.id: span
+            for span in map(
+                span_from_row,
+                self.conn.execute(
+                    f"SELECT {SPAN_COLUMNS} FROM spans s JOIN labels l ON l.id = s.label_id"
+                    f" WHERE s.id IN ({marks})",
+                    ids,
+                ),
+            )
+        }
+        now = utc_now()
+        out: list[Span] = []
+        for span_id, suggester, score in found:
+            was = before.get(span_id)
+            if was is None:
+                raise SpanError(f"there is no span {span_id}")
+            if was.origin != "suggested":
                 raise SpanError(f"span {span_id} is not a suggestion")
-            self.conn.execute(
+            after = replace(was, suggester=suggester, score=score, updated_at=now)
+            out.append(with_changes(after, Changes(spans={span_id: Change(was, after)})))
+        with self.transaction():
+            self.conn.executemany(
                 "UPDATE spans SET suggester = ?, score = ?, updated_at = ? WHERE id = ?",
-                (suggester, score, utc_now(), span_id),
+                [(suggester, score, now, span_id) for span_id, suggester, score in found],
             )
-            self.record_change(
-                "restamp_suggestion",
-                before.document_id,
-                span_id,
-                suggester=[before.suggester, suggester],
-                score=[before.score, score],
-            )
-            after = self.get(span_id)
-            return with_changes(after, Changes(spans={span_id: Change(before, after)}))
+            self.connection.record_changes(
+                (
+                    "restamp_suggestion",
+                    before[span_id].document_id,
+                    span_id,
+                    {"suggester": [before[span_id].suggester, suggester],
+                     "score": [before[span_id].score, score]},
+                )
+                for span_id, suggester, score in found
+            )  # fmt: skip
+        return out
 
     def move(self, span_id: int, start: int, end: int) -> Span:
         return self._update_span(span_id, "move_span", start=start, end=end)

@@ -21,7 +21,7 @@ import signal
 import subprocess
 import threading
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -332,59 +332,107 @@ def keep_suggestions(
     the same one: a newer model's suggestions replace an older one's, and what was rejected
     from any of them is not proposed again.
     """
-    conn = store.conn
+    return keep_suggestions_in(store, [(document_id, found)], suggester, report, family=family)
+
+
+_Key = tuple[int, int, str]  # a suggestion's start, end and label
+
+
+def keep_suggestions_in(
+    store: Store,
+    found_in: Sequence[tuple[int, Sequence[Suggestion]]],
+    suggester: str,
+    report: SuggestReport,
+    *,
+    family: str | None = None,
+    texts: Mapping[int, str] | None = None,
+) -> Changes:
+    """:func:`keep_suggestions` on many documents at once ((document, found) each): what is
+    there is read by one query of each kind, and what changes is written by one statement of
+    each kind, so that storing thousands of documents does not cost a dozen statements
+    each. ``texts`` may give the documents' texts, read already."""
+    documents = [doc for doc, _ in found_in]
     same, params = _of_suggester(suggester, family)
-    rejected = {
-        tuple(r)
-        for r in conn.execute(
-            f'SELECT start, "end", label FROM rejections WHERE document_id = ? AND {same}',
-            (document_id, *params),
-        )
-    }
-    annotated = {
-        tuple(r)
-        for r in conn.execute(
-            'SELECT s.start, s."end", l.name FROM spans s JOIN labels l ON l.id = s.label_id'
-            " WHERE s.document_id = ? AND s.origin != 'suggested'",
-            (document_id,),
-        )
-    }
-    earlier: dict[tuple[int, int, str], tuple[int, str]] = {}
-    for sid, start, end, label, made_by in conn.execute(
-        'SELECT s.id, s.start, s."end", l.name, s.suggester FROM spans s'
-        " JOIN labels l ON l.id = s.label_id"
-        f" WHERE s.document_id = ? AND s.origin = 'suggested' AND {same}",
-        (document_id, *params),
-    ):
-        earlier[(start, end, label)] = (sid, made_by)
+    rejected = _keys_in(
+        store, f'SELECT document_id, start, "end", label FROM rejections WHERE {same}', params,
+        documents,
+    )  # fmt: skip
+    annotated = _keys_in(
+        store,
+        'SELECT s.document_id, s.start, s."end", l.name FROM spans s'
+        " JOIN labels l ON l.id = s.label_id WHERE s.origin != 'suggested'",
+        [],
+        documents,
+        column="s.document_id",
+    )
+    earlier: dict[int, dict[_Key, tuple[int, str]]] = {doc: {} for doc in documents}
+    for chunk in _chunks(documents):
+        for doc, sid, start, end, label, made_by in store.conn.execute(
+            'SELECT s.document_id, s.id, s.start, s."end", l.name, s.suggester FROM spans s'
+            " JOIN labels l ON l.id = s.label_id"
+            f" WHERE s.origin = 'suggested' AND {same}"
+            f" AND s.document_id IN ({', '.join('?' * len(chunk))})",
+            (*params, *chunk),
+        ):
+            earlier[doc][(start, end, label)] = (sid, made_by)
     changes = Changes()
-    wanted: dict[tuple[int, int, str], Suggestion] = {}
-    for s in found:
-        key = (s.start, s.end, s.label)
-        if key in rejected or key in annotated:
-            report.not_again += 1
-            continue
-        if key not in wanted or s.score > wanted[key].score:
-            wanted[key] = s
-    for key, (sid, _) in earlier.items():
-        if key not in wanted:
-            changes |= store.spans.delete(sid).changes  # type: ignore[attr-defined]
-            report.withdrawn += 1
-    new = []
-    for key, s in sorted(wanted.items()):
-        if key in earlier:
-            sid, made_by = earlier[key]
-            if made_by != suggester:  # proposed again by a newer model: it says so
-                restamped = store.spans.restamp(sid, suggester, round(s.score, 4))
-                changes |= restamped.changes  # type: ignore[attr-defined]
-            report.kept += 1
-            continue
-        new.append((s.start, s.end, s.label, suggester, round(s.score, 4)))
+    again: list[tuple[int, str, float]] = []
+    new: list[tuple[int, int, int, str, str, float]] = []
+    for doc, found in found_in:
+        wanted: dict[_Key, Suggestion] = {}
+        for s in found:
+            key = (s.start, s.end, s.label)
+            if key in rejected[doc] or key in annotated[doc]:
+                report.not_again += 1
+                continue
+            if key not in wanted or s.score > wanted[key].score:
+                wanted[key] = s
+        for key, (sid, _) in earlier[doc].items():
+            if key not in wanted:
+                changes |= store.spans.delete(sid).changes  # type: ignore[attr-defined]
+                report.withdrawn += 1
+        for key, s in sorted(wanted.items()):
+            if key in earlier[doc]:
+                sid, made_by = earlier[doc][key]
+                if made_by != suggester:  # proposed again by a newer model: it says so
+                    again.append((sid, suggester, round(s.score, 4)))
+                report.kept += 1
+                continue
+            new.append((doc, s.start, s.end, s.label, suggester, round(s.score, 4)))
+    spans: dict[int, Change[Span]] = {}
+    for restamped in store.spans.restamp_many(again):
+        spans.update(restamped.changes.spans)  # type: ignore[attr-defined]
     counts = report.proposed.setdefault(suggester, Counter())
-    for span in store.spans.add_suggestions(document_id, new):
-        changes |= Changes(spans={span.id: Change(None, span)})  # type: ignore[dict-item]
+    for span in store.spans.add_suggestions_in(new, texts):
+        assert span.id is not None
+        spans[span.id] = Change(None, span)
         counts[span.label] += 1
-    return changes
+    return changes | Changes(spans=spans)
+
+
+def _chunks(documents: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
+    """Documents a few hundred at a time: as many as one statement may name."""
+    for first in range(0, len(documents), size):
+        yield documents[first : first + size]
+
+
+def _keys_in(
+    store: Store,
+    query: str,
+    params: list[str | int],
+    documents: Sequence[int],
+    *,
+    column: str = "document_id",
+) -> dict[int, set[_Key]]:
+    """The (start, end, label) of each row ``query`` finds on each of ``documents``."""
+    found: dict[int, set[_Key]] = {doc: set() for doc in documents}
+    for chunk in _chunks(documents):
+        marks = ", ".join("?" * len(chunk))
+        for doc, start, end, label in store.conn.execute(
+            f"{query} AND {column} IN ({marks})", (*params, *chunk)
+        ):
+            found[doc].add((start, end, label))
+    return found
 
 
 def accept_suggestion(

@@ -22,7 +22,7 @@ from annotator.formats.importing import import_paths
 from annotator.session.learning import retrain_every, set_retrain_every
 from annotator.store.project import Store
 from annotator.suggest.learned import background
-from annotator.suggest.learned.suggesting import suggest_learned, uncertainties
+from annotator.suggest.learned.suggesting import propose, suggest_learned, uncertainties
 from annotator.suggest.learned.training import train
 from annotator.suggest.running import suggestion_counts, suggestions
 from benchmarks import conventions
@@ -225,6 +225,147 @@ def test_suggestions_on_documents_not_done_are_refreshed_and_shown(loop_window, 
     assert autocheckpoint == 0 and frozen > 0
     assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
     assert gc.get_freeze_count() == 0
+
+
+# -- the window's own work, a turn at a time -------------------------------------------------------
+
+
+def _proposed(window) -> list[tuple[int, tuple[list, float]]]:
+    """What model #1 proposes on each document not done, as a worker hands it on."""
+    store = window.store
+    documents = store.documents.ids(status="new") + store.documents.ids(status="in_progress")
+    read = propose(window.learning.model(), [store.documents.text(d) for d in documents])
+    return list(zip(documents, read, strict=True))
+
+
+def _store_turns(window, proposed, monkeypatch) -> list[list[int]]:
+    """The documents each turn of storing stored, in order, till none waits."""
+    from annotator.gui.controllers import learning as controller
+
+    turns: list[list[int]] = []
+    real = controller.Learning._slice
+
+    def watched(self):
+        turns.append([])
+        for doc, read in real(self):
+            turns[-1].append(doc)
+            yield doc, read
+
+    monkeypatch.setattr(controller.Learning, "_slice", watched)
+    learning = window.learning
+    learning._model_id, learning._refreshing = 1, True
+    learning._queue.extend(proposed)
+    while learning._queue:
+        learning._store_some()
+    return turns
+
+
+def test_a_refresh_stores_one_document_a_turn_when_each_takes_its_whole_slice(
+    loop_window, monkeypatch
+):
+    window = loop_window
+    from annotator.gui.controllers import learning as controller
+
+    monkeypatch.setattr(controller, "STORE_SLICE", 0.0)
+    proposed = _proposed(window)
+    commits: list[str] = []
+    window.store.conn.set_trace_callback(
+        lambda sql: commits.append(sql) if sql.strip().upper() == "COMMIT" else None
+    )
+    try:
+        turns = _store_turns(window, proposed, monkeypatch)
+    finally:
+        window.store.conn.set_trace_callback(None)
+    assert turns == [[doc] for doc, _ in proposed]  # never more than one, none left out
+    assert len(commits) == len(proposed)  # each committed when stored
+    made = {s.suggester for doc, _ in proposed for s in suggestions(window.store, doc)}
+    assert made == {"learned#1"}
+
+
+def test_the_open_document_is_stored_in_a_turn_alone(loop_window, monkeypatch):
+    window = loop_window
+    from annotator.gui.controllers import learning as controller
+
+    monkeypatch.setattr(controller, "STORE_SLICE", 60.0)  # as if storing took no time
+    proposed = _proposed(window)
+    opened = window.current_document
+    at = [doc for doc, _ in proposed].index(opened)
+    proposed = proposed[at:] + proposed[:at]  # the open document first, as a worker may say
+    proposed = proposed[1:3] + proposed[:1] + proposed[3:]  # ... or third
+    turns = _store_turns(window, proposed, monkeypatch)
+    docs = [doc for doc, _ in proposed]
+    assert turns == [docs[:2], [opened], docs[3:]]
+
+
+def test_the_first_counts_bring_the_suggested_column_before_the_open_document_is_stored(
+    loop_window, monkeypatch, qtbot
+):
+    window = loop_window
+    from annotator.gui.controllers import learning as controller
+
+    proposed = _proposed(window)
+    with window.store.transaction():
+        window.store.conn.execute("DELETE FROM spans WHERE origin = 'suggested'")
+    window.documents.reload()
+    model = window.documents.model
+    assert model.columnCount() == model.suggested_column  # no Suggested column
+    monkeypatch.setattr(controller, "STORE_SLICE", 60.0)  # as if storing took no time
+    opened = window.current_document
+    at = [doc for doc, _ in proposed].index(opened)
+    proposed = proposed[at:] + proposed[:at]  # the open document first
+    turns = _store_turns(window, proposed, monkeypatch)
+    assert turns == [[doc for doc, _ in proposed[1:]], [opened]]
+    assert window.learning._counts  # counted at once, shown from the next turn
+    qtbot.waitUntil(lambda: model.columnCount() > model.suggested_column, timeout=WAIT)
+
+
+def test_the_model_is_stored_and_its_refresh_started_in_turns_of_their_own(loop_window, qtbot):
+    window = loop_window
+    learning = window.learning
+    stored = _stored(window)
+    turns: list[str] = []
+    real_next = learning._next_step
+
+    def step() -> None:
+        before = (len(_models(window.store.path)), learning.proposing is not None)
+        real_next()
+        after = (len(_models(window.store.path)), learning.proposing is not None)
+        turns.append(
+            "stored" if after[0] > before[0] else "started" if after[1] > before[1] else ""
+        )
+
+    learning._step_timer.timeout.disconnect()
+    learning._step_timer.timeout.connect(step)
+    ended: list[tuple[int, bool]] = []
+    real_ended = learning._training_ended
+
+    def training_ended(worker, code, stderr) -> None:
+        real_ended(worker, code, stderr)
+        ended.append((len(_models(window.store.path)), learning.busy))
+
+    _mark_done(window, EVERY)
+    worker = learning.training
+    worker.ended.disconnect()
+    worker.ended.connect(lambda code, stderr: training_ended(worker, code, stderr))
+    qtbot.waitUntil(lambda: bool(stored), timeout=WAIT)
+    assert ended == [(1, True)]  # the worker's end stores nothing yet, and the loop is busy
+    assert turns[:2] == ["stored", "started"]  # then a turn each
+
+
+def test_counts_come_to_the_document_list_a_few_rows_a_turn(loop_window):
+    window = loop_window
+    from annotator.gui.controllers.learning import COUNT_ROWS
+
+    learning, model = window.learning, window.documents.model
+    documents = window.store.documents.ids()
+    counts = {doc: 7 for doc in documents}
+    assert len(counts) > COUNT_ROWS
+    learning._counts.extend(counts.items())
+    learning._show_some_counts()
+    assert sum(model.suggested.get(doc) == 7 for doc in documents) == COUNT_ROWS
+    while learning._counts:
+        learning._show_some_counts()
+    assert all(model.suggested.get(doc) == 7 for doc in documents)
 
 
 def test_closing_the_window_mid_training_stops_it_and_leaves_the_project_whole(

@@ -642,3 +642,48 @@ def test_the_document_listing_gives_the_analysts_own_statuses_in_project_order(s
     assert listed("new") == [(ids[1], "new")]
     assert listed() == [(r.id, r.status) for r in store.documents.rows()]
     assert [r.id for r in store.documents.listing(["done"], search="NUMBER 3")] == [ids[3]]
+
+
+def test_suggestions_stored_together_have_the_ids_and_history_of_each_stored_alone(store, add_doc):
+    first = add_doc("Alpha beta gamma delta.")
+    second = add_doc("Epsilon zeta eta theta.")
+    # the last ids ever given are gone: new ones come after them, never in their place
+    gone = store.spans.add_suggestions(
+        first, [(0, 5, "claim", "a", 0.5), (6, 10, "claim", "a", 0.5)]
+    )
+    for span in gone:
+        store.spans.delete(span.id)
+    made = store.spans.add_suggestions_in(
+        [(first, 0, 5, "claim", "b", 0.9), (second, 8, 12, "quote", "b", 0.7),
+         (first, 11, 16, "concession", "b", 0.4)]
+    )  # fmt: skip
+    assert [s.id for s in made] == [gone[-1].id + 1, gone[-1].id + 2, gone[-1].id + 3]
+    for span in made:
+        assert store.spans.get(span.id) == span  # what was returned is what is stored
+    assert [s.text for s in made] == ["Alpha", "zeta", "gamma"]
+    added = [h for h in store.history() if h["action"] == "add_span"][-3:]
+    assert [(h["document_id"], h["span_id"], h["details"]) for h in added] == [
+        (s.document_id, s.id, {"start": s.start, "end": s.end, "label": s.label}) for s in made
+    ]
+
+
+def test_restamping_many_suggestions_records_each_and_refuses_a_span_of_an_analyst(store, add_doc):
+    from annotator.model import SpanError
+
+    doc = add_doc("Alpha beta gamma delta.")
+    first, second = store.spans.add_suggestions(
+        doc, [(0, 5, "claim", "learned#1", 0.5), (6, 10, "claim", "learned#1", 0.6)]
+    )
+    mine = store.spans.add(doc, 11, 16, "claim")
+    after = store.spans.restamp_many([(first.id, "learned#2", 0.8), (second.id, "learned#2", 0.9)])
+    assert [store.spans.get(s.id) for s in after] == after
+    assert [(s.suggester, s.score) for s in after] == [("learned#2", 0.8), ("learned#2", 0.9)]
+    assert after[0].changes.spans[first.id].before == first
+    stamped = [h for h in store.history() if h["action"] == "restamp_suggestion"]
+    assert [h["details"] for h in stamped] == [
+        {"suggester": ["learned#1", "learned#2"], "score": [0.5, 0.8]},
+        {"suggester": ["learned#1", "learned#2"], "score": [0.6, 0.9]},
+    ]
+    with pytest.raises(SpanError, match="not a suggestion"):
+        store.spans.restamp_many([(second.id, "learned#3", 0.1), (mine.id, "learned#3", 0.1)])
+    assert store.spans.get(second.id).suggester == "learned#2"  # nothing half-written

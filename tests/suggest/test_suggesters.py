@@ -91,3 +91,21 @@ def test_a_bad_patterns_line_is_refused_with_its_file_and_line(tmp_path):
     )
     with pytest.raises(PatternError, match=r"p.jsonl:2: "):
         load(path)
+
+
+def test_sentences_end_at_a_full_stop_but_not_after_an_abbreviation():
+    from annotator.suggest.builtin.sentences import sentences
+
+    text = (
+        "Talks resumed on Monday. Dr. Ana Ruiz of the U.S. team spoke first, e.g. on tariffs. "
+        "The mayor (Jr.) left at 5 p.m. Others stayed.\nA second paragraph_x. Ends here."
+    )
+    got = [text[s:e] for s, e in sentences(text)]
+    assert got == [
+        "Talks resumed on Monday.",
+        "Dr. Ana Ruiz of the U.S. team spoke first, e.g. on tariffs.",
+        "The mayor (Jr.) left at 5 p.m.",
+        "Others stayed.",
+        "A second paragraph_x.",
+        "Ends here.",
+    ]

@@ -11,15 +11,14 @@ program may have changed it (``refresh``).
 
 from __future__ import annotations
 
-import gc
 import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QTableView
 
 from annotator.changes import Changes, compare_labels, compare_spans
+from annotator.collector import collector_paused
 from annotator.gui.controllers.suggestions import annotation_count
 from annotator.gui.panels.span_list import SpanListModel, show_row
 from annotator.session.layers import EVERYONE
@@ -38,24 +37,6 @@ def _labels_named(changes: Changes) -> set[str]:
     """Every name the changed labels had or have: the highlights to paint again."""
     names = {c.before.name for c in changes.labels.values() if c.before is not None}
     return names | {c.after.name for c in changes.labels.values() if c.after is not None}
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a document's spans are read and placed.
-
-    A long article brings tens of thousands of objects that live as long as it is open; the
-    collector would otherwise scan them again and again while they are made (a full pass of
-    10–25 ms, now and then, in the middle of opening). They hold no cycles: reference
-    counting frees them when the next document replaces them.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class Display:
@@ -102,7 +83,9 @@ class Display:
         store = self.project.require_store()
         if remember and self.document.document_id not in (None, document_id):
             self.remember_position()
-        with _collector_paused():
+        # A long article brings tens of thousands of objects that live while it is open: the
+        # collector would walk them again and again while they are made (10-25 ms a pass).
+        with collector_paused():
             text = store.documents.text(document_id)
             spans = store.spans.in_document(document_id)
             self.documents.model.show_span_count(document_id, annotation_count(spans))

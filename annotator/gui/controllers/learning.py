@@ -12,6 +12,13 @@ spans on every document not done, and the window stores them a few documents at 
 store a short transaction whose changes take the one road to the views
 (``Shell.apply_changes``), so typing never waits more than a few milliseconds.
 
+Nothing the window does for a retrain runs long in one go: each step is a turn of the event
+loop of its own, and Qt paints between them. The model's line is read in one turn, stored in
+the next, the second worker started in a third; each store of suggestions lasts
+``STORE_SLICE`` at most, and the open document's are stored in a turn alone (its views are
+drawn again after); the document list's Suggested column is brought up ``COUNT_ROWS`` rows a
+turn.
+
 Closing the project (or the window) stops the workers: a training stopped halfway has stored
 nothing, and suggestions are stored whole, document by document.
 """
@@ -21,7 +28,7 @@ from __future__ import annotations
 import gc
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +39,7 @@ from PySide6.QtWidgets import QLabel, QMenu, QStatusBar
 from annotator import keymap
 from annotator.changes import Changes
 from annotator.gui import errors
-from annotator.gui.controllers.workers import SLICE, WHY, BackgroundError, Worker
+from annotator.gui.controllers.workers import WHY, BackgroundError, Worker
 from annotator.session.learning import (
     LearningLoop,
     document_order,
@@ -53,7 +60,9 @@ if TYPE_CHECKING:
 ORDER_COMMANDS = {"project": "document.order.project", "uncertain": "document.order.uncertain"}
 GATHER = 20  # documents proposed before a slice is stored (each store is a commit)
 GATHER_MS = 150  # ... or this long after the first of them came
+STORE_SLICE = 0.002  # seconds of storing in one turn, at most (and one document at least)
 COUNT_EVERY = 1.0  # seconds: how often the document list's Suggested column is brought up
+COUNT_ROWS = 12  # rows of the document list brought up in one turn (each is painted again)
 
 
 class Learning(QObject):
@@ -81,11 +90,16 @@ class Learning(QObject):
         self._suggest = True  # the proposals are stored as suggestions, not only the order
         self._queue: deque[tuple[int, Read]] = deque()
         self._stored = self._total = 0
+        self._refreshing = False  # from refresh() until its last count is shown
+        self._opened_later = False  # the open document waited behind the others (once)
         self._uncounted: list[int] = []  # stored, not yet counted in the document list
+        self._counts: deque[tuple[int, int]] = deque()  # counted, not yet shown in the list
         self._counted_at = 0.0
-        self._store_timer = QTimer(self)
-        self._store_timer.setSingleShot(True)
-        self._store_timer.timeout.connect(self._store_some)
+        self._store_timer = _zero_timer(self, self._store_some)
+        self._count_timer = _zero_timer(self, self._show_some_counts)
+        #: The steps of storing a trained model, one a turn (see _store_model).
+        self._steps: deque[Callable[[], None]] = deque()
+        self._step_timer = _zero_timer(self, self._next_step)
         self._documents_learned = 0
         self.progress = QLabel()
         self.progress.setObjectName("learningProgress")
@@ -99,6 +113,8 @@ class Learning(QObject):
         self.on_stored: Callable[[int], None] = lambda _id: None
         #: Called when a refresh of learned suggestions has stored its last document.
         self.on_refreshed: Callable[[], None] = lambda: None
+        #: The document open in the window (its suggestions are stored in a turn alone).
+        self.open_document: Callable[[], int | None] = lambda: None
         events = project.events
         events.opened.connect(self._opened)
         events.closed.connect(self.stop)
@@ -129,7 +145,12 @@ class Learning(QObject):
 
     @property
     def busy(self) -> bool:
-        return self.training is not None or self.proposing is not None or bool(self._queue)
+        return (
+            self.training is not None
+            or self.proposing is not None
+            or bool(self._queue or self._steps)
+            or self._refreshing
+        )
 
     def _train_if_due(self) -> None:
         if self.loop.due() and not self.busy and self.project.store is not None:
@@ -193,16 +214,34 @@ class Learning(QObject):
         trained, self._trained = self._trained, None
         store = self.project.store
         if store is not None and code == 0 and trained is not None:
-            self._store_model(store, trained)
-        elif store is not None and not worker.explained:
+            self._then(partial(self._store_model, trained))
+            return
+        if store is not None and not worker.explained:
             self.loop.failed()
             self._crashed("training", code, stderr)
         self._train_if_due()
 
-    def _store_model(self, store: Store, trained: Any) -> None:
+    def _then(self, step: Callable[[], None]) -> None:
+        """Run ``step`` in a turn of the event loop of its own, after the steps before it."""
+        self._steps.append(step)
+        if not self._step_timer.isActive():
+            self._step_timer.start()
+
+    def _next_step(self) -> None:
+        if self._steps:
+            self._steps.popleft()()
+        if self._steps:
+            self._step_timer.start()
+
+    def _store_model(self, trained: Any) -> None:
+        """Store the trained model (one short transaction); its suggestions are refreshed from
+        the next turn on."""
         from annotator.store.project import ProjectError
         from annotator.suggest.learned.background import store_trained
 
+        store = self.project.store
+        if store is None:
+            return
         self._hold(store)
         try:
             model_id = store_trained(store, trained)
@@ -210,6 +249,7 @@ class Learning(QObject):
             self._release()
             self.loop.failed()
             self.shell.show_error(f"The learned model was not stored: {e}")
+            self._train_if_due()
             return
         self.loop.stored(model_id, trained["documents"], trained["layer"])
         labels = ", ".join(trained["labels"])
@@ -218,6 +258,11 @@ class Learning(QObject):
             "documents; refreshing its suggestions on the documents not done.",
             8000,
         )
+        self._then(partial(self._stored_model, model_id))
+
+    def _stored_model(self, model_id: int) -> None:
+        if self.project.store is None:
+            return
         self.on_stored(model_id)
         self.refresh(model_id)
 
@@ -257,6 +302,7 @@ class Learning(QObject):
         worker.ended.connect(partial(self._proposals_ended, worker))
         self.proposing, self._model_id, self._suggest = worker, model_id, suggest
         self._stored = self._total = 0
+        self._refreshing, self._opened_later = True, False
         self._uncounted, self._counted_at = [], time.perf_counter()
         worker.start()
 
@@ -275,9 +321,10 @@ class Learning(QObject):
             self._worker_refused(said, "The learned suggestions were not refreshed", training=False)
 
     def _store_some(self) -> None:
-        """Store what was proposed, document by document, for ``SLICE`` seconds at most, in
-        one transaction; its changes go to the views. The rest waits for the next turn of
-        the event loop."""
+        """Store what was proposed, document by document, for ``STORE_SLICE`` seconds at
+        most, in one transaction; its changes go to the views. The open document is stored in
+        a turn alone, since its views are then drawn again. The rest waits for the next turn
+        of the event loop."""
         from annotator.store.project import ProjectError
         from annotator.suggest.learned.background import unsynced
         from annotator.suggest.learned.keeping import keep_learned
@@ -287,13 +334,9 @@ class Learning(QObject):
             return
         changes = Changes()
         stored: list[int] = []
-        started = time.perf_counter()
         try:
             with unsynced(store), store.transaction():
-                while self._queue and time.perf_counter() - started < SLICE:
-                    doc, read = self._queue.popleft()
-                    if doc in self.loop.done:  # marked done meanwhile: its suggestions stay
-                        continue
+                for doc, read in self._slice():
                     kept = keep_learned(store, self._model_id, [doc], [read], suggest=self._suggest)
                     changes |= kept.changes
                     stored.append(doc)
@@ -305,7 +348,11 @@ class Learning(QObject):
         self._uncounted += stored
         if changes:
             self.shell.apply_changes(changes)
-        if time.perf_counter() - self._counted_at > COUNT_EVERY:
+        model = self.documents.model
+        if (
+            time.perf_counter() - self._counted_at > COUNT_EVERY
+            or model.columnCount() == model.suggested_column  # the first counts: at once
+        ):
             self._count_suggested(store)
         self._show(f"Refreshing learned suggestions… {self._stored}/{self._total}")
         if self._queue:
@@ -313,10 +360,43 @@ class Learning(QObject):
         elif self.proposing is None:
             self._refreshed()
 
+    def _slice(self) -> Iterator[tuple[int, Read]]:
+        """The documents of one store: those that wait, for ``STORE_SLICE`` seconds; the open
+        document alone (see also :meth:`_column_first`). One marked done meanwhile keeps its
+        suggestions and is passed over."""
+        started = time.perf_counter()
+        opened = self.open_document()
+        taken = 0
+        while self._queue:
+            doc = self._queue[0][0]
+            if doc == opened and self._column_first():
+                self._queue.append(self._queue.popleft())
+                continue
+            if taken and (doc == opened or time.perf_counter() - started >= STORE_SLICE):
+                return
+            doc, read = self._queue.popleft()
+            if doc in self.loop.done:
+                continue
+            taken += 1
+            yield doc, read
+            if doc == opened:
+                return
+
+    def _column_first(self) -> bool:
+        """Whether the open document waits (once a refresh) behind the others the worker
+        sent so far: while the document list has no Suggested column, the first counts bring
+        it, and the list is drawn again whole; stored first, the open document would have
+        its views drawn again in the same turn."""
+        model = self.documents.model
+        if self._opened_later or model.columnCount() > model.suggested_column:
+            return False
+        self._opened_later = len(self._queue) > 1
+        return self._opened_later
+
     def _count_suggested(self, store: Store) -> None:
         """The document list's Suggested column for the documents stored since it was last
-        counted, without reading the list again: once a second at most, so that the list is
-        painted again that often, not with every slice."""
+        counted, without reading the list again: counted once a second at most, and shown
+        ``COUNT_ROWS`` rows a turn, so that the list is never painted again all at once."""
         from annotator.suggest.running import suggestion_counts
 
         documents, self._uncounted = self._uncounted, []
@@ -324,9 +404,29 @@ class Learning(QObject):
         if not documents:
             return
         counts = suggestion_counts(store, documents)
+        self._counts.extend((doc, counts.get(doc, 0)) for doc in documents)
+        if not self._count_timer.isActive():
+            self._count_timer.start()
+
+    def _show_some_counts(self) -> None:
         model = self.documents.model
-        for doc in documents:
-            model.show_suggested(doc, counts.get(doc, 0))
+        for _ in range(min(COUNT_ROWS, len(self._counts))):
+            model.show_suggested(*self._counts.popleft())
+        self.documents.show_suggested_column()
+        if self._counts:
+            self._count_timer.start()
+        elif self._refreshing and not self._queue and self.proposing is None:
+            self._refresh_done()
+
+    def _show_counts_now(self) -> None:
+        """Every count waiting, shown at once (the refresh was cut short)."""
+        store = self.project.store
+        if store is not None:
+            self._count_suggested(store)
+        self._count_timer.stop()
+        model = self.documents.model
+        while self._counts:
+            model.show_suggested(*self._counts.popleft())
         self.documents.show_suggested_column()
 
     def _store_soon(self) -> None:
@@ -354,14 +454,20 @@ class Learning(QObject):
             self._refreshed()
 
     def _refreshed(self) -> None:
-        """Every document not done has the new model's suggestions (the list shows their
-        counts as they are stored); listed least certain first, the list follows the new
-        order."""
-        self._show(None)
-        self._release()
+        """Every document not done has the new model's suggestions: the last counts are
+        shown, a few rows a turn, and then the refresh is done."""
         store = self.project.store
         if store is not None:
             self._count_suggested(store)
+        if not self._count_timer.isActive():
+            self._refresh_done()
+
+    def _refresh_done(self) -> None:
+        """The list shows every count; listed least certain first, it follows the new
+        order."""
+        self._refreshing = False
+        self._show(None)
+        self._release()
         if self.documents.order == "uncertain":
             self.shell.apply_changes(Changes(document_list=True))
         what = "suggestions" if self._suggest else "uncertainty"
@@ -373,11 +479,10 @@ class Learning(QObject):
         self._stop_proposing()
         self._queue.clear()
         self._store_timer.stop()
+        self._refreshing = False
         self._show(None)
         self._release()
-        store = self.project.store
-        if store is not None:
-            self._count_suggested(store)  # what was stored stays, and is shown
+        self._show_counts_now()  # what was stored stays, and is shown
         self._uncounted = []
 
     # -- keeping the window's thread free while it stores ----------------------------------------
@@ -433,6 +538,8 @@ class Learning(QObject):
         if worker is not None:
             worker.stop()
             worker.deleteLater()
+        self._steps.clear()  # a model trained and not yet stored is not stored
+        self._step_timer.stop()
         self._abandon_refresh()
         self._stop_checkpoint()
 
@@ -523,3 +630,12 @@ class Learning(QObject):
 
     def parent_widget(self) -> Any:
         return self.documents.window()
+
+
+def _zero_timer(parent: QObject, slot: Callable[[], None]) -> QTimer:
+    """A single-shot timer that runs ``slot`` at the next turn of the event loop."""
+    timer = QTimer(parent)
+    timer.setSingleShot(True)
+    timer.setInterval(0)
+    timer.timeout.connect(slot)
+    return timer

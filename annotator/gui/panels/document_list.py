@@ -108,6 +108,15 @@ class _Settled(set[int]):
         return super().__contains__(document_id)
 
 
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_SERVED = frozenset({_DISPLAY, _TOOLTIP, _ALIGNMENT, _FOREGROUND})  # the roles data() answers
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_GREY = QColor("#808080")  # the Suggested column's counts
+
+
 class DocumentListModel(QAbstractTableModel):
     COLUMNS = ("Title", "Status", "Spans")
     TEAM = 3  # the "Everyone" column, each analyst's status, when it is shown
@@ -306,7 +315,9 @@ class DocumentListModel(QAbstractTableModel):
         return 0 if parent.isValid() else self.suggested_column + int(self._suggested_shown)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # Painting the list asks for every role of every cell in view, hundreds of calls:
+        # those the list never serves are answered first.
+        if role not in _SERVED or not index.isValid():
             return None
         row = self.row_at(index.row())
         if row is None:
@@ -315,31 +326,31 @@ class DocumentListModel(QAbstractTableModel):
         if col == self.suggested_column:
             return self._suggested_data(row, role)
         if col == self.TEAM and self.team is not None:
-            if role == Qt.ItemDataRole.DisplayRole:
+            if role == _DISPLAY:
                 return self.team_text(row)
-            if role == Qt.ItemDataRole.ToolTipRole:
+            if role == _TOOLTIP:
                 return self.team_tooltip(row)
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role in (_DISPLAY, _TOOLTIP):
             if col == 0:
                 return row.title
             if col == 1:
                 return STATUS_NAMES.get(row.status, row.status)
             return row.span_count
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == _ALIGNMENT and col == 2:
+            return _RIGHT
         return None
 
     def _suggested_data(self, row: DocumentRow, role: int) -> Any:
         count = self.suggested.get(row.id, 0)
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return count or ""
-        if role == Qt.ItemDataRole.ToolTipRole and count:
+        if role == _TOOLTIP and count:
             return f"{count} suggested, not yet accepted or rejected (not counted in Spans)"
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return QColor("#808080")
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == _FOREGROUND:
+            return _GREY
+        if role == _ALIGNMENT:
+            return _RIGHT
         return None
 
     def headerData(

@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QTimer,
 )
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
@@ -219,12 +220,19 @@ class SuggestionPanel(QWidget):
         layout.setSpacing(2)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
+        # Rows come and go one at a time (a refresh brings many at once): the heading, laid
+        # out again with each new text, follows them once a turn.
+        self._recount = QTimer(self)
+        self._recount.setSingleShot(True)
+        self._recount.setInterval(0)
+        self._recount.timeout.connect(self.show_count)
         model.modelReset.connect(self.show_count)
-        model.rowsInserted.connect(self.show_count)
-        model.rowsRemoved.connect(self.show_count)
+        model.rowsInserted.connect(self._recount.start)
+        model.rowsRemoved.connect(self._recount.start)
         self.show_count()
 
     def show_count(self) -> None:
+        self._recount.stop()
         n = self.model.rowCount()
         if n:
             what = "1 suggestion" if n == 1 else f"{n} suggestions"

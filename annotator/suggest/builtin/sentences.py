@@ -25,14 +25,22 @@ def sentences(text: str) -> list[tuple[int, int]]:
         base = start
         cut = 0
         for m in _END.finditer(line):
-            word = re.findall(r"[\w.]+$", line[: m.start()])
-            if word and word[0].lower().rstrip(".") in _ABBREVIATIONS:
+            if _word_before(line, m.start()).lower().rstrip(".") in _ABBREVIATIONS:
                 continue
             out.append(_trim(text, base + cut, base + m.end()))
             cut = m.end()
         out.append(_trim(text, base + cut, base + len(line)))
         start += len(line) + 1
     return [(s, e) for s, e in out if s < e]
+
+
+def _word_before(line: str, end: int) -> str:
+    """The run of word characters and dots that ends at ``end`` ("" when there is none):
+    what ``[\\w.]+$`` finds in ``line[:end]``, without searching all of it."""
+    start = end
+    while start > 0 and (line[start - 1].isalnum() or line[start - 1] in "_."):
+        start -= 1
+    return line[start:end]
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -119,12 +119,13 @@ def train(project: str, analyst: str) -> int:
 
 
 def propose(project: str, analyst: str, model_id: int) -> int:
+    from annotator.collector import collector_paused
     from annotator.store.project import Store
     from annotator.suggest.learned.batch import proposals
     from annotator.suggest.learned.model import DEFAULT_MIN_SCORE, loads
     from annotator.suggest.running import documents_to_suggest
 
-    with Store(project, analyst, create=False) as store:
+    with collector_paused(), Store(project, analyst, create=False) as store:
         record = store.models.get(model_id)
         if record is None or record.parameters is None:
             _say(unreadable=f"the learned model #{model_id} is no longer in the project")

@@ -30,7 +30,7 @@ from annotator.suggest.learned.workers import worker_environment
 
 PARALLEL_FROM = 300  # documents: fewer are proposed in the calling process alone
 MAX_WORKERS = 8
-OWN_SHARE = 0.3  # the calling process also stores: it takes this much of an equal run
+OWN_SHARE = 0.8  # the calling process also stores: it takes this much of an equal run
 
 
 def workers(documents: int) -> int:

@@ -20,6 +20,7 @@ differ, since its weights would mean something else.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import NamedTuple
 
 from annotator.suggest.learned.candidates import Candidate, Line, Structure
@@ -55,10 +56,9 @@ class Facts(NamedTuple):
 
 
 def _bucket(n: int, edges: tuple[int, ...]) -> str:
-    for edge in edges:
-        if n <= edge:
-            return str(edge)
-    return f">{edges[-1]}"
+    """The first of ``edges`` that ``n`` is at most; ">last" past them all."""
+    i = bisect_left(edges, n)
+    return str(edges[i]) if i < len(edges) else f">{edges[-1]}"
 
 
 def _sentence_place(c: Candidate) -> str:
@@ -69,8 +69,12 @@ def _sentence_place(c: Candidate) -> str:
     return "last" if c.sentence == c.sentences - 1 else "mid"
 
 
-def _line_facts(st: Structure, line: Line) -> list[str]:
-    """What every candidate on a line shares."""
+def _line_facts(
+    st: Structure, line: Line, headed: dict[tuple[str, int], list[str]] | None = None
+) -> list[str]:
+    """What every candidate on a line shares. ``headed`` keeps the facts of the headings'
+    words for the document's next lines (many lines stand under the same ones)."""
+    headed = {} if headed is None else headed
     lines = st.lines
     before = lines[line.index - 1] if line.index else None
     after = lines[line.index + 1] if line.index + 1 < len(lines) else None
@@ -99,10 +103,22 @@ def _line_facts(st: Structure, line: Line) -> list[str]:
         out.append("nq")
     if line.sub is not None:
         out.append("sub")
-        out += [f"sub:{w}" for w in st.line_words(line.sub)]
-    out += [f"sec:{w}" for w in st.line_words(line.section)] or ["sec=none"]
-    out += [f"hd:{w}" for w in st.line_words(line.heading)] or ["hd=none"]
+        out += _heading_words(st, "sub:", line.sub, headed)
+    out += _heading_words(st, "sec:", line.section, headed) or ["sec=none"]
+    out += _heading_words(st, "hd:", line.heading, headed) or ["hd=none"]
     return out
+
+
+def _heading_words(
+    st: Structure, prefix: str, index: int | None, headed: dict[tuple[str, int], list[str]]
+) -> list[str]:
+    """A heading's words as facts: ``prefix`` and the word."""
+    if index is None:
+        return []
+    made = headed.get((prefix, index))
+    if made is None:
+        made = headed[(prefix, index)] = [prefix + w for w in st.line_words(index)]
+    return made
 
 
 def _line_words(st: Structure, line: Line) -> list[str]:
@@ -157,12 +173,24 @@ class _Shared:
 
     def __init__(self) -> None:
         self.own: dict[tuple[str, str, str, int, int, str, str, int, str, bool], list[str]] = {}
-        self.crossed: dict[tuple[object, ...], list[str]] = {}
+        self.crossed: dict[tuple[str, int], list[str]] = {}
+        # Each line's context (see _context) as a number, so that a key of ``crossed`` is
+        # quick to look up.
+        self.contexts: dict[tuple[object, ...], int] = {}
 
     def trim(self) -> None:
-        for made in (self.own, self.crossed):
-            if len(made) > self.LIMIT:
-                made.clear()
+        if len(self.own) > self.LIMIT:
+            self.own.clear()
+        if len(self.crossed) > self.LIMIT or len(self.contexts) > self.LIMIT:
+            self.crossed.clear()  # its keys name contexts by their numbers
+            self.contexts.clear()
+
+    def context(self, st: Structure, line: Line) -> int:
+        found = _context(st, line)
+        number = self.contexts.get(found)
+        if number is None:
+            number = self.contexts[found] = len(self.contexts)
+        return number
 
 
 _SHARED = _Shared()
@@ -187,26 +215,26 @@ def candidate_facts(st: Structure) -> list[Facts]:
     """The facts of each of the structure's candidates, in the order of ``st.candidates``."""
     made = _SHARED
     made.trim()
-    lines: dict[int, tuple[list[str], list[str], tuple[object, ...]]] = {}
+    lines: dict[int, _LineShared] = {}
+    headed: dict[tuple[str, int], list[str]] = {}
     out: list[Facts] = []
     text = st.text
     for c in st.candidates:
         line = st.lines[c.line]
         shared = lines.get(c.line)
         if shared is None:
-            shared = lines[c.line] = (
-                _line_facts(st, line),
-                _line_words(st, line),
-                _context(st, line),
+            shared = lines[c.line] = _LineShared(
+                _line_facts(st, line, headed), _line_words(st, line), made.context(st, line)
             )
         kind = "+".join(sorted(c.kinds)) if len(c.kinds) > 1 else next(iter(c.kinds))
         sentence = _sentence_place(c)
         place = f"{kind}|{c.clause}|{sentence}"
-        key = (place, shared[2])
+        key = (place, shared.context)
         cross = made.crossed.get(key)
         if cross is None:
             cross = made.crossed[key] = _crossed(place, st, line)
-        own = st.words_in(c)
+        starts = line.word_starts
+        own = line.words_lower[bisect_left(starts, c.start) : bisect_left(starts, c.end)]
         own_key = (
             kind, c.clause, sentence, c.sentences, c.segments, c.before, c.after, len(own),
             text[c.end - 1], text[c.start].isupper(),
@@ -225,5 +253,14 @@ def candidate_facts(st: Structure) -> list[Facts]:
             lexical.append(f"P={place}&wa:{c.word_after}")
         if c.word_before:
             lexical.append(f"P={place}&wb:{c.word_before}")
-        out.append(Facts(places, lexical, own[:MAX_BAG], shared[0], cross, shared[1]))
+        out.append(Facts(places, lexical, own[:MAX_BAG], shared.facts, cross, shared.words))
     return out
+
+
+class _LineShared(NamedTuple):
+    """What a line's candidates share: its facts, its words' facts, and the number of what
+    its crossed facts read (``_context``)."""
+
+    facts: list[str]
+    words: list[str]
+    context: int

@@ -61,43 +61,42 @@ class Scorer:
         known = self._known
         if len(known) > KEPT:
             known.clear()
-        where: dict[int, int] = {}  # a list's id -> its place in ``sums``
-        sums: list[numpy.ndarray | None] = []
-        missing: list[tuple[int, list[str], float]] = []
+        where: dict[int, int] = {}  # a list's id -> its place in ``lists``
+        lists: list[tuple[list[str], float]] = []
         picks: list[int] = []
-        lines: dict[int, tuple[int, int]] = {}  # a line's facts and words, by the first's id
-
-        def at(facts_list: list[str], weight: float) -> int:
-            place = where.get(id(facts_list))
-            if place is None:
-                place = where[id(facts_list)] = len(sums)
-                hit = known.get(id(facts_list))
-                if hit is not None and hit[0] is facts_list:
-                    sums.append(hit[1])
-                else:
-                    sums.append(None)
-                    missing.append((place, facts_list, weight))
-            return place
-
+        seen = where.get
         for f in facts:
-            line = lines.get(id(f.line))
-            if line is None:
-                line = lines[id(f.line)] = (at(f.line, 1.0), at(f.line_words, WORDS_COUNT))
-            picks += (at(f.places, 1.0), at(f.crossed, 1.0), *line)
+            for facts_list, weight in (
+                (f.places, 1.0), (f.crossed, 1.0), (f.line, 1.0), (f.line_words, WORDS_COUNT),
+            ):  # fmt: skip
+                place = seen(id(facts_list))
+                if place is None:
+                    place = where[id(facts_list)] = len(lists)
+                    lists.append((facts_list, weight))
+                picks.append(place)
+        sums = np.empty((len(lists), len(self.names)))
+        missing: list[int] = []
+        for place, (facts_list, _) in enumerate(lists):
+            hit = known.get(id(facts_list))
+            if hit is not None and hit[0] is facts_list:
+                sums[place] = hit[1]
+            else:
+                missing.append(place)
         if missing:
             rows: list[int] = []
             starts: list[int] = []
-            for _, facts_list, _ in missing:
+            for place in missing:
                 starts.append(len(rows))
-                rows += map(self.row.get, facts_list, repeat(0))
+                rows += map(self.row.get, lists[place][0], repeat(0))
                 if len(rows) == starts[-1]:
                     rows.append(0)  # an empty list adds up to row 0's zeros
-            added = np.add.reduceat(self.table[rows], starts, axis=0)
-            for (place, facts_list, weight), total in zip(missing, added, strict=True):
-                weighed = total * weight
-                sums[place] = weighed
+            weights = np.array([lists[place][1] for place in missing])
+            added = np.add.reduceat(self.table[rows], starts, axis=0) * weights[:, None]
+            sums[missing] = added
+            for place, weighed in zip(missing, added, strict=True):
+                facts_list = lists[place][0]
                 known[id(facts_list)] = (facts_list, weighed)
-        return np.asarray(sums), picks
+        return sums, picks
 
     def scores(self, facts: Sequence[Facts]) -> dict[str, list[float]]:
         """Each label's probability for each candidate."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from annotator.collector import collector_paused
 from annotator.printable import printable
 from annotator.store.models import ModelRecord
 from annotator.store.project import Store
@@ -64,11 +65,12 @@ def suggest_learned(
     if model is None:
         model, _ = latest_model(store)
     texts = [store.documents.text(doc) for doc in documents]
-    with store.transaction(), store.bulk_writes():
+    with collector_paused(), store.transaction(), store.bulk_writes():
         read = proposals(model, texts, _floor(min_score))
         return keep_learned(
-            store, model.id, documents, read, progress=progress, uncertain=uncertain
-        )
+            store, model.id, documents, read, progress=progress, uncertain=uncertain,
+            texts=dict(zip(documents, texts, strict=True)),
+        )  # fmt: skip
 
 
 def _floor(min_score: float | None) -> float:
@@ -92,8 +94,9 @@ def uncertainties(
     if model is None:
         model, _ = latest_model(store)
     texts = [store.documents.text(doc) for doc in documents]
-    read = proposals(model, texts, 1.0)
-    return {doc: unsure for doc, (_, unsure) in zip(documents, read, strict=True)}
+    with collector_paused():
+        read = proposals(model, texts, 1.0)
+        return {doc: unsure for doc, (_, unsure) in zip(documents, read, strict=True)}
 
 
 __all__ = [

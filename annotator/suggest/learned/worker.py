@@ -12,6 +12,7 @@ import json
 import sys
 from pathlib import Path
 
+from annotator.collector import collector_paused
 from annotator.suggest.learned.model import loads
 
 
@@ -19,7 +20,11 @@ def main(argv: list[str]) -> int:
     parameters, given, out, floor = argv
     model = loads(Path(parameters).read_text(encoding="utf-8"), "the learned model")
     part = Path(out + ".part")
-    with open(given, encoding="utf-8") as texts, open(part, "w", encoding="utf-8") as written:
+    with (
+        collector_paused(),
+        open(given, encoding="utf-8") as texts,
+        open(part, "w", encoding="utf-8") as written,
+    ):
         for line in texts:
             found, uncertainty = model.read(json.loads(line), float(floor))
             spans = [[s.start, s.end, s.label, s.score] for s in found]
