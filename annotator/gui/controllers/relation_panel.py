@@ -10,13 +10,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from annotator.changes import Changes, changes_of
 from annotator.gui import theme
 from annotator.gui.article.relation_overlay import RelationOverlay
 from annotator.gui.commands.relations import DeleteRelation
+from annotator.gui.panels.delete_keys import keep_delete
 from annotator.gui.panels.span_list import quoted
 from annotator.model import Relation
 from annotator.session.document_model import RELATION, SPAN, ItemChanges
@@ -158,18 +159,4 @@ class RelationPanel(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Delete and Backspace in the list are the list's (not the window's span delete)."""
-        if watched is not self.list or event.type() not in (
-            QEvent.Type.ShortcutOverride,
-            QEvent.Type.KeyPress,
-        ):
-            return False
-        assert isinstance(event, QKeyEvent)
-        if event.key() not in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) or event.modifiers() & ~(
-            Qt.KeyboardModifier.KeypadModifier
-        ):
-            return False
-        if event.type() == QEvent.Type.ShortcutOverride:
-            event.accept()
-        else:
-            self.delete_chosen()
-        return True
+        return watched is self.list and keep_delete(event, self.delete_chosen)

@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QIcon, QKeyEvent, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.gui.panels.delete_keys import keep_delete
 from annotator.gui.panels.span_list import preview, quoted
 from annotator.gui.swatches import swatch
 
@@ -309,21 +310,7 @@ class ReviewPanel(QWidget):
         self.table.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is not self.table or event.type() not in (
-            QEvent.Type.ShortcutOverride,
-            QEvent.Type.KeyPress,
-        ):
-            return False
-        assert isinstance(event, QKeyEvent)
-        if event.key() not in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) or event.modifiers() & ~(
-            Qt.KeyboardModifier.KeypadModifier
-        ):
-            return False
-        if event.type() == QEvent.Type.ShortcutOverride:
-            event.accept()
-        else:
-            self.reject_pressed.emit()
-        return True
+        return watched is self.table and keep_delete(event, self.reject_pressed.emit)
 
     def fit_labels(self, labels: list[str]) -> None:
         """The label column as wide as the longest label, swatch and all."""
