@@ -88,3 +88,10 @@ def work_packet(
 
 def later(days: float) -> datetime:
     return START + timedelta(days=days)
+
+
+def relate(store: Store, doc: int, head, child, kind: str, origin: str = "manual") -> None:
+    """A relation of ``kind`` between two new spans, each (start, end, label)."""
+    h = store.spans.add(doc, head[0], head[1], head[2], origin=origin)
+    c = store.spans.add(doc, child[0], child[1], child[2], origin=origin)
+    store.relations.add(h.id, c.id, kind, origin=origin)

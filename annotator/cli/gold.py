@@ -91,7 +91,7 @@ def print_scores(ctx: click.Context, labels: tuple[str, ...], by: str, as_json: 
         return
     click.echo(
         f"Against gold: {n(report.gold, 'gold document')}; each analyst on those they marked "
-        "done (their spans the prediction, the curated layer the reference)."
+        "done (their spans and relations the prediction, the curated layer the reference)."
     )
     if not data["analysts"]:
         click.echo("No analyst has marked a gold document done yet.")
@@ -132,10 +132,35 @@ def _analyst_lines(row: dict, by: str) -> list[str]:
             f"{_figure(figures[key]):>{max(8, len(title))}}" for title, key in _COLUMNS
         )
         lines.append(f"  {printable(name):<14} {count:>{width}}  {cells}")
-    lines.append(f"  {'per ' + by:<14} {'documents':>{width}}  {'exact F1':>8}  {'overlap F1':>10}")
+    linked = row["relations"]["all"]
+    related = bool(linked["analyst_relations"] or linked["gold_relations"])
+    if related:
+        lines.append(f"  {'relation':<14} {spans:>{width}}  {heading}")
+        lines += _relation_lines(row["relations"], width)
+    lines.append(
+        f"  {'per ' + by:<14} {'documents':>{width}}  {'exact F1':>8}  {'overlap F1':>10}"
+        + (f"  {'relations exact F1':>18}  {'overlap F1':>10}" if related else "")
+    )
     for point in row["over_time"]:
-        lines.append(
+        line = (
             f"  {point['period']:<14} {point['documents']:>{width},}  "
             f"{_figure(point['all']['exact_f1']):>8}  {_figure(point['all']['overlap_f1']):>10}"
         )
+        if related:
+            links = point["relations"]["all"]
+            line += f"  {_figure(links['exact_f1']):>18}  {_figure(links['overlap_f1']):>10}"
+        lines.append(line)
+    return lines
+
+
+def _relation_lines(relations: dict, width: int) -> list[str]:
+    """The rows of each relation type, and of all types, under the labels' (the same
+    columns: the counts are relations)."""
+    lines = []
+    for name, figures in [*relations["types"].items(), ("all relations", relations["all"])]:
+        count = f"{figures['analyst_relations']}/{figures['gold_relations']}"
+        cells = "  ".join(
+            f"{_figure(figures[key]):>{max(8, len(title))}}" for title, key in _COLUMNS
+        )
+        lines.append(f"  {printable(name):<14} {count:>{width}}  {cells}")
     return lines

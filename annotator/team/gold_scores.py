@@ -13,14 +13,29 @@ The counts are :func:`annotator.team.agreement.tally`'s, the analyst as A and go
 
 A precision is None when the analyst has no span, a recall when gold has none, an F1 when
 neither has (when only one has, it is 0).
+
+Relations are scored alike, per relation type and for all types, on the same documents: the
+analyst's relations (both ends their own spans) against the curated layer's.
+
+- exact: a relation matches a gold relation of its type whose head and child have the same
+  start, end and label as its own head and child; m the matches, each gold relation matched
+  at most once (the counts' minimum, relation by relation);
+- overlap: a relation fits a gold relation of its type when its head shares a character with
+  the gold head and has its label, and its child likewise with the gold child; k is the most
+  pairs that can be matched with each relation on either side in one pair at most (a maximum
+  matching, so two of the analyst's relations on one gold relation count once).
+
+Precision m / |A| (k / |A|), recall m / |B| (k / |B|), F1 2·m / (|A| + |B|) (2·k / (|A| + |B|),
+their harmonic mean), None and 0 as for spans.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections import Counter, deque
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from annotator.model import LabelError
 from annotator.store import activity
@@ -31,6 +46,9 @@ from annotator.team.gold import GoldError, gold_ids
 #: The periods scores are followed by: UTC day, ISO week, calendar month.
 PERIODS = ("day", "week", "month")
 Spans = dict[tuple[int, str], list[tuple[int, int]]]  # (document, label) -> (start, end)
+End = tuple[int, int, str]  # a relation's end: start, end, label
+Ends = tuple[End, End]  # head, child
+Links = dict[tuple[int, str], list[Ends]]  # (document, relation type) -> its relations' ends
 
 
 def figures(t: Tally) -> dict[str, Any]:
@@ -62,6 +80,91 @@ def _harmonic(p: float | None, r: float | None, spans: int) -> float | None:
     return 2 * p * r / (p + r)
 
 
+@dataclass
+class RelationTally:
+    """The counts one relation type's figures are made from (they add up across types)."""
+
+    analyst: int = 0  # |A|
+    gold: int = 0  # |B|
+    exact: int = 0  # m
+    overlap: int = 0  # k
+
+    def __iadd__(self, other: RelationTally) -> RelationTally:
+        self.analyst += other.analyst
+        self.gold += other.gold
+        self.exact += other.exact
+        self.overlap += other.overlap
+        return self
+
+
+T = TypeVar("T", Tally, RelationTally)  # the counts of a label, or of a relation type
+
+
+def relation_figures(t: RelationTally) -> dict[str, Any]:
+    """Precision, recall and F1 of relations, exact and overlapping, with their counts."""
+    total = t.analyst + t.gold
+
+    def ratio(matched: int, of: int) -> float | None:
+        return matched / of if of else None
+
+    return {
+        "analyst_relations": t.analyst,
+        "gold_relations": t.gold,
+        "exact_matches": t.exact,
+        "exact_precision": ratio(t.exact, t.analyst),
+        "exact_recall": ratio(t.exact, t.gold),
+        "exact_f1": ratio(2 * t.exact, total),
+        "overlap_matches": t.overlap,
+        "overlap_precision": ratio(t.overlap, t.analyst),
+        "overlap_recall": ratio(t.overlap, t.gold),
+        "overlap_f1": ratio(2 * t.overlap, total),
+    }
+
+
+def relation_tally(mine: Sequence[Ends], gold: Sequence[Ends]) -> RelationTally:
+    """One relation type in one document: the analyst's relations against gold's."""
+    if not mine or not gold:
+        return RelationTally(len(mine), len(gold))
+    exact = sum((Counter(mine) & Counter(gold)).values())
+    fits = [
+        [j for j, theirs in enumerate(gold) if _touch(m[0], theirs[0]) and _touch(m[1], theirs[1])]
+        for m in mine
+    ]
+    return RelationTally(len(mine), len(gold), exact, most_matched(fits))
+
+
+def _touch(a: End, b: End) -> bool:
+    return a[2] == b[2] and max(a[0], b[0]) < min(a[1], b[1])
+
+
+def most_matched(fits: Sequence[Sequence[int]]) -> int:
+    """The size of a maximum matching, ``fits[i]`` the gold relations relation ``i`` may be
+    matched to: each one's path to a free gold relation is looked for breadth first (no
+    recursion, however many relations a document holds)."""
+    owner: dict[int, int] = {}  # gold relation -> the analyst's relation matched to it
+    holds: dict[int, int] = {}  # the analyst's relation -> its gold relation
+    for start in range(len(fits)):
+        came_from: dict[int, int] = {}
+        queue = deque([start])
+        free: int | None = None
+        while queue and free is None:
+            i = queue.popleft()
+            for j in fits[i]:
+                if j in came_from:
+                    continue
+                came_from[j] = i
+                if j not in owner:
+                    free = j
+                    break
+                queue.append(owner[j])
+        while free is not None:  # along the path back, each takes the next one's
+            i = came_from[free]
+            before = holds.get(i)
+            owner[free], holds[i] = i, free
+            free = before
+    return len(holds)
+
+
 def period_of(at: str, by: str) -> str | None:
     """The period a history time falls in: "2026-11-30", "2026-W49" or "2026-11"."""
     if by not in PERIODS:
@@ -80,6 +183,8 @@ class Period:
     documents: list[int]
     labels: dict[str, Tally]
     all: Tally
+    relations: dict[str, RelationTally] = field(default_factory=dict)
+    relations_all: RelationTally = field(default_factory=RelationTally)
 
 
 @dataclass
@@ -90,6 +195,8 @@ class AnalystScore:
     labels: dict[str, Tally]
     all: Tally
     periods: list[Period] = field(default_factory=list)
+    relations: dict[str, RelationTally] = field(default_factory=dict)
+    relations_all: RelationTally = field(default_factory=RelationTally)
 
 
 @dataclass
@@ -98,21 +205,26 @@ class GoldReport:
     gold: int  # gold documents in the project
     labels: list[str]
     analysts: list[AnalystScore]
+    relation_types: list[str] = field(default_factory=list)
 
     def to_json(self, digits: int | None = None) -> dict[str, Any]:
         """The figures (rounded to ``digits`` places when given)."""
 
-        def shown(t: Tally) -> dict[str, Any]:
-            out = figures(t)
+        def shown(t: Tally | RelationTally) -> dict[str, Any]:
+            out = relation_figures(t) if isinstance(t, RelationTally) else figures(t)
             if digits is not None:
                 out = {k: _round(v, digits) for k, v in out.items()}
             return out
+
+        def linked(types: Mapping[str, RelationTally], every: RelationTally) -> dict[str, Any]:
+            return {"types": {name: shown(t) for name, t in types.items()}, "all": shown(every)}
 
         return {
             "against": "gold",
             "by": self.by,
             "gold_documents": self.gold,
             "labels": self.labels,
+            "relation_types": self.relation_types,
             "analysts": [
                 {
                     "analyst": a.analyst,
@@ -120,12 +232,14 @@ class GoldReport:
                     "given": a.given,
                     "labels": {name: shown(t) for name, t in a.labels.items()},
                     "all": shown(a.all),
+                    "relations": linked(a.relations, a.relations_all),
                     "over_time": [
                         {
                             "period": p.period,
                             "documents": len(p.documents),
                             "all": shown(p.all),
                             "labels": {name: shown(t) for name, t in p.labels.items()},
+                            "relations": linked(p.relations, p.relations_all),
                         }
                         for p in a.periods
                     ],
@@ -154,11 +268,19 @@ def score(store: Store, labels: Sequence[str] | None = None, *, by: str = "week"
         raise GoldError(f"--by must be one of {', '.join(PERIODS)}, not {by!r}")
     chosen = chosen_labels(store, labels)
     gold = gold_ids(store.conn)
-    report = GoldReport(by, len(gold), chosen, [])
+    types = [kind.name for kind in store.relation_types.all()]
+    report = GoldReport(by, len(gold), chosen, [], types)
     if not gold:
         return report
-    reference = _spans(store, "= 'curated'", chosen)[1]
     mine = _spans(store, "IN ('manual', 'imported')", chosen)[0]
+    linked = _links(store, "IN ('manual', 'imported')")[0]
+    reference = _Reference(
+        spans=_spans(store, "= 'curated'", chosen)[1],
+        links=_links(store, "= 'curated'")[1],
+        size={doc: len(store.documents.text(doc)) for doc in gold},
+        labels=chosen,
+        types=types,
+    )
     done = _done(store, gold)
     given = dict(
         store.conn.execute(
@@ -167,67 +289,84 @@ def score(store: Store, labels: Sequence[str] | None = None, *, by: str = "week"
         )
     )
     curators = _curators_only(store, set(done))
-    size = {doc: len(store.documents.text(doc)) for doc in gold}
     for who in sorted((set(done) - curators) | set(given)):
-        finished = done.get(who, {})
-        report.analysts.append(
-            _score_one(
-                who,
-                finished,
-                int(given.get(who, 0)),
-                mine.get(who, {}),
-                reference,
-                size,
-                chosen,
-                by,
-            )
+        scored = _score_one(
+            who, done.get(who, {}), mine.get(who, {}), linked.get(who, {}), reference, by
         )
+        scored.given = int(given.get(who, 0))
+        report.analysts.append(scored)
     return report
+
+
+@dataclass(frozen=True)
+class _Reference:
+    """What every analyst is scored against: gold's spans and relations, the documents'
+    lengths, and the labels and relation types scored."""
+
+    spans: Spans
+    links: Links
+    size: Mapping[int, int]
+    labels: Sequence[str]
+    types: Sequence[str]
 
 
 def _score_one(
     who: str,
     finished: Mapping[int, str],
-    given: int,
     theirs: Spans,
-    reference: Spans,
-    size: Mapping[int, int],
-    labels: Sequence[str],
+    linked: Links,
+    gold: _Reference,
     by: str,
 ) -> AnalystScore:
     """One analyst over the gold documents they marked done (``finished``: when)."""
-    per_document: dict[int, dict[str, Tally]] = {
+    documents = sorted(finished)
+    spans = {
         doc: {
-            label: tally(size[doc], theirs.get((doc, label), []), reference.get((doc, label), []))
-            for label in labels
+            label: tally(
+                gold.size[doc], theirs.get((doc, label), []), gold.spans.get((doc, label), [])
+            )
+            for label in gold.labels
         }
-        for doc in sorted(finished)
+        for doc in documents
     }
-    documents = sorted(per_document)
-    labels_sum, overall = _sums(per_document, documents, labels)
+    links = {
+        doc: {
+            kind: relation_tally(linked.get((doc, kind), []), gold.links.get((doc, kind), []))
+            for kind in gold.types
+        }
+        for doc in documents
+    }
+    score = AnalystScore(who, documents, 0, *_sums(spans, documents, gold.labels, Tally))
+    score.relations, score.relations_all = _sums(links, documents, gold.types, RelationTally)
     periods: dict[str, list[int]] = {}
     for doc in documents:
         key = period_of(finished[doc], by)
         if key is not None:
             periods.setdefault(key, []).append(doc)
-    score = AnalystScore(who, documents, given, labels_sum, overall)
     for key in sorted(periods):
-        in_period, total = _sums(per_document, periods[key], labels)
-        score.periods.append(Period(key, periods[key], in_period, total))
+        period = Period(key, periods[key], *_sums(spans, periods[key], gold.labels, Tally))
+        period.relations, period.relations_all = _sums(
+            links, periods[key], gold.types, RelationTally
+        )
+        score.periods.append(period)
     return score
 
 
 def _sums(
-    per_document: Mapping[int, Mapping[str, Tally]], documents: Sequence[int], labels: Sequence[str]
-) -> tuple[dict[str, Tally], Tally]:
-    per_label = {label: Tally() for label in labels}
+    per_document: Mapping[int, Mapping[str, T]],
+    documents: Sequence[int],
+    names: Sequence[str],
+    zero: Callable[[], T],
+) -> tuple[dict[str, T], T]:
+    """The counts of ``documents`` added up per label (or relation type), and over all."""
+    per_name = {name: zero() for name in names}
     for doc in documents:
-        for label in labels:
-            per_label[label] += per_document[doc][label]
-    overall = Tally()
-    for t in per_label.values():
+        for name in names:
+            per_name[name] += per_document[doc][name]
+    overall = zero()
+    for t in per_name.values():
         overall += t
-    return per_label, overall
+    return per_name, overall
 
 
 def _spans(store: Store, origin: str, labels: Sequence[str]) -> tuple[dict[str, Spans], Spans]:
@@ -243,6 +382,25 @@ def _spans(store: Store, origin: str, labels: Sequence[str]) -> tuple[dict[str, 
     ):
         by_analyst.setdefault(who, {}).setdefault((doc, label), []).append((start, end))
         together.setdefault((doc, label), []).append((start, end))
+    return by_analyst, together
+
+
+def _links(store: Store, origin: str) -> tuple[dict[str, Links], Links]:
+    """The relations between spans of ``origin`` on the gold documents, by their ends: by
+    analyst (whose spans they join), and all together."""
+    by_analyst: dict[str, Links] = {}
+    together: Links = {}
+    for who, doc, hs, he, hl, cs, ce, cl, kind in store.conn.execute(
+        'SELECT h.annotator, r.document_id, h.start, h."end", hl.name, c.start, c."end",'
+        " cl.name, t.name FROM gold g JOIN relations r ON r.document_id = g.document_id"
+        " JOIN relation_types t ON t.id = r.type_id"
+        " JOIN spans h ON h.id = r.head JOIN labels hl ON hl.id = h.label_id"
+        " JOIN spans c ON c.id = r.child JOIN labels cl ON cl.id = c.label_id"
+        f" WHERE h.origin {origin} AND c.origin {origin}"
+    ):
+        ends = ((hs, he, hl), (cs, ce, cl))
+        by_analyst.setdefault(who, {}).setdefault((doc, kind), []).append(ends)
+        together.setdefault((doc, kind), []).append(ends)
     return by_analyst, together
 
 

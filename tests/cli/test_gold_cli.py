@@ -7,7 +7,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from gold_project import curated_by_hash, gold_lead, work_packet
+from gold_project import curated_by_hash, gold_lead, relate, work_packet
 from packet_project import lead_project, uneven_texts
 
 from annotator.cli.main import cli
@@ -167,3 +167,23 @@ def test_curate_agreed_leaves_the_gold_documents_as_they_are(lead, dump):
             " AND document_id = 4"
         ).fetchall()
     assert curated == [(4, 2, 9)]
+
+
+def test_agreement_against_gold_prints_each_relation_type_beside_the_labels(tmp_path):
+    text = "“We will build it,” said Mayor Ana Ruiz, who conceded costs may rise."
+    with lead_project(tmp_path / "lead.db", [text]) as store:
+        relate(store, 1, (0, 19, "quote"), (25, 39, "speaker"), "said_by", origin="curated")
+        settle(store, 1)
+    db = ["--db", str(tmp_path / "lead.db")]
+    assert run(*db, "gold", "add", "1").exit_code == 0
+    with Store(tmp_path / "lead.db", "ana") as ana:
+        relate(ana, 1, (0, 19, "quote"), (25, 39, "speaker"), "said_by")
+        relate(ana, 1, (1, 18, "quote"), (41, 44, "speaker"), "said_by")
+        ana.statuses.set(1, "done")
+    lines = run(*db, "agreement", "--against", "gold").output.splitlines()
+    said_by = next(line for line in lines if line.strip().startswith("said_by"))
+    assert said_by.split()[1:5] == ["2/1", "0.500", "1.000", "0.667"]
+    assert next(line for line in lines if "all relations" in line).split()[2] == "2/1"
+    assert "relations exact F1" in next(line for line in lines if "per week" in line)
+    data = json.loads(run(*db, "agreement", "--against", "gold", "--json").output)
+    assert data["analysts"][0]["relations"]["all"]["exact_matches"] == 1

@@ -4,14 +4,16 @@ against them, overall and over time, as an independent computation from the span
 
 from __future__ import annotations
 
+import random
 import re
 import sqlite3
 from collections import Counter
 from fractions import Fraction
 
 import pytest
-from gold_project import curated_by_hash, gold_lead, work_packet
+from gold_project import START, curated_by_hash, gold_lead, relate, work_packet
 from packet_project import lead_project, uneven_texts
+from progress_project import Clock
 
 from annotator.store.project import Store
 from annotator.team import packets as packets_module
@@ -460,6 +462,7 @@ def test_a_curator_who_marked_gold_done_is_not_scored_and_nothing_gold_scores_no
     assert score(lead).to_json() == {
         "against": "gold", "by": "week", "gold_documents": 0,
         "labels": [lab.name for lab in lead.labels.all()], "analysts": [],
+        "relation_types": ["said_by", "concedes"],
     }  # fmt: skip
     lead.close()
 
@@ -482,3 +485,184 @@ def test_precision_and_recall_where_one_side_has_no_span(tmp_path):
         0.0,
     )
     assert row["labels"]["caption"]["overlap_f1"] is None
+
+
+# -- relations scored against gold --------------------------------------------------------------
+
+TYPES = {"said_by": ("quote", "speaker"), "concedes": ("concession", "claim")}
+
+
+def an_end(rng, length: int, label: str) -> tuple[int, int, str]:
+    start = rng.randrange(0, max(1, length - 20))
+    return (start, min(length, start + rng.randint(4, 15)), label)
+
+
+def nudged(rng, end: tuple[int, int, str], length: int) -> tuple[int, int, str]:
+    """The same end moved by a character or two, still sharing one with where it was."""
+    start, stop, label = end
+    return (
+        max(0, start + rng.choice((-2, -1, 1))),
+        min(length, stop + rng.choice((-1, 1, 2))),
+        label,
+    )
+
+
+def relations_lead(path, *, documents: int, gold: int, seed: int) -> tuple[Store, dict]:
+    """A lead's project whose first ``gold`` documents hold curated relations of both types
+    (a few each), settled and gold; returns the curated relations by document."""
+    store = lead_project(path, uneven_texts(documents, seed))
+    rng = random.Random(seed)
+    curated: dict[int, list] = {}
+    for doc in store.documents.ids()[:gold]:
+        length = len(store.documents.text(doc))
+        for kind, (head, child) in TYPES.items():
+            for _ in range(rng.randint(0, 3)):
+                ends = (an_end(rng, length, head), an_end(rng, length, child))
+                relate(store, doc, *ends, kind, origin="curated")
+                curated.setdefault(doc, []).append((kind, ends))
+        settle(store, doc)
+    mark_gold(store, [str(doc) for doc in store.documents.ids()[:gold]])
+    return store, curated
+
+
+def work_relations(path, who: str, curated: dict, *, seed: int, every: float) -> dict[int, object]:
+    """``who`` relates on each gold document of the lead's project, in turn, marking each done
+    ``every`` days after the one before: each gold relation kept, its ends nudged, made twice
+    (two of theirs on one of gold's), an end of the wrong place, or left out, by chance; and
+    relations of their own. Returns when each document was marked done."""
+    rng = random.Random(f"{seed} {who}")
+    clock = Clock(START)
+    done = {}
+    with Store(path, who, clock=clock) as store:
+        for i, doc in enumerate(sorted(curated)):
+            clock.at(i * every * 86400)
+            length = len(store.documents.text(doc))
+            for kind, (head, child) in curated[doc]:
+                roll = rng.random()
+                if roll < 0.35:
+                    relate(store, doc, head, child, kind)
+                elif roll < 0.55:
+                    relate(store, doc, nudged(rng, head, length), nudged(rng, child, length), kind)
+                elif roll < 0.7:
+                    relate(store, doc, head, nudged(rng, child, length), kind)
+                    relate(store, doc, nudged(rng, head, length), child, kind)
+                elif roll < 0.85:
+                    relate(store, doc, head, an_end(rng, length, child[2]), kind)
+            for _ in range(rng.randint(0, 1)):
+                kind = rng.choice(list(TYPES))
+                relate(store, doc, *(an_end(rng, length, lab) for lab in TYPES[kind]), kind)
+            clock.at(i * every * 86400 + 60)
+            store.statuses.set(doc, "done")
+            done[doc] = clock.now
+    return done
+
+
+def independent_relation_scores(path, done_at, by_period) -> dict[str, dict]:
+    """Each analyst's relations against gold's, from the definitions alone: exact, the same
+    type and both ends' start, end and label, each gold relation matched once; overlap, the
+    most pairs (each relation in one at most) of the same type whose heads and children
+    share a character and a label, found by trying every choice."""
+    conn = sqlite3.connect(path)
+    rows = conn.execute(
+        'SELECT r.document_id, t.name, h.annotator, h.origin, h.start, h."end", hl.name,'
+        ' c.start, c."end", cl.name FROM relations r JOIN relation_types t ON t.id = r.type_id'
+        " JOIN spans h ON h.id = r.head JOIN spans c ON c.id = r.child"
+        " JOIN labels hl ON hl.id = h.label_id JOIN labels cl ON cl.id = c.label_id"
+    ).fetchall()
+    conn.close()
+    gold = [(d, k, (hs, he, hl), (cs, ce, cl)) for d, k, _, o, hs, he, hl, cs, ce, cl in rows
+            if o == "curated"]  # fmt: skip
+
+    def fits(x, y) -> bool:
+        return all(
+            a[2] == b[2] and max(a[0], b[0]) < min(a[1], b[1]) for a, b in zip(x, y, strict=True)
+        )
+
+    def best(mine, theirs, used=frozenset()) -> int:
+        if not mine:
+            return 0
+        first, rest = mine[0], mine[1:]
+        choices = [best(rest, theirs, used)]
+        for j, g in enumerate(theirs):
+            if j not in used and fits(first, g):
+                choices.append(1 + best(rest, theirs, used | {j}))
+        return max(choices)
+
+    def figures(who, documents, kinds):
+        mine = [(d, k, h, c) for d, k, w, o, *e in rows if w == who and o == "manual"
+                for h, c in [(tuple(e[:3]), tuple(e[3:]))]]  # fmt: skip
+        mine = [x for x in mine if x[0] in documents and x[1] in kinds]
+        theirs = [x for x in gold if x[0] in documents and x[1] in kinds]
+        m = sum(min(mine.count(x), theirs.count(x)) for x in set(mine))
+        k = sum(
+            best([x[2:] for x in mine if x[:2] == group], [x[2:] for x in theirs if x[:2] == group])
+            for group in {x[:2] for x in mine}
+        )
+        n_a, n_b = len(mine), len(theirs)
+        ratio = lambda top, bottom: Fraction(top, bottom) if bottom else None  # noqa: E731
+        return {"analyst_relations": n_a, "gold_relations": n_b, "exact_matches": m,
+                "overlap_matches": k, "exact_precision": ratio(m, n_a),
+                "exact_recall": ratio(m, n_b), "exact_f1": ratio(2 * m, n_a + n_b),
+                "overlap_precision": ratio(k, n_a), "overlap_recall": ratio(k, n_b),
+                "overlap_f1": ratio(2 * k, n_a + n_b)}  # fmt: skip
+
+    out = {}
+    for who, done in done_at.items():
+        periods: dict[str, set[int]] = {}
+        for doc, when in done.items():
+            periods.setdefault(by_period(when), set()).add(doc)
+        out[who] = {
+            "all": figures(who, set(done), set(TYPES)),
+            "types": {kind: figures(who, set(done), {kind}) for kind in TYPES},
+            "over_time": {p: figures(who, docs, set(TYPES)) for p, docs in periods.items()},
+        }
+    return out
+
+
+def test_relations_against_gold_equal_an_independent_computation_over_time(tmp_path):
+    """Three analysts relate on the gold documents over several weeks, keeping, nudging,
+    doubling and missing gold's relations: their relation scores overall, per type and per
+    week are what a computation from the definitions alone gives."""
+    lead, curated = relations_lead(tmp_path / "lead.db", documents=24, gold=16, seed=4)
+    lead.close()
+    done_at = {
+        who: work_relations(tmp_path / "lead.db", who, curated, seed=6, every=1.5)
+        for who in ("ana", "bo", "cy")
+    }
+    with Store(tmp_path / "lead.db", "lead") as lead:
+        scored = score(lead, by="week").to_json()
+    expected = independent_relation_scores(tmp_path / "lead.db", done_at, iso_week)
+    assert scored["relation_types"] == ["said_by", "concedes"]
+    assert [a["analyst"] for a in scored["analysts"]] == ["ana", "bo", "cy"]
+    for row in scored["analysts"]:
+        want = expected[row["analyst"]]
+        same(row["relations"]["all"], want["all"])
+        for kind in TYPES:
+            same(row["relations"]["types"][kind], want["types"][kind])
+        assert len(row["over_time"]) >= 3
+        for point in row["over_time"]:
+            same(point["relations"]["all"], want["over_time"][point["period"]])
+        figures = row["relations"]["all"]
+        # nudged and doubled relations: overlap finds more than exact, and fewer than made
+        assert figures["exact_matches"] < figures["overlap_matches"] < figures["analyst_relations"]
+    assert any(0 < r["relations"]["all"]["exact_f1"] < 1 for r in scored["analysts"])
+
+
+def test_two_relations_on_one_gold_relation_match_it_once(tmp_path):
+    text = "“We will build it,” said Mayor Ana Ruiz, who conceded costs may rise."
+    with lead_project(tmp_path / "lead.db", [text]) as store:
+        relate(store, 1, (0, 19, "quote"), (25, 39, "speaker"), "said_by", origin="curated")
+        settle(store, 1)
+        mark_gold(store, ["1"])
+        with Store(tmp_path / "lead.db", "ana") as ana:
+            relate(ana, 1, (0, 19, "quote"), (30, 39, "speaker"), "said_by")  # the child shorter
+            relate(ana, 1, (1, 18, "quote"), (25, 39, "speaker"), "said_by")  # the head inside
+            relate(ana, 1, (0, 19, "quote"), (41, 44, "speaker"), "said_by")  # another speaker
+            ana.statuses.set(1, "done")
+        row = score(store).to_json()["analysts"][0]
+    said_by = row["relations"]["types"]["said_by"]
+    assert (said_by["analyst_relations"], said_by["gold_relations"]) == (3, 1)
+    assert (said_by["exact_matches"], said_by["overlap_matches"]) == (0, 1)
+    assert said_by["overlap_precision"] == pytest.approx(1 / 3)
+    assert said_by["overlap_recall"] == 1.0 and said_by["overlap_f1"] == pytest.approx(0.5)
+    assert row["relations"]["types"]["concedes"]["exact_f1"] is None
