@@ -498,6 +498,14 @@ COMMANDS: tuple[Command, ...] = (
         "Move the keyboard focus to the review panel.",
     ),
     _c(
+        "review.gold",
+        "G&old document",
+        "Shift+F7",
+        "Review",
+        "Mark the open document, or the documents selected in the list, as gold (curated ones"
+        " only); again, take them out of gold.",
+    ),
+    _c(
         "team.assign",
         "Assign &work…",
         "Shift+F6",

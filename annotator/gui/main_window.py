@@ -34,6 +34,7 @@ from annotator.gui.commands.relation_types import RelationTypeEditor
 from annotator.gui.controllers import actions
 from annotator.gui.controllers.display import Display
 from annotator.gui.controllers.editing import Editor
+from annotator.gui.controllers.gold import GoldMarks
 from annotator.gui.controllers.learning import Learning
 from annotator.gui.controllers.moving_on import MovingOn
 from annotator.gui.controllers.project_flows import PROJECT_FILTER, ProjectFlows
@@ -171,9 +172,11 @@ class MainWindow(QMainWindow):
             project, self, self.side_windows, parent=self, keys_of=self._keys_of
         )
         self.learning.open_document = lambda: self.document_model.document_id
+        self.gold = GoldMarks(project, document, self.documents, self)
         self.suggestions.learned_model = self.learning.model
         self.actions_by_id = actions.build_actions(self)
         actions.build_menus(self)
+        self.gold.action = self.action("review.gold")
         self._connect_review_buttons()
         self.flows = ProjectFlows(
             project,

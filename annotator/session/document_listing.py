@@ -16,6 +16,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from annotator.team.gold import gold_among
 from annotator.team.layers import curated_documents
 
 if TYPE_CHECKING:
@@ -29,13 +30,15 @@ PAGE = 100
 @dataclass
 class Page:
     """One page of the list: its rows, and for those documents everyone's statuses (when the
-    team column is shown), which a curator settled, and the suggestions waiting."""
+    team column is shown), which a curator settled, the suggestions waiting, and which are
+    gold."""
 
     ids: list[int]
     rows: list[DocumentRow]
     team: dict[int, dict[str, str]] = field(default_factory=dict)
     settled: set[int] = field(default_factory=set)
     suggested: dict[int, int] = field(default_factory=dict)
+    gold: set[int] = field(default_factory=set)
 
 
 class DocumentListing:
@@ -83,6 +86,7 @@ class DocumentListing:
             page.settled = curated_documents(self.store, ids)
         if self.suggestions:
             page.suggested = self.store.spans.suggested_counts(ids)
+        page.gold = gold_among(self.store.conn, ids)
         return page
 
     def position(self, document_id: int) -> int | None:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from annotator.gui.article.find_bar import FindBar
     from annotator.gui.article.view import ArticleView
     from annotator.gui.controllers.editing import Editor
+    from annotator.gui.controllers.gold import GoldMarks
     from annotator.gui.controllers.learning import Learning
     from annotator.gui.controllers.moving_on import MovingOn
     from annotator.gui.controllers.project_flows import ProjectFlows
@@ -50,6 +51,7 @@ class Window(Protocol):
     learning: Learning
     review: Review
     packets: WorkPackets
+    gold: GoldMarks
     relating: Relating
     selecting: Selecting
     find_bar: FindBar
@@ -381,6 +383,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         2,
     ),
     _spec("team.assign", "&Review", lambda w: w.packets.assign_work(), 3),
+    _spec("review.gold", "&Review", lambda w: w.gold.toggle(), 3, checkable=True),
     _spec("help.guidelines", "&Help", lambda w: w.flows.show_guidelines()),
     _spec(
         "help.shortcuts",

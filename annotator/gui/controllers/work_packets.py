@@ -137,6 +137,7 @@ def assigned_report(
     )
     details = [
         f"{printable(p.path.name)}: {plural(p.documents, 'document')} for {printable(p.analyst)}"
+        + (f", {p.gold:,} of them gold" if p.gold else "")
         for p in packets
     ]
     return "Work assigned", said, details

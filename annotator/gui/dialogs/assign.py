@@ -1,6 +1,6 @@
 """Review → Assign work: the lead names the analysts and chooses the overlap, an agreement
-sample, the queue order, the seed and the packets' folder; the dialog shows what each analyst
-will get before anything is written (the core's own plan, :func:`annotator.team.assign.preview`),
+sample, the queue order, the seed, the gold documents mixed into each packet and the packets'
+folder; the dialog shows what each analyst will get before anything is written (the core's own plan, :func:`annotator.team.assign.preview`),
 then Assign gives the documents out and writes the packets, all or nothing
 (:func:`annotator.team.packets.assign_with_packets`), as ``annotator assign --packets`` does.
 
@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from annotator.gui.article.words import plural
 from annotator.model import Refused
+from annotator.printable import printable
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -178,6 +179,21 @@ class AssignDialog(QDialog):
         seed_row.addWidget(self.seed, 1)
         seed_row.addWidget(new_seed)
 
+        self.gold = QSpinBox()
+        self.gold.setObjectName("assignGold")
+        self.gold.setRange(0, 10_000)
+        self.gold.setSpecialValueText("none")
+        self.gold.setToolTip(
+            "Gold documents (curated, marked gold) each analyst never had, mixed into their "
+            "packet at places the seed chooses, to score them against gold"
+        )
+        self.gold_left = QLabel()
+        self.gold_left.setObjectName("assignGoldLeft")
+        self.gold_left.setEnabled(False)
+        gold_row = QHBoxLayout()
+        gold_row.addWidget(self.gold)
+        gold_row.addWidget(self.gold_left, 1)
+
         self.folder = QLineEdit(str(default_folder(store)))
         self.folder.setObjectName("assignFolder")
         self.folder.setToolTip(
@@ -199,6 +215,7 @@ class AssignDialog(QDialog):
         form.addRow("", self.sharing)
         form.addRow("Queue &order", self.order)
         form.addRow(_buddy("&Seed", self.seed), seed_row)
+        form.addRow(_buddy("&Gold per packet", self.gold), gold_row)
         form.addRow(_buddy("Packets &folder", self.folder), folder_row)
 
         self.shares = QTableWidget(0, len(_SHARES))
@@ -250,6 +267,7 @@ class AssignDialog(QDialog):
         self.sampled.toggled.connect(self._later)
         self.sample.valueChanged.connect(self._later)
         self.seed.textChanged.connect(self._later)
+        self.gold.valueChanged.connect(self._later)
         self._known_names = self._known()
         self._fill_known()
         self.resize(620, 680)
@@ -351,6 +369,10 @@ class AssignDialog(QDialog):
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             report = preview(self.store, self.names(), **settings)
+            gold_refused = self._gold_said()
+            if gold_refused:
+                self._refuse(gold_refused)
+                return None
         except Refused as e:
             self._refuse(in_window(str(e)))
             return None
@@ -361,8 +383,44 @@ class AssignDialog(QDialog):
             QGuiApplication.restoreOverrideCursor()
         self.said.clear()
         self._show_shares(report)
+        if self.gold.value():
+            self.summary.setText(f"{self.summary.text()} {self._gold_summary()}")
         self.assign_button.setEnabled(True)
         return report
+
+    def _gold_said(self) -> str | None:
+        """How many gold documents there are, beside the field; why the number asked for
+        cannot be given (None when it can)."""
+        from annotator.team.gold import gold_ids, left_for
+
+        total = len(gold_ids(self.store.conn))
+        asked = self.gold.value()
+        if not total:
+            self.gold_left.setText("No document is gold yet (Review → Gold document).")
+            return (
+                "No document is gold yet: mark curated documents gold (Review → Gold "
+                "document), or put none in the packets."
+                if asked
+                else None
+            )
+        self.gold_left.setText(f"of the {plural(total, 'gold document')}, each one never had")
+        left = left_for(self.store.conn, self.names())
+        short = [(who, count) for who, count in left.items() if count < asked]
+        if not short:
+            return None
+        who, count = short[0]
+        return (
+            f"{asked:,} gold documents per packet, but {printable(who)} never had only "
+            f"{count:,} of the "
+            f"{total:,} gold documents: ask for fewer, or mark more documents gold."
+        )
+
+    def _gold_summary(self) -> str:
+        count = self.gold.value()
+        return (
+            f"Each packet also holds {plural(count, 'gold document')} its analyst never had, "
+            "placed by the seed."
+        )
 
     def _sharing_said(self) -> None:
         k = self.overlap.value()
@@ -425,6 +483,7 @@ class AssignDialog(QDialog):
                 self.names(),
                 folder,
                 patterns_of=project_path,
+                gold=self.gold.value(),
                 **self.settings(),
             )
         except Refused as e:

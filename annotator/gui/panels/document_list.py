@@ -19,10 +19,11 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
+    QRectF,
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -95,8 +96,9 @@ class _Suggested(dict[int, int]):
         return super().get(document_id, default)
 
 
-class _Settled(set[int]):
-    """The documents a curator settled: each read with its page, when first asked about."""
+class _ReadWithPage(set[int]):
+    """Documents of a kind (settled by a curator, gold): each read with its page, when first
+    asked about."""
 
     def __init__(self, model: DocumentListModel) -> None:
         super().__init__()
@@ -112,9 +114,28 @@ _DISPLAY = Qt.ItemDataRole.DisplayRole
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole
 _ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole
-_SERVED = frozenset({_DISPLAY, _TOOLTIP, _ALIGNMENT, _FOREGROUND})  # the roles data() answers
+_DECORATION = Qt.ItemDataRole.DecorationRole
+# the roles data() answers
+_SERVED = frozenset({_DISPLAY, _TOOLTIP, _ALIGNMENT, _FOREGROUND, _DECORATION})
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _GREY = QColor("#808080")  # the Suggested column's counts
+GOLD_TIP = "Gold: the analysts given it are scored against its curated layer"
+
+
+def gold_mark(size: int) -> QPixmap:
+    """The gold documents' mark before their titles: a small gold disc with a darker rim,
+    which reads on a light list and a dark one, and on a selected row."""
+    ratio = 2  # drawn at twice the size, sharp on a screen that scales
+    mark = QPixmap(size * ratio, size * ratio)
+    mark.setDevicePixelRatio(ratio)
+    mark.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(mark)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(QColor("#8a6d00"), 1.2))
+    painter.setBrush(QColor("#e8b923"))
+    painter.drawEllipse(QRectF(1.5, 1.5, size - 3, size - 3))
+    painter.end()
+    return mark
 
 
 class DocumentListModel(QAbstractTableModel):
@@ -134,12 +155,15 @@ class DocumentListModel(QAbstractTableModel):
         # The statuses, settled documents and suggestions are those of the pages read.
         self.team: dict[int, dict[str, str]] | None = None
         self.analysts: list[str] = []
-        self.settled: set[int] = _Settled(self)
+        self.settled: set[int] = _ReadWithPage(self)
         self.me = ""
         # Suggestions waiting on each document (those with none are left out), in a last
         # column shown while there are any; the Spans column counts annotations only.
         self.suggested: dict[int, int] = _Suggested(self)
         self._suggested_shown = False
+        # The gold documents (those the lead scores analysts on), marked before their titles.
+        self.gold: set[int] = _ReadWithPage(self)
+        self._mark: QPixmap | None = None
 
     def set_team(self, shown: bool, me: str) -> None:
         """Whether everyone's statuses are shown; the rows follow with :meth:`show`."""
@@ -179,6 +203,18 @@ class DocumentListModel(QAbstractTableModel):
         if i is not None and self.team is not None:
             self.dataChanged.emit(self.index(i, self.TEAM), self.index(i, self.TEAM))
 
+    def show_gold(self, document_id: int, gold: bool) -> None:
+        """Mark a document gold, or take the mark off: only its title repaints."""
+        if (document_id in self.gold) == gold:
+            return
+        if gold:
+            self.gold.add(document_id)
+        else:
+            self.gold.discard(document_id)
+        i = self._row_of.get(document_id)
+        if i is not None:
+            self.dataChanged.emit(self.index(i, 0), self.index(i, 0))
+
     def show(self, listing: DocumentListing | None) -> None:
         """Show ``listing``'s documents (none: an empty list); nothing is read until a row is
         asked for."""
@@ -188,6 +224,7 @@ class DocumentListModel(QAbstractTableModel):
         self._row_of.clear()
         self.settled.clear()
         self.suggested.clear()
+        self.gold.clear()
         if self.team is not None:
             self.team = {}
         self.analysts = listing.analysts if listing is not None else []
@@ -216,6 +253,7 @@ class DocumentListModel(QAbstractTableModel):
         if self.team is not None:
             self.team.update(page.team)
         self.settled |= page.settled
+        self.gold |= page.gold
         for doc in page.ids:
             if doc in page.suggested:
                 self.suggested[doc] = page.suggested[doc]
@@ -229,6 +267,7 @@ class DocumentListModel(QAbstractTableModel):
         for doc in page.ids:
             self._row_of.pop(doc, None)
             self.settled.discard(doc)
+            self.gold.discard(doc)
             self.suggested.pop(doc, None)
             if self.team is not None:
                 self.team.pop(doc, None)
@@ -331,6 +370,10 @@ class DocumentListModel(QAbstractTableModel):
             if role == _TOOLTIP:
                 return self.team_tooltip(row)
             return None
+        if col == 0 and role in (_DECORATION, _TOOLTIP) and row.id in self.gold:
+            if role == _TOOLTIP:
+                return f"{row.title}\n{GOLD_TIP}"
+            return self._gold_mark()
         if role in (_DISPLAY, _TOOLTIP):
             if col == 0:
                 return row.title
@@ -340,6 +383,13 @@ class DocumentListModel(QAbstractTableModel):
         if role == _ALIGNMENT and col == 2:
             return _RIGHT
         return None
+
+    def _gold_mark(self) -> QPixmap:
+        if self._mark is None:
+            view = self.parent()
+            height = view.fontMetrics().height() if isinstance(view, QWidget) else 14
+            self._mark = gold_mark(max(8, round(height * 0.7)))
+        return self._mark
 
     def _suggested_data(self, row: DocumentRow, role: int) -> Any:
         count = self.suggested.get(row.id, 0)
@@ -366,6 +416,8 @@ class DocumentListModel(QAbstractTableModel):
             return self.COLUMNS[section] if section < len(self.COLUMNS) else "Everyone"
         if role == Qt.ItemDataRole.ToolTipRole and section == self.TEAM:
             return TEAM_LEGEND
+        if role == Qt.ItemDataRole.ToolTipRole and section == 0:
+            return "The documents' titles; a gold disc marks a gold document"
         return None
 
 
@@ -391,7 +443,8 @@ class DocumentList(QWidget):
         self.view.setObjectName("documentList")
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Several rows may be chosen (Shift, Ctrl): the lead marks gold documents together.
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setShowGrid(False)
         self.view.setWordWrap(False)
@@ -449,6 +502,20 @@ class DocumentList(QWidget):
 
     def show_settled(self, document_id: int, settled: bool) -> None:
         self.model.show_settled(document_id, settled)
+
+    def show_gold(self, document_id: int, gold: bool) -> None:
+        self.model.show_gold(document_id, gold)
+
+    def selected_count(self) -> int:
+        """How many rows are selected, counted by ranges (no row is read)."""
+        selection = self.view.selectionModel().selection()
+        return sum(selection.at(i).height() for i in range(selection.count()))
+
+    def selected_documents(self) -> list[int]:
+        """The documents of the rows selected, in the list's order (each row read)."""
+        rows = sorted(index.row() for index in self.view.selectionModel().selectedRows())
+        found = (self.document_at(row) for row in rows)
+        return [doc for doc in found if doc is not None]
 
     def reload(self) -> None:
         self._debounce.stop()

@@ -1,0 +1,197 @@
+"""Gold in the window: Review → Gold document (Shift+F7) marks the open document, or those
+selected in the list, as gold and takes them out again; a document without a curated layer is
+refused in the status bar with nothing marked; the list marks the gold documents, reading
+only the rows it shows; and Assign work's gold documents per packet reach the packets."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from packet_project import lead_project, uneven_texts
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialog
+
+from annotator.store.project import Store
+from annotator.team.curation import settle
+from annotator.team.gold import mark_gold
+
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+DECORATION = Qt.ItemDataRole.DecorationRole
+CURATED = (1, 2, 3, 4, 5)  # the documents with a curated layer; 6 and after have none
+
+
+@pytest.fixture
+def lead_db(tmp_path, monkeypatch):
+    """A lead's project of 12 documents, the first five curated (settled, with a span)."""
+    monkeypatch.setenv("ANNOTATOR_USER", "lead")
+    with lead_project(tmp_path / "lead.db", uneven_texts(12)) as store:
+        for doc in CURATED:
+            store.spans.add(doc, 0, 7, "claim", origin="curated")
+            settle(store, doc)
+    return tmp_path / "lead.db"
+
+
+def gold_in(path) -> set[int]:
+    conn = sqlite3.connect(path)
+    try:
+        return {r[0] for r in conn.execute("SELECT document_id FROM gold")}
+    finally:
+        conn.close()
+
+
+def marked(window) -> set[int]:
+    """The documents whose rows show the gold mark."""
+    model = window.documents.model
+    return {
+        row.id
+        for i, row in enumerate(model.rows)
+        if isinstance(model.data(model.index(i, 0), DECORATION), QPixmap)
+    }
+
+
+def said(window) -> str:
+    return window.statusBar().currentMessage()
+
+
+def press_gold(window) -> None:
+    QTest.keyClick(window.article, Qt.Key.Key_F7, SHIFT)
+
+
+def test_shift_f7_marks_the_open_document_gold_and_again_takes_it_out(open_window, lead_db):
+    window = open_window(lead_db)
+    action = window.action("review.gold")
+    assert action.shortcut().toString() == "Shift+F7"
+    review = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Review")
+    assert action in review.actions()
+    window.open_document(2)
+    assert not action.isChecked() and marked(window) == set()
+    press_gold(window)
+    assert gold_in(lead_db) == {2}
+    assert action.isChecked() and marked(window) == {2}
+    assert said(window) == "Document 2 marked gold."
+    window.open_document(3)
+    assert not action.isChecked()  # the item follows the open document
+    window.open_document(2)
+    assert action.isChecked()
+    review.actions()[review.actions().index(action)].trigger()  # the menu item, again
+    assert gold_in(lead_db) == set() and marked(window) == set()
+    assert not action.isChecked() and said(window) == "Document 2 no longer gold."
+
+
+def test_a_document_without_a_curated_layer_is_refused_in_the_status_bar(
+    open_window, lead_db, dump
+):
+    window = open_window(lead_db)
+    window.open_document(7)
+    before = dump(lead_db)
+    press_gold(window)
+    assert said(window).startswith("Not marked gold: document 7 ('t6') has no curated layer")
+    assert said(window).endswith("nothing was marked gold.")
+    assert dump(lead_db) == before
+    assert not window.action("review.gold").isChecked() and marked(window) == set()
+
+
+def select_rows(window, first: int, last: int) -> None:
+    model = window.documents.model
+    chosen = QItemSelection(model.index(first, 0), model.index(last, model.columnCount() - 1))
+    window.documents.view.selectionModel().select(
+        chosen, QItemSelectionModel.SelectionFlag.ClearAndSelect
+    )
+
+
+def test_the_documents_selected_in_the_list_are_marked_together_or_not_at_all(
+    open_window, lead_db, dump
+):
+    window = open_window(lead_db)
+    window.open_document(1)
+    select_rows(window, 2, 6)  # documents 3 to 7: 6 and 7 have no curated layer
+    before = dump(lead_db)
+    press_gold(window)
+    assert "document 6 ('t5') has no curated layer" in said(window)
+    assert dump(lead_db) == before and marked(window) == set()
+    select_rows(window, 1, 4)  # documents 2 to 5
+    press_gold(window)
+    assert gold_in(lead_db) == marked(window) == {2, 3, 4, 5}
+    assert said(window) == "Documents 2, 3, 4, 5 marked gold."
+    select_rows(window, 0, 1)  # 1 is not gold yet: both are marked
+    press_gold(window)
+    assert gold_in(lead_db) == {1, 2, 3, 4, 5}
+    assert said(window) == "Document 1 marked gold. Document 2 was gold already."
+    press_gold(window)  # all gold now: both taken out
+    assert gold_in(lead_db) == marked(window) == {3, 4, 5}
+
+
+def test_the_list_marks_gold_documents_reading_only_the_rows_it_shows(
+    open_window, tmp_path, monkeypatch
+):
+    """A gold document far down the list is read with its page when it is shown, not
+    before; a row that is not gold has no mark and its own title as tooltip."""
+    monkeypatch.setenv("ANNOTATOR_USER", "lead")
+    with lead_project(tmp_path / "lead.db", uneven_texts(450, seed=3)) as store:
+        for doc in (2, 420):
+            store.spans.add(doc, 0, 7, "claim", origin="curated")
+        mark_gold(store, ["2", "420"])
+    window = open_window(tmp_path / "lead.db")
+    model = window.documents.model
+    assert set.__contains__(model.gold, 2)
+    assert not set.__contains__(model.gold, 420)  # its page is not read yet
+    assert set(model._pages) == {0}
+    assert isinstance(model.data(model.index(1, 0), DECORATION), QPixmap)
+    assert "Gold:" in model.data(model.index(1, 0), Qt.ItemDataRole.ToolTipRole)
+    assert model.data(model.index(0, 0), DECORATION) is None
+    assert model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole) == "t0"
+    assert isinstance(model.data(model.index(419, 0), DECORATION), QPixmap)
+    assert set(model._pages) == {0, 4}
+
+
+def test_assign_works_gold_per_packet_reach_the_packets_written(
+    open_window, lead_db, tmp_path, monkeypatch
+):
+    with Store(lead_db, "lead") as store:
+        mark_gold(store, ["1", "2", "3", "4"])
+    window = open_window(lead_db)
+    seen: list[QDialog] = []
+
+    def run(dialog) -> bool:
+        seen.append(dialog)
+        dialog.analysts.setPlainText("ana\nbo")
+        dialog.seed.setText("5")
+        dialog.folder.setText(str(tmp_path / "out"))
+        dialog.gold.setValue(5)
+        dialog.show_preview()
+        assert "4 gold documents" in dialog.gold_left.text()
+        assert "5 gold documents per packet, but ana never had only 4" in dialog.said.text()
+        assert not dialog.assign_button.isEnabled()
+        dialog.gold.setValue(3)
+        dialog.show_preview()
+        assert "Each packet also holds 3 gold documents its analyst never had" in (
+            dialog.summary.text()
+        )
+        assert dialog.assign() is True
+        return True
+
+    monkeypatch.setattr(window, "exec_dialog", run)
+    monkeypatch.setattr(window, "show_report", lambda *args, **kwargs: False)
+    window.action("team.assign").trigger()
+    [dialog] = seen
+    gold_hashes = {
+        r[0]
+        for r in window.store.conn.execute(
+            "SELECT d.text_hash FROM gold g JOIN documents d ON d.id = g.document_id"
+        )
+    }
+    for packet in dialog.packets:
+        conn = sqlite3.connect(packet.path)
+        try:
+            held = {r[0] for r in conn.execute("SELECT text_hash FROM documents")}
+        finally:
+            conn.close()
+        assert len(held & gold_hashes) == 3 == packet.gold
+        given = window.store.conn.execute(
+            "SELECT count(*) FROM gold_given WHERE analyst = ? AND seed = 5", (packet.analyst,)
+        ).fetchone()[0]
+        assert given == 3
+    assert sorted(p.analyst for p in dialog.packets) == ["ana", "bo"]
