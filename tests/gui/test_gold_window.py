@@ -10,7 +10,7 @@ import sqlite3
 import pytest
 from packet_project import lead_project, uneven_texts
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog
 
@@ -19,7 +19,7 @@ from annotator.team.curation import settle
 from annotator.team.gold import mark_gold
 
 SHIFT = Qt.KeyboardModifier.ShiftModifier
-DECORATION = Qt.ItemDataRole.DecorationRole
+TINT = Qt.ItemDataRole.BackgroundRole
 CURATED = (1, 2, 3, 4, 5)  # the documents with a curated layer; 6 and after have none
 
 
@@ -43,12 +43,12 @@ def gold_in(path) -> set[int]:
 
 
 def marked(window) -> set[int]:
-    """The documents whose rows show the gold mark."""
+    """The documents whose titles show the gold tint."""
     model = window.documents.model
     return {
         row.id
         for i, row in enumerate(model.rows)
-        if isinstance(model.data(model.index(i, 0), DECORATION), QPixmap)
+        if isinstance(model.data(model.index(i, 0), TINT), QColor)
     }
 
 
@@ -139,11 +139,11 @@ def test_the_list_marks_gold_documents_reading_only_the_rows_it_shows(
     assert set.__contains__(model.gold, 2)
     assert not set.__contains__(model.gold, 420)  # its page is not read yet
     assert set(model._pages) == {0}
-    assert isinstance(model.data(model.index(1, 0), DECORATION), QPixmap)
+    assert isinstance(model.data(model.index(1, 0), TINT), QColor)
     assert "Gold:" in model.data(model.index(1, 0), Qt.ItemDataRole.ToolTipRole)
-    assert model.data(model.index(0, 0), DECORATION) is None
+    assert model.data(model.index(0, 0), TINT) is None
     assert model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole) == "t0"
-    assert isinstance(model.data(model.index(419, 0), DECORATION), QPixmap)
+    assert isinstance(model.data(model.index(419, 0), TINT), QColor)
     assert set(model._pages) == {0, 4}
 
 
@@ -162,8 +162,10 @@ def test_assign_works_gold_per_packet_reach_the_packets_written(
         dialog.folder.setText(str(tmp_path / "out"))
         dialog.gold.setValue(5)
         dialog.show_preview()
-        assert "4 gold documents" in dialog.gold_left.text()
-        assert "5 gold documents per packet, but ana never had only 4" in dialog.said.text()
+        assert dialog.gold_left.text().startswith("4 documents are gold")
+        assert dialog.said.text().startswith(
+            "Only 4 of the 4 gold documents are left that ana never had, fewer than the 5 asked"
+        )
         assert not dialog.assign_button.isEnabled()
         dialog.gold.setValue(3)
         dialog.show_preview()

@@ -403,16 +403,19 @@ class AssignDialog(QDialog):
                 if asked
                 else None
             )
-        self.gold_left.setText(f"of the {plural(total, 'gold document')}, each one never had")
+        are = "is" if total == 1 else "are"
+        self.gold_left.setText(
+            f"{plural(total, 'document')} {are} gold; each goes where the seed places it"
+        )
         left = left_for(self.store.conn, self.names())
         short = [(who, count) for who, count in left.items() if count < asked]
         if not short:
             return None
         who, count = short[0]
         return (
-            f"{asked:,} gold documents per packet, but {printable(who)} never had only "
-            f"{count:,} of the "
-            f"{total:,} gold documents: ask for fewer, or mark more documents gold."
+            f"Only {count:,} of the {total:,} gold documents are left that {printable(who)} "
+            f"never had, fewer than the {asked:,} asked for each packet: ask for fewer, or "
+            "mark more documents gold."
         )
 
     def _gold_summary(self) -> str:

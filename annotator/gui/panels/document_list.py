@@ -19,11 +19,10 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
-    QRectF,
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -114,28 +113,15 @@ _DISPLAY = Qt.ItemDataRole.DisplayRole
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole
 _ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole
-_DECORATION = Qt.ItemDataRole.DecorationRole
+_BACKGROUND = Qt.ItemDataRole.BackgroundRole
 # the roles data() answers
-_SERVED = frozenset({_DISPLAY, _TOOLTIP, _ALIGNMENT, _FOREGROUND, _DECORATION})
+_SERVED = frozenset({_DISPLAY, _TOOLTIP, _ALIGNMENT, _FOREGROUND, _BACKGROUND})
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _GREY = QColor("#808080")  # the Suggested column's counts
 GOLD_TIP = "Gold: the analysts given it are scored against its curated layer"
-
-
-def gold_mark(size: int) -> QPixmap:
-    """The gold documents' mark before their titles: a small gold disc with a darker rim,
-    which reads on a light list and a dark one, and on a selected row."""
-    ratio = 2  # drawn at twice the size, sharp on a screen that scales
-    mark = QPixmap(size * ratio, size * ratio)
-    mark.setDevicePixelRatio(ratio)
-    mark.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(mark)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(QPen(QColor("#8a6d00"), 1.2))
-    painter.setBrush(QColor("#e8b923"))
-    painter.drawEllipse(QRectF(1.5, 1.5, size - 3, size - 3))
-    painter.end()
-    return mark
+# A gold document's title cell is tinted gold: it takes no room from a narrow list's titles,
+# and, half transparent, reads on a light list and a dark one.
+GOLD_TINT = QColor(232, 185, 35, 110)
 
 
 class DocumentListModel(QAbstractTableModel):
@@ -161,9 +147,8 @@ class DocumentListModel(QAbstractTableModel):
         # column shown while there are any; the Spans column counts annotations only.
         self.suggested: dict[int, int] = _Suggested(self)
         self._suggested_shown = False
-        # The gold documents (those the lead scores analysts on), marked before their titles.
+        # The gold documents (those the lead scores analysts on), their titles tinted gold.
         self.gold: set[int] = _ReadWithPage(self)
-        self._mark: QPixmap | None = None
 
     def set_team(self, shown: bool, me: str) -> None:
         """Whether everyone's statuses are shown; the rows follow with :meth:`show`."""
@@ -370,10 +355,8 @@ class DocumentListModel(QAbstractTableModel):
             if role == _TOOLTIP:
                 return self.team_tooltip(row)
             return None
-        if col == 0 and role in (_DECORATION, _TOOLTIP) and row.id in self.gold:
-            if role == _TOOLTIP:
-                return f"{row.title}\n{GOLD_TIP}"
-            return self._gold_mark()
+        if col == 0 and role in (_BACKGROUND, _TOOLTIP) and row.id in self.gold:
+            return f"{row.title}\n{GOLD_TIP}" if role == _TOOLTIP else GOLD_TINT
         if role in (_DISPLAY, _TOOLTIP):
             if col == 0:
                 return row.title
@@ -383,13 +366,6 @@ class DocumentListModel(QAbstractTableModel):
         if role == _ALIGNMENT and col == 2:
             return _RIGHT
         return None
-
-    def _gold_mark(self) -> QPixmap:
-        if self._mark is None:
-            view = self.parent()
-            height = view.fontMetrics().height() if isinstance(view, QWidget) else 14
-            self._mark = gold_mark(max(8, round(height * 0.7)))
-        return self._mark
 
     def _suggested_data(self, row: DocumentRow, role: int) -> Any:
         count = self.suggested.get(row.id, 0)
@@ -417,7 +393,7 @@ class DocumentListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and section == self.TEAM:
             return TEAM_LEGEND
         if role == Qt.ItemDataRole.ToolTipRole and section == 0:
-            return "The documents' titles; a gold disc marks a gold document"
+            return "The documents' titles; a gold document's is tinted gold"
         return None
 
 
