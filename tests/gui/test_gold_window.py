@@ -1,22 +1,26 @@
 """Gold in the window: Review → Gold document (Shift+F7) marks the open document, or those
 selected in the list, as gold and takes them out again; a document without a curated layer is
 refused in the status bar with nothing marked; the list marks the gold documents, reading
-only the rows it shows; and Assign work's gold documents per packet reach the packets."""
+only the rows it shows; Assign work's gold documents per packet reach the packets; and the
+agreement dialog shows each analyst against gold."""
 
 from __future__ import annotations
 
 import sqlite3
 
 import pytest
+from gold_project import relate
 from packet_project import lead_project, uneven_texts
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog
 
+from annotator.gui.dialogs.agreement import figure
 from annotator.store.project import Store
 from annotator.team.curation import settle
 from annotator.team.gold import mark_gold
+from annotator.team.gold_scores import score
 
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 TINT = Qt.ItemDataRole.BackgroundRole
@@ -197,3 +201,42 @@ def test_assign_works_gold_per_packet_reach_the_packets_written(
         ).fetchone()[0]
         assert given == 3
     assert sorted(p.analyst for p in dialog.packets) == ["ana", "bo"]
+
+
+def test_the_agreement_dialog_shows_each_analyst_against_gold(open_window, lead_db):
+    text_spans = [(0, 7, "claim"), (8, 12, "claim")]
+    with Store(lead_db, "lead") as store:
+        relate(store, 1, (14, 18, "quote"), (19, 23, "speaker"), "said_by", origin="curated")
+        mark_gold(store, ["1", "2"])
+    with Store(lead_db, "ana") as ana:
+        for start, end, label in text_spans:
+            ana.spans.add(1, start, end, label)
+        relate(ana, 1, (14, 18, "quote"), (20, 23, "speaker"), "said_by")
+        ana.statuses.set(1, "done")
+    window = open_window(lead_db)
+    window.action("view.agreement").trigger()
+    dialog = next(w for w in window.side_windows if w.objectName() == "agreementDialog")
+    dialog.against.setChecked(True)
+    dialog.against_gold.setChecked(True)
+    assert not dialog.against.isChecked() and dialog.below.isHidden()  # one at a time
+    with Store(lead_db) as other:
+        ana = score(other).to_json()["analysts"][0]
+    [shown] = dialog.shown_pairs()
+    every = ana["all"]
+    assert shown["title"] == "ana against gold, 1 document"
+    assert shown["all"] == [
+        figure(every["analyst_spans"]),
+        figure(every["gold_spans"]),
+        figure(every["exact_f1"]),
+        figure(every["overlap_f1"]),
+        "",
+    ]
+    assert shown["labels"]["said_by (relations)"] == ["1", "1", "0.000", "1.000", ""]
+    assert shown["labels"]["claim"][:3] == ["2", "1", figure(ana["labels"]["claim"]["exact_f1"])]
+    top = dialog.pairs.topLevelItem(0)
+    assert top.toolTip(3) == (
+        f"exact precision {figure(every['exact_precision'])}, "
+        f"recall {figure(every['exact_recall'])}"
+    )
+    dialog.against_gold.setChecked(False)
+    assert dialog.pairs.headerItem().text(5) == "κ" and not dialog.below.isHidden()

@@ -5,6 +5,10 @@ one row per label: both analysts' span counts, exact F1, overlap F1 and Cohen's 
 figure is undefined; below, the documents ordered by disagreement, each opened in the window
 by a double-click or Enter. The figures are :func:`annotator.team.curation.agreement`'s, the same
 the command line prints with ``--json``.
+
+Against gold, each analyst over the gold documents they marked done: their spans and gold's,
+exact and overlap F1 (precision and recall in each cell's tooltip), per label and per relation
+type, as ``annotator agreement --against gold`` (:func:`annotator.team.gold_scores.score`).
 """
 
 from __future__ import annotations
@@ -40,6 +44,31 @@ FIGURES = ("a_spans", "b_spans", "exact_f1", "overlap_f1", "kappa")
 HEADERS = ("Analysts / label", "Spans", "Spans", "Exact F1", "Overlap F1", "κ")
 RELATIONS = " (relations)"
 ALL_LABELS = "all labels"
+GOLD_HEADERS = ("Analyst / label", "Spans", "Gold", "Exact F1", "Overlap F1", "")
+DOCUMENTS_SAID = "Documents by disagreement (double-click or Enter opens one in the window):"
+
+
+def _gold_row(name: str, figures: dict[str, Any], of: str) -> QTreeWidgetItem:
+    """One row against gold: the counts and F1s, precision and recall in the tooltips."""
+    row = QTreeWidgetItem(
+        [
+            name,
+            figure(figures[f"analyst_{of}"]),
+            figure(figures[f"gold_{of}"]),
+            figure(figures["exact_f1"]),
+            figure(figures["overlap_f1"]),
+            "",
+        ]
+    )
+    for col, kind in ((3, "exact"), (4, "overlap")):
+        row.setToolTip(
+            col,
+            f"{kind} precision {figure(figures[kind + '_precision'])}, "
+            f"recall {figure(figures[kind + '_recall'])}",
+        )
+    for col in range(1, len(GOLD_HEADERS)):
+        row.setTextAlignment(col, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return row
 
 
 def figure(value: Any) -> str:
@@ -72,6 +101,11 @@ class AgreementDialog(QDialog):
             self.label.addItem(lab.name, lab.name)
         self.against = QCheckBox("Against the &curated layer")
         self.against.setObjectName("agreementAgainstCurated")
+        self.against_gold = QCheckBox("Against &gold")
+        self.against_gold.setObjectName("agreementAgainstGold")
+        self.against_gold.setToolTip(
+            "Each analyst's precision, recall and F1 on the gold documents they marked done"
+        )
         self.in_review = QCheckBox("Open documents in &review mode")
         self.in_review.setObjectName("agreementOpenInReview")
         self.in_review.setChecked(True)
@@ -120,18 +154,18 @@ class AgreementDialog(QDialog):
         top.addWidget(self.label)
         top.addSpacing(16)
         top.addWidget(self.against)
+        top.addWidget(self.against_gold)
         top.addStretch(1)
         top.addWidget(self.in_review)
         below = QWidget()
         column = QVBoxLayout(below)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(
-            QLabel("Documents by disagreement (double-click or Enter opens one in the window):")
-        )
+        column.addWidget(QLabel(DOCUMENTS_SAID))
         column.addWidget(self.documents, 1)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.pairs)
         split.addWidget(below)
+        self.below = below  # the documents by disagreement, between analysts only
         split.setSizes([330, 230])
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -141,8 +175,18 @@ class AgreementDialog(QDialog):
         layout.addWidget(split, 1)
         layout.addWidget(buttons)
         self.label.currentIndexChanged.connect(self.measure)
-        self.against.toggled.connect(self.measure)
+        self.against.toggled.connect(lambda on: self._one_comparison(on, self.against_gold))
+        self.against_gold.toggled.connect(lambda on: self._one_comparison(on, self.against))
         self.resize(860, 640)
+        self.measure()
+
+    def _one_comparison(self, on: bool, other: QCheckBox) -> None:
+        """Against the curated layer and against gold are two ways of comparing: one at a
+        time."""
+        if on and other.isChecked():
+            blocked = other.blockSignals(True)
+            other.setChecked(False)
+            other.blockSignals(blocked)
         self.measure()
 
     def measure(self) -> None:
@@ -151,6 +195,11 @@ class AgreementDialog(QDialog):
         from annotator.team.project_agreement import agreement
 
         label = self.label.currentData()
+        if self.against_gold.isChecked():
+            self._measure_gold(label)
+            return
+        self.pairs.setHeaderLabels(list(HEADERS))
+        self.below.show()
         against = CURATED if self.against.isChecked() else None
         self.report = agreement(self.store, [label] if label else None, against=against).to_json()
         self._show_pairs()
@@ -201,6 +250,47 @@ class AgreementDialog(QDialog):
                     item.setTextAlignment(
                         col, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
+            self.pairs.addTopLevelItem(top)
+            top.setExpanded(True)
+
+    def _measure_gold(self, label: str | None) -> None:
+        from annotator.team.gold_scores import score
+
+        self.report = {"gold": score(self.store, [label] if label else None).to_json()}
+        self.report.update(pairs=[], documents=[])
+        self.pairs.setHeaderLabels(list(GOLD_HEADERS))
+        self._show_gold(self.report["gold"])
+        self._show_documents()
+        self.below.hide()
+
+    def _show_gold(self, report: dict[str, Any]) -> None:
+        """A row per analyst against gold, with a row per label and per relation type."""
+        self.pairs.clear()
+        if not report["gold_documents"]:
+            self.summary.setText(
+                "No document is gold yet: Review → Gold document marks curated documents gold."
+            )
+        elif not report["analysts"]:
+            self.summary.setText("No analyst has marked a gold document done yet.")
+        else:
+            self.summary.setText(
+                "Each analyst over the gold documents they marked done, their work against the"
+                " curated layer. Exact F1: same start, end and label; overlap F1: a character"
+                " shared (relations: both ends). Precision and recall: hover a figure; over"
+                " time: View → Statistics."
+            )
+        bold = QFont(self.pairs.font())
+        bold.setBold(True)
+        for row in report["analysts"]:
+            count = row["documents"]
+            title = f"{row['analyst']} against gold, {count} document{'' if count == 1 else 's'}"
+            top = _gold_row(title, row["all"], "spans")
+            for col in range(len(GOLD_HEADERS)):
+                top.setFont(col, bold)
+            for name, figures in row["labels"].items():
+                top.addChild(_gold_row(name, figures, "spans"))
+            for name, figures in row["relations"]["types"].items():
+                top.addChild(_gold_row(name + RELATIONS, figures, "relations"))
             self.pairs.addTopLevelItem(top)
             top.setExpanded(True)
 
