@@ -173,6 +173,7 @@ class MainWindow(QMainWindow):
         )
         self.learning.open_document = lambda: self.document_model.document_id
         self.gold = GoldMarks(project, document, self.documents, self)
+        self.documents.menu_for = self.gold.with_gold_item(self.moving_on.document_menu)
         self.suggestions.learned_model = self.learning.model
         self.actions_by_id = actions.build_actions(self)
         actions.build_menus(self)

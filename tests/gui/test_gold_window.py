@@ -240,3 +240,25 @@ def test_the_agreement_dialog_shows_each_analyst_against_gold(open_window, lead_
     )
     dialog.against_gold.setChecked(False)
     assert dialog.pairs.headerItem().text(5) == "κ" and not dialog.below.isHidden()
+
+
+def test_the_lists_context_menu_marks_its_row_or_the_rows_selected(open_window, lead_db):
+    window = open_window(lead_db)
+    window.open_document(1)
+
+    def gold_item(document_id):
+        menu = window.documents.menu_for(document_id)
+        (item,) = [a for a in menu.actions() if a.objectName() == "goldDocument"]
+        return item
+
+    assert any(a.objectName() == "reopenDocument" for a in window.documents.menu_for(3).actions())
+    item = gold_item(3)  # a row that is not the open document
+    assert not item.isChecked()
+    item.trigger()
+    assert gold_in(lead_db) == marked(window) == {3} and gold_item(3).isChecked()
+    select_rows(window, 3, 4)  # documents 4 and 5, right-clicked on 5
+    gold_item(5).trigger()
+    assert gold_in(lead_db) == {3, 4, 5}
+    gold_item(7).trigger()  # outside the selection: its own row, refused
+    assert "document 7 ('t6') has no curated layer" in said(window)
+    assert gold_in(lead_db) == {3, 4, 5}

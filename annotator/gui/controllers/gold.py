@@ -15,7 +15,10 @@ from typing import TYPE_CHECKING
 from annotator.model import Refused
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QMenu
 
     from annotator.gui.controllers.shell import Shell
     from annotator.gui.panels.document_list import DocumentList
@@ -61,19 +64,40 @@ class GoldMarks:
             return None
         return [self.document.document_id]
 
-    def toggle(self) -> GoldChange | None:
-        """Mark the chosen documents gold; when every one is gold already, take them out of
-        gold. What was done, or why not, is said in the status bar."""
+    def with_gold_item(self, make: Callable[[int], QMenu]) -> Callable[[int], QMenu]:
+        """The document list's context menu made by ``make``, with Gold document added: for
+        the rows selected when the row is one of several selected, else for the row."""
+
+        def menu(document_id: int) -> QMenu:
+            made = make(document_id)
+            store = self.project.store
+            if store is None:
+                return made
+            selected = self.documents.selected_documents()
+            chosen = selected if document_id in selected else [document_id]
+            item = made.addAction("Gold document")
+            item.setObjectName("goldDocument")
+            item.setCheckable(True)
+            item.setChecked(len(_gold_of(store, chosen)) == len(chosen))
+            item.triggered.connect(lambda _checked=False: self.toggle(chosen))
+            return made
+
+        return menu
+
+    def toggle(self, documents: list[int] | None = None) -> GoldChange | None:
+        """Mark the ``documents`` (the chosen ones when None) gold; when every one is gold
+        already, take them out of gold. What was done, or why not, is said in the status
+        bar."""
         from annotator.store.project import ProjectError
-        from annotator.team.gold import gold_among, mark_gold, unmark_gold
+        from annotator.team.gold import mark_gold, unmark_gold
 
         store = self.project.store
-        chosen = self.chosen() if store is not None else None
+        chosen = documents or (self.chosen() if store is not None else None)
         if store is None or not chosen:
             self.show_state()
             return None
         references = [str(doc) for doc in chosen]
-        adding = len(gold_among(store.conn, chosen)) < len(chosen)
+        adding = len(_gold_of(store, chosen)) < len(chosen)
         try:
             change = (mark_gold if adding else unmark_gold)(store, references)
         except Refused as e:
@@ -101,9 +125,13 @@ class GoldMarks:
 
 
 def _is_gold(store: Store, document_id: int) -> bool:
+    return bool(_gold_of(store, [document_id]))
+
+
+def _gold_of(store: Store, documents: list[int]) -> set[int]:
     from annotator.team.gold import gold_among
 
-    return bool(gold_among(store.conn, [document_id]))
+    return gold_among(store.conn, documents)
 
 
 def _sentence(message: str) -> str:
