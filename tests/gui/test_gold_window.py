@@ -262,3 +262,19 @@ def test_the_lists_context_menu_marks_its_row_or_the_rows_selected(open_window, 
     gold_item(7).trigger()  # outside the selection: its own row, refused
     assert "document 7 ('t6') has no curated layer" in said(window)
     assert gold_in(lead_db) == {3, 4, 5}
+
+
+def test_more_rows_selected_than_marked_at_once_are_left_to_the_command_line(
+    open_window, lead_db, monkeypatch
+):
+    from annotator.gui.controllers import gold
+
+    monkeypatch.setattr(gold, "MOST_AT_ONCE", 2)
+    window = open_window(lead_db)
+    window.open_document(1)
+    select_rows(window, 0, 2)
+    press_gold(window)
+    assert said(window).startswith("Select at most 2 documents to mark gold at once")
+    menu = window.documents.menu_for(2)
+    (item,) = [a for a in menu.actions() if a.objectName() == "goldDocument"]
+    assert not item.isEnabled() and gold_in(lead_db) == set()

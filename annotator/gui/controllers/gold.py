@@ -2,8 +2,8 @@
 selected in the list, as gold, and takes them out again, by the same core calls as
 ``annotator gold add`` and ``gold remove`` (:mod:`annotator.team.gold`).
 
-The menu item is checked while the open document is gold; the list marks every gold document
-before its title. A document without a curated layer is refused in the core's words, in the
+The menu item is checked while the open document is gold; the list tints every gold
+document's title. A document without a curated layer is refused in the core's words, in the
 status bar, with nothing marked.
 """
 
@@ -73,11 +73,15 @@ class GoldMarks:
             store = self.project.store
             if store is None:
                 return made
-            selected = self.documents.selected_documents()
-            chosen = selected if document_id in selected else [document_id]
             item = made.addAction("Gold document")
             item.setObjectName("goldDocument")
             item.setCheckable(True)
+            if self.documents.selected_count() > MOST_AT_ONCE:  # not read row by row
+                item.setText(f"Gold document (select at most {MOST_AT_ONCE:,})")
+                item.setEnabled(False)
+                return made
+            selected = self.documents.selected_documents()
+            chosen = selected if document_id in selected else [document_id]
             item.setChecked(len(_gold_of(store, chosen)) == len(chosen))
             item.triggered.connect(lambda _checked=False: self.toggle(chosen))
             return made
