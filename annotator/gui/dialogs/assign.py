@@ -215,7 +215,7 @@ class AssignDialog(QDialog):
         form.addRow("", self.sharing)
         form.addRow("Queue &order", self.order)
         form.addRow(_buddy("&Seed", self.seed), seed_row)
-        form.addRow(_buddy("&Gold per packet", self.gold), gold_row)
+        form.addRow(_buddy("&Gold documents per packet", self.gold), gold_row)
         form.addRow(_buddy("Packets &folder", self.folder), folder_row)
 
         self.shares = QTableWidget(0, len(_SHARES))
@@ -404,9 +404,7 @@ class AssignDialog(QDialog):
                 else None
             )
         are = "is" if total == 1 else "are"
-        self.gold_left.setText(
-            f"{plural(total, 'document')} {are} gold; each goes where the seed places it"
-        )
+        self.gold_left.setText(f"{plural(total, 'document')} {are} gold, placed by the seed")
         left = left_for(self.store.conn, self.names())
         short = [(who, count) for who, count in left.items() if count < asked]
         if not short:
