@@ -278,3 +278,13 @@ def test_more_rows_selected_than_marked_at_once_are_left_to_the_command_line(
     menu = window.documents.menu_for(2)
     (item,) = [a for a in menu.actions() if a.objectName() == "goldDocument"]
     assert not item.isEnabled() and gold_in(lead_db) == set()
+
+
+def test_gold_marked_by_another_program_shows_on_refresh(open_window, lead_db):
+    window = open_window(lead_db)
+    window.open_document(4)
+    with Store(lead_db, "lead") as other:  # `annotator gold add 4 5` meanwhile
+        mark_gold(other, ["4", "5"])
+    assert not window.action("review.gold").isChecked() and marked(window) == set()
+    window.refresh()
+    assert window.action("review.gold").isChecked() and marked(window) == {4, 5}

@@ -46,6 +46,8 @@ class GoldMarks:
         #: the menu item, checked while the open document is gold (the window sets it)
         self.action: QAction | None = None
         document.events.loaded.connect(self.show_state)
+        # another program's gold marks, read on F5 or when the window is active again
+        project.events.changed.connect(lambda _applied: self.show_state())
 
     def chosen(self) -> list[int] | None:
         """The documents to mark: those selected in the list when several are, else the open
