@@ -292,3 +292,34 @@ def pair_of_columns(
     for t in per_label.values():
         overall += t
     return PairAgreement(a, b, chosen, per_label, overall, per_document)
+
+
+def running_tallies(
+    a: Columns | None, b: Columns | None, arrivals: Mapping[str, Sequence[int]], labels: int
+) -> list[tuple[str, int, list[Tally]]] | None:
+    """F1's counts as they stood at the end of each period: for each period of ``arrivals``
+    (period → the documents that came in then; a document comes once) in order, the
+    documents so far and each label's tally over them (spans, matches, overlaps; no
+    characters). None when the offsets are too large to count this way."""
+    import numpy as np
+
+    periods = sorted(arrivals)
+    docs = np.array([doc for key in periods for doc in arrivals[key]], dtype=np.int64)
+    came = np.repeat(np.arange(len(periods)), [len(arrivals[key]) for key in periods])
+    order = np.argsort(docs)
+    counts = group_counts(a, b, docs[order], labels, characters=False)
+    if counts is None:
+        return None
+    fields = (
+        counts.a_spans, counts.b_spans, counts.exact, counts.a_overlapping, counts.b_overlapping
+    )  # fmt: skip
+    so_far = []
+    for values in fields:  # each document's row added to its period's, then the periods' in turn
+        by_period = np.zeros((len(periods), labels), dtype=np.int64)
+        np.add.at(by_period, came[order], values.reshape(len(docs), labels))
+        so_far.append(np.cumsum(by_period, axis=0).tolist())
+    documents = np.cumsum([len(arrivals[key]) for key in periods]).tolist()
+    return [
+        (key, documents[i], [Tally(*(f[i][label] for f in so_far)) for label in range(labels)])
+        for i, key in enumerate(periods)
+    ]
