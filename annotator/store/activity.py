@@ -33,10 +33,11 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import lru_cache
+from itertools import groupby
 from statistics import median
 from typing import TYPE_CHECKING
 
@@ -64,14 +65,20 @@ _MS = "CAST(round((julianday({at}) - 2440587.5) * 86400000.0) AS INTEGER)"
 _NONE = -(1 << 62)
 _MAKING = "('add_span', 'restore_span', 'accept_suggestion')"
 
-# In one scan of the history, in the order it was recorded: every change to a document or
-# that made a span, as lists in one row (who: a JSON array, as a name may hold any
-# character; the document, the time and the span made, or 0); and every entry that set a
-# status to done, as [document, whose status, time, entry, time in ms]. A few hundred
-# thousand changes are read as a few strings, not as rows.
+# The changes the figures read: to a document, or that made a span.
+_READ = f"""
+    document_id IS NOT NULL
+    OR (span_id IS NOT NULL AND span_id != 0 AND action IN {_MAKING})"""
+
+# In one scan of the history, in the order it was recorded: every change the figures read, as
+# lists in one row (who, joined by SEPARATOR, with how many there are; the document, the time
+# and the span made, or 0); and every entry that set a status to done, as [document, whose
+# status, time, entry, time in ms]. A few hundred thousand changes are read as a few
+# strings, not as rows.
 _HISTORY = f"""
-    SELECT json_group_array(annotator), group_concat(coalesce(document_id, {_NONE})),
-           group_concat(coalesce(ms, {_NONE})), group_concat(made),
+    SELECT group_concat(annotator, char(31)), count(*),
+           group_concat(coalesce(document_id, {_NONE})), group_concat(coalesce(ms, {_NONE})),
+           group_concat(made),
            json_group_array(json_array(
                document_id, coalesce(json_extract(details, '$.of'), annotator), at, id, ms))
                FILTER (WHERE action = 'set_status' AND document_id IS NOT NULL
@@ -80,8 +87,12 @@ _HISTORY = f"""
                  {_MS.format(at="at")} AS ms,
                  CASE WHEN span_id IS NOT NULL AND action IN {_MAKING} THEN span_id ELSE 0 END
                      AS made
-          FROM changes NOT INDEXED)
-    WHERE document_id IS NOT NULL OR made != 0"""
+          FROM changes NOT INDEXED WHERE {_READ})"""
+
+# The names of the same changes as a JSON array, for when a name holds the separator.
+_HISTORY_NAMES = f"SELECT json_group_array(annotator) FROM changes NOT INDEXED WHERE {_READ}"
+
+SEPARATOR = "\x1f"  # char(31), which no name holds but by mistake
 
 
 @dataclass
@@ -104,11 +115,13 @@ def history(store: Store) -> History:
     """The history as :class:`History` holds it: one statement, one scan of the table."""
     import numpy as np
 
-    names, docs, times, made, done = store.conn.execute(_HISTORY).fetchone()
-    if docs is None:
+    names, rows, docs, times, made, done = store.conn.execute(_HISTORY).fetchone()
+    if not rows:
         empty = np.zeros(0, dtype=np.int64)
         return History([], empty, empty, empty, empty, _latest_done(done))
-    who_names, who = name_codes(names)
+    who_names, who = name_codes(
+        names, rows, lambda: store.conn.execute(_HISTORY_NAMES).fetchone()[0]
+    )
     return History(who_names, who, numbers(docs), numbers(times), numbers(made), _latest_done(done))
 
 
@@ -131,14 +144,24 @@ def numbers(text: str) -> np.ndarray:
     return np.fromstring(text, dtype=np.int64, sep=",")
 
 
-def name_codes(names_json: str) -> tuple[list[str], np.ndarray]:
-    """The names of a JSON array (one a row), each distinct one once in order of first
-    appearance, and each row's as its place among them."""
+def name_codes(joined: str, rows: int, as_json: Callable[[], str]) -> tuple[list[str], np.ndarray]:
+    """The names of ``rows`` rows, ``joined`` by SEPARATOR: each distinct one once, in order of
+    first appearance, and each row's as its place among them. When the names do not split
+    into ``rows`` (a name holds the separator), ``as_json`` gives them as a JSON array."""
     import numpy as np
 
-    names = json.loads(names_json)
-    place = {name: i for i, name in enumerate(dict.fromkeys(names))}
-    return list(place), np.array([place[name] for name in names], dtype=np.int64)
+    names = joined.split(SEPARATOR)
+    if len(names) != rows:
+        names = json.loads(as_json())
+    # A name comes in runs (a person's changes or spans one after another): run by run.
+    runs = [(name, len(list(same))) for name, same in groupby(names)]
+    place: dict[str, int] = {}
+    for name, _ in runs:
+        place.setdefault(name, len(place))
+    codes = np.repeat(
+        np.array([place[name] for name, _ in runs], dtype=np.int64), [n for _, n in runs]
+    )
+    return list(place), codes
 
 
 _DONE_IN_HISTORY = """

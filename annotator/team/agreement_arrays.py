@@ -15,11 +15,11 @@ sorts by group, then by offset, and one pass over them does every group at once.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from annotator.store.activity import name_codes, numbers
 from annotator.store.project import Store
 from annotator.team.agreement import Layer, PairAgreement, Tally
 
@@ -29,11 +29,11 @@ if TYPE_CHECKING:
     import numpy as np
 
 # Every span of the layers asked for (the analysts' own, or the curated one) as five lists in one
-# row, the names a JSON array (a name may hold any character): one scan of the table, no sort
-# by analyst (which took longer than the scan).
+# row (the names joined by activity.SEPARATOR, with how many there are): one scan of the
+# table, no sort by analyst (which took longer than the scan).
 _LAYERS = """
-    SELECT json_group_array(annotator), group_concat(document_id), group_concat(label_id),
-           group_concat(start), group_concat("end")
+    SELECT group_concat(annotator, char(31)), count(*), group_concat(document_id),
+           group_concat(label_id), group_concat(start), group_concat("end")
     FROM spans WHERE origin {origins}"""
 
 # Shifted offsets stay below 2**62: far from int64's limit, checked before they are made.
@@ -65,10 +65,10 @@ def read_layers(
         if name in ids
     }
     origins = "= 'curated'" if curated else "IN ('manual', 'imported')"
-    names, *columns = store.conn.execute(_LAYERS.format(origins=origins)).fetchone()
-    if columns[0] is None:  # no span at all
+    names, rows, *columns = store.conn.execute(_LAYERS.format(origins=origins)).fetchone()
+    if not rows:
         return {}
-    doc, label_id, start, end = (np.fromstring(text, dtype=np.int64, sep=",") for text in columns)
+    doc, label_id, start, end = (numbers(text) for text in columns)
     lookup = np.full(max([int(label_id.max()), *place]) + 1, -1, dtype=np.int64)
     for known, i in place.items():
         lookup[known] = i
@@ -76,10 +76,14 @@ def read_layers(
     if curated:
         layer = {CURATED: label >= 0}
     else:
-        who = json.loads(names)
-        number = {name: i for i, name in enumerate(dict.fromkeys(who))}
-        codes = np.array([number[name] for name in who], dtype=np.int64)
-        layer = {name: (codes == i) & (label >= 0) for name, i in number.items()}
+        who, codes = name_codes(
+            names,
+            rows,
+            lambda: store.conn.execute(
+                f"SELECT json_group_array(annotator) FROM spans WHERE origin {origins}"
+            ).fetchone()[0],
+        )
+        layer = {name: (codes == i) & (label >= 0) for i, name in enumerate(who)}
     return {
         name: Columns(doc[keep], label[keep], start[keep], end[keep])
         for name, keep in layer.items()

@@ -252,3 +252,28 @@ def test_stats_count_a_curator_who_only_curated_agreed_spans(tmp_path):
     lead = json.loads(result.output)["spans_per_hour"]["lead"]
     assert (lead["tagged"], lead["curated"], lead["in_bulk"]) == (0, 0, 5)
     assert lead["spans_per_hour"] is None
+
+
+def test_a_name_holding_the_separator_is_read_whole(tmp_path):
+    """Names are read joined by char(31); one that holds it is read again, whole."""
+    store = team(tmp_path / "team.db", 3)
+    odd = "x\x1fy"
+    with store.transaction():
+        for at in ("2026-03-09T10:00:00.000Z", "2026-03-09T10:01:00.000Z"):
+            store.conn.execute(
+                "INSERT INTO changes (at, annotator, action, document_id, details)"
+                " VALUES (?, ?, 'set_note', 1, '{}')",
+                (at, odd),
+            )
+    got = activity.active_times(store)
+    assert got[(1, odd)] == 60.0
+    assert got == active_times_by_loops(store, activity.DEFAULT_BREAK)
+    store.close()
+
+
+def test_name_codes_number_each_name_in_order_of_first_appearance():
+    names, codes = activity.name_codes("bo\x1fbo\x1fana\x1fbo\x1f", 5, lambda: "[]")
+    assert names == ["bo", "ana", ""]
+    assert codes.tolist() == [0, 0, 1, 0, 2]
+    names, codes = activity.name_codes("a\x1fb", 1, lambda: '["a\\u001fb"]')
+    assert (names, codes.tolist()) == (["a\x1fb"], [0])
