@@ -60,6 +60,7 @@ from annotator.printable import printable
 from annotator.store import activity
 from annotator.store.project import Store
 from annotator.team.agreement import Layer, Tally, add_spans
+from annotator.team.agreement_arrays import Columns, as_layer, read_layers, running_tallies
 from annotator.team.gold_scores import gold_over_time
 
 DEFAULT_SLOWEST = 10
@@ -110,7 +111,8 @@ def figures(
     tally = store.spans.tally()  # every span count, read once along an index
     out = store.stats(tally)
     who = roles(store, tally)
-    times = activity.active_times(store, break_after=break_after)
+    read = activity.history(store)  # the history read once, for every figure made from it
+    times = activity.active_times(store, break_after=break_after, read=read)
     out["analysts"] = who.analysts
     out["curators"] = who.curators
     by_label = spans_by_label_by_analyst(store, tally)
@@ -131,12 +133,12 @@ def figures(
         who for who, counts in out["documents_by_status_by_analyst"].items() if counts["done"]
     }
     pairs = len(set(by_label) | finished) >= 2  # agreement needs two analysts
-    done = activity.done_by_period(store, period, who.only_curators, times=pairs)
+    done = activity.done_by_period(store, period, who.only_curators, times=pairs, read=read)
     out["done"] = {"period": period, "overall": done.overall, "by_analyst": done.by_analyst}
     # Spans made one at a time are read only when some are: a big imported archive has none.
     made = any(origin in ("manual", "curated") for origin, *_ in tally)
     out["spans_per_hour"] = spans_per_hour(
-        activity.spans_made(store) if made else {}, activity.by_analyst(times)
+        activity.spans_made(store, read=read) if made else {}, activity.by_analyst(times)
     )
     out["agreement_over_time"] = (
         agreement_over_time(store, period, done.times, set(by_label))
@@ -264,29 +266,29 @@ def agreement_over_time(
     analysts with spans of their own, when the caller knows them: with fewer than two
     analysts, no span is read.
     """
-    from annotator.team.layers import layers_by_document
-
     done = activity.done_times(store) if done is None else done
-    by_analyst: dict[str, dict[int, str]] = {}
+    # Each time read once, for every pair it is in: its instant and its period.
+    by_analyst: dict[str, dict[int, tuple[datetime, str | None]]] = {}
     for (doc, who), at in done.items():
-        by_analyst.setdefault(who, {})[doc] = at
+        by_analyst.setdefault(who, {})[doc] = (_instant(at), activity.period_of(at, period))
     if own is None:
         own = set(spans_by_label_by_analyst(store))
     analysts = sorted(own | set(by_analyst))
     if len(analysts) < 2:
         return []
     labels = [lab.name for lab in store.labels.all()]
-    layers = layers_by_document(store, set(labels))
+    layers = read_layers(store, labels)
     out = []
     for a, b in combinations(analysts, 2):
         mine, theirs = by_analyst.get(a, {}), by_analyst.get(b, {})
         arrivals: dict[str, list[int]] = {}
         for doc in sorted(mine.keys() & theirs.keys()):
-            later = max((mine[doc], theirs[doc]), key=_instant)
-            key = activity.period_of(later, period)
+            (when, key), (their_when, their_key) = mine[doc], theirs[doc]
+            if their_when > when:  # the later of the two; of two at one instant, a's
+                key = their_key
             if key is not None:
                 arrivals.setdefault(key, []).append(doc)
-        points = _points(arrivals, labels, layers.get(a, {}), layers.get(b, {}))
+        points = _points_of(arrivals, labels, layers.get(a), layers.get(b))
         out.append({"a": a, "b": b, "points": points})
     return out
 
@@ -295,9 +297,33 @@ def _instant(at: str) -> datetime:
     return activity.parse_time(at) or _EARLIEST
 
 
+def _points_of(
+    arrivals: Mapping[str, list[int]], labels: Sequence[str], a: Columns | None, b: Columns | None
+) -> list[dict[str, Any]]:
+    """The pair's points, counted on arrays (in Python when the offsets are too large)."""
+    counted = running_tallies(a, b, arrivals, len(labels))
+    if counted is None:
+        return _points(arrivals, labels, as_layer(a, labels), as_layer(b, labels))
+    points = []
+    for key, documents, tallies in counted:
+        overall = Tally()
+        for t in tallies:
+            overall += t
+        points.append(
+            {
+                "period": key,
+                "documents": documents,
+                "all": _f1(overall),
+                "labels": {label: _f1(t) for label, t in zip(labels, tallies, strict=True)},
+            }
+        )
+    return points
+
+
 def _points(
     arrivals: Mapping[str, list[int]], labels: Sequence[str], a: Layer, b: Layer
 ) -> list[dict[str, Any]]:
+    """The pair's points, document by document: what the arrays count, in Python."""
     so_far = {label: Tally() for label in labels}
     documents = 0
     points = []

@@ -33,14 +33,17 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import lru_cache
+from itertools import groupby
 from statistics import median
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from annotator.store.project import Store
 
 #: Seconds without a change after which an analyst is taken to have paused.
@@ -54,13 +57,118 @@ TOGETHER = 0.5
 # Timestamps have milliseconds; julianday differences carry a little float noise.
 _NOISE = 0.0005
 
-# Every change to a document, in the order it was recorded (a scan of the table), with its
-# time as a Julian day number (SQLite reads ISO 8601 with "Z" or an offset; NULL if not a time).
-_CHANGES = """
-    SELECT annotator, day, document_id FROM (
-        SELECT annotator, julianday(at) AS day, document_id FROM changes
-        WHERE document_id IS NOT NULL ORDER BY id)
-    WHERE day IS NOT NULL"""
+# A history time as whole milliseconds since 1970: SQLite keeps a time as whole milliseconds,
+# which julianday gives as a fraction of a day; rounded back, they are exact (NULL if no time).
+_MS = "CAST(round((julianday({at}) - 2440587.5) * 86400000.0) AS INTEGER)"
+
+# Stands for "none" in a list of numbers (no document, no time): below every time there is.
+_NONE = -(1 << 62)
+_MAKING = "('add_span', 'restore_span', 'accept_suggestion')"
+
+# The changes the figures read: to a document, or that made a span.
+_READ = f"""
+    document_id IS NOT NULL
+    OR (span_id IS NOT NULL AND span_id != 0 AND action IN {_MAKING})"""
+
+# In one scan of the history, in the order it was recorded: every change the figures read, as
+# lists in one row (who, joined by SEPARATOR, with how many there are; the document, the time
+# and the span made, or 0). A few hundred thousand changes are read as a few strings, not as
+# rows.
+_HISTORY = f"""
+    SELECT group_concat(annotator, char(31)), count(*),
+           group_concat(coalesce(document_id, {_NONE})), group_concat(coalesce(ms, {_NONE})),
+           group_concat(made)
+    FROM (SELECT annotator, document_id, {_MS.format(at="at")} AS ms,
+                 CASE WHEN span_id IS NOT NULL AND action IN {_MAKING} THEN span_id ELSE 0 END
+                     AS made
+          FROM changes NOT INDEXED WHERE {_READ})"""
+
+# Every entry that set a status to done, as [document, whose status, time, entry, time in
+# ms], in one JSON array: a scan of its own, which takes half the time these entries take
+# when they are picked out by the scan above.
+_DONE_ENTRIES = f"""
+    SELECT json_group_array(json_array(document_id,
+               coalesce(json_extract(details, '$.of'), annotator), at, id, ms))
+    FROM (SELECT document_id, details, annotator, at, id, {_MS.format(at="at")} AS ms
+          FROM changes NOT INDEXED
+          WHERE action = 'set_status' AND document_id IS NOT NULL
+            AND json_extract(details, '$.after') = 'done')
+    WHERE ms IS NOT NULL"""
+
+# The names of the same changes as a JSON array, for when a name holds the separator.
+_HISTORY_NAMES = f"SELECT json_group_array(annotator) FROM changes NOT INDEXED WHERE {_READ}"
+
+SEPARATOR = "\x1f"  # char(31), which no name holds but by mistake
+
+
+@dataclass
+class History:
+    """What the figures read from the change history, read once (:func:`history`):
+    every change to a document or that made a span (``names``: who made the changes; then a
+    row a change: ``who``, the place of its maker in ``names``; ``doc``; ``ms``, its time in
+    milliseconds since 1970; ``made``, the span it made or 0; ``_NONE`` for no document or no
+    time), and ``done``, the time of the last entry that set each (document, analyst) done."""
+
+    names: list[str]
+    who: np.ndarray
+    doc: np.ndarray
+    ms: np.ndarray
+    made: np.ndarray
+    done: dict[tuple[int, str], str]
+
+
+def history(store: Store) -> History:
+    """The history as :class:`History` holds it: two statements, two scans of the table."""
+    import numpy as np
+
+    done = store.conn.execute(_DONE_ENTRIES).fetchone()[0]
+    names, rows, docs, times, made = store.conn.execute(_HISTORY).fetchone()
+    if not rows:
+        empty = np.zeros(0, dtype=np.int64)
+        return History([], empty, empty, empty, empty, _latest_done(done))
+    who_names, who = name_codes(
+        names, rows, lambda: store.conn.execute(_HISTORY_NAMES).fetchone()[0]
+    )
+    return History(who_names, who, numbers(docs), numbers(times), numbers(made), _latest_done(done))
+
+
+def _latest_done(entries: str | None) -> dict[tuple[int, str], str]:
+    """Of the entries that set a status done, the time of each (document, analyst)'s latest:
+    the last in time, of two at one time the one recorded last."""
+    latest: dict[tuple[int, str], tuple[int, int, str]] = {}
+    for doc, who, at, entry, ms in json.loads(entries) if entries else ():
+        key = (doc, who)
+        known = latest.get(key)
+        if known is None or (ms, entry) > known[:2]:
+            latest[key] = (ms, entry, at)
+    return {key: at for key, (_, _, at) in latest.items()}
+
+
+def numbers(text: str) -> np.ndarray:
+    """A list of integers SQLite's group_concat wrote, as an array."""
+    import numpy as np
+
+    return np.fromstring(text, dtype=np.int64, sep=",")
+
+
+def name_codes(joined: str, rows: int, as_json: Callable[[], str]) -> tuple[list[str], np.ndarray]:
+    """The names of ``rows`` rows, ``joined`` by SEPARATOR: each distinct one once, in order of
+    first appearance, and each row's as its place among them. When the names do not split
+    into ``rows`` (a name holds the separator), ``as_json`` gives them as a JSON array."""
+    import numpy as np
+
+    names = joined.split(SEPARATOR)
+    if len(names) != rows:
+        names = json.loads(as_json())
+    # A name comes in runs (a person's changes or spans one after another): run by run.
+    runs = [(name, len(list(same))) for name, same in groupby(names)]
+    place: dict[str, int] = {}
+    for name, _ in runs:
+        place.setdefault(name, len(place))
+    codes = np.repeat(
+        np.array([place[name] for name, _ in runs], dtype=np.int64), [n for _, n in runs]
+    )
+    return list(place), codes
 
 
 _DONE_IN_HISTORY = """
@@ -77,57 +185,52 @@ _DONE_IN_HISTORY = """
 
 
 def active_times(
-    store: Store, *, break_after: float = DEFAULT_BREAK
+    store: Store, *, break_after: float = DEFAULT_BREAK, read: History | None = None
 ) -> dict[tuple[int, str], float]:
     """Seconds of active time of each (document id, analyst) who changed that document.
 
     An analyst whose changes on a document were all first of their stretch has 0.0. One
-    query over the history, whatever the size of the project.
+    query over the history, whatever the size of the project (none when ``read`` is the
+    history read already).
     """
     if not 0 <= break_after < math.inf:  # NaN too, which every comparison lets through
         raise ValueError("break_after is a finite number of seconds, 0 or more")
-    # Read once and walked in Python: faster than SQLite's window functions here, the sort
-    # being over nearly sorted lists.
-    timelines: dict[tuple[int, str], list[float]] = {}
-    for who, day, doc in store.conn.execute(_CHANGES):
-        timeline = timelines.get((doc, who))
-        if timeline is None:
-            timeline = timelines[(doc, who)] = []
-        timeline.append(day)
-    limit = (break_after + _NOISE) / 86400.0
-    out: dict[tuple[int, str], float] = {}
-    for key, timeline in timelines.items():
-        timeline.sort()
-        total = 0.0
-        previous = timeline[0]
-        for day in timeline:
-            gap = day - previous
-            previous = day
-            if gap <= limit:
-                total += gap
-        out[key] = round(total * 86400.0, 3)
-    return out
+    import numpy as np
 
+    read = history(store) if read is None else read
+    names = read.names
+    kept = (read.doc != _NONE) & (read.ms != _NONE)
+    who, doc, ms = read.who[kept], read.doc[kept], read.ms[kept]
+    if not len(doc):
+        return {}
+    # Every timeline sorted at once (by document, analyst, time), as arrays: each gap between
+    # changes is then a difference of neighbours, exact in milliseconds.
+    order = np.lexsort((ms, who, doc))
+    doc, who, ms = doc[order], who[order], ms[order]
+    same = (doc[1:] == doc[:-1]) & (who[1:] == who[:-1])
+    gaps = np.diff(ms)
+    counted = same & (gaps <= break_after * 1000.0 + _NOISE * 1000.0)
+    first = np.flatnonzero(np.concatenate(([True], ~same)))
+    timeline = np.cumsum(np.concatenate(([True], ~same))) - 1
+    totals = np.bincount(timeline[1:][counted], weights=gaps[counted], minlength=len(first))
+    # In the order each timeline's first change was recorded, as the rows came.
+    arrival = np.minimum.reduceat(order, first)
+    ranked = np.argsort(arrival)
+    keys = zip(doc[first][ranked].tolist(), who[first][ranked].tolist(), strict=True)
+    seconds = (totals[ranked].astype(np.int64) / 1000.0).tolist()
+    return {(d, names[w]): s for (d, w), s in zip(keys, seconds, strict=True)}
 
-# When each span was made, by its id, as milliseconds since 1970: the latest entry that made
-# it (added, put back by redo, or taken from a suggestion). Read as two JSON arrays, one row:
-# a few hundred thousand spans are parsed by the json module, not made into rows one by one.
-# (A JSON number keeps 15 digits: a hundredth of a millisecond, finer than julianday's own.)
-_MADE_AT = """
-    SELECT json_group_array(span_id), json_group_array((day - 2440587.5) * 86400000.0) FROM (
-        SELECT span_id, julianday(at) AS day FROM changes
-        WHERE span_id IS NOT NULL
-          AND action IN ('add_span', 'restore_span', 'accept_suggestion'))
-    WHERE day IS NOT NULL"""
 
 # The ids of each person's spans in their own layer (manual) and the curated one, a row for
 # each person and layer, read along the spans' tally index.
 _MADE_BY = """
-    SELECT annotator, origin = 'curated', json_group_array(id) FROM spans
+    SELECT annotator, origin = 'curated', group_concat(id) FROM spans
     WHERE origin IN ('manual', 'curated') GROUP BY annotator, origin"""
 
 
-def spans_made(store: Store, *, together: float = TOGETHER) -> dict[str, dict[str, int]]:
+def spans_made(
+    store: Store, *, together: float = TOGETHER, read: History | None = None
+) -> dict[str, dict[str, int]]:
     """How each person's spans (those there now) were made, by name: ``tagged`` (in their own
     layer) and ``curated`` (in the curated layer) one at a time, and ``in_bulk``, either
     layer, made in one step with others (see the module's docstring). A curated span no
@@ -136,34 +239,41 @@ def spans_made(store: Store, *, together: float = TOGETHER) -> dict[str, dict[st
 
     A span was made together with another when the one made just before or just after it by
     the same person was made less than ``together`` seconds away: each person's making times
-    are sorted and compared with their neighbours here, a list at a time (faster than SQL's
-    window functions, or a loop over rows, over a hundred thousand spans)."""
-    ids, times = (json.loads(column) for column in store.conn.execute(_MADE_AT).fetchone())
-    made: dict[int, float] = dict(zip(ids, times, strict=True))
-    if len(made) < len(ids):  # a span made again (put back by redo): its latest making
-        for span, at in zip(ids, times, strict=True):
-            made[span] = max(made[span], at)
+    are sorted and compared with their neighbours, as arrays (faster than SQL's window
+    functions, or a loop over rows, over a hundred thousand spans). ``read``: the history, when
+    read already."""
+    import numpy as np
+
+    read = history(store) if read is None else read
+    kept = (read.made != 0) & (read.ms != _NONE)
+    made, at = read.made[kept], read.ms[kept]
+    order = np.lexsort((at, made))  # by span, its latest making last
+    made, at = made[order], at[order]
+    latest = np.concatenate((made[1:] != made[:-1], [True])) if len(made) else made == 0
+    made, at = made[latest], at[latest]
     out: dict[str, dict[str, int]] = {}
-    made_by: dict[str, list[tuple[float, bool]]] = {}
-    for who, curated, spans in store.conn.execute(_MADE_BY):
+    made_by: dict[str, list[tuple[np.ndarray, bool]]] = {}
+    for who, curated, ids in store.conn.execute(_MADE_BY):
         mine = out.setdefault(who, {"tagged": 0, "curated": 0, "in_bulk": 0})
-        known = [made.get(span) for span in json.loads(spans)]
-        found = [(at, bool(curated)) for at in known if at is not None]
+        span = numbers(ids)
+        place = np.minimum(np.searchsorted(made, span), max(len(made) - 1, 0))
+        known = (made[place] == span) if len(made) else np.zeros(len(span), dtype=bool)
         if curated:  # put in by curate --agreed
-            mine["in_bulk"] += len(known) - len(found)
-        made_by.setdefault(who, []).extend(found)
+            mine["in_bulk"] += int(len(span) - known.sum())
+        made_by.setdefault(who, []).append((at[place[known]], bool(curated)))
     gap = (together - _NOISE) * 1000.0  # less than: exactly half a second apart is not
     for who, found in made_by.items():
-        found.sort()
-        # each with the next: close[i] says whether found[i] and found[i + 1] were together
-        close = [b[0] - a[0] < gap for a, b in zip(found, found[1:], strict=False)]
-        bulks = map(bool.__or__, [False, *close], [*close, False])
+        when = np.concatenate([times for times, _ in found])
+        curated_ = np.concatenate([np.full(len(times), c) for times, c in found])
+        order = np.argsort(when, kind="stable")
+        when, curated_ = when[order], curated_[order]
+        # each with the next: close[i] says whether the i-th and the next were made together
+        close = np.diff(when) < gap
+        bulk = np.concatenate(([False], close)) | np.concatenate((close, [False]))
         mine = out[who]
-        for (_, curated), bulk in zip(found, bulks, strict=True):
-            if bulk:
-                mine["in_bulk"] += 1
-            else:
-                mine["curated" if curated else "tagged"] += 1
+        mine["in_bulk"] += int(bulk.sum())
+        mine["curated"] += int((~bulk & curated_).sum())
+        mine["tagged"] += int((~bulk & ~curated_).sum())
     return {who: out[who] for who in sorted(out)}
 
 
@@ -213,13 +323,14 @@ def slowest(per_document: Mapping[int, float], count: int = 10) -> list[tuple[in
 # -- when documents were done ---------------------------------------------------------------
 
 
-def done_times(store: Store) -> dict[tuple[int, str], str]:
+def done_times(store: Store, read: History | None = None) -> dict[tuple[int, str], str]:
     """When each analyst's document that is done now became done: (document id, analyst) →
     the time, as the history records it.
 
     The time is that of the last history entry that set the analyst's status to done. A status
     that came with an imported file, or from before the history kept statuses, has no such
-    entry: its row's own time (when it was last set) stands in.
+    entry: its row's own time (when it was last set) stands in. ``read``: the history, when
+    read already.
     """
     current = {
         (doc, who): at
@@ -227,7 +338,10 @@ def done_times(store: Store) -> dict[tuple[int, str], str]:
             "SELECT document_id, annotator, updated_at FROM statuses WHERE status = 'done'"
         )
     }
-    recorded = {(doc, who): at for doc, who, at in store.conn.execute(_DONE_IN_HISTORY)}
+    if read is None:
+        recorded = {(doc, who): at for doc, who, at in store.conn.execute(_DONE_IN_HISTORY)}
+    else:
+        recorded = read.done
     return {key: recorded.get(key, at) for key, at in current.items()}
 
 
@@ -270,17 +384,22 @@ class DoneCounts:
 
 
 def done_by_period(
-    store: Store, period: str = "day", leave_out: Iterable[str] = (), *, times: bool = False
+    store: Store,
+    period: str = "day",
+    leave_out: Iterable[str] = (),
+    *,
+    times: bool = False,
+    read: History | None = None,
 ) -> DoneCounts:
     """The documents done, counted by period, ``leave_out``'s statuses left out (with
-    ``times``, each done time too, and the counts made from them). Without ``times``, counted
-    in SQL by time first, so that a million statuses set at one time (by an import) are one
-    row here, not a million."""
+    ``times``, each done time too, and the counts made from them, the history's entries
+    taken from ``read`` when given). Without ``times``, counted in SQL by time first, so that
+    a million statuses set at one time (by an import) are one row here, not a million."""
     if period not in PERIODS:
         raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
     skip = json.dumps(sorted(leave_out))
     if times:
-        return _done_with_times(store, period, skip)
+        return _done_with_times(store, period, skip, read)
     by_analyst: dict[str, dict[str, int]] = {}
     overall: dict[str, int] = {}
     latest: dict[int, tuple[datetime, str]] = {}
@@ -322,14 +441,29 @@ def done_by_period(
     return _in_order(overall, by_analyst)
 
 
-def _done_with_times(store: Store, period: str, skip: str) -> DoneCounts:
+# The statuses that are done now, but for those of the analysts left out (?1, JSON).
+_DONE_NOW = """
+    SELECT document_id, annotator, updated_at FROM statuses
+    WHERE status = 'done' AND annotator NOT IN (SELECT value FROM json_each(?1))"""
+
+
+def _done_with_times(store: Store, period: str, skip: str, read: History | None) -> DoneCounts:
     """:func:`done_by_period` with each done time: every time is read anyway, so the counts
     are made from them here (a document done overall in the period of the latest of its
     analysts' times), without SQL counting them again."""
     each: dict[tuple[int, str], str] = {}
     by_analyst: dict[str, dict[str, int]] = {}
     latest: dict[int, tuple[datetime, str]] = {}
-    for doc, who, at in store.conn.execute(_DONE_AT, (skip,)):
+    rows: Iterable[tuple[int, str, str]]
+    if read is None:
+        rows = store.conn.execute(_DONE_AT, (skip,))
+    else:  # as _DONE_AT has them: the last entry that set the status done, else its own time
+        recorded = read.done
+        rows = (
+            (doc, who, recorded.get((doc, who), at))
+            for doc, who, at in store.conn.execute(_DONE_NOW, (skip,))
+        )
+    for doc, who, at in rows:
         each[(doc, who)] = at
         mine = by_analyst.setdefault(who, {})
         key = period_of(at, period)

@@ -12,6 +12,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from operator import itemgetter
 from typing import Any
 
 from annotator.changes import Change, Changes, changes_of, with_changes
@@ -49,15 +50,22 @@ def relations_of(conn: sqlite3.Connection, span_id: int) -> list[Relation]:
     return [relation_from_row(r) for r in rows]
 
 
+_TEXT_ORDER = itemgetter(2, 3, 0)  # start, end, id in SPAN_COLUMNS
+
+
 class Spans(Part):
     """``store.spans``: the spans of every document, each write one committed transaction."""
 
     def in_document(self, document_id: int) -> list[Span]:
+        """The document's spans in text order (by start, end, then id)."""
+        # Read in the index's order (by start) and the ties put in order here: SQLite's own
+        # sort of every column, texts and all, took a tenth of opening a long article.
         rows = self.conn.execute(
             f"SELECT {SPAN_COLUMNS} FROM spans s JOIN labels l ON l.id = s.label_id"
-            ' WHERE s.document_id = ? ORDER BY s.start, s."end", s.id',
+            " WHERE s.document_id = ? ORDER BY s.start",
             (document_id,),
-        )
+        ).fetchall()
+        rows.sort(key=_TEXT_ORDER)
         return [span_from_row(r) for r in rows]
 
     def get(self, span_id: int) -> Span:

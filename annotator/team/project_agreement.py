@@ -7,26 +7,20 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import combinations
 from typing import Any
 
 from annotator.model import LabelError
 from annotator.store.project import Store
-from annotator.team.agreement import (
-    PairAgreement,
-    disagreements,
-    layer_of,
-    pair_of_layers,
-    pairs_of_layers,
-)
+from annotator.team.agreement import PairAgreement, disagreements, pair_of_layers
+from annotator.team.agreement_arrays import Columns, as_layer, pair_of_columns, read_layers
 from annotator.team.layers import (
     CURATED,
     RelationKey,
     curated_documents,
-    curated_layer,
     done_by,
-    layers_by_document,
     lengths,
     relation_layers,
 )
@@ -60,6 +54,26 @@ def relation_agreement(
     return out
 
 
+def _pair(
+    a: str,
+    b: str,
+    documents: set[int],
+    size: Mapping[int, int],
+    layers: Mapping[str, Columns],
+    labels: list[str],
+    b_layers: Mapping[str, Columns] | None = None,
+) -> PairAgreement:
+    """The pair's agreement counted on arrays (B's layer from ``b_layers`` when given); in
+    Python when its offsets are too large for them (never in text of a human size)."""
+    of_a, of_b = layers.get(a), (layers if b_layers is None else b_layers).get(b)
+    counted = pair_of_columns(a, b, sorted(documents), size, of_a, of_b, labels)
+    if counted is not None:
+        return counted
+    return pair_of_layers(
+        a, b, sorted(documents), size, as_layer(of_a, labels), as_layer(of_b, labels), labels
+    )
+
+
 @dataclass
 class AgreementReport:
     pairs: list[PairAgreement]
@@ -84,25 +98,20 @@ def agreement(
     if against not in (None, CURATED):
         raise ValueError(f"agreement can be measured against {CURATED!r} only, not {against!r}")
     chosen = _labels(store, labels)
-    layers = layers_by_document(store, set(chosen))
+    layers = read_layers(store, chosen)
     done = done_by(store)
     analysts = sorted(set(layers) | set(done))
     size = lengths(store, set().union(*done.values()))
     if against is None:
-        pairs = pairs_of_layers(analysts, done, size, layers, chosen)
+        pairs = [
+            _pair(a, b, done.get(a, set()) & done.get(b, set()), size, layers, chosen)
+            for a, b in combinations(analysts, 2)
+        ]
     else:
         settled = curated_documents(store)
-        gold = layer_of(curated_layer(store), set(chosen))
+        gold = read_layers(store, chosen, curated=True)
         pairs = [
-            pair_of_layers(
-                who,
-                CURATED,
-                sorted(done.get(who, set()) & settled),
-                size,
-                layers.get(who, {}),
-                gold,
-                chosen,
-            )  # fmt: skip
+            _pair(who, CURATED, done.get(who, set()) & settled, size, layers, chosen, gold)
             for who in analysts
         ]
     linked = relation_layers(store)

@@ -99,3 +99,26 @@ def test_suggestions_are_items_of_their_own_kind() -> None:
     assert kinds == [("span", [accepted], []), (SUGGESTION, [], [proposed])]
     assert ("selected", None, Selection(SUGGESTION, 2)) in seen  # it went, so deselected
     assert model.all_spans() == {1: rocket, 3: accepted}
+
+
+def test_a_layer_lists_the_spans_it_shows_and_the_model_sorts_them_by_kind() -> None:
+    """The loops written out for a long article keep :meth:`Layer.shows` and ``kind_of``."""
+    from itertools import product
+
+    from annotator.session.document_model import SUGGESTION, kind_of
+    from annotator.session.layers import CURATED, EVERYONE, MINE, Layer
+
+    spans = [
+        Span(1, 0, 3, "claim", "The", annotator=who, origin=origin, id=i)
+        for i, (who, origin) in enumerate(
+            product(["ana", "bo"], ["manual", "imported", "suggested", "curated"])
+        )
+    ]
+    for kind, who in product([MINE, EVERYONE, CURATED], ["ana", "bo", "cy"]):
+        layer = Layer(kind, who)
+        assert layer.spans(spans) == [s for s in spans if layer.shows(s)]
+    model = DocumentModel()
+    model.load(1, TEXT, spans)
+    assert model.spans == {s.id: s for s in spans if kind_of(s) == SPAN}
+    assert model.suggestions == {s.id: s for s in spans if kind_of(s) == SUGGESTION}
+    assert list(model.spans) == [s.id for s in spans if kind_of(s) == SPAN]

@@ -687,3 +687,11 @@ def test_restamping_many_suggestions_records_each_and_refuses_a_span_of_an_analy
     with pytest.raises(SpanError, match="not a suggestion"):
         store.spans.restamp_many([(second.id, "learned#3", 0.1), (mine.id, "learned#3", 0.1)])
     assert store.spans.get(second.id).suggester == "learned#2"  # nothing half-written
+
+
+def test_a_documents_spans_come_in_text_order_by_start_end_then_id(store, add_doc):
+    doc = add_doc("The council voted to raise taxes on Monday.")
+    made = [(4, 20), (0, 3), (4, 11), (4, 20), (0, 43), (4, 11), (12, 20)]
+    spans = [store.spans.add(doc, start, end, "claim") for start, end in made]
+    expected = sorted(spans, key=lambda s: (s.start, s.end, s.id))
+    assert store.spans.in_document(doc) == expected
