@@ -119,6 +119,7 @@ for _command in (
     cli_packets.assign,
     cli_packets.packet,
     cli_packets.progress_command,
+    cli_packets.send_back_command,
     cli_gold.gold,
     cli_suggest.suggest,
     cli_suggest.patterns,

@@ -1,5 +1,6 @@
-"""`annotator assign`, `packet` and `progress`: the lead hands documents out to analysts, as
-project files of their own, and follows how far the work has come."""
+"""`annotator assign`, `packet`, `progress` and `send-back`: the lead hands documents out to
+analysts, as project files of their own, follows how far the work has come, and sends work
+back for correction."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ OVERLAP = Whole(1, 10_000, what="a whole number of analysts")
 SAMPLE = Number(0, 1, low_open=True, what="a fraction")
 SEED = Whole(0, 2**63 - 1, what="a whole number")
 GOLD = Whole(0, 1_000_000, what="a whole number of documents")
+SPAN_ID = Whole(1, 2**63 - 1, what="a span's id")
 QUEUE_ORDERS = ("project", "shuffled")  # annotator.team.assign.QUEUE_ORDERS, not imported here
 
 
@@ -209,3 +211,43 @@ def progress_command(ctx: click.Context, as_json: bool) -> None:
         return
     for line in figures.lines():
         click.echo(line)
+
+
+@click.command("send-back")
+@click.argument("references", nargs=-1, required=True, metavar="DOCUMENT...")
+@click.option("--analyst", required=True, help="The analyst whose work goes back to them.")
+@click.option("--note", required=True, help="What to correct, as the analyst will read it.")
+@click.option(
+    "--span",
+    "spans",
+    type=SPAN_ID,
+    multiple=True,
+    metavar="ID",
+    help="A span of the analyst's the note is about (repeat for more).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print what was sent back as JSON.")
+@click.pass_context
+def send_back_command(
+    ctx: click.Context,
+    references: tuple[str, ...],
+    analyst: str,
+    note: str,
+    spans: tuple[int, ...],
+    as_json: bool,
+) -> None:
+    """Send documents back to an analyst for correction, with a note.
+
+    DOCUMENT is a document's id as exports write it, or its number in `annotator documents`.
+    The analyst's next packet (`annotator packet`) carries each one first in their queue, with
+    their own work as last merged, the note and the curator's changes to their spans; merging
+    it back takes their correction.
+    """
+    from annotator.team.send_back import send_back
+
+    store = store_of(ctx)
+    with user_errors():
+        report = send_back(store, references, analyst, note, spans)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2, allow_nan=False))
+    else:
+        click.echo(report.summary())
