@@ -97,6 +97,18 @@ def send_back(
     ``spans`` of theirs on them, if given), in one transaction. Refused, with nothing
     written, for an unknown document or span, an analyst with no work on a document, a span
     not theirs, an empty note, or a send-back of a document to them still open."""
+    with store.transaction():
+        return send_back_documents(store, _documents(store, references), analyst, note, spans)
+
+
+def send_back_documents(
+    store: Store,
+    documents: Sequence[int],
+    analyst: str,
+    note: str,
+    spans: Sequence[int] = (),
+) -> SendBackReport:
+    """:func:`send_back` of documents given by their ids (as the window knows them)."""
     note = note.strip()
     if not note:
         raise SendBackError("the note is empty: say what to correct; nothing was sent back")
@@ -106,7 +118,6 @@ def send_back(
         raise SendBackError(f"{e}; nothing was sent back") from None
     report = SendBackReport()
     with store.transaction():
-        documents = _documents(store, references)
         for doc in documents:
             _check_open(store, doc, analyst)
         about = _spans_about(store, spans, documents, analyst)
@@ -193,6 +204,21 @@ def _spans_about(
         if span not in about.setdefault(doc, []):
             about[doc].append(span)
     return about
+
+
+def spans_at(
+    conn: sqlite3.Connection, document: int, analyst: str, keys: Iterable[Edge]
+) -> list[int]:
+    """The analyst's own spans on a document at these places, (start, end, label), by id:
+    the spans a curator chose in review mode, which shows places rather than ids."""
+    wanted = set(keys)
+    rows = conn.execute(
+        'SELECT s.id, s.start, s."end", l.name FROM spans s JOIN labels l ON l.id = s.label_id'
+        " WHERE s.document_id = ? AND s.annotator = ? AND s.origin IN ('manual', 'imported')"
+        " ORDER BY s.id",
+        (document, analyst),
+    )
+    return [sid for sid, start, end, label in rows if (start, end, label) in wanted]
 
 
 def open_send_back(conn: sqlite3.Connection, document: int, analyst: str) -> int | None:
@@ -302,7 +328,8 @@ class Carried:
 
 def to_carry(conn: sqlite3.Connection, analyst: str, *, everything: bool) -> list[Carried]:
     """The analyst's open send-backs that no packet carried yet (every open one, with
-    ``everything``), each with the curator's changes as they are now."""
+    ``everything``), each with the curator's changes as they are now (none on a document
+    with no curated layer yet)."""
     uncarried = "" if everything else " AND b.packet_id IS NULL"
     rows = conn.execute(
         "SELECT b.id, b.document_id, d.text_hash, b.note, b.spans, b.sent_at, b.sent_by, d.text"
@@ -323,7 +350,11 @@ def to_carry(conn: sqlite3.Connection, analyst: str, *, everything: bool) -> lis
                 layers[True].append((start, end, label))
             elif who == analyst:
                 layers[False].append((start, end, label))
-        changes = curator_changes(text, layers[False], layers[True])
+        settled = conn.execute("SELECT 1 FROM curations WHERE document_id = ?", (doc,)).fetchone()
+        # No curated layer yet (nothing curated, not settled): the curator changed nothing.
+        changes = (
+            curator_changes(text, layers[False], layers[True]) if layers[True] or settled else []
+        )
         carried.append(Carried(sid, doc, digest, note, json.loads(spans), at, by, changes))
     return carried
 
