@@ -90,6 +90,9 @@ class DocumentProgress:
 class Progress:
     analysts: list[AnalystProgress] = field(default_factory=list)
     documents: DocumentProgress = field(default_factory=DocumentProgress)
+    #: Documents sent back for correction and not returned yet, to anyone (an analyst with
+    #: no assignment too).
+    sent_back: int = 0
 
     @property
     def overall(self) -> Tally:
@@ -100,10 +103,6 @@ class Progress:
             sum(a.skipped for a in self.analysts),
         )
 
-    @property
-    def sent_back(self) -> int:
-        """Documents sent back for correction and not returned yet, over every analyst."""
-        return sum(a.sent_back for a in self.analysts)
 
     @property
     def has_work(self) -> bool:
@@ -259,6 +258,7 @@ def progress(store: Store) -> Progress:
             " GROUP BY a.document_id)"
         ).fetchone()
         marked = int(conn.execute("SELECT count(*) FROM gold").fetchone()[0])
+    result.sent_back = sum(sent_back.values())
     result.documents = DocumentProgress(
         total, int(assigned), int(finished or 0), int(begun or 0), marked
     )

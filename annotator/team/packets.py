@@ -65,6 +65,7 @@ class PacketReport:
     patterns: Path | None = None
     gold: int = 0  # gold documents given with it (of ``documents``)
     seed: int | None = None  # the seed that chose and placed them
+    sent_back: int = 0  # documents sent back for correction, first (of ``documents``)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -76,6 +77,7 @@ class PacketReport:
             "patterns": as_text(str(self.patterns)) if self.patterns else None,
             "gold": self.gold,
             "seed": self.seed,
+            "sent_back": self.sent_back,
         }
 
     def summary(self) -> str:
@@ -83,6 +85,8 @@ class PacketReport:
         gold = ""
         if self.gold:
             gold = f", {self.gold:,} of them gold (placed by seed {self.seed})"
+        if self.sent_back:
+            gold += f", {self.sent_back:,} of them sent back for correction"
         return (
             f"Wrote {printable(self.path)}: {self.documents:,} documents for "
             f"{printable(self.analyst)}{gold} (packet {self.packet_id}){beside}. "
@@ -389,7 +393,11 @@ def _write(
             _build(temporary, store.conn, queue, about, patterns_bytes, carried)
             with store.transaction():
                 _record(store, about, out, rows, everything=everything)
-                record_carried(store.conn, carried, packet_id)
+                if record_carried(store.conn, carried, packet_id, everything=everything):
+                    raise PacketError(
+                        f"a document sent back to {printable(analyst)!r} went out in another "
+                        "packet, or came back, while this one was made; nothing was written"
+                    )
                 if gold is not None:
                     record_given(store, packet_id, gold)
                 if patterns is not None and patterns_bytes is not None:
@@ -417,6 +425,7 @@ def _write(
         patterns[1] if patterns else None,
         len(gold.new) if gold else 0,
         gold.seed if gold else None,
+        len(carried),
     )
 
 

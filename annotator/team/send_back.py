@@ -439,13 +439,21 @@ def _copy_relations(
     )
 
 
-def record_carried(conn: sqlite3.Connection, carried: Sequence[Carried], packet_id: str) -> None:
-    """In the team project: the packet that carries each send-back, and the changes it
-    showed."""
+def record_carried(
+    conn: sqlite3.Connection, carried: Sequence[Carried], packet_id: str, *, everything: bool
+) -> int:
+    """In the team project: the packet that carries each send-back (the latest, whose
+    correction a merge takes), and the changes it showed. The send-backs were read before
+    the packet was built: how many of them came back, or went out in another packet
+    (unless ``everything``), meanwhile."""
+    again = "" if everything else " AND packet_id IS NULL"
+    before = conn.total_changes
     conn.executemany(
-        "UPDATE send_backs SET packet_id = ?, changes = ? WHERE id = ?",
+        "UPDATE send_backs SET packet_id = ?, changes = ? WHERE id = ? AND returned_at IS NULL"
+        + again,
         [(packet_id, json.dumps(c.changes, ensure_ascii=False), c.id) for c in carried],
     )
+    return len(carried) - (conn.total_changes - before)
 
 
 # -- coming back -------------------------------------------------------------------------------

@@ -254,3 +254,94 @@ def test_offsets_of_changes_are_code_points():
     text = "😀 é claim here"
     (change,) = curator_changes(text, [], [(4, 9, "claim")])
     assert change["text"] == "claim" and change_line(change) == "added claim “claim” [4, 9)"
+
+
+def test_a_document_with_no_curated_layer_goes_back_with_the_note_and_no_changes(team, tmp_path):
+    doc = ana_documents(team)[2]
+    send_back(team, [str(doc)], "ana", "The quote is the mayor's.")
+    report = write_packet(team, "ana", tmp_path / "ana-2.db")
+    assert (report.documents, report.sent_back) == (1, 1)
+    assert "1 of them sent back for correction" in report.summary()
+    assert report.to_json()["sent_back"] == 1
+    assert table(tmp_path / "ana-2.db", "SELECT note, changes FROM send_backs") == [
+        ("The quote is the mayor's.", "[]")
+    ]
+
+
+def test_a_packet_of_everything_carries_an_open_send_back_again_and_takes_it_over(
+    team, tmp_path, dump
+):
+    doc = ana_documents(team)[0]
+    send_back(team, [str(doc)], "ana", "Check the edges.")
+    first = write_packet(team, "ana", tmp_path / "ana-2.db")
+    again = write_packet(team, "ana", tmp_path / "ana-3.db", everything=True)
+    assert again.sent_back == 1 and first.sent_back == 1
+    carried = team.conn.execute("SELECT packet_id FROM send_backs").fetchall()
+    assert carried == [(again.packet_id,)]
+    digest = text_hash_of(team, doc)
+    for name in ("ana-2.db", "ana-3.db"):
+        with Store(tmp_path / name, "ana") as packet:
+            (pdoc,) = packet.conn.execute(
+                "SELECT id FROM documents WHERE text_hash = ?", (digest,)
+            ).fetchone()
+            packet.spans.add(pdoc, 30, 36, "claim")
+            packet.statuses.set(pdoc, "done")
+    before = dump(team.path)
+    with pytest.raises(MergeError, match="other work"):
+        merge_projects(team, [tmp_path / "ana-2.db"])  # the latest packet carries it now
+    assert dump(team.path) == before
+    merge_projects(team, [tmp_path / "ana-3.db"])
+    assert progress(team).sent_back == 0
+
+
+def test_a_send_back_taken_by_another_packet_meanwhile_refuses_this_one(
+    team, tmp_path, monkeypatch
+):
+    """Two packets for one analyst made at once: the send-backs are read before the packet
+    is built, and the one recorded second finds them gone and leaves nothing."""
+    from annotator.team import packets as packets_module
+
+    send_back(team, [str(ana_documents(team)[0])], "ana", "Check the edges.")
+    real = packets_module._build
+    calls = []
+
+    def meanwhile(*args, **kwargs):
+        real(*args, **kwargs)
+        calls.append(1)
+        if len(calls) == 1:  # while this packet is built, another process makes one
+            with Store(team.path, "other") as other:
+                write_packet(other, "ana", tmp_path / "first.db")
+
+    monkeypatch.setattr(packets_module, "_build", meanwhile)
+    with pytest.raises(PacketError, match="went out in another packet, or came back, while"):
+        write_packet(team, "ana", tmp_path / "second.db")
+    assert not (tmp_path / "second.db").exists() and (tmp_path / "first.db").exists()
+    assert team.conn.execute("SELECT count(*) FROM packets WHERE analyst = 'ana'").fetchone() == (
+        2,
+    )
+
+
+def test_progress_counts_a_send_back_to_an_analyst_with_no_assignment(tmp_path):
+    """Work merged from an analyst's own project (no packet, no assignment) can be sent back
+    too: their next packet carries it alone, and everyone's total counts it."""
+    with Store(tmp_path / "cy.db", "cy") as own:
+        with own.transaction():
+            doc = own.documents.insert(text=TEXTS[0], text_hash="h0", title="only")
+        own.spans.add(doc, 0, 7, "claim")
+    with lead_project(tmp_path / "lead.db", TEXTS[1:3]) as lead:
+        assign(lead, ["ana"], seed=1)
+        merge_projects(lead, [tmp_path / "cy.db"])
+        (mine,) = lead.conn.execute("SELECT id FROM documents WHERE title = 'only'").fetchone()
+        send_back(lead, [str(mine)], "cy", "Not a claim.")
+        figures = progress(lead)
+        assert figures.sent_back == 1 and figures.to_json()["overall"]["sent_back"] == 1
+        report = write_packet(lead, "cy", tmp_path / "cy-1.db")
+        assert (report.documents, report.sent_back) == (1, 1)
+        with Store(tmp_path / "cy-1.db", "cy") as packet:
+            (pdoc,) = packet.documents.ids()
+            (span,) = packet.spans.in_document(pdoc)
+            packet.spans.delete(span.id)
+            packet.statuses.set(pdoc, "done")
+        merge_projects(lead, [tmp_path / "cy-1.db"])
+        assert progress(lead).sent_back == 0
+        assert lead.spans.in_document(mine) == []
