@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from annotator.cli.common import Number, Whole, store_of, user_errors
+from annotator.printable import as_text, printable
 
 OVERLAP = Whole(1, 10_000, what="a whole number of analysts")
 SAMPLE = Number(0, 1, low_open=True, what="a fraction")
@@ -225,6 +226,14 @@ def progress_command(ctx: click.Context, as_json: bool) -> None:
     metavar="ID",
     help="A span of the analyst's the note is about (repeat for more).",
 )
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write an update file for the packet the analyst already has (the one their "
+    "work on the documents came back in), to apply there with `annotator apply-update`; an "
+    "existing file is never replaced.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print what was sent back as JSON.")
 @click.pass_context
 def send_back_command(
@@ -233,6 +242,7 @@ def send_back_command(
     analyst: str,
     note: str,
     spans: tuple[int, ...],
+    out: Path | None,
     as_json: bool,
 ) -> None:
     """Send documents back to an analyst for correction, with a note.
@@ -243,11 +253,45 @@ def send_back_command(
     it back takes their correction.
     """
     from annotator.team.send_back import send_back
+    from annotator.team.send_back_update import send_back_to_packet
 
     store = store_of(ctx)
     with user_errors():
-        report = send_back(store, references, analyst, note, spans)
+        if out is None:
+            report = send_back(store, references, analyst, note, spans)
+        else:
+            report = send_back_to_packet(store, references, analyst, note, spans, out)
     if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2, allow_nan=False))
-    else:
+        data = {**report.to_json(), "update": as_text(str(out)) if out else None}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
+    elif out is None:
         click.echo(report.summary())
+    else:
+        first = report.summary().splitlines()[:-1]
+        click.echo("\n".join(first))
+        click.echo(
+            f"Wrote {printable(out)}: the analyst applies it to the packet they have with "
+            f"`annotator --db PACKET apply-update {printable(out)}`, then sends that packet back."
+        )
+
+
+@click.command("apply-update")
+@click.argument("update", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print what was applied as JSON.")
+@click.pass_context
+def apply_update_command(ctx: click.Context, update: Path, as_json: bool) -> None:
+    """Apply a send-back update file from the lead to this packet (--db).
+
+    Each document the update sends back comes first in the document list, with the
+    curator's note and changes above the article, and your status on it in progress again;
+    merging the packet back takes your correction. Applying it twice changes nothing.
+    """
+    from annotator.team.send_back_update import apply_update
+
+    store = store_of(ctx)
+    with user_errors():
+        applied = apply_update(store, update)
+    if as_json:
+        click.echo(json.dumps(applied.to_json(), ensure_ascii=False, indent=2, allow_nan=False))
+    else:
+        click.echo(applied.summary())

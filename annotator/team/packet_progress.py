@@ -103,7 +103,6 @@ class Progress:
             sum(a.skipped for a in self.analysts),
         )
 
-
     @property
     def has_work(self) -> bool:
         """Whether any analyst has begun any document given them (in this project, or in a

@@ -513,7 +513,7 @@ def sent_back_documents(conn: sqlite3.Connection, analyst: str) -> list[int]:
     (none in a project that is not such a packet)."""
     rows = conn.execute(
         "SELECT document_id FROM send_backs WHERE analyst = ? AND packet_id = ?"
-        " ORDER BY document_id",
+        " AND returned_at IS NULL ORDER BY document_id",
         (analyst, _own_id(conn)),
     )
     return [int(r[0]) for r in rows]
@@ -524,7 +524,7 @@ def correction_of(conn: sqlite3.Connection, document: int, analyst: str) -> Corr
     ``analyst``; None when it carries none."""
     row = conn.execute(
         "SELECT sent_by, note, sent_at, spans, changes FROM send_backs WHERE document_id = ?"
-        " AND analyst = ? AND packet_id = ? ORDER BY id DESC LIMIT 1",
+        " AND analyst = ? AND packet_id = ? AND returned_at IS NULL",
         (document, analyst, _own_id(conn)),
     ).fetchone()
     if row is None:

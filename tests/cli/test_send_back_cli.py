@@ -89,3 +89,35 @@ def test_send_back_reaches_the_analyst_with_its_note_and_comes_back_corrected(tm
     assert json.loads(run(*db, "progress", "--json").output)["overall"]["sent_back"] == 0
     again = run("merge", str(folder / "ana-1.db"), "--into", str(lead))
     assert again.exit_code == 1 and "Nothing was merged" in again.output
+
+
+def test_an_update_file_on_the_command_line(tmp_path, dump):
+    lead = tmp_path / "lead.db"
+    with lead_project(lead, TEXTS):
+        pass
+    db = ["--db", str(lead), "--user", "lead"]
+    assert run(*db, "assign", "ana", "--seed", "1", "--packets", str(tmp_path)).exit_code == 0
+    packet = tmp_path / "ana-1.db"
+    with Store(packet, "ana") as opened:
+        for doc in opened.documents.ids():
+            opened.spans.add(doc, 12, 21, "claim")
+            opened.statuses.set(doc, "done")
+    assert run("merge", str(packet), "--into", str(lead)).exit_code == 0
+    out = tmp_path / "fix.json"
+    sent = run(*db, "send-back", "doc-1", "--analyst", "ana", "--note", "Who says so?",
+               "--out", str(out))  # fmt: skip
+    assert sent.exit_code == 0, sent.output
+    assert f"apply-update {out}" in sent.output
+    applied = run("--db", str(packet), "--user", "ana", "apply-update", str(out), "--json")
+    assert applied.exit_code == 0, applied.output
+    (doc,) = json.loads(applied.output)["sent_back"]
+    assert rows(packet, "SELECT note FROM send_backs") == [("Who says so?",)]
+    before = dump(lead)
+    refused = run("--db", str(lead), "apply-update", str(out))
+    assert refused.exit_code == 1 and "is not a packet" in refused.output
+    assert refused.output.count("\n") == 1 and dump(lead) == before
+    with Store(packet, "ana") as opened:
+        opened.spans.add(doc, 0, 7, "quote")
+        opened.statuses.set(doc, "done")
+    assert run("merge", str(packet), "--into", str(lead)).exit_code == 0
+    assert json.loads(run(*db, "progress", "--json").output)["overall"]["sent_back"] == 0
