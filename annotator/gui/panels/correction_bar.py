@@ -30,7 +30,6 @@ class CorrectionBar(QFrame):
         self.note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.changes = QListWidget()
         self.changes.setObjectName("correctionChanges")
-        self.changes.setMaximumHeight(6 * (self.fontMetrics().height() + 6))
         self.changes.itemClicked.connect(self._chosen)
         self.changes.itemActivated.connect(self._chosen)
         column = QVBoxLayout(self)
@@ -55,6 +54,10 @@ class CorrectionBar(QFrame):
             item.setData(_PLACE, (start, end))
             self.changes.addItem(item)
         self.changes.setVisible(bool(changes))
+        if changes:  # as high as its lines, up to six (then it scrolls)
+            high = self.changes.sizeHintForRow(0)
+            frame = 2 * self.changes.frameWidth() + 2
+            self.changes.setFixedHeight(min(len(changes), 6) * high + frame)
         self.show()
 
     def lines(self) -> list[str]:
