@@ -95,6 +95,11 @@ def test_one_key_in_review_mode_sends_the_document_back_with_a_note(
     assert send_backs(lead) == [(1, "ana", "The claim runs to 2027.", f"[{claim}]", "lead")]
     assert "Sent back to ana" in window.statusBar().currentMessage()
 
+    # View → Progress of the work counts it
+    QTest.keyClick(window.article, Qt.Key.Key_F9, Qt.KeyboardModifier.ShiftModifier)
+    [shown] = [w for w in window.side_windows if w.objectName() == "workProgressWindow"]
+    assert shown.rows()["ana"]["Sent back"] == "1" and shown.rows()["Everyone"]["Sent back"] == "1"
+
     # sent back already: said in the status bar, nothing written
     answering(window, [("again", False), (Qt.Key.Key_Return, True)])
     QTest.keyClick(window.article, Qt.Key.Key_B, CTRL_SHIFT)
