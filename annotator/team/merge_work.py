@@ -121,6 +121,8 @@ def merge_one(
                 if came_from is not None
                 else "made in the team project itself"
             )
+            if came_from is not None and carried_by(conn, came_from, tdoc, who, returned=True):
+                where += ", the correction it was sent back for: this file would take it back"
             conflicts.append(
                 f"{printable(source.path)}: analyst {who!r} has other work on document "
                 f"{into.documents.row(tdoc).title!r} than the team project holds ({where})"

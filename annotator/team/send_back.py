@@ -459,12 +459,20 @@ def record_carried(
 # -- coming back -------------------------------------------------------------------------------
 
 
-def carried_by(conn: sqlite3.Connection, packet_id: str, document: int, analyst: str) -> bool:
+def carried_by(
+    conn: sqlite3.Connection,
+    packet_id: str,
+    document: int,
+    analyst: str,
+    *,
+    returned: bool = False,
+) -> bool:
     """Whether the packet ``packet_id`` carries an open send-back of ``document`` to
-    ``analyst`` from this team project: then its work on the document replaces theirs."""
+    ``analyst`` from this team project: then its work on the document replaces theirs.
+    With ``returned``, one that came back too (the work it brought is a correction)."""
+    still = "" if returned else " AND returned_at IS NULL"
     row = conn.execute(
-        "SELECT 1 FROM send_backs WHERE packet_id = ? AND document_id = ? AND analyst = ?"
-        " AND returned_at IS NULL",
+        "SELECT 1 FROM send_backs WHERE packet_id = ? AND document_id = ? AND analyst = ?" + still,
         (packet_id, document, analyst),
     ).fetchone()
     return row is not None

@@ -142,7 +142,7 @@ def test_a_send_back_goes_out_in_the_next_packet_and_its_correction_comes_back(
 
     # The old packet again would take the correction back: refused, nothing written.
     before = dump(team.path)
-    with pytest.raises(MergeError, match="other work"):
+    with pytest.raises(MergeError, match="the correction it was sent back for: this file"):
         merge_projects(team, [tmp_path / "ana-1.db"])
     assert dump(team.path) == before
     # The next packet carries nothing sent back any more.
