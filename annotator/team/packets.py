@@ -12,6 +12,9 @@ It is built under a temporary name beside its destination and renamed into place
 and recorded in the lead's project (``packets``, and each assignment's ``packet_id``) in the
 same step: a packet that could not be written leaves neither file nor record.
 
+Documents sent back to the analyst for correction (:mod:`annotator.team.send_back`) come first
+in a packet, with the analyst's work on them and the curator's note and changes.
+
 Gold documents (:mod:`annotator.team.gold`) go into a packet like the others, at places in
 the queue the seed chooses; every document of a packet is dated by when the packet was made,
 so that none stands out by an older date.
