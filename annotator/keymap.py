@@ -491,6 +491,14 @@ COMMANDS: tuple[Command, ...] = (
         "Accept every span of one label (or relation of one type) from one analyst.",
     ),
     _c(
+        "review.send_back",
+        "&Send back to the analyst…",
+        "Ctrl+Shift+B",
+        "Review",
+        "Send the document (or the chosen spans) back to the analyst whose layer the review"
+        " panel shows, for correction, with a note.",
+    ),
+    _c(
         "focus.review",
         "Go to the review &panel",
         "Ctrl+Shift+V",

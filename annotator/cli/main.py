@@ -119,6 +119,8 @@ for _command in (
     cli_packets.assign,
     cli_packets.packet,
     cli_packets.progress_command,
+    cli_packets.send_back_command,
+    cli_packets.apply_update_command,
     cli_gold.gold,
     cli_suggest.suggest,
     cli_suggest.patterns,

@@ -1,5 +1,6 @@
-"""`annotator assign`, `packet` and `progress`: the lead hands documents out to analysts, as
-project files of their own, and follows how far the work has come."""
+"""`annotator assign`, `packet`, `progress` and `send-back`: the lead hands documents out to
+analysts, as project files of their own, follows how far the work has come, and sends work
+back for correction."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ from typing import Any
 import click
 
 from annotator.cli.common import Number, Whole, store_of, user_errors
+from annotator.printable import as_text, printable
 
 OVERLAP = Whole(1, 10_000, what="a whole number of analysts")
 SAMPLE = Number(0, 1, low_open=True, what="a fraction")
 SEED = Whole(0, 2**63 - 1, what="a whole number")
 GOLD = Whole(0, 1_000_000, what="a whole number of documents")
+SPAN_ID = Whole(1, 2**63 - 1, what="a span's id")
 QUEUE_ORDERS = ("project", "shuffled")  # annotator.team.assign.QUEUE_ORDERS, not imported here
 
 
@@ -209,3 +212,86 @@ def progress_command(ctx: click.Context, as_json: bool) -> None:
         return
     for line in figures.lines():
         click.echo(line)
+
+
+@click.command("send-back")
+@click.argument("references", nargs=-1, required=True, metavar="DOCUMENT...")
+@click.option("--analyst", required=True, help="The analyst whose work goes back to them.")
+@click.option("--note", required=True, help="What to correct, as the analyst will read it.")
+@click.option(
+    "--span",
+    "spans",
+    type=SPAN_ID,
+    multiple=True,
+    metavar="ID",
+    help="A span of the analyst's the note is about (repeat for more).",
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write an update file for the packet the analyst already has (the one their "
+    "work on the documents came back in), to apply there with `annotator apply-update`; an "
+    "existing file is never replaced.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print what was sent back as JSON.")
+@click.pass_context
+def send_back_command(
+    ctx: click.Context,
+    references: tuple[str, ...],
+    analyst: str,
+    note: str,
+    spans: tuple[int, ...],
+    out: Path | None,
+    as_json: bool,
+) -> None:
+    """Send documents back to an analyst for correction, with a note.
+
+    DOCUMENT is a document's id as exports write it, or its number in `annotator documents`.
+    The analyst's next packet (`annotator packet`) carries each one first in their queue, with
+    their own work as last merged, the note and the curator's changes to their spans; merging
+    it back takes their correction.
+    """
+    from annotator.team.send_back import send_back
+    from annotator.team.send_back_update import send_back_to_packet
+
+    store = store_of(ctx)
+    with user_errors():
+        if out is None:
+            report = send_back(store, references, analyst, note, spans)
+        else:
+            report = send_back_to_packet(store, references, analyst, note, spans, out)
+    if as_json:
+        data = {**report.to_json(), "update": as_text(str(out)) if out else None}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
+    elif out is None:
+        click.echo(report.summary())
+    else:
+        first = report.summary().splitlines()[:-1]
+        click.echo("\n".join(first))
+        click.echo(
+            f"Wrote {printable(out)}: the analyst applies it to the packet they have with "
+            f"`annotator --db PACKET apply-update {printable(out)}`, then sends that packet back."
+        )
+
+
+@click.command("apply-update")
+@click.argument("update", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print what was applied as JSON.")
+@click.pass_context
+def apply_update_command(ctx: click.Context, update: Path, as_json: bool) -> None:
+    """Apply a send-back update file from the lead to this packet (--db).
+
+    Each document the update sends back comes first in the document list, with the
+    curator's note and changes above the article, and your status on it in progress again;
+    merging the packet back takes your correction. Applying it twice changes nothing.
+    """
+    from annotator.team.send_back_update import apply_update
+
+    store = store_of(ctx)
+    with user_errors():
+        applied = apply_update(store, update)
+    if as_json:
+        click.echo(json.dumps(applied.to_json(), ensure_ascii=False, indent=2, allow_nan=False))
+    else:
+        click.echo(applied.summary())

@@ -32,6 +32,7 @@ from annotator.gui.article.view import ArticleView
 from annotator.gui.commands.labels import LabelEditor
 from annotator.gui.commands.relation_types import RelationTypeEditor
 from annotator.gui.controllers import actions
+from annotator.gui.controllers.corrections import Corrections
 from annotator.gui.controllers.display import Display
 from annotator.gui.controllers.editing import Editor
 from annotator.gui.controllers.gold import GoldMarks
@@ -47,6 +48,7 @@ from annotator.gui.controllers.work_packets import WorkPackets
 from annotator.gui.dialogs import questions
 from annotator.gui.dialogs.questions import ReportDialog, question_box
 from annotator.gui.dialogs.side_windows import SideWindows
+from annotator.gui.panels.correction_bar import CorrectionBar
 from annotator.gui.panels.document_list import DocumentList
 from annotator.gui.panels.label_bar import LabelBar
 from annotator.gui.panels.name_bar import NameBar
@@ -78,6 +80,7 @@ REVIEW_ACTIONS = (
     "review.reject",
     "review.accept_agreed",
     "review.accept_layer",
+    "review.send_back",
     "focus.review",
 )
 
@@ -161,6 +164,7 @@ class MainWindow(QMainWindow):
         )
         self.review = Review(project, document, view, self.editor, self.documents, self)
         self._dock_review()
+        self.corrections = Corrections(project, document, view, self.editor, self.correction_bar)
         self._hint_when_empty()
         self.moving_on = MovingOn(project, document, self.documents, self.editor, self.review, self)
         self.documents.menu_for = self.moving_on.document_menu
@@ -383,8 +387,12 @@ class MainWindow(QMainWindow):
         events = self.document_model.events
         # after the list model's own handler: lay the rows out at once when one went
         events.changed.connect(self._lay_out_rows_if_one_went)
+        self.correction_bar = CorrectionBar()
         self.splitter = window_layout.main_splitter(
-            self.documents, [self.label_bar, self.find_bar], self.article, self.span_table
+            self.documents,
+            [self.label_bar, self.find_bar, self.correction_bar],
+            self.article,
+            self.span_table,
         )
         self.name_bar = NameBar()
         self.name_bar.answered.connect(self._name_answered)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from annotator.team.gold import gold_among
 from annotator.team.layers import curated_documents
+from annotator.team.send_back import sent_back_documents
 
 if TYPE_CHECKING:
     from annotator.store.documents import DocumentRow
@@ -61,15 +62,41 @@ class DocumentListing:
         self.team = team
         self.order = order
         self._ids: array[int] | None = None
+        self._moved = False  # documents sent back put before the others
         if status is None and not search:
             self.count = store.documents.count()
         else:
             self._ids = array("q", store.documents.ids(status, search, order=order))
             self.count = len(self._ids)
+        #: The documents this packet carries back to the analyst for correction: a few,
+        #: first in the list, whatever its order.
+        self.sent_back = frozenset(self._pin(sent_back_documents(store.conn, store.annotator)))
         #: Whether any document has suggestions waiting (the list then shows how many).
         self.suggestions = store.spans.any_suggested()
         #: Everyone with work in the project, when the team column is shown.
         self.analysts = store.statuses.analysts() if team else []
+
+    def _pin(self, pinned: list[int]) -> list[int]:
+        """Put ``pinned`` first in the list (those it holds), and say which those are. In a
+        packet they are the first documents already, and nothing need move; else the list is
+        its ids, as a filtered one is (a packet is small)."""
+        if not pinned:
+            return []
+        in_place = self._ids is None and self.order == "project"
+        if in_place and self.store.documents.page(0, len(pinned)) == sorted(pinned):
+            return pinned
+        ids = (
+            self._ids
+            if self._ids is not None
+            else array("q", self.store.documents.ids(order=self.order))
+        )
+        held = set(ids)
+        first = [doc for doc in pinned if doc in held]
+        chosen = set(first)
+        self._ids = array("q", [*first, *(doc for doc in ids if doc not in chosen)])
+        self.count = len(self._ids)
+        self._moved = True
+        return first
 
     def page(self, number: int, after: int | None = None) -> Page:
         """The ``number``-th page (``after``: the id just before it, when known)."""
@@ -93,7 +120,8 @@ class DocumentListing:
         """A document's row in the list (None when it is not in it)."""
         if self._ids is None:
             return self.store.documents.position(document_id, order=self.order)
-        if self.order != "project":  # not sorted by id: looked for (a million in 25 ms)
+        if self.order != "project" or self._moved:  # not sorted by id: looked for (a
+            # million in 25 ms)
             try:
                 return self._ids.index(document_id)
             except ValueError:

@@ -352,6 +352,31 @@ _SCHEMA_9 = [
     "CREATE INDEX gold_given_queue ON gold_given (analyst, place)",
 ]
 
+# Send-backs: a document (or some spans) of one analyst returned to them for correction,
+# with the curator's note. In the lead's project: who sent it and when, the packet that
+# carried it and when the correction came back; in a packet: the same row for each document
+# it carries back, with the curator's changes to the analyst's spans (computed when it was
+# made) and the packet's own span ids. One open send-back of a document to an analyst.
+_SCHEMA_10 = [
+    """
+    CREATE TABLE send_backs (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        analyst TEXT NOT NULL,
+        note TEXT NOT NULL CHECK (length(trim(note)) > 0),
+        spans TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(spans)),
+        sent_at TEXT NOT NULL,
+        sent_by TEXT NOT NULL,
+        packet_id TEXT,
+        changes TEXT CHECK (changes IS NULL OR json_valid(changes)),
+        returned_at TEXT,
+        returned_in TEXT
+    )""",
+    "CREATE UNIQUE INDEX send_backs_open ON send_backs (document_id, analyst)"
+    " WHERE returned_at IS NULL",
+    "CREATE INDEX send_backs_packet ON send_backs (packet_id)",
+]
+
 STEPS: list[tuple[str, list[str]]] = [
     ("0001_initial_schema", _SCHEMA_1),
     ("0002_teams", _SCHEMA_2),
@@ -362,6 +387,7 @@ STEPS: list[tuple[str, list[str]]] = [
     ("0007_scale", _SCHEMA_7),
     ("0008_packets", _SCHEMA_8),
     ("0009_gold", _SCHEMA_9),
+    ("0010_send_backs", _SCHEMA_10),
 ]
 
 

@@ -26,6 +26,7 @@ from annotator.team.merge_checks import older_than_merged, project_path, settle_
 from annotator.team.merge_report import MergeError, SourceReport
 from annotator.team.merge_scheme import merge_labels, merge_relation_types
 from annotator.team.merge_source import Source
+from annotator.team.send_back import carried_by, record_returned
 
 # A span's identity within one analyst's work on one document.
 SpanKey = tuple[int, int, str, str]  # (start, end, label, origin)
@@ -106,7 +107,12 @@ def merge_one(
         theirs = team.spans.get((tdoc, who), [])
         team_status = team.statuses.get((tdoc, who))
         has_work = bool(theirs) or team_status is not None
-        if has_work and came_from != source.project_id:
+        # A packet carrying a send-back of the document to the analyst brings their correction.
+        if (
+            has_work
+            and came_from != source.project_id
+            and not carried_by(conn, source.project_id, tdoc, who)
+        ):
             if _same_work(mine, status, theirs, team_status):
                 _map_spans(mine, theirs, span_map)
                 continue
@@ -115,6 +121,8 @@ def merge_one(
                 if came_from is not None
                 else "made in the team project itself"
             )
+            if came_from is not None and carried_by(conn, came_from, tdoc, who, returned=True):
+                where += ", the correction it was sent back for: this file would take it back"
             conflicts.append(
                 f"{printable(source.path)}: analyst {who!r} has other work on document "
                 f"{into.documents.row(tdoc).title!r} than the team project holds ({where})"
@@ -132,6 +140,11 @@ def merge_one(
             f"with --rename {printable(sorted(conflicting)[0])}=NEW_NAME. Nothing was merged."
         )
     _write(into, source, writes, span_map, result)
+    record_returned(  # the send-backs this file carried, corrected and marked done
+        conn,
+        source.project_id,
+        [(t, who) for s, t, who in replaced if status_of.get((s, who), ("",))[0] == "done"],
+    )
     _replace_relations(into, source, replaced, span_map, result)
     before = conn.total_changes
     conn.executemany(  # the documents a curator settled there

@@ -5,6 +5,9 @@ back from their packets), per analyst, overall and per document.
 Counted by SQLite in a few grouped queries over ``assignments``, each assignment's status found
 by the key of ``statuses``: 50 analysts × 100,000 documents take a fraction of a second.
 
+Documents sent back for correction (:mod:`annotator.team.send_back`) and not returned yet are
+counted per analyst from their own small table.
+
 Gold documents given to an analyst (:mod:`annotator.team.gold`) are no assignment: they are
 counted apart, in columns of their own (given, and of those done), and nowhere else.
 """
@@ -18,6 +21,7 @@ from typing import Any
 
 from annotator.printable import printable
 from annotator.store.project import Store
+from annotator.team.send_back import open_counts
 
 # What each analyst's documents count, in the order the table shows them.
 COUNTS = ("assigned", "not_started", "in_progress", "done", "skipped")
@@ -31,6 +35,7 @@ _HEADINGS = {
     "packets_returned": "returned",
     "gold": "gold",
     "gold_done": "gold done",
+    "sent_back": "sent back",
 }
 
 
@@ -58,6 +63,7 @@ class AnalystProgress(Tally):
     packets_returned: int = 0  # of those, merged back into this project
     gold: int = 0  # gold documents given to them (not among ``assigned``)
     gold_done: int = 0  # of those, done
+    sent_back: int = 0  # documents sent back to them for correction, not returned yet
 
 
 @dataclass
@@ -84,6 +90,9 @@ class DocumentProgress:
 class Progress:
     analysts: list[AnalystProgress] = field(default_factory=list)
     documents: DocumentProgress = field(default_factory=DocumentProgress)
+    #: Documents sent back for correction and not returned yet, to anyone (an analyst with
+    #: no assignment too).
+    sent_back: int = 0
 
     @property
     def overall(self) -> Tally:
@@ -113,7 +122,7 @@ class Progress:
                 "done": docs.done,
                 "gold": docs.gold,
             },
-            "overall": self.overall.counts(),
+            "overall": {**self.overall.counts(), "sent_back": self.sent_back},
             "analysts": [
                 {
                     "analyst": a.analyst,
@@ -122,6 +131,7 @@ class Progress:
                     "packets_returned": a.packets_returned,
                     "gold": a.gold,
                     "gold_done": a.gold_done,
+                    "sent_back": a.sent_back,
                 }
                 for a in self.analysts
             ],
@@ -141,6 +151,8 @@ class Progress:
             columns += ["packets", "packets_returned"]
         if any(a.gold for a in self.analysts):
             columns += ["gold", "gold_done"]
+        if self.sent_back:
+            columns.append("sent_back")
         width = max(8, *(len(printable(a.analyst)) for a in self.analysts))
         widths = [max(9, len(_HEADINGS[c])) for c in columns]
         heading = "  ".join(f"{_HEADINGS[c]:>{w}}" for c, w in zip(columns, widths, strict=True))
@@ -153,6 +165,7 @@ class Progress:
             "packets_returned": sum(a.packets_returned for a in self.analysts),
             "gold": sum(a.gold for a in self.analysts),
             "gold_done": sum(a.gold_done for a in self.analysts),
+            "sent_back": self.sent_back,
         }
         out.append(_row("all", width, total, columns, widths))
         docs = self.documents
@@ -212,6 +225,7 @@ def progress(store: Store) -> Progress:
                 " LEFT JOIN merges m ON m.source_project = p.id GROUP BY p.analyst"
             )
         }
+        sent_back = open_counts(conn)
         gold = {
             who: (int(given), int(done or 0))
             for who, given, done in conn.execute(
@@ -230,7 +244,7 @@ def progress(store: Store) -> Progress:
             result.analysts.append(
                 AnalystProgress(
                     int(assigned), int(begun or 0), int(done or 0), int(skipped or 0), who,
-                    made, back, *gold.get(who, (0, 0)),
+                    made, back, *gold.get(who, (0, 0)), sent_back.get(who, 0),
                 )
             )  # fmt: skip
         total = int(conn.execute("SELECT count(*) FROM documents").fetchone()[0])
@@ -243,6 +257,7 @@ def progress(store: Store) -> Progress:
             " GROUP BY a.document_id)"
         ).fetchone()
         marked = int(conn.execute("SELECT count(*) FROM gold").fetchone()[0])
+    result.sent_back = sum(sent_back.values())
     result.documents = DocumentProgress(
         total, int(assigned), int(finished or 0), int(begun or 0), marked
     )

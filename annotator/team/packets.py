@@ -12,6 +12,9 @@ It is built under a temporary name beside its destination and renamed into place
 and recorded in the lead's project (``packets``, and each assignment's ``packet_id``) in the
 same step: a packet that could not be written leaves neither file nor record.
 
+Documents sent back to the analyst for correction (:mod:`annotator.team.send_back`) come first
+in a packet, with the analyst's work on them and the curator's note and changes.
+
 Gold documents (:mod:`annotator.team.gold`) go into a packet like the others, at places in
 the queue the seed chooses; every document of a packet is dated by when the packet was made,
 so that none stands out by an older date.
@@ -37,6 +40,7 @@ from annotator.store.migrations import migration_set
 from annotator.store.project import Store
 from annotator.team.assign import AssignReport, assign
 from annotator.team.gold import GoldPick, gold_for_packet, record_given
+from annotator.team.send_back import Carried, record_carried, to_carry, write_into_packet
 
 #: The project setting a packet carries: {"id", "lead_project", "lead_file", "analyst",
 #: "made_at", "made_by", "documents"}.
@@ -64,6 +68,7 @@ class PacketReport:
     patterns: Path | None = None
     gold: int = 0  # gold documents given with it (of ``documents``)
     seed: int | None = None  # the seed that chose and placed them
+    sent_back: int = 0  # documents sent back for correction, first (of ``documents``)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -75,6 +80,7 @@ class PacketReport:
             "patterns": as_text(str(self.patterns)) if self.patterns else None,
             "gold": self.gold,
             "seed": self.seed,
+            "sent_back": self.sent_back,
         }
 
     def summary(self) -> str:
@@ -82,6 +88,8 @@ class PacketReport:
         gold = ""
         if self.gold:
             gold = f", {self.gold:,} of them gold (placed by seed {self.seed})"
+        if self.sent_back:
+            gold += f", {self.sent_back:,} of them sent back for correction"
         return (
             f"Wrote {printable(self.path)}: {self.documents:,} documents for "
             f"{printable(self.analyst)}{gold} (packet {self.packet_id}){beside}. "
@@ -123,12 +131,15 @@ def write_packet(
     there."""
     analyst = _checked(analyst)
     rows = _queue(store.conn, analyst, everything=everything)
-    if not rows:
+    carried = to_carry(store.conn, analyst, everything=everything)
+    if not rows and not carried:
         raise PacketError(_nothing_to_send(store.conn, analyst))
     rows, pick = _with_gold(store.conn, analyst, rows, gold, seed, everything=everything)
     patterns = _patterns(store.path, out, patterns_of)
     _check_destination(out, patterns[1] if patterns else None)
-    return _write(store, analyst, out, rows, patterns, everything=everything, gold=pick)
+    return _write(
+        store, analyst, out, rows, patterns, everything=everything, gold=pick, carried=carried
+    )
 
 
 def write_packets(
@@ -150,18 +161,21 @@ def write_packets(
     plans = []
     for analyst in (_checked(a) for a in analysts):
         rows = _queue(store.conn, analyst, everything=False)
-        if not rows:
+        carried = to_carry(store.conn, analyst, everything=False)
+        if not rows and not carried:
             continue
         rows, pick = _with_gold(store.conn, analyst, rows, gold, seed, everything=False)
         out = folder / packet_file_name(store.conn, analyst)
         patterns = _patterns(store.path, out, patterns_of)
         _check_destination(out, patterns[1] if patterns else None)
-        plans.append((analyst, out, rows, patterns, pick))
+        plans.append((analyst, out, rows, patterns, pick, carried))
     written: list[PacketReport] = []
     try:
         with store.transaction():
-            for analyst, out, rows, patterns, pick in plans:
-                written.append(_write(store, analyst, out, rows, patterns, gold=pick))
+            for analyst, out, rows, patterns, pick, carried in plans:
+                written.append(
+                    _write(store, analyst, out, rows, patterns, gold=pick, carried=carried)
+                )
     except BaseException:
         _remove(written)
         raise
@@ -281,6 +295,20 @@ def _with_gold(
     return [by_id[doc] for doc in pick.queue], pick
 
 
+def _sent_back_first(
+    conn: sqlite3.Connection, rows: list[tuple[Any, ...]], carried: Sequence[Carried]
+) -> list[tuple[Any, ...]]:
+    """The packet's documents: those sent back first, then the others in their order."""
+    if not carried:
+        return rows
+    ids = [c.document for c in carried]
+    found = conn.execute(
+        f"SELECT {_COLUMNS} FROM json_each(?) j JOIN documents d ON d.id = j.value ORDER BY j.key",
+        (json.dumps(ids),),
+    ).fetchall()
+    return [*found, *(row for row in rows if row[0] not in ids)]
+
+
 def _nothing_to_send(conn: sqlite3.Connection, analyst: str) -> str:
     held = conn.execute(
         "SELECT count(*) FROM assignments WHERE analyst = ?", (analyst,)
@@ -343,10 +371,12 @@ def _write(
     *,
     everything: bool = False,
     gold: GoldPick | None = None,
+    carried: Sequence[Carried] = (),
 ) -> PacketReport:
     """Build the packet beside ``out``, then record it in the lead's project and rename it
-    into place in one step."""
+    into place in one step. The documents sent back (``carried``) come first in its queue."""
     packet_id = os.urandom(16).hex()
+    queue = _sent_back_first(store.conn, rows, carried)
     lead_id = project_id(store)
     now = utc_now()
     patterns_bytes = _read_patterns(patterns[0]) if patterns else None
@@ -357,15 +387,20 @@ def _write(
         "analyst": analyst,
         "made_at": now,
         "made_by": store.annotator,
-        "documents": len(rows),
+        "documents": len(queue),
     }
     temporary = out.parent / partial_name(out)
     placed: list[Path] = []
     try:
         try:
-            _build(temporary, store.conn, rows, about, patterns_bytes)
+            _build(temporary, store.conn, queue, about, patterns_bytes, carried)
             with store.transaction():
                 _record(store, about, out, rows, everything=everything)
+                if record_carried(store.conn, carried, packet_id, everything=everything):
+                    raise PacketError(
+                        f"a document sent back to {printable(analyst)!r} went out in another "
+                        "packet, or came back, while this one was made; nothing was written"
+                    )
                 if gold is not None:
                     record_given(store, packet_id, gold)
                 if patterns is not None and patterns_bytes is not None:
@@ -388,11 +423,12 @@ def _write(
         out,
         packet_id,
         analyst,
-        len(rows),
+        len(queue),
         lead_id,
         patterns[1] if patterns else None,
         len(gold.new) if gold else 0,
         gold.seed if gold else None,
+        len(carried),
     )
 
 
@@ -402,9 +438,11 @@ def _build(
     rows: list[tuple[Any, ...]],
     about: dict[str, Any],
     patterns: bytes | None,
+    carried: Sequence[Carried] = (),
 ) -> None:
     """A new project at ``path`` holding the documents, the lead's scheme and the packet's
-    settings; no history (the analyst's begins when they start)."""
+    settings, and the analyst's work on the documents sent back to them; no history (the
+    analyst's begins when they start)."""
     from sqlite_utils import Database
 
     conn = sqlite3.connect(str(path), isolation_level=None)
@@ -431,6 +469,7 @@ def _build(
             " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(*row[1:], about["made_at"], about["made_at"]) for row in rows],
         )
+        write_into_packet(lead, conn, carried, about["analyst"], about)
         conn.execute("COMMIT")
         conn.execute("PRAGMA journal_mode = WAL")
     finally:
@@ -485,7 +524,7 @@ def _record(
             about["made_at"],
             about["made_by"],
             as_text(os.path.abspath(out)),
-            len(rows),
+            about["documents"],
         ),
     )
     conn.executemany(
@@ -493,5 +532,5 @@ def _record(
         [(about["id"], row[0], about["analyst"]) for row in rows],
     )
     store.record_change(
-        "make_packet", packet=about["id"], analyst=about["analyst"], documents=len(rows)
+        "make_packet", packet=about["id"], analyst=about["analyst"], documents=about["documents"]
     )

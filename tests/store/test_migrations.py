@@ -51,6 +51,7 @@ def test_fresh_project_records_the_initial_schema_step(tmp_path):
         ("annotator", "0007_scale"),
         ("annotator", "0008_packets"),
         ("annotator", "0009_gold"),
+        ("annotator", "0010_send_backs"),
     ]
 
 
@@ -85,6 +86,7 @@ def test_initial_schema_applies_to_an_empty_database_through_sqlite_utils():
         "0007_scale",
         "0008_packets",
         "0009_gold",
+        "0010_send_backs",
     ]
     assert db["documents"].exists()
 
@@ -461,6 +463,7 @@ def test_a_project_with_the_uncertainties_step_gets_the_scale_step_and_keeps_its
             "0007_scale",
             "0008_packets",
             "0009_gold",
+            "0010_send_backs",
         ]
         assert store.documents.ids(order="uncertain") == [docs[2], docs[0], docs[1]]
         assert store.documents.page(0, 2, order="uncertain") == [docs[2], docs[0]]
@@ -514,7 +517,12 @@ def test_a_project_with_the_packets_step_but_not_the_scale_step_gets_it_after(
             )
     assert applied_names(sqlite3.connect(path))[-1] == "0008_packets"
     with Store(path, "lead") as store:
-        assert applied_names(store.conn)[-3:] == ["0008_packets", "0007_scale", "0009_gold"]
+        assert applied_names(store.conn)[-4:] == [
+            "0008_packets",
+            "0007_scale",
+            "0009_gold",
+            "0010_send_backs",
+        ]
         assert store.documents.page(0, 5) == [doc]
         assert store.conn.execute("SELECT count(*) FROM assignments").fetchone()[0] == 1
     with Store(path, "lead") as store:  # and it opens again as it is
@@ -545,3 +553,30 @@ def test_a_project_made_before_gold_checks_gets_their_tables_and_keeps_its_own(t
         assert store.documents.count() == 1
         assert store.conn.execute("SELECT analyst FROM assignments").fetchall() == [("ana",)]
     assert list(tmp_path.glob("old.db.before-0009_gold.*.bak"))
+
+
+# -- the send-backs step ------------------------------------------------------------------------
+
+
+def test_a_project_made_before_send_backs_gets_their_table_and_keeps_its_own(tmp_path, add_doc):
+    """The send-backs step adds its table to a project of the steps before it, after a
+    backup; one open send-back of a document to an analyst, and no empty note, are kept."""
+    path = tmp_path / "old.db"
+    with Store(path, "lead") as store:
+        doc = add_doc("A text.", target=store)
+    conn = sqlite3.connect(path)
+    conn.executescript(
+        "DROP TABLE send_backs; DELETE FROM _sqlite_migrations WHERE name = '0010_send_backs';"
+    )
+    conn.close()
+    with Store(path, "lead") as store:
+        assert store.documents.count() == 1
+        add = (
+            "INSERT INTO send_backs (document_id, analyst, note, sent_at, sent_by)"
+            " VALUES (?, 'ana', ?, 'now', 'lead')"
+        )
+        store.conn.execute(add, (doc, "Look again."))
+        for note in ("Once more.", "  "):
+            with pytest.raises(sqlite3.IntegrityError):
+                store.conn.execute(add, (doc, note))
+    assert list(tmp_path.glob("old.db.before-0010_send_backs.*.bak"))

@@ -377,6 +377,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
         1,
     ),
     _spec(
+        "review.send_back",
+        "&Review",
+        lambda w: w.review.send_back(),
+        1,
+    ),
+    _spec(
         "focus.review",
         "&Review",
         lambda w: w.review.focus(),

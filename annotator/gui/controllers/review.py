@@ -476,6 +476,62 @@ class Review:
             parts.append(f"{len(relations)} relation{'' if len(relations) == 1 else 's'}")
         return " and ".join(parts) or "nothing new"
 
+    # -- sending back -----------------------------------------------------------------------
+
+    def _analyst_shown(self) -> str | None:
+        """The analyst whose work the panel shows: the one its filter names, else the one who
+        alone made the chosen row, else the document's only analyst."""
+        named = self.panel.analyst.currentData()
+        if named is not None:
+            return str(named)
+        row = self.panel.current()
+        if row is not None and len(row.analysts) == 1:
+            return row.analysts[0]
+        everyone = {who for r in self.panel.model.every for who in r.analysts}
+        return everyone.pop() if len(everyone) == 1 else None
+
+    def send_back(self) -> None:
+        """Send the document back to the analyst the panel shows, for correction, with a note
+        asked for (and about their span chosen in the panel, unless the curator says not)."""
+        from annotator.gui.dialogs.send_back import SendBackDialog
+        from annotator.model import Refused
+        from annotator.team.send_back import send_back_documents, spans_at
+
+        doc, store = self.document.document_id, self.store
+        if store is None or doc is None or not self.active:
+            return
+        analyst = self._analyst_shown()
+        if analyst is None:
+            self._say(
+                "Choose the analyst to send this document back to: the panel's Analyst filter, "
+                "or a span only they made."
+            )
+            return
+        row = self.panel.current()
+        about: list[int] = []
+        span = None
+        if row is not None and not is_relation(row) and analyst in row.analysts:
+            chosen: LayerSpan = row
+            about = spans_at(store.conn, doc, analyst, [chosen.key])
+            span = f"{chosen.label} “{preview(chosen.text, 40)}”" if about else None
+        title = store.documents.row(doc).title
+        dialog = SendBackDialog(analyst, title, span, self.view.window())
+        if not self.shell.exec_dialog(dialog):
+            self._say("Not sent back.")
+            return
+        refused: tuple[type[Exception], ...] = (Refused, *_user_errors())
+        try:
+            send_back_documents(
+                store, [doc], analyst, dialog.text(), about if dialog.about.isChecked() else []
+            )
+        except refused as e:
+            self._say(f"Not sent back: {e}")
+            return
+        self._say(
+            f"Sent back to {analyst}: their next packet carries it, with your note, first in "
+            "their queue."
+        )
+
     # -- settling ---------------------------------------------------------------------------
 
     def _settle(self, settled: bool) -> bool:

@@ -1,7 +1,7 @@
 """View → Progress of the work: the figures of ``annotator progress`` in a window beside the main
 one. A row per analyst and one for everyone: the documents assigned, how many of them the
 analyst has in progress, done and skipped (in this project, or merged back from their
-packets), the share finished; above it, the documents and the packets that came back.
+packets), sent back for correction and not returned, the share finished; above it, the documents and the packets that came back.
 
 Read with :func:`annotator.team.packet_progress.progress` (two grouped queries), whenever the
 window is opened or refreshed; the window's owner refreshes it when the project changes.
@@ -174,6 +174,8 @@ class WorkProgressWindow(QDialog):
         columns = ["Analyst", "Assigned", "In progress", "Done"]
         if figures.overall.skipped:
             columns.append("Skipped")
+        if figures.sent_back:
+            columns.append("Sent back")
         columns.append("Finished")
         return columns
 
@@ -187,6 +189,8 @@ class WorkProgressWindow(QDialog):
             item = QTableWidgetItem(heading.replace(" ", "\n"))
             if heading == "Finished":
                 item.setToolTip("The share of the documents assigned marked done or skipped")
+            if heading == "Sent back":
+                item.setToolTip("Documents sent back for correction, not come back corrected yet")
             self.table.setHorizontalHeaderItem(column, item)
         # Every column as wide as its text, the last one taking the room left: in a narrow
         # window the table scrolls sideways rather than cutting a name or a figure short.
@@ -195,6 +199,7 @@ class WorkProgressWindow(QDialog):
         header.setStretchLastSection(True)
         rows: list[tuple[str, Tally]] = [(printable(a.analyst), a) for a in figures.analysts]
         rows.append((EVERYONE, figures.overall))
+        sent = [a.sent_back for a in figures.analysts] + [figures.sent_back]
         self.table.setRowCount(len(rows))
         bold = QFont(self.table.font())
         bold.setBold(True)
@@ -205,6 +210,7 @@ class WorkProgressWindow(QDialog):
                 "In progress": f"{tally.in_progress:,}",
                 "Done": f"{tally.done:,}",
                 "Skipped": f"{tally.skipped:,}",
+                "Sent back": f"{sent[row]:,}",
                 "Finished": finished_share(tally),
             }
             for column, heading in enumerate(self.headings):

@@ -46,6 +46,7 @@ _Index = QModelIndex | QPersistentModelIndex
 _NO_PARENT = QModelIndex()  # the root, as Qt passes it when a view asks for the top level
 # Each analyst's status in the "Everyone" column: "ana ✓ · bo … · cy –"
 STATUS_MARKS = {"new": "–", "in_progress": "…", "done": "✓", "skipped": "↷"}
+SENT_BACK_MARK = "↩"  # before the title of a document sent back for correction
 TEAM_LEGEND = "✓ done, … in progress, ↷ skipped, – not begun; ★ settled by a curator"
 
 
@@ -359,13 +360,21 @@ class DocumentListModel(QAbstractTableModel):
             return f"{row.title}\n{GOLD_TIP}" if role == _TOOLTIP else GOLD_TINT
         if role in (_DISPLAY, _TOOLTIP):
             if col == 0:
-                return row.title
+                return self._title(row, role)
             if col == 1:
                 return STATUS_NAMES.get(row.status, row.status)
             return row.span_count
         if role == _ALIGNMENT and col == 2:
             return _RIGHT
         return None
+
+    def _title(self, row: DocumentRow, role: int) -> str:
+        """A document's title, marked when it was sent back for correction."""
+        if self.listing is None or row.id not in self.listing.sent_back:
+            return row.title
+        if role == _DISPLAY:
+            return f"{SENT_BACK_MARK} {row.title}"
+        return f"{row.title}\nSent back to you for correction: the curator's note is above the article."
 
     def _suggested_data(self, row: DocumentRow, role: int) -> Any:
         count = self.suggested.get(row.id, 0)
