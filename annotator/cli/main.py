@@ -118,6 +118,7 @@ for _command in (
     cli_team.curate,
     cli_packets.assign,
     cli_packets.packet,
+    cli_packets.packets_command,
     cli_packets.progress_command,
     cli_gold.gold,
     cli_suggest.suggest,

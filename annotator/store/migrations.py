@@ -352,6 +352,13 @@ _SCHEMA_9 = [
     "CREATE INDEX gold_given_queue ON gold_given (analyst, place)",
 ]
 
+# Packets that come back safely: a merge keeps, for each packet it took from, a fingerprint
+# of that packet's history up to an entry (a copy of the packet annotated apart forks from it).
+_SCHEMA_11 = [
+    "ALTER TABLE merges ADD COLUMN history_hash TEXT",
+    "ALTER TABLE merges ADD COLUMN hashed_to INTEGER",
+]
+
 STEPS: list[tuple[str, list[str]]] = [
     ("0001_initial_schema", _SCHEMA_1),
     ("0002_teams", _SCHEMA_2),
@@ -362,6 +369,7 @@ STEPS: list[tuple[str, list[str]]] = [
     ("0007_scale", _SCHEMA_7),
     ("0008_packets", _SCHEMA_8),
     ("0009_gold", _SCHEMA_9),
+    ("0011_packet_returns", _SCHEMA_11),
 ]
 
 

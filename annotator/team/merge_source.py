@@ -26,6 +26,7 @@ from annotator.store.project import Store
 from annotator.store.project_file import ProjectError
 from annotator.store.snapshot import snapshot
 from annotator.team.merge_report import MergeError
+from annotator.team.packets import PACKET_SETTING
 
 
 @dataclass
@@ -53,6 +54,8 @@ class Source:
     work: str = ""
     #: The prefix of its staged tables' names (see :meth:`staged`), once staged.
     stage: str = ""
+    #: What a packet says of itself (its ``packet`` setting); None for any other project.
+    packet: dict[str, Any] | None = None
 
     def staged(self, table: str) -> str:
         """The staged table holding the file's ``documents``, ``spans`` or ``changes``."""
@@ -272,4 +275,5 @@ def _take(path: Path, store: Store, renames: Mapping[str, str]) -> Source:
             )
         },
         renames=dict(renames),
+        packet=packet if isinstance(packet := store.get_setting(PACKET_SETTING), dict) else None,
     )

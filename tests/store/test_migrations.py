@@ -51,6 +51,7 @@ def test_fresh_project_records_the_initial_schema_step(tmp_path):
         ("annotator", "0007_scale"),
         ("annotator", "0008_packets"),
         ("annotator", "0009_gold"),
+        ("annotator", "0011_packet_returns"),
     ]
 
 
@@ -85,6 +86,7 @@ def test_initial_schema_applies_to_an_empty_database_through_sqlite_utils():
         "0007_scale",
         "0008_packets",
         "0009_gold",
+        "0011_packet_returns",
     ]
     assert db["documents"].exists()
 
@@ -461,6 +463,7 @@ def test_a_project_with_the_uncertainties_step_gets_the_scale_step_and_keeps_its
             "0007_scale",
             "0008_packets",
             "0009_gold",
+            "0011_packet_returns",
         ]
         assert store.documents.ids(order="uncertain") == [docs[2], docs[0], docs[1]]
         assert store.documents.page(0, 2, order="uncertain") == [docs[2], docs[0]]
@@ -480,7 +483,8 @@ def test_a_project_made_before_work_packets_gets_their_tables_and_keeps_its_own(
     conn = sqlite3.connect(path)
     conn.executescript(
         "DROP TABLE assignments; DROP TABLE packets; DROP TABLE assignment_runs;"
-        " DELETE FROM _sqlite_migrations WHERE name = '0008_packets';"
+        " ALTER TABLE merges DROP COLUMN history_hash; ALTER TABLE merges DROP COLUMN hashed_to;"
+        " DELETE FROM _sqlite_migrations WHERE name IN ('0008_packets', '0011_packet_returns');"
     )
     conn.close()
     with Store(path, "lead") as store:
@@ -514,7 +518,12 @@ def test_a_project_with_the_packets_step_but_not_the_scale_step_gets_it_after(
             )
     assert applied_names(sqlite3.connect(path))[-1] == "0008_packets"
     with Store(path, "lead") as store:
-        assert applied_names(store.conn)[-3:] == ["0008_packets", "0007_scale", "0009_gold"]
+        assert applied_names(store.conn)[-4:] == [
+            "0008_packets",
+            "0007_scale",
+            "0009_gold",
+            "0011_packet_returns",
+        ]
         assert store.documents.page(0, 5) == [doc]
         assert store.conn.execute("SELECT count(*) FROM assignments").fetchone()[0] == 1
     with Store(path, "lead") as store:  # and it opens again as it is
