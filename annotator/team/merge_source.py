@@ -243,10 +243,12 @@ def _take(path: Path, store: Store, renames: Mapping[str, str]) -> Source:
             "origin": r[5],
             "created_at": r[6],
             "updated_at": r[7],
+            "id": r[8],
         }
         for r in conn.execute(
             "SELECT r.document_id, r.head, r.child, t.name, r.annotator, r.origin, r.created_at,"
-            " r.updated_at FROM relations r JOIN relation_types t ON t.id = r.type_id ORDER BY r.id"
+            " r.updated_at, r.id FROM relations r JOIN relation_types t ON t.id = r.type_id"
+            " ORDER BY r.id"
         )
     ]
     statuses = [
