@@ -43,7 +43,7 @@ from annotator.store.project_file import ProjectError
 from annotator.team.merge_checks import check_renames
 from annotator.team.merge_packets import check_packet, record_history
 from annotator.team.merge_report import MergeError, MergeReport, SourceReport
-from annotator.team.merge_source import Staging, read_source
+from annotator.team.merge_source import Staging, check_staged_texts, read_source
 from annotator.team.merge_work import merge_one
 
 __all__ = ["MergeError", "MergeReport", "SourceReport", "merge_projects", "parse_renames"]
@@ -108,6 +108,7 @@ def merge_projects(
         with into.bulk_writes(256), into.references_made_here(), into.transaction():
             check_renames(into, read, renames)
             for source in read:
+                check_staged_texts(into.conn, source)
                 check_packet(into, source, team_id, other_analyst=allow_other_analyst)
                 report.sources.append(merge_one(into, source, declared, allow_older))
                 record_history(into.conn, source)

@@ -57,16 +57,13 @@ def record_history(conn: sqlite3.Connection, source: Source) -> None:
 def history_hash(conn: sqlite3.Connection, source: Source, upto: int) -> str:
     """A fingerprint of the file's history entries up to ``upto``: every column of each, in
     order (entries cannot be edited, so a later state of the same file has the same)."""
-    digest = hashlib.sha256()
     rows = conn.execute(
         "SELECT json_array(id, at, annotator, action, document_id, span_id, details)"
         f" FROM {source.staged('changes')} WHERE id <= ? ORDER BY id",
         (upto,),
-    )
-    for (row,) in rows:
-        digest.update(row.encode("utf-8", "surrogatepass"))
-        digest.update(b"\n")
-    return digest.hexdigest()
+    ).fetchall()
+    text = "".join(f"{row}\n" for (row,) in rows)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _made_here(into: Store, source: Source, packet: dict[str, Any], team_id: str) -> str:
