@@ -50,7 +50,7 @@ class Sizes:
     assign_analysts: int = 50
     assign_runs: int = 3
     progress_runs: int = 5
-    packet_merge_runs: int = 2
+    packet_merge_runs: int = 1  # each a merge of 50 packets of 4,000 documents
     warmup: int = 1
 
     @classmethod
