@@ -50,6 +50,7 @@ class Sizes:
     assign_analysts: int = 50
     assign_runs: int = 3
     progress_runs: int = 5
+    packet_merge_runs: int = 1  # each a merge of 50 packets of 4,000 documents
     warmup: int = 1
 
     @classmethod
@@ -84,6 +85,7 @@ class Sizes:
             assign_documents=5_000,
             assign_runs=2,
             progress_runs=3,
+            packet_merge_runs=1,
         )
 
     @classmethod
@@ -118,6 +120,7 @@ class Sizes:
             assign_analysts=5,
             assign_runs=1,
             progress_runs=1,
+            packet_merge_runs=1,
             warmup=0,
         )
 

@@ -1,6 +1,7 @@
 """Rows for work packets: `annotator assign` giving a big project's documents to many analysts
 with an overlap, and `annotator progress` counting their work, each a whole process beside a
-plain-``sqlite3`` reference as a process of its own.
+plain-``sqlite3`` reference as a process of its own; and `annotator merge` bringing every
+analyst's returned packet back at once.
 
 The project is the generated articles imported (the one import-100k builds, at full size),
 copied once; between runs the assignment is taken out again, untimed.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from benchmarks.measure import Figure, paired
 
 ASSIGN_LIMIT = 30.0  # seconds, whole process
 PROGRESS_LIMIT = 1.0
+MERGE_LIMIT = 60.0  # seconds, one whole process merging every packet
 OVERLAP = 2
 BALANCE = 0.10  # the largest share at most this much over the smallest, in characters
 
@@ -165,5 +168,148 @@ def progress(ctx: Context) -> list[Figure]:
             ratio=ratio,
             met=ours_t.median < PROGRESS_LIMIT,
             note="reference: one GROUP BY in plain sqlite3, its own process; the same counts",
+        )
+    ]
+
+
+def _work_in_packet(path: Path, seed: int) -> tuple[int, int]:
+    """An analyst's work in their packet, as their window writes it: one to three spans on
+    nine documents in ten, each with its history entry, and eight in ten of them marked done
+    (an entry each); the spans and the documents done."""
+    from annotator.store.statuses import write_statuses
+
+    rng = random.Random(seed)
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        about = json.loads(
+            conn.execute("SELECT value FROM project WHERE key = 'packet'").fetchone()[0]
+        )
+        who = about["analyst"]
+        labels = dict(conn.execute("SELECT name, id FROM labels WHERE name IN ('claim', 'quote')"))
+        documents = conn.execute("SELECT id, text FROM documents ORDER BY id").fetchall()
+        conn.execute("BEGIN")
+        spans = done = 0
+        statuses = []
+        for n, (doc, text) in enumerate(documents):
+            if rng.random() < 0.1:
+                continue  # not begun
+            at = f"2026-01-0{1 + n % 9}T{n % 24:02}:{n % 60:02}:00.000Z"
+            for _ in range(rng.randint(1, 3)):
+                start = rng.randrange(0, max(1, len(text) - 60))
+                end = min(len(text), start + rng.randint(5, 60))
+                label = rng.choice(sorted(labels))
+                span = conn.execute(
+                    'INSERT INTO spans (document_id, start, "end", label_id, text, annotator,'
+                    " origin, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'manual', ?, ?)",
+                    (doc, start, end, labels[label], text[start:end], who, at, at),
+                ).lastrowid
+                conn.execute(
+                    "INSERT INTO changes (at, annotator, action, document_id, span_id, details)"
+                    " VALUES (?, ?, 'add_span', ?, ?, ?)",
+                    (at, who, doc, span,
+                     json.dumps({"start": start, "end": end, "label": label})),
+                )  # fmt: skip
+                conn.execute(
+                    "UPDATE documents SET span_count = span_count + 1 WHERE id = ?", (doc,)
+                )
+                spans += 1
+            status = "done" if rng.random() < 0.9 else "in_progress"
+            statuses.append((doc, who, status, at))
+            conn.execute(
+                "INSERT INTO changes (at, annotator, action, document_id, details)"
+                " VALUES (?, ?, 'set_status', ?, ?)",
+                (at, who, doc, json.dumps({"before": None, "after": status})),
+            )
+            done += status == "done"
+        write_statuses(conn, statuses)
+        conn.execute("COMMIT")
+        return spans, done
+    finally:
+        conn.close()
+
+
+def _merged(lead: Path) -> tuple[int, int, int]:
+    """The spans, done statuses and packets merged back in the lead's project."""
+    conn = sqlite3.connect(lead)
+    try:
+        return (
+            conn.execute("SELECT count(*) FROM spans").fetchone()[0],
+            conn.execute("SELECT count(*) FROM statuses WHERE status = 'done'").fetchone()[0],
+            conn.execute(
+                "SELECT count(*) FROM merges WHERE source_project IN (SELECT id FROM packets)"
+            ).fetchone()[0],
+        )
+    finally:
+        conn.close()
+
+
+def _restore(copy: Path, lead: Path) -> None:
+    """The lead's project as it was before the packets came back."""
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(f"{lead}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(copy, lead)
+
+
+def merge(ctx: Context) -> list[Figure]:
+    s = ctx.sizes
+    names = _analysts(s.assign_analysts)
+    lead = ctx.copy_project(ctx.project(s.assign_documents), "packets-merge.db")
+    folder = ctx.work / "packets-merge"
+    shutil.rmtree(folder, ignore_errors=True)
+    ctx.say(
+        f"  writing {s.assign_analysts} packets of {s.assign_documents:,} documents "
+        f"(overlap {OVERLAP}) and the work in each"
+    )
+    _process(annotator_command(lead, "assign", *names, "--overlap", str(OVERLAP), "--seed", "1",
+                               "--packets", str(folder)))  # fmt: skip
+    packets = sorted(folder.glob("*.db"))
+    if len(packets) != s.assign_analysts:
+        raise RuntimeError(f"assign wrote {len(packets)} packets for {s.assign_analysts}")
+    spans = done = 0
+    for i, packet in enumerate(packets):
+        made, finished = _work_in_packet(packet, seed=i)
+        spans, done = spans + made, done + finished
+    returned = spans
+    spans += _merged(lead)[0]  # the lead's own (imported) spans stay
+    pristine = ctx.copy_project(lead, "packets-merge-before.db")
+    plain_team = ctx.work / "packets-merge-reference.db"
+    sources = [str(p) for p in packets]
+    command = annotator_command(lead, "merge", *sources, "--into", str(lead), "--json")
+    expected = (spans, done, len(packets))
+
+    def ours() -> None:
+        _process(command)
+        if _merged(lead) != expected:
+            raise RuntimeError(f"merged {_merged(lead)}, not {expected}")
+
+    def plain() -> None:
+        _process(reference_command("merge-in-turns", str(plain_team), *sources))
+
+    def prepare(side: str) -> None:
+        if side == "ours":
+            _restore(pristine, lead)
+        else:
+            ctx.fresh_path(plain_team.name)
+
+    ctx.say(f"  merging the {len(packets)} packets back, {s.packet_merge_runs} times each side")
+    ours_t, plain_t, ratio = paired(ours, plain, runs=s.packet_merge_runs, warmup=0,
+                                    prepare=prepare)  # fmt: skip
+    per = s.assign_documents * OVERLAP // s.assign_analysts
+    return [
+        Figure(
+            row="packets-merge",
+            name="packets-merge",
+            what=f"`annotator merge` of {len(packets)} returned packets of {per:,} documents each "
+            f"({returned:,} spans, {done:,} documents done, with their history) into the lead's "
+            "project, a whole process",
+            target=f"< {MERGE_LIMIT:g} s",
+            ours=ours_t,
+            reference=plain_t,
+            ratio=ratio,
+            met=ours_t.median < MERGE_LIMIT,
+            note="reference: documents, spans, statuses and history copied with INSERT ... "
+            "SELECT, eight files attached at a time, into a plain team project of its own; "
+            "every span and done status checked in the lead's project",
+            extra={"spans": returned, "done": done, "packets": len(packets)},
         )
     ]

@@ -316,6 +316,39 @@ CREATE TABLE changes (
 """
 
 
+def _copy_source(conn: sqlite3.Connection, i: int) -> None:
+    """One attached file's (``s{i}``) labels, documents, spans, statuses and history copied."""
+    conn.execute(f"INSERT OR IGNORE INTO labels (name) SELECT name FROM s{i}.labels")
+    conn.execute(
+        "INSERT INTO documents (external_id, title, text_hash, meta, status, source,"
+        " created_at, updated_at, text) SELECT external_id, title, text_hash, meta,"
+        f" status, source, created_at, updated_at, text FROM s{i}.documents ORDER BY id"
+        " ON CONFLICT (text_hash) DO NOTHING"
+    )
+    conn.execute(
+        f"CREATE TEMP TABLE map{i} AS SELECT sd.id AS old, d.id AS new FROM"
+        f" s{i}.documents sd JOIN documents d ON d.text_hash = sd.text_hash"
+    )
+    conn.execute(f"CREATE INDEX temp.map{i}_old ON map{i} (old)")
+    conn.execute(
+        'INSERT INTO spans (document_id, start, "end", label_id, text, annotator, note,'
+        ' origin, created_at, updated_at) SELECT m.new, s.start, s."end", l.id, s.text,'
+        " s.annotator, s.note, s.origin, s.created_at, s.updated_at"
+        f" FROM s{i}.spans s JOIN map{i} m ON m.old = s.document_id"
+        f" JOIN s{i}.labels sl ON sl.id = s.label_id JOIN labels l ON l.name = sl.name"
+        " ORDER BY s.id"
+    )
+    conn.execute(
+        "INSERT OR REPLACE INTO statuses SELECT m.new, s.annotator, s.status,"
+        f" s.updated_at FROM s{i}.statuses s JOIN map{i} m ON m.old = s.document_id"
+    )
+    conn.execute(
+        "INSERT INTO changes (at, annotator, action, document_id, details)"
+        f" SELECT c.at, c.annotator, c.action, m.new, c.details FROM s{i}.changes c"
+        f" LEFT JOIN map{i} m ON m.old = c.document_id ORDER BY c.id"
+    )
+
+
 def merge_plain(team_path: Path, sources: list[Path]) -> tuple[int, int]:
     """Several analysts' projects copied into one, documents matched by text hash and labels
     by name, in one transaction: every document, span, status and history entry, with SQL
@@ -327,38 +360,34 @@ def merge_plain(team_path: Path, sources: list[Path]) -> tuple[int, int]:
         conn.execute("BEGIN")
         for i, source in enumerate(sources):
             conn.execute(f"ATTACH DATABASE ? AS s{i}", (str(source),))
-            conn.execute(f"INSERT OR IGNORE INTO labels (name) SELECT name FROM s{i}.labels")
-            conn.execute(
-                "INSERT INTO documents (external_id, title, text_hash, meta, status, source,"
-                " created_at, updated_at, text) SELECT external_id, title, text_hash, meta,"
-                f" status, source, created_at, updated_at, text FROM s{i}.documents ORDER BY id"
-                " ON CONFLICT (text_hash) DO NOTHING"
-            )
-            conn.execute(
-                f"CREATE TEMP TABLE map{i} AS SELECT sd.id AS old, d.id AS new FROM"
-                f" s{i}.documents sd JOIN documents d ON d.text_hash = sd.text_hash"
-            )
-            conn.execute(f"CREATE INDEX temp.map{i}_old ON map{i} (old)")
-            conn.execute(
-                'INSERT INTO spans (document_id, start, "end", label_id, text, annotator, note,'
-                ' origin, created_at, updated_at) SELECT m.new, s.start, s."end", l.id, s.text,'
-                " s.annotator, s.note, s.origin, s.created_at, s.updated_at"
-                f" FROM s{i}.spans s JOIN map{i} m ON m.old = s.document_id"
-                f" JOIN s{i}.labels sl ON sl.id = s.label_id JOIN labels l ON l.name = sl.name"
-                " ORDER BY s.id"
-            )
-            conn.execute(
-                "INSERT OR REPLACE INTO statuses SELECT m.new, s.annotator, s.status,"
-                f" s.updated_at FROM s{i}.statuses s JOIN map{i} m ON m.old = s.document_id"
-            )
-            conn.execute(
-                "INSERT INTO changes (at, annotator, action, document_id, details)"
-                f" SELECT c.at, c.annotator, c.action, m.new, c.details FROM s{i}.changes c"
-                f" LEFT JOIN map{i} m ON m.old = c.document_id ORDER BY c.id"
-            )
+            _copy_source(conn, i)
         conn.execute("COMMIT")
         for i in range(len(sources)):
             conn.execute(f"DETACH DATABASE s{i}")
+        documents = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        spans = conn.execute("SELECT count(*) FROM spans").fetchone()[0]
+    finally:
+        conn.close()
+    return documents, spans
+
+
+def merge_in_turns(team_path: Path, sources: list[Path], at_once: int = 8) -> tuple[int, int]:
+    """:func:`merge_plain` of more files than SQLite attaches at once: ``at_once`` files
+    attached, copied in one transaction and detached, then the next ones."""
+    conn = sqlite3.connect(str(team_path), isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.executescript(_TEAM_SCHEMA)
+        for first in range(0, len(sources), at_once):
+            turn = sources[first : first + at_once]
+            conn.execute("BEGIN")
+            for i, source in enumerate(turn):
+                conn.execute(f"ATTACH DATABASE ? AS s{i}", (str(source),))
+                _copy_source(conn, i)
+            conn.execute("COMMIT")
+            for i in range(len(turn)):
+                conn.execute(f"DETACH DATABASE s{i}")
+                conn.execute(f"DROP TABLE temp.map{i}")
         documents = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
         spans = conn.execute("SELECT count(*) FROM spans").fetchone()[0]
     finally:
@@ -547,6 +576,7 @@ def main(argv: list[str] | None = None) -> None:
         python -m benchmarks.reference docbin DB OUT
         python -m benchmarks.reference brat DB FOLDER
         python -m benchmarks.reference merge TEAM SOURCE...
+        python -m benchmarks.reference merge-in-turns TEAM SOURCE...
         python -m benchmarks.reference curate DB
         python -m benchmarks.reference agreement DB
         python -m benchmarks.reference stats DB
@@ -570,6 +600,8 @@ def main(argv: list[str] | None = None) -> None:
         counts = export_brat(Path(args[1]), Path(args[2]))
     elif args[0] == "merge":
         counts = merge_plain(Path(args[1]), [Path(a) for a in args[2:]])
+    elif args[0] == "merge-in-turns":
+        counts = merge_in_turns(Path(args[1]), [Path(a) for a in args[2:]])
     elif args[0] == "curate":
         counts = curate_plain(Path(args[1]))
     elif args[0] == "agreement":

@@ -71,6 +71,7 @@ ROWS: dict[str, Row] = {
     "scale-1m-import": scale_rows.archive_import,
     "packets-assign": packet_rows.assign,
     "packets-progress": packet_rows.progress,
+    "packets-merge": packet_rows.merge,
 }
 # Rows that take many minutes: run only with --big, or when named in full with --only.
 BIG = {"scale-1m-import"}

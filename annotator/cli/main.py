@@ -118,6 +118,7 @@ for _command in (
     cli_team.curate,
     cli_packets.assign,
     cli_packets.packet,
+    cli_packets.packets_command,
     cli_packets.progress_command,
     cli_packets.send_back_command,
     cli_packets.apply_update_command,

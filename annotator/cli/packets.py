@@ -1,6 +1,6 @@
-"""`annotator assign`, `packet`, `progress` and `send-back`: the lead hands documents out to
-analysts, as project files of their own, follows how far the work has come, and sends work
-back for correction."""
+"""`annotator assign`, `packet`, `packets`, `progress` and `send-back`: the lead hands documents
+out to analysts, as project files of their own, follows how far the work has come, and sends
+work back for correction."""
 
 from __future__ import annotations
 
@@ -194,6 +194,26 @@ def packet(
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2, allow_nan=False))
     else:
         click.echo(report.summary())
+
+
+@click.command("packets")
+@click.option("--json", "as_json", is_flag=True, help="Print the packets as JSON.")
+@click.pass_context
+def packets_command(ctx: click.Context, as_json: bool) -> None:
+    """The packets this project made: for whom, when, how many documents, the file, and
+    whether each came back (when it was last merged, and how many of its documents came
+    back done)."""
+    from annotator.team.packet_list import lines, packets
+
+    store = store_of(ctx)
+    with user_errors():
+        rows = packets(store)
+    if as_json:
+        data = [row.to_json() for row in rows]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
+        return
+    for line in lines(rows):
+        click.echo(line)
 
 
 @click.command("progress")

@@ -35,6 +35,12 @@ GOLD_PERIODS = ("day", "week", "month")  # annotator.team.gold_scores.PERIODS, n
     help="Let a file older than the work merged from it before (a backup, say) replace that "
     "newer work; without it such a merge is refused, saying what it would undo.",
 )
+@click.option(
+    "--allow-other-analyst",
+    is_flag=True,
+    help="Let --rename merge a packet's work under another name than the analyst it was made "
+    "for; without it such a merge is refused.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
 def merge(
@@ -43,6 +49,7 @@ def merge(
     into: Path,
     renames: tuple[str, ...],
     allow_older: bool,
+    allow_other_analyst: bool,
     as_json: bool,
 ) -> None:
     """Merge analysts' projects into one team project.
@@ -58,7 +65,13 @@ def merge(
     with user_errors():
         names = parse_renames(renames)
         with Store(into, ctx.obj.get("user")) as team:
-            report = merge_projects(team, sources, names, allow_older=allow_older)
+            report = merge_projects(
+                team,
+                sources,
+                names,
+                allow_older=allow_older,
+                allow_other_analyst=allow_other_analyst,
+            )
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2, allow_nan=False))
     else:

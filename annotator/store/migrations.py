@@ -377,6 +377,33 @@ _SCHEMA_10 = [
     "CREATE INDEX send_backs_packet ON send_backs (packet_id)",
 ]
 
+# Packets that come back safely, and ids unique across project files. A merge keeps, for each
+# packet it took from, a fingerprint of that packet's history up to an entry (a copy of the
+# packet annotated apart forks from it). Each project draws a block of span and relation ids of
+# its own (the ``id_block`` setting: its counters start at block × 2^32, every id below 2^53 so
+# that it is exact in JSON): a project made on its own draws one of the upper half, and a
+# packet is given one of the lower half by its lead (``packets.id_block``), so that a packet's
+# ids never reach into its lead's block.
+ID_BLOCK_BITS = 32
+ID_BLOCKS = 1 << 21  # blocks 1 .. ID_BLOCKS - 1; the upper half for projects made on their own
+_SCHEMA_11 = [
+    "ALTER TABLE merges ADD COLUMN history_hash TEXT",
+    "ALTER TABLE merges ADD COLUMN hashed_to INTEGER",
+    "ALTER TABLE packets ADD COLUMN id_block INTEGER",
+    f"""
+    INSERT OR IGNORE INTO project (key, value)
+    VALUES ('id_block', json_quote({ID_BLOCKS // 2} + abs(random() % {ID_BLOCKS // 2 - 1})))""",
+    f"""
+    UPDATE sqlite_sequence SET seq = (SELECT value FROM project WHERE key = 'id_block')
+        << {ID_BLOCK_BITS}
+    WHERE name IN ('spans', 'relations') AND seq < 1 << {ID_BLOCK_BITS}""",
+    f"""
+    INSERT INTO sqlite_sequence (name, seq)
+    SELECT kind.name, (SELECT value FROM project WHERE key = 'id_block') << {ID_BLOCK_BITS}
+    FROM (SELECT 'spans' AS name UNION ALL SELECT 'relations') AS kind
+    WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence s WHERE s.name = kind.name)""",
+]
+
 STEPS: list[tuple[str, list[str]]] = [
     ("0001_initial_schema", _SCHEMA_1),
     ("0002_teams", _SCHEMA_2),
@@ -388,6 +415,7 @@ STEPS: list[tuple[str, list[str]]] = [
     ("0008_packets", _SCHEMA_8),
     ("0009_gold", _SCHEMA_9),
     ("0010_send_backs", _SCHEMA_10),
+    ("0011_packet_returns", _SCHEMA_11),
 ]
 
 

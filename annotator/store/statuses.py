@@ -37,9 +37,11 @@ _OVERALL_OF = """(
         END
         FROM statuses WHERE document_id = documents.id)"""
 _OVERALL = f"UPDATE documents SET status = {_OVERALL_OF} WHERE id = ?"
-# The same for many documents, given as a JSON list of ids.
+# The same for many documents, given as a JSON list of ids; a row whose status stays is not
+# written again (a merge sets the statuses of thousands, most of them as they were).
 _OVERALL_MANY = (
     f"UPDATE documents SET status = {_OVERALL_OF} WHERE id IN (SELECT value FROM json_each(?))"
+    f" AND status IS NOT {_OVERALL_OF}"
 )
 
 

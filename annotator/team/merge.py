@@ -41,8 +41,9 @@ from annotator.printable import printable
 from annotator.store.project import Store
 from annotator.store.project_file import ProjectError
 from annotator.team.merge_checks import check_renames
+from annotator.team.merge_packets import check_packet, record_history
 from annotator.team.merge_report import MergeError, MergeReport, SourceReport
-from annotator.team.merge_source import Staging, read_source
+from annotator.team.merge_source import Staging, check_staged_texts, read_source
 from annotator.team.merge_work import merge_one
 
 __all__ = ["MergeError", "MergeReport", "SourceReport", "merge_projects", "parse_renames"]
@@ -77,11 +78,15 @@ def merge_projects(
     renames: Mapping[str, str] | None = None,
     *,
     allow_older: bool = False,
+    allow_other_analyst: bool = False,
 ) -> MergeReport:
     """Merge each of ``sources`` into the project ``into``; one transaction for them all.
 
     A file older than the work merged from it before is refused, saying what it would undo,
-    unless ``allow_older``: then its work replaces the newer.
+    unless ``allow_older``: then its work replaces the newer. A packet is refused unless it
+    is this project's, merged under its analyst's name (another, given by ``renames``, only
+    with ``allow_other_analyst``), the one copy of it annotated, and not overtaken by a newer
+    packet for the same documents (see :mod:`~annotator.team.merge_packets`).
     """
     renames = dict(renames or {})
     report = MergeReport(str(into.path))
@@ -103,7 +108,10 @@ def merge_projects(
         with into.bulk_writes(256), into.references_made_here(), into.transaction():
             check_renames(into, read, renames)
             for source in read:
+                check_staged_texts(into.conn, source)
+                check_packet(into, source, team_id, other_analyst=allow_other_analyst)
                 report.sources.append(merge_one(into, source, declared, allow_older))
+                record_history(into.conn, source)
             if any(s.added_anything for s in report.sources):
                 into.record_change(
                     "merge",

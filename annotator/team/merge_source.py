@@ -26,6 +26,7 @@ from annotator.store.project import Store
 from annotator.store.project_file import ProjectError
 from annotator.store.snapshot import snapshot
 from annotator.team.merge_report import MergeError
+from annotator.team.packets import PACKET_SETTING
 
 
 @dataclass
@@ -35,7 +36,7 @@ class Source:
     path: Path
     project_id: str
     labels: dict[int, dict[str, Any]]
-    documents: dict[int, dict[str, Any]]  # text hash and title (the text is staged)
+    documents: dict[int, dict[str, Any]]  # by id, the text hash (the text is staged)
     spans: list[sqlite3.Row]  # without their text (staged)
     statuses: list[tuple[int, str, str, str]]  # (document, analyst, status, updated_at)
     curations: list[tuple[int, str, str]]  # (document, curator, curated_at)
@@ -53,6 +54,8 @@ class Source:
     work: str = ""
     #: The prefix of its staged tables' names (see :meth:`staged`), once staged.
     stage: str = ""
+    #: What a packet says of itself (its ``packet`` setting); None for any other project.
+    packet: dict[str, Any] | None = None
 
     def staged(self, table: str) -> str:
         """The staged table holding the file's ``documents``, ``spans`` or ``changes``."""
@@ -156,7 +159,8 @@ class Staging:
                 target = f"{self.SCRATCH}.{work}_{table}"
                 self.team.execute(f"CREATE TABLE {target} ({columns})")
                 self.team.execute(
-                    f"INSERT INTO {target} ({names}) SELECT {names} FROM merge_file.{table}"
+                    f"INSERT INTO {target} ({names}) SELECT {_taken(table, names)}"
+                    f" FROM merge_file.{table} AS f"
                 )
         finally:
             self.team.execute("DETACH DATABASE merge_file")
@@ -176,6 +180,35 @@ class Staging:
         finally:
             assert self._folder is not None
             self._folder.cleanup()
+
+
+def _taken(table: str, names: str) -> str:
+    """The columns copied into the scratch database: a document's text only when the team
+    project has no document of that text (the merge adds only those; a returned packet's
+    documents are all its lead's, and their texts are most of the file)."""
+    if table != "documents":
+        return names
+    return names.replace(
+        "text,",
+        "CASE WHEN EXISTS (SELECT 1 FROM main.documents d WHERE d.text_hash = f.text_hash)"
+        " THEN NULL ELSE f.text END,",
+        1,
+    )
+
+
+def check_staged_texts(team: sqlite3.Connection, source: Source) -> None:
+    """Refuse, before anything is written, a file whose document the team project lost
+    between staging and the merge's transaction (its text was not staged, as the team project
+    had it): said plainly, to merge again."""
+    lost = team.execute(
+        f"SELECT count(*) FROM {source.staged('documents')} s WHERE s.text IS NULL"
+        " AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.text_hash = s.text_hash)"
+    ).fetchone()[0]
+    if lost:
+        raise MergeError(
+            f"{printable(source.path)}: {lost:,} of its documents were deleted from the team "
+            "project while the merge began; nothing was merged. Merge again."
+        )
 
 
 # The temporary tables the merge makes beside the staged ones (see merge_work).
@@ -209,9 +242,10 @@ def _take(path: Path, store: Store, renames: Mapping[str, str]) -> Source:
         }
         for r in conn.execute("SELECT id, name, color, hotkey, definition, attributes FROM labels")
     }
+    # From the text hash's index alone (the rows hold the texts, which the merge copies in SQL).
     documents = {
-        r[0]: {"title": r[1], "text_hash": r[2]}
-        for r in conn.execute("SELECT id, title, text_hash FROM documents ORDER BY id")
+        r[0]: {"text_hash": r[1]}
+        for r in sorted(conn.execute("SELECT id, text_hash FROM documents").fetchall())
     }
     # Read as rows SQLite builds (a hundred thousand spans are no dicts made in Python), each
     # analyst under the name the merge gives them.
@@ -240,10 +274,12 @@ def _take(path: Path, store: Store, renames: Mapping[str, str]) -> Source:
             "origin": r[5],
             "created_at": r[6],
             "updated_at": r[7],
+            "id": r[8],
         }
         for r in conn.execute(
             "SELECT r.document_id, r.head, r.child, t.name, r.annotator, r.origin, r.created_at,"
-            " r.updated_at FROM relations r JOIN relation_types t ON t.id = r.type_id ORDER BY r.id"
+            " r.updated_at, r.id FROM relations r JOIN relation_types t ON t.id = r.type_id"
+            " ORDER BY r.id"
         )
     ]
     statuses = [
@@ -272,4 +308,5 @@ def _take(path: Path, store: Store, renames: Mapping[str, str]) -> Source:
             )
         },
         renames=dict(renames),
+        packet=packet if isinstance(packet := store.get_setting(PACKET_SETTING), dict) else None,
     )

@@ -23,6 +23,7 @@ from annotator.printable import printable
 from annotator.store.project import Store
 from annotator.store.statuses import write_statuses
 from annotator.team.merge_checks import older_than_merged, project_path, settle_older
+from annotator.team.merge_ids import kept_ids, numbered
 from annotator.team.merge_report import MergeError, SourceReport
 from annotator.team.merge_scheme import merge_labels, merge_relation_types
 from annotator.team.merge_source import Source
@@ -299,7 +300,7 @@ def _write(
     if writes.gone:
         _take_relations_going(conn, writes.gone, result)
         conn.executemany("DELETE FROM spans WHERE id = ?", [(i,) for i in writes.gone])
-    first = into.spans.next_id()
+    ids = numbered(into, [span[0] for span in writes.incoming], into.spans.next_id())
     stage = f"temp.{source.work}"
     conn.execute(
         f"CREATE TABLE {stage}_new_spans (id INTEGER PRIMARY KEY, source INTEGER NOT NULL,"
@@ -307,7 +308,7 @@ def _write(
     )
     conn.executemany(
         f"INSERT INTO {stage}_new_spans (id, source, document, label) VALUES (?, ?, ?, ?)",
-        [(first + i, *span) for i, span in enumerate(writes.incoming)],
+        [(ids[i], *span) for i, span in enumerate(writes.incoming)],
     )
     conn.execute(
         'INSERT INTO spans (id, document_id, start, "end", label_id, text, annotator, note,'
@@ -321,7 +322,7 @@ def _write(
     conn.execute(f"CREATE INDEX {stage}_new_spans_source ON {source.work}_new_spans (source)")
     # The file's spans the team project already held, for its history (added ones: above).
     _staged_map(conn, source, "span_map", span_map)
-    span_map.update((span[0], first + i) for i, span in enumerate(writes.incoming))
+    span_map.update((span[0], ids[i]) for i, span in enumerate(writes.incoming))
     into.spans.count_added(writes.counted)
     write_statuses(conn, writes.statuses, writes.unset)
     conn.executemany(
@@ -382,17 +383,18 @@ def _replace_relations(
                     "again. Nothing was merged."
                 )
             added.append(
-                (tdoc, key[0], key[1], kinds[key[2]].id, who, rel["origin"],
+                (rel["id"], tdoc, key[0], key[1], kinds[key[2]].id, who, rel["origin"],
                  rel["created_at"], rel["updated_at"])
             )  # fmt: skip
             have[key] = -1
             result.relations_added += 1
             result.count_undone(who, ("relation", "added"))
     conn.executemany("DELETE FROM relations WHERE id = ?", removed)
+    kept = kept_ids(into, "relations", [row[0] for row in added])
     conn.executemany(
-        "INSERT INTO relations (document_id, head, child, type_id, annotator, origin,"
-        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        added,
+        "INSERT INTO relations (id, document_id, head, child, type_id, annotator, origin,"
+        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(row[0] if row[0] in kept else None, *row[1:]) for row in added],
     )
 
 

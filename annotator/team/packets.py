@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import random
 import re
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -36,7 +37,7 @@ from annotator import __version__
 from annotator.destinations import output, partial_name
 from annotator.model import AnalystNameError, Refused, check_analyst_name, utc_now
 from annotator.printable import as_text, printable
-from annotator.store.migrations import migration_set
+from annotator.store.migrations import ID_BLOCK_BITS, ID_BLOCKS, migration_set
 from annotator.store.project import Store
 from annotator.team.assign import AssignReport, assign
 from annotator.team.gold import GoldPick, gold_for_packet, record_given
@@ -47,6 +48,9 @@ from annotator.team.send_back import Carried, record_carried, to_carry, write_in
 PACKET_SETTING = "packet"
 #: The lead's patterns, carried inside the packet too (the file beside it may not travel).
 PATTERNS_SETTING = "patterns"
+#: The block of span and relation ids a project's own start in (see the migrations).
+ID_BLOCK_SETTING = "id_block"
+ID_TABLES = "('spans', 'relations')"
 
 # A function giving the patterns file of a project (the suggesters' own rule).
 PatternsOf = Callable[[Path], Path]
@@ -378,6 +382,7 @@ def _write(
     packet_id = os.urandom(16).hex()
     queue = _sent_back_first(store.conn, rows, carried)
     lead_id = project_id(store)
+    block = _free_block(store.conn)
     now = utc_now()
     patterns_bytes = _read_patterns(patterns[0]) if patterns else None
     about = {
@@ -393,9 +398,9 @@ def _write(
     placed: list[Path] = []
     try:
         try:
-            _build(temporary, store.conn, queue, about, patterns_bytes, carried)
+            _build(temporary, store.conn, queue, about, patterns_bytes, block, carried)
             with store.transaction():
-                _record(store, about, out, rows, everything=everything)
+                _record(store, about, out, rows, everything=everything, block=block)
                 if record_carried(store.conn, carried, packet_id, everything=everything):
                     raise PacketError(
                         f"a document sent back to {printable(analyst)!r} went out in another "
@@ -438,10 +443,12 @@ def _build(
     rows: list[tuple[Any, ...]],
     about: dict[str, Any],
     patterns: bytes | None,
+    block: int,
     carried: Sequence[Carried] = (),
 ) -> None:
     """A new project at ``path`` holding the documents, the lead's scheme and the packet's
-    settings, and the analyst's work on the documents sent back to them; no history (the
+    settings, its span and relation ids in the ``block`` its lead gave it, and the analyst's
+    work on the documents sent back to them; no history (the
     analyst's begins when they start)."""
     from sqlite_utils import Database
 
@@ -454,6 +461,7 @@ def _build(
             "created_at": about["made_at"],
             "created_by": f"annotator {__version__}",
             PACKET_SETTING: about,
+            ID_BLOCK_SETTING: block,
         }
         if patterns is not None:
             settings[PATTERNS_SETTING] = patterns.decode("utf-8")
@@ -461,6 +469,10 @@ def _build(
             "INSERT INTO project (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET"
             " value = excluded.value",
             [(k, json.dumps(v, ensure_ascii=False)) for k, v in settings.items()],
+        )
+        conn.execute(
+            f"UPDATE sqlite_sequence SET seq = ? WHERE name IN {ID_TABLES}",
+            (block << ID_BLOCK_BITS,),
         )
         for table in ("labels", "relation_types"):
             _copy_table(lead, conn, table)
@@ -476,6 +488,18 @@ def _build(
         conn.close()
     with open(path, "rb+") as f:
         os.fsync(f.fileno())
+
+
+def _free_block(conn: sqlite3.Connection) -> int:
+    """A block of span and relation ids for a new packet: in the lower half (below every
+    block a project made on its own draws, its lead's included), and none of the lead's
+    other packets'."""
+    taken = {r[0] for r in conn.execute("SELECT id_block FROM packets WHERE id_block IS NOT NULL")}
+    rng = random.SystemRandom()
+    while True:
+        block = rng.randrange(1, ID_BLOCKS // 2)
+        if block not in taken:
+            return block
 
 
 def _copy_table(lead: sqlite3.Connection, packet: sqlite3.Connection, table: str) -> None:
@@ -497,8 +521,10 @@ def _record(
     rows: list[tuple[Any, ...]],
     *,
     everything: bool,
+    block: int,
 ) -> None:
-    """The packet in the lead's project: its row, and the packet each document went out in.
+    """The packet in the lead's project: its row (with the block of ids it was given), and the
+    packet each document went out in.
 
     The documents were read before the packet was built, outside this transaction: one that
     another packet took meanwhile (a second `packet` for the same analyst at the same time)
@@ -516,8 +542,8 @@ def _record(
                 f"{printable(about['analyst'])!r} while this one was made; nothing was written"
             )
     conn.execute(
-        "INSERT INTO packets (id, analyst, made_at, made_by, path, documents)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO packets (id, analyst, made_at, made_by, path, documents, id_block)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
             about["id"],
             about["analyst"],
@@ -525,6 +551,7 @@ def _record(
             about["made_by"],
             as_text(os.path.abspath(out)),
             about["documents"],
+            block,
         ),
     )
     conn.executemany(

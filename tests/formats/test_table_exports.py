@@ -192,7 +192,8 @@ def test_csv_with_suggestions_has_their_columns(project, tmp_path):
 
 def test_csv_has_no_attributes_column_when_no_label_declares_any(project, tmp_path):
     with Store(project, "ana") as store:
-        store.spans.set_attributes(1, {})
+        first = store.conn.execute("SELECT min(id) FROM spans").fetchone()[0]
+        store.spans.set_attributes(first, {})
         store.labels.set_attributes("quote", [])
         out = tmp_path / "s.csv"
         export(store, "csv", out)

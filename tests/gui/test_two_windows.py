@@ -60,19 +60,30 @@ def key(window, k: Qt.Key, mods=Qt.KeyboardModifier.NoModifier) -> None:
     QTest.keyClick(window.article, k, mods)
 
 
+def first(store) -> int:
+    """The id of the project's first span: the first of its block of ids."""
+    return (store.get_setting("id_block") << 32) + 1
+
+
 def stored(path) -> set[tuple[int, int, int, str]]:
+    """The spans of the project, each id counted from the project's first (1)."""
     with Store(path) as other:
+        base = first(other) - 1
         return {
-            (s.id, s.start, s.end, s.label) for d in (1, 2, 3) for s in other.spans.in_document(d)
+            (s.id - base, s.start, s.end, s.label)
+            for d in (1, 2, 3)
+            for s in other.spans.in_document(d)
         }
 
 
 def shown(window) -> set[tuple[int, int, int, str]]:
+    """The spans the window shows, each id counted from the project's first (1)."""
     view = window.article
-    in_view = {(s.id, s.start, s.end, s.label) for s in view.spans.values()}
-    listed = {(s.id, s.start, s.end, s.label) for s in window.span_model.spans}
+    base = first(window.store) - 1
+    in_view = {(s.id - base, s.start, s.end, s.label) for s in view.spans.values()}
+    listed = {(s.id - base, s.start, s.end, s.label) for s in window.span_model.spans}
     painted = {
-        (p.span_id, view.offsets.from_utf16(p.qs), view.offsets.from_utf16(p.qe), p.label)
+        (p.span_id - base, view.offsets.from_utf16(p.qs), view.offsets.from_utf16(p.qe), p.label)
         for p in view.highlighter.index.placed.values()
     }
     assert in_view == listed == painted
@@ -127,7 +138,7 @@ def test_undo_of_a_span_the_other_window_deleted_is_refused_and_nothing_breaks(t
     key(a, Qt.Key.Key_1)
     use(qtbot, b)  # B reads the project again as it becomes active
     qtbot.waitUntil(lambda: shown(b) == ROCKET_CLAIM)
-    b.editor.select(1)
+    b.editor.select(first(b.store))
     key(b, Qt.Key.Key_Delete)
     assert stored(a.store.path) == set()
     use(qtbot, a)
@@ -156,13 +167,14 @@ def test_undo_over_a_change_not_yet_seen_is_refused_and_shows_the_change(two, qt
     key(a, Qt.Key.Key_1)
     key(a, Qt.Key.Key_2)  # A relabels its span: claim → quote
     b.refresh()  # B, never active meanwhile, relabels it again: quote → caption
-    b.editor.select(1)
+    b.editor.select(first(b.store))
     b.editor.tag("caption")
-    assert 1 in a.article.spans and a.article.spans[1].label == "quote"  # A has not looked
+    span = first(a.store)
+    assert span in a.article.spans and a.article.spans[span].label == "quote"  # A has not looked
     key(a, Qt.Key.Key_Z, CTRL)  # A's undo would make it a claim again
     assert len(a.errors) == 1 and "changed in another window" in a.errors[0]
     assert stored(a.store.path) == shown(a) == {(1, ROCKET, ROCKET + 6, "caption")}
-    assert a.editor.selected == 1  # still selected, as it is now
+    assert a.editor.selected == first(a.store)  # still selected, as it is now
     # the step is dropped; the one below it (A's tag) is refused the same way
     key(a, Qt.Key.Key_Z, CTRL)
     assert len(a.errors) == 2 and stored(a.store.path) == {(1, ROCKET, ROCKET + 6, "caption")}
@@ -218,7 +230,7 @@ def test_two_windows_tagging_in_turn_keep_every_span(two, qtbot) -> None:
             use(qtbot, other)
             qtbot.waitUntil(lambda other=other: shown(other) == stored(a.store.path))
     assert a.errors == b.errors == []
-    ids = {i for i, *_ in stored(a.store.path)}
+    ids = {i + first(a.store) - 1 for i, *_ in stored(a.store.path)}
     assert ids == set(mine["a"]) | set(mine["b"])
     assert len(mine["a"]) > 50 and len(mine["b"]) > 50
     for window in (a, b):

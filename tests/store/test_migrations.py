@@ -52,6 +52,7 @@ def test_fresh_project_records_the_initial_schema_step(tmp_path):
         ("annotator", "0008_packets"),
         ("annotator", "0009_gold"),
         ("annotator", "0010_send_backs"),
+        ("annotator", "0011_packet_returns"),
     ]
 
 
@@ -87,6 +88,7 @@ def test_initial_schema_applies_to_an_empty_database_through_sqlite_utils():
         "0008_packets",
         "0009_gold",
         "0010_send_backs",
+        "0011_packet_returns",
     ]
     assert db["documents"].exists()
 
@@ -366,7 +368,7 @@ def test_the_teams_step_keeps_span_ids_and_never_reuses_a_deleted_one(tmp_path, 
     with Store(path, "ana") as store:
         assert [s.id for s in store.spans.in_document(1)] == [1, 2]
         added = store.spans.add(2, 0, 8, "quote")
-        assert added.id == 41
+        assert added.id == (store.get_setting("id_block") << 32) + 1  # above all 40, in its block
         store.spans.add(2, 9, 13, "quote", origin="curated")
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -464,6 +466,7 @@ def test_a_project_with_the_uncertainties_step_gets_the_scale_step_and_keeps_its
             "0008_packets",
             "0009_gold",
             "0010_send_backs",
+            "0011_packet_returns",
         ]
         assert store.documents.ids(order="uncertain") == [docs[2], docs[0], docs[1]]
         assert store.documents.page(0, 2, order="uncertain") == [docs[2], docs[0]]
@@ -483,7 +486,8 @@ def test_a_project_made_before_work_packets_gets_their_tables_and_keeps_its_own(
     conn = sqlite3.connect(path)
     conn.executescript(
         "DROP TABLE assignments; DROP TABLE packets; DROP TABLE assignment_runs;"
-        " DELETE FROM _sqlite_migrations WHERE name = '0008_packets';"
+        " ALTER TABLE merges DROP COLUMN history_hash; ALTER TABLE merges DROP COLUMN hashed_to;"
+        " DELETE FROM _sqlite_migrations WHERE name IN ('0008_packets', '0011_packet_returns');"
     )
     conn.close()
     with Store(path, "lead") as store:
@@ -517,11 +521,12 @@ def test_a_project_with_the_packets_step_but_not_the_scale_step_gets_it_after(
             )
     assert applied_names(sqlite3.connect(path))[-1] == "0008_packets"
     with Store(path, "lead") as store:
-        assert applied_names(store.conn)[-4:] == [
+        assert applied_names(store.conn)[-5:] == [
             "0008_packets",
             "0007_scale",
             "0009_gold",
             "0010_send_backs",
+            "0011_packet_returns",
         ]
         assert store.documents.page(0, 5) == [doc]
         assert store.conn.execute("SELECT count(*) FROM assignments").fetchone()[0] == 1

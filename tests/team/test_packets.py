@@ -237,12 +237,13 @@ def test_a_packet_returned_as_it_went_out_merges_as_nothing(lead, tmp_path, dump
     assert table(lead.path, "SELECT count(*) FROM spans, statuses") == before
 
 
-def test_packets_merge_into_a_team_project_of_their_own_too(lead, tmp_path):
+def test_packets_reach_a_team_project_of_their_own_through_the_leads_project(lead, tmp_path):
     write_packet(lead, "ana", tmp_path / "ana.db")
     annotate(tmp_path / "ana.db", "ana", done=2)
+    merge_projects(lead, [tmp_path / "ana.db"])
     with Store(tmp_path / "team.db", "lead") as team:
-        report = merge_projects(team, [tmp_path / "ana.db"])
-        assert report.sources[0].documents_added == len(queue_of(lead, "ana"))
+        report = merge_projects(team, [lead.path])
+        assert report.sources[0].documents_added == lead.documents.count()
         assert team.labels.get("hedge").definition == "A claim softened by its speaker."
     assert spans_by(tmp_path / "team.db", "ana") == spans_by(tmp_path / "ana.db", "ana")
 

@@ -48,7 +48,7 @@ class ArticleView(QPlainTextEdit):
 
     spansClicked = Signal(list)  # [span_id, ...]
     # the selected span's edge ("start" or "end") dragged to a code point
-    edgeDragged = Signal(int, str, int)
+    edgeDragged = Signal(object, str, int)  # a span id may exceed a C int
 
     def __init__(self, model: DocumentModel | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
