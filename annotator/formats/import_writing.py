@@ -101,9 +101,10 @@ def write_records(
                 )
                 if document_id is None:
                     result.duplicates += 1
-                    if record.statuses:
+                    statuses = _statuses_of_repeat(record, store.annotator)
+                    if statuses:
                         stored = store.documents.id_by_hash(record.text_hash)
-                        _add_statuses(store, stored, record)
+                        _add_statuses(store, stored, statuses)
                         if stored is not None:
                             result.touched.add(stored)
                     if record.spans:
@@ -161,14 +162,28 @@ def write_records(
     labels_created.extend(added_labels)
 
 
-def _add_statuses(store: Store, document_id: int | None, record: CheckedTask) -> None:
-    """A repeated text's statuses, for analysts who have none yet on the stored document."""
-    if document_id is None or not record.statuses:
+def _statuses_of_repeat(record: CheckedTask, annotator: str) -> dict[str, str]:
+    """The statuses a record whose text is already stored brings: each analyst's, or, from a
+    file that gives one status only (done, skipped, in progress), the importing analyst's, so
+    that work done elsewhere on a document they already have (a packet's) counts as theirs."""
+    if record.statuses:
+        return record.statuses
+    return {} if record.status == "new" else {annotator: record.status}
+
+
+def _add_statuses(store: Store, document_id: int | None, statuses: dict[str, str]) -> None:
+    """A repeated text's statuses, for analysts who have none yet on the stored document, each
+    in the history as the window's own status changes are (statistics count them)."""
+    if document_id is None or not statuses:
         return
     have = store.statuses.of_document(document_id)
-    for who, status in record.statuses.items():
-        if who not in have:
+    for who, status in statuses.items():
+        if who not in have and status != "new":
             write_status(store.conn, document_id, who, status, utc_now())
+            details = {"before": "new", "after": status}
+            if who != store.annotator:
+                details["of"] = who
+            store.record_change("set_status", document_id, **details)
 
 
 def _add_to_stored(

@@ -574,3 +574,31 @@ def test_a_huge_line_is_refused_with_its_line_and_the_rest_checked(store, write)
         f"{path}:3: not valid JSON (Expecting property name enclosed in double quotes at column 2)",
     ]
     assert store.documents.count() == 0
+
+
+def test_a_repeated_text_with_one_status_gives_it_to_the_importing_analyst(store, write):
+    """Work done elsewhere on a document the project already has (an analyst's packet, say)
+    comes in with its status as the importing analyst's, and the history says so; a status an
+    analyst already has is kept."""
+    text = "The minister said the plan would work."
+    import_paths(store, [write("a.txt", text)])
+    (doc,) = store.documents.ids()
+    record = {"text": text, "status": "done", "spans": [{"start": 0, "end": 12, "label": "claim"}]}
+    report = import_paths(store, [write("t.jsonl", [record])])
+    assert (report.duplicates, report.spans_added) == (1, 1)
+    assert store.statuses.of(doc) == "done"
+    assert store.documents.get(doc).status == "done"
+    entries = store.conn.execute(
+        "SELECT action, details FROM changes WHERE document_id = ? AND action = 'set_status'",
+        (doc,),
+    ).fetchall()
+    assert [(a, json.loads(d)["after"]) for a, d in entries] == [("set_status", "done")]
+    again = import_paths(store, [write("u.jsonl", [{**record, "status": "skipped"}])])
+    assert again.duplicates == 1 and store.statuses.of(doc) == "done"
+    import_paths(store, [write("v.jsonl", [{"text": text, "status": "new"}])])
+    assert store.statuses.of(doc) == "done"
+    import_paths(store, [write("b.txt", "Critics disagree.")])
+    other = store.documents.ids()[-1]
+    exported = {"text": "Critics disagree.", "status": "skipped", "statuses": {}}
+    import_paths(store, [write("w.jsonl", [exported])])  # as annotator exports a packet's
+    assert store.statuses.of(other) == "skipped"
