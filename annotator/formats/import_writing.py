@@ -180,7 +180,7 @@ def _add_statuses(store: Store, document_id: int | None, statuses: dict[str, str
     for who, status in statuses.items():
         if who not in have and status != "new":
             write_status(store.conn, document_id, who, status, utc_now())
-            details = {"before": "new", "after": status}
+            details: dict[str, Any] = {"before": "new", "after": status}
             if who != store.annotator:
                 details["of"] = who
             store.record_change("set_status", document_id, **details)
