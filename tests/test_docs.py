@@ -15,12 +15,16 @@ TABLE = README.split("### Every command and option", 1)[1].split("\n### ", 1)[0]
 
 def _commands(command: click.Command, path: list[str]):
     yield path, command
-    if isinstance(command, click.Group):
-        for name, sub in sorted(command.commands.items()):
+    if isinstance(command, click.Group):  # asked as click asks, so lazily found ones count
+        ctx = click.Context(command)
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            assert sub is not None, name
             yield from _commands(sub, [*path, name])
 
 
 COMMANDS = list(_commands(cli, []))
+assert len(COMMANDS) > 30, "every command and sub-command, not only the group"
 
 
 def _rows() -> dict[str, str]:

@@ -7,6 +7,7 @@ Every user mistake ends in one clear sentence and a non-zero exit code, never a 
 from __future__ import annotations
 
 import gc
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -14,26 +15,60 @@ from pathlib import Path
 import click
 
 from annotator import __version__
-from annotator.cli import gold as cli_gold
-from annotator.cli import learn as cli_learn
-from annotator.cli import packets as cli_packets
-from annotator.cli import progress as cli_progress
-from annotator.cli import project as cli_project
-from annotator.cli import scheme as cli_scheme
-from annotator.cli import suggest as cli_suggest
-from annotator.cli import team as cli_team
-from annotator.cli import transfer as cli_transfer
-from annotator.cli.common import user_errors
-from annotator.cli.keys import keys
-from annotator.cli.whoami import whoami
 
 COMMAND_GC_THRESHOLD = 100_000  # objects made between two collections (Python's own: 700)
 
-# Each command imports what it uses when it runs: `annotator --version` or `--help` should
-# cost little more than starting Python and click.
+# Each command's module is imported when that command runs (or --help lists them), and each
+# imports what it uses when it runs: `annotator --version`, and the window, cost little more
+# than starting Python and click.
+COMMANDS: dict[str, tuple[str, str]] = {  # name: (module in annotator.cli, its attribute)
+    "import": ("transfer", "import_command"),
+    "export": ("transfer", "export_command"),
+    "stats": ("progress", "stats"),
+    "report": ("progress", "report"),
+    "documents": ("project", "documents"),
+    "reopen": ("project", "reopen"),
+    "backup": ("project", "backup"),
+    "merge": ("team", "merge"),
+    "agreement": ("team", "agreement"),
+    "curate": ("team", "curate"),
+    "assign": ("packets", "assign"),
+    "packet": ("packets", "packet"),
+    "packets": ("packets", "packets_command"),
+    "progress": ("packets", "progress_command"),
+    "send-back": ("packets", "send_back_command"),
+    "apply-update": ("packets", "apply_update_command"),
+    "gold": ("gold", "gold"),
+    "suggest": ("suggest", "suggest"),
+    "patterns": ("suggest", "patterns"),
+    "train": ("learn", "train"),
+    "relations": ("scheme", "relations"),
+    "labels": ("scheme", "labels"),
+    "whoami": ("whoami", "whoami"),
+    "keys": ("keys", "keys"),
+}
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class Commands(click.Group):
+    """The group whose commands are found in :data:`COMMANDS` and imported when asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        where = COMMANDS.get(cmd_name)
+        if where is None:
+            return None
+        command = getattr(importlib.import_module(f"annotator.cli.{where[0]}"), where[1])
+        assert isinstance(command, click.Command) and command.name == cmd_name, cmd_name
+        return command
+
+
+@click.group(
+    cls=Commands,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--db",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -76,6 +111,7 @@ def _analyst(ctx: click.Context, user: str | None) -> str | None:
 
 
 def _open_window(ctx: click.Context) -> int:
+    from annotator.cli.common import user_errors
     from annotator.cli.default_project import default_project_path, open_project
     from annotator.cli.desktop import window_problem
 
@@ -103,35 +139,6 @@ def _open_window(ctx: click.Context) -> int:
     if ctx.obj.get("user"):
         os.environ["ANNOTATOR_USER"] = ctx.obj["user"]  # the window reads the name from here
     return run(str(db))
-
-
-for _command in (
-    cli_transfer.import_command,
-    cli_transfer.export_command,
-    cli_progress.stats,
-    cli_progress.report,
-    cli_project.documents,
-    cli_project.reopen,
-    cli_project.backup,
-    cli_team.merge,
-    cli_team.agreement,
-    cli_team.curate,
-    cli_packets.assign,
-    cli_packets.packet,
-    cli_packets.packets_command,
-    cli_packets.progress_command,
-    cli_packets.send_back_command,
-    cli_packets.apply_update_command,
-    cli_gold.gold,
-    cli_suggest.suggest,
-    cli_suggest.patterns,
-    cli_learn.train,
-    cli_scheme.relations,
-    cli_scheme.labels,
-    whoami,
-    keys,
-):
-    cli.add_command(_command)
 
 
 def main() -> None:

@@ -17,8 +17,11 @@ from annotator.store.project import Store
 def _params(command: click.Command, path: list[str]):
     for param in command.params:
         yield " ".join([*path, param.name or ""]), param
-    if isinstance(command, click.Group):
-        for name, sub in sorted(command.commands.items()):
+    if isinstance(command, click.Group):  # asked as click asks, so lazily found ones count
+        ctx = click.Context(command)
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            assert sub is not None, name
             yield from _params(sub, [*path, name])
 
 
