@@ -16,9 +16,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from annotator.team.gold import gold_among
-from annotator.team.layers import curated_documents
-from annotator.team.send_back import sent_back_documents
+from annotator.store.document_marks import curated_among, gold_among, sent_back_documents
 
 if TYPE_CHECKING:
     from annotator.store.documents import DocumentRow
@@ -110,7 +108,7 @@ class DocumentListing:
         page = Page(ids, [found[doc] for doc in ids])
         if self.team:
             page.team = self.store.statuses.of_documents(ids)
-            page.settled = curated_documents(self.store, ids)
+            page.settled = curated_among(self.store.conn, ids)
         if self.suggestions:
             page.suggested = self.store.spans.suggested_counts(ids)
         page.gold = gold_among(self.store.conn, ids)

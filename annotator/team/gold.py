@@ -171,16 +171,6 @@ def gold_ids(conn: sqlite3.Connection) -> list[int]:
     return [r[0] for r in conn.execute("SELECT document_id FROM gold ORDER BY document_id")]
 
 
-def gold_among(conn: sqlite3.Connection, documents: Sequence[int]) -> set[int]:
-    """Which of ``documents`` are gold: one look-up by the gold table's key each, so that a
-    list shows the rows on screen without reading every gold document."""
-    rows = conn.execute(
-        "SELECT g.document_id FROM json_each(?) m JOIN gold g ON g.document_id = m.value",
-        (json.dumps(list(documents)),),
-    )
-    return {r[0] for r in rows}
-
-
 def gold_documents(store: Store) -> list[GoldDocument]:
     """Every gold document in project order, with its curated layer and whom it went to."""
     given: dict[int, list[str]] = {}

@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from annotator.store.document_marks import curated_among
 from annotator.store.project import Store
 from annotator.team.agreement import Layer
 
@@ -103,13 +104,7 @@ def done_by(store: Store) -> dict[str, set[int]]:
 
 def curated_documents(store: Store, documents: Sequence[int] | None = None) -> set[int]:
     """The documents a curator settled (of ``documents``, when given)."""
-    if documents is None:
-        return {r[0] for r in store.conn.execute("SELECT document_id FROM curations")}
-    rows = store.conn.execute(
-        "SELECT c.document_id FROM json_each(?) m JOIN curations c ON c.document_id = m.value",
-        (json.dumps(list(documents)),),
-    )
-    return {r[0] for r in rows}
+    return curated_among(store.conn, documents)
 
 
 def lengths(store: Store, documents: Iterable[int] | None = None) -> dict[int, int]:

@@ -22,6 +22,7 @@ from typing import Any
 
 from annotator.model import AnalystNameError, Refused, check_analyst_name, utc_now
 from annotator.printable import printable
+from annotator.store.document_marks import own_project_id
 from annotator.store.project import Store
 
 # A span as the changes compare it: (start, end, label).
@@ -510,30 +511,13 @@ class Correction:
         return [change_line(c) for c in self.changes]
 
 
-def _own_id(conn: sqlite3.Connection) -> str | None:
-    row = conn.execute("SELECT value FROM project WHERE key = 'id'").fetchone()
-    value = json.loads(row[0]) if row else None
-    return value if isinstance(value, str) else None
-
-
-def sent_back_documents(conn: sqlite3.Connection, analyst: str) -> list[int]:
-    """The documents this packet carries back to ``analyst`` for correction, in queue order
-    (none in a project that is not such a packet)."""
-    rows = conn.execute(
-        "SELECT document_id FROM send_backs WHERE analyst = ? AND packet_id = ?"
-        " AND returned_at IS NULL ORDER BY document_id",
-        (analyst, _own_id(conn)),
-    )
-    return [int(r[0]) for r in rows]
-
-
 def correction_of(conn: sqlite3.Connection, document: int, analyst: str) -> Correction | None:
     """The curator's note and changes on a document this packet carries back to
     ``analyst``; None when it carries none."""
     row = conn.execute(
         "SELECT sent_by, note, sent_at, spans, changes FROM send_backs WHERE document_id = ?"
         " AND analyst = ? AND packet_id = ? AND returned_at IS NULL",
-        (document, analyst, _own_id(conn)),
+        (document, analyst, own_project_id(conn)),
     ).fetchone()
     if row is None:
         return None

@@ -10,6 +10,7 @@ import sqlite3
 import pytest
 from packet_project import lead_project
 
+from annotator.store.document_marks import sent_back_documents
 from annotator.store.project import Store
 from annotator.team.assign import assign
 from annotator.team.merge import MergeError, merge_projects
@@ -21,7 +22,6 @@ from annotator.team.send_back import (
     correction_of,
     curator_changes,
     send_back,
-    sent_back_documents,
 )
 
 TEXTS = [

@@ -7,12 +7,13 @@ import json
 import pytest
 from packet_project import lead_project
 
+from annotator.store.document_marks import sent_back_documents
 from annotator.store.project import Store
 from annotator.team.assign import assign
 from annotator.team.merge import merge_projects
 from annotator.team.packet_progress import progress
 from annotator.team.packets import write_packet
-from annotator.team.send_back import correction_of, sent_back_documents
+from annotator.team.send_back import correction_of
 from annotator.team.send_back_update import UpdateError, apply_update, send_back_to_packet
 
 TEXTS = [
@@ -124,3 +125,23 @@ def test_an_update_is_refused_with_nothing_written_when_no_one_packet_holds_the_
     with pytest.raises(UpdateError, match="already there"):
         send_back_to_packet(lead, both[:1], "ana", "n", [], out.parent / "taken.json")
     assert dump(lead.path) == before and not out.exists()
+
+
+def test_is_sent_back_answers_for_the_document_and_analyst_the_packet_carries(lead, tmp_path):
+    """The window's quick test before it reads a send-back: true exactly where
+    ``correction_of`` finds one."""
+    from annotator.store.document_marks import is_sent_back
+
+    doc = ana_doc(lead, 0)
+    out = tmp_path / "ana-update.json"
+    send_back_to_packet(lead, [str(doc)], "ana", "Look again.", [], out)
+    with Store(tmp_path / "ana.db", "ana") as opened:
+        assert not any(is_sent_back(opened.conn, d, "ana") for d in opened.documents.ids())
+        apply_update(opened, out)
+        seen = {
+            (d, who): is_sent_back(opened.conn, d, who)
+            for d in opened.documents.ids()
+            for who in ("ana", "bo")
+        }
+        assert seen == {(d, who): correction_of(opened.conn, d, who) is not None for d, who in seen}
+        assert sum(seen.values()) == 1

@@ -33,12 +33,15 @@ class Corrections:
 
     def _loaded(self) -> None:
         """A document opened: the bar shows its send-back to the current analyst, if any."""
-        from annotator.team.send_back import correction_of, place_of
+        from annotator.store.document_marks import is_sent_back
 
         store, doc = self.project.store, self.document.document_id
-        found = None
-        if store is not None and doc is not None:
-            found = correction_of(store.conn, doc, store.annotator)
+        if store is None or doc is None or not is_sent_back(store.conn, doc, store.annotator):
+            self.bar.hide()  # the usual case, answered without loading the send-back module
+            return
+        from annotator.team.send_back import correction_of, place_of
+
+        found = correction_of(store.conn, doc, store.annotator)
         if found is None:
             self.bar.hide()
             return

@@ -135,7 +135,7 @@ def _is_gold(store: Store, document_id: int) -> bool:
 
 
 def _gold_of(store: Store, documents: list[int]) -> set[int]:
-    from annotator.team.gold import gold_among
+    from annotator.store.document_marks import gold_among
 
     return gold_among(store.conn, documents)
 

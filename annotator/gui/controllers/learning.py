@@ -123,11 +123,9 @@ class Learning(QObject):
     # -- the project ---------------------------------------------------------------------------
 
     def _opened(self, store: Store) -> None:
-        # what storing a worker's work needs, imported now rather than in the middle of it
-        import annotator.suggest.builtin.suggestion
-        import annotator.suggest.learned.background
-        import annotator.suggest.learned.keeping  # noqa: F401
-
+        # What storing a worker's work needs, imported once the window has painted the project
+        # (a tenth of a second the analyst would otherwise wait for), not in the middle of it.
+        QTimer.singleShot(0, _import_what_storing_needs)
         self.stop()
         self.loop = LearningLoop.read(store)
         self._check_order(document_order(store))
@@ -397,12 +395,12 @@ class Learning(QObject):
         """The document list's Suggested column for the documents stored since it was last
         counted, without reading the list again: counted once a second at most, and shown
         ``COUNT_ROWS`` rows a turn, so that the list is never painted again all at once."""
-        from annotator.suggest.running import suggestion_counts
-
         documents, self._uncounted = self._uncounted, []
         self._counted_at = time.perf_counter()
         if not documents:
             return
+        from annotator.suggest.running import suggestion_counts
+
         counts = suggestion_counts(store, documents)
         self._counts.extend((doc, counts.get(doc, 0)) for doc in documents)
         if not self._count_timer.isActive():
@@ -502,10 +500,10 @@ class Learning(QObject):
 
     def _release(self) -> None:
         """Undo :meth:`_hold`, and copy the log into the project in a worker."""
-        from annotator.suggest.learned.background import release_checkpoints
-
         if not self._held:
             return
+        from annotator.suggest.learned.background import release_checkpoints
+
         self._held = False
         gc.unfreeze()
         store = self.project.store
@@ -639,3 +637,9 @@ def _zero_timer(parent: QObject, slot: Callable[[], None]) -> QTimer:
     timer.setInterval(0)
     timer.timeout.connect(slot)
     return timer
+
+
+def _import_what_storing_needs() -> None:
+    import annotator.suggest.builtin.suggestion
+    import annotator.suggest.learned.background
+    import annotator.suggest.learned.keeping  # noqa: F401

@@ -23,9 +23,6 @@ from annotator.changes import Changes, compare_labels
 from annotator.gui import settings as prefs
 from annotator.gui.article.words import plural
 from annotator.gui.controllers.keys import RESERVED_KEYS, WIDGET_KEYS
-from annotator.gui.dialogs.export import ExportDialog
-from annotator.gui.dialogs.help import GuidelinesDialog, ShortcutSheet
-from annotator.gui.dialogs.labels import LabelsDialog
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -277,6 +274,8 @@ class ProjectFlows:
     def open_labels(self) -> None:
         if self.project.store is None:
             return
+        from annotator.gui.dialogs.labels import LabelsDialog
+
         dialog = LabelsDialog(
             self.label_editor,
             lambda: self.project.labels,
@@ -391,6 +390,7 @@ class ProjectFlows:
             shell.show_error("Open a project first.")
             return None
         from annotator.formats.exporting import FORMATS, ExportError, export
+        from annotator.gui.dialogs.export import ExportDialog
 
         dialog = ExportDialog(store, FORMATS, self.parent)
 
@@ -429,6 +429,8 @@ class ProjectFlows:
 
     def show_guidelines(self) -> None:
         """F1: each label's definition, beside the article (non-modal)."""
+        from annotator.gui.dialogs.help import GuidelinesDialog
+
         self.side_windows.open(
             "guidelines",
             lambda: GuidelinesDialog(self.project.labels, self.parent, font=self.view.font()),
@@ -436,6 +438,8 @@ class ProjectFlows:
 
     def show_shortcuts(self) -> None:
         """Ctrl+/: every key of the window, beside the article (non-modal)."""
+        from annotator.gui.dialogs.help import ShortcutSheet
+
         sheet = self.side_windows.open(
             "shortcuts", lambda: ShortcutSheet(self.actions(), WIDGET_KEYS, self.parent)
         )

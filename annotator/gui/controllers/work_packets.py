@@ -18,13 +18,12 @@ from PySide6.QtWidgets import QWidget
 
 from annotator.changes import Changes
 from annotator.gui.article.words import plural
-from annotator.gui.dialogs.assign import AssignDialog
-from annotator.gui.dialogs.work_progress import WorkProgressWindow
 from annotator.printable import printable
 
 if TYPE_CHECKING:
     from annotator.gui.controllers.shell import Shell
     from annotator.gui.dialogs.side_windows import SideWindows
+    from annotator.gui.dialogs.work_progress import WorkProgressWindow
     from annotator.session.project_model import Applied, ProjectModel
     from annotator.team.assign import AssignReport
     from annotator.team.packets import PacketReport
@@ -65,6 +64,8 @@ class WorkPackets:
         if store is None:
             self.shell.show_error("Open the project whose documents you hand out first.")
             return None
+        from annotator.gui.dialogs.assign import AssignDialog
+
         dialog = AssignDialog(store, self.parent)
         if not self.shell.exec_dialog(dialog) or dialog.report is None:
             return None
@@ -79,6 +80,8 @@ class WorkPackets:
         """View → Progress of the work, beside the window (non-modal)."""
         if self.project.store is None:
             return None
+        from annotator.gui.dialogs.work_progress import WorkProgressWindow
+
         self.window = self.side_windows.open(
             "work progress",
             lambda: WorkProgressWindow(
