@@ -97,6 +97,7 @@ def merge_one(
     result.analysts = sorted({who for _, who in set(work) | set(status_of)})
     conflicts: list[str] = []
     conflicting: set[str] = set()
+    unchanged = _unchanged_since_merged(conn, source)
     span_map: dict[int, int] = {}
     replaced: list[tuple[int, int, str]] = []  # (source document, team document, analyst)
     writes = _Writes()
@@ -116,6 +117,10 @@ def merge_one(
         ):
             if _same_work(mine, status, theirs, team_status):
                 _map_spans(mine, theirs, span_map)
+                continue
+            if unchanged:
+                # Merged before and not changed since: what the team holds replaced this
+                # file's work afterwards (a correction sent back and returned), nothing new.
                 continue
             where = (
                 f"from {project_path(conn, came_from)}"
@@ -157,6 +162,14 @@ def merge_one(
     _copy_history(conn, source, span_map, result)
     settle_older(source.path, older, result, allow_older)
     return result
+
+
+def _unchanged_since_merged(conn: sqlite3.Connection, source: Source) -> bool:
+    """Whether this file was merged before and holds no change made since."""
+    row = conn.execute(
+        "SELECT last_change FROM merges WHERE source_project = ?", (source.project_id,)
+    ).fetchone()
+    return row is not None and source.changes_end <= row[0]
 
 
 def _team_sources(conn: sqlite3.Connection, documents: Iterable[int]) -> dict[tuple[int, str], str]:

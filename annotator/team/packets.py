@@ -95,7 +95,8 @@ class PacketReport:
         if self.sent_back:
             gold += f", {self.sent_back:,} of them sent back for correction"
         return (
-            f"Wrote {printable(self.path)}: {self.documents:,} documents for "
+            f"Wrote {printable(self.path)}: {self.documents:,} "
+            f"document{'' if self.documents == 1 else 's'} for "
             f"{printable(self.analyst)}{gold} (packet {self.packet_id}){beside}. "
             f"Open it with: annotator --db {printable(self.path)} --user "
             f"{printable(self.analyst)}"

@@ -69,7 +69,7 @@ def test_send_back_reaches_the_analyst_with_its_note_and_comes_back_corrected(tm
 
     made = run(*db, "packet", "ana", "--out", str(tmp_path / "ana-2.db"))
     assert made.exit_code == 0, made.output
-    assert "1 documents for ana" in made.output
+    assert "1 document for ana" in made.output
     assert rows(tmp_path / "ana-2.db", "SELECT analyst, note, sent_by FROM send_backs") == [
         ("ana", "Only the mayor.", "lead")
     ]
@@ -87,8 +87,19 @@ def test_send_back_reaches_the_analyst_with_its_note_and_comes_back_corrected(tm
         " WHERE d.external_id = 'doc-2' AND s.annotator = 'ana'",
     ) == [(12, 17)]
     assert json.loads(run(*db, "progress", "--json").output)["overall"]["sent_back"] == 0
+    # The first packet again, unchanged: nothing new, and the correction stays.
     again = run("merge", str(folder / "ana-1.db"), "--into", str(lead))
-    assert again.exit_code == 1 and "Nothing was merged" in again.output
+    assert again.exit_code == 0 and "Nothing new was merged" in again.output
+    with Store(folder / "ana-1.db", "ana") as packet:  # changed there since: refused
+        doc = next(d for d in packet.documents.ids() if packet.spans.in_document(d))
+        packet.spans.add(doc, 0, 7, "quote")
+    refused = run("merge", str(folder / "ana-1.db"), "--into", str(lead))
+    assert refused.exit_code == 1 and "Nothing was merged" in refused.output
+    assert rows(
+        lead,
+        'SELECT s.start, s."end" FROM spans s JOIN documents d ON d.id = s.document_id'
+        " WHERE d.external_id = 'doc-2' AND s.annotator = 'ana'",
+    ) == [(12, 17)]
 
 
 def test_an_update_file_on_the_command_line(tmp_path, dump):
@@ -121,3 +132,43 @@ def test_an_update_file_on_the_command_line(tmp_path, dump):
         opened.statuses.set(doc, "done")
     assert run("merge", str(packet), "--into", str(lead)).exit_code == 0
     assert json.loads(run(*db, "progress", "--json").output)["overall"]["sent_back"] == 0
+
+
+def test_packets_annotated_elsewhere_come_back_through_import_and_merge(tmp_path):
+    """An analyst who tags their packet's documents in another tool imports the JSONL into
+    the packet: spans and done statuses are theirs, and the lead's merge counts them."""
+    lead = tmp_path / "lead.db"
+    with lead_project(lead, TEXTS):
+        pass
+    db = ["--db", str(lead), "--user", "lead"]
+    folder = tmp_path / "packets"
+    made = run(
+        *db, "assign", "ana", "bo", "--overlap", "2", "--seed", "3", "--packets", str(folder)
+    )
+    assert made.exit_code == 0, made.output
+    for who, end in (("ana", 21), ("bo", 20)):
+        packet = ["--db", str(folder / f"{who}-1.db"), "--user", who]
+        out = tmp_path / f"{who}.jsonl"
+        assert run(*packet, "export", "-o", str(out)).exit_code == 0
+        records = [json.loads(line) for line in out.read_text("utf-8").split("\n") if line]
+        for record in records:
+            record["spans"] = [{"start": 12, "end": end, "label": "claim"}]
+            record["status"] = "done"
+        done = tmp_path / f"{who}-done.jsonl"
+        done.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+        imported = run(*packet, "import", str(done))
+        assert imported.exit_code == 0, imported.output
+    packets = [str(folder / "ana-1.db"), str(folder / "bo-1.db")]
+    assert run("merge", *packets, "--into", str(lead)).exit_code == 0
+    figures = json.loads(run(*db, "progress", "--json").output)
+    assert [(a["analyst"], a["done"]) for a in figures["analysts"]] == [
+        ("ana", len(TEXTS)),
+        ("bo", len(TEXTS)),
+    ]
+    agreement = json.loads(run(*db, "agreement", "--json").output)
+    (pair,) = agreement["pairs"]
+    assert pair["documents"] == len(TEXTS)
+    claim = pair["labels"]["claim"]
+    assert (claim["exact_f1"], claim["overlap_f1"]) == (0.0, 1.0)
+    again = run("merge", *packets, "--into", str(lead))
+    assert "Nothing new was merged" in again.output

@@ -140,7 +140,17 @@ def test_a_send_back_goes_out_in_the_next_packet_and_its_correction_comes_back(
     assert returned == [(packet.packet_id, packet.packet_id, 1)]
     assert progress(team).sent_back == 0
 
-    # The old packet again would take the correction back: refused, nothing written.
+    # Every packet merged again, the old one first: it brings nothing new, as before, and the
+    # correction stays.
+    again = merge_projects(team, [tmp_path / "ana-1.db", path, tmp_path / "bo-1.db"])
+    assert not any(s.added_anything for s in again.sources)
+    assert (14, 37, "claim", None) in spans_of(team.path, "ana", digest)
+    # The old packet changed on that document would take the correction back: refused.
+    with Store(tmp_path / "ana-1.db", "ana") as old:
+        (odoc,) = old.conn.execute(
+            "SELECT id FROM documents WHERE text_hash = ?", (digest,)
+        ).fetchone()
+        old.spans.add(odoc, 40, 46, "claim")
     before = dump(team.path)
     with pytest.raises(MergeError, match="the correction it was sent back for: this file"):
         merge_projects(team, [tmp_path / "ana-1.db"])
