@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -15,6 +15,8 @@ from annotator.printable import printable
 
 if TYPE_CHECKING:  # the store is imported when a command runs
     from annotator.store.documents import DocumentRow
+    from annotator.store.project import Store
+    from annotator.team.send_back import Correction
 
 
 @click.command()
@@ -36,10 +38,11 @@ def documents(
     lines: list[str] = []
     batch = 1
     with user_errors():
+        corrections = _corrections(store)
         # Printed as they are read, the first at once and the rest a thousand at a time: a
         # million documents start to show in a moment and never wait in memory.
         for row in store.documents.listing(statuses, search):
-            lines.append(_document_line(row, as_json))
+            lines.append(_document_line(row, as_json, corrections.get(row.id)))
             if len(lines) >= batch:
                 click.echo("\n".join(lines))
                 lines.clear()
@@ -48,21 +51,48 @@ def documents(
         click.echo("\n".join(lines))
 
 
-def _document_line(row: DocumentRow, as_json: bool) -> str:
+def _corrections(store: Store) -> dict[int, Correction]:
+    """In an analyst's packet, the documents it carries back to them for correction, with the
+    curator's note (none elsewhere: one query)."""
+    from annotator.store.document_marks import sent_back_documents
+
+    documents = sent_back_documents(store.conn, store.annotator)
+    if not documents:
+        return {}
+    from annotator.team.send_back import correction_of
+
+    found = {doc: correction_of(store.conn, doc, store.annotator) for doc in documents}
+    return {doc: c for doc, c in found.items() if c is not None}
+
+
+def _document_line(row: DocumentRow, as_json: bool, correction: Correction | None = None) -> str:
     ident = row.external_id if row.external_id is not None else str(row.id)
     if as_json:
-        record = {
+        record: dict[str, Any] = {
             "number": row.id,
             "id": ident,
             "status": row.status,
             "spans": row.span_count,
             "title": row.title,
         }
+        if correction is not None:
+            record["sent_back"] = {
+                "by": correction.curator,
+                "note": correction.note,
+                "at": correction.sent_at,
+                "changes": correction.lines(),
+            }
         return json.dumps(record, ensure_ascii=False, allow_nan=False)
-    return (
+    line = (
         f"{row.id:>6}  {row.status:<11} {row.span_count:>5}  {printable(row.title)}"
         f"  [{printable(ident)}]"
     )
+    if correction is not None:
+        line += (
+            f"\n{'':>8}sent back for correction by {printable(correction.curator)}: "
+            f"\u201c{printable(correction.note)}\u201d"
+        )
+    return line
 
 
 @click.command()

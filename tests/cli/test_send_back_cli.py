@@ -73,6 +73,24 @@ def test_send_back_reaches_the_analyst_with_its_note_and_comes_back_corrected(tm
     assert rows(tmp_path / "ana-2.db", "SELECT analyst, note, sent_by FROM send_backs") == [
         ("ana", "Only the mayor.", "lead")
     ]
+    # The analyst reads the note from the command line too.
+    packet_db = ["--db", str(tmp_path / "ana-2.db"), "--user", "ana"]
+    listed = run(*packet_db, "documents").output
+    assert "sent back for correction by lead: \u201cOnly the mayor.\u201d" in listed
+    (record,) = [
+        json.loads(line)
+        for line in run(*packet_db, "documents", "--json").output.split("\n")
+        if line
+    ]
+    assert (record["id"], record["sent_back"]["by"], record["sent_back"]["note"]) == (
+        "doc-2",
+        "lead",
+        "Only the mayor.",
+    )
+    assert (
+        "sent back"
+        not in run("--db", str(tmp_path / "ana-2.db"), "--user", "bo", "documents").output
+    )
     with Store(tmp_path / "ana-2.db", "ana") as packet:
         (doc,) = packet.documents.ids()
         (old,) = packet.spans.in_document(doc)
