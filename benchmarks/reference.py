@@ -353,27 +353,12 @@ def merge_plain(team_path: Path, sources: list[Path]) -> tuple[int, int]:
     """Several analysts' projects copied into one, documents matched by text hash and labels
     by name, in one transaction: every document, span, status and history entry, with SQL
     alone (no check that two files' analysts differ, no record of where work came from)."""
-    conn = sqlite3.connect(str(team_path), isolation_level=None)
-    try:
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.executescript(_TEAM_SCHEMA)
-        conn.execute("BEGIN")
-        for i, source in enumerate(sources):
-            conn.execute(f"ATTACH DATABASE ? AS s{i}", (str(source),))
-            _copy_source(conn, i)
-        conn.execute("COMMIT")
-        for i in range(len(sources)):
-            conn.execute(f"DETACH DATABASE s{i}")
-        documents = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
-        spans = conn.execute("SELECT count(*) FROM spans").fetchone()[0]
-    finally:
-        conn.close()
-    return documents, spans
+    return merge_in_turns(team_path, sources, at_once=max(1, len(sources)))
 
 
 def merge_in_turns(team_path: Path, sources: list[Path], at_once: int = 8) -> tuple[int, int]:
-    """:func:`merge_plain` of more files than SQLite attaches at once: ``at_once`` files
-    attached, copied in one transaction and detached, then the next ones."""
+    """The plain merge of :func:`merge_plain`, ``at_once`` files at a time (SQLite attaches
+    only so many): attached, copied in one transaction and detached, then the next ones."""
     conn = sqlite3.connect(str(team_path), isolation_level=None)
     try:
         conn.execute("PRAGMA journal_mode = WAL")

@@ -30,3 +30,21 @@ def lead_project(path, texts: list[str]) -> Store:
     store = Store(path, "lead")
     add_texts(store, texts)
     return store
+
+
+def packet_made_meanwhile(monkeypatch, lead_path, make) -> None:
+    """While the next packet is built, another process (a Store of its own on the lead's
+    project at ``lead_path``) makes a packet with ``make(store)``, once."""
+    from annotator.team import packets as packets_module
+
+    real = packets_module._build
+    calls = []
+
+    def meanwhile(*args, **kwargs):
+        real(*args, **kwargs)
+        calls.append(1)
+        if len(calls) == 1:
+            with Store(lead_path, "other") as other:
+                make(other)
+
+    monkeypatch.setattr(packets_module, "_build", meanwhile)

@@ -74,6 +74,15 @@ def project_path(conn: sqlite3.Connection, project_id: str) -> str:
     return printable(row[0]) if row else f"project {project_id}"
 
 
+def unchanged_since_merged(conn: sqlite3.Connection, source: Source) -> bool:
+    """Whether this file was merged before and holds no change made since: it brings nothing
+    new, whatever the team project came to hold meanwhile."""
+    row = conn.execute(
+        "SELECT last_change FROM merges WHERE source_project = ?", (source.project_id,)
+    ).fetchone()
+    return row is not None and source.changes_end <= row[0]
+
+
 def older_than_merged(
     conn: sqlite3.Connection, source: Source, doc_map: Mapping[int, int]
 ) -> str | None:

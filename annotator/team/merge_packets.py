@@ -17,6 +17,7 @@ from typing import Any
 
 from annotator.printable import printable
 from annotator.store.project import Store
+from annotator.team.merge_checks import unchanged_since_merged
 from annotator.team.merge_report import MergeError
 from annotator.team.merge_source import Source
 
@@ -141,10 +142,7 @@ def _check_not_stale(conn: sqlite3.Connection, source: Source, made_for: str) ->
     that gave any of its documents to the same analyst again has come back: merged, it would
     take that analyst's work on them back in time. Merged before and unchanged since, it
     brings nothing and passes."""
-    merged = conn.execute(
-        "SELECT last_change FROM merges WHERE source_project = ?", (source.project_id,)
-    ).fetchone()
-    if merged is not None and source.changes_end <= merged[0]:
+    if unchanged_since_merged(conn, source):
         return
     hashes = json.dumps([doc["text_hash"] for doc in source.documents.values()])
     newer = conn.execute(

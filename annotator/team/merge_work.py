@@ -22,7 +22,12 @@ from annotator.model import Label, check_attributes, utc_now
 from annotator.printable import printable
 from annotator.store.project import Store
 from annotator.store.statuses import write_statuses
-from annotator.team.merge_checks import older_than_merged, project_path, settle_older
+from annotator.team.merge_checks import (
+    older_than_merged,
+    project_path,
+    settle_older,
+    unchanged_since_merged,
+)
 from annotator.team.merge_ids import kept_ids, numbered
 from annotator.team.merge_report import MergeError, SourceReport
 from annotator.team.merge_scheme import merge_labels, merge_relation_types
@@ -97,7 +102,7 @@ def merge_one(
     result.analysts = sorted({who for _, who in set(work) | set(status_of)})
     conflicts: list[str] = []
     conflicting: set[str] = set()
-    unchanged = _unchanged_since_merged(conn, source)
+    unchanged = unchanged_since_merged(conn, source)
     span_map: dict[int, int] = {}
     replaced: list[tuple[int, int, str]] = []  # (source document, team document, analyst)
     writes = _Writes()
@@ -162,14 +167,6 @@ def merge_one(
     _copy_history(conn, source, span_map, result)
     settle_older(source.path, older, result, allow_older)
     return result
-
-
-def _unchanged_since_merged(conn: sqlite3.Connection, source: Source) -> bool:
-    """Whether this file was merged before and holds no change made since."""
-    row = conn.execute(
-        "SELECT last_change FROM merges WHERE source_project = ?", (source.project_id,)
-    ).fetchone()
-    return row is not None and source.changes_end <= row[0]
 
 
 def _team_sources(conn: sqlite3.Connection, documents: Iterable[int]) -> dict[tuple[int, str], str]:

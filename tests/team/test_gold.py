@@ -12,11 +12,10 @@ from fractions import Fraction
 
 import pytest
 from gold_project import START, curated_by_hash, gold_lead, relate, work_packet
-from packet_project import lead_project, uneven_texts
+from packet_project import lead_project, packet_made_meanwhile, uneven_texts
 from progress_project import Clock
 
 from annotator.store.project import Store
-from annotator.team import packets as packets_module
 from annotator.team.assign import assign
 from annotator.team.curation import settle
 from annotator.team.gold import GoldError, gold_documents, mark_gold, unmark_gold
@@ -268,17 +267,13 @@ def test_a_packet_of_everything_puts_the_gold_given_before_back_in_place(lead, t
 def test_a_gold_document_given_by_another_packet_meanwhile_refuses_this_one(
     lead, tmp_path, monkeypatch
 ):
-    real = packets_module._build
-    calls = []
-
-    def meanwhile(*args, **kwargs):
-        real(*args, **kwargs)
-        calls.append(1)
-        if len(calls) == 1:  # while this packet is built, another process makes one
-            with Store(lead.path, "other") as other:
-                write_packet(other, "ana", tmp_path / "first.db", everything=True, gold=2, seed=4)
-
-    monkeypatch.setattr(packets_module, "_build", meanwhile)
+    packet_made_meanwhile(
+        monkeypatch,
+        lead.path,
+        lambda other: write_packet(
+            other, "ana", tmp_path / "first.db", everything=True, gold=2, seed=4
+        ),
+    )
     with pytest.raises(GoldError, match="gold documents went to 'ana' in another packet"):
         write_packet(lead, "ana", tmp_path / "second.db", everything=True, gold=2, seed=4)
     assert not (tmp_path / "second.db").exists() and (tmp_path / "first.db").exists()

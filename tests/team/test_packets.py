@@ -9,7 +9,7 @@ import sqlite3
 
 import pytest
 from click.testing import CliRunner
-from packet_project import add_texts, lead_project, uneven_texts
+from packet_project import add_texts, lead_project, packet_made_meanwhile, uneven_texts
 
 from annotator.cli.main import cli
 from annotator.store.project import Store
@@ -435,17 +435,9 @@ def test_assign_packets_on_the_command_line(tmp_path):
 def test_a_document_taken_by_another_packet_meanwhile_refuses_this_one(lead, tmp_path, monkeypatch):
     """Two packets for one analyst made at once: the documents are read before the packet is
     built, and the one recorded second finds them gone and leaves nothing."""
-    real = packets_module._build
-    calls = []
-
-    def meanwhile(*args, **kwargs):
-        real(*args, **kwargs)
-        calls.append(1)
-        if len(calls) == 1:  # while this packet is built, another process makes one
-            with Store(lead.path, "other") as other:
-                write_packet(other, "ana", tmp_path / "first.db")
-
-    monkeypatch.setattr(packets_module, "_build", meanwhile)
+    packet_made_meanwhile(
+        monkeypatch, lead.path, lambda other: write_packet(other, "ana", tmp_path / "first.db")
+    )
     with pytest.raises(PacketError, match="went out in another packet for 'ana' while"):
         write_packet(lead, "ana", tmp_path / "second.db")
     assert not (tmp_path / "second.db").exists() and (tmp_path / "first.db").exists()

@@ -8,7 +8,7 @@ import json
 import sqlite3
 
 import pytest
-from packet_project import lead_project
+from packet_project import lead_project, packet_made_meanwhile
 
 from annotator.store.document_marks import sent_back_documents
 from annotator.store.project import Store
@@ -91,6 +91,16 @@ def ana_claim(lead: Store, doc: int) -> int:
         " AND s.annotator = 'ana' AND l.name = 'claim'",
         (doc,),
     ).fetchone()[0]
+
+
+def claim_done(packet_path, digest: str) -> None:
+    """In ana's packet, a claim on the document with text hash ``digest``, marked done."""
+    with Store(packet_path, "ana") as packet:
+        (pdoc,) = packet.conn.execute(
+            "SELECT id FROM documents WHERE text_hash = ?", (digest,)
+        ).fetchone()
+        packet.spans.add(pdoc, 30, 36, "claim")
+        packet.statuses.set(pdoc, "done")
 
 
 def text_hash_of(lead: Store, doc: int) -> str:
@@ -185,12 +195,7 @@ def test_only_the_packet_that_carried_the_send_back_may_replace_the_work(team, t
     write_packet(team, "ana", tmp_path / "ana-2.db")
     digest = text_hash_of(team, doc)
     for name in ("ana-all.db", "ana-2.db"):
-        with Store(tmp_path / name, "ana") as packet:
-            (pdoc,) = packet.conn.execute(
-                "SELECT id FROM documents WHERE text_hash = ?", (digest,)
-            ).fetchone()
-            packet.spans.add(pdoc, 30, 36, "claim")
-            packet.statuses.set(pdoc, "done")
+        claim_done(tmp_path / name, digest)
     before = dump(team.path)
     with pytest.raises(MergeError, match="other work"):
         merge_projects(team, [tmp_path / "ana-all.db"])
@@ -290,12 +295,7 @@ def test_a_packet_of_everything_carries_an_open_send_back_again_and_takes_it_ove
     assert carried == [(again.packet_id,)]
     digest = text_hash_of(team, doc)
     for name in ("ana-2.db", "ana-3.db"):
-        with Store(tmp_path / name, "ana") as packet:
-            (pdoc,) = packet.conn.execute(
-                "SELECT id FROM documents WHERE text_hash = ?", (digest,)
-            ).fetchone()
-            packet.spans.add(pdoc, 30, 36, "claim")
-            packet.statuses.set(pdoc, "done")
+        claim_done(tmp_path / name, digest)
     before = dump(team.path)
     with pytest.raises(MergeError, match="other work"):
         merge_projects(team, [tmp_path / "ana-2.db"])  # the latest packet carries it now
@@ -309,20 +309,10 @@ def test_a_send_back_taken_by_another_packet_meanwhile_refuses_this_one(
 ):
     """Two packets for one analyst made at once: the send-backs are read before the packet
     is built, and the one recorded second finds them gone and leaves nothing."""
-    from annotator.team import packets as packets_module
-
     send_back(team, [str(ana_documents(team)[0])], "ana", "Check the edges.")
-    real = packets_module._build
-    calls = []
-
-    def meanwhile(*args, **kwargs):
-        real(*args, **kwargs)
-        calls.append(1)
-        if len(calls) == 1:  # while this packet is built, another process makes one
-            with Store(team.path, "other") as other:
-                write_packet(other, "ana", tmp_path / "first.db")
-
-    monkeypatch.setattr(packets_module, "_build", meanwhile)
+    packet_made_meanwhile(
+        monkeypatch, team.path, lambda other: write_packet(other, "ana", tmp_path / "first.db")
+    )
     with pytest.raises(PacketError, match="went out in another packet, or came back, while"):
         write_packet(team, "ana", tmp_path / "second.db")
     assert not (tmp_path / "second.db").exists() and (tmp_path / "first.db").exists()
