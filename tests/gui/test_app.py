@@ -91,3 +91,49 @@ def test_gui_package_and_window_module_import_light() -> None:
     subprocess.run(
         [sys.executable, "-c", code], check=True, env={"QT_QPA_PLATFORM": "offscreen", "PATH": ""}
     )
+
+
+LATER = (
+    "annotator.suggest.running",  # learned suggestions' storing, and the rule suggesters
+    "annotator.suggest.learned.keeping",
+    "annotator.team.send_back",  # the correction bar's, in a packet with a send-back only
+    "annotator.team.gold",  # the document list asks its marks from annotator.store
+    "annotator.gui.dialogs.export",  # each dialog when it is opened
+    "annotator.gui.dialogs.labels",
+    "annotator.gui.dialogs.assign",
+    "annotator.gui.dialogs.work_progress",
+)
+
+
+def test_the_window_paints_its_project_before_loading_what_only_later_work_needs(
+    project, tmp_path
+) -> None:
+    """Opening the project (what the first paint shows) loads none of ``LATER``; the storing
+    a retrain needs is loaded in the next turn of the event loop, before any retrain."""
+    code = (
+        "import json, sys\n"
+        "from annotator.gui.app import make_application, new_window\n"
+        "app = make_application()\n"
+        "window = new_window()\n"
+        "window.show()\n"
+        "window.open_project(sys.argv[1])\n"
+        "window.repaint()\n"
+        f"later = {LATER!r}\n"
+        "at_paint = [m for m in later if m in sys.modules]\n"
+        "app.processEvents()\n"
+        "after = 'annotator.suggest.learned.keeping' in sys.modules\n"
+        "window.close()\n"
+        "print(json.dumps([at_paint, after]))\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(project)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    at_paint, after = json.loads(done.stdout.strip().splitlines()[-1])
+    assert at_paint == []
+    assert after
