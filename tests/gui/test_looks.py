@@ -103,6 +103,32 @@ def test_paragraphs_one_newline_apart_are_spaced_without_changing_the_text(
     assert view.offsets.from_utf16(hit) == second + 2  # clicks land where they did
 
 
+def test_the_gaps_follow_each_article_opened_in_turn(make_project, open_window) -> None:
+    """Whether a paragraph follows a block is kept between paints; a new article's blocks
+    have gaps where its own paragraphs are, never where the last article's were."""
+    first = "One.\nTwo.\nThree.\nFour."  # every block followed by a paragraph
+    second = "One.\n\nTwo.\n\nThree."  # paragraphs already apart: no gap anywhere
+    window = open_window(make_project(("Dense", first), ("Apart", second)))
+    view, store = window.article, window.store
+    ids = {store.documents.get(i).title: i for i in store.documents.ids()}
+
+    def heights() -> list[float]:
+        doc = view.document()
+        return [
+            view.blockBoundingRect(doc.findBlockByNumber(n)).height()
+            for n in range(doc.blockCount())
+        ]
+
+    window.open_document(ids["Dense"])
+    dense = heights()
+    window.open_document(ids["Apart"])
+    apart = heights()
+    line = view.fontMetrics().lineSpacing()
+    assert dense[0] == dense[1] == dense[2] > apart[0] == apart[2] >= line  # gaps, then none
+    window.open_document(ids["Dense"])
+    assert heights() == dense
+
+
 def test_panels_have_room_for_titles_labels_and_swatches(window) -> None:
     from PySide6.QtGui import QIcon
 

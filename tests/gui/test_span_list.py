@@ -327,3 +327,127 @@ def test_what_is_on_screen_is_what_a_full_repaint_shows(make_project, open_windo
     check()
     table.setCurrentIndex(window.span_model.index(0, 1))  # the analyst clicks a row
     check()
+
+
+# -- the list painted from the model's own lists ------------------------------------------------
+
+
+def _ink(image: QImage, area: QRect, background: QColor) -> QRect:
+    """The smallest rectangle inside ``area`` holding every pixel that is not ``background``."""
+    xs, ys = [], []
+    for y in range(area.top(), area.bottom() + 1):
+        for x in range(area.left(), area.right() + 1):
+            if image.pixelColor(x, y) != background:
+                xs.append(x)
+                ys.append(y)
+    return QRect(min(xs), min(ys), max(xs) - min(xs) + 1, max(ys) - min(ys) + 1) if xs else QRect()
+
+
+def _as_a_table_view_paints(table) -> QImage:
+    """The same rows painted cell by cell by a plain table view through its delegate."""
+    from PySide6.QtWidgets import QTableView
+
+    plain = QTableView()
+    plain.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no frame round its current cell
+    plain.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+    plain.setLayoutDirection(table.layoutDirection())
+    plain.setModel(table.model())
+    plain.setSelectionModel(table.selectionModel())
+    plain.setShowGrid(False)
+    plain.setWordWrap(False)
+    plain.verticalHeader().hide()
+    plain.verticalHeader().setDefaultSectionSize(table.verticalHeader().defaultSectionSize())
+    plain.setFont(table.font())
+    plain.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    plain.resize(table.size())
+    for column in range(table.model().columnCount()):
+        plain.horizontalHeader().resizeSection(column, table.horizontalHeader().sectionSize(column))
+    plain.show()
+    plain.verticalScrollBar().setValue(table.verticalScrollBar().value())
+    QApplication.processEvents()
+    image = repainted(plain.viewport())
+    plain.setModel(None)
+    plain.deleteLater()
+    return image
+
+
+def _cells_alike(window) -> None:
+    table, model = window.span_table, window.span_model
+    ours, theirs = repainted(table.viewport()), _as_a_table_view_paints(table)
+    common = QRect(0, 0, min(ours.width(), theirs.width()), min(ours.height(), theirs.height()))
+    header = table.horizontalHeader()
+    selected = {i.row() for i in table.selectionModel().selectedRows()}
+    background = table.palette().color(QPalette.ColorRole.Base)
+    highlight = table.palette().color(QPalette.ColorRole.Highlight)
+    metrics = table.fontMetrics()
+    checked = 0
+    for row in range(model.rowCount()):
+        y, height = table.rowViewportPosition(row), table.rowHeight(row)
+        if y < 0 or y + height > common.height():
+            continue
+        fill = highlight if row in selected else background
+        for column in range(model.columnCount()):
+            x, width = header.sectionViewportPosition(column), header.sectionSize(column)
+            cell = QRect(x, y, width, height).intersected(common)
+            if cell.width() < 8:
+                continue
+            # Away from the cell's edges, where the style may draw a frame of its own and a
+            # table view lets an elided neighbour's last dot run over.
+            inside = cell.adjusted(3, 2, -3, -2)
+            assert ours.pixelColor(inside.center().x(), y + 1) == fill
+            a, b = _ink(ours, inside, fill), _ink(theirs, inside, fill)
+            assert a.isNull() == b.isNull(), (row, column)
+            if not a.isNull():
+                edges = [(a.left(), b.left())]
+                whole = metrics.horizontalAdvance(model.texts(row)[column]) + 3 * 6 + 16
+                if whole <= width:  # not elided (a very narrow column may differ by a letter)
+                    edges += [(a.right(), b.right()), (a.top(), b.top()), (a.bottom(), b.bottom())]
+                for ours_edge, their_edge in edges:
+                    assert abs(ours_edge - their_edge) <= 2, (row, column, a, b)
+                checked += 1
+    assert checked >= 6
+
+
+def test_the_list_paints_each_cell_where_a_table_view_would_without_asking_cell_by_cell(
+    window, monkeypatch, qtbot
+) -> None:
+    """Rows come straight from the model's lists, each text laid out once: a repaint asks
+    the model nothing, and shows what the table view's own painting shows, swatch, elided
+    text and selected row alike, left to right and right to left."""
+    text = window.article.text
+    window.resize(1500, 800)
+    sizes = window.splitter.sizes()
+    window.splitter.setSizes([*sizes[:-1], 520])  # room for every column
+    ids = [tag(window, 0, 5, "claim"), tag(window, 6, 40, "quote"), tag(window, 3, 9, "caption")]
+    window.editor.set_note(ids[0], "a note long enough to be cut short in its column")
+    window.editor.select(ids[1])
+    QApplication.processEvents()
+    assert text  # the window's own hard text: emoji, right-to-left, combining marks
+    asked = []
+    original = SpanListModel.data
+    monkeypatch.setattr(
+        SpanListModel, "data", lambda self, *a: asked.append(a) or original(self, *a)
+    )
+    window.span_table.viewport().repaint()
+    assert asked == []
+    monkeypatch.setattr(SpanListModel, "data", original)
+    _cells_alike(window)
+    window.span_table.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    QApplication.processEvents()
+    _cells_alike(window)
+    # With the focus, the current cell gets the frame a table view draws, and only it changes.
+    table = window.span_table
+    window.activateWindow()  # the plain table view was a window of its own
+    qtbot.waitUntil(window.isActiveWindow)
+    unfocused = repainted(table.viewport())
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus)
+    focused = repainted(table.viewport())
+    current = table.visualRect(table.currentIndex())
+    changed = [
+        (x, y)
+        for y in range(focused.height())
+        for x in range(focused.width())
+        if focused.pixelColor(x, y) != unfocused.pixelColor(x, y)
+    ]
+    assert changed and all(current.adjusted(-1, -1, 1, 1).contains(x, y) for x, y in changed)

@@ -36,6 +36,11 @@ class SpacedLayout(QPlainTextDocumentLayout):
         self.spaced_lines = False
         self._line_height = 0.0
         self._quiet = False
+        self._ever_spaced = False  # lines may stand apart: every block is looked at
+        # Per block number, whether a paragraph follows it (so a gap goes below it): asked
+        # on every hit test and paint, a hundred times for one new span; the text changes
+        # seldom (the article is read-only), and then this is forgotten.
+        self._gap_below: dict[int, bool] = {}
 
     def set_line_height(self, height: float) -> None:
         self._line_height = height
@@ -48,6 +53,7 @@ class SpacedLayout(QPlainTextDocumentLayout):
         if on == self.spaced_lines:
             return False
         self.spaced_lines = on
+        self._ever_spaced = self._ever_spaced or on
         self.set_line_height(self._line_height)
         return True
 
@@ -68,19 +74,31 @@ class SpacedLayout(QPlainTextDocumentLayout):
     def documentChanged(self, position: int, removed: int, added: int) -> None:
         if self._quiet:
             return
+        within_block = False
         if removed == added > 0:
             block = self.document().findBlock(position)
             if position + added <= block.position() + block.length():
                 removed = 0  # within one block: the base class then lays out just that one
+                within_block = True
+        if not within_block:  # the text changed: blocks and paragraphs may be others now
+            self._gap_below.clear()
         super().documentChanged(position, removed, added)
 
     def blockBoundingRect(self, block: QTextBlock) -> QRectF:
         rect = super().blockBoundingRect(block)
-        if self._space_lines(block):
+        if not block.isValid():
+            return rect
+        if self._ever_spaced and self._space_lines(block):
             rect = super().blockBoundingRect(block)
-        if self.gap and block.length() > 1:
-            following = block.next()
-            if following.isValid() and following.length() > 1:
+        if self.gap:
+            number = block.blockNumber()
+            below = self._gap_below.get(number)
+            if below is None:
+                following = block.next()
+                below = self._gap_below[number] = (
+                    block.length() > 1 and following.isValid() and following.length() > 1
+                )
+            if below:
                 rect.setHeight(rect.height() + self.gap)
         return rect
 

@@ -3,10 +3,11 @@
 Rows are inserted, removed and changed one at a time, so the list never rebuilds while the
 analyst works. The note column is editable; an edit goes to the window as an undoable change.
 
-Painting asks ``data()`` about every visible cell for seven roles or so, and ``flags()`` once:
-a few hundred calls from C++ into Python per repaint. So each row's texts are worked out once
-(when the row is first painted) and kept until the span changes, the roles the list does not
-use are answered first with ``None``, and the flags are constants.
+The list paints itself (:class:`SpanTable`) from the model's lists: each row's texts worked
+out once and kept until the span changes, each cell's text laid out once for its width. A
+table view's own painting asked ``data()`` about seven roles a cell and laid every text out
+anew, a few milliseconds a repaint: a third of what adding a span to a long article cost.
+``data()`` still answers whatever else asks (tooltips, the note's editor, tests).
 """
 
 from __future__ import annotations
@@ -18,13 +19,30 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
+    QRect,
     Qt,
 )
-from PySide6.QtGui import QIcon, QPainter, QPaintEvent, QPalette, QResizeEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtGui import (
+    QIcon,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+    QStaticText,
+    QTextOption,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyle,
+    QStyleOptionFocusRect,
+    QTableView,
+    QWidget,
+)
 
 from annotator.gui.swatches import swatch
 from annotator.model import Span
@@ -39,6 +57,7 @@ _DECORATION = int(Qt.ItemDataRole.DecorationRole)
 _EDIT = int(Qt.ItemDataRole.EditRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _NOTE_COLUMN = 2
+_TEXT_MARGIN = 3  # between a cell's edge and what it shows, as the item views draw it
 ATTRIBUTES_COLUMN = 3  # double-clicking it edits the span's attributes (as A does)
 # What QAbstractTableModel.flags() gives a valid index, and the note column's, made once.
 _CELL = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
@@ -190,6 +209,16 @@ class SpanListModel(QAbstractTableModel):
         self.dataChanged.emit(self.index(i, 0), self.index(i, self.columns - 1))
         return i
 
+    def texts(self, row: int) -> tuple[str, str, str, str, str]:
+        """What row ``row`` shows, column by column (worked out once, kept until it changes)."""
+        texts = self._texts[row]
+        if texts is None:
+            texts = self._texts[row] = _shown(self.spans[row])
+        return texts
+
+    def icon(self, row: int) -> QIcon:
+        return self._icon(self.spans[row].label)
+
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.spans)
 
@@ -206,11 +235,7 @@ class SpanListModel(QAbstractTableModel):
         if role == _DISPLAY:
             if not index.isValid():
                 return None
-            row = index.row()
-            texts = self._texts[row]
-            if texts is None:
-                texts = self._texts[row] = _shown(self.spans[row])
-            return texts[index.column()]
+            return self.texts(index.row())[index.column()]
         if role == _DECORATION:
             if index.column() != 0 or not index.isValid():
                 return None
@@ -326,8 +351,144 @@ class HintedTable(QTableView):
         painter.end()
 
 
-def make_span_table(model: SpanListModel) -> HintedTable:
-    view = HintedTable()
+class SpanTable(HintedTable):
+    """The span list, painted row by row from the model's own lists.
+
+    A table view paints each cell through its delegate, which asks the model about seven
+    roles a cell (about 650 calls into Python for a screenful) and lays every text out anew.
+    Here a repaint reads the shown texts straight from the model and draws each as a
+    ``QStaticText`` kept from the last paint, elided to its column: when a span is added,
+    only its own row is laid out, and the list's repaint stays well inside a frame.
+    Everything else (selection, keys, scrolling, the note's editor) is the table view's own.
+    """
+
+    KEPT = 4096  # laid-out texts kept between paints (a few screenfuls, every column)
+
+    def __init__(self, stretch: int = 1) -> None:
+        super().__init__(stretch)
+        self._laid_out: dict[tuple[str, int], QStaticText] = {}
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.LayoutDirectionChange):
+            self._laid_out.clear()
+        super().changeEvent(event)
+
+    def _static(self, text: str, width: int) -> QStaticText:
+        """``text`` elided to ``width`` and laid out, once."""
+        laid_out = self._laid_out.get((text, width))
+        if laid_out is None:
+            if len(self._laid_out) >= self.KEPT:
+                self._laid_out.clear()
+            shown = self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, width)
+            laid_out = QStaticText(shown)
+            laid_out.setTextFormat(Qt.TextFormat.PlainText)  # a span's text is never markup
+            option = QTextOption()
+            option.setTextDirection(self.layoutDirection())  # as the item views read a text
+            laid_out.setTextOption(option)
+            laid_out.prepare(font=self.font())
+            self._laid_out[(text, width)] = laid_out
+        return laid_out
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        model = self.model()
+        if not isinstance(model, SpanListModel) or not model.spans:
+            super().paintEvent(event)  # the hint, or nothing
+            return
+        area = event.rect()
+        first = self.rowAt(area.top())
+        if first < 0:
+            return  # below the last row: the viewport's own background is all there is
+        last = self.rowAt(area.bottom())
+        if last < 0:
+            last = len(model.spans) - 1
+        header = self.horizontalHeader()
+        columns = []
+        for column in range(model.columnCount()):
+            if header.isSectionHidden(column):
+                continue
+            x, width = header.sectionViewportPosition(column), header.sectionSize(column)
+            if width > 0 and x < area.right() + 1 and x + width > area.left():
+                columns.append((column, x, width))
+        if not columns:
+            return
+        palette = self.palette()
+        group = (
+            QPalette.ColorGroup.Disabled
+            if not self.isEnabled()
+            else QPalette.ColorGroup.Active
+            if self.isActiveWindow()
+            else QPalette.ColorGroup.Inactive
+        )
+        text_colour = palette.color(group, QPalette.ColorRole.Text)
+        chosen_colour = palette.color(group, QPalette.ColorRole.HighlightedText)
+        chosen_fill = palette.brush(group, QPalette.ColorRole.Highlight)
+        selection = self.selectionModel()
+        chosen = {index.row() for index in selection.selectedRows()} if selection else set()
+        leftwards = self.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        line = self.fontMetrics().height()
+        margin = _TEXT_MARGIN
+        icon_size = self.iconSize().height()
+        if icon_size <= 0:  # not set: the style's small icon, as the item views use
+            icon_size = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, self)
+        left = min(x for _, x, _ in columns)
+        right = max(x + width for _, x, width in columns)
+        painter = QPainter(self.viewport())
+        try:
+            for row in range(first, last + 1):
+                y, height = self.rowViewportPosition(row), self.rowHeight(row)
+                if row in chosen:
+                    painter.fillRect(QRect(left, y, right - left, height), chosen_fill)
+                    painter.setPen(chosen_colour)
+                else:
+                    painter.setPen(text_colour)
+                texts = model.texts(row)
+                top = y + (height - line) // 2
+                for column, x, width in columns:
+                    # From the cell's leading edge: its left, or its right when the window
+                    # runs right to left (the header gives the cell's place on screen).
+                    start, room = x + margin, width - 2 * margin
+                    if column == 0:
+                        at = x + width - margin - icon_size if leftwards else start
+                        place = QRect(at, y + (height - icon_size) // 2, icon_size, icon_size)
+                        model.icon(row).paint(painter, place)
+                        room -= icon_size + margin
+                        if not leftwards:
+                            start += icon_size + margin
+                    text = texts[column]
+                    if not text or room <= 0:
+                        continue
+                    laid_out = self._static(text, room)
+                    if leftwards:
+                        start = x + width - margin - (column == 0) * (icon_size + margin)
+                        start -= int(laid_out.size().width())
+                    painter.drawStaticText(start, top, laid_out)
+            self._paint_focus(painter, group, chosen, first, last)
+        finally:
+            painter.end()
+
+    def _paint_focus(
+        self, painter: QPainter, group: QPalette.ColorGroup, chosen: set[int], first: int, last: int
+    ) -> None:
+        """The frame a table view draws round its current cell while it has the focus."""
+        selection = self.selectionModel()
+        current = selection.currentIndex() if selection else QModelIndex()
+        if not current.isValid() or not first <= current.row() <= last:
+            return
+        if not (self.hasFocus() or self.viewport().hasFocus()):
+            return
+        option = QStyleOptionFocusRect()
+        option.initFrom(self)
+        option.rect = self.visualRect(current)
+        option.state |= QStyle.StateFlag.State_KeyboardFocusChange | QStyle.StateFlag.State_Item
+        role = (
+            QPalette.ColorRole.Highlight if current.row() in chosen else QPalette.ColorRole.Window
+        )
+        option.backgroundColor = self.palette().color(group, role)
+        self.style().drawPrimitive(QStyle.PrimitiveElement.PE_FrameFocusRect, option, painter, self)
+
+
+def make_span_table(model: SpanListModel) -> SpanTable:
+    view = SpanTable()
     view.setObjectName("spanList")
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
