@@ -49,6 +49,17 @@ def show(self):
 
 watcher = FirstPaint()
 mw.MainWindow.show = show
+import annotator.gui.app as app_module
+
+
+def keep_compiled():
+    seen["compiling_after"] = [
+        "paint_ms" in seen,
+        any(getattr(w, "store", None) is not None for w in QApplication.topLevelWidgets()),
+    ]
+
+
+app_module.keep_compiled = keep_compiled
 from annotator.gui.app import run
 code = run(sys.argv[1])
 print(json.dumps(seen))
@@ -79,6 +90,8 @@ def test_run_shows_the_window_then_opens_the_project(project, tmp_path) -> None:
     assert seen["documents"] == 3
     assert seen["app"] == ["annotator", "annotator"]
     assert not seen["store_at_paint"]  # the window was painted before the project opened
+    # the package is compiled (where Python keeps nothing) once the project is painted
+    assert seen["compiling_after"] == [True, True]
 
 
 def test_gui_package_and_window_module_import_light() -> None:
