@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import subprocess
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import subprocess
 
 PACKAGE = Path(__file__).parent  # as the modules' own paths name it
 
@@ -54,6 +57,8 @@ def keep_compiled(
     modules and some this start used are missing; that process, or None when nothing is to do."""
     if not sys.dont_write_bytecode or not stale_modules(package, modules):
         return None
+    import subprocess  # only when there is something to compile
+
     try:
         return subprocess.Popen(
             [sys.executable, "-m", "compileall", "-q", str(package)],

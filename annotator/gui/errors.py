@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 Show = Callable[[str], None]
 
@@ -66,6 +66,8 @@ def report(
 
 def _box(text: str) -> None:
     parent: QWidget | None = QApplication.activeWindow()
+    from PySide6.QtWidgets import QMessageBox  # loaded with the first error, not at start
+
     QMessageBox.critical(parent, "annotator", text)
 
 

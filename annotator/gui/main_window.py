@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QMainWindow,
     QMenu,
-    QMessageBox,
 )
 
 from annotator.changes import Changes
@@ -45,8 +44,6 @@ from annotator.gui.controllers.review import Review
 from annotator.gui.controllers.selecting import Selecting
 from annotator.gui.controllers.suggestions import Suggestions
 from annotator.gui.controllers.work_packets import WorkPackets
-from annotator.gui.dialogs import questions
-from annotator.gui.dialogs.questions import ReportDialog, question_box
 from annotator.gui.dialogs.side_windows import SideWindows
 from annotator.gui.panels.correction_bar import CorrectionBar
 from annotator.gui.panels.document_list import DocumentList
@@ -585,23 +582,30 @@ class MainWindow(QMainWindow):
     # -- status bar ------------------------------------------------------------------------
 
     # -- questions to the analyst: one place each, replaced in tests -------------------------
+    # (the dialogs' module, and the Qt dialogs it builds on, load with the first question)
 
     def exec_dialog(self, dialog: QDialog) -> bool:
         return dialog.exec() == QDialog.DialogCode.Accepted
 
     def ask_text(self, title: str, label: str, default: str = "") -> str | None:
+        from annotator.gui.dialogs import questions
+
         return questions.ask_text(self, title, label, default)
 
     def ask_attributes(
         self, label: str, declared: list[dict[str, Any]], current: dict[str, str]
     ) -> dict[str, str] | None:
         """The values of a span's attributes, asked in a small form (None: cancelled)."""
+        from annotator.gui.dialogs import questions
+
         return questions.ask_attributes(self, label, declared, current, self.exec_dialog)
 
     def ask_note(
         self, title: str, label: str, default: str = "", *, span: Span | None = None
     ) -> str | None:
         """A note, the span's words quoted above it, the dialog beside the span (not over it)."""
+        from annotator.gui.dialogs import questions
+
         area = self.article.span_rect_global(span) if span is not None else None
         return questions.ask_note(
             self,
@@ -614,35 +618,53 @@ class MainWindow(QMainWindow):
         )
 
     def choose_files(self, title: str, filters: str) -> list[str]:
+        from annotator.gui.dialogs import questions
+
         return questions.choose_files(self, title, filters)
 
     def choose_folder(self, title: str) -> str | None:
+        from annotator.gui.dialogs import questions
+
         return questions.choose_folder(self, title)
 
     def choose_project(self, title: str, *, save: bool) -> str | None:
+        from annotator.gui.dialogs import questions
+
         return questions.choose_project(self, title, save=save, filters=PROJECT_FILTER)
 
     def choose_save_file(
         self, title: str, current: str, filters: str = "JSON Lines (*.jsonl)"
     ) -> str | None:
+        from annotator.gui.dialogs import questions
+
         return questions.choose_save_file(self, title, current, filters)
 
     def confirm(self, title: str, question: str) -> bool:
         """A yes-or-no question whose default answer (Enter) is No."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from annotator.gui.dialogs.questions import question_box
+
         return question_box(title, question, self).exec() == QMessageBox.StandardButton.Yes
 
     def show_report(
         self, title: str, summary: str, details: list[str], *, offer: str | None = None
     ) -> bool:
         """A report with its details; True when the analyst chose the ``offer`` button."""
+        from annotator.gui.dialogs.questions import ReportDialog
+
         dialog = ReportDialog(title, summary, details, self, offer=offer)
         self.exec_dialog(dialog)
         return dialog.offer_taken
 
     def show_message(self, title: str, text: str) -> None:
+        from annotator.gui.dialogs import questions
+
         self.exec_dialog(questions.message_box(self, title, text))
 
     def show_error(self, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.warning(self, "annotator", text)
 
     # -- keys the shortcut system did not take ---------------------------------------------

@@ -24,6 +24,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QRect,
+    QSize,
     Qt,
 )
 from PySide6.QtGui import (
@@ -38,8 +39,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
-    QStyle,
-    QStyleOptionFocusRect,
     QTableView,
     QWidget,
 )
@@ -58,6 +57,7 @@ _EDIT = int(Qt.ItemDataRole.EditRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _NOTE_COLUMN = 2
 _TEXT_MARGIN = 3  # between a cell's edge and what it shows, as the item views draw it
+SWATCH_SLOT = 16  # the room for a label's swatch: the small icon size of the usual styles
 ATTRIBUTES_COLUMN = 3  # double-clicking it edits the span's attributes (as A does)
 # What QAbstractTableModel.flags() gives a valid index, and the note column's, made once.
 _CELL = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
@@ -428,8 +428,6 @@ class SpanTable(HintedTable):
         line = self.fontMetrics().height()
         margin = _TEXT_MARGIN
         icon_size = self.iconSize().height()
-        if icon_size <= 0:  # not set: the style's small icon, as the item views use
-            icon_size = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, self)
         left = min(x for _, x, _ in columns)
         right = max(x + width for _, x, width in columns)
         painter = QPainter(self.viewport())
@@ -476,6 +474,8 @@ class SpanTable(HintedTable):
             return
         if not (self.hasFocus() or self.viewport().hasFocus()):
             return
+        from PySide6.QtWidgets import QStyle, QStyleOptionFocusRect  # with the focus only
+
         option = QStyleOptionFocusRect()
         option.initFrom(self)
         option.rect = self.visualRect(current)
@@ -490,6 +490,7 @@ class SpanTable(HintedTable):
 def make_span_table(model: SpanListModel) -> SpanTable:
     view = SpanTable()
     view.setObjectName("spanList")
+    view.setIconSize(QSize(SWATCH_SLOT, SWATCH_SLOT))
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
