@@ -630,6 +630,8 @@ def bindings(path: Path | None = None) -> dict[str, tuple[str, ...]]:
     """Every command's keys: the user's where chosen, else the defaults. Keys of the user's
     that meet another command's, or a label's, are refused, naming both."""
     mine = chosen(path)
+    if not mine:
+        return defaults()  # the defaults meet nowhere (a test holds them to it)
     for id, keys in mine.items():
         for key in keys:
             if label_key(key):
