@@ -246,8 +246,13 @@ def test_ctrl_c_on_suggest_stops_every_process_the_model_started(tmp_path, write
     CliRunner().invoke(cli, ["--db", db, "import", str(write("a.txt", TEXT))])
     pidfile = tmp_path / "helper"
     args = ["--db", db, "suggest", "--command", _helper_command("waits", pidfile)]
+    # Started as a terminal starts a foreground command: with Ctrl+C's default handling, even
+    # when these tests run where it is ignored (a shell's background job ignores it).
     suggest = subprocess.Popen(
-        [sys.executable, "-m", "annotator", *args], stderr=subprocess.PIPE, text=True
+        [sys.executable, "-m", "annotator", *args],
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         helper = _read_pid(pidfile)
