@@ -5,6 +5,7 @@ Every user mistake ends in one clear sentence and a non-zero exit code, never a 
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -55,6 +56,11 @@ def store_of(ctx: click.Context, *, create: bool = False) -> Store:
             obj["store"] = open_project(obj.get("db"), obj.get("user"), create=create)
         ctx.call_on_close(obj["store"].close)
     return obj["store"]
+
+
+def echo_json(data: Any) -> None:
+    """A command's ``--json`` output: indented, its text as it is, and never NaN (not JSON)."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
 
 
 def n(count: int, noun: str) -> str:

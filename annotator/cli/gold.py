@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from annotator.cli.common import n, store_of, user_errors
+from annotator.cli.common import echo_json, n, store_of, user_errors
 from annotator.printable import printable
 
 
@@ -25,7 +23,7 @@ def gold(ctx: click.Context, as_json: bool) -> None:
         listed = gold_documents(store)
     if as_json:
         data = [doc.to_json() for doc in listed]
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
+        echo_json(data)
         return
     if not listed:
         click.echo(
@@ -81,7 +79,7 @@ def print_scores(ctx: click.Context, labels: tuple[str, ...], by: str, as_json: 
         report = score(store, labels or None, by=by)
     data = report.to_json()
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
+        echo_json(data)
         return
     if not report.gold:
         click.echo(

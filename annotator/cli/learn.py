@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from annotator.cli.common import store_of, user_errors
+from annotator.cli.common import echo_json, store_of, user_errors
 
 
 @click.command()
@@ -38,6 +36,6 @@ def train(ctx: click.Context, labels: tuple[str, ...], curated: bool, as_json: b
     with user_errors():
         training = learn(store, labels or None, curated=curated)
     if as_json:
-        click.echo(json.dumps(training.to_json(), ensure_ascii=False, indent=2, allow_nan=False))
+        echo_json(training.to_json())
     else:
         click.echo(training.summary())

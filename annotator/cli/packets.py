@@ -4,13 +4,12 @@ work back for correction."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import click
 
-from annotator.cli.common import Number, Whole, store_of, user_errors
+from annotator.cli.common import Number, Whole, echo_json, store_of, user_errors
 from annotator.printable import as_text, printable
 
 OVERLAP = Whole(1, 10_000, what="a whole number of analysts")
@@ -117,7 +116,7 @@ def assign(
             )
     if as_json:
         data = {**report.to_json(), "packets": [p.to_json() for p in packets]}
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
+        echo_json(data)
         return
     click.echo(report.summary())
     for packet in packets:
@@ -191,7 +190,7 @@ def packet(
             seed=seed,
         )
     if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2, allow_nan=False))
+        echo_json(report.to_json())
     else:
         click.echo(report.summary())
 
@@ -210,7 +209,7 @@ def packets_command(ctx: click.Context, as_json: bool) -> None:
         rows = packets(store)
     if as_json:
         data = [row.to_json() for row in rows]
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
+        echo_json(data)
         return
     for line in lines(rows):
         click.echo(line)
@@ -228,7 +227,7 @@ def progress_command(ctx: click.Context, as_json: bool) -> None:
     with user_errors():
         figures = progress(store)
     if as_json:
-        click.echo(json.dumps(figures.to_json(), ensure_ascii=False, indent=2, allow_nan=False))
+        echo_json(figures.to_json())
         return
     for line in figures.lines():
         click.echo(line)
@@ -283,7 +282,7 @@ def send_back_command(
             report = send_back_to_packet(store, references, analyst, note, spans, out)
     if as_json:
         data = {**report.to_json(), "update": as_text(str(out)) if out else None}
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
+        echo_json(data)
     elif out is None:
         click.echo(report.summary())
     else:
@@ -312,6 +311,6 @@ def apply_update_command(ctx: click.Context, update: Path, as_json: bool) -> Non
     with user_errors():
         applied = apply_update(store, update)
     if as_json:
-        click.echo(json.dumps(applied.to_json(), ensure_ascii=False, indent=2, allow_nan=False))
+        echo_json(applied.to_json())
     else:
         click.echo(applied.summary())

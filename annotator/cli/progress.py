@@ -3,13 +3,12 @@ page, measured with the same options (the break between changes, the period)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import click
 
-from annotator.cli.common import Number, store_of, user_errors
+from annotator.cli.common import Number, echo_json, store_of, user_errors
 from annotator.printable import printable
 
 BREAK_AFTER = Number(0, 7 * 86400, low_open=True, what="a number of seconds")  # a week at most
@@ -48,7 +47,7 @@ def stats(ctx: click.Context, as_json: bool, break_after: float, period: str) ->
     with user_errors():
         figures = gather(store_of(ctx), break_after=break_after, period=period)
     if as_json:
-        click.echo(json.dumps(figures, ensure_ascii=False, indent=2, allow_nan=False))
+        echo_json(figures)
         return
     for line in text_lines(figures):
         click.echo(line)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 import click
 
-from annotator.cli.common import Number, store_of, user_errors
+from annotator.cli.common import Number, echo_json, store_of, user_errors
 from annotator.model import STATUSES
 from annotator.printable import printable
 
@@ -131,7 +130,7 @@ def suggest(
 
                     report = report.merge(suggest_learned(store, chosen, min_score=min_score))
     if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2, allow_nan=False))
+        echo_json(report.to_json())
     else:
         click.echo(report.summary())
 

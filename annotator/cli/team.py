@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
-from annotator.cli.common import n, store_of, user_errors
+from annotator.cli.common import echo_json, n, store_of, user_errors
 from annotator.printable import printable
 
 GOLD_PERIODS = ("day", "week", "month")  # annotator.team.gold_scores.PERIODS, not imported here
@@ -73,7 +72,7 @@ def merge(
                 allow_other_analyst=allow_other_analyst,
             )
     if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2, allow_nan=False))
+        echo_json(report.to_json())
     else:
         click.echo(report.summary())
 
@@ -121,7 +120,7 @@ def agreement(
     with user_errors():
         report = measure(store, labels or None, against=against)
     if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2, allow_nan=False))
+        echo_json(report.to_json())
         return
     if not report.pairs:
         click.echo("No pair of analysts to compare: agreement needs two analysts' work.")
