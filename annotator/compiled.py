@@ -37,17 +37,18 @@ def stale_modules(
         source = getattr(module, "__file__", None)
         if not source or not source.endswith(".py"):
             continue
-        path = Path(source)
-        if package not in path.parents:
-            continue
-        try:
-            kept = Path(importlib.util.cache_from_source(source))
-            if kept.stat().st_mtime >= path.stat().st_mtime:
-                continue
-        except (OSError, NotImplementedError, ValueError):
-            pass  # no compiled copy (or none can be named): stale
-        found.append(source)
+        if package in Path(source).parents and not is_compiled(source):
+            found.append(source)
     return sorted(found)
+
+
+def is_compiled(source: str) -> bool:
+    """Whether the source file ``source`` has a compiled copy as new as itself."""
+    try:
+        kept = Path(importlib.util.cache_from_source(source))
+        return kept.stat().st_mtime >= Path(source).stat().st_mtime
+    except (OSError, NotImplementedError, ValueError):
+        return False  # no compiled copy (or none can be named)
 
 
 def keep_compiled(

@@ -193,24 +193,14 @@ def _wait_compiled(env: dict[str, str], limit: float = 60.0) -> None:
     the background (``annotator.compiled``): let that finish before the timed starts."""
     if not env.get("PYTHONDONTWRITEBYTECODE"):
         return  # Python kept what the warm-up compiled
+    from annotator.compiled import is_compiled
+
     package = REPO / "annotator"
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
-        stale = [
-            p
-            for p in package.rglob("*.py")
-            if not _fresh(p, Path(importlib.util.cache_from_source(str(p))))
-        ]
-        if not stale:
+        if all(is_compiled(str(p)) for p in package.rglob("*.py")):
             return
         time.sleep(0.2)
-
-
-def _fresh(source: Path, kept: Path) -> bool:
-    try:
-        return kept.stat().st_mtime >= source.stat().st_mtime
-    except OSError:
-        return False
 
 
 # -- the long article ------------------------------------------------------------------------
